@@ -1,0 +1,193 @@
+# ringrun - see README.md.  Quiet unless V=1.
+#
+#   make            library (static + shared) and the ringrun binary
+#   make demo       install missing Debian packages (as root), build, fan out
+#   make check      the same set-up, then every test suite and the examples
+#   make asan       build with AddressSanitizer + UBSan and run the suites
+#   make bench      comparisons against xargs, GNU parallel, asyncio, spawn floor
+#   make install    PREFIX=/usr/local DESTDIR=
+
+VERSION   := 0.1.0
+SOMAJOR   := 0
+PREFIX    ?= /usr/local
+LIBDIR    ?= $(PREFIX)/lib
+BINDIR    ?= $(PREFIX)/bin
+INCDIR    ?= $(PREFIX)/include
+MANDIR    ?= $(PREFIX)/share/man
+PKGCONFIG ?= pkg-config
+
+CC        ?= cc
+CFLAGS    ?= -O2 -g
+WARN      := -std=gnu11 -Wall -Wextra -Wshadow -Werror
+DEPS_PC   := liburing
+PC_CFLAGS := $(shell $(PKGCONFIG) --cflags $(DEPS_PC) 2>/dev/null)
+PC_LIBS   := $(shell $(PKGCONFIG) --libs $(DEPS_PC) 2>/dev/null || echo -luring)
+CRIT_LIBS := $(shell $(PKGCONFIG) --libs criterion 2>/dev/null || echo -lcriterion)
+
+# Build flavours: the normal build lives in build/, the sanitizer build in
+# build/asan/ (make asan sets B and SAN).
+B         ?= build
+SAN       ?=
+ALL_CFLAGS = $(WARN) $(CFLAGS) $(SAN) -Ilib/include $(PC_CFLAGS) -MMD -MP
+ALL_LDFLAGS = $(LDFLAGS) $(SAN)
+
+ifeq ($(V),1)
+Q :=
+msg = @true
+else
+Q := @
+msg = @printf '  %-6s %s\n' $(1) $(2)
+endif
+
+LIB_SRC   := $(wildcard lib/*.c)
+CLI_SRC   := $(filter-out cli/main.c,$(wildcard cli/*.c))
+LIB_OBJ   := $(LIB_SRC:%.c=$(B)/%.o)
+CLI_OBJ   := $(CLI_SRC:%.c=$(B)/%.o)
+MAIN_OBJ  := $(B)/cli/main.o
+
+ifeq ($(B),build)
+STATIC    := lib/libringrun.a
+SHARED    := lib/libringrun.so.$(VERSION)
+BIN       := ringrun
+else
+STATIC    := $(B)/libringrun.a
+SHARED    := $(B)/libringrun.so.$(VERSION)
+BIN       := $(B)/ringrun
+endif
+SONAME    := libringrun.so.$(SOMAJOR)
+CLI_LIB   := $(B)/cli/libcli.a
+
+UNIT_SRC  := $(wildcard tests/unit/*.c)
+TLIB_SRC  := $(wildcard tests/lib/*.c)
+TCLI_SRC  := $(wildcard tests/cli/*.c)
+HELPER    := $(B)/tests/rr-helper
+SUITES    := $(if $(UNIT_SRC),$(B)/tests/unit-suite) \
+	     $(if $(TLIB_SRC),$(B)/tests/lib-suite) \
+	     $(if $(TCLI_SRC),$(B)/tests/cli-suite)
+EXAMPLES  := $(patsubst examples/%.c,$(B)/examples/%,$(wildcard examples/*.c))
+
+.PHONY: all lib cli deps demo check asan test-build run-tests bench fuzz \
+	install uninstall clean
+all: lib cli
+
+lib: $(STATIC) $(SHARED)
+cli: $(BIN)
+
+$(B)/%.o: %.c
+	$(call msg,CC,$<)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(ALL_CFLAGS) -fPIC -c -o $@ $<
+
+$(STATIC): $(LIB_OBJ)
+	$(call msg,AR,$@)
+	@mkdir -p $(@D)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(SHARED): $(LIB_OBJ) lib/ringrun.map
+	$(call msg,LD,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) -shared -Wl,-soname,$(SONAME) -Wl,--version-script=lib/ringrun.map \
+		-Wl,-z,defs $(ALL_LDFLAGS) -o $@ $(LIB_OBJ) $(PC_LIBS)
+	$(Q)ln -sf $(notdir $@) $(@D)/$(SONAME) && ln -sf $(SONAME) $(@D)/libringrun.so
+
+$(CLI_LIB): $(CLI_OBJ)
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(BIN): $(MAIN_OBJ) $(CLI_LIB) $(STATIC)
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PC_LIBS)
+
+# ---------------------------------------------------------------- tests
+$(B)/tests/unit-suite: $(UNIT_SRC:%.c=$(B)/%.o) $(CLI_LIB) $(STATIC)
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PC_LIBS) $(CRIT_LIBS)
+
+$(B)/tests/lib-suite: $(TLIB_SRC:%.c=$(B)/%.o) $(STATIC)
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PC_LIBS) $(CRIT_LIBS)
+
+$(B)/tests/cli-suite: $(TCLI_SRC:%.c=$(B)/%.o)
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CRIT_LIBS)
+
+$(HELPER): $(B)/tests/helper/rr-helper.o
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^
+
+$(B)/examples/%: $(B)/examples/%.o $(STATIC)
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PC_LIBS)
+
+test-build: all $(HELPER) $(SUITES) $(EXAMPLES)
+
+# Each suite runs with the helper and the binary under test named in the
+# environment; the library suite runs once per exit-wait and read path.
+TEST_ENV = RINGRUN_BIN=$(abspath $(BIN)) RR_HELPER=$(abspath $(HELPER)) \
+	   RINGRUN_EXAMPLES=$(abspath $(B)/examples)
+CRIT_ARGS ?= --jobs 2
+
+run-tests: test-build
+	@set -e; for s in $(SUITES); do \
+	  case $$s in \
+	  */lib-suite) \
+	    echo "== $$s (ring WAITID, multishot reads)"; \
+	    $(TEST_ENV) $$s $(CRIT_ARGS); \
+	    echo "== $$s (RINGRUN_NO_WAITID=1: pidfd poll + waitid)"; \
+	    RINGRUN_NO_WAITID=1 $(TEST_ENV) $$s $(CRIT_ARGS); \
+	    echo "== $$s (RINGRUN_NO_MULTISHOT=1: one-shot reads)"; \
+	    RINGRUN_NO_MULTISHOT=1 $(TEST_ENV) $$s $(CRIT_ARGS);; \
+	  *) echo "== $$s"; $(TEST_ENV) $$s $(CRIT_ARGS);; \
+	  esac; \
+	done
+	@for e in $(EXAMPLES); do \
+	  timeout 60 $$e </dev/null >/dev/null || { echo "example $$e failed"; exit 1; }; \
+	done; echo "== examples: $(words $(EXAMPLES)) ran"
+
+deps:
+	@./mk/deps.sh build test
+
+check: deps
+	@$(MAKE) --no-print-directory run-tests
+
+asan: deps
+	@$(MAKE) --no-print-directory B=build/asan CFLAGS="-O1 -g -fno-omit-frame-pointer" \
+		SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" run-tests
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@./mk/demo.sh ./$(BIN)
+
+bench: all
+	@./mk/deps.sh bench
+	@$(MAKE) --no-print-directory -C bench RINGRUN=$(abspath $(BIN))
+
+# ---------------------------------------------------------------- install
+ringrun.pc: lib/ringrun.pc.in Makefile
+	$(call msg,GEN,$@)
+	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+		-e 's|@INCDIR@|$(INCDIR)|' -e 's|@VERSION@|$(VERSION)|' $< > $@
+
+install: all ringrun.pc
+	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(BINDIR) \
+		$(DESTDIR)$(INCDIR) $(DESTDIR)$(MANDIR)/man1
+	install -m 644 lib/include/ringrun.h $(DESTDIR)$(INCDIR)/
+	install -m 644 $(STATIC) $(DESTDIR)$(LIBDIR)/
+	install -m 755 $(SHARED) $(DESTDIR)$(LIBDIR)/
+	ln -sf $(notdir $(SHARED)) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libringrun.so
+	install -m 644 ringrun.pc $(DESTDIR)$(LIBDIR)/pkgconfig/
+	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/
+	install -m 644 man/ringrun.1 $(DESTDIR)$(MANDIR)/man1/
+
+uninstall:
+	rm -f $(DESTDIR)$(INCDIR)/ringrun.h $(DESTDIR)$(LIBDIR)/libringrun.* \
+		$(DESTDIR)$(LIBDIR)/pkgconfig/ringrun.pc $(DESTDIR)$(BINDIR)/ringrun \
+		$(DESTDIR)$(MANDIR)/man1/ringrun.1
+
+clean:
+	rm -rf build lib/libringrun.a lib/libringrun.so* ringrun ringrun.pc
+	@$(MAKE) --no-print-directory -C bench clean 2>/dev/null || true
+
+.SECONDARY:
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

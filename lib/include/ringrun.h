@@ -1,0 +1,304 @@
+/*
+ * ringrun.h - run thousands of commands at once from one thread on one
+ * io_uring.
+ *
+ * A loop (rr_loop) owns one io_uring.  Tasks (rr_task) are local processes
+ * started with rr_shell() or rr_exec().  Every wait - child output, child
+ * exit, deadlines - is a ring completion; nothing blocks, no thread is
+ * started and no signal handler is installed.
+ *
+ * Conventions
+ *  - Functions that return int return 0 (or a count) on success and a
+ *    negative errno value on failure; rr_strerror() names it.  Functions that
+ *    return a pointer return NULL and set errno on failure.
+ *  - Options and every string or byte buffer they point to are copied when a
+ *    task is submitted: the caller may free them on return.
+ *  - A function that fails never calls a callback.  on_done fires exactly
+ *    once for every task that is not freed first.  Data handed to a callback
+ *    is borrowed for the duration of the call.
+ *  - Callbacks may submit, kill and free tasks.  Calling rr_loop_run() or
+ *    rr_task_wait() from a callback fails with -EBUSY.
+ *  - A loop is used by the thread that created it.  There is no global state:
+ *    loops in different threads are independent.
+ *  - The host program must not reap the loop's children (no waitpid(-1) in a
+ *    SIGCHLD handler) and must not set SIGCHLD to SIG_IGN: rr_loop_new()
+ *    refuses with ECHILD when it is ignored.
+ */
+#ifndef RINGRUN_H
+#define RINGRUN_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define RR_VERSION "0.1.0"
+#define RR_VERSION_NUM 0x000100
+
+/* Lines longer than this are handed to on_line in pieces of this size. */
+#define RR_LINE_MAX (1024 * 1024)
+
+typedef struct rr_loop rr_loop;
+typedef struct rr_task rr_task;
+
+/* ------------------------------------------------------------------ loop */
+
+/* Flags for rr_loop_opts.flags: force the fallback paths (tests use them). */
+enum {
+	RR_LOOP_NO_WAITID = 1 << 0,    /* exit by pidfd poll + waitid(WNOHANG) */
+	RR_LOOP_NO_MULTISHOT = 1 << 1, /* one-shot READ per pipe chunk */
+};
+
+struct rr_loop_opts {
+	/*
+	 * Most processes running at once; later tasks wait in FIFO order.
+	 * 0: derived from RLIMIT_NOFILE, whose soft limit rr_loop_new() raises
+	 * to the hard limit (children get the original soft limit back).
+	 */
+	unsigned max_running;
+	unsigned flags; /* RR_LOOP_*; also RINGRUN_NO_WAITID=1 and
+			   RINGRUN_NO_MULTISHOT=1 in the environment */
+	/*
+	 * When set, the signal mask in force while the loop sleeps in the
+	 * kernel (pselect-style).  A program that blocks SIGINT and passes its
+	 * old mask here gets rr_loop_run() = -EINTR exactly when the signal
+	 * arrives, with no race.
+	 */
+	const sigset_t *wait_sigmask;
+};
+
+/* Feature bits reported in rr_loop_stats.features. */
+enum {
+	RR_FEAT_WAITID = 1 << 0,         /* exits as IORING_OP_WAITID */
+	RR_FEAT_READ_MULTISHOT = 1 << 1, /* pipes read multishot from a buffer ring */
+	RR_FEAT_DEFER_TASKRUN = 1 << 2,  /* SINGLE_ISSUER|DEFER_TASKRUN ring */
+	RR_FEAT_GROUP_SIGNAL = 1 << 3,   /* pidfd_send_signal to a process group */
+};
+
+struct rr_loop_stats {
+	uint64_t enters;    /* io_uring_enter calls (submit and/or wait) */
+	uint64_t sqes;      /* submission entries */
+	uint64_t cqes;      /* completion entries reaped */
+	uint64_t spawned;   /* processes started */
+	uint64_t finished;  /* tasks ended */
+	unsigned running;   /* processes running now */
+	unsigned queued;    /* tasks waiting for a free slot */
+	unsigned max_running;
+	unsigned features;  /* RR_FEAT_* in use */
+};
+
+enum rr_run_mode {
+	RR_RUN_DEFAULT = 0, /* until no task is left */
+	RR_RUN_ONCE = 1,    /* one turn: wait for at least one completion */
+	RR_RUN_NOWAIT = 2,  /* one turn without waiting */
+};
+
+/*
+ * Create a loop; opts may be NULL.  Returns NULL with errno set: ECHILD when
+ * SIGCHLD is ignored in this process, ENOSYS when io_uring is unavailable.
+ */
+rr_loop *rr_loop_new(const struct rr_loop_opts *opts);
+
+/*
+ * Kill (SIGKILL, whole process group) and reap every process still running,
+ * drop queued tasks, free every task not yet freed and the loop.  No callback
+ * runs.  Must not be called from a callback.
+ */
+void rr_loop_free(rr_loop *loop);
+
+/*
+ * Run the loop.  Returns the number of tasks not yet ended (queued or
+ * running), -EBUSY when called from a callback, or -EINTR when a signal
+ * arrived during the wait and rr_loop_opts.wait_sigmask is set (the loop is
+ * intact: call again).  Without wait_sigmask an interrupted wait is resumed.
+ */
+int rr_loop_run(rr_loop *loop, enum rr_run_mode mode);
+
+/*
+ * A file descriptor that becomes readable when the loop has work, for a host
+ * program with its own poll/epoll loop: poll it for POLLIN (with
+ * rr_loop_timeout_ms() as the timeout), then call
+ * rr_loop_run(loop, RR_RUN_NOWAIT), which also drains it.  Returns the fd or
+ * a negative errno.  The fd belongs to the loop.
+ */
+int rr_loop_fd(rr_loop *loop);
+
+/*
+ * Milliseconds until the loop needs rr_loop_run() again even if rr_loop_fd()
+ * stays quiet: 0 when work is ready now (queued tasks, unsubmitted entries),
+ * else the time to the nearest deadline, or -1 when there is none.
+ */
+int rr_loop_timeout_ms(const rr_loop *loop);
+
+/* Counters and the kernel features in use. */
+void rr_loop_stats(const rr_loop *loop, struct rr_loop_stats *stats);
+
+/* Text for a negative errno value returned by this library. */
+const char *rr_strerror(int err);
+
+/* ----------------------------------------------------------------- tasks */
+
+enum rr_stream {
+	RR_STDOUT = 1,
+	RR_STDERR = 2,
+};
+
+/* Where a child's stdout or stderr goes. */
+enum rr_io {
+	RR_IO_CAPTURE = 0, /* read and keep (up to capture_max); callbacks too */
+	RR_IO_CALLBACK,    /* read and hand to on_line/on_chunk; keep nothing */
+	RR_IO_DISCARD,     /* /dev/null: the bytes are never read */
+	RR_IO_INHERIT,     /* the host program's own fd */
+	RR_IO_MERGE,       /* stderr only: into stdout, like 2>&1 */
+};
+
+enum rr_status {
+	RR_RUNNING = 0,     /* not ended yet: queued or running */
+	RR_OK,              /* exited with the expected code */
+	RR_EXIT_NONZERO,    /* exited non-zero where 0 was expected */
+	RR_EXIT_UNEXPECTED, /* exited with a code other than expect_exit */
+	RR_SIGNALED,        /* killed by a signal it was not sent by us */
+	RR_TIMEOUT,         /* killed after timeout_ms */
+	RR_IDLE_TIMEOUT,    /* killed after idle_timeout_ms without output */
+	RR_SPAWN_FAILED,    /* could not be started (message says why) */
+	RR_CANCELLED,       /* rr_task_kill() */
+	RR_ERROR,           /* system error while running (message says which) */
+};
+
+/* Short lowercase name of a status: "ok", "exit", "timeout", ... */
+const char *rr_status_name(enum rr_status status);
+
+/* Flags for rr_opts.flags. */
+enum {
+	RR_F_STDIN_INHERIT = 1 << 0, /* stdin is the host's fd 0, not /dev/null */
+	RR_F_RUSAGE = 1 << 1,        /* fill user_us, sys_us, maxrss_kb */
+	RR_F_AUTOFREE = 1 << 2,      /* free the task when on_done returns */
+};
+
+typedef void rr_data_cb(rr_task *task, enum rr_stream stream,
+			const char *data, size_t len, void *user);
+typedef void rr_done_cb(rr_task *task, void *user);
+
+/* Task options; all zero means the defaults given on each field. */
+struct rr_opts {
+	enum rr_io stdout_mode; /* default RR_IO_CAPTURE */
+	enum rr_io stderr_mode; /* default RR_IO_CAPTURE */
+	/*
+	 * One complete line, without its '\n'; a final line without one is
+	 * delivered at EOF.  Lines of a stream come in order.  A merged stderr
+	 * arrives as RR_STDOUT.
+	 */
+	rr_data_cb *on_line;
+	rr_data_cb *on_chunk; /* raw bytes as read, before line splitting */
+	/*
+	 * Bytes written to the child's stdin, which is then closed
+	 * (communicate-style).  NULL: stdin is /dev/null, or the host's fd 0
+	 * with RR_F_STDIN_INHERIT.  A child that exits without reading them
+	 * is not an error and never raises SIGPIPE in the host.
+	 */
+	const void *stdin_data;
+	size_t stdin_len;
+	/*
+	 * 0 = none.  On expiry the process group gets SIGTERM, then SIGKILL
+	 * kill_grace_ms later (default 2000).
+	 */
+	uint64_t timeout_ms;
+	uint64_t idle_timeout_ms; /* no output on any stream for this long */
+	uint64_t kill_grace_ms;
+	int expect_exit;          /* the exit code that means success; default 0 */
+	/*
+	 * Bytes kept per captured stream; default 64 MiB.  The excess is still
+	 * read (the child never blocks) and counted in total, and the result is
+	 * flagged truncated.
+	 */
+	size_t capture_max;
+	const char *const *env;  /* extra "NAME=value" entries, NULL-terminated;
+				    they override the host's environment */
+	const char *cwd;         /* working directory of the child */
+	const char *title;       /* names the task in messages; default: the
+				    command */
+	void *user;              /* handed to every callback */
+	rr_done_cb *on_done;     /* the task ended; its result is final */
+	unsigned flags;          /* RR_F_* */
+};
+
+/* One captured stream. */
+struct rr_capture {
+	const char *data;  /* NUL-terminated for convenience; may hold NULs */
+	size_t len;        /* bytes kept */
+	size_t total;      /* bytes the child wrote */
+	bool truncated;    /* total > len: capture_max was reached */
+};
+
+/*
+ * The outcome of a task, valid until rr_task_free().  Before the task ends
+ * status is RR_RUNNING and only pid and start_ns may be set.
+ */
+struct rr_result {
+	enum rr_status status;
+	int exit_code;         /* exit status; -N when killed by signal N */
+	const char *message;   /* one line naming the task and the cause; ""
+				  when status is RR_OK */
+	struct rr_capture out; /* empty unless stdout was captured */
+	struct rr_capture err; /* empty unless stderr was captured */
+	pid_t pid;             /* 0 if never started */
+	uint64_t start_ns;     /* CLOCK_MONOTONIC at spawn (0 if never started) */
+	uint64_t end_ns;       /* CLOCK_MONOTONIC when the task ended */
+	uint64_t user_us;      /* with RR_F_RUSAGE: the child's CPU ... */
+	uint64_t sys_us;
+	long maxrss_kb;        /* ... and peak resident set size */
+};
+
+/*
+ * Queue "/bin/sh -c cmd".  Returns the task, or NULL with errno set (EINVAL,
+ * ENOMEM).  The task starts when a slot is free, on a later loop turn.
+ */
+rr_task *rr_shell(rr_loop *loop, const char *cmd, const struct rr_opts *opts);
+
+/*
+ * Queue argv[0] with arguments argv[1..], NULL-terminated, without a shell.
+ * argv[0] without a '/' is looked up in PATH.  A program that cannot be
+ * started ends with RR_SPAWN_FAILED ("spawn 'name': No such file or
+ * directory"); it is not an error of this call.
+ */
+rr_task *rr_exec(rr_loop *loop, const char *const argv[],
+		 const struct rr_opts *opts);
+
+/*
+ * Run the loop until this task has ended.  Returns 0, -EBUSY from a callback
+ * or -EINTR as rr_loop_run() does.
+ */
+int rr_task_wait(rr_task *task);
+
+/*
+ * Send sig to the task's whole process group and mark it cancelled: it ends
+ * as RR_CANCELLED (exit_code still says how the process ended).  Unless sig
+ * is SIGKILL, SIGKILL follows kill_grace_ms later if the task has not ended.
+ * A task still queued ends at once, on the next loop turn.  Returns 0, -ESRCH
+ * when the task has already ended, or -EINVAL for a bad signal.
+ */
+int rr_task_kill(rr_task *task, int sig);
+
+/*
+ * Release a task.  A task still queued is dropped; a running one has its
+ * process group killed with SIGKILL and is reaped by the loop in the
+ * background.  Its callbacks never run again.  May be called from on_done.
+ */
+void rr_task_free(rr_task *task);
+
+const struct rr_result *rr_task_result(const rr_task *task);
+bool rr_task_done(const rr_task *task);
+const char *rr_task_title(const rr_task *task);
+void *rr_task_user(const rr_task *task);
+rr_loop *rr_task_loop(const rr_task *task);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,274 @@
+/*
+ * internal.h - what the library's files share.  Nothing here is public:
+ * rr__ names are linked across lib/ only and the version script exports just
+ * the rr_ API.
+ */
+#ifndef RR_INTERNAL_H
+#define RR_INTERNAL_H
+
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+
+#include <liburing.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/resource.h>
+#include <sys/types.h>
+
+#include "op.h"
+#include "ringrun.h"
+
+#define container_of(ptr, type, member) \
+	((type *)((char *)(ptr) - offsetof(type, member)))
+
+#define RR_MIN(a, b) ((a) < (b) ? (a) : (b))
+#define RR_MAX(a, b) ((a) > (b) ? (a) : (b))
+
+/* Opcodes liburing 2.3 does not name (notes/uring-pidfd-libssh2.md §0). */
+#define RR_OP_READ_MULTISHOT 49
+#define RR_OP_WAITID 50
+#ifndef PIDFD_SIGNAL_PROCESS_GROUP
+#define PIDFD_SIGNAL_PROCESS_GROUP (1U << 2) /* linux/pidfd.h, kernel 6.9 */
+#endif
+
+#define RR_DEFAULT_CAPTURE_MAX ((size_t)64 << 20)
+#define RR_DEFAULT_KILL_GRACE_MS 2000
+#define RR_MESSAGE_MAX 256
+
+/* ------------------------------------------------------------- deadline.c */
+
+/* A point in CLOCK_MONOTONIC time at which fire() runs on the loop. */
+struct rr_deadline {
+	uint64_t at;
+	unsigned slot; /* index in the heap + 1; 0 when not queued */
+	void (*fire)(struct rr_deadline *d, uint64_t now);
+};
+
+struct rr_heap {
+	struct rr_deadline **v;
+	unsigned n, cap;
+};
+
+/* --------------------------------------------------------------- bufring.c */
+
+/* The provided-buffer ring that multishot pipe reads pick buffers from. */
+struct rr_bufring {
+	struct io_uring_buf_ring *br;
+	char *mem;
+	unsigned count;    /* buffers; a power of two */
+	unsigned size;     /* bytes per buffer */
+	unsigned returned; /* buffers given back since the last publish */
+};
+
+/* ---------------------------------------------------------------- reader.c */
+
+struct rr_buf {
+	char *data;
+	size_t len, size;
+};
+
+/* One child output pipe: read through the ring into a capture and/or lines. */
+struct rr_reader {
+	struct rr_op op;
+	struct rr_task *task;
+	struct rr_reader *next_rearm; /* on the loop's re-arm list */
+	int fd;
+	enum rr_stream which;
+	bool capture;       /* keep the bytes (RR_IO_CAPTURE) */
+	bool frozen;        /* capture_max reached: keep no more */
+	bool truncated;
+	bool rearm_queued;
+	struct rr_buf cap;  /* captured bytes */
+	size_t line_start;  /* in cap: where the unfinished line begins */
+	struct rr_buf line; /* unfinished line when not reading into cap */
+	size_t total;
+	char *armed_at;     /* one-shot read target while a read is in flight */
+};
+
+/* ----------------------------------------------------------------- feed.c */
+
+/* Bytes for the child's stdin, sent through a socketpair with MSG_NOSIGNAL. */
+struct rr_feed {
+	struct rr_op op;
+	int fd;
+	const char *data;
+	size_t len, off;
+	bool busy; /* a SEND is in flight */
+};
+
+/* ----------------------------------------------------------------- proc.c */
+
+struct rr_proc {
+	struct rr_op op;
+	pid_t pid;
+	int pidfd;
+	bool reaped;
+	int wait_err;   /* the exit status could not be had: -errno */
+	siginfo_t si;
+	struct rusage ru;
+};
+
+/* ----------------------------------------------------------------- task.c */
+
+/* ENDING: ended without running (spawn failed, cancelled in the queue) and
+   waiting on the loop's unstarted list to be settled. */
+enum rr_task_state {
+	RR_TASK_QUEUED,
+	RR_TASK_RUNNING,
+	RR_TASK_ENDING,
+	RR_TASK_DONE,
+};
+enum rr_kill_stage { RR_KILL_NONE, RR_KILL_TERM_SENT, RR_KILL_KILL_SENT };
+
+struct rr_task {
+	rr_loop *loop;
+	struct rr_task *prev, *next; /* every task of the loop not yet freed */
+	struct rr_task *next_queued;
+	enum rr_task_state state;
+	bool is_exec;           /* argv without a shell */
+	bool freed;             /* released by the user: no more callbacks */
+	bool in_done;           /* on_done is running */
+	int pending;            /* exit + open readers + busy feed */
+	int spawn_errno;
+	enum rr_status reason;  /* why we killed it: timeout, idle, cancel */
+	enum rr_kill_stage kill_stage;
+	uint64_t kill_at;
+	uint64_t last_output_ns;
+
+	struct rr_opts opts;    /* owned copy; strings point into blob */
+	char **argv;            /* {"sh", "-c", cmd} or the exec argv */
+	char **env;             /* extra entries, or NULL */
+	char *title;
+	char *blob;             /* one allocation holding the strings above */
+
+	struct rr_proc proc;
+	struct rr_reader out, err;
+	struct rr_feed feed;
+	struct rr_deadline deadline;
+	struct rr_result result;
+	char message[RR_MESSAGE_MAX];
+};
+
+/* ----------------------------------------------------------------- loop.c */
+
+struct rr_path_cache {
+	char *path_env;     /* PATH the entries were resolved with */
+	struct {
+		char *name, *path;
+	} e[8];
+	unsigned next;
+};
+
+struct rr_loop {
+	struct io_uring ring;
+	bool ring_ready;
+	unsigned features;       /* RR_FEAT_* */
+	unsigned max_running;
+	unsigned running;        /* spawned and not yet settled (freed ones too) */
+	unsigned alive;          /* queued or running tasks the user still owns */
+	unsigned unreaped;       /* spawned processes not yet reaped */
+	int in_callback;
+	unsigned skip_cqe;       /* IOSQE_CQE_SKIP_SUCCESS where supported */
+	bool nofile_raised;
+	struct rlimit nofile_orig;
+
+	struct rr_task *tasks;   /* every task not yet freed */
+	struct rr_task *queue_head, *queue_tail;
+	struct rr_task *unstarted; /* tasks that ended without running: settle
+				      them on the loop's turn, not inside the
+				      call or spawn batch that ended them */
+	struct rr_reader *rearm;   /* readers whose multishot read stopped */
+
+	struct rr_heap heap;
+	struct rr_op timer_op;
+	struct __kernel_timespec timer_ts;
+	uint64_t timer_at;
+	bool timer_armed;
+
+	struct rr_bufring bufs;
+	char *drain;             /* scratch for bytes past every use */
+	int devnull;
+	int evfd;
+	bool have_wait_mask;
+	sigset_t wait_mask;
+
+	void *stack;             /* the vfork child's stack, reused */
+	size_t stack_size;
+	sigset_t spawn_saved_mask;
+	struct rr_path_cache paths;
+
+	uint64_t enters, sqes, cqes, spawned, finished;
+};
+
+#define RR_DRAIN_SIZE (64 * 1024)
+#define RR_BGID 0
+
+/* loop.c */
+struct io_uring_sqe *rr__sqe(rr_loop *loop, struct rr_op *op);
+void rr__close(rr_loop *loop, int fd);
+void rr__cancel(rr_loop *loop, struct rr_op *op);
+uint64_t rr__now(void);
+
+/* probe.c */
+int rr__ring_setup(rr_loop *loop, unsigned flags);
+
+/* bufring.c */
+int rr__bufring_init(rr_loop *loop);
+void rr__bufring_free(rr_loop *loop);
+char *rr__bufring_data(rr_loop *loop, unsigned bid);
+void rr__bufring_recycle(rr_loop *loop, unsigned bid);
+void rr__bufring_publish(rr_loop *loop);
+
+/* deadline.c */
+void rr__deadline_set(rr_loop *loop, struct rr_deadline *d, uint64_t at);
+void rr__deadline_clear(rr_loop *loop, struct rr_deadline *d);
+void rr__deadline_arm(rr_loop *loop);
+void rr__deadline_expire(rr_loop *loop);
+int rr__deadline_ms(const rr_loop *loop);
+void rr__deadline_free(rr_loop *loop);
+
+/* spawn.c */
+struct rr_spawn {
+	const char *path;
+	char *const *argv;
+	char *const *env;  /* extra entries over environ, or NULL */
+	int fds[3];        /* what becomes fd 0, 1, 2; -1 keeps the host's */
+	const char *cwd;
+};
+int rr__spawn_init(rr_loop *loop);
+void rr__spawn_free(rr_loop *loop);
+void rr__spawn_batch_begin(rr_loop *loop);
+void rr__spawn_batch_end(rr_loop *loop);
+int rr__spawn(rr_loop *loop, const struct rr_spawn *sp, pid_t *pid, int *pidfd);
+int rr__resolve(rr_loop *loop, const char *name, const char **path);
+
+/* proc.c */
+void rr__proc_wait(struct rr_task *t);
+int rr__proc_signal(struct rr_task *t, int sig);
+
+/* reader.c */
+void rr__reader_init(struct rr_reader *r, struct rr_task *t,
+		     enum rr_stream which, bool capture);
+void rr__reader_start(struct rr_reader *r, int fd);
+void rr__reader_arm(struct rr_reader *r);
+void rr__reader_finish(struct rr_reader *r, struct rr_capture *res);
+void rr__reader_release(struct rr_reader *r);
+
+/* feed.c */
+void rr__feed_start(struct rr_task *t, int fd);
+void rr__feed_stop(struct rr_task *t);
+
+/* task.c */
+void rr__task_start(struct rr_task *t);
+void rr__task_event_done(struct rr_task *t);
+void rr__task_output(struct rr_task *t);
+void rr__task_settle_unstarted(rr_loop *loop);
+void rr__task_destroy(struct rr_task *t);
+
+/* message.c */
+void rr__message(struct rr_task *t);
+
+#endif

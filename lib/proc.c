@@ -1,0 +1,117 @@
+/*
+ * proc.c - a child's exit as a ring completion, and signals to its group.
+ *
+ * Where the kernel has IORING_OP_WAITID (6.7) the ring reaps the child and
+ * fills our siginfo.  Otherwise a POLL_ADD on the pidfd says it exited and
+ * waitid(P_PIDFD, WNOHANG) reaps it on the loop without blocking.  With
+ * RR_F_RUSAGE the ring only waits (WNOWAIT) and wait4 reaps, since only wait4
+ * hands back the child's rusage.
+ */
+#include "internal.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <string.h>
+#include <sys/pidfd.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static void proc_complete(struct rr_op *op, const struct io_uring_cqe *cqe);
+
+void rr__proc_wait(struct rr_task *t)
+{
+	rr_loop *loop = t->loop;
+	struct rr_proc *p = &t->proc;
+	struct io_uring_sqe *sqe;
+
+	p->op.complete = proc_complete;
+	sqe = rr__sqe(loop, &p->op);
+	if (loop->features & RR_FEAT_WAITID) {
+		memset(&p->si, 0, sizeof(p->si));
+		io_uring_prep_rw(RR_OP_WAITID, sqe, p->pidfd, NULL, P_PIDFD, 0);
+		sqe->file_index = WEXITED |
+				  ((t->opts.flags & RR_F_RUSAGE) ? WNOWAIT : 0);
+		sqe->addr2 = (uint64_t)(uintptr_t)&p->si;
+		io_uring_sqe_set_data(sqe, &p->op); /* addr2 overlays nothing of it */
+	} else {
+		io_uring_prep_poll_add(sqe, p->pidfd, POLLIN);
+	}
+}
+
+/* Reap without blocking; 0 with si_pid 0 means it has not exited yet. */
+static int reap_now(struct rr_task *t)
+{
+	struct rr_proc *p = &t->proc;
+	int status;
+
+	if (t->opts.flags & RR_F_RUSAGE) {
+		pid_t r = wait4(p->pid, &status, WNOHANG, &p->ru);
+
+		if (r <= 0)
+			return r < 0 ? -errno : 0;
+		p->si.si_pid = r;
+		if (WIFSIGNALED(status)) {
+			p->si.si_code = CLD_KILLED;
+			p->si.si_status = WTERMSIG(status);
+		} else {
+			p->si.si_code = CLD_EXITED;
+			p->si.si_status = WEXITSTATUS(status);
+		}
+		return 0;
+	}
+	memset(&p->si, 0, sizeof(p->si));
+	return waitid(P_PIDFD, (id_t)p->pidfd, &p->si, WEXITED | WNOHANG) < 0 ?
+		       -errno : 0;
+}
+
+static void exited(struct rr_task *t, int err)
+{
+	struct rr_proc *p = &t->proc;
+
+	p->reaped = true;
+	p->wait_err = err;
+	t->loop->unreaped--;
+	rr__feed_stop(t); /* nobody is left to read what we still have */
+	rr__task_event_done(t);
+}
+
+static void proc_complete(struct rr_op *op, const struct io_uring_cqe *cqe)
+{
+	struct rr_proc *p = container_of(op, struct rr_proc, op);
+	struct rr_task *t = container_of(p, struct rr_task, proc);
+	bool waitid_op = t->loop->features & RR_FEAT_WAITID;
+	int r = cqe->res;
+
+	if (r == -EINTR || r == -EAGAIN || r == -ECANCELED) {
+		rr__proc_wait(t);
+		return;
+	}
+	if (r >= 0 && (!waitid_op || (t->opts.flags & RR_F_RUSAGE)))
+		r = reap_now(t);
+	if (r == 0 && p->si.si_pid == 0) {
+		rr__proc_wait(t); /* woken before it exited */
+		return;
+	}
+	exited(t, r);
+}
+
+/*
+ * Signal the whole process group through the pidfd: it pins the pid, so the
+ * group can be reached even after the leader is reaped and its number can
+ * never name someone else's group.  kill(-pgid) before kernel 6.9.
+ */
+int rr__proc_signal(struct rr_task *t, int sig)
+{
+	struct rr_proc *p = &t->proc;
+
+	if (p->pidfd < 0)
+		return -ESRCH;
+	if (t->loop->features & RR_FEAT_GROUP_SIGNAL) {
+		if (pidfd_send_signal(p->pidfd, sig, NULL,
+				      PIDFD_SIGNAL_PROCESS_GROUP) == 0)
+			return 0;
+		if (errno != EINVAL)
+			return -errno;
+	}
+	return kill(-p->pid, sig) == 0 ? 0 : -errno;
+}
