@@ -1,0 +1,163 @@
+/* timeout.c - timeout_ms, idle_timeout_ms, kill_grace_ms. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+TestSuite(timeout, .timeout = TEST_TIMEOUT);
+
+static uint64_t elapsed_ms(const struct rr_result *r)
+{
+	return (r->end_ns - r->start_ns) / 1000000;
+}
+
+/* The whole process group gets SIGTERM: the background sleep dies too (and
+ * it holds stdout open, so the task could not end otherwise). */
+Test(timeout, kills_whole_group)
+{
+	rr_loop *loop = loop_new(0, 0);
+	struct rr_opts o = {.timeout_ms = 300, .title = "sleeper"};
+	const struct rr_result *r =
+		run_shell(loop, "sleep 600 & echo $!; sleep 600", &o);
+	expect_status(r, RR_TIMEOUT, -15);
+	cr_assert(strstr(r->message, "sleeper"), "message: %s", r->message);
+	uint64_t ms = elapsed_ms(r);
+	cr_assert(ms >= 290 && ms < 1900, "ended after %llu ms", (unsigned long long)ms);
+	pid_t bg = (pid_t)atoi(r->out.data);
+	cr_assert_gt(bg, 1, "stdout: %s", r->out.data);
+	cr_assert(pid_dead(bg, 5000), "background sleep %d still alive", (int)bg);
+	free_loop(loop);
+}
+
+/* SIGTERM ignored: SIGKILL follows after kill_grace_ms. */
+Test(timeout, sigkill_after_grace)
+{
+	rr_loop *loop = loop_new(0, 0);
+	struct rr_opts o = {.timeout_ms = 300, .kill_grace_ms = 200};
+	const struct rr_result *r =
+		run_shell(loop, "trap '' TERM; sleep 600 & echo $!; sleep 600", &o);
+	expect_status(r, RR_TIMEOUT, -9);
+	uint64_t ms = elapsed_ms(r);
+	cr_assert(ms >= 490 && ms < 2500, "ended after %llu ms", (unsigned long long)ms);
+	pid_t bg = (pid_t)atoi(r->out.data);
+	cr_assert_gt(bg, 1);
+	cr_assert(pid_dead(bg, 5000), "background sleep %d still alive", (int)bg);
+	free_loop(loop);
+}
+
+Test(timeout, idle_timeout_fires)
+{
+	rr_loop *loop = loop_new(0, 0);
+	struct rr_opts o = {.idle_timeout_ms = 300};
+	const struct rr_result *r = run_shell(loop, "echo a; sleep 600", &o);
+	expect_status(r, RR_IDLE_TIMEOUT, -15);
+	cr_assert_str_eq(r->out.data, "a\n");
+	uint64_t ms = elapsed_ms(r);
+	cr_assert(ms >= 290 && ms < 1900, "ended after %llu ms", (unsigned long long)ms);
+	free_loop(loop);
+}
+
+/* Output every 50 ms for 600 ms keeps a 300 ms idle timeout away. */
+Test(timeout, idle_timeout_reset_by_output)
+{
+	rr_loop *loop = loop_new(0, 0);
+	struct rr_opts o = {.idle_timeout_ms = 300};
+	const struct rr_result *r = wait_task(helper_task(loop, &o, "tick", "13", "50", NULL));
+	expect_status(r, RR_OK, 0);
+	cr_assert(strstr(r->out.data, "tick 13\n"), "stdout: %s", r->out.data);
+	cr_assert_geq(elapsed_ms(r), 590);
+	free_loop(loop);
+}
+
+/* Output on stderr counts as output too. */
+Test(timeout, idle_timeout_reset_by_stderr)
+{
+	rr_loop *loop = loop_new(0, 0);
+	struct rr_opts o = {.idle_timeout_ms = 300};
+	char cmd[4096];
+	snprintf(cmd, sizeof cmd, "exec '%s' tick 13 50 >&2", helper());
+	const struct rr_result *r = run_shell(loop, cmd, &o);
+	expect_status(r, RR_OK, 0);
+	cr_assert(strstr(r->err.data, "tick 13\n"), "stderr: %s", r->err.data);
+	free_loop(loop);
+}
+
+/* Output handed only to callbacks (nothing captured) counts for the idle
+ * timer, which then trips. */
+Test(timeout, idle_timeout_with_callbacks_only)
+{
+	rr_loop *loop = loop_new(0, 0);
+	struct lines l = {0};
+	struct rr_opts o = {.idle_timeout_ms = 250,
+			    .stdout_mode = RR_IO_CALLBACK,
+			    .on_line = record_cb,
+			    .user = &l};
+	const struct rr_result *r = run_shell(loop, "echo a; echo b; sleep 600", &o);
+	expect_status(r, RR_IDLE_TIMEOUT, -15);
+	cr_assert_eq(l.n, 2);
+	expect_line(&l, 0, RR_STDOUT, "a");
+	expect_line(&l, 1, RR_STDOUT, "b");
+	lines_free(&l);
+	free_loop(loop);
+}
+
+/* A task that ends before its deadline is ok, and the stale deadline does
+ * not hold the loop. */
+Test(timeout, not_reached)
+{
+	rr_loop *loop = loop_new(0, 0);
+	struct rr_opts o = {.timeout_ms = 8000, .idle_timeout_ms = 8000};
+	uint64_t t0 = now_ns();
+	rr_task *t = shell_task(loop, "sleep 0.1; echo done", &o);
+	cr_assert_eq(rr_loop_run(loop, RR_RUN_DEFAULT), 0);
+	uint64_t ms = (now_ns() - t0) / 1000000;
+	expect_status(rr_task_result(t), RR_OK, 0);
+	cr_assert(ms < 4000, "the loop ran %llu ms", (unsigned long long)ms);
+	cr_assert_eq(rr_loop_timeout_ms(loop), -1);
+	free_loop(loop);
+}
+
+/* Many deadlines, submitted out of order: each fires no earlier than its
+ * own time and not much later. */
+Test(timeout, many_deadlines)
+{
+	rr_loop *loop = loop_new(0, 0);
+	enum { N = 24 };
+	rr_task *t[N];
+	uint64_t ms[N];
+	for (int i = 0; i < N; i++) {
+		ms[i] = 100 + (uint64_t)((i * 7) % N) * 40;
+		struct rr_opts o = {.timeout_ms = ms[i]};
+		t[i] = shell_task(loop, "exec sleep 600", &o);
+	}
+	rr_task *quick = shell_task(loop, "echo quick", NULL);
+	cr_assert_eq(rr_loop_run(loop, RR_RUN_DEFAULT), 0);
+	expect_status(rr_task_result(quick), RR_OK, 0);
+	for (int i = 0; i < N; i++) {
+		const struct rr_result *r = rr_task_result(t[i]);
+		expect_status(r, RR_TIMEOUT, -15);
+		uint64_t e = elapsed_ms(r);
+		cr_assert(e + 5 >= ms[i] && e < ms[i] + 1500, "timeout %llu ms ended after %llu",
+			  (unsigned long long)ms[i], (unsigned long long)e);
+	}
+	free_loop(loop);
+}
+
+/* The timeout counts from the spawn, not from the submit: queued time in
+ * the FIFO does not eat into it. */
+Test(timeout, counts_from_spawn)
+{
+	rr_loop *loop = loop_new(1, 0);
+	rr_task *first = shell_task(loop, "sleep 0.4", NULL);
+	struct rr_opts o = {.timeout_ms = 300};
+	rr_task *second = shell_task(loop, "sleep 0.1", &o);
+	cr_assert_eq(rr_loop_run(loop, RR_RUN_DEFAULT), 0);
+	expect_status(rr_task_result(first), RR_OK, 0);
+	expect_status(rr_task_result(second), RR_OK, 0);
+	cr_assert_geq(rr_task_result(second)->start_ns, rr_task_result(first)->end_ns);
+	free_loop(loop);
+}
