@@ -1,0 +1,398 @@
+/* The command line: argv -> struct options, and the help text. */
+#include "options.h"
+
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+const char options_help[] =
+	"Usage: ringrun [OPTIONS] [--] COMMAND [ARG...] [::: INPUT...]\n"
+	"       ringrun [OPTIONS] -C FILE\n"
+	"Run COMMAND once per input, many at once, from one thread on one io_uring.\n"
+	"COMMAND's words are joined and run by /bin/sh -c.  Replacement strings in\n"
+	"it take the input; without any, the input is appended as a last word.\n"
+	"\n"
+	"Input (none: COMMAND runs once):\n"
+	"  -a, --args FILE         one input per line of FILE (- = stdin)\n"
+	"  -C, --commands FILE     each line of FILE (- = stdin) is a shell command\n"
+	"  ::: INPUT...            the inputs on the command line\n"
+	"\n"
+	"Running:\n"
+	"  -j, --jobs N            tasks at once: N, N% of the CPUs, or 0 = as many\n"
+	"                          as the fd limit allows (default: the CPUs)\n"
+	"  -X, --exec              run COMMAND as argv, without a shell\n"
+	"  -t, --timeout SEC       kill a task running longer than SEC (e.g. 0.5)\n"
+	"      --idle-timeout SEC  kill a task silent on stdout and stderr that long\n"
+	"\n"
+	"Output:\n"
+	"  -o, --output MODE       group: each task's output whole when it ends (default)\n"
+	"                          stream: lines as they arrive, prefixed 'TAG: '\n"
+	"                          json: one JSON object per task, one per line\n"
+	"                          quiet: no task output\n"
+	"  -k, --keep-order        group and json output in input order\n"
+	"      --discard           every task's stdout goes to /dev/null\n"
+	"      --stats             counts, times, CPU, memory and ring figures at the end\n"
+	"\n"
+	"Replacement strings: {} input  {.} without extension  {/} basename\n"
+	"  {//} dirname  {/.} basename without extension  {#} sequence number\n"
+	"  {%} job slot\n"
+	"\n"
+	"  -h, --help              this help\n"
+	"  -V, --version           the version\n"
+	"\n"
+	"Exit status: 0 all tasks ok, 1 some task failed, 2 usage error or ringrun\n"
+	"could not run, 128+N after signal N (141: stdout closed).\n";
+
+enum opt_id {
+	O_ARGS,
+	O_COMMANDS,
+	O_EXEC,
+	O_JOBS,
+	O_TIMEOUT,
+	O_IDLE_TIMEOUT,
+	O_OUTPUT,
+	O_KEEP_ORDER,
+	O_DISCARD,
+	O_STATS,
+	O_HELP,
+	O_VERSION,
+};
+
+struct optdef {
+	char short_name; /* 0: long only */
+	const char *long_name;
+	bool has_arg;
+	enum opt_id id;
+};
+
+static const struct optdef optdefs[] = {
+	{ 'a', "args", true, O_ARGS },
+	{ 'C', "commands", true, O_COMMANDS },
+	{ 'X', "exec", false, O_EXEC },
+	{ 'j', "jobs", true, O_JOBS },
+	{ 't', "timeout", true, O_TIMEOUT },
+	{ 0, "idle-timeout", true, O_IDLE_TIMEOUT },
+	{ 'o', "output", true, O_OUTPUT },
+	{ 'k', "keep-order", false, O_KEEP_ORDER },
+	{ 0, "discard", false, O_DISCARD },
+	{ 0, "stats", false, O_STATS },
+	{ 'h', "help", false, O_HELP },
+	{ 'V', "version", false, O_VERSION },
+};
+
+#define NOPTDEFS (sizeof optdefs / sizeof optdefs[0])
+
+struct parser {
+	struct options *o;
+	int argc;
+	char *const *argv;
+	int i; /* the argument being read */
+	unsigned ncpu;
+	char *err;
+	size_t errlen;
+};
+
+static int fail(struct parser *p, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static int fail(struct parser *p, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(p->err, p->errlen, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* Digits only: no sign, no space, nothing after unless end is wanted. */
+static const char *parse_uint(const char *s, uint64_t max, uint64_t *n,
+			      const char **end)
+{
+	uint64_t v = 0;
+	const char *c = s;
+
+	for (; *c >= '0' && *c <= '9'; c++) {
+		unsigned d = (unsigned)(*c - '0');
+		if (v > (max - d) / 10)
+			return "out of range";
+		v = v * 10 + d;
+	}
+	if (c == s || (!end && *c))
+		return "not a number";
+	if (end)
+		*end = c;
+	*n = v;
+	return NULL;
+}
+
+const char *parse_jobs(const char *s, unsigned ncpu, unsigned *jobs)
+{
+	uint64_t n;
+	const char *end;
+	const char *why = parse_uint(s, UINT_MAX, &n, &end);
+
+	if (why)
+		return why;
+	if (end[0] == '%' && end[1] == '\0') {
+		n = n * (ncpu ? ncpu : 1) / 100;
+		if (n > UINT_MAX)
+			return "out of range";
+		*jobs = n ? (unsigned)n : 1;
+		return NULL;
+	}
+	if (*end)
+		return "not a number";
+	*jobs = (unsigned)n;
+	return NULL;
+}
+
+/* Exact decimal arithmetic: "0.3" is 300 ms, not 299.99... */
+const char *parse_seconds(const char *s, uint64_t *ms)
+{
+	uint64_t sec = 0, frac = 0;
+	const char *c = s;
+	const char *why = NULL;
+	bool round_up = false;
+
+	if (*c >= '0' && *c <= '9')
+		why = parse_uint(s, UINT64_MAX / 1000 - 1, &sec, &c);
+	if (why)
+		return why;
+	if (*c == '.') {
+		const char *digits = ++c;
+		for (; *c >= '0' && *c <= '9'; c++) {
+			if (c - digits < 3)
+				frac = frac * 10 + (uint64_t)(*c - '0');
+			else if (*c != '0')
+				round_up = true;
+		}
+		for (long k = c - digits; k < 3; k++)
+			frac *= 10;
+		if (c == digits && c - 1 == s)
+			return "not a number";
+	} else if (c == s) {
+		return "not a number";
+	}
+	if (*c)
+		return "not a number";
+	*ms = sec * 1000 + frac + round_up;
+	return NULL;
+}
+
+const char *parse_output(const char *s, enum out_mode *mode)
+{
+	static const char *const names[] = {
+		[OUT_GROUP] = "group",
+		[OUT_STREAM] = "stream",
+		[OUT_JSON] = "json",
+		[OUT_QUIET] = "quiet",
+	};
+
+	for (size_t m = 0; m < sizeof names / sizeof names[0]; m++) {
+		if (strcmp(s, names[m]) == 0) {
+			*mode = (enum out_mode)m;
+			return NULL;
+		}
+	}
+	return "unknown mode (group, stream, json, quiet)";
+}
+
+/* Set a file option once: two of them would silently drop one. */
+static int set_file(struct parser *p, const char **slot, const char *shown,
+		    const char *value)
+{
+	if (*slot)
+		return fail(p, "%s: given twice", shown);
+	*slot = value;
+	return 0;
+}
+
+static int apply(struct parser *p, const struct optdef *d, const char *shown,
+		 const char *value)
+{
+	struct options *o = p->o;
+	const char *why = NULL;
+
+	switch (d->id) {
+	case O_ARGS:
+		return set_file(p, &o->args_file, shown, value);
+	case O_COMMANDS:
+		return set_file(p, &o->commands_file, shown, value);
+	case O_EXEC:
+		o->exec = true;
+		break;
+	case O_JOBS:
+		why = parse_jobs(value, p->ncpu, &o->jobs);
+		break;
+	case O_TIMEOUT:
+		why = parse_seconds(value, &o->timeout_ms);
+		break;
+	case O_IDLE_TIMEOUT:
+		why = parse_seconds(value, &o->idle_timeout_ms);
+		break;
+	case O_OUTPUT:
+		why = parse_output(value, &o->output);
+		break;
+	case O_KEEP_ORDER:
+		o->keep_order = true;
+		break;
+	case O_DISCARD:
+		o->discard = true;
+		break;
+	case O_STATS:
+		o->stats = true;
+		break;
+	case O_HELP:
+		o->help = true;
+		break;
+	case O_VERSION:
+		o->version = true;
+		break;
+	}
+	if (why)
+		return fail(p, "%s: %s: %s", shown, value, why);
+	return 0;
+}
+
+/* The option's argument: the rest of this word, or the next one. */
+static int take_value(struct parser *p, const char *rest, const char *shown,
+		      const char **value)
+{
+	if (rest && *rest) {
+		*value = rest;
+		return 0;
+	}
+	if (p->i + 1 >= p->argc)
+		return fail(p, "%s: missing argument", shown);
+	*value = p->argv[++p->i];
+	return 0;
+}
+
+/* --name, --name=value, --name value */
+static int parse_long(struct parser *p)
+{
+	const char *name = p->argv[p->i] + 2;
+	const char *eq = strchr(name, '=');
+	size_t len = eq ? (size_t)(eq - name) : strlen(name);
+	char shown[64];
+
+	snprintf(shown, sizeof shown, "--%.*s", (int)len, name);
+	for (size_t k = 0; k < NOPTDEFS; k++) {
+		const struct optdef *d = &optdefs[k];
+		const char *value = NULL;
+
+		if (strncmp(d->long_name, name, len) || d->long_name[len])
+			continue;
+		if (!d->has_arg && eq)
+			return fail(p, "%s: takes no argument", shown);
+		if (d->has_arg && eq && !eq[1])
+			return fail(p, "%s: missing argument", shown);
+		if (d->has_arg && take_value(p, eq ? eq + 1 : NULL, shown,
+					     &value) < 0)
+			return -1;
+		return apply(p, d, shown, value);
+	}
+	return fail(p, "%s: unknown option", shown);
+}
+
+static const struct optdef *find_short(char c)
+{
+	for (size_t k = 0; k < NOPTDEFS; k++)
+		if (optdefs[k].short_name == c)
+			return &optdefs[k];
+	return NULL;
+}
+
+/* -kX, -j4, -j 4 */
+static int parse_short(struct parser *p)
+{
+	for (const char *c = p->argv[p->i] + 1; *c; c++) {
+		const struct optdef *d = find_short(*c);
+		const char shown[] = { '-', *c, '\0' };
+		const char *value = NULL;
+
+		if (!d)
+			return fail(p, "%s: unknown option", shown);
+		if (d->has_arg) {
+			if (take_value(p, c + 1, shown, &value) < 0)
+				return -1;
+			return apply(p, d, shown, value);
+		}
+		if (apply(p, d, shown, NULL) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* COMMAND [ARG...] [::: INPUT...] */
+static int take_command(struct parser *p)
+{
+	struct options *o = p->o;
+	char *const *rest = p->argv + p->i;
+	size_t n = (size_t)(p->argc - p->i);
+	size_t k = 0;
+
+	while (k < n && strcmp(rest[k], ":::"))
+		k++;
+	o->cmd = rest;
+	o->ncmd = k;
+	if (k < n) {
+		o->has_list = true;
+		o->list = rest + k + 1;
+		o->nlist = n - k - 1;
+		for (size_t m = 0; m < o->nlist; m++)
+			if (strcmp(o->list[m], ":::") == 0)
+				return fail(p, "':::': given twice (one input list is supported)");
+	}
+	return 0;
+}
+
+static int check(struct parser *p)
+{
+	const struct options *o = p->o;
+
+	if (o->commands_file) {
+		if (o->args_file)
+			return fail(p, "-C: cannot be combined with -a");
+		if (o->ncmd || o->has_list)
+			return fail(p, "-C: takes no COMMAND: each line of its file is one");
+		if (o->exec)
+			return fail(p, "-X: cannot be combined with -C: its lines are shell commands");
+		return 0;
+	}
+	if (!o->ncmd)
+		return fail(p, "COMMAND: missing");
+	if (o->args_file && o->has_list)
+		return fail(p, "':::': cannot be combined with -a");
+	return 0;
+}
+
+int options_parse(struct options *o, int argc, char *const argv[],
+		  unsigned ncpu, char *err, size_t errlen)
+{
+	struct parser p = {
+		.o = o, .argc = argc, .argv = argv, .i = 1,
+		.ncpu = ncpu, .err = err, .errlen = errlen,
+	};
+
+	*o = (struct options){ .jobs = ncpu ? ncpu : 1 };
+	for (; p.i < argc; p.i++) {
+		const char *a = argv[p.i];
+
+		if (strcmp(a, "--") == 0) {
+			p.i++;
+			break;
+		}
+		if (a[0] != '-' || a[1] == '\0')
+			break;
+		if ((a[1] == '-' ? parse_long(&p) : parse_short(&p)) < 0)
+			return -1;
+		if (o->help || o->version)
+			return 0;
+	}
+	if (take_command(&p) < 0)
+		return -1;
+	return check(&p);
+}

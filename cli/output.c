@@ -1,0 +1,198 @@
+/*
+ * What ringrun prints: each task's output in the chosen mode, and one
+ * "ringrun: <message>" line on stderr for each task that failed.
+ */
+#include "output.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "json.h"
+
+/*
+ * Buffered bytes that trigger a write; a captured stream at least this big
+ * is written straight from the library's buffer instead of being copied.
+ */
+#define SINK_MAX (64 * 1024)
+
+void output_init(struct output *o, enum out_mode mode, int out_fd, int err_fd)
+{
+	*o = (struct output){
+		.mode = mode,
+		.out = { .fd = out_fd, .b = BUF_INIT },
+		.err = { .fd = err_fd, .b = BUF_INIT },
+	};
+}
+
+static int write_all(int fd, const char *p, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, p, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0 && errno == EAGAIN) { /* an O_NONBLOCK fd we inherited */
+			struct pollfd pfd = { .fd = fd, .events = POLLOUT };
+			poll(&pfd, 1, -1);
+			continue;
+		}
+		if (w < 0)
+			return -errno;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+static void sink_write(struct output *o, struct sink *k, const char *p,
+		       size_t n)
+{
+	int r = o->error ? 0 : write_all(k->fd, p, n);
+
+	if (r < 0)
+		o->error = -r;
+}
+
+static void sink_flush(struct output *o, struct sink *k)
+{
+	if (k->b.len)
+		sink_write(o, k, k->b.data, k->b.len);
+	buf_reset(&k->b);
+}
+
+int output_flush(struct output *o)
+{
+	sink_flush(o, &o->out);
+	sink_flush(o, &o->err);
+	return o->error;
+}
+
+/* Between lines only: write both buffers out once either is full. */
+static void spill(struct output *o)
+{
+	if (o->out.b.len >= SINK_MAX || o->err.b.len >= SINK_MAX)
+		output_flush(o);
+}
+
+static void put_capture(struct output *o, struct sink *k,
+			const struct rr_capture *c)
+{
+	if (c->len < SINK_MAX) {
+		buf_add(&k->b, c->data, c->len);
+		spill(o);
+		return;
+	}
+	output_flush(o);
+	sink_write(o, k, c->data, c->len);
+}
+
+/*
+ * ,"name":"value" escaped in pieces, writing stdout's buffer out between
+ * them: a 32 MiB output never needs a 200 MiB copy.  Only stdout's buffer:
+ * stderr must not land in the middle of this JSON line.
+ */
+static void json_field(struct output *o, const char *name, const char *s,
+		       size_t len)
+{
+	struct buf *b = &o->out.b;
+
+	buf_printf(b, ",\"%s\":\"", name);
+	for (size_t n; len; s += n, len -= n) {
+		n = json_escape(b, s, len, SINK_MAX);
+		if (b->len >= SINK_MAX)
+			sink_flush(o, &o->out);
+	}
+	buf_addc(b, '"');
+}
+
+static void put_json(struct output *o, const struct task_info *t,
+		     const struct rr_result *r)
+{
+	struct buf *b = &o->out.b;
+	bool ran = r->pid != 0 && r->status != RR_SPAWN_FAILED;
+	uint64_t ns = r->start_ns && r->end_ns > r->start_ns ?
+		      r->end_ns - r->start_ns : 0;
+	const char *status = rr_status_name(r->status);
+
+	buf_printf(b, "{\"seq\":%llu", t->seq);
+	json_field(o, "tag", t->tag, t->tag_len);
+	json_field(o, "command", t->command, strlen(t->command));
+	json_field(o, "status", status, strlen(status));
+	if (ran && r->exit_code >= 0)
+		buf_printf(b, ",\"exit\":%d,\"signal\":null", r->exit_code);
+	else if (ran)
+		buf_printf(b, ",\"exit\":null,\"signal\":%d", -r->exit_code);
+	else
+		buf_adds(b, ",\"exit\":null,\"signal\":null");
+	buf_printf(b, ",\"duration_ms\":%" PRIu64 ".%03" PRIu64,
+		   ns / 1000000, ns / 1000 % 1000);
+	json_field(o, "stdout", r->out.data, r->out.len);
+	json_field(o, "stderr", r->err.data, r->err.len);
+	buf_printf(b, ",\"stdout_truncated\":%s,\"stderr_truncated\":%s}\n",
+		   r->out.truncated ? "true" : "false",
+		   r->err.truncated ? "true" : "false");
+}
+
+void output_done(struct output *o, const struct task_info *t,
+		 const struct rr_result *r)
+{
+	if (o->error)
+		return;
+	if (o->mode == OUT_GROUP) {
+		put_capture(o, &o->out, &r->out);
+		put_capture(o, &o->err, &r->err);
+	} else if (o->mode == OUT_JSON) {
+		put_json(o, t, r);
+	}
+	if (r->status != RR_OK)
+		output_note(o, "%s", r->message && *r->message ? r->message :
+			    rr_status_name(r->status));
+	spill(o);
+}
+
+void output_line(struct output *o, const struct task_info *t,
+		 enum rr_stream stream, const char *line, size_t len)
+{
+	struct buf *b = stream == RR_STDERR ? &o->err.b : &o->out.b;
+
+	if (o->error)
+		return;
+	buf_reserve(b, t->tag_len + 2 + len + 1);
+	buf_add(b, t->tag, t->tag_len);
+	buf_add(b, ": ", 2);
+	buf_add(b, line, len);
+	buf_addc(b, '\n');
+	spill(o);
+}
+
+void output_note(struct output *o, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (o->error)
+		return;
+	buf_adds(&o->err.b, "ringrun: ");
+	va_start(ap, fmt);
+	buf_vprintf(&o->err.b, fmt, ap);
+	va_end(ap);
+	buf_addc(&o->err.b, '\n');
+	spill(o);
+}
+
+void output_stderr(struct output *o, const char *s, size_t len)
+{
+	if (o->error)
+		return;
+	buf_add(&o->err.b, s, len);
+	spill(o);
+}
+
+void output_free(struct output *o)
+{
+	buf_free(&o->out.b);
+	buf_free(&o->err.b);
+}

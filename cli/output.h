@@ -1,0 +1,60 @@
+/*
+ * What ringrun prints: each task's output in the chosen mode, and one
+ * "ringrun: <message>" line on stderr for each task that failed.  Output is
+ * buffered and written with write() loops; a buffer is only ever written
+ * out at the end of a line (or of a task's whole output), so stdout and
+ * stderr sent to one place never tear each other's lines.
+ */
+#ifndef CLI_OUTPUT_H
+#define CLI_OUTPUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <ringrun.h>
+
+#include "buf.h"
+#include "options.h"
+
+struct sink {
+	int fd;
+	struct buf b;
+};
+
+struct output {
+	enum out_mode mode;
+	struct sink out, err;
+	int error; /* errno of the first failed write; then nothing is written */
+};
+
+/* What output needs to know of a task besides its result. */
+struct task_info {
+	unsigned long long seq;
+	const char *tag; /* the input, or the command when there is none */
+	size_t tag_len;
+	const char *command;
+};
+
+void output_init(struct output *o, enum out_mode mode, int out_fd, int err_fd);
+
+/* The task ended: its output (group, json) and its failure line. */
+void output_done(struct output *o, const struct task_info *t,
+		 const struct rr_result *r);
+
+/* One line of a task's stdout or stderr (stream). */
+void output_line(struct output *o, const struct task_info *t,
+		 enum rr_stream stream, const char *line, size_t len);
+
+/* A "ringrun: ..." line on stderr. */
+void output_note(struct output *o, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Text for stderr as it is, in order with the rest. */
+void output_stderr(struct output *o, const char *s, size_t len);
+
+/* Write out what is buffered.  Returns 0 or the first write error. */
+int output_flush(struct output *o);
+
+void output_free(struct output *o);
+
+#endif

@@ -1,0 +1,397 @@
+/*
+ * Drive the library: inputs in, tasks through the loop, output out.
+ *
+ * Tasks are handed to the library lazily: at most one per job slot, and the
+ * next one from on_done, so memory stays flat however many inputs there
+ * are.  Everything runs in this thread; the only wait is rr_loop_run().
+ */
+#include "run.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <ringrun.h>
+
+#include "buf.h"
+#include "input.h"
+#include "order.h"
+#include "output.h"
+#include "signals.h"
+#include "slots.h"
+#include "stats.h"
+#include "subst.h"
+#include "xalloc.h"
+
+struct runner;
+
+struct job {
+	struct task_info info;
+	struct runner *r;
+	rr_task *task;   /* NULL: the library refused it (errno in error) */
+	int error;
+	unsigned slot;
+	char *command;   /* owned, unless info.command points elsewhere */
+};
+
+struct runner {
+	const struct options *o;
+	struct input in;
+	bool has_input;     /* -a, -C or ::: */
+	size_t total;       /* tasks to run */
+	size_t next;        /* the next one to hand to the library */
+	char *tmpl;         /* COMMAND's words joined by spaces */
+	bool has_rs;        /* COMMAND holds a replacement string */
+	sigset_t wait_mask;
+	rr_loop *loop;
+	struct slots slots;
+	struct order order;
+	struct output out;
+	unsigned running;   /* handed over and not ended */
+	uint64_t ok, failed;
+	bool stopping;      /* no new task: a signal or a closed stdout */
+	unsigned signals_seen;
+	int status;         /* exit status a signal or a write error forces */
+};
+
+static void submit_more(struct runner *r);
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static bool keeps_order(const struct runner *r)
+{
+	return r->o->keep_order &&
+	       (r->o->output == OUT_GROUP || r->o->output == OUT_JSON);
+}
+
+/* Print a task that ended (in order, with -k) and let it go. */
+static void finish(struct runner *r, struct job *j)
+{
+	if (j->task) {
+		output_done(&r->out, &j->info, rr_task_result(j->task));
+		rr_task_free(j->task);
+	} else {
+		output_note(&r->out, "cannot start '%s': %s", j->info.command,
+			    strerror(j->error));
+	}
+	free(j->command);
+	free(j);
+}
+
+static void end_job(struct runner *r, struct job *j, bool ok)
+{
+	slots_put(&r->slots, j->slot);
+	if (ok)
+		r->ok++;
+	else
+		r->failed++;
+	if (!keeps_order(r)) {
+		finish(r, j);
+		return;
+	}
+	order_put(&r->order, j->info.seq, j);
+	while ((j = order_take(&r->order)))
+		finish(r, j);
+}
+
+static void on_done(rr_task *task, void *user)
+{
+	struct job *j = user;
+	struct runner *r = j->r;
+
+	r->running--;
+	end_job(r, j, rr_task_result(task)->status == RR_OK);
+	submit_more(r);
+}
+
+static void on_line(rr_task *task, enum rr_stream stream, const char *line,
+		    size_t len, void *user)
+{
+	struct job *j = user;
+
+	(void)task;
+	if (stream == RR_STDOUT && j->r->o->discard)
+		return; /* read only for --idle-timeout's sake */
+	output_line(&j->r->out, &j->info, stream, line, len);
+}
+
+/* argv shown as one shell-quoted line: the command in JSON and tags. */
+static char *show_argv(char *const *argv)
+{
+	struct buf b = BUF_INIT;
+
+	for (size_t k = 0; argv[k]; k++) {
+		if (k)
+			buf_addc(&b, ' ');
+		shell_quote(&b, argv[k], strlen(argv[k]));
+	}
+	return buf_detach(&b);
+}
+
+/*
+ * The command of job j (input number idx): j->info.command for the shell,
+ * or the returned argv (free() it) with -X.
+ */
+static char **make_command(struct runner *r, struct job *j, size_t idx)
+{
+	const struct options *o = r->o;
+	struct subst v = { .seq = j->info.seq, .slot = j->slot };
+	struct buf b = BUF_INIT;
+
+	if (r->has_input) {
+		v.line = r->in.lines[idx].s;
+		v.len = r->in.lines[idx].len;
+	}
+	if (o->commands_file) {
+		j->info.command = v.line;
+	} else if (o->exec) {
+		char **argv = subst_argv(o->cmd, o->ncmd, r->has_rs,
+					 r->has_input ? &v : NULL);
+		j->info.command = j->command = show_argv(argv);
+		return argv;
+	} else if (r->has_input) {
+		subst_shell(&b, r->tmpl, r->has_rs, &v);
+		j->info.command = j->command = buf_detach(&b);
+	} else {
+		j->info.command = r->tmpl;
+	}
+	return NULL;
+}
+
+/* Streams nobody prints are not read, unless the idle timer must see them. */
+static enum rr_io unread(const struct options *o)
+{
+	return o->idle_timeout_ms ? RR_IO_CALLBACK : RR_IO_DISCARD;
+}
+
+static struct rr_opts task_opts(const struct runner *r, struct job *j)
+{
+	const struct options *o = r->o;
+	struct rr_opts opts = {
+		.timeout_ms = o->timeout_ms,
+		.idle_timeout_ms = o->idle_timeout_ms,
+		.user = j,
+		.on_done = on_done,
+	};
+
+	if (o->output == OUT_STREAM) {
+		opts.stdout_mode = opts.stderr_mode = RR_IO_CALLBACK;
+		opts.on_line = on_line;
+	} else if (o->output == OUT_QUIET) {
+		opts.stdout_mode = opts.stderr_mode = unread(o);
+	}
+	if (o->discard)
+		opts.stdout_mode = unread(o);
+	return opts;
+}
+
+static void submit_one(struct runner *r)
+{
+	size_t idx = r->next++;
+	struct job *j = xcalloc(1, sizeof *j);
+
+	j->r = r;
+	j->info.seq = idx + 1;
+	j->slot = slots_get(&r->slots, j);
+	char **argv = make_command(r, j, idx);
+	if (r->has_input) {
+		j->info.tag = r->in.lines[idx].s;
+		j->info.tag_len = r->in.lines[idx].len;
+	} else {
+		j->info.tag = j->info.command;
+		j->info.tag_len = strlen(j->info.command);
+	}
+
+	struct rr_opts opts = task_opts(r, j);
+	j->task = argv ? rr_exec(r->loop, (const char *const *)argv, &opts) :
+		  rr_shell(r->loop, j->info.command, &opts);
+	free(argv);
+	if (!j->task) {
+		j->error = errno;
+		end_job(r, j, false);
+		return;
+	}
+	r->running++;
+}
+
+static void submit_more(struct runner *r)
+{
+	while (!r->stopping && r->next < r->total && r->slots.nfree)
+		submit_one(r);
+}
+
+/* Stop starting tasks and send sig to every running one. */
+static void stop(struct runner *r, int sig)
+{
+	r->stopping = true;
+	for (unsigned s = 1; s <= r->slots.n; s++) {
+		struct job *j = r->slots.owner[s];
+
+		if (j && j->task)
+			rr_task_kill(j->task, sig);
+	}
+}
+
+/* First signal: SIGTERM to every task; another one: SIGKILL. */
+static void check_signals(struct runner *r)
+{
+	unsigned n = signals_count();
+
+	if (n == r->signals_seen)
+		return;
+	if (!r->status)
+		r->status = 128 + signals_first();
+	stop(r, r->signals_seen || n > 1 ? SIGKILL : SIGTERM);
+	r->signals_seen = n;
+}
+
+/* Nobody reads our output any more: stop everything, print nothing. */
+static void check_output(struct runner *r)
+{
+	int err = output_flush(&r->out);
+
+	if (!err || r->stopping)
+		return;
+	if (err != EPIPE)
+		fprintf(stderr, "ringrun: write: %s\n", strerror(err));
+	if (!r->status)
+		r->status = err == EPIPE ? 128 + SIGPIPE : 1;
+	stop(r, SIGTERM);
+}
+
+/* Turn by turn, writing out after each, until every task has ended. */
+static int drive(struct runner *r)
+{
+	submit_more(r);
+	while (r->running) {
+		int n = rr_loop_run(r->loop, RR_RUN_ONCE);
+
+		check_output(r);
+		check_signals(r);
+		if (n < 0 && n != -EINTR) {
+			output_flush(&r->out);
+			fprintf(stderr, "ringrun: loop: %s\n", rr_strerror(n));
+			return 2;
+		}
+	}
+	check_output(r);
+	if (r->status)
+		return r->status;
+	return r->failed ? 1 : 0;
+}
+
+static int load_input(struct runner *r)
+{
+	const struct options *o = r->o;
+	const char *path = o->args_file ? o->args_file : o->commands_file;
+
+	if (o->has_list) {
+		input_words(&r->in, o->list, o->nlist);
+	} else if (path) {
+		int err = input_load(&r->in, path);
+		if (err < 0) {
+			fprintf(stderr, "ringrun: %s: %s: %s\n",
+				o->args_file ? "-a" : "-C",
+				strcmp(path, "-") ? path : "stdin",
+				strerror(-err));
+			return -1;
+		}
+	} else {
+		r->total = 1;
+		return 0;
+	}
+	r->has_input = true;
+	r->total = r->in.n;
+	return 0;
+}
+
+static void join_command(struct runner *r)
+{
+	const struct options *o = r->o;
+	struct buf b = BUF_INIT;
+
+	for (size_t k = 0; k < o->ncmd; k++) {
+		if (k)
+			buf_addc(&b, ' ');
+		buf_adds(&b, o->cmd[k]);
+		r->has_rs |= subst_present(o->cmd[k]);
+	}
+	r->tmpl = buf_detach(&b);
+}
+
+static int start_loop(struct runner *r)
+{
+	const struct rr_loop_opts lo = {
+		.max_running = r->o->jobs,
+		.wait_sigmask = &r->wait_mask,
+	};
+	struct rr_loop_stats st;
+	int err = signals_setup(&r->wait_mask);
+
+	if (err < 0) {
+		fprintf(stderr, "ringrun: signals: %s\n", strerror(-err));
+		return -1;
+	}
+	r->loop = rr_loop_new(&lo);
+	if (!r->loop) {
+		fprintf(stderr, "ringrun: cannot create the loop: %s\n",
+			strerror(errno));
+		return -1;
+	}
+	/* -j 0, or more than the fd limit allows: the library's figure. */
+	rr_loop_stats(r->loop, &st);
+	unsigned n = st.max_running ? st.max_running : 1;
+	if (r->total < n)
+		n = r->total ? (unsigned)r->total : 1;
+	slots_init(&r->slots, n);
+	return 0;
+}
+
+static void print_stats(struct runner *r, uint64_t wall_ns)
+{
+	struct run_figures f = { .ok = r->ok, .failed = r->failed,
+				 .wall_ns = wall_ns };
+	struct buf b = BUF_INIT;
+
+	getrusage(RUSAGE_SELF, &f.self);
+	getrusage(RUSAGE_CHILDREN, &f.children);
+	rr_loop_stats(r->loop, &f.loop);
+	stats_format(&b, &f);
+	output_stderr(&r->out, b.data, b.len);
+	output_flush(&r->out);
+	buf_free(&b);
+}
+
+int run(const struct options *o)
+{
+	struct runner r = { .o = o };
+	int status = 2;
+
+	if (load_input(&r) < 0)
+		return 2;
+	join_command(&r);
+	output_init(&r.out, o->output, 1, 2);
+	order_init(&r.order, 1);
+	uint64_t start = now_ns();
+	if (start_loop(&r) == 0) {
+		status = drive(&r);
+		if (o->stats && !r.out.error)
+			print_stats(&r, now_ns() - start);
+		rr_loop_free(r.loop);
+	}
+	slots_free(&r.slots);
+	order_free(&r.order);
+	output_free(&r.out);
+	input_free(&r.in);
+	free(r.tmpl);
+	return status;
+}

@@ -1,0 +1,10 @@
+/* Drive the library: inputs in, tasks through the loop, output out. */
+#ifndef CLI_RUN_H
+#define CLI_RUN_H
+
+#include "options.h"
+
+/* Run everything the options ask for; returns ringrun's exit status. */
+int run(const struct options *o);
+
+#endif

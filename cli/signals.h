@@ -1,0 +1,20 @@
+/*
+ * SIGINT, SIGTERM and SIGHUP are blocked, except while the loop sleeps in the
+ * kernel with the mask from signals_setup(); their handler only counts them.
+ * So a signal interrupts exactly that sleep (rr_loop_run() = -EINTR) and
+ * never a half-done update.  SIGPIPE is ignored: a closed stdout shows up
+ * as EPIPE.
+ */
+#ifndef CLI_SIGNALS_H
+#define CLI_SIGNALS_H
+
+#include <signal.h>
+
+/* Returns 0 or a negative errno; wait_mask: the mask for the loop's sleep. */
+int signals_setup(sigset_t *wait_mask);
+
+/* How many of them have arrived, and the first one's number (0: none). */
+unsigned signals_count(void);
+int signals_first(void);
+
+#endif

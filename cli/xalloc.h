@@ -1,0 +1,12 @@
+/* Allocation that cannot fail: ringrun gives up with a message instead. */
+#ifndef CLI_XALLOC_H
+#define CLI_XALLOC_H
+
+#include <stddef.h>
+
+void *xmalloc(size_t size);
+void *xcalloc(size_t n, size_t size);
+void *xreallocarray(void *p, size_t n, size_t size);
+char *xstrdup(const char *s);
+
+#endif

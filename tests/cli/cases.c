@@ -1,0 +1,392 @@
+/*
+ * The ringrun binary, case by case: arguments and stdin in; stdout, stderr
+ * and the exit status checked.
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+
+struct cli_case {
+	const char *args[32];   /* after "ringrun", NULL-terminated */
+	const char *in;         /* stdin (NULL: empty) */
+	bool stdout_closed;     /* stdout is a pipe nobody reads */
+	const char *out;        /* exact stdout (NULL: see below) */
+	const char *out_has[16]; /* substrings of stdout */
+	const char *err_exact;  /* exact stderr */
+	const char *err[8];     /* substrings of stderr; none and no
+				   err_exact: stderr must be empty */
+	const char *err_not;    /* must not be on stderr */
+	int err_lines;          /* lines on stderr, when > 0 */
+	const char *py;         /* python3 on stdout as JSON lines (objs) */
+	const char *py_out;     /* its exact output */
+	void (*check)(const struct proc_result *r);
+	int status;
+};
+
+#define ARGS(...) .args = { __VA_ARGS__, NULL }
+
+/* Every stdout line must be a JSON object with exactly these fields. */
+static const char py_prelude[] =
+	"import json, sys\n"
+	"data = sys.stdin.buffer.read()\n"
+	"assert data == b'' or data.endswith(b'\\n'), 'unterminated line'\n"
+	"objs = [json.loads(l) for l in data.decode('utf-8').split('\\n')[:-1]]\n"
+	"keys = ['seq', 'tag', 'command', 'status', 'exit', 'signal',\n"
+	"        'duration_ms', 'stdout', 'stderr', 'stdout_truncated',\n"
+	"        'stderr_truncated']\n"
+	"for o in objs:\n"
+	"    assert list(o) == keys, list(o)\n"
+	"    assert type(o['seq']) is int and o['seq'] >= 1\n"
+	"    assert type(o['duration_ms']) is float and o['duration_ms'] >= 0\n"
+	"    assert o['exit'] is None or type(o['exit']) is int\n"
+	"    assert o['signal'] is None or type(o['signal']) is int\n"
+	"    assert type(o['stdout_truncated']) is bool\n"
+	"    assert type(o['stderr_truncated']) is bool\n";
+
+static int count_lines(const char *s)
+{
+	int n = 0;
+
+	for (; (s = strchr(s, '\n')); s++)
+		n++;
+	return n;
+}
+
+static void check_case(const struct cli_case *c)
+{
+	struct proc_result r;
+
+	run_ringrun(c->args, c->in, c->in ? strlen(c->in) : 0,
+		    c->stdout_closed, &r);
+	cr_assert_eq(r.status, c->status, "exit status %d, expected %d\nstderr: %s",
+		     r.status, c->status, r.err);
+	if (c->out)
+		cr_assert_str_eq(r.out, c->out, "stdout differs; stderr: %s", r.err);
+	for (size_t k = 0; k < 16 && c->out_has[k]; k++)
+		cr_assert_not_null(strstr(r.out, c->out_has[k]),
+				   "stdout lacks \"%s\": %s", c->out_has[k], r.out);
+	if (c->err_exact)
+		cr_assert_str_eq(r.err, c->err_exact);
+	for (size_t k = 0; k < 8 && c->err[k]; k++)
+		cr_assert_not_null(strstr(r.err, c->err[k]),
+				   "stderr lacks \"%s\": %s", c->err[k], r.err);
+	if (!c->err_exact && !c->err[0] && !c->err_lines)
+		cr_assert_str_eq(r.err, "", "stderr should be empty");
+	if (c->err_not)
+		cr_assert_null(strstr(r.err, c->err_not), "stderr has \"%s\": %s",
+			       c->err_not, r.err);
+	if (c->err_lines)
+		cr_assert_eq(count_lines(r.err), c->err_lines, "stderr: %s", r.err);
+	if (c->py) {
+		size_t len = strlen(py_prelude) + strlen(c->py) + 1;
+		char *script = malloc(len);
+		snprintf(script, len, "%s%s", py_prelude, c->py);
+		char *got = run_python(script, r.out, r.out_len);
+		cr_assert_str_eq(got, c->py_out);
+		free(got);
+		free(script);
+	}
+	if (c->check)
+		c->check(&r);
+	proc_result_free(&r);
+}
+
+#define CASE(name, ...)                                               \
+	Test(cli, name, .timeout = 30)                                \
+	{                                                             \
+		check_case(&(const struct cli_case){ __VA_ARGS__ });  \
+	}
+
+/* ------------------------------------------------------ commands, inputs */
+
+CASE(once, ARGS("echo", "hello"), .out = "hello\n")
+CASE(words_joined_for_sh, ARGS("echo a;", "echo", "b"), .out = "a\nb\n")
+CASE(options_after_command_are_its, ARGS("echo", "-k", "--stats"),
+     .out = "-k --stats\n")
+CASE(double_dash, ARGS("--", "echo", "x"), .out = "x\n")
+CASE(input_list, ARGS("-k", "echo", ":::", "a", "b c", "d"),
+     .out = "a\nb c\nd\n")
+CASE(input_appended_quoted,
+     ARGS("-k", "printf '<%s>\\n'", ":::", "it's", "$HOME", "a\\b", "*", "",
+	  "-n", "`id`"),
+     .out = "<it's>\n<$HOME>\n<a\\b>\n<*>\n<>\n<-n>\n<`id`>\n")
+CASE(replacement_strings,
+     ARGS("-k", "-j", "1", "echo {} {.} {/} {//} {/.} {#} {%}", ":::",
+	  "dir/a.tar.gz", "b"),
+     .out = "dir/a.tar.gz dir/a.tar a.tar.gz dir a.tar 1 1\nb b b . b 2 1\n")
+CASE(replacement_next_to_text, ARGS("-k", "echo", "x{}y", "{}{}", ":::", "a", "b c"),
+     .out = "xay aa\nxb cy b cb c\n")
+CASE(unknown_braces_are_text, ARGS("echo", "{x}", "{}", "{", ":::", "a"),
+     .out = "{x} a {\n")
+CASE(sequence_number_only, ARGS("-k", "echo", "{#}", ":::", "a", "b"),
+     .out = "1\n2\n")
+CASE(serial_jobs_keep_input_order, ARGS("-j1", "echo", ":::", "a", "b", "c"),
+     .out = "a\nb\nc\n")
+CASE(args_from_stdin, ARGS("-k", "-a", "-", "printf", "'[%s]\\n'"),
+     .in = "x\n\ny z\nlast", .out = "[x]\n[]\n[y z]\n[last]\n")
+CASE(args_bytes_exact, ARGS("-k", "--args", "-", "printf", "'[%s]\\n'"),
+     .in = "cr\r\n tab\t \n", .out = "[cr\r]\n[ tab\t ]\n")
+CASE(args_empty_runs_nothing, ARGS("-a", "-", "echo", "ran"), .in = "",
+     .out = "")
+CASE(args_dev_null_runs_nothing, ARGS("-a", "/dev/null", "echo", "ran"),
+     .out = "")
+CASE(empty_list_runs_nothing, ARGS("echo", "ran", ":::"), .out = "")
+CASE(args_missing_file, ARGS("-a", "/nonexistent/rr-in", "echo"),
+     .err_exact = "ringrun: -a: /nonexistent/rr-in: No such file or directory\n",
+     .status = 2)
+CASE(args_directory, ARGS("-a", "/", "echo"),
+     .err_exact = "ringrun: -a: /: Is a directory\n", .status = 2)
+CASE(commands_missing_file, ARGS("--commands", "/nonexistent/rr-in"),
+     .err_exact = "ringrun: -C: /nonexistent/rr-in: No such file or directory\n",
+     .status = 2)
+CASE(commands_from_stdin, ARGS("-k", "-C", "-"),
+     .in = "echo one\necho two; echo three\n", .out = "one\ntwo\nthree\n")
+CASE(commands_failing_line, ARGS("-k", "-C", "-"), .in = "exit 4\necho fine\n",
+     .out = "fine\n", .err_exact = "ringrun: 'exit 4' exited with status 4\n",
+     .status = 1)
+CASE(exec_replacement_in_word,
+     ARGS("-X", "-k", "printf", "%s|\\n", "<{}>", ":::", "a b", "c"),
+     .out = "<a b>|\n<c>|\n")
+CASE(exec_input_appended, ARGS("--exec", "-k", "printf", "[%s]", ":::", "x y", "$z"),
+     .out = "[x y][$z]")
+CASE(exec_no_shell, ARGS("-X", "echo", "a;", "$HOME", "{}"),
+     .out = "a; $HOME {}\n")
+
+/* ------------------------------------------------------ exit status */
+
+CASE(all_ok, ARGS("true", ":::", "1", "2", "3"), .out = "")
+CASE(one_line_per_failure, ARGS("-k", "exit", ":::", "0", "3", "0", "5"),
+     .err = { "exited with status 3", "exited with status 5" }, .err_lines = 2,
+     .status = 1)
+CASE(shell_command_not_found, ARGS("nosuchcmd-rr"),
+     .err = { "not found", "ringrun: 'nosuchcmd-rr' exited with status 127\n" },
+     .err_lines = 2, .status = 1)
+CASE(exec_spawn_failure, ARGS("-X", "nosuchcmd-rr", "x"),
+     .err = { "ringrun: spawn 'nosuchcmd-rr", "No such file or directory\n" },
+     .err_lines = 1, .status = 1)
+CASE(killed_by_signal, ARGS("kill -9 $$"), .err = { "killed by SIGKILL" },
+     .err_lines = 1, .status = 1)
+
+/* ------------------------------------------------------ group, order */
+
+CASE(keep_order, ARGS("-k", "-j", "3", "sleep {}; echo {}", ":::", "0.6", "0.3", "0"),
+     .out = "0.6\n0.3\n0\n")
+CASE(finish_order_without_k, ARGS("-j", "2", "sleep {}; echo {}", ":::", "1", "0"),
+     .out = "0\n1\n")
+
+/* Each slot number is in 1..jobs. */
+static void slots_1_2(const struct proc_result *r)
+{
+	cr_assert_eq(count_lines(r->out), 6, "%s", r->out);
+	for (const char *l = r->out; *l; l += 2)
+		cr_assert((l[0] == '1' || l[0] == '2') && l[1] == '\n', "%s", r->out);
+}
+
+CASE(slot_numbers, ARGS("-k", "-j", "2", "echo {%}", ":::", "a", "b", "c", "d", "e", "f"),
+     .check = slots_1_2)
+
+/* Four tasks' 2000 lines each: every task's block whole and in order. */
+static void whole_blocks(const struct proc_result *r)
+{
+	const char *l = r->out;
+	char seen[4] = { 0 };
+
+	for (int task = 0; task < 4; task++) {
+		char tag = *l;
+		cr_assert(tag >= 'a' && tag <= 'd' && !seen[tag - 'a'], "at %.40s", l);
+		seen[tag - 'a'] = 1;
+		for (int i = 1; i <= 2000; i++) {
+			char want[32];
+			int n = snprintf(want, sizeof want, "%c%d\n", tag, i);
+			cr_assert(strncmp(l, want, (size_t)n) == 0,
+				  "expected %c%d at %.40s", tag, i, l);
+			l += n;
+		}
+	}
+	cr_assert_eq(*l, '\0');
+}
+
+CASE(group_never_interleaves,
+     ARGS("-j", "4", "for i in $(seq 2000); do echo {}$i; done", ":::", "a", "b", "c", "d"),
+     .check = whole_blocks)
+
+static void forty_mb_of_a(const struct proc_result *r)
+{
+	cr_assert_eq(r->out_len, 40000000);
+	for (size_t k = 0; k < r->out_len; k++)
+		if (r->out[k] != 'a')
+			cr_assert_fail("byte %zu is %d", k, r->out[k]);
+}
+
+CASE(group_large_output, ARGS("head -c 40000000 /dev/zero | tr '\\0' a"),
+     .check = forty_mb_of_a)
+CASE(discard, ARGS("--discard", "echo out; echo err >&2"), .out = "",
+     .err_exact = "err\n")
+CASE(discard_keeps_failure_line, ARGS("--discard", "echo out; exit 2"), .out = "",
+     .err = { "exited with status 2" }, .err_lines = 1, .status = 1)
+
+/* ------------------------------------------------------ stream, quiet */
+
+CASE(stream_prefixed, ARGS("-o", "stream", "-j", "1", "echo out {}; echo err {} >&2",
+			   ":::", "a", "b"),
+     .out = "a: out a\nb: out b\n", .err_exact = "a: err a\nb: err b\n")
+CASE(stream_tag_is_the_command, ARGS("--output", "stream", "echo hi"),
+     .out = "echo hi: hi\n")
+CASE(stream_last_line_without_newline, ARGS("-o", "stream", "-X", "printf", "x\\ny"),
+     .out = "printf 'x\\ny': x\nprintf 'x\\ny': y\n")
+CASE(stream_discard, ARGS("-o", "stream", "--discard", "echo out; echo err >&2"),
+     .out = "", .err_exact = "echo out; echo err >&2: err\n")
+
+/* 4 x 3000 lines as they came: each whole, each task's in order. */
+static void whole_lines(const struct proc_result *r)
+{
+	int next[4] = { 1, 1, 1, 1 }, lines = 0;
+
+	for (const char *l = r->out; *l; lines++) {
+		char tag = l[0];
+		char want[80];
+		cr_assert(tag >= 'a' && tag <= 'd', "at %.60s", l);
+		int n = snprintf(want, sizeof want, "%c: %c-%d-%s\n", tag, tag,
+				 next[tag - 'a']++, "................................");
+		cr_assert(strncmp(l, want, (size_t)n) == 0, "expected %s at %.60s", want, l);
+		l += n;
+	}
+	cr_assert_eq(lines, 12000);
+}
+
+CASE(stream_lines_never_torn,
+     ARGS("-o", "stream", "-j", "4",
+	  "for i in $(seq 3000); do echo {}-$i-................................; done",
+	  ":::", "a", "b", "c", "d"),
+     .check = whole_lines)
+CASE(quiet, ARGS("-o", "quiet", "echo hi; printf '\\123ECRET' >&2; exit 3"),
+     .out = "", .err = { "exited with status 3" }, .err_not = "SECRET",
+     .err_lines = 1, .status = 1)
+CASE(quiet_ok, ARGS("-o", "quiet", "echo hi; echo there >&2"), .out = "")
+
+/* ------------------------------------------------------ timeouts */
+
+CASE(timeout, ARGS("-t", "0.3", "sleep 10"),
+     .err_exact = "ringrun: 'sleep 10' timed out after 0.3 s; killed by SIGTERM\n",
+     .status = 1)
+CASE(timeout_not_reached, ARGS("--timeout", "5", "echo fast"), .out = "fast\n")
+CASE(idle_timeout, ARGS("--idle-timeout", "0.3", "echo a; sleep 10"), .out = "a\n",
+     .err = { "ringrun: 'echo a; sleep 10' wrote nothing for 0.3 s" },
+     .err_lines = 1, .status = 1)
+CASE(idle_timeout_reset_by_output,
+     ARGS("--idle-timeout", "1", "for i in 1 2 3 4 5 6; do echo $i; sleep 0.25; done"),
+     .out = "1\n2\n3\n4\n5\n6\n")
+CASE(idle_timeout_sees_discarded_stdout,
+     ARGS("--discard", "--idle-timeout", "1",
+	  "for i in 1 2 3 4 5 6; do echo $i; sleep 0.25; done"),
+     .out = "")
+CASE(idle_timeout_sees_quiet_output,
+     ARGS("-o", "quiet", "--idle-timeout", "1",
+	  "for i in 1 2 3 4 5 6; do echo $i >&2; sleep 0.25; done"),
+     .out = "")
+
+/* ------------------------------------------------------ jobs, stats */
+
+CASE(jobs_percent, ARGS("-j", "50%", "echo", "{%}", ":::", "a"), .out = "1\n")
+CASE(jobs_zero_is_the_library_limit, ARGS("-j", "0", "-k", "echo", ":::", "a", "b"),
+     .out = "a\nb\n")
+CASE(stats, ARGS("--stats", "-j", "2", "true", ":::", "a", "b", "c"),
+     .err = { "ringrun: tasks 3 (3 ok, 0 failed) in ", " tasks/s, 2 at once\n",
+	      "ringrun: cpu ringrun ", " peak rss ", "; children ",
+	      "ringrun: io_uring ", " enters ", "ringrun: features " },
+     .err_lines = 4)
+CASE(stats_count_failures, ARGS("--stats", "false"),
+     .err = { "exited with status 1", "ringrun: tasks 1 (0 ok, 1 failed)" },
+     .err_lines = 5, .status = 1)
+
+/* ------------------------------------------------------ help, usage errors */
+
+CASE(version_short, ARGS("-V"), .out = "ringrun 0.1.0\n")
+CASE(version_long, ARGS("--version"), .out = "ringrun 0.1.0\n")
+CASE(help, ARGS("--help"),
+     .out_has = { "Usage: ringrun", "--args", "--commands", "--jobs", "--exec",
+		  "--timeout", "--idle-timeout", "--output", "--keep-order",
+		  "--discard", "--stats", "--version", ":::", "{%}" })
+CASE(help_short, ARGS("-h"), .out_has = { "Usage: ringrun" })
+CASE(unknown_option, ARGS("--bogus", "x"),
+     .err_exact = "ringrun: --bogus: unknown option\nTry 'ringrun --help'.\n",
+     .status = 2)
+CASE(no_command, .args = { NULL },
+     .err_exact = "ringrun: COMMAND: missing\nTry 'ringrun --help'.\n", .status = 2)
+CASE(bad_jobs, ARGS("-j", "lots", "true"),
+     .err_exact = "ringrun: -j: lots: not a number\nTry 'ringrun --help'.\n",
+     .status = 2)
+CASE(bad_timeout, ARGS("--timeout", "-1", "true"),
+     .err_exact = "ringrun: --timeout: -1: not a number\nTry 'ringrun --help'.\n",
+     .status = 2)
+CASE(bad_output_mode, ARGS("-o", "xml", "true"),
+     .err_exact = "ringrun: -o: xml: unknown mode (group, stream, json, quiet)\n"
+		  "Try 'ringrun --help'.\n",
+     .status = 2)
+CASE(missing_argument, ARGS("-j"),
+     .err_exact = "ringrun: -j: missing argument\nTry 'ringrun --help'.\n",
+     .status = 2)
+CASE(commands_take_no_command, ARGS("-C", "-", "echo"),
+     .err = { "ringrun: -C: takes no COMMAND", "Try 'ringrun --help'.\n" },
+     .err_lines = 2, .status = 2)
+
+/* ------------------------------------------------------ closed stdout */
+
+CASE(stdout_closed_group, ARGS("echo hi"), .stdout_closed = true, .status = 141)
+CASE(stdout_closed_stream, ARGS("-o", "stream", "yes"), .stdout_closed = true,
+     .status = 141)
+
+/* ------------------------------------------------------ json */
+
+CASE(json_fields, ARGS("-o", "json", "-k", "echo {}; echo e >&2; exit {}", ":::", "0", "3"),
+     .err_exact = "ringrun: 'echo 3; echo e >&2; exit 3' exited with status 3\n",
+     .status = 1,
+     .py = "for o in objs: print(o['seq'], o['tag'], o['command'], o['status'],"
+	   " o['exit'], o['signal'], repr(o['stdout']), repr(o['stderr']),"
+	   " o['stdout_truncated'], o['stderr_truncated'])\n",
+     .py_out = "1 0 echo 0; echo e >&2; exit 0 ok 0 None '0\\n' 'e\\n' False False\n"
+	       "2 3 echo 3; echo e >&2; exit 3 exit 3 None '3\\n' 'e\\n' False False\n")
+CASE(json_signal, ARGS("-o", "json", "kill -9 $$"), .err_lines = 1, .status = 1,
+     .py = "o = objs[0]; print(o['status'], o['exit'], o['signal'])\n",
+     .py_out = "signaled None 9\n")
+CASE(json_spawn_failed, ARGS("-o", "json", "-X", "nosuchcmd-rr"), .err_lines = 1,
+     .status = 1,
+     .py = "o = objs[0]; print(o['status'], o['exit'], o['signal'], o['duration_ms'])\n",
+     .py_out = "spawn-failed None None 0.0\n")
+CASE(json_timeout, ARGS("-o", "json", "-t", "0.2", "sleep 10"), .err_lines = 1,
+     .status = 1,
+     .py = "o = objs[0]; print(o['status'], o['exit'], o['signal'],"
+	   " 150 < o['duration_ms'] < 5000)\n",
+     .py_out = "timeout None 15 True\n")
+CASE(json_tag_without_input, ARGS("-o", "json", "echo hi"),
+     .py = "o = objs[0]; print(o['tag'] + '|' + o['command'])\n",
+     .py_out = "echo hi|echo hi\n")
+CASE(json_exec_command, ARGS("-o", "json", "-X", "printf", "%s\\n", "{}", ":::", "a b"),
+     .py = "o = objs[0]; print(o['tag'] + '|' + o['command'] + '|' + o['stdout'], end='')\n",
+     .py_out = "a b|printf '%s\\n' 'a b'|a b\n")
+CASE(json_keep_order,
+     ARGS("-o", "json", "-k", "-j", "3", "sleep {}; echo {}", ":::", "0.6", "0.3", "0"),
+     .py = "print([o['seq'] for o in objs], [o['stdout'] for o in objs])\n",
+     .py_out = "[1, 2, 3] ['0.6\\n', '0.3\\n', '0\\n']\n")
+CASE(json_non_utf8_round_trip,
+     ARGS("-o", "json", "printf '\\377\\300\\200ok\\342\\202 \\355\\240\\200 caf\\303\\251'"),
+     .py = "print(objs[0]['stdout'].encode('utf-8', 'surrogateescape').hex())\n",
+     .py_out = "ffc0806f6be28220eda08020636166c3a9\n")
+CASE(json_control_characters,
+     ARGS("-o", "json", "-X", "printf", "\\001\\t\"\\\\x\\033\\r\\000"),
+     .py = "print(repr(objs[0]['stdout']))\n",
+     .py_out = "'\\x01\\t\"\\\\x\\x1b\\r\\x00'\n")
+CASE(json_large_binary, ARGS("-o", "json", "head -c 5000000 /dev/urandom"),
+     .py = "print(len(objs[0]['stdout'].encode('utf-8', 'surrogateescape')))\n",
+     .py_out = "5000000\n")
+CASE(json_discard, ARGS("-o", "json", "--discard", "echo out; echo err >&2"),
+     .py = "o = objs[0]; print(repr(o['stdout']), repr(o['stderr']))\n",
+     .py_out = "'' 'err\\n'\n")
+CASE(json_many, ARGS("-o", "json", "-j", "8", "echo {}", ":::", "1", "2", "3", "4",
+		     "5", "6", "7", "8", "9", "10", "11", "12"),
+     .py = "print(sorted(o['seq'] for o in objs) == list(range(1, 13)),"
+	   " all(o['stdout'] == o['tag'] + '\\n' for o in objs))\n",
+     .py_out = "True True\n")

@@ -1,0 +1,41 @@
+/* cli/stats.c: the --stats lines. */
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "../../cli/stats.h"
+
+Test(stats, lines)
+{
+	struct run_figures f = {
+		.ok = 998, .failed = 2, .wall_ns = 2000000000,
+		.self = { .ru_utime = { 1, 500000 }, .ru_stime = { 0, 250000 },
+			  .ru_maxrss = 4096 },
+		.children = { .ru_utime = { 3, 0 }, .ru_stime = { 4, 125000 } },
+		.loop = { .enters = 1500, .sqes = 8000, .cqes = 6000,
+			  .max_running = 64,
+			  .features = RR_FEAT_WAITID | RR_FEAT_GROUP_SIGNAL },
+	};
+	struct buf b = BUF_INIT;
+
+	stats_format(&b, &f);
+	cr_assert_str_eq(b.data,
+		"ringrun: tasks 1000 (998 ok, 2 failed) in 2.000 s: 500.0 tasks/s, 64 at once\n"
+		"ringrun: cpu ringrun 1.500 s user 0.250 s sys, peak rss 4096 KiB; "
+		"children 3.000 s user 4.125 s sys\n"
+		"ringrun: io_uring 1500 enters 8000 sqes 6000 cqes "
+		"(per task 1.50 enters 8.00 sqes 6.00 cqes)\n"
+		"ringrun: features waitid group-signal\n");
+	buf_free(&b);
+}
+
+Test(stats, nothing_ran)
+{
+	struct run_figures f = { 0 };
+	struct buf b = BUF_INIT;
+
+	stats_format(&b, &f);
+	cr_assert_not_null(strstr(b.data, "ringrun: tasks 0 (0 ok, 0 failed)"));
+	cr_assert_not_null(strstr(b.data, "0.0 tasks/s"));
+	cr_assert_not_null(strstr(b.data, "ringrun: features none\n"));
+	buf_free(&b);
+}
