@@ -3,6 +3,7 @@
  * stdin, get its stdout back.  The bytes are copied at submit.
  */
 #include <ringrun.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -14,6 +15,7 @@ int main(int argc, char **argv)
 	rr_loop *loop = rr_loop_new(NULL);
 	const struct rr_result *r;
 	rr_task *task;
+	bool ok;
 
 	if (!loop || !(task = rr_exec(loop, tr_argv, &opts))) {
 		perror("tr");
@@ -22,6 +24,7 @@ int main(int argc, char **argv)
 	rr_task_wait(task);
 	r = rr_task_result(task);
 	fwrite(r->out.data, 1, r->out.len, stdout);
-	rr_loop_free(loop);
-	return r->status == RR_OK ? 0 : 1;
+	ok = r->status == RR_OK;
+	rr_loop_free(loop); /* frees the task and its result */
+	return ok ? 0 : 1;
 }

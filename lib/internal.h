@@ -24,6 +24,17 @@
 #define container_of(ptr, type, member) \
 	((type *)((char *)(ptr) - offsetof(type, member)))
 
+/*
+ * The kernel writes our buffers through the ring, which valgrind cannot see;
+ * without telling it, every byte a child wrote looks uninitialised.
+ */
+#if defined(__has_include) && __has_include(<valgrind/memcheck.h>)
+#include <valgrind/memcheck.h>
+#define RR_KERNEL_WROTE(p, n) VALGRIND_MAKE_MEM_DEFINED(p, n)
+#else
+#define RR_KERNEL_WROTE(p, n) ((void)(p), (void)(n))
+#endif
+
 #define RR_MIN(a, b) ((a) < (b) ? (a) : (b))
 #define RR_MAX(a, b) ((a) > (b) ? (a) : (b))
 

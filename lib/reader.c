@@ -249,8 +249,12 @@ static void reader_complete(struct rr_op *op, const struct io_uring_cqe *cqe)
 		if (cqe->flags & IORING_CQE_F_BUFFER) {
 			unsigned bid = cqe->flags >> IORING_CQE_BUFFER_SHIFT;
 
-			if (res > 0)
-				take(r, rr__bufring_data(loop, bid), (size_t)res);
+			char *data = rr__bufring_data(loop, bid);
+
+			if (res > 0) {
+				RR_KERNEL_WROTE(data, res);
+				take(r, data, (size_t)res);
+			}
 			rr__bufring_recycle(loop, bid);
 		}
 		/* Out of buffers, or stopped for another reason: read again. */
@@ -260,8 +264,10 @@ static void reader_complete(struct rr_op *op, const struct io_uring_cqe *cqe)
 			return;
 		}
 	} else if (res > 0 || res == -EINTR || res == -EAGAIN) {
-		if (res > 0)
+		if (res > 0) {
+			RR_KERNEL_WROTE(r->armed_at, res);
 			commit(r, r->armed_at, (size_t)res);
+		}
 		rr__reader_arm(r);
 		return;
 	}
