@@ -19,9 +19,9 @@ PKGCONFIG ?= pkg-config
 CC        ?= cc
 CFLAGS    ?= -O2 -g
 WARN      := -std=gnu11 -Wall -Wextra -Wshadow -Werror
-DEPS_PC   := liburing
+DEPS_PC   := liburing libssh2
 PC_CFLAGS := $(shell $(PKGCONFIG) --cflags $(DEPS_PC) 2>/dev/null)
-PC_LIBS   := $(shell $(PKGCONFIG) --libs $(DEPS_PC) 2>/dev/null || echo -luring)
+PC_LIBS   := $(shell $(PKGCONFIG) --libs $(DEPS_PC) 2>/dev/null || echo -luring -lssh2)
 CRIT_LIBS := $(shell $(PKGCONFIG) --libs criterion 2>/dev/null || echo -lcriterion)
 
 # Build flavours: the normal build lives in build/, the sanitizer build in
@@ -60,9 +60,11 @@ CLI_LIB   := $(B)/cli/libcli.a
 UNIT_SRC  := $(wildcard tests/unit/*.c)
 TLIB_SRC  := $(wildcard tests/lib/*.c)
 TCLI_SRC  := $(wildcard tests/cli/*.c)
+TSSH_SRC  := $(wildcard tests/ssh/*.c)
 HELPER    := $(B)/tests/rr-helper
 SUITES    := $(if $(UNIT_SRC),$(B)/tests/unit-suite) \
 	     $(if $(TLIB_SRC),$(B)/tests/lib-suite) \
+	     $(if $(TSSH_SRC),$(B)/tests/ssh-suite) \
 	     $(if $(TCLI_SRC),$(B)/tests/cli-suite)
 EXAMPLES  := $(patsubst examples/%.c,$(B)/examples/%,$(wildcard examples/*.c))
 
@@ -107,6 +109,10 @@ $(B)/tests/lib-suite: $(TLIB_SRC:%.c=$(B)/%.o) $(STATIC)
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PC_LIBS) $(CRIT_LIBS)
 
+$(B)/tests/ssh-suite: $(TSSH_SRC:%.c=$(B)/%.o) $(STATIC)
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PC_LIBS) $(CRIT_LIBS)
+
 $(B)/tests/cli-suite: $(TCLI_SRC:%.c=$(B)/%.o)
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CRIT_LIBS)
@@ -124,7 +130,8 @@ test-build: all $(HELPER) $(SUITES) $(EXAMPLES)
 # Each suite runs with the helper and the binary under test named in the
 # environment; the library suite runs once per exit-wait and read path.
 TEST_ENV = RINGRUN_BIN=$(abspath $(BIN)) RR_HELPER=$(abspath $(HELPER)) \
-	   RINGRUN_EXAMPLES=$(abspath $(B)/examples)
+	   RINGRUN_EXAMPLES=$(abspath $(B)/examples) \
+	   RR_SSHD_HARNESS=$(abspath tests/sshd/sshd-harness.sh)
 CRIT_ARGS ?= --jobs 2
 
 run-tests: test-build

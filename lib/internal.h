@@ -10,7 +10,9 @@
 #define _GNU_SOURCE
 #endif
 
+#include <libssh2.h>
 #include <liburing.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -48,6 +50,11 @@
 #define RR_DEFAULT_CAPTURE_MAX ((size_t)64 << 20)
 #define RR_DEFAULT_KILL_GRACE_MS 2000
 #define RR_MESSAGE_MAX 256
+
+/* A FIFO of tasks through next_queued: the loop's, and each host's. */
+struct rr_queue {
+	struct rr_task *head, *tail;
+};
 
 /* ------------------------------------------------------------- deadline.c */
 
@@ -122,6 +129,28 @@ struct rr_proc {
 	struct rusage ru;
 };
 
+/* -------------------------------------------------------------- channel.c */
+
+enum rr_chan_state {
+	RR_CHAN_OPEN,  /* channel open in progress (one per connection) */
+	RR_CHAN_EXEC,  /* exec request */
+	RR_CHAN_RUN,   /* stdin out, stdout and stderr in, until EOF */
+	RR_CHAN_CLOSE, /* close, wait for the server's close, exit status */
+};
+
+/* One remote command on one channel of its host's connection. */
+struct rr_channel {
+	LIBSSH2_CHANNEL *ch;
+	enum rr_chan_state state;
+	char *command;   /* what the remote shell runs: cmd, wrapped */
+	size_t in_off;   /* stdin bytes sent */
+	bool eof_sent;
+	bool close_sent;
+	bool killed;     /* a timeout or a kill: close it now */
+	bool abandon;    /* past the grace: end without the server's close */
+	struct rr_task *next; /* the connection's other channels */
+};
+
 /* ----------------------------------------------------------------- task.c */
 
 /* ENDING: ended without running (spawn failed, cancelled in the queue) and
@@ -140,11 +169,13 @@ struct rr_task {
 	struct rr_task *next_queued;
 	enum rr_task_state state;
 	bool is_exec;           /* argv without a shell */
+	struct rr_host *host;   /* remote: the host it runs on; else NULL */
 	bool freed;             /* released by the user: no more callbacks */
 	bool in_done;           /* on_done is running */
 	int pending;            /* exit + open readers + busy feed */
 	int spawn_errno;
 	enum rr_status reason;  /* why we killed it: timeout, idle, cancel */
+	enum rr_status failed;  /* ended before running, message already set */
 	enum rr_kill_stage kill_stage;
 	uint64_t kill_at;
 	uint64_t last_output_ns;
@@ -158,9 +189,103 @@ struct rr_task {
 	struct rr_proc proc;
 	struct rr_reader out, err;
 	struct rr_feed feed;
+	struct rr_channel chan;
 	struct rr_deadline deadline;
 	struct rr_result result;
 	char message[RR_MESSAGE_MAX];
+};
+
+/* ----------------------------------------------------------------- conn.c */
+
+enum rr_conn_state {
+	RR_CONN_IDLE,      /* no connection */
+	RR_CONN_ADMIT,     /* waiting for a handshake slot or the rate limit */
+	RR_CONN_CONNECT,   /* ring CONNECT in flight */
+	RR_CONN_HANDSHAKE, /* SSH banner and key exchange, then host key */
+	RR_CONN_AUTH,
+	RR_CONN_READY,     /* channels run */
+	RR_CONN_DRAIN,     /* failed: waiting for the ring to give back its ops */
+};
+
+enum rr_auth_stage {
+	RR_AUTH_LIST,      /* ask which methods the server takes */
+	RR_AUTH_AGENT,
+	RR_AUTH_KEYS,
+	RR_AUTH_PASSWORD,
+	RR_AUTH_DONE,
+};
+
+struct rr_auth {
+	enum rr_auth_stage stage;
+	char *methods;            /* the server's list, "publickey,password" */
+	LIBSSH2_AGENT *agent;
+	struct libssh2_agent_publickey *identity;
+	bool agent_listed;
+	size_t key;               /* next identity file to offer */
+	char tried[160];          /* what we offered, for the failure message */
+};
+
+/* A host's connection: a socket, ring I/O buffers, a libssh2 session. */
+struct rr_conn {
+	struct rr_host *host;
+	enum rr_conn_state state;
+	int fd;
+	LIBSSH2_SESSION *session;
+	struct rr_op connect_op, send_op, recv_op;
+	int inflight;             /* of those three, held by the ring */
+	bool admitted;            /* holds one of the loop's handshake slots */
+	bool kicking;             /* inside rr__conn_kick: never release */
+	char *rx;                 /* bytes received, handed to libssh2 */
+	size_t rx_len, rx_off;
+	int rx_err;               /* the socket's end: -errno, or -ECONNRESET */
+	bool recv_busy, send_busy;
+	struct rr_buf tx_out;     /* being sent by the ring (immutable) */
+	struct rr_buf tx_next;    /* what libssh2 wrote meanwhile */
+	size_t tx_off;
+	struct rr_deadline deadline; /* connect/auth timeout, then keepalive */
+	struct rr_auth auth;
+	struct rr_task *channels; /* tasks with a channel on this connection */
+	unsigned nchannels, channel_limit;
+	struct rr_task *opening;  /* the task whose channel is being opened */
+	struct rr_conn *next_admit;
+	struct rr_conn *next_poke;
+	bool poked;               /* on the loop's list of connections to kick */
+};
+
+/* ----------------------------------------------------------------- host.c */
+
+struct rr_keyfile {
+	struct rr_keyfile *next;
+	char *path, *data;
+	size_t len;
+};
+
+struct rr_khfile {
+	struct rr_khfile *next;
+	char *path;
+	LIBSSH2_SESSION *session; /* libssh2 wants one to own the collection */
+	LIBSSH2_KNOWNHOSTS *kh;
+};
+
+struct rr_host {
+	rr_loop *loop;
+	struct rr_host *prev, *next;
+	char *name;               /* "host:port", in messages */
+	char *hostname;           /* as given: looked up in known_hosts */
+	char *user;
+	unsigned port;
+	struct sockaddr_storage addr;
+	socklen_t addrlen;
+	int resolve_err;          /* getaddrinfo's EAI_*, or 0 */
+	struct rr_host_opts opts;
+	struct rr_keyfile **keys; /* identities to offer, in order */
+	size_t nkeys;
+	char *password;
+	struct rr_khfile *known;
+	struct rr_queue queue;    /* tasks waiting for a channel */
+	unsigned refs;            /* its tasks not yet destroyed */
+	bool freed;
+	struct rr_conn conn;
 };
 
 /* ----------------------------------------------------------------- loop.c */
@@ -187,7 +312,7 @@ struct rr_loop {
 	struct rlimit nofile_orig;
 
 	struct rr_task *tasks;   /* every task not yet freed */
-	struct rr_task *queue_head, *queue_tail;
+	struct rr_queue queue;   /* local tasks waiting for a process slot */
 	struct rr_task *unstarted; /* tasks that ended without running: settle
 				      them on the loop's turn, not inside the
 				      call or spawn batch that ended them */
@@ -212,6 +337,17 @@ struct rr_loop {
 	struct rr_path_cache paths;
 
 	uint64_t enters, sqes, cqes, spawned, finished;
+
+	/* SSH */
+	bool ssh_ready;           /* libssh2_init done */
+	struct rr_host *hosts;
+	struct rr_conn *admit_head, *admit_tail; /* waiting to connect */
+	struct rr_conn *pokes;    /* to kick on the next turn */
+	unsigned handshakes, max_handshakes, connect_rate;
+	uint64_t rate_at;         /* when the last connection was let in */
+	struct rr_deadline admit_deadline;
+	struct rr_keyfile *keyfiles;   /* identity files, read once */
+	struct rr_khfile *khfiles;     /* known_hosts files, read once */
 };
 
 #define RR_DRAIN_SIZE (64 * 1024)
@@ -281,5 +417,46 @@ void rr__task_destroy(struct rr_task *t);
 
 /* message.c */
 void rr__message(struct rr_task *t);
+
+/* task.c, for remote tasks */
+void rr__task_begin(struct rr_task *t, int pending);
+void rr__task_fail(struct rr_task *t, enum rr_status status, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void rr__queue_push(struct rr_queue *q, struct rr_task *t);
+struct rr_task *rr__queue_pop(struct rr_queue *q);
+
+/* reader.c, for channels */
+char *rr__reader_space(struct rr_reader *r, size_t *room);
+void rr__reader_commit(struct rr_reader *r, char *p, size_t n);
+void rr__reader_eof(struct rr_reader *r);
+
+/* host.c */
+void rr__host_unref(struct rr_host *host);
+void rr__host_maybe_free(struct rr_host *host);
+void rr__hosts_free(rr_loop *loop);
+
+/* conn.c */
+void rr__conn_want(struct rr_conn *c);
+void rr__conn_kick(struct rr_conn *c);
+void rr__conn_poke(struct rr_conn *c);
+void rr__conn_pokes(rr_loop *loop);
+void rr__conn_admit(rr_loop *loop);
+void rr__conn_fail(struct rr_conn *c, enum rr_status status, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void rr__conn_close(struct rr_conn *c);
+bool rr__conn_tx_full(const struct rr_conn *c);
+
+/* channel.c */
+void rr__channels_step(struct rr_conn *c);
+void rr__channel_kill(struct rr_task *t, int sig);
+void rr__channel_abort(struct rr_task *t, enum rr_status status, const char *msg);
+
+/* knownhosts.c */
+int rr__hostkey_check(struct rr_conn *c);
+void rr__khfiles_free(rr_loop *loop);
+
+/* auth.c */
+int rr__auth_step(struct rr_conn *c);
+void rr__auth_reset(struct rr_conn *c);
 
 #endif

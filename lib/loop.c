@@ -119,6 +119,8 @@ rr_loop *rr_loop_new(const struct rr_loop_opts *opts)
 		o.flags |= RR_LOOP_NO_WAITID;
 	if (env_set("RINGRUN_NO_MULTISHOT"))
 		o.flags |= RR_LOOP_NO_MULTISHOT;
+	loop->max_handshakes = o.max_handshakes ? o.max_handshakes : 8;
+	loop->connect_rate = o.connect_rate;
 	if (o.wait_sigmask) {
 		loop->wait_mask = *o.wait_sigmask;
 		loop->have_wait_mask = true;
@@ -144,18 +146,11 @@ fail:
 
 static void start_queued(rr_loop *loop)
 {
-	if (!loop->queue_head || loop->running >= loop->max_running)
+	if (!loop->queue.head || loop->running >= loop->max_running)
 		return;
 	rr__spawn_batch_begin(loop);
-	while (loop->queue_head && loop->running < loop->max_running) {
-		struct rr_task *t = loop->queue_head;
-
-		loop->queue_head = t->next_queued;
-		if (!loop->queue_head)
-			loop->queue_tail = NULL;
-		t->next_queued = NULL;
-		rr__task_start(t);
-	}
+	while (loop->queue.head && loop->running < loop->max_running)
+		rr__task_start(rr__queue_pop(&loop->queue));
 	rr__spawn_batch_end(loop);
 }
 
@@ -175,8 +170,8 @@ static void rearm_readers(rr_loop *loop)
 
 static bool work_ready(const rr_loop *loop)
 {
-	return loop->unstarted || loop->rearm ||
-	       (loop->queue_head && loop->running < loop->max_running);
+	return loop->unstarted || loop->rearm || loop->pokes ||
+	       (loop->queue.head && loop->running < loop->max_running);
 }
 
 /* Hand prepared entries (ring closes above all) to the kernel now. */
@@ -240,11 +235,14 @@ static int turn(rr_loop *loop, bool may_wait)
 	int r;
 
 	start_queued(loop);
+	rr__conn_admit(loop);
+	rr__conn_pokes(loop);
 	rr__task_settle_unstarted(loop);
 	rearm_readers(loop);
 	rr__deadline_arm(loop);
 	drain_eventfd(loop);
-	r = enter(loop, may_wait && loop->running > 0 && !work_ready(loop));
+	r = enter(loop, may_wait && (loop->running > 0 || loop->alive > 0) &&
+			   !work_ready(loop));
 	reap(loop);
 	rr__deadline_expire(loop);
 	if (r == -EINTR)
@@ -300,7 +298,7 @@ void rr_loop_stats(const rr_loop *loop, struct rr_loop_stats *st)
 {
 	unsigned queued = 0;
 
-	for (const struct rr_task *t = loop->queue_head; t; t = t->next_queued)
+	for (const struct rr_task *t = loop->queue.head; t; t = t->next_queued)
 		queued++;
 	*st = (struct rr_loop_stats){
 		.enters = loop->enters,
@@ -330,7 +328,7 @@ static void kill_and_reap_all(rr_loop *loop)
 			rr__task_destroy(t);
 		}
 	}
-	loop->queue_head = loop->queue_tail = NULL;
+	loop->queue.head = loop->queue.tail = NULL;
 	loop->unstarted = NULL;
 	loop->in_callback++; /* nothing may re-enter the loop from here */
 	while (loop->unreaped > 0) {
@@ -353,6 +351,7 @@ void rr_loop_free(rr_loop *loop)
 	}
 	while (loop->tasks)
 		rr__task_destroy(loop->tasks);
+	rr__hosts_free(loop); /* after the ring: no op of theirs is in flight */
 	rr__bufring_free(loop);
 	rr__deadline_free(loop);
 	rr__spawn_free(loop);

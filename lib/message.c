@@ -21,6 +21,10 @@ static const char *const status_names[] = {
 	[RR_SPAWN_FAILED] = "spawn-failed",
 	[RR_CANCELLED] = "cancelled",
 	[RR_ERROR] = "error",
+	[RR_CONNECT_FAILED] = "connect-failed",
+	[RR_HOSTKEY_REJECTED] = "hostkey-rejected",
+	[RR_AUTH_FAILED] = "auth-failed",
+	[RR_SSH_ERROR] = "ssh-error",
 };
 
 const char *rr_status_name(enum rr_status status)
@@ -43,7 +47,9 @@ static void ending(const struct rr_task *t, char *buf, size_t size)
 	int code = t->result.exit_code;
 	const char *abbrev = code < 0 ? sigabbrev_np(-code) : NULL;
 
-	if (code >= 0)
+	if (t->host && t->chan.killed)
+		snprintf(buf, size, "channel closed");
+	else if (code >= 0)
 		snprintf(buf, size, "exited with status %d", code);
 	else if (abbrev)
 		snprintf(buf, size, "killed by SIG%s", abbrev);
@@ -56,35 +62,50 @@ static double seconds(uint64_t ms)
 	return (double)ms / 1000.0;
 }
 
+/* What the task is, before the cause: "host web7:22: " for a remote one. */
+static size_t where(const struct rr_task *t, char *buf, size_t size)
+{
+	return t->host ? (size_t)snprintf(buf, size, "host %s: ", t->host->name) : 0;
+}
+
 void rr__message(struct rr_task *t)
 {
 	const struct rr_opts *o = &t->opts;
 	const char *name = t->is_exec && t->spawn_errno ? t->argv[0] : t->title;
 	int shown = (int)strnlen(name, RR_TITLE_SHOWN);
 	const char *more = name[shown] ? "..." : "";
+	size_t at = where(t, t->message, sizeof(t->message));
+	char *msg = t->message + at;
+	size_t size = sizeof(t->message) - at;
 	char how[64];
 
+	if (t->failed)
+		return; /* written where it failed */
 	ending(t, how, sizeof(how));
 	switch (t->result.status) {
 	case RR_RUNNING:
 	case RR_OK:
+	case RR_CONNECT_FAILED:
+	case RR_HOSTKEY_REJECTED:
+	case RR_AUTH_FAILED:
+	case RR_SSH_ERROR:
 		t->message[0] = '\0';
 		return;
 	case RR_SPAWN_FAILED:
-		snprintf(t->message, sizeof(t->message), "spawn '%.*s%s': %s", shown,
+		snprintf(msg, size, "spawn '%.*s%s': %s", shown,
 			 name, more, rr_strerror(t->spawn_errno));
 		return;
 	case RR_EXIT_NONZERO:
 	case RR_SIGNALED:
-		snprintf(t->message, sizeof(t->message), "'%.*s%s' %s", shown, name,
+		snprintf(msg, size, "'%.*s%s' %s", shown, name,
 			 more, how);
 		return;
 	case RR_EXIT_UNEXPECTED:
-		snprintf(t->message, sizeof(t->message), "'%.*s%s' %s, expected %d",
+		snprintf(msg, size, "'%.*s%s' %s, expected %d",
 			 shown, name, more, how, o->expect_exit);
 		return;
 	case RR_TIMEOUT:
-		snprintf(t->message, sizeof(t->message), "'%.*s%s' timed out after %g s; %s",
+		snprintf(msg, size, "'%.*s%s' timed out after %g s; %s",
 			 shown, name, more, seconds(o->timeout_ms), how);
 		return;
 	case RR_IDLE_TIMEOUT:
@@ -93,12 +114,12 @@ void rr__message(struct rr_task *t)
 			 seconds(o->idle_timeout_ms), how);
 		return;
 	case RR_CANCELLED:
-		snprintf(t->message, sizeof(t->message), "'%.*s%s' cancelled%s%s",
+		snprintf(msg, size, "'%.*s%s' cancelled%s%s",
 			 shown, name, more, t->proc.reaped ? "; " : "",
 			 t->proc.reaped ? how : "");
 		return;
 	case RR_ERROR:
-		snprintf(t->message, sizeof(t->message), "'%.*s%s': exit status lost: %s",
+		snprintf(msg, size, "'%.*s%s': exit status lost: %s",
 			 shown, name, more,
 			 t->proc.wait_err == -ECHILD ?
 				 "another waiter reaped it (SIGCHLD ignored?)" :

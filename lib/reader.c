@@ -72,7 +72,7 @@ static void freeze(struct rr_reader *r)
 	}
 }
 
-static char *space(struct rr_reader *r, size_t *room)
+char *rr__reader_space(struct rr_reader *r, size_t *room)
 {
 	size_t max = r->task->opts.capture_max;
 
@@ -139,8 +139,8 @@ static void emit_chunk(struct rr_reader *r, const char *p, size_t n)
 	t->loop->in_callback--;
 }
 
-/* n bytes have landed at p, which space() handed out. */
-static void commit(struct rr_reader *r, char *p, size_t n)
+/* n bytes have landed at p, which rr__reader_space() handed out. */
+void rr__reader_commit(struct rr_reader *r, char *p, size_t n)
 {
 	struct rr_task *t = r->task;
 	size_t start = 0, from;
@@ -177,12 +177,12 @@ static void take(struct rr_reader *r, const char *data, size_t n)
 {
 	while (n) {
 		size_t room, k;
-		char *dst = space(r, &room);
+		char *dst = rr__reader_space(r, &room);
 
 		k = RR_MIN(n, room);
 		if (dst != r->task->loop->drain)
 			memcpy(dst, data, k);
-		commit(r, dst, k);
+		rr__reader_commit(r, dst, k);
 		data += k;
 		n -= k;
 	}
@@ -199,7 +199,7 @@ void rr__reader_arm(struct rr_reader *r)
 		sqe->buf_group = RR_BGID;
 		return;
 	}
-	r->armed_at = space(r, &room);
+	r->armed_at = rr__reader_space(r, &room);
 	io_uring_prep_read(sqe, r->fd, r->armed_at,
 			   (unsigned)RR_MIN(room, (size_t)1 << 30), 0);
 }
@@ -221,7 +221,7 @@ static void queue_rearm(struct rr_reader *r)
 	loop->rearm = r;
 }
 
-static void at_eof(struct rr_reader *r)
+void rr__reader_eof(struct rr_reader *r)
 {
 	struct rr_task *t = r->task;
 
@@ -234,7 +234,8 @@ static void at_eof(struct rr_reader *r)
 			emit_line(r, r->line.data, r->line.len);
 		}
 	}
-	rr__close(t->loop, r->fd);
+	if (r->fd >= 0) /* a channel's stream has none */
+		rr__close(t->loop, r->fd);
 	r->fd = -1;
 	rr__task_event_done(t);
 }
@@ -266,12 +267,12 @@ static void reader_complete(struct rr_op *op, const struct io_uring_cqe *cqe)
 	} else if (res > 0 || res == -EINTR || res == -EAGAIN) {
 		if (res > 0) {
 			RR_KERNEL_WROTE(r->armed_at, res);
-			commit(r, r->armed_at, (size_t)res);
+			rr__reader_commit(r, r->armed_at, (size_t)res);
 		}
 		rr__reader_arm(r);
 		return;
 	}
-	at_eof(r); /* 0, or a read error: there is nothing more to read */
+	rr__reader_eof(r); /* 0, or a read error: nothing more to read */
 }
 
 void rr__reader_finish(struct rr_reader *r, struct rr_capture *c)
@@ -282,7 +283,7 @@ void rr__reader_finish(struct rr_reader *r, struct rr_capture *c)
 	r->line = (struct rr_buf){ 0 };
 	c->total = r->total;
 	c->truncated = r->capture && r->truncated;
-	if (!r->cap.data) {
+	if (!r->cap.data) { /* nothing captured, or not a capture */
 		c->data = "";
 		c->len = 0;
 		return;

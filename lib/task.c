@@ -8,6 +8,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -142,6 +144,51 @@ static struct rr_task *task_new(rr_loop *loop, const char *const *argv,
 	return t;
 }
 
+void rr__queue_push(struct rr_queue *q, struct rr_task *t)
+{
+	t->next_queued = NULL;
+	if (q->tail)
+		q->tail->next_queued = t;
+	else
+		q->head = t;
+	q->tail = t;
+}
+
+struct rr_task *rr__queue_pop(struct rr_queue *q)
+{
+	struct rr_task *t = q->head;
+
+	if (t) {
+		q->head = t->next_queued;
+		if (!q->head)
+			q->tail = NULL;
+		t->next_queued = NULL;
+	}
+	return t;
+}
+
+static void queue_remove(struct rr_queue *q, struct rr_task *t)
+{
+	struct rr_task **pp = &q->head, *prev = NULL;
+
+	while (*pp && *pp != t) {
+		prev = *pp;
+		pp = &(*pp)->next_queued;
+	}
+	if (!*pp)
+		return;
+	*pp = t->next_queued;
+	if (q->tail == t)
+		q->tail = prev;
+	t->next_queued = NULL;
+}
+
+/* Where a queued task waits: the loop's process FIFO or its host's. */
+static struct rr_queue *queue_of(struct rr_task *t)
+{
+	return t->host ? &t->host->queue : &t->loop->queue;
+}
+
 static rr_task *submit(rr_loop *loop, struct rr_task *t)
 {
 	if (!t)
@@ -150,11 +197,7 @@ static rr_task *submit(rr_loop *loop, struct rr_task *t)
 	if (loop->tasks)
 		loop->tasks->prev = t;
 	loop->tasks = t;
-	if (loop->queue_tail)
-		loop->queue_tail->next_queued = t;
-	else
-		loop->queue_head = t;
-	loop->queue_tail = t;
+	rr__queue_push(queue_of(t), t);
 	loop->alive++;
 	return t;
 }
@@ -178,6 +221,29 @@ rr_task *rr_exec(rr_loop *loop, const char *const argv[],
 		return NULL;
 	}
 	return submit(loop, task_new(loop, argv, true, opts));
+}
+
+rr_task *rr_ssh(rr_loop *loop, rr_host *host, const char *cmd,
+		const struct rr_opts *opts)
+{
+	const char *argv[] = { "sh", "-c", cmd, NULL };
+	struct rr_task *t;
+
+	if (!loop || !host || !cmd || host->loop != loop || host->freed ||
+	    (opts && (opts->stdout_mode == RR_IO_INHERIT ||
+		      opts->stderr_mode == RR_IO_INHERIT ||
+		      (opts->flags & RR_F_STDIN_INHERIT)))) {
+		errno = EINVAL;
+		return NULL;
+	}
+	t = task_new(loop, argv, false, opts);
+	if (!t)
+		return NULL;
+	t->host = host;
+	host->refs++;
+	submit(loop, t);
+	rr__conn_want(&host->conn);
+	return t;
 }
 
 /* -------------------------------------------------------------- start */
@@ -214,10 +280,16 @@ static void schedule(struct rr_task *t)
 		rr__deadline_clear(t->loop, &t->deadline);
 }
 
-/* Send sig to the group; SIGTERM-like signals get a SIGKILL after the grace. */
+/*
+ * Send sig to the group (a remote task: close its channel); SIGTERM-like
+ * signals get a SIGKILL after the grace.
+ */
 static void kill_group(struct rr_task *t, int sig, uint64_t now)
 {
-	rr__proc_signal(t, sig);
+	if (t->host)
+		rr__channel_kill(t, sig);
+	else
+		rr__proc_signal(t, sig);
 	if (sig == SIGKILL) {
 		t->kill_stage = RR_KILL_KILL_SENT;
 	} else if (t->kill_stage == RR_KILL_NONE) {
@@ -250,6 +322,16 @@ static void deadline_fire(struct rr_deadline *d, uint64_t now)
 		schedule(t); /* output came since this was set: idle moved on */
 }
 
+/* The task runs from now on; pending: events to wait for before it ends. */
+void rr__task_begin(struct rr_task *t, int pending)
+{
+	t->state = RR_TASK_RUNNING;
+	t->result.start_ns = t->last_output_ns = rr__now();
+	t->pending = pending;
+	t->deadline.fire = deadline_fire;
+	schedule(t);
+}
+
 static int pipe_for(enum rr_io mode, int p[2])
 {
 	if (mode != RR_IO_CAPTURE && mode != RR_IO_CALLBACK)
@@ -270,13 +352,30 @@ static void close_pair(int p[2])
 			close(p[i]);
 }
 
-/* Ends up on the unstarted list: settled on the loop's turn. */
-static void spawn_failed(struct rr_task *t, int err)
+/* A task that ends without running is settled on the loop's turn. */
+static void end_unstarted(struct rr_task *t)
 {
-	t->spawn_errno = -err;
 	t->state = RR_TASK_ENDING;
 	t->next_queued = t->loop->unstarted;
 	t->loop->unstarted = t;
+}
+
+static void spawn_failed(struct rr_task *t, int err)
+{
+	t->spawn_errno = -err;
+	end_unstarted(t);
+}
+
+/* A queued remote task (already off its queue) ends with status. */
+void rr__task_fail(struct rr_task *t, enum rr_status status, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(t->message, sizeof(t->message), fmt, ap);
+	va_end(ap);
+	t->failed = status;
+	end_unstarted(t);
 }
 
 void rr__task_start(struct rr_task *t)
@@ -309,7 +408,6 @@ void rr__task_start(struct rr_task *t)
 		sp.fds[2] = sp.fds[1] >= 0 ? sp.fds[1] : 1;
 	else
 		sp.fds[2] = fixed_fd(loop, o->stderr_mode);
-	t->result.start_ns = t->last_output_ns = rr__now();
 	r = rr__spawn(loop, &sp, &pid, &pidfd);
 	if (r < 0)
 		goto fail;
@@ -320,12 +418,11 @@ void rr__task_start(struct rr_task *t)
 		rr__close(loop, errp[1]);
 	if (inp[1] >= 0)
 		rr__close(loop, inp[1]);
-	t->state = RR_TASK_RUNNING;
 	t->result.pid = t->proc.pid = pid;
 	t->proc.pidfd = pidfd;
 	loop->running++;
 	loop->unreaped++;
-	t->pending = 1;
+	rr__task_begin(t, 1);
 	rr__proc_wait(t);
 	if (outp[0] >= 0) {
 		t->pending++;
@@ -337,8 +434,6 @@ void rr__task_start(struct rr_task *t)
 	}
 	if (inp[0] >= 0)
 		rr__feed_start(t, inp[0]);
-	t->deadline.fire = deadline_fire;
-	schedule(t);
 	return;
 fail:
 	close_pair(outp);
@@ -355,6 +450,8 @@ static enum rr_status final_status(const struct rr_task *t)
 
 	if (t->spawn_errno)
 		return RR_SPAWN_FAILED;
+	if (t->failed)
+		return t->failed;
 	if (t->reason)
 		return t->reason;
 	if (t->proc.wait_err)
@@ -397,7 +494,7 @@ static void settle(struct rr_task *t)
 
 	rr__deadline_clear(loop, &t->deadline);
 	loop->finished++;
-	if (t->state == RR_TASK_RUNNING) {
+	if (t->state == RR_TASK_RUNNING && !t->host) {
 		loop->running--;
 		rr__close(loop, t->proc.pidfd);
 		t->proc.pidfd = -1;
@@ -460,6 +557,9 @@ void rr__task_destroy(struct rr_task *t)
 		close(t->proc.pidfd);
 	rr__reader_release(&t->out);
 	rr__reader_release(&t->err);
+	free(t->chan.command);
+	if (t->host)
+		rr__host_unref(t->host);
 	free(t->blob);
 	free(t);
 }
@@ -479,23 +579,6 @@ int rr_task_wait(rr_task *t)
 	return 0;
 }
 
-static void unqueue(struct rr_task *t)
-{
-	rr_loop *loop = t->loop;
-	struct rr_task **pp = &loop->queue_head, *prev = NULL;
-
-	while (*pp && *pp != t) {
-		prev = *pp;
-		pp = &(*pp)->next_queued;
-	}
-	if (!*pp)
-		return;
-	*pp = t->next_queued;
-	if (loop->queue_tail == t)
-		loop->queue_tail = prev;
-	t->next_queued = NULL;
-}
-
 int rr_task_kill(rr_task *t, int sig)
 {
 	if (sig <= 0 || sig >= NSIG)
@@ -507,10 +590,8 @@ int rr_task_kill(rr_task *t, int sig)
 	if (!t->reason)
 		t->reason = RR_CANCELLED;
 	if (t->state == RR_TASK_QUEUED) {
-		unqueue(t);
-		t->state = RR_TASK_ENDING;
-		t->next_queued = t->loop->unstarted;
-		t->loop->unstarted = t;
+		queue_remove(queue_of(t), t);
+		end_unstarted(t);
 		return 0;
 	}
 	if (t->kill_stage == RR_KILL_KILL_SENT)
@@ -525,15 +606,14 @@ void rr_task_free(rr_task *t)
 		return;
 	switch (t->state) {
 	case RR_TASK_QUEUED:
-		unqueue(t);
+		queue_remove(queue_of(t), t);
 		t->loop->alive--;
 		rr__task_destroy(t);
 		return;
 	case RR_TASK_RUNNING:
 		/* Reaped in the background; no callback runs again. */
-		rr__proc_signal(t, SIGKILL);
-		t->kill_stage = RR_KILL_KILL_SENT;
-		rr__deadline_clear(t->loop, &t->deadline);
+		t->freed = true;
+		kill_group(t, SIGKILL, 0);
 		/* fall through */
 	case RR_TASK_ENDING:
 		t->freed = true; /* settle frees it */
@@ -571,4 +651,9 @@ void *rr_task_user(const rr_task *t)
 rr_loop *rr_task_loop(const rr_task *t)
 {
 	return t->loop;
+}
+
+rr_host *rr_task_host(const rr_task *t)
+{
+	return t->host;
 }

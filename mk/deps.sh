@@ -5,7 +5,7 @@
 set -eu
 
 pkgs_build="gcc make pkg-config liburing-dev libssh2-1-dev"
-pkgs_test="libcriterion-dev openssh-server openssh-client python3 procps util-linux"
+pkgs_test="libcriterion-dev openssh-server openssh-client iproute2 python3 procps util-linux"
 pkgs_bench="parallel python3 strace time findutils"
 
 want=""

@@ -3,9 +3,12 @@
  * io_uring.
  *
  * A loop (rr_loop) owns one io_uring.  Tasks (rr_task) are local processes
- * started with rr_shell() or rr_exec().  Every wait - child output, child
- * exit, deadlines - is a ring completion; nothing blocks, no thread is
- * started and no signal handler is installed.
+ * started with rr_shell() or rr_exec(), or remote commands started with
+ * rr_ssh() on a host (rr_host) over SSH, many of them as channels of one
+ * connection.  Every wait - child output, child exit, socket I/O, deadlines
+ * - is a ring completion; nothing blocks (but the documented exceptions: name
+ * resolution in rr_host_new() and a local ssh-agent round trip), no thread
+ * is started and no signal handler is installed.
  *
  * Conventions
  *  - Functions that return int return 0 (or a count) on success and a
@@ -45,6 +48,7 @@ extern "C" {
 
 typedef struct rr_loop rr_loop;
 typedef struct rr_task rr_task;
+typedef struct rr_host rr_host;
 
 /* ------------------------------------------------------------------ loop */
 
@@ -70,6 +74,14 @@ struct rr_loop_opts {
 	 * arrives, with no race.
 	 */
 	const sigset_t *wait_sigmask;
+	/*
+	 * SSH admission control, loop-wide: connections between TCP connect
+	 * and authenticated at once (default 8: sshd's MaxStartups starts
+	 * dropping at 10 unauthenticated connections), and new connections
+	 * per second (0: no limit).
+	 */
+	unsigned max_handshakes;
+	unsigned connect_rate;
 };
 
 /* Feature bits reported in rr_loop_stats.features. */
@@ -168,6 +180,12 @@ enum rr_status {
 	RR_SPAWN_FAILED,    /* could not be started (message says why) */
 	RR_CANCELLED,       /* rr_task_kill() */
 	RR_ERROR,           /* system error while running (message says which) */
+	RR_CONNECT_FAILED,  /* SSH: refused, unreachable, name not found, timed
+			       out, or the handshake failed */
+	RR_HOSTKEY_REJECTED, /* SSH: host key unknown (strict) or changed */
+	RR_AUTH_FAILED,     /* SSH: no authentication method was accepted */
+	RR_SSH_ERROR,       /* SSH: the connection or channel failed while the
+			       command ran */
 };
 
 /* Short lowercase name of a status: "ok", "exit", "timeout", ... */
@@ -296,6 +314,75 @@ bool rr_task_done(const rr_task *task);
 const char *rr_task_title(const rr_task *task);
 void *rr_task_user(const rr_task *task);
 rr_loop *rr_task_loop(const rr_task *task);
+
+/* ------------------------------------------------------------------- SSH */
+
+enum rr_hostkey_policy {
+	RR_HOSTKEY_STRICT = 0, /* only keys already in known_hosts (default) */
+	RR_HOSTKEY_ACCEPT_NEW, /* record unknown keys, refuse changed ones */
+	RR_HOSTKEY_OFF,        /* no check at all */
+};
+
+/* Host options; all zero means the defaults given on each field. */
+struct rr_host_opts {
+	const char *user;     /* default: the spec's user@, else the current user */
+	unsigned port;        /* default: the spec's :port, else 22 */
+	/*
+	 * Private key files to offer, NULL-terminated; read once, here.
+	 * Default: ~/.ssh/id_ed25519 and ~/.ssh/id_ecdsa where they exist.
+	 * (libssh2 1.10 cannot sign with RSA keys against OpenSSH >= 8.8.)
+	 */
+	const char *const *identities;
+	bool no_agent;        /* do not ask the ssh-agent at $SSH_AUTH_SOCK */
+	const char *password_file; /* its first line is the password */
+	const char *password_env;  /* name of the variable holding it */
+	const char *known_hosts;   /* default ~/.ssh/known_hosts */
+	enum rr_hostkey_policy hostkey;
+	unsigned connect_timeout_ms; /* TCP connect + SSH handshake; 10000 */
+	unsigned auth_timeout_ms;    /* default 30000 */
+	unsigned keepalive_s;        /* SSH keepalive interval; 0: none */
+	unsigned channels;           /* commands at once on the connection;
+					default 10 (OpenSSH's MaxSessions) */
+};
+
+/*
+ * A remote host, "[user@]host[:port]" (an IPv6 address in brackets), that
+ * rr_ssh() tasks run on.  One TCP connection is opened when the first task
+ * needs it and shared by all of them as channels; a task beyond the channel
+ * limit, or refused by the server (MaxSessions), waits for a free channel.
+ * The name is resolved here, with a blocking getaddrinfo(), so that the loop
+ * never waits for DNS; a name that does not resolve is not an error of this
+ * call: its tasks end RR_CONNECT_FAILED.  Returns NULL with errno set:
+ * EINVAL for a bad spec, ENOENT/EACCES for an identity or password file that
+ * cannot be read, ENOMEM.
+ */
+rr_host *rr_host_new(rr_loop *loop, const char *spec,
+		     const struct rr_host_opts *opts);
+
+/*
+ * Close the host's connection and release it.  Its tasks that have not
+ * ended end as RR_CANCELLED (on_done runs) on the next loop turn.
+ */
+void rr_host_free(rr_host *host);
+
+/* "host:port" as used in messages, e.g. "web7:22". */
+const char *rr_host_name(const rr_host *host);
+
+/*
+ * Queue cmd to run on host, through the user's login shell as ssh does.
+ * The options are those of rr_shell(), except: RR_IO_INHERIT and
+ * RR_F_STDIN_INHERIT are refused (EINVAL); a discarded stream is discarded
+ * on the remote side, so its bytes never cross the network; env and cwd are
+ * applied by the remote shell; RR_F_RUSAGE has no effect.  With a timeout
+ * the command runs under the remote timeout(1), so that it stops there too,
+ * and its channel is closed on expiry.  exit_code is the remote exit status,
+ * or -N when the remote command died of signal N.
+ */
+rr_task *rr_ssh(rr_loop *loop, rr_host *host, const char *cmd,
+		const struct rr_opts *opts);
+
+/* The host a task runs on, or NULL for a local task. */
+rr_host *rr_task_host(const rr_task *task);
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,579 @@
+/*
+ * conn.c - one SSH connection on the ring: connect, handshake, host key,
+ * auth, then channels; and the loop-wide admission of new connections.
+ *
+ * libssh2 never touches the socket.  Its send callback copies every packet
+ * into tx_next and returns the full length - refusing part of a packet would
+ * pin libssh2 to resending exactly it, and any other channel's call would
+ * fail with LIBSSH2_ERROR_BAD_USE (notes §5) - and one ring SEND drains the
+ * buffers.  Its recv callback hands out what one ring RECV brought, or
+ * -EAGAIN; a RECV stays in flight whenever that buffer is empty.  Every
+ * completion "kicks" the connection: its state machine and every channel run
+ * until each would block.  Back-pressure lives above libssh2: channels stop
+ * writing stdin while tx holds more than RR_TX_HIGH.
+ */
+#include "internal.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <netdb.h>
+#include <netinet/tcp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#define RR_RX_SIZE (128 * 1024)
+#define RR_TX_HIGH (1024 * 1024)
+
+static void connect_complete(struct rr_op *op, const struct io_uring_cqe *cqe);
+static void send_complete(struct rr_op *op, const struct io_uring_cqe *cqe);
+static void recv_complete(struct rr_op *op, const struct io_uring_cqe *cqe);
+static void conn_deadline(struct rr_deadline *d, uint64_t now);
+
+/* "Connection refused" -> "connection refused", for messages. */
+static const char *lower_error(int err, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s", rr_strerror(err));
+	buf[0] = (char)tolower((unsigned char)buf[0]);
+	return buf;
+}
+
+static bool alive(const struct rr_conn *c)
+{
+	return c->state >= RR_CONN_HANDSHAKE && c->state <= RR_CONN_READY;
+}
+
+/* ------------------------------------------------------------- buffers */
+
+static int append(struct rr_buf *b, const void *p, size_t n)
+{
+	if (b->len + n > b->size) {
+		size_t size = RR_MAX(b->size * 2, b->len + n);
+		char *d = realloc(b->data, RR_MAX(size, (size_t)16384));
+
+		if (!d)
+			return -ENOMEM;
+		b->data = d;
+		b->size = RR_MAX(size, (size_t)16384);
+	}
+	memcpy(b->data + b->len, p, n);
+	b->len += n;
+	return 0;
+}
+
+bool rr__conn_tx_full(const struct rr_conn *c)
+{
+	return c->tx_next.len + (c->tx_out.len - c->tx_off) > RR_TX_HIGH;
+}
+
+static void start_send(struct rr_conn *c)
+{
+	struct io_uring_sqe *sqe;
+
+	if (c->send_busy || c->fd < 0)
+		return;
+	if (c->tx_off == c->tx_out.len) {
+		struct rr_buf t = c->tx_out;
+
+		if (!c->tx_next.len)
+			return;
+		c->tx_out = c->tx_next; /* the ring sends this one, untouched */
+		c->tx_next = t;
+		c->tx_next.len = 0;
+		c->tx_off = 0;
+	}
+	c->send_op.complete = send_complete;
+	sqe = rr__sqe(c->host->loop, &c->send_op);
+	io_uring_prep_send(sqe, c->fd, c->tx_out.data + c->tx_off,
+			   c->tx_out.len - c->tx_off, MSG_NOSIGNAL);
+	c->send_busy = true;
+	c->inflight++;
+}
+
+static void arm_recv(struct rr_conn *c)
+{
+	struct io_uring_sqe *sqe;
+
+	if (c->recv_busy || c->rx_err || c->rx_off < c->rx_len || !alive(c))
+		return;
+	if (!c->rx && !(c->rx = malloc(RR_RX_SIZE))) {
+		c->rx_err = -ENOMEM;
+		return;
+	}
+	c->recv_op.complete = recv_complete;
+	sqe = rr__sqe(c->host->loop, &c->recv_op);
+	io_uring_prep_recv(sqe, c->fd, c->rx, RR_RX_SIZE, 0);
+	c->recv_busy = true;
+	c->inflight++;
+}
+
+/* --------------------------------------------------- libssh2 callbacks */
+
+/*
+ * libssh2 also routes ssh-agent traffic through these, with the agent's
+ * socket: any fd but ours gets plain, blocking send/recv (a local round trip).
+ */
+static ssize_t send_cb(libssh2_socket_t sock, const void *buf, size_t len,
+		       int flags, void **abstract)
+{
+	struct rr_conn *c = *abstract;
+
+	if (sock != c->fd) {
+		ssize_t n = send(sock, buf, len, flags | MSG_NOSIGNAL);
+
+		return n < 0 ? -errno : n;
+	}
+	if (!alive(c))
+		return (ssize_t)len; /* the connection is going: drop it */
+	if (append(&c->tx_next, buf, len) < 0)
+		return -ENOMEM;
+	start_send(c);
+	return (ssize_t)len;
+}
+
+static ssize_t recv_cb(libssh2_socket_t sock, void *buf, size_t len, int flags,
+		       void **abstract)
+{
+	struct rr_conn *c = *abstract;
+	size_t n;
+
+	if (sock != c->fd) {
+		ssize_t r = recv(sock, buf, len, flags);
+
+		return r < 0 ? -errno : r;
+	}
+	if (c->rx_off < c->rx_len) {
+		n = RR_MIN(len, c->rx_len - c->rx_off);
+		memcpy(buf, c->rx + c->rx_off, n);
+		c->rx_off += n;
+		return (ssize_t)n;
+	}
+	if (c->rx_err)
+		return c->rx_err; /* never 0: libssh2 reads that as an error too */
+	arm_recv(c);
+	return -EAGAIN;
+}
+
+/* ------------------------------------------------------------- lifetime */
+
+/*
+ * Kicks asked for outside a completion (rr_ssh, a kill, a callback during a
+ * kick) run on the loop's next turn, never inside the call that asked.
+ */
+void rr__conn_poke(struct rr_conn *c)
+{
+	rr_loop *loop = c->host->loop;
+
+	if (c->poked)
+		return;
+	c->poked = true;
+	c->next_poke = loop->pokes;
+	loop->pokes = c;
+}
+
+static void unpoke(struct rr_conn *c)
+{
+	struct rr_conn **pp = &c->host->loop->pokes;
+
+	if (!c->poked)
+		return;
+	while (*pp != c)
+		pp = &(*pp)->next_poke;
+	*pp = c->next_poke;
+	c->poked = false;
+}
+
+void rr__conn_pokes(rr_loop *loop)
+{
+	while (loop->pokes) {
+		struct rr_conn *c = loop->pokes;
+
+		loop->pokes = c->next_poke;
+		c->poked = false;
+		rr__conn_kick(c);
+	}
+}
+
+static void release(struct rr_conn *c)
+{
+	unpoke(c);
+	rr__auth_reset(c);
+	if (c->session)
+		libssh2_session_free(c->session); /* frees its channels */
+	c->session = NULL;
+	if (c->fd >= 0)
+		close(c->fd);
+	c->fd = -1;
+	free(c->rx);
+	free(c->tx_out.data);
+	free(c->tx_next.data);
+	c->rx = NULL;
+	c->tx_out = c->tx_next = (struct rr_buf){ 0 };
+	c->rx_len = c->rx_off = c->tx_off = 0;
+	c->rx_err = 0;
+	c->channel_limit = 0;
+	c->state = RR_CONN_IDLE;
+}
+
+/* rr_loop_free or a freed host: no op of ours is in the ring any more. */
+void rr__conn_close(struct rr_conn *c)
+{
+	release(c);
+}
+
+/*
+ * A failed connection is released once the ring has given back its ops and
+ * no kick is on the stack (a channel step may be what failed it).
+ */
+static void drained(struct rr_conn *c)
+{
+	struct rr_host *h = c->host;
+
+	if (c->inflight > 0 || c->kicking)
+		return;
+	release(c);
+	if (h->freed)
+		rr__host_maybe_free(h); /* may free c */
+	else if (h->queue.head)
+		rr__conn_want(c); /* tasks still wait: connect again */
+}
+
+static void unlink_admit(struct rr_conn *c)
+{
+	rr_loop *loop = c->host->loop;
+	struct rr_conn **pp = &loop->admit_head, *prev = NULL;
+
+	while (*pp && *pp != c) {
+		prev = *pp;
+		pp = &(*pp)->next_admit;
+	}
+	if (!*pp)
+		return;
+	*pp = c->next_admit;
+	if (loop->admit_tail == c)
+		loop->admit_tail = prev;
+	c->next_admit = NULL;
+}
+
+/*
+ * The connection failed.  Commands on it end with RR_SSH_ERROR when it had
+ * been up, else with status; queued tasks end too unless the connection was
+ * up (they get a new one).  The ring's ops are cancelled and the rest waits
+ * for them (drained).
+ */
+void rr__conn_fail(struct rr_conn *c, enum rr_status status, const char *fmt, ...)
+{
+	struct rr_host *h = c->host;
+	bool was_up = c->state == RR_CONN_READY && !h->freed;
+	char why[RR_MESSAGE_MAX - 64], msg[RR_MESSAGE_MAX];
+	struct rr_task *t;
+	va_list ap;
+
+	if (c->state == RR_CONN_IDLE || c->state == RR_CONN_DRAIN)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	snprintf(msg, sizeof(msg), "host %s: %s", h->name, why);
+	while ((t = c->channels))
+		rr__channel_abort(t, was_up ? RR_SSH_ERROR : status, msg);
+	if (!was_up)
+		while ((t = rr__queue_pop(&h->queue)))
+			rr__task_fail(t, status, "%s", msg);
+	if (c->state == RR_CONN_ADMIT)
+		unlink_admit(c);
+	if (c->admitted) {
+		h->loop->handshakes--;
+		c->admitted = false;
+	}
+	rr__deadline_clear(h->loop, &c->deadline);
+	if (c->state == RR_CONN_CONNECT)
+		rr__cancel(h->loop, &c->connect_op);
+	if (c->recv_busy)
+		rr__cancel(h->loop, &c->recv_op);
+	if (c->send_busy)
+		rr__cancel(h->loop, &c->send_op);
+	c->state = RR_CONN_DRAIN;
+	drained(c);
+}
+
+/* ------------------------------------------------------------ admission */
+
+void rr__conn_want(struct rr_conn *c)
+{
+	rr_loop *loop = c->host->loop;
+
+	if (c->state == RR_CONN_READY) {
+		rr__conn_poke(c); /* a channel may be free for it */
+		return;
+	}
+	if (c->state == RR_CONN_DRAIN)
+		return; /* drained() connects again for the queue */
+	if (c->state != RR_CONN_IDLE)
+		return;
+	c->state = RR_CONN_ADMIT;
+	c->next_admit = NULL;
+	if (loop->admit_tail)
+		loop->admit_tail->next_admit = c;
+	else
+		loop->admit_head = c;
+	loop->admit_tail = c;
+}
+
+static void connect_start(struct rr_conn *c)
+{
+	struct rr_host *h = c->host;
+	rr_loop *loop = h->loop;
+	struct io_uring_sqe *sqe;
+	char err[64];
+	int one = 1;
+
+	if (h->resolve_err) {
+		rr__conn_fail(c, RR_CONNECT_FAILED, "name not found: %s",
+			      gai_strerror(h->resolve_err));
+		return;
+	}
+	c->fd = socket(h->addr.ss_family, SOCK_STREAM | SOCK_CLOEXEC, IPPROTO_TCP);
+	if (c->fd < 0) {
+		rr__conn_fail(c, RR_CONNECT_FAILED, "socket: %s",
+			      lower_error(errno, err, sizeof(err)));
+		return;
+	}
+	setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	c->admitted = true;
+	loop->handshakes++;
+	c->state = RR_CONN_CONNECT;
+	c->connect_op.complete = connect_complete;
+	sqe = rr__sqe(loop, &c->connect_op);
+	io_uring_prep_connect(sqe, c->fd, (struct sockaddr *)&h->addr, h->addrlen);
+	c->inflight++;
+	c->deadline.fire = conn_deadline;
+	rr__deadline_set(loop, &c->deadline,
+			 rr__now() + (uint64_t)h->opts.connect_timeout_ms * 1000000u);
+}
+
+static void admit_later(struct rr_deadline *d, uint64_t now)
+{
+	(void)now;
+	rr__conn_admit(container_of(d, rr_loop, admit_deadline));
+}
+
+/* Let waiting connections in while handshake slots and the rate allow. */
+void rr__conn_admit(rr_loop *loop)
+{
+	while (loop->admit_head && loop->handshakes < loop->max_handshakes) {
+		struct rr_conn *c = loop->admit_head;
+
+		if (loop->connect_rate) {
+			uint64_t gap = 1000000000u / loop->connect_rate, now = rr__now();
+
+			if (loop->rate_at && now < loop->rate_at + gap) {
+				loop->admit_deadline.fire = admit_later;
+				rr__deadline_set(loop, &loop->admit_deadline,
+						 loop->rate_at + gap);
+				return;
+			}
+			loop->rate_at = now;
+		}
+		loop->admit_head = c->next_admit;
+		if (!loop->admit_head)
+			loop->admit_tail = NULL;
+		c->next_admit = NULL;
+		connect_start(c);
+	}
+}
+
+/* ------------------------------------------------------- state machine */
+
+static void connect_complete(struct rr_op *op, const struct io_uring_cqe *cqe)
+{
+	struct rr_conn *c = container_of(op, struct rr_conn, connect_op);
+	char err[64];
+
+	c->inflight--;
+	if (c->state == RR_CONN_DRAIN) {
+		drained(c);
+		return;
+	}
+	if (cqe->res < 0) {
+		rr__conn_fail(c, RR_CONNECT_FAILED, "%s",
+			      lower_error(cqe->res, err, sizeof(err)));
+		return;
+	}
+	c->session = libssh2_session_init_ex(NULL, NULL, NULL, c);
+	if (!c->session) {
+		rr__conn_fail(c, RR_CONNECT_FAILED, "cannot start an SSH session");
+		return;
+	}
+	libssh2_session_callback_set(c->session, LIBSSH2_CALLBACK_SEND, (void *)send_cb);
+	libssh2_session_callback_set(c->session, LIBSSH2_CALLBACK_RECV, (void *)recv_cb);
+	libssh2_session_set_blocking(c->session, 0);
+	c->state = RR_CONN_HANDSHAKE;
+	rr__conn_kick(c);
+}
+
+static const char *session_error(struct rr_conn *c)
+{
+	char *msg = NULL;
+
+	libssh2_session_last_error(c->session, &msg, NULL, 0);
+	return msg && *msg ? msg : "unknown error";
+}
+
+static void step_handshake(struct rr_conn *c)
+{
+	int rc = libssh2_session_handshake(c->session, c->fd);
+	char err[64];
+
+	if (rc == LIBSSH2_ERROR_EAGAIN)
+		return;
+	if (rc) {
+		if (c->rx_err)
+			rr__conn_fail(c, RR_CONNECT_FAILED, "SSH handshake failed: %s",
+				      lower_error(c->rx_err, err, sizeof(err)));
+		else
+			rr__conn_fail(c, RR_CONNECT_FAILED, "SSH handshake failed: %s",
+				      session_error(c));
+		return;
+	}
+	if (rr__hostkey_check(c) < 0)
+		return;
+	c->state = RR_CONN_AUTH;
+	rr__deadline_set(c->host->loop, &c->deadline,
+			 rr__now() + (uint64_t)c->host->opts.auth_timeout_ms * 1000000u);
+}
+
+static void keepalive_at(struct rr_conn *c, unsigned seconds)
+{
+	rr__deadline_set(c->host->loop, &c->deadline,
+			 rr__now() + (uint64_t)RR_MAX(seconds, 1u) * 1000000000u);
+}
+
+static void step_auth(struct rr_conn *c)
+{
+	struct rr_host *h = c->host;
+	int rc = rr__auth_step(c);
+
+	if (rc == -EAGAIN || rc < 0)
+		return; /* waiting, or failed (the connection is failed) */
+	c->state = RR_CONN_READY;
+	c->admitted = false;
+	h->loop->handshakes--;
+	c->channel_limit = h->opts.channels;
+	rr__deadline_clear(h->loop, &c->deadline);
+	if (h->opts.keepalive_s) {
+		libssh2_keepalive_config(c->session, 1, h->opts.keepalive_s);
+		keepalive_at(c, h->opts.keepalive_s);
+	}
+	rr__conn_admit(h->loop); /* a handshake slot is free */
+}
+
+void rr__conn_kick(struct rr_conn *c)
+{
+	enum rr_conn_state before;
+
+	if (c->kicking) {
+		rr__conn_poke(c); /* e.g. rr_ssh() from a callback of ours */
+		return;
+	}
+	c->kicking = true;
+	do {
+		before = c->state;
+		if (c->state == RR_CONN_HANDSHAKE)
+			step_handshake(c);
+		if (c->state == RR_CONN_AUTH)
+			step_auth(c);
+		if (c->state == RR_CONN_READY)
+			rr__channels_step(c);
+	} while (c->state != before && alive(c));
+	c->kicking = false;
+	if (c->state == RR_CONN_DRAIN) {
+		drained(c);
+		return;
+	}
+	if (alive(c) && c->rx_err && c->rx_off == c->rx_len) {
+		char err[64];
+
+		/* The peer has gone and nothing above noticed: say so. */
+		rr__conn_fail(c, c->state == RR_CONN_READY ? RR_SSH_ERROR : RR_CONNECT_FAILED,
+			      "connection lost: %s", lower_error(c->rx_err, err, sizeof(err)));
+		return;
+	}
+	arm_recv(c);
+}
+
+static void recv_complete(struct rr_op *op, const struct io_uring_cqe *cqe)
+{
+	struct rr_conn *c = container_of(op, struct rr_conn, recv_op);
+
+	c->inflight--;
+	c->recv_busy = false;
+	if (c->state == RR_CONN_DRAIN) {
+		drained(c);
+		return;
+	}
+	if (cqe->res > 0) {
+		RR_KERNEL_WROTE(c->rx, cqe->res);
+		c->rx_len = (size_t)cqe->res;
+		c->rx_off = 0;
+	} else if (cqe->res != -EINTR && cqe->res != -EAGAIN) {
+		c->rx_err = cqe->res ? cqe->res : -ECONNRESET;
+	}
+	rr__conn_kick(c);
+}
+
+static void send_complete(struct rr_op *op, const struct io_uring_cqe *cqe)
+{
+	struct rr_conn *c = container_of(op, struct rr_conn, send_op);
+	bool was_full = rr__conn_tx_full(c);
+	char err[64];
+
+	c->inflight--;
+	c->send_busy = false;
+	if (c->state == RR_CONN_DRAIN) {
+		drained(c);
+		return;
+	}
+	if (cqe->res < 0 && cqe->res != -EINTR && cqe->res != -EAGAIN) {
+		rr__conn_fail(c, c->state == RR_CONN_READY ? RR_SSH_ERROR : RR_CONNECT_FAILED,
+			      "connection lost: %s", lower_error(cqe->res, err, sizeof(err)));
+		return;
+	}
+	if (cqe->res > 0)
+		c->tx_off += (size_t)cqe->res;
+	start_send(c);
+	if (was_full && !rr__conn_tx_full(c))
+		rr__conn_kick(c); /* channels held stdin back: room again */
+}
+
+static void conn_deadline(struct rr_deadline *d, uint64_t now)
+{
+	struct rr_conn *c = container_of(d, struct rr_conn, deadline);
+	const struct rr_host_opts *o = &c->host->opts;
+	int next = 0;
+
+	(void)now;
+	switch (c->state) {
+	case RR_CONN_CONNECT:
+		rr__conn_fail(c, RR_CONNECT_FAILED, "connection timed out after %g s",
+			      o->connect_timeout_ms / 1000.0);
+		return;
+	case RR_CONN_HANDSHAKE:
+		rr__conn_fail(c, RR_CONNECT_FAILED, "no SSH handshake within %g s",
+			      o->connect_timeout_ms / 1000.0);
+		return;
+	case RR_CONN_AUTH:
+		rr__conn_fail(c, RR_AUTH_FAILED, "authentication timed out after %g s",
+			      o->auth_timeout_ms / 1000.0);
+		return;
+	case RR_CONN_READY:
+		libssh2_keepalive_send(c->session, &next);
+		keepalive_at(c, (unsigned)next);
+		return;
+	default:
+		return;
+	}
+}

@@ -1,0 +1,363 @@
+/*
+ * host.c - a remote host: who to log in as, where, with which keys, and the
+ * queue of its tasks waiting for a channel.  Everything that would block the
+ * loop - name resolution, reading identity and password files - happens here,
+ * once, before the loop needs it.
+ */
+#include "internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define RR_KEYFILE_MAX (1 << 20)
+
+struct spec {
+	char *user, *host;
+	unsigned port;
+};
+
+/* "[user@]host[:port]", with an IPv6 address as "[addr]" or "[addr]:port". */
+static int parse_spec(const char *spec, struct spec *out)
+{
+	const char *at = strrchr(spec, '@'), *h = at ? at + 1 : spec, *end, *colon;
+	char *tail = NULL;
+	unsigned long port = 0;
+
+	if (*h == '[') {
+		end = strchr(h, ']');
+		if (!end)
+			return -EINVAL;
+		colon = end[1] == ':' ? end + 1 : NULL;
+		if (end[1] && !colon)
+			return -EINVAL;
+		h++;
+	} else {
+		colon = strrchr(h, ':');
+		end = colon ? colon : h + strlen(h);
+	}
+	if (end == h || (at && at == spec))
+		return -EINVAL;
+	if (colon) {
+		errno = 0;
+		port = strtoul(colon + 1, &tail, 10);
+		if (errno || !colon[1] || *tail || port == 0 || port > 65535)
+			return -EINVAL;
+	}
+	out->user = at ? strndup(spec, (size_t)(at - spec)) : NULL;
+	out->host = strndup(h, (size_t)(end - h));
+	out->port = (unsigned)port;
+	return out->host && (!at || out->user) ? 0 : -ENOMEM;
+}
+
+static const char *home_dir(void)
+{
+	const char *home = getenv("HOME");
+	struct passwd *pw;
+
+	if (home && *home)
+		return home;
+	pw = getpwuid(geteuid());
+	return pw ? pw->pw_dir : "/";
+}
+
+static char *path_in_home(const char *rel)
+{
+	char *p;
+
+	return asprintf(&p, "%s/%s", home_dir(), rel) < 0 ? NULL : p;
+}
+
+static int read_file(const char *path, char **data, size_t *len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	ssize_t n;
+	char *buf;
+
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0 || st.st_size > RR_KEYFILE_MAX) {
+		int err = st.st_size > RR_KEYFILE_MAX ? -EFBIG : -errno;
+
+		close(fd);
+		return err;
+	}
+	buf = malloc((size_t)st.st_size + 1);
+	n = buf ? read(fd, buf, (size_t)st.st_size) : -1;
+	close(fd);
+	if (n < 0) {
+		free(buf);
+		return buf ? -errno : -ENOMEM;
+	}
+	buf[n] = '\0';
+	*data = buf;
+	*len = (size_t)n;
+	return 0;
+}
+
+/* An identity file's bytes, read once per loop however many hosts use it. */
+static int keyfile(rr_loop *loop, const char *path, struct rr_keyfile **out)
+{
+	struct rr_keyfile *k;
+	int r;
+
+	for (k = loop->keyfiles; k; k = k->next) {
+		if (strcmp(k->path, path) == 0) {
+			*out = k;
+			return 0;
+		}
+	}
+	k = calloc(1, sizeof(*k));
+	if (!k || !(k->path = strdup(path))) {
+		free(k);
+		return -ENOMEM;
+	}
+	r = read_file(path, &k->data, &k->len);
+	if (r < 0) {
+		free(k->path);
+		free(k);
+		return r;
+	}
+	k->next = loop->keyfiles;
+	loop->keyfiles = k;
+	*out = k;
+	return 0;
+}
+
+static int add_key(struct rr_host *h, struct rr_keyfile *k)
+{
+	void *v = realloc(h->keys, (h->nkeys + 1) * sizeof(*h->keys));
+
+	if (!v)
+		return -ENOMEM;
+	h->keys = v;
+	h->keys[h->nkeys++] = k;
+	return 0;
+}
+
+/* Given identities must be readable; the defaults are used where they exist. */
+static int load_identities(struct rr_host *h, const char *const *given)
+{
+	static const char *const defaults[] = { ".ssh/id_ed25519", ".ssh/id_ecdsa", NULL };
+	struct rr_keyfile *k;
+	int r = 0;
+
+	for (size_t i = 0; given && given[i] && r == 0; i++) {
+		r = keyfile(h->loop, given[i], &k);
+		if (r == 0)
+			r = add_key(h, k);
+	}
+	for (size_t i = 0; !given && defaults[i] && r == 0; i++) {
+		char *path = path_in_home(defaults[i]);
+
+		if (!path)
+			return -ENOMEM;
+		if (keyfile(h->loop, path, &k) == 0)
+			r = add_key(h, k);
+		free(path);
+	}
+	return r;
+}
+
+static int load_password(struct rr_host *h, const struct rr_host_opts *o)
+{
+	size_t len;
+	char *data;
+	int r;
+
+	if (o->password_env) {
+		const char *v = getenv(o->password_env);
+
+		if (!v)
+			return -ENOENT;
+		h->password = strdup(v);
+		return h->password ? 0 : -ENOMEM;
+	}
+	if (!o->password_file)
+		return 0;
+	r = read_file(o->password_file, &data, &len);
+	if (r < 0)
+		return r;
+	data[strcspn(data, "\r\n")] = '\0';
+	h->password = data;
+	return 0;
+}
+
+/* Blocking, and done here for that reason: never on the loop. */
+static void resolve(struct rr_host *h)
+{
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res;
+	char port[8];
+
+	snprintf(port, sizeof(port), "%u", h->port);
+	h->resolve_err = getaddrinfo(h->hostname, port, &hints, &res);
+	if (h->resolve_err)
+		return;
+	memcpy(&h->addr, res->ai_addr, res->ai_addrlen);
+	h->addrlen = res->ai_addrlen;
+	freeaddrinfo(res);
+}
+
+static const char *current_user(void)
+{
+	struct passwd *pw = getpwuid(geteuid());
+	const char *env = getenv("USER");
+
+	return pw ? pw->pw_name : (env ? env : "root");
+}
+
+static void host_destroy(struct rr_host *h)
+{
+	rr__conn_close(&h->conn);
+	if (h->prev)
+		h->prev->next = h->next;
+	else
+		h->loop->hosts = h->next;
+	if (h->next)
+		h->next->prev = h->prev;
+	if (h->password) {
+		explicit_bzero(h->password, strlen(h->password));
+		free(h->password);
+	}
+	free(h->keys);
+	free(h->name);
+	free(h->hostname);
+	free(h->user);
+	free((char *)h->opts.known_hosts);
+	free(h);
+}
+
+static int host_init(struct rr_host *h, const struct spec *sp,
+		     const struct rr_host_opts *o)
+{
+	int r;
+
+	h->opts = *o;
+	h->port = o->port ? o->port : (sp->port ? sp->port : 22);
+	h->user = strdup(o->user ? o->user : (sp->user ? sp->user : current_user()));
+	h->opts.known_hosts = o->known_hosts ? strdup(o->known_hosts) :
+					       path_in_home(".ssh/known_hosts");
+	h->opts.identities = NULL;
+	h->opts.password_file = h->opts.password_env = h->opts.user = NULL;
+	if (!h->opts.connect_timeout_ms)
+		h->opts.connect_timeout_ms = 10000;
+	if (!h->opts.auth_timeout_ms)
+		h->opts.auth_timeout_ms = 30000;
+	if (!h->opts.channels)
+		h->opts.channels = 10;
+	if (!h->user || !h->opts.known_hosts ||
+	    asprintf(&h->name, "%s:%u", h->hostname, h->port) < 0) {
+		h->name = NULL;
+		return -ENOMEM;
+	}
+	r = load_identities(h, o->identities);
+	if (r == 0)
+		r = load_password(h, o);
+	return r;
+}
+
+rr_host *rr_host_new(rr_loop *loop, const char *spec,
+		     const struct rr_host_opts *opts)
+{
+	struct rr_host_opts o = opts ? *opts : (struct rr_host_opts){ 0 };
+	struct spec sp = { 0 };
+	struct rr_host *h;
+	int r;
+
+	if (!loop || !spec || (unsigned)o.hostkey > RR_HOSTKEY_OFF) {
+		errno = EINVAL;
+		return NULL;
+	}
+	if (!loop->ssh_ready) {
+		if (libssh2_init(0) != 0) {
+			errno = ENOSYS;
+			return NULL;
+		}
+		loop->ssh_ready = true;
+	}
+	r = parse_spec(spec, &sp);
+	h = r == 0 ? calloc(1, sizeof(*h)) : NULL;
+	if (!h) {
+		free(sp.user);
+		free(sp.host);
+		errno = r < 0 ? -r : ENOMEM;
+		return NULL;
+	}
+	h->loop = loop;
+	h->hostname = sp.host;
+	h->conn.host = h;
+	h->conn.fd = -1;
+	h->next = loop->hosts;
+	if (loop->hosts)
+		loop->hosts->prev = h;
+	loop->hosts = h;
+	r = host_init(h, &sp, &o);
+	free(sp.user);
+	if (r < 0) {
+		host_destroy(h);
+		errno = -r;
+		return NULL;
+	}
+	resolve(h);
+	return h;
+}
+
+const char *rr_host_name(const rr_host *h)
+{
+	return h->name;
+}
+
+/* A freed host goes when no task refers to it and the ring holds nothing. */
+void rr__host_maybe_free(struct rr_host *h)
+{
+	if (h->freed && h->refs == 0 && h->conn.inflight == 0 &&
+	    h->conn.state != RR_CONN_DRAIN)
+		host_destroy(h);
+}
+
+void rr__host_unref(struct rr_host *h)
+{
+	h->refs--;
+	rr__host_maybe_free(h);
+}
+
+void rr_host_free(rr_host *h)
+{
+	struct rr_task *t;
+
+	if (!h || h->freed)
+		return;
+	h->freed = true;
+	while ((t = rr__queue_pop(&h->queue)))
+		rr__task_fail(t, RR_CANCELLED, "host %s: cancelled: host freed", h->name);
+	h->refs++; /* hold it while its connection is torn down */
+	rr__conn_fail(&h->conn, RR_CANCELLED, "cancelled: host freed");
+	rr__host_unref(h);
+}
+
+/* rr_loop_free: the ring is gone, so every host goes now. */
+void rr__hosts_free(rr_loop *loop)
+{
+	while (loop->hosts)
+		host_destroy(loop->hosts);
+	while (loop->keyfiles) {
+		struct rr_keyfile *k = loop->keyfiles;
+
+		loop->keyfiles = k->next;
+		explicit_bzero(k->data, k->len);
+		free(k->data);
+		free(k->path);
+		free(k);
+	}
+	rr__khfiles_free(loop);
+	if (loop->ssh_ready)
+		libssh2_exit();
+}
