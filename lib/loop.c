@@ -17,6 +17,7 @@
 #define RR_SQ_ENTRIES 1024
 #define RR_MAX_RUNNING_CAP 32768
 #define RR_FDS_PER_TASK 8 /* 3-4 held while running, 3 more while spawning */
+#define RR_WAIT_SLICE_S 60 /* longest single wait when a signal may end it */
 
 uint64_t rr__now(void)
 {
@@ -185,24 +186,30 @@ static void submit_pending(rr_loop *loop)
 
 static int enter(rr_loop *loop, bool wait)
 {
+	struct __kernel_timespec slice = { .tv_sec = RR_WAIT_SLICE_S };
 	struct io_uring_cqe *cqe;
+	uint64_t start;
+	int r;
 
-	if (!wait) {
-		loop->enters++;
-		return io_uring_submit_and_get_events(&loop->ring);
-	}
-	if (!loop->have_wait_mask) {
-		loop->enters++;
-		return io_uring_submit_and_wait(&loop->ring, 1);
-	}
-	/*
-	 * A wait that also submits returns the count submitted, not -EINTR,
-	 * when a signal comes; waiting in a call of its own makes the signal
-	 * unblocked by the mask end the wait with -EINTR.
-	 */
-	submit_pending(loop);
 	loop->enters++;
-	return io_uring_wait_cqes(&loop->ring, &cqe, 1, NULL, &loop->wait_mask);
+	if (!wait)
+		return io_uring_submit_and_get_events(&loop->ring);
+	if (!loop->have_wait_mask)
+		return io_uring_submit_and_wait(&loop->ring, 1);
+	/*
+	 * Without a timeout liburing 2.3 re-enters after a signal that came
+	 * with a submission, and waits on with the handler already run; with
+	 * one it makes exactly one io_uring_enter.  Back with nothing to reap
+	 * and the slice not over means a signal ended the wait.
+	 */
+	start = rr__now();
+	r = io_uring_submit_and_wait_timeout(&loop->ring, &cqe, 1, &slice,
+					     &loop->wait_mask);
+	if (io_uring_cq_ready(&loop->ring))
+		return r < 0 ? 0 : r;
+	if (rr__now() - start >= (uint64_t)RR_WAIT_SLICE_S * 1000000000u)
+		return -ETIME;
+	return -EINTR;
 }
 
 static void reap(rr_loop *loop)
@@ -261,11 +268,12 @@ int rr_loop_run(rr_loop *loop, enum rr_run_mode mode)
 
 		if (r < 0)
 			return r;
-		if (mode != RR_RUN_DEFAULT ||
-		    (loop->alive == 0 && loop->running == 0)) {
-			submit_pending(loop); /* the last closes */
-			return (int)loop->alive;
+		if (loop->alive == 0 && loop->running == 0) {
+			submit_pending(loop); /* the last closes: leave no fd open */
+			return 0;
 		}
+		if (mode != RR_RUN_DEFAULT)
+			return (int)loop->alive;
 	}
 }
 
