@@ -4,6 +4,17 @@
  * status or signal.  Every step runs until libssh2 says EAGAIN; the
  * connection kicks all its channels on every completion.
  *
+ * A kill closes the channel.  Built against libssh2 >= 1.11 it first sends
+ * the RFC 4254 "signal" request, which sshd >= 7.9 turns into killpg() of
+ * the session; libssh2 1.10 cannot send a request after exec, so there a
+ * timeout relies on the remote timeout(1) and a kill or idle timeout only
+ * closes the channel (the process then dies at its next write).  sshd keeps
+ * a session open while its process lives, so a channel it does not close
+ * within the grace is abandoned: its task ends, and the channel stays counted
+ * against the connection's limit as an orphan until the server closes it.
+ * When orphans hold every slot and tasks wait, the connection is replaced,
+ * as a new ssh would be.
+ *
  * Only the channel's own step changes the connection's channel list (a kill
  * only marks the channel), and a step that ended its task - which runs
  * callbacks that may submit, kill or free anything - makes the caller start
@@ -17,6 +28,7 @@
 #include <string.h>
 
 #define RR_REMOTE_TIMEOUT_MARGIN_MS 500 /* ours fires first; timeout(1) after */
+#define RR_OPEN_REFUSALS_MAX 12         /* ~4 s of backoff with none of ours open */
 
 static bool read_wanted(enum rr_io mode)
 {
@@ -159,47 +171,105 @@ static void fail(struct rr_conn *c, struct rr_task *t, const char *what)
 	char buf[RR_MESSAGE_MAX];
 
 	libssh2_session_last_error(c->session, &msg, NULL, 0);
-	snprintf(buf, sizeof(buf), "host %s: %s: %s", c->host->name, what,
-		 msg && *msg ? msg : "unknown error");
+	if (c->rx_err) /* the peer went away: that is the cause, not the call */
+		snprintf(buf, sizeof(buf), "host %s: connection lost: %s",
+			 c->host->name, rr_strerror(c->rx_err));
+	else
+		snprintf(buf, sizeof(buf), "host %s: %s: %s", c->host->name, what,
+			 msg && *msg ? msg : "unknown error");
 	rr__channel_abort(t, RR_SSH_ERROR, buf);
 }
 
-/* Marks only: the channel's own step closes it (see the top of the file). */
-void rr__channel_kill(struct rr_task *t, int sig)
+/*
+ * Marks only: the channel's own step signals and closes it (see the top of
+ * the file).  abandon: stop waiting for the server's close.
+ */
+void rr__channel_kill(struct rr_task *t, int sig, bool abandon)
 {
-	struct rr_conn *c = &t->host->conn;
+	struct rr_channel *ch = &t->chan;
 
 	if (t->state != RR_TASK_RUNNING)
 		return;
 #if LIBSSH2_VERSION_NUM >= 0x010b00
-	if (t->chan.ch && sig != SIGKILL && sigabbrev_np(sig))
-		libssh2_channel_signal_ex(t->chan.ch, sigabbrev_np(sig),
-					  strlen(sigabbrev_np(sig)));
+	if (ch->signal != SIGKILL)
+		ch->signal = sig;
+#else
+	(void)sig;
+	abandon |= ch->killed; /* a second kill has nothing more to send */
 #endif
-	t->chan.killed = true;
-	if (sig == SIGKILL)
-		t->chan.abandon = true;
-	rr__conn_poke(c);
+	ch->killed = true;
+	ch->abandon |= abandon;
+	rr__conn_poke(&t->host->conn);
+}
+
+/* Abandoned channels: freed once the server has closed them. */
+static void orphans_step(struct rr_conn *c)
+{
+	struct rr_orphan **pp = &c->orphans;
+
+	while (*pp) {
+		struct rr_orphan *o = *pp;
+
+		if (libssh2_channel_free(o->ch) == LIBSSH2_ERROR_EAGAIN) {
+			pp = &o->next;
+			continue;
+		}
+		*pp = o->next;
+		c->norphans--;
+		free(o);
+	}
+}
+
+/* The session frees what is left of them. */
+void rr__orphans_free(struct rr_conn *c)
+{
+	while (c->orphans) {
+		struct rr_orphan *o = c->orphans;
+
+		c->orphans = o->next;
+		free(o);
+	}
+	c->norphans = 0;
+}
+
+static void orphan(struct rr_conn *c, LIBSSH2_CHANNEL *ch)
+{
+	struct rr_orphan *o = malloc(sizeof(*o));
+
+	if (!o)
+		return; /* then the session frees it */
+	o->ch = ch;
+	o->next = c->orphans;
+	c->orphans = o;
+	c->norphans++;
 }
 
 /* ---------------------------------------------------------------- steps */
 
-/* A refused open with others open is MaxSessions: wait for one to end. */
-static bool server_full(struct rr_conn *c, struct rr_task *t)
+/*
+ * A refused open is the server's session limit (MaxSessions), reached by
+ * ours, or by sessions it has not yet freed after our close: the task waits
+ * at the head of the queue, for one of ours to end or a short backoff.
+ */
+static bool refused(struct rr_conn *c, struct rr_task *t)
 {
 	struct rr_host *h = c->host;
 
 	if (libssh2_session_last_errno(c->session) != LIBSSH2_ERROR_CHANNEL_FAILURE ||
-	    c->nchannels < 2)
+	    (c->nchannels + c->norphans < 2 && c->refusals >= RR_OPEN_REFUSALS_MAX))
 		return false;
 	detach(c, t);
-	c->channel_limit = c->nchannels;
+	if (c->nchannels + c->norphans)
+		c->channel_limit = c->nchannels + c->norphans;
+	else
+		c->refusals++;
 	rr__deadline_clear(h->loop, &t->deadline);
 	t->state = RR_TASK_QUEUED;
 	t->next_queued = h->queue.head;
 	h->queue.head = t;
 	if (!h->queue.tail)
 		h->queue.tail = t;
+	rr__conn_retry_in(c, 10u << RR_MIN(c->refusals, 6u));
 	return true;
 }
 
@@ -210,12 +280,17 @@ static bool step_open(struct rr_conn *c, struct rr_task *t)
 	if (!ch) {
 		if (libssh2_session_last_errno(c->session) == LIBSSH2_ERROR_EAGAIN)
 			return false;
-		if (!server_full(c, t))
+		if (!refused(c, t))
 			fail(c, t, "channel open failed");
 		return true;
 	}
 	c->opening = NULL;
+	c->refusals = 0;
 	t->chan.ch = ch;
+	if (t->chan.killed) { /* killed while opening: nothing to run */
+		t->chan.state = RR_CHAN_CLOSE;
+		return false;
+	}
 	if (t->opts.stderr_mode == RR_IO_MERGE)
 		libssh2_channel_handle_extended_data2(ch, LIBSSH2_CHANNEL_EXTENDED_DATA_MERGE);
 	t->chan.command = remote_command(t);
@@ -293,11 +368,28 @@ static bool read_stream(struct rr_conn *c, struct rr_task *t, struct rr_reader *
 	}
 }
 
+#if LIBSSH2_VERSION_NUM >= 0x010b00
+/* The pending signal, once; the close that follows happens either way. */
+static void step_signal(struct rr_task *t)
+{
+	const char *name = sigabbrev_np(t->chan.signal);
+
+	if (name && libssh2_channel_signal_ex(t->chan.ch, name, strlen(name)) ==
+			    LIBSSH2_ERROR_EAGAIN)
+		return;
+	t->chan.signal = 0;
+}
+#endif
+
 static bool step_run(struct rr_conn *c, struct rr_task *t)
 {
 	const struct rr_opts *o = &t->opts;
 	int err = 0;
 
+#if LIBSSH2_VERSION_NUM >= 0x010b00
+	if (t->chan.signal)
+		step_signal(t);
+#endif
 	if (!t->chan.eof_sent && (err = write_stdin(c, t)) < 0) {
 		fail(c, t, "writing stdin");
 		return true;
@@ -340,10 +432,13 @@ static void exit_code(struct rr_conn *c, struct rr_task *t)
 	}
 	if (sig)
 		t->result.exit_code = -sig;
-	else if (name || t->chan.killed)
-		t->result.exit_code = t->chan.killed ? -SIGTERM : 255;
+	else if (name)
+		t->result.exit_code = 255; /* a signal this system has no name for */
 	else
 		t->result.exit_code = libssh2_channel_get_exit_status(t->chan.ch);
+	/* Closed by us before the server said how it ended: as a SIGTERM. */
+	if (!name && t->result.exit_code == 0 && t->reason)
+		t->result.exit_code = -SIGTERM;
 }
 
 static bool step_close(struct rr_conn *c, struct rr_task *t)
@@ -372,16 +467,18 @@ static bool channel_step(struct rr_conn *c, struct rr_task *t)
 {
 	struct rr_channel *ch = &t->chan;
 
-	if (ch->abandon) {
+	if (ch->abandon && ch->state != RR_CHAN_OPEN) {
+		if (ch->ch)
+			orphan(c, ch->ch);
 		t->result.exit_code = -SIGKILL;
-		finish(c, t); /* the session frees the channel */
+		finish(c, t);
 		return true;
 	}
 	if (ch->state == RR_CHAN_OPEN && step_open(c, t))
 		return true;
 	if (ch->state == RR_CHAN_EXEC && step_exec(c, t))
 		return true;
-	if (ch->killed && ch->state == RR_CHAN_RUN)
+	if (ch->killed && !ch->signal && ch->state == RR_CHAN_RUN)
 		ch->state = RR_CHAN_CLOSE;
 	if (ch->state == RR_CHAN_RUN && step_run(c, t))
 		return true;
@@ -394,7 +491,10 @@ static void start_channels(struct rr_conn *c)
 	struct rr_host *h = c->host;
 	struct rr_task *t;
 
-	if (c->opening || c->nchannels >= c->channel_limit || !h->queue.head)
+	/* A connection whose peer has gone takes no new command: it is failed
+	   at the end of this kick and its queue goes to the next one. */
+	if (c->opening || c->nchannels + c->norphans >= c->channel_limit ||
+	    !h->queue.head || c->rx_err || c->retry.slot)
 		return;
 	t = rr__queue_pop(&h->queue);
 	t->chan = (struct rr_channel){ .state = RR_CHAN_OPEN, .next = c->channels };
@@ -409,6 +509,12 @@ void rr__channels_step(struct rr_conn *c)
 {
 	bool changed;
 
+	orphans_step(c);
+	if (c->norphans && c->norphans >= c->channel_limit && !c->nchannels &&
+	    c->host->queue.head) {
+		rr__conn_recycle(c); /* the server holds every slot for orphans */
+		return;
+	}
 	do {
 		changed = false;
 		start_channels(c);

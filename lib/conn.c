@@ -27,6 +27,7 @@
 
 #define RR_RX_SIZE (128 * 1024)
 #define RR_TX_HIGH (1024 * 1024)
+#define RR_DROP_RETRIES 3 /* connections closed before the banner, retried */
 
 static void connect_complete(struct rr_op *op, const struct io_uring_cqe *cqe);
 static void send_complete(struct rr_op *op, const struct io_uring_cqe *cqe);
@@ -193,14 +194,49 @@ void rr__conn_pokes(rr_loop *loop)
 
 		loop->pokes = c->next_poke;
 		c->poked = false;
+		if (c->host->freed) { /* rr_host_free asked for this turn */
+			struct rr_host *h = c->host;
+
+			rr__conn_fail(c, RR_CANCELLED, "cancelled: host freed");
+			rr__host_unref(h); /* the hold rr_host_free took */
+			continue;
+		}
 		rr__conn_kick(c);
 	}
+}
+
+static void retry_fire(struct rr_deadline *d, uint64_t now)
+{
+	struct rr_conn *c = container_of(d, struct rr_conn, retry);
+
+	(void)now;
+	if (c->state == RR_CONN_IDLE && c->host->queue.head)
+		rr__conn_want(c);
+	else
+		rr__conn_poke(c);
+}
+
+/* Connect again, or open channels again, ms from now. */
+void rr__conn_retry_in(struct rr_conn *c, uint64_t ms)
+{
+	c->retry.fire = retry_fire;
+	rr__deadline_set(c->host->loop, &c->retry, rr__now() + ms * 1000000u);
 }
 
 static void release(struct rr_conn *c)
 {
 	unpoke(c);
 	rr__auth_reset(c);
+	/*
+	 * Freeing the session closes its channels through our callbacks: they
+	 * must neither touch the ring (rr_loop_free has torn it down) nor say
+	 * EAGAIN (libssh2 would give up and keep the session).
+	 */
+	c->state = RR_CONN_DRAIN;
+	c->rx_off = c->rx_len;
+	if (!c->rx_err)
+		c->rx_err = -ECONNRESET;
+	rr__orphans_free(c);
 	if (c->session)
 		libssh2_session_free(c->session); /* frees its channels */
 	c->session = NULL;
@@ -214,6 +250,7 @@ static void release(struct rr_conn *c)
 	c->tx_out = c->tx_next = (struct rr_buf){ 0 };
 	c->rx_len = c->rx_off = c->tx_off = 0;
 	c->rx_err = 0;
+	c->rx_total = 0;
 	c->channel_limit = 0;
 	c->state = RR_CONN_IDLE;
 }
@@ -222,6 +259,8 @@ static void release(struct rr_conn *c)
 void rr__conn_close(struct rr_conn *c)
 {
 	release(c);
+	rr__deadline_clear(c->host->loop, &c->retry);
+	rr__deadline_clear(c->host->loop, &c->deadline);
 }
 
 /*
@@ -237,7 +276,7 @@ static void drained(struct rr_conn *c)
 	release(c);
 	if (h->freed)
 		rr__host_maybe_free(h); /* may free c */
-	else if (h->queue.head)
+	else if (h->queue.head && !c->retry.slot)
 		rr__conn_want(c); /* tasks still wait: connect again */
 }
 
@@ -258,31 +297,11 @@ static void unlink_admit(struct rr_conn *c)
 	c->next_admit = NULL;
 }
 
-/*
- * The connection failed.  Commands on it end with RR_SSH_ERROR when it had
- * been up, else with status; queued tasks end too unless the connection was
- * up (they get a new one).  The ring's ops are cancelled and the rest waits
- * for them (drained).
- */
-void rr__conn_fail(struct rr_conn *c, enum rr_status status, const char *fmt, ...)
+/* Give the handshake slot, the deadline and the ring's ops back. */
+static void drop(struct rr_conn *c)
 {
 	struct rr_host *h = c->host;
-	bool was_up = c->state == RR_CONN_READY && !h->freed;
-	char why[RR_MESSAGE_MAX - 64], msg[RR_MESSAGE_MAX];
-	struct rr_task *t;
-	va_list ap;
 
-	if (c->state == RR_CONN_IDLE || c->state == RR_CONN_DRAIN)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(why, sizeof(why), fmt, ap);
-	va_end(ap);
-	snprintf(msg, sizeof(msg), "host %s: %s", h->name, why);
-	while ((t = c->channels))
-		rr__channel_abort(t, was_up ? RR_SSH_ERROR : status, msg);
-	if (!was_up)
-		while ((t = rr__queue_pop(&h->queue)))
-			rr__task_fail(t, status, "%s", msg);
 	if (c->state == RR_CONN_ADMIT)
 		unlink_admit(c);
 	if (c->admitted) {
@@ -297,7 +316,61 @@ void rr__conn_fail(struct rr_conn *c, enum rr_status status, const char *fmt, ..
 	if (c->send_busy)
 		rr__cancel(h->loop, &c->send_op);
 	c->state = RR_CONN_DRAIN;
+}
+
+/*
+ * The connection failed.  Commands on it end with RR_SSH_ERROR when it had
+ * been up, else with status; queued tasks end too unless the connection was
+ * up (they get a new one).  The ring's ops are cancelled and the rest waits
+ * for them (drained).
+ */
+void rr__conn_fail(struct rr_conn *c, enum rr_status status, const char *fmt, ...)
+{
+	struct rr_host *h = c->host;
+	bool was_up = c->state == RR_CONN_READY && !h->freed;
+	char why[RR_MESSAGE_MAX - 64], msg[RR_MESSAGE_MAX];
+	struct rr_task *t;
+	va_list ap;
+
+	if (c->state == RR_CONN_IDLE || c->state == RR_CONN_DRAIN) {
+		if (h->freed) /* never connected: only its queue is left */
+			while ((t = rr__queue_pop(&h->queue)))
+				rr__task_fail(t, status, "host %s: cancelled", h->name);
+		return;
+	}
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	snprintf(msg, sizeof(msg), "host %s: %s", h->name, why);
+	while ((t = c->channels))
+		rr__channel_abort(t, was_up ? RR_SSH_ERROR : status, msg);
+	if (!was_up)
+		while ((t = rr__queue_pop(&h->queue)))
+			rr__task_fail(t, status, "%s", msg);
+	drop(c);
 	drained(c);
+}
+
+/* Replace a healthy connection (its orphans hold every slot): tasks wait. */
+void rr__conn_recycle(struct rr_conn *c)
+{
+	drop(c);
+	drained(c);
+}
+
+/*
+ * Closed before the server said a word: sshd dropping connections past
+ * MaxStartups.  Not a failure of the host: connect again after a backoff.
+ */
+static bool dropped_early(struct rr_conn *c)
+{
+	if (c->rx_total || !c->rx_err || c->refusals >= RR_DROP_RETRIES)
+		return false;
+	c->refusals++;
+	drop(c);
+	rr__conn_retry_in(c, 50u << c->refusals);
+	drained(c);
+	return true;
 }
 
 /* ------------------------------------------------------------ admission */
@@ -430,6 +503,8 @@ static void step_handshake(struct rr_conn *c)
 
 	if (rc == LIBSSH2_ERROR_EAGAIN)
 		return;
+	if (rc && dropped_early(c))
+		return;
 	if (rc) {
 		if (c->rx_err)
 			rr__conn_fail(c, RR_CONNECT_FAILED, "SSH handshake failed: %s",
@@ -441,6 +516,7 @@ static void step_handshake(struct rr_conn *c)
 	}
 	if (rr__hostkey_check(c) < 0)
 		return;
+	c->refusals = 0;
 	c->state = RR_CONN_AUTH;
 	rr__deadline_set(c->host->loop, &c->deadline,
 			 rr__now() + (uint64_t)c->host->opts.auth_timeout_ms * 1000000u);
@@ -479,6 +555,8 @@ void rr__conn_kick(struct rr_conn *c)
 		rr__conn_poke(c); /* e.g. rr_ssh() from a callback of ours */
 		return;
 	}
+	if (c->host->freed)
+		return; /* the poke rr_host_free made tears it down */
 	c->kicking = true;
 	do {
 		before = c->state;
@@ -497,6 +575,8 @@ void rr__conn_kick(struct rr_conn *c)
 	if (alive(c) && c->rx_err && c->rx_off == c->rx_len) {
 		char err[64];
 
+		if (c->state != RR_CONN_READY && dropped_early(c))
+			return;
 		/* The peer has gone and nothing above noticed: say so. */
 		rr__conn_fail(c, c->state == RR_CONN_READY ? RR_SSH_ERROR : RR_CONNECT_FAILED,
 			      "connection lost: %s", lower_error(c->rx_err, err, sizeof(err)));
@@ -519,6 +599,7 @@ static void recv_complete(struct rr_op *op, const struct io_uring_cqe *cqe)
 		RR_KERNEL_WROTE(c->rx, cqe->res);
 		c->rx_len = (size_t)cqe->res;
 		c->rx_off = 0;
+		c->rx_total += (uint64_t)cqe->res;
 	} else if (cqe->res != -EINTR && cqe->res != -EAGAIN) {
 		c->rx_err = cqe->res ? cqe->res : -ECONNRESET;
 	}

@@ -338,9 +338,9 @@ void rr_host_free(rr_host *h)
 	h->freed = true;
 	while ((t = rr__queue_pop(&h->queue)))
 		rr__task_fail(t, RR_CANCELLED, "host %s: cancelled: host freed", h->name);
-	h->refs++; /* hold it while its connection is torn down */
-	rr__conn_fail(&h->conn, RR_CANCELLED, "cancelled: host freed");
-	rr__host_unref(h);
+	/* Running tasks end, with their callbacks, on the loop's turn. */
+	h->refs++; /* held until that turn */
+	rr__conn_poke(&h->conn);
 }
 
 /* rr_loop_free: the ring is gone, so every host goes now. */

@@ -146,7 +146,8 @@ struct rr_channel {
 	size_t in_off;   /* stdin bytes sent */
 	bool eof_sent;
 	bool close_sent;
-	bool killed;     /* a timeout or a kill: close it now */
+	int signal;      /* libssh2 >= 1.11: send as a "signal" request */
+	bool killed;     /* close it (after the signal, if any) */
 	bool abandon;    /* past the grace: end without the server's close */
 	struct rr_task *next; /* the connection's other channels */
 };
@@ -247,9 +248,20 @@ struct rr_conn {
 	struct rr_task *channels; /* tasks with a channel on this connection */
 	unsigned nchannels, channel_limit;
 	struct rr_task *opening;  /* the task whose channel is being opened */
+	struct rr_orphan *orphans; /* abandoned channels still to close */
+	unsigned norphans;
+	struct rr_deadline retry; /* a refused connection or channel: again */
+	unsigned refusals;        /* in a row, for the backoff */
+	uint64_t rx_total;        /* bytes the server sent on this connection */
 	struct rr_conn *next_admit;
 	struct rr_conn *next_poke;
 	bool poked;               /* on the loop's list of connections to kick */
+};
+
+/* A channel whose task ended without the server's close: closed later. */
+struct rr_orphan {
+	struct rr_orphan *next;
+	LIBSSH2_CHANNEL *ch;
 };
 
 /* ----------------------------------------------------------------- host.c */
@@ -444,11 +456,14 @@ void rr__conn_admit(rr_loop *loop);
 void rr__conn_fail(struct rr_conn *c, enum rr_status status, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void rr__conn_close(struct rr_conn *c);
+void rr__conn_retry_in(struct rr_conn *c, uint64_t ms);
+void rr__conn_recycle(struct rr_conn *c);
 bool rr__conn_tx_full(const struct rr_conn *c);
 
 /* channel.c */
 void rr__channels_step(struct rr_conn *c);
-void rr__channel_kill(struct rr_task *t, int sig);
+void rr__orphans_free(struct rr_conn *c);
+void rr__channel_kill(struct rr_task *t, int sig, bool abandon);
 void rr__channel_abort(struct rr_task *t, enum rr_status status, const char *msg);
 
 /* knownhosts.c */

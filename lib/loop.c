@@ -120,7 +120,7 @@ rr_loop *rr_loop_new(const struct rr_loop_opts *opts)
 		o.flags |= RR_LOOP_NO_WAITID;
 	if (env_set("RINGRUN_NO_MULTISHOT"))
 		o.flags |= RR_LOOP_NO_MULTISHOT;
-	loop->max_handshakes = o.max_handshakes ? o.max_handshakes : 8;
+	loop->max_handshakes = o.max_handshakes ? o.max_handshakes : 6;
 	loop->connect_rate = o.connect_rate;
 	if (o.wait_sigmask) {
 		loop->wait_mask = *o.wait_sigmask;
@@ -172,7 +172,9 @@ static void rearm_readers(rr_loop *loop)
 static bool work_ready(const rr_loop *loop)
 {
 	return loop->unstarted || loop->rearm || loop->pokes ||
-	       (loop->queue.head && loop->running < loop->max_running);
+	       (loop->queue.head && loop->running < loop->max_running) ||
+	       (loop->admit_head && loop->handshakes < loop->max_handshakes &&
+		!loop->admit_deadline.slot);
 }
 
 /* Hand prepared entries (ring closes above all) to the kernel now. */

@@ -47,8 +47,8 @@ static void ending(const struct rr_task *t, char *buf, size_t size)
 	int code = t->result.exit_code;
 	const char *abbrev = code < 0 ? sigabbrev_np(-code) : NULL;
 
-	if (t->host && t->chan.killed)
-		snprintf(buf, size, "channel closed");
+	if (t->host && t->chan.abandon)
+		snprintf(buf, size, "channel abandoned (the server did not close it)");
 	else if (code >= 0)
 		snprintf(buf, size, "exited with status %d", code);
 	else if (abbrev)
@@ -74,13 +74,14 @@ void rr__message(struct rr_task *t)
 	const char *name = t->is_exec && t->spawn_errno ? t->argv[0] : t->title;
 	int shown = (int)strnlen(name, RR_TITLE_SHOWN);
 	const char *more = name[shown] ? "..." : "";
-	size_t at = where(t, t->message, sizeof(t->message));
-	char *msg = t->message + at;
-	size_t size = sizeof(t->message) - at;
-	char how[64];
+	char how[64], *msg;
+	size_t at, size;
 
 	if (t->failed)
 		return; /* written where it failed */
+	at = where(t, t->message, sizeof(t->message));
+	msg = t->message + at;
+	size = sizeof(t->message) - at;
 	ending(t, how, sizeof(how));
 	switch (t->result.status) {
 	case RR_RUNNING:
@@ -109,8 +110,7 @@ void rr__message(struct rr_task *t)
 			 shown, name, more, seconds(o->timeout_ms), how);
 		return;
 	case RR_IDLE_TIMEOUT:
-		snprintf(t->message, sizeof(t->message),
-			 "'%.*s%s' wrote nothing for %g s; %s", shown, name, more,
+		snprintf(msg, size, "'%.*s%s' wrote nothing for %g s; %s", shown, name, more,
 			 seconds(o->idle_timeout_ms), how);
 		return;
 	case RR_CANCELLED:

@@ -82,6 +82,24 @@ static bool valid_mode(enum rr_io m, bool is_stderr)
 }
 
 /*
+ * "NAME=value" entries; a remote shell also reads the name, so there it must
+ * be an identifier, or it would run as shell code on the host.
+ */
+static bool valid_env(const char *const *env, bool remote)
+{
+	static const char ident[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_"
+				    "0123456789";
+
+	for (size_t i = 0; env && env[i]; i++) {
+		size_t n = remote ? strspn(env[i], ident) : strcspn(env[i], "=");
+
+		if (n == 0 || env[i][n] != '=' || (remote && env[i][0] >= '0' && env[i][0] <= '9'))
+			return false;
+	}
+	return true;
+}
+
+/*
  * Everything the task points to lives in one allocation, so the caller may
  * free its copies on return: the argv and env pointer arrays first (aligned
  * as malloc returns), then the strings, cwd, title and stdin bytes.
@@ -99,7 +117,8 @@ static struct rr_task *task_new(rr_loop *loop, const char *const *argv,
 	struct rr_task *t;
 	char *pos;
 
-	if (!valid_mode(o.stdout_mode, false) || !valid_mode(o.stderr_mode, true)) {
+	if (!valid_mode(o.stdout_mode, false) || !valid_mode(o.stderr_mode, true) ||
+	    !valid_env(o.env, false)) {
 		errno = EINVAL;
 		return NULL;
 	}
@@ -232,7 +251,7 @@ rr_task *rr_ssh(rr_loop *loop, rr_host *host, const char *cmd,
 	if (!loop || !host || !cmd || host->loop != loop || host->freed ||
 	    (opts && (opts->stdout_mode == RR_IO_INHERIT ||
 		      opts->stderr_mode == RR_IO_INHERIT ||
-		      (opts->flags & RR_F_STDIN_INHERIT)))) {
+		      (opts->flags & RR_F_STDIN_INHERIT) || !valid_env(opts->env, true)))) {
 		errno = EINVAL;
 		return NULL;
 	}
@@ -259,7 +278,7 @@ static uint64_t next_deadline(const struct rr_task *t)
 	if (t->kill_stage == RR_KILL_TERM_SENT)
 		return t->kill_at;
 	if (t->kill_stage == RR_KILL_KILL_SENT)
-		return 0;
+		return t->host ? t->kill_at : 0; /* remote: abandon it then */
 	if (o->timeout_ms)
 		next = t->result.start_ns + o->timeout_ms * 1000000u;
 	if (o->idle_timeout_ms) {
@@ -281,17 +300,19 @@ static void schedule(struct rr_task *t)
 }
 
 /*
- * Send sig to the group (a remote task: close its channel); SIGTERM-like
- * signals get a SIGKILL after the grace.
+ * Send sig to the group (remote: the session's group, by a channel request);
+ * SIGTERM-like signals get a SIGKILL after the grace, and a remote channel
+ * still open a grace after that is abandoned.
  */
 static void kill_group(struct rr_task *t, int sig, uint64_t now)
 {
 	if (t->host)
-		rr__channel_kill(t, sig);
+		rr__channel_kill(t, sig, false);
 	else
 		rr__proc_signal(t, sig);
 	if (sig == SIGKILL) {
 		t->kill_stage = RR_KILL_KILL_SENT;
+		t->kill_at = now + t->opts.kill_grace_ms * 1000000u;
 	} else if (t->kill_stage == RR_KILL_NONE) {
 		t->kill_stage = RR_KILL_TERM_SENT;
 		t->kill_at = now + t->opts.kill_grace_ms * 1000000u;
@@ -304,11 +325,15 @@ static void deadline_fire(struct rr_deadline *d, uint64_t now)
 	struct rr_task *t = container_of(d, struct rr_task, deadline);
 	const struct rr_opts *o = &t->opts;
 
-	if (t->kill_stage == RR_KILL_TERM_SENT) {
-		if (now >= t->kill_at)
-			kill_group(t, SIGKILL, now);
-		else
+	if (t->kill_stage != RR_KILL_NONE) {
+		if (now < t->kill_at) {
 			schedule(t);
+		} else if (t->kill_stage == RR_KILL_TERM_SENT) {
+			kill_group(t, SIGKILL, now);
+		} else {
+			t->kill_at = 0;
+			rr__channel_kill(t, SIGKILL, true);
+		}
 		return;
 	}
 	if (o->timeout_ms && now >= t->result.start_ns + o->timeout_ms * 1000000u)
@@ -613,7 +638,7 @@ void rr_task_free(rr_task *t)
 	case RR_TASK_RUNNING:
 		/* Reaped in the background; no callback runs again. */
 		t->freed = true;
-		kill_group(t, SIGKILL, 0);
+		kill_group(t, SIGKILL, rr__now());
 		/* fall through */
 	case RR_TASK_ENDING:
 		t->freed = true; /* settle frees it */

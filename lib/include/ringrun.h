@@ -76,9 +76,11 @@ struct rr_loop_opts {
 	const sigset_t *wait_sigmask;
 	/*
 	 * SSH admission control, loop-wide: connections between TCP connect
-	 * and authenticated at once (default 8: sshd's MaxStartups starts
-	 * dropping at 10 unauthenticated connections), and new connections
-	 * per second (0: no limit).
+	 * and authenticated at once (default 6: sshd's MaxStartups starts
+	 * dropping at 10 unauthenticated connections, and counts one a little
+	 * past its authentication), and new connections per second (0: no
+	 * limit).  A connection closed before the server's banner is retried
+	 * with a backoff, up to 3 times.
 	 */
 	unsigned max_handshakes;
 	unsigned connect_rate;

@@ -11,11 +11,18 @@
 #         DIR/client_ed25519 (authorized)  DIR/other_ed25519 (not authorized)
 #         DIR/sshd.log (LogLevel VERBOSE: one "Connection from" per connection)
 #       Each CONFIG-LINE is appended to sshd_config (e.g. "MaxSessions 10").
+#       One sshd listens on at most 16 addresses (an OpenSSH build limit):
+#       start several, with FIRST = 0, 16, 32 ..., for more hosts.
 #   sshd-harness.sh stop DIR
 #       Stop that sshd by its pid and wait until it is gone.
 set -eu
 
 die() { echo "sshd-harness: $*" >&2; exit 1; }
+
+alive() { # pid -> true while it runs (a zombie has ended)
+	state=$(sed -n 's/^[0-9]* (.*) \([A-Z]\).*/\1/p' "/proc/$1/stat" 2>/dev/null)
+	[ -n "$state" ] && [ "$state" != Z ]
+}
 
 addr() { # index -> 127.0.X.Y, skipping .0 and .255
 	echo "127.0.$(( $1 / 250 + 1 )).$(( $1 % 250 + 1 ))"
@@ -57,6 +64,7 @@ listening() { # port count -> true when count sockets listen on port
 start() {
 	dir=$1 n=${2:-1} first=${3:-0}
 	shift $(( $# < 3 ? $# : 3 ))
+	[ "$n" -le 16 ] || die "one sshd listens on 16 addresses at most, not $n"
 	mkdir -p "$dir/home"
 	dir=$(cd "$dir" && pwd)
 	keys "$dir"
@@ -94,7 +102,7 @@ stop() {
 	pid=$(cat "$dir/pid")
 	kill "$pid" 2>/dev/null || { rm -f "$dir/pid"; return 0; }
 	tries=0
-	while kill -0 "$pid" 2>/dev/null && [ "$tries" -lt 250 ]; do
+	while alive "$pid" && [ "$tries" -lt 250 ]; do
 		sleep 0.02; tries=$(( tries + 1 ))
 	done
 	kill -9 "$pid" 2>/dev/null || true
