@@ -174,7 +174,7 @@ struct rr_task {
 	bool freed;             /* released by the user: no more callbacks */
 	bool in_done;           /* on_done is running */
 	int pending;            /* exit + open readers + busy feed */
-	int spawn_errno;
+	int spawn_errno;        /* set by the parent, or by the child itself */
 	enum rr_status reason;  /* why we killed it: timeout, idle, cancel */
 	enum rr_status failed;  /* ended before running, message already set */
 	enum rr_kill_stage kill_stage;
@@ -343,8 +343,8 @@ struct rr_loop {
 	bool have_wait_mask;
 	sigset_t wait_mask;
 
-	void *stack;             /* the vfork child's stack, reused */
-	size_t stack_size;
+	struct rr_slot *slots;   /* children's stacks, reused (spawn.c) */
+	bool spawn_vfork;        /* wait for each child's execve */
 	sigset_t spawn_saved_mask;
 	struct rr_path_cache paths;
 
@@ -396,13 +396,16 @@ struct rr_spawn {
 	char *const *env;  /* extra entries over environ, or NULL */
 	int fds[3];        /* what becomes fd 0, 1, 2; -1 keeps the host's */
 	const char *cwd;
+	int *err;          /* the child writes its errno here if it fails */
 };
-int rr__spawn_init(rr_loop *loop);
 void rr__spawn_free(rr_loop *loop);
 void rr__spawn_batch_begin(rr_loop *loop);
 void rr__spawn_batch_end(rr_loop *loop);
 int rr__spawn(rr_loop *loop, const struct rr_spawn *sp, pid_t *pid, int *pidfd);
+
+/* path.c */
 int rr__resolve(rr_loop *loop, const char *name, const char **path);
+void rr__paths_free(struct rr_path_cache *c);
 
 /* proc.c */
 void rr__proc_wait(struct rr_task *t);

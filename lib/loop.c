@@ -5,6 +5,7 @@
  * and fires expired deadlines.
  */
 #include "internal.h"
+#include "sys.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -120,6 +121,8 @@ rr_loop *rr_loop_new(const struct rr_loop_opts *opts)
 		o.flags |= RR_LOOP_NO_WAITID;
 	if (env_set("RINGRUN_NO_MULTISHOT"))
 		o.flags |= RR_LOOP_NO_MULTISHOT;
+	if (env_set("RINGRUN_SPAWN_VFORK"))
+		o.flags |= RR_LOOP_SPAWN_VFORK;
 	loop->max_handshakes = o.max_handshakes ? o.max_handshakes : 6;
 	loop->connect_rate = o.connect_rate;
 	if (o.wait_sigmask) {
@@ -135,9 +138,10 @@ rr_loop *rr_loop_new(const struct rr_loop_opts *opts)
 		r = loop->devnull < 0 ? -errno : -ENOMEM;
 		goto fail;
 	}
-	r = rr__spawn_init(loop);
-	if (r < 0)
-		goto fail;
+	/* Spawns that run alongside us need sys.h's errno-free calls. */
+	loop->spawn_vfork = (o.flags & RR_LOOP_SPAWN_VFORK) || !RR_RAW_SYSCALLS;
+	if (!loop->spawn_vfork)
+		loop->features |= RR_FEAT_ASYNC_SPAWN;
 	return loop;
 fail:
 	rr_loop_free(loop);

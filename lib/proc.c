@@ -95,17 +95,10 @@ static void proc_complete(struct rr_op *op, const struct io_uring_cqe *cqe)
 	exited(t, r);
 }
 
-/*
- * Signal the whole process group through the pidfd: it pins the pid, so the
- * group can be reached even after the leader is reaped and its number can
- * never name someone else's group.  kill(-pgid) before kernel 6.9.
- */
-int rr__proc_signal(struct rr_task *t, int sig)
+static int group_signal(struct rr_task *t, int sig)
 {
 	struct rr_proc *p = &t->proc;
 
-	if (p->pidfd < 0)
-		return -ESRCH;
 	if (t->loop->features & RR_FEAT_GROUP_SIGNAL) {
 		if (pidfd_send_signal(p->pidfd, sig, NULL,
 				      PIDFD_SIGNAL_PROCESS_GROUP) == 0)
@@ -114,4 +107,24 @@ int rr__proc_signal(struct rr_task *t, int sig)
 			return -errno;
 	}
 	return kill(-p->pid, sig) == 0 ? 0 : -errno;
+}
+
+/*
+ * Signal the whole process group through the pidfd: it pins the pid, so the
+ * group can be reached even after the leader is reaped and its number can
+ * never name someone else's group.  kill(-pgid) before kernel 6.9.  A child
+ * spawned a moment ago may not have made its group yet: then the child
+ * itself gets the signal (it is the whole group so far).
+ */
+int rr__proc_signal(struct rr_task *t, int sig)
+{
+	struct rr_proc *p = &t->proc;
+	int r;
+
+	if (p->pidfd < 0)
+		return -ESRCH;
+	r = group_signal(t, sig);
+	if (r == -ESRCH && !p->reaped)
+		r = pidfd_send_signal(p->pidfd, sig, NULL, 0) == 0 ? 0 : -errno;
+	return r;
 }

@@ -1,69 +1,152 @@
 /*
- * spawn.c - start a child: clone(CLONE_VM|CLONE_VFORK|CLONE_PIDFD) on a
- * stack the loop reuses, then a child that does only what it must before
- * execve.
+ * spawn.c - start a child: clone(CLONE_VM|CLONE_PIDFD) on a small stack of
+ * the loop's, and a child that does only what it must before execve.
  *
  * Why not posix_spawn: glibc's child resets every signal disposition one
- * rt_sigaction at a time (~120 calls per spawn while we wait) and maps a
- * fresh stack per call; and it gives no pidfd (pidfd_spawn is glibc 2.39).
- * With CLONE_PIDFD the pidfd is created atomically with the child.
+ * rt_sigaction at a time (~120 calls per spawn) and maps a fresh stack per
+ * call; it gives no pidfd (pidfd_spawn is glibc 2.39); and it keeps the
+ * parent waiting until the child's execve is done.  That wait - the most of
+ * a spawn - is what bounds a fan-out's rate on a small machine, so by default
+ * the child runs alongside us (no CLONE_VFORK): its stack is free again when
+ * the kernel zeroes the CLONE_CHILD_CLEARTID word, at its execve or exit.
+ * With CLONE_PIDFD the pidfd is born with the child.  RINGRUN_SPAWN_VFORK=1
+ * (or RR_LOOP_SPAWN_VFORK, or an architecture without sys.h's raw system
+ * calls) keeps the parent waiting instead, as valgrind needs.
  *
- * The child shares our memory until execve, so it touches nothing but its
- * own stack and the request, and reports a failure by writing errno into the
- * request before _exit: CLONE_VFORK guarantees we read it after it is set.
+ * The child shares our memory: it reads only its slot and the task's
+ * strings, which stay put until it has exec'd, makes errno-free calls
+ * (sys.h), and reports a failure by writing the errno into the task before
+ * exiting 127; the task ends as spawn-failed when that exit is reaped.
  */
 #include "internal.h"
+#include "sys.h"
 
-#include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/close_range.h>
 #include <sched.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#define RR_STACK_SIZE (256 * 1024) /* sanitizer runtimes want headroom */
+#define RR_SLOT_SIZE (64 * 1024) /* the slot, then the child's stack above it */
+
+/* One child between clone() and its execve. */
+struct rr_slot {
+	struct rr_slot *next;
+	volatile pid_t busy;     /* non-zero until the kernel clears it */
+	int *err;                /* where the child reports a failure */
+	char *const *argv;
+	const char *cwd;
+	int fds[3];
+	bool restore_nofile;
+	struct rlimit nofile;
+	char **envp;             /* owned: environ may change meanwhile */
+	size_t envp_cap;
+	char path[PATH_MAX];
+};
 
 extern char **environ;
 
-struct child_req {
-	const struct rr_spawn *sp;
-	char *const *envp;
-	const struct rlimit *nofile; /* restore in the child, or NULL */
-	int err;
+/* ------------------------------------------------------------ the child */
+
+#define NO_SAN __attribute__((no_sanitize("address", "undefined")))
+
+/* The kernel's struct sigaction, all zero but the handler: its layout
+   differs by architecture only past the fields we use. */
+struct ksigaction {
+	unsigned long handler, flags, restorer, mask;
 };
 
-int rr__spawn_init(rr_loop *loop)
+/* Put the wanted fds on 0, 1, 2; sources below 3 are moved out of the way. */
+NO_SAN static long child_fds(const struct rr_slot *s)
 {
-	loop->stack = mmap(NULL, RR_STACK_SIZE, PROT_READ | PROT_WRITE,
-			   MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
-	if (loop->stack == MAP_FAILED) {
-		loop->stack = NULL;
-		return -errno;
+	int src[3] = { s->fds[0], s->fds[1], s->fds[2] };
+	long r;
+
+	for (int i = 0; i < 3; i++) {
+		if (src[i] < 0 || src[i] >= 3 || src[i] == i)
+			continue;
+		r = rr_sys(SYS_fcntl, src[i], F_DUPFD_CLOEXEC, 3, 0);
+		if (r < 0)
+			return r;
+		for (int j = 2; j >= i; j--)
+			if (src[j] == src[i])
+				src[j] = (int)r;
 	}
-	loop->stack_size = RR_STACK_SIZE;
+	for (int i = 0; i < 3; i++) {
+		if (src[i] < 0)
+			continue;
+		r = src[i] == i ? rr_sys(SYS_fcntl, i, F_SETFD, 0, 0) :
+				  rr_sys(SYS_dup3, src[i], i, 0, 0);
+		if (r < 0)
+			return r;
+	}
+	/* Only our fds are CLOEXEC for sure; this catches the host's leaks. */
+	if (rr_sys(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC, 0) < 0)
+		rr_sys(SYS_close_range, 3, ~0U, 0, 0);
 	return 0;
 }
 
-static void clear_paths(struct rr_path_cache *c)
+/*
+ * Signals: the mask is all-blocked (inherited from the batch).  A handler
+ * could only run if a signal is already pending here - nobody outside knows
+ * our pid yet and we are in our own group by now - so only then are handled
+ * signals reset, instead of ~64 rt_sigaction calls every time.  SIGPIPE goes
+ * back to default: a host that ignores it must not pass that on.
+ */
+NO_SAN static void child_signals(void)
 {
-	for (size_t i = 0; i < sizeof(c->e) / sizeof(c->e[0]); i++) {
-		free(c->e[i].name);
-		free(c->e[i].path);
+	struct ksigaction dfl = { 0 }, old;
+	unsigned long pending = 0, none = 0;
+
+	rr_sys(SYS_rt_sigaction, SIGPIPE, (long)&dfl, 0, sizeof(none));
+	if (rr_sys(SYS_rt_sigpending, (long)&pending, sizeof(pending), 0, 0) == 0) {
+		for (int sig = 1; pending && sig <= 64; sig++) {
+			if (!(pending & (1UL << (sig - 1))) ||
+			    rr_sys(SYS_rt_sigaction, sig, 0, (long)&old, sizeof(none)) < 0)
+				continue;
+			if (old.handler != (unsigned long)SIG_DFL &&
+			    old.handler != (unsigned long)SIG_IGN)
+				rr_sys(SYS_rt_sigaction, sig, (long)&dfl, 0, sizeof(none));
+		}
 	}
-	free(c->path_env);
-	*c = (struct rr_path_cache){ 0 };
+	rr_sys(SYS_rt_sigprocmask, SIG_SETMASK, (long)&none, 0, sizeof(none));
 }
+
+NO_SAN static int child_main(void *arg)
+{
+	struct rr_slot *s = arg;
+	long r = rr_sys(SYS_setpgid, 0, 0, 0, 0);
+
+	if (r == 0)
+		r = child_fds(s);
+	if (r == 0 && s->cwd)
+		r = rr_sys(SYS_chdir, (long)s->cwd, 0, 0, 0);
+	if (r == 0 && s->restore_nofile)
+		r = rr_sys(SYS_prlimit64, 0, RLIMIT_NOFILE, (long)&s->nofile, 0);
+	if (r == 0) {
+		child_signals();
+		r = rr_sys(SYS_execve, (long)s->path, (long)s->argv, (long)s->envp, 0);
+	}
+	*s->err = (int)-r;
+	rr_sys(SYS_exit, 127, 0, 0, 0);
+	return 127;
+}
+
+/* ----------------------------------------------------------- the parent */
 
 void rr__spawn_free(rr_loop *loop)
 {
-	if (loop->stack)
-		munmap(loop->stack, loop->stack_size);
-	clear_paths(&loop->paths);
+	/* Every child has exec'd or exited: rr_loop_free reaped them all. */
+	while (loop->slots) {
+		struct rr_slot *s = loop->slots;
+
+		loop->slots = s->next;
+		free(s->envp);
+		munmap(s, RR_SLOT_SIZE);
+	}
+	rr__paths_free(&loop->paths);
 }
 
 /*
@@ -84,87 +167,22 @@ void rr__spawn_batch_end(rr_loop *loop)
 	pthread_sigmask(SIG_SETMASK, &loop->spawn_saved_mask, NULL);
 }
 
-/* ------------------------------------------------------------ the child */
-
-#define NO_ASAN __attribute__((no_sanitize("address", "undefined")))
-
-NO_ASAN static int child_fail(struct child_req *req)
+/* A slot no child uses any more, or a new one. */
+static struct rr_slot *slot_get(rr_loop *loop)
 {
-	req->err = errno;
-	_exit(127);
+	struct rr_slot *s;
+
+	for (s = loop->slots; s; s = s->next)
+		if (!__atomic_load_n(&s->busy, __ATOMIC_ACQUIRE))
+			return s;
+	s = mmap(NULL, RR_SLOT_SIZE, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK | MAP_NORESERVE, -1, 0);
+	if (s == MAP_FAILED)
+		return NULL;
+	s->next = loop->slots;
+	loop->slots = s;
+	return s;
 }
-
-/* Put the wanted fds on 0, 1, 2; sources below 3 are moved out of the way. */
-NO_ASAN static int child_fds(const struct rr_spawn *sp)
-{
-	int src[3] = { sp->fds[0], sp->fds[1], sp->fds[2] };
-
-	for (int i = 0; i < 3; i++) {
-		int moved;
-
-		if (src[i] < 0 || src[i] >= 3 || src[i] == i)
-			continue;
-		moved = fcntl(src[i], F_DUPFD_CLOEXEC, 3);
-		if (moved < 0)
-			return -1;
-		for (int j = 2; j >= i; j--)
-			if (src[j] == src[i])
-				src[j] = moved;
-	}
-	for (int i = 0; i < 3; i++) {
-		if (src[i] < 0)
-			continue;
-		if (src[i] == i ? fcntl(i, F_SETFD, 0) < 0 : dup2(src[i], i) < 0)
-			return -1;
-	}
-	/* Only our fds are CLOEXEC for sure; this catches the host's leaks. */
-	if (close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
-		close_range(3, ~0U, 0);
-	return 0;
-}
-
-/*
- * Signals: the mask is all-blocked (inherited from the batch).  A handler
- * could only run if a signal is already pending here - nobody outside knows
- * our pid before execve and we are in our own group by now - so only then
- * are handled signals reset, instead of ~64 rt_sigaction calls every time.
- * SIGPIPE goes back to default: a host that ignores it must not pass that on.
- */
-NO_ASAN static void child_signals(void)
-{
-	struct sigaction dfl = { .sa_handler = SIG_DFL }, old;
-	sigset_t pending, none;
-
-	sigaction(SIGPIPE, &dfl, NULL);
-	if (sigpending(&pending) == 0 && !sigisemptyset(&pending)) {
-		for (int sig = 1; sig < NSIG; sig++) {
-			if (!sigismember(&pending, sig) || sigaction(sig, NULL, &old) < 0)
-				continue;
-			if (old.sa_handler != SIG_DFL && old.sa_handler != SIG_IGN)
-				sigaction(sig, &dfl, NULL);
-		}
-	}
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-}
-
-NO_ASAN static int child_main(void *arg)
-{
-	struct child_req *req = arg;
-	const struct rr_spawn *sp = req->sp;
-
-	if (setpgid(0, 0) < 0 || child_fds(sp) < 0)
-		return child_fail(req);
-	if (sp->cwd && chdir(sp->cwd) < 0)
-		return child_fail(req);
-	if (req->nofile && setrlimit(RLIMIT_NOFILE, req->nofile) < 0)
-		return child_fail(req);
-	child_signals();
-	execve(sp->path, sp->argv, req->envp);
-	return child_fail(req);
-}
-
-/* ----------------------------------------------------------- the parent */
 
 static size_t name_len(const char *entry)
 {
@@ -177,143 +195,64 @@ static bool overridden(const char *entry, char *const *extra)
 {
 	size_t n = name_len(entry);
 
-	for (; *extra; extra++)
+	for (; extra && *extra; extra++)
 		if (name_len(*extra) == n && strncmp(*extra, entry, n) == 0)
 			return true;
 	return false;
 }
 
-/* environ with the extra entries replacing same-named ones: pointers only. */
-static char **merge_env(char *const *extra)
+/* The child's environment: extra entries, then environ's others (pointers). */
+static int slot_env(struct rr_slot *s, char *const *extra)
 {
 	size_t n = 0, m = 0, k = 0;
-	char **envp;
 
 	while (environ && environ[n])
 		n++;
-	while (extra[m])
+	while (extra && extra[m])
 		m++;
-	envp = malloc((n + m + 1) * sizeof(*envp));
-	if (!envp)
-		return NULL;
+	if (n + m + 1 > s->envp_cap) {
+		char **e = realloc(s->envp, (n + m + 1) * sizeof(*e));
+
+		if (!e)
+			return -ENOMEM;
+		s->envp = e;
+		s->envp_cap = n + m + 1;
+	}
 	for (size_t i = 0; i < m; i++)
-		envp[k++] = extra[i];
+		s->envp[k++] = extra[i];
 	for (size_t i = 0; i < n; i++)
 		if (!overridden(environ[i], extra))
-			envp[k++] = environ[i];
-	envp[k] = NULL;
-	return envp;
+			s->envp[k++] = environ[i];
+	s->envp[k] = NULL;
+	return 0;
 }
 
 int rr__spawn(rr_loop *loop, const struct rr_spawn *sp, pid_t *pid, int *pidfd)
 {
-	struct child_req req = {
-		.sp = sp,
-		.nofile = loop->nofile_raised ? &loop->nofile_orig : NULL,
-	};
-	char **merged = NULL;
-	int saved = errno;
-	int fd = -1;
+	struct rr_slot *s = slot_get(loop);
+	int flags = CLONE_VM | CLONE_PIDFD | SIGCHLD, fd = -1;
 	pid_t child;
 
-	if (sp->env) {
-		merged = merge_env(sp->env);
-		if (!merged)
-			return -ENOMEM;
-	}
-	req.envp = merged ? merged : environ;
-	child = clone(child_main, (char *)loop->stack + loop->stack_size,
-		      CLONE_VM | CLONE_VFORK | CLONE_PIDFD | SIGCHLD, &req, &fd);
-	free(merged);
-	if (child < 0) {
-		int err = errno;
-
-		errno = saved;
-		return -err;
-	}
-	errno = saved; /* the child shared our errno */
-	if (req.err) {
-		siginfo_t si;
-
-		/* It has already exited: this reaps it at once. */
-		waitid(P_PIDFD, (id_t)fd, &si, WEXITED);
-		close(fd);
-		return -req.err;
-	}
+	if (!s || strlen(sp->path) >= sizeof(s->path) || slot_env(s, sp->env) < 0)
+		return !s ? -ENOMEM : -ENAMETOOLONG;
+	strcpy(s->path, sp->path);
+	s->argv = sp->argv;
+	s->cwd = sp->cwd;
+	memcpy(s->fds, sp->fds, sizeof(s->fds));
+	s->restore_nofile = loop->nofile_raised;
+	s->nofile = loop->nofile_orig;
+	s->err = sp->err;
+	*sp->err = 0;
+	flags |= loop->spawn_vfork ? CLONE_VFORK : CLONE_CHILD_CLEARTID;
+	__atomic_store_n(&s->busy, 1, __ATOMIC_RELEASE);
+	child = clone(child_main, (char *)s + RR_SLOT_SIZE, flags, s, &fd, NULL,
+		      (pid_t *)&s->busy);
+	if (child < 0 || loop->spawn_vfork) /* a waited-for child is past it */
+		__atomic_store_n(&s->busy, 0, __ATOMIC_RELEASE);
+	if (child < 0)
+		return -errno;
 	loop->spawned++;
 	*pid = child;
 	*pidfd = fd;
-	return 0;
-}
-
-/* ------------------------------------------------------------ PATH lookup */
-
-static int search_path(const char *name, const char *path_env, char **found)
-{
-	size_t nlen = strlen(name);
-	int err = ENOENT;
-
-	for (const char *p = path_env;; p++) {
-		const char *end = strchrnul(p, ':');
-		size_t dlen = (size_t)(end - p);
-		char *cand = malloc(dlen + nlen + 3);
-		struct stat st;
-
-		if (!cand)
-			return -ENOMEM;
-		/* An empty PATH element means the current directory. */
-		snprintf(cand, dlen + nlen + 3, "%.*s%s%s", (int)dlen, p,
-			 dlen ? "/" : "./", name);
-		if (stat(cand, &st) == 0 && S_ISREG(st.st_mode)) {
-			if (access(cand, X_OK) == 0) {
-				*found = cand;
-				return 0;
-			}
-			err = EACCES;
-		}
-		free(cand);
-		if (!*end)
-			return -err;
-		p = end;
-	}
-}
-
-/*
- * Resolve a program name as execvp would, once per name: fan-outs run the
- * same program thousands of times.  The cache is dropped when PATH changes.
- */
-int rr__resolve(rr_loop *loop, const char *name, const char **path)
-{
-	struct rr_path_cache *c = &loop->paths;
-	const size_t slots = sizeof(c->e) / sizeof(c->e[0]);
-	const char *path_env = getenv("PATH");
-	char *found;
-	int r;
-
-	if (strchr(name, '/')) {
-		*path = name;
-		return 0;
-	}
-	if (!path_env)
-		path_env = "/usr/local/bin:/usr/bin:/bin";
-	if (!c->path_env || strcmp(c->path_env, path_env) != 0) {
-		clear_paths(c);
-		c->path_env = strdup(path_env);
-	}
-	for (size_t i = 0; i < slots; i++) {
-		if (c->e[i].name && strcmp(c->e[i].name, name) == 0) {
-			*path = c->e[i].path;
-			return 0;
-		}
-	}
-	r = search_path(name, path_env, &found);
-	if (r < 0)
-		return r;
-	free(c->e[c->next].name);
-	free(c->e[c->next].path);
-	c->e[c->next].name = strdup(name);
-	c->e[c->next].path = found;
-	c->next = (c->next + 1) % slots;
-	*path = found;
 	return 0;
 }

@@ -408,7 +408,8 @@ void rr__task_start(struct rr_task *t)
 	rr_loop *loop = t->loop;
 	const struct rr_opts *o = &t->opts;
 	int outp[2] = { -1, -1 }, errp[2] = { -1, -1 }, inp[2] = { -1, -1 };
-	struct rr_spawn sp = { .argv = t->argv, .env = t->env, .cwd = o->cwd };
+	struct rr_spawn sp = { .argv = t->argv, .env = t->env, .cwd = o->cwd,
+			       .err = &t->spawn_errno };
 	int r, pidfd;
 	pid_t pid;
 

@@ -56,6 +56,7 @@ typedef struct rr_host rr_host;
 enum {
 	RR_LOOP_NO_WAITID = 1 << 0,    /* exit by pidfd poll + waitid(WNOHANG) */
 	RR_LOOP_NO_MULTISHOT = 1 << 1, /* one-shot READ per pipe chunk */
+	RR_LOOP_SPAWN_VFORK = 1 << 2,  /* wait for each child's execve (valgrind) */
 };
 
 struct rr_loop_opts {
@@ -65,8 +66,9 @@ struct rr_loop_opts {
 	 * to the hard limit (children get the original soft limit back).
 	 */
 	unsigned max_running;
-	unsigned flags; /* RR_LOOP_*; also RINGRUN_NO_WAITID=1 and
-			   RINGRUN_NO_MULTISHOT=1 in the environment */
+	unsigned flags; /* RR_LOOP_*; also RINGRUN_NO_WAITID=1,
+			   RINGRUN_NO_MULTISHOT=1 and RINGRUN_SPAWN_VFORK=1 in
+			   the environment */
 	/*
 	 * When set, the signal mask in force while the loop sleeps in the
 	 * kernel (pselect-style).  A program that blocks SIGINT and passes its
@@ -92,6 +94,7 @@ enum {
 	RR_FEAT_READ_MULTISHOT = 1 << 1, /* pipes read multishot from a buffer ring */
 	RR_FEAT_DEFER_TASKRUN = 1 << 2,  /* SINGLE_ISSUER|DEFER_TASKRUN ring */
 	RR_FEAT_GROUP_SIGNAL = 1 << 3,   /* pidfd_send_signal to a process group */
+	RR_FEAT_ASYNC_SPAWN = 1 << 4,    /* spawns do not wait for execve */
 };
 
 struct rr_loop_stats {
@@ -266,7 +269,7 @@ struct rr_result {
 				  when status is RR_OK */
 	struct rr_capture out; /* empty unless stdout was captured */
 	struct rr_capture err; /* empty unless stderr was captured */
-	pid_t pid;             /* 0 if never started */
+	pid_t pid;             /* 0 if no process was created */
 	uint64_t start_ns;     /* CLOCK_MONOTONIC at spawn (0 if never started) */
 	uint64_t end_ns;       /* CLOCK_MONOTONIC when the task ended */
 	uint64_t user_us;      /* with RR_F_RUSAGE: the child's CPU ... */
