@@ -10,21 +10,21 @@
 int main(int argc, char *argv[])
 {
 	struct options o;
-	char err[256];
+	char err[512];
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	int status = 0;
 
 	if (options_parse(&o, argc, argv, ncpu > 0 ? (unsigned)ncpu : 1, err,
 			  sizeof err) < 0) {
 		fprintf(stderr, "ringrun: %s\nTry 'ringrun --help'.\n", err);
-		return 2;
-	}
-	if (o.help) {
+		status = 2;
+	} else if (o.help) {
 		fputs(options_help, stdout);
-		return 0;
-	}
-	if (o.version) {
+	} else if (o.version) {
 		puts("ringrun " RR_VERSION);
-		return 0;
+	} else {
+		status = run(&o);
 	}
-	return run(&o);
+	options_free(&o);
+	return status;
 }

@@ -4,7 +4,13 @@
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "xalloc.h"
+
+/* --per-host: more channels than any sshd allows is a typo. */
+#define PER_HOST_MAX 1000
 
 const char options_help[] =
 	"Usage: ringrun [OPTIONS] [--] COMMAND [ARG...] [::: INPUT...]\n"
@@ -12,6 +18,7 @@ const char options_help[] =
 	"Run COMMAND once per input, many at once, from one thread on one io_uring.\n"
 	"COMMAND's words are joined and run by /bin/sh -c.  Replacement strings in\n"
 	"it take the input; without any, the input is appended as a last word.\n"
+	"With -w or --hostfile, every command runs on every host over SSH.\n"
 	"\n"
 	"Input (none: COMMAND runs once):\n"
 	"  -a, --args FILE         one input per line of FILE (- = stdin)\n"
@@ -20,10 +27,28 @@ const char options_help[] =
 	"\n"
 	"Running:\n"
 	"  -j, --jobs N            tasks at once: N, N% of the CPUs, or 0 = as many\n"
-	"                          as the fd limit allows (default: the CPUs)\n"
+	"                          as the fd limit allows (default: the CPUs);\n"
+	"                          with hosts: hosts at once (default 64, 0 = all)\n"
 	"  -X, --exec              run COMMAND as argv, without a shell\n"
 	"  -t, --timeout SEC       kill a task running longer than SEC (e.g. 0.5)\n"
 	"      --idle-timeout SEC  kill a task silent on stdout and stderr that long\n"
+	"\n"
+	"Hosts (SSH; commands run through each host's login shell):\n"
+	"  -w, --hosts LIST        [user@]host[:port],... (IPv6: [addr]:port);\n"
+	"                          repeatable; a host listed twice runs once\n"
+	"      --hostfile FILE     one host per line, # comments (- = stdin)\n"
+	"  -l, --user USER         for hosts without user@ (default: yours)\n"
+	"  -p, --port PORT         for hosts without :port (default 22)\n"
+	"  -i, --identity FILE     private key to offer; repeatable (default:\n"
+	"                          ~/.ssh/id_ed25519 and ~/.ssh/id_ecdsa)\n"
+	"      --no-agent          do not ask the ssh-agent\n"
+	"      --password-env VAR  the password is in environment variable VAR\n"
+	"      --password-file FILE  the password is the first line of FILE\n"
+	"      --known-hosts FILE  host keys (default ~/.ssh/known_hosts)\n"
+	"      --host-key-check P  strict: known keys only (default); accept-new:\n"
+	"                          record unknown keys, refuse changed ones; off\n"
+	"      --connect-timeout SEC  connect and SSH handshake limit (default 10)\n"
+	"      --per-host N        commands at once on each host (default 10)\n"
 	"\n"
 	"Output:\n"
 	"  -o, --output MODE       group: each task's output whole when it ends (default)\n"
@@ -33,6 +58,9 @@ const char options_help[] =
 	"  -k, --keep-order        group and json output in input order\n"
 	"      --discard           every task's stdout goes to /dev/null\n"
 	"      --stats             counts, times, CPU, memory and ring figures at the end\n"
+	"TAG is the input, else the command.  With hosts it is the host, then the\n"
+	"input if there is one ('web7 INPUT'), and group output puts a line\n"
+	"'---- TAG ----' above each task's output.\n"
 	"\n"
 	"Replacement strings: {} input  {.} without extension  {/} basename\n"
 	"  {//} dirname  {/.} basename without extension  {#} sequence number\n"
@@ -42,7 +70,8 @@ const char options_help[] =
 	"  -V, --version           the version\n"
 	"\n"
 	"Exit status: 0 all tasks ok, 1 some task failed, 2 usage error or ringrun\n"
-	"could not run, 128+N after signal N (141: stdout closed).\n";
+	"could not run, 3 some host unreachable, its key refused or login failed,\n"
+	"128+N after signal N (141: stdout closed).\n";
 
 enum opt_id {
 	O_ARGS,
@@ -57,6 +86,18 @@ enum opt_id {
 	O_STATS,
 	O_HELP,
 	O_VERSION,
+	O_HOSTS,
+	O_HOSTFILE,
+	O_USER,
+	O_PORT,
+	O_IDENTITY,
+	O_NO_AGENT,
+	O_PASSWORD_ENV,
+	O_PASSWORD_FILE,
+	O_KNOWN_HOSTS,
+	O_HOSTKEY,
+	O_CONNECT_TIMEOUT,
+	O_PER_HOST,
 };
 
 struct optdef {
@@ -64,21 +105,34 @@ struct optdef {
 	const char *long_name;
 	bool has_arg;
 	enum opt_id id;
+	bool needs_hosts; /* meaningless without -w or --hostfile */
 };
 
 static const struct optdef optdefs[] = {
-	{ 'a', "args", true, O_ARGS },
-	{ 'C', "commands", true, O_COMMANDS },
-	{ 'X', "exec", false, O_EXEC },
-	{ 'j', "jobs", true, O_JOBS },
-	{ 't', "timeout", true, O_TIMEOUT },
-	{ 0, "idle-timeout", true, O_IDLE_TIMEOUT },
-	{ 'o', "output", true, O_OUTPUT },
-	{ 'k', "keep-order", false, O_KEEP_ORDER },
-	{ 0, "discard", false, O_DISCARD },
-	{ 0, "stats", false, O_STATS },
-	{ 'h', "help", false, O_HELP },
-	{ 'V', "version", false, O_VERSION },
+	{ 'a', "args", true, O_ARGS, false },
+	{ 'C', "commands", true, O_COMMANDS, false },
+	{ 'X', "exec", false, O_EXEC, false },
+	{ 'j', "jobs", true, O_JOBS, false },
+	{ 't', "timeout", true, O_TIMEOUT, false },
+	{ 0, "idle-timeout", true, O_IDLE_TIMEOUT, false },
+	{ 'o', "output", true, O_OUTPUT, false },
+	{ 'k', "keep-order", false, O_KEEP_ORDER, false },
+	{ 0, "discard", false, O_DISCARD, false },
+	{ 0, "stats", false, O_STATS, false },
+	{ 'h', "help", false, O_HELP, false },
+	{ 'V', "version", false, O_VERSION, false },
+	{ 'w', "hosts", true, O_HOSTS, false },
+	{ 0, "hostfile", true, O_HOSTFILE, false },
+	{ 'l', "user", true, O_USER, true },
+	{ 'p', "port", true, O_PORT, true },
+	{ 'i', "identity", true, O_IDENTITY, true },
+	{ 0, "no-agent", false, O_NO_AGENT, true },
+	{ 0, "password-env", true, O_PASSWORD_ENV, true },
+	{ 0, "password-file", true, O_PASSWORD_FILE, true },
+	{ 0, "known-hosts", true, O_KNOWN_HOSTS, true },
+	{ 0, "host-key-check", true, O_HOSTKEY, true },
+	{ 0, "connect-timeout", true, O_CONNECT_TIMEOUT, true },
+	{ 0, "per-host", true, O_PER_HOST, true },
 };
 
 #define NOPTDEFS (sizeof optdefs / sizeof optdefs[0])
@@ -89,6 +143,8 @@ struct parser {
 	char *const *argv;
 	int i; /* the argument being read */
 	unsigned ncpu;
+	bool jobs_given;
+	char needs_hosts[24]; /* the first option given that needs them */
 	char *err;
 	size_t errlen;
 };
@@ -199,6 +255,46 @@ const char *parse_output(const char *s, enum out_mode *mode)
 	return "unknown mode (group, stream, json, quiet)";
 }
 
+const char *parse_hostkey(const char *s, enum rr_hostkey_policy *policy)
+{
+	static const char *const names[] = {
+		[RR_HOSTKEY_STRICT] = "strict",
+		[RR_HOSTKEY_ACCEPT_NEW] = "accept-new",
+		[RR_HOSTKEY_OFF] = "off",
+	};
+
+	for (size_t m = 0; m < sizeof names / sizeof names[0]; m++) {
+		if (strcmp(s, names[m]) == 0) {
+			*policy = (enum rr_hostkey_policy)m;
+			return NULL;
+		}
+	}
+	return "unknown policy (strict, accept-new, off)";
+}
+
+/* A count from min to max. */
+static const char *parse_count(const char *s, unsigned min, unsigned max,
+			       unsigned *n)
+{
+	uint64_t v;
+	const char *why = parse_uint(s, UINT64_MAX, &v, NULL);
+
+	if (why)
+		return why;
+	if (v < min || v > max)
+		return "out of range";
+	*n = (unsigned)v;
+	return NULL;
+}
+
+static void add_identity(struct options *o, const char *path)
+{
+	o->identities = xreallocarray(o->identities, o->nidentities + 2,
+				      sizeof *o->identities);
+	o->identities[o->nidentities++] = path;
+	o->identities[o->nidentities] = NULL;
+}
+
 /* Set a file option once: two of them would silently drop one. */
 static int set_file(struct parser *p, const char **slot, const char *shown,
 		    const char *value)
@@ -214,6 +310,10 @@ static int apply(struct parser *p, const struct optdef *d, const char *shown,
 {
 	struct options *o = p->o;
 	const char *why = NULL;
+	char hosts_err[256];
+
+	if (d->needs_hosts && !p->needs_hosts[0])
+		snprintf(p->needs_hosts, sizeof p->needs_hosts, "%s", shown);
 
 	switch (d->id) {
 	case O_ARGS:
@@ -225,6 +325,7 @@ static int apply(struct parser *p, const struct optdef *d, const char *shown,
 		break;
 	case O_JOBS:
 		why = parse_jobs(value, p->ncpu, &o->jobs);
+		p->jobs_given = true;
 		break;
 	case O_TIMEOUT:
 		why = parse_seconds(value, &o->timeout_ms);
@@ -249,6 +350,43 @@ static int apply(struct parser *p, const struct optdef *d, const char *shown,
 		break;
 	case O_VERSION:
 		o->version = true;
+		break;
+	case O_HOSTS:
+		o->fleet = true;
+		if (hosts_add_list(&o->hosts, value, hosts_err, sizeof hosts_err) < 0)
+			return fail(p, "%s: %s", shown, hosts_err);
+		break;
+	case O_HOSTFILE:
+		o->fleet = true;
+		return set_file(p, &o->hostfile, shown, value);
+	case O_USER:
+		return set_file(p, &o->user, shown, value);
+	case O_PORT:
+		why = parse_count(value, 1, 65535, &o->port);
+		break;
+	case O_IDENTITY:
+		add_identity(o, value);
+		break;
+	case O_NO_AGENT:
+		o->no_agent = true;
+		break;
+	case O_PASSWORD_ENV:
+		return set_file(p, &o->password_env, shown, value);
+	case O_PASSWORD_FILE:
+		return set_file(p, &o->password_file, shown, value);
+	case O_KNOWN_HOSTS:
+		return set_file(p, &o->known_hosts, shown, value);
+	case O_HOSTKEY:
+		why = parse_hostkey(value, &o->hostkey);
+		break;
+	case O_CONNECT_TIMEOUT:
+		why = parse_seconds(value, &o->connect_timeout_ms);
+		if (!why && (o->connect_timeout_ms == 0 ||
+			     o->connect_timeout_ms > UINT_MAX))
+			why = "out of range";
+		break;
+	case O_PER_HOST:
+		why = parse_count(value, 1, PER_HOST_MAX, &o->per_host);
 		break;
 	}
 	if (why)
@@ -349,10 +487,38 @@ static int take_command(struct parser *p)
 	return 0;
 }
 
+/* What only makes sense with hosts, and what does not go with them. */
+static int check_fleet(struct parser *p)
+{
+	struct options *o = p->o;
+	const char *in = o->args_file ? o->args_file : o->commands_file;
+
+	if (!o->fleet) {
+		if (p->needs_hosts[0])
+			return fail(p, "%s: needs hosts (-w or --hostfile)",
+				    p->needs_hosts);
+		return 0;
+	}
+	if (!p->jobs_given)
+		o->jobs = FLEET_JOBS;
+	if (o->exec)
+		return fail(p, "-X: cannot be combined with hosts: remote commands "
+			       "run through the login shell");
+	if (o->hostfile && strcmp(o->hostfile, "-") == 0 && in &&
+	    strcmp(in, "-") == 0)
+		return fail(p, "--hostfile: stdin is already the input of %s",
+			    o->args_file ? "-a" : "-C");
+	if (o->password_env && o->password_file)
+		return fail(p, "--password-file: cannot be combined with --password-env");
+	return 0;
+}
+
 static int check(struct parser *p)
 {
 	const struct options *o = p->o;
 
+	if (check_fleet(p) < 0)
+		return -1;
 	if (o->commands_file) {
 		if (o->args_file)
 			return fail(p, "-C: cannot be combined with -a");
@@ -377,7 +543,11 @@ int options_parse(struct options *o, int argc, char *const argv[],
 		.ncpu = ncpu, .err = err, .errlen = errlen,
 	};
 
-	*o = (struct options){ .jobs = ncpu ? ncpu : 1 };
+	*o = (struct options){
+		.jobs = ncpu ? ncpu : 1,
+		.connect_timeout_ms = 10000,
+		.per_host = 10,
+	};
 	for (; p.i < argc; p.i++) {
 		const char *a = argv[p.i];
 
@@ -395,4 +565,12 @@ int options_parse(struct options *o, int argc, char *const argv[],
 	if (take_command(&p) < 0)
 		return -1;
 	return check(&p);
+}
+
+void options_free(struct options *o)
+{
+	hosts_free(&o->hosts);
+	free(o->identities);
+	o->identities = NULL;
+	o->nidentities = 0;
 }

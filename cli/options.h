@@ -6,6 +6,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <ringrun.h>
+
+#include "hosts.h"
+
 enum out_mode {
 	OUT_GROUP,  /* each task's output whole when it ends */
 	OUT_STREAM, /* lines as they arrive, prefixed with the tag */
@@ -21,7 +25,8 @@ struct options {
 	char *const *list;         /* the inputs after ::: */
 	size_t nlist;
 	bool has_list;             /* ::: was given, perhaps with no input */
-	unsigned jobs;             /* tasks at once; 0 = the library's limit */
+	unsigned jobs;             /* tasks at once; 0 = the library's limit;
+				      fleet mode: hosts at once, 0 = all */
 	uint64_t timeout_ms;       /* 0 = none */
 	uint64_t idle_timeout_ms;  /* 0 = none */
 	enum out_mode output;
@@ -31,16 +36,38 @@ struct options {
 	bool stats;
 	bool help;
 	bool version;
+
+	/* Fleet mode: -w or --hostfile; COMMAND runs on every host. */
+	bool fleet;
+	struct hosts hosts;        /* -w's; run() adds the host file's */
+	const char *hostfile;      /* "-" = stdin */
+	const char *user;          /* -l: for hosts without user@ */
+	unsigned port;             /* -p: for hosts without :port; 0 = 22 */
+	const char **identities;   /* -i, NULL-terminated; NULL: defaults */
+	size_t nidentities;
+	const char *known_hosts;
+	enum rr_hostkey_policy hostkey;
+	uint64_t connect_timeout_ms;
+	unsigned per_host;         /* channels per connection */
+	const char *password_env;
+	const char *password_file;
+	bool no_agent;
 };
+
+/* Hosts at once in fleet mode unless -j says. */
+#define FLEET_JOBS 64
 
 extern const char options_help[];
 
 /*
  * Parse argv; ncpu is the number of online CPUs (the default for -j).
- * Returns 0, or -1 with "<what>: <why>" in err.
+ * Returns 0, or -1 with "<what>: <why>" in err.  Either way
+ * options_free() releases what it allocated.
  */
 int options_parse(struct options *o, int argc, char *const argv[],
 		  unsigned ncpu, char *err, size_t errlen);
+
+void options_free(struct options *o);
 
 /*
  * -j's argument: N, N% of ncpu (at least 1) or 0.  Returns NULL, or why it
@@ -53,5 +80,8 @@ const char *parse_seconds(const char *s, uint64_t *ms);
 
 /* group, stream, json or quiet. */
 const char *parse_output(const char *s, enum out_mode *mode);
+
+/* strict, accept-new or off. */
+const char *parse_hostkey(const char *s, enum rr_hostkey_policy *policy);
 
 #endif

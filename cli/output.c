@@ -90,6 +90,42 @@ static void put_capture(struct output *o, struct sink *k,
 	sink_write(o, k, c->data, c->len);
 }
 
+/* Where a line or a block comes from: the tag, or the host [and input]. */
+static void put_prefix(struct buf *b, const struct task_info *t)
+{
+	if (!t->host) {
+		buf_add(b, t->tag, t->tag_len);
+		return;
+	}
+	buf_add(b, t->host, t->host_len);
+	if (t->input) {
+		buf_addc(b, ' ');
+		buf_add(b, t->tag, t->tag_len);
+	}
+}
+
+/*
+ * One stream of a task in group mode.  A remote task's output is headed by
+ * where it comes from (as dshbak and clush -b do) when there is any, and
+ * ends at the end of a line, so that the next header stands on its own.
+ */
+static void put_block(struct output *o, struct sink *k,
+		      const struct task_info *t, const struct rr_capture *c)
+{
+	if (!t->host) {
+		put_capture(o, k, c);
+		return;
+	}
+	if (!c->len)
+		return;
+	buf_adds(&k->b, "---- ");
+	put_prefix(&k->b, t);
+	buf_adds(&k->b, " ----\n");
+	put_capture(o, k, c);
+	if (c->data[c->len - 1] != '\n')
+		buf_addc(&k->b, '\n');
+}
+
 /*
  * ,"name":"value" escaped in pieces, writing stdout's buffer out between
  * them: a 32 MiB output never needs a 200 MiB copy.  Only stdout's buffer:
@@ -109,16 +145,29 @@ static void json_field(struct output *o, const char *name, const char *s,
 	buf_addc(b, '"');
 }
 
+/* Did the command end by itself or by a signal, so that exit or signal
+   says how?  A remote one has no pid: it ran when it started on its host
+   and its channel did not fail. */
+static bool ran_to_end(const struct task_info *t, const struct rr_result *r)
+{
+	if (!t->host)
+		return r->pid != 0 && r->status != RR_SPAWN_FAILED;
+	return r->start_ns != 0 && r->status != RR_SSH_ERROR &&
+	       r->status != RR_ERROR;
+}
+
 static void put_json(struct output *o, const struct task_info *t,
 		     const struct rr_result *r)
 {
 	struct buf *b = &o->out.b;
-	bool ran = r->pid != 0 && r->status != RR_SPAWN_FAILED;
+	bool ran = ran_to_end(t, r);
 	uint64_t ns = r->start_ns && r->end_ns > r->start_ns ?
 		      r->end_ns - r->start_ns : 0;
 	const char *status = rr_status_name(r->status);
 
 	buf_printf(b, "{\"seq\":%llu", t->seq);
+	if (t->host)
+		json_field(o, "host", t->host, t->host_len);
 	json_field(o, "tag", t->tag, t->tag_len);
 	json_field(o, "command", t->command, strlen(t->command));
 	json_field(o, "status", status, strlen(status));
@@ -143,12 +192,12 @@ void output_done(struct output *o, const struct task_info *t,
 	if (o->error)
 		return;
 	if (o->mode == OUT_GROUP) {
-		put_capture(o, &o->out, &r->out);
-		put_capture(o, &o->err, &r->err);
+		put_block(o, &o->out, t, &r->out);
+		put_block(o, &o->err, t, &r->err);
 	} else if (o->mode == OUT_JSON) {
 		put_json(o, t, r);
 	}
-	if (r->status != RR_OK)
+	if (r->status != RR_OK && !t->reported)
 		output_note(o, "%s", r->message && *r->message ? r->message :
 			    rr_status_name(r->status));
 	spill(o);
@@ -161,8 +210,8 @@ void output_line(struct output *o, const struct task_info *t,
 
 	if (o->error)
 		return;
-	buf_reserve(b, t->tag_len + 2 + len + 1);
-	buf_add(b, t->tag, t->tag_len);
+	buf_reserve(b, t->host_len + 1 + t->tag_len + 2 + len + 1);
+	put_prefix(b, t);
 	buf_add(b, ": ", 2);
 	buf_add(b, line, len);
 	buf_addc(b, '\n');

@@ -1,6 +1,7 @@
 /*
  * What ringrun prints: each task's output in the chosen mode, and one
- * "ringrun: <message>" line on stderr for each task that failed.  Output is
+ * "ringrun: <message>" line on stderr for each task that failed (for each
+ * host that failed, in fleet mode).  Output is
  * buffered and written with write() loops; a buffer is only ever written
  * out at the end of a line (or of a task's whole output), so stdout and
  * stderr sent to one place never tear each other's lines.
@@ -30,14 +31,22 @@ struct output {
 /* What output needs to know of a task besides its result. */
 struct task_info {
 	unsigned long long seq;
-	const char *tag; /* the input, or the command when there is none */
+	const char *tag;  /* the input, or the command when there is none */
 	size_t tag_len;
 	const char *command;
+	const char *host; /* fleet mode: the host as given; NULL: local */
+	size_t host_len;
+	bool input;       /* tag is an input (shown after the host) */
+	bool reported;    /* its failure line is out already (its host's) */
 };
 
 void output_init(struct output *o, enum out_mode mode, int out_fd, int err_fd);
 
-/* The task ended: its output (group, json) and its failure line. */
+/*
+ * The task ended: its output (group, json) and its failure line.  In fleet
+ * mode a group block starts with a "---- TAG ----" line and ends with a
+ * newline.
+ */
 void output_done(struct output *o, const struct task_info *t,
 		 const struct rr_result *r);
 

@@ -3,7 +3,10 @@
  *
  * Tasks are handed to the library lazily: at most one per job slot, and the
  * next one from on_done, so memory stays flat however many inputs there
- * are.  Everything runs in this thread; the only wait is rr_loop_run().
+ * are.  In fleet mode every input runs on every host, host after host: at
+ * most -j hosts are in flight, each with at most --per-host tasks, and a
+ * host that finished makes room for the next one between loop turns.
+ * Everything runs in this thread; the only wait is rr_loop_run().
  */
 #include "run.h"
 
@@ -17,6 +20,7 @@
 #include <ringrun.h>
 
 #include "buf.h"
+#include "fleet.h"
 #include "input.h"
 #include "order.h"
 #include "output.h"
@@ -31,8 +35,11 @@ struct runner;
 struct job {
 	struct task_info info;
 	struct runner *r;
-	rr_task *task;   /* NULL: the library refused it (errno in error) */
-	int error;
+	rr_task *task;          /* NULL: never handed to the library */
+	struct fleet_host *fh;  /* fleet mode: its host, until the task ends */
+	enum rr_status skipped; /* no task: its host is down ... */
+	char *why;              /* ... and this failure line is still due */
+	int error;              /* no task, not skipped: the library's errno */
 	unsigned slot;
 	char *command;   /* owned, unless info.command points elsewhere */
 };
@@ -41,8 +48,9 @@ struct runner {
 	const struct options *o;
 	struct input in;
 	bool has_input;     /* -a, -C or ::: */
-	size_t total;       /* tasks to run */
-	size_t next;        /* the next one to hand to the library */
+	size_t total;       /* inputs; COMMAND alone is one */
+	size_t next;        /* local: the next one to hand to the library */
+	struct fleet fleet;
 	char *tmpl;         /* COMMAND's words joined by spaces */
 	bool has_rs;        /* COMMAND holds a replacement string */
 	sigset_t wait_mask;
@@ -58,6 +66,7 @@ struct runner {
 };
 
 static void submit_more(struct runner *r);
+static void feed_host(struct runner *r, struct fleet_host *fh);
 
 static uint64_t now_ns(void)
 {
@@ -79,17 +88,25 @@ static void finish(struct runner *r, struct job *j)
 	if (j->task) {
 		output_done(&r->out, &j->info, rr_task_result(j->task));
 		rr_task_free(j->task);
+	} else if (j->skipped) {
+		const struct rr_result never = {
+			.status = j->skipped,
+			.message = j->why ? j->why : "",
+		};
+		output_done(&r->out, &j->info, &never);
 	} else {
-		output_note(&r->out, "cannot start '%s': %s", j->info.command,
-			    strerror(j->error));
+		output_note(&r->out, "cannot start '%s'%s%s: %s",
+			    j->info.command, j->info.host ? " on " : "",
+			    j->info.host ? j->info.host : "", strerror(j->error));
 	}
+	free(j->why);
 	free(j->command);
 	free(j);
 }
 
+/* Its slot is free again already. */
 static void end_job(struct runner *r, struct job *j, bool ok)
 {
-	slots_put(&r->slots, j->slot);
 	if (ok)
 		r->ok++;
 	else
@@ -103,14 +120,32 @@ static void end_job(struct runner *r, struct job *j, bool ok)
 		finish(r, j);
 }
 
+/* The job's slot is free again; in fleet mode, say whether its failure
+   line is due. */
+static void free_slot(struct runner *r, struct job *j, enum rr_status status,
+		      bool started)
+{
+	if (j->fh)
+		j->info.reported = !fleet_end(&r->fleet, j->fh, j->slot, status,
+					      started);
+	else
+		slots_put(&r->slots, j->slot);
+}
+
 static void on_done(rr_task *task, void *user)
 {
 	struct job *j = user;
 	struct runner *r = j->r;
+	struct fleet_host *fh = j->fh;
+	const struct rr_result *res = rr_task_result(task);
 
 	r->running--;
-	end_job(r, j, rr_task_result(task)->status == RR_OK);
-	submit_more(r);
+	free_slot(r, j, res->status, res->start_ns != 0);
+	end_job(r, j, res->status == RR_OK);
+	if (fh)
+		feed_host(r, fh);
+	else
+		submit_more(r);
 }
 
 static void on_line(rr_task *task, enum rr_stream stream, const char *line,
@@ -194,29 +229,53 @@ static struct rr_opts task_opts(const struct runner *r, struct job *j)
 	return opts;
 }
 
-static void submit_one(struct runner *r)
+static struct job *new_job(struct runner *r, unsigned long long seq,
+			   struct fleet_host *fh)
 {
-	size_t idx = r->next++;
 	struct job *j = xcalloc(1, sizeof *j);
 
 	j->r = r;
-	j->info.seq = idx + 1;
-	j->slot = slots_get(&r->slots, j);
+	j->fh = fh;
+	j->info.seq = seq;
+	return j;
+}
+
+/* Its command and what names it, for input number idx. */
+static char **describe(struct runner *r, struct job *j, size_t idx)
+{
 	char **argv = make_command(r, j, idx);
+
 	if (r->has_input) {
 		j->info.tag = r->in.lines[idx].s;
 		j->info.tag_len = r->in.lines[idx].len;
+		j->info.input = true;
 	} else {
 		j->info.tag = j->info.command;
 		j->info.tag_len = strlen(j->info.command);
 	}
+	if (j->fh) {
+		j->info.host = j->fh->spec->name;
+		j->info.host_len = strlen(j->fh->spec->name);
+	}
+	return argv;
+}
 
+/* Hand job j (input idx, slot taken) to the library. */
+static void start(struct runner *r, struct job *j, size_t idx)
+{
+	char **argv = describe(r, j, idx);
 	struct rr_opts opts = task_opts(r, j);
-	j->task = argv ? rr_exec(r->loop, (const char *const *)argv, &opts) :
-		  rr_shell(r->loop, j->info.command, &opts);
+
+	if (j->fh)
+		j->task = rr_ssh(r->loop, j->fh->host, j->info.command, &opts);
+	else if (argv)
+		j->task = rr_exec(r->loop, (const char *const *)argv, &opts);
+	else
+		j->task = rr_shell(r->loop, j->info.command, &opts);
 	free(argv);
 	if (!j->task) {
 		j->error = errno;
+		free_slot(r, j, RR_ERROR, false);
 		end_job(r, j, false);
 		return;
 	}
@@ -225,20 +284,74 @@ static void submit_one(struct runner *r)
 
 static void submit_more(struct runner *r)
 {
-	while (!r->stopping && r->next < r->total && r->slots.nfree)
-		submit_one(r);
+	while (!r->stopping && r->next < r->total && r->slots.nfree) {
+		struct job *j = new_job(r, r->next + 1, NULL);
+
+		j->slot = slots_get(&r->slots, j);
+		start(r, j, r->next++);
+	}
+}
+
+/* A task of a host that is down: reported as its host's failure. */
+static void skip(struct runner *r, struct fleet_host *fh, size_t idx,
+		 bool report)
+{
+	struct job *j = new_job(r, fleet_seq(&r->fleet, fh, idx), fh);
+
+	free(describe(r, j, idx));
+	j->skipped = fh->down;
+	j->why = report ? xstrdup(fh->why) : NULL;
+	j->info.reported = !report;
+	end_job(r, j, false);
+}
+
+/* Give host fh tasks while it has room, or skip them all when it is down. */
+static void feed_host(struct runner *r, struct fleet_host *fh)
+{
+	size_t idx;
+	bool report;
+
+	while (!r->stopping && fleet_has_channel(&r->fleet, fh)) {
+		struct job *j = new_job(r, 0, fh);
+
+		idx = fleet_take(fh, j, &j->slot);
+		j->info.seq = fleet_seq(&r->fleet, fh, idx);
+		start(r, j, idx);
+	}
+	while (!r->stopping && fleet_skip(&r->fleet, fh, &idx, &report))
+		skip(r, fh, idx, report);
+	fleet_settle(&r->fleet, fh);
+}
+
+/* Between turns: hosts that finished make room for the next ones. */
+static void next_hosts(struct runner *r)
+{
+	struct fleet_host *fh;
+
+	fleet_retire(&r->fleet);
+	while (!r->stopping && (fh = fleet_start_host(&r->fleet))) {
+		feed_host(r, fh);
+		fleet_retire(&r->fleet);
+	}
+}
+
+static void kill_slots(const struct slots *s, int sig)
+{
+	for (unsigned k = 1; k <= s->n; k++) {
+		struct job *j = s->owner[k];
+
+		if (j && j->task)
+			rr_task_kill(j->task, sig);
+	}
 }
 
 /* Stop starting tasks and send sig to every running one. */
 static void stop(struct runner *r, int sig)
 {
 	r->stopping = true;
-	for (unsigned s = 1; s <= r->slots.n; s++) {
-		struct job *j = r->slots.owner[s];
-
-		if (j && j->task)
-			rr_task_kill(j->task, sig);
-	}
+	kill_slots(&r->slots, sig);
+	for (unsigned k = 0; k < r->fleet.nslots; k++)
+		kill_slots(&r->fleet.slot[k].chans, sig);
 }
 
 /* First signal: SIGTERM to every task; another one: SIGKILL. */
@@ -268,15 +381,25 @@ static void check_output(struct runner *r)
 	stop(r, SIGTERM);
 }
 
+static void start_tasks(struct runner *r)
+{
+	if (r->o->fleet)
+		next_hosts(r);
+	else
+		submit_more(r);
+}
+
 /* Turn by turn, writing out after each, until every task has ended. */
 static int drive(struct runner *r)
 {
-	submit_more(r);
+	start_tasks(r);
 	while (r->running) {
 		int n = rr_loop_run(r->loop, RR_RUN_ONCE);
 
 		check_output(r);
 		check_signals(r);
+		if (r->o->fleet)
+			next_hosts(r);
 		if (n < 0 && n != -EINTR) {
 			output_flush(&r->out);
 			fprintf(stderr, "ringrun: loop: %s\n", rr_strerror(n));
@@ -286,6 +409,8 @@ static int drive(struct runner *r)
 	check_output(r);
 	if (r->status)
 		return r->status;
+	if (r->fleet.unreachable)
+		return 3;
 	return r->failed ? 1 : 0;
 }
 
@@ -328,10 +453,44 @@ static void join_command(struct runner *r)
 	r->tmpl = buf_detach(&b);
 }
 
+/* --hostfile's hosts after -w's. */
+static int load_hosts(struct options *o)
+{
+	struct input lines;
+	char err[512];
+	const char *shown = strcmp(o->hostfile, "-") ? o->hostfile : "stdin";
+	int r = input_load(&lines, o->hostfile);
+
+	if (r < 0) {
+		fprintf(stderr, "ringrun: --hostfile: %s: %s\n", shown, strerror(-r));
+		return -1;
+	}
+	r = hosts_add_lines(&o->hosts, lines.lines, lines.n, err, sizeof err);
+	input_free(&lines);
+	if (r < 0) {
+		fprintf(stderr, "ringrun: --hostfile: %s: %s\n", shown, err);
+		return -1;
+	}
+	return 0;
+}
+
+static int check_fleet(struct options *o)
+{
+	char err[512];
+
+	if (o->hostfile && load_hosts(o) < 0)
+		return -1;
+	if (fleet_check(o, err, sizeof err) < 0) {
+		fprintf(stderr, "ringrun: %s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
 static int start_loop(struct runner *r)
 {
 	const struct rr_loop_opts lo = {
-		.max_running = r->o->jobs,
+		.max_running = r->o->fleet ? 0 : r->o->jobs,
 		.wait_sigmask = &r->wait_mask,
 	};
 	struct rr_loop_stats st;
@@ -347,6 +506,10 @@ static int start_loop(struct runner *r)
 			strerror(errno));
 		return -1;
 	}
+	if (r->o->fleet) {
+		fleet_init(&r->fleet, r->loop, r->o, r->total);
+		return 0;
+	}
 	/* -j 0, or more than the fd limit allows: the library's figure. */
 	rr_loop_stats(r->loop, &st);
 	unsigned n = st.max_running ? st.max_running : 1;
@@ -358,12 +521,19 @@ static int start_loop(struct runner *r)
 
 static void print_stats(struct runner *r, uint64_t wall_ns)
 {
-	struct run_figures f = { .ok = r->ok, .failed = r->failed,
-				 .wall_ns = wall_ns };
+	struct run_figures f = {
+		.ok = r->ok, .failed = r->failed, .wall_ns = wall_ns,
+		.fleet = r->o->fleet, .hosts = r->o->hosts.n,
+		.reached = r->fleet.reached, .unreachable = r->fleet.unreachable,
+		.hosts_at_once = r->fleet.nslots, .per_host = r->o->per_host,
+	};
 	struct buf b = BUF_INIT;
 
 	getrusage(RUSAGE_SELF, &f.self);
 	getrusage(RUSAGE_CHILDREN, &f.children);
+	f.peak_rss_kb = stats_peak_rss_kb();
+	if (f.peak_rss_kb < 0)
+		f.peak_rss_kb = f.self.ru_maxrss;
 	rr_loop_stats(r->loop, &f.loop);
 	stats_format(&b, &f);
 	output_stderr(&r->out, b.data, b.len);
@@ -371,11 +541,13 @@ static void print_stats(struct runner *r, uint64_t wall_ns)
 	buf_free(&b);
 }
 
-int run(const struct options *o)
+int run(struct options *o)
 {
 	struct runner r = { .o = o };
 	int status = 2;
 
+	if (o->fleet && check_fleet(o) < 0)
+		return 2;
 	if (load_input(&r) < 0)
 		return 2;
 	join_command(&r);
@@ -388,6 +560,7 @@ int run(const struct options *o)
 			print_stats(&r, now_ns() - start);
 		rr_loop_free(r.loop);
 	}
+	fleet_free(&r.fleet);
 	slots_free(&r.slots);
 	order_free(&r.order);
 	output_free(&r.out);

@@ -4,7 +4,10 @@
 
 #include "options.h"
 
-/* Run everything the options ask for; returns ringrun's exit status. */
-int run(const struct options *o);
+/*
+ * Run everything the options ask for (the host file's hosts are added to
+ * o->hosts); returns ringrun's exit status.
+ */
+int run(struct options *o);
 
 #endif

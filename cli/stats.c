@@ -1,6 +1,8 @@
 /* --stats: what a benchmark needs, as a few lines for stderr. */
 #include "stats.h"
 
+#include <stdio.h>
+
 static double seconds(struct timeval tv)
 {
 	return (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
@@ -16,6 +18,7 @@ static void add_features(struct buf *b, unsigned features)
 		{ RR_FEAT_READ_MULTISHOT, "read-multishot" },
 		{ RR_FEAT_DEFER_TASKRUN, "defer-taskrun" },
 		{ RR_FEAT_GROUP_SIGNAL, "group-signal" },
+		{ RR_FEAT_ASYNC_SPAWN, "async-spawn" },
 	};
 
 	buf_adds(b, "ringrun: features");
@@ -27,6 +30,20 @@ static void add_features(struct buf *b, unsigned features)
 	buf_addc(b, '\n');
 }
 
+long stats_peak_rss_kb(void)
+{
+	FILE *f = fopen("/proc/self/status", "re");
+	char line[128];
+	long kb = -1;
+
+	while (f && kb < 0 && fgets(line, sizeof line, f))
+		if (sscanf(line, "VmHWM: %ld kB", &kb) != 1)
+			kb = -1;
+	if (f)
+		fclose(f);
+	return kb;
+}
+
 void stats_format(struct buf *b, const struct run_figures *f)
 {
 	uint64_t tasks = f->ok + f->failed;
@@ -34,14 +51,22 @@ void stats_format(struct buf *b, const struct run_figures *f)
 	double per_task = tasks ? 1.0 / (double)tasks : 0;
 
 	buf_printf(b, "ringrun: tasks %llu (%llu ok, %llu failed) in %.3f s: "
-		   "%.1f tasks/s, %u at once\n",
+		   "%.1f tasks/s, %u %sat once\n",
 		   (unsigned long long)tasks, (unsigned long long)f->ok,
 		   (unsigned long long)f->failed, wall,
-		   wall > 0 ? (double)tasks / wall : 0, f->loop.max_running);
+		   wall > 0 ? (double)tasks / wall : 0,
+		   f->fleet ? f->hosts_at_once : f->loop.max_running,
+		   f->fleet ? "hosts " : "");
+	if (f->fleet)
+		buf_printf(b, "ringrun: hosts %llu (%llu reached, %llu unreachable), "
+			   "%u commands at once on each\n",
+			   (unsigned long long)f->hosts,
+			   (unsigned long long)f->reached,
+			   (unsigned long long)f->unreachable, f->per_host);
 	buf_printf(b, "ringrun: cpu ringrun %.3f s user %.3f s sys, "
 		   "peak rss %ld KiB; children %.3f s user %.3f s sys\n",
 		   seconds(f->self.ru_utime), seconds(f->self.ru_stime),
-		   f->self.ru_maxrss, seconds(f->children.ru_utime),
+		   f->peak_rss_kb, seconds(f->children.ru_utime),
 		   seconds(f->children.ru_stime));
 	buf_printf(b, "ringrun: io_uring %llu enters %llu sqes %llu cqes "
 		   "(per task %.2f enters %.2f sqes %.2f cqes)\n",

@@ -390,3 +390,43 @@ CASE(json_many, ARGS("-o", "json", "-j", "8", "echo {}", ":::", "1", "2", "3", "
      .py = "print(sorted(o['seq'] for o in objs) == list(range(1, 13)),"
 	   " all(o['stdout'] == o['tag'] + '\\n' for o in objs))\n",
      .py_out = "True True\n")
+
+/* ------------------------------------------------------ fleet usage */
+
+CASE(help_fleet, ARGS("--help"),
+     .out_has = { "--hosts LIST", "--hostfile FILE", "--user USER", "--port PORT",
+		  "--identity FILE", "--no-agent", "--password-env VAR",
+		  "--password-file FILE", "--known-hosts FILE", "--host-key-check",
+		  "--connect-timeout SEC", "--per-host N", "---- TAG ----",
+		  "3 some host unreachable" })
+CASE(fleet_option_needs_hosts, ARGS("-l", "root", "true"),
+     .err_exact = "ringrun: -l: needs hosts (-w or --hostfile)\nTry 'ringrun --help'.\n",
+     .status = 2)
+CASE(fleet_bad_host, ARGS("-w", "web1,web:0", "true"),
+     .err_exact = "ringrun: -w: 'web:0': port must be 1 to 65535\n"
+		  "Try 'ringrun --help'.\n",
+     .status = 2)
+CASE(fleet_no_exec, ARGS("-w", "web1", "-X", "true"),
+     .err_exact = "ringrun: -X: cannot be combined with hosts: remote commands run "
+		  "through the login shell\nTry 'ringrun --help'.\n",
+     .status = 2)
+CASE(fleet_identity_missing, ARGS("-w", "web1", "-i", "/nonexistent/rr-key", "true"),
+     .err_exact = "ringrun: -i: /nonexistent/rr-key: No such file or directory\n",
+     .status = 2)
+CASE(fleet_password_file_missing,
+     ARGS("-w", "web1", "--password-file", "/nonexistent/rr-pw", "true"),
+     .err_exact = "ringrun: --password-file: /nonexistent/rr-pw: No such file or "
+		  "directory\n",
+     .status = 2)
+CASE(fleet_password_env_unset,
+     ARGS("-w", "web1", "--password-env", "RR_TEST_NO_SUCH_VARIABLE", "true"),
+     .err_exact = "ringrun: --password-env: RR_TEST_NO_SUCH_VARIABLE: not set\n",
+     .status = 2)
+CASE(fleet_hostfile_stdin_taken, ARGS("--hostfile", "-", "-a", "-", "echo"),
+     .err_exact = "ringrun: --hostfile: stdin is already the input of -a\n"
+		  "Try 'ringrun --help'.\n",
+     .status = 2)
+CASE(fleet_empty_hostfile_runs_nothing, ARGS("--hostfile", "/dev/null", "echo"),
+     .out = "")
+CASE(fleet_identity_directory, ARGS("-w", "web1", "-i", "/", "true"),
+     .err_exact = "ringrun: -i: /: Is a directory\n", .status = 2)

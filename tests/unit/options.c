@@ -303,3 +303,193 @@ Test(options, help_is_true)
 	cr_assert_eq(PARSE("--discard", "--stats", "--idle-timeout", "1",
 			   "-X", "-k", "x"), 0, "%s", err);
 }
+
+/* ------------------------------------------------------ fleet mode */
+
+Test(fleet_options, defaults)
+{
+	cr_assert_eq(PARSE("-w", "a,b", "uptime"), 0, "%s", err);
+	cr_assert(o.fleet);
+	cr_assert_eq(o.hosts.n, 2);
+	cr_assert_str_eq(o.hosts.v[1].name, "b");
+	cr_assert_eq(o.jobs, FLEET_JOBS);
+	cr_assert_eq(o.per_host, 10);
+	cr_assert_eq(o.connect_timeout_ms, 10000);
+	cr_assert_eq(o.hostkey, RR_HOSTKEY_STRICT);
+	cr_assert_eq(o.port, 0);
+	cr_assert_null(o.user);
+	cr_assert_null(o.identities);
+	cr_assert_null(o.known_hosts);
+	cr_assert_null(o.hostfile);
+	cr_assert_null(o.password_env);
+	cr_assert_null(o.password_file);
+	cr_assert_not(o.no_agent);
+	options_free(&o);
+	/* Local mode keeps the CPUs. */
+	cr_assert_eq(PARSE("uptime"), 0, "%s", err);
+	cr_assert_not(o.fleet);
+	cr_assert_eq(o.jobs, NCPU);
+}
+
+Test(fleet_options, every_option_short)
+{
+	cr_assert_eq(PARSE("-w", "a", "-wb,c", "-l", "me", "-p", "2222", "-i", "k1",
+			   "-ik2", "-j", "3", "cmd"), 0, "%s", err);
+	cr_assert_eq(o.hosts.n, 3);
+	cr_assert_str_eq(o.hosts.v[2].name, "c");
+	cr_assert_str_eq(o.user, "me");
+	cr_assert_eq(o.port, 2222);
+	cr_assert_eq(o.nidentities, 2);
+	cr_assert_str_eq(o.identities[0], "k1");
+	cr_assert_str_eq(o.identities[1], "k2");
+	cr_assert_null(o.identities[2]);
+	cr_assert_eq(o.jobs, 3);
+	options_free(&o);
+}
+
+Test(fleet_options, every_option_long)
+{
+	cr_assert_eq(PARSE("--hosts", "a", "--hostfile", "hosts.txt", "--user", "me",
+			   "--port=22", "--identity", "k", "--known-hosts", "kh",
+			   "--host-key-check", "accept-new", "--connect-timeout",
+			   "2.5", "--per-host", "4", "--password-env", "PW",
+			   "--no-agent", "--jobs", "0", "cmd"), 0, "%s", err);
+	cr_assert_eq(o.hosts.n, 1);
+	cr_assert_str_eq(o.hostfile, "hosts.txt");
+	cr_assert_str_eq(o.user, "me");
+	cr_assert_eq(o.port, 22);
+	cr_assert_str_eq(o.identities[0], "k");
+	cr_assert_str_eq(o.known_hosts, "kh");
+	cr_assert_eq(o.hostkey, RR_HOSTKEY_ACCEPT_NEW);
+	cr_assert_eq(o.connect_timeout_ms, 2500);
+	cr_assert_eq(o.per_host, 4);
+	cr_assert_str_eq(o.password_env, "PW");
+	cr_assert(o.no_agent);
+	cr_assert_eq(o.jobs, 0);
+	options_free(&o);
+	cr_assert_eq(PARSE("--hostfile=-", "--password-file", "pw.txt",
+			   "--host-key-check=off", "cmd"), 0, "%s", err);
+	cr_assert(o.fleet);
+	cr_assert_eq(o.hosts.n, 0);
+	cr_assert_str_eq(o.hostfile, "-");
+	cr_assert_str_eq(o.password_file, "pw.txt");
+	cr_assert_eq(o.hostkey, RR_HOSTKEY_OFF);
+	options_free(&o);
+}
+
+/* Fleet mode works with every input form. */
+Test(fleet_options, with_inputs)
+{
+	cr_assert_eq(PARSE("-w", "a", "-a", "-", "echo"), 0, "%s", err);
+	options_free(&o);
+	cr_assert_eq(PARSE("-w", "a", "-C", "cmds"), 0, "%s", err);
+	options_free(&o);
+	cr_assert_eq(PARSE("--hostfile", "-", "-a", "in", "echo"), 0, "%s", err);
+	options_free(&o);
+	cr_assert_eq(PARSE("-w", "a", "echo", ":::", "x", "y"), 0, "%s", err);
+	cr_assert_eq(o.nlist, 2);
+	options_free(&o);
+}
+
+static void expect_fleet_error(int r, const char *msg)
+{
+	expect_error(r, msg);
+	options_free(&o);
+}
+
+Test(fleet_options, errors)
+{
+	expect_fleet_error(PARSE("-w", "a:0", "x"), "-w: 'a:0': port must be 1 to 65535");
+	expect_fleet_error(PARSE("--hosts", "a,web[1-3]", "x"),
+			   "--hosts: 'web[1-3]': '[' cannot be in a host name");
+	expect_fleet_error(PARSE("-w", "", "x"), "-w: '': no host in it");
+	expect_fleet_error(PARSE("-w", "a", "-p", "0", "x"), "-p: 0: out of range");
+	expect_fleet_error(PARSE("-w", "a", "-p", "65536", "x"), "-p: 65536: out of range");
+	expect_fleet_error(PARSE("-w", "a", "--port", "ssh", "x"),
+			   "--port: ssh: not a number");
+	expect_fleet_error(PARSE("-w", "a", "--per-host", "0", "x"),
+			   "--per-host: 0: out of range");
+	expect_fleet_error(PARSE("-w", "a", "--per-host", "1001", "x"),
+			   "--per-host: 1001: out of range");
+	expect_fleet_error(PARSE("-w", "a", "--connect-timeout", "0", "x"),
+			   "--connect-timeout: 0: out of range");
+	expect_fleet_error(PARSE("-w", "a", "--connect-timeout", "5000000", "x"),
+			   "--connect-timeout: 5000000: out of range");
+	expect_fleet_error(PARSE("-w", "a", "--connect-timeout", "soon", "x"),
+			   "--connect-timeout: soon: not a number");
+	expect_fleet_error(PARSE("-w", "a", "--host-key-check", "yes", "x"),
+			   "--host-key-check: yes: unknown policy (strict, accept-new, off)");
+	expect_fleet_error(PARSE("-w", "a", "-l", "u", "-l", "v", "x"), "-l: given twice");
+	expect_fleet_error(PARSE("--hostfile", "f", "--hostfile", "g", "x"),
+			   "--hostfile: given twice");
+	expect_fleet_error(PARSE("-w", "a", "--known-hosts", "f", "--known-hosts", "g", "x"),
+			   "--known-hosts: given twice");
+	expect_fleet_error(PARSE("-w", "a", "--password-env", "A", "--password-file", "f", "x"),
+			   "--password-file: cannot be combined with --password-env");
+	expect_fleet_error(PARSE("-w", "a", "-X", "x"),
+			   "-X: cannot be combined with hosts: remote commands run "
+			   "through the login shell");
+	expect_fleet_error(PARSE("--hostfile", "-", "-a", "-", "x"),
+			   "--hostfile: stdin is already the input of -a");
+	expect_fleet_error(PARSE("--hostfile", "-", "-C", "-"),
+			   "--hostfile: stdin is already the input of -C");
+	expect_fleet_error(PARSE("-w", "a", "-i"), "-i: missing argument");
+	expect_fleet_error(PARSE("-w", "a", "--no-agent=1", "x"),
+			   "--no-agent: takes no argument");
+	expect_fleet_error(PARSE("-w", "a"), "COMMAND: missing");
+}
+
+/* Options that mean nothing without hosts say so, by the name given. */
+Test(fleet_options, need_hosts)
+{
+	expect_fleet_error(PARSE("-l", "me", "x"), "-l: needs hosts (-w or --hostfile)");
+	expect_fleet_error(PARSE("--port", "22", "x"), "--port: needs hosts (-w or --hostfile)");
+	expect_fleet_error(PARSE("-k", "-i", "key", "--no-agent", "x"),
+			   "-i: needs hosts (-w or --hostfile)");
+	expect_fleet_error(PARSE("--no-agent", "x"), "--no-agent: needs hosts (-w or --hostfile)");
+	expect_fleet_error(PARSE("--password-env", "P", "x"),
+			   "--password-env: needs hosts (-w or --hostfile)");
+	expect_fleet_error(PARSE("--password-file", "f", "x"),
+			   "--password-file: needs hosts (-w or --hostfile)");
+	expect_fleet_error(PARSE("--known-hosts", "f", "x"),
+			   "--known-hosts: needs hosts (-w or --hostfile)");
+	expect_fleet_error(PARSE("--host-key-check", "off", "x"),
+			   "--host-key-check: needs hosts (-w or --hostfile)");
+	expect_fleet_error(PARSE("--connect-timeout", "1", "x"),
+			   "--connect-timeout: needs hosts (-w or --hostfile)");
+	expect_fleet_error(PARSE("--per-host", "1", "x"),
+			   "--per-host: needs hosts (-w or --hostfile)");
+	/* Given after the hosts, or before them: the same. */
+	cr_assert_eq(PARSE("-l", "me", "-w", "a", "x"), 0, "%s", err);
+	options_free(&o);
+}
+
+Test(hostkey_policy, names)
+{
+	enum rr_hostkey_policy p;
+
+	cr_assert_null(parse_hostkey("strict", &p));
+	cr_assert_eq(p, RR_HOSTKEY_STRICT);
+	cr_assert_null(parse_hostkey("accept-new", &p));
+	cr_assert_eq(p, RR_HOSTKEY_ACCEPT_NEW);
+	cr_assert_null(parse_hostkey("off", &p));
+	cr_assert_eq(p, RR_HOSTKEY_OFF);
+	cr_assert_not_null(parse_hostkey("no", &p));
+	cr_assert_not_null(parse_hostkey("", &p));
+}
+
+/* The help names every fleet option the parser accepts. */
+Test(fleet_options, help_is_true)
+{
+	static const char *const names[] = {
+		"-w, --hosts LIST", "--hostfile FILE", "-l, --user USER",
+		"-p, --port PORT", "-i, --identity FILE", "--no-agent",
+		"--password-env VAR", "--password-file FILE", "--known-hosts FILE",
+		"--host-key-check P", "strict", "accept-new", "--connect-timeout SEC",
+		"--per-host N", "hosts at once (default 64", "---- TAG ----",
+		"3 some host unreachable",
+	};
+
+	for (size_t k = 0; k < sizeof names / sizeof names[0]; k++)
+		cr_assert_not_null(strstr(options_help, names[k]), "%s", names[k]);
+}

@@ -58,7 +58,9 @@ static struct rr_result result(enum rr_status status, const char *out,
 	};
 }
 
-static const struct task_info info = { 7, "in put", 6, "echo 'in put'" };
+static const struct task_info info = {
+	.seq = 7, .tag = "in put", .tag_len = 6, .command = "echo 'in put'",
+};
 
 Test(output, group_whole_and_failure_line)
 {
@@ -232,5 +234,109 @@ Test(output, write_error_mutes)
 	cr_assert_eq(output_flush(&o), EPIPE);
 	expect_fd(err_fd, "");
 	close(p[1]);
+	output_free(&o);
+}
+
+/* ------------------------------------------------------ fleet mode */
+
+static const struct task_info on_host = {
+	.seq = 3, .tag = "uptime", .tag_len = 6, .command = "uptime",
+	.host = "web7", .host_len = 4,
+};
+
+static const struct task_info on_host_input = {
+	.seq = 4, .tag = "in put", .tag_len = 6, .command = "echo 'in put'",
+	.host = "root@db:2222", .host_len = 12, .input = true,
+};
+
+/* A header line above each stream that has output; a last line ended. */
+Test(fleet_output, group_headers)
+{
+	start(OUT_GROUP);
+	struct rr_result a = result(RR_OK, "up 3 days\n", "");
+	struct rr_result b = result(RR_EXIT_NONZERO, "partial", "e1\ne2");
+	struct rr_result c = result(RR_OK, "", "");
+	output_done(&o, &on_host, &a);
+	output_done(&o, &on_host_input, &b);
+	output_done(&o, &on_host, &c);
+	cr_assert_eq(output_flush(&o), 0);
+	expect_fd(out_fd, "---- web7 ----\nup 3 days\n"
+			  "---- root@db:2222 in put ----\npartial\n");
+	expect_fd(err_fd, "---- root@db:2222 in put ----\ne1\ne2\n"
+			  "ringrun: 'cmd' exited with status 3\n");
+	output_free(&o);
+}
+
+/* A large capture keeps its header before it and its newline after. */
+Test(fleet_output, group_large_capture)
+{
+	size_t big_len = 2 * 1024 * 1024;
+	char *big = malloc(big_len + 1);
+
+	memset(big, 'x', big_len);
+	big[big_len] = '\0';
+	start(OUT_GROUP);
+	struct rr_result b = result(RR_OK, big, "");
+	output_done(&o, &on_host, &b);
+	cr_assert_eq(output_flush(&o), 0);
+	size_t len;
+	char *got = contents(out_fd, &len);
+	cr_assert_eq(len, 15 + big_len + 1);
+	cr_assert_arr_eq(got, "---- web7 ----\n", 15);
+	cr_assert_arr_eq(got + 15, big, big_len);
+	cr_assert_eq(got[len - 1], '\n');
+	free(got);
+	free(big);
+	output_free(&o);
+}
+
+Test(fleet_output, stream_prefix)
+{
+	start(OUT_STREAM);
+	output_line(&o, &on_host, RR_STDOUT, "hello", 5);
+	output_line(&o, &on_host_input, RR_STDERR, "oops", 4);
+	cr_assert_eq(output_flush(&o), 0);
+	expect_fd(out_fd, "web7: hello\n");
+	expect_fd(err_fd, "root@db:2222 in put: oops\n");
+	output_free(&o);
+}
+
+Test(fleet_output, json_host_field)
+{
+	start(OUT_JSON);
+	struct rr_result ok = result(RR_OK, "x\n", "");
+	ok.pid = 0; /* remote: no pid; it ran as it started */
+	output_done(&o, &on_host, &ok);
+	struct rr_result never = { .status = RR_CONNECT_FAILED,
+				   .message = "host web7:22: connection refused" };
+	output_done(&o, &on_host_input, &never);
+	cr_assert_eq(output_flush(&o), 0);
+	expect_fd(out_fd,
+		  "{\"seq\":3,\"host\":\"web7\",\"tag\":\"uptime\",\"command\":\"uptime\","
+		  "\"status\":\"ok\",\"exit\":0,\"signal\":null,\"duration_ms\":1.234,"
+		  "\"stdout\":\"x\\n\",\"stderr\":\"\","
+		  "\"stdout_truncated\":false,\"stderr_truncated\":false}\n"
+		  "{\"seq\":4,\"host\":\"root@db:2222\",\"tag\":\"in put\","
+		  "\"command\":\"echo 'in put'\","
+		  "\"status\":\"connect-failed\",\"exit\":null,\"signal\":null,"
+		  "\"duration_ms\":0.000,\"stdout\":\"\",\"stderr\":\"\","
+		  "\"stdout_truncated\":false,\"stderr_truncated\":false}\n");
+	expect_fd(err_fd, "ringrun: host web7:22: connection refused\n");
+	output_free(&o);
+}
+
+/* A host's second failure: no second line. */
+Test(fleet_output, reported_failure_is_not_repeated)
+{
+	struct task_info again = on_host;
+
+	again.reported = true;
+	start(OUT_QUIET);
+	struct rr_result never = { .status = RR_AUTH_FAILED,
+				   .message = "host web7:22: authentication failed" };
+	output_done(&o, &on_host, &never);
+	output_done(&o, &again, &never);
+	cr_assert_eq(output_flush(&o), 0);
+	expect_fd(err_fd, "ringrun: host web7:22: authentication failed\n");
 	output_free(&o);
 }

@@ -1,0 +1,212 @@
+/*
+ * Fleet mode's hosts in flight: at most -j of them hold a slot, each with
+ * its connection (an rr_host), its next input and its channel slots.
+ */
+#include "fleet.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "xalloc.h"
+
+/* A file the library will read: it must open, and not be a directory. */
+static int check_file(const char *option, const char *path, char *err,
+		      size_t errlen)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	int e = fd < 0 ? errno : fstat(fd, &st) < 0 ? errno :
+		S_ISDIR(st.st_mode) ? EISDIR : 0;
+
+	if (fd >= 0)
+		close(fd);
+	if (e) {
+		snprintf(err, errlen, "%s: %s: %s", option, path, strerror(e));
+		return -1;
+	}
+	return 0;
+}
+
+int fleet_check(const struct options *o, char *err, size_t errlen)
+{
+	for (size_t k = 0; k < o->nidentities; k++)
+		if (check_file("-i", o->identities[k], err, errlen) < 0)
+			return -1;
+	if (o->password_file &&
+	    check_file("--password-file", o->password_file, err, errlen) < 0)
+		return -1;
+	if (o->password_env && !getenv(o->password_env)) {
+		snprintf(err, errlen, "--password-env: %s: not set", o->password_env);
+		return -1;
+	}
+	return 0;
+}
+
+void fleet_init(struct fleet *f, rr_loop *loop, const struct options *o,
+		size_t ninputs)
+{
+	size_t n = ninputs ? o->hosts.n : 0; /* nothing to run: no host */
+
+	if (o->jobs && o->jobs < n)
+		n = o->jobs;
+	*f = (struct fleet){
+		.loop = loop,
+		.o = o,
+		.ninputs = ninputs,
+		.slot = xcalloc(n, sizeof *f->slot),
+		.nslots = (unsigned)n,
+		.free = xcalloc(n, sizeof *f->free),
+		.finished = xcalloc(n, sizeof *f->finished),
+	};
+	/* Slot 0 on top: the first hosts get {%} from 1 up. */
+	for (unsigned k = 0; k < f->nslots; k++)
+		f->free[f->nfree++] = f->nslots - 1 - k;
+}
+
+/* The spec's user and port, else -l and -p; the rest from the options. */
+static void connect_host(struct fleet *f, struct fleet_host *h)
+{
+	const struct options *o = f->o;
+	const struct host_spec *s = h->spec;
+	const struct rr_host_opts ho = {
+		.user = s->user ? s->user : o->user,
+		.port = s->port ? s->port : o->port,
+		.identities = o->identities,
+		.no_agent = o->no_agent,
+		.password_file = o->password_file,
+		.password_env = o->password_env,
+		.known_hosts = o->known_hosts,
+		.hostkey = o->hostkey,
+		.connect_timeout_ms = (unsigned)o->connect_timeout_ms,
+		.channels = o->per_host,
+	};
+
+	h->host = rr_host_new(f->loop, s->target, &ho);
+	if (!h->host) {
+		struct buf b = BUF_INIT;
+
+		buf_printf(&b, "host %s: cannot set up: %s", s->name,
+			   strerror(errno));
+		h->why = buf_detach(&b);
+		h->down = RR_ERROR;
+		f->unreachable++;
+	}
+}
+
+struct fleet_host *fleet_start_host(struct fleet *f)
+{
+	if (!f->nfree || f->next_host == f->o->hosts.n)
+		return NULL;
+	unsigned k = f->free[--f->nfree];
+	struct fleet_host *h = &f->slot[k];
+
+	*h = (struct fleet_host){
+		.spec = &f->o->hosts.v[f->next_host],
+		.idx = f->next_host++,
+		.base = k * f->o->per_host,
+	};
+	slots_init(&h->chans, f->o->per_host);
+	connect_host(f, h);
+	return h;
+}
+
+bool fleet_has_channel(const struct fleet *f, const struct fleet_host *h)
+{
+	return !h->down && h->next < f->ninputs && h->chans.nfree;
+}
+
+size_t fleet_take(struct fleet_host *h, void *owner, unsigned *slot)
+{
+	*slot = h->base + slots_get(&h->chans, owner);
+	h->running++;
+	return h->next++;
+}
+
+bool fleet_skip(struct fleet *f, struct fleet_host *h, size_t *input,
+		bool *report)
+{
+	if (!h->down || h->next == f->ninputs)
+		return false;
+	*input = h->next++;
+	*report = !h->reported;
+	h->reported = true;
+	return true;
+}
+
+/* The host, not the command: it could not be reached or would not let us in. */
+static bool unreachable(enum rr_status status)
+{
+	return status == RR_CONNECT_FAILED || status == RR_HOSTKEY_REJECTED ||
+	       status == RR_AUTH_FAILED;
+}
+
+bool fleet_end(struct fleet *f, struct fleet_host *h, unsigned slot,
+	       enum rr_status status, bool started)
+{
+	bool due;
+
+	slots_put(&h->chans, slot - h->base);
+	h->running--;
+	if (started && !h->reached && !h->down) {
+		h->reached = true;
+		f->reached++;
+	}
+	if (!unreachable(status))
+		return true;
+	if (!h->down) {
+		h->down = status;
+		f->unreachable++;
+		if (h->reached)
+			f->reached--;
+	}
+	due = !h->reported;
+	h->reported = true;
+	return due;
+}
+
+unsigned long long fleet_seq(const struct fleet *f, const struct fleet_host *h,
+			     size_t input)
+{
+	return (unsigned long long)h->idx * f->ninputs + input + 1;
+}
+
+void fleet_settle(struct fleet *f, struct fleet_host *h)
+{
+	if (h->finished || h->running || h->next < f->ninputs)
+		return;
+	h->finished = true;
+	f->finished[f->nfinished++] = (unsigned)(h - f->slot);
+}
+
+void fleet_retire(struct fleet *f)
+{
+	while (f->nfinished) {
+		unsigned k = f->finished[--f->nfinished];
+		struct fleet_host *h = &f->slot[k];
+
+		if (h->host)
+			rr_host_free(h->host);
+		slots_free(&h->chans);
+		free(h->why);
+		*h = (struct fleet_host){ 0 };
+		f->free[f->nfree++] = k;
+	}
+}
+
+void fleet_free(struct fleet *f)
+{
+	for (unsigned k = 0; k < f->nslots; k++) {
+		slots_free(&f->slot[k].chans);
+		free(f->slot[k].why);
+	}
+	free(f->slot);
+	free(f->free);
+	free(f->finished);
+	*f = (struct fleet){ 0 };
+}

@@ -1,0 +1,309 @@
+/*
+ * The host list of fleet mode: "[user@]host[:port]" specs from -w lists and
+ * host files, in order, each host once.
+ */
+#include "hosts.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xalloc.h"
+
+static bool is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
+}
+
+static bool is_alnum(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9');
+}
+
+/* A host name or IPv4 address; with v6 also ':' and a "%zone". */
+static const char *bad_char(const char *s, size_t len, bool v6)
+{
+	for (const char *c = s; c < s + len; c++)
+		if (!is_alnum(*c) && *c != '-' && *c != '.' && *c != '_' &&
+		    !(v6 && (*c == ':' || *c == '%')))
+			return c;
+	return NULL;
+}
+
+static size_t count_char(const char *s, size_t len, char c)
+{
+	size_t n = 0;
+
+	for (size_t k = 0; k < len; k++)
+		n += s[k] == c;
+	return n;
+}
+
+/* 1..65535, digits only. */
+static bool parse_port(const char *s, size_t len, unsigned *port)
+{
+	unsigned v = 0;
+
+	if (!len || len > 5)
+		return false;
+	for (size_t k = 0; k < len; k++) {
+		if (s[k] < '0' || s[k] > '9')
+			return false;
+		v = v * 10 + (unsigned)(s[k] - '0');
+	}
+	if (v < 1 || v > 65535)
+		return false;
+	*port = v;
+	return true;
+}
+
+struct parsed {
+	const char *user, *host, *port; /* into the item */
+	size_t user_len, host_len, port_len;
+	bool brackets;                  /* the host needs them: IPv6 */
+};
+
+/*
+ * "[user@]host[:port]", "[user@][addr]:port", or a bare IPv6 address (two
+ * colons or more, no port, as ssh takes it).  Returns NULL or why not.
+ */
+static const char *parse_item(const char *s, size_t len, struct parsed *p,
+			      char *why, size_t whylen)
+{
+	const char *at = NULL, *h, *end = s + len, *c;
+
+	*p = (struct parsed){ 0 };
+	for (const char *q = s; q < end; q++) {
+		if (is_space(*q))
+			return "contains a space";
+		if ((unsigned char)*q < 0x20 || *q == 0x7f)
+			return "contains a control character";
+		if (*q == '@')
+			at = q;
+	}
+	h = at ? at + 1 : s;
+	if (at) {
+		if (at == s)
+			return "empty user name";
+		p->user = s;
+		p->user_len = (size_t)(at - s);
+	}
+	if (h == end)
+		return "empty host name";
+	if (*h == '[') {
+		const char *close = memchr(h, ']', (size_t)(end - h));
+
+		if (!close)
+			return "missing ']'";
+		p->host = h + 1;
+		p->host_len = (size_t)(close - p->host);
+		if (close + 1 < end && close[1] != ':')
+			return "text after ']'";
+		if (close + 1 < end) {
+			p->port = close + 2;
+			p->port_len = (size_t)(end - p->port);
+		}
+		p->brackets = true;
+	} else if (count_char(h, (size_t)(end - h), ':') > 1) {
+		p->host = h;
+		p->host_len = (size_t)(end - h);
+		p->brackets = true;
+	} else {
+		const char *colon = memchr(h, ':', (size_t)(end - h));
+
+		p->host = h;
+		p->host_len = (size_t)((colon ? colon : end) - h);
+		if (colon) {
+			p->port = colon + 1;
+			p->port_len = (size_t)(end - p->port);
+		}
+	}
+	if (!p->host_len)
+		return "empty host name";
+	c = bad_char(p->host, p->host_len, p->brackets);
+	if (c && (unsigned char)*c >= 0x80)
+		return "only ASCII letters, digits, '-', '.' and '_' make a host name";
+	if (c) {
+		snprintf(why, whylen, "'%c' cannot be in a host name", *c);
+		return why;
+	}
+	return NULL;
+}
+
+static uint64_t hash_bytes(uint64_t h, const char *s, size_t len)
+{
+	for (size_t k = 0; k < len; k++)
+		h = (h ^ (unsigned char)s[k]) * 1099511628211u; /* FNV-1a */
+	return (h ^ 0xff) * 1099511628211u; /* the end of a field */
+}
+
+static uint64_t hash_spec(const struct host_spec *s)
+{
+	uint64_t h = 14695981039346656037u;
+
+	h = hash_bytes(h, s->user ? s->user : "", s->user ? strlen(s->user) : 0);
+	h = hash_bytes(h, s->target, strlen(s->target));
+	return h ^ s->port;
+}
+
+static bool same(const struct host_spec *a, const struct host_spec *b)
+{
+	return a->port == b->port && strcmp(a->target, b->target) == 0 &&
+	       (a->user && b->user ? strcmp(a->user, b->user) == 0 :
+				     a->user == b->user);
+}
+
+/* The slot of s in the seen table: where it is, or the empty one for it. */
+static size_t *seen_slot(struct hosts *h, const struct host_spec *s)
+{
+	size_t mask = h->nseen - 1;
+
+	for (size_t k = (size_t)hash_spec(s) & mask;; k = (k + 1) & mask)
+		if (!h->seen[k] || same(&h->v[h->seen[k] - 1], s))
+			return &h->seen[k];
+}
+
+static void grow_seen(struct hosts *h)
+{
+	size_t old = h->nseen;
+	size_t *was = h->seen;
+
+	h->nseen = old ? old * 2 : 64;
+	h->seen = xcalloc(h->nseen, sizeof *h->seen);
+	for (size_t k = 0; k < old; k++)
+		if (was[k])
+			*seen_slot(h, &h->v[was[k] - 1]) = was[k];
+	free(was);
+}
+
+/* One block: name, user and target, each NUL-terminated. */
+static struct host_spec make_spec(const char *s, size_t len,
+				  const struct parsed *p)
+{
+	size_t size = len + 1 + p->user_len + 1 + p->host_len + 3;
+	char *block = xmalloc(size), *c = block;
+	struct host_spec spec = { .name = block };
+
+	memcpy(c, s, len);
+	c += len;
+	*c++ = '\0';
+	if (p->user) {
+		spec.user = c;
+		memcpy(c, p->user, p->user_len);
+		c += p->user_len;
+		*c++ = '\0';
+	}
+	spec.target = c;
+	if (p->brackets)
+		*c++ = '[';
+	memcpy(c, p->host, p->host_len);
+	c += p->host_len;
+	if (p->brackets)
+		*c++ = ']';
+	*c = '\0';
+	return spec;
+}
+
+/* Parse s[0..len) and add it unless it is listed already. */
+static const char *add(struct hosts *h, const char *s, size_t len, char *why,
+		       size_t whylen)
+{
+	struct parsed p;
+	const char *bad = parse_item(s, len, &p, why, whylen);
+	unsigned port = 0;
+
+	if (bad)
+		return bad;
+	if (p.port && !parse_port(p.port, p.port_len, &port))
+		return "port must be 1 to 65535";
+	struct host_spec spec = make_spec(s, len, &p);
+	spec.port = port;
+	if ((h->n + 1) * 2 > h->nseen)
+		grow_seen(h);
+	size_t *slot = seen_slot(h, &spec);
+	if (*slot) {
+		free(spec.name);
+		return NULL;
+	}
+	if (h->n == h->cap) {
+		h->cap = h->cap ? h->cap * 2 : 16;
+		h->v = xreallocarray(h->v, h->cap, sizeof *h->v);
+	}
+	h->v[h->n++] = spec;
+	*slot = h->n;
+	return NULL;
+}
+
+/* s[*start, *end) without the spaces around it. */
+static void trim(const char *s, size_t *start, size_t *end)
+{
+	while (*start < *end && is_space(s[*start]))
+		++*start;
+	while (*end > *start && is_space(s[*end - 1]))
+		--*end;
+}
+
+int hosts_add_list(struct hosts *h, const char *list, char *err, size_t errlen)
+{
+	size_t len = strlen(list), added = 0;
+	char why[64];
+
+	for (size_t at = 0; at <= len;) {
+		const char *comma = memchr(list + at, ',', len - at);
+		size_t end = comma ? (size_t)(comma - list) : len, start = at;
+		const char *bad;
+
+		at = end + 1;
+		trim(list, &start, &end);
+		if (start == end)
+			continue;
+		bad = add(h, list + start, end - start, why, sizeof why);
+		if (bad) {
+			snprintf(err, errlen, "'%.*s': %s", (int)(end - start),
+				 list + start, bad);
+			return -1;
+		}
+		added++;
+	}
+	if (!added) {
+		snprintf(err, errlen, "'%s': no host in it", list);
+		return -1;
+	}
+	return 0;
+}
+
+int hosts_add_lines(struct hosts *h, const struct line *lines, size_t n,
+		    char *err, size_t errlen)
+{
+	char why[64];
+
+	for (size_t k = 0; k < n; k++) {
+		const char *s = lines[k].s;
+		const char *hash = memchr(s, '#', lines[k].len);
+		size_t start = 0, end = hash ? (size_t)(hash - s) : lines[k].len;
+		const char *bad;
+
+		trim(s, &start, &end);
+		if (start == end)
+			continue;
+		bad = add(h, s + start, end - start, why, sizeof why);
+		if (bad) {
+			snprintf(err, errlen, "line %zu: '%.*s': %s", k + 1,
+				 (int)(end - start), s + start, bad);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+void hosts_free(struct hosts *h)
+{
+	for (size_t k = 0; k < h->n; k++)
+		free(h->v[k].name);
+	free(h->v);
+	free(h->seen);
+	*h = (struct hosts){ 0 };
+}

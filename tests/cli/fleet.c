@@ -1,0 +1,735 @@
+/*
+ * Fleet mode against a real OpenSSH sshd: one per test (the script in env
+ * RR_SSHD_HARNESS), on four loopback addresses, stopped by its pid when the
+ * test ends, failed or not.  Hosts x commands, the output modes, exit
+ * statuses 1 and 3, host-key policies, logins, -j and --per-host, signals.
+ *
+ * Arguments, stdin, files and expected text may hold @H1..@H4 (the
+ * addresses), @PORT, @KEY (an authorized key), @OTHER (a key that is not),
+ * @OTHERPUB (that key's public half, as a host key that is wrong), @KH (a
+ * known_hosts file with the server's key) and @DIR (the test's directory).
+ */
+#include <criterion/criterion.h>
+#include <dirent.h>
+#include <libssh2.h> /* LIBSSH2_VERSION_NUM: can a kill reach the host? */
+#include <errno.h>
+#include <limits.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "harness.h"
+
+#define NADDR 4
+#define MAX_EXPANDED 128
+
+static struct {
+	char dir[64];
+	char port[16];
+	char addr[NADDR][32];
+	char key[PATH_MAX], other[PATH_MAX], other_pub[256], kh[PATH_MAX];
+	char *expanded[MAX_EXPANDED]; /* freed when the test ends */
+	int nexpanded;
+} sshd;
+
+static const char *harness(void)
+{
+	const char *h = getenv("RR_SSHD_HARNESS");
+
+	cr_assert(h && *h, "RR_SSHD_HARNESS must name tests/sshd/sshd-harness.sh");
+	return h;
+}
+
+/* The first line of DIR/name, without its newline. */
+static void read_line(const char *name, char *buf, size_t size)
+{
+	char path[PATH_MAX];
+	FILE *f;
+
+	snprintf(path, sizeof path, "%s/%s", sshd.dir, name);
+	f = fopen(path, "r");
+	cr_assert_not_null(f, "%s: %s", path, strerror(errno));
+	cr_assert_not_null(fgets(buf, (int)size, f), "%s is empty", path);
+	buf[strcspn(buf, "\n")] = '\0';
+	fclose(f);
+}
+
+/* DIR/name whole (caller frees); "" when it does not exist. */
+static char *slurp(const char *name)
+{
+	char path[PATH_MAX], *s = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	snprintf(path, sizeof path, "%s/%s", sshd.dir, name);
+	f = fopen(path, "r");
+	if (!f)
+		return calloc(1, 1);
+	if (getdelim(&s, &len, '\0', f) < 0) { /* empty */
+		free(s);
+		s = calloc(1, 1);
+	}
+	fclose(f);
+	return s;
+}
+
+/*
+ * The harness runs with its output in DIR/harness.log: the sshd it leaves
+ * running inherits those fds, and must not hold a pipe of ours open.
+ */
+static int harness_run(const char *what)
+{
+	struct proc_result r;
+	const char *argv[] = { "sh", "-c", "\"$0\" \"$1\" \"$2\" 4 >>\"$2/harness.log\" 2>&1",
+			       harness(), what, sshd.dir, NULL };
+
+	run_prog(argv, NULL, 0, 20000, &r);
+	int status = r.status;
+	proc_result_free(&r);
+	return status;
+}
+
+static void sshd_down(void);
+
+static void sshd_up(void)
+{
+	char path[PATH_MAX];
+	FILE *f;
+
+	strcpy(sshd.dir, "/tmp/rr-fleet-XXXXXX");
+	cr_assert_not_null(mkdtemp(sshd.dir));
+	if (harness_run("start") != 0) {
+		char *log = slurp("harness.log");
+
+		sshd_down();
+		cr_assert_fail("sshd-harness start: %s", log);
+	}
+	read_line("port", sshd.port, sizeof sshd.port);
+	snprintf(path, sizeof path, "%s/addrs", sshd.dir);
+	f = fopen(path, "r");
+	cr_assert_not_null(f);
+	for (int k = 0; k < NADDR; k++) {
+		cr_assert_not_null(fgets(sshd.addr[k], sizeof sshd.addr[k], f));
+		sshd.addr[k][strcspn(sshd.addr[k], "\n")] = '\0';
+	}
+	fclose(f);
+	read_line("other_ed25519.pub", sshd.other_pub, sizeof sshd.other_pub);
+	*strrchr(sshd.other_pub, ' ') = '\0'; /* "type key", no comment */
+	snprintf(sshd.key, sizeof sshd.key, "%s/client_ed25519", sshd.dir);
+	snprintf(sshd.other, sizeof sshd.other, "%s/other_ed25519", sshd.dir);
+	snprintf(sshd.kh, sizeof sshd.kh, "%s/known_hosts", sshd.dir);
+}
+
+static void sshd_down(void)
+{
+	struct proc_result r;
+	const char *rm[] = { "rm", "-rf", sshd.dir, NULL };
+
+	for (int k = 0; k < sshd.nexpanded; k++)
+		free(sshd.expanded[k]);
+	sshd.nexpanded = 0;
+	harness_run("stop");
+	run_prog(rm, NULL, 0, 20000, &r);
+	proc_result_free(&r);
+}
+
+/* s with every @TOKEN replaced; lives until the test ends. */
+static const char *expand(const char *s)
+{
+	const struct {
+		const char *token, *value;
+	} map[] = {
+		{ "@H1", sshd.addr[0] }, { "@H2", sshd.addr[1] },
+		{ "@H3", sshd.addr[2] }, { "@H4", sshd.addr[3] },
+		{ "@PORT", sshd.port }, { "@KEY", sshd.key },
+		{ "@OTHERPUB", sshd.other_pub }, { "@OTHER", sshd.other },
+		{ "@KH", sshd.kh }, { "@DIR", sshd.dir },
+	};
+	char *out;
+	size_t len;
+	FILE *f;
+
+	if (!s)
+		return NULL;
+	f = open_memstream(&out, &len);
+	while (*s) {
+		size_t k = 0, n = sizeof map / sizeof map[0];
+
+		while (k < n && strncmp(s, map[k].token, strlen(map[k].token)))
+			k++;
+		if (k < n) {
+			fputs(map[k].value, f);
+			s += strlen(map[k].token);
+		} else {
+			fputc(*s++, f);
+		}
+	}
+	fclose(f);
+	cr_assert_lt(sshd.nexpanded, MAX_EXPANDED);
+	sshd.expanded[sshd.nexpanded++] = out;
+	return out;
+}
+
+static void write_file(const char *name, const char *content)
+{
+	char path[PATH_MAX];
+	FILE *f;
+
+	snprintf(path, sizeof path, "%s/%s", sshd.dir, name);
+	f = fopen(path, "w");
+	cr_assert_not_null(f, "%s", path);
+	fputs(expand(content), f);
+	fclose(f);
+}
+
+struct fleet_case {
+	const char *args[32];    /* after the defaults below */
+	const char *identity;    /* -i; default @KEY */
+	const char *known_hosts; /* --known-hosts; default @KH */
+	const char *file_name;   /* written to DIR before the run */
+	const char *file;
+	const char *in;          /* stdin */
+	const char *out;         /* exact stdout */
+	const char *out_has[8];
+	const char *err_exact;   /* exact stderr */
+	const char *err[8];      /* substrings of stderr; none and no
+				    err_exact: stderr must be empty */
+	int err_lines;           /* lines on stderr, when > 0 */
+	const char *py;          /* python3 on stdout as JSON lines (objs) */
+	const char *py_out;
+	void (*check)(const struct proc_result *r);
+	int status;
+};
+
+/* Every stdout line a JSON object with exactly these fields. */
+static const char py_prelude[] =
+	"import json, sys\n"
+	"data = sys.stdin.buffer.read()\n"
+	"objs = [json.loads(l) for l in data.decode('utf-8').split('\\n')[:-1]]\n"
+	"keys = ['seq', 'host', 'tag', 'command', 'status', 'exit', 'signal',\n"
+	"        'duration_ms', 'stdout', 'stderr', 'stdout_truncated',\n"
+	"        'stderr_truncated']\n"
+	"for o in objs:\n"
+	"    assert list(o) == keys, list(o)\n";
+
+static int count(const char *s, const char *what)
+{
+	int n = 0;
+
+	for (; (s = strstr(s, what)); s++)
+		n++;
+	return n;
+}
+
+/* The defaults, then the case's arguments, all expanded. */
+static void build_args(const struct fleet_case *c, const char **args)
+{
+	size_t n = 0;
+
+	args[n++] = "-p";
+	args[n++] = sshd.port;
+	args[n++] = "--no-agent";
+	args[n++] = "-i";
+	args[n++] = expand(c->identity ? c->identity : "@KEY");
+	args[n++] = "--known-hosts";
+	args[n++] = expand(c->known_hosts ? c->known_hosts : "@KH");
+	for (size_t k = 0; c->args[k]; k++)
+		args[n++] = expand(c->args[k]);
+	args[n] = NULL;
+}
+
+static void check_case(const struct fleet_case *c)
+{
+	const char *args[48];
+	const char *in = expand(c->in);
+	struct proc_result r;
+
+	build_args(c, args);
+	if (c->file_name)
+		write_file(c->file_name, c->file);
+	run_ringrun(args, in, in ? strlen(in) : 0, false, &r);
+	cr_assert_eq(r.status, c->status, "exit status %d, expected %d\nstderr: %s",
+		     r.status, c->status, r.err);
+	if (c->out)
+		cr_assert_str_eq(r.out, expand(c->out), "stdout differs; stderr: %s", r.err);
+	for (size_t k = 0; k < 8 && c->out_has[k]; k++)
+		cr_assert_not_null(strstr(r.out, expand(c->out_has[k])),
+				   "stdout lacks \"%s\": %s", c->out_has[k], r.out);
+	if (c->err_exact)
+		cr_assert_str_eq(r.err, expand(c->err_exact));
+	for (size_t k = 0; k < 8 && c->err[k]; k++)
+		cr_assert_not_null(strstr(r.err, expand(c->err[k])),
+				   "stderr lacks \"%s\": %s", expand(c->err[k]), r.err);
+	if (!c->err_exact && !c->err[0] && !c->err_lines)
+		cr_assert_str_eq(r.err, "", "stderr should be empty");
+	if (c->err_lines)
+		cr_assert_eq(count(r.err, "\n"), c->err_lines, "stderr: %s", r.err);
+	if (c->py) {
+		const char *py = expand(c->py);
+		size_t len = strlen(py_prelude) + strlen(py) + 1;
+		char *script = malloc(len);
+		snprintf(script, len, "%s%s", py_prelude, py);
+		char *got = run_python(script, r.out, r.out_len);
+		cr_assert_str_eq(got, expand(c->py_out));
+		free(got);
+		free(script);
+	}
+	if (c->check)
+		c->check(&r);
+	proc_result_free(&r);
+}
+
+#define ARGS(...) .args = { __VA_ARGS__, NULL }
+
+#define CASE(name, ...)                                                  \
+	Test(fleet, name, .init = sshd_up, .fini = sshd_down, .timeout = 60) \
+	{                                                                \
+		check_case(&(const struct fleet_case){ __VA_ARGS__ });   \
+	}
+
+/* ------------------------------------------------------ output modes */
+
+CASE(group_headers, ARGS("-k", "-w", "@H1,@H2,@H3", "echo hi; echo oops >&2"),
+     .out = "---- @H1 ----\nhi\n---- @H2 ----\nhi\n---- @H3 ----\nhi\n",
+     .err_exact = "---- @H1 ----\noops\n---- @H2 ----\noops\n---- @H3 ----\noops\n")
+CASE(group_ends_last_line, ARGS("-k", "-w", "@H1,@H2", "printf 'a\\nb'"),
+     .out = "---- @H1 ----\na\nb\n---- @H2 ----\na\nb\n")
+CASE(group_silent_tasks_no_header, ARGS("-w", "@H1,@H2", "true"), .out = "")
+CASE(stream_tag_is_the_host,
+     ARGS("-o", "stream", "-j", "1", "-w", "@H1,@H2", "echo out; echo err >&2"),
+     .out = "@H1: out\n@H2: out\n", .err_exact = "@H1: err\n@H2: err\n")
+CASE(json_host_field,
+     ARGS("-o", "json", "-k", "-w", "@H1,@H2", "echo {}; exit 3", ":::", "a", "b"),
+     .err = { "host @H1:@PORT: 'echo a; exit 3' exited with status 3" },
+     .err_lines = 4, .status = 1,
+     .py = "for o in objs: print(o['seq'], o['host'], o['tag'], o['command'],"
+	   " o['status'], o['exit'], repr(o['stdout']))\n",
+     .py_out = "1 @H1 a echo a; exit 3 exit 3 'a\\n'\n"
+	       "2 @H1 b echo b; exit 3 exit 3 'b\\n'\n"
+	       "3 @H2 a echo a; exit 3 exit 3 'a\\n'\n"
+	       "4 @H2 b echo b; exit 3 exit 3 'b\\n'\n")
+CASE(json_signal_and_ok,
+     ARGS("-o", "json", "-k", "-w", "@H1", "-C", "-"), .in = "kill -9 $$\necho fine\n",
+     .err = { "host @H1:@PORT: 'kill -9 $$' killed by SIGKILL" }, .err_lines = 1,
+     .status = 1,
+     .py = "for o in objs: print(o['host'], o['status'], o['exit'], o['signal'])\n",
+     .py_out = "@H1 signaled None 9\n@H1 ok 0 None\n")
+CASE(quiet_only_failures,
+     ARGS("-o", "quiet", "-w", "@H1", "echo out; echo err >&2; exit 2"), .out = "",
+     .err_exact = "ringrun: host @H1:@PORT: 'echo out; echo err >&2; exit 2' "
+		  "exited with status 2\n",
+     .status = 1)
+CASE(discard_on_the_host, ARGS("--discard", "-w", "@H1", "echo out; echo err >&2"),
+     .out = "", .err_exact = "---- @H1 ----\nerr\n")
+
+/* ------------------------------------------------------ inputs x hosts */
+
+CASE(inputs_times_hosts,
+     ARGS("-k", "-w", "@H1,@H2", "-a", "-", "echo {#} {}"), .in = "a\nb c\n",
+     .out = "---- @H1 a ----\n1 a\n---- @H1 b c ----\n2 b c\n"
+	    "---- @H2 a ----\n3 a\n---- @H2 b c ----\n4 b c\n")
+CASE(inputs_stream_tag,
+     ARGS("-o", "stream", "-j", "1", "--per-host", "1", "-w", "@H1,@H2", "echo", ":::",
+	  "x", "y"),
+     .out = "@H1 x: x\n@H1 y: y\n@H2 x: x\n@H2 y: y\n")
+CASE(commands_file_on_hosts, ARGS("-k", "-w", "@H2,@H1", "-C", "-"),
+     .in = "echo one\necho two\n",
+     .out = "---- @H2 echo one ----\none\n---- @H2 echo two ----\ntwo\n"
+	    "---- @H1 echo one ----\none\n---- @H1 echo two ----\ntwo\n")
+CASE(no_inputs_runs_nothing, ARGS("-w", "@H1", "-a", "-", "echo"), .in = "", .out = "")
+
+/* {%}: unique among the tasks at once: host slot x --per-host + channel. */
+CASE(job_slots_per_host,
+     ARGS("-o", "json", "-k", "-j", "2", "--per-host", "2", "-w", "@H1,@H2",
+	  "echo {#} {%}", ":::", "a", "b"),
+     .py = "print([(o['host'], o['stdout'].split()[0]) for o in objs],"
+	   " sorted(o['stdout'].split()[1] for o in objs[:2]),"
+	   " sorted(o['stdout'].split()[1] for o in objs[2:]))\n",
+     .py_out = "[('@H1', '1'), ('@H1', '2'), ('@H2', '3'), ('@H2', '4')]"
+	       " ['1', '2'] ['3', '4']\n")
+
+/* ------------------------------------------------------ host lists */
+
+CASE(duplicates_run_once, ARGS("-k", "-w", "@H1,@H2", "-w", "@H1", "echo x"),
+     .out = "---- @H1 ----\nx\n---- @H2 ----\nx\n")
+CASE(hostfile, ARGS("-k", "--hostfile", "@DIR/hosts", "-w", "@H3", "echo x"),
+     .file_name = "hosts", .file = "# web tier\n@H1\n\n  @H2   # rack 2\n@H1\n",
+     .out = "---- @H3 ----\nx\n---- @H1 ----\nx\n---- @H2 ----\nx\n")
+CASE(hostfile_stdin, ARGS("-k", "--hostfile", "-", "echo", ":::", "x"),
+     .in = "@H2\n@H1\n", .out = "---- @H2 x ----\nx\n---- @H1 x ----\nx\n")
+CASE(hostfile_empty_runs_nothing, ARGS("--hostfile", "-", "echo x"), .in = "# none\n",
+     .out = "")
+CASE(hostfile_bad_line, ARGS("--hostfile", "@DIR/hosts", "echo x"),
+     .file_name = "hosts", .file = "@H1\n@H2 @H3\n",
+     .err_exact = "ringrun: --hostfile: @DIR/hosts: line 2: '@H2 @H3': contains a space\n",
+     .status = 2)
+CASE(hostfile_missing, ARGS("--hostfile", "@DIR/nothere", "echo x"),
+     .err_exact = "ringrun: --hostfile: @DIR/nothere: No such file or directory\n",
+     .status = 2)
+CASE(user_in_spec_wins_over_l, ARGS("-k", "-l", "nosuchuser-rr", "-w", "root@@H1", "id -un"),
+     .out = "---- root@@H1 ----\nroot\n")
+
+/* ------------------------------------------------------ exit 1 and 3 */
+
+CASE(remote_failure_exit_1, ARGS("-w", "@H1,@H2", "echo ran; exit 3"),
+     .out_has = { "---- @H1 ----\nran\n", "---- @H2 ----\nran\n" },
+     .err = { "ringrun: host @H1:@PORT: 'echo ran; exit 3' exited with status 3\n",
+	      "ringrun: host @H2:@PORT: 'echo ran; exit 3' exited with status 3\n" },
+     .err_lines = 2, .status = 1)
+CASE(closed_port_exit_3, ARGS("-w", "@H1:1", "echo ran"),
+     .err_exact = "ringrun: host @H1:1: connection refused\n", .status = 3)
+CASE(unreachable_wins_over_failure, ARGS("-w", "@H1,@H2:1", "exit 3"),
+     .err = { "ringrun: host @H1:@PORT: 'exit 3' exited with status 3\n",
+	      "ringrun: host @H2:1: connection refused\n" },
+     .err_lines = 2, .status = 3)
+CASE(one_line_per_unreachable_host,
+     ARGS("-o", "json", "-k", "--per-host", "2", "-w", "@H1:1,@H2,@H3:1", "echo",
+	  ":::", "a", "b", "c", "d", "e"),
+     .err_exact = "ringrun: host @H1:1: connection refused\n"
+		  "ringrun: host @H3:1: connection refused\n",
+     .status = 3,
+     .py = "print([(o['seq'], o['host'], o['tag'], o['status'], o['exit'])"
+	   " for o in objs if o['host'] != '@H2'])\n"
+	   "print([o['status'] for o in objs if o['host'] == '@H2'])\n",
+     .py_out = "[(1, '@H1:1', 'a', 'connect-failed', None),"
+	       " (2, '@H1:1', 'b', 'connect-failed', None),"
+	       " (3, '@H1:1', 'c', 'connect-failed', None),"
+	       " (4, '@H1:1', 'd', 'connect-failed', None),"
+	       " (5, '@H1:1', 'e', 'connect-failed', None),"
+	       " (11, '@H3:1', 'a', 'connect-failed', None),"
+	       " (12, '@H3:1', 'b', 'connect-failed', None),"
+	       " (13, '@H3:1', 'c', 'connect-failed', None),"
+	       " (14, '@H3:1', 'd', 'connect-failed', None),"
+	       " (15, '@H3:1', 'e', 'connect-failed', None)]\n"
+	       "['ok', 'ok', 'ok', 'ok', 'ok']\n")
+CASE(name_not_found, ARGS("-w", "nosuchhost.invalid", "true"),
+     .err = { "ringrun: host nosuchhost.invalid:@PORT: name not found" },
+     .err_lines = 1, .status = 3)
+CASE(stats_count_hosts,
+     ARGS("--stats", "-o", "quiet", "-j", "2", "-w", "@H1,@H2,@H3:1", "true", ":::", "a",
+	  "b"),
+     .err = { "ringrun: host @H3:1: connection refused\n",
+	      "ringrun: tasks 6 (4 ok, 2 failed) in ", " tasks/s, 2 hosts at once\n",
+	      "ringrun: hosts 3 (2 reached, 1 unreachable), 10 commands at once on each\n",
+	      "ringrun: io_uring " },
+     .err_lines = 6, .status = 3)
+CASE(timeout_on_the_host, ARGS("-o", "json", "-t", "0.3", "-w", "@H1", "sleep 5"),
+     .err = { "ringrun: host @H1:@PORT: 'sleep 5' timed out after 0.3 s; " },
+     .err_lines = 1, .status = 1,
+     .py = "print(objs[0]['status'], 250 < objs[0]['duration_ms'] < 4000)\n",
+     .py_out = "timeout True\n")
+
+/* A server that accepts the connection and never speaks: --connect-timeout. */
+Test(fleet, connect_timeout, .timeout = 60)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET,
+				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof sa;
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	char host[64], want[128];
+	struct proc_result r;
+
+	cr_assert(fd >= 0 && bind(fd, (struct sockaddr *)&sa, sizeof sa) == 0 &&
+		  listen(fd, 8) == 0 &&
+		  getsockname(fd, (struct sockaddr *)&sa, &len) == 0);
+	snprintf(host, sizeof host, "127.0.0.1:%u", ntohs(sa.sin_port));
+	snprintf(want, sizeof want, "ringrun: host %s: no SSH handshake within 0.5 s\n",
+		 host);
+	const char *args[] = { "--connect-timeout", "0.5", "--no-agent", "-w", host,
+			       "true", ":::", "a", "b", NULL };
+	long long t0 = now_ms();
+	run_ringrun(args, NULL, 0, false, &r);
+	long long took = now_ms() - t0;
+	close(fd);
+	cr_assert_eq(r.status, 3, "stderr: %s", r.err);
+	cr_assert_str_eq(r.err, want);
+	cr_assert_lt(took, 5000, "took %lld ms", took);
+	proc_result_free(&r);
+}
+
+/* ------------------------------------------------------ host keys, logins */
+
+CASE(strict_rejects_unknown_key, ARGS("-w", "@H1", "-a", "-", "echo"),
+     .known_hosts = "@DIR/empty_kh", .file_name = "empty_kh", .file = "",
+     .in = "a\nb\nc\n",
+     .err = { "ringrun: host @H1:@PORT: host key unknown: ssh-ed25519 key SHA256:",
+	      " is not in @DIR/empty_kh\n" },
+     .err_lines = 1, .status = 3)
+CASE(strict_known_hosts_missing,
+     ARGS("--host-key-check", "strict", "-w", "@H1", "true"),
+     .known_hosts = "@DIR/nothere",
+     .err = { "host key unknown: ssh-ed25519 key SHA256:" }, .err_lines = 1,
+     .status = 3)
+CASE(changed_key_refused_even_accept_new,
+     ARGS("--host-key-check", "accept-new", "-w", "@H1", "true"),
+     .known_hosts = "@DIR/wrong_kh", .file_name = "wrong_kh",
+     .file = "[@H1]:@PORT @OTHERPUB\n",
+     .err = { "ringrun: host @H1:@PORT: host key changed: the server offers "
+	      "ssh-ed25519 key SHA256:", "(possible man-in-the-middle)\n" },
+     .err_lines = 1, .status = 3)
+CASE(host_key_check_off, ARGS("--host-key-check", "off", "-w", "@H1", "echo in"),
+     .known_hosts = "@DIR/wrong_kh", .file_name = "wrong_kh",
+     .file = "[@H1]:@PORT @OTHERPUB\n", .out = "---- @H1 ----\nin\n")
+CASE(wrong_identity_auth_failed, ARGS("-w", "@H1,@H2", "true", ":::", "1", "2", "3"),
+     .identity = "@OTHER",
+     .err = { "ringrun: host @H1:@PORT: authentication failed for user root (tried ",
+	      "ringrun: host @H2:@PORT: authentication failed for user root (tried " },
+     .err_lines = 2, .status = 3)
+CASE(unknown_user_auth_failed, ARGS("-l", "nosuchuser-rr", "-w", "@H1", "true"),
+     .err = { "authentication failed for user nosuchuser-rr" }, .err_lines = 1,
+     .status = 3)
+
+/* accept-new records each host's key; strict then takes the file. */
+Test(fleet, accept_new_records_keys, .init = sshd_up, .fini = sshd_down,
+     .timeout = 60)
+{
+	const struct fleet_case learn = {
+		ARGS("--host-key-check", "accept-new", "-w", "@H1,@H2", "echo ok"),
+		.known_hosts = "@DIR/new_kh",
+		.out_has = { "---- @H1 ----\nok\n", "---- @H2 ----\nok\n" },
+	};
+	const struct fleet_case use = {
+		ARGS("-k", "-w", "@H2,@H1", "echo ok"), .known_hosts = "@DIR/new_kh",
+		.out = "---- @H2 ----\nok\n---- @H1 ----\nok\n",
+	};
+
+	check_case(&learn);
+	char *kh = slurp("new_kh");
+	cr_assert_eq(count(kh, "\n"), 2, "%s", kh);
+	cr_assert_not_null(strstr(kh, expand("[@H1]:@PORT ssh-ed25519 ")), "%s", kh);
+	cr_assert_not_null(strstr(kh, expand("[@H2]:@PORT ssh-ed25519 ")), "%s", kh);
+	free(kh);
+	check_case(&use);
+}
+
+/* ------------------------------------------------------ -j and --per-host */
+
+/*
+ * The commands append "start HOST" and "end HOST" to DIR/log (one write
+ * each, so the file has them in the order they happened): the most tasks
+ * and the most distinct hosts running at once.
+ */
+static void concurrency(int *tasks, int *hosts)
+{
+	char *log = slurp("log"), *save = NULL, name[64];
+	int running[NADDR] = { 0 }, n = 0;
+
+	*tasks = *hosts = 0;
+	for (char *l = strtok_r(log, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		int k = 0, on = 0;
+		bool start = sscanf(l, "start %63s", name) == 1;
+
+		cr_assert(start || sscanf(l, "end %63s", name) == 1, "bad line %s", l);
+		while (k < NADDR && strcmp(name, sshd.addr[k]))
+			k++;
+		cr_assert_lt(k, NADDR, "unknown host %s", name);
+		running[k] += start ? 1 : -1;
+		n += start ? 1 : -1;
+		for (int h = 0; h < NADDR; h++)
+			on += running[h] > 0;
+		if (n > *tasks)
+			*tasks = n;
+		if (on > *hosts)
+			*hosts = on;
+	}
+	cr_assert_eq(n, 0, "a task did not end: %s", log);
+	free(log);
+}
+
+#define LOGGED(secs) ": {}; set -- $SSH_CONNECTION; echo start $3 >> @DIR/log; " \
+			   "sleep " secs "; echo end $3 >> @DIR/log"
+
+static void one_host_at_a_time(const struct proc_result *r)
+{
+	int tasks, hosts;
+
+	(void)r;
+	concurrency(&tasks, &hosts);
+	cr_assert_eq(hosts, 1, "%d hosts at once", hosts);
+	cr_assert_eq(tasks, 1, "%d tasks at once", tasks);
+}
+
+CASE(jobs_1_one_host_at_a_time, ARGS("-j", "1", "-w", "@H1,@H2,@H3,@H4", LOGGED("0.2")),
+     .check = one_host_at_a_time)
+
+static void two_hosts_at_once(const struct proc_result *r)
+{
+	int tasks, hosts;
+
+	(void)r;
+	concurrency(&tasks, &hosts);
+	cr_assert_eq(hosts, 2, "%d hosts at once", hosts);
+	cr_assert_eq(tasks, 4, "%d tasks at once", tasks);
+}
+
+/* -j 2 hosts, each with 2 channels, 3 inputs each. */
+CASE(jobs_limit_hosts_not_tasks,
+     ARGS("-j", "2", "--per-host", "2", "-w", "@H1,@H2,@H3,@H4", LOGGED("1"), ":::",
+	  "a", "b", "c"),
+     .check = two_hosts_at_once)
+
+static void two_channels(const struct proc_result *r)
+{
+	int tasks, hosts;
+
+	(void)r;
+	concurrency(&tasks, &hosts);
+	cr_assert_eq(tasks, 2, "%d tasks at once", tasks);
+}
+
+CASE(per_host_channels, ARGS("--per-host", "2", "-w", "@H1", LOGGED("1"), ":::", "1",
+			     "2", "3", "4", "5"),
+     .check = two_channels)
+
+static void all_at_once(const struct proc_result *r)
+{
+	int tasks, hosts;
+
+	(void)r;
+	concurrency(&tasks, &hosts);
+	cr_assert_eq(hosts, 4, "%d hosts at once", hosts);
+	cr_assert_eq(tasks, 8, "%d tasks at once", tasks);
+}
+
+/* -j 0: every host at once; the default --per-host runs both inputs. */
+CASE(jobs_0_all_hosts, ARGS("-j", "0", "-w", "@H1,@H2,@H3,@H4", LOGGED("1"), ":::", "a",
+	  "b"),
+     .check = all_at_once)
+
+/* ------------------------------------------------------ signals */
+
+/* Pids of processes whose argv is "sleep <marker>". */
+static int find_sleeps(const char *marker, pid_t *pids, int max)
+{
+	char want[64];
+	int n = 0, wlen = snprintf(want, sizeof want, "sleep%c%s%c", 0, marker, 0);
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+
+	cr_assert_not_null(d);
+	while ((e = readdir(d)) && n < max) {
+		char path[300], buf[256];
+		pid_t pid = (pid_t)atoi(e->d_name);
+		FILE *f;
+		size_t len;
+
+		if (pid <= 0)
+			continue;
+		snprintf(path, sizeof path, "/proc/%s/cmdline", e->d_name);
+		if (!(f = fopen(path, "r")))
+			continue;
+		len = fread(buf, 1, sizeof buf, f);
+		fclose(f);
+		if (len >= (size_t)wlen && memcmp(buf, want, (size_t)wlen) == 0)
+			pids[n++] = pid;
+	}
+	closedir(d);
+	return n;
+}
+
+static void pause_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, ms % 1000 * 1000000 };
+
+	nanosleep(&ts, NULL);
+}
+
+/* Poll (bounded) until DIR/name has n lines. */
+static void wait_lines(const char *name, int n)
+{
+	long long deadline = now_ms() + 15000;
+
+	for (;;) {
+		char *s = slurp(name);
+		int got = count(s, "\n");
+
+		free(s);
+		if (got >= n)
+			return;
+		cr_assert_lt(now_ms(), deadline, "only %d of %d commands started", got, n);
+		pause_ms(10);
+	}
+}
+
+/* Poll (up to wait_ms) until no "sleep marker" is left; kill what is, by
+   pid. */
+static int sleeps_left(const char *marker, int wait_ms)
+{
+	pid_t pids[16];
+	long long deadline = now_ms() + wait_ms;
+	int n;
+
+	while ((n = find_sleeps(marker, pids, 16)) && now_ms() < deadline)
+		pause_ms(20);
+	for (int k = 0; k < n; k++)
+		kill(pids[k], SIGKILL);
+	return n;
+}
+
+/*
+ * Two hosts run "sleep <secs><marker>" then tail (the sshd runs them on this
+ * machine); then sig: ringrun cancels both tasks, prints what they wrote,
+ * exits 128+sig.  Returns how many of the remote sleeps were still there
+ * wait_ms later (they are killed, by pid, either way).
+ */
+static int interrupt_fleet(int sig, int wait_ms, const char *secs, const char *tail)
+{
+	char marker[32], cmd[256];
+	struct proc p;
+	struct proc_result r;
+
+	snprintf(marker, sizeof marker, "%s.%d%03lld", secs, (int)getpid(),
+		 now_ms() % 1000);
+	snprintf(cmd, sizeof cmd, "echo begun; echo x >> @DIR/started; sleep %s%s",
+		 marker, tail);
+	const char *argv[] = { ringrun_bin(), "-k", "-p", sshd.port, "--no-agent", "-i",
+			       sshd.key, "--known-hosts", sshd.kh, "-w",
+			       expand("@H1,@H2"), expand(cmd), NULL };
+	proc_start(&p, argv, false);
+	wait_lines("started", 2);
+	cr_assert_eq(kill(p.pid, sig), 0);
+	proc_finish(&p, NULL, 0, 15000, &r);
+	int left = sleeps_left(marker, wait_ms);
+	cr_assert_eq(r.status, 128 + sig, "stderr: %s", r.err);
+	cr_assert_str_eq(r.out, expand("---- @H1 ----\nbegun\n---- @H2 ----\nbegun\n"));
+	cr_assert_eq(count(r.err, "cancelled"), 2, "%s", r.err);
+	cr_assert_eq(count(r.err, "\n"), 2, "%s", r.err);
+	proc_result_free(&r);
+	return left;
+}
+
+Test(fleet, sigint_cancels_tasks, .init = sshd_up, .fini = sshd_down, .timeout = 60)
+{
+	interrupt_fleet(SIGINT, 0, "600", "");
+}
+
+Test(fleet, sigterm_cancels_tasks, .init = sshd_up, .fini = sshd_down, .timeout = 60)
+{
+	interrupt_fleet(SIGTERM, 0, "600", "");
+}
+
+/*
+ * What a pdsh user expects of ^C: nothing left running on the hosts.  Built
+ * with libssh2 >= 1.11, the remote process group gets the signal.  libssh2
+ * 1.10 cannot send it (no channel request after exec): the channels are
+ * closed, so each command stops at its next write and goes no further.
+ */
+Test(fleet, sigint_stops_remote_commands, .init = sshd_up, .fini = sshd_down,
+     .timeout = 60)
+{
+#if LIBSSH2_VERSION_NUM >= 0x010b00
+	int left = interrupt_fleet(SIGINT, 5000, "600", "");
+
+	cr_assert_eq(left, 0, "%d remote sleeps survived ringrun", left);
+#else
+	interrupt_fleet(SIGINT, 5000, "1", "; echo late; echo y >> @DIR/continued");
+	cr_assert_neq(access(expand("@DIR/continued"), F_OK), 0,
+		      "a remote command went on past its next write");
+#endif
+}
