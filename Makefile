@@ -61,6 +61,7 @@ UNIT_SRC  := $(wildcard tests/unit/*.c)
 TLIB_SRC  := $(wildcard tests/lib/*.c)
 TCLI_SRC  := $(wildcard tests/cli/*.c)
 TSSH_SRC  := $(wildcard tests/ssh/*.c)
+TCOMMON_SRC := $(wildcard tests/common/*.c)
 HELPER    := $(B)/tests/rr-helper
 SUITES    := $(if $(UNIT_SRC),$(B)/tests/unit-suite) \
 	     $(if $(TLIB_SRC),$(B)/tests/lib-suite) \
@@ -105,11 +106,11 @@ $(B)/tests/unit-suite: $(UNIT_SRC:%.c=$(B)/%.o) $(CLI_LIB) $(STATIC)
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PC_LIBS) $(CRIT_LIBS)
 
-$(B)/tests/lib-suite: $(TLIB_SRC:%.c=$(B)/%.o) $(STATIC)
+$(B)/tests/lib-suite: $(TLIB_SRC:%.c=$(B)/%.o) $(TCOMMON_SRC:%.c=$(B)/%.o) $(STATIC)
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PC_LIBS) $(CRIT_LIBS)
 
-$(B)/tests/ssh-suite: $(TSSH_SRC:%.c=$(B)/%.o) $(STATIC)
+$(B)/tests/ssh-suite: $(TSSH_SRC:%.c=$(B)/%.o) $(TCOMMON_SRC:%.c=$(B)/%.o) $(STATIC)
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PC_LIBS) $(CRIT_LIBS)
 

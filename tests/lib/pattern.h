@@ -1,6 +1,7 @@
 /*
  * pattern.h - the deterministic byte stream shared by rr-helper (which
- * writes it) and the library suite (which checks it).
+ * writes it) and the library suite (which checks it); pattern_buf() in
+ * tests/common/check.c makes test data of it for every suite.
  *
  * xorshift64 scrambled by a multiply; every byte value occurs, NULs and
  * bytes >= 0x80 included.  The stream depends only on the seed, never on

@@ -17,18 +17,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define RR_TEST_ASAN 1
-#endif
-#endif
-#if defined(__SANITIZE_ADDRESS__)
-#define RR_TEST_ASAN 1
-#endif
-#ifdef RR_TEST_ASAN
-#include <sanitizer/lsan_interface.h>
-#endif
-
 extern char **environ;
 
 /* --------------------------------------------------------- /proc scans */
@@ -190,36 +178,6 @@ void pause_ms(int ms)
 {
 	struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000};
 	nanosleep(&ts, NULL);
-}
-
-static char proc_state(pid_t pid)
-{
-	char path[64], buf[512];
-	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	ssize_t n = read(fd, buf, sizeof buf - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = 0;
-	char *p = strrchr(buf, ')');
-	return p && p[1] == ' ' ? p[2] : 0;
-}
-
-/* True once pid is gone or a zombie, polling for at most timeout_ms. */
-static bool pid_gone(pid_t pid, int timeout_ms)
-{
-	uint64_t end = now_ns() + (uint64_t)timeout_ms * 1000000u;
-	for (;;) {
-		char st = proc_state(pid);
-		if (st == 0 || st == 'Z' || st == 'X')
-			return true;
-		if (now_ns() > end)
-			return false;
-		pause_ms(5);
-	}
 }
 
 int procs_wait_gone(const char *needle, int timeout_ms)
@@ -430,9 +388,9 @@ void sshd_stop(struct sshd *s)
 		 * the harness waits on kill -0, which a zombie passes until the
 		 * init process reaps it (here up to 2 s later).
 		 */
-		if (kill(s->pid, SIGTERM) == 0 && !pid_gone(s->pid, 5000)) {
+		if (kill(s->pid, SIGTERM) == 0 && !pid_dead(s->pid, 5000)) {
 			kill(s->pid, SIGKILL);
-			pid_gone(s->pid, 5000);
+			pid_dead(s->pid, 5000);
 		}
 		sshd_path(s, "pid", pidfile, sizeof pidfile);
 		unlink(pidfile);
@@ -576,20 +534,6 @@ rr_loop *loop_new(const struct rr_loop_opts *opts)
 	return loop;
 }
 
-void expect_no_leaks(void)
-{
-#ifdef RR_TEST_ASAN
-	cr_assert_eq(__lsan_do_recoverable_leak_check(), 0,
-		     "LeakSanitizer: memory leaked (report on stderr)");
-#endif
-}
-
-void free_loop(rr_loop *loop)
-{
-	rr_loop_free(loop);
-	expect_no_leaks();
-}
-
 rr_host *host_on(rr_loop *loop, const struct sshd *s, int i,
 		 const struct rr_host_opts *base)
 {
@@ -618,60 +562,10 @@ rr_task *ssh_task(rr_loop *loop, rr_host *host, const char *cmd,
 	return t;
 }
 
-const struct rr_result *wait_task(rr_task *task)
-{
-	int rc = rr_task_wait(task);
-	cr_assert_eq(rc, 0, "rr_task_wait: %s", rr_strerror(rc));
-	cr_assert(rr_task_done(task), "rr_task_wait returned before the end");
-	const struct rr_result *r = rr_task_result(task);
-	cr_assert(r);
-	cr_assert_neq(r->status, RR_RUNNING);
-	return r;
-}
-
 const struct rr_result *run_ssh(rr_loop *loop, rr_host *host, const char *cmd,
 				const struct rr_opts *o)
 {
 	return wait_task(ssh_task(loop, host, cmd, o));
-}
-
-void expect_status_only(const struct rr_result *r, enum rr_status status)
-{
-	cr_assert_eq(r->status, status,
-		     "status %s (%d), want %s; exit %d; message: %s; stderr: %.300s",
-		     rr_status_name(r->status), r->status, rr_status_name(status),
-		     r->exit_code, r->message ? r->message : "(null)",
-		     r->err.data ? r->err.data : "");
-	cr_assert(r->message, "message is NULL");
-	if (status == RR_OK)
-		cr_assert_str_eq(r->message, "", "message of an ok task: %s", r->message);
-	else
-		cr_assert(r->message[0], "empty message for status %s",
-			  rr_status_name(status));
-}
-
-void expect_status(const struct rr_result *r, enum rr_status status,
-		   int exit_code)
-{
-	expect_status_only(r, status);
-	cr_assert_eq(r->exit_code, exit_code, "exit_code %d, want %d; message: %s",
-		     r->exit_code, exit_code, r->message);
-}
-
-void expect_bytes(const char *what, const void *data, size_t len,
-		  const void *want, size_t want_len)
-{
-	const uint8_t *d = data, *w = want;
-	size_t n = len < want_len ? len : want_len;
-	if (n)
-		cr_assert(d, "%s: data is NULL with len %zu", what, len);
-	size_t i = 0;
-	if (n && memcmp(d, w, n)) {
-		while (d[i] == w[i])
-			i++;
-		cr_assert_fail("%s: byte %zu is 0x%02x, want 0x%02x", what, i, d[i], w[i]);
-	}
-	cr_assert_eq(len, want_len, "%s: %zu bytes, want %zu", what, len, want_len);
 }
 
 void expect_capture(const char *what, const struct rr_capture *c, const char *s)
@@ -693,22 +587,6 @@ void expect_contains(const char *msg, const char *needle)
 }
 
 /* ------------------------------------------------------------------- misc */
-
-uint8_t *pattern_buf(size_t n, uint64_t seed)
-{
-	uint8_t *b = malloc(n ? n : 1);
-	uint64_t x = seed * 0x9e3779b97f4a7c15u + 1;
-	cr_assert(b);
-	for (size_t i = 0; i < n; i += 8) {
-		/* splitmix64 */
-		uint64_t z = (x += 0x9e3779b97f4a7c15u);
-		z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
-		z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
-		z ^= z >> 31;
-		memcpy(b + i, &z, n - i < 8 ? n - i : 8);
-	}
-	return b;
-}
 
 void write_file(const char *path, const void *data, size_t len)
 {
@@ -766,70 +644,7 @@ int sh_capture(const char *cmd, char *out, size_t size)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
-int count_fds(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	cr_assert(d, "/proc/self/fd: %s", strerror(errno));
-	int n = 0;
-	struct dirent *e;
-	while ((e = readdir(d)))
-		if (e->d_name[0] != '.')
-			n++;
-	closedir(d);
-	return n - 1; /* the directory's own fd */
-}
-
-uint64_t now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 double secs_since(uint64_t start_ns)
 {
 	return (double)(now_ns() - start_ns) / 1e9;
-}
-
-void record_cb(rr_task *task, enum rr_stream stream, const char *data,
-	       size_t len, void *user)
-{
-	struct lines *l = user;
-	(void)task;
-	if (l->n == l->cap) {
-		l->cap = l->cap ? l->cap * 2 : 64;
-		l->v = realloc(l->v, l->cap * sizeof *l->v);
-		cr_assert(l->v);
-	}
-	char *copy = malloc(len + 1);
-	cr_assert(copy);
-	memcpy(copy, data, len);
-	copy[len] = 0;
-	l->v[l->n++] = (struct line){stream, copy, len};
-}
-
-void lines_free(struct lines *l)
-{
-	for (size_t i = 0; i < l->n; i++)
-		free(l->v[i].data);
-	free(l->v);
-	*l = (struct lines){0};
-}
-
-void expect_line(const struct lines *l, size_t i, enum rr_stream stream,
-		 const char *s)
-{
-	cr_assert_lt(i, l->n, "line %zu missing (%zu lines)", i, l->n);
-	cr_assert_eq(l->v[i].stream, stream, "line %zu: stream %d, want %d", i,
-		     l->v[i].stream, stream);
-	cr_assert_eq(l->v[i].len, strlen(s), "line %zu: length %zu (%s), want %zu (%s)",
-		     i, l->v[i].len, l->v[i].data, strlen(s), s);
-	cr_assert(!memcmp(l->v[i].data, s, l->v[i].len), "line %zu: '%s', want '%s'",
-		  i, l->v[i].data, s);
-}
-
-void count_done(rr_task *task, void *user)
-{
-	(void)task;
-	++*(int *)user;
 }

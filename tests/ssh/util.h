@@ -2,7 +2,9 @@
  * util.h - shared helpers of the SSH suite: a throwaway OpenSSH sshd per test
  * (tests/sshd/sshd-harness.sh), hosts and tasks on it, and checks of what is
  * left behind on both sides.  Every helper asserts with Criterion, so call
- * them from the test's thread.
+ * them from the test's thread.  What every suite uses (wait_task,
+ * expect_status, the line recorder, leak and fd checks...) is in
+ * tests/common/check.h, included here.
  *
  * Every suite is declared with SSH_SUITE(name): the same time limit for all
  * (BoxFort under Criterion 2.4 loses timeout records when tests running side
@@ -15,18 +17,13 @@
 #ifndef RR_SSH_TEST_UTIL_H
 #define RR_SSH_TEST_UTIL_H
 
-#include <criterion/criterion.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "../common/check.h"
 #include "ringrun.h"
-
-#define MiB ((size_t)1024 * 1024)
-
-/* Every test's time limit, in seconds (one value for all: see above). */
-#define TEST_TIMEOUT 60
 
 void ssh_test_init(void);
 void ssh_test_fini(void);
@@ -110,13 +107,6 @@ pid_t bg_start(const char *script, ...) __attribute__((sentinel));
 /* A new loop (asserted); opts may be NULL. */
 rr_loop *loop_new(const struct rr_loop_opts *opts);
 
-/* rr_loop_free, then expect_no_leaks. */
-void free_loop(rr_loop *loop);
-
-/* Under AddressSanitizer, fails the test when memory is unreachable (a
- * LeakSanitizer report at exit alone would not fail it); else nothing. */
-void expect_no_leaks(void);
-
 /*
  * A host on address i of s (asserted): the authorized client key, s's
  * known_hosts and no agent unless base says otherwise.  base may be NULL.
@@ -128,34 +118,17 @@ rr_host *host_on(rr_loop *loop, const struct sshd *s, int i,
 rr_task *ssh_task(rr_loop *loop, rr_host *host, const char *cmd,
 		  const struct rr_opts *o);
 
-/* rr_task_wait() == 0, then the task is done; returns its result. */
-const struct rr_result *wait_task(rr_task *task);
-
 /* Queue and wait: the result of one remote command. */
 const struct rr_result *run_ssh(rr_loop *loop, rr_host *host, const char *cmd,
 				const struct rr_opts *o);
 
-/* Asserts status and exit code, printing the message on failure. */
-void expect_status(const struct rr_result *r, enum rr_status status,
-		   int exit_code);
-
-/* Asserts status only (and a non-empty message unless RR_OK). */
-void expect_status_only(const struct rr_result *r, enum rr_status status);
-
 /* Asserts a capture holds exactly the C string s. */
 void expect_capture(const char *what, const struct rr_capture *c, const char *s);
-
-/* Asserts that data[0..len) equals want, naming the first difference. */
-void expect_bytes(const char *what, const void *data, size_t len,
-		  const void *want, size_t want_len);
 
 /* Asserts that msg contains needle. */
 void expect_contains(const char *msg, const char *needle);
 
 /* ------------------------------------------------------------------- misc */
-
-/* n deterministic pseudo-random bytes of seed (malloc'd). */
-uint8_t *pattern_buf(size_t n, uint64_t seed);
 
 /* Write data to path (asserted). */
 void write_file(const char *path, const void *data, size_t len);
@@ -167,39 +140,14 @@ char *read_file(const char *path, size_t *len);
  * NULL); returns the exit status.  For tools like ssh-keygen. */
 int sh_capture(const char *cmd, char *out, size_t size);
 
-/* Open fds of this process. */
-int count_fds(void);
-
 /* Processes (other than this one) whose command line contains needle. */
 int procs_with_cmdline(const char *needle);
 
 /* Poll (bounded) until procs_with_cmdline(needle) == 0; returns the count. */
 int procs_wait_gone(const char *needle, int timeout_ms);
 
-uint64_t now_ns(void);
-
 /* A pause between two looks at a condition (bounded polling only). */
 void pause_ms(int ms);
 double secs_since(uint64_t start_ns);
-
-/* Lines (or chunks) recorded by record_cb; user = struct lines *. */
-struct line {
-	enum rr_stream stream;
-	char *data;
-	size_t len;
-};
-struct lines {
-	struct line *v;
-	size_t n, cap;
-};
-void record_cb(rr_task *task, enum rr_stream stream, const char *data,
-	       size_t len, void *user);
-void lines_free(struct lines *l);
-/* Asserts line I of L is STREAM and the C string S. */
-void expect_line(const struct lines *l, size_t i, enum rr_stream stream,
-		 const char *s);
-
-/* Counts on_done calls; user = int *. */
-void count_done(rr_task *task, void *user);
 
 #endif
