@@ -129,7 +129,7 @@ $(B)/examples/%: $(B)/examples/%.o $(STATIC)
 test-build: all $(HELPER) $(SUITES) $(EXAMPLES)
 
 # Each suite runs with the helper and the binary under test named in the
-# environment; the library suite runs once per exit-wait and read path.
+# environment; the library suite runs once per exit-wait, spawn and read path.
 TEST_ENV = RINGRUN_BIN=$(abspath $(BIN)) RR_HELPER=$(abspath $(HELPER)) \
 	   RINGRUN_EXAMPLES=$(abspath $(B)/examples) \
 	   RR_SSHD_HARNESS=$(abspath tests/sshd/sshd-harness.sh)
@@ -141,8 +141,8 @@ run-tests: test-build
 	  */lib-suite) \
 	    echo "== $$s (ring WAITID, multishot reads)"; \
 	    $(TEST_ENV) $$s $(CRIT_ARGS); \
-	    echo "== $$s (RINGRUN_NO_WAITID=1: pidfd poll + waitid)"; \
-	    RINGRUN_NO_WAITID=1 $(TEST_ENV) $$s $(CRIT_ARGS); \
+	    echo "== $$s (RINGRUN_NO_WAITID=1 RINGRUN_SPAWN_VFORK=1: pidfd poll, vfork spawns)"; \
+	    RINGRUN_NO_WAITID=1 RINGRUN_SPAWN_VFORK=1 $(TEST_ENV) $$s $(CRIT_ARGS); \
 	    echo "== $$s (RINGRUN_NO_MULTISHOT=1: one-shot reads)"; \
 	    RINGRUN_NO_MULTISHOT=1 $(TEST_ENV) $$s $(CRIT_ARGS);; \
 	  *) echo "== $$s"; $(TEST_ENV) $$s $(CRIT_ARGS);; \

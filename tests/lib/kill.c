@@ -296,3 +296,24 @@ Test(kill, free_finished_task_then_loop_free)
 	wait_task(u);
 	free_loop(loop); /* frees u */
 }
+
+/*
+ * Spawns do not wait for the child's execve, so a kill can reach a child
+ * that has not made its own process group yet: it must still end it, as
+ * SIGTERM (blocked until just before execve) and as SIGKILL.
+ */
+Test(kill, right_after_spawn)
+{
+	for (int i = 0; i < 40; i++) {
+		rr_loop *loop = loop_new(0, 0);
+		rr_task *t = shell_task(loop, "exec sleep 600", NULL);
+		cr_assert_eq(rr_loop_run(loop, RR_RUN_NOWAIT), 1);
+		cr_assert_gt(rr_task_result(t)->pid, 0);
+		cr_assert_eq(rr_task_kill(t, i % 2 ? SIGKILL : SIGTERM), 0);
+		const struct rr_result *r = wait_task(t);
+		expect_status_only(r, RR_CANCELLED);
+		cr_assert_eq(r->exit_code, i % 2 ? -SIGKILL : -SIGTERM, "%s", r->message);
+		free_loop(loop);
+	}
+	expect_no_children();
+}
