@@ -22,3 +22,27 @@ echo "\$ ringrun -o stream -j 3 'for i in 1 2; do echo step \$i of {}; sleep 0.1
 say "One JSON object per task; failures are statuses, not surprises:"
 echo "\$ ringrun -o json -k -t 0.5 -C - <<< 'echo ok / exit 3 / sleep 9 / nosuchcmd'"
 printf 'echo ok\nexit 3\nsleep 9\nnosuchcmd\n' | "$bin" -o json -k -t 0.5 -C - || true
+
+say "The same ring over SSH: a throwaway sshd on 8 loopback addresses (no host of yours):"
+harness=tests/sshd/sshd-harness.sh
+fleet="$out/sshd"
+mkdir -p "$fleet"
+if [ -x /usr/sbin/sshd ] && "$harness" start "$fleet" 8 >/dev/null 2>&1; then
+	trap '"$harness" stop "$fleet"; rm -rf "$out"' EXIT INT TERM
+	hosts=$(paste -sd, "$fleet/addrs")
+	ssh_opts="-p $(cat "$fleet/port") -i $fleet/client_ed25519 --known-hosts $fleet/known_hosts --no-agent"
+	cmd='set -- $SSH_CONNECTION; echo "$(id -un) logged in at $3, port $4"'
+	echo "\$ ringrun -o stream -w ${hosts%%,*},... $ssh_opts '$cmd'"
+	# shellcheck disable=SC2086
+	"$bin" -o stream -w "$hosts" $ssh_opts "$cmd"
+	echo
+	echo "\$ ringrun -w ... --stats -o quiet -a <(seq 10) 'echo {}'   # 8 hosts x 10 commands, one connection each"
+	# shellcheck disable=SC2086
+	seq 10 | "$bin" -w "$hosts" $ssh_opts --stats -o quiet -a - 'echo {}'
+	echo
+	echo "\$ ringrun -w ...,127.0.0.1:1 ... true   # one host that is not there: exit 3"
+	# shellcheck disable=SC2086
+	"$bin" -o quiet -w "$hosts,127.0.0.1:1" $ssh_opts true || echo "(exit status $?)"
+else
+	echo "(skipped: no /usr/sbin/sshd - 'make check' installs openssh-server as root)"
+fi
