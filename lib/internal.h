@@ -33,8 +33,10 @@
 #if defined(__has_include) && __has_include(<valgrind/memcheck.h>)
 #include <valgrind/memcheck.h>
 #define RR_KERNEL_WROTE(p, n) VALGRIND_MAKE_MEM_DEFINED(p, n)
+#define RR_ON_VALGRIND RUNNING_ON_VALGRIND /* it cannot follow async spawns */
 #else
 #define RR_KERNEL_WROTE(p, n) ((void)(p), (void)(n))
+#define RR_ON_VALGRIND 0
 #endif
 
 #define RR_MIN(a, b) ((a) < (b) ? (a) : (b))

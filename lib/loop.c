@@ -139,7 +139,8 @@ rr_loop *rr_loop_new(const struct rr_loop_opts *opts)
 		goto fail;
 	}
 	/* Spawns that run alongside us need sys.h's errno-free calls. */
-	loop->spawn_vfork = (o.flags & RR_LOOP_SPAWN_VFORK) || !RR_RAW_SYSCALLS;
+	loop->spawn_vfork = (o.flags & RR_LOOP_SPAWN_VFORK) || !RR_RAW_SYSCALLS ||
+			    RR_ON_VALGRIND;
 	if (!loop->spawn_vfork)
 		loop->features |= RR_FEAT_ASYNC_SPAWN;
 	return loop;

@@ -56,7 +56,8 @@ typedef struct rr_host rr_host;
 enum {
 	RR_LOOP_NO_WAITID = 1 << 0,    /* exit by pidfd poll + waitid(WNOHANG) */
 	RR_LOOP_NO_MULTISHOT = 1 << 1, /* one-shot READ per pipe chunk */
-	RR_LOOP_SPAWN_VFORK = 1 << 2,  /* wait for each child's execve (valgrind) */
+	RR_LOOP_SPAWN_VFORK = 1 << 2,  /* wait for each child's execve (chosen
+					  by itself under valgrind) */
 };
 
 struct rr_loop_opts {
