@@ -1,13 +1,13 @@
 /*
  * measure.c - run one command and report what it cost.
  *
- *   measure [-o FILE | -c] [-x] -- COMMAND [ARG]...
+ *   measure [-o FILE | -c] [-x] [-r] -- COMMAND [ARG]...
  *
  * The command runs with stdin from /dev/null, stdout to FILE (default
  * /dev/null) and stderr inherited.  One line goes to our stdout:
  *
  *   wall_ns=N user_ns=N sys_ns=N maxrss_kb=N status=S [own_hwm_kb=N]
- *   [out_bytes=N out_nul=N]
+ *   [out_bytes=N out_nul=N] [orphans=N]
  *
  * wall_ns   CLOCK_MONOTONIC from before fork() to wait4() returning its exit.
  * user_ns, sys_ns, maxrss_kb
@@ -21,6 +21,12 @@
  *           job) also stops it under ptrace, so never time a -x run.
  * -c        stdout goes through a pipe that we read to count its bytes and
  *           its NUL bytes: a correctness check, not for timed runs.
+ * -r        we are a child subreaper (PR_SET_CHILD_SUBREAPER): a process the
+ *           command leaves running in the background (an ssh ControlPersist
+ *           master daemonizes itself) is re-parented to us.  When the command
+ *           has exited (wall_ns stops there), each such orphan gets SIGTERM
+ *           (SIGKILL 5 s later) and is reaped; its rusage is added to user_ns,
+ *           sys_ns and maxrss_kb, and orphans=N says how many there were.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -32,9 +38,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -43,6 +52,8 @@ struct run {
 	pid_t pid;
 	bool trace;		/* -x */
 	bool traced_exec;	/* the post-exec SIGTRAP was seen */
+	bool reap;		/* -r */
+	int orphans;
 	long own_hwm_kb;
 	int status;
 	uint64_t end_ns;	/* when wait4() reported the exit */
@@ -186,6 +197,72 @@ static void wait_counting(struct run *r, int out, int sfd, uint64_t *bytes,
 	}
 }
 
+/* Send sig to every process whose parent is us (the orphans, -r). */
+static int signal_children(int sig)
+{
+	char path[64], buf[512], *p;
+	struct dirent *d;
+	int n = 0, pid, ppid;
+	DIR *dir = opendir("/proc");
+	FILE *f;
+
+	if (!dir)
+		die("opendir(/proc)");
+	while ((d = readdir(dir))) {
+		pid = atoi(d->d_name);
+		if (pid <= 0)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+		f = fopen(path, "re");
+		if (!f)
+			continue;
+		p = fgets(buf, sizeof(buf), f) ? strrchr(buf, ')') : NULL;
+		fclose(f);
+		/* "PID (COMM) STATE PPID ..." and COMM may hold spaces */
+		if (p && sscanf(p + 1, " %*c %d", &ppid) == 1 &&
+		    ppid == (int)getpid() && kill(pid, sig) == 0)
+			n++;
+	}
+	closedir(dir);
+	return n;
+}
+
+static void add_rusage(struct rusage *to, const struct rusage *ru)
+{
+	timeradd(&to->ru_utime, &ru->ru_utime, &to->ru_utime);
+	timeradd(&to->ru_stime, &ru->ru_stime, &to->ru_stime);
+	if (ru->ru_maxrss > to->ru_maxrss)
+		to->ru_maxrss = ru->ru_maxrss;
+}
+
+/* -r: end and reap what the command left behind, adding up its rusage. */
+static void reap_orphans(struct run *r)
+{
+	uint64_t deadline = now_ns() + 5000000000u;
+	const struct timespec tick = { 0, 5000000 };
+	bool killed = false;
+	struct rusage ru;
+	pid_t w;
+	int st;
+
+	if (signal_children(SIGTERM) == 0)
+		return;
+	while ((w = wait4(-1, &st, WNOHANG, &ru)) >= 0) {
+		if (w > 0 && (WIFEXITED(st) || WIFSIGNALED(st))) {
+			add_rusage(&r->ru, &ru);
+			r->orphans++;
+		} else if (w == 0) {
+			if (!killed && now_ns() > deadline) {
+				signal_children(SIGKILL);
+				killed = true;
+			}
+			nanosleep(&tick, NULL);
+		}
+	}
+	if (errno != ECHILD)
+		die("wait4");
+}
+
 int main(int argc, char **argv)
 {
 	const char *out_path = "/dev/null";
@@ -195,11 +272,12 @@ int main(int argc, char **argv)
 	int opt, st, sfd = -1, pipefd[2] = { -1, -1 };
 	sigset_t chld;
 
-	while ((opt = getopt(argc, argv, "+o:cx")) != -1) {
+	while ((opt = getopt(argc, argv, "+o:cxr")) != -1) {
 		switch (opt) {
 		case 'o': out_path = optarg; break;
 		case 'c': count = true; break;
 		case 'x': r.trace = true; break;
+		case 'r': r.reap = true; break;
 		default: goto usage;
 		}
 	}
@@ -217,6 +295,9 @@ int main(int argc, char **argv)
 		/* A bigger pipe: fewer wakeups for the writer and for us. */
 		fcntl(pipefd[0], F_SETPIPE_SZ, 1 << 20);
 	}
+
+	if (r.reap && prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
+		die("prctl(PR_SET_CHILD_SUBREAPER)");
 
 	t0 = now_ns();
 	r.pid = fork();
@@ -251,6 +332,8 @@ int main(int argc, char **argv)
 			}
 		} while (!handle(&r, st));
 	}
+	if (r.reap)
+		reap_orphans(&r);
 
 	printf("wall_ns=%" PRIu64 " user_ns=%" PRIu64 " sys_ns=%" PRIu64
 	       " maxrss_kb=%ld status=%d", r.end_ns - t0, tv_ns(r.ru.ru_utime),
@@ -259,11 +342,13 @@ int main(int argc, char **argv)
 		printf(" own_hwm_kb=%ld", r.own_hwm_kb);
 	if (count)
 		printf(" out_bytes=%" PRIu64 " out_nul=%" PRIu64, bytes, nul);
+	if (r.reap)
+		printf(" orphans=%d", r.orphans);
 	printf("\n");
 	return 0;
 
 usage:
 	fprintf(stderr,
-		"usage: measure [-o FILE | -c] [-x] -- COMMAND [ARG]...\n");
+		"usage: measure [-o FILE | -c] [-x] [-r] -- COMMAND [ARG]...\n");
 	return 2;
 }

@@ -1,19 +1,25 @@
 #!/usr/bin/env python3
 """ringrun bench: every comparison in one run.  See README.md.
 
-    run.py --ringrun PATH --bin DIR [--rounds N] [--only KEY,...]
+    run.py --ringrun PATH --bin DIR [--rounds N] [--only KEY|GROUP,...]
 
 A workload is one entry in WORKLOADS, a tool one entry in TOOLS, a target one
 entry in TARGETS: adding a comparison means adding entries, not code.  Every
 tool is first run once and its output checked (a tool that fails gets no
 time), then all tools run round-robin, ROUNDS times, under bench/measure.
+The SSH workloads (group "ssh") run against loopback hosts served by real
+sshds started here (class Fleet) and stopped by their pids when the bench
+ends, failed, interrupted or not.
 The report goes to stdout and bench/results/latest.txt; every figure, raw
 rounds included, to bench/results/latest.json.
 """
 import argparse
+import collections
 import json
+import math
 import os
 import platform
+import re
 import shutil
 import signal
 import statistics
@@ -25,6 +31,7 @@ from dataclasses import dataclass, field
 from string import Template
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+TOP = os.path.dirname(HERE)
 MIB = 1 << 20
 # Debian's python3 (what mk/deps.sh installs), not a version-manager shim
 # whose own start-up would be timed.
@@ -35,10 +42,20 @@ PYTHON = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.execu
 class Tool:
     """How to run a runner.  argv is a template: ${j} jobs at once,
     ${inputs} the input file, ${cmd} the command with {} for the input
-    line, ${ringrun} and ${bin} (our build dir) the programs."""
+    line, ${ringrun} and ${bin} (our build dir) the programs.  SSH
+    workloads add the hosts (Fleet.subst): ${hosts} a,b,... (ports are
+    in ${ssh_config}), ${hostports} a:port,..., ${hostfile} one per line,
+    ${key}, ${known_hosts}, ${ssh_config}, ${ssh_config_cm} (the same
+    with ControlMaster), ${clush_dir}, ${per_host} inputs per host and
+    ${cmd_i} the command with $i for {} (for a shell loop)."""
     argv: list
     label: str
     max_rounds: int = 0        # 0: as many as --rounds
+    env: dict = field(default_factory=dict)  # more environment, templated too
+    output: str = ""           # SSH: how its output names hosts (HOST_OUTPUT)
+    reap: bool = False         # measure -r: end and count what it leaves behind
+    own: bool = True           # its own RSS means something (not a shell loop)
+    needs: str = ""            # the program that must be installed (default argv[0])
 
 
 TOOLS = {
@@ -56,6 +73,75 @@ TOOLS = {
     "floor_output": Tool(["${bin}/floor_output", "-j", "${j}", "-a",
                           "${inputs}", "${cmd}"], "output floor"),
 }
+
+# The SSH tools.  Every one gets the same client key, known_hosts and sshds;
+# the OpenSSH-based ones get them from one ssh_config (ssh -F: IdentityFile,
+# UserKnownHostsFile, StrictHostKeyChecking yes, BatchMode yes, a Port per
+# Host block; see Fleet.write_configs), so nothing reads ~/.ssh.  ${j} is
+# the number of hosts at once: every host at once for every tool.
+PDSH_ENV = {"PDSH_SSH_ARGS": "-F ${ssh_config} -x -a -l%u %h"}
+TOOLS.update({
+    "ringrun-w": Tool(["${ringrun}", "-w", "${hostports}", "-i", "${key}",
+                       "--known-hosts", "${known_hosts}", "-j", "${j}",
+                       "${cmd}"], "ringrun -w", output="ringrun"),
+    "ringrun-wa": Tool(["${ringrun}", "-w", "${hostports}", "-i", "${key}",
+                        "--known-hosts", "${known_hosts}", "-j", "${j}",
+                        "--per-host", "${per_host}", "-a", "${inputs}",
+                        "${cmd}"], "ringrun -w -a", output="ringrun"),
+    "pdsh": Tool(["pdsh", "-R", "ssh", "-S", "-f", "${j}", "-w", "${hosts}",
+                  "${cmd}"], "pdsh -R ssh", env=PDSH_ENV, output="prefix"),
+    # pdsh runs one command on many hosts: 10 commands are 10 pdsh runs,
+    # one after the other (10 at once would be 500 handshakes at once).
+    "pdsh-loop": Tool(["/bin/sh", "-c", "while read -r i; do pdsh -R ssh -S "
+                       "-f ${j} -w ${hosts} \"${cmd_i}\" || exit; done "
+                       "<${inputs}"], "pdsh -R ssh, once per input",
+                      env=PDSH_ENV, output="prefix", own=False, needs="pdsh"),
+    "pssh": Tool(["parallel-ssh", "-h", "${hostfile}", "-p", "${j}",
+                  "-x", "-F ${ssh_config}", "-i", "${cmd}"],
+                 "parallel-ssh -i", output="pssh"),
+    "clush": Tool(["clush", "-S", "-f", "${j}", "-w", "${hosts}", "${cmd}"],
+                  "clush", env={"CLUSTERSHELL_CFGDIR": "${clush_dir}"},
+                  output="prefix"),
+    "parallel-nonall": Tool(["parallel", "--will-cite", "--nonall",
+                             "-j", "${j}", "--ssh", "ssh -F ${ssh_config}",
+                             "-S", "${hosts}", "--tag", "${cmd}"],
+                            "GNU parallel --nonall", output="tab",
+                            max_rounds=1),     # ~11 s for 50 hosts
+    # --onall: one sub-parallel per host (${j} hosts at once) running the
+    # host's inputs one at a time over ssh; ControlMaster auto +
+    # ControlPersist (ssh_config_cm) so each host's jobs share one
+    # connection.  The masters detach from the tree: measure -r ends them
+    # when parallel exits and counts their CPU as parallel's.
+    "parallel-onall": Tool(["parallel", "--will-cite", "--onall",
+                            "-j", "${j}", "--ssh", "ssh -F ${ssh_config_cm}",
+                            "-S", "${hosts}", "--tag", "${cmd}",
+                            "::::", "${inputs}"],
+                           "GNU parallel --onall, ControlMaster",
+                           output="tab", reap=True),
+})
+
+# How an SSH tool's output says which host a line came from: "HOST: line",
+# "HOST<tab>line", or a header line naming the host above its lines.
+HOST_OUTPUT = {
+    "prefix": (re.compile(r"^(\S+?): (.*)$"), None),
+    "tab": (re.compile(r"^(\S+)\t(.*)$"), None),
+    "ringrun": (None, re.compile(r"^---- (\S+?)(?::\d+)?(?: .*)? ----$")),
+    "pssh": (None, re.compile(r"^\[\d+\] \S+ \[SUCCESS\] (\S+?)(?::\d+)?$")),
+}
+
+# Appended to every sshd's config (tests/sshd/sshd-harness.sh start); the
+# KexAlgorithms line is left out with --ssh-kex default (SSH_KEX=default).
+SSHD_CONFIG = [
+    # Every tool's handshakes at once must not be throttled; MaxSessions
+    # stays at its default (10 channels per connection) for every tool.
+    "MaxStartups 200:30:400",
+    # One key exchange for every client.  OpenSSH 9's ssh prefers
+    # sntrup761x25519, which libssh2 (ringrun) cannot do and which costs the
+    # ssh client ~60 ms of CPU per connection (curve25519: ~5 ms): left
+    # open, that would be measured instead of the runners.
+    "KexAlgorithms curve25519-sha256,curve25519-sha256@libssh.org",
+]
+SSHD_PER_PROCESS = 16          # addresses one sshd listens on (its build limit)
 
 # Every tool runs with this environment: a short PATH (no tool pays for a
 # long one in execvp), GNU parallel on /bin/sh like everyone else (it
@@ -77,10 +163,27 @@ class Workload:
     out_bytes: int = 0         # check "bytes": expected NUL bytes on stdout
     note: str = ""             # said after the title
     ceiling: str = ""          # tool whose CPU per job bounds any runner's rate
+    group: str = "local"       # local | ssh: --only takes a group too
+    hosts: int = 0             # ssh: this many hosts (the fleet's first ones)
+    per_host: int = 0          # ssh: inputs per host (0: the command once per host)
+    max_rounds: int = 0        # 0: as many as --rounds
 
     @property
     def title(self):
+        if self.group == "ssh" and self.per_host:
+            return (f"{self.hosts} hosts x {self.per_host} commands "
+                    f"{self.cmd!r} ({self.n} commands) over SSH, all hosts at "
+                    f"once{self.note}")
+        if self.group == "ssh":
+            return (f"{self.hosts} hosts x {self.cmd!r} over SSH, all hosts "
+                    f"at once{self.note}")
         return f"{self.n} x {self.cmd!r}, {self.j} at a time{self.note}"
+
+    @property
+    def unit(self):
+        if self.group == "ssh":
+            return "cmds/s" if self.per_host else "hosts/s"
+        return "MB/s" if self.check == "bytes" else "jobs/s"
 
 
 WORKLOADS = [
@@ -100,12 +203,34 @@ WORKLOADS = [
              note=": syscalls of the runner's own process (strace -c, no -f)"),
 ]
 
+# The SSH workloads: hosts are the fleet's first N; every tool runs on every
+# host at once.  SSH runs take seconds each (the sshds' CPU bounds them): 3
+# rounds at most.
+SSH_ONCE = ["ringrun-w", "pdsh", "pssh", "clush"]
+SSH_ROUNDS = 3
+WORKLOADS += [
+    Workload("ssh-true-50", 50, 50, "true", SSH_ONCE, group="ssh", hosts=50,
+             check="hosts", max_rounds=SSH_ROUNDS),
+    Workload("ssh-echo-50", 50, 50, "echo hello",
+             SSH_ONCE + ["parallel-nonall"], group="ssh", hosts=50,
+             check="hosts", max_rounds=SSH_ROUNDS),
+    Workload("ssh-true-200", 200, 200, "true", SSH_ONCE, group="ssh",
+             hosts=200, check="hosts", max_rounds=SSH_ROUNDS),
+    Workload("ssh-echo-200", 200, 200, "echo hello", SSH_ONCE, group="ssh",
+             hosts=200, check="hosts", max_rounds=SSH_ROUNDS),
+    Workload("ssh-cmds-50", 500, 50, "echo {}",
+             ["ringrun-wa", "pdsh-loop", "parallel-onall"], group="ssh",
+             hosts=50, per_host=10, check="hosts", max_rounds=SSH_ROUNDS,
+             note="; ringrun: 10 channels on one connection per host"),
+]
+
 
 @dataclass
 class Target:
     text: str
     workload: str
-    metric: str                # rate: rr/vs rate; time: rr/vs wall; per_job: rr syscalls per job
+    metric: str                # rate: rr/vs rate; time: rr/vs wall; cpu: rr/vs client CPU;
+                               # per_job: rr syscalls per job
     vs: str = ""
     need: float = 0.0          # rate: at least; time, per_job: at most
 
@@ -123,6 +248,18 @@ TARGETS = [
            "time", "floor_output", 1.2),
     Target("<= 8 syscalls per job in the ringrun process", "syscalls",
            "per_job", "", 8.0),
+    Target("200 hosts in <= 0.6 x pdsh's wall time", "ssh-true-200",
+           "time", "pdsh", 0.6),
+    Target("200 hosts in <= 0.6 x pdsh's wall time", "ssh-echo-200",
+           "time", "pdsh", 0.6),
+    Target("200 hosts with <= 1/8 of pdsh's client CPU", "ssh-true-200",
+           "cpu", "pdsh", 1 / 8),
+    Target("200 hosts with <= 1/8 of pdsh's client CPU", "ssh-echo-200",
+           "cpu", "pdsh", 1 / 8),
+    Target("50 hosts x 10 commands >= 4 x faster than pdsh", "ssh-cmds-50",
+           "rate", "pdsh-loop", 4.0),
+    Target("50 hosts x 10 commands >= 2 x faster than GNU parallel with "
+           "ControlMaster", "ssh-cmds-50", "rate", "parallel-onall", 2.0),
 ]
 
 RUN_TIMEOUT = 600              # seconds; a run past this is killed and failed
@@ -169,28 +306,68 @@ def fmt(x, digits=2):
 
 
 # ------------------------------------------------------------------ running
-def run(argv, timeout=RUN_TIMEOUT):
+def run(argv, timeout=RUN_TIMEOUT, env=None, stdout=subprocess.PIPE):
     """Run argv in its own session; return (status, stdout, stderr)."""
-    env = dict(os.environ, **ENV_OVERRIDES)
+    env = dict(os.environ, **ENV_OVERRIDES, **(env or {}))
     p = subprocess.Popen(argv, env=env, stdin=subprocess.DEVNULL,
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         stdout=stdout, stderr=subprocess.PIPE,
                          start_new_session=True)
     try:
         out, err = p.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
-        os.killpg(p.pid, signal.SIGKILL)
+        kill_tree(p.pid)
         out, err = p.communicate()
         return -1, out, err + f"\ntimed out after {timeout} s".encode()
+    except BaseException:      # interrupted: do not leave the run behind
+        kill_tree(p.pid)
+        p.wait()
+        raise
     return p.returncode, out, err
 
 
-def measure(ctx, argv, *, out="/dev/null", count=False, own=False):
+def kill_tree(root):
+    """SIGKILL root and all its descendants, by pid.  Its process group is
+    not enough: GNU parallel puts every job in a group of its own.  The tree
+    is frozen (SIGSTOP) until no new process shows up, then killed, so
+    nothing is re-parented away while we look."""
+    seen = set()
+    for _ in range(20):
+        children = collections.defaultdict(list)
+        for d in os.listdir("/proc"):
+            st = proc_stat(d) if d.isdigit() else None
+            if st:
+                children[st[0]].append(int(d))
+        tree, todo = set(), [root]
+        while todo:
+            pid = todo.pop()
+            if pid not in tree:
+                tree.add(pid)
+                todo += children.get(pid, [])
+        new = tree - seen
+        for pid in new:
+            try:
+                os.kill(pid, signal.SIGSTOP)
+            except ProcessLookupError:
+                pass
+        seen |= tree
+        if not new:
+            break
+    for pid in seen:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+
+def measure(ctx, argv, *, out="/dev/null", count=False, own=False,
+            reap=False, env=None):
     """Run argv under bench/measure; return its key=value report as a dict,
     with the tool's stderr under "stderr"."""
     m = [os.path.join(ctx.bin, "measure")]
     m += ["-x"] if own else []
+    m += ["-r"] if reap else []
     m += ["-c"] if count else ["-o", out]
-    rc, stdout, stderr = run(m + ["--"] + argv)
+    rc, stdout, stderr = run(m + ["--"] + argv, env=env)
     if rc != 0:
         return {"status": -1, "stderr": stderr.decode(errors="replace")}
     rep = {k: int(v) for k, v in
@@ -199,21 +376,73 @@ def measure(ctx, argv, *, out="/dev/null", count=False, own=False):
     return rep
 
 
+def measure_tool(ctx, w, name, **kw):
+    """measure() one run of a tool on a workload.  For SSH, also the sshds'
+    CPU over the run (server_ns) and what their logs say (log): the run
+    starts and ends with no sshd session left, so the listeners' own CPU
+    plus the CPU of the sessions they reaped is all the server did."""
+    tool = TOOLS[name]
+    argv, env = tool_argv(ctx, tool, w), tool_env(ctx, tool, w)
+    if w.group != "ssh":
+        return measure(ctx, argv, env=env, **kw)
+    fleet = ctx.fleet
+    fleet.quiesce()
+    mark, cpu0 = fleet.log_mark(), fleet.cpu_s()
+    rep = measure(ctx, argv, env=env, reap=tool.reap, **kw)
+    settled = fleet.quiesce()
+    rep["server_ns"] = int((fleet.cpu_s() - cpu0) * 1e9)
+    rep["log"] = fleet.log_since(mark)
+    if not settled:
+        rep["log"]["trouble"].append(
+            f"sshd sessions still running {QUIESCE_S} s after the tool ended")
+    return rep
+
+
+def subst(ctx, w):
+    d = {"ringrun": ctx.ringrun, "bin": ctx.bin, "j": str(w.j),
+         "inputs": ctx.inputs[w.key], "cmd": w.cmd}
+    if w.group == "ssh":
+        d.update(ctx.fleet.subst(w))
+    return d
+
+
 def tool_argv(ctx, tool, w):
-    subst = {"ringrun": ctx.ringrun, "bin": ctx.bin, "j": str(w.j),
-             "inputs": ctx.inputs[w.key], "cmd": w.cmd}
-    return [Template(a).substitute(subst) for a in tool.argv]
+    d = subst(ctx, w)
+    return [Template(a).substitute(d) for a in tool.argv]
+
+
+def tool_env(ctx, tool, w):
+    d = subst(ctx, w)
+    return {k: Template(v).substitute(d) for k, v in tool.env.items()}
+
+
+def is_ringrun(name):
+    return TOOLS[name].argv[0] == "${ringrun}"
+
+
+def rr_key(tools):
+    """The ringrun entry among a workload's tools ("ringrun" if none)."""
+    return next((k for k in tools if is_ringrun(k)), "ringrun")
 
 
 def tool_missing(ctx, name):
-    argv0 = TOOLS[name].argv[0]
-    if name == "ringrun":
+    argv0 = TOOLS[name].needs or TOOLS[name].argv[0]
+    if is_ringrun(name):
         if not ctx.ringrun or not os.access(ctx.ringrun, os.X_OK):
             return f"not built ({ctx.ringrun or 'no --ringrun'})"
+        if "-w" in TOOLS[name].argv and not ringrun_has_hosts(ctx):
+            return f"{ctx.ringrun} has no fleet mode (no -w in its --help)"
         return ""
     if "$" in argv0 or os.path.isabs(argv0):
         return ""
     return "" if shutil.which(argv0, path=ENV_OVERRIDES["PATH"]) else "not installed"
+
+
+def ringrun_has_hosts(ctx):
+    if not hasattr(ctx, "has_hosts"):
+        rc, out, _ = run([ctx.ringrun, "--help"], timeout=30)
+        ctx.has_hosts = rc == 0 and b"--hosts" in out
+    return ctx.has_hosts
 
 
 def tail(text, n=4):
@@ -235,16 +464,65 @@ def lines_error(w, path):
             f"{len(set(got))} distinct, {len(set(got) - set(want))} unexpected")
 
 
+def hosts_error(ctx, w, name, path, log):
+    """"" if every host printed what the command prints here, nothing else,
+    and the sshd logs show every host ran it (and no server trouble)."""
+    with open(path, errors="replace") as f:
+        text = f.read()
+    os.unlink(path)
+    line_re, head_re = HOST_OUTPUT[TOOLS[name].output]
+    got, stray, host = collections.Counter(), 0, None
+    for line in text.splitlines():
+        m = (head_re or line_re).match(line)
+        if head_re and m:
+            host = m.group(1)
+        elif head_re and host:
+            got[(host, line)] += 1
+        elif m and not head_re:
+            got[(m.group(1), m.group(2))] += 1
+        else:
+            stray += 1
+    addrs = [a for a, _ in ctx.fleet.hosts[:w.hosts]]
+    want = collections.Counter(
+        {(a, line): n for a in addrs
+         for line, n in collections.Counter(ctx.expect[w.key]).items()})
+    errors = []
+    if got != want or stray:
+        missing, extra = want - got, got - want
+        errors.append(
+            f"output: {sum(missing.values())} expected host lines missing, "
+            f"{sum(extra.values())} unexpected, {stray} not naming a host"
+            + (f" (e.g. {min(missing)})" if missing else "")
+            + (f" (e.g. {min(extra)})" if extra else ""))
+    idle = [a for a in addrs if not log["conns"][a]]
+    if idle:
+        errors.append(f"sshd: {len(idle)} hosts never connected to "
+                      f"(e.g. {idle[0]})")
+    if log["sessions"] < w.n:
+        errors.append(f"sshd: {log['sessions']} commands started, "
+                      f"not {w.n}")
+    if log["trouble"]:
+        errors.append(f"sshd logged trouble: {log['trouble'][0]}"
+                      + (f" (and {len(log['trouble']) - 1} more)"
+                         if len(log["trouble"]) > 1 else ""))
+    return "; ".join(errors)
+
+
 def check(ctx, w, name):
     """One run of the tool, output checked; returns (error or "", report)."""
-    argv = tool_argv(ctx, TOOLS[name], w)
-    if w.check == "lines":
+    if w.check == "hosts":
+        # The own-RSS run (measure -x) is this one: the SSH runs are slow.
         path = os.path.join(ctx.work, f"{w.key}-{name}.out")
-        rep = measure(ctx, argv, out=path)
+        rep = measure_tool(ctx, w, name, out=path, own=TOOLS[name].own)
+        if rep["status"] == 0:
+            return hosts_error(ctx, w, name, path, rep["log"]), rep
+    elif w.check == "lines":
+        path = os.path.join(ctx.work, f"{w.key}-{name}.out")
+        rep = measure_tool(ctx, w, name, out=path)
         if rep["status"] == 0:
             return lines_error(w, path), rep
     else:
-        rep = measure(ctx, argv, count=True)
+        rep = measure_tool(ctx, w, name, count=True)
         want = w.out_bytes if w.check == "bytes" else 0
         if rep["status"] == 0 and (rep["out_bytes"] != want or
                                    rep["out_nul"] != want):
@@ -253,6 +531,212 @@ def check(ctx, w, name):
     if rep["status"] != 0:
         return f"exit status {rep['status']}: {tail(rep['stderr'])}", rep
     return "", rep
+
+
+# ------------------------------------------------------------------ ssh fleet
+QUIESCE_S = 30                 # wait at most this long for sshd sessions to end
+
+
+def proc_stat(pid):
+    """(ppid, own ticks, reaped children's ticks) from /proc/PID/stat."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            t = f.read().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return int(t[1]), int(t[11]) + int(t[12]), int(t[13]) + int(t[14])
+
+
+def children_of(pids):
+    """Processes whose parent is one of pids."""
+    found = []
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            st = proc_stat(d)
+            if st and st[0] in pids:
+                found.append(int(d))
+    return found
+
+
+class Fleet:
+    """N loopback hosts 127.0.X.Y served by ceil(N/16) throwaway sshds
+    (tests/sshd/sshd-harness.sh, one port each), one client key, one
+    known_hosts, one ssh_config for every tool.  stop() ends every sshd by
+    its pid; call it from a finally."""
+    HARNESS = os.path.join(TOP, "tests", "sshd", "sshd-harness.sh")
+    LOG_CONN = re.compile(r"^Connection from \S+ port \d+ on (\S+) port \d+")
+    LOG_SESSION = re.compile(r"^Starting session: ")
+    LOG_TROUBLE = re.compile(r"MaxStartups|drop connection|error:|fatal:|"
+                             r"Timeout before auth|(closed|reset|Disconnected)"
+                             r".*\[preauth\]", re.I)
+
+    def __init__(self, work, nhosts):
+        self.dir = os.path.join(work, "ssh")
+        self.nhosts = nhosts
+        self.sshds = []            # {"dir", "log", "pid", "port", "addrs"}
+        self.hosts = []            # (address, port), fleet order
+
+    def harness(self, *args):
+        log = os.path.join(args[1], "harness.log")
+        # Its output goes to a file: the sshd it leaves running inherits it.
+        with open(log, "ab") as f:
+            rc = subprocess.run(["/bin/sh", self.HARNESS] + list(args),
+                                stdin=subprocess.DEVNULL, stdout=f, stderr=f,
+                                timeout=120).returncode
+        if rc != 0:
+            with open(log, errors="replace") as f:
+                raise RuntimeError(f"sshd-harness.sh {args[0]}: status {rc}: "
+                                   f"{tail(f.read())}")
+
+    def start(self):
+        os.makedirs(self.dir)
+        self.key = os.path.join(self.dir, "client_ed25519")
+        subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C",
+                        "ringrun-bench-client", "-f", self.key], check=True,
+                       stdin=subprocess.DEVNULL)
+        for i in range(math.ceil(self.nhosts / SSHD_PER_PROCESS)):
+            first = i * SSHD_PER_PROCESS
+            n = min(SSHD_PER_PROCESS, self.nhosts - first)
+            d = os.path.join(self.dir, f"sshd{i:02d}")
+            os.makedirs(d)
+            for ext in ("", ".pub"):    # one client key for every sshd
+                shutil.copy(self.key + ext, os.path.join(d, "client_ed25519" + ext))
+            sshd = {"dir": d, "log": os.path.join(d, "sshd.log"), "pid": None}
+            self.sshds.append(sshd)
+            self.harness("start", d, str(n), str(first), *SSHD_CONFIG)
+            read = lambda name: open(os.path.join(d, name)).read().split()
+            sshd.update(pid=int(read("pid")[0]), port=int(read("port")[0]),
+                        addrs=read("addrs"))
+            self.hosts += [(a, sshd["port"]) for a in sshd["addrs"]]
+        self.pids = {s["pid"] for s in self.sshds}
+        self.write_configs()
+
+    def write_configs(self):
+        self.known_hosts = os.path.join(self.dir, "known_hosts")
+        with open(self.known_hosts, "w") as f:
+            for sshd in self.sshds:
+                with open(os.path.join(sshd["dir"], "known_hosts")) as kh:
+                    f.write(kh.read())
+        common = [f"IdentityFile {self.key}", "IdentitiesOnly yes",
+                  "IdentityAgent none", f"UserKnownHostsFile {self.known_hosts}",
+                  "GlobalKnownHostsFile /dev/null", "StrictHostKeyChecking yes",
+                  "BatchMode yes", "UpdateHostKeys no", "CheckHostIP no",
+                  "ConnectTimeout 30", "LogLevel ERROR"]
+        ports = [f"Host {' '.join(s['addrs'])}\n    Port {s['port']}"
+                 for s in self.sshds]
+        self.cm_dir = os.path.join(self.dir, "cm")
+        os.makedirs(self.cm_dir)
+        cm = ["ControlMaster auto", f"ControlPath {self.cm_dir}/%C",
+              "ControlPersist 10"]
+        self.ssh_config = os.path.join(self.dir, "ssh_config")
+        self.ssh_config_cm = os.path.join(self.dir, "ssh_config_cm")
+        for path, extra in ((self.ssh_config, []), (self.ssh_config_cm, cm)):
+            with open(path, "w") as f:
+                f.write("\n".join(ports + ["Host *"] + [
+                    "    " + o for o in common + extra]) + "\n")
+        self.clush_dir = os.path.join(self.dir, "clustershell")
+        os.makedirs(self.clush_dir)
+        with open(os.path.join(self.clush_dir, "clush.conf"), "w") as f:
+            f.write("[Main]\nfanout: 64\nconnect_timeout: 30\n"
+                    "command_timeout: 0\ncolor: never\nfd_max: 8192\n"
+                    "history_size: 0\nnode_count: yes\nverbosity: 1\n"
+                    f"ssh_options: -F {self.ssh_config}\n")
+
+    def subst(self, w):
+        hosts = self.hosts[:w.hosts]
+        hostfile = os.path.join(self.dir, f"hosts-{w.hosts}")
+        if not os.path.exists(hostfile):
+            with open(hostfile, "w") as f:
+                f.writelines(f"{a}\n" for a, _ in hosts)
+        return {"hosts": ",".join(a for a, _ in hosts),
+                "hostports": ",".join(f"{a}:{p}" for a, p in hosts),
+                "hostfile": hostfile, "key": self.key,
+                "known_hosts": self.known_hosts, "ssh_config": self.ssh_config,
+                "ssh_config_cm": self.ssh_config_cm,
+                "clush_dir": self.clush_dir, "per_host": str(w.per_host),
+                "cmd_i": w.cmd.replace("{}", "$i")}
+
+    def cpu_s(self):
+        """CPU seconds of the listeners and of every session they reaped."""
+        ticks = 0
+        for pid in self.pids:
+            st = proc_stat(pid)
+            if st is None:
+                raise RuntimeError(f"sshd {pid} is gone")
+            ticks += st[1] + st[2]
+        return ticks / os.sysconf("SC_CLK_TCK")
+
+    def quiesce(self):
+        """Wait until no sshd has a session process left; False on timeout."""
+        end = time.monotonic() + QUIESCE_S
+        while children_of(self.pids):
+            if time.monotonic() > end:
+                return False
+            time.sleep(0.01)
+        return True
+
+    def log_mark(self):
+        return [os.path.getsize(s["log"]) for s in self.sshds]
+
+    def log_since(self, mark):
+        """Connections per host address, command sessions (a count: the
+        log names a session by the client's port only, and one port can be
+        in use towards two addresses at once) and trouble lines, from what
+        the sshds logged since mark."""
+        conns, sessions, trouble = collections.Counter(), 0, []
+        for sshd, off in zip(self.sshds, mark):
+            with open(sshd["log"], "rb") as f:
+                f.seek(off)
+                text = f.read().decode(errors="replace")
+            for line in text.splitlines():
+                m = self.LOG_CONN.match(line)
+                if m:
+                    conns[m.group(1)] += 1
+                elif self.LOG_SESSION.match(line):
+                    sessions += 1
+                elif self.LOG_TROUBLE.search(line):
+                    trouble.append(line.strip())
+        return {"conns": conns, "sessions": sessions, "trouble": trouble}
+
+    def end_ssh_clients(self):
+        """SIGTERM every ssh whose command line names this fleet: a master
+        ("ssh: DIR/ssh/cm/HASH [mux]") or one still detaching ("ssh -F
+        DIR/ssh/ssh_config_cm ...")."""
+        for d in os.listdir("/proc"):
+            try:
+                with open(f"/proc/{d}/cmdline", "rb") as f:
+                    argv = f.read().split(b"\0")
+                if ((argv[0] == b"ssh" or argv[0].startswith(b"ssh: ")) and
+                        any(self.dir.encode() in a for a in argv)):
+                    os.kill(int(d), signal.SIGTERM)
+            except (OSError, ValueError):
+                pass
+
+    def stop(self):
+        """End every sshd by its pid (and any ControlMaster left behind)."""
+        if os.path.isdir(getattr(self, "cm_dir", "")):
+            # A master outlives its run only if the run was killed (measure
+            # -r ends them otherwise): ask each to exit, then end by pid any
+            # ssh left that uses our config.
+            for sock in os.listdir(self.cm_dir):
+                subprocess.run(["ssh", "-F", self.ssh_config_cm, "-o",
+                                f"ControlPath={os.path.join(self.cm_dir, sock)}",
+                                "-O", "exit", "cm"], stdin=subprocess.DEVNULL,
+                               capture_output=True, timeout=10)
+            for _ in range(3):     # one may be detaching as we look
+                self.end_ssh_clients()
+                time.sleep(0.2)
+        for sshd in self.sshds:
+            try:
+                self.harness("stop", sshd["dir"])
+            except (RuntimeError, subprocess.TimeoutExpired):
+                pass
+            try:                # still there, and still that sshd?
+                with open(f"/proc/{sshd['pid']}/cmdline", "rb") as f:
+                    if sshd["dir"].encode() in f.read():
+                        os.kill(sshd["pid"], signal.SIGKILL)
+            except (OSError, TypeError):
+                pass
 
 
 # ------------------------------------------------------------------ noise
@@ -292,7 +776,15 @@ def summarise(w, rounds):
          "tree_rss_kb": med("maxrss_kb"), "jobs_per_s": w.n / wall}
     if w.check == "bytes":
         s["mb_per_s"] = w.out_bytes / 1e6 / wall
+    if w.group == "ssh":
+        s["server_cpu_s"] = med("server_ns") / 1e9
+        s["conns"] = med("conns")
+        s["sessions"] = med("sessions")
     return s
+
+
+def rate_of(w, r):
+    return r["mb_per_s"] if w.check == "bytes" else r["jobs_per_s"]
 
 
 def run_timed(ctx, w, res, say):
@@ -309,19 +801,26 @@ def run_timed(ctx, w, res, say):
         if not r["error"]:
             ok.append(name)
             r["rounds_raw"] = []
-            r["own_rss_kb"] = own_rss(ctx, w, name)
+            if w.group == "ssh":   # the check run was measure -x
+                hwm = rep.get("own_hwm_kb", -1)
+                r["own_rss_kb"] = hwm if hwm > 0 else None
+            else:
+                r["own_rss_kb"] = own_rss(ctx, w, name)
     progress("\n")
-    if "ringrun" in ok:
-        res["ringrun"]["stats"] = ringrun_stats(ctx, w)
+    rr = rr_key(w.tools)
+    if rr in ok:
+        res[rr]["stats"] = ringrun_stats(ctx, w, rr)
 
-    cap = lambda name: min(ctx.rounds, TOOLS[name].max_rounds or ctx.rounds)
+    cap = lambda name: min(ctx.rounds, TOOLS[name].max_rounds or ctx.rounds,
+                           w.max_rounds or ctx.rounds)
     busy0, t0 = cpu_busy_s(), time.monotonic()
-    for i in range(ctx.rounds):
-        progress(f"[{w.key}] round {i + 1}/{ctx.rounds}:")
+    n_rounds = min(ctx.rounds, w.max_rounds or ctx.rounds)
+    for i in range(n_rounds):
+        progress(f"[{w.key}] round {i + 1}/{n_rounds}:")
         for name in list(ok):
             if i >= cap(name):
                 continue
-            rep = measure(ctx, tool_argv(ctx, TOOLS[name], w))
+            rep = measure_tool(ctx, w, name)
             progress(f" {name} {rep.get('wall_ns', 0) / 1e9:.2f}s")
             if rep["status"] != 0:
                 res[name]["error"] = (f"round {i + 1}: exit status "
@@ -329,9 +828,18 @@ def run_timed(ctx, w, res, say):
                 ok.remove(name)
                 continue
             del rep["stderr"]
+            if "log" in rep:
+                log = rep.pop("log")
+                rep["conns"] = sum(log["conns"].values())
+                rep["sessions"] = log["sessions"]
+                rep["server_trouble"] = log["trouble"][:5]
+                if log["trouble"]:
+                    res[name].setdefault("server_trouble", []).append(
+                        f"round {i + 1}: {len(log['trouble'])} lines, e.g. "
+                        f"{log['trouble'][0]}")
             res[name]["rounds_raw"].append(rep)
         progress("\n")
-    ours = sum((r["user_ns"] + r["sys_ns"]) / 1e9
+    ours = sum((r["user_ns"] + r["sys_ns"] + r.get("server_ns", 0)) / 1e9
                for name in ok for r in res[name]["rounds_raw"])
     other = background(busy0, t0, ours)
     for name in ok:
@@ -344,6 +852,16 @@ def run_timed(ctx, w, res, say):
         say(f"   CPU ceiling: {os.cpu_count()} CPUs / {1e3 * per_job:.2f} ms"
             f" CPU per job ({TOOLS[w.ceiling].label}, children included) = "
             f"{extra['ceiling_jobs_per_s']:,.0f} jobs/s: no runner does better here")
+    if w.group == "ssh" and ok:
+        srv, least = min((res[name]["server_cpu_s"], name) for name in ok)
+        extra["sshd_floor_s"] = srv / os.cpu_count()
+        say(f"   sshd CPU floor: the least sshd CPU any tool needed was "
+            f"{srv:.2f} CPU-s ({TOOLS[least].label}; "
+            f"{1e3 * srv / w.n:.1f} ms per "
+            f"{'command' if w.per_host else 'host'}); on "
+            f"{os.cpu_count()} CPUs no client finishes under "
+            f"{extra['sshd_floor_s']:.2f} s here, and the client's own CPU "
+            f"shares those CPUs")
     say_background(say, other)
     say()
     return extra
@@ -352,44 +870,60 @@ def run_timed(ctx, w, res, say):
 def own_rss(ctx, w, name):
     """The tool process's own peak RSS, from a run under measure -x (ptrace
     stops it at every signal: never timed, and a failure only loses this)."""
-    rep = measure(ctx, tool_argv(ctx, TOOLS[name], w), own=True)
+    rep = measure_tool(ctx, w, name, own=True)
     return rep["own_hwm_kb"] if rep["status"] == 0 else None
 
 
-def ringrun_stats(ctx, w):
-    """One more ringrun run with --stats: its own view of CPU, RSS, ring."""
-    argv = tool_argv(ctx, TOOLS["ringrun"], w)
-    rc, _, err = run([argv[0], "--stats"] + argv[1:])
+def ringrun_stats(ctx, w, name):
+    """One more ringrun run with --stats: its own view of CPU, RSS, ring.
+    Its stdout goes to /dev/null: read here, the output workload's 1 GiB
+    would grow this process (and the peak RSS of all it forks after)."""
+    argv = tool_argv(ctx, TOOLS[name], w)
+    rc, _, err = run([argv[0], "--stats"] + argv[1:],
+                     env=tool_env(ctx, TOOLS[name], w),
+                     stdout=subprocess.DEVNULL)
+    if w.group == "ssh":
+        ctx.fleet.quiesce()
     text = err.decode(errors="replace").strip()
     return text if rc == 0 else f"(--stats run failed, status {rc}: {tail(text, 2)})"
 
 
-def print_timed(w, res, say, rounds):
-    rr = res.get("ringrun", {})
-    rate = "MB/s" if w.check == "bytes" else "jobs/s"
-    head = ["tool", "runs", "wall s", "spread", rate, "CPU s", "tree RSS MiB",
-            "own RSS MiB", "wall/rr", "CPU/rr"]
+def print_timed(w, res, say, asked):
+    """The workload's table; asked = --rounds."""
+    rounds = min(asked, w.max_rounds or asked)
+    rr = res.get(rr_key(w.tools), {})
+    ssh = w.group == "ssh"
+    head = ["tool", "runs", "wall s", "spread", w.unit,
+            "client CPU s" if ssh else "CPU s", "tree RSS MiB", "own RSS MiB"]
+    head += ["sshd CPU s", "conns"] if ssh else []
+    head += ["wall/rr", "CPU/rr"]
     rows, notes = [], []
     for name in w.tools:
         r, label = res[name], TOOLS[name].label
         if r.get("error"):
-            rows.append([label, "-", "-", "-", "-", "-", "-", "-", "-", "-"])
+            rows.append([label] + ["-"] * (len(head) - 1))
             notes.append(f"{label}: {r['error']}")
             continue
         ratio = lambda k: (r[k] / rr[k] if rr.get(k) and not rr.get("error")
                            else None)
         own = r.get("own_rss_kb")
-        rows.append([label, r["rounds"], f"{r['wall_s']:.3f}",
-                     f"{100 * r['spread']:.0f}%",
-                     fmt(r["mb_per_s"] if w.check == "bytes" else r["jobs_per_s"]),
-                     fmt(r["cpu_s"]), fmt(r["tree_rss_kb"] / 1024, 1),
-                     fmt(own / 1024 if own and own > 0 else None, 1),
-                     fmt(ratio("wall_s")), fmt(ratio("cpu_s"))])
+        row = [label, r["rounds"], f"{r['wall_s']:.3f}",
+               f"{100 * r['spread']:.0f}%", fmt(rate_of(w, r)),
+               fmt(r["cpu_s"]), fmt(r["tree_rss_kb"] / 1024, 1),
+               fmt(own / 1024 if own and own > 0 else None, 1)]
+        if ssh:
+            row += [fmt(r["server_cpu_s"]), f"{r['conns']:.0f}"]
+        rows.append(row + [fmt(ratio("wall_s")), fmt(ratio("cpu_s"))])
         if r["rounds"] < rounds:
-            notes.append(f"{label}: {r['rounds']} rounds only, to keep the "
+            notes.append(f"{label}: {r['rounds']} round(s) only, to keep the "
                          f"bench short (max_rounds in its TOOLS entry)")
+        for t in r.get("server_trouble", []):
+            notes.append(f"{label}: sshd logged trouble in {t}")
     say(f"== {w.title}; stdout to /dev/null")
     say.table(head, rows)
+    if rounds < asked:
+        say(f"   {rounds} rounds at most for this workload (max_rounds in "
+            f"its WORKLOADS entry)")
     for n in notes:
         say(f"   {n}")
     if rr.get("stats"):
@@ -459,28 +993,59 @@ def run_strace(ctx, w, res, say):
 
 
 # ------------------------------------------------------------------ targets
+def ssh_floor(w, r):
+    """What bounds a tool's SSH run on this machine, from its own rounds."""
+    ncpu = os.cpu_count()
+    return (f"sshd needed {r['server_cpu_s']:.2f} CPU-s for it "
+            f"({1e3 * r['server_cpu_s'] / w['hosts']:.1f} ms per host), its "
+            f"client {r['cpu_s']:.2f}: on {ncpu} CPUs no run is under "
+            f"{r['server_cpu_s'] / ncpu:.2f} s (sshd alone), "
+            f"{(r['server_cpu_s'] + r['cpu_s']) / ncpu:.2f} s (both)")
+
+
 def evaluate(t, results):
     """(met, figure text) or (None, why not measured)."""
-    res = results[t.workload]["tools"]
-    ceiling = results[t.workload].get("ceiling_jobs_per_s")
-    rr, vs = res.get("ringrun", {}), res.get(t.vs, {})
-    for name, r in (("ringrun", rr), (t.vs, vs)):
+    w = results[t.workload]
+    res = w["tools"]
+    ceiling = w.get("ceiling_jobs_per_s")
+    rk = rr_key(res)
+    rr, vs = res.get(rk, {}), res.get(t.vs, {})
+    for name, r in ((rk, rr), (t.vs, vs)):
         if name and (r.get("error") or not r):
             return None, f"{TOOLS[name].label}: {r.get('error') or 'not run'}"
+    ssh = w.get("group") == "ssh"
     if t.metric == "per_job":
         v = rr["per_job"]
         return v <= t.need, f"{v:.1f} syscalls per job"
+    if t.metric == "cpu":
+        v = rr["cpu_s"] / vs["cpu_s"]
+        figure = (f"{rr['cpu_s']:.3f} vs {vs['cpu_s']:.3f} client CPU-s"
+                  f" = {v:.3f} x")
+        if v > t.need:
+            figure += (f"; needs <= {t.need * vs['cpu_s']:.3f}: ringrun "
+                       f"{1e3 * rr['cpu_s'] / w['n']:.2f} ms per host")
+        return v <= t.need, figure
     if t.metric == "rate":
         v = rr["jobs_per_s"] / vs["jobs_per_s"]
+        unit = w.get("unit", "jobs/s")
         figure = (f"{rr['jobs_per_s']:,.0f} vs {vs['jobs_per_s']:,.0f}"
-                  f" jobs/s = {v:.2f} x")
+                  f" {unit} = {v:.2f} x")
+        if ssh:
+            figure = (f"{rr['wall_s']:.2f} s vs {vs['wall_s']:.2f} s, "
+                      + figure)
         if v < t.need and ceiling:
             figure += (f"; needs {t.need * vs['jobs_per_s']:,.0f}, CPU ceiling"
                        f" {ceiling:,.0f}")
+        if v < t.need and ssh:
+            figure += (f"; needs <= {vs['wall_s'] / t.need:.2f} s; "
+                       + ssh_floor(w, rr))
         return v >= t.need, figure
     v = rr["wall_s"] / vs["wall_s"]
-    return v <= t.need, (f"{rr['wall_s']:.3f} s vs {vs['wall_s']:.3f} s"
-                         f" = {v:.2f} x the time")
+    figure = (f"{rr['wall_s']:.3f} s vs {vs['wall_s']:.3f} s"
+              f" = {v:.3f} x the time")
+    if v > t.need and ssh:
+        figure += f"; needs <= {t.need * vs['wall_s']:.2f} s; " + ssh_floor(w, rr)
+    return v <= t.need, figure
 
 
 # ------------------------------------------------------------------ machine
@@ -518,15 +1083,49 @@ def machine(ctx):
     }
 
 
+def machine_ssh():
+    libssh2 = "?"
+    try:
+        libssh2 = subprocess.run(
+            ["dpkg-query", "-W", "-f=${Version}", "libssh2-1"],
+            capture_output=True, text=True, timeout=30).stdout or "?"
+    except (OSError, subprocess.TimeoutExpired):
+        pass
+    return {
+        "pdsh": first_line(["pdsh", "-V"]),
+        "pssh": "parallel-ssh " + first_line(["parallel-ssh", "--version"]),
+        "clush": first_line(["clush", "--version"]),
+        "ssh": first_line(["ssh", "-V"]),
+        "sshd": first_line(["/usr/sbin/sshd", "-V"]),
+        "libssh2": libssh2,
+    }
+
+
 # ------------------------------------------------------------------ main
 def write_inputs(ctx):
-    ctx.inputs = {}
+    """The input file of each workload, and for SSH what every host should
+    print: the command run here, by /bin/sh, on each input."""
+    ctx.inputs, ctx.expect = {}, {}
     for w in WORKLOADS:
         path = os.path.join(ctx.work, f"inputs-{w.key}")
+        lines = [f"{w.inputs or i}" for i in
+                 range(1, (w.per_host if w.group == "ssh" else w.n) + 1)]
         with open(path, "w") as f:
-            for i in range(1, w.n + 1):
-                f.write(f"{w.inputs or i}\n")
+            f.writelines(line + "\n" for line in lines)
         ctx.inputs[w.key] = path
+        if w.group == "ssh":
+            ctx.expect[w.key] = []
+            for line in (lines if w.per_host else [None]):
+                cmd = w.cmd if line is None else w.cmd.replace("{}", line)
+                out = subprocess.run(["/bin/sh", "-c", cmd], check=True,
+                                     capture_output=True, text=True).stdout
+                ctx.expect[w.key] += out.splitlines()
+
+
+def on_signal(sig, frame):
+    """SIGTERM, SIGHUP: unwind like SIGINT does, through the finally that
+    stops the sshds."""
+    raise SystemExit(128 + sig)
 
 
 def main():
@@ -537,24 +1136,41 @@ def main():
     ap.add_argument("--rounds", type=int,
                     default=int(os.environ.get("ROUNDS") or 5))
     ap.add_argument("--only", default="",
-                    help="comma-separated workload keys: "
-                         + ",".join(w.key for w in WORKLOADS))
+                    help="comma-separated workload keys or groups (local, "
+                         "ssh): " + ",".join(w.key for w in WORKLOADS))
+    ap.add_argument("--ssh-kex", choices=["curve25519", "default"],
+                    default=os.environ.get("SSH_KEX") or "curve25519",
+                    help="curve25519: every sshd offers only curve25519 (what "
+                         "libssh2 and ssh share); default: OpenSSH's own list")
     ap.add_argument("--results", default=os.path.join(HERE, "results"))
     ctx = ap.parse_args()
+    if ctx.ssh_kex == "default":
+        SSHD_CONFIG[:] = [c for c in SSHD_CONFIG
+                          if not c.startswith("KexAlgorithms")]
     ctx.ringrun = os.path.abspath(ctx.ringrun) if ctx.ringrun else ""
     ctx.bin = os.path.abspath(ctx.bin)
     only = set(filter(None, ctx.only.split(",")))
-    workloads = [w for w in WORKLOADS if not only or w.key in only]
-    if ctx.rounds < 1 or (only and len(workloads) != len(only)):
-        ap.error("bad --rounds or --only")
+    known = {w.key for w in WORKLOADS} | {w.group for w in WORKLOADS}
+    workloads = [w for w in WORKLOADS
+                 if not only or w.key in only or w.group in only]
+    if ctx.rounds < 1 or not only <= known:
+        ap.error("bad --rounds or --only (keys: " + ", ".join(
+            [w.key for w in WORKLOADS] + ["local", "ssh"]) + ")")
     os.makedirs(ctx.results, exist_ok=True)
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGHUP, on_signal)
+    ssh = [w for w in workloads if w.group == "ssh"]
 
     say = Report()
     info = machine(ctx)
     say(f"ringrun bench  {info['date']}  rounds: {ctx.rounds}")
     say(f"machine: {info['nproc']} CPUs ({info['cpu']}), {info['mem_gib']} GiB, "
         f"Linux {info['kernel']}, /bin/sh = {info['sh']}")
-    for k in ("ringrun", "xargs", "parallel", "python", "strace", "cc"):
+    keys = ["ringrun", "xargs", "parallel", "python", "strace", "cc"]
+    if ssh:
+        info.update(machine_ssh())
+        keys += ["pdsh", "pssh", "clush", "ssh", "sshd", "libssh2"]
+    for k in keys:
         say(f"  {k + ':':10} {info[k]}")
     say("columns: wall s = median wall time; spread = (max - min) / median;"
         " CPU s = user + sys of the")
@@ -564,6 +1180,18 @@ def main():
         " process's own peak")
     say("  (VmHWM at exit, one extra run under ptrace); wall/rr, CPU/rr = the tool's figure"
         " over ringrun's.")
+    if ssh:
+        say("SSH: N loopback hosts served by real sshds on this machine"
+            " (16 addresses each), the same")
+        say("  client key, known_hosts and sshds for every tool; sshd config"
+            " adds: " + "; ".join(SSHD_CONFIG) + ".")
+        say("  client CPU includes the ssh children (and GNU parallel's"
+            " ControlMaster processes, which it")
+        say("  runs with ssh ControlMaster auto + ControlPersist); sshd CPU ="
+            " the listeners' CPU plus")
+        say("  their reaped sessions' over each run; conns = TCP connections"
+            " sshd accepted per run;")
+        say("  own RSS from the check run (under ptrace).")
     say()
 
     busy0, t0 = cpu_busy_s(), time.monotonic()
@@ -572,20 +1200,39 @@ def main():
     say_background(say, idle_check, "1 s before starting")
     say()
 
-    results = {}
+    results, ssh_setup = {}, None
     with tempfile.TemporaryDirectory(prefix="ringrun-bench-") as work:
         ctx.work = work
+        ctx.fleet = None
         write_inputs(ctx)
-        for w in workloads:
-            res = {name: {} for name in w.tools}
-            extra = (run_strace if w.kind == "strace" else run_timed)(
-                ctx, w, res, say)
-            results[w.key] = {"title": w.title, "n": w.n, "j": w.j,
-                              "cmd": w.cmd, "kind": w.kind, "tools": res,
-                              "other_cpu": None, **extra}
+        try:
+            for w in workloads:
+                if w.group == "ssh" and ctx.fleet is None:
+                    progress("[ssh] starting sshds ...")
+                    ctx.fleet = Fleet(work, max(x.hosts for x in ssh))
+                    ctx.fleet.start()
+                    progress(f" {len(ctx.fleet.sshds)} sshds, "
+                             f"{len(ctx.fleet.hosts)} hosts\n")
+                res = {name: {} for name in w.tools}
+                extra = (run_strace if w.kind == "strace" else run_timed)(
+                    ctx, w, res, say)
+                results[w.key] = {"title": w.title, "n": w.n, "j": w.j,
+                                  "cmd": w.cmd, "kind": w.kind,
+                                  "group": w.group, "hosts": w.hosts,
+                                  "per_host": w.per_host, "unit": w.unit,
+                                  "tools": res, "other_cpu": None, **extra}
+        finally:
+            if ctx.fleet:
+                progress("[ssh] stopping sshds\n")
+                ctx.fleet.stop()
+        if ctx.fleet:
+            with open(ctx.fleet.ssh_config) as f:
+                ssh_setup = {"sshd_config": SSHD_CONFIG, "ssh_config": f.read(),
+                             "sshds": [{"port": s["port"], "addrs": s["addrs"]}
+                                       for s in ctx.fleet.sshds]}
 
     busy = [k for k, r in results.items()
-            if r["other_cpu"] and r["other_cpu"]["share"] > BUSY_SHARE]
+            if r.get("other_cpu") and r["other_cpu"]["share"] > BUSY_SHARE]
     say("== targets (ringrun, this run)" + (
         f"  ** machine busy during {', '.join(busy)}: take with salt **"
         if busy else ""))
@@ -601,7 +1248,7 @@ def main():
 
     with open(os.path.join(ctx.results, "latest.json"), "w") as f:
         json.dump({"machine": info, "rounds": ctx.rounds, "env": ENV_OVERRIDES,
-                   "idle_check": idle_check,
+                   "idle_check": idle_check, "ssh_setup": ssh_setup,
                    "workloads": results, "targets": verdicts}, f, indent=1)
     with open(os.path.join(ctx.results, "latest.txt"), "w") as f:
         f.write("\n".join(say.lines) + "\n")
