@@ -28,6 +28,7 @@
 #define RR_RX_SIZE (128 * 1024)
 #define RR_TX_HIGH (1024 * 1024)
 #define RR_DROP_RETRIES 3 /* connections closed before the banner, retried */
+#define RR_BYE_MS 1000    /* longest wait for our goodbye to go out */
 
 static void connect_complete(struct rr_op *op, const struct io_uring_cqe *cqe);
 static void send_complete(struct rr_op *op, const struct io_uring_cqe *cqe);
@@ -197,7 +198,8 @@ void rr__conn_pokes(rr_loop *loop)
 		if (c->host->freed) { /* rr_host_free asked for this turn */
 			struct rr_host *h = c->host;
 
-			rr__conn_fail(c, RR_CANCELLED, "cancelled: host freed");
+			if (c->state != RR_CONN_CLOSING && !rr__conn_bye(c))
+				rr__conn_fail(c, RR_CANCELLED, "cancelled: host freed");
 			rr__host_unref(h); /* the hold rr_host_free took */
 			continue;
 		}
@@ -255,6 +257,27 @@ static void release(struct rr_conn *c)
 	c->state = RR_CONN_IDLE;
 }
 
+/*
+ * An idle connection says goodbye as ssh does, so that the server logs a
+ * disconnect, not a dropped client; it closes once that is sent (or after
+ * RR_BYE_MS).  false: not idle, nothing done.
+ */
+bool rr__conn_bye(struct rr_conn *c)
+{
+	rr_loop *loop = c->host->loop;
+
+	if (c->state != RR_CONN_READY || c->channels)
+		return false;
+	libssh2_session_disconnect(c->session, "ringrun: done");
+	c->state = RR_CONN_CLOSING; /* not alive(): kicks leave it alone */
+	loop->closing++;
+	c->deadline.fire = conn_deadline;
+	rr__deadline_set(loop, &c->deadline, rr__now() + RR_BYE_MS * 1000000u);
+	if (!c->send_busy)
+		rr__conn_recycle(c);
+	return true;
+}
+
 /* rr_loop_free or a freed host: no op of ours is in the ring any more. */
 void rr__conn_close(struct rr_conn *c)
 {
@@ -302,6 +325,8 @@ static void drop(struct rr_conn *c)
 {
 	struct rr_host *h = c->host;
 
+	if (c->state == RR_CONN_CLOSING)
+		h->loop->closing--;
 	if (c->state == RR_CONN_ADMIT)
 		unlink_admit(c);
 	if (c->admitted) {
@@ -626,6 +651,10 @@ static void send_complete(struct rr_op *op, const struct io_uring_cqe *cqe)
 	if (cqe->res > 0)
 		c->tx_off += (size_t)cqe->res;
 	start_send(c);
+	if (c->state == RR_CONN_CLOSING && !c->send_busy) {
+		rr__conn_recycle(c); /* the goodbye is out */
+		return;
+	}
 	if (was_full && !rr__conn_tx_full(c))
 		rr__conn_kick(c); /* channels held stdin back: room again */
 }
@@ -653,6 +682,9 @@ static void conn_deadline(struct rr_deadline *d, uint64_t now)
 	case RR_CONN_READY:
 		libssh2_keepalive_send(c->session, &next);
 		keepalive_at(c, (unsigned)next);
+		return;
+	case RR_CONN_CLOSING:
+		rr__conn_recycle(c); /* the goodbye did not go out: close anyway */
 		return;
 	default:
 		return;

@@ -207,6 +207,7 @@ enum rr_conn_state {
 	RR_CONN_HANDSHAKE, /* SSH banner and key exchange, then host key */
 	RR_CONN_AUTH,
 	RR_CONN_READY,     /* channels run */
+	RR_CONN_CLOSING,   /* our disconnect is being sent */
 	RR_CONN_DRAIN,     /* failed: waiting for the ring to give back its ops */
 };
 
@@ -358,6 +359,7 @@ struct rr_loop {
 	struct rr_conn *admit_head, *admit_tail; /* waiting to connect */
 	struct rr_conn *pokes;    /* to kick on the next turn */
 	unsigned handshakes, max_handshakes, connect_rate;
+	unsigned closing;         /* connections sending their goodbye */
 	uint64_t rate_at;         /* when the last connection was let in */
 	struct rr_deadline admit_deadline;
 	struct rr_keyfile *keyfiles;   /* identity files, read once */
@@ -461,6 +463,7 @@ void rr__conn_admit(rr_loop *loop);
 void rr__conn_fail(struct rr_conn *c, enum rr_status status, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void rr__conn_close(struct rr_conn *c);
+bool rr__conn_bye(struct rr_conn *c);
 void rr__conn_retry_in(struct rr_conn *c, uint64_t ms);
 void rr__conn_recycle(struct rr_conn *c);
 bool rr__conn_tx_full(const struct rr_conn *c);

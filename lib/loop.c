@@ -255,8 +255,8 @@ static int turn(rr_loop *loop, bool may_wait)
 	rearm_readers(loop);
 	rr__deadline_arm(loop);
 	drain_eventfd(loop);
-	r = enter(loop, may_wait && (loop->running > 0 || loop->alive > 0) &&
-			   !work_ready(loop));
+	r = enter(loop, may_wait && (loop->running > 0 || loop->alive > 0 ||
+				     loop->closing > 0) && !work_ready(loop));
 	reap(loop);
 	rr__deadline_expire(loop);
 	if (r == -EINTR)
@@ -355,12 +355,28 @@ static void kill_and_reap_all(rr_loop *loop)
 	loop->in_callback--;
 }
 
+/* Idle SSH connections disconnect before the ring goes (bounded wait). */
+static void say_goodbye(rr_loop *loop)
+{
+	for (struct rr_host *h = loop->hosts; h; h = h->next)
+		rr__conn_bye(&h->conn);
+	loop->in_callback++;
+	while (loop->closing) {
+		int r = turn(loop, true);
+
+		if (r < 0 && r != -EINTR)
+			break;
+	}
+	loop->in_callback--;
+}
+
 void rr_loop_free(rr_loop *loop)
 {
 	if (!loop)
 		return;
 	if (loop->ring_ready) {
 		kill_and_reap_all(loop);
+		say_goodbye(loop);
 		submit_pending(loop);
 		io_uring_queue_exit(&loop->ring);
 	}

@@ -156,6 +156,9 @@ Test(failures, host_free_idle_and_unused)
 	rr_host_free(NULL);
 	cr_assert_eq(rr_loop_run(loop, RR_RUN_DEFAULT), 0);
 	free_loop(loop);
+	/* As ssh does: the server logs our goodbye, not a dropped client. */
+	cr_assert_eq(sshd_log_wait(s, "Received disconnect", 1, 2000), 1);
+	cr_assert_eq(sshd_log_count(s, "Connection closed"), 0);
 }
 
 /* rr_task_free of a running remote command: no callback runs again, the
@@ -218,6 +221,7 @@ Test(failures, loop_free_with_idle_connection)
 	free_loop(loop);
 	cr_assert_eq(count_fds(), fds, "fds: %d after, %d before", count_fds(), fds);
 	cr_assert_eq(sshd_sessions_wait_gone(s, 5000), 0);
+	cr_assert_eq(sshd_log_wait(s, "Received disconnect", 1, 2000), 1);
 }
 
 /*
