@@ -430,7 +430,6 @@ void rr__feed_stop(struct rr_task *t);
 /* task.c */
 void rr__task_start(struct rr_task *t);
 void rr__task_event_done(struct rr_task *t);
-void rr__task_output(struct rr_task *t);
 void rr__task_settle_unstarted(rr_loop *loop);
 void rr__task_destroy(struct rr_task *t);
 

@@ -15,7 +15,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#define RR_SQ_ENTRIES 1024
 #define RR_MAX_RUNNING_CAP 32768
 #define RR_FDS_PER_TASK 8 /* 3-4 held while running, 3 more while spawning */
 #define RR_WAIT_SLICE_S 60 /* longest single wait when a signal may end it */

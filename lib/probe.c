@@ -22,6 +22,8 @@ static const unsigned setup_flags[] = {
 	0,
 };
 
+#define RR_SQ_ENTRIES 1024 /* a turn's batch; a fuller queue is submitted early */
+
 static unsigned cq_entries(unsigned max_running)
 {
 	/* Room for every in-flight op of every task: 2 reads, exit, stdin. */
@@ -42,7 +44,7 @@ static int init_ring(rr_loop *loop)
 			.cq_entries = cq_entries(loop->max_running),
 		};
 
-		r = io_uring_queue_init_params(1024, &loop->ring, &p);
+		r = io_uring_queue_init_params(RR_SQ_ENTRIES, &loop->ring, &p);
 		if (r == 0) {
 			if (p.flags & IORING_SETUP_DEFER_TASKRUN)
 				loop->features |= RR_FEAT_DEFER_TASKRUN;

@@ -20,16 +20,6 @@ static const char *me(void)
 	return pw->pw_name;
 }
 
-/* A command that leaves a file behind, to prove it never ran. */
-static const char *touch_cmd(const struct sshd *s, char *marker, size_t msize,
-			     char *cmd, size_t csize)
-{
-	sshd_path(s, "ran", marker, msize);
-	unlink(marker);
-	snprintf(cmd, csize, "touch %s", marker);
-	return cmd;
-}
-
 Test(auth, wrong_key_refused)
 {
 	struct sshd *s = sshd_start(1, 0, NULL);

@@ -40,16 +40,6 @@ static void pub_key(const char *pub, char *key, size_t size)
 	free(b);
 }
 
-/* A command that leaves a file behind, to prove it never ran. */
-static const char *touch_cmd(const struct sshd *s, char *marker, size_t msize,
-			     char *cmd, size_t csize)
-{
-	sshd_path(s, "ran", marker, msize);
-	unlink(marker);
-	snprintf(cmd, csize, "touch %s", marker);
-	return cmd;
-}
-
 Test(hostkey, unknown_rejected_strict)
 {
 	struct sshd *s = sshd_start(1, 0, NULL);

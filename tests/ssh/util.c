@@ -648,3 +648,13 @@ double secs_since(uint64_t start_ns)
 {
 	return (double)(now_ns() - start_ns) / 1e9;
 }
+
+/* A command that leaves a file behind, to prove it never ran. */
+const char *touch_cmd(const struct sshd *s, char *marker, size_t msize,
+			     char *cmd, size_t csize)
+{
+	sshd_path(s, "ran", marker, msize);
+	unlink(marker);
+	snprintf(cmd, csize, "touch %s", marker);
+	return cmd;
+}

@@ -140,6 +140,10 @@ char *read_file(const char *path, size_t *len);
  * NULL); returns the exit status.  For tools like ssh-keygen. */
 int sh_capture(const char *cmd, char *out, size_t size);
 
+/* "touch DIR/ran" with DIR/ran removed first: proof a command never ran. */
+const char *touch_cmd(const struct sshd *s, char *marker, size_t msize,
+		      char *cmd, size_t csize);
+
 /* Processes (other than this one) whose command line contains needle. */
 int procs_with_cmdline(const char *needle);
 
