@@ -132,7 +132,8 @@ test-build: all $(HELPER) $(SUITES) $(EXAMPLES)
 # environment; the library suite runs once per exit-wait, spawn and read path.
 TEST_ENV = RINGRUN_BIN=$(abspath $(BIN)) RR_HELPER=$(abspath $(HELPER)) \
 	   RINGRUN_EXAMPLES=$(abspath $(B)/examples) \
-	   RR_SSHD_HARNESS=$(abspath tests/sshd/sshd-harness.sh)
+	   RR_SSHD_HARNESS=$(abspath tests/sshd/sshd-harness.sh) \
+	   LSAN_OPTIONS=suppressions=$(abspath tests/lsan.supp):print_suppressions=0
 CRIT_ARGS ?= --jobs 2
 
 run-tests: test-build
