@@ -127,6 +127,7 @@ struct rr_proc {
 	int pidfd;
 	bool reaped;
 	int wait_err;   /* the exit status could not be had: -errno */
+	int end_sig;    /* the last signal sent to end the group, or 0 */
 	siginfo_t si;
 	struct rusage ru;
 };
