@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "color.h"
 #include "xalloc.h"
 
 /* --per-host: more channels than any sshd allows is a typo. */
@@ -58,6 +59,12 @@ const char options_help[] =
 	"  -k, --keep-order        group and json output in input order\n"
 	"      --discard           every task's stdout goes to /dev/null\n"
 	"      --stats             counts, times, CPU, memory and ring figures at the end\n"
+	"      --progress          a progress line on stderr (default: on a terminal;\n"
+	"                          --no-progress: never)\n"
+	"      --summary           counts and failed hosts at the end (default: on a\n"
+	"                          terminal; --no-summary: never)\n"
+	"      --failed FILE       write the failed hosts (inputs) to FILE, to re-run\n"
+	"      --color WHEN        auto (default; none under NO_COLOR), always, never\n"
 	"TAG is the input, else the command.  With hosts it is the host, then the\n"
 	"input if there is one ('web7 INPUT'), and group output puts a line\n"
 	"'---- TAG ----' above each task's output.\n"
@@ -84,6 +91,12 @@ enum opt_id {
 	O_KEEP_ORDER,
 	O_DISCARD,
 	O_STATS,
+	O_PROGRESS,
+	O_NO_PROGRESS,
+	O_SUMMARY,
+	O_NO_SUMMARY,
+	O_FAILED,
+	O_COLOR,
 	O_HELP,
 	O_VERSION,
 	O_HOSTS,
@@ -119,6 +132,12 @@ static const struct optdef optdefs[] = {
 	{ 'k', "keep-order", false, O_KEEP_ORDER, false },
 	{ 0, "discard", false, O_DISCARD, false },
 	{ 0, "stats", false, O_STATS, false },
+	{ 0, "progress", false, O_PROGRESS, false },
+	{ 0, "no-progress", false, O_NO_PROGRESS, false },
+	{ 0, "summary", false, O_SUMMARY, false },
+	{ 0, "no-summary", false, O_NO_SUMMARY, false },
+	{ 0, "failed", true, O_FAILED, false },
+	{ 0, "color", true, O_COLOR, false },
 	{ 'h', "help", false, O_HELP, false },
 	{ 'V', "version", false, O_VERSION, false },
 	{ 'w', "hosts", true, O_HOSTS, false },
@@ -344,6 +363,19 @@ static int apply(struct parser *p, const struct optdef *d, const char *shown,
 		break;
 	case O_STATS:
 		o->stats = true;
+		break;
+	case O_PROGRESS:
+	case O_NO_PROGRESS:
+		o->progress = d->id == O_PROGRESS ? WHEN_ALWAYS : WHEN_NEVER;
+		break;
+	case O_SUMMARY:
+	case O_NO_SUMMARY:
+		o->summary = d->id == O_SUMMARY ? WHEN_ALWAYS : WHEN_NEVER;
+		break;
+	case O_FAILED:
+		return set_file(p, &o->failed_file, shown, value);
+	case O_COLOR:
+		why = parse_color(value, &o->color);
 		break;
 	case O_HELP:
 		o->help = true;

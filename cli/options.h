@@ -17,6 +17,9 @@ enum out_mode {
 	OUT_QUIET,  /* no task output */
 };
 
+/* Progress, summary, colour: as stderr decides (a terminal?), or as told. */
+enum when { WHEN_AUTO, WHEN_ALWAYS, WHEN_NEVER };
+
 struct options {
 	const char *args_file;     /* -a FILE, "-" = stdin */
 	const char *commands_file; /* -C FILE, "-" = stdin */
@@ -34,6 +37,10 @@ struct options {
 	bool keep_order;
 	bool discard;
 	bool stats;
+	enum when progress;        /* --progress, --no-progress */
+	enum when summary;         /* --summary, --no-summary */
+	enum when color;           /* --color */
+	const char *failed_file;   /* --failed: what failed, for a re-run */
 	bool help;
 	bool version;
 

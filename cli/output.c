@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "color.h"
 #include "json.h"
 
 /*
@@ -51,6 +52,8 @@ static int write_all(int fd, const char *p, size_t n)
 static void sink_write(struct output *o, struct sink *k, const char *p,
 		       size_t n)
 {
+	if (o->before_write && !o->error)
+		o->before_write(o->hook_ctx, k->fd);
 	int r = o->error ? 0 : write_all(k->fd, p, n);
 
 	if (r < 0)
@@ -118,9 +121,12 @@ static void put_block(struct output *o, struct sink *k,
 	}
 	if (!c->len)
 		return;
+	color_start(&k->b, k->color, PAINT_BOLD);
 	buf_adds(&k->b, "---- ");
 	put_prefix(&k->b, t);
-	buf_adds(&k->b, " ----\n");
+	buf_adds(&k->b, " ----");
+	color_end(&k->b, k->color);
+	buf_addc(&k->b, '\n');
 	put_capture(o, k, c);
 	if (c->data[c->len - 1] != '\n')
 		buf_addc(&k->b, '\n');
@@ -186,6 +192,25 @@ static void put_json(struct output *o, const struct task_info *t,
 		   r->err.truncated ? "true" : "false");
 }
 
+/* "ringrun: MESSAGE", in colour on a terminal: the host in bold, the
+   rest red, or yellow when the host could not be reached. */
+static void put_failure(struct output *o, const struct rr_result *r)
+{
+	const char *msg = r->message && *r->message ? r->message :
+			  rr_status_name(r->status);
+	bool unreachable = r->status == RR_CONNECT_FAILED ||
+			   r->status == RR_HOSTKEY_REJECTED ||
+			   r->status == RR_AUTH_FAILED;
+
+	if (!o->err.color) {
+		output_note(o, "%s", msg);
+		return;
+	}
+	buf_adds(&o->err.b, "ringrun: ");
+	color_failure(&o->err.b, msg, unreachable);
+	buf_addc(&o->err.b, '\n');
+}
+
 void output_done(struct output *o, const struct task_info *t,
 		 const struct rr_result *r)
 {
@@ -198,8 +223,7 @@ void output_done(struct output *o, const struct task_info *t,
 		put_json(o, t, r);
 	}
 	if (r->status != RR_OK && !t->reported)
-		output_note(o, "%s", r->message && *r->message ? r->message :
-			    rr_status_name(r->status));
+		put_failure(o, r);
 	spill(o);
 }
 

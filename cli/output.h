@@ -20,12 +20,17 @@
 struct sink {
 	int fd;
 	struct buf b;
+	bool color; /* headers and failure lines in colour */
 };
 
 struct output {
 	enum out_mode mode;
 	struct sink out, err;
 	int error; /* errno of the first failed write; then nothing is written */
+	/* Called before each write to a sink's fd (the progress line erases
+	   itself); NULL: none. */
+	void (*before_write)(void *ctx, int fd);
+	void *hook_ctx;
 };
 
 /* What output needs to know of a task besides its result. */
