@@ -388,6 +388,47 @@ CASE(unreachable_wins_over_failure, ARGS("-w", "@H1,@H2:1", "exit 3"),
      .err = { "ringrun: host @H1:@PORT: 'exit 3' exited with status 3\n",
 	      "ringrun: host @H2:1: connection refused\n" },
      .err_lines = 2, .status = 3)
+/*
+ * --failed: the hosts that failed or could not be reached, as written, and
+ * --summary names them last; --hostfile runs them again, and --failed may
+ * rewrite the very file it read.
+ */
+static void summary_last(const struct proc_result *r)
+{
+	const char *want = expand("ringrun: 3 hosts: 1 ok, 1 failed @H2, 1 unreachable @H3:1\n");
+	size_t len = strlen(r->err);
+
+	cr_assert(len > strlen(want) && strcmp(r->err + len - strlen(want), want) == 0,
+		  "the summary is not last: %s", r->err);
+}
+
+Test(fleet, failed_hosts_run_again, .init = sshd_up, .fini = sshd_down, .timeout = 60)
+{
+	const struct fleet_case first = {
+		ARGS("-o", "quiet", "--summary", "--failed", "@DIR/failed", "-w",
+		     "@H1,@H2,@H3:1", "set -- $SSH_CONNECTION; test $3 != @H2"),
+		.err = { "ringrun: host @H2:@PORT: 'set -- $SSH_CONNECTION; test $3 != @H2' "
+			 "exited with status 1\n",
+			 "ringrun: host @H3:1: connection refused\n" },
+		.err_lines = 3, .status = 3, .check = summary_last,
+	};
+	const struct fleet_case again = {
+		ARGS("-o", "stream", "--hostfile", "@DIR/failed", "--failed", "@DIR/failed",
+		     "echo again"),
+		.out = "@H2: again\n", .err_exact = "ringrun: host @H3:1: connection refused\n",
+		.status = 3,
+	};
+
+	check_case(&first);
+	char *failed = slurp("failed");
+	cr_assert_str_eq(failed, expand("@H2\n@H3:1\n"));
+	free(failed);
+	check_case(&again);
+	failed = slurp("failed");
+	cr_assert_str_eq(failed, expand("@H3:1\n"));
+	free(failed);
+}
+
 CASE(one_line_per_unreachable_host,
      ARGS("-o", "json", "-k", "--per-host", "2", "-w", "@H1:1,@H2,@H3:1", "echo",
 	  ":::", "a", "b", "c", "d", "e"),
