@@ -81,9 +81,15 @@ void summary_task(struct summary *s, const struct task_info *t, size_t host,
  */
 static void add_capped(struct buf *b, const char *list)
 {
-	size_t len = strlen(list), first_end = len, top = 0, inner = 0;
+	const size_t none = (size_t)-1;
+	size_t len = strlen(list), first_end = len, top = none, inner = none;
+	const char *close;
 	int depth = 0;
 
+	if (len <= LIST_CAP) {
+		buf_add(b, list, len);
+		return;
+	}
 	for (size_t k = 0; k < len; k++) {
 		if (list[k] == '[')
 			depth++;
@@ -91,23 +97,21 @@ static void add_capped(struct buf *b, const char *list)
 			depth--;
 		else if (list[k] == ',' && depth == 0 && first_end == len)
 			first_end = k;
-		if (list[k] == ',' && k <= LIST_CAP && depth == 0)
+		if (list[k] == ',' && depth == 0 && k <= LIST_CAP)
 			top = k;
-		else if (list[k] == ',' && k <= LIST_CAP && depth == 1 && !top)
+		else if (list[k] == ',' && depth == 1 && k <= LIST_CAP &&
+			 first_end == len)
 			inner = k;
 	}
-	if (len <= LIST_CAP) {
-		buf_add(b, list, len);
-	} else if (top) {
+	close = inner != none ? strchr(list + inner, ']') : NULL;
+	if (top != none) {
 		buf_add(b, list, top);
 		buf_adds(b, ",...");
-	} else if (inner) {
+	} else if (close && (size_t)(close - list) < first_end) {
 		/* Inside the first name's brackets: its other parts stay. */
-		size_t close = (size_t)(strchr(list + inner, ']') - list);
-
 		buf_add(b, list, inner);
 		buf_adds(b, ",...");
-		buf_add(b, list + close, first_end - close);
+		buf_add(b, close, first_end - (size_t)(close - list));
 		if (first_end < len)
 			buf_adds(b, ",...");
 	} else {
