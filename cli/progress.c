@@ -74,10 +74,12 @@ static void format_eta(char *s, size_t size, const struct progress_figures *f)
 	if (left < 60)
 		snprintf(s, size, "ETA %llus", (unsigned long long)left);
 	else if (left < 3600)
-		snprintf(s, size, "ETA %llum%02llus", (unsigned long long)left / 60,
+		snprintf(s, size, "ETA %llum%02llus",
+			 (unsigned long long)left / 60,
 			 (unsigned long long)left % 60);
 	else
-		snprintf(s, size, "ETA %lluh%02llum", (unsigned long long)left / 3600,
+		snprintf(s, size, "ETA %lluh%02llum",
+			 (unsigned long long)left / 3600,
 			 (unsigned long long)left / 60 % 60);
 }
 
@@ -121,7 +123,8 @@ static bool same_terminal(int a, int b)
 }
 
 void progress_init(struct progress *p, enum when when, int fd, int out_fd,
-		   bool color, const struct summary *s, const unsigned *running)
+		   bool color, const struct summary *s,
+		   const unsigned *running)
 {
 	bool tty = isatty(fd);
 

@@ -3,8 +3,8 @@
  * ("\r", the text, "\033[K") at most ten times a second, and erased before
  * anything else is written to that terminal (the output's before_write
  * hook), then redrawn.  Elsewhere, when asked for (--progress): a line of
- * its own at most once a second.  A timer wakes the loop, so that rate and ETA move while
- * no task ends; it is stopped when the run is over.
+ * its own at most once a second.  A timer wakes the loop, so that rate
+ * and ETA move while no task ends; it is stopped when the run is over.
  */
 #ifndef CLI_PROGRESS_H
 #define CLI_PROGRESS_H
@@ -65,7 +65,8 @@ struct progress {
  * out_fd: stdout, which needs the line erased when it is the same terminal.
  */
 void progress_init(struct progress *p, enum when when, int fd, int out_fd,
-		   bool color, const struct summary *s, const unsigned *running);
+		   bool color, const struct summary *s,
+		   const unsigned *running);
 
 /* Start ticking on loop.  Returns 0, or -errno and the progress is off. */
 int progress_start(struct progress *p, rr_loop *loop);

@@ -24,7 +24,7 @@
 #include "input.h"
 #include "order.h"
 #include "output.h"
-#include "report.h"
+#include "feedback.h"
 #include "signals.h"
 #include "slots.h"
 #include "stats.h"
@@ -59,7 +59,7 @@ struct runner {
 	struct slots slots;
 	struct order order;
 	struct output out;
-	struct report report; /* progress, summary, --failed */
+	struct feedback feedback; /* progress, summary, --failed */
 	unsigned running;   /* handed over and not ended */
 	uint64_t ok, failed;
 	bool stopping;      /* no new task: a signal or a closed stdout */
@@ -113,7 +113,7 @@ static void end_job(struct runner *r, struct job *j, bool ok)
 		r->ok++;
 	else
 		r->failed++;
-	report_task(&r->report, &j->info, j->fh, ok);
+	feedback_task(&r->feedback, &j->info, j->fh, ok);
 	if (!keeps_order(r)) {
 		finish(r, j);
 		return;
@@ -377,7 +377,7 @@ static void check_output(struct runner *r)
 
 	if (!err || r->stopping)
 		return;
-	report_erase(&r->report);
+	feedback_erase(&r->feedback);
 	if (err != EPIPE)
 		fprintf(stderr, "ringrun: write: %s\n", strerror(err));
 	if (!r->status)
@@ -404,10 +404,10 @@ static int drive(struct runner *r)
 		check_signals(r);
 		if (r->o->fleet)
 			next_hosts(r);
-		report_turn(&r->report);
+		feedback_turn(&r->feedback);
 		if (n < 0 && n != -EINTR) {
 			output_flush(&r->out);
-			report_erase(&r->report);
+			feedback_erase(&r->feedback);
 			fprintf(stderr, "ringrun: loop: %s\n", rr_strerror(n));
 			return 2;
 		}
@@ -556,29 +556,29 @@ int run(struct options *o)
 		return 2;
 	if (load_input(&r) < 0)
 		return 2;
-	if (report_init(&r.report, o, r.total) < 0) {
+	if (feedback_init(&r.feedback, o, r.total) < 0) {
 		input_free(&r.in);
 		return 2;
 	}
 	join_command(&r);
 	output_init(&r.out, o->output, 1, 2);
-	report_attach(&r.report, &r.out);
+	feedback_attach(&r.feedback, &r.out);
 	order_init(&r.order, 1);
 	uint64_t start = now_ns();
 	if (start_loop(&r) == 0) {
-		report_start(&r.report, r.loop, &r.running);
+		feedback_start(&r.feedback, r.loop, &r.running);
 		status = drive(&r);
-		report_stop(&r.report);
+		feedback_stop(&r.feedback);
 		if (o->stats && !r.out.error)
 			print_stats(&r, now_ns() - start);
-		status = report_finish(&r.report, &r.out, status);
+		status = feedback_finish(&r.feedback, &r.out, status);
 		rr_loop_free(r.loop);
 	}
 	fleet_free(&r.fleet);
 	slots_free(&r.slots);
 	order_free(&r.order);
 	output_free(&r.out);
-	report_free(&r.report);
+	feedback_free(&r.feedback);
 	input_free(&r.in);
 	free(r.tmpl);
 	return status;

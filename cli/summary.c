@@ -37,9 +37,11 @@ void summary_init_fleet(struct summary *s, const struct hosts *hosts,
 
 static void keep_tag(struct summary *s, const struct task_info *t)
 {
-	if (s->nfailed_tags == s->failed_tags_cap) {
-		s->failed_tags_cap = s->failed_tags_cap ? 2 * s->failed_tags_cap : 16;
-		s->failed_tags = xreallocarray(s->failed_tags, s->failed_tags_cap,
+	size_t cap = s->failed_tags_cap;
+
+	if (s->nfailed_tags == cap) {
+		s->failed_tags_cap = cap = cap ? 2 * cap : 16;
+		s->failed_tags = xreallocarray(s->failed_tags, cap,
 					       sizeof *s->failed_tags);
 	}
 	s->failed_tags[s->nfailed_tags++] = (struct failed_tag){

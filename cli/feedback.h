@@ -3,8 +3,8 @@
  * progress line, the summary at the end and the --failed file, each when
  * the options and the terminal say so, and colour on the output.
  */
-#ifndef CLI_REPORT_H
-#define CLI_REPORT_H
+#ifndef CLI_FEEDBACK_H
+#define CLI_FEEDBACK_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -17,7 +17,7 @@
 #include "progress.h"
 #include "summary.h"
 
-struct report {
+struct feedback {
 	const struct options *o;
 	struct summary summary;
 	struct progress progress;
@@ -30,34 +30,35 @@ struct report {
  * so that a bad path is a usage error; it is only written at the end.
  * Returns 0, or -1 after printing why (exit status 2).
  */
-int report_init(struct report *rp, const struct options *o, size_t ninputs);
+int feedback_init(struct feedback *fb, const struct options *o, size_t ninputs);
 
 /* Colour out's sinks when wanted; the progress line erases itself before
    out writes to its terminal. */
-void report_attach(struct report *rp, struct output *out);
+void feedback_attach(struct feedback *fb, struct output *out);
 
 /* Start the progress line on loop; *running: the tasks running. */
-void report_start(struct report *rp, rr_loop *loop, const unsigned *running);
+void feedback_start(struct feedback *fb, rr_loop *loop,
+		    const unsigned *running);
 
 /* Task t ended (fh: its host in fleet mode, else NULL). */
-void report_task(struct report *rp, const struct task_info *t,
+void feedback_task(struct feedback *fb, const struct task_info *t,
 		 const struct fleet_host *fh, bool ok);
 
 /* After each turn of the loop. */
-void report_turn(struct report *rp);
+void feedback_turn(struct feedback *fb);
 
 /* Before writing to stderr other than through the output. */
-void report_erase(struct report *rp);
+void feedback_erase(struct feedback *fb);
 
 /* The tasks have ended: the progress line goes (before the loop is freed). */
-void report_stop(struct report *rp);
+void feedback_stop(struct feedback *fb);
 
 /*
  * The summary line (through out) and the --failed file.  Returns status,
  * or 2 when the file could not be written (after saying why).
  */
-int report_finish(struct report *rp, struct output *out, int status);
+int feedback_finish(struct feedback *fb, struct output *out, int status);
 
-void report_free(struct report *rp);
+void feedback_free(struct feedback *fb);
 
 #endif
