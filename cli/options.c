@@ -35,8 +35,10 @@ const char options_help[] =
 	"\n"
 	"Hosts (SSH; commands run through each host's login shell):\n"
 	"  -w, --hosts LIST        [user@]host[:port],... (IPv6: [addr]:port);\n"
+	"                          ranges web[01-20,33], ^FILE for FILE's hosts;\n"
 	"                          repeatable; a host listed twice runs once\n"
 	"      --hostfile FILE     one host per line, # comments (- = stdin)\n"
+	"  -x, --exclude LIST      not these hosts (same grammar); repeatable\n"
 	"  -l, --user USER         for hosts without user@ (default: yours)\n"
 	"  -p, --port PORT         for hosts without :port (default 22)\n"
 	"  -i, --identity FILE     private key to offer; repeatable (default:\n"
@@ -98,6 +100,7 @@ enum opt_id {
 	O_HOSTKEY,
 	O_CONNECT_TIMEOUT,
 	O_PER_HOST,
+	O_EXCLUDE,
 };
 
 struct optdef {
@@ -133,6 +136,7 @@ static const struct optdef optdefs[] = {
 	{ 0, "host-key-check", true, O_HOSTKEY, true },
 	{ 0, "connect-timeout", true, O_CONNECT_TIMEOUT, true },
 	{ 0, "per-host", true, O_PER_HOST, true },
+	{ 'x', "exclude", true, O_EXCLUDE, true },
 };
 
 #define NOPTDEFS (sizeof optdefs / sizeof optdefs[0])
@@ -388,6 +392,10 @@ static int apply(struct parser *p, const struct optdef *d, const char *shown,
 	case O_PER_HOST:
 		why = parse_count(value, 1, PER_HOST_MAX, &o->per_host);
 		break;
+	case O_EXCLUDE:
+		if (hosts_add_list(&o->exclude, value, hosts_err, sizeof hosts_err) < 0)
+			return fail(p, "%s: %s", shown, hosts_err);
+		break;
 	}
 	if (why)
 		return fail(p, "%s: %s: %s", shown, value, why);
@@ -570,6 +578,7 @@ int options_parse(struct options *o, int argc, char *const argv[],
 void options_free(struct options *o)
 {
 	hosts_free(&o->hosts);
+	hosts_free(&o->exclude);
 	free(o->identities);
 	o->identities = NULL;
 	o->nidentities = 0;

@@ -41,6 +41,7 @@ struct options {
 	bool fleet;
 	struct hosts hosts;        /* -w's; run() adds the host file's */
 	const char *hostfile;      /* "-" = stdin */
+	struct hosts exclude;      /* -x's: run() drops them from hosts */
 	const char *user;          /* -l: for hosts without user@ */
 	unsigned port;             /* -p: for hosts without :port; 0 = 22 */
 	const char **identities;   /* -i, NULL-terminated; NULL: defaults */

@@ -480,6 +480,10 @@ static int check_fleet(struct options *o)
 
 	if (o->hostfile && load_hosts(o) < 0)
 		return -1;
+	if (o->hosts.n && hosts_exclude(&o->hosts, &o->exclude) && !o->hosts.n) {
+		fprintf(stderr, "ringrun: -x: every host is excluded\n");
+		return -1;
+	}
 	if (fleet_check(o, err, sizeof err) < 0) {
 		fprintf(stderr, "ringrun: %s\n", err);
 		return -1;
