@@ -64,7 +64,8 @@ static size_t sort_unique(struct names *x)
 {
 	size_t out = 0;
 
-	qsort(x->v, x->n, sizeof *x->v, by_name);
+	if (x->n)
+		qsort(x->v, x->n, sizeof *x->v, by_name);
 	for (size_t k = 0; k < x->n; k++) {
 		if (out && strcmp(x->v[out - 1], x->v[k]) == 0)
 			free(x->v[k]);
