@@ -12,6 +12,9 @@
 /* --per-host: more channels than any sshd allows is a typo. */
 #define PER_HOST_MAX 1000
 
+/* --repeat, --warmup: every measured run is kept until the report. */
+#define RUNS_MAX 1000000
+
 const char options_help[] =
 	"Usage: ringrun [OPTIONS] [--] COMMAND [ARG...] [::: INPUT...]\n"
 	"       ringrun [OPTIONS] -C FILE\n"
@@ -49,6 +52,13 @@ const char options_help[] =
 	"                          record unknown keys, refuse changed ones; off\n"
 	"      --connect-timeout SEC  connect and SSH handshake limit (default 10)\n"
 	"      --per-host N        commands at once on each host (default 10)\n"
+	"\n"
+	"Benchmark (each input or -C line is one command; like hyperfine):\n"
+	"      --repeat N          run each command N times, one at a time unless\n"
+	"                          -j; report wall, user and sys time, peak RSS\n"
+	"      --warmup N          N unmeasured runs of each command first\n"
+	"      --export-json FILE  the results as JSON (hyperfine's fields)\n"
+	"      --export-markdown FILE  the results as a Markdown table\n"
 	"\n"
 	"Output:\n"
 	"  -o, --output MODE       group: each task's output whole when it ends (default)\n"
@@ -98,6 +108,10 @@ enum opt_id {
 	O_HOSTKEY,
 	O_CONNECT_TIMEOUT,
 	O_PER_HOST,
+	O_REPEAT,
+	O_WARMUP,
+	O_EXPORT_JSON,
+	O_EXPORT_MARKDOWN,
 };
 
 struct optdef {
@@ -133,6 +147,10 @@ static const struct optdef optdefs[] = {
 	{ 0, "host-key-check", true, O_HOSTKEY, true },
 	{ 0, "connect-timeout", true, O_CONNECT_TIMEOUT, true },
 	{ 0, "per-host", true, O_PER_HOST, true },
+	{ 0, "repeat", true, O_REPEAT, false },
+	{ 0, "warmup", true, O_WARMUP, false },
+	{ 0, "export-json", true, O_EXPORT_JSON, false },
+	{ 0, "export-markdown", true, O_EXPORT_MARKDOWN, false },
 };
 
 #define NOPTDEFS (sizeof optdefs / sizeof optdefs[0])
@@ -145,6 +163,8 @@ struct parser {
 	unsigned ncpu;
 	bool jobs_given;
 	char needs_hosts[24]; /* the first option given that needs them */
+	bool output_given;
+	char needs_repeat[24]; /* the first benchmark option given */
 	char *err;
 	size_t errlen;
 };
@@ -305,6 +325,12 @@ static int set_file(struct parser *p, const char **slot, const char *shown,
 	return 0;
 }
 
+static void note_needs_repeat(struct parser *p, const char *shown)
+{
+	if (!p->needs_repeat[0])
+		snprintf(p->needs_repeat, sizeof p->needs_repeat, "%s", shown);
+}
+
 static int apply(struct parser *p, const struct optdef *d, const char *shown,
 		 const char *value)
 {
@@ -335,6 +361,7 @@ static int apply(struct parser *p, const struct optdef *d, const char *shown,
 		break;
 	case O_OUTPUT:
 		why = parse_output(value, &o->output);
+		p->output_given = true;
 		break;
 	case O_KEEP_ORDER:
 		o->keep_order = true;
@@ -388,6 +415,19 @@ static int apply(struct parser *p, const struct optdef *d, const char *shown,
 	case O_PER_HOST:
 		why = parse_count(value, 1, PER_HOST_MAX, &o->per_host);
 		break;
+	case O_REPEAT:
+		why = parse_count(value, 1, RUNS_MAX, &o->repeat);
+		break;
+	case O_WARMUP:
+		why = parse_count(value, 0, RUNS_MAX, &o->warmup);
+		note_needs_repeat(p, shown);
+		break;
+	case O_EXPORT_JSON:
+		note_needs_repeat(p, shown);
+		return set_file(p, &o->export_json, shown, value);
+	case O_EXPORT_MARKDOWN:
+		note_needs_repeat(p, shown);
+		return set_file(p, &o->export_markdown, shown, value);
 	}
 	if (why)
 		return fail(p, "%s: %s: %s", shown, value, why);
@@ -513,11 +553,34 @@ static int check_fleet(struct parser *p)
 	return 0;
 }
 
+/*
+ * Benchmark mode: local commands only (a child's CPU time and peak RSS come
+ * from wait4), one run at a time and task output discarded unless asked.
+ */
+static int check_bench(struct parser *p)
+{
+	struct options *o = p->o;
+
+	if (!o->repeat) {
+		if (p->needs_repeat[0])
+			return fail(p, "%s: needs --repeat", p->needs_repeat);
+		return 0;
+	}
+	if (o->fleet)
+		return fail(p, "--repeat: cannot be combined with hosts: benchmark "
+			       "mode measures local commands only");
+	if (!p->jobs_given)
+		o->jobs = 1;
+	if (!p->output_given)
+		o->output = OUT_QUIET;
+	return 0;
+}
+
 static int check(struct parser *p)
 {
 	const struct options *o = p->o;
 
-	if (check_fleet(p) < 0)
+	if (check_fleet(p) < 0 || check_bench(p) < 0)
 		return -1;
 	if (o->commands_file) {
 		if (o->args_file)

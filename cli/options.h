@@ -52,6 +52,12 @@ struct options {
 	const char *password_env;
 	const char *password_file;
 	bool no_agent;
+
+	/* Benchmark mode: --repeat; each input (or -C line) is one command. */
+	unsigned repeat;           /* measured runs of each command; 0: off */
+	unsigned warmup;           /* runs of each before those, not measured */
+	const char *export_json;
+	const char *export_markdown;
 };
 
 /* Hosts at once in fleet mode unless -j says. */

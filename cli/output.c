@@ -240,6 +240,14 @@ void output_stderr(struct output *o, const char *s, size_t len)
 	spill(o);
 }
 
+void output_stdout(struct output *o, const char *s, size_t len)
+{
+	if (o->error)
+		return;
+	buf_add(&o->out.b, s, len);
+	spill(o);
+}
+
 void output_free(struct output *o)
 {
 	buf_free(&o->out.b);

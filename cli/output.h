@@ -61,6 +61,9 @@ void output_note(struct output *o, const char *fmt, ...)
 /* Text for stderr as it is, in order with the rest. */
 void output_stderr(struct output *o, const char *s, size_t len);
 
+/* Text for stdout as it is, in order with the rest. */
+void output_stdout(struct output *o, const char *s, size_t len);
+
 /* Write out what is buffered.  Returns 0 or the first write error. */
 int output_flush(struct output *o);
 
