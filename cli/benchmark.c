@@ -57,8 +57,12 @@ void bench_record(struct bench *b, size_t task, const char *command,
 	}
 	if (warmup)
 		return;
-	if (!c->runs)
-		c->runs = xreallocarray(NULL, b->repeat, sizeof *c->runs);
+	if (c->nruns == c->cap) { /* as the runs come: --repeat may be large */
+		c->cap = c->cap ? 2 * c->cap : 16;
+		if (c->cap > b->repeat)
+			c->cap = b->repeat;
+		c->runs = xreallocarray(c->runs, c->cap, sizeof *c->runs);
+	}
 	c->runs[c->nruns++] = (struct bench_run){
 		.wall_ns = r->end_ns - r->start_ns,
 		.user_us = r->user_us,

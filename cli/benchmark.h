@@ -23,7 +23,7 @@ struct bench_run {
 struct bench_cmd {
 	char *command;         /* as its first run that ended ran it */
 	struct bench_run *runs; /* the measured runs that succeeded */
-	size_t nruns;
+	size_t nruns, cap;
 	unsigned failed;       /* measured runs that failed */
 	unsigned warmup_failed;
 	char *first_failure;   /* the message of its first failed run */

@@ -459,3 +459,21 @@ Test(bench_options, usage_errors)
 		     "--repeat: cannot be combined with hosts: benchmark mode "
 		     "measures local commands only");
 }
+
+/* The runs are kept as they come, however many --repeat asks for. */
+Test(bench_book, many_runs_kept)
+{
+	struct bench b;
+	struct rr_result r;
+
+	bench_init(&b, 100, 0, 1, 1);
+	for (size_t t = 0; t < 100; t++) {
+		r = ok_run(t + 1, 0, 0, 0);
+		bench_record(&b, t, "c", &r, NULL);
+	}
+	cr_assert_eq(b.cmds[0].nruns, 100);
+	for (size_t t = 0; t < 100; t++)
+		cr_assert_eq(b.cmds[0].runs[t].wall_ns, t + 1);
+	cr_assert_leq(b.cmds[0].cap, 100, "never more room than --repeat");
+	bench_free(&b);
+}
