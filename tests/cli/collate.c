@@ -7,15 +7,12 @@
  * Arguments and expected text may hold @DIR, the test's own directory.
  */
 #include <criterion/criterion.h>
-#include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
-#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -299,5 +296,279 @@ Test(collate, help_mentions_them, .timeout = 30)
 	cr_assert_eq(r.status, 0);
 	cr_assert_not_null(strstr(r.out, "collate: identical outputs once"));
 	cr_assert_not_null(strstr(r.out, "--outdir DIR"));
+	proc_result_free(&r);
+}
+
+/* ------------------------------------------------------ a fleet of 40 */
+
+/*
+ * Three harness sshds serve 127.0.1.1..40 on one port P, so that the hosts
+ * fold on their last number: the first listens on 16 addresses itself (on
+ * P, which it picks); the others each on an address of their own and on 15
+ * and 9 more given as "ListenAddress A:P" (one sshd listens on 16 sockets
+ * at most).  They share the first one's host and client keys.
+ */
+#define NHOSTS 40
+#define NSSHD 3
+
+static struct {
+	char port[16];
+	char key[PATH_MAX], kh[PATH_MAX];
+	char hosts[NHOSTS * 16]; /* 127.0.1.40,...,127.0.1.1 */
+} fleet;
+
+static const char *harness(void)
+{
+	const char *h = getenv("RR_SSHD_HARNESS");
+
+	cr_assert(h && *h, "RR_SSHD_HARNESS must name tests/sshd/sshd-harness.sh");
+	return h;
+}
+
+/* The harness with these arguments, its output in DIR/harness.log (the
+   sshd it leaves running must not hold a pipe of ours). */
+static void harness_run(const char *const args[])
+{
+	const char *argv[40] = { "sh", "-c", "log=$1; shift; exec \"$@\" >>\"$log\" 2>&1",
+				 "sh", expand("@DIR/harness.log"), harness() };
+	struct proc_result r;
+	size_t n = 6;
+
+	for (size_t k = 0; args[k]; k++)
+		argv[n++] = args[k];
+	argv[n] = NULL;
+	run_prog(argv, NULL, 0, 20000, &r);
+	int status = r.status;
+	proc_result_free(&r);
+	if (status != 0) {
+		char *log = slurp("harness.log");
+		cr_assert_fail("sshd-harness %s: %s", args[0], log);
+	}
+}
+
+static void copy_keys(const char *to)
+{
+	const char *cp[] = { "cp", "-p", expand("@DIR/s0/host_ed25519"),
+			     expand("@DIR/s0/host_ed25519.pub"),
+			     expand("@DIR/s0/client_ed25519"),
+			     expand("@DIR/s0/client_ed25519.pub"), to, NULL };
+	struct proc_result r;
+
+	cr_assert_eq(mkdir(to, 0700), 0, "%s", to);
+	run_prog(cp, NULL, 0, 20000, &r);
+	cr_assert_eq(r.status, 0, "cp: %s", r.err);
+	proc_result_free(&r);
+}
+
+/* Start sshd number s on its own address (index 100 + s) and on hosts
+   first..last (1-based) on P. */
+static void start_more(int s, int first, int last)
+{
+	char dir[PATH_MAX], addr_index[8], lines[16][48];
+	const char *args[24] = { "start", dir, "1", addr_index };
+	size_t n = 4;
+
+	snprintf(dir, sizeof dir, "%s/s%d", t.dir, s);
+	snprintf(addr_index, sizeof addr_index, "%d", 100 + s);
+	copy_keys(dir);
+	for (int h = first; h <= last; h++, n++) {
+		snprintf(lines[n - 4], sizeof lines[0], "ListenAddress 127.0.1.%d:%s", h,
+			 fleet.port);
+		args[n] = lines[n - 4];
+	}
+	args[n] = NULL;
+	harness_run(args);
+}
+
+/* Sockets listening on port P, from /proc/net/tcp (a connection to test
+   them would count against sshd's MaxStartups). */
+static int listening_on_port(void)
+{
+	FILE *f = fopen("/proc/net/tcp", "r");
+	unsigned port = (unsigned)atoi(fleet.port), p, state;
+	char line[512];
+	int n = 0;
+
+	cr_assert_not_null(f);
+	while (fgets(line, sizeof line, f))
+		if (sscanf(line, " %*d: %*x:%x %*x:%*x %x", &p, &state) == 2 &&
+		    p == port && state == 0x0a)
+			n++;
+	fclose(f);
+	return n;
+}
+
+/* Bounded wait until every host listens on P. */
+static void wait_listening(void)
+{
+	long long deadline = now_ms() + 15000;
+	int n;
+
+	while ((n = listening_on_port()) < NHOSTS) {
+		cr_assert_lt(now_ms(), deadline, "%d of %d hosts listen on %s", n,
+			     NHOSTS, fleet.port);
+		nanosleep(&(struct timespec){ 0, 10000000 }, NULL);
+	}
+}
+
+/* known_hosts for the 40 hosts on P, with the one host key. */
+static void write_known_hosts(void)
+{
+	char *pub = slurp("s0/host_ed25519.pub");
+	FILE *f;
+
+	cr_assert_not_null(pub);
+	*strrchr(pub, ' ') = '\0'; /* "type key", no comment */
+	snprintf(fleet.kh, sizeof fleet.kh, "%s/known_hosts", t.dir);
+	f = fopen(fleet.kh, "w");
+	cr_assert_not_null(f);
+	for (int h = 1; h <= NHOSTS; h++)
+		fprintf(f, "[127.0.1.%d]:%s %s\n", h, fleet.port, pub);
+	fclose(f);
+	free(pub);
+}
+
+static void fleet_down(void);
+
+static void fleet_up(void)
+{
+	char *port;
+	size_t len = 0;
+
+	dir_up();
+	const char *first[] = { "start", expand("@DIR/s0"), "16", "0", NULL };
+	harness_run(first);
+	port = slurp("s0/port");
+	cr_assert_not_null(port);
+	port[strcspn(port, "\n")] = '\0';
+	snprintf(fleet.port, sizeof fleet.port, "%s", port);
+	free(port);
+	start_more(1, 17, 31);
+	start_more(2, 32, NHOSTS);
+	wait_listening();
+	write_known_hosts();
+	snprintf(fleet.key, sizeof fleet.key, "%s/s0/client_ed25519", t.dir);
+	for (int h = NHOSTS; h >= 1; h--)
+		len += (size_t)snprintf(fleet.hosts + len, sizeof fleet.hosts - len,
+					"%s127.0.1.%d", h < NHOSTS ? "," : "", h);
+}
+
+static void fleet_down(void)
+{
+	for (int s = 0; s < NSSHD; s++) {
+		char dir[PATH_MAX];
+		const char *stop[] = { "stop", dir, NULL };
+
+		snprintf(dir, sizeof dir, "%s/s%d", t.dir, s);
+		harness_run(stop);
+	}
+	dir_down();
+}
+
+/* ringrun with the fleet's port, key and known_hosts, then args. */
+static void run_fleet(const char *const args[], struct proc_result *r)
+{
+	const char *argv[48] = { "-p", fleet.port, "--no-agent", "-i", fleet.key,
+				 "--known-hosts", fleet.kh };
+	size_t n = 7;
+
+	for (size_t k = 0; args[k]; k++)
+		argv[n++] = expand(args[k]);
+	argv[n] = NULL;
+	run_ringrun(argv, NULL, 0, false, r);
+}
+
+/* Which of three outputs a host prints depends on its address. */
+#define BY_ADDRESS                                                       \
+	"set -- $SSH_CONNECTION; case $3 in "                            \
+	"127.0.1.[1-9]|127.0.1.1[0-3]|127.0.1.27) printf 'alpha\\n%s\\n' two;; " \
+	"127.0.1.1[4-9]|127.0.1.2[0-6]) echo beta;; "                    \
+	"*) echo gamma; echo note >&2;; esac"
+
+/*
+ * The issue's case: 40 hosts, three distinct outputs, headers folded.  The
+ * hosts are listed 40..1: groups come in the order of their first host in
+ * that list, hosts within a header in numeric ranges.  --outdir on the same
+ * run: each host's pair, exact.
+ */
+Test(collate_fleet, forty_hosts_three_outputs, .init = fleet_up, .fini = fleet_down,
+     .timeout = 120)
+{
+	const char *args[] = { "-o", "collate", "--outdir", "@DIR/out", "-w", fleet.hosts,
+			       BY_ADDRESS, NULL };
+	struct proc_result r;
+
+	run_fleet(args, &r);
+	cr_assert_eq(r.status, 0, "stderr: %s", r.err);
+	cr_assert_str_eq(r.out, HDR("127.0.1.[28-40] (13)") "gamma\n"
+				HDR("127.0.1.[1-13,27] (14)") "alpha\ntwo\n"
+				HDR("127.0.1.[14-26] (13)") "beta\n");
+	cr_assert_str_eq(r.err, HDR("127.0.1.[28-40] (13)") "note\n");
+	proc_result_free(&r);
+	for (int h = 1; h <= NHOSTS; h++) {
+		char name[64];
+		bool alpha = h <= 13 || h == 27, beta = !alpha && h <= 26;
+		char *out, *err;
+
+		snprintf(name, sizeof name, "out/127.0.1.%d.out", h);
+		out = slurp(name);
+		snprintf(name, sizeof name, "out/127.0.1.%d.err", h);
+		err = slurp(name);
+		cr_assert(out && err, "host %d has no pair", h);
+		cr_assert_str_eq(out, alpha ? "alpha\ntwo\n" : beta ? "beta\n" : "gamma\n",
+				 "host %d", h);
+		cr_assert_str_eq(err, alpha || beta ? "" : "note\n", "host %d", h);
+		free(out);
+		free(err);
+	}
+	cr_assert_eq(entries("out"), 2 * NHOSTS);
+}
+
+/*
+ * With inputs: collated per input (the input after the hosts in its
+ * headers), files named HOST.N; a host that cannot be reached has its
+ * empty pairs and its one failure line.
+ */
+Test(collate_fleet, inputs_and_unreachable, .init = fleet_up, .fini = fleet_down,
+     .timeout = 120)
+{
+	const char *collate[] = {
+		"-o", "collate", "-w", "127.0.1.6,127.0.1.5,127.0.1.4,127.0.1.3,127.0.1.2",
+		"set -- $SSH_CONNECTION; case $3 in 127.0.1.[24]) echo {} even;; "
+		"*) echo {} odd;; esac", ":::", "b c", "a", NULL };
+	const char *outdir[] = {
+		"-o", "quiet", "--outdir", "@DIR/out", "-w",
+		"127.0.1.1,root@127.0.1.2,127.0.1.3:1",
+		"set -- $SSH_CONNECTION; echo {} $3; echo err {} >&2", ":::", "a", "b",
+		NULL };
+	const char *const files[][2] = {
+		{ "out/127.0.1.1.1.out", "a 127.0.1.1\n" },
+		{ "out/127.0.1.1.1.err", "err a\n" },
+		{ "out/127.0.1.1.2.out", "b 127.0.1.1\n" },
+		{ "out/127.0.1.1.2.err", "err b\n" },
+		{ "out/root@127.0.1.2.1.out", "a 127.0.1.2\n" },
+		{ "out/root@127.0.1.2.1.err", "err a\n" },
+		{ "out/root@127.0.1.2.2.out", "b 127.0.1.2\n" },
+		{ "out/root@127.0.1.2.2.err", "err b\n" },
+		{ "out/127.0.1.3:1.1.out", "" }, { "out/127.0.1.3:1.1.err", "" },
+		{ "out/127.0.1.3:1.2.out", "" }, { "out/127.0.1.3:1.2.err", "" },
+		{ NULL, NULL },
+	};
+	struct proc_result r;
+
+	run_fleet(collate, &r);
+	cr_assert_eq(r.status, 0, "stderr: %s", r.err);
+	cr_assert_str_eq(r.out, HDR("127.0.1.[3,5-6] b c (3)") "b c odd\n"
+				HDR("127.0.1.[2,4] b c (2)") "b c even\n"
+				HDR("127.0.1.[3,5-6] a (3)") "a odd\n"
+				HDR("127.0.1.[2,4] a (2)") "a even\n");
+	cr_assert_str_eq(r.err, "");
+	proc_result_free(&r);
+
+	run_fleet(outdir, &r);
+	cr_assert_eq(r.status, 3, "stderr: %s", r.err);
+	cr_assert_str_eq(r.out, "");
+	cr_assert_str_eq(r.err, "ringrun: host 127.0.1.3:1: connection refused\n");
+	expect_files(files, 0);
 	proc_result_free(&r);
 }
