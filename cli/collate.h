@@ -65,9 +65,9 @@ uint64_t collate_hash(const struct collate_key *k);
 void collate_init(struct collate *c, collate_hash_fn *hash);
 
 /*
- * Member name (NUL-terminated, copied) printed key's output; label (NULL:
- * none, copied) names the key's part in the header.  An output empty on
- * both streams is not kept: there is nothing to show.
+ * Task seq, called name, printed key's output; label (NULL: none) names
+ * key's part in its group's header.  Both strings are copied.  An output
+ * empty on both streams is not kept: there is nothing to show.
  */
 void collate_add(struct collate *c, const struct collate_key *key,
 		 unsigned long long seq, const char *name, const char *label);
