@@ -65,8 +65,12 @@ const char options_help[] =
 	"                          stream: lines as they arrive, prefixed 'TAG: '\n"
 	"                          json: one JSON object per task, one per line\n"
 	"                          quiet: no task output\n"
+	"                          collate: identical outputs once, at the end,\n"
+	"                          under the list of their tags (hosts) folded\n"
 	"  -k, --keep-order        group and json output in input order\n"
 	"      --discard           every task's stdout goes to /dev/null\n"
+	"      --outdir DIR        also each task's stdout to DIR/TAG.out, stderr\n"
+	"                          to DIR/TAG.err (TAG: host[.N], or {#})\n"
 	"      --stats             counts, times, CPU, memory and ring figures at the end\n"
 	"TAG is the input, else the command.  With hosts it is the host, then the\n"
 	"input if there is one ('web7 INPUT'), and group output puts a line\n"
@@ -93,6 +97,7 @@ enum opt_id {
 	O_OUTPUT,
 	O_KEEP_ORDER,
 	O_DISCARD,
+	O_OUTDIR,
 	O_STATS,
 	O_HELP,
 	O_VERSION,
@@ -132,6 +137,7 @@ static const struct optdef optdefs[] = {
 	{ 'o', "output", true, O_OUTPUT, false },
 	{ 'k', "keep-order", false, O_KEEP_ORDER, false },
 	{ 0, "discard", false, O_DISCARD, false },
+	{ 0, "outdir", true, O_OUTDIR, false },
 	{ 0, "stats", false, O_STATS, false },
 	{ 'h', "help", false, O_HELP, false },
 	{ 'V', "version", false, O_VERSION, false },
@@ -264,6 +270,7 @@ const char *parse_output(const char *s, enum out_mode *mode)
 		[OUT_STREAM] = "stream",
 		[OUT_JSON] = "json",
 		[OUT_QUIET] = "quiet",
+		[OUT_COLLATE] = "collate",
 	};
 
 	for (size_t m = 0; m < sizeof names / sizeof names[0]; m++) {
@@ -272,7 +279,7 @@ const char *parse_output(const char *s, enum out_mode *mode)
 			return NULL;
 		}
 	}
-	return "unknown mode (group, stream, json, quiet)";
+	return "unknown mode (group, stream, json, quiet, collate)";
 }
 
 const char *parse_hostkey(const char *s, enum rr_hostkey_policy *policy)
@@ -369,6 +376,10 @@ static int apply(struct parser *p, const struct optdef *d, const char *shown,
 	case O_DISCARD:
 		o->discard = true;
 		break;
+	case O_OUTDIR:
+		if (!*value)
+			return fail(p, "%s: empty directory name", shown);
+		return set_file(p, &o->outdir, shown, value);
 	case O_STATS:
 		o->stats = true;
 		break;

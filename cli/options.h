@@ -15,6 +15,7 @@ enum out_mode {
 	OUT_STREAM, /* lines as they arrive, prefixed with the tag */
 	OUT_JSON,   /* one JSON object per task */
 	OUT_QUIET,  /* no task output */
+	OUT_COLLATE, /* identical outputs merged, printed at the end */
 };
 
 struct options {
@@ -33,6 +34,7 @@ struct options {
 	bool exec;                 /* -X: argv, no shell */
 	bool keep_order;
 	bool discard;
+	const char *outdir;        /* --outdir: DIR/TAG.out and DIR/TAG.err */
 	bool stats;
 	bool help;
 	bool version;
@@ -84,7 +86,7 @@ const char *parse_jobs(const char *s, unsigned ncpu, unsigned *jobs);
 /* Seconds with an optional decimal fraction, to milliseconds rounded up. */
 const char *parse_seconds(const char *s, uint64_t *ms);
 
-/* group, stream, json or quiet. */
+/* group, stream, json, quiet or collate. */
 const char *parse_output(const char *s, enum out_mode *mode);
 
 /* strict, accept-new or off. */

@@ -242,10 +242,11 @@ void output_stderr(struct output *o, const char *s, size_t len)
 
 void output_stdout(struct output *o, const char *s, size_t len)
 {
+	const struct rr_capture c = { .data = s, .len = len };
+
 	if (o->error)
 		return;
-	buf_add(&o->out.b, s, len);
-	spill(o);
+	put_capture(o, &o->out, &c);
 }
 
 void output_free(struct output *o)

@@ -22,9 +22,11 @@
 #include "benchmark.h"
 #include "benchreport.h"
 #include "buf.h"
+#include "collate.h"
 #include "fleet.h"
 #include "input.h"
 #include "order.h"
+#include "outdir.h"
 #include "output.h"
 #include "signals.h"
 #include "slots.h"
@@ -61,6 +63,8 @@ struct runner {
 	struct slots slots;
 	struct order order;
 	struct output out;
+	struct collate collate; /* -o collate */
+	struct outdir outdir;   /* --outdir */
 	unsigned running;   /* handed over and not ended */
 	uint64_t ok, failed;
 	bool stopping;      /* no new task: a signal or a closed stdout */
@@ -91,6 +95,9 @@ static bool keeps_order(const struct runner *r)
 static void finish(struct runner *r, struct job *j)
 {
 	if (j->task) {
+		if (r->o->output == OUT_COLLATE)
+			collate_task(&r->collate, &j->info,
+				     rr_task_result(j->task));
 		output_done(&r->out, &j->info, rr_task_result(j->task));
 		rr_task_free(j->task);
 	} else if (j->skipped) {
@@ -112,6 +119,10 @@ static void finish(struct runner *r, struct job *j)
 /* Its slot is free again already. */
 static void end_job(struct runner *r, struct job *j, bool ok)
 {
+	if (r->o->outdir &&
+	    !outdir_task(&r->outdir, &j->info,
+			 j->task ? rr_task_result(j->task) : NULL, &r->out))
+		ok = false;
 	if (ok)
 		r->ok++;
 	else
@@ -241,9 +252,11 @@ static struct rr_opts task_opts(const struct runner *r, struct job *j)
 	};
 
 	if (o->output == OUT_STREAM) {
-		opts.stdout_mode = opts.stderr_mode = RR_IO_CALLBACK;
+		/* Capture calls on_line too: --outdir takes the streams whole. */
+		opts.stdout_mode = opts.stderr_mode =
+			o->outdir ? RR_IO_CAPTURE : RR_IO_CALLBACK;
 		opts.on_line = on_line;
-	} else if (o->output == OUT_QUIET) {
+	} else if (o->output == OUT_QUIET && !o->outdir) {
 		opts.stdout_mode = opts.stderr_mode = unread(o);
 	}
 	if (o->discard)
@@ -274,6 +287,7 @@ static char **describe(struct runner *r, struct job *j, size_t idx)
 		j->info.tag = r->in.lines[idx].s;
 		j->info.tag_len = r->in.lines[idx].len;
 		j->info.input = true;
+		j->info.input_no = idx + 1;
 	} else {
 		j->info.tag = j->info.command;
 		j->info.tag_len = strlen(j->info.command);
@@ -432,6 +446,8 @@ static int drive(struct runner *r)
 			return 2;
 		}
 	}
+	if (r->o->output == OUT_COLLATE)
+		collate_print(&r->collate, &r->out);
 	check_output(r);
 	if (r->status)
 		return r->status;
@@ -462,6 +478,19 @@ static int load_input(struct runner *r)
 	}
 	r->has_input = true;
 	r->total = r->in.n;
+	return 0;
+}
+
+static int open_outdir(struct runner *r)
+{
+	int err = outdir_open(&r->outdir, r->o->outdir);
+
+	if (err < 0) {
+		fprintf(stderr, "ringrun: --outdir: %s: %s\n", r->o->outdir,
+			strerror(-err));
+		outdir_close(&r->outdir);
+		return -1;
+	}
 	return 0;
 }
 
@@ -578,15 +607,20 @@ static int report(struct runner *r, int status)
 
 int run(struct options *o)
 {
-	struct runner r = { .o = o };
+	struct runner r = { .o = o, .outdir = { .fd = -1 } };
 	int status = 2;
 
 	if (o->fleet && check_fleet(o) < 0)
 		return 2;
 	if (load_input(&r) < 0)
 		return 2;
+	if (o->outdir && open_outdir(&r) < 0) {
+		input_free(&r.in);
+		return 2;
+	}
 	if (o->repeat && benchreport_open(&r.exports, o->export_json,
 					  o->export_markdown) < 0) {
+		outdir_close(&r.outdir);
 		input_free(&r.in);
 		return 2;
 	}
@@ -594,6 +628,7 @@ int run(struct options *o)
 	r.ntasks = r.total * bench_runs_each(&r.bench);
 	join_command(&r);
 	output_init(&r.out, o->output, 1, 2);
+	collate_init(&r.collate, NULL);
 	order_init(&r.order, 1);
 	uint64_t start = now_ns();
 	if (start_loop(&r) == 0) {
@@ -609,6 +644,8 @@ int run(struct options *o)
 	fleet_free(&r.fleet);
 	slots_free(&r.slots);
 	order_free(&r.order);
+	collate_free(&r.collate);
+	outdir_close(&r.outdir);
 	output_free(&r.out);
 	input_free(&r.in);
 	free(r.tmpl);
