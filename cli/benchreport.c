@@ -275,13 +275,24 @@ static void json_runs(struct buf *b, const char *name,
 	buf_addc(b, ']');
 }
 
+/* A summary of KiB in bytes. */
+static struct bench_summary in_bytes(const struct bench_summary *kib)
+{
+	struct bench_summary s = *kib;
+
+	s.mean *= 1024;
+	s.stddev *= 1024;
+	s.median *= 1024;
+	s.min *= 1024;
+	s.max *= 1024;
+	return s;
+}
+
 static void json_result(struct buf *b, const struct bench_cmd *c,
 			const struct bench_stats *st)
 {
-	struct bench_summary rss = st->rss;
+	struct bench_summary rss = in_bytes(&st->rss);
 
-	rss.mean *= 1024, rss.stddev *= 1024, rss.median *= 1024;
-	rss.min *= 1024, rss.max *= 1024;
 	buf_adds(b, "{\"command\":");
 	json_string(b, c->command);
 	buf_printf(b, ",\"runs\":%zu,\"failed\":%u,\"warmup_failed\":%u,"
