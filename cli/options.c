@@ -12,6 +12,9 @@
 /* --per-host: more channels than any sshd allows is a typo. */
 #define PER_HOST_MAX 1000
 
+/* --repeat, --warmup: every measured run is kept until the report. */
+#define RUNS_MAX 1000000
+
 const char options_help[] =
 	"Usage: ringrun [OPTIONS] [--] COMMAND [ARG...] [::: INPUT...]\n"
 	"       ringrun [OPTIONS] -C FILE\n"
@@ -52,13 +55,24 @@ const char options_help[] =
 	"      --connect-timeout SEC  connect and SSH handshake limit (default 10)\n"
 	"      --per-host N        commands at once on each host (default 10)\n"
 	"\n"
+	"Benchmark (each input or -C line is one command; like hyperfine):\n"
+	"      --repeat N          run each command N times, one at a time unless\n"
+	"                          -j; report wall, user and sys time, peak RSS\n"
+	"      --warmup N          N unmeasured runs of each command first\n"
+	"      --export-json FILE  the results as JSON (hyperfine's fields)\n"
+	"      --export-markdown FILE  the results as a Markdown table\n"
+	"\n"
 	"Output:\n"
 	"  -o, --output MODE       group: each task's output whole when it ends (default)\n"
 	"                          stream: lines as they arrive, prefixed 'TAG: '\n"
 	"                          json: one JSON object per task, one per line\n"
 	"                          quiet: no task output\n"
+	"                          collate: identical outputs once, at the end,\n"
+	"                          under the list of their tags (hosts) folded\n"
 	"  -k, --keep-order        group and json output in input order\n"
 	"      --discard           every task's stdout goes to /dev/null\n"
+	"      --outdir DIR        also each task's stdout to DIR/TAG.out, stderr\n"
+	"                          to DIR/TAG.err (TAG: host[.N], or {#})\n"
 	"      --stats             counts, times, CPU, memory and ring figures at the end\n"
 	"TAG is the input, else the command.  With hosts it is the host, then the\n"
 	"input if there is one ('web7 INPUT'), and group output puts a line\n"
@@ -85,6 +99,7 @@ enum opt_id {
 	O_OUTPUT,
 	O_KEEP_ORDER,
 	O_DISCARD,
+	O_OUTDIR,
 	O_STATS,
 	O_HELP,
 	O_VERSION,
@@ -100,6 +115,10 @@ enum opt_id {
 	O_HOSTKEY,
 	O_CONNECT_TIMEOUT,
 	O_PER_HOST,
+	O_REPEAT,
+	O_WARMUP,
+	O_EXPORT_JSON,
+	O_EXPORT_MARKDOWN,
 	O_EXCLUDE,
 };
 
@@ -121,6 +140,7 @@ static const struct optdef optdefs[] = {
 	{ 'o', "output", true, O_OUTPUT, false },
 	{ 'k', "keep-order", false, O_KEEP_ORDER, false },
 	{ 0, "discard", false, O_DISCARD, false },
+	{ 0, "outdir", true, O_OUTDIR, false },
 	{ 0, "stats", false, O_STATS, false },
 	{ 'h', "help", false, O_HELP, false },
 	{ 'V', "version", false, O_VERSION, false },
@@ -136,6 +156,10 @@ static const struct optdef optdefs[] = {
 	{ 0, "host-key-check", true, O_HOSTKEY, true },
 	{ 0, "connect-timeout", true, O_CONNECT_TIMEOUT, true },
 	{ 0, "per-host", true, O_PER_HOST, true },
+	{ 0, "repeat", true, O_REPEAT, false },
+	{ 0, "warmup", true, O_WARMUP, false },
+	{ 0, "export-json", true, O_EXPORT_JSON, false },
+	{ 0, "export-markdown", true, O_EXPORT_MARKDOWN, false },
 	{ 'x', "exclude", true, O_EXCLUDE, true },
 };
 
@@ -149,6 +173,8 @@ struct parser {
 	unsigned ncpu;
 	bool jobs_given;
 	char needs_hosts[24]; /* the first option given that needs them */
+	bool output_given;
+	char needs_repeat[24]; /* the first benchmark option given */
 	char *err;
 	size_t errlen;
 };
@@ -248,6 +274,7 @@ const char *parse_output(const char *s, enum out_mode *mode)
 		[OUT_STREAM] = "stream",
 		[OUT_JSON] = "json",
 		[OUT_QUIET] = "quiet",
+		[OUT_COLLATE] = "collate",
 	};
 
 	for (size_t m = 0; m < sizeof names / sizeof names[0]; m++) {
@@ -256,7 +283,7 @@ const char *parse_output(const char *s, enum out_mode *mode)
 			return NULL;
 		}
 	}
-	return "unknown mode (group, stream, json, quiet)";
+	return "unknown mode (group, stream, json, quiet, collate)";
 }
 
 const char *parse_hostkey(const char *s, enum rr_hostkey_policy *policy)
@@ -309,6 +336,12 @@ static int set_file(struct parser *p, const char **slot, const char *shown,
 	return 0;
 }
 
+static void note_needs_repeat(struct parser *p, const char *shown)
+{
+	if (!p->needs_repeat[0])
+		snprintf(p->needs_repeat, sizeof p->needs_repeat, "%s", shown);
+}
+
 static int apply(struct parser *p, const struct optdef *d, const char *shown,
 		 const char *value)
 {
@@ -339,6 +372,7 @@ static int apply(struct parser *p, const struct optdef *d, const char *shown,
 		break;
 	case O_OUTPUT:
 		why = parse_output(value, &o->output);
+		p->output_given = true;
 		break;
 	case O_KEEP_ORDER:
 		o->keep_order = true;
@@ -346,6 +380,10 @@ static int apply(struct parser *p, const struct optdef *d, const char *shown,
 	case O_DISCARD:
 		o->discard = true;
 		break;
+	case O_OUTDIR:
+		if (!*value)
+			return fail(p, "%s: empty directory name", shown);
+		return set_file(p, &o->outdir, shown, value);
 	case O_STATS:
 		o->stats = true;
 		break;
@@ -392,6 +430,19 @@ static int apply(struct parser *p, const struct optdef *d, const char *shown,
 	case O_PER_HOST:
 		why = parse_count(value, 1, PER_HOST_MAX, &o->per_host);
 		break;
+	case O_REPEAT:
+		why = parse_count(value, 1, RUNS_MAX, &o->repeat);
+		break;
+	case O_WARMUP:
+		why = parse_count(value, 0, RUNS_MAX, &o->warmup);
+		note_needs_repeat(p, shown);
+		break;
+	case O_EXPORT_JSON:
+		note_needs_repeat(p, shown);
+		return set_file(p, &o->export_json, shown, value);
+	case O_EXPORT_MARKDOWN:
+		note_needs_repeat(p, shown);
+		return set_file(p, &o->export_markdown, shown, value);
 	case O_EXCLUDE:
 		if (hosts_add_list(&o->exclude, value, hosts_err, sizeof hosts_err) < 0)
 			return fail(p, "%s: %s", shown, hosts_err);
@@ -521,11 +572,34 @@ static int check_fleet(struct parser *p)
 	return 0;
 }
 
+/*
+ * Benchmark mode: local commands only (a child's CPU time and peak RSS come
+ * from wait4), one run at a time and task output discarded unless asked.
+ */
+static int check_bench(struct parser *p)
+{
+	struct options *o = p->o;
+
+	if (!o->repeat) {
+		if (p->needs_repeat[0])
+			return fail(p, "%s: needs --repeat", p->needs_repeat);
+		return 0;
+	}
+	if (o->fleet)
+		return fail(p, "--repeat: cannot be combined with hosts: benchmark "
+			       "mode measures local commands only");
+	if (!p->jobs_given)
+		o->jobs = 1;
+	if (!p->output_given)
+		o->output = OUT_QUIET;
+	return 0;
+}
+
 static int check(struct parser *p)
 {
 	const struct options *o = p->o;
 
-	if (check_fleet(p) < 0)
+	if (check_fleet(p) < 0 || check_bench(p) < 0)
 		return -1;
 	if (o->commands_file) {
 		if (o->args_file)

@@ -15,6 +15,7 @@ enum out_mode {
 	OUT_STREAM, /* lines as they arrive, prefixed with the tag */
 	OUT_JSON,   /* one JSON object per task */
 	OUT_QUIET,  /* no task output */
+	OUT_COLLATE, /* identical outputs merged, printed at the end */
 };
 
 struct options {
@@ -33,6 +34,7 @@ struct options {
 	bool exec;                 /* -X: argv, no shell */
 	bool keep_order;
 	bool discard;
+	const char *outdir;        /* --outdir: DIR/TAG.out and DIR/TAG.err */
 	bool stats;
 	bool help;
 	bool version;
@@ -53,6 +55,12 @@ struct options {
 	const char *password_env;
 	const char *password_file;
 	bool no_agent;
+
+	/* Benchmark mode: --repeat; each input (or -C line) is one command. */
+	unsigned repeat;           /* measured runs of each command; 0: off */
+	unsigned warmup;           /* runs of each before those, not measured */
+	const char *export_json;
+	const char *export_markdown;
 };
 
 /* Hosts at once in fleet mode unless -j says. */
@@ -79,7 +87,7 @@ const char *parse_jobs(const char *s, unsigned ncpu, unsigned *jobs);
 /* Seconds with an optional decimal fraction, to milliseconds rounded up. */
 const char *parse_seconds(const char *s, uint64_t *ms);
 
-/* group, stream, json or quiet. */
+/* group, stream, json, quiet or collate. */
 const char *parse_output(const char *s, enum out_mode *mode);
 
 /* strict, accept-new or off. */

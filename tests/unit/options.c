@@ -178,7 +178,7 @@ Test(options, bad_values)
 	expect_error(PARSE("--idle-timeout", "1e3", "x"),
 		     "--idle-timeout: 1e3: not a number");
 	expect_error(PARSE("-o", "fancy", "x"),
-		     "-o: fancy: unknown mode (group, stream, json, quiet)");
+		     "-o: fancy: unknown mode (group, stream, json, quiet, collate)");
 }
 
 Test(options, missing_command)
