@@ -557,12 +557,14 @@ static char *read_all(int fd, size_t size, size_t *len, int *e)
 }
 
 /*
- * The bytes of a regular file; NULL when it does not exist or is not one
- * (ssh reads a directory as empty), with *e the errno of a real failure.
+ * The bytes of a file; NULL when it does not exist or is a directory (ssh
+ * reads one as empty), with *e the errno of a real failure.  Any other
+ * file that is not a regular one is empty ("-F /dev/null"): a FIFO or
+ * /dev/zero must not hang or fill memory.
  */
 static char *slurp(const char *path, size_t *len, int *e)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK); /* a FIFO too */
 	struct stat st;
 
 	*e = 0;
@@ -576,8 +578,9 @@ static char *slurp(const char *path, size_t *len, int *e)
 		*e = EISDIR;
 	else if (S_ISREG(st.st_mode) && st.st_size > MAX_FILE_SIZE)
 		*e = EFBIG;
-	else if (S_ISREG(st.st_mode))
-		return read_all(fd, (size_t)st.st_size, len, e);
+	else
+		return read_all(fd, S_ISREG(st.st_mode) ? (size_t)st.st_size : 0,
+				len, e);
 	close(fd);
 	return NULL;
 }

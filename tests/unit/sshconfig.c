@@ -405,6 +405,18 @@ Test(sshconfig, load_given_file_must_exist)
 	cr_assert(strstr(err, ": Is a directory"), "%s", err);
 }
 
+/* ssh -F /dev/null: no configuration at all; a FIFO must not block. */
+Test(sshconfig, load_special_files_as_empty)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof path, "%s/fifo", dir);
+	cr_assert_eq(mkfifo(path, 0600), 0);
+	cr_assert_eq(sshcfg_load(&cfg, "/dev/null", err, sizeof err), 0, "%s", err);
+	cr_assert_eq(sshcfg_load(&cfg, path, err, sizeof err), 0, "%s", err);
+	cr_assert_eq(cfg.n, 2, "two empty files");
+}
+
 Test(sshconfig, long_patterns_stay_fast)
 {
 	char line[4200], alias[2100];
