@@ -54,6 +54,11 @@ const char options_help[] =
 	"                          record unknown keys, refuse changed ones; off\n"
 	"      --connect-timeout SEC  connect and SSH handshake limit (default 10)\n"
 	"      --per-host N        commands at once on each host (default 10)\n"
+	"  -F, --ssh-config FILE   OpenSSH client config to read instead of\n"
+	"                          ~/.ssh/config and /etc/ssh/ssh_config\n"
+	"      --ssh MODE          native: ringrun's own SSH (default; the system\n"
+	"                          ssh for ProxyJump/ProxyCommand hosts); exec: the\n"
+	"                          system ssh for every host\n"
 	"\n"
 	"Benchmark (each input or -C line is one command; like hyperfine):\n"
 	"      --repeat N          run each command N times, one at a time unless\n"
@@ -120,6 +125,8 @@ enum opt_id {
 	O_EXPORT_JSON,
 	O_EXPORT_MARKDOWN,
 	O_EXCLUDE,
+	O_SSH_CONFIG,
+	O_SSH,
 };
 
 struct optdef {
@@ -161,6 +168,8 @@ static const struct optdef optdefs[] = {
 	{ 0, "export-json", true, O_EXPORT_JSON, false },
 	{ 0, "export-markdown", true, O_EXPORT_MARKDOWN, false },
 	{ 'x', "exclude", true, O_EXCLUDE, true },
+	{ 'F', "ssh-config", true, O_SSH_CONFIG, true },
+	{ 0, "ssh", true, O_SSH, true },
 };
 
 #define NOPTDEFS (sizeof optdefs / sizeof optdefs[0])
@@ -303,6 +312,14 @@ const char *parse_hostkey(const char *s, enum rr_hostkey_policy *policy)
 	return "unknown policy (strict, accept-new, off)";
 }
 
+static const char *parse_ssh_mode(const char *s, bool *exec)
+{
+	if (strcmp(s, "native") && strcmp(s, "exec"))
+		return "unknown mode (native, exec)";
+	*exec = strcmp(s, "exec") == 0;
+	return NULL;
+}
+
 /* A count from min to max. */
 static const char *parse_count(const char *s, unsigned min, unsigned max,
 			       unsigned *n)
@@ -420,12 +437,14 @@ static int apply(struct parser *p, const struct optdef *d, const char *shown,
 		return set_file(p, &o->known_hosts, shown, value);
 	case O_HOSTKEY:
 		why = parse_hostkey(value, &o->hostkey);
+		o->hostkey_given = true;
 		break;
 	case O_CONNECT_TIMEOUT:
 		why = parse_seconds(value, &o->connect_timeout_ms);
 		if (!why && (o->connect_timeout_ms == 0 ||
 			     o->connect_timeout_ms > UINT_MAX))
 			why = "out of range";
+		o->connect_timeout_given = true;
 		break;
 	case O_PER_HOST:
 		why = parse_count(value, 1, PER_HOST_MAX, &o->per_host);
@@ -446,6 +465,11 @@ static int apply(struct parser *p, const struct optdef *d, const char *shown,
 	case O_EXCLUDE:
 		if (hosts_add_list(&o->exclude, value, hosts_err, sizeof hosts_err) < 0)
 			return fail(p, "%s: %s", shown, hosts_err);
+		break;
+	case O_SSH_CONFIG:
+		return set_file(p, &o->ssh_config, shown, value);
+	case O_SSH:
+		why = parse_ssh_mode(value, &o->ssh_exec);
 		break;
 	}
 	if (why)
@@ -569,6 +593,10 @@ static int check_fleet(struct parser *p)
 			    o->args_file ? "-a" : "-C");
 	if (o->password_env && o->password_file)
 		return fail(p, "--password-file: cannot be combined with --password-env");
+	if (o->ssh_exec && (o->password_env || o->password_file))
+		return fail(p, "%s: cannot be combined with --ssh=exec: the system ssh "
+			       "runs in batch mode", o->password_env ? "--password-env" :
+			       "--password-file");
 	return 0;
 }
 
@@ -656,4 +684,8 @@ void options_free(struct options *o)
 	free(o->identities);
 	o->identities = NULL;
 	o->nidentities = 0;
+	if (o->sshcfg)
+		sshcfg_free(o->sshcfg);
+	free(o->sshcfg);
+	o->sshcfg = NULL;
 }

@@ -9,6 +9,7 @@
 #include <ringrun.h>
 
 #include "hosts.h"
+#include "sshconfig.h"
 
 enum out_mode {
 	OUT_GROUP,  /* each task's output whole when it ends */
@@ -61,6 +62,11 @@ struct options {
 	unsigned warmup;           /* runs of each before those, not measured */
 	const char *export_json;
 	const char *export_markdown;
+	const char *ssh_config;    /* -F: instead of ssh's own files */
+	bool ssh_exec;             /* --ssh=exec: the system ssh for every host */
+	bool hostkey_given;        /* --host-key-check: over the config's */
+	bool connect_timeout_given;
+	struct sshcfg *sshcfg;     /* run() reads it */
 };
 
 /* Hosts at once in fleet mode unless -j says. */

@@ -30,6 +30,8 @@
 #include "output.h"
 #include "signals.h"
 #include "slots.h"
+#include "sshexec.h"
+#include "sshhost.h"
 #include "stats.h"
 #include "subst.h"
 #include "xalloc.h"
@@ -46,6 +48,7 @@ struct job {
 	int error;              /* no task, not skipped: the library's errno */
 	unsigned slot;
 	char *command;   /* owned, unless info.command points elsewhere */
+	struct ssh_task *ssh; /* through the system ssh */
 };
 
 struct runner {
@@ -95,10 +98,12 @@ static bool keeps_order(const struct runner *r)
 static void finish(struct runner *r, struct job *j)
 {
 	if (j->task) {
+		const struct rr_result *res = j->ssh ? &j->ssh->result :
+					      rr_task_result(j->task);
+
 		if (r->o->output == OUT_COLLATE)
-			collate_task(&r->collate, &j->info,
-				     rr_task_result(j->task));
-		output_done(&r->out, &j->info, rr_task_result(j->task));
+			collate_task(&r->collate, &j->info, res);
+		output_done(&r->out, &j->info, res);
 		rr_task_free(j->task);
 	} else if (j->skipped) {
 		const struct rr_result never = {
@@ -113,6 +118,7 @@ static void finish(struct runner *r, struct job *j)
 	}
 	free(j->why);
 	free(j->command);
+	ssh_task_free(j->ssh);
 	free(j);
 }
 
@@ -163,6 +169,19 @@ static void measure(struct runner *r, const struct job *j,
 	buf_free(&why);
 }
 
+/* Through the system ssh: the result as ringrun reads it, and the stderr
+   line still held back. */
+static const struct rr_result *ssh_ended(struct runner *r, struct job *j,
+					 const struct rr_result *res)
+{
+	const struct buf *last;
+
+	res = ssh_task_end(j->ssh, res, j->fh->spec->name);
+	if (r->o->output == OUT_STREAM && (last = ssh_task_held(j->ssh)))
+		output_line(&r->out, &j->info, RR_STDERR, last->data, last->len);
+	return res;
+}
+
 static void on_done(rr_task *task, void *user)
 {
 	struct job *j = user;
@@ -170,6 +189,8 @@ static void on_done(rr_task *task, void *user)
 	struct fleet_host *fh = j->fh;
 	const struct rr_result *res = rr_task_result(task);
 
+	if (j->ssh)
+		res = ssh_ended(r, j, res);
 	measure(r, j, res);
 	r->running--;
 	free_slot(r, j, res->status, res->start_ns != 0);
@@ -186,6 +207,16 @@ static void on_line(rr_task *task, enum rr_stream stream, const char *line,
 	struct job *j = user;
 
 	(void)task;
+	if (j->ssh && stream == RR_STDERR) {
+		const struct buf *shown = ssh_task_hold(j->ssh, line, len);
+
+		if (!shown)
+			return;
+		line = shown->data;
+		len = shown->len;
+	}
+	if (j->ssh && j->r->o->output != OUT_STREAM)
+		return; /* read for the system ssh's last line */
 	if (stream == RR_STDOUT && j->r->o->discard)
 		return; /* read only for --idle-timeout's sake */
 	output_line(&j->r->out, &j->info, stream, line, len);
@@ -263,6 +294,12 @@ static struct rr_opts task_opts(const struct runner *r, struct job *j)
 		opts.stdout_mode = unread(o);
 	if (o->repeat)
 		opts.flags |= RR_F_RUSAGE;
+	if (j->ssh) { /* its last stderr line may be ssh's own reason */
+		opts.on_line = on_line;
+		opts.title = j->info.command;
+		if (opts.stderr_mode != RR_IO_CAPTURE)
+			opts.stderr_mode = RR_IO_CALLBACK;
+	}
 	return opts;
 }
 
@@ -303,9 +340,15 @@ static char **describe(struct runner *r, struct job *j, size_t idx)
 static void start(struct runner *r, struct job *j, size_t idx)
 {
 	char **argv = describe(r, j, idx);
+
+	if (j->fh && j->fh->exec)
+		j->ssh = ssh_task_new();
 	struct rr_opts opts = task_opts(r, j);
 
-	if (j->fh)
+	if (j->ssh)
+		j->task = rr_exec(r->loop, sshexec_argv(j->fh->exec, j->info.command),
+				  &opts);
+	else if (j->fh)
 		j->task = rr_ssh(r->loop, j->fh->host, j->info.command, &opts);
 	else if (argv)
 		j->task = rr_exec(r->loop, (const char *const *)argv, &opts);
@@ -531,7 +574,9 @@ static int load_hosts(struct options *o)
 
 static int check_fleet(struct options *o)
 {
-	char err[512];
+	char err[1024];
+	struct buf notes = BUF_INIT;
+	int r;
 
 	if (o->hostfile && load_hosts(o) < 0)
 		return -1;
@@ -539,11 +584,15 @@ static int check_fleet(struct options *o)
 		fprintf(stderr, "ringrun: -x: every host is excluded\n");
 		return -1;
 	}
-	if (fleet_check(o, err, sizeof err) < 0) {
+	r = fleet_check(o, err, sizeof err);
+	if (r == 0)
+		r = ssh_hosts_setup(o, &notes, err, sizeof err);
+	if (r < 0)
 		fprintf(stderr, "ringrun: %s\n", err);
-		return -1;
-	}
-	return 0;
+	else if (notes.len)
+		fputs(notes.data, stderr);
+	buf_free(&notes);
+	return r;
 }
 
 static int start_loop(struct runner *r)
