@@ -5,6 +5,7 @@
 #   make check      the same set-up, then every test suite and the examples
 #   make asan       build with AddressSanitizer + UBSan and run the suites
 #   make bench      comparisons against xargs, GNU parallel, asyncio, spawn floor
+#   make fuzz       the parsers under libFuzzer (clang), FUZZ_TIME s each
 #   make install    PREFIX=/usr/local DESTDIR=
 
 VERSION   := 0.1.0
@@ -22,6 +23,7 @@ WARN      := -std=gnu11 -Wall -Wextra -Wshadow -Werror
 DEPS_PC   := liburing libssh2
 PC_CFLAGS := $(shell $(PKGCONFIG) --cflags $(DEPS_PC) 2>/dev/null)
 PC_LIBS   := $(shell $(PKGCONFIG) --libs $(DEPS_PC) 2>/dev/null || echo -luring -lssh2)
+CLI_LIBS  := -lm # sqrt: the benchmark mode's standard deviations
 CRIT_LIBS := $(shell $(PKGCONFIG) --libs criterion 2>/dev/null || echo -lcriterion)
 
 # Build flavours: the normal build lives in build/, the sanitizer build in
@@ -99,12 +101,12 @@ $(CLI_LIB): $(CLI_OBJ)
 
 $(BIN): $(MAIN_OBJ) $(CLI_LIB) $(STATIC)
 	$(call msg,LD,$@)
-	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PC_LIBS)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PC_LIBS) $(CLI_LIBS)
 
 # ---------------------------------------------------------------- tests
 $(B)/tests/unit-suite: $(UNIT_SRC:%.c=$(B)/%.o) $(CLI_LIB) $(STATIC)
 	$(call msg,LD,$@)
-	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PC_LIBS) $(CRIT_LIBS)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PC_LIBS) $(CLI_LIBS) $(CRIT_LIBS)
 
 $(B)/tests/lib-suite: $(TLIB_SRC:%.c=$(B)/%.o) $(TCOMMON_SRC:%.c=$(B)/%.o) $(STATIC)
 	$(call msg,LD,$@)
@@ -170,6 +172,34 @@ demo: deps
 bench: all
 	@./mk/deps.sh bench
 	@$(MAKE) --no-print-directory -C bench RINGRUN=$(abspath $(BIN))
+
+# ---------------------------------------------------------------- fuzz
+# One libFuzzer target per parser (fuzz/NAME.c), linked with the CLI's
+# sources; each runs FUZZ_TIME seconds from its seed corpus fuzz/corpus/NAME,
+# new inputs going to build/fuzz/corpus/NAME so the seeds stay as committed.
+FUZZ_CC    ?= clang
+FUZZ_TIME  ?= 60
+FUZZ_SRC   := $(wildcard fuzz/*.c)
+FUZZ_BIN   := $(FUZZ_SRC:fuzz/%.c=build/fuzz/%)
+FUZZ_FLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined \
+	      -fno-sanitize-recover=all -Ilib/include -Icli $(PC_CFLAGS)
+
+build/fuzz/%: fuzz/%.c $(CLI_SRC) $(wildcard cli/*.h) lib/libringrun.a
+	$(call msg,FUZZ,$@)
+	@mkdir -p $(@D)
+	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(CLI_SRC) lib/libringrun.a $(PC_LIBS) $(CLI_LIBS)
+
+fuzz: deps
+	@./mk/deps.sh fuzz
+	@$(MAKE) --no-print-directory lib/libringrun.a $(FUZZ_BIN)
+	@set -e; for f in $(FUZZ_BIN); do \
+	  n=$${f##*/}; mkdir -p build/fuzz/corpus/$$n; \
+	  echo "== fuzz $$n ($(FUZZ_TIME) s)"; \
+	  $$f -max_total_time=$(FUZZ_TIME) -print_final_stats=0 \
+	      -artifact_prefix=build/fuzz/$$n- build/fuzz/corpus/$$n fuzz/corpus/$$n \
+	      2>build/fuzz/$$n.log || { tail -40 build/fuzz/$$n.log; exit 1; }; \
+	  grep '^Done' build/fuzz/$$n.log | tail -1; \
+	done
 
 # ---------------------------------------------------------------- install
 ringrun.pc: lib/ringrun.pc.in Makefile

@@ -19,14 +19,20 @@
 
 #include <ringrun.h>
 
+#include "benchmark.h"
+#include "benchreport.h"
 #include "buf.h"
+#include "collate.h"
 #include "fleet.h"
 #include "input.h"
 #include "order.h"
+#include "outdir.h"
 #include "output.h"
 #include "feedback.h"
 #include "signals.h"
 #include "slots.h"
+#include "sshexec.h"
+#include "sshhost.h"
 #include "stats.h"
 #include "subst.h"
 #include "xalloc.h"
@@ -43,6 +49,7 @@ struct job {
 	int error;              /* no task, not skipped: the library's errno */
 	unsigned slot;
 	char *command;   /* owned, unless info.command points elsewhere */
+	struct ssh_task *ssh; /* through the system ssh */
 };
 
 struct runner {
@@ -50,7 +57,8 @@ struct runner {
 	struct input in;
 	bool has_input;     /* -a, -C or ::: */
 	size_t total;       /* inputs; COMMAND alone is one */
-	size_t next;        /* local: the next one to hand to the library */
+	size_t ntasks;      /* local: inputs times the runs of each */
+	size_t next;        /* local: the next task to hand to the library */
 	struct fleet fleet;
 	char *tmpl;         /* COMMAND's words joined by spaces */
 	bool has_rs;        /* COMMAND holds a replacement string */
@@ -59,12 +67,16 @@ struct runner {
 	struct slots slots;
 	struct order order;
 	struct output out;
+	struct collate collate; /* -o collate */
+	struct outdir outdir;   /* --outdir */
 	struct feedback feedback; /* progress, summary, --failed */
 	unsigned running;   /* handed over and not ended */
 	uint64_t ok, failed;
 	bool stopping;      /* no new task: a signal or a closed stdout */
 	unsigned signals_seen;
 	int status;         /* exit status a signal or a write error forces */
+	struct bench bench; /* --repeat: the runs of each input */
+	struct bench_exports exports;
 };
 
 static void submit_more(struct runner *r);
@@ -88,7 +100,12 @@ static bool keeps_order(const struct runner *r)
 static void finish(struct runner *r, struct job *j)
 {
 	if (j->task) {
-		output_done(&r->out, &j->info, rr_task_result(j->task));
+		const struct rr_result *res = j->ssh ? &j->ssh->result :
+					      rr_task_result(j->task);
+
+		if (r->o->output == OUT_COLLATE)
+			collate_task(&r->collate, &j->info, res);
+		output_done(&r->out, &j->info, res);
 		rr_task_free(j->task);
 	} else if (j->skipped) {
 		const struct rr_result never = {
@@ -103,12 +120,17 @@ static void finish(struct runner *r, struct job *j)
 	}
 	free(j->why);
 	free(j->command);
+	ssh_task_free(j->ssh);
 	free(j);
 }
 
 /* Its slot is free again already. */
 static void end_job(struct runner *r, struct job *j, bool ok)
 {
+	if (r->o->outdir &&
+	    !outdir_task(&r->outdir, &j->info,
+			 j->task ? rr_task_result(j->task) : NULL, &r->out))
+		ok = false;
 	if (ok)
 		r->ok++;
 	else
@@ -135,6 +157,34 @@ static void free_slot(struct runner *r, struct job *j, enum rr_status status,
 		slots_put(&r->slots, j->slot);
 }
 
+/* Benchmark mode: what the run measured (res NULL: it never started). */
+static void measure(struct runner *r, const struct job *j,
+		    const struct rr_result *res)
+{
+	struct buf why = BUF_INIT;
+
+	if (!r->o->repeat)
+		return;
+	if (!res)
+		buf_printf(&why, "cannot start '%s': %s", j->info.command,
+			   strerror(j->error));
+	bench_record(&r->bench, j->info.seq - 1, j->info.command, res, why.data);
+	buf_free(&why);
+}
+
+/* Through the system ssh: the result as ringrun reads it, and the stderr
+   line still held back. */
+static const struct rr_result *ssh_ended(struct runner *r, struct job *j,
+					 const struct rr_result *res)
+{
+	const struct buf *last;
+
+	res = ssh_task_end(j->ssh, res, j->fh->spec->name);
+	if (r->o->output == OUT_STREAM && (last = ssh_task_held(j->ssh)))
+		output_line(&r->out, &j->info, RR_STDERR, last->data, last->len);
+	return res;
+}
+
 static void on_done(rr_task *task, void *user)
 {
 	struct job *j = user;
@@ -142,6 +192,9 @@ static void on_done(rr_task *task, void *user)
 	struct fleet_host *fh = j->fh;
 	const struct rr_result *res = rr_task_result(task);
 
+	if (j->ssh)
+		res = ssh_ended(r, j, res);
+	measure(r, j, res);
 	r->running--;
 	free_slot(r, j, res->status, res->start_ns != 0);
 	end_job(r, j, res->status == RR_OK);
@@ -157,6 +210,16 @@ static void on_line(rr_task *task, enum rr_stream stream, const char *line,
 	struct job *j = user;
 
 	(void)task;
+	if (j->ssh && stream == RR_STDERR) {
+		const struct buf *shown = ssh_task_hold(j->ssh, line, len);
+
+		if (!shown)
+			return;
+		line = shown->data;
+		len = shown->len;
+	}
+	if (j->ssh && j->r->o->output != OUT_STREAM)
+		return; /* read for the system ssh's last line */
 	if (stream == RR_STDOUT && j->r->o->discard)
 		return; /* read only for --idle-timeout's sake */
 	output_line(&j->r->out, &j->info, stream, line, len);
@@ -182,7 +245,8 @@ static char *show_argv(char *const *argv)
 static char **make_command(struct runner *r, struct job *j, size_t idx)
 {
 	const struct options *o = r->o;
-	struct subst v = { .seq = j->info.seq, .slot = j->slot };
+	struct subst v = { .seq = r->o->repeat ? idx + 1 : j->info.seq,
+			   .slot = j->slot };
 	struct buf b = BUF_INIT;
 
 	if (r->has_input) {
@@ -222,13 +286,23 @@ static struct rr_opts task_opts(const struct runner *r, struct job *j)
 	};
 
 	if (o->output == OUT_STREAM) {
-		opts.stdout_mode = opts.stderr_mode = RR_IO_CALLBACK;
+		/* Capture calls on_line too: --outdir takes the streams whole. */
+		opts.stdout_mode = opts.stderr_mode =
+			o->outdir ? RR_IO_CAPTURE : RR_IO_CALLBACK;
 		opts.on_line = on_line;
-	} else if (o->output == OUT_QUIET) {
+	} else if (o->output == OUT_QUIET && !o->outdir) {
 		opts.stdout_mode = opts.stderr_mode = unread(o);
 	}
 	if (o->discard)
 		opts.stdout_mode = unread(o);
+	if (o->repeat)
+		opts.flags |= RR_F_RUSAGE;
+	if (j->ssh) { /* its last stderr line may be ssh's own reason */
+		opts.on_line = on_line;
+		opts.title = j->info.command;
+		if (opts.stderr_mode != RR_IO_CAPTURE)
+			opts.stderr_mode = RR_IO_CALLBACK;
+	}
 	return opts;
 }
 
@@ -240,6 +314,7 @@ static struct job *new_job(struct runner *r, unsigned long long seq,
 	j->r = r;
 	j->fh = fh;
 	j->info.seq = seq;
+	j->info.reported = r->o->repeat; /* benchmark mode: said per command */
 	return j;
 }
 
@@ -252,6 +327,7 @@ static char **describe(struct runner *r, struct job *j, size_t idx)
 		j->info.tag = r->in.lines[idx].s;
 		j->info.tag_len = r->in.lines[idx].len;
 		j->info.input = true;
+		j->info.input_no = idx + 1;
 	} else {
 		j->info.tag = j->info.command;
 		j->info.tag_len = strlen(j->info.command);
@@ -267,9 +343,15 @@ static char **describe(struct runner *r, struct job *j, size_t idx)
 static void start(struct runner *r, struct job *j, size_t idx)
 {
 	char **argv = describe(r, j, idx);
+
+	if (j->fh && j->fh->exec)
+		j->ssh = ssh_task_new();
 	struct rr_opts opts = task_opts(r, j);
 
-	if (j->fh)
+	if (j->ssh)
+		j->task = rr_exec(r->loop, sshexec_argv(j->fh->exec, j->info.command),
+				  &opts);
+	else if (j->fh)
 		j->task = rr_ssh(r->loop, j->fh->host, j->info.command, &opts);
 	else if (argv)
 		j->task = rr_exec(r->loop, (const char *const *)argv, &opts);
@@ -278,6 +360,7 @@ static void start(struct runner *r, struct job *j, size_t idx)
 	free(argv);
 	if (!j->task) {
 		j->error = errno;
+		measure(r, j, NULL);
 		free_slot(r, j, RR_ERROR, false);
 		end_job(r, j, false);
 		return;
@@ -287,11 +370,11 @@ static void start(struct runner *r, struct job *j, size_t idx)
 
 static void submit_more(struct runner *r)
 {
-	while (!r->stopping && r->next < r->total && r->slots.nfree) {
+	while (!r->stopping && r->next < r->ntasks && r->slots.nfree) {
 		struct job *j = new_job(r, r->next + 1, NULL);
 
 		j->slot = slots_get(&r->slots, j);
-		start(r, j, r->next++);
+		start(r, j, r->next++ / bench_runs_each(&r->bench));
 	}
 }
 
@@ -412,6 +495,8 @@ static int drive(struct runner *r)
 			return 2;
 		}
 	}
+	if (r->o->output == OUT_COLLATE)
+		collate_print(&r->collate, &r->out);
 	check_output(r);
 	if (r->status)
 		return r->status;
@@ -442,6 +527,19 @@ static int load_input(struct runner *r)
 	}
 	r->has_input = true;
 	r->total = r->in.n;
+	return 0;
+}
+
+static int open_outdir(struct runner *r)
+{
+	int err = outdir_open(&r->outdir, r->o->outdir);
+
+	if (err < 0) {
+		fprintf(stderr, "ringrun: --outdir: %s: %s\n", r->o->outdir,
+			strerror(-err));
+		outdir_close(&r->outdir);
+		return -1;
+	}
 	return 0;
 }
 
@@ -482,15 +580,25 @@ static int load_hosts(struct options *o)
 
 static int check_fleet(struct options *o)
 {
-	char err[512];
+	char err[1024];
+	struct buf notes = BUF_INIT;
+	int r;
 
 	if (o->hostfile && load_hosts(o) < 0)
 		return -1;
-	if (fleet_check(o, err, sizeof err) < 0) {
-		fprintf(stderr, "ringrun: %s\n", err);
+	if (o->hosts.n && hosts_exclude(&o->hosts, &o->exclude) && !o->hosts.n) {
+		fprintf(stderr, "ringrun: -x: every host is excluded\n");
 		return -1;
 	}
-	return 0;
+	r = fleet_check(o, err, sizeof err);
+	if (r == 0)
+		r = ssh_hosts_setup(o, &notes, err, sizeof err);
+	if (r < 0)
+		fprintf(stderr, "ringrun: %s\n", err);
+	else if (notes.len)
+		fputs(notes.data, stderr);
+	buf_free(&notes);
+	return r;
 }
 
 static int start_loop(struct runner *r)
@@ -519,8 +627,8 @@ static int start_loop(struct runner *r)
 	/* -j 0, or more than the fd limit allows: the library's figure. */
 	rr_loop_stats(r->loop, &st);
 	unsigned n = st.max_running ? st.max_running : 1;
-	if (r->total < n)
-		n = r->total ? (unsigned)r->total : 1;
+	if (r->ntasks < n)
+		n = r->ntasks ? (unsigned)r->ntasks : 1;
 	slots_init(&r->slots, n);
 	return 0;
 }
@@ -547,36 +655,67 @@ static void print_stats(struct runner *r, uint64_t wall_ns)
 	buf_free(&b);
 }
 
+/* Benchmark mode: the report, once every run has ended. */
+static int report(struct runner *r, int status)
+{
+	if (benchreport_write(&r->bench, &r->exports, &r->out) < 0)
+		status = 2;
+	check_output(r);
+	return r->status ? r->status : status;
+}
+
 int run(struct options *o)
 {
-	struct runner r = { .o = o };
+	struct runner r = { .o = o, .outdir = { .fd = -1 } };
 	int status = 2;
 
 	if (o->fleet && check_fleet(o) < 0)
 		return 2;
 	if (load_input(&r) < 0)
 		return 2;
-	if (feedback_init(&r.feedback, o, r.total) < 0) {
+	if (o->outdir && open_outdir(&r) < 0) {
+		input_free(&r.in);
+		return 2;
+	}
+	if (o->repeat && benchreport_open(&r.exports, o->export_json,
+					  o->export_markdown) < 0) {
+		outdir_close(&r.outdir);
+		input_free(&r.in);
+		return 2;
+	}
+	bench_init(&r.bench, o->repeat, o->warmup, o->jobs, r.total);
+	r.ntasks = r.total * bench_runs_each(&r.bench);
+	if (feedback_init(&r.feedback, o, o->fleet ? r.total : r.ntasks) < 0) {
+		bench_free(&r.bench);
+		benchreport_close(&r.exports);
+		outdir_close(&r.outdir);
 		input_free(&r.in);
 		return 2;
 	}
 	join_command(&r);
 	output_init(&r.out, o->output, 1, 2);
 	feedback_attach(&r.feedback, &r.out);
+	collate_init(&r.collate, NULL);
 	order_init(&r.order, 1);
 	uint64_t start = now_ns();
 	if (start_loop(&r) == 0) {
 		feedback_start(&r.feedback, r.loop, &r.running);
 		status = drive(&r);
 		feedback_stop(&r.feedback);
+		if (o->repeat && !r.status)
+			status = report(&r, status);
 		if (o->stats && !r.out.error)
 			print_stats(&r, now_ns() - start);
 		status = feedback_finish(&r.feedback, &r.out, status);
 		rr_loop_free(r.loop);
 	}
+	benchreport_close(&r.exports);
+	bench_free(&r.bench);
 	fleet_free(&r.fleet);
 	slots_free(&r.slots);
 	order_free(&r.order);
+	collate_free(&r.collate);
+	outdir_close(&r.outdir);
 	output_free(&r.out);
 	feedback_free(&r.feedback);
 	input_free(&r.in);

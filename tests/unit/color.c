@@ -7,6 +7,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "../../cli/collate.h"
 #include "../../cli/color.h"
 #include "../../cli/output.h"
 
@@ -113,6 +114,30 @@ Test(color, output_headers_bold_failures_painted)
 			  "\033[31m'uptime' exited with status 3\033[0m\n"
 			  "ringrun: \033[1mhost web8:22\033[0m: "
 			  "\033[33mconnection refused\033[0m\n");
+	output_free(&o);
+	close(out_fd);
+	close(err_fd);
+}
+
+/* -o collate's headers, as the group headers: bold where that stream is
+   in colour. */
+Test(color, collate_headers_bold)
+{
+	int out_fd = memfd_create("out", MFD_CLOEXEC), err_fd = memfd_create("err", MFD_CLOEXEC);
+	struct collate c;
+	struct collate_key k = { 0, "up\n", 3, "oops\n", 5 };
+	struct output o;
+
+	collate_init(&c, NULL);
+	collate_add(&c, &k, 1, "web1", NULL);
+	collate_add(&c, &k, 2, "web2", NULL);
+	output_init(&o, OUT_COLLATE, out_fd, err_fd);
+	o.out.color = true;
+	collate_print(&c, &o);
+	cr_assert_eq(output_flush(&o), 0);
+	expect_fd(out_fd, "\033[1m---------------\nweb[1-2] (2)\n---------------\033[0m\nup\n");
+	expect_fd(err_fd, "---------------\nweb[1-2] (2)\n---------------\noops\n");
+	collate_free(&c);
 	output_free(&o);
 	close(out_fd);
 	close(err_fd);
