@@ -45,7 +45,8 @@ static void keep_tag(struct summary *s, const struct task_info *t)
 					       sizeof *s->failed_tags);
 	}
 	s->failed_tags[s->nfailed_tags++] = (struct failed_tag){
-		.seq = t->seq, .off = s->failed_text.len, .len = t->tag_len,
+		.seq = t->seq, .input_no = t->input_no,
+		.off = s->failed_text.len, .len = t->tag_len,
 	};
 	buf_add(&s->failed_text, t->tag, t->tag_len);
 }
@@ -223,6 +224,9 @@ void summary_failed_list(struct summary *s, struct buf *b)
 	for (size_t k = 0; k < s->nfailed_tags; k++) {
 		const struct failed_tag *f = &s->failed_tags[k];
 
+		/* The runs of an input have consecutive numbers. */
+		if (k && f->input_no && f->input_no == f[-1].input_no)
+			continue;
 		buf_add(b, s->failed_text.data + f->off, f->len);
 		buf_addc(b, '\n');
 	}

@@ -28,6 +28,7 @@ struct summary_host {
 /* A failed task's tag in failed_text, for --failed in local mode. */
 struct failed_tag {
 	unsigned long long seq;
+	size_t input_no; /* 0: no input */
 	size_t off, len;
 };
 
@@ -71,7 +72,8 @@ void summary_format(const struct summary *s, struct buf *b, bool color);
 /*
  * What --failed writes, one per line: the hosts that failed or could not
  * be reached, as written, in list order; in local mode the failed tasks'
- * tags (their inputs, else their commands) in input order.
+ * tags (their inputs, else their commands) in input order, an input once
+ * however many of its runs (--repeat) failed.
  */
 void summary_failed_list(struct summary *s, struct buf *b);
 

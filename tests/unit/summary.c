@@ -24,11 +24,18 @@ static void host_task(size_t k, enum task_end how)
 	summary_task(&s, &t, k, how);
 }
 
-static void local_task(unsigned long long seq, const char *tag, enum task_end how)
+static void run_task(unsigned long long seq, size_t input_no, const char *tag,
+		     enum task_end how)
 {
-	const struct task_info t = { .seq = seq, .tag = tag, .tag_len = strlen(tag) };
+	const struct task_info t = { .seq = seq, .tag = tag, .tag_len = strlen(tag),
+				     .input_no = input_no };
 
 	summary_task(&s, &t, 0, how);
+}
+
+static void local_task(unsigned long long seq, const char *tag, enum task_end how)
+{
+	run_task(seq, seq, tag, how);
 }
 
 static void expect_line(bool color, const char *want)
@@ -242,4 +249,18 @@ Test(summary, local_failed_inputs_in_order)
 	local_task(6, "", TASK_FAILED);
 	local_task(3, "c", TASK_OK);
 	expect_failed("b\ne e\n\n");
+}
+
+/* --repeat: an input is listed once however many of its runs failed; two
+   inputs that read the same stay two. */
+Test(summary, local_failed_runs_of_one_input)
+{
+	summary_init(&s, 9, true);
+	run_task(6, 2, "b", TASK_FAILED);
+	run_task(1, 1, "a", TASK_FAILED);
+	run_task(4, 2, "b", TASK_FAILED);
+	run_task(7, 3, "a", TASK_FAILED);
+	run_task(5, 2, "b", TASK_FAILED);
+	run_task(9, 3, "a", TASK_FAILED);
+	expect_failed("a\nb\na\n");
 }
