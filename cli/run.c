@@ -20,6 +20,7 @@
 #include <ringrun.h>
 
 #include "buf.h"
+#include "control.h"
 #include "fleet.h"
 #include "input.h"
 #include "order.h"
@@ -42,6 +43,7 @@ struct job {
 	int error;              /* no task, not skipped: the library's errno */
 	unsigned slot;
 	char *command;   /* owned, unless info.command points elsewhere */
+	bool resumed;    /* --resume-failed: done before, not run */
 };
 
 struct runner {
@@ -60,7 +62,11 @@ struct runner {
 	struct output out;
 	unsigned running;   /* handed over and not ended */
 	uint64_t ok, failed;
-	bool stopping;      /* no new task: a signal or a closed stdout */
+	uint64_t resumed;   /* --resume-failed: skipped */
+	struct control ctl; /* --joblog, --resume-failed, --stdin */
+	bool halted;        /* --halt: reached */
+	uint64_t halt_killed; /* --halt now: tasks it cancelled */
+	bool stopping;      /* no new task: a signal, a closed stdout, --halt */
 	unsigned signals_seen;
 	int status;         /* exit status a signal or a write error forces */
 };
@@ -85,7 +91,9 @@ static bool keeps_order(const struct runner *r)
 /* Print a task that ended (in order, with -k) and let it go. */
 static void finish(struct runner *r, struct job *j)
 {
-	if (j->task) {
+	if (j->resumed) {
+		/* done in the log: nothing to show */
+	} else if (j->task) {
 		output_done(&r->out, &j->info, rr_task_result(j->task));
 		rr_task_free(j->task);
 	} else if (j->skipped) {
@@ -104,20 +112,79 @@ static void finish(struct runner *r, struct job *j)
 	free(j);
 }
 
+static void stop(struct runner *r, int sig);
+
+/* --joblog's row; a write that fails is said once, and fails the run. */
+static void log_job(struct runner *r, struct job *j)
+{
+	struct rr_result none = { .status = j->skipped ? j->skipped : RR_ERROR };
+	int err = control_log(&r->ctl, &j->info,
+			      j->task ? rr_task_result(j->task) : &none);
+
+	if (err) {
+		output_note(&r->out, "--joblog: %s: %s", r->ctl.log.path,
+			    strerror(err));
+		if (!r->status)
+			r->status = 1;
+	}
+}
+
+/* Every task: each input on each host. */
+static uint64_t all_tasks(const struct runner *r)
+{
+	return r->total * (r->o->fleet ? r->o->hosts.n : 1);
+}
+
+/*
+ * --halt: once reached, say why, and start no more (soon) or kill the
+ * running tasks too (now).  cancelled: the task that ended was.
+ */
+static void check_halt(struct runner *r, bool cancelled)
+{
+	const struct halt *h = &r->o->halt;
+	struct buf b = BUF_INIT;
+
+	if (r->halted) {
+		if (h->when == HALT_NOW && cancelled)
+			r->halt_killed++;
+		return;
+	}
+	if (!halt_due(h, all_tasks(r), r->ok, r->failed))
+		return;
+	r->halted = true;
+	halt_describe(&b, h, all_tasks(r), r->ok, r->failed);
+	output_note(&r->out, "%s; %s", b.data, h->when == HALT_NOW ?
+		    "killing the running tasks" : "starting no more tasks");
+	buf_free(&b);
+	r->stopping = true;
+	if (h->when == HALT_NOW)
+		stop(r, SIGTERM);
+}
+
 /* Its slot is free again already. */
 static void end_job(struct runner *r, struct job *j, bool ok)
 {
-	if (ok)
+	bool counts = !j->resumed;
+	bool cancelled = j->task &&
+			 rr_task_result(j->task)->status == RR_CANCELLED;
+
+	if (!counts)
+		r->resumed++;
+	else if (ok)
 		r->ok++;
 	else
 		r->failed++;
+	if (counts)
+		log_job(r, j);
 	if (!keeps_order(r)) {
 		finish(r, j);
-		return;
+	} else {
+		order_put(&r->order, j->info.seq, j);
+		while ((j = order_take(&r->order)))
+			finish(r, j);
 	}
-	order_put(&r->order, j->info.seq, j);
-	while ((j = order_take(&r->order)))
-		finish(r, j);
+	if (counts)
+		check_halt(r, cancelled);
 }
 
 /* The job's slot is free again; in fleet mode, say whether its failure
@@ -216,6 +283,8 @@ static struct rr_opts task_opts(const struct runner *r, struct job *j)
 		.idle_timeout_ms = o->idle_timeout_ms,
 		.user = j,
 		.on_done = on_done,
+		.stdin_data = r->ctl.stdin_data,
+		.stdin_len = r->ctl.stdin_len,
 	};
 
 	if (o->output == OUT_STREAM) {
@@ -266,6 +335,13 @@ static void start(struct runner *r, struct job *j, size_t idx)
 	char **argv = describe(r, j, idx);
 	struct rr_opts opts = task_opts(r, j);
 
+	if (control_done(&r->ctl, &j->info)) {
+		free(argv);
+		j->resumed = true;
+		free_slot(r, j, RR_OK, false);
+		end_job(r, j, true);
+		return;
+	}
 	if (j->fh)
 		j->task = rr_ssh(r->loop, j->fh->host, j->info.command, &opts);
 	else if (argv)
@@ -411,7 +487,8 @@ static int drive(struct runner *r)
 		return r->status;
 	if (r->fleet.unreachable)
 		return 3;
-	return r->failed ? 1 : 0;
+	/* What --halt now cancelled did not fail by itself. */
+	return r->failed > r->halt_killed ? 1 : 0;
 }
 
 static int load_input(struct runner *r)
@@ -523,6 +600,7 @@ static void print_stats(struct runner *r, uint64_t wall_ns)
 {
 	struct run_figures f = {
 		.ok = r->ok, .failed = r->failed, .wall_ns = wall_ns,
+		.skipped = r->resumed,
 		.fleet = r->o->fleet, .hosts = r->o->hosts.n,
 		.reached = r->fleet.reached, .unreachable = r->fleet.unreachable,
 		.hosts_at_once = r->fleet.nslots, .per_host = r->o->per_host,
@@ -550,6 +628,11 @@ int run(struct options *o)
 		return 2;
 	if (load_input(&r) < 0)
 		return 2;
+	if (control_init(&r.ctl, o) < 0) {
+		control_free(&r.ctl);
+		input_free(&r.in);
+		return 2;
+	}
 	join_command(&r);
 	output_init(&r.out, o->output, 1, 2);
 	order_init(&r.order, 1);
@@ -565,6 +648,7 @@ int run(struct options *o)
 	order_free(&r.order);
 	output_free(&r.out);
 	input_free(&r.in);
+	control_free(&r.ctl);
 	free(r.tmpl);
 	return status;
 }
