@@ -5,6 +5,7 @@
 #   make check      the same set-up, then every test suite and the examples
 #   make asan       build with AddressSanitizer + UBSan and run the suites
 #   make bench      comparisons against xargs, GNU parallel, asyncio, spawn floor
+#   make fuzz       the parsers under libFuzzer (clang), FUZZ_TIME s each
 #   make install    PREFIX=/usr/local DESTDIR=
 
 VERSION   := 0.1.0
@@ -170,6 +171,34 @@ demo: deps
 bench: all
 	@./mk/deps.sh bench
 	@$(MAKE) --no-print-directory -C bench RINGRUN=$(abspath $(BIN))
+
+# ---------------------------------------------------------------- fuzz
+# One libFuzzer target per parser (fuzz/NAME.c), linked with the CLI's
+# sources; each runs FUZZ_TIME seconds from its seed corpus fuzz/corpus/NAME,
+# new inputs going to build/fuzz/corpus/NAME so the seeds stay as committed.
+FUZZ_CC    ?= clang
+FUZZ_TIME  ?= 60
+FUZZ_SRC   := $(wildcard fuzz/*.c)
+FUZZ_BIN   := $(FUZZ_SRC:fuzz/%.c=build/fuzz/%)
+FUZZ_FLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined \
+	      -fno-sanitize-recover=all -Ilib/include -Icli $(PC_CFLAGS)
+
+build/fuzz/%: fuzz/%.c $(CLI_SRC) $(wildcard cli/*.h) lib/libringrun.a
+	$(call msg,FUZZ,$@)
+	@mkdir -p $(@D)
+	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(CLI_SRC) lib/libringrun.a $(PC_LIBS)
+
+fuzz: deps
+	@./mk/deps.sh fuzz
+	@$(MAKE) --no-print-directory lib/libringrun.a $(FUZZ_BIN)
+	@set -e; for f in $(FUZZ_BIN); do \
+	  n=$${f##*/}; mkdir -p build/fuzz/corpus/$$n; \
+	  echo "== fuzz $$n ($(FUZZ_TIME) s)"; \
+	  $$f -max_total_time=$(FUZZ_TIME) -print_final_stats=0 \
+	      -artifact_prefix=build/fuzz/$$n- build/fuzz/corpus/$$n fuzz/corpus/$$n \
+	      2>build/fuzz/$$n.log || { tail -40 build/fuzz/$$n.log; exit 1; }; \
+	  grep '^Done' build/fuzz/$$n.log | tail -1; \
+	done
 
 # ---------------------------------------------------------------- install
 ringrun.pc: lib/ringrun.pc.in Makefile

@@ -200,9 +200,10 @@ char **subst_argv(char *const *words, size_t n, bool has_rs,
    'it'\''s' for anything but plain words, so "file {}" stays readable. */
 void shell_quote(struct buf *out, const char *s, size_t len)
 {
+	/* No '=': a word NAME=x first in a command is an assignment. */
 	static const char safe[] = "abcdefghijklmnopqrstuvwxyz"
 				   "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-				   "0123456789_@%+=:,./-";
+				   "0123456789_@%+:,./-";
 	size_t plain = 0;
 
 	while (plain < len && s[plain] && strchr(safe, s[plain]))

@@ -127,6 +127,7 @@ struct rr_proc {
 	int pidfd;
 	bool reaped;
 	int wait_err;   /* the exit status could not be had: -errno */
+	int end_sig;    /* the last signal sent to end the group, or 0 */
 	siginfo_t si;
 	struct rusage ru;
 };
@@ -364,6 +365,10 @@ struct rr_loop {
 	struct rr_deadline admit_deadline;
 	struct rr_keyfile *keyfiles;   /* identity files, read once */
 	struct rr_khfile *khfiles;     /* known_hosts files, read once */
+
+	/* The user's timers */
+	struct rr_timer *timers;
+	unsigned timers_armed;
 };
 
 #define RR_DRAIN_SIZE (64 * 1024)
@@ -392,6 +397,9 @@ void rr__deadline_arm(rr_loop *loop);
 void rr__deadline_expire(rr_loop *loop);
 int rr__deadline_ms(const rr_loop *loop);
 void rr__deadline_free(rr_loop *loop);
+
+/* timer.c */
+void rr__timers_free(rr_loop *loop);
 
 /* spawn.c */
 struct rr_spawn {

@@ -255,7 +255,8 @@ static int turn(rr_loop *loop, bool may_wait)
 	rr__deadline_arm(loop);
 	drain_eventfd(loop);
 	r = enter(loop, may_wait && (loop->running > 0 || loop->alive > 0 ||
-				     loop->closing > 0) && !work_ready(loop));
+				     loop->closing > 0 || loop->timers_armed > 0) &&
+			!work_ready(loop));
 	reap(loop);
 	rr__deadline_expire(loop);
 	if (r == -EINTR)
@@ -274,7 +275,8 @@ int rr_loop_run(rr_loop *loop, enum rr_run_mode mode)
 
 		if (r < 0)
 			return r;
-		if (loop->alive == 0 && loop->running == 0) {
+		if (loop->alive == 0 && loop->running == 0 &&
+		    (loop->timers_armed == 0 || mode != RR_RUN_DEFAULT)) {
 			submit_pending(loop); /* the last closes: leave no fd open */
 			return 0;
 		}
@@ -373,6 +375,7 @@ void rr_loop_free(rr_loop *loop)
 {
 	if (!loop)
 		return;
+	rr__timers_free(loop); /* first: no timer may fire while we wait */
 	if (loop->ring_ready) {
 		kill_and_reap_all(loop);
 		say_goodbye(loop);

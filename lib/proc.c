@@ -64,10 +64,25 @@ static int reap_now(struct rr_task *t)
 		       -errno : 0;
 }
 
+static int group_signal(struct rr_task *t, int sig);
+
+/*
+ * A child the shell was forking when the group signal came can miss it: the
+ * shell blocks signals around fork, so the signal lands before the child
+ * joins the group, and only the shell gets it.  The leader is gone now, so
+ * any fork of it has completed: say it again to whoever is left.
+ */
+static void signal_stragglers(struct rr_task *t)
+{
+	if (t->proc.end_sig)
+		group_signal(t, t->proc.end_sig);
+}
+
 static void exited(struct rr_task *t, int err)
 {
 	struct rr_proc *p = &t->proc;
 
+	signal_stragglers(t);
 	p->reaped = true;
 	p->wait_err = err;
 	t->loop->unreaped--;
@@ -123,6 +138,8 @@ int rr__proc_signal(struct rr_task *t, int sig)
 
 	if (p->pidfd < 0)
 		return -ESRCH;
+	if (sig == SIGTERM || sig == SIGKILL || sig == SIGINT || sig == SIGHUP)
+		p->end_sig = sig;
 	r = group_signal(t, sig);
 	if (r == -ESRCH && !p->reaped)
 		r = pidfd_send_signal(p->pidfd, sig, NULL, 0) == 0 ? 0 : -errno;

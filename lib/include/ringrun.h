@@ -111,8 +111,9 @@ struct rr_loop_stats {
 };
 
 enum rr_run_mode {
-	RR_RUN_DEFAULT = 0, /* until no task is left */
-	RR_RUN_ONCE = 1,    /* one turn: wait for at least one completion */
+	RR_RUN_DEFAULT = 0, /* until no task and no armed timer is left */
+	RR_RUN_ONCE = 1,    /* one turn: wait for at least one completion
+			       or a timer */
 	RR_RUN_NOWAIT = 2,  /* one turn without waiting */
 };
 
@@ -152,6 +153,32 @@ int rr_loop_fd(rr_loop *loop);
  * else the time to the nearest deadline, or -1 when there is none.
  */
 int rr_loop_timeout_ms(const rr_loop *loop);
+
+/*
+ * One-shot timers on the loop's clock (CLOCK_MONOTONIC), for a host
+ * program's own waits: a retry's backoff, a progress tick.  They share the
+ * loop's single ring TIMEOUT with every task deadline.  An armed timer is
+ * pending work: RR_RUN_DEFAULT runs until it has fired and RR_RUN_ONCE may
+ * wait for it.  The callback runs on the loop like a task's callbacks; it may
+ * start, stop or free any timer, its own included.  rr_loop_free() frees the
+ * timers still there (without calling them).
+ */
+typedef struct rr_timer rr_timer;
+typedef void rr_timer_cb(rr_timer *timer, void *user);
+
+/* A stopped timer.  Returns NULL with errno set (ENOMEM, EINVAL). */
+rr_timer *rr_timer_new(rr_loop *loop, rr_timer_cb *cb, void *user);
+
+/* Fire once, delay_ms from now; an armed timer is moved. */
+void rr_timer_start(rr_timer *timer, uint64_t delay_ms);
+
+/* Disarm it; nothing happens if it is not armed. */
+void rr_timer_stop(rr_timer *timer);
+
+bool rr_timer_armed(const rr_timer *timer);
+
+/* Stop and free it; NULL is ignored. */
+void rr_timer_free(rr_timer *timer);
 
 /* Counters and the kernel features in use. */
 void rr_loop_stats(const rr_loop *loop, struct rr_loop_stats *stats);

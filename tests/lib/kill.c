@@ -44,6 +44,34 @@ Test(kill, running_task_sigterm)
 	free_loop(loop);
 }
 
+/*
+ * The kill lands while the shell forks its next command: the shell has
+ * signals blocked then, so the new child misses the group signal unless it
+ * is said again once the shell is gone.  Hundreds of tries hit that instant
+ * (about 1 in 400 here): each must end well before the SIGKILL grace.
+ */
+Test(kill, group_signal_reaches_a_child_forked_at_that_instant)
+{
+	rr_loop *loop = loop_new(0, 0);
+
+	for (int i = 0; i < 1500; i++) {
+		struct killer k = {.sig = SIGTERM, .rc = 99};
+		struct rr_opts o = {.on_line = kill_on_line, .user = &k,
+				    .kill_grace_ms = 30000};
+		rr_task *t = shell_task(loop, "sleep 600 & echo $!; sleep 600", &o);
+		const struct rr_result *r;
+
+		cr_assert_eq(rr_task_wait(t), 0);
+		r = rr_task_result(t);
+		cr_assert_eq(k.rc, 0);
+		cr_assert_lt((r->end_ns - r->start_ns) / 1000000, 10000,
+			     "try %d: a child outlived SIGTERM", i);
+		expect_status(r, RR_CANCELLED, -15);
+		rr_task_free(t);
+	}
+	free_loop(loop);
+}
+
 Test(kill, running_task_sigkill)
 {
 	rr_loop *loop = loop_new(0, 0);

@@ -200,7 +200,7 @@ Test(quote, only_when_needed)
 {
 	static const char *const rows[][2] = {
 		{ "printf", "printf" }, { "/usr/bin/x-y_z.1", "/usr/bin/x-y_z.1" },
-		{ "a=b,c:d@e%f+g", "a=b,c:d@e%f+g" }, { "", "''" },
+		{ "b,c:d@e%f+g", "b,c:d@e%f+g" }, { "a=b", "'a=b'" }, { "", "''" },
 		{ "a b", "'a b'" }, { "it's", "'it'\\''s'" }, { "$x", "'$x'" },
 		{ "*", "'*'" }, { "%s\\n", "'%s\\n'" },
 	};
