@@ -19,12 +19,14 @@
 
 #include <ringrun.h>
 
+#include "backoff.h"
 #include "buf.h"
 #include "control.h"
 #include "fleet.h"
 #include "input.h"
 #include "order.h"
 #include "output.h"
+#include "retry.h"
 #include "signals.h"
 #include "slots.h"
 #include "stats.h"
@@ -44,6 +46,9 @@ struct job {
 	unsigned slot;
 	char *command;   /* owned, unless info.command points elsewhere */
 	bool resumed;    /* --resume-failed: done before, not run */
+	size_t idx;      /* its input */
+	unsigned attempts; /* --retry-on-exit: the ones that failed */
+	bool waiting;    /* --retry-on-exit: for another (task: the last) */
 };
 
 struct runner {
@@ -64,6 +69,7 @@ struct runner {
 	uint64_t ok, failed;
 	uint64_t resumed;   /* --resume-failed: skipped */
 	struct control ctl; /* --joblog, --resume-failed, --stdin */
+	struct retry_queue retry; /* --retries: jobs and hosts waiting */
 	bool halted;        /* --halt: reached */
 	uint64_t halt_killed; /* --halt now: tasks it cancelled */
 	bool stopping;      /* no new task: a signal, a closed stdout, --halt */
@@ -113,6 +119,7 @@ static void finish(struct runner *r, struct job *j)
 }
 
 static void stop(struct runner *r, int sig);
+static void cancel_retries(struct runner *r);
 
 /* --joblog's row; a write that fails is said once, and fails the run. */
 static void log_job(struct runner *r, struct job *j)
@@ -157,6 +164,7 @@ static void check_halt(struct runner *r, bool cancelled)
 		    "killing the running tasks" : "starting no more tasks");
 	buf_free(&b);
 	r->stopping = true;
+	cancel_retries(r);
 	if (h->when == HALT_NOW)
 		stop(r, SIGTERM);
 }
@@ -199,6 +207,66 @@ static void free_slot(struct runner *r, struct job *j, enum rr_status status,
 		slots_put(&r->slots, j->slot);
 }
 
+/* "<why>; retry 1 of 3 in 1 s" */
+static void note_retry(struct runner *r, const struct rr_result *res,
+		       unsigned attempt)
+{
+	output_note(&r->out, "%s; retry %u of %u in %llu s",
+		    *res->message ? res->message : rr_status_name(res->status),
+		    attempt, r->o->retries,
+		    (unsigned long long)backoff_base_ms(attempt) / 1000);
+}
+
+/*
+ * --retries: j's host could not be reached before j's command started.
+ * Its input goes back to the host, which gets a new connection after the
+ * backoff, once none of its tasks runs.  False: no attempt is left.
+ */
+static bool retry_host(struct runner *r, struct job *j,
+		       const struct rr_result *res)
+{
+	struct fleet_host *fh = j->fh;
+	bool first = !fh->redial; /* of the tasks on that connection */
+
+	if (first && fh->attempts >= r->o->retries)
+		return false;
+	fleet_requeue(fh, j->slot, j->idx);
+	if (first) {
+		fh->attempts++;
+		fh->retry_ms = backoff_ms(fh->attempts, backoff_random());
+		note_retry(r, res, fh->attempts);
+	}
+	rr_task_free(j->task);
+	free(j->command);
+	free(j);
+	fleet_settle(&r->fleet, fh);
+	return true;
+}
+
+/* --retry-on-exit: j runs again after the backoff, keeping its slot. */
+static bool retry_job(struct runner *r, struct job *j,
+		      const struct rr_result *res)
+{
+	if (j->attempts >= r->o->retries)
+		return false;
+	j->attempts++;
+	note_retry(r, res, j->attempts);
+	j->waiting = true;
+	retry_queue_add(&r->retry, now_ns(),
+			backoff_ms(j->attempts, backoff_random()), j, false);
+	return true;
+}
+
+/* Does j get another attempt (later), rather than end with res? */
+static bool retry(struct runner *r, struct job *j, const struct rr_result *res)
+{
+	if (!r->o->retries || r->stopping)
+		return false;
+	if (j->fh && retry_connect(res))
+		return retry_host(r, j, res);
+	return r->o->retry_on_exit && retry_exit(res) && retry_job(r, j, res);
+}
+
 static void on_done(rr_task *task, void *user)
 {
 	struct job *j = user;
@@ -207,6 +275,8 @@ static void on_done(rr_task *task, void *user)
 	const struct rr_result *res = rr_task_result(task);
 
 	r->running--;
+	if (retry(r, j, res))
+		return;
 	free_slot(r, j, res->status, res->start_ns != 0);
 	end_job(r, j, res->status == RR_OK);
 	if (fh)
@@ -335,6 +405,7 @@ static void start(struct runner *r, struct job *j, size_t idx)
 	char **argv = describe(r, j, idx);
 	struct rr_opts opts = task_opts(r, j);
 
+	j->idx = idx;
 	if (control_done(&r->ctl, &j->info)) {
 		free(argv);
 		j->resumed = true;
@@ -411,6 +482,60 @@ static void next_hosts(struct runner *r)
 	}
 }
 
+/* --retry-on-exit: j's wait is over; the last attempt's task goes. */
+static void relaunch(struct runner *r, struct job *j)
+{
+	j->waiting = false;
+	rr_task_free(j->task);
+	j->task = NULL;
+	free(j->command);
+	j->command = NULL;
+	start(r, j, j->idx);
+}
+
+/* Between turns: hosts wait for their new connection, and what is due. */
+static void run_retries(struct runner *r)
+{
+	struct fleet_host *fh;
+	struct retry_wait w;
+
+	while ((fh = fleet_park(&r->fleet))) {
+		if (r->stopping)
+			fleet_abandon(&r->fleet, fh);
+		else
+			retry_queue_add(&r->retry, now_ns(), fh->retry_ms, fh, true);
+	}
+	while (retry_queue_take(&r->retry, now_ns(), &w)) {
+		if (!w.host) {
+			relaunch(r, w.who);
+			continue;
+		}
+		fleet_redial(&r->fleet, w.who);
+		feed_host(r, w.who);
+	}
+}
+
+/* Everything stops: no attempt waited for is made; a job ends with its
+   last one. */
+static void cancel_retries(struct runner *r)
+{
+	struct retry_wait w;
+
+	while (retry_queue_pop(&r->retry, &w)) {
+		struct job *j = w.who;
+		const struct rr_result *res;
+
+		if (w.host) {
+			fleet_abandon(&r->fleet, w.who);
+			continue;
+		}
+		j->waiting = false;
+		res = rr_task_result(j->task);
+		free_slot(r, j, res->status, res->start_ns != 0);
+		end_job(r, j, false);
+	}
+}
+
 static void kill_slots(const struct slots *s, int sig)
 {
 	for (unsigned k = 1; k <= s->n; k++) {
@@ -425,6 +550,7 @@ static void kill_slots(const struct slots *s, int sig)
 static void stop(struct runner *r, int sig)
 {
 	r->stopping = true;
+	cancel_retries(r);
 	kill_slots(&r->slots, sig);
 	for (unsigned k = 0; k < r->fleet.nslots; k++)
 		kill_slots(&r->fleet.slot[k].chans, sig);
@@ -469,13 +595,14 @@ static void start_tasks(struct runner *r)
 static int drive(struct runner *r)
 {
 	start_tasks(r);
-	while (r->running) {
+	while (r->running || r->retry.n) {
 		int n = rr_loop_run(r->loop, RR_RUN_ONCE);
 
 		check_output(r);
 		check_signals(r);
 		if (r->o->fleet)
 			next_hosts(r);
+		run_retries(r);
 		if (n < 0 && n != -EINTR) {
 			output_flush(&r->out);
 			fprintf(stderr, "ringrun: loop: %s\n", rr_strerror(n));
@@ -583,6 +710,12 @@ static int start_loop(struct runner *r)
 			strerror(errno));
 		return -1;
 	}
+	if (r->o->retries && retry_queue_init(&r->retry, r->loop) < 0) {
+		fprintf(stderr, "ringrun: cannot create a timer: %s\n",
+			strerror(errno));
+		rr_loop_free(r->loop);
+		return -1;
+	}
 	if (r->o->fleet) {
 		fleet_init(&r->fleet, r->loop, r->o, r->total);
 		return 0;
@@ -641,6 +774,7 @@ int run(struct options *o)
 		status = drive(&r);
 		if (o->stats && !r.out.error)
 			print_stats(&r, now_ns() - start);
+		retry_queue_free(&r.retry); /* before the loop frees its timer */
 		rr_loop_free(r.loop);
 	}
 	fleet_free(&r.fleet);
