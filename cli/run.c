@@ -262,7 +262,7 @@ static bool retry(struct runner *r, struct job *j, const struct rr_result *res)
 {
 	if (!r->o->retries || r->stopping)
 		return false;
-	if (j->fh && retry_connect(res))
+	if (j->fh && !j->fh->down && retry_connect(res))
 		return retry_host(r, j, res);
 	return r->o->retry_on_exit && retry_exit(res) && retry_job(r, j, res);
 }
