@@ -609,6 +609,9 @@ static int drive(struct runner *r)
 			return 2;
 		}
 	}
+	/* A stop leaves numbers that never ran: what -k holds behind them. */
+	for (struct job *j; keeps_order(r) && (j = order_drain(&r->order));)
+		finish(r, j);
 	check_output(r);
 	if (r->status)
 		return r->status;

@@ -392,6 +392,20 @@ CASE(joblog_cannot_open, ARGS("--joblog", "@DIR/no/such/dir", "true"),
 CASE(joblog_write_error, ARGS("--joblog", "/dev/full", "true"),
      .err_exact = "ringrun: --joblog: /dev/full: No space left on device\n", .status = 2)
 
+/* A row that cannot be written (the file size limit): said once, status 1. */
+Test(jobs, joblog_write_fails, .init = dir_up, .fini = dir_down, .timeout = 30)
+{
+	const char *argv[] = { "sh", "-c", "trap '' XFSZ; ulimit -f 1; exec \"$0\" "
+			       "--joblog \"$1/log\" -o quiet true ::: $(seq 200)",
+			       ringrun_bin(), t.dir, NULL };
+	struct proc_result r;
+
+	run_prog(argv, NULL, 0, 20000, &r);
+	cr_assert_eq(r.status, 1, "stderr: %s", r.err);
+	cr_assert_str_eq(r.err, expand("ringrun: --joblog: @DIR/log: File too large\n"));
+	proc_result_free(&r);
+}
+
 /* ------------------------------------------------------ --resume-failed */
 
 #define MARKED "echo {} >> @DIR/marker; case {} in bad*) exit 1;; esac"
@@ -623,6 +637,16 @@ FLEET_CASE(halt_on_hosts,
 			"ringrun: --halt soon,fail=1: 1 of 4 tasks failed; starting no more "
 			"tasks\n",
 	   .status = 1)
+
+/* -k holds a task behind one that never starts: it is still shown. */
+FLEET_CASE(halt_keeps_order_output,
+	   ARGS("-k", "-j2", "--per-host", "1", "--halt", "soon,fail=1", "-w", "@H1,@H2",
+		"if [ $(echo $SSH_CONNECTION | cut -d' ' -f3) = @H1 ]; then sleep 0.5;"
+		" echo slow {}; else echo fast {}; exit 1; fi", ":::", "a", "b"),
+	   .out = "---- @H1 a ----\nslow a\n---- @H2 a ----\nfast a\n",
+	   .err = { "ringrun: host @H2:@PORT: 'if [ ",
+		    "ringrun: --halt soon,fail=1: 1 of 4 tasks failed; starting no more tasks\n" },
+	   .err_lines = 2, .status = 1)
 
 /* --retry-on-exit on a host: the command runs again there. */
 FLEET_CASE(retry_on_exit_remote,
