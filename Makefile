@@ -23,6 +23,7 @@ WARN      := -std=gnu11 -Wall -Wextra -Wshadow -Werror
 DEPS_PC   := liburing libssh2
 PC_CFLAGS := $(shell $(PKGCONFIG) --cflags $(DEPS_PC) 2>/dev/null)
 PC_LIBS   := $(shell $(PKGCONFIG) --libs $(DEPS_PC) 2>/dev/null || echo -luring -lssh2)
+CLI_LIBS  := -lm # sqrt: the benchmark mode's standard deviations
 CRIT_LIBS := $(shell $(PKGCONFIG) --libs criterion 2>/dev/null || echo -lcriterion)
 
 # Build flavours: the normal build lives in build/, the sanitizer build in
@@ -100,12 +101,12 @@ $(CLI_LIB): $(CLI_OBJ)
 
 $(BIN): $(MAIN_OBJ) $(CLI_LIB) $(STATIC)
 	$(call msg,LD,$@)
-	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PC_LIBS)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PC_LIBS) $(CLI_LIBS)
 
 # ---------------------------------------------------------------- tests
 $(B)/tests/unit-suite: $(UNIT_SRC:%.c=$(B)/%.o) $(CLI_LIB) $(STATIC)
 	$(call msg,LD,$@)
-	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PC_LIBS) $(CRIT_LIBS)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PC_LIBS) $(CLI_LIBS) $(CRIT_LIBS)
 
 $(B)/tests/lib-suite: $(TLIB_SRC:%.c=$(B)/%.o) $(TCOMMON_SRC:%.c=$(B)/%.o) $(STATIC)
 	$(call msg,LD,$@)
@@ -186,7 +187,7 @@ FUZZ_FLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined \
 build/fuzz/%: fuzz/%.c $(CLI_SRC) $(wildcard cli/*.h) lib/libringrun.a
 	$(call msg,FUZZ,$@)
 	@mkdir -p $(@D)
-	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(CLI_SRC) lib/libringrun.a $(PC_LIBS)
+	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(CLI_SRC) lib/libringrun.a $(PC_LIBS) $(CLI_LIBS)
 
 fuzz: deps
 	@./mk/deps.sh fuzz

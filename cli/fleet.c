@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "sshhost.h"
 #include "xalloc.h"
 
 /* A file the library will read: it must open, and not be a directory. */
@@ -70,30 +71,26 @@ void fleet_init(struct fleet *f, rr_loop *loop, const struct options *o,
 		f->free[f->nfree++] = f->nslots - 1 - k;
 }
 
-/* The spec's user and port, else -l and -p; the rest from the options. */
+/* Its own client, or the system ssh (see sshhost.h for which and how). */
 static void connect_host(struct fleet *f, struct fleet_host *h)
 {
-	const struct options *o = f->o;
 	const struct host_spec *s = h->spec;
-	const struct rr_host_opts ho = {
-		.user = s->user ? s->user : o->user,
-		.port = s->port ? s->port : o->port,
-		.identities = o->identities,
-		.no_agent = o->no_agent,
-		.password_file = o->password_file,
-		.password_env = o->password_env,
-		.known_hosts = o->known_hosts,
-		.hostkey = o->hostkey,
-		.connect_timeout_ms = (unsigned)o->connect_timeout_ms,
-		.channels = o->per_host,
-	};
+	struct ssh_host sh;
+	int e = 0;
 
-	h->host = rr_host_new(f->loop, s->target, &ho);
-	if (!h->host) {
+	ssh_host_init(&sh, f->o, s);
+	if (sh.route == ROUTE_NATIVE) {
+		h->host = rr_host_new(f->loop, sh.target, &sh.ho);
+		e = errno;
+	} else {
+		h->exec = sshexec_new(f->o, s, sh.config_timeout);
+	}
+	ssh_host_free(&sh);
+	if (!h->host && !h->exec) {
 		struct buf b = BUF_INIT;
 
 		buf_printf(&b, "host %s: cannot set up: %s", s->name,
-			   strerror(errno));
+			   strerror(e));
 		h->why = buf_detach(&b);
 		h->down = RR_ERROR;
 		f->unreachable++;
@@ -200,6 +197,8 @@ struct fleet_host *fleet_park(struct fleet *f)
 	h->parking = false;
 	rr_host_free(h->host);
 	h->host = NULL;
+	sshexec_free(h->exec);
+	h->exec = NULL;
 	return h;
 }
 
@@ -244,6 +243,7 @@ void fleet_retire(struct fleet *f)
 
 		if (h->host)
 			rr_host_free(h->host);
+		sshexec_free(h->exec);
 		slots_free(&h->chans);
 		free(h->why);
 		free(h->redo);
@@ -255,6 +255,7 @@ void fleet_retire(struct fleet *f)
 void fleet_free(struct fleet *f)
 {
 	for (unsigned k = 0; k < f->nslots; k++) {
+		sshexec_free(f->slot[k].exec);
 		slots_free(&f->slot[k].chans);
 		free(f->slot[k].why);
 		free(f->slot[k].redo);

@@ -17,11 +17,14 @@
 #include "hosts.h"
 #include "options.h"
 #include "slots.h"
+#include "sshexec.h"
 
 struct fleet_host {
 	const struct host_spec *spec; /* NULL: the slot is free */
 	size_t idx;          /* in the host list */
-	rr_host *host;       /* NULL: it could not be set up (see why) */
+	rr_host *host;       /* NULL: through the system ssh, or it could not
+				be set up (see why) */
+	struct sshexec *exec; /* through the system ssh: its argv */
 	size_t next;         /* the next input to hand over */
 	unsigned running;    /* tasks handed over and not ended */
 	struct slots chans;  /* a slot per task at once; owners: the jobs */

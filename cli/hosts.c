@@ -1,6 +1,6 @@
 /*
  * The host list of fleet mode: "[user@]host[:port]" specs from -w lists and
- * host files, in order, each host once.
+ * host files, ranges expanded, in order, each host once.
  */
 #include "hosts.h"
 
@@ -157,7 +157,7 @@ static bool same(const struct host_spec *a, const struct host_spec *b)
 }
 
 /* The slot of s in the seen table: where it is, or the empty one for it. */
-static size_t *seen_slot(struct hosts *h, const struct host_spec *s)
+static size_t *seen_slot(const struct hosts *h, const struct host_spec *s)
 {
 	size_t mask = h->nseen - 1;
 
@@ -246,29 +246,108 @@ static void trim(const char *s, size_t *start, size_t *end)
 		--*end;
 }
 
-int hosts_add_list(struct hosts *h, const char *list, char *err, size_t errlen)
-{
-	size_t len = strlen(list), added = 0;
-	char why[64];
+struct expansion {
+	struct hosts *h;
+	const char *why;        /* why a name was refused */
+	char buf[64];
+};
 
+static int add_name(const char *name, size_t len, void *user)
+{
+	struct expansion *x = user;
+
+	x->why = add(x->h, name, len, x->buf, sizeof x->buf);
+	return x->why ? 1 : 0;
+}
+
+/* One item, its ranges expanded. */
+static int add_item(struct hosts *h, const char *s, size_t len, char *err,
+		    size_t errlen)
+{
+	struct expansion x = { .h = h };
+	struct hostrange_error e;
+	int r = hostrange_expand(s, len, &h->budget, add_name, &x, &e);
+
+	if (r < 0 && e.column)
+		snprintf(err, errlen, "'%.*s': column %zu: %s", (int)len, s,
+			 e.column, e.why);
+	else if (r < 0)
+		snprintf(err, errlen, "'%.*s': %s", (int)len, s, e.why);
+	else if (r > 0)
+		snprintf(err, errlen, "'%.*s': %s", (int)len, s, x.why);
+	return r ? -1 : 0;
+}
+
+/* ^FILE: its hosts, as --hostfile's. */
+static int add_file(struct hosts *h, const char *path, char *err, size_t errlen)
+{
+	struct input lines;
+	char why[512];
+	int r;
+
+	if (!*path) {
+		snprintf(err, errlen, "'^': no file name after '^'");
+		return -1;
+	}
+	if (strcmp(path, "-") == 0) {
+		snprintf(err, errlen, "'^-': stdin is read by --hostfile -");
+		return -1;
+	}
+	r = input_load(&lines, path);
+	if (r < 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(-r));
+		return -1;
+	}
+	r = hosts_add_lines(h, lines.lines, lines.n, why, sizeof why);
+	input_free(&lines);
+	if (r < 0)
+		snprintf(err, errlen, "%s: %s", path, why);
+	return r;
+}
+
+/*
+ * The items of s[0..len), counted in *items; "^FILE" ones only if files
+ * (a host file naming another could name itself).
+ */
+static int add_items(struct hosts *h, const char *s, size_t len, bool files,
+		     size_t *items, char *err, size_t errlen)
+{
 	for (size_t at = 0; at <= len;) {
-		const char *comma = memchr(list + at, ',', len - at);
-		size_t end = comma ? (size_t)(comma - list) : len, start = at;
-		const char *bad;
+		size_t start = at, end = at + hostrange_item_len(s + at, len - at);
+		int r;
 
 		at = end + 1;
-		trim(list, &start, &end);
+		trim(s, &start, &end);
 		if (start == end)
 			continue;
-		bad = add(h, list + start, end - start, why, sizeof why);
-		if (bad) {
-			snprintf(err, errlen, "'%.*s': %s", (int)(end - start),
-				 list + start, bad);
-			return -1;
+		++*items;
+		if (s[start] != '^') {
+			r = add_item(h, s + start, end - start, err, errlen);
+		} else if (files) {
+			char *path = xmalloc(end - start);
+
+			memcpy(path, s + start + 1, end - start - 1);
+			path[end - start - 1] = '\0';
+			r = add_file(h, path, err, errlen);
+			free(path);
+		} else {
+			snprintf(err, errlen, "'%.*s': a host file cannot name another",
+				 (int)(end - start), s + start);
+			r = -1;
 		}
-		added++;
+		if (r < 0)
+			return -1;
 	}
-	if (!added) {
+	return 0;
+}
+
+int hosts_add_list(struct hosts *h, const char *list, char *err, size_t errlen)
+{
+	size_t items = 0;
+
+	if (add_items(h, list, strlen(list), true, &items, err, errlen) < 0)
+		return -1;
+	if (!items) {
 		snprintf(err, errlen, "'%s': no host in it", list);
 		return -1;
 	}
@@ -278,25 +357,56 @@ int hosts_add_list(struct hosts *h, const char *list, char *err, size_t errlen)
 int hosts_add_lines(struct hosts *h, const struct line *lines, size_t n,
 		    char *err, size_t errlen)
 {
-	char why[64];
+	char why[512];
+	size_t items = 0;
 
 	for (size_t k = 0; k < n; k++) {
 		const char *s = lines[k].s;
 		const char *hash = memchr(s, '#', lines[k].len);
-		size_t start = 0, end = hash ? (size_t)(hash - s) : lines[k].len;
-		const char *bad;
+		size_t len = hash ? (size_t)(hash - s) : lines[k].len;
 
-		trim(s, &start, &end);
-		if (start == end)
-			continue;
-		bad = add(h, s + start, end - start, why, sizeof why);
-		if (bad) {
-			snprintf(err, errlen, "line %zu: '%.*s': %s", k + 1,
-				 (int)(end - start), s + start, bad);
+		if (add_items(h, s, len, false, &items, why, sizeof why) < 0) {
+			snprintf(err, errlen, "line %zu: %s", k + 1, why);
 			return -1;
 		}
 	}
 	return 0;
+}
+
+/* The seen table anew, for v as it is now. */
+static void rebuild_seen(struct hosts *h)
+{
+	free(h->seen);
+	for (h->nseen = 64; h->nseen < h->n * 2; h->nseen *= 2)
+		;
+	h->seen = xcalloc(h->nseen, sizeof *h->seen);
+	for (size_t k = 0; k < h->n; k++)
+		*seen_slot(h, &h->v[k]) = k + 1;
+}
+
+static bool listed(const struct hosts *x, const struct host_spec *s)
+{
+	return x->nseen && *seen_slot(x, s);
+}
+
+size_t hosts_exclude(struct hosts *h, const struct hosts *x)
+{
+	size_t kept = 0, dropped;
+
+	for (size_t k = 0; k < h->n; k++) {
+		const struct host_spec *s = &h->v[k];
+		const struct host_spec any = { .target = s->target };
+
+		if (listed(x, s) || listed(x, &any))
+			free(s->name);
+		else
+			h->v[kept++] = *s;
+	}
+	dropped = h->n - kept;
+	h->n = kept;
+	if (dropped)
+		rebuild_seen(h);
+	return dropped;
 }
 
 void hosts_free(struct hosts *h)

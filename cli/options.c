@@ -12,6 +12,9 @@
 /* --per-host: more channels than any sshd allows is a typo. */
 #define PER_HOST_MAX 1000
 
+/* --repeat, --warmup: every measured run is kept until the report. */
+#define RUNS_MAX 1000000
+
 /* --retries: past this the backoff (30 s each) would outlast anyone. */
 #define RETRIES_MAX 1000
 
@@ -47,8 +50,10 @@ const char options_help[] =
 	"\n"
 	"Hosts (SSH; commands run through each host's login shell):\n"
 	"  -w, --hosts LIST        [user@]host[:port],... (IPv6: [addr]:port);\n"
+	"                          ranges web[01-20,33], ^FILE for FILE's hosts;\n"
 	"                          repeatable; a host listed twice runs once\n"
 	"      --hostfile FILE     one host per line, # comments (- = stdin)\n"
+	"  -x, --exclude LIST      not these hosts (same grammar); repeatable\n"
 	"  -l, --user USER         for hosts without user@ (default: yours)\n"
 	"  -p, --port PORT         for hosts without :port (default 22)\n"
 	"  -i, --identity FILE     private key to offer; repeatable (default:\n"
@@ -61,14 +66,30 @@ const char options_help[] =
 	"                          record unknown keys, refuse changed ones; off\n"
 	"      --connect-timeout SEC  connect and SSH handshake limit (default 10)\n"
 	"      --per-host N        commands at once on each host (default 10)\n"
+	"  -F, --ssh-config FILE   OpenSSH client config to read instead of\n"
+	"                          ~/.ssh/config and /etc/ssh/ssh_config\n"
+	"      --ssh MODE          native: ringrun's own SSH (default; the system\n"
+	"                          ssh for ProxyJump/ProxyCommand hosts); exec: the\n"
+	"                          system ssh for every host\n"
+	"\n"
+	"Benchmark (each input or -C line is one command; like hyperfine):\n"
+	"      --repeat N          run each command N times, one at a time unless\n"
+	"                          -j; report wall, user and sys time, peak RSS\n"
+	"      --warmup N          N unmeasured runs of each command first\n"
+	"      --export-json FILE  the results as JSON (hyperfine's fields)\n"
+	"      --export-markdown FILE  the results as a Markdown table\n"
 	"\n"
 	"Output:\n"
 	"  -o, --output MODE       group: each task's output whole when it ends (default)\n"
 	"                          stream: lines as they arrive, prefixed 'TAG: '\n"
 	"                          json: one JSON object per task, one per line\n"
 	"                          quiet: no task output\n"
+	"                          collate: identical outputs once, at the end,\n"
+	"                          under the list of their tags (hosts) folded\n"
 	"  -k, --keep-order        group and json output in input order\n"
 	"      --discard           every task's stdout goes to /dev/null\n"
+	"      --outdir DIR        also each task's stdout to DIR/TAG.out, stderr\n"
+	"                          to DIR/TAG.err (TAG: host[.N], or {#})\n"
 	"      --stats             counts, times, CPU, memory and ring figures at the end\n"
 	"TAG is the input, else the command.  With hosts it is the host, then the\n"
 	"input if there is one ('web7 INPUT'), and group output puts a line\n"
@@ -95,6 +116,7 @@ enum opt_id {
 	O_OUTPUT,
 	O_KEEP_ORDER,
 	O_DISCARD,
+	O_OUTDIR,
 	O_STATS,
 	O_HELP,
 	O_VERSION,
@@ -110,6 +132,13 @@ enum opt_id {
 	O_HOSTKEY,
 	O_CONNECT_TIMEOUT,
 	O_PER_HOST,
+	O_REPEAT,
+	O_WARMUP,
+	O_EXPORT_JSON,
+	O_EXPORT_MARKDOWN,
+	O_EXCLUDE,
+	O_SSH_CONFIG,
+	O_SSH,
 	O_JOBLOG,
 	O_RESUME_FAILED,
 	O_RETRIES,
@@ -136,6 +165,7 @@ static const struct optdef optdefs[] = {
 	{ 'o', "output", true, O_OUTPUT, false },
 	{ 'k', "keep-order", false, O_KEEP_ORDER, false },
 	{ 0, "discard", false, O_DISCARD, false },
+	{ 0, "outdir", true, O_OUTDIR, false },
 	{ 0, "stats", false, O_STATS, false },
 	{ 'h', "help", false, O_HELP, false },
 	{ 'V', "version", false, O_VERSION, false },
@@ -151,6 +181,13 @@ static const struct optdef optdefs[] = {
 	{ 0, "host-key-check", true, O_HOSTKEY, true },
 	{ 0, "connect-timeout", true, O_CONNECT_TIMEOUT, true },
 	{ 0, "per-host", true, O_PER_HOST, true },
+	{ 0, "repeat", true, O_REPEAT, false },
+	{ 0, "warmup", true, O_WARMUP, false },
+	{ 0, "export-json", true, O_EXPORT_JSON, false },
+	{ 0, "export-markdown", true, O_EXPORT_MARKDOWN, false },
+	{ 'x', "exclude", true, O_EXCLUDE, true },
+	{ 'F', "ssh-config", true, O_SSH_CONFIG, true },
+	{ 0, "ssh", true, O_SSH, true },
 	{ 0, "joblog", true, O_JOBLOG, false },
 	{ 0, "resume-failed", true, O_RESUME_FAILED, false },
 	{ 0, "retries", true, O_RETRIES, false },
@@ -169,6 +206,8 @@ struct parser {
 	unsigned ncpu;
 	bool jobs_given;
 	char needs_hosts[24]; /* the first option given that needs them */
+	bool output_given;
+	char needs_repeat[24]; /* the first benchmark option given */
 	char *err;
 	size_t errlen;
 };
@@ -268,6 +307,7 @@ const char *parse_output(const char *s, enum out_mode *mode)
 		[OUT_STREAM] = "stream",
 		[OUT_JSON] = "json",
 		[OUT_QUIET] = "quiet",
+		[OUT_COLLATE] = "collate",
 	};
 
 	for (size_t m = 0; m < sizeof names / sizeof names[0]; m++) {
@@ -276,7 +316,7 @@ const char *parse_output(const char *s, enum out_mode *mode)
 			return NULL;
 		}
 	}
-	return "unknown mode (group, stream, json, quiet)";
+	return "unknown mode (group, stream, json, quiet, collate)";
 }
 
 const char *parse_hostkey(const char *s, enum rr_hostkey_policy *policy)
@@ -294,6 +334,14 @@ const char *parse_hostkey(const char *s, enum rr_hostkey_policy *policy)
 		}
 	}
 	return "unknown policy (strict, accept-new, off)";
+}
+
+static const char *parse_ssh_mode(const char *s, bool *exec)
+{
+	if (strcmp(s, "native") && strcmp(s, "exec"))
+		return "unknown mode (native, exec)";
+	*exec = strcmp(s, "exec") == 0;
+	return NULL;
 }
 
 /* A count from min to max. */
@@ -329,6 +377,12 @@ static int set_file(struct parser *p, const char **slot, const char *shown,
 	return 0;
 }
 
+static void note_needs_repeat(struct parser *p, const char *shown)
+{
+	if (!p->needs_repeat[0])
+		snprintf(p->needs_repeat, sizeof p->needs_repeat, "%s", shown);
+}
+
 static int apply(struct parser *p, const struct optdef *d, const char *shown,
 		 const char *value)
 {
@@ -359,6 +413,7 @@ static int apply(struct parser *p, const struct optdef *d, const char *shown,
 		break;
 	case O_OUTPUT:
 		why = parse_output(value, &o->output);
+		p->output_given = true;
 		break;
 	case O_KEEP_ORDER:
 		o->keep_order = true;
@@ -366,6 +421,10 @@ static int apply(struct parser *p, const struct optdef *d, const char *shown,
 	case O_DISCARD:
 		o->discard = true;
 		break;
+	case O_OUTDIR:
+		if (!*value)
+			return fail(p, "%s: empty directory name", shown);
+		return set_file(p, &o->outdir, shown, value);
 	case O_STATS:
 		o->stats = true;
 		break;
@@ -402,15 +461,39 @@ static int apply(struct parser *p, const struct optdef *d, const char *shown,
 		return set_file(p, &o->known_hosts, shown, value);
 	case O_HOSTKEY:
 		why = parse_hostkey(value, &o->hostkey);
+		o->hostkey_given = true;
 		break;
 	case O_CONNECT_TIMEOUT:
 		why = parse_seconds(value, &o->connect_timeout_ms);
 		if (!why && (o->connect_timeout_ms == 0 ||
 			     o->connect_timeout_ms > UINT_MAX))
 			why = "out of range";
+		o->connect_timeout_given = true;
 		break;
 	case O_PER_HOST:
 		why = parse_count(value, 1, PER_HOST_MAX, &o->per_host);
+		break;
+	case O_REPEAT:
+		why = parse_count(value, 1, RUNS_MAX, &o->repeat);
+		break;
+	case O_WARMUP:
+		why = parse_count(value, 0, RUNS_MAX, &o->warmup);
+		note_needs_repeat(p, shown);
+		break;
+	case O_EXPORT_JSON:
+		note_needs_repeat(p, shown);
+		return set_file(p, &o->export_json, shown, value);
+	case O_EXPORT_MARKDOWN:
+		note_needs_repeat(p, shown);
+		return set_file(p, &o->export_markdown, shown, value);
+	case O_EXCLUDE:
+		if (hosts_add_list(&o->exclude, value, hosts_err, sizeof hosts_err) < 0)
+			return fail(p, "%s: %s", shown, hosts_err);
+		break;
+	case O_SSH_CONFIG:
+		return set_file(p, &o->ssh_config, shown, value);
+	case O_SSH:
+		why = parse_ssh_mode(value, &o->ssh_exec);
 		break;
 	case O_JOBLOG:
 		return set_file(p, &o->joblog, shown, value);
@@ -550,6 +633,33 @@ static int check_fleet(struct parser *p)
 			    o->args_file ? "-a" : "-C");
 	if (o->password_env && o->password_file)
 		return fail(p, "--password-file: cannot be combined with --password-env");
+	if (o->ssh_exec && (o->password_env || o->password_file))
+		return fail(p, "%s: cannot be combined with --ssh=exec: the system ssh "
+			       "runs in batch mode", o->password_env ? "--password-env" :
+			       "--password-file");
+	return 0;
+}
+
+/*
+ * Benchmark mode: local commands only (a child's CPU time and peak RSS come
+ * from wait4), one run at a time and task output discarded unless asked.
+ */
+static int check_bench(struct parser *p)
+{
+	struct options *o = p->o;
+
+	if (!o->repeat) {
+		if (p->needs_repeat[0])
+			return fail(p, "%s: needs --repeat", p->needs_repeat);
+		return 0;
+	}
+	if (o->fleet)
+		return fail(p, "--repeat: cannot be combined with hosts: benchmark "
+			       "mode measures local commands only");
+	if (!p->jobs_given)
+		o->jobs = 1;
+	if (!p->output_given)
+		o->output = OUT_QUIET;
 	return 0;
 }
 
@@ -569,6 +679,11 @@ static int check_jobs(struct parser *p)
 			return fail(p, "--stdin: cannot be combined with --hostfile -: "
 				       "stdin is read once for every task");
 	}
+	if (o->repeat && (o->resume_failed || o->retries || o->halt.when))
+		return fail(p, "%s: cannot be combined with --repeat: benchmark mode "
+			       "runs each command as often as it says",
+			    o->resume_failed ? "--resume-failed" :
+			    o->retries ? "--retries" : "--halt");
 	if (o->retry_on_exit && !o->retries)
 		return fail(p, "--retry-on-exit: needs --retries");
 	if (o->retries && !o->fleet && !o->retry_on_exit)
@@ -581,7 +696,7 @@ static int check(struct parser *p)
 {
 	const struct options *o = p->o;
 
-	if (check_fleet(p) < 0 || check_jobs(p) < 0)
+	if (check_fleet(p) < 0 || check_bench(p) < 0 || check_jobs(p) < 0)
 		return -1;
 	if (o->commands_file) {
 		if (o->args_file)
@@ -634,7 +749,12 @@ int options_parse(struct options *o, int argc, char *const argv[],
 void options_free(struct options *o)
 {
 	hosts_free(&o->hosts);
+	hosts_free(&o->exclude);
 	free(o->identities);
 	o->identities = NULL;
 	o->nidentities = 0;
+	if (o->sshcfg)
+		sshcfg_free(o->sshcfg);
+	free(o->sshcfg);
+	o->sshcfg = NULL;
 }

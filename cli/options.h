@@ -10,12 +10,14 @@
 
 #include "halt.h"
 #include "hosts.h"
+#include "sshconfig.h"
 
 enum out_mode {
 	OUT_GROUP,  /* each task's output whole when it ends */
 	OUT_STREAM, /* lines as they arrive, prefixed with the tag */
 	OUT_JSON,   /* one JSON object per task */
 	OUT_QUIET,  /* no task output */
+	OUT_COLLATE, /* identical outputs merged, printed at the end */
 };
 
 struct options {
@@ -34,6 +36,7 @@ struct options {
 	bool exec;                 /* -X: argv, no shell */
 	bool keep_order;
 	bool discard;
+	const char *outdir;        /* --outdir: DIR/TAG.out and DIR/TAG.err */
 	bool stats;
 	bool help;
 	bool version;
@@ -42,6 +45,7 @@ struct options {
 	bool fleet;
 	struct hosts hosts;        /* -w's; run() adds the host file's */
 	const char *hostfile;      /* "-" = stdin */
+	struct hosts exclude;      /* -x's: run() drops them from hosts */
 	const char *user;          /* -l: for hosts without user@ */
 	unsigned port;             /* -p: for hosts without :port; 0 = 22 */
 	const char **identities;   /* -i, NULL-terminated; NULL: defaults */
@@ -54,6 +58,16 @@ struct options {
 	const char *password_file;
 	bool no_agent;
 
+	/* Benchmark mode: --repeat; each input (or -C line) is one command. */
+	unsigned repeat;           /* measured runs of each command; 0: off */
+	unsigned warmup;           /* runs of each before those, not measured */
+	const char *export_json;
+	const char *export_markdown;
+	const char *ssh_config;    /* -F: instead of ssh's own files */
+	bool ssh_exec;             /* --ssh=exec: the system ssh for every host */
+	bool hostkey_given;        /* --host-key-check: over the config's */
+	bool connect_timeout_given;
+	struct sshcfg *sshcfg;     /* run() reads it */
 	/* Job control: the job log, retries, halting, one stdin for all. */
 	const char *joblog;        /* --joblog: append a row per task */
 	const char *resume_failed; /* run what this log has not as ok */
@@ -87,7 +101,7 @@ const char *parse_jobs(const char *s, unsigned ncpu, unsigned *jobs);
 /* Seconds with an optional decimal fraction, to milliseconds rounded up. */
 const char *parse_seconds(const char *s, uint64_t *ms);
 
-/* group, stream, json or quiet. */
+/* group, stream, json, quiet or collate. */
 const char *parse_output(const char *s, enum out_mode *mode);
 
 /* strict, accept-new or off. */

@@ -240,6 +240,15 @@ void output_stderr(struct output *o, const char *s, size_t len)
 	spill(o);
 }
 
+void output_stdout(struct output *o, const char *s, size_t len)
+{
+	const struct rr_capture c = { .data = s, .len = len };
+
+	if (o->error)
+		return;
+	put_capture(o, &o->out, &c);
+}
+
 void output_free(struct output *o)
 {
 	buf_free(&o->out.b);

@@ -37,6 +37,7 @@ struct task_info {
 	const char *host; /* fleet mode: the host as given; NULL: local */
 	size_t host_len;
 	bool input;       /* tag is an input (shown after the host) */
+	size_t input_no;  /* the input's number, 1..; 0: no input */
 	bool reported;    /* its failure line is out already (its host's) */
 };
 
@@ -60,6 +61,9 @@ void output_note(struct output *o, const char *fmt, ...)
 
 /* Text for stderr as it is, in order with the rest. */
 void output_stderr(struct output *o, const char *s, size_t len);
+
+/* Text for stdout as it is (collated output). */
+void output_stdout(struct output *o, const char *s, size_t len);
 
 /* Write out what is buffered.  Returns 0 or the first write error. */
 int output_flush(struct output *o);

@@ -20,15 +20,21 @@
 #include <ringrun.h>
 
 #include "backoff.h"
+#include "benchmark.h"
+#include "benchreport.h"
 #include "buf.h"
+#include "collate.h"
 #include "control.h"
 #include "fleet.h"
 #include "input.h"
 #include "order.h"
+#include "outdir.h"
 #include "output.h"
 #include "retry.h"
 #include "signals.h"
 #include "slots.h"
+#include "sshexec.h"
+#include "sshhost.h"
 #include "stats.h"
 #include "subst.h"
 #include "xalloc.h"
@@ -45,6 +51,7 @@ struct job {
 	int error;              /* no task, not skipped: the library's errno */
 	unsigned slot;
 	char *command;   /* owned, unless info.command points elsewhere */
+	struct ssh_task *ssh; /* through the system ssh */
 	bool resumed;    /* --resume-failed: done before, not run */
 	size_t idx;      /* its input */
 	unsigned attempts; /* --retry-on-exit: the ones that failed */
@@ -56,7 +63,8 @@ struct runner {
 	struct input in;
 	bool has_input;     /* -a, -C or ::: */
 	size_t total;       /* inputs; COMMAND alone is one */
-	size_t next;        /* local: the next one to hand to the library */
+	size_t ntasks;      /* local: inputs times the runs of each */
+	size_t next;        /* local: the next task to hand to the library */
 	struct fleet fleet;
 	char *tmpl;         /* COMMAND's words joined by spaces */
 	bool has_rs;        /* COMMAND holds a replacement string */
@@ -65,6 +73,8 @@ struct runner {
 	struct slots slots;
 	struct order order;
 	struct output out;
+	struct collate collate; /* -o collate */
+	struct outdir outdir;   /* --outdir */
 	unsigned running;   /* handed over and not ended */
 	uint64_t ok, failed;
 	uint64_t resumed;   /* --resume-failed: skipped */
@@ -75,6 +85,8 @@ struct runner {
 	bool stopping;      /* no new task: a signal, a closed stdout, --halt */
 	unsigned signals_seen;
 	int status;         /* exit status a signal or a write error forces */
+	struct bench bench; /* --repeat: the runs of each input */
+	struct bench_exports exports;
 };
 
 static void submit_more(struct runner *r);
@@ -100,7 +112,12 @@ static void finish(struct runner *r, struct job *j)
 	if (j->resumed) {
 		/* done in the log: nothing to show */
 	} else if (j->task) {
-		output_done(&r->out, &j->info, rr_task_result(j->task));
+		const struct rr_result *res = j->ssh ? &j->ssh->result :
+					      rr_task_result(j->task);
+
+		if (r->o->output == OUT_COLLATE)
+			collate_task(&r->collate, &j->info, res);
+		output_done(&r->out, &j->info, res);
 		rr_task_free(j->task);
 	} else if (j->skipped) {
 		const struct rr_result never = {
@@ -115,18 +132,27 @@ static void finish(struct runner *r, struct job *j)
 	}
 	free(j->why);
 	free(j->command);
+	ssh_task_free(j->ssh);
 	free(j);
 }
 
 static void stop(struct runner *r, int sig);
 static void cancel_retries(struct runner *r);
 
+/* The result of j's task as ringrun reports it; NULL: it has none. */
+static const struct rr_result *result_of(const struct job *j)
+{
+	if (!j->task)
+		return NULL;
+	return j->ssh ? &j->ssh->result : rr_task_result(j->task);
+}
+
 /* --joblog's row; a write that fails is said once, and fails the run. */
 static void log_job(struct runner *r, struct job *j)
 {
 	struct rr_result none = { .status = j->skipped ? j->skipped : RR_ERROR };
-	int err = control_log(&r->ctl, &j->info,
-			      j->task ? rr_task_result(j->task) : &none);
+	const struct rr_result *res = result_of(j);
+	int err = control_log(&r->ctl, &j->info, res ? res : &none);
 
 	if (err) {
 		output_note(&r->out, "--joblog: %s: %s", r->ctl.log.path,
@@ -136,10 +162,10 @@ static void log_job(struct runner *r, struct job *j)
 	}
 }
 
-/* Every task: each input on each host. */
+/* Every task: each input on each host, or each run of each. */
 static uint64_t all_tasks(const struct runner *r)
 {
-	return r->total * (r->o->fleet ? r->o->hosts.n : 1);
+	return r->o->fleet ? r->total * r->o->hosts.n : r->ntasks;
 }
 
 /*
@@ -173,9 +199,13 @@ static void check_halt(struct runner *r, bool cancelled)
 static void end_job(struct runner *r, struct job *j, bool ok)
 {
 	bool counts = !j->resumed;
-	bool cancelled = j->task &&
-			 rr_task_result(j->task)->status == RR_CANCELLED;
+	const struct rr_result *res = result_of(j);
+	bool cancelled = res && res->status == RR_CANCELLED;
 
+	if (counts && r->o->outdir &&
+	    !outdir_task(&r->outdir, &j->info,
+			 j->task ? rr_task_result(j->task) : NULL, &r->out))
+		ok = false;
 	if (!counts)
 		r->resumed++;
 	else if (ok)
@@ -205,6 +235,34 @@ static void free_slot(struct runner *r, struct job *j, enum rr_status status,
 					      started);
 	else
 		slots_put(&r->slots, j->slot);
+}
+
+/* Benchmark mode: what the run measured (res NULL: it never started). */
+static void measure(struct runner *r, const struct job *j,
+		    const struct rr_result *res)
+{
+	struct buf why = BUF_INIT;
+
+	if (!r->o->repeat)
+		return;
+	if (!res)
+		buf_printf(&why, "cannot start '%s': %s", j->info.command,
+			   strerror(j->error));
+	bench_record(&r->bench, j->info.seq - 1, j->info.command, res, why.data);
+	buf_free(&why);
+}
+
+/* Through the system ssh: the result as ringrun reads it, and the stderr
+   line still held back. */
+static const struct rr_result *ssh_ended(struct runner *r, struct job *j,
+					 const struct rr_result *res)
+{
+	const struct buf *last;
+
+	res = ssh_task_end(j->ssh, res, j->fh->spec->name);
+	if (r->o->output == OUT_STREAM && (last = ssh_task_held(j->ssh)))
+		output_line(&r->out, &j->info, RR_STDERR, last->data, last->len);
+	return res;
 }
 
 /* "<why>; retry 1 of 3 in 1 s" */
@@ -237,6 +295,7 @@ static bool retry_host(struct runner *r, struct job *j,
 		note_retry(r, res, fh->attempts);
 	}
 	rr_task_free(j->task);
+	ssh_task_free(j->ssh);
 	free(j->command);
 	free(j);
 	fleet_settle(&r->fleet, fh);
@@ -274,6 +333,9 @@ static void on_done(rr_task *task, void *user)
 	struct fleet_host *fh = j->fh;
 	const struct rr_result *res = rr_task_result(task);
 
+	if (j->ssh)
+		res = ssh_ended(r, j, res);
+	measure(r, j, res);
 	r->running--;
 	if (retry(r, j, res))
 		return;
@@ -291,6 +353,16 @@ static void on_line(rr_task *task, enum rr_stream stream, const char *line,
 	struct job *j = user;
 
 	(void)task;
+	if (j->ssh && stream == RR_STDERR) {
+		const struct buf *shown = ssh_task_hold(j->ssh, line, len);
+
+		if (!shown)
+			return;
+		line = shown->data;
+		len = shown->len;
+	}
+	if (j->ssh && j->r->o->output != OUT_STREAM)
+		return; /* read for the system ssh's last line */
 	if (stream == RR_STDOUT && j->r->o->discard)
 		return; /* read only for --idle-timeout's sake */
 	output_line(&j->r->out, &j->info, stream, line, len);
@@ -316,7 +388,8 @@ static char *show_argv(char *const *argv)
 static char **make_command(struct runner *r, struct job *j, size_t idx)
 {
 	const struct options *o = r->o;
-	struct subst v = { .seq = j->info.seq, .slot = j->slot };
+	struct subst v = { .seq = r->o->repeat ? idx + 1 : j->info.seq,
+			   .slot = j->slot };
 	struct buf b = BUF_INIT;
 
 	if (r->has_input) {
@@ -358,13 +431,23 @@ static struct rr_opts task_opts(const struct runner *r, struct job *j)
 	};
 
 	if (o->output == OUT_STREAM) {
-		opts.stdout_mode = opts.stderr_mode = RR_IO_CALLBACK;
+		/* Capture calls on_line too: --outdir takes the streams whole. */
+		opts.stdout_mode = opts.stderr_mode =
+			o->outdir ? RR_IO_CAPTURE : RR_IO_CALLBACK;
 		opts.on_line = on_line;
-	} else if (o->output == OUT_QUIET) {
+	} else if (o->output == OUT_QUIET && !o->outdir) {
 		opts.stdout_mode = opts.stderr_mode = unread(o);
 	}
 	if (o->discard)
 		opts.stdout_mode = unread(o);
+	if (o->repeat)
+		opts.flags |= RR_F_RUSAGE;
+	if (j->ssh) { /* its last stderr line may be ssh's own reason */
+		opts.on_line = on_line;
+		opts.title = j->info.command;
+		if (opts.stderr_mode != RR_IO_CAPTURE)
+			opts.stderr_mode = RR_IO_CALLBACK;
+	}
 	return opts;
 }
 
@@ -376,6 +459,7 @@ static struct job *new_job(struct runner *r, unsigned long long seq,
 	j->r = r;
 	j->fh = fh;
 	j->info.seq = seq;
+	j->info.reported = r->o->repeat; /* benchmark mode: said per command */
 	return j;
 }
 
@@ -388,6 +472,7 @@ static char **describe(struct runner *r, struct job *j, size_t idx)
 		j->info.tag = r->in.lines[idx].s;
 		j->info.tag_len = r->in.lines[idx].len;
 		j->info.input = true;
+		j->info.input_no = idx + 1;
 	} else {
 		j->info.tag = j->info.command;
 		j->info.tag_len = strlen(j->info.command);
@@ -403,7 +488,6 @@ static char **describe(struct runner *r, struct job *j, size_t idx)
 static void start(struct runner *r, struct job *j, size_t idx)
 {
 	char **argv = describe(r, j, idx);
-	struct rr_opts opts = task_opts(r, j);
 
 	j->idx = idx;
 	if (control_done(&r->ctl, &j->info)) {
@@ -413,7 +497,14 @@ static void start(struct runner *r, struct job *j, size_t idx)
 		end_job(r, j, true);
 		return;
 	}
-	if (j->fh)
+	if (j->fh && j->fh->exec)
+		j->ssh = ssh_task_new();
+	struct rr_opts opts = task_opts(r, j);
+
+	if (j->ssh)
+		j->task = rr_exec(r->loop, sshexec_argv(j->fh->exec, j->info.command),
+				  &opts);
+	else if (j->fh)
 		j->task = rr_ssh(r->loop, j->fh->host, j->info.command, &opts);
 	else if (argv)
 		j->task = rr_exec(r->loop, (const char *const *)argv, &opts);
@@ -422,6 +513,7 @@ static void start(struct runner *r, struct job *j, size_t idx)
 	free(argv);
 	if (!j->task) {
 		j->error = errno;
+		measure(r, j, NULL);
 		free_slot(r, j, RR_ERROR, false);
 		end_job(r, j, false);
 		return;
@@ -431,11 +523,11 @@ static void start(struct runner *r, struct job *j, size_t idx)
 
 static void submit_more(struct runner *r)
 {
-	while (!r->stopping && r->next < r->total && r->slots.nfree) {
+	while (!r->stopping && r->next < r->ntasks && r->slots.nfree) {
 		struct job *j = new_job(r, r->next + 1, NULL);
 
 		j->slot = slots_get(&r->slots, j);
-		start(r, j, r->next++);
+		start(r, j, r->next++ / bench_runs_each(&r->bench));
 	}
 }
 
@@ -488,6 +580,8 @@ static void relaunch(struct runner *r, struct job *j)
 	j->waiting = false;
 	rr_task_free(j->task);
 	j->task = NULL;
+	ssh_task_free(j->ssh);
+	j->ssh = NULL;
 	free(j->command);
 	j->command = NULL;
 	start(r, j, j->idx);
@@ -530,7 +624,7 @@ static void cancel_retries(struct runner *r)
 			continue;
 		}
 		j->waiting = false;
-		res = rr_task_result(j->task);
+		res = result_of(j);
 		free_slot(r, j, res->status, res->start_ns != 0);
 		end_job(r, j, false);
 	}
@@ -612,6 +706,8 @@ static int drive(struct runner *r)
 	/* A stop leaves numbers that never ran: what -k holds behind them. */
 	for (struct job *j; keeps_order(r) && (j = order_drain(&r->order));)
 		finish(r, j);
+	if (r->o->output == OUT_COLLATE)
+		collate_print(&r->collate, &r->out);
 	check_output(r);
 	if (r->status)
 		return r->status;
@@ -643,6 +739,19 @@ static int load_input(struct runner *r)
 	}
 	r->has_input = true;
 	r->total = r->in.n;
+	return 0;
+}
+
+static int open_outdir(struct runner *r)
+{
+	int err = outdir_open(&r->outdir, r->o->outdir);
+
+	if (err < 0) {
+		fprintf(stderr, "ringrun: --outdir: %s: %s\n", r->o->outdir,
+			strerror(-err));
+		outdir_close(&r->outdir);
+		return -1;
+	}
 	return 0;
 }
 
@@ -683,15 +792,25 @@ static int load_hosts(struct options *o)
 
 static int check_fleet(struct options *o)
 {
-	char err[512];
+	char err[1024];
+	struct buf notes = BUF_INIT;
+	int r;
 
 	if (o->hostfile && load_hosts(o) < 0)
 		return -1;
-	if (fleet_check(o, err, sizeof err) < 0) {
-		fprintf(stderr, "ringrun: %s\n", err);
+	if (o->hosts.n && hosts_exclude(&o->hosts, &o->exclude) && !o->hosts.n) {
+		fprintf(stderr, "ringrun: -x: every host is excluded\n");
 		return -1;
 	}
-	return 0;
+	r = fleet_check(o, err, sizeof err);
+	if (r == 0)
+		r = ssh_hosts_setup(o, &notes, err, sizeof err);
+	if (r < 0)
+		fprintf(stderr, "ringrun: %s\n", err);
+	else if (notes.len)
+		fputs(notes.data, stderr);
+	buf_free(&notes);
+	return r;
 }
 
 static int start_loop(struct runner *r)
@@ -726,8 +845,8 @@ static int start_loop(struct runner *r)
 	/* -j 0, or more than the fd limit allows: the library's figure. */
 	rr_loop_stats(r->loop, &st);
 	unsigned n = st.max_running ? st.max_running : 1;
-	if (r->total < n)
-		n = r->total ? (unsigned)r->total : 1;
+	if (r->ntasks < n)
+		n = r->ntasks ? (unsigned)r->ntasks : 1;
 	slots_init(&r->slots, n);
 	return 0;
 }
@@ -755,9 +874,18 @@ static void print_stats(struct runner *r, uint64_t wall_ns)
 	buf_free(&b);
 }
 
+/* Benchmark mode: the report, once every run has ended. */
+static int report(struct runner *r, int status)
+{
+	if (benchreport_write(&r->bench, &r->exports, &r->out) < 0)
+		status = 2;
+	check_output(r);
+	return r->status ? r->status : status;
+}
+
 int run(struct options *o)
 {
-	struct runner r = { .o = o };
+	struct runner r = { .o = o, .outdir = { .fd = -1 } };
 	int status = 2;
 
 	if (o->fleet && check_fleet(o) < 0)
@@ -769,20 +897,41 @@ int run(struct options *o)
 		input_free(&r.in);
 		return 2;
 	}
+	if (o->outdir && open_outdir(&r) < 0) {
+		control_free(&r.ctl);
+		input_free(&r.in);
+		return 2;
+	}
+	if (o->repeat && benchreport_open(&r.exports, o->export_json,
+					  o->export_markdown) < 0) {
+		outdir_close(&r.outdir);
+		control_free(&r.ctl);
+		input_free(&r.in);
+		return 2;
+	}
+	bench_init(&r.bench, o->repeat, o->warmup, o->jobs, r.total);
+	r.ntasks = r.total * bench_runs_each(&r.bench);
 	join_command(&r);
 	output_init(&r.out, o->output, 1, 2);
+	collate_init(&r.collate, NULL);
 	order_init(&r.order, 1);
 	uint64_t start = now_ns();
 	if (start_loop(&r) == 0) {
 		status = drive(&r);
+		if (o->repeat && !r.status)
+			status = report(&r, status);
 		if (o->stats && !r.out.error)
 			print_stats(&r, now_ns() - start);
 		retry_queue_free(&r.retry); /* before the loop frees its timer */
 		rr_loop_free(r.loop);
 	}
+	benchreport_close(&r.exports);
+	bench_free(&r.bench);
 	fleet_free(&r.fleet);
 	slots_free(&r.slots);
 	order_free(&r.order);
+	collate_free(&r.collate);
+	outdir_close(&r.outdir);
 	output_free(&r.out);
 	input_free(&r.in);
 	control_free(&r.ctl);

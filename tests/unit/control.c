@@ -67,6 +67,10 @@ Test(control_options, every_option)
 	options_free(&o);
 	cr_assert_eq(PARSE("-w", "a", "--retries", "1000", "true"), 0, "%s", err);
 	options_free(&o);
+	/* A benchmark may log its runs and feed them stdin. */
+	cr_assert_eq(PARSE("--repeat", "2", "--joblog", "jl", "--stdin", "--halt", "never",
+			   "true"), 0, "%s", err);
+	options_free(&o);
 	/* --stdin goes with inputs that are not stdin. */
 	cr_assert_eq(PARSE("--stdin", "-a", "f", "cat"), 0, "%s", err);
 	options_free(&o);
@@ -85,6 +89,15 @@ Test(control_options, errors)
 	expect_error(PARSE("--retry-on-exit", "y"), "--retry-on-exit: needs --retries");
 	expect_error(PARSE("--retries", "2", "y"),
 		     "--retries: a local task can only fail by its exit: add --retry-on-exit");
+	expect_error(PARSE("--repeat", "3", "--retries", "1", "--retry-on-exit", "y"),
+		     "--retries: cannot be combined with --repeat: benchmark mode runs each "
+		     "command as often as it says");
+	expect_error(PARSE("--repeat", "3", "--halt", "now,fail=1", "y"),
+		     "--halt: cannot be combined with --repeat: benchmark mode runs each "
+		     "command as often as it says");
+	expect_error(PARSE("--repeat", "3", "--resume-failed", "log", "y"),
+		     "--resume-failed: cannot be combined with --repeat: benchmark mode runs "
+		     "each command as often as it says");
 	expect_error(PARSE("--stdin", "-a", "-", "cat"),
 		     "--stdin: cannot be combined with -a -: stdin is read once for every task");
 	expect_error(PARSE("--stdin", "-C", "-"),

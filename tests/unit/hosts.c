@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../../cli/hosts.h"
 
@@ -112,10 +113,9 @@ Test(hosts, list_errors)
 	expect_list_error("web:", "'web:': port must be 1 to 65535");
 	expect_list_error("web:2x", "'web:2x': port must be 1 to 65535");
 	expect_list_error("web:-1", "'web:-1': port must be 1 to 65535");
-	expect_list_error("[::1", "'[::1': missing ']'");
+	expect_list_error("[::1", "'[::1': column 5: unclosed '['");
 	expect_list_error("[::1]x", "'[::1]x': text after ']'");
-	expect_list_error("[]:22", "'[]:22': empty host name");
-	expect_list_error("web[01-20]", "'web[01-20]': '[' cannot be in a host name");
+	expect_list_error("[]:22", "'[]:22': column 2: empty '[]'");
 	expect_list_error("a/b", "'a/b': '/' cannot be in a host name");
 	expect_list_error("a b", "'a b': contains a space");
 	expect_list_error("a\x01", "'a\x01': contains a control character");
@@ -158,9 +158,32 @@ Test(hosts, file_errors_name_the_line)
 	cr_assert_str_eq(err, "line 4: 'web2 web3': contains a space");
 	input_free(&in);
 	hosts_free(&h);
-	lines_of(&in, "web1,web2\n");
+	lines_of(&in, "web1\nweb[2-\n");
 	cr_assert_eq(hosts_add_lines(&h, in.lines, in.n, err, sizeof err), -1);
-	cr_assert_str_eq(err, "line 1: 'web1,web2': ',' cannot be in a host name");
+	cr_assert_str_eq(err, "line 2: 'web[2-': column 7: unclosed '['");
+	input_free(&in);
+	hosts_free(&h);
+	lines_of(&in, "web1\n^other\n");
+	cr_assert_eq(hosts_add_lines(&h, in.lines, in.n, err, sizeof err), -1);
+	cr_assert_str_eq(err, "line 2: '^other': a host file cannot name another");
+	input_free(&in);
+	hosts_free(&h);
+}
+
+/* A line is a list: ranges, and commas outside brackets. */
+Test(hosts, file_lines_are_lists)
+{
+	struct input in;
+
+	lines_of(&in, "web[1-2],db[07,9] # two tiers\nweb2, web3\n");
+	cr_assert_eq(hosts_add_lines(&h, in.lines, in.n, err, sizeof err), 0,
+		     "%s", err);
+	cr_assert_eq(h.n, 5);
+	expect_host(0, "web1", NULL, "web1", 0);
+	expect_host(1, "web2", NULL, "web2", 0);
+	expect_host(2, "db07", NULL, "db07", 0);
+	expect_host(3, "db9", NULL, "db9", 0);
+	expect_host(4, "web3", NULL, "web3", 0);
 	input_free(&in);
 	hosts_free(&h);
 }
@@ -174,5 +197,170 @@ Test(hosts, file_without_hosts)
 	cr_assert_eq(hosts_add_lines(&h, in.lines, in.n, err, sizeof err), 0);
 	cr_assert_eq(h.n, 0);
 	input_free(&in);
+	hosts_free(&h);
+}
+
+/* ------------------------------------------------------------ ranges */
+
+Test(hosts, ranges_expand_in_order)
+{
+	cr_assert_eq(hosts_add_list(&h, "root@web[01-02,10]:2222,rack[1-2]-n[1-2],"
+				    "[::1]:[22-23]", err, sizeof err), 0, "%s", err);
+	cr_assert_eq(h.n, 9);
+	expect_host(0, "root@web01:2222", "root", "web01", 2222);
+	expect_host(1, "root@web02:2222", "root", "web02", 2222);
+	expect_host(2, "root@web10:2222", "root", "web10", 2222);
+	expect_host(3, "rack1-n1", NULL, "rack1-n1", 0);
+	expect_host(4, "rack1-n2", NULL, "rack1-n2", 0);
+	expect_host(5, "rack2-n1", NULL, "rack2-n1", 0);
+	expect_host(6, "rack2-n2", NULL, "rack2-n2", 0);
+	expect_host(7, "[::1]:22", NULL, "[::1]", 22);
+	expect_host(8, "[::1]:23", NULL, "[::1]", 23);
+	hosts_free(&h);
+}
+
+/* The first occurrence stays where it was, across items and lists. */
+Test(hosts, ranges_drop_duplicates_in_order)
+{
+	cr_assert_eq(hosts_add_list(&h, "h3,h[1-4],h[2,2]", err, sizeof err), 0,
+		     "%s", err);
+	cr_assert_eq(hosts_add_list(&h, "h[5-1]x,h5", err, sizeof err), -1);
+	cr_assert_eq(hosts_add_list(&h, "h[4-5]", err, sizeof err), 0, "%s", err);
+	cr_assert_eq(h.n, 5);
+	expect_host(0, "h3", NULL, "h3", 0);
+	expect_host(1, "h1", NULL, "h1", 0);
+	expect_host(2, "h2", NULL, "h2", 0);
+	expect_host(3, "h4", NULL, "h4", 0);
+	expect_host(4, "h5", NULL, "h5", 0);
+	hosts_free(&h);
+}
+
+Test(hosts, range_errors_name_the_item_and_column)
+{
+	expect_list_error("a,web[01-", "'web[01-': column 8: unclosed '['");
+	expect_list_error("web[1-3]x]", "'web[1-3]x]': column 10: unmatched ']'");
+	expect_list_error("web[3-1]", "'web[3-1]': column 5: the range goes down");
+	expect_list_error("web[1-3]:0", "'web[1-3]:0': port must be 1 to 65535");
+	expect_list_error("web[1-2]/x", "'web[1-2]/x': '/' cannot be in a host name");
+	expect_list_error("h[1-99999999]", "'h[1-99999999]': more than 1000000 hosts in all");
+}
+
+/* The bound holds for all the lists together. */
+Test(hosts, the_bound_is_for_every_list, .timeout = 30)
+{
+	cr_assert_eq(hosts_add_list(&h, "a[000000-899999]", err, sizeof err), 0, "%s", err);
+	cr_assert_eq(hosts_add_list(&h, "b[1-100000]", err, sizeof err), 0, "%s", err);
+	cr_assert_eq(hosts_add_list(&h, "c", err, sizeof err), -1);
+	cr_assert_str_eq(err, "'c': more than 1000000 hosts in all");
+	cr_assert_eq(h.n, 1000000);
+	hosts_free(&h);
+}
+
+/* ------------------------------------------------------------ ^FILE */
+
+static char *temp_file(const char *content)
+{
+	char *path = strdup("/tmp/rr-hosts-XXXXXX");
+	int fd = mkstemp(path);
+
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(write(fd, content, strlen(content)), (ssize_t)strlen(content));
+	close(fd);
+	return path;
+}
+
+Test(hosts, caret_file_in_a_list)
+{
+	char *path = temp_file("# rack 1\nn[1-2]\n\nn1, x\n");
+	char list[64];
+
+	snprintf(list, sizeof list, "a, ^%s ,n3", path);
+	cr_assert_eq(hosts_add_list(&h, list, err, sizeof err), 0, "%s", err);
+	cr_assert_eq(h.n, 5);
+	expect_host(0, "a", NULL, "a", 0);
+	expect_host(1, "n1", NULL, "n1", 0);
+	expect_host(2, "n2", NULL, "n2", 0);
+	expect_host(3, "x", NULL, "x", 0);
+	expect_host(4, "n3", NULL, "n3", 0);
+	hosts_free(&h);
+	unlink(path);
+	free(path);
+}
+
+/* An empty file is a list item all the same: no error, no host. */
+Test(hosts, caret_file_empty)
+{
+	char *path = temp_file("# none yet\n");
+	char list[64];
+
+	snprintf(list, sizeof list, "^%s", path);
+	cr_assert_eq(hosts_add_list(&h, list, err, sizeof err), 0, "%s", err);
+	cr_assert_eq(h.n, 0);
+	hosts_free(&h);
+	unlink(path);
+	free(path);
+}
+
+Test(hosts, caret_file_errors_name_the_file)
+{
+	char *path = temp_file("good\nbad[\n");
+	char list[64], want[128];
+
+	snprintf(list, sizeof list, "^%s", path);
+	snprintf(want, sizeof want, "%s: line 2: 'bad[': column 5: unclosed '['", path);
+	expect_list_error(list, want);
+	unlink(path);
+	snprintf(want, sizeof want, "%s: No such file or directory", path);
+	expect_list_error(list, want);
+	expect_list_error("a,^", "'^': no file name after '^'");
+	expect_list_error("^-", "'^-': stdin is read by --hostfile -");
+	free(path);
+}
+
+/* ------------------------------------------------------------ -x */
+
+static void exclude(const char *list, size_t dropped)
+{
+	struct hosts x = { 0 };
+
+	cr_assert_eq(hosts_add_list(&x, list, err, sizeof err), 0, "%s", err);
+	cr_assert_eq(hosts_exclude(&h, &x), dropped, "excluding %s", list);
+	hosts_free(&x);
+}
+
+Test(hosts, exclude_keeps_the_order)
+{
+	cr_assert_eq(hosts_add_list(&h, "web[1-6]", err, sizeof err), 0, "%s", err);
+	exclude("web[2-3],web5,other", 3);
+	cr_assert_eq(h.n, 3);
+	expect_host(0, "web1", NULL, "web1", 0);
+	expect_host(1, "web4", NULL, "web4", 0);
+	expect_host(2, "web6", NULL, "web6", 0);
+	exclude("nothing", 0);
+	cr_assert_eq(h.n, 3);
+	/* The table still finds them: a duplicate is dropped, a new one added. */
+	cr_assert_eq(hosts_add_list(&h, "web4,web2", err, sizeof err), 0, "%s", err);
+	cr_assert_eq(h.n, 4);
+	expect_host(3, "web2", NULL, "web2", 0);
+	hosts_free(&h);
+}
+
+/* Without user@ and :port an exclusion takes the host however written. */
+Test(hosts, exclude_by_host_or_exactly)
+{
+	cr_assert_eq(hosts_add_list(&h, "a,root@a,a:22,me@a:2,b,root@b,b:22,[::1]:22",
+				    err, sizeof err), 0, "%s", err);
+	exclude("a,root@b,b:2222,::1", 6);
+	cr_assert_eq(h.n, 2);
+	expect_host(0, "b", NULL, "b", 0);
+	expect_host(1, "b:22", NULL, "b", 22);
+	hosts_free(&h);
+}
+
+Test(hosts, exclude_everything)
+{
+	cr_assert_eq(hosts_add_list(&h, "n[1-3]", err, sizeof err), 0, "%s", err);
+	exclude("n[1-5]", 3);
+	cr_assert_eq(h.n, 0);
 	hosts_free(&h);
 }

@@ -178,7 +178,7 @@ Test(options, bad_values)
 	expect_error(PARSE("--idle-timeout", "1e3", "x"),
 		     "--idle-timeout: 1e3: not a number");
 	expect_error(PARSE("-o", "fancy", "x"),
-		     "-o: fancy: unknown mode (group, stream, json, quiet)");
+		     "-o: fancy: unknown mode (group, stream, json, quiet, collate)");
 }
 
 Test(options, missing_command)
@@ -400,8 +400,8 @@ static void expect_fleet_error(int r, const char *msg)
 Test(fleet_options, errors)
 {
 	expect_fleet_error(PARSE("-w", "a:0", "x"), "-w: 'a:0': port must be 1 to 65535");
-	expect_fleet_error(PARSE("--hosts", "a,web[1-3]", "x"),
-			   "--hosts: 'web[1-3]': '[' cannot be in a host name");
+	expect_fleet_error(PARSE("--hosts", "a,web[1-3", "x"),
+			   "--hosts: 'web[1-3': column 8: unclosed '['");
 	expect_fleet_error(PARSE("-w", "", "x"), "-w: '': no host in it");
 	expect_fleet_error(PARSE("-w", "a", "-p", "0", "x"), "-p: 0: out of range");
 	expect_fleet_error(PARSE("-w", "a", "-p", "65536", "x"), "-p: 65536: out of range");

@@ -1,0 +1,90 @@
+/*
+ * Benchmark mode (--repeat N --warmup W): each command runs W + N times,
+ * one task per run, the W warm-ups first.  Task t is run t % (W + N) of
+ * command t / (W + N).  The measured runs that succeeded are kept (wall
+ * time, the child's user and system CPU time, its peak RSS) and summarised
+ * per command; failed runs are counted, never measured.
+ */
+#ifndef CLI_BENCHMARK_H
+#define CLI_BENCHMARK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <ringrun.h>
+
+struct bench_run {
+	uint64_t wall_ns;
+	uint64_t user_us, sys_us;
+	long maxrss_kb;
+};
+
+struct bench_cmd {
+	char *command;         /* as its first run that ended ran it */
+	struct bench_run *runs; /* the measured runs that succeeded */
+	size_t nruns, cap;
+	unsigned failed;       /* measured runs that failed */
+	unsigned warmup_failed;
+	char *first_failure;   /* the message of its first failed run */
+};
+
+struct bench {
+	unsigned repeat, warmup; /* repeat 0: not benchmark mode */
+	unsigned jobs;           /* runs at once (-j; 0: the library's limit) */
+	size_t ncmds;
+	struct bench_cmd *cmds;
+};
+
+/* repeat 0: benchmark mode is off, and every input is one task. */
+void bench_init(struct bench *b, unsigned repeat, unsigned warmup,
+		unsigned jobs, size_t ncmds);
+
+/* Tasks per command: W + N, or 1 when benchmark mode is off. */
+size_t bench_runs_each(const struct bench *b);
+
+/*
+ * Task number task ended with r (NULL: it could not be handed to the
+ * library, for the reason why); command is what it ran.
+ */
+void bench_record(struct bench *b, size_t task, const char *command,
+		  const struct rr_result *r, const char *why);
+
+/* Did any run, warm-up or measured, fail? */
+bool bench_any_failed(const struct bench *b);
+
+void bench_free(struct bench *b);
+
+/* ------------------------------------------------------------ statistics */
+
+struct bench_summary {
+	size_t n;
+	double min, median, mean, max;
+	double stddev; /* sample standard deviation (n - 1); 0 when n < 2 */
+};
+
+/* Of x[0..n) (not modified); all zero when n is 0. */
+void bench_summarize(const double *x, size_t n, struct bench_summary *s);
+
+/* A command's figures: times in seconds, peak RSS in KiB. */
+struct bench_stats {
+	struct bench_summary wall, user, sys, rss;
+};
+
+void bench_stats(const struct bench_cmd *c, struct bench_stats *st);
+
+/*
+ * How many times slower than fast the command of mean wall time slow is,
+ * and the standard deviation of that ratio (propagated from both, as
+ * hyperfine does; 0 unless both have n >= 2).  False when fast has no runs
+ * or a zero mean.
+ */
+bool bench_ratio(const struct bench_summary *slow,
+		 const struct bench_summary *fast, double *ratio,
+		 double *stddev);
+
+/* The command of the smallest mean wall time among those with runs, or
+   -1 when none has any; st[k] are the commands' figures. */
+long bench_fastest(const struct bench *b, const struct bench_stats *st);
+
+#endif

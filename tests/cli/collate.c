@@ -1,0 +1,574 @@
+/*
+ * -o collate and --outdir through the ringrun binary: local cases (args,
+ * stdin -> exact stdout, stderr, status and files), then a fleet of 40
+ * loopback hosts served by three harness sshds (RR_SSHD_HARNESS) on one
+ * port, stopped by their pids when the test ends.
+ *
+ * Arguments and expected text may hold @DIR, the test's own directory.
+ */
+#include <criterion/criterion.h>
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "harness.h"
+
+#define MAX_EXPANDED 64
+
+static struct {
+	char dir[64];
+	char *expanded[MAX_EXPANDED]; /* freed when the test ends */
+	int nexpanded;
+} t;
+
+static void rm_rf(const char *path)
+{
+	const char *rm[] = { "rm", "-rf", path, NULL };
+	struct proc_result r;
+
+	run_prog(rm, NULL, 0, 20000, &r);
+	proc_result_free(&r);
+}
+
+static void dir_up(void)
+{
+	strcpy(t.dir, "/tmp/rr-collate-XXXXXX");
+	cr_assert_not_null(mkdtemp(t.dir));
+}
+
+static void dir_down(void)
+{
+	for (int k = 0; k < t.nexpanded; k++)
+		free(t.expanded[k]);
+	t.nexpanded = 0;
+	rm_rf(t.dir);
+}
+
+/* s with every @DIR replaced; lives until the test ends. */
+static const char *expand(const char *s)
+{
+	char *out;
+	size_t len;
+	FILE *f;
+
+	if (!s)
+		return NULL;
+	f = open_memstream(&out, &len);
+	while (*s) {
+		if (strncmp(s, "@DIR", 4) == 0) {
+			fputs(t.dir, f);
+			s += 4;
+		} else {
+			fputc(*s++, f);
+		}
+	}
+	fclose(f);
+	cr_assert_lt(t.nexpanded, MAX_EXPANDED);
+	t.expanded[t.nexpanded++] = out;
+	return out;
+}
+
+/* DIR/name whole (caller frees); NULL when it does not exist. */
+static char *slurp(const char *name)
+{
+	char path[PATH_MAX], *s = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	snprintf(path, sizeof path, "%s/%s", t.dir, name);
+	f = fopen(path, "r");
+	if (!f)
+		return NULL;
+	if (getdelim(&s, &len, '\0', f) < 0) { /* empty */
+		free(s);
+		s = calloc(1, 1);
+	}
+	fclose(f);
+	return s;
+}
+
+static int count(const char *s, const char *what)
+{
+	int n = 0;
+
+	for (; (s = strstr(s, what)); s++)
+		n++;
+	return n;
+}
+
+/* Entries of DIR/name, . and .. aside. */
+static int entries(const char *name)
+{
+	char path[PATH_MAX];
+	DIR *d;
+	int n = 0;
+
+	snprintf(path, sizeof path, "%s/%s", t.dir, name);
+	d = opendir(path);
+	cr_assert_not_null(d, "%s: %s", path, strerror(errno));
+	for (struct dirent *e; (e = readdir(d));)
+		n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+	closedir(d);
+	return n;
+}
+
+/* Each name a file under DIR with exactly its contents, and nothing else
+   (but extra entries) where the first one is. */
+static void expect_files(const char *const (*files)[2], int extra)
+{
+	char where[256];
+	int n = 0;
+
+	for (; files[n][0]; n++) {
+		char *got = slurp(expand(files[n][0]));
+
+		cr_assert_not_null(got, "@DIR/%s is missing", files[n][0]);
+		cr_assert_str_eq(got, expand(files[n][1]), "@DIR/%s", files[n][0]);
+		free(got);
+	}
+	if (!n)
+		return;
+	snprintf(where, sizeof where, "%s", files[0][0]);
+	*strrchr(where, '/') = '\0';
+	cr_assert_eq(entries(where), n + extra, "@DIR/%s holds other files", where);
+}
+
+struct collate_case {
+	const char *args[32];      /* after "ringrun", NULL-terminated */
+	const char *in;            /* stdin (NULL: empty) */
+	const char *mkdir_first;   /* DIR/this made a directory before the run,
+				      with its parents; one more entry of
+				      DIR/out */
+	const char *out;           /* exact stdout */
+	const char *err_exact;     /* exact stderr */
+	const char *err[4];        /* substrings of stderr; none and no
+				      err_exact: stderr must be empty */
+	int err_lines;             /* lines on stderr, when > 0 */
+	const char *files[16][2];  /* DIR/name and its exact contents */
+	int status;
+};
+
+static void check_case(const struct collate_case *c)
+{
+	const char *args[40];
+	char path[PATH_MAX];
+	struct proc_result r;
+	size_t n = 0;
+
+	for (; c->args[n]; n++)
+		args[n] = expand(c->args[n]);
+	args[n] = NULL;
+	if (c->mkdir_first) {
+		const char *mkdir[] = { "mkdir", "-p", path, NULL };
+
+		snprintf(path, sizeof path, "%s/%s", t.dir, c->mkdir_first);
+		run_prog(mkdir, NULL, 0, 20000, &r);
+		cr_assert_eq(r.status, 0, "%s", r.err);
+		proc_result_free(&r);
+	}
+	run_ringrun(args, c->in, c->in ? strlen(c->in) : 0, false, &r);
+	cr_assert_eq(r.status, c->status, "exit status %d, expected %d\nstderr: %s",
+		     r.status, c->status, r.err);
+	if (c->out)
+		cr_assert_str_eq(r.out, expand(c->out), "stdout differs; stderr: %s", r.err);
+	if (c->err_exact)
+		cr_assert_str_eq(r.err, expand(c->err_exact));
+	for (size_t k = 0; k < 4 && c->err[k]; k++)
+		cr_assert_not_null(strstr(r.err, expand(c->err[k])),
+				   "stderr lacks \"%s\": %s", c->err[k], r.err);
+	if (!c->err_exact && !c->err[0] && !c->err_lines)
+		cr_assert_str_eq(r.err, "", "stderr should be empty");
+	if (c->err_lines)
+		cr_assert_eq(count(r.err, "\n"), c->err_lines, "stderr: %s", r.err);
+	expect_files(c->files, c->mkdir_first ? 1 : 0);
+	proc_result_free(&r);
+}
+
+#define ARGS(...) .args = { __VA_ARGS__, NULL }
+#define FILES(...) .files = { __VA_ARGS__ }
+
+#define CASE(name, ...)                                                      \
+	Test(collate, name, .init = dir_up, .fini = dir_down, .timeout = 30) \
+	{                                                                    \
+		check_case(&(const struct collate_case){ __VA_ARGS__ });     \
+	}
+
+#define HDR(names) "---------------\n" names "\n---------------\n"
+
+/* ------------------------------------------------------ -o collate, local */
+
+CASE(local_tags_folded,
+     ARGS("-o", "collate", "-j", "4",
+	  "case {} in *[13579]) echo odd;; *) echo even; echo e >&2;; esac", ":::",
+	  "web1", "web2", "web3", "web4", "web5", "web6", "web10", "db"),
+     .out = HDR("web[1,3,5] (3)") "odd\n" HDR("web[2,4,6,10],db (5)") "even\n",
+     .err_exact = HDR("web[2,4,6,10],db (5)") "e\n")
+/* Thirty tasks at once, three outputs: groups in input order. */
+CASE(local_three_groups,
+     ARGS("-o", "collate", "-j", "30", "-a", "-", "n={}; echo $(( ${n#x} % 3 ))"),
+     .in = "x1\nx2\nx3\nx4\nx5\nx6\nx7\nx8\nx9\nx10\nx11\nx12\nx13\nx14\nx15\n"
+	   "x16\nx17\nx18\nx19\nx20\nx21\nx22\nx23\nx24\nx25\nx26\nx27\nx28\n"
+	   "x29\nx30\n",
+     .out = HDR("x[1,4,7,10,13,16,19,22,25,28] (10)") "1\n"
+	    HDR("x[2,5,8,11,14,17,20,23,26,29] (10)") "2\n"
+	    HDR("x[3,6,9,12,15,18,21,24,27,30] (10)") "0\n")
+/* The exit status does not split a group; each failure has its line. */
+CASE(local_status_does_not_split,
+     ARGS("-o", "collate", "echo same; exit {}", ":::", "0", "1", "2"),
+     .out = HDR("[0-2] (3)") "same\n",
+     .err = { "ringrun: 'echo same; exit 1' exited with status 1\n",
+	      "ringrun: 'echo same; exit 2' exited with status 2\n" },
+     .err_lines = 2, .status = 1)
+CASE(local_stderr_splits,
+     ARGS("-o", "collate", "-k", "echo out; [ {} = b ] && echo err >&2; true", ":::",
+	  "a", "b", "c"),
+     .out = HDR("a,c (2)") "out\n" HDR("b (1)") "out\n",
+     .err_exact = HDR("b (1)") "err\n")
+CASE(local_commands_are_tags, ARGS("-o", "collate", "-C", "-"),
+     .in = "echo a\nprintf 'a\\n'\nprintf a\ntrue\n",
+     .out = HDR("echo a,printf 'a\\n' (2)") "a\n" HDR("printf a (1)") "a\n")
+CASE(local_command_alone, ARGS("-o", "collate", "echo", "hi"),
+     .out = HDR("echo hi (1)") "hi\n")
+CASE(local_silent_prints_nothing, ARGS("-o", "collate", "true", ":::", "a", "b"),
+     .out = "")
+CASE(local_failure_lines_stay,
+     ARGS("-o", "collate", "-X", "nosuchcmd-rr"),
+     .out = "", .err = { "ringrun: spawn 'nosuchcmd-rr': No such file or directory" },
+     .err_lines = 1, .status = 1)
+
+/* ------------------------------------------------------ --outdir, local */
+
+CASE(outdir_local_pairs,
+     ARGS("-o", "quiet", "--outdir", "@DIR/out", "echo {}; [ {} = b ] || echo e{} >&2",
+	  ":::", "a", "b", "c"),
+     .out = "",
+     FILES({ "out/1.out", "a\n" }, { "out/1.err", "ea\n" }, { "out/2.out", "b\n" },
+	   { "out/2.err", "" }, { "out/3.out", "c\n" }, { "out/3.err", "ec\n" }))
+CASE(outdir_parents_made,
+     ARGS("-o", "quiet", "--outdir", "@DIR/out/x/y", "printf 1"),
+     FILES({ "out/x/y/1.out", "1" }, { "out/x/y/1.err", "" }))
+/* The output mode still applies to the terminal. */
+CASE(outdir_with_stream,
+     ARGS("-o", "stream", "--outdir", "@DIR/out", "echo {}; echo x >&2", ":::",
+	  "a"),
+     .out = "a: a\n", .err_exact = "a: x\n",
+     FILES({ "out/1.out", "a\n" }, { "out/1.err", "x\n" }))
+CASE(outdir_with_collate,
+     ARGS("-o", "collate", "--outdir", "@DIR/out", "echo hi; : {}", ":::", "a", "b"),
+     .out = HDR("a,b (2)") "hi\n",
+     FILES({ "out/1.out", "hi\n" }, { "out/1.err", "" }, { "out/2.out", "hi\n" },
+	   { "out/2.err", "" }))
+CASE(outdir_with_discard,
+     ARGS("--discard", "--outdir", "@DIR/out", "echo gone; echo kept >&2"),
+     .err_exact = "kept\n",
+     FILES({ "out/1.out", "" }, { "out/1.err", "kept\n" }))
+CASE(outdir_failing_command_still_written,
+     ARGS("-o", "quiet", "--outdir", "@DIR/out", "echo x; exit 4"),
+     .err_exact = "ringrun: 'echo x; exit 4' exited with status 4\n", .status = 1,
+     FILES({ "out/1.out", "x\n" }, { "out/1.err", "" }))
+/* A file that cannot be written fails its task only. */
+CASE(outdir_file_unwritable,
+     ARGS("-o", "quiet", "-k", "--outdir", "@DIR/out", "echo {}", ":::", "a", "b"),
+     .mkdir_first = "out/1.out",
+     .err_exact = "ringrun: --outdir: @DIR/out/1.out: Is a directory\n", .status = 1,
+     FILES({ "out/2.out", "b\n" }, { "out/2.err", "" }, { "out/1.err", "" }))
+CASE(outdir_not_a_directory,
+     ARGS("--outdir", "/dev/null", "echo x"),
+     .err_exact = "ringrun: --outdir: /dev/null: Not a directory\n", .status = 2)
+CASE(outdir_empty_name, ARGS("--outdir", "", "echo x"),
+     .err_exact = "ringrun: --outdir: empty directory name\nTry 'ringrun --help'.\n",
+     .status = 2)
+CASE(outdir_twice, ARGS("--outdir", "a", "--outdir=b", "echo x"),
+     .err_exact = "ringrun: --outdir: given twice\nTry 'ringrun --help'.\n",
+     .status = 2)
+Test(collate, help_mentions_them, .timeout = 30)
+{
+	const char *args[] = { "--help", NULL };
+	struct proc_result r;
+
+	run_ringrun(args, NULL, 0, false, &r);
+	cr_assert_eq(r.status, 0);
+	cr_assert_not_null(strstr(r.out, "collate: identical outputs once"));
+	cr_assert_not_null(strstr(r.out, "--outdir DIR"));
+	proc_result_free(&r);
+}
+
+/* ------------------------------------------------------ a fleet of 40 */
+
+/*
+ * Three harness sshds serve 127.0.1.1..40 on one port P, so that the hosts
+ * fold on their last number: the first listens on 16 addresses itself (on
+ * P, which it picks); the others each on an address of their own and on 15
+ * and 9 more given as "ListenAddress A:P" (one sshd listens on 16 sockets
+ * at most).  They share the first one's host and client keys.
+ */
+#define NHOSTS 40
+#define NSSHD 3
+
+static struct {
+	char port[16];
+	char key[PATH_MAX], kh[PATH_MAX];
+	char hosts[NHOSTS * 16]; /* 127.0.1.40,...,127.0.1.1 */
+} fleet;
+
+static const char *harness(void)
+{
+	const char *h = getenv("RR_SSHD_HARNESS");
+
+	cr_assert(h && *h, "RR_SSHD_HARNESS must name tests/sshd/sshd-harness.sh");
+	return h;
+}
+
+/* The harness with these arguments, its output in DIR/harness.log (the
+   sshd it leaves running must not hold a pipe of ours). */
+static void harness_run(const char *const args[])
+{
+	const char *argv[40] = { "sh", "-c", "log=$1; shift; exec \"$@\" >>\"$log\" 2>&1",
+				 "sh", expand("@DIR/harness.log"), harness() };
+	struct proc_result r;
+	size_t n = 6;
+
+	for (size_t k = 0; args[k]; k++)
+		argv[n++] = args[k];
+	argv[n] = NULL;
+	run_prog(argv, NULL, 0, 20000, &r);
+	int status = r.status;
+	proc_result_free(&r);
+	if (status != 0) {
+		char *log = slurp("harness.log");
+		cr_assert_fail("sshd-harness %s: %s", args[0], log);
+	}
+}
+
+static void copy_keys(const char *to)
+{
+	const char *cp[] = { "cp", "-p", expand("@DIR/s0/host_ed25519"),
+			     expand("@DIR/s0/host_ed25519.pub"),
+			     expand("@DIR/s0/client_ed25519"),
+			     expand("@DIR/s0/client_ed25519.pub"), to, NULL };
+	struct proc_result r;
+
+	cr_assert_eq(mkdir(to, 0700), 0, "%s", to);
+	run_prog(cp, NULL, 0, 20000, &r);
+	cr_assert_eq(r.status, 0, "cp: %s", r.err);
+	proc_result_free(&r);
+}
+
+/* Start sshd number s on its own address (index 100 + s) and on hosts
+   first..last (1-based) on P. */
+static void start_more(int s, int first, int last)
+{
+	char dir[PATH_MAX], addr_index[8], lines[16][48];
+	const char *args[24] = { "start", dir, "1", addr_index };
+	size_t n = 4;
+
+	snprintf(dir, sizeof dir, "%s/s%d", t.dir, s);
+	snprintf(addr_index, sizeof addr_index, "%d", 100 + s);
+	copy_keys(dir);
+	for (int h = first; h <= last; h++, n++) {
+		snprintf(lines[n - 4], sizeof lines[0], "ListenAddress 127.0.1.%d:%s", h,
+			 fleet.port);
+		args[n] = lines[n - 4];
+	}
+	args[n] = NULL;
+	harness_run(args);
+}
+
+/* Sockets listening on port P, from /proc/net/tcp (a connection to test
+   them would count against sshd's MaxStartups). */
+static int listening_on_port(void)
+{
+	FILE *f = fopen("/proc/net/tcp", "r");
+	unsigned port = (unsigned)atoi(fleet.port), p, state;
+	char line[512];
+	int n = 0;
+
+	cr_assert_not_null(f);
+	while (fgets(line, sizeof line, f))
+		if (sscanf(line, " %*d: %*x:%x %*x:%*x %x", &p, &state) == 2 &&
+		    p == port && state == 0x0a)
+			n++;
+	fclose(f);
+	return n;
+}
+
+/* Bounded wait until every host listens on P. */
+static void wait_listening(void)
+{
+	long long deadline = now_ms() + 15000;
+	int n;
+
+	while ((n = listening_on_port()) < NHOSTS) {
+		cr_assert_lt(now_ms(), deadline, "%d of %d hosts listen on %s", n,
+			     NHOSTS, fleet.port);
+		nanosleep(&(struct timespec){ 0, 10000000 }, NULL);
+	}
+}
+
+/* known_hosts for the 40 hosts on P, with the one host key. */
+static void write_known_hosts(void)
+{
+	char *pub = slurp("s0/host_ed25519.pub");
+	FILE *f;
+
+	cr_assert_not_null(pub);
+	*strrchr(pub, ' ') = '\0'; /* "type key", no comment */
+	snprintf(fleet.kh, sizeof fleet.kh, "%s/known_hosts", t.dir);
+	f = fopen(fleet.kh, "w");
+	cr_assert_not_null(f);
+	for (int h = 1; h <= NHOSTS; h++)
+		fprintf(f, "[127.0.1.%d]:%s %s\n", h, fleet.port, pub);
+	fclose(f);
+	free(pub);
+}
+
+static void fleet_down(void);
+
+static void fleet_up(void)
+{
+	char *port;
+	size_t len = 0;
+
+	dir_up();
+	const char *first[] = { "start", expand("@DIR/s0"), "16", "0", NULL };
+	harness_run(first);
+	port = slurp("s0/port");
+	cr_assert_not_null(port);
+	port[strcspn(port, "\n")] = '\0';
+	snprintf(fleet.port, sizeof fleet.port, "%s", port);
+	free(port);
+	start_more(1, 17, 31);
+	start_more(2, 32, NHOSTS);
+	wait_listening();
+	write_known_hosts();
+	snprintf(fleet.key, sizeof fleet.key, "%s/s0/client_ed25519", t.dir);
+	for (int h = NHOSTS; h >= 1; h--)
+		len += (size_t)snprintf(fleet.hosts + len, sizeof fleet.hosts - len,
+					"%s127.0.1.%d", h < NHOSTS ? "," : "", h);
+}
+
+static void fleet_down(void)
+{
+	for (int s = 0; s < NSSHD; s++) {
+		char dir[PATH_MAX];
+		const char *stop[] = { "stop", dir, NULL };
+
+		snprintf(dir, sizeof dir, "%s/s%d", t.dir, s);
+		harness_run(stop);
+	}
+	dir_down();
+}
+
+/* ringrun with the fleet's port, key and known_hosts, then args. */
+static void run_fleet(const char *const args[], struct proc_result *r)
+{
+	const char *argv[48] = { "-p", fleet.port, "--no-agent", "-i", fleet.key,
+				 "--known-hosts", fleet.kh };
+	size_t n = 7;
+
+	for (size_t k = 0; args[k]; k++)
+		argv[n++] = expand(args[k]);
+	argv[n] = NULL;
+	run_ringrun(argv, NULL, 0, false, r);
+}
+
+/* Which of three outputs a host prints depends on its address. */
+#define BY_ADDRESS                                                       \
+	"set -- $SSH_CONNECTION; case $3 in "                            \
+	"127.0.1.[1-9]|127.0.1.1[0-3]|127.0.1.27) printf 'alpha\\n%s\\n' two;; " \
+	"127.0.1.1[4-9]|127.0.1.2[0-6]) echo beta;; "                    \
+	"*) echo gamma; echo note >&2;; esac"
+
+/*
+ * The issue's case: 40 hosts, three distinct outputs, headers folded.  The
+ * hosts are listed 40..1: groups come in the order of their first host in
+ * that list, hosts within a header in numeric ranges.  --outdir on the same
+ * run: each host's pair, exact.
+ */
+Test(collate_fleet, forty_hosts_three_outputs, .init = fleet_up, .fini = fleet_down,
+     .timeout = 120)
+{
+	const char *args[] = { "-o", "collate", "--outdir", "@DIR/out", "-w", fleet.hosts,
+			       BY_ADDRESS, NULL };
+	struct proc_result r;
+
+	run_fleet(args, &r);
+	cr_assert_eq(r.status, 0, "stderr: %s", r.err);
+	cr_assert_str_eq(r.out, HDR("127.0.1.[28-40] (13)") "gamma\n"
+				HDR("127.0.1.[1-13,27] (14)") "alpha\ntwo\n"
+				HDR("127.0.1.[14-26] (13)") "beta\n");
+	cr_assert_str_eq(r.err, HDR("127.0.1.[28-40] (13)") "note\n");
+	proc_result_free(&r);
+	for (int h = 1; h <= NHOSTS; h++) {
+		char name[64];
+		bool alpha = h <= 13 || h == 27, beta = !alpha && h <= 26;
+		char *out, *err;
+
+		snprintf(name, sizeof name, "out/127.0.1.%d.out", h);
+		out = slurp(name);
+		snprintf(name, sizeof name, "out/127.0.1.%d.err", h);
+		err = slurp(name);
+		cr_assert(out && err, "host %d has no pair", h);
+		cr_assert_str_eq(out, alpha ? "alpha\ntwo\n" : beta ? "beta\n" : "gamma\n",
+				 "host %d", h);
+		cr_assert_str_eq(err, alpha || beta ? "" : "note\n", "host %d", h);
+		free(out);
+		free(err);
+	}
+	cr_assert_eq(entries("out"), 2 * NHOSTS);
+}
+
+/*
+ * With inputs: collated per input (the input after the hosts in its
+ * headers), files named HOST.N; a host that cannot be reached has its
+ * empty pairs and its one failure line.
+ */
+Test(collate_fleet, inputs_and_unreachable, .init = fleet_up, .fini = fleet_down,
+     .timeout = 120)
+{
+	const char *collate[] = {
+		"-o", "collate", "-w", "127.0.1.6,127.0.1.5,127.0.1.4,127.0.1.3,127.0.1.2",
+		"set -- $SSH_CONNECTION; case $3 in 127.0.1.[24]) echo {} even;; "
+		"*) echo {} odd;; esac", ":::", "b c", "a", NULL };
+	const char *outdir[] = {
+		"-o", "quiet", "--outdir", "@DIR/out", "-w",
+		"127.0.1.1,root@127.0.1.2,127.0.1.3:1",
+		"set -- $SSH_CONNECTION; echo {} $3; echo err {} >&2", ":::", "a", "b",
+		NULL };
+	const char *const files[][2] = {
+		{ "out/127.0.1.1.1.out", "a 127.0.1.1\n" },
+		{ "out/127.0.1.1.1.err", "err a\n" },
+		{ "out/127.0.1.1.2.out", "b 127.0.1.1\n" },
+		{ "out/127.0.1.1.2.err", "err b\n" },
+		{ "out/root@127.0.1.2.1.out", "a 127.0.1.2\n" },
+		{ "out/root@127.0.1.2.1.err", "err a\n" },
+		{ "out/root@127.0.1.2.2.out", "b 127.0.1.2\n" },
+		{ "out/root@127.0.1.2.2.err", "err b\n" },
+		{ "out/127.0.1.3:1.1.out", "" }, { "out/127.0.1.3:1.1.err", "" },
+		{ "out/127.0.1.3:1.2.out", "" }, { "out/127.0.1.3:1.2.err", "" },
+		{ NULL, NULL },
+	};
+	struct proc_result r;
+
+	run_fleet(collate, &r);
+	cr_assert_eq(r.status, 0, "stderr: %s", r.err);
+	cr_assert_str_eq(r.out, HDR("127.0.1.[3,5-6] b c (3)") "b c odd\n"
+				HDR("127.0.1.[2,4] b c (2)") "b c even\n"
+				HDR("127.0.1.[3,5-6] a (3)") "a odd\n"
+				HDR("127.0.1.[2,4] a (2)") "a even\n");
+	cr_assert_str_eq(r.err, "");
+	proc_result_free(&r);
+
+	run_fleet(outdir, &r);
+	cr_assert_eq(r.status, 3, "stderr: %s", r.err);
+	cr_assert_str_eq(r.out, "");
+	cr_assert_str_eq(r.err, "ringrun: host 127.0.1.3:1: connection refused\n");
+	expect_files(files, 0);
+	proc_result_free(&r);
+}

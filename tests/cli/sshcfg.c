@@ -1,0 +1,455 @@
+/*
+ * ssh_config and the system ssh against a real OpenSSH sshd (the script in
+ * env RR_SSHD_HARNESS, on four loopback addresses, stopped by its pid):
+ * hosts reached through a configuration alone, the command line over it,
+ * ProxyCommand and ProxyJump hosts run through the system ssh with one
+ * notice, --ssh=exec for every host, and exit 255 as an unreachable host.
+ *
+ * HOME is the test's own empty directory, so that this machine's ~/.ssh
+ * never matters, and SSH_AUTH_SOCK is unset.  Arguments, files and
+ * expected text may hold @H1..@H4 (the addresses), @PORT, @KEY (an
+ * authorized key), @OTHER (a key that is not), @KH (a known_hosts file
+ * with the server's key) and @DIR (the test's directory).
+ */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "harness.h"
+
+#define NADDR 4
+#define MAX_EXPANDED 128
+
+static struct {
+	char dir[64];
+	char port[16];
+	char addr[NADDR][32];
+	char key[PATH_MAX], other[PATH_MAX], kh[PATH_MAX], home[PATH_MAX];
+	char *expanded[MAX_EXPANDED]; /* freed when the test ends */
+	int nexpanded;
+} sshd;
+
+static const char *harness(void)
+{
+	const char *h = getenv("RR_SSHD_HARNESS");
+
+	cr_assert(h && *h, "RR_SSHD_HARNESS must name tests/sshd/sshd-harness.sh");
+	return h;
+}
+
+/* DIR/name whole (caller frees); "" when it does not exist. */
+static char *slurp(const char *name)
+{
+	char path[PATH_MAX], *s = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	snprintf(path, sizeof path, "%s/%s", sshd.dir, name);
+	f = fopen(path, "r");
+	if (!f)
+		return calloc(1, 1);
+	if (getdelim(&s, &len, '\0', f) < 0) {
+		free(s);
+		s = calloc(1, 1);
+	}
+	fclose(f);
+	return s;
+}
+
+/* Its output goes to DIR/harness.log: the sshd inherits those fds. */
+static int harness_run(const char *what)
+{
+	struct proc_result r;
+	const char *argv[] = { "sh", "-c", "\"$0\" \"$1\" \"$2\" 4 >>\"$2/harness.log\" 2>&1",
+			       harness(), what, sshd.dir, NULL };
+
+	run_prog(argv, NULL, 0, 20000, &r);
+	int status = r.status;
+	proc_result_free(&r);
+	return status;
+}
+
+/* A home of the test's own, for ringrun and the ssh it runs. */
+static void own_home(void)
+{
+	strcpy(sshd.dir, "/tmp/rr-sshcfg-XXXXXX");
+	cr_assert_not_null(mkdtemp(sshd.dir));
+	snprintf(sshd.home, sizeof sshd.home, "%s/home", sshd.dir);
+	cr_assert_eq(mkdir(sshd.home, 0700), 0);
+	setenv("HOME", sshd.home, 1);
+	unsetenv("SSH_AUTH_SOCK");
+}
+
+static void remove_dir(void)
+{
+	struct proc_result r;
+	const char *rm[] = { "rm", "-rf", sshd.dir, NULL };
+
+	for (int k = 0; k < sshd.nexpanded; k++)
+		free(sshd.expanded[k]);
+	sshd.nexpanded = 0;
+	run_prog(rm, NULL, 0, 20000, &r);
+	proc_result_free(&r);
+}
+
+static void sshd_down(void)
+{
+	harness_run("stop");
+	remove_dir();
+}
+
+static void sshd_up(void)
+{
+	char *s, *save = NULL;
+
+	own_home();
+	if (harness_run("start") != 0) {
+		char *log = slurp("harness.log");
+
+		sshd_down();
+		cr_assert_fail("sshd-harness start: %s", log);
+	}
+	s = slurp("port");
+	snprintf(sshd.port, sizeof sshd.port, "%s", strtok_r(s, "\n", &save));
+	free(s);
+	s = slurp("addrs");
+	save = NULL;
+	for (int k = 0; k < NADDR; k++) {
+		char *a = strtok_r(k ? NULL : s, "\n", &save);
+
+		cr_assert_not_null(a);
+		snprintf(sshd.addr[k], sizeof sshd.addr[k], "%s", a);
+	}
+	free(s);
+	snprintf(sshd.key, sizeof sshd.key, "%s/client_ed25519", sshd.dir);
+	snprintf(sshd.other, sizeof sshd.other, "%s/other_ed25519", sshd.dir);
+	snprintf(sshd.kh, sizeof sshd.kh, "%s/known_hosts", sshd.dir);
+}
+
+/* s with every @TOKEN replaced; lives until the test ends. */
+static const char *expand(const char *s)
+{
+	const struct {
+		const char *token, *value;
+	} map[] = {
+		{ "@H1", sshd.addr[0] }, { "@H2", sshd.addr[1] },
+		{ "@H3", sshd.addr[2] }, { "@H4", sshd.addr[3] },
+		{ "@PORT", sshd.port }, { "@KEY", sshd.key },
+		{ "@OTHER", sshd.other }, { "@KH", sshd.kh }, { "@DIR", sshd.dir },
+	};
+	char *out;
+	size_t len;
+	FILE *f;
+
+	if (!s)
+		return NULL;
+	f = open_memstream(&out, &len);
+	while (*s) {
+		size_t k = 0, n = sizeof map / sizeof map[0];
+
+		while (k < n && strncmp(s, map[k].token, strlen(map[k].token)))
+			k++;
+		if (k < n) {
+			fputs(map[k].value, f);
+			s += strlen(map[k].token);
+		} else {
+			fputc(*s++, f);
+		}
+	}
+	fclose(f);
+	cr_assert_lt(sshd.nexpanded, MAX_EXPANDED);
+	sshd.expanded[sshd.nexpanded++] = out;
+	return out;
+}
+
+static void write_file(const char *name, const char *content)
+{
+	char path[PATH_MAX];
+	FILE *f;
+
+	snprintf(path, sizeof path, "%s/%s", sshd.dir, name);
+	f = fopen(path, "w");
+	cr_assert_not_null(f, "%s", path);
+	fputs(expand(content), f);
+	fclose(f);
+}
+
+/*
+ * web: the first address; jump: the second; viajump: the third, through
+ * jump by ProxyCommand; j1 j2 j3: the fourth, through jump by ProxyJump.
+ * Every host logs in as root with the authorized key.
+ */
+#define FLEET_CFG                                                          \
+	"Host web\n  HostName @H1\n"                                       \
+	"Host jump\n  HostName @H2\n"                                      \
+	"Host viajump\n  HostName @H3\n"                                   \
+	"  ProxyCommand /usr/bin/ssh -F @DIR/cfg -W %h:%p jump\n"          \
+	"Host j1 j2 j3\n  HostName @H4\n  ProxyJump jump\n"                \
+	"Host *\n  User root\n  Port @PORT\n  IdentityFile @KEY\n"         \
+	"  UserKnownHostsFile @KH\n  IdentitiesOnly yes\n"
+
+struct cfg_case {
+	const char *args[32];
+	const char *cfg;       /* written to DIR/cfg */
+	const char *home_cfg;  /* written to ~/.ssh/config */
+	const char *out;       /* exact stdout */
+	const char *out_has[8];
+	const char *err_exact; /* exact stderr */
+	const char *err[8];    /* substrings of stderr; none and no err_exact:
+				  stderr must be empty */
+	int err_lines;
+	void (*check)(const struct proc_result *r);
+	int status;
+};
+
+static int count(const char *s, const char *what)
+{
+	int n = 0;
+
+	for (; (s = strstr(s, what)); s++)
+		n++;
+	return n;
+}
+
+static void check_case(const struct cfg_case *c)
+{
+	const char *args[40];
+	struct proc_result r;
+	size_t n = 0;
+
+	for (; c->args[n]; n++)
+		args[n] = expand(c->args[n]);
+	args[n] = NULL;
+	if (c->cfg)
+		write_file("cfg", c->cfg);
+	if (c->home_cfg) {
+		cr_assert_eq(mkdir(expand("@DIR/home/.ssh"), 0700), 0);
+		write_file("home/.ssh/config", c->home_cfg);
+	}
+	run_ringrun(args, NULL, 0, false, &r);
+	cr_assert_eq(r.status, c->status, "exit status %d, expected %d\nstderr: %s",
+		     r.status, c->status, r.err);
+	if (c->out)
+		cr_assert_str_eq(r.out, expand(c->out), "stdout differs; stderr: %s", r.err);
+	for (size_t k = 0; k < 8 && c->out_has[k]; k++)
+		cr_assert_not_null(strstr(r.out, expand(c->out_has[k])),
+				   "stdout lacks \"%s\": %s", expand(c->out_has[k]), r.out);
+	if (c->err_exact)
+		cr_assert_str_eq(r.err, expand(c->err_exact));
+	for (size_t k = 0; k < 8 && c->err[k]; k++)
+		cr_assert_not_null(strstr(r.err, expand(c->err[k])),
+				   "stderr lacks \"%s\": %s", expand(c->err[k]), r.err);
+	if (!c->err_exact && !c->err[0] && !c->err_lines)
+		cr_assert_str_eq(r.err, "", "stderr should be empty");
+	if (c->err_lines)
+		cr_assert_eq(count(r.err, "\n"), c->err_lines, "stderr: %s", r.err);
+	if (c->check)
+		c->check(&r);
+	proc_result_free(&r);
+}
+
+#define ARGS(...) .args = { __VA_ARGS__, NULL }
+
+#define CASE(name, ...)                                                   \
+	Test(sshcfg, name, .init = sshd_up, .fini = sshd_down, .timeout = 60) \
+	{                                                                 \
+		check_case(&(const struct cfg_case){ __VA_ARGS__ });      \
+	}
+
+/* No sshd: the errors come before any connection. */
+#define OFFLINE(name, ...)                                                   \
+	Test(sshcfg, name, .init = own_home, .fini = remove_dir, .timeout = 30) \
+	{                                                                    \
+		check_case(&(const struct cfg_case){ __VA_ARGS__ });         \
+	}
+
+/* ------------------------------------------------ the configuration alone */
+
+CASE(config_file_alone_reaches_the_host, ARGS("-F", "@DIR/cfg", "-k", "-w", "web,web2", "id -un"),
+     .cfg = "Host web web2\n  HostName @H1\n  User root\n  Port @PORT\n"
+	    "  IdentityFile @KEY\n  UserKnownHostsFile @KH\n",
+     .out = "---- web ----\nroot\n---- web2 ----\nroot\n")
+CASE(home_config_read_by_default, ARGS("-w", "web", "echo $SSH_CONNECTION"),
+     .home_cfg = "Host web\n  HostName @H2\n  User root\n  Port @PORT\n"
+		 "  IdentityFile ~/../client_ed25519\n  UserKnownHostsFile %d/../known_hosts\n",
+     .out_has = { "---- web ----\n", " @H2 @PORT\n" })
+CASE(f_replaces_the_home_config, ARGS("-F", "@DIR/cfg", "-w", "web", "true"),
+     .home_cfg = "Host web\n  HostName @H1\n  User root\n  Port @PORT\n"
+		 "  IdentityFile @KEY\n  UserKnownHostsFile @KH\n",
+     .cfg = "Host web\n  HostName @H1\n  Port 1\n",
+     .err_exact = "ringrun: host @H1:1: connection refused\n", .status = 3)
+CASE(first_value_wins, ARGS("-F", "@DIR/cfg", "-w", "web", "id -un"),
+     .cfg = "Host web\n  HostName @H1\n  User root\n  Port @PORT\n"
+	    "Host *\n  User nosuchuser-rr\n  Port 1\n  IdentityFile @KEY\n"
+	    "  UserKnownHostsFile @KH\n",
+     .out = "---- web ----\nroot\n")
+
+/* ------------------------------------------------ the command line wins */
+
+CASE(command_line_over_config,
+     ARGS("-F", "@DIR/cfg", "-l", "root", "-p", "@PORT", "--known-hosts", "@KH", "-w", "web",
+	  "id -un"),
+     .cfg = "Host web\n  HostName @H1\n  User nosuchuser-rr\n  Port 1\n"
+	    "  IdentityFile @KEY\n  UserKnownHostsFile @DIR/nothere\n",
+     .out = "---- web ----\nroot\n")
+CASE(host_spec_over_l_and_config, ARGS("-F", "@DIR/cfg", "-l", "nobody", "-w", "root@web:@PORT",
+				       "id -un"),
+     .cfg = "Host web\n  HostName @H1\n  User nosuchuser-rr\n  Port 1\n"
+	    "  IdentityFile @KEY\n  UserKnownHostsFile @KH\n",
+     .out = "---- root@web:@PORT ----\nroot\n")
+CASE(identities_command_line_first_then_config,
+     ARGS("-F", "@DIR/cfg", "-i", "@OTHER", "-w", "web", "echo in"),
+     .cfg = "Host web\n  HostName @H1\n  User root\n  Port @PORT\n"
+	    "  IdentityFile @DIR/no-such-key\n  IdentityFile @KEY\n  UserKnownHostsFile @KH\n",
+     .out = "---- web ----\nin\n")
+CASE(config_host_key_policy, ARGS("-F", "@DIR/cfg", "-w", "web", "echo in"),
+     .cfg = "Host web\n  HostName @H1\n  User root\n  Port @PORT\n  IdentityFile @KEY\n"
+	    "  UserKnownHostsFile @DIR/empty_kh\n  StrictHostKeyChecking no\n",
+     .out = "---- web ----\nin\n")
+CASE(host_key_check_over_config,
+     ARGS("-F", "@DIR/cfg", "--host-key-check", "strict", "-w", "web", "echo in"),
+     .cfg = "Host web\n  HostName @H1\n  User root\n  Port @PORT\n  IdentityFile @KEY\n"
+	    "  UserKnownHostsFile @DIR/empty_kh\n  StrictHostKeyChecking no\n",
+     .err = { "ringrun: host @H1:@PORT: host key unknown: ssh-ed25519 key SHA256:",
+	      " is not in @DIR/empty_kh\n" },
+     .err_lines = 1, .status = 3)
+
+/* ------------------------------------------------ through the system ssh */
+
+CASE(proxy_command_through_system_ssh,
+     ARGS("-F", "@DIR/cfg", "-k", "-w", "web,viajump", "echo {}; echo $SSH_CONNECTION",
+	  ":::", "a", "b", "c"),
+     .cfg = FLEET_CFG,
+     .out_has = { "---- viajump a ----\na\n", "---- viajump c ----\nc\n",
+		  " @H3 @PORT\n", "---- web b ----\nb\n", " @H1 @PORT\n" },
+     .err_exact = "ringrun: viajump: ProxyCommand: run through the system ssh\n")
+CASE(proxy_jump_hosts_named_once,
+     ARGS("-F", "@DIR/cfg", "-o", "stream", "-k", "-w", "j2,web,j1,j3", "echo $SSH_CONNECTION"),
+     .cfg = FLEET_CFG,
+     .out_has = { "j1: ", "j2: ", "j3: ", "web: ", " @H4 @PORT\n" },
+     .err_exact = "ringrun: j[1-3]: ProxyJump: run through the system ssh\n")
+CASE(proxy_host_failure_names_the_host,
+     ARGS("-F", "@DIR/cfg", "-w", "viajump", "echo ran; exit 4"), .cfg = FLEET_CFG,
+     .out = "---- viajump ----\nran\n",
+     .err_exact = "ringrun: viajump: ProxyCommand: run through the system ssh\n"
+		  "ringrun: host viajump: 'echo ran; exit 4' exited with status 4\n",
+     .status = 1)
+CASE(match_block_skipped_and_said,
+     ARGS("-F", "@DIR/cfg", "-w", "web", "id -un"),
+     .cfg = "Host web\n  HostName @H1\n  Port @PORT\n  IdentityFile @KEY\n"
+	    "  UserKnownHostsFile @KH\n"
+	    "Match host web\n  Port 1\nHost *\n  User root\n",
+     .out = "---- web ----\nroot\n",
+     .err_exact = "ringrun: @DIR/cfg: line 6: Match: not supported; its block "
+		  "is skipped\n")
+
+/* ------------------------------------------------ --ssh=exec */
+
+CASE(exec_with_command_line_options,
+     ARGS("--ssh=exec", "-F", "/dev/null", "-p", "@PORT", "-i", "@KEY", "--known-hosts", "@KH",
+	  "--no-agent", "-k", "-w", "@H1,root@@H2", "id -un; echo $SSH_CONNECTION"),
+     .out_has = { "---- @H1 ----\nroot\n", " @H1 @PORT\n", "---- root@@H2 ----\nroot\n",
+		  " @H2 @PORT\n" })
+CASE(exec_reads_the_config_itself,
+     ARGS("--ssh", "exec", "-F", "@DIR/cfg", "-k", "-w", "web,viajump,j1", "echo", ":::", "x"),
+     .cfg = FLEET_CFG,
+     .out = "---- web x ----\nx\n---- viajump x ----\nx\n---- j1 x ----\nx\n")
+CASE(exec_stream_and_json,
+     ARGS("--ssh=exec", "-F", "@DIR/cfg", "-o", "stream", "-w", "web",
+	  "echo out; echo e1 >&2; echo e2 >&2; exit 5"),
+     .cfg = FLEET_CFG, .out = "web: out\n",
+     .err_exact = "web: e1\nweb: e2\nringrun: host web: 'echo out; echo e1 >&2; "
+		  "echo e2 >&2; exit 5' exited with status 5\n",
+     .status = 1)
+CASE(exec_json_fields,
+     ARGS("--ssh=exec", "-F", "@DIR/cfg", "-o", "json", "-w", "web,web:1", "echo hi"),
+     .cfg = FLEET_CFG,
+     .out_has = { "{\"seq\":1,\"host\":\"web\",\"tag\":\"echo hi\",\"command\":\"echo hi\","
+		  "\"status\":\"ok\",\"exit\":0,\"signal\":null,",
+		  "\"stdout\":\"hi\\n\",\"stderr\":\"\",",
+		  "{\"seq\":2,\"host\":\"web:1\",\"tag\":\"echo hi\",\"command\":\"echo hi\","
+		  "\"status\":\"connect-failed\",\"exit\":null,\"signal\":null,"
+		  "\"duration_ms\":0.000,\"stdout\":\"\",\"stderr\":\"\"," },
+     .err_exact = "ringrun: host web:1: ssh: connect to host @H1 port 1: Connection refused\n",
+     .status = 3)
+CASE(exec_closed_port_one_line,
+     ARGS("--ssh=exec", "-F", "/dev/null", "-p", "@PORT", "-i", "@KEY", "--known-hosts", "@KH",
+	  "--per-host", "3", "-w", "@H1,@H2:1", "echo", ":::", "a", "b", "c", "d"),
+     .out_has = { "---- @H1 a ----\na\n", "---- @H1 d ----\nd\n" },
+     .err_exact = "ringrun: host @H2:1: ssh: connect to host @H2 port 1: Connection refused\n",
+     .status = 3)
+CASE(exec_quiet_still_says_why,
+     ARGS("--ssh=exec", "-F", "/dev/null", "-i", "@OTHER", "--known-hosts", "@KH", "-o", "quiet",
+	  "-w", "root@@H1:@PORT", "echo x"),
+     .err_exact = "ringrun: host root@@H1:@PORT: root@@H1: Permission denied (publickey).\n",
+     .status = 3)
+CASE(exec_host_key_policy_passed,
+     ARGS("--ssh=exec", "-F", "/dev/null", "-p", "@PORT", "-i", "@KEY", "--known-hosts",
+	  "@DIR/new kh", "--host-key-check", "accept-new", "-w", "@H3", "echo in"),
+     .out = "---- @H3 ----\nin\n",
+     .err = { "Permanently added '[@H3]:@PORT'" })
+/* ssh cannot tell its own failure from a command's exit 255: as pssh does,
+   the host counts as not reached. */
+CASE(exec_exit_255_is_unreachable,
+     ARGS("--ssh=exec", "-F", "@DIR/cfg", "-w", "web", "exit 255"), .cfg = FLEET_CFG,
+     .err_exact = "ringrun: host web: ssh exited with status 255\n", .status = 3)
+
+/* The commands append "start" and "end" to DIR/log: the most at once. */
+static int most_at_once(void)
+{
+	char *log = slurp("log"), *save = NULL;
+	int n = 0, most = 0;
+
+	for (char *l = strtok_r(log, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		n += strcmp(l, "start") == 0 ? 1 : -1;
+		if (n > most)
+			most = n;
+	}
+	cr_assert_eq(n, 0, "a task did not end: %s", log);
+	free(log);
+	return most;
+}
+
+static void two_at_once(const struct proc_result *r)
+{
+	(void)r;
+	cr_assert_eq(most_at_once(), 2);
+}
+
+CASE(exec_per_host_processes,
+     ARGS("--ssh=exec", "-F", "@DIR/cfg", "--per-host", "2", "-w", "web",
+	  ": {}; echo start >> @DIR/log; sleep 0.5; echo end >> @DIR/log", ":::", "1", "2", "3",
+	  "4", "5"),
+     .cfg = FLEET_CFG, .out = "", .check = two_at_once)
+
+/* ------------------------------------------------ errors */
+
+OFFLINE(config_error_names_file_and_line, ARGS("-w", "web", "true"),
+	.home_cfg = "Host web\n\n  Port 22x\n",
+	.err_exact = "ringrun: ~/.ssh/config: line 3: Port: not a number\n", .status = 2)
+OFFLINE(given_config_missing, ARGS("-F", "@DIR/nothere", "-w", "web", "true"),
+	.err_exact = "ringrun: -F: @DIR/nothere: No such file or directory\n", .status = 2)
+OFFLINE(f_needs_hosts, ARGS("-F", "@DIR/cfg", "true"),
+	.err_exact = "ringrun: -F: needs hosts (-w or --hostfile)\nTry 'ringrun --help'.\n",
+	.status = 2)
+OFFLINE(ssh_mode_unknown, ARGS("--ssh", "openssh", "-w", "web", "true"),
+	.err_exact = "ringrun: --ssh: openssh: unknown mode (native, exec)\n"
+		     "Try 'ringrun --help'.\n",
+	.status = 2)
+OFFLINE(exec_takes_no_password, ARGS("--ssh=exec", "--password-file", "@DIR/pw", "-w", "web",
+				     "true"),
+	.err_exact = "ringrun: --password-file: cannot be combined with --ssh=exec: the "
+		     "system ssh runs in batch mode\nTry 'ringrun --help'.\n",
+	.status = 2)
+OFFLINE(proxy_hosts_take_no_password,
+	ARGS("-F", "@DIR/cfg", "--password-file", "@DIR/cfg", "-w", "viajump,j1,j2", "true"),
+	.cfg = "Host viajump\n  ProxyCommand nc %h %p\nHost j?\n  ProxyJump jump\n",
+	.err_exact = "ringrun: j[1-2]: ProxyJump: needs the system ssh, which cannot take "
+		     "--password-file\n",
+	.status = 2)

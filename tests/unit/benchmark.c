@@ -1,0 +1,479 @@
+/* cli/benchmark.c and cli/benchreport.c: the runs' bookkeeping, the
+   statistics, the units, the table, JSON and Markdown. */
+#define _GNU_SOURCE /* memfd_create */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "../../cli/benchmark.h"
+#include "../../cli/benchreport.h"
+#include "../../cli/options.h"
+
+#define EPS 1e-12
+
+static void expect_summary(const double *x, size_t n, double min,
+			   double median, double mean, double max,
+			   double stddev)
+{
+	struct bench_summary s;
+
+	bench_summarize(x, n, &s);
+	cr_assert_eq(s.n, n);
+	cr_assert_float_eq(s.min, min, EPS);
+	cr_assert_float_eq(s.median, median, EPS);
+	cr_assert_float_eq(s.mean, mean, EPS);
+	cr_assert_float_eq(s.max, max, EPS);
+	cr_assert_float_eq(s.stddev, stddev, EPS, "stddev %.17g, expected %.17g",
+			   s.stddev, stddev);
+}
+
+/* ------------------------------------------------------------ statistics */
+
+Test(bench_stats, odd_count)
+{
+	const double x[] = { 3, 1, 2 };
+
+	expect_summary(x, 3, 1, 2, 2, 3, 1);
+}
+
+/* Even count: the median is the mean of the middle two; the standard
+   deviation is the sample one (n - 1): 32 / 7, where n would give 2. */
+Test(bench_stats, even_count_sample_stddev)
+{
+	const double x[] = { 9, 4, 2, 5, 4, 7, 4, 5 };
+
+	expect_summary(x, 8, 2, 4.5, 5, 9, sqrt(32.0 / 7));
+}
+
+Test(bench_stats, two_values)
+{
+	const double x[] = { 4, 1 };
+
+	expect_summary(x, 2, 1, 2.5, 2.5, 4, sqrt(4.5));
+}
+
+Test(bench_stats, one_value_has_no_spread)
+{
+	const double x[] = { 0.25 };
+
+	expect_summary(x, 1, 0.25, 0.25, 0.25, 0.25, 0);
+}
+
+Test(bench_stats, none)
+{
+	struct bench_summary s = { .n = 9, .mean = 1 };
+
+	bench_summarize(NULL, 0, &s);
+	cr_assert(s.n == 0 && s.mean == 0 && s.stddev == 0 && s.max == 0);
+}
+
+/* A large common offset does not eat the deviations (the two-pass
+   formula; the one-pass sum of squares would lose them). */
+Test(bench_stats, large_offset)
+{
+	const double x[] = { 1e9 + 4, 1e9 + 7, 1e9 + 13, 1e9 + 16 };
+
+	expect_summary(x, 4, 1e9 + 4, 1e9 + 10, 1e9 + 10, 1e9 + 16, sqrt(30));
+}
+
+Test(bench_stats, input_untouched)
+{
+	const double x[] = { 5, 1, 3 };
+	struct bench_summary s;
+
+	bench_summarize(x, 3, &s);
+	cr_assert(x[0] == 5 && x[1] == 1 && x[2] == 3);
+}
+
+Test(bench_stats, ratio_and_its_spread)
+{
+	struct bench_summary slow = { .n = 3, .mean = 3, .stddev = 0.3 };
+	struct bench_summary fast = { .n = 3, .mean = 1.5, .stddev = 0.15 };
+	struct bench_summary single = { .n = 1, .mean = 1 };
+	struct bench_summary none = { 0 };
+	double r, sd;
+
+	cr_assert(bench_ratio(&slow, &fast, &r, &sd));
+	cr_assert_float_eq(r, 2, EPS);
+	cr_assert_float_eq(sd, 2 * sqrt(0.01 + 0.01), EPS);
+	cr_assert(bench_ratio(&slow, &single, &r, &sd));
+	cr_assert_float_eq(r, 3, EPS);
+	cr_assert_eq(sd, 0, "one run has no spread to propagate");
+	cr_assert_not(bench_ratio(&slow, &none, &r, &sd));
+	cr_assert_not(bench_ratio(&none, &fast, &r, &sd));
+}
+
+/* ----------------------------------------------------------- bookkeeping */
+
+static struct rr_result ok_run(uint64_t wall_ns, uint64_t user_us,
+				     uint64_t sys_us, long rss_kb)
+{
+	return (struct rr_result){
+		.status = RR_OK, .pid = 1, .start_ns = 1000,
+		.end_ns = 1000 + wall_ns, .user_us = user_us, .sys_us = sys_us,
+		.maxrss_kb = rss_kb,
+	};
+}
+
+static const struct rr_result failed_run =
+	{ .status = RR_EXIT_NONZERO, .exit_code = 1,
+	  .message = "'x' exited with status 1" };
+
+/* repeat 3 after 2 warm-ups: tasks 0-4 are command 0's (0 and 1 warm-ups),
+   5-9 command 1's. */
+Test(bench_book, layout_warmups_failures)
+{
+	struct bench b;
+	struct rr_result r;
+
+	bench_init(&b, 3, 2, 1, 2);
+	cr_assert_eq(bench_runs_each(&b), 5);
+	for (size_t t = 0; t < 5; t++) {
+		r = ok_run(1000 * (t + 1), t, 0, 100);
+		bench_record(&b, t, "a", &r, NULL);
+	}
+	bench_record(&b, 5, "x", &failed_run, NULL);
+	r = ok_run(7, 0, 0, 0);
+	bench_record(&b, 6, "x", &r, NULL);
+	bench_record(&b, 7, "x", &failed_run, NULL);
+	bench_record(&b, 8, "x", NULL, "cannot start 'x': Invalid argument");
+	r = ok_run(9, 0, 0, 0);
+	bench_record(&b, 9, "x", &r, NULL);
+
+	cr_assert_str_eq(b.cmds[0].command, "a");
+	cr_assert_eq(b.cmds[0].nruns, 3, "the warm-ups are not measured");
+	cr_assert_eq(b.cmds[0].runs[0].wall_ns, 3000);
+	cr_assert_eq(b.cmds[0].runs[2].wall_ns, 5000);
+	cr_assert_eq(b.cmds[0].runs[2].user_us, 4);
+	cr_assert_eq(b.cmds[0].failed + b.cmds[0].warmup_failed, 0);
+	cr_assert_null(b.cmds[0].first_failure);
+
+	cr_assert_eq(b.cmds[1].nruns, 1);
+	cr_assert_eq(b.cmds[1].runs[0].wall_ns, 9);
+	cr_assert_eq(b.cmds[1].failed, 2);
+	cr_assert_eq(b.cmds[1].warmup_failed, 1);
+	cr_assert_str_eq(b.cmds[1].first_failure, "'x' exited with status 1");
+	cr_assert(bench_any_failed(&b));
+	bench_free(&b);
+}
+
+Test(bench_book, off_is_one_task_per_input)
+{
+	struct bench b;
+
+	bench_init(&b, 0, 0, 4, 10);
+	cr_assert_eq(bench_runs_each(&b), 1);
+	cr_assert_eq(b.ncmds, 0);
+	cr_assert_not(bench_any_failed(&b));
+	bench_free(&b);
+}
+
+Test(bench_book, units_of_the_figures)
+{
+	struct bench b;
+	struct bench_stats st;
+	struct rr_result r = ok_run(1500000000, 250000, 125000, 2048);
+
+	bench_init(&b, 1, 0, 1, 1);
+	bench_record(&b, 0, "c", &r, NULL);
+	bench_stats(&b.cmds[0], &st);
+	cr_assert_float_eq(st.wall.mean, 1.5, EPS);
+	cr_assert_float_eq(st.user.mean, 0.25, EPS);
+	cr_assert_float_eq(st.sys.mean, 0.125, EPS);
+	cr_assert_float_eq(st.rss.mean, 2048, EPS);
+	bench_free(&b);
+}
+
+/* ----------------------------------------------------------------- units */
+
+static void expect_put(double value, const struct bench_unit *u,
+		       const char *want)
+{
+	struct buf b = BUF_INIT;
+
+	bench_put(&b, value, u);
+	cr_assert_str_eq(b.data, want);
+	buf_free(&b);
+}
+
+Test(bench_units, times)
+{
+	expect_put(0, bench_time_unit(0), "0 ns");
+	expect_put(512e-9, bench_time_unit(512e-9), "512 ns");
+	expect_put(1.5e-6, bench_time_unit(1.5e-6), "1.5 µs");
+	expect_put(999.94e-6, bench_time_unit(999.94e-6), "999.9 µs");
+	expect_put(1e-3, bench_time_unit(1e-3), "1.0 ms");
+	expect_put(0.0523, bench_time_unit(0.0523), "52.3 ms");
+	expect_put(1, bench_time_unit(1), "1.000 s");
+	expect_put(83.25, bench_time_unit(83.25), "83.250 s");
+}
+
+/* A spread is shown in its mean's unit. */
+Test(bench_units, spread_in_the_means_unit)
+{
+	expect_put(0.0004, bench_time_unit(0.0523), "0.4 ms");
+}
+
+Test(bench_units, sizes)
+{
+	expect_put(512, bench_size_unit(512), "512 KiB");
+	expect_put(1536, bench_size_unit(1536), "1.5 MiB");
+	expect_put(3 * 1024 * 1024, bench_size_unit(3 * 1024 * 1024), "3.00 GiB");
+}
+
+/* ---------------------------------------------------------------- report */
+
+/* 'a': 1 and 3 ms; 'b|`c`': 4 and 8 ms; 'z': every run failed. */
+static void sample(struct bench *b, unsigned jobs)
+{
+	struct rr_result r;
+
+	bench_init(b, 2, 1, jobs, 3);
+	bench_record(b, 0, "a", &failed_run, NULL);
+	r = ok_run(1000000, 500, 0, 1024);
+	bench_record(b, 1, "a", &r, NULL);
+	r = ok_run(3000000, 700, 0, 3072);
+	bench_record(b, 2, "a", &r, NULL);
+	r = ok_run(1, 0, 0, 0);
+	bench_record(b, 3, "b|`c`", &r, NULL);
+	r = ok_run(4000000, 1000, 2000, 2000000);
+	bench_record(b, 4, "b|`c`", &r, NULL);
+	r = ok_run(8000000, 1000, 2000, 2000000);
+	bench_record(b, 5, "b|`c`", &r, NULL);
+	for (size_t t = 6; t < 9; t++)
+		bench_record(b, t, "z", &failed_run, NULL);
+}
+
+Test(bench_report, text)
+{
+	struct bench b;
+	struct buf out = BUF_INIT;
+
+	sample(&b, 1);
+	benchreport_text(&out, &b);
+	cr_assert_str_eq(out.data,
+		"Benchmark of 3 commands: 2 runs each after 1 warm-up run, one run at a time\n"
+		"                           mean ± σ      median         min         max\n"
+		"'a': 2 runs; 1 of 1 warm-up runs failed\n"
+		"  wall          2.0 ms ±     1.4 ms      2.0 ms      1.0 ms      3.0 ms\n"
+		"  user        600.0 µs ±   141.4 µs    600.0 µs    500.0 µs    700.0 µs\n"
+		"  sys             0 ns ±       0 ns        0 ns        0 ns        0 ns\n"
+		"  peak RSS     2.0 MiB ±    1.4 MiB     2.0 MiB     1.0 MiB     3.0 MiB\n"
+		"'b|`c`': 2 runs\n"
+		"  wall          6.0 ms ±     2.8 ms      6.0 ms      4.0 ms      8.0 ms\n"
+		"  user          1.0 ms ±     0.0 ms      1.0 ms      1.0 ms      1.0 ms\n"
+		"  sys           2.0 ms ±     0.0 ms      2.0 ms      2.0 ms      2.0 ms\n"
+		"  peak RSS    1.91 GiB ±   0.00 GiB    1.91 GiB    1.91 GiB    1.91 GiB\n"
+		"'z': 0 of 2 runs ok, 2 failed; 1 of 1 warm-up runs failed\n"
+		"  no run succeeded\n"
+		"\n"
+		"'a' ran 3.00 ± 2.55 times faster than 'b|`c`'\n");
+	buf_free(&out);
+	bench_free(&b);
+}
+
+Test(bench_report, header_says_runs_compete)
+{
+	struct bench b;
+	struct buf out = BUF_INIT;
+
+	sample(&b, 4);
+	benchreport_text(&out, &b);
+	cr_assert(strncmp(out.data, "Benchmark of 3 commands: 2 runs each after 1 "
+			  "warm-up run, up to 4 runs at once (-j 4): runs "
+			  "compete with each other\n", 108) == 0, "%s", out.data);
+	buf_free(&out);
+	bench_free(&b);
+}
+
+Test(bench_report, markdown)
+{
+	struct bench b;
+	struct buf out = BUF_INIT;
+
+	sample(&b, 1);
+	benchreport_markdown(&out, &b);
+	cr_assert_str_eq(out.data,
+		"| Command | Mean ± σ | Min | Max | Relative |\n"
+		"|:---|---:|---:|---:|---:|\n"
+		"| `a` | 2.0 ms ± 1.4 ms | 1.0 ms | 3.0 ms | 1.00 |\n"
+		"| `` b\\|`c` `` | 6.0 ms ± 2.8 ms | 4.0 ms | 8.0 ms | 3.00 ± 2.55 |\n"
+		"| `z` (2 of 2 runs failed) | — | — | — | — |\n");
+	buf_free(&out);
+	bench_free(&b);
+}
+
+Test(bench_report, json)
+{
+	struct bench b;
+	struct buf out = BUF_INIT;
+	struct rr_result r = ok_run(1500000000, 250000, 125000, 2);
+
+	bench_init(&b, 1, 0, 1, 2);
+	bench_record(&b, 0, "say \"hi\"", &r, NULL);
+	bench_record(&b, 1, "false", &failed_run, NULL);
+	benchreport_json(&out, &b);
+	cr_assert_str_eq(out.data,
+		"{\"repeat\":1,\"warmup\":0,\"jobs\":1,\"results\":[\n"
+		"{\"command\":\"say \\\"hi\\\"\",\"runs\":1,\"failed\":0,"
+		"\"warmup_failed\":0,\"first_failure\":null,"
+		"\"mean\":1.500000000,\"stddev\":null,\"median\":1.500000000,"
+		"\"user\":0.250000000,\"system\":0.125000000,"
+		"\"min\":1.500000000,\"max\":1.500000000,"
+		"\"times\":[1.500000000],\"exit_codes\":[0],"
+		"\"user_times\":[0.250000000],\"system_times\":[0.125000000],"
+		"\"memory_usage_byte\":[2048],"
+		"\"wall_time\":{\"mean\":1.500000000,\"stddev\":null,"
+		"\"median\":1.500000000,\"min\":1.500000000,\"max\":1.500000000},"
+		"\"user_time\":{\"mean\":0.250000000,\"stddev\":null,"
+		"\"median\":0.250000000,\"min\":0.250000000,\"max\":0.250000000},"
+		"\"system_time\":{\"mean\":0.125000000,\"stddev\":null,"
+		"\"median\":0.125000000,\"min\":0.125000000,\"max\":0.125000000},"
+		"\"peak_rss_byte\":{\"mean\":2048,\"stddev\":null,\"median\":2048,"
+		"\"min\":2048,\"max\":2048}},\n"
+		"{\"command\":\"false\",\"runs\":0,\"failed\":1,\"warmup_failed\":0,"
+		"\"first_failure\":\"'x' exited with status 1\","
+		"\"mean\":null,\"stddev\":null,\"median\":null,\"user\":null,"
+		"\"system\":null,\"min\":null,\"max\":null,"
+		"\"times\":[],\"exit_codes\":[],\"user_times\":[],"
+		"\"system_times\":[],\"memory_usage_byte\":[],"
+		"\"wall_time\":{\"mean\":null,\"stddev\":null,\"median\":null,"
+		"\"min\":null,\"max\":null},"
+		"\"user_time\":{\"mean\":null,\"stddev\":null,\"median\":null,"
+		"\"min\":null,\"max\":null},"
+		"\"system_time\":{\"mean\":null,\"stddev\":null,\"median\":null,"
+		"\"min\":null,\"max\":null},"
+		"\"peak_rss_byte\":{\"mean\":null,\"stddev\":null,\"median\":null,"
+		"\"min\":null,\"max\":null}}\n"
+		"]}\n");
+	buf_free(&out);
+	bench_free(&b);
+}
+
+/* Everything written to fd so far (caller frees). */
+static char *contents(int fd)
+{
+	off_t end = lseek(fd, 0, SEEK_END);
+	char *s = malloc((size_t)end + 1);
+
+	cr_assert_eq(pread(fd, s, (size_t)end, 0), end);
+	s[end] = '\0';
+	return s;
+}
+
+Test(bench_report, failure_lines)
+{
+	struct bench b;
+	struct output o;
+	int out_fd = memfd_create("out", 0), err_fd = memfd_create("err", 0);
+	char *err;
+
+	cr_assert(out_fd >= 0 && err_fd >= 0);
+	sample(&b, 1);
+	output_init(&o, OUT_QUIET, out_fd, err_fd);
+	benchreport_failures(&o, &b);
+	cr_assert_eq(output_flush(&o), 0);
+	err = contents(err_fd);
+	cr_assert_str_eq(err,
+		"ringrun: 1 of 1 warm-up runs of 'a' failed; the first: "
+		"'x' exited with status 1\n"
+		"ringrun: 2 of 2 runs and 1 of 1 warm-up runs of 'z' failed; "
+		"the first: 'x' exited with status 1\n");
+	free(err);
+	output_free(&o);
+	bench_free(&b);
+	close(out_fd);
+	close(err_fd);
+}
+
+/* --------------------------------------------------------------- options */
+
+static struct options opts;
+static char opt_err[256];
+
+/* Parse "ringrun ARGS..." with 4 CPUs. */
+#define PARSE(...) parse((char *const[]){ "ringrun", __VA_ARGS__, NULL })
+
+static int parse(char *const *argv)
+{
+	static char *kept[32];
+	int argc = 0;
+
+	for (; argv[argc]; argc++)
+		kept[argc] = argv[argc];
+	kept[argc] = NULL;
+	opt_err[0] = '\0';
+	return options_parse(&opts, argc, kept, 4, opt_err, sizeof opt_err);
+}
+
+static void expect_error(int r, const char *msg)
+{
+	cr_assert_eq(r, -1, "parse succeeded, expected \"%s\"", msg);
+	cr_assert_str_eq(opt_err, msg);
+	options_free(&opts);
+}
+
+/* One run at a time, task output unread, unless -j or -o say otherwise. */
+Test(bench_options, defaults)
+{
+	cr_assert_eq(PARSE("--repeat", "5", "--warmup=2", "--export-json", "a.json",
+			   "--export-markdown", "a.md", "true"), 0, "%s", opt_err);
+	cr_assert_eq(opts.repeat, 5);
+	cr_assert_eq(opts.warmup, 2);
+	cr_assert_str_eq(opts.export_json, "a.json");
+	cr_assert_str_eq(opts.export_markdown, "a.md");
+	cr_assert_eq(opts.jobs, 1);
+	cr_assert_eq(opts.output, OUT_QUIET);
+	options_free(&opts);
+
+	cr_assert_eq(PARSE("-j", "3", "-o", "group", "--repeat", "1", "true"), 0,
+		     "%s", opt_err);
+	cr_assert_eq(opts.jobs, 3);
+	cr_assert_eq(opts.output, OUT_GROUP);
+	options_free(&opts);
+
+	cr_assert_eq(PARSE("true"), 0, "%s", opt_err);
+	cr_assert_eq(opts.repeat, 0);
+	cr_assert_eq(opts.jobs, 4, "without --repeat, -j's default stays");
+	cr_assert_eq(opts.output, OUT_GROUP);
+	options_free(&opts);
+}
+
+Test(bench_options, usage_errors)
+{
+	expect_error(PARSE("--repeat", "0", "true"), "--repeat: 0: out of range");
+	expect_error(PARSE("--repeat", "1000001", "true"),
+		     "--repeat: 1000001: out of range");
+	expect_error(PARSE("--repeat", "-1", "true"), "--repeat: -1: not a number");
+	expect_error(PARSE("--repeat", "3", "--warmup", "x", "true"),
+		     "--warmup: x: not a number");
+	expect_error(PARSE("--warmup", "2", "true"), "--warmup: needs --repeat");
+	expect_error(PARSE("--export-markdown", "m", "true"),
+		     "--export-markdown: needs --repeat");
+	expect_error(PARSE("--repeat", "2", "--export-json", "a", "--export-json",
+			   "b", "true"), "--export-json: given twice");
+	expect_error(PARSE("--repeat", "2", "-w", "h1", "true"),
+		     "--repeat: cannot be combined with hosts: benchmark mode "
+		     "measures local commands only");
+}
+
+/* The runs are kept as they come, however many --repeat asks for. */
+Test(bench_book, many_runs_kept)
+{
+	struct bench b;
+	struct rr_result r;
+
+	bench_init(&b, 100, 0, 1, 1);
+	for (size_t t = 0; t < 100; t++) {
+		r = ok_run(t + 1, 0, 0, 0);
+		bench_record(&b, t, "c", &r, NULL);
+	}
+	cr_assert_eq(b.cmds[0].nruns, 100);
+	for (size_t t = 0; t < 100; t++)
+		cr_assert_eq(b.cmds[0].runs[t].wall_ns, t + 1);
+	cr_assert_leq(b.cmds[0].cap, 100, "never more room than --repeat");
+	bench_free(&b);
+}
