@@ -182,8 +182,8 @@ static void check_halt(struct runner *r, bool cancelled)
 			r->halt_killed++;
 		return;
 	}
-	if (!halt_due(h, all_tasks(r), r->ok, r->failed))
-		return;
+	if (r->stopping || !halt_due(h, all_tasks(r), r->ok, r->failed))
+		return; /* a signal or a closed stdout stops it already */
 	r->halted = true;
 	halt_describe(&b, h, all_tasks(r), r->ok, r->failed);
 	output_note(&r->out, "%s; %s", b.data, h->when == HALT_NOW ?

@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -571,6 +572,50 @@ CASE(retry_on_exit_then_halt,
      .err = { "--halt soon,fail=1: 1 of 2 tasks failed" }, .status = 1,
      .err_lines = 3, .marker = "1\n1\n")
 
+/* Read p's stderr until it holds want (bounded). */
+static char *stderr_until(struct proc *p, const char *want)
+{
+	static char buf[4096];
+	size_t len = 0;
+	long long deadline = now_ms() + 15000;
+
+	buf[0] = '\0';
+	while (!strstr(buf, want)) {
+		struct pollfd pfd = { .fd = p->err, .events = POLLIN };
+		long long left = deadline - now_ms();
+
+		cr_assert_gt(left, 0, "stderr never said \"%s\": %s", want, buf);
+		if (poll(&pfd, 1, (int)left) <= 0)
+			continue;
+		ssize_t n = read(p->err, buf + len, sizeof buf - 1 - len);
+		cr_assert_gt(n, 0, "stderr ended before \"%s\": %s", want, buf);
+		len += (size_t)n;
+		buf[len] = '\0';
+	}
+	return buf;
+}
+
+/* A signal ends the wait: the task ends with its last attempt, at once. */
+Test(jobs, retry_wait_ended_by_signal, .init = dir_up, .fini = dir_down, .timeout = 30)
+{
+	const char *argv[] = { ringrun_bin(), "--retries", "5", "--retry-on-exit",
+			       "echo out; exit 2", NULL };
+	struct proc p;
+	struct proc_result r;
+
+	proc_start(&p, argv, false);
+	char *said = stderr_until(&p, "; retry 2 of 5 in 2 s\n");
+	long long t0 = now_ms();
+	cr_assert_eq(kill(p.pid, SIGTERM), 0);
+	proc_finish(&p, NULL, 0, 10000, &r);
+	cr_assert_lt(now_ms() - t0, 1500, "the 2 s wait went on");
+	cr_assert_eq(r.status, 128 + SIGTERM, "stderr: %s%s", said, r.err);
+	cr_assert_str_eq(r.out, "out\n");
+	cr_assert_str_eq(r.err, "ringrun: 'echo out; exit 2' exited with status 2\n",
+			 "before: %s", said);
+	proc_result_free(&r);
+}
+
 /* ------------------------------------------------------ --stdin */
 
 CASE(stdin_to_every_task,
@@ -674,29 +719,6 @@ Test(jobs_fleet, retries_unreachable, .init = sshd_up, .fini = dir_down, .timeou
 	t0 = now_ms();
 	check_case(&c);
 	cr_assert_geq(now_ms() - t0, 1000, "no backoff");
-}
-
-/* Read p's stderr until it holds want (bounded). */
-static char *stderr_until(struct proc *p, const char *want)
-{
-	static char buf[4096];
-	size_t len = 0;
-	long long deadline = now_ms() + 15000;
-
-	buf[0] = '\0';
-	while (!strstr(buf, want)) {
-		struct pollfd pfd = { .fd = p->err, .events = POLLIN };
-		long long left = deadline - now_ms();
-
-		cr_assert_gt(left, 0, "stderr never said \"%s\": %s", want, buf);
-		if (poll(&pfd, 1, (int)left) <= 0)
-			continue;
-		ssize_t n = read(p->err, buf + len, sizeof buf - 1 - len);
-		cr_assert_gt(n, 0, "stderr ended before \"%s\": %s", want, buf);
-		len += (size_t)n;
-		buf[len] = '\0';
-	}
-	return buf;
 }
 
 /* The host comes back between attempts: the command runs, status 0. */
