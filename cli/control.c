@@ -1,7 +1,6 @@
 /* Job control around the run: --joblog, --resume-failed, --stdin. */
 #include "control.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
