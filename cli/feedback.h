@@ -40,9 +40,10 @@ void feedback_attach(struct feedback *fb, struct output *out);
 void feedback_start(struct feedback *fb, rr_loop *loop,
 		    const unsigned *running);
 
-/* Task t ended (fh: its host in fleet mode, else NULL). */
+/* Task t ended (fh: its host in fleet mode, else NULL); done_before:
+   --resume-failed skipped it. */
 void feedback_task(struct feedback *fb, const struct task_info *t,
-		 const struct fleet_host *fh, bool ok);
+		   const struct fleet_host *fh, bool ok, bool done_before);
 
 /* After each turn of the loop. */
 void feedback_turn(struct feedback *fb);

@@ -64,6 +64,7 @@ void fleet_init(struct fleet *f, rr_loop *loop, const struct options *o,
 		.nslots = (unsigned)n,
 		.free = xcalloc(n, sizeof *f->free),
 		.finished = xcalloc(n, sizeof *f->finished),
+		.parking = xcalloc(n, sizeof *f->parking),
 	};
 	/* Slot 0 on top: the first hosts get {%} from 1 up. */
 	for (unsigned k = 0; k < f->nslots; k++)
@@ -115,22 +116,23 @@ struct fleet_host *fleet_start_host(struct fleet *f)
 
 bool fleet_has_channel(const struct fleet *f, const struct fleet_host *h)
 {
-	return !h->down && h->next < f->ninputs && h->chans.nfree;
+	return !h->down && !h->redial && (h->nredo || h->next < f->ninputs) &&
+	       h->chans.nfree;
 }
 
 size_t fleet_take(struct fleet_host *h, void *owner, unsigned *slot)
 {
 	*slot = h->base + slots_get(&h->chans, owner);
 	h->running++;
-	return h->next++;
+	return h->nredo ? h->redo[--h->nredo] : h->next++;
 }
 
 bool fleet_skip(struct fleet *f, struct fleet_host *h, size_t *input,
 		bool *report)
 {
-	if (!h->down || h->next == f->ninputs)
+	if (!h->down || (!h->nredo && h->next == f->ninputs))
 		return false;
-	*input = h->next++;
+	*input = h->nredo ? h->redo[--h->nredo] : h->next++;
 	*report = !h->reported;
 	h->reported = true;
 	return true;
@@ -173,9 +175,61 @@ unsigned long long fleet_seq(const struct fleet *f, const struct fleet_host *h,
 	return (unsigned long long)h->idx * f->ninputs + input + 1;
 }
 
+void fleet_requeue(struct fleet_host *h, unsigned slot, size_t input)
+{
+	slots_put(&h->chans, slot - h->base);
+	h->running--;
+	/* Grown at each power of two: no capacity to keep. */
+	if ((h->nredo & (h->nredo - 1)) == 0)
+		h->redo = xreallocarray(h->redo, h->nredo ? 2 * h->nredo : 1,
+					sizeof *h->redo);
+	h->redo[h->nredo++] = input;
+	h->redial = true;
+}
+
+struct fleet_host *fleet_park(struct fleet *f)
+{
+	struct fleet_host *h;
+
+	if (!f->nparking)
+		return NULL;
+	h = &f->slot[f->parking[--f->nparking]];
+	h->parking = false;
+	rr_host_free(h->host);
+	h->host = NULL;
+	sshexec_free(h->exec);
+	h->exec = NULL;
+	return h;
+}
+
+void fleet_redial(struct fleet *f, struct fleet_host *h)
+{
+	h->redial = false;
+	connect_host(f, h);
+}
+
+void fleet_abandon(struct fleet *f, struct fleet_host *h)
+{
+	h->redial = false;
+	if (!h->down) {
+		h->down = RR_CONNECT_FAILED;
+		f->unreachable++;
+		if (h->reached)
+			f->reached--;
+	}
+	h->reported = true; /* its retries said why */
+}
+
 void fleet_settle(struct fleet *f, struct fleet_host *h)
 {
-	if (h->finished || h->running || h->next < f->ninputs)
+	if (h->redial) {
+		if (!h->running && !h->parking) {
+			h->parking = true;
+			f->parking[f->nparking++] = (unsigned)(h - f->slot);
+		}
+		return;
+	}
+	if (h->finished || h->running || h->nredo || h->next < f->ninputs)
 		return;
 	h->finished = true;
 	f->finished[f->nfinished++] = (unsigned)(h - f->slot);
@@ -192,6 +246,7 @@ void fleet_retire(struct fleet *f)
 		sshexec_free(h->exec);
 		slots_free(&h->chans);
 		free(h->why);
+		free(h->redo);
 		*h = (struct fleet_host){ 0 };
 		f->free[f->nfree++] = k;
 	}
@@ -203,9 +258,11 @@ void fleet_free(struct fleet *f)
 		sshexec_free(f->slot[k].exec);
 		slots_free(&f->slot[k].chans);
 		free(f->slot[k].why);
+		free(f->slot[k].redo);
 	}
 	free(f->slot);
 	free(f->free);
 	free(f->finished);
+	free(f->parking);
 	*f = (struct fleet){ 0 };
 }

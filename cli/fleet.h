@@ -34,6 +34,12 @@ struct fleet_host {
 	bool reached;        /* a command of it started */
 	bool reported;       /* its failure line is out */
 	bool finished;       /* nothing left to do: waiting for fleet_retire */
+	/* --retries: a connection that failed before its commands started. */
+	size_t *redo, nredo; /* inputs to hand over again, before next */
+	unsigned attempts;   /* connections that failed and were retried */
+	uint64_t retry_ms;   /* the wait before the next one */
+	bool redial;         /* connect again once none of its tasks runs */
+	bool parking;        /* queued for fleet_park */
 };
 
 struct fleet {
@@ -44,6 +50,7 @@ struct fleet {
 	unsigned nslots;
 	unsigned *free, nfree;     /* free slots, a stack */
 	unsigned *finished, nfinished;
+	unsigned *parking, nparking; /* --retries: hosts to fleet_park */
 	size_t next_host;          /* into o->hosts */
 	uint64_t reached, unreachable;
 };
@@ -83,6 +90,25 @@ bool fleet_skip(struct fleet *f, struct fleet_host *h, size_t *input,
  */
 bool fleet_end(struct fleet *f, struct fleet_host *h, unsigned slot,
 	       enum rr_status status, bool started);
+
+/*
+ * --retries: a task of h that had slot ended before its command started,
+ * as its connection failed: its input is handed over again on a new
+ * connection.  h takes no task until then.
+ */
+void fleet_requeue(struct fleet_host *h, unsigned slot, size_t input);
+
+/*
+ * --retries: a host whose connection is to be set up again once none of
+ * its tasks runs; its rr_host is freed (not from a callback).  NULL: none.
+ */
+struct fleet_host *fleet_park(struct fleet *f);
+
+/* Set a parked host up again (not from a callback: name resolution). */
+void fleet_redial(struct fleet *f, struct fleet_host *h);
+
+/* A parked host gets no new connection: it is down, unreachable. */
+void fleet_abandon(struct fleet *f, struct fleet_host *h);
 
 /* The sequence number of h's task for input ({#}). */
 unsigned long long fleet_seq(const struct fleet *f, const struct fleet_host *h,

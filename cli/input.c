@@ -29,7 +29,7 @@ void input_split(struct input *in, char *mem, size_t len)
 	}
 }
 
-static int read_all(int fd, char **mem, size_t *len)
+int input_read(int fd, char **mem, size_t *len)
 {
 	size_t cap = 65536, n = 0;
 	char *p = xmalloc(cap + 1);
@@ -63,7 +63,7 @@ int input_load(struct input *in, const char *path)
 
 	if (fd < 0)
 		return -errno;
-	int r = read_all(fd, &mem, &len);
+	int r = input_read(fd, &mem, &len);
 	if (!is_stdin)
 		close(fd);
 	if (r < 0)

@@ -28,6 +28,12 @@ int input_load(struct input *in, const char *path);
  */
 void input_split(struct input *in, char *mem, size_t len);
 
+/*
+ * Read fd to its end: *mem (malloc'ed, one spare byte at (*mem)[*len]).
+ * Returns 0 or a negative errno.
+ */
+int input_read(int fd, char **mem, size_t *len);
+
 /* The words after ::: (borrowed from argv). */
 void input_words(struct input *in, char *const *words, size_t n);
 

@@ -16,6 +16,9 @@
 /* --repeat, --warmup: every measured run is kept until the report. */
 #define RUNS_MAX 1000000
 
+/* --retries: past this the backoff (30 s each) would outlast anyone. */
+#define RETRIES_MAX 1000
+
 const char options_help[] =
 	"Usage: ringrun [OPTIONS] [--] COMMAND [ARG...] [::: INPUT...]\n"
 	"       ringrun [OPTIONS] -C FILE\n"
@@ -36,6 +39,15 @@ const char options_help[] =
 	"  -X, --exec              run COMMAND as argv, without a shell\n"
 	"  -t, --timeout SEC       kill a task running longer than SEC (e.g. 0.5)\n"
 	"      --idle-timeout SEC  kill a task silent on stdout and stderr that long\n"
+	"      --stdin             read stdin once and give it to every task\n"
+	"      --halt WHEN,WHAT=N  once N (or N%) tasks WHAT (fail, success, done),\n"
+	"                          start no more (WHEN soon) or kill them too (now)\n"
+	"      --retries N         set a host that could not be reached up again, up\n"
+	"                          to N times, after 1 s, 2 s, 4 s ... (at most 30 s)\n"
+	"      --retry-on-exit     --retries also re-runs commands that ended not ok\n"
+	"      --joblog FILE       append a row per task to FILE (TSV, as parallel)\n"
+	"      --resume-failed FILE  run only the tasks that FILE, a job log, does\n"
+	"                          not have as ok\n"
 	"\n"
 	"Hosts (SSH; commands run through each host's login shell):\n"
 	"  -w, --hosts LIST        [user@]host[:port],... (IPv6: [addr]:port);\n"
@@ -140,6 +152,12 @@ enum opt_id {
 	O_EXCLUDE,
 	O_SSH_CONFIG,
 	O_SSH,
+	O_JOBLOG,
+	O_RESUME_FAILED,
+	O_RETRIES,
+	O_RETRY_ON_EXIT,
+	O_HALT,
+	O_STDIN,
 };
 
 struct optdef {
@@ -189,6 +207,12 @@ static const struct optdef optdefs[] = {
 	{ 'x', "exclude", true, O_EXCLUDE, true },
 	{ 'F', "ssh-config", true, O_SSH_CONFIG, true },
 	{ 0, "ssh", true, O_SSH, true },
+	{ 0, "joblog", true, O_JOBLOG, false },
+	{ 0, "resume-failed", true, O_RESUME_FAILED, false },
+	{ 0, "retries", true, O_RETRIES, false },
+	{ 0, "retry-on-exit", false, O_RETRY_ON_EXIT, false },
+	{ 0, "halt", true, O_HALT, false },
+	{ 0, "stdin", false, O_STDIN, false },
 };
 
 #define NOPTDEFS (sizeof optdefs / sizeof optdefs[0])
@@ -503,6 +527,22 @@ static int apply(struct parser *p, const struct optdef *d, const char *shown,
 	case O_SSH:
 		why = parse_ssh_mode(value, &o->ssh_exec);
 		break;
+	case O_JOBLOG:
+		return set_file(p, &o->joblog, shown, value);
+	case O_RESUME_FAILED:
+		return set_file(p, &o->resume_failed, shown, value);
+	case O_RETRIES:
+		why = parse_count(value, 0, RETRIES_MAX, &o->retries);
+		break;
+	case O_RETRY_ON_EXIT:
+		o->retry_on_exit = true;
+		break;
+	case O_HALT:
+		why = halt_parse(value, &o->halt);
+		break;
+	case O_STDIN:
+		o->stdin_all = true;
+		break;
 	}
 	if (why)
 		return fail(p, "%s: %s: %s", shown, value, why);
@@ -655,11 +695,40 @@ static int check_bench(struct parser *p)
 	return 0;
 }
 
+/* Job control: what --stdin, --retries and --retry-on-exit need. */
+static int check_jobs(struct parser *p)
+{
+	const struct options *o = p->o;
+
+	if (o->stdin_all) {
+		if (o->args_file && strcmp(o->args_file, "-") == 0)
+			return fail(p, "--stdin: cannot be combined with -a -: stdin is "
+				       "read once for every task");
+		if (o->commands_file && strcmp(o->commands_file, "-") == 0)
+			return fail(p, "--stdin: cannot be combined with -C -: stdin is "
+				       "read once for every task");
+		if (o->hostfile && strcmp(o->hostfile, "-") == 0)
+			return fail(p, "--stdin: cannot be combined with --hostfile -: "
+				       "stdin is read once for every task");
+	}
+	if (o->repeat && (o->resume_failed || o->retries || o->halt.when))
+		return fail(p, "%s: cannot be combined with --repeat: benchmark mode "
+			       "runs each command as often as it says",
+			    o->resume_failed ? "--resume-failed" :
+			    o->retries ? "--retries" : "--halt");
+	if (o->retry_on_exit && !o->retries)
+		return fail(p, "--retry-on-exit: needs --retries");
+	if (o->retries && !o->fleet && !o->retry_on_exit)
+		return fail(p, "--retries: a local task can only fail by its exit: "
+			       "add --retry-on-exit");
+	return 0;
+}
+
 static int check(struct parser *p)
 {
 	const struct options *o = p->o;
 
-	if (check_fleet(p) < 0 || check_bench(p) < 0)
+	if (check_fleet(p) < 0 || check_bench(p) < 0 || check_jobs(p) < 0)
 		return -1;
 	if (o->commands_file) {
 		if (o->args_file)

@@ -8,6 +8,7 @@
 
 #include <ringrun.h>
 
+#include "halt.h"
 #include "hosts.h"
 #include "sshconfig.h"
 
@@ -74,6 +75,13 @@ struct options {
 	bool hostkey_given;        /* --host-key-check: over the config's */
 	bool connect_timeout_given;
 	struct sshcfg *sshcfg;     /* run() reads it */
+	/* Job control: the job log, retries, halting, one stdin for all. */
+	const char *joblog;        /* --joblog: append a row per task */
+	const char *resume_failed; /* run what this log has not as ok */
+	unsigned retries;          /* attempts after the first */
+	bool retry_on_exit;        /* also re-run commands that ended not ok */
+	struct halt halt;
+	bool stdin_all;            /* --stdin: ours, read once, to every task */
 };
 
 /* Hosts at once in fleet mode unless -j says. */

@@ -52,6 +52,18 @@ void *order_take(struct order *q)
 	return item;
 }
 
+void *order_drain(struct order *q)
+{
+	for (size_t k = 0; k < q->cap; k++) {
+		void *item = order_take(q);
+
+		if (item)
+			return item;
+		q->next++; /* a number that never ended */
+	}
+	return NULL;
+}
+
 void order_free(struct order *q)
 {
 	free(q->ring);

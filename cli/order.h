@@ -23,6 +23,12 @@ void order_put(struct order *q, unsigned long long seq, void *item);
 /* Item number q->next if it is held (and advance), else NULL. */
 void *order_take(struct order *q);
 
+/*
+ * Everything stopped: the held item next in sequence, past numbers that
+ * were never put, or NULL when none is held.
+ */
+void *order_drain(struct order *q);
+
 void order_free(struct order *q);
 
 #endif

@@ -19,16 +19,19 @@
 
 #include <ringrun.h>
 
+#include "backoff.h"
 #include "benchmark.h"
 #include "benchreport.h"
 #include "buf.h"
 #include "collate.h"
+#include "control.h"
 #include "fleet.h"
 #include "input.h"
 #include "order.h"
 #include "outdir.h"
 #include "output.h"
 #include "feedback.h"
+#include "retry.h"
 #include "signals.h"
 #include "slots.h"
 #include "sshexec.h"
@@ -50,6 +53,10 @@ struct job {
 	unsigned slot;
 	char *command;   /* owned, unless info.command points elsewhere */
 	struct ssh_task *ssh; /* through the system ssh */
+	bool resumed;    /* --resume-failed: done before, not run */
+	size_t idx;      /* its input */
+	unsigned attempts; /* --retry-on-exit: the ones that failed */
+	bool waiting;    /* --retry-on-exit: for another (task: the last) */
 };
 
 struct runner {
@@ -72,7 +79,12 @@ struct runner {
 	struct feedback feedback; /* progress, summary, --failed */
 	unsigned running;   /* handed over and not ended */
 	uint64_t ok, failed;
-	bool stopping;      /* no new task: a signal or a closed stdout */
+	uint64_t resumed;   /* --resume-failed: skipped */
+	struct control ctl; /* --joblog, --resume-failed, --stdin */
+	struct retry_queue retry; /* --retries: jobs and hosts waiting */
+	bool halted;        /* --halt: reached */
+	uint64_t halt_killed; /* --halt now: tasks it cancelled */
+	bool stopping;      /* no new task: a signal, a closed stdout, --halt */
 	unsigned signals_seen;
 	int status;         /* exit status a signal or a write error forces */
 	struct bench bench; /* --repeat: the runs of each input */
@@ -99,7 +111,9 @@ static bool keeps_order(const struct runner *r)
 /* Print a task that ended (in order, with -k) and let it go. */
 static void finish(struct runner *r, struct job *j)
 {
-	if (j->task) {
+	if (j->resumed) {
+		/* done in the log: nothing to show */
+	} else if (j->task) {
 		const struct rr_result *res = j->ssh ? &j->ssh->result :
 					      rr_task_result(j->task);
 
@@ -124,25 +138,94 @@ static void finish(struct runner *r, struct job *j)
 	free(j);
 }
 
+static void stop(struct runner *r, int sig);
+static void cancel_retries(struct runner *r);
+
+/* The result of j's task as ringrun reports it; NULL: it has none. */
+static const struct rr_result *result_of(const struct job *j)
+{
+	if (!j->task)
+		return NULL;
+	return j->ssh ? &j->ssh->result : rr_task_result(j->task);
+}
+
+/* --joblog's row; a write that fails is said once, and fails the run. */
+static void log_job(struct runner *r, struct job *j)
+{
+	struct rr_result none = { .status = j->skipped ? j->skipped : RR_ERROR };
+	const struct rr_result *res = result_of(j);
+	int err = control_log(&r->ctl, &j->info, res ? res : &none);
+
+	if (err) {
+		output_note(&r->out, "--joblog: %s: %s", r->ctl.log.path,
+			    strerror(err));
+		if (!r->status)
+			r->status = 1;
+	}
+}
+
+/* Every task: each input on each host, or each run of each. */
+static uint64_t all_tasks(const struct runner *r)
+{
+	return r->o->fleet ? r->total * r->o->hosts.n : r->ntasks;
+}
+
+/*
+ * --halt: once reached, say why, and start no more (soon) or kill the
+ * running tasks too (now).  cancelled: the task that ended was.
+ */
+static void check_halt(struct runner *r, bool cancelled)
+{
+	const struct halt *h = &r->o->halt;
+	struct buf b = BUF_INIT;
+
+	if (r->halted) {
+		if (h->when == HALT_NOW && cancelled)
+			r->halt_killed++;
+		return;
+	}
+	if (r->stopping || !halt_due(h, all_tasks(r), r->ok, r->failed))
+		return; /* a signal or a closed stdout stops it already */
+	r->halted = true;
+	halt_describe(&b, h, all_tasks(r), r->ok, r->failed);
+	output_note(&r->out, "%s; %s", b.data, h->when == HALT_NOW ?
+		    "killing the running tasks" : "starting no more tasks");
+	buf_free(&b);
+	r->stopping = true;
+	cancel_retries(r);
+	if (h->when == HALT_NOW)
+		stop(r, SIGTERM);
+}
+
 /* Its slot is free again already. */
 static void end_job(struct runner *r, struct job *j, bool ok)
 {
-	if (r->o->outdir &&
+	bool counts = !j->resumed;
+	const struct rr_result *res = result_of(j);
+	bool cancelled = res && res->status == RR_CANCELLED;
+
+	if (counts && r->o->outdir &&
 	    !outdir_task(&r->outdir, &j->info,
 			 j->task ? rr_task_result(j->task) : NULL, &r->out))
 		ok = false;
-	if (ok)
+	if (!counts)
+		r->resumed++;
+	else if (ok)
 		r->ok++;
 	else
 		r->failed++;
-	feedback_task(&r->feedback, &j->info, j->fh, ok);
+	feedback_task(&r->feedback, &j->info, j->fh, ok, j->resumed);
+	if (counts)
+		log_job(r, j);
 	if (!keeps_order(r)) {
 		finish(r, j);
-		return;
+	} else {
+		order_put(&r->order, j->info.seq, j);
+		while ((j = order_take(&r->order)))
+			finish(r, j);
 	}
-	order_put(&r->order, j->info.seq, j);
-	while ((j = order_take(&r->order)))
-		finish(r, j);
+	if (counts)
+		check_halt(r, cancelled);
 }
 
 /* The job's slot is free again; in fleet mode, say whether its failure
@@ -185,6 +268,67 @@ static const struct rr_result *ssh_ended(struct runner *r, struct job *j,
 	return res;
 }
 
+/* "<why>; retry 1 of 3 in 1 s" */
+static void note_retry(struct runner *r, const struct rr_result *res,
+		       unsigned attempt)
+{
+	output_note(&r->out, "%s; retry %u of %u in %llu s",
+		    *res->message ? res->message : rr_status_name(res->status),
+		    attempt, r->o->retries,
+		    (unsigned long long)backoff_base_ms(attempt) / 1000);
+}
+
+/*
+ * --retries: j's host could not be reached before j's command started.
+ * Its input goes back to the host, which gets a new connection after the
+ * backoff, once none of its tasks runs.  False: no attempt is left.
+ */
+static bool retry_host(struct runner *r, struct job *j,
+		       const struct rr_result *res)
+{
+	struct fleet_host *fh = j->fh;
+	bool first = !fh->redial; /* of the tasks on that connection */
+
+	if (first && fh->attempts >= r->o->retries)
+		return false;
+	fleet_requeue(fh, j->slot, j->idx);
+	if (first) {
+		fh->attempts++;
+		fh->retry_ms = backoff_ms(fh->attempts, backoff_random());
+		note_retry(r, res, fh->attempts);
+	}
+	rr_task_free(j->task);
+	ssh_task_free(j->ssh);
+	free(j->command);
+	free(j);
+	fleet_settle(&r->fleet, fh);
+	return true;
+}
+
+/* --retry-on-exit: j runs again after the backoff, keeping its slot. */
+static bool retry_job(struct runner *r, struct job *j,
+		      const struct rr_result *res)
+{
+	if (j->attempts >= r->o->retries)
+		return false;
+	j->attempts++;
+	note_retry(r, res, j->attempts);
+	j->waiting = true;
+	retry_queue_add(&r->retry, now_ns(),
+			backoff_ms(j->attempts, backoff_random()), j, false);
+	return true;
+}
+
+/* Does j get another attempt (later), rather than end with res? */
+static bool retry(struct runner *r, struct job *j, const struct rr_result *res)
+{
+	if (!r->o->retries || r->stopping)
+		return false;
+	if (j->fh && !j->fh->down && retry_connect(res))
+		return retry_host(r, j, res);
+	return r->o->retry_on_exit && retry_exit(res) && retry_job(r, j, res);
+}
+
 static void on_done(rr_task *task, void *user)
 {
 	struct job *j = user;
@@ -196,6 +340,8 @@ static void on_done(rr_task *task, void *user)
 		res = ssh_ended(r, j, res);
 	measure(r, j, res);
 	r->running--;
+	if (retry(r, j, res))
+		return;
 	free_slot(r, j, res->status, res->start_ns != 0);
 	end_job(r, j, res->status == RR_OK);
 	if (fh)
@@ -283,6 +429,8 @@ static struct rr_opts task_opts(const struct runner *r, struct job *j)
 		.idle_timeout_ms = o->idle_timeout_ms,
 		.user = j,
 		.on_done = on_done,
+		.stdin_data = r->ctl.stdin_data,
+		.stdin_len = r->ctl.stdin_len,
 	};
 
 	if (o->output == OUT_STREAM) {
@@ -344,6 +492,14 @@ static void start(struct runner *r, struct job *j, size_t idx)
 {
 	char **argv = describe(r, j, idx);
 
+	j->idx = idx;
+	if (control_done(&r->ctl, &j->info)) {
+		free(argv);
+		j->resumed = true;
+		free_slot(r, j, RR_OK, false);
+		end_job(r, j, true);
+		return;
+	}
 	if (j->fh && j->fh->exec)
 		j->ssh = ssh_task_new();
 	struct rr_opts opts = task_opts(r, j);
@@ -421,6 +577,62 @@ static void next_hosts(struct runner *r)
 	}
 }
 
+/* --retry-on-exit: j's wait is over; the last attempt's task goes. */
+static void relaunch(struct runner *r, struct job *j)
+{
+	j->waiting = false;
+	rr_task_free(j->task);
+	j->task = NULL;
+	ssh_task_free(j->ssh);
+	j->ssh = NULL;
+	free(j->command);
+	j->command = NULL;
+	start(r, j, j->idx);
+}
+
+/* Between turns: hosts wait for their new connection, and what is due. */
+static void run_retries(struct runner *r)
+{
+	struct fleet_host *fh;
+	struct retry_wait w;
+
+	while ((fh = fleet_park(&r->fleet))) {
+		if (r->stopping)
+			fleet_abandon(&r->fleet, fh);
+		else
+			retry_queue_add(&r->retry, now_ns(), fh->retry_ms, fh, true);
+	}
+	while (retry_queue_take(&r->retry, now_ns(), &w)) {
+		if (!w.host) {
+			relaunch(r, w.who);
+			continue;
+		}
+		fleet_redial(&r->fleet, w.who);
+		feed_host(r, w.who);
+	}
+}
+
+/* Everything stops: no attempt waited for is made; a job ends with its
+   last one. */
+static void cancel_retries(struct runner *r)
+{
+	struct retry_wait w;
+
+	while (retry_queue_pop(&r->retry, &w)) {
+		struct job *j = w.who;
+		const struct rr_result *res;
+
+		if (w.host) {
+			fleet_abandon(&r->fleet, w.who);
+			continue;
+		}
+		j->waiting = false;
+		res = result_of(j);
+		free_slot(r, j, res->status, res->start_ns != 0);
+		end_job(r, j, false);
+	}
+}
+
 static void kill_slots(const struct slots *s, int sig)
 {
 	for (unsigned k = 1; k <= s->n; k++) {
@@ -435,6 +647,7 @@ static void kill_slots(const struct slots *s, int sig)
 static void stop(struct runner *r, int sig)
 {
 	r->stopping = true;
+	cancel_retries(r);
 	kill_slots(&r->slots, sig);
 	for (unsigned k = 0; k < r->fleet.nslots; k++)
 		kill_slots(&r->fleet.slot[k].chans, sig);
@@ -480,13 +693,14 @@ static void start_tasks(struct runner *r)
 static int drive(struct runner *r)
 {
 	start_tasks(r);
-	while (r->running) {
+	while (r->running || r->retry.n) {
 		int n = rr_loop_run(r->loop, RR_RUN_ONCE);
 
 		check_output(r);
 		check_signals(r);
 		if (r->o->fleet)
 			next_hosts(r);
+		run_retries(r);
 		feedback_turn(&r->feedback);
 		if (n < 0 && n != -EINTR) {
 			output_flush(&r->out);
@@ -495,6 +709,9 @@ static int drive(struct runner *r)
 			return 2;
 		}
 	}
+	/* A stop leaves numbers that never ran: what -k holds behind them. */
+	for (struct job *j; keeps_order(r) && (j = order_drain(&r->order));)
+		finish(r, j);
 	if (r->o->output == OUT_COLLATE)
 		collate_print(&r->collate, &r->out);
 	check_output(r);
@@ -502,7 +719,8 @@ static int drive(struct runner *r)
 		return r->status;
 	if (r->fleet.unreachable)
 		return 3;
-	return r->failed ? 1 : 0;
+	/* What --halt now cancelled did not fail by itself. */
+	return r->failed > r->halt_killed ? 1 : 0;
 }
 
 static int load_input(struct runner *r)
@@ -620,6 +838,12 @@ static int start_loop(struct runner *r)
 			strerror(errno));
 		return -1;
 	}
+	if (r->o->retries && retry_queue_init(&r->retry, r->loop) < 0) {
+		fprintf(stderr, "ringrun: cannot create a timer: %s\n",
+			strerror(errno));
+		rr_loop_free(r->loop);
+		return -1;
+	}
 	if (r->o->fleet) {
 		fleet_init(&r->fleet, r->loop, r->o, r->total);
 		return 0;
@@ -637,6 +861,7 @@ static void print_stats(struct runner *r, uint64_t wall_ns)
 {
 	struct run_figures f = {
 		.ok = r->ok, .failed = r->failed, .wall_ns = wall_ns,
+		.skipped = r->resumed,
 		.fleet = r->o->fleet, .hosts = r->o->hosts.n,
 		.reached = r->fleet.reached, .unreachable = r->fleet.unreachable,
 		.hosts_at_once = r->fleet.nslots, .per_host = r->o->per_host,
@@ -673,13 +898,20 @@ int run(struct options *o)
 		return 2;
 	if (load_input(&r) < 0)
 		return 2;
+	if (control_init(&r.ctl, o) < 0) {
+		control_free(&r.ctl);
+		input_free(&r.in);
+		return 2;
+	}
 	if (o->outdir && open_outdir(&r) < 0) {
+		control_free(&r.ctl);
 		input_free(&r.in);
 		return 2;
 	}
 	if (o->repeat && benchreport_open(&r.exports, o->export_json,
 					  o->export_markdown) < 0) {
 		outdir_close(&r.outdir);
+		control_free(&r.ctl);
 		input_free(&r.in);
 		return 2;
 	}
@@ -689,6 +921,7 @@ int run(struct options *o)
 		bench_free(&r.bench);
 		benchreport_close(&r.exports);
 		outdir_close(&r.outdir);
+		control_free(&r.ctl);
 		input_free(&r.in);
 		return 2;
 	}
@@ -707,6 +940,7 @@ int run(struct options *o)
 		if (o->stats && !r.out.error)
 			print_stats(&r, now_ns() - start);
 		status = feedback_finish(&r.feedback, &r.out, status);
+		retry_queue_free(&r.retry); /* before the loop frees its timer */
 		rr_loop_free(r.loop);
 	}
 	benchreport_close(&r.exports);
@@ -719,6 +953,7 @@ int run(struct options *o)
 	output_free(&r.out);
 	feedback_free(&r.feedback);
 	input_free(&r.in);
+	control_free(&r.ctl);
 	free(r.tmpl);
 	return status;
 }

@@ -50,10 +50,12 @@ void stats_format(struct buf *b, const struct run_figures *f)
 	double wall = (double)f->wall_ns / 1e9;
 	double per_task = tasks ? 1.0 / (double)tasks : 0;
 
-	buf_printf(b, "ringrun: tasks %llu (%llu ok, %llu failed) in %.3f s: "
-		   "%.1f tasks/s, %u %sat once\n",
+	buf_printf(b, "ringrun: tasks %llu (%llu ok, %llu failed",
 		   (unsigned long long)tasks, (unsigned long long)f->ok,
-		   (unsigned long long)f->failed, wall,
+		   (unsigned long long)f->failed);
+	if (f->skipped)
+		buf_printf(b, "; %llu more skipped", (unsigned long long)f->skipped);
+	buf_printf(b, ") in %.3f s: %.1f tasks/s, %u %sat once\n", wall,
 		   wall > 0 ? (double)tasks / wall : 0,
 		   f->fleet ? f->hosts_at_once : f->loop.max_running,
 		   f->fleet ? "hosts " : "");

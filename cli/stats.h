@@ -12,6 +12,7 @@
 
 struct run_figures {
 	uint64_t ok, failed;
+	uint64_t skipped;       /* --resume-failed: done before */
 	uint64_t wall_ns;
 	struct rusage self;     /* getrusage(RUSAGE_SELF) */
 	long peak_rss_kb;       /* stats_peak_rss_kb() */

@@ -56,19 +56,22 @@ void summary_task(struct summary *s, const struct task_info *t, size_t host,
 {
 	struct summary_host *h;
 
-	if (how == TASK_OK)
+	if (how == TASK_DONE_BEFORE)
+		s->tasks--;
+	else if (how == TASK_OK)
 		s->ok++;
 	else if (how == TASK_FAILED)
 		s->failed++;
 	else
 		s->unreachable++;
 	if (!s->hosts) {
-		if (how != TASK_OK && s->keep_failed)
+		if ((how == TASK_FAILED || how == TASK_UNREACHABLE) &&
+		    s->keep_failed)
 			keep_tag(s, t);
 		return;
 	}
 	h = &s->host[host];
-	if (how > h->worst) {
+	if (how != TASK_DONE_BEFORE && how > h->worst) {
 		if (how == TASK_UNREACHABLE)
 			s->hosts_unreachable++;
 		h->worst = how;

@@ -17,8 +17,12 @@
 #include "hosts.h"
 #include "output.h"
 
-/* How a task ended; a later one in this order wins for its host. */
-enum task_end { TASK_OK, TASK_FAILED, TASK_UNREACHABLE };
+/*
+ * How a task ended; of the first three, a later one wins for its host.
+ * TASK_DONE_BEFORE: --resume-failed skipped it (ok in the job log), so it
+ * is not one of this run's tasks, and its host's others decide.
+ */
+enum task_end { TASK_OK, TASK_FAILED, TASK_UNREACHABLE, TASK_DONE_BEFORE };
 
 struct summary_host {
 	uint64_t ended;     /* its tasks that ended */

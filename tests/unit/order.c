@@ -89,3 +89,24 @@ Test(slots, lowest_first_then_reused)
 	cr_assert_eq(s.owner[2], &a);
 	slots_free(&s);
 }
+
+/* A stop leaves gaps: what is held comes back in order past them. */
+Test(order, drain_past_gaps)
+{
+	struct order q;
+	int a, b, c;
+
+	order_init(&q, 1);
+	order_put(&q, 3, &a);
+	order_put(&q, 7, &b);
+	order_put(&q, 40, &c);
+	cr_assert_null(order_take(&q), "1 never ended");
+	cr_assert_eq(order_drain(&q), &a);
+	cr_assert_eq(order_drain(&q), &b);
+	cr_assert_eq(order_drain(&q), &c);
+	cr_assert_null(order_drain(&q));
+	order_free(&q);
+	order_init(&q, 1);
+	cr_assert_null(order_drain(&q), "nothing held");
+	order_free(&q);
+}

@@ -264,3 +264,29 @@ Test(summary, local_failed_runs_of_one_input)
 	run_task(9, 3, "a", TASK_FAILED);
 	expect_failed("a\nb\na\n");
 }
+
+/* --resume-failed: what the job log had as done is not this run's task;
+   a host whose other tasks ended well is ok. */
+Test(summary, done_before)
+{
+	summary_init(&s, 4, true);
+	local_task(1, "a", TASK_DONE_BEFORE);
+	local_task(2, "b", TASK_FAILED);
+	local_task(3, "c", TASK_DONE_BEFORE);
+	local_task(4, "d", TASK_OK);
+	expect_line(false, "ringrun: 2 tasks: 1 ok, 1 failed\n");
+	expect_failed("b\n");
+	summary_free(&s);
+	add_hosts("h1,h2,h3");
+	summary_init_fleet(&s, &hosts, 2);
+	host_task(0, TASK_DONE_BEFORE);
+	host_task(0, TASK_OK);
+	host_task(1, TASK_DONE_BEFORE);
+	host_task(1, TASK_FAILED);
+	host_task(2, TASK_DONE_BEFORE);
+	host_task(2, TASK_DONE_BEFORE);
+	cr_assert_eq(s.tasks, 2);
+	cr_assert_eq(s.hosts_done, 3);
+	expect_line(false, "ringrun: 3 hosts: 2 ok, 1 failed h2\n");
+	expect_failed("h2\n");
+}

@@ -1,0 +1,753 @@
+/*
+ * Job control, case by case: --joblog (its rows read back by a parser of
+ * its own here, in python), --resume-failed, --halt, --retries and
+ * --retry-on-exit, --stdin.  Local commands mostly; the fleet cases run
+ * against a real sshd (tests/sshd/sshd-harness.sh, env RR_SSHD_HARNESS) on
+ * two loopback addresses, stopped by its pid when the test ends.
+ *
+ * Arguments, stdin, files and expected text may hold @DIR (the test's
+ * directory), and in fleet cases @H1, @H2 (the addresses) and @PORT.
+ */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "harness.h"
+
+#define MAX_EXPANDED 96
+
+static struct {
+	char dir[64];
+	bool sshd;
+	char port[16];
+	char addr[2][32];
+	char key[PATH_MAX], kh[PATH_MAX];
+	char *expanded[MAX_EXPANDED];
+	int nexpanded;
+} t;
+
+/* DIR/name whole (caller frees); NULL when it does not exist. */
+static char *slurp(const char *name)
+{
+	char path[PATH_MAX], *s = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	snprintf(path, sizeof path, "%s/%s", t.dir, name);
+	f = fopen(path, "r");
+	if (!f)
+		return NULL;
+	if (getdelim(&s, &len, '\0', f) < 0) {
+		free(s);
+		s = calloc(1, 1);
+	}
+	fclose(f);
+	return s;
+}
+
+/* s with every @TOKEN replaced; lives until the test ends. */
+static const char *expand(const char *s)
+{
+	const struct {
+		const char *token, *value;
+	} map[] = {
+		{ "@DIR", t.dir }, { "@H1", t.addr[0] }, { "@H2", t.addr[1] },
+		{ "@PORT", t.port },
+	};
+	char *out;
+	size_t len;
+	FILE *f;
+
+	if (!s)
+		return NULL;
+	f = open_memstream(&out, &len);
+	while (*s) {
+		size_t k = 0, n = sizeof map / sizeof map[0];
+
+		while (k < n && strncmp(s, map[k].token, strlen(map[k].token)))
+			k++;
+		if (k < n) {
+			fputs(map[k].value, f);
+			s += strlen(map[k].token);
+		} else {
+			fputc(*s++, f);
+		}
+	}
+	fclose(f);
+	cr_assert_lt(t.nexpanded, MAX_EXPANDED);
+	t.expanded[t.nexpanded++] = out;
+	return out;
+}
+
+static void write_file(const char *name, const char *content)
+{
+	char path[PATH_MAX];
+	FILE *f;
+
+	snprintf(path, sizeof path, "%s/%s", t.dir, name);
+	f = fopen(path, "w");
+	cr_assert_not_null(f, "%s", path);
+	fputs(expand(content), f);
+	fclose(f);
+}
+
+static void dir_up(void)
+{
+	strcpy(t.dir, "/tmp/rr-jobs-XXXXXX");
+	cr_assert_not_null(mkdtemp(t.dir));
+	t.sshd = false;
+}
+
+/* ------------------------------------------------------ the sshd */
+
+static const char *harness(void)
+{
+	const char *h = getenv("RR_SSHD_HARNESS");
+
+	cr_assert(h && *h, "RR_SSHD_HARNESS must name tests/sshd/sshd-harness.sh");
+	return h;
+}
+
+/* start (with config line extra, or none) or stop; output in DIR/harness.log,
+   as the sshd it leaves running inherits those fds. */
+static int harness_run(const char *what, const char *extra)
+{
+	struct proc_result r;
+	const char *argv[] = { "sh", "-c",
+			       "\"$0\" \"$1\" \"$2\" 2 0 ${3:+\"$3\"} >>\"$2/harness.log\" 2>&1",
+			       harness(), what, t.dir, extra ? extra : "", NULL };
+
+	run_prog(argv, NULL, 0, 20000, &r);
+	int status = r.status;
+	proc_result_free(&r);
+	return status;
+}
+
+static void read_line(const char *name, char *buf, size_t size)
+{
+	char *s = slurp(name);
+
+	cr_assert_not_null(s, "%s missing", name);
+	snprintf(buf, size, "%.*s", (int)strcspn(s, "\n"), s);
+	free(s);
+}
+
+static void sshd_start(const char *extra)
+{
+	if (harness_run("start", extra) != 0) {
+		char *log = slurp("harness.log");
+		cr_assert_fail("sshd-harness start: %s", log);
+	}
+	t.sshd = true;
+}
+
+static void sshd_stop(void)
+{
+	harness_run("stop", NULL);
+}
+
+static void sshd_up(void)
+{
+	char *addrs;
+
+	dir_up();
+	sshd_start(NULL);
+	read_line("port", t.port, sizeof t.port);
+	addrs = slurp("addrs");
+	cr_assert_eq(sscanf(addrs, "%31s %31s", t.addr[0], t.addr[1]), 2);
+	free(addrs);
+	snprintf(t.key, sizeof t.key, "%s/client_ed25519", t.dir);
+	snprintf(t.kh, sizeof t.kh, "%s/known_hosts", t.dir);
+}
+
+static void dir_down(void)
+{
+	struct proc_result r;
+	const char *rm[] = { "rm", "-rf", t.dir, NULL };
+
+	if (t.sshd)
+		sshd_stop();
+	for (int k = 0; k < t.nexpanded; k++)
+		free(t.expanded[k]);
+	t.nexpanded = 0;
+	run_prog(rm, NULL, 0, 20000, &r);
+	proc_result_free(&r);
+}
+
+/* ------------------------------------------------------ cases */
+
+struct jobs_case {
+	const char *pre[24];    /* ringrun run first with these, if any ... */
+	int pre_status;         /* ... which must exit with this */
+	const char *args[32];
+	const char *in;         /* stdin (NULL: empty) */
+	const char *file_name;  /* written to DIR before the runs */
+	const char *file;
+	const char *out;        /* exact stdout */
+	const char *out_has[4];
+	const char *err_exact;  /* exact stderr */
+	const char *err[8];     /* substrings of stderr; none and no
+				   err_exact: stderr must be empty */
+	int err_lines;          /* lines on stderr, when > 0 */
+	const char *py;         /* python3 on DIR/log, as rows */
+	const char *py_out;     /* its exact output */
+	const char *marker;     /* the exact content of DIR/marker */
+	int status;
+};
+
+/*
+ * The job log, read with its own rules: the header, then 9 fields a row,
+ * times with 3 decimals, Host and Command unescaped (\t \n \\).
+ */
+static const char py_prelude[] =
+	"import re, sys\n"
+	"data = sys.stdin.buffer.read().decode('utf-8')\n"
+	"lines = data.split('\\n')\n"
+	"assert lines[-1] == '', 'unterminated row'\n"
+	"assert lines[0] == 'Seq\\tHost\\tStarttime\\tJobRuntime\\tSend\\tReceive"
+	"\\tExitval\\tSignal\\tCommand', lines[0]\n"
+	"def unesc(s):\n"
+	"    return re.sub(r'\\\\([tn\\\\])', lambda m: {'t': '\\t', 'n': '\\n',"
+	" '\\\\': '\\\\'}[m.group(1)], s)\n"
+	"rows = []\n"
+	"for l in lines[1:-1]:\n"
+	"    f = l.split('\\t')\n"
+	"    assert len(f) == 9, f\n"
+	"    assert re.fullmatch(r'\\d+\\.\\d{3}', f[2]) and re.fullmatch(r'\\d+\\.\\d{3}', f[3]), f\n"
+	"    rows.append(dict(seq=int(f[0]), host=unesc(f[1]), start=float(f[2]),"
+	" runtime=float(f[3]), send=int(f[4]), recv=int(f[5]), exit=int(f[6]),"
+	" sig=int(f[7]), cmd=unesc(f[8])))\n"
+	"import time\n"
+	"for r in rows:\n"
+	"    assert abs(r['start'] - time.time()) < 600, r\n"
+	"    assert 0 <= r['runtime'] < 60, r\n"
+	"by_seq = sorted(rows, key=lambda r: r['seq'])\n";
+
+/* The defaults of a fleet case, then the case's arguments, expanded. */
+static void build_args(const char *const *in, const char **args)
+{
+	size_t n = 0;
+
+	if (t.sshd) {
+		const char *defaults[] = { "-p", t.port, "--no-agent", "-i", t.key,
+					   "--known-hosts", t.kh };
+		for (size_t k = 0; k < 7; k++)
+			args[n++] = defaults[k];
+	}
+	for (size_t k = 0; in[k]; k++)
+		args[n++] = expand(in[k]);
+	args[n] = NULL;
+}
+
+static int count_lines(const char *s)
+{
+	int n = 0;
+
+	for (; (s = strchr(s, '\n')); s++)
+		n++;
+	return n;
+}
+
+static void check_log(const struct jobs_case *c)
+{
+	char *log = slurp("log");
+	const char *py = expand(c->py);
+	size_t len = strlen(py_prelude) + strlen(py) + 1;
+	char *script = malloc(len);
+
+	cr_assert_not_null(log, "no job log");
+	snprintf(script, len, "%s%s", py_prelude, py);
+	char *got = run_python(script, log, strlen(log));
+	cr_assert_str_eq(got, expand(c->py_out), "log:\n%s", log);
+	free(got);
+	free(script);
+	free(log);
+}
+
+static void check_case(const struct jobs_case *c)
+{
+	const char *args[48];
+	const char *in = expand(c->in);
+	struct proc_result r;
+
+	if (c->file_name)
+		write_file(c->file_name, c->file);
+	if (c->pre[0]) {
+		build_args(c->pre, args);
+		run_ringrun(args, in, in ? strlen(in) : 0, false, &r);
+		cr_assert_eq(r.status, c->pre_status, "first run: exit status %d\n%s",
+			     r.status, r.err);
+		proc_result_free(&r);
+	}
+	build_args(c->args, args);
+	run_ringrun(args, in, in ? strlen(in) : 0, false, &r);
+	cr_assert_eq(r.status, c->status, "exit status %d, expected %d\nstderr: %s",
+		     r.status, c->status, r.err);
+	if (c->out)
+		cr_assert_str_eq(r.out, expand(c->out), "stdout differs; stderr: %s", r.err);
+	for (size_t k = 0; k < 4 && c->out_has[k]; k++)
+		cr_assert_not_null(strstr(r.out, expand(c->out_has[k])),
+				   "stdout lacks \"%s\": %s", c->out_has[k], r.out);
+	if (c->err_exact)
+		cr_assert_str_eq(r.err, expand(c->err_exact));
+	for (size_t k = 0; k < 8 && c->err[k]; k++)
+		cr_assert_not_null(strstr(r.err, expand(c->err[k])),
+				   "stderr lacks \"%s\": %s", expand(c->err[k]), r.err);
+	if (!c->err_exact && !c->err[0] && !c->err_lines)
+		cr_assert_str_eq(r.err, "", "stderr should be empty");
+	if (c->err_lines)
+		cr_assert_eq(count_lines(r.err), c->err_lines, "stderr: %s", r.err);
+	if (c->py)
+		check_log(c);
+	if (c->marker) {
+		char *m = slurp("marker");
+		cr_assert_str_eq(m ? m : "(none)", expand(c->marker));
+		free(m);
+	}
+	proc_result_free(&r);
+}
+
+#define ARGS(...) .args = { __VA_ARGS__, NULL }
+#define PRE(...) .pre = { __VA_ARGS__, NULL }
+
+#define CASE(name, ...)                                                 \
+	Test(jobs, name, .init = dir_up, .fini = dir_down, .timeout = 30) \
+	{                                                               \
+		check_case(&(const struct jobs_case){ __VA_ARGS__ });   \
+	}
+
+#define FLEET_CASE(name, ...)                                              \
+	Test(jobs_fleet, name, .init = sshd_up, .fini = dir_down, .timeout = 60) \
+	{                                                                  \
+		check_case(&(const struct jobs_case){ __VA_ARGS__ });      \
+	}
+
+/* ------------------------------------------------------ --joblog */
+
+CASE(joblog_a_row_per_task,
+     ARGS("--joblog", "@DIR/log", "-k", "echo {}; exit {}", ":::", "0", "3", "5"),
+     .out = "0\n3\n5\n", .err_lines = 2, .status = 1,
+     .err = { "ringrun: 'echo 3; exit 3' exited with status 3\n" },
+     .py = "for r in by_seq: print(r['seq'], r['host'], r['send'], r['recv'],"
+	   " r['exit'], r['sig'], r['cmd'])\n",
+     .py_out = "1 : 0 2 0 0 echo 0; exit 0\n"
+	       "2 : 0 2 3 0 echo 3; exit 3\n"
+	       "3 : 0 2 5 0 echo 5; exit 5\n")
+
+/* Tabs, newlines and backslashes in a command: still one line a row. */
+CASE(joblog_escapes,
+     ARGS("--joblog", "@DIR/log", "printf '%s\\n'", ":::", "tab\there", "new\nline",
+	  "back\\slash"),
+     .out_has = { "tab\there\n", "new\nline\n", "back\\slash\n" },
+     .py = "print(len(rows), sorted(r['cmd'] for r in rows))\n",
+     .py_out = "3 [\"printf '%s\\\\n' 'back\\\\slash'\", \"printf '%s\\\\n' 'new\\nline'\","
+	       " \"printf '%s\\\\n' 'tab\\there'\"]\n")
+
+CASE(joblog_signal_timeout,
+     ARGS("--joblog", "@DIR/log", "-t", "0.3", "-C", "-"),
+     .in = "kill -9 $$\nsleep 5\nexit 0\n", .err_lines = 2, .status = 1,
+     .err = { "killed by SIGKILL", "timed out after 0.3 s" },
+     .py = "for r in by_seq: print(r['exit'], r['sig'], r['cmd'])\n"
+	   "print(0.25 < by_seq[1]['runtime'] < 5)\n",
+     .py_out = "-1 9 kill -9 $$\n-1 15 sleep 5\n0 0 exit 0\nTrue\n")
+
+CASE(joblog_exec_spawn_failure,
+     ARGS("--joblog", "@DIR/log", "-X", "nosuchcmd-rr", ":::", "a"),
+     .err = { "spawn 'nosuchcmd-rr'" }, .err_lines = 1, .status = 1,
+     .py = "print([(r['exit'], r['sig'], r['cmd']) for r in rows])\n",
+     .py_out = "[(-1, 0, 'nosuchcmd-rr a')]\n")
+
+/* Send: --stdin's bytes; Receive: stdout's, none when it is discarded. */
+CASE(joblog_send_receive,
+     ARGS("--joblog", "@DIR/log", "--stdin", "-k", "cat; printf {}", ":::", "ab", "abcd"),
+     .in = "12345\n", .out = "12345\nab12345\nabcd",
+     .py = "print([(r['send'], r['recv']) for r in by_seq])\n",
+     .py_out = "[(6, 8), (6, 10)]\n")
+CASE(joblog_discard_receives_nothing,
+     ARGS("--joblog", "@DIR/log", "--discard", "echo hello"), .out = "",
+     .py = "print([(r['send'], r['recv']) for r in rows])\n",
+     .py_out = "[(0, 0)]\n")
+
+/* A second run appends under the one header. */
+CASE(joblog_appends,
+     PRE("--joblog", "@DIR/log", "echo", ":::", "a", "b"), .pre_status = 0,
+     ARGS("--joblog", "@DIR/log", "echo", ":::", "c"), .out = "c\n",
+     .py = "print(data.count('Seq'), sorted(r['cmd'] for r in rows))\n",
+     .py_out = "1 ['echo a', 'echo b', 'echo c']\n")
+
+CASE(joblog_not_a_log,
+     ARGS("--joblog", "@DIR/marker", "echo", "ran"),
+     .file_name = "marker", .file = "my notes\n",
+     .err_exact = "ringrun: --joblog: @DIR/marker: not a job log: its first line "
+		  "is not the header\n",
+     .status = 2, .marker = "my notes\n")
+CASE(joblog_cannot_open, ARGS("--joblog", "@DIR/no/such/dir", "true"),
+     .err_exact = "ringrun: --joblog: @DIR/no/such/dir: No such file or directory\n",
+     .status = 2)
+CASE(joblog_write_error, ARGS("--joblog", "/dev/full", "true"),
+     .err_exact = "ringrun: --joblog: /dev/full: No space left on device\n", .status = 2)
+
+/* A row that cannot be written (the file size limit): said once, status 1. */
+Test(jobs, joblog_write_fails, .init = dir_up, .fini = dir_down, .timeout = 30)
+{
+	const char *argv[] = { "sh", "-c", "trap '' XFSZ; ulimit -f 1; exec \"$0\" "
+			       "--joblog \"$1/log\" -o quiet true ::: $(seq 200)",
+			       ringrun_bin(), t.dir, NULL };
+	struct proc_result r;
+
+	run_prog(argv, NULL, 0, 20000, &r);
+	cr_assert_eq(r.status, 1, "stderr: %s", r.err);
+	cr_assert_str_eq(r.err, expand("ringrun: --joblog: @DIR/log: File too large\n"));
+	proc_result_free(&r);
+}
+
+/* ------------------------------------------------------ --resume-failed */
+
+#define MARKED "echo {} >> @DIR/marker; case {} in bad*) exit 1;; esac"
+
+/* The second run runs exactly the two that failed, and logs them again. */
+CASE(resume_failed_runs_the_failed,
+     PRE("-j1", "--joblog", "@DIR/log", MARKED, ":::", "a", "bad1", "b", "bad2"),
+     .pre_status = 1,
+     ARGS("-j1", "--resume-failed", "@DIR/log", "--joblog", "@DIR/log", MARKED,
+	  ":::", "a", "bad1", "b", "bad2"),
+     .err = { "'echo bad1 >> ", "'echo bad2 >> " }, .err_lines = 2, .status = 1,
+     .marker = "a\nbad1\nb\nbad2\nbad1\nbad2\n",
+     .py = "print(data.count('Seq'), [r['seq'] for r in rows])\n",
+     .py_out = "1 [1, 2, 3, 4, 2, 4]\n")
+
+/* Tasks the log does not have run too; skipped ones print nothing. */
+CASE(resume_failed_runs_new_tasks,
+     ARGS("-k", "--resume-failed", "@DIR/log", "echo", ":::", "a", "b", "c"),
+     .file_name = "log",
+     .file = "Seq\tHost\tStarttime\tJobRuntime\tSend\tReceive\tExitval\tSignal\tCommand\n"
+	     "1\t:\t1700000000.000\t0.001\t0\t2\t0\t0\techo a\n"
+	     "2\t:\t1700000000.000\t0.001\t0\t2\t1\t0\techo b\n",
+     .out = "b\nc\n")
+
+/* The last row of a task decides. */
+CASE(resume_failed_last_row_decides,
+     ARGS("-k", "--resume-failed", "@DIR/log", "echo", ":::", "a", "b"),
+     .file_name = "log",
+     .file = "Seq\tHost\tStarttime\tJobRuntime\tSend\tReceive\tExitval\tSignal\tCommand\n"
+	     "1\t:\t1700000000.000\t0.001\t0\t2\t1\t0\techo a\n"
+	     "2\t:\t1700000000.000\t0.001\t0\t2\t0\t0\techo b\n"
+	     "1\t:\t1700000000.000\t0.001\t0\t2\t0\t0\techo a\n"
+	     "2\t:\t1700000000.000\t0.001\t0\t2\t0\t15\techo b\n",
+     .out = "b\n")
+
+/* As GNU parallel writes it: padded runtimes, commands as they are. */
+CASE(resume_failed_gnu_parallel_log,
+     ARGS("-k", "--resume-failed", "@DIR/log", "-C", "-"),
+     .in = "printf 'a\\n'\necho b\necho c\n",
+     .file_name = "log",
+     .file = "Seq\tHost\tStarttime\tJobRuntime\tSend\tReceive\tExitval\tSignal\tCommand\n"
+	     "1\t:\t1795454160.036\t     0.000\t0\t2\t0\t0\tprintf 'a\\n'\n"
+	     "2\t:\t1795454160.039\t     0.003\t0\t0\t0\t9\techo b\n"
+	     "3\t:\t1795454160.042\t     0.003\t0\t2\t0\t0\techo c\n",
+     .out = "b\n")
+
+CASE(resume_failed_first_run,
+     ARGS("--resume-failed", "@DIR/log", "--joblog", "@DIR/log", "echo", "x"),
+     .out = "x\n", .py = "print(len(rows))\n", .py_out = "1\n")
+CASE(resume_failed_stats,
+     ARGS("--stats", "-o", "quiet", "--resume-failed", "@DIR/log", "echo", ":::", "a",
+	  "b", "c"),
+     .file_name = "log",
+     .file = "1\t:\t1.000\t0.001\t0\t2\t0\t0\techo a\n"
+	     "3\t:\t1.000\t0.001\t0\t2\t0\t0\techo c\n",
+     .err = { "ringrun: tasks 1 (1 ok, 0 failed; 2 more skipped) in " },
+     .err_lines = 4)
+CASE(resume_failed_bad_log,
+     ARGS("--resume-failed", "@DIR/log", "echo", "ran"), .file_name = "log",
+     .file = "Seq\tHost\n1\t:\t1.000\t0.001\t0\t2\tzero\t0\techo a\n",
+     .err_exact = "ringrun: --resume-failed: @DIR/log: line 2: Exitval: not a number\n",
+     .status = 2)
+CASE(resume_failed_short_row,
+     ARGS("--resume-failed", "@DIR/log", "echo", "ran"), .file_name = "log",
+     .file = "1\t:\t1.000\n",
+     .err_exact = "ringrun: --resume-failed: @DIR/log: line 1: 3 fields, expected 9\n",
+     .status = 2)
+
+/* ------------------------------------------------------ --halt */
+
+CASE(halt_soon_after_two_failures,
+     ARGS("-j1", "-k", "--halt", "soon,fail=2", "echo {}; exit {}", ":::", "0", "1", "0",
+	  "2", "0", "0"),
+     .out = "0\n1\n0\n2\n",
+     .err_exact = "ringrun: 'echo 1; exit 1' exited with status 1\n"
+		  "ringrun: 'echo 2; exit 2' exited with status 2\n"
+		  "ringrun: --halt soon,fail=2: 2 of 6 tasks failed; starting no more tasks\n",
+     .status = 1)
+
+/* soon lets the running ones end: the slow one still prints. */
+CASE(halt_soon_waits_for_running,
+     ARGS("-j2", "--halt", "soon,fail=1", "sleep {}; echo {}; exit 1", ":::", "0", "0.5",
+	  "0", "0"),
+     .out = "0\n0.5\n", .err_lines = 3, .status = 1,
+     .err = { "--halt soon,fail=1: 1 of 4 tasks failed; starting no more tasks" })
+
+/* now kills the running ones: far sooner than their 30 s. */
+CASE(halt_now_kills_running,
+     ARGS("-j3", "--halt", "now,fail=1", "--joblog", "@DIR/log",
+	  "sleep {}; exit 1", ":::", "0", "30", "30"),
+     .err = { "ringrun: 'sleep 0; exit 1' exited with status 1\n",
+	      "ringrun: --halt now,fail=1: 1 of 3 tasks failed; killing the running tasks\n",
+	      "'sleep 30; exit 1' cancelled" },
+     .err_lines = 4, .status = 1,
+     .py = "print(sorted((r['exit'], r['sig']) for r in rows))\n",
+     .py_out = "[(-1, 15), (-1, 15), (1, 0)]\n")
+
+CASE(halt_percent,
+     ARGS("-j1", "-k", "--halt", "soon,fail=50%", "echo {#}; exit {}", ":::", "1", "0",
+	  "1", "0"),
+     .out = "1\n2\n3\n", .err_lines = 3, .status = 1,
+     .err = { "--halt soon,fail=50%: 2 of 4 tasks failed" })
+
+/* What --halt now cancels after a success is no failure. */
+CASE(halt_now_on_success,
+     ARGS("-j3", "--halt", "now,success=1", "sleep {}", ":::", "0", "30", "30"),
+     .err = { "--halt now,success=1: 1 of 3 tasks succeeded; killing the running tasks" },
+     .err_lines = 3, .status = 0)
+CASE(halt_done,
+     ARGS("-j1", "-k", "--halt", "soon,done=2", "echo {}; exit {}", ":::", "0", "3", "0"),
+     .out = "0\n3\n", .err_lines = 2, .status = 1,
+     .err = { "--halt soon,done=2: 2 of 3 tasks ended; starting no more tasks" })
+CASE(halt_never, ARGS("-k", "--halt", "never", "exit {}", ":::", "1", "2"),
+     .err_lines = 2, .status = 1)
+CASE(halt_old_form_2, ARGS("-j2", "--halt", "2", "sleep {}; exit 1", ":::", "0", "30"),
+     .err = { "--halt 2: 1 of 2 tasks failed; killing the running tasks" },
+     .err_lines = 3, .status = 1)
+CASE(halt_bad_policy, ARGS("--halt", "soon,fail=0", "true"),
+     .err_exact = "ringrun: --halt: soon,fail=0: out of range\nTry 'ringrun --help'.\n",
+     .status = 2)
+
+/* ------------------------------------------------------ --retry-on-exit */
+
+#define SECOND_TIME "if [ -e @DIR/s{} ]; then echo ok {}; else touch @DIR/s{}; " \
+		    "echo first {}; exit 1; fi"
+
+/* Each fails once, then succeeds: its output is the second attempt's. */
+CASE(retry_on_exit_second_attempt,
+     ARGS("-k", "--retries", "2", "--retry-on-exit", "--joblog", "@DIR/log", SECOND_TIME,
+	  ":::", "1", "2"),
+     .out = "ok 1\nok 2\n",
+     .err = { "ringrun: 'if [ -e @DIR/s1 ]; then echo ok 1; else touch @DIR/s1; echo ",
+	      "ringrun: 'if [ -e @DIR/s2 ]; then echo ok 2; else touch @DIR/s2; echo ",
+	      "' exited with status 1; retry 1 of 2 in 1 s\n" },
+     .err_lines = 2,
+     .py = "print([(r['seq'], r['exit'], r['recv']) for r in by_seq])\n",
+     .py_out = "[(1, 0, 5), (2, 0, 5)]\n")
+
+CASE(retry_on_exit_attempts_used_up,
+     ARGS("--retries", "1", "--retry-on-exit", "echo out >> @DIR/marker; echo x; exit 3"),
+     .out = "x\n",
+     .err_exact = "ringrun: 'echo out >> @DIR/marker; echo x; exit 3' exited with status 3;"
+		  " retry 1 of 1 in 1 s\n"
+		  "ringrun: 'echo out >> @DIR/marker; echo x; exit 3' exited with status 3\n",
+     .marker = "out\nout\n", .status = 1)
+CASE(retries_local_need_retry_on_exit, ARGS("--retries", "2", "exit 1"),
+     .err_exact = "ringrun: --retries: a local task can only fail by its exit: add "
+		  "--retry-on-exit\nTry 'ringrun --help'.\n",
+     .status = 2)
+
+/* A halt ends the wait: f ends with its first attempt, s succeeded. */
+CASE(retry_on_exit_halted,
+     ARGS("-j2", "--retries", "5", "--retry-on-exit", "--halt", "now,success=1",
+	  "case {} in f) echo f >> @DIR/marker; exit 1;; s) sleep 0.2;; esac", ":::",
+	  "f", "s"),
+     .err = { "; retry 1 of 5 in 1 s\n", "--halt now,success=1: 1 of 2 tasks succeeded" },
+     .status = 1, .err_lines = 3, .marker = "f\n")
+
+/* Retries come before a task counts as failed. */
+CASE(retry_on_exit_then_halt,
+     ARGS("-j1", "--retries", "1", "--retry-on-exit", "--halt", "soon,fail=1",
+	  "echo {} >> @DIR/marker; exit 1", ":::", "1", "2"),
+     .err = { "--halt soon,fail=1: 1 of 2 tasks failed" }, .status = 1,
+     .err_lines = 3, .marker = "1\n1\n")
+
+/* Read p's stderr until it holds want (bounded). */
+static char *stderr_until(struct proc *p, const char *want)
+{
+	static char buf[4096];
+	size_t len = 0;
+	long long deadline = now_ms() + 15000;
+
+	buf[0] = '\0';
+	while (!strstr(buf, want)) {
+		struct pollfd pfd = { .fd = p->err, .events = POLLIN };
+		long long left = deadline - now_ms();
+
+		cr_assert_gt(left, 0, "stderr never said \"%s\": %s", want, buf);
+		if (poll(&pfd, 1, (int)left) <= 0)
+			continue;
+		ssize_t n = read(p->err, buf + len, sizeof buf - 1 - len);
+		cr_assert_gt(n, 0, "stderr ended before \"%s\": %s", want, buf);
+		len += (size_t)n;
+		buf[len] = '\0';
+	}
+	return buf;
+}
+
+/* A signal ends the wait: the task ends with its last attempt, at once. */
+Test(jobs, retry_wait_ended_by_signal, .init = dir_up, .fini = dir_down, .timeout = 30)
+{
+	const char *argv[] = { ringrun_bin(), "--retries", "5", "--retry-on-exit",
+			       "echo out; exit 2", NULL };
+	struct proc p;
+	struct proc_result r;
+
+	proc_start(&p, argv, false);
+	char *said = stderr_until(&p, "; retry 2 of 5 in 2 s\n");
+	long long t0 = now_ms();
+	cr_assert_eq(kill(p.pid, SIGTERM), 0);
+	proc_finish(&p, NULL, 0, 10000, &r);
+	cr_assert_lt(now_ms() - t0, 1500, "the 2 s wait went on");
+	cr_assert_eq(r.status, 128 + SIGTERM, "stderr: %s%s", said, r.err);
+	cr_assert_str_eq(r.out, "out\n");
+	cr_assert_str_eq(r.err, "ringrun: 'echo out; exit 2' exited with status 2\n",
+			 "before: %s", said);
+	proc_result_free(&r);
+}
+
+/* ------------------------------------------------------ --stdin */
+
+CASE(stdin_to_every_task,
+     ARGS("--stdin", "-k", "-j", "3", "cat; echo {}", ":::", "a", "b", "c"),
+     .in = "line 1\nline 2\n",
+     .out = "line 1\nline 2\na\nline 1\nline 2\nb\nline 1\nline 2\nc\n")
+CASE(stdin_empty, ARGS("--stdin", "-k", "cat; echo {}", ":::", "a", "b"), .in = "",
+     .out = "a\nb\n")
+CASE(stdin_with_args_file, ARGS("--stdin", "-k", "-a", "@DIR/marker", "cat; echo {}"),
+     .file_name = "marker", .file = "x\ny\n", .in = "in\n",
+     .out = "in\nx\nin\ny\n", .marker = "x\ny\n")
+CASE(stdin_not_with_args_stdin, ARGS("--stdin", "-a", "-", "cat"), .in = "a\n",
+     .err_exact = "ringrun: --stdin: cannot be combined with -a -: stdin is read once "
+		  "for every task\nTry 'ringrun --help'.\n",
+     .status = 2)
+CASE(stdin_not_with_commands_stdin, ARGS("--stdin", "-C", "-"), .in = "true\n",
+     .err_exact = "ringrun: --stdin: cannot be combined with -C -: stdin is read once "
+		  "for every task\nTry 'ringrun --help'.\n",
+     .status = 2)
+CASE(stdin_not_with_hostfile_stdin, ARGS("--stdin", "--hostfile", "-", "cat"),
+     .in = "h1\n",
+     .err_exact = "ringrun: --stdin: cannot be combined with --hostfile -: stdin is read "
+		  "once for every task\nTry 'ringrun --help'.\n",
+     .status = 2)
+
+/* ------------------------------------------------------ fleet */
+
+FLEET_CASE(stdin_to_remote_cat,
+	   ARGS("--stdin", "-k", "-w", "@H1,@H2", "--joblog", "@DIR/log", "cat"),
+	   .in = "hello\nthere\n",
+	   .out = "---- @H1 ----\nhello\nthere\n---- @H2 ----\nhello\nthere\n",
+	   .py = "print([(r['host'], r['send'], r['recv'], r['exit']) for r in by_seq])\n",
+	   .py_out = "[('@H1', 12, 12, 0), ('@H2', 12, 12, 0)]\n")
+
+/* Only on the host where it failed: a task is its host and its command. */
+#define ON_H1_ONLY "echo {} >> @DIR/marker; [ $(echo $SSH_CONNECTION | cut -d' ' -f3) = @H1 ]"
+FLEET_CASE(joblog_hosts_and_resume,
+	   PRE("-w", "@H1,@H2", "--joblog", "@DIR/log", ON_H1_ONLY, ":::", "a"),
+	   .pre_status = 1,
+	   ARGS("-w", "@H1,@H2", "--joblog", "@DIR/log", "--resume-failed", "@DIR/log",
+		ON_H1_ONLY, ":::", "a"),
+	   .status = 1, .err = { "ringrun: host @H2:@PORT: 'echo a >> " }, .err_lines = 1,
+	   .marker = "a\na\na\n",
+	   .py = "print(sorted((r['seq'], r['host'], r['exit']) for r in rows[:2]))\n"
+		 "print([(r['seq'], r['host'], r['exit']) for r in rows[2:]])\n",
+	   .py_out = "[(1, '@H1', 0), (2, '@H2', 1)]\n"
+		     "[(2, '@H2', 1)]\n")
+
+/* A host skipped for being down is logged, and runs again on resume. */
+FLEET_CASE(joblog_unreachable,
+	   ARGS("-w", "@H1:1,@H2", "--joblog", "@DIR/log", "true", ":::", "a", "b"),
+	   .err_exact = "ringrun: host @H1:1: connection refused\n", .status = 3,
+	   .py = "print([(r['seq'], r['host'], r['exit'], r['sig'], r['runtime'])"
+		 " for r in by_seq if r['host'] != '@H2'])\n"
+		 "print([(r['seq'], r['exit']) for r in by_seq if r['host'] == '@H2'])\n",
+	   .py_out = "[(1, '@H1:1', -1, 0, 0.0), (2, '@H1:1', -1, 0, 0.0)]\n"
+		     "[(3, 0), (4, 0)]\n")
+
+/* --halt counts the tasks of every host. */
+FLEET_CASE(halt_on_hosts,
+	   ARGS("-j1", "--per-host", "1", "--halt", "soon,fail=1", "-w", "@H1,@H2",
+		"exit 1 #", ":::", "a", "b"),
+	   .err_exact = "ringrun: host @H1:@PORT: 'exit 1 # a' exited with status 1\n"
+			"ringrun: --halt soon,fail=1: 1 of 4 tasks failed; starting no more "
+			"tasks\n",
+	   .status = 1)
+
+/* -k holds a task behind one that never starts: it is still shown. */
+FLEET_CASE(halt_keeps_order_output,
+	   ARGS("-k", "-j2", "--per-host", "1", "--halt", "soon,fail=1", "-w", "@H1,@H2",
+		"if [ $(echo $SSH_CONNECTION | cut -d' ' -f3) = @H1 ]; then sleep 0.5;"
+		" echo slow {}; else echo fast {}; exit 1; fi", ":::", "a", "b"),
+	   .out = "---- @H1 a ----\nslow a\n---- @H2 a ----\nfast a\n",
+	   .err = { "ringrun: host @H2:@PORT: 'if [ ",
+		    "ringrun: --halt soon,fail=1: 1 of 4 tasks failed; starting no more tasks\n" },
+	   .err_lines = 2, .status = 1)
+
+/* --retry-on-exit on a host: the command runs again there. */
+FLEET_CASE(retry_on_exit_remote,
+	   ARGS("-w", "@H1", "--retries", "1", "--retry-on-exit", SECOND_TIME, ":::", "r"),
+	   .out = "---- @H1 r ----\nok r\n",
+	   .err = { "ringrun: host @H1:@PORT: 'if [ -e @DIR/sr ]; then echo ok r; else ",
+		    "' exited with status 1; retry 1 of 1 in 1 s\n" },
+	   .err_lines = 1)
+
+/* The sshd stopped: two attempts, each said, then unreachable. */
+Test(jobs_fleet, retries_unreachable, .init = sshd_up, .fini = dir_down, .timeout = 60)
+{
+	const struct jobs_case c = {
+		ARGS("--retries", "1", "-w", "@H1", "--joblog", "@DIR/log", "echo",
+		     ":::", "a", "b"),
+		.err_exact = "ringrun: host @H1:@PORT: connection refused; retry 1 of 1 in 1 s\n"
+			     "ringrun: host @H1:@PORT: connection refused\n",
+		.status = 3,
+		.py = "print([(r['seq'], r['exit']) for r in by_seq])\n",
+		.py_out = "[(1, -1), (2, -1)]\n",
+	};
+	long long t0;
+
+	sshd_stop();
+	t0 = now_ms();
+	check_case(&c);
+	cr_assert_geq(now_ms() - t0, 1000, "no backoff");
+}
+
+/* The host comes back between attempts: the command runs, status 0. */
+Test(jobs_fleet, retries_host_comes_back, .init = sshd_up, .fini = dir_down,
+     .timeout = 90)
+{
+	char port_line[32], kh_line[PATH_MAX];
+	struct proc p;
+	struct proc_result r;
+
+	/* The sshd comes back on a new port and this one too: keep its keys. */
+	snprintf(port_line, sizeof port_line, "Port %s", t.port);
+	snprintf(kh_line, sizeof kh_line, "%s/kh_first", t.dir);
+	const char *cp[] = { "cp", t.kh, kh_line, NULL };
+	run_prog(cp, NULL, 0, 5000, &r);
+	proc_result_free(&r);
+	sshd_stop();
+
+	const char *argv[] = { ringrun_bin(), "-p", t.port, "--no-agent", "-i", t.key,
+			       "--known-hosts", kh_line, "--retries", "5", "-w",
+			       t.addr[0], "echo up", NULL };
+	proc_start(&p, argv, false);
+	char *said = stderr_until(&p, "; retry 1 of 5 in 1 s\n");
+	cr_assert_not_null(strstr(said, expand("ringrun: host @H1:@PORT: connection refused")),
+			   "%s", said);
+	sshd_start(port_line);
+	proc_finish(&p, NULL, 0, 60000, &r);
+	cr_assert_eq(r.status, 0, "stderr: %s%s", said, r.err);
+	cr_assert_str_eq(r.out, expand("---- @H1 ----\nup\n"));
+	cr_assert_null(strstr(r.err, "retry 5 of 5"), "%s", r.err);
+	proc_result_free(&r);
+}
