@@ -12,7 +12,7 @@
 bool retry_connect(const struct rr_result *r)
 {
 	return r->status == RR_CONNECT_FAILED ||
-	       (r->status == RR_SSH_ERROR && !r->start_ns);
+	       (r->status == RR_SSH_ERROR && !r->started);
 }
 
 bool retry_exit(const struct rr_result *r)
@@ -27,7 +27,7 @@ bool retry_exit(const struct rr_result *r)
 	case RR_ERROR:
 		return true;
 	case RR_SSH_ERROR:
-		return r->start_ns != 0;
+		return r->started;
 	default:
 		return false;
 	}

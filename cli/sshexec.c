@@ -150,6 +150,7 @@ const struct rr_result *ssh_task_end(struct ssh_task *t,
 		t->result.status = RR_CONNECT_FAILED;
 		t->result.exit_code = 0;
 		t->result.start_ns = 0;
+		t->result.started = false;
 		t->result.err = (struct rr_capture){ .data = "" };
 		size_t len = t->has_held ? t->held.len : 0;
 

@@ -304,7 +304,11 @@ static bool step_open(struct rr_conn *c, struct rr_task *t)
 
 static bool step_exec(struct rr_conn *c, struct rr_task *t)
 {
-	int rc = libssh2_channel_exec(t->chan.ch, t->chan.command);
+	int rc;
+
+	/* Our send callback takes the whole request at once: out it goes. */
+	t->chan.exec_sent = true;
+	rc = libssh2_channel_exec(t->chan.ch, t->chan.command);
 
 	if (rc == LIBSSH2_ERROR_EAGAIN)
 		return false;

@@ -147,6 +147,7 @@ struct rr_channel {
 	enum rr_chan_state state;
 	char *command;   /* what the remote shell runs: cmd, wrapped */
 	size_t in_off;   /* stdin bytes sent */
+	bool exec_sent;  /* the command may run from here on */
 	bool eof_sent;
 	bool close_sent;
 	int signal;      /* libssh2 >= 1.11: send as a "signal" request */

@@ -509,6 +509,8 @@ static void fill_result(struct rr_task *t)
 			      (uint64_t)ru->ru_stime.tv_usec;
 		res->maxrss_kb = ru->ru_maxrss;
 	}
+	res->started = t->host ? t->chan.exec_sent :
+				 res->pid != 0 && !t->spawn_errno;
 	res->status = final_status(t);
 	rr__message(t);
 	res->message = t->message;

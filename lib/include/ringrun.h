@@ -303,6 +303,13 @@ struct rr_result {
 	uint64_t user_us;      /* with RR_F_RUSAGE: the child's CPU ... */
 	uint64_t sys_us;
 	long maxrss_kb;        /* ... and peak resident set size */
+	/*
+	 * The command may have run: its process was created and exec'd it, or
+	 * its remote exec request went out.  False: it certainly never ran
+	 * (spawn failed, cancelled while queued, host not reached, channel lost
+	 * before the request), so running it again cannot run it twice.
+	 */
+	bool started;
 };
 
 /*

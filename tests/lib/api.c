@@ -219,6 +219,34 @@ Test(api, results_stable_until_free)
 	free_loop(loop);
 }
 
+/* started: the command may have run; false only when it certainly did not. */
+Test(api, started_says_whether_the_command_may_have_run)
+{
+	rr_loop *loop = loop_new(1, 0);
+	const struct rr_result *r = run_shell(loop, "exit 3", NULL);
+	cr_assert(r->started);
+
+	const char *const missing[] = { "/nonexistent/ringrun-test", NULL };
+	rr_task *t = exec_task(loop, missing, NULL);
+	r = wait_task(t);
+	expect_status_only(r, RR_SPAWN_FAILED);
+	cr_assert(!r->started, "the exec failed: nothing ran");
+
+	rr_task *running = shell_task(loop, "exec sleep 600", NULL);
+	rr_task *queued = shell_task(loop, "true", NULL); /* behind max_running 1 */
+	cr_assert_geq(rr_loop_run(loop, RR_RUN_NOWAIT), 0); /* the first starts */
+	cr_assert_neq(rr_task_result(running)->pid, 0);
+	cr_assert_eq(rr_task_kill(queued, SIGTERM), 0);
+	cr_assert_eq(rr_task_kill(running, SIGTERM), 0);
+	r = wait_task(queued);
+	expect_status_only(r, RR_CANCELLED);
+	cr_assert(!r->started, "cancelled in the queue");
+	r = wait_task(running);
+	expect_status(r, RR_CANCELLED, -15);
+	cr_assert(r->started);
+	free_loop(loop);
+}
+
 /* The counters move the way they say. */
 Test(api, stats_counters)
 {

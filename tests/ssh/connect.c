@@ -67,6 +67,7 @@ Test(connect, closed_port_refused_fast)
 		expect_contains(r->message, spec);
 		expect_contains(r->message, "connection refused");
 		cr_assert_eq(r->pid, 0);
+		cr_assert(!r->started, "never ran: safe to run again");
 	}
 
 	/* The host stays usable: a later task tries again (and is refused). */

@@ -22,6 +22,7 @@ Test(exec, exit_0_1_255)
 	expect_capture("stdout", &r->out, "hello\n");
 	expect_capture("stderr", &r->err, "");
 	cr_assert(r->start_ns > 0 && r->end_ns >= r->start_ns);
+	cr_assert(r->started, "its exec request went out");
 
 	r = run_ssh(loop, h, "echo out; echo err >&2; exit 1", NULL);
 	expect_status(r, RR_EXIT_NONZERO, 1);

@@ -486,7 +486,7 @@ Test(fleet_options, help_is_true)
 		"-p, --port PORT", "-i, --identity FILE", "--no-agent",
 		"--password-env VAR", "--password-file FILE", "--known-hosts FILE",
 		"--host-key-check P", "strict", "accept-new", "--connect-timeout SEC",
-		"--per-host N", "hosts at once with hosts", "(default 64, 0 = all)",
+		"--per-host N", "hosts at once with hosts", "(default 64, 0 = all)", "---- TAG ----",
 		"3 some host unreachable",
 	};
 

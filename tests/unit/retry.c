@@ -15,20 +15,22 @@ Test(retry, which_endings)
 		struct rr_result r;
 		bool connect, exit;
 	} cases[] = {
-		{ { .status = RR_OK, .start_ns = 1 }, false, false },
-		{ { .status = RR_EXIT_NONZERO, .start_ns = 1 }, false, true },
-		{ { .status = RR_EXIT_UNEXPECTED, .start_ns = 1 }, false, true },
-		{ { .status = RR_SIGNALED, .start_ns = 1 }, false, true },
-		{ { .status = RR_TIMEOUT, .start_ns = 1 }, false, true },
-		{ { .status = RR_IDLE_TIMEOUT, .start_ns = 1 }, false, true },
+		{ { .status = RR_OK, .start_ns = 1, .started = true }, false, false },
+		{ { .status = RR_EXIT_NONZERO, .start_ns = 1, .started = true }, false, true },
+		{ { .status = RR_EXIT_UNEXPECTED, .start_ns = 1, .started = true }, false, true },
+		{ { .status = RR_SIGNALED, .start_ns = 1, .started = true }, false, true },
+		{ { .status = RR_TIMEOUT, .start_ns = 1, .started = true }, false, true },
+		{ { .status = RR_IDLE_TIMEOUT, .start_ns = 1, .started = true }, false, true },
 		{ { .status = RR_SPAWN_FAILED }, false, true },
-		{ { .status = RR_ERROR, .start_ns = 1 }, false, true },
-		{ { .status = RR_CANCELLED, .start_ns = 1 }, false, false },
+		{ { .status = RR_ERROR, .start_ns = 1, .started = true }, false, true },
+		{ { .status = RR_CANCELLED, .start_ns = 1, .started = true }, false, false },
 		{ { .status = RR_CONNECT_FAILED }, true, false },
 		{ { .status = RR_HOSTKEY_REJECTED }, false, false },
 		{ { .status = RR_AUTH_FAILED }, false, false },
 		{ { .status = RR_SSH_ERROR }, true, false },
-		{ { .status = RR_SSH_ERROR, .start_ns = 1 }, false, true },
+		/* a channel lost before its exec request: the command never ran */
+		{ { .status = RR_SSH_ERROR, .start_ns = 1 }, true, false },
+		{ { .status = RR_SSH_ERROR, .start_ns = 1, .started = true }, false, true },
 	};
 
 	for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
