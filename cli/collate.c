@@ -117,14 +117,15 @@ static struct collate_group *new_group(struct collate *c, uint64_t hash,
 	return g;
 }
 
-static void add_member(struct collate_group *g, unsigned long long seq,
-		       const char *name)
+static void add_member(struct collate *c, struct collate_group *g,
+		       unsigned long long seq, const char *name)
 {
 	if (g->n == g->cap) {
 		g->cap = g->cap ? g->cap * 2 : 4;
 		g->m = xreallocarray(g->m, g->cap, sizeof *g->m);
 	}
-	g->m[g->n++] = (struct collate_member){ seq, xstrdup(name) };
+	g->m[g->n++] = (struct collate_member){ seq, c->names.len };
+	buf_add(&c->names, name, strlen(name) + 1);
 	if (g->n == 1 || seq < g->first)
 		g->first = seq;
 }
@@ -144,7 +145,7 @@ void collate_add(struct collate *c, const struct collate_key *key,
 		new_group(c, hash, key, label);
 		*slot = c->n;
 	}
-	add_member(&c->g[*slot - 1], seq, name);
+	add_member(c, &c->g[*slot - 1], seq, name);
 }
 
 void collate_task(struct collate *c, const struct task_info *t,
@@ -180,14 +181,15 @@ static int by_part_first(const void *pa, const void *pb)
 }
 
 /* The rule, the members folded [, the label] and their count, the rule. */
-static void put_header(struct buf *b, struct collate_group *g)
+static void put_header(struct buf *b, const struct collate *c,
+		       struct collate_group *g)
 {
 	const char **names = xcalloc(g->n, sizeof *names);
 	char *folded;
 
 	qsort(g->m, g->n, sizeof *g->m, by_seq);
 	for (size_t k = 0; k < g->n; k++)
-		names[k] = g->m[k].name;
+		names[k] = c->names.data + g->m[k].name;
 	folded = hostfold(names, g->n);
 	buf_adds(b, RULE);
 	buf_adds(b, folded);
@@ -232,7 +234,7 @@ void collate_print(struct collate *c, struct output *o)
 		struct collate_group *g = order[k];
 
 		buf_reset(&header);
-		put_header(&header, g);
+		put_header(&header, c, g);
 		put_block(o, RR_STDOUT, &header, g->data, g->out_len);
 		put_block(o, RR_STDERR, &header, g->data + g->out_len,
 			  g->err_len);
@@ -246,13 +248,12 @@ void collate_free(struct collate *c)
 	for (size_t k = 0; k < c->n; k++) {
 		struct collate_group *g = &c->g[k];
 
-		for (size_t m = 0; m < g->n; m++)
-			free(g->m[m].name);
 		free(g->m);
 		free(g->label);
 		free(g->data);
 	}
 	free(c->g);
 	free(c->slot);
+	buf_free(&c->names);
 	*c = (struct collate){ .hash = c->hash };
 }

@@ -21,6 +21,7 @@
 
 #include <ringrun.h>
 
+#include "buf.h"
 #include "output.h"
 
 /* What the table knows of one task's output. */
@@ -36,7 +37,7 @@ typedef uint64_t collate_hash_fn(const struct collate_key *k);
 
 struct collate_member {
 	unsigned long long seq; /* orders the members and the groups */
-	char *name;
+	size_t name;            /* offset in collate.names */
 };
 
 struct collate_group {
@@ -56,6 +57,10 @@ struct collate {
 	size_t *slot;            /* open addressing: group index + 1, 0 = empty */
 	size_t nslot;            /* a power of two, at least twice n */
 	collate_hash_fn *hash;
+	/* Every member's name, NUL-terminated, in one block: thousands of
+	   tiny copies between the tasks' big allocations would leave a hole
+	   in the heap per task. */
+	struct buf names;
 };
 
 /* The hash of an output: 64 bits over part, stdout and stderr. */

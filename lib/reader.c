@@ -275,10 +275,28 @@ static void reader_complete(struct rr_op *op, const struct io_uring_cqe *cqe)
 	rr__reader_eof(r); /* 0, or a read error: nothing more to read */
 }
 
-void rr__reader_finish(struct rr_reader *r, struct rr_capture *c)
+/*
+ * Give the slack back.  A small capture moves to a block of its own size:
+ * shrunk in place, its buffer would be split, and the tail left free is too
+ * small for the next task's first read, so a long run would leave one hole
+ * per task in the heap (3 KiB a task, 60 MiB for 20000 tasks, was seen).
+ */
+static void fit(struct rr_buf *b)
 {
 	char *p;
 
+	if (b->len < RR_READ_MIN && (p = malloc(b->len + 1))) {
+		memcpy(p, b->data, b->len);
+		free(b->data);
+		b->data = p;
+	} else if ((p = realloc(b->data, b->len + 1))) {
+		b->data = p;
+	}
+	b->size = b->len + 1;
+}
+
+void rr__reader_finish(struct rr_reader *r, struct rr_capture *c)
+{
 	free(r->line.data);
 	r->line = (struct rr_buf){ 0 };
 	c->total = r->total;
@@ -288,9 +306,7 @@ void rr__reader_finish(struct rr_reader *r, struct rr_capture *c)
 		c->len = 0;
 		return;
 	}
-	p = realloc(r->cap.data, r->cap.len + 1); /* give the slack back */
-	if (p)
-		r->cap.data = p;
+	fit(&r->cap);
 	r->cap.data[r->cap.len] = '\0';
 	c->data = r->cap.data;
 	c->len = r->cap.len;
