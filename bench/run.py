@@ -118,6 +118,16 @@ TOOLS.update({
                             "::::", "${inputs}"],
                            "GNU parallel --onall, ControlMaster",
                            output="tab", reap=True),
+    # Collated output: identical outputs once, under the hosts that gave them.
+    "ringrun-collate": Tool(["${ringrun}", "-w", "${hostports}", "-i", "${key}",
+                             "--known-hosts", "${known_hosts}", "-j", "${j}",
+                             "-o", "collate", "${cmd}"], "ringrun -o collate"),
+    "clush-b": Tool(["clush", "-S", "-b", "-f", "${j}", "-w", "${hosts}",
+                     "${cmd}"], "clush -b",
+                    env={"CLUSTERSHELL_CFGDIR": "${clush_dir}"}, needs="clush"),
+    "pdsh-dshbak": Tool(["/bin/sh", "-c", "pdsh -R ssh -S -f ${j} -w ${hosts} "
+                         "\"${cmd}\" | dshbak -c"], "pdsh | dshbak -c",
+                        env=PDSH_ENV, own=False, needs="dshbak"),
 })
 
 # How an SSH tool's output says which host a line came from: "HOST: line",
@@ -218,6 +228,10 @@ WORKLOADS += [
              hosts=200, check="hosts", max_rounds=SSH_ROUNDS),
     Workload("ssh-echo-200", 200, 200, "echo hello", SSH_ONCE, group="ssh",
              hosts=200, check="hosts", max_rounds=SSH_ROUNDS),
+    Workload("ssh-collate-50", 50, 50, "uname -s",
+             ["ringrun-collate", "clush-b", "pdsh-dshbak"], group="ssh",
+             hosts=50, check="collated", max_rounds=SSH_ROUNDS,
+             note=", identical outputs merged under their hosts"),
     Workload("ssh-cmds-50", 500, 50, "echo {}",
              ["ringrun-wa", "pdsh-loop", "parallel-onall"], group="ssh",
              hosts=50, per_host=10, check="hosts", max_rounds=SSH_ROUNDS,
@@ -256,6 +270,12 @@ TARGETS = [
            "cpu", "pdsh", 1 / 8),
     Target("200 hosts with <= 1/8 of pdsh's client CPU", "ssh-echo-200",
            "cpu", "pdsh", 1 / 8),
+    Target("50 hosts collated in <= 0.7 x clush -b's wall time",
+           "ssh-collate-50", "time", "clush-b", 0.7),
+    Target("50 hosts collated in <= 0.7 x pdsh | dshbak -c's wall time",
+           "ssh-collate-50", "time", "pdsh-dshbak", 0.7),
+    Target("50 hosts collated with <= 1/5 of clush -b's client CPU",
+           "ssh-collate-50", "cpu", "clush-b", 1 / 5),
     Target("50 hosts x 10 commands >= 4 x faster than pdsh", "ssh-cmds-50",
            "rate", "pdsh-loop", 4.0),
     Target("50 hosts x 10 commands >= 2 x faster than GNU parallel with "
@@ -508,9 +528,28 @@ def hosts_error(ctx, w, name, path, log):
     return "; ".join(errors)
 
 
+def collated_error(ctx, w, path, log):
+    """"" if the command's output is there once, under one header, and the
+    sshd logs show every host ran it."""
+    with open(path, errors="replace") as f:
+        text = f.read()
+    os.unlink(path)
+    lines = text.splitlines()
+    errors = [f"{line!r} printed {lines.count(line)} times, not once"
+              for line in ctx.expect[w.key] if lines.count(line) != 1]
+    if log["sessions"] < w.n:
+        errors.append(f"sshd: {log['sessions']} commands started, not {w.n}")
+    return "; ".join(errors)
+
+
 def check(ctx, w, name):
     """One run of the tool, output checked; returns (error or "", report)."""
-    if w.check == "hosts":
+    if w.check == "collated":
+        path = os.path.join(ctx.work, f"{w.key}-{name}.out")
+        rep = measure_tool(ctx, w, name, out=path, own=TOOLS[name].own)
+        if rep["status"] == 0:
+            return collated_error(ctx, w, path, rep["log"]), rep
+    elif w.check == "hosts":
         # The own-RSS run (measure -x) is this one: the SSH runs are slow.
         path = os.path.join(ctx.work, f"{w.key}-{name}.out")
         rep = measure_tool(ctx, w, name, out=path, own=TOOLS[name].own)
