@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "color.h"
+#include "fdio.h"
 
 int feedback_init(struct feedback *fb, const struct options *o, size_t ninputs)
 {
@@ -90,14 +91,8 @@ static int write_failed(struct feedback *fb)
 	summary_failed_list(&fb->summary, &b);
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && ftruncate(fd, 0) < 0)
 		err = errno;
-	for (size_t off = 0; !err && off < b.len;) {
-		ssize_t n = write(fd, b.data + off, b.len - off);
-
-		if (n < 0 && errno != EINTR)
-			err = errno;
-		else if (n > 0)
-			off += (size_t)n;
-	}
+	if (!err)
+		err = -write_all(fd, b.data, b.len);
 	fb->failed_fd = -1;
 	if (close(fd) < 0 && !err)
 		err = errno;

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fdio.h"
 #include "xalloc.h"
 
 #define NFIELDS 9
@@ -293,21 +294,6 @@ void joblog_free(struct joblog *log)
 
 /* ------------------------------------------------------------ writing */
 
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return errno;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /* A log being appended to: it must start with a header (*why says so),
    and the next row must start a line of its own.  Returns 0 or an errno. */
 static int check_existing(int fd, off_t size, const char **why)
@@ -320,7 +306,7 @@ static int check_existing(int fd, off_t size, const char **why)
 		return 0;
 	}
 	if (pread(fd, &last, 1, size - 1) == 1 && last != '\n')
-		return write_all(fd, "\n", 1);
+		return -write_all(fd, "\n", 1);
 	return 0;
 }
 
@@ -338,7 +324,7 @@ int joblog_open(struct joblog_file *f, const char *path, char *err,
 	else if (S_ISREG(st.st_mode) && st.st_size > 0)
 		e = check_existing(fd, st.st_size, &why);
 	else
-		e = write_all(fd, joblog_header, sizeof joblog_header - 1);
+		e = -write_all(fd, joblog_header, sizeof joblog_header - 1);
 	if (e || why) {
 		snprintf(err, errlen, "%s: %s", path, why ? why : strerror(e));
 		if (fd >= 0)
@@ -356,7 +342,7 @@ int joblog_write(struct joblog_file *f, const struct joblog_row *row)
 	if (f->error)
 		return f->error;
 	joblog_format(&b, row);
-	f->error = write_all(f->fd, b.data, b.len);
+	f->error = -write_all(f->fd, b.data, b.len);
 	buf_free(&b);
 	return f->error;
 }

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fdio.h"
 #include "xalloc.h"
 
 /* mkdir -p: each parent, then path itself. */
@@ -65,21 +66,6 @@ void outdir_name(struct buf *b, const char *host, size_t host_len,
 	}
 	if (input_no)
 		buf_printf(b, ".%zu", input_no);
-}
-
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return -errno;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
 }
 
 /* DIR/name, made or truncated, holding data[0..len). */

@@ -4,14 +4,13 @@
  */
 #include "output.h"
 
-#include <errno.h>
 #include <inttypes.h>
-#include <poll.h>
 #include <stdarg.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "color.h"
+#include "fdio.h"
 #include "json.h"
 
 /*
@@ -27,26 +26,6 @@ void output_init(struct output *o, enum out_mode mode, int out_fd, int err_fd)
 		.out = { .fd = out_fd, .b = BUF_INIT },
 		.err = { .fd = err_fd, .b = BUF_INIT },
 	};
-}
-
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0 && errno == EAGAIN) { /* an O_NONBLOCK fd we inherited */
-			struct pollfd pfd = { .fd = fd, .events = POLLOUT };
-			poll(&pfd, 1, -1);
-			continue;
-		}
-		if (w < 0)
-			return -errno;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
 }
 
 static void sink_write(struct output *o, struct sink *k, const char *p,

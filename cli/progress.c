@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "color.h"
+#include "fdio.h"
 
 /* How often the line changes: on a terminal, and as lines of their own. */
 #define REDRAW_MS 100
@@ -171,18 +172,9 @@ int progress_start(struct progress *p, rr_loop *loop)
 /* One write; a terminal that fails it gets no more progress. */
 static void put(struct progress *p, const char *s, size_t len)
 {
-	while (len) {
-		ssize_t n = write(p->fd, s, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			p->style = PROGRESS_OFF;
-			p->shown = false;
-			return;
-		}
-		s += n;
-		len -= (size_t)n;
+	if (write_all(p->fd, s, len) < 0) {
+		p->style = PROGRESS_OFF;
+		p->shown = false;
 	}
 }
 
