@@ -18,88 +18,11 @@
 #include <unistd.h>
 
 #include "harness.h"
-
-#define MAX_EXPANDED 64
-
-static struct {
-	char dir[64];
-	char *expanded[MAX_EXPANDED]; /* freed when the test ends */
-	int nexpanded;
-} t;
-
-static void rm_rf(const char *path)
-{
-	const char *rm[] = { "rm", "-rf", path, NULL };
-	struct proc_result r;
-
-	run_prog(rm, NULL, 0, 20000, &r);
-	proc_result_free(&r);
-}
+#include "sshd.h"
 
 static void dir_up(void)
 {
-	strcpy(t.dir, "/tmp/rr-collate-XXXXXX");
-	cr_assert_not_null(mkdtemp(t.dir));
-}
-
-static void dir_down(void)
-{
-	for (int k = 0; k < t.nexpanded; k++)
-		free(t.expanded[k]);
-	t.nexpanded = 0;
-	rm_rf(t.dir);
-}
-
-/* s with every @DIR replaced; lives until the test ends. */
-static const char *expand(const char *s)
-{
-	char *out;
-	size_t len;
-	FILE *f;
-
-	if (!s)
-		return NULL;
-	f = open_memstream(&out, &len);
-	while (*s) {
-		if (strncmp(s, "@DIR", 4) == 0) {
-			fputs(t.dir, f);
-			s += 4;
-		} else {
-			fputc(*s++, f);
-		}
-	}
-	fclose(f);
-	cr_assert_lt(t.nexpanded, MAX_EXPANDED);
-	t.expanded[t.nexpanded++] = out;
-	return out;
-}
-
-/* DIR/name whole (caller frees); NULL when it does not exist. */
-static char *slurp(const char *name)
-{
-	char path[PATH_MAX], *s = NULL;
-	size_t len = 0;
-	FILE *f;
-
-	snprintf(path, sizeof path, "%s/%s", t.dir, name);
-	f = fopen(path, "r");
-	if (!f)
-		return NULL;
-	if (getdelim(&s, &len, '\0', f) < 0) { /* empty */
-		free(s);
-		s = calloc(1, 1);
-	}
-	fclose(f);
-	return s;
-}
-
-static int count(const char *s, const char *what)
-{
-	int n = 0;
-
-	for (; (s = strstr(s, what)); s++)
-		n++;
-	return n;
+	cli_dir_up("collate");
 }
 
 /* Entries of DIR/name, . and .. aside. */
@@ -109,7 +32,7 @@ static int entries(const char *name)
 	DIR *d;
 	int n = 0;
 
-	snprintf(path, sizeof path, "%s/%s", t.dir, name);
+	snprintf(path, sizeof path, "%s/%s", cli.dir, name);
 	d = opendir(path);
 	cr_assert_not_null(d, "%s: %s", path, strerror(errno));
 	for (struct dirent *e; (e = readdir(d));)
@@ -126,10 +49,10 @@ static void expect_files(const char *const (*files)[2], int extra)
 	int n = 0;
 
 	for (; files[n][0]; n++) {
-		char *got = slurp(expand(files[n][0]));
+		char *got = cli_slurp(cli_expand(files[n][0]));
 
 		cr_assert_not_null(got, "@DIR/%s is missing", files[n][0]);
-		cr_assert_str_eq(got, expand(files[n][1]), "@DIR/%s", files[n][0]);
+		cr_assert_str_eq(got, cli_expand(files[n][1]), "@DIR/%s", files[n][0]);
 		free(got);
 	}
 	if (!n)
@@ -147,7 +70,7 @@ struct collate_case {
 				      DIR/out */
 	const char *out;           /* exact stdout */
 	const char *err_exact;     /* exact stderr */
-	const char *err[4];        /* substrings of stderr; none and no
+	const char *err[CLI_HAS];  /* substrings of stderr; none and no
 				      err_exact: stderr must be empty */
 	int err_lines;             /* lines on stderr, when > 0 */
 	const char *files[16][2];  /* DIR/name and its exact contents */
@@ -159,33 +82,20 @@ static void check_case(const struct collate_case *c)
 	const char *args[40];
 	char path[PATH_MAX];
 	struct proc_result r;
-	size_t n = 0;
 
-	for (; c->args[n]; n++)
-		args[n] = expand(c->args[n]);
-	args[n] = NULL;
+	cli_args(args, sizeof args / sizeof args[0], false, c->args);
 	if (c->mkdir_first) {
 		const char *mkdir[] = { "mkdir", "-p", path, NULL };
 
-		snprintf(path, sizeof path, "%s/%s", t.dir, c->mkdir_first);
+		snprintf(path, sizeof path, "%s/%s", cli.dir, c->mkdir_first);
 		run_prog(mkdir, NULL, 0, 20000, &r);
 		cr_assert_eq(r.status, 0, "%s", r.err);
 		proc_result_free(&r);
 	}
 	run_ringrun(args, c->in, c->in ? strlen(c->in) : 0, false, &r);
-	cr_assert_eq(r.status, c->status, "exit status %d, expected %d\nstderr: %s",
-		     r.status, c->status, r.err);
-	if (c->out)
-		cr_assert_str_eq(r.out, expand(c->out), "stdout differs; stderr: %s", r.err);
-	if (c->err_exact)
-		cr_assert_str_eq(r.err, expand(c->err_exact));
-	for (size_t k = 0; k < 4 && c->err[k]; k++)
-		cr_assert_not_null(strstr(r.err, expand(c->err[k])),
-				   "stderr lacks \"%s\": %s", c->err[k], r.err);
-	if (!c->err_exact && !c->err[0] && !c->err_lines)
-		cr_assert_str_eq(r.err, "", "stderr should be empty");
-	if (c->err_lines)
-		cr_assert_eq(count(r.err, "\n"), c->err_lines, "stderr: %s", r.err);
+	cli_check(&r, &(const struct cli_expect){
+			      .status = c->status, .out = c->out, .err_exact = c->err_exact,
+			      .err = c->err, .err_lines = c->err_lines });
 	expect_files(c->files, c->mkdir_first ? 1 : 0);
 	proc_result_free(&r);
 }
@@ -193,10 +103,10 @@ static void check_case(const struct collate_case *c)
 #define ARGS(...) .args = { __VA_ARGS__, NULL }
 #define FILES(...) .files = { __VA_ARGS__ }
 
-#define CASE(name, ...)                                                      \
-	Test(collate, name, .init = dir_up, .fini = dir_down, .timeout = 30) \
-	{                                                                    \
-		check_case(&(const struct collate_case){ __VA_ARGS__ });     \
+#define CASE(name, ...)                                                          \
+	Test(collate, name, .init = dir_up, .fini = cli_dir_down, .timeout = 30) \
+	{                                                                        \
+		check_case(&(const struct collate_case){ __VA_ARGS__ });         \
 	}
 
 #define HDR(names) "---------------\n" names "\n---------------\n"
@@ -311,47 +221,23 @@ Test(collate, help_mentions_them, .timeout = 30)
 #define NHOSTS 40
 #define NSSHD 3
 
-static struct {
-	char port[16];
-	char key[PATH_MAX], kh[PATH_MAX];
-	char hosts[NHOSTS * 16]; /* 127.0.1.40,...,127.0.1.1 */
-} fleet;
+static char hosts[NHOSTS * 16]; /* 127.0.1.40,...,127.0.1.1 */
 
-static const char *harness(void)
-{
-	const char *h = getenv("RR_SSHD_HARNESS");
-
-	cr_assert(h && *h, "RR_SSHD_HARNESS must name tests/sshd/sshd-harness.sh");
-	return h;
-}
-
-/* The harness with these arguments, its output in DIR/harness.log (the
-   sshd it leaves running must not hold a pipe of ours). */
+/* The harness with these arguments; failing, the test fails with its log. */
 static void harness_run(const char *const args[])
 {
-	const char *argv[40] = { "sh", "-c", "log=$1; shift; exec \"$@\" >>\"$log\" 2>&1",
-				 "sh", expand("@DIR/harness.log"), harness() };
-	struct proc_result r;
-	size_t n = 6;
-
-	for (size_t k = 0; args[k]; k++)
-		argv[n++] = args[k];
-	argv[n] = NULL;
-	run_prog(argv, NULL, 0, 20000, &r);
-	int status = r.status;
-	proc_result_free(&r);
-	if (status != 0) {
-		char *log = slurp("harness.log");
+	if (cli_harness(args) != 0) {
+		char *log = cli_slurp("harness.log");
 		cr_assert_fail("sshd-harness %s: %s", args[0], log);
 	}
 }
 
 static void copy_keys(const char *to)
 {
-	const char *cp[] = { "cp", "-p", expand("@DIR/s0/host_ed25519"),
-			     expand("@DIR/s0/host_ed25519.pub"),
-			     expand("@DIR/s0/client_ed25519"),
-			     expand("@DIR/s0/client_ed25519.pub"), to, NULL };
+	const char *cp[] = { "cp", "-p", cli_expand("@DIR/s0/host_ed25519"),
+			     cli_expand("@DIR/s0/host_ed25519.pub"),
+			     cli_expand("@DIR/s0/client_ed25519"),
+			     cli_expand("@DIR/s0/client_ed25519.pub"), to, NULL };
 	struct proc_result r;
 
 	cr_assert_eq(mkdir(to, 0700), 0, "%s", to);
@@ -368,12 +254,12 @@ static void start_more(int s, int first, int last)
 	const char *args[24] = { "start", dir, "1", addr_index };
 	size_t n = 4;
 
-	snprintf(dir, sizeof dir, "%s/s%d", t.dir, s);
+	snprintf(dir, sizeof dir, "%s/s%d", cli.dir, s);
 	snprintf(addr_index, sizeof addr_index, "%d", 100 + s);
 	copy_keys(dir);
 	for (int h = first; h <= last; h++, n++) {
 		snprintf(lines[n - 4], sizeof lines[0], "ListenAddress 127.0.1.%d:%s", h,
-			 fleet.port);
+			 cli.port);
 		args[n] = lines[n - 4];
 	}
 	args[n] = NULL;
@@ -385,7 +271,7 @@ static void start_more(int s, int first, int last)
 static int listening_on_port(void)
 {
 	FILE *f = fopen("/proc/net/tcp", "r");
-	unsigned port = (unsigned)atoi(fleet.port), p, state;
+	unsigned port = (unsigned)atoi(cli.port), p, state;
 	char line[512];
 	int n = 0;
 
@@ -406,7 +292,7 @@ static void wait_listening(void)
 
 	while ((n = listening_on_port()) < NHOSTS) {
 		cr_assert_lt(now_ms(), deadline, "%d of %d hosts listen on %s", n,
-			     NHOSTS, fleet.port);
+			     NHOSTS, cli.port);
 		nanosleep(&(struct timespec){ 0, 10000000 }, NULL);
 	}
 }
@@ -414,16 +300,16 @@ static void wait_listening(void)
 /* known_hosts for the 40 hosts on P, with the one host key. */
 static void write_known_hosts(void)
 {
-	char *pub = slurp("s0/host_ed25519.pub");
+	char *pub = cli_slurp("s0/host_ed25519.pub");
 	FILE *f;
 
 	cr_assert_not_null(pub);
 	*strrchr(pub, ' ') = '\0'; /* "type key", no comment */
-	snprintf(fleet.kh, sizeof fleet.kh, "%s/known_hosts", t.dir);
-	f = fopen(fleet.kh, "w");
+	snprintf(cli.kh, sizeof cli.kh, "%s/known_hosts", cli.dir);
+	f = fopen(cli.kh, "w");
 	cr_assert_not_null(f);
 	for (int h = 1; h <= NHOSTS; h++)
-		fprintf(f, "[127.0.1.%d]:%s %s\n", h, fleet.port, pub);
+		fprintf(f, "[127.0.1.%d]:%s %s\n", h, cli.port, pub);
 	fclose(f);
 	free(pub);
 }
@@ -436,20 +322,20 @@ static void fleet_up(void)
 	size_t len = 0;
 
 	dir_up();
-	const char *first[] = { "start", expand("@DIR/s0"), "16", "0", NULL };
+	const char *first[] = { "start", cli_expand("@DIR/s0"), "16", "0", NULL };
 	harness_run(first);
-	port = slurp("s0/port");
+	port = cli_slurp("s0/port");
 	cr_assert_not_null(port);
 	port[strcspn(port, "\n")] = '\0';
-	snprintf(fleet.port, sizeof fleet.port, "%s", port);
+	snprintf(cli.port, sizeof cli.port, "%s", port);
 	free(port);
 	start_more(1, 17, 31);
 	start_more(2, 32, NHOSTS);
 	wait_listening();
 	write_known_hosts();
-	snprintf(fleet.key, sizeof fleet.key, "%s/s0/client_ed25519", t.dir);
+	snprintf(cli.key, sizeof cli.key, "%s/s0/client_ed25519", cli.dir);
 	for (int h = NHOSTS; h >= 1; h--)
-		len += (size_t)snprintf(fleet.hosts + len, sizeof fleet.hosts - len,
+		len += (size_t)snprintf(hosts + len, sizeof hosts - len,
 					"%s127.0.1.%d", h < NHOSTS ? "," : "", h);
 }
 
@@ -459,22 +345,18 @@ static void fleet_down(void)
 		char dir[PATH_MAX];
 		const char *stop[] = { "stop", dir, NULL };
 
-		snprintf(dir, sizeof dir, "%s/s%d", t.dir, s);
+		snprintf(dir, sizeof dir, "%s/s%d", cli.dir, s);
 		harness_run(stop);
 	}
-	dir_down();
+	cli_dir_down();
 }
 
 /* ringrun with the fleet's port, key and known_hosts, then args. */
 static void run_fleet(const char *const args[], struct proc_result *r)
 {
-	const char *argv[48] = { "-p", fleet.port, "--no-agent", "-i", fleet.key,
-				 "--known-hosts", fleet.kh };
-	size_t n = 7;
+	const char *argv[48];
 
-	for (size_t k = 0; args[k]; k++)
-		argv[n++] = expand(args[k]);
-	argv[n] = NULL;
+	cli_args(argv, sizeof argv / sizeof argv[0], true, args);
 	run_ringrun(argv, NULL, 0, false, r);
 }
 
@@ -494,7 +376,7 @@ static void run_fleet(const char *const args[], struct proc_result *r)
 Test(collate_fleet, forty_hosts_three_outputs, .init = fleet_up, .fini = fleet_down,
      .timeout = 120)
 {
-	const char *args[] = { "-o", "collate", "--outdir", "@DIR/out", "-w", fleet.hosts,
+	const char *args[] = { "-o", "collate", "--outdir", "@DIR/out", "-w", hosts,
 			       BY_ADDRESS, NULL };
 	struct proc_result r;
 
@@ -511,9 +393,9 @@ Test(collate_fleet, forty_hosts_three_outputs, .init = fleet_up, .fini = fleet_d
 		char *out, *err;
 
 		snprintf(name, sizeof name, "out/127.0.1.%d.out", h);
-		out = slurp(name);
+		out = cli_slurp(name);
 		snprintf(name, sizeof name, "out/127.0.1.%d.err", h);
-		err = slurp(name);
+		err = cli_slurp(name);
 		cr_assert(out && err, "host %d has no pair", h);
 		cr_assert_str_eq(out, alpha ? "alpha\ntwo\n" : beta ? "beta\n" : "gamma\n",
 				 "host %d", h);

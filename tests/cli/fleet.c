@@ -1,19 +1,14 @@
 /*
- * Fleet mode against a real OpenSSH sshd: one per test (the script in env
- * RR_SSHD_HARNESS), on four loopback addresses, stopped by its pid when the
- * test ends, failed or not.  Hosts x commands, the output modes, exit
- * statuses 1 and 3, host-key policies, logins, -j and --per-host, signals.
+ * Fleet mode against a real OpenSSH sshd: one per test (sshd.h), on four
+ * loopback addresses, stopped by its pid when the test ends, failed or not.
+ * Hosts x commands, the output modes, exit statuses 1 and 3, host-key
+ * policies, logins, -j and --per-host, signals.
  *
- * Arguments, stdin, files and expected text may hold @H1..@H4 (the
- * addresses), @PORT, @KEY (an authorized key), @OTHER (a key that is not),
- * @OTHERPUB (that key's public half, as a host key that is wrong), @KH (a
- * known_hosts file with the server's key) and @DIR (the test's directory).
+ * Arguments, stdin, files and expected text may hold sshd.h's @TOKENs.
  */
 #include <criterion/criterion.h>
 #include <dirent.h>
 #include <libssh2.h> /* LIBSSH2_VERSION_NUM: can a kill reach the host? */
-#include <errno.h>
-#include <limits.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -25,167 +20,12 @@
 #include <unistd.h>
 
 #include "harness.h"
-
-#define NADDR 4
-#define MAX_EXPANDED 128
-
-static struct {
-	char dir[64];
-	char port[16];
-	char addr[NADDR][32];
-	char key[PATH_MAX], other[PATH_MAX], other_pub[256], kh[PATH_MAX];
-	char *expanded[MAX_EXPANDED]; /* freed when the test ends */
-	int nexpanded;
-} sshd;
-
-static const char *harness(void)
-{
-	const char *h = getenv("RR_SSHD_HARNESS");
-
-	cr_assert(h && *h, "RR_SSHD_HARNESS must name tests/sshd/sshd-harness.sh");
-	return h;
-}
-
-/* The first line of DIR/name, without its newline. */
-static void read_line(const char *name, char *buf, size_t size)
-{
-	char path[PATH_MAX];
-	FILE *f;
-
-	snprintf(path, sizeof path, "%s/%s", sshd.dir, name);
-	f = fopen(path, "r");
-	cr_assert_not_null(f, "%s: %s", path, strerror(errno));
-	cr_assert_not_null(fgets(buf, (int)size, f), "%s is empty", path);
-	buf[strcspn(buf, "\n")] = '\0';
-	fclose(f);
-}
-
-/* DIR/name whole (caller frees); "" when it does not exist. */
-static char *slurp(const char *name)
-{
-	char path[PATH_MAX], *s = NULL;
-	size_t len = 0;
-	FILE *f;
-
-	snprintf(path, sizeof path, "%s/%s", sshd.dir, name);
-	f = fopen(path, "r");
-	if (!f)
-		return calloc(1, 1);
-	if (getdelim(&s, &len, '\0', f) < 0) { /* empty */
-		free(s);
-		s = calloc(1, 1);
-	}
-	fclose(f);
-	return s;
-}
-
-/*
- * The harness runs with its output in DIR/harness.log: the sshd it leaves
- * running inherits those fds, and must not hold a pipe of ours open.
- */
-static int harness_run(const char *what)
-{
-	struct proc_result r;
-	const char *argv[] = { "sh", "-c", "\"$0\" \"$1\" \"$2\" 4 >>\"$2/harness.log\" 2>&1",
-			       harness(), what, sshd.dir, NULL };
-
-	run_prog(argv, NULL, 0, 20000, &r);
-	int status = r.status;
-	proc_result_free(&r);
-	return status;
-}
-
-static void sshd_down(void);
+#include "sshd.h"
 
 static void sshd_up(void)
 {
-	char path[PATH_MAX];
-	FILE *f;
-
-	strcpy(sshd.dir, "/tmp/rr-fleet-XXXXXX");
-	cr_assert_not_null(mkdtemp(sshd.dir));
-	if (harness_run("start") != 0) {
-		char *log = slurp("harness.log");
-
-		sshd_down();
-		cr_assert_fail("sshd-harness start: %s", log);
-	}
-	read_line("port", sshd.port, sizeof sshd.port);
-	snprintf(path, sizeof path, "%s/addrs", sshd.dir);
-	f = fopen(path, "r");
-	cr_assert_not_null(f);
-	for (int k = 0; k < NADDR; k++) {
-		cr_assert_not_null(fgets(sshd.addr[k], sizeof sshd.addr[k], f));
-		sshd.addr[k][strcspn(sshd.addr[k], "\n")] = '\0';
-	}
-	fclose(f);
-	read_line("other_ed25519.pub", sshd.other_pub, sizeof sshd.other_pub);
-	*strrchr(sshd.other_pub, ' ') = '\0'; /* "type key", no comment */
-	snprintf(sshd.key, sizeof sshd.key, "%s/client_ed25519", sshd.dir);
-	snprintf(sshd.other, sizeof sshd.other, "%s/other_ed25519", sshd.dir);
-	snprintf(sshd.kh, sizeof sshd.kh, "%s/known_hosts", sshd.dir);
-}
-
-static void sshd_down(void)
-{
-	struct proc_result r;
-	const char *rm[] = { "rm", "-rf", sshd.dir, NULL };
-
-	for (int k = 0; k < sshd.nexpanded; k++)
-		free(sshd.expanded[k]);
-	sshd.nexpanded = 0;
-	harness_run("stop");
-	run_prog(rm, NULL, 0, 20000, &r);
-	proc_result_free(&r);
-}
-
-/* s with every @TOKEN replaced; lives until the test ends. */
-static const char *expand(const char *s)
-{
-	const struct {
-		const char *token, *value;
-	} map[] = {
-		{ "@H1", sshd.addr[0] }, { "@H2", sshd.addr[1] },
-		{ "@H3", sshd.addr[2] }, { "@H4", sshd.addr[3] },
-		{ "@PORT", sshd.port }, { "@KEY", sshd.key },
-		{ "@OTHERPUB", sshd.other_pub }, { "@OTHER", sshd.other },
-		{ "@KH", sshd.kh }, { "@DIR", sshd.dir },
-	};
-	char *out;
-	size_t len;
-	FILE *f;
-
-	if (!s)
-		return NULL;
-	f = open_memstream(&out, &len);
-	while (*s) {
-		size_t k = 0, n = sizeof map / sizeof map[0];
-
-		while (k < n && strncmp(s, map[k].token, strlen(map[k].token)))
-			k++;
-		if (k < n) {
-			fputs(map[k].value, f);
-			s += strlen(map[k].token);
-		} else {
-			fputc(*s++, f);
-		}
-	}
-	fclose(f);
-	cr_assert_lt(sshd.nexpanded, MAX_EXPANDED);
-	sshd.expanded[sshd.nexpanded++] = out;
-	return out;
-}
-
-static void write_file(const char *name, const char *content)
-{
-	char path[PATH_MAX];
-	FILE *f;
-
-	snprintf(path, sizeof path, "%s/%s", sshd.dir, name);
-	f = fopen(path, "w");
-	cr_assert_not_null(f, "%s", path);
-	fputs(expand(content), f);
-	fclose(f);
+	cli_dir_up("fleet");
+	cli_sshd_up(CLI_NADDR);
 }
 
 struct fleet_case {
@@ -196,10 +36,10 @@ struct fleet_case {
 	const char *file;
 	const char *in;          /* stdin */
 	const char *out;         /* exact stdout */
-	const char *out_has[8];
+	const char *out_has[CLI_HAS];
 	const char *err_exact;   /* exact stderr */
-	const char *err[8];      /* substrings of stderr; none and no
-				    err_exact: stderr must be empty */
+	const char *err[CLI_HAS]; /* substrings of stderr; none and no
+				     err_exact: stderr must be empty */
 	int err_lines;           /* lines on stderr, when > 0 */
 	const char *py;          /* python3 on stdout as JSON lines (objs) */
 	const char *py_out;
@@ -218,67 +58,42 @@ static const char py_prelude[] =
 	"for o in objs:\n"
 	"    assert list(o) == keys, list(o)\n";
 
-static int count(const char *s, const char *what)
-{
-	int n = 0;
-
-	for (; (s = strstr(s, what)); s++)
-		n++;
-	return n;
-}
-
 /* The defaults, then the case's arguments, all expanded. */
 static void build_args(const struct fleet_case *c, const char **args)
 {
 	size_t n = 0;
 
 	args[n++] = "-p";
-	args[n++] = sshd.port;
+	args[n++] = cli.port;
 	args[n++] = "--no-agent";
 	args[n++] = "-i";
-	args[n++] = expand(c->identity ? c->identity : "@KEY");
+	args[n++] = cli_expand(c->identity ? c->identity : "@KEY");
 	args[n++] = "--known-hosts";
-	args[n++] = expand(c->known_hosts ? c->known_hosts : "@KH");
+	args[n++] = cli_expand(c->known_hosts ? c->known_hosts : "@KH");
 	for (size_t k = 0; c->args[k]; k++)
-		args[n++] = expand(c->args[k]);
+		args[n++] = cli_expand(c->args[k]);
 	args[n] = NULL;
 }
 
 static void check_case(const struct fleet_case *c)
 {
 	const char *args[48];
-	const char *in = expand(c->in);
+	const char *in = cli_expand(c->in);
 	struct proc_result r;
 
 	build_args(c, args);
 	if (c->file_name)
-		write_file(c->file_name, c->file);
+		cli_write_file(c->file_name, c->file);
 	run_ringrun(args, in, in ? strlen(in) : 0, false, &r);
-	cr_assert_eq(r.status, c->status, "exit status %d, expected %d\nstderr: %s",
-		     r.status, c->status, r.err);
-	if (c->out)
-		cr_assert_str_eq(r.out, expand(c->out), "stdout differs; stderr: %s", r.err);
-	for (size_t k = 0; k < 8 && c->out_has[k]; k++)
-		cr_assert_not_null(strstr(r.out, expand(c->out_has[k])),
-				   "stdout lacks \"%s\": %s", c->out_has[k], r.out);
-	if (c->err_exact)
-		cr_assert_str_eq(r.err, expand(c->err_exact));
-	for (size_t k = 0; k < 8 && c->err[k]; k++)
-		cr_assert_not_null(strstr(r.err, expand(c->err[k])),
-				   "stderr lacks \"%s\": %s", expand(c->err[k]), r.err);
-	if (!c->err_exact && !c->err[0] && !c->err_lines)
-		cr_assert_str_eq(r.err, "", "stderr should be empty");
-	if (c->err_lines)
-		cr_assert_eq(count(r.err, "\n"), c->err_lines, "stderr: %s", r.err);
+	cli_check(&r, &(const struct cli_expect){
+			      .status = c->status, .out = c->out, .out_has = c->out_has,
+			      .err_exact = c->err_exact, .err = c->err,
+			      .err_lines = c->err_lines });
 	if (c->py) {
-		const char *py = expand(c->py);
-		size_t len = strlen(py_prelude) + strlen(py) + 1;
-		char *script = malloc(len);
-		snprintf(script, len, "%s%s", py_prelude, py);
-		char *got = run_python(script, r.out, r.out_len);
-		cr_assert_str_eq(got, expand(c->py_out));
+		char *got = cli_python(py_prelude, c->py, r.out, r.out_len);
+
+		cr_assert_str_eq(got, cli_expand(c->py_out));
 		free(got);
-		free(script);
 	}
 	if (c->check)
 		c->check(&r);
@@ -287,10 +102,10 @@ static void check_case(const struct fleet_case *c)
 
 #define ARGS(...) .args = { __VA_ARGS__, NULL }
 
-#define CASE(name, ...)                                                  \
-	Test(fleet, name, .init = sshd_up, .fini = sshd_down, .timeout = 60) \
-	{                                                                \
-		check_case(&(const struct fleet_case){ __VA_ARGS__ });   \
+#define CASE(name, ...)                                                         \
+	Test(fleet, name, .init = sshd_up, .fini = cli_dir_down, .timeout = 60) \
+	{                                                                       \
+		check_case(&(const struct fleet_case){ __VA_ARGS__ });          \
 	}
 
 /* ------------------------------------------------------ output modes */
@@ -395,14 +210,14 @@ CASE(unreachable_wins_over_failure, ARGS("-w", "@H1,@H2:1", "exit 3"),
  */
 static void summary_last(const struct proc_result *r)
 {
-	const char *want = expand("ringrun: 3 hosts: 1 ok, 1 failed @H2, 1 unreachable @H3:1\n");
+	const char *want = cli_expand("ringrun: 3 hosts: 1 ok, 1 failed @H2, 1 unreachable @H3:1\n");
 	size_t len = strlen(r->err);
 
 	cr_assert(len > strlen(want) && strcmp(r->err + len - strlen(want), want) == 0,
 		  "the summary is not last: %s", r->err);
 }
 
-Test(fleet, failed_hosts_run_again, .init = sshd_up, .fini = sshd_down, .timeout = 60)
+Test(fleet, failed_hosts_run_again, .init = sshd_up, .fini = cli_dir_down, .timeout = 60)
 {
 	const struct fleet_case first = {
 		ARGS("-o", "quiet", "--summary", "--failed", "@DIR/failed", "-w",
@@ -420,12 +235,12 @@ Test(fleet, failed_hosts_run_again, .init = sshd_up, .fini = sshd_down, .timeout
 	};
 
 	check_case(&first);
-	char *failed = slurp("failed");
-	cr_assert_str_eq(failed, expand("@H2\n@H3:1\n"));
+	char *failed = cli_slurp_or_empty("failed");
+	cr_assert_str_eq(failed, cli_expand("@H2\n@H3:1\n"));
 	free(failed);
 	check_case(&again);
-	failed = slurp("failed");
-	cr_assert_str_eq(failed, expand("@H3:1\n"));
+	failed = cli_slurp_or_empty("failed");
+	cr_assert_str_eq(failed, cli_expand("@H3:1\n"));
 	free(failed);
 }
 
@@ -527,7 +342,7 @@ CASE(unknown_user_auth_failed, ARGS("-l", "nosuchuser-rr", "-w", "@H1", "true"),
      .status = 3)
 
 /* accept-new records each host's key; strict then takes the file. */
-Test(fleet, accept_new_records_keys, .init = sshd_up, .fini = sshd_down,
+Test(fleet, accept_new_records_keys, .init = sshd_up, .fini = cli_dir_down,
      .timeout = 60)
 {
 	const struct fleet_case learn = {
@@ -541,10 +356,10 @@ Test(fleet, accept_new_records_keys, .init = sshd_up, .fini = sshd_down,
 	};
 
 	check_case(&learn);
-	char *kh = slurp("new_kh");
-	cr_assert_eq(count(kh, "\n"), 2, "%s", kh);
-	cr_assert_not_null(strstr(kh, expand("[@H1]:@PORT ssh-ed25519 ")), "%s", kh);
-	cr_assert_not_null(strstr(kh, expand("[@H2]:@PORT ssh-ed25519 ")), "%s", kh);
+	char *kh = cli_slurp_or_empty("new_kh");
+	cr_assert_eq(cli_count(kh, "\n"), 2, "%s", kh);
+	cr_assert_not_null(strstr(kh, cli_expand("[@H1]:@PORT ssh-ed25519 ")), "%s", kh);
+	cr_assert_not_null(strstr(kh, cli_expand("[@H2]:@PORT ssh-ed25519 ")), "%s", kh);
 	free(kh);
 	check_case(&use);
 }
@@ -558,8 +373,8 @@ Test(fleet, accept_new_records_keys, .init = sshd_up, .fini = sshd_down,
  */
 static void concurrency(int *tasks, int *hosts)
 {
-	char *log = slurp("log"), *save = NULL, name[64];
-	int running[NADDR] = { 0 }, n = 0;
+	char *log = cli_slurp_or_empty("log"), *save = NULL, name[64];
+	int running[CLI_NADDR] = { 0 }, n = 0;
 
 	*tasks = *hosts = 0;
 	for (char *l = strtok_r(log, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
@@ -567,12 +382,12 @@ static void concurrency(int *tasks, int *hosts)
 		bool start = sscanf(l, "start %63s", name) == 1;
 
 		cr_assert(start || sscanf(l, "end %63s", name) == 1, "bad line %s", l);
-		while (k < NADDR && strcmp(name, sshd.addr[k]))
+		while (k < CLI_NADDR && strcmp(name, cli.addr[k]))
 			k++;
-		cr_assert_lt(k, NADDR, "unknown host %s", name);
+		cr_assert_lt(k, CLI_NADDR, "unknown host %s", name);
 		running[k] += start ? 1 : -1;
 		n += start ? 1 : -1;
-		for (int h = 0; h < NADDR; h++)
+		for (int h = 0; h < CLI_NADDR; h++)
 			on += running[h] > 0;
 		if (n > *tasks)
 			*tasks = n;
@@ -687,8 +502,8 @@ static void wait_lines(const char *name, int n)
 	long long deadline = now_ms() + 15000;
 
 	for (;;) {
-		char *s = slurp(name);
-		int got = count(s, "\n");
+		char *s = cli_slurp_or_empty(name);
+		int got = cli_count(s, "\n");
 
 		free(s);
 		if (got >= n)
@@ -729,28 +544,28 @@ static int interrupt_fleet(int sig, int wait_ms, const char *secs, const char *t
 		 now_ms() % 1000);
 	snprintf(cmd, sizeof cmd, "echo begun; echo x >> @DIR/started; sleep %s%s",
 		 marker, tail);
-	const char *argv[] = { ringrun_bin(), "-k", "-p", sshd.port, "--no-agent", "-i",
-			       sshd.key, "--known-hosts", sshd.kh, "-w",
-			       expand("@H1,@H2"), expand(cmd), NULL };
+	const char *argv[] = { ringrun_bin(), "-k", "-p", cli.port, "--no-agent", "-i",
+			       cli.key, "--known-hosts", cli.kh, "-w",
+			       cli_expand("@H1,@H2"), cli_expand(cmd), NULL };
 	proc_start(&p, argv, false);
 	wait_lines("started", 2);
 	cr_assert_eq(kill(p.pid, sig), 0);
 	proc_finish(&p, NULL, 0, 15000, &r);
 	int left = sleeps_left(marker, wait_ms);
 	cr_assert_eq(r.status, 128 + sig, "stderr: %s", r.err);
-	cr_assert_str_eq(r.out, expand("---- @H1 ----\nbegun\n---- @H2 ----\nbegun\n"));
-	cr_assert_eq(count(r.err, "cancelled"), 2, "%s", r.err);
-	cr_assert_eq(count(r.err, "\n"), 2, "%s", r.err);
+	cr_assert_str_eq(r.out, cli_expand("---- @H1 ----\nbegun\n---- @H2 ----\nbegun\n"));
+	cr_assert_eq(cli_count(r.err, "cancelled"), 2, "%s", r.err);
+	cr_assert_eq(cli_count(r.err, "\n"), 2, "%s", r.err);
 	proc_result_free(&r);
 	return left;
 }
 
-Test(fleet, sigint_cancels_tasks, .init = sshd_up, .fini = sshd_down, .timeout = 60)
+Test(fleet, sigint_cancels_tasks, .init = sshd_up, .fini = cli_dir_down, .timeout = 60)
 {
 	interrupt_fleet(SIGINT, 0, "600", "");
 }
 
-Test(fleet, sigterm_cancels_tasks, .init = sshd_up, .fini = sshd_down, .timeout = 60)
+Test(fleet, sigterm_cancels_tasks, .init = sshd_up, .fini = cli_dir_down, .timeout = 60)
 {
 	interrupt_fleet(SIGTERM, 0, "600", "");
 }
@@ -761,7 +576,7 @@ Test(fleet, sigterm_cancels_tasks, .init = sshd_up, .fini = sshd_down, .timeout 
  * 1.10 cannot send it (no channel request after exec): the channels are
  * closed, so each command stops at its next write and goes no further.
  */
-Test(fleet, sigint_stops_remote_commands, .init = sshd_up, .fini = sshd_down,
+Test(fleet, sigint_stops_remote_commands, .init = sshd_up, .fini = cli_dir_down,
      .timeout = 60)
 {
 #if LIBSSH2_VERSION_NUM >= 0x010b00
@@ -770,7 +585,7 @@ Test(fleet, sigint_stops_remote_commands, .init = sshd_up, .fini = sshd_down,
 	cr_assert_eq(left, 0, "%d remote sleeps survived ringrun", left);
 #else
 	interrupt_fleet(SIGINT, 5000, "1", "; echo late; echo y >> @DIR/continued");
-	cr_assert_neq(access(expand("@DIR/continued"), F_OK), 0,
+	cr_assert_neq(access(cli_expand("@DIR/continued"), F_OK), 0,
 		      "a remote command went on past its next write");
 #endif
 }

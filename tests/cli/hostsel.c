@@ -1,154 +1,38 @@
 /*
  * Host selection on the command line: ranges, ^FILE, -x, and their errors.
- * The cases that run commands do so against a real OpenSSH sshd (the
- * script in env RR_SSHD_HARNESS) on four loopback addresses 127.0.1.1-4,
- * stopped by its pid when the test ends.
+ * The cases that run commands do so against a real OpenSSH sshd (sshd.h)
+ * on four loopback addresses 127.0.1.1-4, stopped by its pid when the test
+ * ends.
  *
  * Arguments, files and expected text may hold @NET ("127.0.1."), @PORT and
  * @DIR (the test's directory).
  */
 #include <criterion/criterion.h>
-#include <limits.h>
-#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "harness.h"
-
-#define NADDR 4
-#define MAX_EXPANDED 48
-
-static struct {
-	char dir[64];
-	char port[16];
-	char net[32];         /* the addresses are @NET1 .. @NET4 */
-	bool up;              /* an sshd runs */
-	char *expanded[MAX_EXPANDED];
-	int nexpanded;
-} hs;
-
-static const char *harness(void)
-{
-	const char *h = getenv("RR_SSHD_HARNESS");
-
-	cr_assert(h && *h, "RR_SSHD_HARNESS must name tests/sshd/sshd-harness.sh");
-	return h;
-}
-
-/* DIR/name whole (caller frees); NULL when it cannot be read. */
-static char *slurp(const char *name)
-{
-	char path[PATH_MAX], *s = NULL;
-	size_t len = 0;
-	FILE *f;
-
-	snprintf(path, sizeof path, "%s/%s", hs.dir, name);
-	f = fopen(path, "r");
-	if (!f)
-		return NULL;
-	if (getdelim(&s, &len, '\0', f) < 0) {
-		free(s);
-		s = calloc(1, 1);
-	}
-	fclose(f);
-	return s;
-}
-
-/* Its output goes to DIR/harness.log: the sshd must not hold our pipes. */
-static int harness_run(const char *what)
-{
-	struct proc_result r;
-	const char *argv[] = { "sh", "-c", "\"$0\" \"$1\" \"$2\" 4 >>\"$2/harness.log\" 2>&1",
-			       harness(), what, hs.dir, NULL };
-
-	run_prog(argv, NULL, 0, 20000, &r);
-	int status = r.status;
-	proc_result_free(&r);
-	return status;
-}
+#include "sshd.h"
 
 static void dir_up(void)
 {
-	strcpy(hs.dir, "/tmp/rr-hostsel-XXXXXX");
-	cr_assert_not_null(mkdtemp(hs.dir));
-}
-
-static void down(void)
-{
-	struct proc_result r;
-	const char *rm[] = { "rm", "-rf", hs.dir, NULL };
-
-	for (int k = 0; k < hs.nexpanded; k++)
-		free(hs.expanded[k]);
-	hs.nexpanded = 0;
-	if (hs.up)
-		harness_run("stop");
-	hs.up = false;
-	run_prog(rm, NULL, 0, 20000, &r);
-	proc_result_free(&r);
+	cli_dir_up("hostsel");
 }
 
 /* The sshd; its addresses must be @NET1 .. @NET4 for the ranges here. */
 static void sshd_up(void)
 {
-	char *port, *addrs, want[128] = "";
+	char *addrs, want[128] = "";
 
 	dir_up();
-	hs.up = harness_run("start") == 0;
-	if (!hs.up) {
-		char *log = slurp("harness.log");
-
-		down();
-		cr_assert_fail("sshd-harness start: %s", log ? log : "");
-	}
-	port = slurp("port");
-	addrs = slurp("addrs");
-	cr_assert(port && addrs);
-	snprintf(hs.port, sizeof hs.port, "%.*s", (int)strcspn(port, "\n"), port);
-	/* The first address up to its last '.'. */
-	size_t net = strcspn(addrs, "\n");
-	while (net && addrs[net - 1] != '.')
-		net--;
-	snprintf(hs.net, sizeof hs.net, "%.*s", (int)net, addrs);
-	for (int k = 1; k <= NADDR; k++)
+	cli_sshd_up(CLI_NADDR);
+	for (int k = 1; k <= CLI_NADDR; k++)
 		snprintf(want + strlen(want), sizeof want - strlen(want), "%s%d\n",
-			 hs.net, k);
+			 cli.net, k);
+	addrs = cli_slurp("addrs");
 	cr_assert_str_eq(addrs, want, "the harness's addresses changed");
-	free(port);
 	free(addrs);
-}
-
-/* s with every @TOKEN replaced; lives until the test ends. */
-static const char *expand(const char *s)
-{
-	const struct {
-		const char *token, *value;
-	} map[] = { { "@NET", hs.net }, { "@PORT", hs.port }, { "@DIR", hs.dir } };
-	char *out;
-	size_t len;
-	FILE *f;
-
-	if (!s)
-		return NULL;
-	f = open_memstream(&out, &len);
-	while (*s) {
-		size_t k = 0, n = sizeof map / sizeof map[0];
-
-		while (k < n && strncmp(s, map[k].token, strlen(map[k].token)))
-			k++;
-		if (k < n) {
-			fputs(map[k].value, f);
-			s += strlen(map[k].token);
-		} else {
-			fputc(*s++, f);
-		}
-	}
-	fclose(f);
-	cr_assert_lt(hs.nexpanded, MAX_EXPANDED);
-	hs.expanded[hs.nexpanded++] = out;
-	return out;
 }
 
 struct hostsel_case {
@@ -164,55 +48,33 @@ struct hostsel_case {
 static void check_case(const struct hostsel_case *c)
 {
 	const char *args[40];
-	char key[PATH_MAX], kh[PATH_MAX];
-	const char *in = expand(c->in);
+	const char *in = cli_expand(c->in);
 	struct proc_result r;
-	size_t n = 0;
 
-	snprintf(key, sizeof key, "%s/client_ed25519", hs.dir);
-	snprintf(kh, sizeof kh, "%s/known_hosts", hs.dir);
-	if (hs.up) {
-		const char *defaults[] = { "-p", hs.port, "--no-agent", "-i", key,
-					   "--known-hosts", kh };
-
-		for (size_t k = 0; k < sizeof defaults / sizeof defaults[0]; k++)
-			args[n++] = defaults[k];
-	}
-	for (size_t k = 0; c->args[k]; k++)
-		args[n++] = expand(c->args[k]);
-	args[n] = NULL;
-	if (c->file_name) {
-		char path[PATH_MAX];
-
-		snprintf(path, sizeof path, "%s/%s", hs.dir, c->file_name);
-		FILE *f = fopen(path, "w");
-		cr_assert_not_null(f, "%s", path);
-		fputs(expand(c->file), f);
-		fclose(f);
-	}
+	cli_args(args, sizeof args / sizeof args[0], cli.up, c->args);
+	if (c->file_name)
+		cli_write_file(c->file_name, c->file);
 	run_ringrun(args, in, in ? strlen(in) : 0, false, &r);
-	cr_assert_eq(r.status, c->status, "exit status %d, expected %d\nstderr: %s",
-		     r.status, c->status, r.err);
-	cr_assert_str_eq(r.out, expand(c->out ? c->out : ""), "stdout differs; stderr: %s",
-			 r.err);
-	cr_assert_str_eq(r.err, expand(c->err ? c->err : ""));
+	cli_check(&r, &(const struct cli_expect){ .status = c->status,
+						  .out = c->out ? c->out : "",
+						  .err_exact = c->err ? c->err : "" });
 	proc_result_free(&r);
 }
 
 #define ARGS(...) .args = { __VA_ARGS__, NULL }
 
 /* Against the sshd. */
-#define CASE(name, ...)                                                     \
-	Test(hostsel, name, .init = sshd_up, .fini = down, .timeout = 60)   \
-	{                                                                   \
-		check_case(&(const struct hostsel_case){ __VA_ARGS__ });    \
+#define CASE(name, ...)                                                           \
+	Test(hostsel, name, .init = sshd_up, .fini = cli_dir_down, .timeout = 60) \
+	{                                                                         \
+		check_case(&(const struct hostsel_case){ __VA_ARGS__ });          \
 	}
 
 /* Refused before any connection: no sshd. */
-#define LOCAL_CASE(name, ...)                                               \
-	Test(hostsel, name, .init = dir_up, .fini = down, .timeout = 30)    \
-	{                                                                   \
-		check_case(&(const struct hostsel_case){ __VA_ARGS__ });    \
+#define LOCAL_CASE(name, ...)                                                    \
+	Test(hostsel, name, .init = dir_up, .fini = cli_dir_down, .timeout = 30) \
+	{                                                                        \
+		check_case(&(const struct hostsel_case){ __VA_ARGS__ });         \
 	}
 
 /* ------------------------------------------------------ ranges */

@@ -2,14 +2,13 @@
  * Job control, case by case: --joblog (its rows read back by a parser of
  * its own here, in python), --resume-failed, --halt, --retries and
  * --retry-on-exit, --stdin.  Local commands mostly; the fleet cases run
- * against a real sshd (tests/sshd/sshd-harness.sh, env RR_SSHD_HARNESS) on
- * two loopback addresses, stopped by its pid when the test ends.
+ * against a real sshd (sshd.h) on two loopback addresses, stopped by its
+ * pid when the test ends.
  *
  * Arguments, stdin, files and expected text may hold @DIR (the test's
  * directory), and in fleet cases @H1, @H2 (the addresses) and @PORT.
  */
 #include <criterion/criterion.h>
-#include <errno.h>
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
@@ -19,165 +18,18 @@
 #include <unistd.h>
 
 #include "harness.h"
-
-#define MAX_EXPANDED 96
-
-static struct {
-	char dir[64];
-	bool sshd;
-	char port[16];
-	char addr[2][32];
-	char key[PATH_MAX], kh[PATH_MAX];
-	char *expanded[MAX_EXPANDED];
-	int nexpanded;
-} t;
-
-/* DIR/name whole (caller frees); NULL when it does not exist. */
-static char *slurp(const char *name)
-{
-	char path[PATH_MAX], *s = NULL;
-	size_t len = 0;
-	FILE *f;
-
-	snprintf(path, sizeof path, "%s/%s", t.dir, name);
-	f = fopen(path, "r");
-	if (!f)
-		return NULL;
-	if (getdelim(&s, &len, '\0', f) < 0) {
-		free(s);
-		s = calloc(1, 1);
-	}
-	fclose(f);
-	return s;
-}
-
-/* s with every @TOKEN replaced; lives until the test ends. */
-static const char *expand(const char *s)
-{
-	const struct {
-		const char *token, *value;
-	} map[] = {
-		{ "@DIR", t.dir }, { "@H1", t.addr[0] }, { "@H2", t.addr[1] },
-		{ "@PORT", t.port },
-	};
-	char *out;
-	size_t len;
-	FILE *f;
-
-	if (!s)
-		return NULL;
-	f = open_memstream(&out, &len);
-	while (*s) {
-		size_t k = 0, n = sizeof map / sizeof map[0];
-
-		while (k < n && strncmp(s, map[k].token, strlen(map[k].token)))
-			k++;
-		if (k < n) {
-			fputs(map[k].value, f);
-			s += strlen(map[k].token);
-		} else {
-			fputc(*s++, f);
-		}
-	}
-	fclose(f);
-	cr_assert_lt(t.nexpanded, MAX_EXPANDED);
-	t.expanded[t.nexpanded++] = out;
-	return out;
-}
-
-static void write_file(const char *name, const char *content)
-{
-	char path[PATH_MAX];
-	FILE *f;
-
-	snprintf(path, sizeof path, "%s/%s", t.dir, name);
-	f = fopen(path, "w");
-	cr_assert_not_null(f, "%s", path);
-	fputs(expand(content), f);
-	fclose(f);
-}
+#include "sshd.h"
 
 static void dir_up(void)
 {
-	strcpy(t.dir, "/tmp/rr-jobs-XXXXXX");
-	cr_assert_not_null(mkdtemp(t.dir));
-	t.sshd = false;
+	cli_dir_up("jobs");
 }
 
-/* ------------------------------------------------------ the sshd */
-
-static const char *harness(void)
-{
-	const char *h = getenv("RR_SSHD_HARNESS");
-
-	cr_assert(h && *h, "RR_SSHD_HARNESS must name tests/sshd/sshd-harness.sh");
-	return h;
-}
-
-/* start (with config line extra, or none) or stop; output in DIR/harness.log,
-   as the sshd it leaves running inherits those fds. */
-static int harness_run(const char *what, const char *extra)
-{
-	struct proc_result r;
-	const char *argv[] = { "sh", "-c",
-			       "\"$0\" \"$1\" \"$2\" 2 0 ${3:+\"$3\"} >>\"$2/harness.log\" 2>&1",
-			       harness(), what, t.dir, extra ? extra : "", NULL };
-
-	run_prog(argv, NULL, 0, 20000, &r);
-	int status = r.status;
-	proc_result_free(&r);
-	return status;
-}
-
-static void read_line(const char *name, char *buf, size_t size)
-{
-	char *s = slurp(name);
-
-	cr_assert_not_null(s, "%s missing", name);
-	snprintf(buf, size, "%.*s", (int)strcspn(s, "\n"), s);
-	free(s);
-}
-
-static void sshd_start(const char *extra)
-{
-	if (harness_run("start", extra) != 0) {
-		char *log = slurp("harness.log");
-		cr_assert_fail("sshd-harness start: %s", log);
-	}
-	t.sshd = true;
-}
-
-static void sshd_stop(void)
-{
-	harness_run("stop", NULL);
-}
-
+/* The fleet cases' sshd, on two addresses. */
 static void sshd_up(void)
 {
-	char *addrs;
-
 	dir_up();
-	sshd_start(NULL);
-	read_line("port", t.port, sizeof t.port);
-	addrs = slurp("addrs");
-	cr_assert_eq(sscanf(addrs, "%31s %31s", t.addr[0], t.addr[1]), 2);
-	free(addrs);
-	snprintf(t.key, sizeof t.key, "%s/client_ed25519", t.dir);
-	snprintf(t.kh, sizeof t.kh, "%s/known_hosts", t.dir);
-}
-
-static void dir_down(void)
-{
-	struct proc_result r;
-	const char *rm[] = { "rm", "-rf", t.dir, NULL };
-
-	if (t.sshd)
-		sshd_stop();
-	for (int k = 0; k < t.nexpanded; k++)
-		free(t.expanded[k]);
-	t.nexpanded = 0;
-	run_prog(rm, NULL, 0, 20000, &r);
-	proc_result_free(&r);
+	cli_sshd_up(2);
 }
 
 /* ------------------------------------------------------ cases */
@@ -190,10 +42,10 @@ struct jobs_case {
 	const char *file_name;  /* written to DIR before the runs */
 	const char *file;
 	const char *out;        /* exact stdout */
-	const char *out_has[4];
+	const char *out_has[CLI_HAS];
 	const char *err_exact;  /* exact stderr */
-	const char *err[8];     /* substrings of stderr; none and no
-				   err_exact: stderr must be empty */
+	const char *err[CLI_HAS]; /* substrings of stderr; none and no
+				     err_exact: stderr must be empty */
 	int err_lines;          /* lines on stderr, when > 0 */
 	const char *py;         /* python3 on DIR/log, as rows */
 	const char *py_out;     /* its exact output */
@@ -229,85 +81,43 @@ static const char py_prelude[] =
 	"    assert 0 <= r['runtime'] < 60, r\n"
 	"by_seq = sorted(rows, key=lambda r: r['seq'])\n";
 
-/* The defaults of a fleet case, then the case's arguments, expanded. */
-static void build_args(const char *const *in, const char **args)
-{
-	size_t n = 0;
-
-	if (t.sshd) {
-		const char *defaults[] = { "-p", t.port, "--no-agent", "-i", t.key,
-					   "--known-hosts", t.kh };
-		for (size_t k = 0; k < 7; k++)
-			args[n++] = defaults[k];
-	}
-	for (size_t k = 0; in[k]; k++)
-		args[n++] = expand(in[k]);
-	args[n] = NULL;
-}
-
-static int count_lines(const char *s)
-{
-	int n = 0;
-
-	for (; (s = strchr(s, '\n')); s++)
-		n++;
-	return n;
-}
-
 static void check_log(const struct jobs_case *c)
 {
-	char *log = slurp("log");
-	const char *py = expand(c->py);
-	size_t len = strlen(py_prelude) + strlen(py) + 1;
-	char *script = malloc(len);
+	char *log = cli_slurp("log");
 
 	cr_assert_not_null(log, "no job log");
-	snprintf(script, len, "%s%s", py_prelude, py);
-	char *got = run_python(script, log, strlen(log));
-	cr_assert_str_eq(got, expand(c->py_out), "log:\n%s", log);
+	char *got = cli_python(py_prelude, c->py, log, strlen(log));
+	cr_assert_str_eq(got, cli_expand(c->py_out), "log:\n%s", log);
 	free(got);
-	free(script);
 	free(log);
 }
 
 static void check_case(const struct jobs_case *c)
 {
 	const char *args[48];
-	const char *in = expand(c->in);
+	const char *in = cli_expand(c->in);
 	struct proc_result r;
 
 	if (c->file_name)
-		write_file(c->file_name, c->file);
+		cli_write_file(c->file_name, c->file);
 	if (c->pre[0]) {
-		build_args(c->pre, args);
+		cli_args(args, sizeof args / sizeof args[0], cli.up, c->pre);
 		run_ringrun(args, in, in ? strlen(in) : 0, false, &r);
 		cr_assert_eq(r.status, c->pre_status, "first run: exit status %d\n%s",
 			     r.status, r.err);
 		proc_result_free(&r);
 	}
-	build_args(c->args, args);
+	cli_args(args, sizeof args / sizeof args[0], cli.up, c->args);
 	run_ringrun(args, in, in ? strlen(in) : 0, false, &r);
-	cr_assert_eq(r.status, c->status, "exit status %d, expected %d\nstderr: %s",
-		     r.status, c->status, r.err);
-	if (c->out)
-		cr_assert_str_eq(r.out, expand(c->out), "stdout differs; stderr: %s", r.err);
-	for (size_t k = 0; k < 4 && c->out_has[k]; k++)
-		cr_assert_not_null(strstr(r.out, expand(c->out_has[k])),
-				   "stdout lacks \"%s\": %s", c->out_has[k], r.out);
-	if (c->err_exact)
-		cr_assert_str_eq(r.err, expand(c->err_exact));
-	for (size_t k = 0; k < 8 && c->err[k]; k++)
-		cr_assert_not_null(strstr(r.err, expand(c->err[k])),
-				   "stderr lacks \"%s\": %s", expand(c->err[k]), r.err);
-	if (!c->err_exact && !c->err[0] && !c->err_lines)
-		cr_assert_str_eq(r.err, "", "stderr should be empty");
-	if (c->err_lines)
-		cr_assert_eq(count_lines(r.err), c->err_lines, "stderr: %s", r.err);
+	cli_check(&r, &(const struct cli_expect){
+			      .status = c->status, .out = c->out, .out_has = c->out_has,
+			      .err_exact = c->err_exact, .err = c->err,
+			      .err_lines = c->err_lines });
 	if (c->py)
 		check_log(c);
 	if (c->marker) {
-		char *m = slurp("marker");
-		cr_assert_str_eq(m ? m : "(none)", expand(c->marker));
+		char *m = cli_slurp("marker");
+		cr_assert_str_eq(m ? m : "(none)", cli_expand(c->marker));
 		free(m);
 	}
 	proc_result_free(&r);
@@ -316,16 +126,16 @@ static void check_case(const struct jobs_case *c)
 #define ARGS(...) .args = { __VA_ARGS__, NULL }
 #define PRE(...) .pre = { __VA_ARGS__, NULL }
 
-#define CASE(name, ...)                                                 \
-	Test(jobs, name, .init = dir_up, .fini = dir_down, .timeout = 30) \
-	{                                                               \
-		check_case(&(const struct jobs_case){ __VA_ARGS__ });   \
+#define CASE(name, ...)                                                       \
+	Test(jobs, name, .init = dir_up, .fini = cli_dir_down, .timeout = 30) \
+	{                                                                     \
+		check_case(&(const struct jobs_case){ __VA_ARGS__ });         \
 	}
 
-#define FLEET_CASE(name, ...)                                              \
-	Test(jobs_fleet, name, .init = sshd_up, .fini = dir_down, .timeout = 60) \
-	{                                                                  \
-		check_case(&(const struct jobs_case){ __VA_ARGS__ });      \
+#define FLEET_CASE(name, ...)                                                        \
+	Test(jobs_fleet, name, .init = sshd_up, .fini = cli_dir_down, .timeout = 60) \
+	{                                                                            \
+		check_case(&(const struct jobs_case){ __VA_ARGS__ });                \
 	}
 
 /* ------------------------------------------------------ --joblog */
@@ -394,16 +204,16 @@ CASE(joblog_write_error, ARGS("--joblog", "/dev/full", "true"),
      .err_exact = "ringrun: --joblog: /dev/full: No space left on device\n", .status = 2)
 
 /* A row that cannot be written (the file size limit): said once, status 1. */
-Test(jobs, joblog_write_fails, .init = dir_up, .fini = dir_down, .timeout = 30)
+Test(jobs, joblog_write_fails, .init = dir_up, .fini = cli_dir_down, .timeout = 30)
 {
 	const char *argv[] = { "sh", "-c", "trap '' XFSZ; ulimit -f 1; exec \"$0\" "
 			       "--joblog \"$1/log\" -o quiet true ::: $(seq 200)",
-			       ringrun_bin(), t.dir, NULL };
+			       ringrun_bin(), cli.dir, NULL };
 	struct proc_result r;
 
 	run_prog(argv, NULL, 0, 20000, &r);
 	cr_assert_eq(r.status, 1, "stderr: %s", r.err);
-	cr_assert_str_eq(r.err, expand("ringrun: --joblog: @DIR/log: File too large\n"));
+	cr_assert_str_eq(r.err, cli_expand("ringrun: --joblog: @DIR/log: File too large\n"));
 	proc_result_free(&r);
 }
 
@@ -596,7 +406,7 @@ static char *stderr_until(struct proc *p, const char *want)
 }
 
 /* A signal ends the wait: the task ends with its last attempt, at once. */
-Test(jobs, retry_wait_ended_by_signal, .init = dir_up, .fini = dir_down, .timeout = 30)
+Test(jobs, retry_wait_ended_by_signal, .init = dir_up, .fini = cli_dir_down, .timeout = 30)
 {
 	const char *argv[] = { ringrun_bin(), "--retries", "5", "--retry-on-exit",
 			       "echo out; exit 2", NULL };
@@ -702,7 +512,7 @@ FLEET_CASE(retry_on_exit_remote,
 	   .err_lines = 1)
 
 /* The sshd stopped: two attempts, each said, then unreachable. */
-Test(jobs_fleet, retries_unreachable, .init = sshd_up, .fini = dir_down, .timeout = 60)
+Test(jobs_fleet, retries_unreachable, .init = sshd_up, .fini = cli_dir_down, .timeout = 60)
 {
 	const struct jobs_case c = {
 		ARGS("--retries", "1", "-w", "@H1", "--joblog", "@DIR/log", "echo",
@@ -715,14 +525,14 @@ Test(jobs_fleet, retries_unreachable, .init = sshd_up, .fini = dir_down, .timeou
 	};
 	long long t0;
 
-	sshd_stop();
+	cli_sshd_stop();
 	t0 = now_ms();
 	check_case(&c);
 	cr_assert_geq(now_ms() - t0, 1000, "no backoff");
 }
 
 /* The host comes back between attempts: the command runs, status 0. */
-Test(jobs_fleet, retries_host_comes_back, .init = sshd_up, .fini = dir_down,
+Test(jobs_fleet, retries_host_comes_back, .init = sshd_up, .fini = cli_dir_down,
      .timeout = 90)
 {
 	char port_line[32], kh_line[PATH_MAX];
@@ -730,24 +540,24 @@ Test(jobs_fleet, retries_host_comes_back, .init = sshd_up, .fini = dir_down,
 	struct proc_result r;
 
 	/* The sshd comes back on a new port and this one too: keep its keys. */
-	snprintf(port_line, sizeof port_line, "Port %s", t.port);
-	snprintf(kh_line, sizeof kh_line, "%s/kh_first", t.dir);
-	const char *cp[] = { "cp", t.kh, kh_line, NULL };
+	snprintf(port_line, sizeof port_line, "Port %s", cli.port);
+	snprintf(kh_line, sizeof kh_line, "%s/kh_first", cli.dir);
+	const char *cp[] = { "cp", cli.kh, kh_line, NULL };
 	run_prog(cp, NULL, 0, 5000, &r);
 	proc_result_free(&r);
-	sshd_stop();
+	cli_sshd_stop();
 
-	const char *argv[] = { ringrun_bin(), "-p", t.port, "--no-agent", "-i", t.key,
+	const char *argv[] = { ringrun_bin(), "-p", cli.port, "--no-agent", "-i", cli.key,
 			       "--known-hosts", kh_line, "--retries", "5", "-w",
-			       t.addr[0], "echo up", NULL };
+			       cli.addr[0], "echo up", NULL };
 	proc_start(&p, argv, false);
 	char *said = stderr_until(&p, "; retry 1 of 5 in 1 s\n");
-	cr_assert_not_null(strstr(said, expand("ringrun: host @H1:@PORT: connection refused")),
+	cr_assert_not_null(strstr(said, cli_expand("ringrun: host @H1:@PORT: connection refused")),
 			   "%s", said);
-	sshd_start(port_line);
+	cli_sshd_start(2, port_line);
 	proc_finish(&p, NULL, 0, 60000, &r);
 	cr_assert_eq(r.status, 0, "stderr: %s%s", said, r.err);
-	cr_assert_str_eq(r.out, expand("---- @H1 ----\nup\n"));
+	cr_assert_str_eq(r.out, cli_expand("---- @H1 ----\nup\n"));
 	cr_assert_null(strstr(r.err, "retry 5 of 5"), "%s", r.err);
 	proc_result_free(&r);
 }

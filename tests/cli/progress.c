@@ -10,7 +10,6 @@
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -23,6 +22,7 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "sshd.h"
 
 #define PTY_TIMEOUT_MS 20000
 
@@ -414,62 +414,18 @@ Test(progress, forced_on_a_pipe, .timeout = 30)
 
 /* ------------------------------------------------------ --failed */
 
-static char dir[64];
-
 static void make_dir(void)
 {
-	strcpy(dir, "/tmp/rr-progress-XXXXXX");
-	cr_assert_not_null(mkdtemp(dir));
+	cli_dir_up("progress");
 }
 
-static void remove_dir(void)
+/* DIR/name holds exactly want. */
+static void expect_file(const char *name, const char *want)
 {
-	struct proc_result r;
-	const char *argv[] = { "rm", "-rf", dir, NULL };
+	char *got = cli_slurp(name);
 
-	run_prog(argv, NULL, 0, 10000, &r);
-	proc_result_free(&r);
-}
-
-static const char *path(const char *name)
-{
-	static char p[2][PATH_MAX];
-	static int k;
-
-	k = !k;
-	snprintf(p[k], sizeof p[k], "%s/%s", dir, name);
-	return p[k];
-}
-
-static char *slurp(const char *file)
-{
-	FILE *f = fopen(file, "r");
-	char *s = NULL;
-	size_t size = 0;
-
-	cr_assert_not_null(f, "%s: %s", file, strerror(errno));
-	if (getdelim(&s, &size, '\0', f) < 0) {
-		free(s);
-		s = calloc(1, 1);
-	}
-	fclose(f);
-	return s;
-}
-
-static void put_file(const char *file, const char *content)
-{
-	FILE *f = fopen(file, "w");
-
-	cr_assert_not_null(f);
-	fputs(content, f);
-	fclose(f);
-}
-
-static void expect_file(const char *file, const char *want)
-{
-	char *got = slurp(file);
-
-	cr_assert_str_eq(got, want, "%s", file);
+	cr_assert_not_null(got, "@DIR/%s is missing", name);
+	cr_assert_str_eq(got, want, "@DIR/%s", name);
 	free(got);
 }
 
@@ -484,28 +440,30 @@ static void run_quiet(const char *const args[], int status)
 
 /* The failed inputs in input order, whatever order they ended in; -a
    reads the file back, and may be the very file --failed rewrites. */
-Test(progress, failed_inputs, .init = make_dir, .fini = remove_dir, .timeout = 30)
+Test(progress, failed_inputs, .init = make_dir, .fini = cli_dir_down, .timeout = 30)
 {
-	run_quiet(ARGV("--failed", path("failed"), "-j", "4",
+	run_quiet(ARGV("--failed", cli_expand("@DIR/failed"), "-j", "4",
 		       "sleep 0.$(( 9 - {#} )); test {} = ok", ":::", "a b", "ok", "c", "ok",
 		       "d"), 1);
-	expect_file(path("failed"), "a b\nc\nd\n");
-	run_quiet(ARGV("-a", path("failed"), "--failed", path("failed"), "test {} != c"), 1);
-	expect_file(path("failed"), "c\n");
+	expect_file("failed", "a b\nc\nd\n");
+	run_quiet(ARGV("-a", cli_expand("@DIR/failed"), "--failed", cli_expand("@DIR/failed"),
+		       "test {} != c"), 1);
+	expect_file("failed", "c\n");
 }
 
 /* Nothing failed: the file is emptied. */
-Test(progress, failed_none, .init = make_dir, .fini = remove_dir, .timeout = 30)
+Test(progress, failed_none, .init = make_dir, .fini = cli_dir_down, .timeout = 30)
 {
-	put_file(path("failed"), "stale\nlist\n");
-	run_quiet(ARGV("--failed", path("failed"), "true", ":::", "a", "b"), 0);
-	expect_file(path("failed"), "");
+	cli_write_file("failed", "stale\nlist\n");
+	run_quiet(ARGV("--failed", cli_expand("@DIR/failed"), "true", ":::", "a", "b"), 0);
+	expect_file("failed", "");
 }
 
 /* -C: the failed command lines, for -C to run again. */
-Test(progress, failed_commands, .init = make_dir, .fini = remove_dir, .timeout = 30)
+Test(progress, failed_commands, .init = make_dir, .fini = cli_dir_down, .timeout = 30)
 {
-	put_file(path("cmds"), "true\nexit 3\necho hi\nfalse\n");
-	run_quiet(ARGV("--failed", path("failed"), "-o", "quiet", "-C", path("cmds")), 1);
-	expect_file(path("failed"), "exit 3\nfalse\n");
+	cli_write_file("cmds", "true\nexit 3\necho hi\nfalse\n");
+	run_quiet(ARGV("--failed", cli_expand("@DIR/failed"), "-o", "quiet", "-C",
+		       cli_expand("@DIR/cmds")), 1);
+	expect_file("failed", "exit 3\nfalse\n");
 }

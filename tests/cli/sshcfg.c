@@ -1,183 +1,40 @@
 /*
- * ssh_config and the system ssh against a real OpenSSH sshd (the script in
- * env RR_SSHD_HARNESS, on four loopback addresses, stopped by its pid):
- * hosts reached through a configuration alone, the command line over it,
- * ProxyCommand and ProxyJump hosts run through the system ssh with one
- * notice, --ssh=exec for every host, and exit 255 as an unreachable host.
+ * ssh_config and the system ssh against a real OpenSSH sshd (sshd.h, on
+ * four loopback addresses, stopped by its pid): hosts reached through a
+ * configuration alone, the command line over it, ProxyCommand and
+ * ProxyJump hosts run through the system ssh with one notice, --ssh=exec
+ * for every host, and exit 255 as an unreachable host.
  *
  * HOME is the test's own empty directory, so that this machine's ~/.ssh
  * never matters, and SSH_AUTH_SOCK is unset.  Arguments, files and
- * expected text may hold @H1..@H4 (the addresses), @PORT, @KEY (an
- * authorized key), @OTHER (a key that is not), @KH (a known_hosts file
- * with the server's key) and @DIR (the test's directory).
+ * expected text may hold sshd.h's @TOKENs.
  */
 #include <criterion/criterion.h>
-#include <errno.h>
 #include <limits.h>
-#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include "harness.h"
-
-#define NADDR 4
-#define MAX_EXPANDED 128
-
-static struct {
-	char dir[64];
-	char port[16];
-	char addr[NADDR][32];
-	char key[PATH_MAX], other[PATH_MAX], kh[PATH_MAX], home[PATH_MAX];
-	char *expanded[MAX_EXPANDED]; /* freed when the test ends */
-	int nexpanded;
-} sshd;
-
-static const char *harness(void)
-{
-	const char *h = getenv("RR_SSHD_HARNESS");
-
-	cr_assert(h && *h, "RR_SSHD_HARNESS must name tests/sshd/sshd-harness.sh");
-	return h;
-}
-
-/* DIR/name whole (caller frees); "" when it does not exist. */
-static char *slurp(const char *name)
-{
-	char path[PATH_MAX], *s = NULL;
-	size_t len = 0;
-	FILE *f;
-
-	snprintf(path, sizeof path, "%s/%s", sshd.dir, name);
-	f = fopen(path, "r");
-	if (!f)
-		return calloc(1, 1);
-	if (getdelim(&s, &len, '\0', f) < 0) {
-		free(s);
-		s = calloc(1, 1);
-	}
-	fclose(f);
-	return s;
-}
-
-/* Its output goes to DIR/harness.log: the sshd inherits those fds. */
-static int harness_run(const char *what)
-{
-	struct proc_result r;
-	const char *argv[] = { "sh", "-c", "\"$0\" \"$1\" \"$2\" 4 >>\"$2/harness.log\" 2>&1",
-			       harness(), what, sshd.dir, NULL };
-
-	run_prog(argv, NULL, 0, 20000, &r);
-	int status = r.status;
-	proc_result_free(&r);
-	return status;
-}
+#include "sshd.h"
 
 /* A home of the test's own, for ringrun and the ssh it runs. */
 static void own_home(void)
 {
-	strcpy(sshd.dir, "/tmp/rr-sshcfg-XXXXXX");
-	cr_assert_not_null(mkdtemp(sshd.dir));
-	snprintf(sshd.home, sizeof sshd.home, "%s/home", sshd.dir);
-	cr_assert_eq(mkdir(sshd.home, 0700), 0);
-	setenv("HOME", sshd.home, 1);
+	char home[PATH_MAX];
+
+	cli_dir_up("sshcfg");
+	snprintf(home, sizeof home, "%s/home", cli.dir);
+	cr_assert_eq(mkdir(home, 0700), 0);
+	setenv("HOME", home, 1);
 	unsetenv("SSH_AUTH_SOCK");
-}
-
-static void remove_dir(void)
-{
-	struct proc_result r;
-	const char *rm[] = { "rm", "-rf", sshd.dir, NULL };
-
-	for (int k = 0; k < sshd.nexpanded; k++)
-		free(sshd.expanded[k]);
-	sshd.nexpanded = 0;
-	run_prog(rm, NULL, 0, 20000, &r);
-	proc_result_free(&r);
-}
-
-static void sshd_down(void)
-{
-	harness_run("stop");
-	remove_dir();
 }
 
 static void sshd_up(void)
 {
-	char *s, *save = NULL;
-
 	own_home();
-	if (harness_run("start") != 0) {
-		char *log = slurp("harness.log");
-
-		sshd_down();
-		cr_assert_fail("sshd-harness start: %s", log);
-	}
-	s = slurp("port");
-	snprintf(sshd.port, sizeof sshd.port, "%s", strtok_r(s, "\n", &save));
-	free(s);
-	s = slurp("addrs");
-	save = NULL;
-	for (int k = 0; k < NADDR; k++) {
-		char *a = strtok_r(k ? NULL : s, "\n", &save);
-
-		cr_assert_not_null(a);
-		snprintf(sshd.addr[k], sizeof sshd.addr[k], "%s", a);
-	}
-	free(s);
-	snprintf(sshd.key, sizeof sshd.key, "%s/client_ed25519", sshd.dir);
-	snprintf(sshd.other, sizeof sshd.other, "%s/other_ed25519", sshd.dir);
-	snprintf(sshd.kh, sizeof sshd.kh, "%s/known_hosts", sshd.dir);
-}
-
-/* s with every @TOKEN replaced; lives until the test ends. */
-static const char *expand(const char *s)
-{
-	const struct {
-		const char *token, *value;
-	} map[] = {
-		{ "@H1", sshd.addr[0] }, { "@H2", sshd.addr[1] },
-		{ "@H3", sshd.addr[2] }, { "@H4", sshd.addr[3] },
-		{ "@PORT", sshd.port }, { "@KEY", sshd.key },
-		{ "@OTHER", sshd.other }, { "@KH", sshd.kh }, { "@DIR", sshd.dir },
-	};
-	char *out;
-	size_t len;
-	FILE *f;
-
-	if (!s)
-		return NULL;
-	f = open_memstream(&out, &len);
-	while (*s) {
-		size_t k = 0, n = sizeof map / sizeof map[0];
-
-		while (k < n && strncmp(s, map[k].token, strlen(map[k].token)))
-			k++;
-		if (k < n) {
-			fputs(map[k].value, f);
-			s += strlen(map[k].token);
-		} else {
-			fputc(*s++, f);
-		}
-	}
-	fclose(f);
-	cr_assert_lt(sshd.nexpanded, MAX_EXPANDED);
-	sshd.expanded[sshd.nexpanded++] = out;
-	return out;
-}
-
-static void write_file(const char *name, const char *content)
-{
-	char path[PATH_MAX];
-	FILE *f;
-
-	snprintf(path, sizeof path, "%s/%s", sshd.dir, name);
-	f = fopen(path, "w");
-	cr_assert_not_null(f, "%s", path);
-	fputs(expand(content), f);
-	fclose(f);
+	cli_sshd_up(CLI_NADDR);
 }
 
 /*
@@ -199,56 +56,32 @@ struct cfg_case {
 	const char *cfg;       /* written to DIR/cfg */
 	const char *home_cfg;  /* written to ~/.ssh/config */
 	const char *out;       /* exact stdout */
-	const char *out_has[8];
+	const char *out_has[CLI_HAS];
 	const char *err_exact; /* exact stderr */
-	const char *err[8];    /* substrings of stderr; none and no err_exact:
-				  stderr must be empty */
+	const char *err[CLI_HAS]; /* substrings of stderr; none and no err_exact:
+				     stderr must be empty */
 	int err_lines;
 	void (*check)(const struct proc_result *r);
 	int status;
 };
 
-static int count(const char *s, const char *what)
-{
-	int n = 0;
-
-	for (; (s = strstr(s, what)); s++)
-		n++;
-	return n;
-}
-
 static void check_case(const struct cfg_case *c)
 {
 	const char *args[40];
 	struct proc_result r;
-	size_t n = 0;
 
-	for (; c->args[n]; n++)
-		args[n] = expand(c->args[n]);
-	args[n] = NULL;
+	cli_args(args, sizeof args / sizeof args[0], false, c->args);
 	if (c->cfg)
-		write_file("cfg", c->cfg);
+		cli_write_file("cfg", c->cfg);
 	if (c->home_cfg) {
-		cr_assert_eq(mkdir(expand("@DIR/home/.ssh"), 0700), 0);
-		write_file("home/.ssh/config", c->home_cfg);
+		cr_assert_eq(mkdir(cli_expand("@DIR/home/.ssh"), 0700), 0);
+		cli_write_file("home/.ssh/config", c->home_cfg);
 	}
 	run_ringrun(args, NULL, 0, false, &r);
-	cr_assert_eq(r.status, c->status, "exit status %d, expected %d\nstderr: %s",
-		     r.status, c->status, r.err);
-	if (c->out)
-		cr_assert_str_eq(r.out, expand(c->out), "stdout differs; stderr: %s", r.err);
-	for (size_t k = 0; k < 8 && c->out_has[k]; k++)
-		cr_assert_not_null(strstr(r.out, expand(c->out_has[k])),
-				   "stdout lacks \"%s\": %s", expand(c->out_has[k]), r.out);
-	if (c->err_exact)
-		cr_assert_str_eq(r.err, expand(c->err_exact));
-	for (size_t k = 0; k < 8 && c->err[k]; k++)
-		cr_assert_not_null(strstr(r.err, expand(c->err[k])),
-				   "stderr lacks \"%s\": %s", expand(c->err[k]), r.err);
-	if (!c->err_exact && !c->err[0] && !c->err_lines)
-		cr_assert_str_eq(r.err, "", "stderr should be empty");
-	if (c->err_lines)
-		cr_assert_eq(count(r.err, "\n"), c->err_lines, "stderr: %s", r.err);
+	cli_check(&r, &(const struct cli_expect){
+			      .status = c->status, .out = c->out, .out_has = c->out_has,
+			      .err_exact = c->err_exact, .err = c->err,
+			      .err_lines = c->err_lines });
 	if (c->check)
 		c->check(&r);
 	proc_result_free(&r);
@@ -256,17 +89,17 @@ static void check_case(const struct cfg_case *c)
 
 #define ARGS(...) .args = { __VA_ARGS__, NULL }
 
-#define CASE(name, ...)                                                   \
-	Test(sshcfg, name, .init = sshd_up, .fini = sshd_down, .timeout = 60) \
-	{                                                                 \
-		check_case(&(const struct cfg_case){ __VA_ARGS__ });      \
+#define CASE(name, ...)                                                          \
+	Test(sshcfg, name, .init = sshd_up, .fini = cli_dir_down, .timeout = 60) \
+	{                                                                        \
+		check_case(&(const struct cfg_case){ __VA_ARGS__ });             \
 	}
 
 /* No sshd: the errors come before any connection. */
-#define OFFLINE(name, ...)                                                   \
-	Test(sshcfg, name, .init = own_home, .fini = remove_dir, .timeout = 30) \
-	{                                                                    \
-		check_case(&(const struct cfg_case){ __VA_ARGS__ });         \
+#define OFFLINE(name, ...)                                                        \
+	Test(sshcfg, name, .init = own_home, .fini = cli_dir_down, .timeout = 30) \
+	{                                                                         \
+		check_case(&(const struct cfg_case){ __VA_ARGS__ });              \
 	}
 
 /* ------------------------------------------------ the configuration alone */
@@ -403,7 +236,7 @@ CASE(exec_exit_255_is_unreachable,
 /* The commands append "start" and "end" to DIR/log: the most at once. */
 static int most_at_once(void)
 {
-	char *log = slurp("log"), *save = NULL;
+	char *log = cli_slurp_or_empty("log"), *save = NULL;
 	int n = 0, most = 0;
 
 	for (char *l = strtok_r(log, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
