@@ -40,6 +40,12 @@ if [ -x /usr/sbin/sshd ] && "$harness" start "$fleet" 8 >/dev/null 2>&1; then
 	# shellcheck disable=SC2086
 	seq 10 | "$bin" -w "$hosts" $ssh_opts --stats -o quiet -a - 'echo {}'
 	echo
+	echo "\$ ringrun -w '127.0.1.[1-8]' -x 127.0.1.5 -o collate ... 'case <address> in *[1-3]) echo low;; *) echo high;; esac'"
+	echo "#   a host range less one host; identical outputs once, under their hosts"
+	# shellcheck disable=SC2086
+	"$bin" -w '127.0.1.[1-8]' -x 127.0.1.5 -o collate $ssh_opts \
+		'set -- $SSH_CONNECTION; case $3 in *[1-3]) echo low;; *) echo high;; esac'
+	echo
 	echo "\$ ringrun -w ...,127.0.0.1:1 ... true   # one host that is not there: exit 3"
 	# shellcheck disable=SC2086
 	"$bin" -o quiet -w "$hosts,127.0.0.1:1" $ssh_opts true || echo "(exit status $?)"
