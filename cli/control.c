@@ -67,9 +67,7 @@ bool control_done(const struct control *c, const struct task_info *t)
 static void how_it_ended(const struct task_info *t, const struct rr_result *r,
 			 int *exitval, int *sig)
 {
-	bool ran = t->host ? r->start_ns && r->status != RR_SSH_ERROR &&
-			     r->status != RR_ERROR :
-			     r->pid && r->status != RR_SPAWN_FAILED;
+	bool ran = ran_to_end(t, r);
 
 	*exitval = ran && r->exit_code >= 0 ? r->exit_code : -1;
 	*sig = ran && r->exit_code < 0 ? -r->exit_code : 0;

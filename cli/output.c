@@ -130,10 +130,7 @@ static void json_field(struct output *o, const char *name, const char *s,
 	buf_addc(b, '"');
 }
 
-/* Did the command end by itself or by a signal, so that exit or signal
-   says how?  A remote one has no pid: it ran when it started on its host
-   and its channel did not fail. */
-static bool ran_to_end(const struct task_info *t, const struct rr_result *r)
+bool ran_to_end(const struct task_info *t, const struct rr_result *r)
 {
 	if (!t->host)
 		return r->pid != 0 && r->status != RR_SPAWN_FAILED;

@@ -56,6 +56,13 @@ void output_init(struct output *o, enum out_mode mode, int out_fd, int err_fd);
 void output_done(struct output *o, const struct task_info *t,
 		 const struct rr_result *r);
 
+/*
+ * Did the command end by itself or by a signal, so that its exit code says
+ * how?  A remote one has no pid: it ran when it started on its host and its
+ * channel did not fail.
+ */
+bool ran_to_end(const struct task_info *t, const struct rr_result *r);
+
 /* One line of a task's stdout or stderr (stream). */
 void output_line(struct output *o, const struct task_info *t,
 		 enum rr_stream stream, const char *line, size_t len);
