@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "fnv.h"
 #include "xalloc.h"
 
 /* A name cut around its number: prefix, digits, suffix. */
@@ -104,22 +105,15 @@ static const char *suffix(const struct member *m)
 	return m->name + m->pre + m->digits;
 }
 
-static uint64_t hash_bytes(uint64_t h, const char *s, size_t len)
-{
-	for (size_t k = 0; k < len; k++)
-		h = (h ^ (unsigned char)s[k]) * 1099511628211u; /* FNV-1a */
-	return (h ^ 0xff) * 1099511628211u; /* the end of a field */
-}
-
 /* Literals group by the whole name, numbered names by prefix and suffix. */
 static uint64_t hash_key(const struct member *m)
 {
-	uint64_t h = 14695981039346656037u;
+	uint64_t h = FNV_OFFSET;
 
 	if (!m->numbered)
-		return hash_bytes(h, m->name, strlen(m->name));
-	h = hash_bytes(h, m->name, m->pre);
-	return hash_bytes(h, suffix(m), strlen(suffix(m)));
+		return fnv_field(h, m->name, strlen(m->name));
+	h = fnv_field(h, m->name, m->pre);
+	return fnv_field(h, suffix(m), strlen(suffix(m)));
 }
 
 static bool same_key(const struct member *a, const struct member *b)

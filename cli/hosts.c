@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fnv.h"
 #include "xalloc.h"
 
 static bool is_space(char c)
@@ -133,19 +134,12 @@ static const char *parse_item(const char *s, size_t len, struct parsed *p,
 	return NULL;
 }
 
-static uint64_t hash_bytes(uint64_t h, const char *s, size_t len)
-{
-	for (size_t k = 0; k < len; k++)
-		h = (h ^ (unsigned char)s[k]) * 1099511628211u; /* FNV-1a */
-	return (h ^ 0xff) * 1099511628211u; /* the end of a field */
-}
-
 static uint64_t hash_spec(const struct host_spec *s)
 {
-	uint64_t h = 14695981039346656037u;
+	uint64_t h = FNV_OFFSET;
 
-	h = hash_bytes(h, s->user ? s->user : "", s->user ? strlen(s->user) : 0);
-	h = hash_bytes(h, s->target, strlen(s->target));
+	h = fnv_field(h, s->user ? s->user : "", s->user ? strlen(s->user) : 0);
+	h = fnv_field(h, s->target, strlen(s->target));
 	return h ^ s->port;
 }
 

@@ -9,22 +9,14 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fnv.h"
 #include "input.h"
 #include "xalloc.h"
 
-/* FNV-1a over host, a NUL, and command. */
 static uint64_t hash(const char *host, const char *command)
 {
-	uint64_t h = 14695981039346656037u;
-
-	for (const char *s = host;; s++) {
-		h = (h ^ (unsigned char)*s) * 1099511628211u;
-		if (!*s)
-			break;
-	}
-	for (const char *s = command; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211u;
-	return h;
+	return fnv_field(fnv_field(FNV_OFFSET, host, strlen(host)), command,
+			 strlen(command));
 }
 
 /* The slot of this task: its row's, or the empty one it would take. */
