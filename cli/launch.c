@@ -1,0 +1,255 @@
+/*
+ * Tasks made and handed to the library: each job's command (replacement
+ * strings, argv or shell), its options, and the order in which inputs and
+ * hosts are taken.  At most one task per job slot (per channel slot in
+ * fleet mode) is handed over; the next one comes when one ends.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "runner.h"
+#include "sshexec.h"
+#include "subst.h"
+#include "xalloc.h"
+
+/* argv shown as one shell-quoted line: the command in JSON and tags. */
+static char *show_argv(char *const *argv)
+{
+	struct buf b = BUF_INIT;
+
+	for (size_t k = 0; argv[k]; k++) {
+		if (k)
+			buf_addc(&b, ' ');
+		shell_quote(&b, argv[k], strlen(argv[k]));
+	}
+	return buf_detach(&b);
+}
+
+/*
+ * The command of job j (input number idx): j->info.command for the shell,
+ * or the returned argv (free() it) with -X.
+ */
+static char **make_command(struct runner *r, struct job *j, size_t idx)
+{
+	const struct options *o = r->o;
+	struct subst v = { .seq = r->o->repeat ? idx + 1 : j->info.seq,
+			   .slot = j->slot };
+	struct buf b = BUF_INIT;
+
+	if (r->has_input) {
+		v.line = r->in.lines[idx].s;
+		v.len = r->in.lines[idx].len;
+	}
+	if (o->commands_file) {
+		j->info.command = v.line;
+	} else if (o->exec) {
+		char **argv = subst_argv(o->cmd, o->ncmd, r->has_rs,
+					 r->has_input ? &v : NULL);
+		j->info.command = j->command = show_argv(argv);
+		return argv;
+	} else if (r->has_input) {
+		subst_shell(&b, r->tmpl, r->has_rs, &v);
+		j->info.command = j->command = buf_detach(&b);
+	} else {
+		j->info.command = r->tmpl;
+	}
+	return NULL;
+}
+
+/* Streams nobody prints are not read, unless the idle timer must see them. */
+static enum rr_io unread(const struct options *o)
+{
+	return o->idle_timeout_ms ? RR_IO_CALLBACK : RR_IO_DISCARD;
+}
+
+static void on_line(rr_task *task, enum rr_stream stream, const char *line,
+		    size_t len, void *user)
+{
+	struct job *j = user;
+
+	(void)task;
+	if (j->ssh && stream == RR_STDERR) {
+		const struct buf *shown = ssh_task_hold(j->ssh, line, len);
+
+		if (!shown)
+			return;
+		line = shown->data;
+		len = shown->len;
+	}
+	if (j->ssh && j->r->o->output != OUT_STREAM)
+		return; /* read for the system ssh's last line */
+	if (stream == RR_STDOUT && j->r->o->discard)
+		return; /* read only for --idle-timeout's sake */
+	output_line(&j->r->out, &j->info, stream, line, len);
+}
+
+static struct rr_opts task_opts(const struct runner *r, struct job *j)
+{
+	const struct options *o = r->o;
+	struct rr_opts opts = {
+		.timeout_ms = o->timeout_ms,
+		.idle_timeout_ms = o->idle_timeout_ms,
+		.user = j,
+		.on_done = job_done,
+		.stdin_data = r->ctl.stdin_data,
+		.stdin_len = r->ctl.stdin_len,
+	};
+
+	if (o->output == OUT_STREAM) {
+		/* Capture calls on_line too: --outdir takes the streams whole. */
+		opts.stdout_mode = opts.stderr_mode =
+			o->outdir ? RR_IO_CAPTURE : RR_IO_CALLBACK;
+		opts.on_line = on_line;
+	} else if (o->output == OUT_QUIET && !o->outdir) {
+		opts.stdout_mode = opts.stderr_mode = unread(o);
+	}
+	if (o->discard)
+		opts.stdout_mode = unread(o);
+	if (o->repeat)
+		opts.flags |= RR_F_RUSAGE;
+	if (j->ssh) { /* its last stderr line may be ssh's own reason */
+		opts.on_line = on_line;
+		opts.title = j->info.command;
+		if (opts.stderr_mode != RR_IO_CAPTURE)
+			opts.stderr_mode = RR_IO_CALLBACK;
+	}
+	return opts;
+}
+
+static struct job *new_job(struct runner *r, unsigned long long seq,
+			   struct fleet_host *fh)
+{
+	struct job *j = xcalloc(1, sizeof *j);
+
+	j->r = r;
+	j->fh = fh;
+	j->info.seq = seq;
+	j->info.reported = r->o->repeat; /* benchmark mode: said per command */
+	return j;
+}
+
+/* Its command and what names it, for input number idx. */
+static char **describe(struct runner *r, struct job *j, size_t idx)
+{
+	char **argv = make_command(r, j, idx);
+
+	if (r->has_input) {
+		j->info.tag = r->in.lines[idx].s;
+		j->info.tag_len = r->in.lines[idx].len;
+		j->info.input = true;
+		j->info.input_no = idx + 1;
+	} else {
+		j->info.tag = j->info.command;
+		j->info.tag_len = strlen(j->info.command);
+	}
+	if (j->fh) {
+		j->info.host = j->fh->spec->name;
+		j->info.host_len = strlen(j->fh->spec->name);
+	}
+	return argv;
+}
+
+/* A task of a host that is down: reported as its host's failure. */
+static void skip(struct runner *r, struct fleet_host *fh, size_t idx,
+		 bool report)
+{
+	struct job *j = new_job(r, fleet_seq(&r->fleet, fh, idx), fh);
+
+	free(describe(r, j, idx));
+	j->skipped = fh->down;
+	j->why = report ? xstrdup(fh->why) : NULL;
+	j->info.reported = !report;
+	job_end(r, j, false);
+}
+
+/* Hand job j (input idx, slot taken) to the library. */
+void launch_job(struct runner *r, struct job *j, size_t idx)
+{
+	char **argv = describe(r, j, idx);
+
+	j->idx = idx;
+	if (control_done(&r->ctl, &j->info)) {
+		free(argv);
+		j->resumed = true;
+		job_free_slot(r, j, RR_OK, false);
+		job_end(r, j, true);
+		return;
+	}
+	if (j->fh && j->fh->exec)
+		j->ssh = ssh_task_new();
+	struct rr_opts opts = task_opts(r, j);
+
+	if (j->ssh)
+		j->task = rr_exec(r->loop, sshexec_argv(j->fh->exec, j->info.command),
+				  &opts);
+	else if (j->fh)
+		j->task = rr_ssh(r->loop, j->fh->host, j->info.command, &opts);
+	else if (argv)
+		j->task = rr_exec(r->loop, (const char *const *)argv, &opts);
+	else
+		j->task = rr_shell(r->loop, j->info.command, &opts);
+	free(argv);
+	if (!j->task) {
+		j->error = errno;
+		job_measure(r, j, NULL);
+		job_free_slot(r, j, RR_ERROR, false);
+		job_end(r, j, false);
+		return;
+	}
+	r->running++;
+}
+
+void launch_more(struct runner *r)
+{
+	while (!r->stopping && r->next < r->ntasks && r->slots.nfree) {
+		struct job *j = new_job(r, r->next + 1, NULL);
+
+		j->slot = slots_get(&r->slots, j);
+		launch_job(r, j, r->next++ / bench_runs_each(&r->bench));
+	}
+}
+
+/* Give host fh tasks while it has room, or skip them all when it is down. */
+void launch_host(struct runner *r, struct fleet_host *fh)
+{
+	size_t idx;
+	bool report;
+
+	while (!r->stopping && fleet_has_channel(&r->fleet, fh)) {
+		struct job *j = new_job(r, 0, fh);
+
+		idx = fleet_take(fh, j, &j->slot);
+		j->info.seq = fleet_seq(&r->fleet, fh, idx);
+		launch_job(r, j, idx);
+	}
+	while (!r->stopping && fleet_skip(&r->fleet, fh, &idx, &report))
+		skip(r, fh, idx, report);
+	fleet_settle(&r->fleet, fh);
+}
+
+/* Between turns: hosts that finished make room for the next ones. */
+void launch_next_hosts(struct runner *r)
+{
+	struct fleet_host *fh;
+
+	fleet_retire(&r->fleet);
+	while (!r->stopping && (fh = fleet_start_host(&r->fleet))) {
+		launch_host(r, fh);
+		fleet_retire(&r->fleet);
+	}
+}
+
+/* --retry-on-exit: j's wait is over; the last attempt's task goes. */
+void launch_again(struct runner *r, struct job *j)
+{
+	j->waiting = false;
+	rr_task_free(j->task);
+	j->task = NULL;
+	ssh_task_free(j->ssh);
+	j->ssh = NULL;
+	free(j->command);
+	j->command = NULL;
+	launch_job(r, j, j->idx);
+}

@@ -1,0 +1,126 @@
+/*
+ * What run.c, launch.c and jobend.c share: the runner (one run of ringrun)
+ * and its jobs (one task each, from its making to its end).
+ */
+#ifndef CLI_RUNNER_H
+#define CLI_RUNNER_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include <ringrun.h>
+
+#include "benchmark.h"
+#include "benchreport.h"
+#include "collate.h"
+#include "control.h"
+#include "feedback.h"
+#include "fleet.h"
+#include "input.h"
+#include "options.h"
+#include "order.h"
+#include "outdir.h"
+#include "output.h"
+#include "retry.h"
+#include "slots.h"
+
+struct runner;
+
+struct job {
+	struct task_info info;
+	struct runner *r;
+	rr_task *task;          /* NULL: never handed to the library */
+	struct fleet_host *fh;  /* fleet mode: its host, until the task ends */
+	enum rr_status skipped; /* no task: its host is down ... */
+	char *why;              /* ... and this failure line is still due */
+	int error;              /* no task, not skipped: the library's errno */
+	unsigned slot;
+	char *command;   /* owned, unless info.command points elsewhere */
+	struct ssh_task *ssh; /* through the system ssh */
+	bool resumed;    /* --resume-failed: done before, not run */
+	size_t idx;      /* its input */
+	unsigned attempts; /* --retry-on-exit: the ones that failed */
+	bool waiting;    /* --retry-on-exit: for another (task: the last) */
+};
+
+struct runner {
+	const struct options *o;
+	struct input in;
+	bool has_input;     /* -a, -C or ::: */
+	size_t total;       /* inputs; COMMAND alone is one */
+	size_t ntasks;      /* local: inputs times the runs of each */
+	size_t next;        /* local: the next task to hand to the library */
+	struct fleet fleet;
+	char *tmpl;         /* COMMAND's words joined by spaces */
+	bool has_rs;        /* COMMAND holds a replacement string */
+	sigset_t wait_mask;
+	rr_loop *loop;
+	struct slots slots;
+	struct order order;
+	struct output out;
+	struct collate collate; /* -o collate */
+	struct outdir outdir;   /* --outdir */
+	struct feedback feedback; /* progress, summary, --failed */
+	unsigned running;   /* handed over and not ended */
+	uint64_t ok, failed;
+	uint64_t resumed;   /* --resume-failed: skipped */
+	struct control ctl; /* --joblog, --resume-failed, --stdin */
+	struct retry_queue retry; /* --retries: jobs and hosts waiting */
+	bool halted;        /* --halt: reached */
+	uint64_t halt_killed; /* --halt now: tasks it cancelled */
+	bool stopping;      /* no new task: a signal, a closed stdout, --halt */
+	unsigned signals_seen;
+	int status;         /* exit status a signal or a write error forces */
+	struct bench bench; /* --repeat: the runs of each input */
+	struct bench_exports exports;
+};
+
+static inline uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* run.c: stop starting tasks and send sig to every running one. */
+void run_stop(struct runner *r, int sig);
+
+/* launch.c: tasks made and handed to the library. */
+
+/* Local mode: hand over tasks while job slots are free. */
+void launch_more(struct runner *r);
+/* Fleet mode: give host fh tasks while it has room (or skip them: down). */
+void launch_host(struct runner *r, struct fleet_host *fh);
+/* Between turns: hosts that finished make room for the next ones. */
+void launch_next_hosts(struct runner *r);
+/* Hand job j (input idx, slot taken) to the library. */
+void launch_job(struct runner *r, struct job *j, size_t idx);
+/* --retry-on-exit: j's wait is over; its last attempt's task goes. */
+void launch_again(struct runner *r, struct job *j);
+
+/* jobend.c: what happens when a task ends. */
+
+/* The library's on_done of every task. */
+void job_done(rr_task *task, void *user);
+/* j ended (its slot is free again): counted, logged, printed. */
+void job_end(struct runner *r, struct job *j, bool ok);
+/* j's slot is free again; in fleet mode, whether its failure line is due. */
+void job_free_slot(struct runner *r, struct job *j, enum rr_status status,
+		   bool started);
+/* Benchmark mode: what the run measured (res NULL: it never started). */
+void job_measure(struct runner *r, const struct job *j,
+		 const struct rr_result *res);
+/* Print a task that ended and let it go. */
+void job_finish(struct runner *r, struct job *j);
+/* -k with an output mode that keeps order. */
+bool job_keeps_order(const struct runner *r);
+/* Between turns: redial the hosts and re-run the jobs whose wait is over. */
+void retries_run(struct runner *r);
+/* Everything stops: no attempt waited for is made. */
+void retries_cancel(struct runner *r);
+
+#endif
