@@ -1,12 +1,10 @@
 /*
- * cli/retry.c: which endings are retried, and the waits on one rr_timer;
- * cli/fleet.c: a host handed its tasks again on a new connection.
+ * cli/retry.c: which endings are retried, and the waits on one rr_timer.
  */
 #include <criterion/criterion.h>
 #include <string.h>
 #include <time.h>
 
-#include "../../cli/fleet.h"
 #include "../../cli/retry.h"
 
 Test(retry, which_endings)
@@ -100,104 +98,4 @@ Test(retry_queue, pop_all)
 	cr_assert_not(rr_timer_armed(q.timer));
 	retry_queue_free(&q);
 	rr_loop_free(loop);
-}
-
-/* ------------------------------------------------------ fleet */
-
-static struct options o;
-static struct fleet f;
-static rr_loop *loop;
-
-static void setup(const char *hosts, unsigned per_host, size_t ninputs)
-{
-	char err[256];
-
-	o = (struct options){ .fleet = true, .jobs = 0, .per_host = per_host,
-			      .connect_timeout_ms = 10000, .no_agent = true };
-	cr_assert_eq(hosts_add_list(&o.hosts, hosts, err, sizeof err), 0, "%s", err);
-	loop = rr_loop_new(NULL);
-	cr_assert_not_null(loop);
-	fleet_init(&f, loop, &o, ninputs);
-}
-
-static void teardown(void)
-{
-	fleet_free(&f);
-	rr_loop_free(loop);
-	options_free(&o);
-}
-
-static size_t take(struct fleet_host *h, unsigned *slot)
-{
-	cr_assert(fleet_has_channel(&f, h));
-	return fleet_take(h, h, slot);
-}
-
-Test(fleet_retry, tasks_handed_over_again, .fini = teardown)
-{
-	unsigned s1, s2, s3;
-
-	setup("127.0.0.1:1", 2, 3);
-	struct fleet_host *h = fleet_start_host(&f);
-	cr_assert_eq(take(h, &s1), 0);
-	cr_assert_eq(take(h, &s2), 1);
-
-	/* The connection failed under both. */
-	fleet_requeue(h, s1, 0);
-	cr_assert(h->redial);
-	cr_assert_not(fleet_has_channel(&f, h), "a host to redial takes nothing");
-	fleet_settle(&f, h);
-	cr_assert_null(fleet_park(&f), "a task still runs");
-	fleet_requeue(h, s2, 1);
-	fleet_settle(&f, h);
-	fleet_settle(&f, h);
-	cr_assert_not(h->finished);
-	cr_assert_eq(f.nparking, 1, "queued once");
-	cr_assert_eq(fleet_park(&f), h);
-	cr_assert_null(h->host, "its connection is gone");
-	cr_assert_null(fleet_park(&f));
-
-	fleet_redial(&f, h);
-	cr_assert_not_null(h->host);
-	cr_assert_str_eq(rr_host_name(h->host), "127.0.0.1:1");
-	size_t first = take(h, &s1), second = take(h, &s2);
-	cr_assert(first + second == 1 && first != second, "both again: %zu %zu",
-		  first, second);
-	cr_assert_not(fleet_has_channel(&f, h), "--per-host 2");
-	cr_assert(fleet_end(&f, h, s1, RR_OK, true));
-	cr_assert_eq(take(h, &s3), 2, "then the next input");
-	cr_assert(fleet_end(&f, h, s2, RR_OK, true));
-	cr_assert(fleet_end(&f, h, s3, RR_OK, true));
-	fleet_settle(&f, h);
-	cr_assert(h->finished);
-	cr_assert_eq(f.reached, 1);
-	cr_assert_eq(f.unreachable, 0);
-}
-
-/* No attempt left while parked: down, and its inputs are skipped. */
-Test(fleet_retry, abandoned, .fini = teardown)
-{
-	unsigned s1;
-	size_t input;
-	bool report;
-
-	setup("127.0.0.1:1", 1, 2);
-	struct fleet_host *h = fleet_start_host(&f);
-	cr_assert_eq(take(h, &s1), 0);
-	fleet_requeue(h, s1, 0);
-	fleet_settle(&f, h);
-	cr_assert_eq(fleet_park(&f), h);
-	fleet_abandon(&f, h);
-	cr_assert_eq(h->down, RR_CONNECT_FAILED);
-	cr_assert_eq(f.unreachable, 1);
-	fleet_abandon(&f, h);
-	cr_assert_eq(f.unreachable, 1, "counted once");
-	cr_assert(fleet_skip(&f, h, &input, &report));
-	cr_assert_eq(input, 0);
-	cr_assert_not(report, "its retries said why");
-	cr_assert(fleet_skip(&f, h, &input, &report));
-	cr_assert_eq(input, 1);
-	cr_assert_not(fleet_skip(&f, h, &input, &report));
-	fleet_settle(&f, h);
-	cr_assert(h->finished);
 }
