@@ -19,7 +19,13 @@ PKGCONFIG ?= pkg-config
 
 CC        ?= cc
 CFLAGS    ?= -O2 -g
-WARN      := -std=gnu11 -Wall -Wextra -Wshadow -Werror
+WARN      := -std=gnu11 -Wall -Wextra -Wshadow -Wformat=2 -Wmissing-prototypes \
+	     -Wwrite-strings -Wvla
+# -Werror for developers and CI (DEVELOPER=1): a user's newer compiler that
+# warns of something new must not break make install.
+ifeq ($(DEVELOPER),1)
+WARN      += -Werror
+endif
 DEPS_PC   := liburing libssh2
 PC_CFLAGS := $(shell $(PKGCONFIG) --cflags $(DEPS_PC) 2>/dev/null)
 PC_LIBS   := $(shell $(PKGCONFIG) --libs $(DEPS_PC) 2>/dev/null || echo -luring -lssh2)
@@ -30,7 +36,12 @@ CRIT_LIBS := $(shell $(PKGCONFIG) --libs criterion 2>/dev/null || echo -lcriteri
 # build/asan/ (make asan sets B and SAN).
 B         ?= build
 SAN       ?=
-ALL_CFLAGS = $(WARN) $(CFLAGS) $(SAN) -Ilib/include $(PC_CFLAGS) -MMD -MP
+ALL_CFLAGS = $(WARN) $(CFLAGS) $(SAN) -Ilib/include $(DIR_INC) $(PC_CFLAGS) -MMD -MP
+
+# The library's files include each other from lib/, the CLI's (and the
+# tests of its pieces) from cli/: neither sees the other's headers.
+$(B)/lib/%.o: DIR_INC := -Ilib
+$(B)/cli/%.o $(B)/tests/unit/%.o: DIR_INC := -Icli
 ALL_LDFLAGS = $(LDFLAGS) $(SAN)
 
 ifeq ($(V),1)
@@ -41,8 +52,8 @@ Q := @
 msg = @printf '  %-6s %s\n' $(1) $(2)
 endif
 
-LIB_SRC   := $(wildcard lib/*.c)
-CLI_SRC   := $(filter-out cli/main.c,$(wildcard cli/*.c))
+LIB_SRC   := $(wildcard lib/*.c lib/*/*.c)
+CLI_SRC   := $(filter-out cli/main.c,$(wildcard cli/*.c cli/*/*.c))
 LIB_OBJ   := $(LIB_SRC:%.c=$(B)/%.o)
 CLI_OBJ   := $(CLI_SRC:%.c=$(B)/%.o)
 MAIN_OBJ  := $(B)/cli/main.o
@@ -71,8 +82,8 @@ SUITES    := $(if $(UNIT_SRC),$(B)/tests/unit-suite) \
 	     $(if $(TCLI_SRC),$(B)/tests/cli-suite)
 EXAMPLES  := $(patsubst examples/%.c,$(B)/examples/%,$(wildcard examples/*.c))
 
-.PHONY: all lib cli deps demo check asan test-build run-tests bench fuzz \
-	install uninstall clean
+.PHONY: all lib cli deps demo check asan portability test-build run-tests \
+	bench fuzz install uninstall clean
 all: lib cli
 
 lib: $(STATIC) $(SHARED)
@@ -164,6 +175,20 @@ check: deps
 asan: deps
 	@$(MAKE) --no-print-directory B=build/asan CFLAGS="-O1 -g -fno-omit-frame-pointer" \
 		SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" run-tests
+
+# The library with clang and cross-compiled for aarch64 (lib/proc/sys.h's
+# other branch), and the public header alone as strict C11 and as C++.
+CROSS_CC  ?= aarch64-linux-gnu-gcc
+portability: deps
+	@./mk/deps.sh portability
+	@set -e; for f in $(LIB_SRC); do \
+	  clang $(WARN) -Ilib/include -Ilib $(PC_CFLAGS) -fsyntax-only $$f; \
+	  $(CROSS_CC) $(WARN) -DRR_WANT_RAW_SYSCALLS -Ilib/include -Ilib \
+	    -idirafter /usr/include -fsyntax-only $$f; \
+	done; echo "== lib/: clang, $(CROSS_CC): $(words $(LIB_SRC)) files"
+	@cc -std=c11 -pedantic -Wall -Wextra -Werror -Ilib/include -fsyntax-only tests/build/header.c
+	@c++ -x c++ -std=c++11 -pedantic -Wall -Wextra -Werror -Ilib/include -fsyntax-only tests/build/header.c
+	@echo "== ringrun.h: C11 -pedantic, C++11 -pedantic"
 
 demo: deps
 	@$(MAKE) --no-print-directory all

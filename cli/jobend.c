@@ -8,11 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "backoff.h"
-#include "buf.h"
+#include "jobs/backoff.h"
+#include "util/buf.h"
 #include "runner.h"
-#include "sshexec.h"
-#include "xalloc.h"
+#include "hosts/sshexec.h"
+#include "util/xalloc.h"
 
 bool job_keeps_order(const struct runner *r)
 {

@@ -8,11 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
+#include "util/buf.h"
 #include "runner.h"
-#include "sshexec.h"
-#include "subst.h"
-#include "xalloc.h"
+#include "hosts/sshexec.h"
+#include "jobs/subst.h"
+#include "util/xalloc.h"
 
 /* argv shown as one shell-quoted line: the command in JSON and tags. */
 static char *show_argv(char *const *argv)

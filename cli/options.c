@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "color.h"
-#include "xalloc.h"
+#include "output/color.h"
+#include "util/xalloc.h"
 
 /* --per-host: more channels than any sshd allows is a typo. */
 #define PER_HOST_MAX 1000

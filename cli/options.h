@@ -8,9 +8,9 @@
 
 #include <ringrun.h>
 
-#include "halt.h"
-#include "hosts.h"
-#include "sshconfig.h"
+#include "jobs/halt.h"
+#include "hosts/hosts.h"
+#include "hosts/sshconfig.h"
 
 enum out_mode {
 	OUT_GROUP,  /* each task's output whole when it ends */

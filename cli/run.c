@@ -19,12 +19,12 @@
 
 #include <ringrun.h>
 
-#include "buf.h"
+#include "util/buf.h"
 #include "runner.h"
-#include "signals.h"
-#include "sshhost.h"
-#include "stats.h"
-#include "subst.h"
+#include "jobs/signals.h"
+#include "hosts/sshhost.h"
+#include "output/stats.h"
+#include "jobs/subst.h"
 
 static void kill_slots(const struct slots *s, int sig)
 {

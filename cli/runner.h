@@ -13,19 +13,19 @@
 
 #include <ringrun.h>
 
-#include "benchmark.h"
-#include "benchreport.h"
-#include "collate.h"
-#include "control.h"
-#include "feedback.h"
-#include "fleet.h"
-#include "input.h"
+#include "benchmode/benchmark.h"
+#include "benchmode/benchreport.h"
+#include "output/collate.h"
+#include "jobs/control.h"
+#include "output/feedback.h"
+#include "hosts/fleet.h"
+#include "jobs/input.h"
 #include "options.h"
-#include "order.h"
-#include "outdir.h"
-#include "output.h"
-#include "retry.h"
-#include "slots.h"
+#include "output/order.h"
+#include "output/outdir.h"
+#include "output/output.h"
+#include "jobs/retry.h"
+#include "jobs/slots.h"
 
 struct runner;
 

@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "hostfold.h"
-#include "hostrange.h"
+#include "util/buf.h"
+#include "hosts/hostfold.h"
+#include "hosts/hostrange.h"
 
 #define MAX_HOSTS 4096
 #define MAX_BYTES ((size_t)256 << 10)

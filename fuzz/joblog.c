@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "joblog.h"
-#include "resume.h"
+#include "jobs/joblog.h"
+#include "jobs/resume.h"
 
 static void same(const struct joblog_row *a, const struct joblog_row *b)
 {

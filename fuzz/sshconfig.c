@@ -10,7 +10,7 @@
 
 #include <ringrun.h>
 
-#include "sshconfig.h"
+#include "hosts/sshconfig.h"
 
 #define CHECK(cond)                                                     \
 	do {                                                            \

@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "subst.h"
+#include "util/buf.h"
+#include "jobs/subst.h"
 
 static const char plain[] = "abcdefghijklmnopqrstuvwxyz"
 			    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_@%+:,./-";

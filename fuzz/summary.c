@@ -10,9 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "hostfold.h"
-#include "summary.h"
+#include "util/buf.h"
+#include "hosts/hostfold.h"
+#include "output/summary.h"
 
 #define MAX_HOSTS 256
 

@@ -20,7 +20,7 @@
 #include <sys/resource.h>
 #include <sys/types.h>
 
-#include "op.h"
+#include "core/op.h"
 #include "ringrun.h"
 
 #define container_of(ptr, type, member) \

@@ -34,6 +34,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/select.h> /* sigset_t, which <signal.h> hides under -std=c11 */
 #include <sys/types.h>
 
 #ifdef __cplusplus

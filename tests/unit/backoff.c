@@ -1,7 +1,7 @@
 /* cli/backoff.c: --retries' waits, and their jitter. */
 #include <criterion/criterion.h>
 
-#include "../../cli/backoff.h"
+#include "jobs/backoff.h"
 
 Test(backoff, doubles_up_to_30_s)
 {

@@ -8,9 +8,9 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "../../cli/benchmark.h"
-#include "../../cli/benchreport.h"
-#include "../../cli/options.h"
+#include "benchmode/benchmark.h"
+#include "benchmode/benchreport.h"
+#include "options.h"
 
 #define EPS 1e-12
 
@@ -395,15 +395,15 @@ static struct options opts;
 static char opt_err[256];
 
 /* Parse "ringrun ARGS..." with 4 CPUs. */
-#define PARSE(...) parse((char *const[]){ "ringrun", __VA_ARGS__, NULL })
+#define PARSE(...) parse((const char *const[]){ "ringrun", __VA_ARGS__, NULL })
 
-static int parse(char *const *argv)
+static int parse(const char *const *argv)
 {
 	static char *kept[32];
 	int argc = 0;
 
 	for (; argv[argc]; argc++)
-		kept[argc] = argv[argc];
+		kept[argc] = (char *)argv[argc];
 	kept[argc] = NULL;
 	opt_err[0] = '\0';
 	return options_parse(&opts, argc, kept, 4, opt_err, sizeof opt_err);

@@ -7,7 +7,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "../../cli/collate.h"
+#include "output/collate.h"
 
 static struct output o;
 static int out_fd, err_fd;

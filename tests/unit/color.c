@@ -7,9 +7,9 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "../../cli/collate.h"
-#include "../../cli/color.h"
-#include "../../cli/output.h"
+#include "output/collate.h"
+#include "output/color.h"
+#include "output/output.h"
 
 Test(color, parse)
 {

@@ -10,20 +10,20 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../../cli/control.h"
+#include "jobs/control.h"
 
 static struct options o;
 static char err[256];
 
-#define PARSE(...) parse((char *const[]){ "ringrun", __VA_ARGS__, NULL })
+#define PARSE(...) parse((const char *const[]){ "ringrun", __VA_ARGS__, NULL })
 
-static int parse(char *const *argv)
+static int parse(const char *const *argv)
 {
 	static char *kept[64];
 	int argc = 0;
 
 	for (; argv[argc]; argc++)
-		kept[argc] = argv[argc];
+		kept[argc] = (char *)argv[argc];
 	kept[argc] = NULL;
 	err[0] = '\0';
 	return options_parse(&o, argc, kept, 4, err, sizeof err);

@@ -6,7 +6,7 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "../../cli/fleet.h"
+#include "hosts/fleet.h"
 
 static struct options o;
 static struct fleet f;

@@ -2,7 +2,7 @@
 #include <criterion/criterion.h>
 #include <stdlib.h>
 
-#include "../../cli/halt.h"
+#include "jobs/halt.h"
 
 static struct halt h;
 

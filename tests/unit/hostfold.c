@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../cli/hostfold.h"
+#include "hosts/hostfold.h"
 
 /* Fold the NULL-terminated names and compare with want. */
 static void expect_fold(const char *const *names, const char *want)

@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../cli/buf.h"
-#include "../../cli/hostrange.h"
+#include "util/buf.h"
+#include "hosts/hostrange.h"
 
 static int collect(const char *name, size_t len, void *user)
 {

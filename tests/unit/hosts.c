@@ -5,7 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../cli/hosts.h"
+#include "hosts/hosts.h"
 
 static struct hosts h;
 static char err[256];

@@ -5,7 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../cli/input.h"
+#include "jobs/input.h"
 
 static struct input in;
 
@@ -99,7 +99,8 @@ Test(input, load_errors)
 
 Test(input, words)
 {
-	char *const words[] = { "a", "", "b c" };
+	char a[] = "a", e[] = "", bc[] = "b c";
+	char *const words[] = { a, e, bc };
 
 	input_words(&in, words, 3);
 	cr_assert_eq(in.n, 3);

@@ -11,8 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../../cli/joblog.h"
-#include "../../cli/resume.h"
+#include "jobs/joblog.h"
+#include "jobs/resume.h"
 
 static char err[512];
 

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../cli/json.h"
+#include "output/json.h"
 
 /* s as a whole quoted JSON string. */
 static void json_string(struct buf *out, const char *s, size_t len)

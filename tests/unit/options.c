@@ -2,7 +2,7 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "../../cli/options.h"
+#include "options.h"
 
 #define NCPU 4
 
@@ -10,17 +10,17 @@ static struct options o;
 static char err[256];
 
 /* Parse "ringrun ARGS..." with NCPU online CPUs. */
-#define PARSE(...) parse((char *const[]){ "ringrun", __VA_ARGS__, NULL })
+#define PARSE(...) parse((const char *const[]){ "ringrun", __VA_ARGS__, NULL })
 
 /* o points into argv: keep a copy that outlives the caller's literal. */
-static int parse(char *const *argv)
+static int parse(const char *const *argv)
 {
 	static char *kept[64];
 	int argc = 0;
 
 	for (; argv[argc]; argc++) {
 		cr_assert_lt(argc, 63);
-		kept[argc] = argv[argc];
+		kept[argc] = (char *)argv[argc];
 	}
 	kept[argc] = NULL;
 	err[0] = '\0';
@@ -186,7 +186,7 @@ Test(options, missing_command)
 	expect_error(PARSE("-k"), "COMMAND: missing");
 	expect_error(PARSE("--", ":::", "a"), "COMMAND: missing");
 	expect_error(PARSE("-a", "f"), "COMMAND: missing");
-	char *const none[] = { "ringrun", NULL };
+	const char *const none[] = { "ringrun", NULL };
 	expect_error(parse(none), "COMMAND: missing");
 }
 

@@ -2,8 +2,8 @@
 #include <criterion/criterion.h>
 #include <stdint.h>
 
-#include "../../cli/order.h"
-#include "../../cli/slots.h"
+#include "output/order.h"
+#include "jobs/slots.h"
 
 #define ITEM(n) ((void *)(uintptr_t)(n))
 

@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../../cli/outdir.h"
+#include "output/outdir.h"
 
 static void expect_name(const char *host, size_t len, size_t input_no,
 			unsigned long long seq, const char *want)

@@ -9,7 +9,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "../../cli/output.h"
+#include "output/output.h"
 
 static struct output o;
 static int out_fd, err_fd;

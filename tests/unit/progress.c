@@ -11,8 +11,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../../cli/output.h"
-#include "../../cli/progress.h"
+#include "output/output.h"
+#include "output/progress.h"
 
 static void expect(const struct progress_figures *f, unsigned width, bool color,
 		   const char *want)
@@ -278,16 +278,16 @@ Test(progress, pipe)
 
 /* ------------------------------------------------------ the options */
 
-static int parse(struct options *o, char *err, size_t errlen, char *const *argv)
+static int parse(struct options *o, char *err, size_t errlen, const char *const *argv)
 {
 	int argc = 0;
 
 	while (argv[argc])
 		argc++;
-	return options_parse(o, argc, argv, 4, err, errlen);
+	return options_parse(o, argc, (char *const *)argv, 4, err, errlen);
 }
 
-#define PARSE(o, ...) parse(o, err, sizeof err, (char *const[]){ "ringrun", __VA_ARGS__, NULL })
+#define PARSE(o, ...) parse(o, err, sizeof err, (const char *const[]){ "ringrun", __VA_ARGS__, NULL })
 
 Test(progress_options, defaults_and_forms)
 {

@@ -5,7 +5,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "../../cli/retry.h"
+#include "jobs/retry.h"
 
 Test(retry, which_endings)
 {

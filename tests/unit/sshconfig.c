@@ -13,7 +13,7 @@
 
 #include <ringrun.h>
 
-#include "../../cli/sshconfig.h"
+#include "hosts/sshconfig.h"
 
 static struct sshcfg cfg;
 static struct sshcfg_host h;

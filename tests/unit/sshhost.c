@@ -11,9 +11,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../cli/options.h"
-#include "../../cli/sshexec.h"
-#include "../../cli/sshhost.h"
+#include "options.h"
+#include "hosts/sshexec.h"
+#include "hosts/sshhost.h"
 
 static struct options o;
 static struct ssh_host sh;

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../cli/stats.h"
+#include "output/stats.h"
 
 Test(stats, lines)
 {

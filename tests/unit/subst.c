@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../cli/subst.h"
+#include "jobs/subst.h"
 
 static char *expand(const char *tmpl, const char *line, bool quote)
 {
@@ -123,7 +123,8 @@ Test(subst, shell_command)
 
 Test(subst, argv_words)
 {
-	char *const words[] = { "printf", "%s|", "<{}>", "{#}" };
+	char w0[] = "printf", w1[] = "%s|", w2[] = "<{}>", w3[] = "{#}";
+	char *const words[] = { w0, w1, w2, w3 };
 	struct subst v = { "a b", 3, 5, 1 };
 	char **argv = subst_argv(words, 4, true, &v);
 

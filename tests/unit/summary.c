@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../cli/summary.h"
+#include "output/summary.h"
 
 static struct hosts hosts;
 static struct summary s;

@@ -1,0 +1,413 @@
+/*
+ * The host list of fleet mode: "[user@]host[:port]" specs from -w lists and
+ * host files, ranges expanded, in order, each host once.
+ */
+#include "hosts/hosts.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/fnv.h"
+#include "util/xalloc.h"
+
+static bool is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
+}
+
+static bool is_alnum(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9');
+}
+
+/* A host name or IPv4 address; with v6 also ':' and a "%zone". */
+static const char *bad_char(const char *s, size_t len, bool v6)
+{
+	for (const char *c = s; c < s + len; c++)
+		if (!is_alnum(*c) && *c != '-' && *c != '.' && *c != '_' &&
+		    !(v6 && (*c == ':' || *c == '%')))
+			return c;
+	return NULL;
+}
+
+static size_t count_char(const char *s, size_t len, char c)
+{
+	size_t n = 0;
+
+	for (size_t k = 0; k < len; k++)
+		n += s[k] == c;
+	return n;
+}
+
+/* 1..65535, digits only. */
+static bool parse_port(const char *s, size_t len, unsigned *port)
+{
+	unsigned v = 0;
+
+	if (!len || len > 5)
+		return false;
+	for (size_t k = 0; k < len; k++) {
+		if (s[k] < '0' || s[k] > '9')
+			return false;
+		v = v * 10 + (unsigned)(s[k] - '0');
+	}
+	if (v < 1 || v > 65535)
+		return false;
+	*port = v;
+	return true;
+}
+
+struct parsed {
+	const char *user, *host, *port; /* into the item */
+	size_t user_len, host_len, port_len;
+	bool brackets;                  /* the host needs them: IPv6 */
+};
+
+/*
+ * "[user@]host[:port]", "[user@][addr]:port", or a bare IPv6 address (two
+ * colons or more, no port, as ssh takes it).  Returns NULL or why not.
+ */
+static const char *parse_item(const char *s, size_t len, struct parsed *p,
+			      char *why, size_t whylen)
+{
+	const char *at = NULL, *h, *end = s + len, *c;
+
+	*p = (struct parsed){ 0 };
+	for (const char *q = s; q < end; q++) {
+		if (is_space(*q))
+			return "contains a space";
+		if ((unsigned char)*q < 0x20 || *q == 0x7f)
+			return "contains a control character";
+		if (*q == '@')
+			at = q;
+	}
+	h = at ? at + 1 : s;
+	if (at) {
+		if (at == s)
+			return "empty user name";
+		p->user = s;
+		p->user_len = (size_t)(at - s);
+	}
+	if (h == end)
+		return "empty host name";
+	if (*h == '[') {
+		const char *close = memchr(h, ']', (size_t)(end - h));
+
+		if (!close)
+			return "missing ']'";
+		p->host = h + 1;
+		p->host_len = (size_t)(close - p->host);
+		if (close + 1 < end && close[1] != ':')
+			return "text after ']'";
+		if (close + 1 < end) {
+			p->port = close + 2;
+			p->port_len = (size_t)(end - p->port);
+		}
+		p->brackets = true;
+	} else if (count_char(h, (size_t)(end - h), ':') > 1) {
+		p->host = h;
+		p->host_len = (size_t)(end - h);
+		p->brackets = true;
+	} else {
+		const char *colon = memchr(h, ':', (size_t)(end - h));
+
+		p->host = h;
+		p->host_len = (size_t)((colon ? colon : end) - h);
+		if (colon) {
+			p->port = colon + 1;
+			p->port_len = (size_t)(end - p->port);
+		}
+	}
+	if (!p->host_len)
+		return "empty host name";
+	c = bad_char(p->host, p->host_len, p->brackets);
+	if (c && (unsigned char)*c >= 0x80)
+		return "only ASCII letters, digits, '-', '.' and '_' make a host name";
+	if (c) {
+		snprintf(why, whylen, "'%c' cannot be in a host name", *c);
+		return why;
+	}
+	return NULL;
+}
+
+static uint64_t hash_spec(const struct host_spec *s)
+{
+	uint64_t h = FNV_OFFSET;
+
+	h = fnv_field(h, s->user ? s->user : "", s->user ? strlen(s->user) : 0);
+	h = fnv_field(h, s->target, strlen(s->target));
+	return h ^ s->port;
+}
+
+static bool same(const struct host_spec *a, const struct host_spec *b)
+{
+	return a->port == b->port && strcmp(a->target, b->target) == 0 &&
+	       (a->user && b->user ? strcmp(a->user, b->user) == 0 :
+				     a->user == b->user);
+}
+
+/* The slot of s in the seen table: where it is, or the empty one for it. */
+static size_t *seen_slot(const struct hosts *h, const struct host_spec *s)
+{
+	size_t mask = h->nseen - 1;
+
+	for (size_t k = (size_t)hash_spec(s) & mask;; k = (k + 1) & mask)
+		if (!h->seen[k] || same(&h->v[h->seen[k] - 1], s))
+			return &h->seen[k];
+}
+
+static void grow_seen(struct hosts *h)
+{
+	size_t old = h->nseen;
+	size_t *was = h->seen;
+
+	h->nseen = old ? old * 2 : 64;
+	h->seen = xcalloc(h->nseen, sizeof *h->seen);
+	for (size_t k = 0; k < old; k++)
+		if (was[k])
+			*seen_slot(h, &h->v[was[k] - 1]) = was[k];
+	free(was);
+}
+
+/* One block: name, user and target, each NUL-terminated. */
+static struct host_spec make_spec(const char *s, size_t len,
+				  const struct parsed *p)
+{
+	size_t size = len + 1 + p->user_len + 1 + p->host_len + 3;
+	char *block = xmalloc(size), *c = block;
+	struct host_spec spec = { .name = block };
+
+	memcpy(c, s, len);
+	c += len;
+	*c++ = '\0';
+	if (p->user) {
+		spec.user = c;
+		memcpy(c, p->user, p->user_len);
+		c += p->user_len;
+		*c++ = '\0';
+	}
+	spec.target = c;
+	if (p->brackets)
+		*c++ = '[';
+	memcpy(c, p->host, p->host_len);
+	c += p->host_len;
+	if (p->brackets)
+		*c++ = ']';
+	*c = '\0';
+	return spec;
+}
+
+/* Parse s[0..len) and add it unless it is listed already. */
+static const char *add(struct hosts *h, const char *s, size_t len, char *why,
+		       size_t whylen)
+{
+	struct parsed p;
+	const char *bad = parse_item(s, len, &p, why, whylen);
+	unsigned port = 0;
+
+	if (bad)
+		return bad;
+	if (p.port && !parse_port(p.port, p.port_len, &port))
+		return "port must be 1 to 65535";
+	struct host_spec spec = make_spec(s, len, &p);
+	spec.port = port;
+	if ((h->n + 1) * 2 > h->nseen)
+		grow_seen(h);
+	size_t *slot = seen_slot(h, &spec);
+	if (*slot) {
+		free(spec.name);
+		return NULL;
+	}
+	if (h->n == h->cap) {
+		h->cap = h->cap ? h->cap * 2 : 16;
+		h->v = xreallocarray(h->v, h->cap, sizeof *h->v);
+	}
+	h->v[h->n++] = spec;
+	*slot = h->n;
+	return NULL;
+}
+
+/* s[*start, *end) without the spaces around it. */
+static void trim(const char *s, size_t *start, size_t *end)
+{
+	while (*start < *end && is_space(s[*start]))
+		++*start;
+	while (*end > *start && is_space(s[*end - 1]))
+		--*end;
+}
+
+struct expansion {
+	struct hosts *h;
+	const char *why;        /* why a name was refused */
+	char buf[64];
+};
+
+static int add_name(const char *name, size_t len, void *user)
+{
+	struct expansion *x = user;
+
+	x->why = add(x->h, name, len, x->buf, sizeof x->buf);
+	return x->why ? 1 : 0;
+}
+
+/* One item, its ranges expanded. */
+static int add_item(struct hosts *h, const char *s, size_t len, char *err,
+		    size_t errlen)
+{
+	struct expansion x = { .h = h };
+	struct hostrange_error e;
+	int r = hostrange_expand(s, len, &h->budget, add_name, &x, &e);
+
+	if (r < 0 && e.column)
+		snprintf(err, errlen, "'%.*s': column %zu: %s", (int)len, s,
+			 e.column, e.why);
+	else if (r < 0)
+		snprintf(err, errlen, "'%.*s': %s", (int)len, s, e.why);
+	else if (r > 0)
+		snprintf(err, errlen, "'%.*s': %s", (int)len, s, x.why);
+	return r ? -1 : 0;
+}
+
+/* ^FILE: its hosts, as --hostfile's. */
+static int add_file(struct hosts *h, const char *path, char *err, size_t errlen)
+{
+	struct input lines;
+	char why[512];
+	int r;
+
+	if (!*path) {
+		snprintf(err, errlen, "'^': no file name after '^'");
+		return -1;
+	}
+	if (strcmp(path, "-") == 0) {
+		snprintf(err, errlen, "'^-': stdin is read by --hostfile -");
+		return -1;
+	}
+	r = input_load(&lines, path);
+	if (r < 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(-r));
+		return -1;
+	}
+	r = hosts_add_lines(h, lines.lines, lines.n, why, sizeof why);
+	input_free(&lines);
+	if (r < 0)
+		snprintf(err, errlen, "%s: %s", path, why);
+	return r;
+}
+
+/*
+ * The items of s[0..len), counted in *items; "^FILE" ones only if files
+ * (a host file naming another could name itself).
+ */
+static int add_items(struct hosts *h, const char *s, size_t len, bool files,
+		     size_t *items, char *err, size_t errlen)
+{
+	for (size_t at = 0; at <= len;) {
+		size_t start = at, end = at + hostrange_item_len(s + at, len - at);
+		int r;
+
+		at = end + 1;
+		trim(s, &start, &end);
+		if (start == end)
+			continue;
+		++*items;
+		if (s[start] != '^') {
+			r = add_item(h, s + start, end - start, err, errlen);
+		} else if (files) {
+			char *path = xmalloc(end - start);
+
+			memcpy(path, s + start + 1, end - start - 1);
+			path[end - start - 1] = '\0';
+			r = add_file(h, path, err, errlen);
+			free(path);
+		} else {
+			snprintf(err, errlen, "'%.*s': a host file cannot name another",
+				 (int)(end - start), s + start);
+			r = -1;
+		}
+		if (r < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int hosts_add_list(struct hosts *h, const char *list, char *err, size_t errlen)
+{
+	size_t items = 0;
+
+	if (add_items(h, list, strlen(list), true, &items, err, errlen) < 0)
+		return -1;
+	if (!items) {
+		snprintf(err, errlen, "'%s': no host in it", list);
+		return -1;
+	}
+	return 0;
+}
+
+int hosts_add_lines(struct hosts *h, const struct line *lines, size_t n,
+		    char *err, size_t errlen)
+{
+	char why[512];
+	size_t items = 0;
+
+	for (size_t k = 0; k < n; k++) {
+		const char *s = lines[k].s;
+		const char *hash = memchr(s, '#', lines[k].len);
+		size_t len = hash ? (size_t)(hash - s) : lines[k].len;
+
+		if (add_items(h, s, len, false, &items, why, sizeof why) < 0) {
+			snprintf(err, errlen, "line %zu: %s", k + 1, why);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* The seen table anew, for v as it is now. */
+static void rebuild_seen(struct hosts *h)
+{
+	free(h->seen);
+	for (h->nseen = 64; h->nseen < h->n * 2; h->nseen *= 2)
+		;
+	h->seen = xcalloc(h->nseen, sizeof *h->seen);
+	for (size_t k = 0; k < h->n; k++)
+		*seen_slot(h, &h->v[k]) = k + 1;
+}
+
+static bool listed(const struct hosts *x, const struct host_spec *s)
+{
+	return x->nseen && *seen_slot(x, s);
+}
+
+size_t hosts_exclude(struct hosts *h, const struct hosts *x)
+{
+	size_t kept = 0, dropped;
+
+	for (size_t k = 0; k < h->n; k++) {
+		const struct host_spec *s = &h->v[k];
+		const struct host_spec any = { .target = s->target };
+
+		if (listed(x, s) || listed(x, &any))
+			free(s->name);
+		else
+			h->v[kept++] = *s;
+	}
+	dropped = h->n - kept;
+	h->n = kept;
+	if (dropped)
+		rebuild_seen(h);
+	return dropped;
+}
+
+void hosts_free(struct hosts *h)
+{
+	for (size_t k = 0; k < h->n; k++)
+		free(h->v[k].name);
+	free(h->v);
+	free(h->seen);
+	*h = (struct hosts){ 0 };
+}

@@ -1,0 +1,56 @@
+/*
+ * The host list of fleet mode: "[user@]host[:port]" specs from -w lists and
+ * host files, in order, each host once.  Items may hold ranges
+ * ("web[01-20]", see hostrange.h) and, in -w lists, name a file ("^FILE").
+ */
+#ifndef CLI_HOSTS_H
+#define CLI_HOSTS_H
+
+#include <stddef.h>
+
+#include "hosts/hostrange.h"
+#include "jobs/input.h"
+
+struct host_spec {
+	char *name;     /* as written: the tag of its tasks (owns the block) */
+	char *user;     /* NULL: -l, else the current user */
+	char *target;   /* what rr_host_new() gets: "web7", "[::1]" */
+	unsigned port;  /* 0: -p, else 22 */
+};
+
+struct hosts {
+	struct host_spec *v;
+	size_t n, cap;
+	size_t *seen;   /* open addressing: index + 1 into v, 0 = empty */
+	size_t nseen;   /* a power of two, at least twice n */
+	struct hostrange_budget budget; /* what the lists expanded to */
+};
+
+/*
+ * Add the hosts of a comma-separated list (-w), ranges expanded; commas in
+ * brackets do not split.  Spaces around an item and empty items are
+ * skipped.  "^FILE" adds FILE's hosts as hosts_add_lines() does.  A host
+ * already listed (same user, host and port as written) is dropped.
+ * Returns 0, or -1 with "'ITEM': [column N: ]why", "FILE: why" or
+ * "FILE: line N: ..." in err (or "'LIST': no host in it").
+ */
+int hosts_add_list(struct hosts *h, const char *list, char *err, size_t errlen);
+
+/*
+ * Add the hosts of each line (--hostfile): a list as above without ^FILE;
+ * '#' starts a comment, blank lines are skipped.  Returns 0, or -1 with
+ * "line N: 'ITEM': why" in err.
+ */
+int hosts_add_lines(struct hosts *h, const struct line *lines, size_t n,
+		    char *err, size_t errlen);
+
+/*
+ * Drop from h the hosts listed in x (-x): one written without user@ and
+ * :port takes that host with any, else user, host and port must match.
+ * Returns how many were dropped; the rest keep their order.
+ */
+size_t hosts_exclude(struct hosts *h, const struct hosts *x);
+
+void hosts_free(struct hosts *h);
+
+#endif

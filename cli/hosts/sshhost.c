@@ -1,0 +1,240 @@
+/*
+ * How each host of the fleet is reached: the command line over its
+ * ssh_config.  A host whose configuration needs a proxy goes through the
+ * system ssh, which reads that configuration itself.
+ */
+#include "hosts/sshhost.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hosts/hostfold.h"
+#include "hosts/sshconfig.h"
+#include "util/xalloc.h"
+
+#define HAS(c, key) (((c)->set >> (key)) & 1u)
+
+/* The host as ssh takes it: an IPv6 address without its brackets. */
+static char *alias_of(const struct host_spec *s)
+{
+	const char *t = s->target;
+	size_t n = strlen(t);
+	struct buf b = BUF_INIT;
+
+	if (n >= 2 && t[0] == '[' && t[n - 1] == ']')
+		buf_add(&b, t + 1, n - 2);
+	else
+		buf_adds(&b, t);
+	return buf_detach(&b);
+}
+
+static void lookup(const struct options *o, const char *alias,
+		   struct sshcfg_host *c)
+{
+	if (o->sshcfg)
+		sshcfg_resolve(o->sshcfg, alias, c);
+	else
+		*c = (struct sshcfg_host){ 0 };
+}
+
+static enum ssh_route route_of(const struct options *o,
+			       const struct sshcfg_host *c)
+{
+	if (o->ssh_exec)
+		return ROUTE_EXEC;
+	if (c->proxy_jump)
+		return ROUTE_PROXY_JUMP;
+	if (c->proxy_command)
+		return ROUTE_PROXY_COMMAND;
+	return ROUTE_NATIVE;
+}
+
+/*
+ * -i's keys, then the configuration's that exist (ssh passes over the
+ * others); NULL for the library's defaults when neither names any.
+ */
+static const char **identities(struct ssh_host *h, const struct options *o,
+			       const struct sshcfg_host *c,
+			       const struct sshcfg_tokens *t)
+{
+	size_t n = 0;
+
+	if (!c->nidentities)
+		return o->identities;
+	h->config_ids = xcalloc(c->nidentities, sizeof *h->config_ids);
+	h->ids = xcalloc(o->nidentities + c->nidentities + 1, sizeof *h->ids);
+	for (size_t k = 0; k < o->nidentities; k++)
+		h->ids[n++] = o->identities[k];
+	for (size_t k = 0; k < c->nidentities; k++) {
+		char *path = sshcfg_expand(c->identities[k], t);
+
+		if (access(path, F_OK) < 0) {
+			free(path);
+			continue;
+		}
+		h->config_ids[h->nconfig_ids++] = path;
+		h->ids[n++] = path;
+	}
+	return h->ids;
+}
+
+/* --known-hosts, else the configuration's first file ("none": no host is
+   known), else the library's default. */
+static const char *known_hosts(struct ssh_host *h, const struct options *o,
+			       const struct sshcfg_host *c,
+			       const struct sshcfg_tokens *t)
+{
+	if (o->known_hosts || !c->known_hosts)
+		return o->known_hosts;
+	if (strcmp(c->known_hosts, "none") == 0)
+		return "/dev/null";
+	h->known_hosts = sshcfg_expand(c->known_hosts, t);
+	return h->known_hosts;
+}
+
+static unsigned connect_timeout_ms(const struct options *o,
+				   const struct sshcfg_host *c)
+{
+	if (o->connect_timeout_given || !c->connect_timeout_s)
+		return (unsigned)o->connect_timeout_ms;
+	return c->connect_timeout_s * 1000u;
+}
+
+/* A name to connect to, with brackets when it is an IPv6 address. */
+static char *target_of(const char *hostname)
+{
+	struct buf b = BUF_INIT;
+
+	if (strchr(hostname, ':'))
+		buf_printf(&b, "[%s]", hostname);
+	else
+		buf_adds(&b, hostname);
+	return buf_detach(&b);
+}
+
+static void native(struct ssh_host *h, const struct options *o,
+		   const struct host_spec *s, const struct sshcfg_host *c,
+		   const char *alias)
+{
+	const char *user = s->user ? s->user : o->user ? o->user : c->user;
+	unsigned port = s->port ? s->port : o->port ? o->port : c->port;
+	struct sshcfg_tokens t = {
+		.home = sshcfg_home(), .local_user = sshcfg_local_user(),
+		.hostname = alias, .alias = alias, .port = port ? port : 22,
+	};
+	char *hostname = c->hostname ? sshcfg_expand(c->hostname, &t) :
+				       xstrdup(alias);
+
+	t.user = user ? user : t.local_user;
+	t.hostname = hostname;
+	h->target = target_of(hostname);
+	h->ho = (struct rr_host_opts){
+		.user = user,
+		.port = port,
+		.identities = identities(h, o, c, &t),
+		.no_agent = o->no_agent || c->identities_only,
+		.password_file = o->password_file,
+		.password_env = o->password_env,
+		.known_hosts = known_hosts(h, o, c, &t),
+		.hostkey = o->hostkey_given || !HAS(c, SSHCFG_STRICT_HOST_KEY) ?
+				   o->hostkey : (enum rr_hostkey_policy)c->hostkey,
+		.connect_timeout_ms = connect_timeout_ms(o, c),
+		.keepalive_s = c->alive_interval_s,
+		.channels = o->per_host,
+	};
+	free(hostname);
+}
+
+void ssh_host_init(struct ssh_host *h, const struct options *o,
+		   const struct host_spec *s)
+{
+	struct sshcfg_host c;
+	char *alias = alias_of(s);
+
+	lookup(o, alias, &c);
+	*h = (struct ssh_host){
+		.route = route_of(o, &c),
+		.config_timeout = HAS(&c, SSHCFG_CONNECT_TIMEOUT),
+	};
+	if (h->route == ROUTE_NATIVE)
+		native(h, o, s, &c, alias);
+	free(alias);
+}
+
+void ssh_host_free(struct ssh_host *h)
+{
+	for (size_t k = 0; k < h->nconfig_ids; k++)
+		free(h->config_ids[k]);
+	free(h->config_ids);
+	free(h->ids);
+	free(h->known_hosts);
+	free(h->target);
+	*h = (struct ssh_host){ 0 };
+}
+
+/* The hosts the configuration sends through the system ssh, per reason. */
+static int proxied(const struct options *o, struct buf *notes, char *err,
+		   size_t errlen)
+{
+	static const char *const why[] = { "ProxyJump", "ProxyCommand" };
+	const char **names[2] = { NULL, NULL };
+	size_t n[2] = { 0, 0 };
+	int r = 0;
+
+	for (size_t k = 0; k < o->hosts.n; k++) {
+		struct sshcfg_host c;
+		char *alias = alias_of(&o->hosts.v[k]);
+		enum ssh_route route;
+
+		lookup(o, alias, &c);
+		free(alias);
+		route = route_of(o, &c);
+		if (route == ROUTE_NATIVE)
+			continue;
+		size_t w = route == ROUTE_PROXY_COMMAND;
+		names[w] = xreallocarray(names[w], n[w] + 1, sizeof *names[w]);
+		names[w][n[w]++] = o->hosts.v[k].name;
+	}
+	for (size_t w = 0; w < 2 && r == 0; w++) {
+		char *hosts = n[w] ? hostfold((const char *const *)names[w], n[w]) :
+				     NULL;
+
+		if (hosts && (o->password_env || o->password_file)) {
+			snprintf(err, errlen, "%s: %s: needs the system ssh, which "
+				 "cannot take %s", hosts, why[w], o->password_env ?
+				 "--password-env" : "--password-file");
+			r = -1;
+		} else if (hosts) {
+			buf_printf(notes, "ringrun: %s: %s: run through the system ssh\n",
+				   hosts, why[w]);
+		}
+		free(hosts);
+	}
+	free(names[0]);
+	free(names[1]);
+	return r;
+}
+
+int ssh_hosts_setup(struct options *o, struct buf *notes, char *err,
+		    size_t errlen)
+{
+	struct sshcfg *c = xmalloc(sizeof *c);
+	char why[768];
+
+	sshcfg_init(c);
+	if (sshcfg_load(c, o->ssh_config, why, sizeof why) < 0) {
+		snprintf(err, errlen, "%s%s", o->ssh_config ? "-F: " : "", why);
+		sshcfg_free(c);
+		free(c);
+		return -1;
+	}
+	o->sshcfg = c;
+	if (o->ssh_exec)
+		return 0; /* ssh reads its configuration itself, Match too */
+	if (c->match_note)
+		buf_printf(notes, "ringrun: %s: Match: not supported; its block "
+			   "is skipped\n", c->match_note);
+	return proxied(o, notes, err, errlen);
+}

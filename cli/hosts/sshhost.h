@@ -1,0 +1,55 @@
+/*
+ * How each host of the fleet is reached: the command line over its
+ * ssh_config, with ssh's precedence (user@ and :port in the host, then
+ * -l/-p and the other options, then the configuration), and whether
+ * ringrun's own client can do it or the system ssh must.
+ */
+#ifndef CLI_SSHHOST_H
+#define CLI_SSHHOST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <ringrun.h>
+
+#include "util/buf.h"
+#include "hosts/hosts.h"
+#include "options.h"
+
+enum ssh_route {
+	ROUTE_NATIVE,        /* ringrun's own client */
+	ROUTE_EXEC,          /* --ssh=exec */
+	ROUTE_PROXY_JUMP,    /* the configuration needs the system ssh */
+	ROUTE_PROXY_COMMAND,
+};
+
+struct ssh_host {
+	enum ssh_route route;
+	bool config_timeout;     /* the configuration sets ConnectTimeout */
+	/* ROUTE_NATIVE only: */
+	char *target;            /* what rr_host_new() gets: HostName, else the
+				    host as written */
+	struct rr_host_opts ho;  /* strings in it point into this struct */
+	char *user, *known_hosts;
+	char **config_ids;       /* the configuration's identities, expanded */
+	size_t nconfig_ids;
+	const char **ids;        /* -i's then those */
+};
+
+/*
+ * Read the configuration (-F FILE, else ssh's own files) into o->sshcfg,
+ * and append to notes (one "ringrun: ..." line each) what the user is told
+ * once: which hosts go through the system ssh and why, and a Match block
+ * that is skipped.  Returns 0, or -1 with the reason in err: a bad
+ * configuration, or passwords for hosts the system ssh must reach.
+ */
+int ssh_hosts_setup(struct options *o, struct buf *notes, char *err,
+		    size_t errlen);
+
+/* How to reach host s. */
+void ssh_host_init(struct ssh_host *h, const struct options *o,
+		   const struct host_spec *s);
+
+void ssh_host_free(struct ssh_host *h);
+
+#endif

@@ -1,0 +1,48 @@
+/*
+ * Job control around the run: the job log written as tasks end
+ * (--joblog), the tasks a log has as done (--resume-failed), and the stdin
+ * every task gets (--stdin).
+ */
+#ifndef CLI_CONTROL_H
+#define CLI_CONTROL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <ringrun.h>
+
+#include "jobs/joblog.h"
+#include "options.h"
+#include "output/output.h"
+#include "jobs/resume.h"
+
+struct control {
+	bool logging;          /* --joblog */
+	struct joblog_file log;
+	bool resuming;         /* --resume-failed */
+	struct resume resume;
+	char *stdin_data;      /* --stdin: all of it; NULL without */
+	size_t stdin_len;
+	int64_t epoch_ns;      /* CLOCK_REALTIME - CLOCK_MONOTONIC */
+};
+
+/*
+ * Read the log to resume from, open the job log, read stdin, as the
+ * options ask.  Returns 0, or -1 after a "ringrun: ..." line on stderr.
+ */
+int control_init(struct control *c, const struct options *o);
+
+/* --resume-failed: has the log task t as done (so it does not run)? */
+bool control_done(const struct control *c, const struct task_info *t);
+
+/*
+ * --joblog: task t ended with r (its last attempt).  Returns 0, or the
+ * errno of the write that failed, once: later rows are not written.
+ */
+int control_log(struct control *c, const struct task_info *t,
+		const struct rr_result *r);
+
+void control_free(struct control *c);
+
+#endif

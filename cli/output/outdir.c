@@ -1,0 +1,122 @@
+/*
+ * --outdir DIR: a pair of files per task, written with plain write()s when
+ * it ends (its streams are whole in its result by then).
+ */
+#include "output/outdir.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util/fdio.h"
+#include "util/xalloc.h"
+
+/* mkdir -p: each parent, then path itself. */
+static int make_dirs(const char *path)
+{
+	char *p = xstrdup(path);
+	int r = 0;
+
+	for (char *s = p + 1; *s && !r; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(p, 0777) < 0 && errno != EEXIST)
+			r = -errno;
+		*s = '/';
+	}
+	if (!r && mkdir(p, 0777) < 0 && errno != EEXIST)
+		r = -errno;
+	free(p);
+	return r;
+}
+
+int outdir_open(struct outdir *d, const char *path)
+{
+	int r = make_dirs(path);
+
+	*d = (struct outdir){ .fd = -1, .path = path, .name = BUF_INIT };
+	if (r < 0)
+		return r;
+	d->fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	return d->fd < 0 ? -errno : 0;
+}
+
+static bool unsafe(const char *s, size_t k)
+{
+	return s[k] == '/' || s[k] == '%' || s[k] == '\0' ||
+	       (k == 0 && s[k] == '.');
+}
+
+void outdir_name(struct buf *b, const char *host, size_t host_len,
+		 size_t input_no, unsigned long long seq)
+{
+	if (!host) {
+		buf_printf(b, "%llu", seq);
+		return;
+	}
+	for (size_t k = 0; k < host_len; k++) {
+		if (unsafe(host, k))
+			buf_printf(b, "%%%02X", (unsigned char)host[k]);
+		else
+			buf_addc(b, host[k]);
+	}
+	if (input_no)
+		buf_printf(b, ".%zu", input_no);
+}
+
+/* DIR/name, made or truncated, holding data[0..len). */
+static int write_file(int dir, const char *name, const char *data, size_t len)
+{
+	int fd = openat(dir, name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+			0666);
+	int r;
+
+	if (fd < 0)
+		return -errno;
+	r = write_all(fd, data, len);
+	if (close(fd) < 0 && !r && errno != EINTR)
+		r = -errno;
+	return r;
+}
+
+/* One of the pair; its failure on stderr. */
+static bool put_file(struct outdir *d, const char *ext,
+		     const struct rr_capture *c, struct output *o)
+{
+	size_t base = d->name.len;
+	size_t dir_len = strlen(d->path);
+	int r;
+
+	buf_adds(&d->name, ext);
+	r = write_file(d->fd, d->name.data, c ? c->data : "", c ? c->len : 0);
+	if (r < 0)
+		output_note(o, "--outdir: %s%s%s: %s", d->path,
+			    dir_len && d->path[dir_len - 1] == '/' ? "" : "/",
+			    d->name.data, strerror(-r));
+	d->name.len = base;
+	d->name.data[base] = '\0';
+	return r == 0;
+}
+
+bool outdir_task(struct outdir *d, const struct task_info *t,
+		 const struct rr_result *r, struct output *o)
+{
+	bool ok;
+
+	buf_reset(&d->name);
+	outdir_name(&d->name, t->host, t->host_len, t->input_no, t->seq);
+	ok = put_file(d, ".out", r ? &r->out : NULL, o);
+	return put_file(d, ".err", r ? &r->err : NULL, o) && ok;
+}
+
+void outdir_close(struct outdir *d)
+{
+	if (d->fd >= 0)
+		close(d->fd);
+	d->fd = -1;
+	buf_free(&d->name);
+}

@@ -1,0 +1,49 @@
+/*
+ * --outdir DIR: each task's stdout in DIR/TAG.out and its stderr in
+ * DIR/TAG.err, written whole when the task ends; both files are made even
+ * when empty, so that every task has its pair.  TAG is the host as written,
+ * with ".N" after it when there are inputs (N: the input's number, 1..); a
+ * local task's is its sequence number {#}.  In a host, '/', '%', NUL and a
+ * leading '.' are written %XX (hex, as in URLs), so that each tag names
+ * exactly one file of DIR and none hides or climbs out.
+ */
+#ifndef CLI_OUTDIR_H
+#define CLI_OUTDIR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <ringrun.h>
+
+#include "util/buf.h"
+#include "output/output.h"
+
+struct outdir {
+	int fd;           /* DIR */
+	const char *path; /* DIR as given, for messages */
+	struct buf name;  /* scratch */
+};
+
+/*
+ * Create DIR and its parents where missing (mode 0777 & ~umask) and open
+ * it.  Returns 0 or a negative errno.
+ */
+int outdir_open(struct outdir *d, const char *path);
+
+/* The TAG of a task: host[.input_no] (host escaped), or seq when host is
+   NULL. */
+void outdir_name(struct buf *b, const char *host, size_t host_len,
+		 size_t input_no, unsigned long long seq);
+
+/*
+ * Write task t's pair from r (NULL: it never ran, both files empty), each
+ * file created (mode 0666 & ~umask) or truncated.  A file that cannot be
+ * written gets the line "ringrun: --outdir: DIR/TAG.out: <why>" on o's
+ * stderr.  Returns false if one could not be written.
+ */
+bool outdir_task(struct outdir *d, const struct task_info *t,
+		 const struct rr_result *r, struct output *o);
+
+void outdir_close(struct outdir *d);
+
+#endif

@@ -1,0 +1,256 @@
+/*
+ * What ringrun prints: each task's output in the chosen mode, and one
+ * "ringrun: <message>" line on stderr for each task that failed.
+ */
+#include "output/output.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "output/color.h"
+#include "util/fdio.h"
+#include "output/json.h"
+
+/*
+ * Buffered bytes that trigger a write; a captured stream at least this big
+ * is written straight from the library's buffer instead of being copied.
+ */
+#define SINK_MAX (64 * 1024)
+
+void output_init(struct output *o, enum out_mode mode, int out_fd, int err_fd)
+{
+	*o = (struct output){
+		.mode = mode,
+		.out = { .fd = out_fd, .b = BUF_INIT },
+		.err = { .fd = err_fd, .b = BUF_INIT },
+	};
+}
+
+static void sink_write(struct output *o, struct sink *k, const char *p,
+		       size_t n)
+{
+	if (o->before_write && !o->error)
+		o->before_write(o->hook_ctx, k->fd);
+	int r = o->error ? 0 : write_all(k->fd, p, n);
+
+	if (r < 0)
+		o->error = -r;
+}
+
+static void sink_flush(struct output *o, struct sink *k)
+{
+	if (k->b.len)
+		sink_write(o, k, k->b.data, k->b.len);
+	buf_reset(&k->b);
+}
+
+int output_flush(struct output *o)
+{
+	sink_flush(o, &o->out);
+	sink_flush(o, &o->err);
+	return o->error;
+}
+
+/* Between lines only: write both buffers out once either is full. */
+static void spill(struct output *o)
+{
+	if (o->out.b.len >= SINK_MAX || o->err.b.len >= SINK_MAX)
+		output_flush(o);
+}
+
+static void put_capture(struct output *o, struct sink *k,
+			const struct rr_capture *c)
+{
+	if (c->len < SINK_MAX) {
+		buf_add(&k->b, c->data, c->len);
+		spill(o);
+		return;
+	}
+	output_flush(o);
+	sink_write(o, k, c->data, c->len);
+}
+
+/* Where a line or a block comes from: the tag, or the host [and input]. */
+static void put_prefix(struct buf *b, const struct task_info *t)
+{
+	if (!t->host) {
+		buf_add(b, t->tag, t->tag_len);
+		return;
+	}
+	buf_add(b, t->host, t->host_len);
+	if (t->input) {
+		buf_addc(b, ' ');
+		buf_add(b, t->tag, t->tag_len);
+	}
+}
+
+/*
+ * One stream of a task in group mode.  A remote task's output is headed by
+ * where it comes from (as dshbak and clush -b do) when there is any, and
+ * ends at the end of a line, so that the next header stands on its own.
+ */
+static void put_block(struct output *o, struct sink *k,
+		      const struct task_info *t, const struct rr_capture *c)
+{
+	if (!t->host) {
+		put_capture(o, k, c);
+		return;
+	}
+	if (!c->len)
+		return;
+	color_start(&k->b, k->color, PAINT_BOLD);
+	buf_adds(&k->b, "---- ");
+	put_prefix(&k->b, t);
+	buf_adds(&k->b, " ----");
+	color_end(&k->b, k->color);
+	buf_addc(&k->b, '\n');
+	put_capture(o, k, c);
+	if (c->data[c->len - 1] != '\n')
+		buf_addc(&k->b, '\n');
+}
+
+/*
+ * ,"name":"value" escaped in pieces, writing stdout's buffer out between
+ * them: a 32 MiB output never needs a 200 MiB copy.  Only stdout's buffer:
+ * stderr must not land in the middle of this JSON line.
+ */
+static void json_field(struct output *o, const char *name, const char *s,
+		       size_t len)
+{
+	struct buf *b = &o->out.b;
+
+	buf_printf(b, ",\"%s\":\"", name);
+	for (size_t n; len; s += n, len -= n) {
+		n = json_escape(b, s, len, SINK_MAX);
+		if (b->len >= SINK_MAX)
+			sink_flush(o, &o->out);
+	}
+	buf_addc(b, '"');
+}
+
+bool ran_to_end(const struct task_info *t, const struct rr_result *r)
+{
+	if (!t->host)
+		return r->pid != 0 && r->status != RR_SPAWN_FAILED;
+	return r->start_ns != 0 && r->status != RR_SSH_ERROR &&
+	       r->status != RR_ERROR;
+}
+
+static void put_json(struct output *o, const struct task_info *t,
+		     const struct rr_result *r)
+{
+	struct buf *b = &o->out.b;
+	bool ran = ran_to_end(t, r);
+	uint64_t ns = r->start_ns && r->end_ns > r->start_ns ?
+		      r->end_ns - r->start_ns : 0;
+	const char *status = rr_status_name(r->status);
+
+	buf_printf(b, "{\"seq\":%llu", t->seq);
+	if (t->host)
+		json_field(o, "host", t->host, t->host_len);
+	json_field(o, "tag", t->tag, t->tag_len);
+	json_field(o, "command", t->command, strlen(t->command));
+	json_field(o, "status", status, strlen(status));
+	if (ran && r->exit_code >= 0)
+		buf_printf(b, ",\"exit\":%d,\"signal\":null", r->exit_code);
+	else if (ran)
+		buf_printf(b, ",\"exit\":null,\"signal\":%d", -r->exit_code);
+	else
+		buf_adds(b, ",\"exit\":null,\"signal\":null");
+	buf_printf(b, ",\"duration_ms\":%" PRIu64 ".%03" PRIu64,
+		   ns / 1000000, ns / 1000 % 1000);
+	json_field(o, "stdout", r->out.data, r->out.len);
+	json_field(o, "stderr", r->err.data, r->err.len);
+	buf_printf(b, ",\"stdout_truncated\":%s,\"stderr_truncated\":%s}\n",
+		   r->out.truncated ? "true" : "false",
+		   r->err.truncated ? "true" : "false");
+}
+
+/* "ringrun: MESSAGE", in colour on a terminal: the host in bold, the
+   rest red, or yellow when the host could not be reached. */
+static void put_failure(struct output *o, const struct rr_result *r)
+{
+	const char *msg = r->message && *r->message ? r->message :
+			  rr_status_name(r->status);
+	bool unreachable = r->status == RR_CONNECT_FAILED ||
+			   r->status == RR_HOSTKEY_REJECTED ||
+			   r->status == RR_AUTH_FAILED;
+
+	if (!o->err.color) {
+		output_note(o, "%s", msg);
+		return;
+	}
+	buf_adds(&o->err.b, "ringrun: ");
+	color_failure(&o->err.b, msg, unreachable);
+	buf_addc(&o->err.b, '\n');
+}
+
+void output_done(struct output *o, const struct task_info *t,
+		 const struct rr_result *r)
+{
+	if (o->error)
+		return;
+	if (o->mode == OUT_GROUP) {
+		put_block(o, &o->out, t, &r->out);
+		put_block(o, &o->err, t, &r->err);
+	} else if (o->mode == OUT_JSON) {
+		put_json(o, t, r);
+	}
+	if (r->status != RR_OK && !t->reported)
+		put_failure(o, r);
+	spill(o);
+}
+
+void output_line(struct output *o, const struct task_info *t,
+		 enum rr_stream stream, const char *line, size_t len)
+{
+	struct buf *b = stream == RR_STDERR ? &o->err.b : &o->out.b;
+
+	if (o->error)
+		return;
+	buf_reserve(b, t->host_len + 1 + t->tag_len + 2 + len + 1);
+	put_prefix(b, t);
+	buf_add(b, ": ", 2);
+	buf_add(b, line, len);
+	buf_addc(b, '\n');
+	spill(o);
+}
+
+void output_note(struct output *o, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (o->error)
+		return;
+	buf_adds(&o->err.b, "ringrun: ");
+	va_start(ap, fmt);
+	buf_vprintf(&o->err.b, fmt, ap);
+	va_end(ap);
+	buf_addc(&o->err.b, '\n');
+	spill(o);
+}
+
+void output_stderr(struct output *o, const char *s, size_t len)
+{
+	if (o->error)
+		return;
+	buf_add(&o->err.b, s, len);
+	spill(o);
+}
+
+void output_stdout(struct output *o, const char *s, size_t len)
+{
+	const struct rr_capture c = { .data = s, .len = len };
+
+	if (o->error)
+		return;
+	put_capture(o, &o->out, &c);
+}
+
+void output_free(struct output *o)
+{
+	buf_free(&o->out.b);
+	buf_free(&o->err.b);
+}

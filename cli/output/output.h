@@ -1,0 +1,85 @@
+/*
+ * What ringrun prints: each task's output in the chosen mode, and one
+ * "ringrun: <message>" line on stderr for each task that failed (for each
+ * host that failed, in fleet mode).  Output is
+ * buffered and written with write() loops; a buffer is only ever written
+ * out at the end of a line (or of a task's whole output), so stdout and
+ * stderr sent to one place never tear each other's lines.
+ */
+#ifndef CLI_OUTPUT_H
+#define CLI_OUTPUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <ringrun.h>
+
+#include "util/buf.h"
+#include "options.h"
+
+struct sink {
+	int fd;
+	struct buf b;
+	bool color; /* headers and failure lines in colour */
+};
+
+struct output {
+	enum out_mode mode;
+	struct sink out, err;
+	int error; /* errno of the first failed write; then nothing is written */
+	/* Called before each write to a sink's fd (the progress line erases
+	   itself); NULL: none. */
+	void (*before_write)(void *ctx, int fd);
+	void *hook_ctx;
+};
+
+/* What output needs to know of a task besides its result. */
+struct task_info {
+	unsigned long long seq;
+	const char *tag;  /* the input, or the command when there is none */
+	size_t tag_len;
+	const char *command;
+	const char *host; /* fleet mode: the host as given; NULL: local */
+	size_t host_len;
+	bool input;       /* tag is an input (shown after the host) */
+	size_t input_no;  /* the input's number, 1..; 0: no input */
+	bool reported;    /* its failure line is out already (its host's) */
+};
+
+void output_init(struct output *o, enum out_mode mode, int out_fd, int err_fd);
+
+/*
+ * The task ended: its output (group, json) and its failure line.  In fleet
+ * mode a group block starts with a "---- TAG ----" line and ends with a
+ * newline.
+ */
+void output_done(struct output *o, const struct task_info *t,
+		 const struct rr_result *r);
+
+/*
+ * Did the command end by itself or by a signal, so that its exit code says
+ * how?  A remote one has no pid: it ran when it started on its host and its
+ * channel did not fail.
+ */
+bool ran_to_end(const struct task_info *t, const struct rr_result *r);
+
+/* One line of a task's stdout or stderr (stream). */
+void output_line(struct output *o, const struct task_info *t,
+		 enum rr_stream stream, const char *line, size_t len);
+
+/* A "ringrun: ..." line on stderr. */
+void output_note(struct output *o, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Text for stderr as it is, in order with the rest. */
+void output_stderr(struct output *o, const char *s, size_t len);
+
+/* Text for stdout as it is (collated output). */
+void output_stdout(struct output *o, const char *s, size_t len);
+
+/* Write out what is buffered.  Returns 0 or the first write error. */
+int output_flush(struct output *o);
+
+void output_free(struct output *o);
+
+#endif
