@@ -347,6 +347,8 @@ struct rr_loop {
 	int evfd;
 	bool have_wait_mask;
 	sigset_t wait_mask;
+	void (*on_warning)(rr_loop *loop, const char *msg, void *user);
+	void *user;
 
 	struct rr_slot *slots;   /* children's stacks, reused (spawn.c) */
 	bool spawn_vfork;        /* wait for each child's execve */
@@ -380,6 +382,7 @@ struct io_uring_sqe *rr__sqe(rr_loop *loop, struct rr_op *op);
 void rr__close(rr_loop *loop, int fd);
 void rr__cancel(rr_loop *loop, struct rr_op *op);
 uint64_t rr__now(void);
+void rr__warn(rr_loop *loop, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* probe.c */
 int rr__ring_setup(rr_loop *loop, unsigned flags);
@@ -483,11 +486,11 @@ void rr__channel_kill(struct rr_task *t, int sig, bool abandon);
 void rr__channel_abort(struct rr_task *t, enum rr_status status, const char *msg);
 
 /* knownhosts.c */
-int rr__hostkey_check(struct rr_conn *c);
+int rr__hostkey_check(struct rr_conn *c, char *why, size_t size);
 void rr__khfiles_free(rr_loop *loop);
 
 /* auth.c */
-int rr__auth_step(struct rr_conn *c);
+int rr__auth_step(struct rr_conn *c, char *why, size_t size);
 void rr__auth_reset(struct rr_conn *c);
 
 #endif

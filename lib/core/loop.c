@@ -9,6 +9,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
@@ -64,6 +66,22 @@ void rr__cancel(rr_loop *loop, struct rr_op *op)
 
 	io_uring_prep_cancel64(sqe, (uint64_t)(uintptr_t)op, 0);
 	sqe->flags |= loop->skip_cqe;
+}
+
+/* One line for the program's on_warning, if it has one. */
+void rr__warn(rr_loop *loop, const char *fmt, ...)
+{
+	char msg[RR_MESSAGE_MAX];
+	va_list ap;
+
+	if (!loop->on_warning)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	loop->in_callback++;
+	loop->on_warning(loop, msg, loop->user);
+	loop->in_callback--;
 }
 
 static bool env_set(const char *name)
@@ -123,6 +141,8 @@ rr_loop *rr_loop_new(const struct rr_loop_opts *opts)
 	if (env_set("RINGRUN_SPAWN_VFORK"))
 		o.flags |= RR_LOOP_SPAWN_VFORK;
 	loop->max_handshakes = o.max_handshakes ? o.max_handshakes : 6;
+	loop->on_warning = o.on_warning;
+	loop->user = o.user;
 	loop->connect_rate = o.connect_rate;
 	if (o.wait_sigmask) {
 		loop->wait_mask = *o.wait_sigmask;

@@ -88,6 +88,13 @@ struct rr_loop_opts {
 	 */
 	unsigned max_handshakes;
 	unsigned connect_rate;
+	/*
+	 * What the loop went on past but the program may want to tell its user
+	 * (a known_hosts line it could not read, ...): one line, no newline,
+	 * each cause once.  Called on the loop's thread; NULL: not told.
+	 */
+	void (*on_warning)(rr_loop *loop, const char *msg, void *user);
+	void *user; /* handed to on_warning */
 };
 
 /* Feature bits reported in rr_loop_stats.features. */

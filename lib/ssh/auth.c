@@ -176,8 +176,11 @@ static int step_password(struct rr_conn *c)
 	return -EACCES;
 }
 
-/* 0: authenticated; -EAGAIN: call again; < 0: failed (the connection too). */
-int rr__auth_step(struct rr_conn *c)
+/*
+ * 0: authenticated; -EAGAIN: call again; < 0: refused, with why (the
+ * connection code fails the connection with it).
+ */
+int rr__auth_step(struct rr_conn *c, char *why, size_t size)
 {
 	struct rr_auth *a = &c->auth;
 	int rc = 0;
@@ -204,13 +207,12 @@ int rr__auth_step(struct rr_conn *c)
 	if (rc == 1 || rc == -EAGAIN)
 		return rc == 1 ? 0 : rc;
 	if (rc == -EACCES)
-		rr__conn_fail(c, RR_AUTH_FAILED,
-			      "authentication failed for user %s (tried %s; server takes %s)",
-			      c->host->user, *a->tried ? a->tried : "nothing",
-			      a->methods ? a->methods : "nothing");
+		snprintf(why, size,
+			 "authentication failed for user %s (tried %s; server takes %s)",
+			 c->host->user, *a->tried ? a->tried : "nothing",
+			 a->methods ? a->methods : "nothing");
 	else
-		rr__conn_fail(c, RR_AUTH_FAILED, "authentication failed: %s",
-			      rr_strerror(rc));
+		snprintf(why, size, "authentication failed: %s", rr_strerror(rc));
 	return rc;
 }
 

@@ -524,7 +524,7 @@ static const char *session_error(struct rr_conn *c)
 static void step_handshake(struct rr_conn *c)
 {
 	int rc = libssh2_session_handshake(c->session, c->fd);
-	char err[64];
+	char err[64], why[RR_MESSAGE_MAX];
 
 	if (rc == LIBSSH2_ERROR_EAGAIN)
 		return;
@@ -539,8 +539,10 @@ static void step_handshake(struct rr_conn *c)
 				      session_error(c));
 		return;
 	}
-	if (rr__hostkey_check(c) < 0)
+	if (rr__hostkey_check(c, why, sizeof(why)) < 0) {
+		rr__conn_fail(c, RR_HOSTKEY_REJECTED, "%s", why);
 		return;
+	}
 	c->refusals = 0;
 	c->state = RR_CONN_AUTH;
 	rr__deadline_set(c->host->loop, &c->deadline,
@@ -556,10 +558,15 @@ static void keepalive_at(struct rr_conn *c, unsigned seconds)
 static void step_auth(struct rr_conn *c)
 {
 	struct rr_host *h = c->host;
-	int rc = rr__auth_step(c);
+	char why[RR_MESSAGE_MAX];
+	int rc = rr__auth_step(c, why, sizeof(why));
 
-	if (rc == -EAGAIN || rc < 0)
-		return; /* waiting, or failed (the connection is failed) */
+	if (rc == -EAGAIN)
+		return;
+	if (rc < 0) {
+		rr__conn_fail(c, RR_AUTH_FAILED, "%s", why);
+		return;
+	}
 	c->state = RR_CONN_READY;
 	c->admitted = false;
 	h->loop->handshakes--;

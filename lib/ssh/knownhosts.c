@@ -127,8 +127,11 @@ static int record(struct rr_conn *c, struct rr_khfile *f, const char *key,
 	return r;
 }
 
-/* 0: go on; -1: refused (the connection has been failed). */
-int rr__hostkey_check(struct rr_conn *c)
+/*
+ * 0: the key is accepted; < 0: refused, with why (the connection code fails
+ * the connection with it).
+ */
+int rr__hostkey_check(struct rr_conn *c, char *why, size_t size)
 {
 	struct rr_host *h = c->host;
 	enum rr_hostkey_policy policy = h->opts.hostkey;
@@ -146,9 +149,9 @@ int rr__hostkey_check(struct rr_conn *c)
 	kt = key_type(type);
 	f = khfile(h->loop, h->opts.known_hosts);
 	if (!key || !kt || !f) {
-		rr__conn_fail(c, RR_HOSTKEY_REJECTED, "host key check failed: %s",
-			      !f ? "out of memory" : "no usable host key");
-		return -1;
+		snprintf(why, size, "host key check failed: %s",
+			 !f ? "out of memory" : "no usable host key");
+		return !f ? -ENOMEM : -EPROTO;
 	}
 	fingerprint(c, fp, sizeof(fp));
 	mask = LIBSSH2_KNOWNHOST_TYPE_PLAIN | LIBSSH2_KNOWNHOST_KEYENC_RAW | kt->known_bits;
@@ -159,18 +162,17 @@ int rr__hostkey_check(struct rr_conn *c)
 	if (r == LIBSSH2_KNOWNHOST_CHECK_NOTFOUND && policy == RR_HOSTKEY_ACCEPT_NEW) {
 		if (record(c, f, key, len, mask) == 0)
 			return 0;
-		rr__conn_fail(c, RR_HOSTKEY_REJECTED, "cannot record %s key %s in %s",
-			      kt->name, fp, h->opts.known_hosts);
-		return -1;
+		snprintf(why, size, "cannot record %s key %s in %s", kt->name, fp,
+			 h->opts.known_hosts);
+		return -EIO;
 	}
 	if (r == LIBSSH2_KNOWNHOST_CHECK_MISMATCH)
-		rr__conn_fail(c, RR_HOSTKEY_REJECTED,
-			      "host key changed: the server offers %s key %s, not the "
-			      "key %s has for it (possible man-in-the-middle)",
-			      kt->name, fp, h->opts.known_hosts);
+		snprintf(why, size,
+			 "host key changed: the server offers %s key %s, not the "
+			 "key %s has for it (possible man-in-the-middle)",
+			 kt->name, fp, h->opts.known_hosts);
 	else
-		rr__conn_fail(c, RR_HOSTKEY_REJECTED,
-			      "host key unknown: %s key %s is not in %s",
-			      kt->name, fp, h->opts.known_hosts);
-	return -1;
+		snprintf(why, size, "host key unknown: %s key %s is not in %s",
+			 kt->name, fp, h->opts.known_hosts);
+	return -EACCES;
 }
