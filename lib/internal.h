@@ -287,8 +287,9 @@ struct rr_khfile {
 struct rr_host {
 	rr_loop *loop;
 	struct rr_host *prev, *next;
-	char *name;               /* "host:port", in messages */
+	char *name;               /* "host:port" or "alias (host:port)" */
 	char *hostname;           /* as given: looked up in known_hosts */
+	bool addr6;               /* an IPv6 address: "[addr]:port" */
 	char *user;
 	unsigned port;
 	struct sockaddr_storage addr;

@@ -34,6 +34,12 @@ const char *rr_status_name(enum rr_status status)
 	return status_names[status];
 }
 
+bool rr_status_unreachable(enum rr_status status)
+{
+	return status == RR_CONNECT_FAILED || status == RR_HOSTKEY_REJECTED ||
+	       status == RR_AUTH_FAILED;
+}
+
 const char *rr_strerror(int err)
 {
 	const char *s = strerrordesc_np(err < 0 ? -err : err);

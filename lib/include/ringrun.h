@@ -232,6 +232,13 @@ enum rr_status {
 /* Short lowercase name of a status: "ok", "exit", "timeout", ... */
 const char *rr_status_name(enum rr_status status);
 
+/*
+ * The host was never reached or refused us (RR_CONNECT_FAILED,
+ * RR_HOSTKEY_REJECTED, RR_AUTH_FAILED): the command certainly did not run
+ * there, and trying the host again may help.
+ */
+bool rr_status_unreachable(enum rr_status status);
+
 /* Flags for rr_opts.flags. */
 enum {
 	RR_F_STDIN_INHERIT = 1 << 0, /* stdin is the host's fd 0, not /dev/null */
@@ -391,7 +398,39 @@ struct rr_host_opts {
 	unsigned keepalive_s;        /* SSH keepalive interval; 0: none */
 	unsigned channels;           /* commands at once on the connection;
 					default 10 (OpenSSH's MaxSessions) */
+	/*
+	 * How messages name the host when it differs from the spec (an
+	 * ssh_config alias): "host web7 (10.0.0.7:22): connection refused".
+	 * Checked as a spec's host is.  Default: "host:port".
+	 */
+	const char *alias;
 };
+
+/*
+ * A host spec, "[user@]host[:port]" ("[addr]:port" or a bare address for
+ * IPv6), split in place: the pointers are into the string given.
+ */
+struct rr_host_spec {
+	const char *user;   /* NULL when there is no "user@" */
+	size_t user_len;
+	const char *host;   /* without the brackets of "[addr]" */
+	size_t host_len;
+	unsigned port;      /* 0 when there is no ":port" */
+	bool brackets;      /* an IPv6 address: bracketed where a port follows */
+	size_t error_at;    /* refused: the offset of the byte at fault */
+};
+
+/*
+ * Parse spec[0..len), the one grammar rr_host_new() and the ringrun command
+ * line use.  Refused, so that a spec can never become an option of another
+ * program: spaces, control characters, a user or host beginning with '-',
+ * a host name of anything but letters, digits, '-', '.' and '_' (an IPv6
+ * address also ':' and "%zone"), a port outside 1-65535.  Returns 0, or
+ * -EINVAL with *why (may be NULL) set to a static phrase ("contains a
+ * space", "cannot be in a host name": the byte at out->error_at).
+ */
+int rr_host_spec_parse(const char *spec, size_t len, struct rr_host_spec *out,
+		       const char **why);
 
 /*
  * A remote host, "[user@]host[:port]" (an IPv6 address in brackets), that
@@ -413,7 +452,10 @@ rr_host *rr_host_new(rr_loop *loop, const char *spec,
  */
 void rr_host_free(rr_host *host);
 
-/* "host:port" as used in messages, e.g. "web7:22". */
+/*
+ * How messages name the host: "web7:22", "[::1]:22", or with
+ * rr_host_opts.alias "h7 (10.0.0.7:22)".
+ */
 const char *rr_host_name(const rr_host *host);
 
 /*

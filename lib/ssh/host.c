@@ -19,44 +19,6 @@
 
 #define RR_KEYFILE_MAX (1 << 20)
 
-struct spec {
-	char *user, *host;
-	unsigned port;
-};
-
-/* "[user@]host[:port]", with an IPv6 address as "[addr]" or "[addr]:port". */
-static int parse_spec(const char *spec, struct spec *out)
-{
-	const char *at = strrchr(spec, '@'), *h = at ? at + 1 : spec, *end, *colon;
-	char *tail = NULL;
-	unsigned long port = 0;
-
-	if (*h == '[') {
-		end = strchr(h, ']');
-		if (!end)
-			return -EINVAL;
-		colon = end[1] == ':' ? end + 1 : NULL;
-		if (end[1] && !colon)
-			return -EINVAL;
-		h++;
-	} else {
-		colon = strrchr(h, ':');
-		end = colon ? colon : h + strlen(h);
-	}
-	if (end == h || (at && at == spec))
-		return -EINVAL;
-	if (colon) {
-		errno = 0;
-		port = strtoul(colon + 1, &tail, 10);
-		if (errno || !colon[1] || *tail || port == 0 || port > 65535)
-			return -EINVAL;
-	}
-	out->user = at ? strndup(spec, (size_t)(at - spec)) : NULL;
-	out->host = strndup(h, (size_t)(end - h));
-	out->port = (unsigned)port;
-	return out->host && (!at || out->user) ? 0 : -ENOMEM;
-}
-
 static const char *home_dir(void)
 {
 	const char *home = getenv("HOME");
@@ -235,44 +197,78 @@ static void host_destroy(struct rr_host *h)
 	free(h);
 }
 
-static int host_init(struct rr_host *h, const struct spec *sp,
+/* "web7:22", or with an alias "h7 (10.0.0.7:22)": how messages name it. */
+static int make_name(struct rr_host *h, const char *alias)
+{
+	char *where;
+
+	if (asprintf(&where, "%s%s%s:%u", h->addr6 ? "[" : "", h->hostname,
+		     h->addr6 ? "]" : "", h->port) < 0)
+		return -ENOMEM;
+	if (!alias || strcmp(alias, h->hostname) == 0) {
+		h->name = where;
+		return 0;
+	}
+	if (asprintf(&h->name, "%s (%s)", alias, where) < 0)
+		h->name = NULL;
+	free(where);
+	return h->name ? 0 : -ENOMEM;
+}
+
+static int host_init(struct rr_host *h, const struct rr_host_spec *sp,
 		     const struct rr_host_opts *o)
 {
 	int r;
 
 	h->opts = *o;
 	h->port = o->port ? o->port : (sp->port ? sp->port : 22);
-	h->user = strdup(o->user ? o->user : (sp->user ? sp->user : current_user()));
+	h->user = o->user ? strdup(o->user) :
+		  sp->user ? strndup(sp->user, sp->user_len) : strdup(current_user());
 	h->opts.known_hosts = o->known_hosts ? strdup(o->known_hosts) :
 					       path_in_home(".ssh/known_hosts");
 	h->opts.identities = NULL;
 	h->opts.password_file = h->opts.password_env = h->opts.user = NULL;
+	h->opts.alias = NULL;
 	if (!h->opts.connect_timeout_ms)
 		h->opts.connect_timeout_ms = 10000;
 	if (!h->opts.auth_timeout_ms)
 		h->opts.auth_timeout_ms = 30000;
 	if (!h->opts.channels)
 		h->opts.channels = 10;
-	if (!h->user || !h->opts.known_hosts ||
-	    asprintf(&h->name, "%s:%u", h->hostname, h->port) < 0) {
-		h->name = NULL;
+	if (!h->user || !h->opts.known_hosts || make_name(h, o->alias) < 0)
 		return -ENOMEM;
-	}
 	r = load_identities(h, o->identities);
 	if (r == 0)
 		r = load_password(h, o);
 	return r;
 }
 
+/* A user or an alias given apart from the spec obeys the spec's rules. */
+static bool valid_word(const char *s, bool user)
+{
+	struct rr_host_spec sp;
+	char buf[300];
+
+	if (!s)
+		return true;
+	if (snprintf(buf, sizeof(buf), user ? "%s@h" : "%s", s) >= (int)sizeof(buf))
+		return false;
+	return rr_host_spec_parse(buf, strlen(buf), &sp, NULL) == 0 &&
+	       (user ? sp.user_len == strlen(s) : !sp.user && !sp.port);
+}
+
 rr_host *rr_host_new(rr_loop *loop, const char *spec,
 		     const struct rr_host_opts *opts)
 {
 	struct rr_host_opts o = opts ? *opts : (struct rr_host_opts){ 0 };
-	struct spec sp = { 0 };
+	struct rr_host_spec sp;
 	struct rr_host *h;
 	int r;
 
-	if (!loop || !spec || (unsigned)o.hostkey > RR_HOSTKEY_OFF) {
+	if (!loop || !spec || (unsigned)o.hostkey > RR_HOSTKEY_OFF ||
+	    rr_host_spec_parse(spec, strlen(spec), &sp, NULL) < 0 ||
+	    !valid_word(o.user, true) || !valid_word(o.alias, false) ||
+	    o.port > 65535) {
 		errno = EINVAL;
 		return NULL;
 	}
@@ -283,16 +279,14 @@ rr_host *rr_host_new(rr_loop *loop, const char *spec,
 		}
 		loop->ssh_ready = true;
 	}
-	r = parse_spec(spec, &sp);
-	h = r == 0 ? calloc(1, sizeof(*h)) : NULL;
-	if (!h) {
-		free(sp.user);
-		free(sp.host);
-		errno = r < 0 ? -r : ENOMEM;
+	h = calloc(1, sizeof(*h));
+	if (!h || !(h->hostname = strndup(sp.host, sp.host_len))) {
+		free(h);
+		errno = ENOMEM;
 		return NULL;
 	}
 	h->loop = loop;
-	h->hostname = sp.host;
+	h->addr6 = sp.brackets;
 	h->conn.host = h;
 	h->conn.fd = -1;
 	h->next = loop->hosts;
@@ -300,7 +294,6 @@ rr_host *rr_host_new(rr_loop *loop, const char *spec,
 		loop->hosts->prev = h;
 	loop->hosts = h;
 	r = host_init(h, &sp, &o);
-	free(sp.user);
 	if (r < 0) {
 		host_destroy(h);
 		errno = -r;

@@ -39,7 +39,7 @@ Test(spec, bad_specs_einval)
 	free_loop(loop);
 }
 
-/* rr_host_name is "host:port" as the header promises, brackets dropped. */
+/* rr_host_name is "host:port" as the header promises, "[addr]:port" for IPv6. */
 Test(spec, names)
 {
 	struct {
@@ -51,9 +51,9 @@ Test(spec, names)
 		{"localhost:2222", 0, "localhost:2222"},
 		{"someone@localhost:65535", 0, "localhost:65535"},
 		{"127.0.0.1:1", 0, "127.0.0.1:1"},
-		{"[::1]:22", 0, "::1:22"},
-		{"[::1]", 0, "::1:22"},
-		{"me@[::1]:2022", 0, "::1:2022"},
+		{"[::1]:22", 0, "[::1]:22"},
+		{"[::1]", 0, "[::1]:22"},
+		{"me@[::1]:2022", 0, "[::1]:2022"},
 		{"a@b@localhost:23", 0, "localhost:23"}, /* user "a@b" */
 		{"localhost:99", 2222, "localhost:2222"}, /* opts.port wins */
 	};
