@@ -273,6 +273,18 @@ static void print_stats(struct runner *r, uint64_t wall_ns)
 	buf_free(&b);
 }
 
+static int start_feedback(struct runner *r)
+{
+	const struct options *o = r->o;
+	const struct feedback_opts fo = {
+		.progress = o->progress, .summary = o->summary, .color = o->color,
+		.failed_file = o->failed_file,
+		.hosts = o->fleet ? &o->hosts : NULL,
+	};
+
+	return feedback_init(&r->feedback, &fo, o->fleet ? r->total : r->ntasks);
+}
+
 /* Benchmark mode: the report, once every run has ended. */
 static int report(struct runner *r, int status)
 {
@@ -310,7 +322,7 @@ int run(struct options *o)
 	}
 	bench_init(&r.bench, o->repeat, o->warmup, o->jobs, r.total);
 	r.ntasks = r.total * bench_runs_each(&r.bench);
-	if (feedback_init(&r.feedback, o, o->fleet ? r.total : r.ntasks) < 0) {
+	if (start_feedback(&r) < 0) {
 		bench_free(&r.bench);
 		benchreport_close(&r.exports);
 		outdir_close(&r.outdir);

@@ -12,13 +12,21 @@
 #include <ringrun.h>
 
 #include "hosts/fleet.h"
-#include "options.h"
+#include "hosts/hosts.h"
+#include "output/modes.h"
 #include "output/output.h"
 #include "output/progress.h"
 #include "output/summary.h"
 
+/* What the command line asks of it. */
+struct feedback_opts {
+	enum when progress, summary, color;
+	const char *failed_file;  /* --failed; NULL: none */
+	const struct hosts *hosts; /* fleet mode's; NULL: local mode */
+};
+
 struct feedback {
-	const struct options *o;
+	struct feedback_opts o;
 	struct summary summary;
 	struct progress progress;
 	bool show_summary;
@@ -30,7 +38,8 @@ struct feedback {
  * so that a bad path is a usage error; it is only written at the end.
  * Returns 0, or -1 after printing why (exit status 2).
  */
-int feedback_init(struct feedback *fb, const struct options *o, size_t ninputs);
+int feedback_init(struct feedback *fb, const struct feedback_opts *o,
+		  size_t ninputs);
 
 /* Colour out's sinks when wanted; the progress line erases itself before
    out writes to its terminal. */

@@ -15,7 +15,7 @@
 #include <ringrun.h>
 
 #include "util/buf.h"
-#include "options.h"
+#include "output/modes.h"
 
 struct sink {
 	int fd;
