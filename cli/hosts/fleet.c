@@ -138,13 +138,6 @@ bool fleet_skip(struct fleet *f, struct fleet_host *h, size_t *input,
 	return true;
 }
 
-/* The host, not the command: it could not be reached or would not let us in. */
-static bool unreachable(enum rr_status status)
-{
-	return status == RR_CONNECT_FAILED || status == RR_HOSTKEY_REJECTED ||
-	       status == RR_AUTH_FAILED;
-}
-
 bool fleet_end(struct fleet *f, struct fleet_host *h, unsigned slot,
 	       enum rr_status status, bool started)
 {
@@ -156,7 +149,7 @@ bool fleet_end(struct fleet *f, struct fleet_host *h, unsigned slot,
 		h->reached = true;
 		f->reached++;
 	}
-	if (!unreachable(status))
+	if (!rr_status_unreachable(status))
 		return true;
 	if (!h->down) {
 		h->down = status;
