@@ -34,8 +34,7 @@ void job_finish(struct runner *r, struct job *j)
 	if (j->resumed) {
 		/* done in the log: nothing to show */
 	} else if (j->task) {
-		const struct rr_result *res = j->ssh ? &j->ssh->result :
-					      rr_task_result(j->task);
+		const struct rr_result *res = result_of(j);
 
 		if (r->o->output == OUT_COLLATE)
 			collate_task(&r->collate, &j->info, res);
@@ -126,8 +125,7 @@ void job_end(struct runner *r, struct job *j, bool ok)
 	bool cancelled = res && res->status == RR_CANCELLED;
 
 	if (counts && r->o->outdir &&
-	    !outdir_task(&r->outdir, &j->info,
-			 j->task ? rr_task_result(j->task) : NULL, &r->out))
+	    !outdir_task(&r->outdir, &j->info, res, &r->out))
 		ok = false;
 	if (!counts)
 		r->resumed++;
