@@ -19,6 +19,10 @@
 /* --retries: past this the backoff (30 s each) would outlast anyone. */
 #define RETRIES_MAX 1000
 
+/* A number's digits, for the help text. */
+#define DIGITS(n) #n
+#define NUMBER(n) DIGITS(n)
+
 const char options_help[] =
 	"Usage: ringrun [OPTIONS] [--] COMMAND [ARG...] [::: INPUT...]\n"
 	"       ringrun [OPTIONS] -C FILE\n"
@@ -36,7 +40,7 @@ const char options_help[] =
 	"Running:\n"
 	"  -j, --jobs N            tasks at once: N, N% of the CPUs, 0 = the fd limit\n"
 	"                          (default: the CPUs); hosts at once with hosts\n"
-	"                          (default 64, 0 = all)\n"
+	"                          (default " NUMBER(FLEET_JOBS) ", 0 = all)\n"
 	"  -X, --exec              run COMMAND as argv, without a shell\n"
 	"  -t, --timeout SEC       kill a task running longer than SEC (e.g. 0.5)\n"
 	"      --idle-timeout SEC  kill a task silent on stdout and stderr that long\n"
@@ -61,7 +65,8 @@ const char options_help[] =
 	"      --known-hosts FILE  host keys (default ~/.ssh/known_hosts)\n"
 	"      --host-key-check P  strict (default), accept-new or off\n"
 	"      --connect-timeout SEC  connect and handshake limit (default 10)\n"
-	"      --per-host N        commands at once on each host (default 10)\n"
+	"      --per-host N        commands at once on each host (default "
+	NUMBER(FLEET_PER_HOST) ")\n"
 	"  -F, --ssh-config FILE   instead of ~/.ssh/config and /etc/ssh/ssh_config\n"
 	"      --ssh MODE          native (default; the system ssh for ProxyJump\n"
 	"                          and ProxyCommand hosts) or exec (the system ssh)\n"
@@ -745,7 +750,7 @@ int options_parse(struct options *o, int argc, char *const argv[],
 	*o = (struct options){
 		.jobs = ncpu ? ncpu : 1,
 		.connect_timeout_ms = 10000,
-		.per_host = 10,
+		.per_host = FLEET_PER_HOST,
 	};
 	for (; p.i < argc; p.i++) {
 		const char *a = argv[p.i];
