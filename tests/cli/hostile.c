@@ -1,0 +1,170 @@
+/*
+ * ringrun in a hostile or careless world: stop signals with whole process
+ * trees running, fds 0-2 closed at start, files planted in --outdir, a low
+ * open-file limit, hosts and users that look like ssh options, very long
+ * host names.  Real processes throughout; a real sshd (sshd.h) where a host
+ * is needed.
+ *
+ * Task trees are watched through a FIFO: each task writes the pid of a
+ * background "sleep" it started, and this test, a child subreaper, reads
+ * them (so it knows they run) and inherits the sleeps once their shells
+ * die (so it can tell they are gone).
+ */
+#define _GNU_SOURCE
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "harness.h"
+#include "sshd.h"
+
+/* Far-away hang guards, never a measure. */
+#define GUARD_MS 20000
+
+/* ------------------------------------------------------------ helpers */
+
+static char *path_in(const char *name)
+{
+	char *p;
+
+	cr_assert_geq(asprintf(&p, "%s/%s", cli.dir, name), 0);
+	return p;
+}
+
+static int count(const char *s, const char *what)
+{
+	int n = 0;
+
+	for (; (s = strstr(s, what)); s++)
+		n++;
+	return n;
+}
+
+/* ------------------------------------------------------ process trees */
+
+struct trees {
+	int fifo;       /* read end (opened read-write: never EOF) */
+	char *fifo_path;
+	pid_t pid[64];  /* the background sleeps, as the tasks reported them */
+	int n;
+};
+
+static void trees_init(struct trees *t)
+{
+	cr_assert_eq(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
+	t->fifo_path = path_in("pids");
+	cr_assert_eq(mkfifo(t->fifo_path, 0600), 0);
+	t->fifo = open(t->fifo_path, O_RDWR | O_CLOEXEC);
+	cr_assert_geq(t->fifo, 0);
+	t->n = 0;
+}
+
+/* Read pids until want of them came (each task writes its line whole). */
+static void trees_wait(struct trees *t, int want)
+{
+	char buf[4096];
+	size_t len = 0;
+
+	cr_assert_leq(want, (int)(sizeof t->pid / sizeof t->pid[0]));
+	while (t->n < want) {
+		struct pollfd p = { .fd = t->fifo, .events = POLLIN };
+		ssize_t got;
+		char *nl;
+
+		cr_assert_eq(poll(&p, 1, GUARD_MS), 1, "%d of %d tasks started",
+			     t->n, want);
+		got = read(t->fifo, buf + len, sizeof buf - 1 - len);
+		cr_assert_gt(got, 0);
+		len += (size_t)got;
+		buf[len] = '\0';
+		while ((nl = strchr(buf, '\n'))) {
+			t->pid[t->n++] = atoi(buf);
+			len -= (size_t)(nl + 1 - buf);
+			memmove(buf, nl + 1, len + 1);
+		}
+	}
+}
+
+/*
+ * Every sleep is gone, or ends now: ringrun has exited, and a sleep it
+ * killed may be finishing its exit.  Its pidfd tells when; one its
+ * subshell reaped has no pid left.  Those whose shell died first are our
+ * children, reaped here.
+ */
+static void trees_all_gone(struct trees *t)
+{
+	for (int k = 0; k < t->n; k++) {
+		int fd = (int)syscall(SYS_pidfd_open, t->pid[k], 0);
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+
+		if (fd < 0) {
+			cr_assert_eq(errno, ESRCH);
+			continue;
+		}
+		if (poll(&p, 1, GUARD_MS) != 1)
+			kill(t->pid[k], SIGKILL); /* not left to the next test */
+		cr_assert(p.revents & POLLIN, "pid %d survived ringrun", t->pid[k]);
+		waitpid(t->pid[k], NULL, WNOHANG);
+		close(fd);
+	}
+	close(t->fifo);
+	free(t->fifo_path);
+}
+
+/*
+ * Each of n tasks, at once, runs a tree: its shell, a subshell and a sleep
+ * that reports its pid; then ringrun gets sig.  Every tree is killed and
+ * reaped before ringrun exits with 128 + sig.
+ */
+static void stop_with(int sig, int n)
+{
+	struct trees t;
+	struct proc p;
+	struct proc_result r;
+	char cmd[PATH_MAX + 128], jobs[16];
+	const char *argv[80] = { ringrun_bin(), "-j", jobs, cmd, ":::" };
+	char inputs[64][8];
+	int argc = 5;
+
+	cli_dir_up("hostile");
+	trees_init(&t);
+	snprintf(jobs, sizeof jobs, "%d", n);
+	snprintf(cmd, sizeof cmd, ": {}; (sleep 600 & echo $! > %s; wait) & wait",
+		 t.fifo_path);
+	for (int k = 0; k < n; k++) {
+		snprintf(inputs[k], sizeof inputs[k], "%d", k + 1);
+		argv[argc++] = inputs[k];
+	}
+	argv[argc] = NULL;
+	proc_start(&p, argv, false);
+	trees_wait(&t, n);
+	cr_assert_eq(kill(p.pid, sig), 0);
+	proc_finish(&p, NULL, 0, GUARD_MS, &r);
+	cr_assert_eq(r.status, 128 + sig, "stderr: %s", r.err);
+	cr_assert_eq(count(r.err, "cancelled; killed by SIGTERM\n"), n, "%s", r.err);
+	trees_all_gone(&t);
+	proc_result_free(&r);
+	cli_dir_down();
+}
+
+Test(hostile, sigquit_ends_every_task_tree, .timeout = 60)
+{
+	stop_with(SIGQUIT, 40);
+}
+
+/* The signals covered elsewhere one tree at a time, with many trees. */
+Test(hostile, sigterm_ends_every_task_tree, .timeout = 60)
+{
+	stop_with(SIGTERM, 40);
+}
