@@ -42,6 +42,35 @@ static char *path_in(const char *name)
 	return p;
 }
 
+static void __attribute__((unused)) write_file(const char *name, const char *content)
+{
+	char *p = path_in(name);
+	FILE *f = fopen(p, "w");
+
+	cr_assert_not_null(f, "%s: %s", p, strerror(errno));
+	fputs(content, f);
+	cr_assert_eq(fclose(f), 0);
+	free(p);
+}
+
+/* The file's bytes, NUL-terminated; NULL when it cannot be read. */
+static char *read_file(const char *name)
+{
+	char *p = path_in(name), *s = NULL;
+	size_t len = 0;
+	FILE *f = fopen(p, "r");
+
+	free(p);
+	if (!f)
+		return NULL;
+	if (getdelim(&s, &len, '\0', f) < 0) {
+		free(s);
+		s = strdup("");
+	}
+	fclose(f);
+	return s;
+}
+
 static int count(const char *s, const char *what)
 {
 	int n = 0;
@@ -167,4 +196,92 @@ Test(hostile, sigquit_ends_every_task_tree, .timeout = 60)
 Test(hostile, sigterm_ends_every_task_tree, .timeout = 60)
 {
 	stop_with(SIGTERM, 40);
+}
+
+/* ------------------------------------------------- fds 0-2 closed at start */
+
+/*
+ * ringrun started by sh with redirections (script: "exec ringrun ... REDIRS",
+ * ringrun in $0); a closed standard fd is /dev/null to it: what would go
+ * there is discarded and the run is as it would be otherwise.
+ */
+static void run_closed(const char *script, const char *const args[],
+		       struct proc_result *r)
+{
+	const char *argv[48] = { "sh", "-c", script, ringrun_bin() };
+	size_t n = 4;
+
+	for (size_t k = 0; args[k]; k++) {
+		cr_assert_lt(n + 1, sizeof argv / sizeof argv[0]);
+		argv[n++] = cli_expand(args[k]);
+	}
+	argv[n] = NULL;
+	run_prog(argv, NULL, 0, GUARD_MS, r);
+}
+
+/* Before: the ring took fd 1, "ringrun: write: Invalid argument", exit 1. */
+Test(hostile, closed_stdout_discards_output, .timeout = 60, .fini = cli_dir_down)
+{
+	const char *args[] = { "-o", "stream", "echo {}; echo e{} >&2; touch @DIR/ran{}",
+			       ":::", "1", "2", "3", NULL };
+	struct proc_result r;
+
+	cli_dir_up("hostile");
+	run_closed("exec \"$0\" \"$@\" >&-", args, &r);
+	cr_assert_eq(r.status, 0, "stderr: %s", r.err);
+	cr_assert_str_eq(r.out, "");
+	cr_assert_eq(count(r.err, ": e"), 3, "%s", r.err);
+	cr_assert_eq(count(r.err, "\n"), 3, "%s", r.err);
+	for (int k = 1; k <= 3; k++) {
+		char name[16];
+		char *ran;
+
+		snprintf(name, sizeof name, "ran%d", k);
+		ran = read_file(name);
+		cr_assert_not_null(ran, "task %d did not run", k);
+		free(ran);
+	}
+	proc_result_free(&r);
+}
+
+/* Failure lines go nowhere; the status still says a task failed. */
+Test(hostile, closed_stderr_keeps_the_status, .timeout = 60)
+{
+	const char *args[] = { "-k", "echo {}; test {} = 1", ":::", "1", "2", NULL };
+	struct proc_result r;
+
+	run_closed("exec \"$0\" \"$@\" 2>&-", args, &r);
+	cr_assert_eq(r.status, 1, "stdout: %s", r.out);
+	cr_assert_str_eq(r.out, "1\n2\n");
+	proc_result_free(&r);
+}
+
+/* A closed stdin is an empty one: --stdin gives the tasks no byte. */
+Test(hostile, closed_stdin_is_empty, .timeout = 60)
+{
+	const char *args[] = { "--stdin", "-k", "wc -c; echo {}", ":::", "a", "b", NULL };
+	struct proc_result r;
+
+	run_closed("exec \"$0\" \"$@\" <&-", args, &r);
+	cr_assert_eq(r.status, 0, "stderr: %s", r.err);
+	cr_assert_str_eq(r.out, "0\na\n0\nb\n");
+	cr_assert_str_eq(r.err, "");
+	proc_result_free(&r);
+}
+
+/* All three closed: the tasks still run, and ringrun says all went well. */
+Test(hostile, all_stdio_closed, .timeout = 60, .fini = cli_dir_down)
+{
+	const char *args[] = { "-o", "stream", "echo {}; touch @DIR/ran{}", ":::", "1",
+			       "2", NULL };
+	struct proc_result r;
+	char *ran;
+
+	cli_dir_up("hostile");
+	run_closed("\"$0\" \"$@\" <&- >&- 2>&-; echo $?", args, &r);
+	cr_assert_str_eq(r.out, "0\n", "ringrun's status");
+	ran = read_file("ran2");
+	cr_assert_not_null(ran);
+	free(ran);
+	proc_result_free(&r);
 }
