@@ -42,7 +42,7 @@ static char *path_in(const char *name)
 	return p;
 }
 
-static void __attribute__((unused)) write_file(const char *name, const char *content)
+static void write_file(const char *name, const char *content)
 {
 	char *p = path_in(name);
 	FILE *f = fopen(p, "w");
@@ -283,5 +283,45 @@ Test(hostile, all_stdio_closed, .timeout = 60, .fini = cli_dir_down)
 	ran = read_file("ran2");
 	cr_assert_not_null(ran);
 	free(ran);
+	proc_result_free(&r);
+}
+
+/* ------------------------------------------------- files planted in --outdir */
+
+/*
+ * DIR/1.out a symbolic link to a file outside (as /etc/x would be) and
+ * DIR/2.err a FIFO nobody reads: each is refused in one line naming it,
+ * never written through or waited on; the tasks' output still reaches
+ * stdout, their other files are written, and the status says a file
+ * failed.
+ */
+Test(hostile, outdir_refuses_planted_files, .timeout = 60, .fini = cli_dir_down)
+{
+	struct proc_result r;
+	char *victim, *out3;
+
+	cli_dir_up("hostile");
+	const char *args[] = { "-k", "--outdir", cli_expand("@DIR/out"), "echo {}",
+			       ":::", "a", "b", "c", NULL };
+	cr_assert_eq(mkdir(cli_expand("@DIR/out"), 0700), 0);
+	write_file("victim", "untouched\n");
+	cr_assert_eq(symlink(cli_expand("@DIR/victim"), cli_expand("@DIR/out/1.out")), 0);
+	cr_assert_eq(mkfifo(cli_expand("@DIR/out/2.err"), 0600), 0);
+	run_ringrun(args, NULL, 0, false, &r);
+	cr_assert_eq(r.status, 1, "stderr: %s", r.err);
+	cr_assert_str_eq(r.out, "a\nb\nc\n");
+	cr_assert_not_null(strstr(r.err, cli_expand("ringrun: --outdir: @DIR/out/1.out: "
+						    "a symbolic link, not followed\n")),
+			   "%s", r.err);
+	cr_assert_not_null(strstr(r.err, cli_expand("ringrun: --outdir: @DIR/out/2.err: "
+						    "not a regular file\n")),
+			   "%s", r.err);
+	cr_assert_eq(count(r.err, "\n"), 2, "%s", r.err);
+	victim = read_file("victim");
+	cr_assert_str_eq(victim, "untouched\n");
+	out3 = read_file("out/3.out");
+	cr_assert_str_eq(out3, "c\n");
+	free(victim);
+	free(out3);
 	proc_result_free(&r);
 }
