@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,22 +50,27 @@ int fleet_check(const struct options *o, char *err, size_t errlen)
 	return 0;
 }
 
-void fleet_init(struct fleet *f, rr_loop *loop, const struct options *o,
-		size_t ninputs)
+unsigned fleet_wanted(const struct options *o, size_t ninputs)
 {
 	size_t n = ninputs ? o->hosts.n : 0; /* nothing to run: no host */
 
 	if (o->jobs && o->jobs < n)
 		n = o->jobs;
+	return n < UINT_MAX ? (unsigned)n : UINT_MAX;
+}
+
+void fleet_init(struct fleet *f, rr_loop *loop, const struct options *o,
+		size_t ninputs, unsigned nslots)
+{
 	*f = (struct fleet){
 		.loop = loop,
 		.o = o,
 		.ninputs = ninputs,
-		.slot = xcalloc(n, sizeof *f->slot),
-		.nslots = (unsigned)n,
-		.free = xcalloc(n, sizeof *f->free),
-		.finished = xcalloc(n, sizeof *f->finished),
-		.parking = xcalloc(n, sizeof *f->parking),
+		.slot = xcalloc(nslots, sizeof *f->slot),
+		.nslots = nslots,
+		.free = xcalloc(nslots, sizeof *f->free),
+		.finished = xcalloc(nslots, sizeof *f->finished),
+		.parking = xcalloc(nslots, sizeof *f->parking),
 	};
 	/* Slot 0 on top: the first hosts get {%} from 1 up. */
 	for (unsigned k = 0; k < f->nslots; k++)

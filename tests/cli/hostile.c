@@ -325,3 +325,90 @@ Test(hostile, outdir_refuses_planted_files, .timeout = 60, .fini = cli_dir_down)
 	free(out3);
 	proc_result_free(&r);
 }
+
+/* ------------------------------------------------- a low open-file limit */
+
+/*
+ * -j above what 64 fds allow: one line says how many run at once, and
+ * every task runs - none fails for want of an fd.  (Needs the library's
+ * clamp of rr_loop_opts.max_running to the fd limit.)
+ */
+Test(hostile, jobs_clamped_to_the_fd_limit, .timeout = 120)
+{
+	const char *argv[] = { "sh", "-c", "ulimit -n 64; exec \"$0\" -j 500 -a - 'echo {}'",
+			       ringrun_bin(), NULL };
+	char in[2000 * 5 + 1], *c = in;
+	struct proc p;
+	struct proc_result r;
+
+	for (int k = 1; k <= 2000; k++)
+		c += sprintf(c, "%d\n", k);
+	proc_start(&p, argv, false);
+	proc_finish(&p, in, (size_t)(c - in), 100000, &r);
+	cr_assert_eq(r.status, 0, "stderr: %.2000s", r.err);
+	cr_assert_eq(count(r.out, "\n"), 2000);
+	cr_assert_eq(count(r.err, "\n"), 1, "%.2000s", r.err);
+	cr_assert_eq(strncmp(r.err, "ringrun: -j 500: only ", 22), 0, "%s", r.err);
+	cr_assert_not_null(strstr(r.err, " in the open-file limit (64); running "),
+			   "%s", r.err);
+	proc_result_free(&r);
+}
+
+/* A home of the test's own: this machine's ~/.ssh never matters. */
+static void own_home(void)
+{
+	cli_dir_up("hostile");
+	cr_assert_eq(mkdir(cli_expand("@DIR/home"), 0700), 0);
+	setenv("HOME", cli_expand("@DIR/home"), 1);
+	unsetenv("SSH_AUTH_SOCK");
+}
+
+static void sshd_up(void)
+{
+	own_home();
+	cli_sshd_up(CLI_NADDR);
+}
+
+/*
+ * ringrun with sshd.h's ssh options (port, key, known_hosts, no agent) then
+ * args, expanded; under "sh -c script" (ringrun in $0) unless it is NULL.
+ */
+static void run_fleet(const char *script, const char *const args[],
+		      struct proc_result *r)
+{
+	const char *argv[64] = { "sh", "-c", script, ringrun_bin() };
+
+	cli_args(argv + 4, sizeof argv / sizeof argv[0] - 4, true, args);
+	run_prog(script ? argv : argv + 3, NULL, 0, GUARD_MS, r);
+}
+
+/* Twelve ssh_config aliases of the sshd's four addresses. */
+static void twelve_aliases(void)
+{
+	char cfg[1024] = "", *c = cfg;
+
+	for (int k = 1; k <= 12; k++)
+		c += sprintf(c, "Host h%d\n  HostName %s\n", k, cli.addr[(k - 1) % 4]);
+	write_file("cfg", cfg);
+}
+
+/*
+ * Fleet mode: hosts at once clamped by the fds their connections need
+ * (40 fds: 32 kept for the rest, one socket each), said once; every host
+ * is reached.
+ */
+Test(hostile, hosts_clamped_to_the_fd_limit, .init = sshd_up, .fini = cli_dir_down,
+     .timeout = 120)
+{
+	const char *args[] = { "-F", "@DIR/cfg", "-j", "0", "-o", "stream", "-l", "root",
+			       "-w", "h[1-12]", "echo ok", NULL };
+	struct proc_result r;
+
+	twelve_aliases();
+	run_fleet("ulimit -n 40; exec \"$0\" \"$@\"", args, &r);
+	cr_assert_eq(r.status, 0, "stderr: %s", r.err);
+	cr_assert_str_eq(r.err, "ringrun: -j 0: only 8 hosts fit in the open-file "
+				"limit (40); connecting to 8 at a time\n");
+	cr_assert_eq(count(r.out, ": ok\n"), 12, "%s", r.out);
+	proc_result_free(&r);
+}
