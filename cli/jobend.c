@@ -169,7 +169,7 @@ static const struct rr_result *ssh_ended(struct runner *r, struct job *j,
 {
 	const struct buf *last;
 
-	res = ssh_task_end(j->ssh, res, j->fh->spec->name);
+	res = ssh_task_end(j->ssh, res, j->fh->exec->name);
 	if (r->o->output == OUT_STREAM && (last = ssh_task_held(j->ssh)))
 		output_line(&r->out, &j->info, RR_STDERR, last->data, last->len);
 	return res;

@@ -89,18 +89,17 @@ static void connect_host(struct fleet *f, struct fleet_host *h)
 		h->host = rr_host_new(f->loop, sh.target, &sh.ho);
 		e = errno;
 	} else {
-		h->exec = sshexec_new(f->o, s, sh.config_timeout);
+		h->exec = sshexec_new(f->o, s, sh.config_timeout, sh.name);
 	}
-	ssh_host_free(&sh);
 	if (!h->host && !h->exec) {
 		struct buf b = BUF_INIT;
 
-		buf_printf(&b, "host %s: cannot set up: %s", s->name,
-			   strerror(e));
+		buf_printf(&b, "host %s: cannot set up: %s", sh.name, strerror(e));
 		h->why = buf_detach(&b);
 		h->down = RR_ERROR;
 		f->unreachable++;
 	}
+	ssh_host_free(&sh);
 }
 
 struct fleet_host *fleet_start_host(struct fleet *f)

@@ -26,6 +26,9 @@ enum ssh_route {
 struct ssh_host {
 	enum ssh_route route;
 	bool config_timeout;     /* the configuration sets ConnectTimeout */
+	char *name;              /* how failure lines name it, whatever the
+				    route: "web7:22", "h7 (10.0.0.7:22)" */
+	char *alias;             /* the host as written, bare: "h7", "::1" */
 	/* ROUTE_NATIVE only: */
 	char *target;            /* what rr_host_new() gets: HostName, else the
 				    host as written */

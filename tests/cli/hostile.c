@@ -412,3 +412,67 @@ Test(hostile, hosts_clamped_to_the_fd_limit, .init = sshd_up, .fini = cli_dir_do
 	cr_assert_eq(count(r.out, ": ok\n"), 12, "%s", r.out);
 	proc_result_free(&r);
 }
+
+/* --------------------------------------------- host names in failure lines */
+
+/* ringrun -F @DIR/cfg ARGS... [--ssh=exec] -w hosts "true". */
+static void run_cfg(const char *hosts, bool exec, struct proc_result *r)
+{
+	const char *args[] = { "-F", cli_expand("@DIR/cfg"), "-w", hosts,
+			       exec ? "--ssh=exec" : "--ssh=native", "true", NULL };
+
+	run_ringrun(args, NULL, 0, false, r);
+}
+
+/*
+ * An ssh_config alias is named as written, then where it leads, by both
+ * routes, in the same words.
+ */
+Test(hostile, alias_then_address, .init = sshd_up, .fini = cli_dir_down, .timeout = 60)
+{
+	char want[256];
+	struct proc_result r;
+
+	write_file("cfg", cli_expand("Host h7\n  HostName @H1\n  Port 1\n"));
+	snprintf(want, sizeof want, "ringrun: host h7 (%s:1): connection refused\n",
+		 cli.addr[0]);
+	for (int exec = 0; exec < 2; exec++) {
+		run_cfg("h7", exec, &r);
+		cr_assert_eq(r.status, 3, "stderr: %s", r.err);
+		cr_assert_str_eq(r.err, want, "%s", exec ? "--ssh=exec" : "native");
+		proc_result_free(&r);
+	}
+}
+
+/*
+ * A 200-character alias: the failure line is whole, its cause at the end.
+ * (The native route needs the library's messages uncut.)
+ */
+Test(hostile, long_alias_keeps_the_cause, .init = sshd_up, .fini = cli_dir_down,
+     .timeout = 60)
+{
+	char a[201], b[201], cfg[1024], hosts[410], want[300];
+	struct proc_result r;
+
+	memset(a, 'a', 200);
+	memset(b, 'b', 200);
+	a[200] = b[200] = '\0';
+	snprintf(cfg, sizeof cfg, "Host %s\n  HostName %s\n  Port 1\n"
+		 "Host %s\n  HostName nosuchhost.invalid\n", a, cli.addr[0], b);
+	write_file("cfg", cfg);
+	snprintf(hosts, sizeof hosts, "%s,%s", a, b);
+	for (int exec = 1; exec >= 0; exec--) {
+		run_cfg(hosts, exec, &r);
+		cr_assert_eq(r.status, 3, "stderr: %s", r.err);
+		cr_assert_eq(count(r.err, "\n"), 2, "%s", r.err);
+		snprintf(want, sizeof want, "ringrun: host %s (%s:1): connection refused\n",
+			 a, cli.addr[0]);
+		cr_assert_not_null(strstr(r.err, want), "%s: %s",
+				   exec ? "--ssh=exec" : "native", r.err);
+		snprintf(want, sizeof want, "ringrun: host %s (nosuchhost.invalid:22): "
+			 "name not found: Name or service not known\n", b);
+		cr_assert_not_null(strstr(r.err, want), "%s: %s",
+				   exec ? "--ssh=exec" : "native", r.err);
+		proc_result_free(&r);
+	}
+}
