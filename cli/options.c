@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hosts/sshhost.h"
 #include "output/color.h"
 #include "util/xalloc.h"
 
@@ -468,6 +469,9 @@ static int apply(struct parser *p, const struct optdef *d, const char *shown,
 		o->fleet = true;
 		return set_file(p, &o->hostfile, shown, value);
 	case O_USER:
+		why = ssh_user_refused(value);
+		if (why)
+			break;
 		return set_file(p, &o->user, shown, value);
 	case O_PORT:
 		why = parse_count(value, 1, 65535, &o->port);

@@ -240,6 +240,59 @@ static int proxied(const struct options *o, struct buf *notes, char *err,
 	return r;
 }
 
+const char *ssh_user_refused(const char *user)
+{
+	struct buf b = BUF_INIT;
+	struct rr_host_spec sp;
+	const char *why = NULL;
+
+	buf_printf(&b, "%s@h", user);
+	rr_host_spec_parse(b.data, b.len, &sp, &why);
+	buf_free(&b);
+	return why;
+}
+
+/* "host 'SPEC': why", and which byte when it is one that cannot be there. */
+static void say_refused(const char *spec, const struct rr_host_spec *sp,
+			const char *why, char *err, size_t errlen)
+{
+	if (strcmp(why, "cannot be in a host name") == 0)
+		snprintf(err, errlen, "host '%s': '%c' %s", spec,
+			 spec[sp->error_at], why);
+	else
+		snprintf(err, errlen, "host '%s': %s", spec, why);
+}
+
+/*
+ * Every host must parse as the library's grammar has it, and a user the
+ * configuration gives ringrun's own client must be one: neither may turn
+ * into an option of ssh (or of a ProxyCommand that quotes them).
+ */
+static int refused(const struct options *o, char *err, size_t errlen)
+{
+	for (size_t k = 0; k < o->hosts.n; k++) {
+		const struct host_spec *s = &o->hosts.v[k];
+		struct rr_host_spec sp;
+		struct sshcfg_host c;
+		const char *why;
+		char *alias;
+
+		if (rr_host_spec_parse(s->name, strlen(s->name), &sp, &why) < 0) {
+			say_refused(s->name, &sp, why, err, errlen);
+			return -1;
+		}
+		alias = alias_of(s);
+		lookup(o, alias, &c);
+		free(alias);
+		if (route_of(o, &c) != ROUTE_NATIVE || s->user || o->user ||
+		    !c.user || !(why = ssh_user_refused(c.user)))
+			continue;
+		snprintf(err, errlen, "%s: User %s: %s", s->name, c.user, why);
+		return -1;
+	}
+	return 0;
+}
+
 int ssh_hosts_setup(struct options *o, struct buf *notes, char *err,
 		    size_t errlen)
 {
@@ -254,6 +307,8 @@ int ssh_hosts_setup(struct options *o, struct buf *notes, char *err,
 		return -1;
 	}
 	o->sshcfg = c;
+	if (refused(o, err, errlen) < 0)
+		return -1;
 	if (o->ssh_exec)
 		return 0; /* ssh reads its configuration itself, Match too */
 	if (c->match_note)

@@ -476,3 +476,78 @@ Test(hostile, long_alias_keeps_the_cause, .init = sshd_up, .fini = cli_dir_down,
 		proc_result_free(&r);
 	}
 }
+
+/* ------------------------------------- hosts and users that look like options */
+
+/*
+ * Each of these would be an option if it reached ssh's argv unguarded
+ * (-E FILE appends ssh's log to FILE, -o sets anything): refused before any
+ * connection, by either route, in one line naming it; nothing runs and no
+ * file appears in the current directory.
+ */
+static void expect_refused(const char *const evil[], const char *shown,
+			   const char *why)
+{
+	for (int exec = 0; exec < 2; exec++) {
+		const char *args[16] = { exec ? "--ssh=exec" : "--ssh=native" };
+		struct proc_result r;
+		size_t n = 1;
+		char *ran, *pwned;
+
+		for (size_t k = 0; evil[k]; k++)
+			args[n++] = evil[k];
+		args[n++] = cli_expand("touch @DIR/ran");
+		args[n] = NULL;
+		run_ringrun(args, NULL, 0, false, &r);
+		cr_assert_eq(r.status, 2, "%s: stderr: %s", args[0], r.err);
+		cr_assert_eq(count(r.err, "ringrun: "), 1, "%s", r.err);
+		cr_assert_not_null(strstr(r.err, shown), "%s", r.err);
+		cr_assert_not_null(strstr(r.err, why), "%s", r.err);
+		ran = read_file("ran");
+		pwned = read_file("pwned");
+		cr_assert_null(ran, "the command ran");
+		cr_assert_null(pwned, "ssh took an option from a host or user");
+		proc_result_free(&r);
+	}
+}
+
+/* (An item that begins with '-' may be pdsh's exclusion; these are hosts.) */
+Test(hostile, hosts_that_look_like_options, .init = own_home, .fini = cli_dir_down,
+     .timeout = 60)
+{
+	cr_assert_eq(chdir(cli.dir), 0);
+	expect_refused((const char *[]){ "-w", "root@-Epwned", NULL }, "'root@-Epwned'",
+		       "a host name cannot begin with '-'");
+	expect_refused((const char *[]){ "-w", "web1,root@-oProxyCommand=touch pwned", NULL },
+		       "root@-oProxyCommand=touch pwned", "contains a space");
+	write_file("hosts", "web1\nroot@-Epwned\n");
+	expect_refused((const char *[]){ "--hostfile", "hosts", NULL }, "'root@-Epwned'",
+		       "a host name cannot begin with '-'");
+}
+
+Test(hostile, users_that_look_like_options, .init = own_home, .fini = cli_dir_down,
+     .timeout = 60)
+{
+	cr_assert_eq(chdir(cli.dir), 0);
+	expect_refused((const char *[]){ "-l", "-oProxyCommand=touch${IFS}pwned", "-w",
+					 "web1", NULL },
+		       "-l: -oProxyCommand=touch${IFS}pwned", "cannot begin with '-'");
+	expect_refused((const char *[]){ "-w", "web1", "-l", "-Epwned", NULL },
+		       "-l: -Epwned", "cannot begin with '-'");
+}
+
+/* A User of the configuration for ringrun's own client is checked too. */
+Test(hostile, config_user_that_looks_like_an_option, .init = own_home,
+     .fini = cli_dir_down, .timeout = 60)
+{
+	const char *args[] = { "-F", cli_expand("@DIR/cfg"), "-w", "web1",
+			       cli_expand("touch @DIR/ran"), NULL };
+	struct proc_result r;
+
+	write_file("cfg", "Host web1\n  User -oProxyCommand=x\n");
+	run_ringrun(args, NULL, 0, false, &r);
+	cr_assert_eq(r.status, 2, "stderr: %s", r.err);
+	cr_assert_str_eq(r.err, "ringrun: web1: User -oProxyCommand=x: a user name "
+				"cannot begin with '-'\n");
+	proc_result_free(&r);
+}
