@@ -151,7 +151,8 @@ static void native(struct ssh_host *h, const struct options *o,
 		.connect_timeout_ms = connect_timeout_ms(o, c),
 		.keepalive_s = c->alive_interval_s,
 		.channels = o->per_host,
-		.alias = h->alias,
+		/* Only where it says more: the library checks it as a host. */
+		.alias = strcmp(h->alias, t->hostname) ? h->alias : NULL,
 	};
 }
 
