@@ -551,3 +551,39 @@ Test(hostile, config_user_that_looks_like_an_option, .init = own_home,
 				"cannot begin with '-'\n");
 	proc_result_free(&r);
 }
+
+/* ---------------------------------------------- one result, every output */
+
+/*
+ * A host the system ssh could not reach: its ssh's stderr is the failure
+ * line, not the task's stderr - in --outdir's files as in JSON, and as
+ * ringrun's own client has it.
+ */
+Test(hostile, outdir_sees_the_result_json_sees, .init = sshd_up, .fini = cli_dir_down,
+     .timeout = 60)
+{
+	char host[64], name[128];
+	struct proc_result r;
+
+	snprintf(host, sizeof host, "%s:1", cli.addr[0]);
+	for (int exec = 1; exec >= 0; exec--) {
+		const char *args[] = { exec ? "--ssh=exec" : "--ssh=native", "-F", "/dev/null",
+				       "-o", "json", "--outdir",
+				       cli_expand(exec ? "@DIR/exec" : "@DIR/native"),
+				       "-w", host, "echo x", NULL };
+		char *out, *err;
+
+		run_ringrun(args, NULL, 0, false, &r);
+		cr_assert_eq(r.status, 3, "stderr: %s", r.err);
+		cr_assert_not_null(strstr(r.out, "\"stdout\":\"\",\"stderr\":\"\","), "%s", r.out);
+		snprintf(name, sizeof name, "%s/%s.err", exec ? "exec" : "native", host);
+		err = read_file(name);
+		snprintf(name, sizeof name, "%s/%s.out", exec ? "exec" : "native", host);
+		out = read_file(name);
+		cr_assert_str_eq(err, "", "%s", exec ? "--ssh=exec" : "native");
+		cr_assert_str_eq(out, "");
+		free(err);
+		free(out);
+		proc_result_free(&r);
+	}
+}
