@@ -267,11 +267,22 @@ static unsigned fleet_slots(struct runner *r)
 			  "connecting to");
 }
 
+/* The library went on past something its user may want to know. */
+static void warn(rr_loop *loop, const char *msg, void *user)
+{
+	struct runner *r = user;
+
+	(void)loop;
+	output_warning(&r->out, msg);
+}
+
 static int start_loop(struct runner *r)
 {
 	const struct rr_loop_opts lo = {
 		.max_running = r->o->fleet ? 0 : r->o->jobs,
 		.wait_sigmask = &r->wait_mask,
+		.on_warning = warn,
+		.user = r,
 	};
 	int err = signals_setup(&r->wait_mask);
 

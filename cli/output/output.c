@@ -228,6 +228,11 @@ void output_note(struct output *o, const char *fmt, ...)
 	spill(o);
 }
 
+void output_warning(struct output *o, const char *msg)
+{
+	output_note(o, "warning: %s", msg);
+}
+
 void output_stderr(struct output *o, const char *s, size_t len)
 {
 	if (o->error)
