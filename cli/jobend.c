@@ -117,6 +117,17 @@ void job_free_slot(struct runner *r, struct job *j, enum rr_status status,
 		slots_put(&r->slots, j->slot);
 }
 
+/* How j ended, for the summary: a task of a host that is down fails with
+   its host. */
+static enum task_end end_of(const struct job *j, bool ok)
+{
+	if (j->resumed)
+		return TASK_DONE_BEFORE;
+	if (ok)
+		return TASK_OK;
+	return j->fh && j->fh->down ? TASK_UNREACHABLE : TASK_FAILED;
+}
+
 /* Its slot is free again already. */
 void job_end(struct runner *r, struct job *j, bool ok)
 {
@@ -133,7 +144,8 @@ void job_end(struct runner *r, struct job *j, bool ok)
 		r->ok++;
 	else
 		r->failed++;
-	feedback_task(&r->feedback, &j->info, j->fh, ok, j->resumed);
+	feedback_task(&r->feedback, &j->info, j->fh ? j->fh->idx : 0,
+		      end_of(j, ok));
 	if (counts)
 		log_job(r, j);
 	if (!job_keeps_order(r)) {

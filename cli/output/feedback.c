@@ -57,14 +57,10 @@ void feedback_start(struct feedback *fb, rr_loop *loop,
 		fprintf(stderr, "ringrun: progress: %s\n", strerror(-err));
 }
 
-void feedback_task(struct feedback *fb, const struct task_info *t,
-		   const struct fleet_host *fh, bool ok, bool done_before)
+void feedback_task(struct feedback *fb, const struct task_info *t, size_t host,
+		   enum task_end how)
 {
-	/* A task of a host that is down fails with its host. */
-	enum task_end how = done_before ? TASK_DONE_BEFORE : ok ? TASK_OK :
-			    fh && fh->down ? TASK_UNREACHABLE : TASK_FAILED;
-
-	summary_task(&fb->summary, t, fh ? fh->idx : 0, how);
+	summary_task(&fb->summary, t, host, how);
 }
 
 void feedback_turn(struct feedback *fb)

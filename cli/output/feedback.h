@@ -11,7 +11,6 @@
 
 #include <ringrun.h>
 
-#include "hosts/fleet.h"
 #include "hosts/hosts.h"
 #include "output/modes.h"
 #include "output/output.h"
@@ -49,10 +48,9 @@ void feedback_attach(struct feedback *fb, struct output *out);
 void feedback_start(struct feedback *fb, rr_loop *loop,
 		    const unsigned *running);
 
-/* Task t ended (fh: its host in fleet mode, else NULL); done_before:
-   --resume-failed skipped it. */
-void feedback_task(struct feedback *fb, const struct task_info *t,
-		   const struct fleet_host *fh, bool ok, bool done_before);
+/* Task t ended so (fleet mode: of host number host in the list). */
+void feedback_task(struct feedback *fb, const struct task_info *t, size_t host,
+		   enum task_end how);
 
 /* After each turn of the loop. */
 void feedback_turn(struct feedback *fb);
