@@ -9,7 +9,7 @@
  * The check asks only for entries of the key's own type, so a host known by
  * another type of key reads as unknown, not changed (notes §5).
  */
-#include "internal.h"
+#include "ssh/ssh.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -41,11 +41,11 @@ static const struct key_type *key_type(int type)
 	return NULL;
 }
 
-static struct rr_khfile *khfile(rr_loop *loop, const char *path)
+static struct rr_khfile *khfile(struct rr_ssh *ssh, const char *path)
 {
 	struct rr_khfile *f;
 
-	for (f = loop->khfiles; f; f = f->next)
+	for (f = ssh->khfiles; f; f = f->next)
 		if (strcmp(f->path, path) == 0)
 			return f;
 	f = calloc(1, sizeof(*f));
@@ -60,17 +60,17 @@ static struct rr_khfile *khfile(rr_loop *loop, const char *path)
 	}
 	/* A missing file is an empty one: every key is unknown. */
 	libssh2_knownhost_readfile(f->kh, path, LIBSSH2_KNOWNHOST_FILE_OPENSSH);
-	f->next = loop->khfiles;
-	loop->khfiles = f;
+	f->next = ssh->khfiles;
+	ssh->khfiles = f;
 	return f;
 }
 
-void rr__khfiles_free(rr_loop *loop)
+void rr__khfiles_free(struct rr_ssh *ssh)
 {
-	while (loop->khfiles) {
-		struct rr_khfile *f = loop->khfiles;
+	while (ssh->khfiles) {
+		struct rr_khfile *f = ssh->khfiles;
 
-		loop->khfiles = f->next;
+		ssh->khfiles = f->next;
 		libssh2_knownhost_free(f->kh);
 		libssh2_session_free(f->session);
 		free(f->path);
@@ -147,7 +147,7 @@ int rr__hostkey_check(struct rr_conn *c, char *why, size_t size)
 		return 0;
 	key = libssh2_session_hostkey(c->session, &len, &type);
 	kt = key_type(type);
-	f = khfile(h->loop, h->opts.known_hosts);
+	f = khfile(h->ssh, h->opts.known_hosts);
 	if (!key || !kt || !f) {
 		snprintf(why, size, "host key check failed: %s",
 			 !f ? "out of memory" : "no usable host key");
