@@ -150,6 +150,7 @@ TEST_ENV = RINGRUN_BIN=$(abspath $(BIN)) RR_HELPER=$(abspath $(HELPER)) \
 CRIT_ARGS ?= --jobs 2
 
 run-tests: test-build
+	@python3 tests/build/architecture.py $(B)
 	@set -e; for s in $(SUITES); do \
 	  case $$s in \
 	  */lib-suite) \

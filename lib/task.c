@@ -583,9 +583,11 @@ static void core_free(struct rr_hook *h)
 		destroy(loop->tasks);
 }
 
-void rr__task_core_init(rr_loop *loop);
-void rr__task_core_init(rr_loop *loop)
+/* Before any kind's: the task core shuts down (kills tasks) first. */
+void rr__task_core_join(rr_loop *loop)
 {
+	if (loop->core_hook.prepare)
+		return;
 	loop->core_hook = (struct rr_hook){
 		.prepare = core_prepare,
 		.ready = core_ready,

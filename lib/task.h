@@ -148,6 +148,12 @@ static inline const void *rr__task_kind_data_const(const struct rr_task *t)
 #define rr__task_of(data) container_of((unsigned char *)(data), struct rr_task, kind_data)
 
 /*
+ * The task core joins the loop's turn: every kind calls this before it adds
+ * its own hook, so that the core's comes first (it kills what runs first).
+ */
+void rr__task_core_join(rr_loop *loop);
+
+/*
  * A task of kind with its own copy of argv and opts (NULL with errno set:
  * EINVAL, ENOMEM); remote: env names must be shell identifiers.  Then
  * rr__task_submit makes it the loop's and calls kind->start.

@@ -93,8 +93,8 @@ struct rr_bufring {
 
 /*
  * How a part of the library joins the loop's turn.  Registered on first use
- * (the task core when the loop is made, processes at the first local task,
- * SSH at the first host), called in that order; every member may be NULL.
+ * (the task core before any kind, processes at the first local task, SSH at
+ * the first host), called in that order; every member may be NULL.
  */
 struct rr_hook {
 	struct rr_hook *next;

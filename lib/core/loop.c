@@ -103,8 +103,6 @@ static unsigned env_flags(unsigned flags)
 	return flags;
 }
 
-void rr__task_core_init(rr_loop *loop); /* task.c: its hook, first of all */
-
 rr_loop *rr_loop_new(const struct rr_loop_opts *opts)
 {
 	struct rr_loop_opts o = opts ? *opts : (struct rr_loop_opts){ 0 };
@@ -136,7 +134,6 @@ rr_loop *rr_loop_new(const struct rr_loop_opts *opts)
 		loop->wait_mask = *o.wait_sigmask;
 		loop->have_wait_mask = true;
 	}
-	rr__task_core_init(loop);
 	r = rr__ring_setup(loop, loop->flags);
 	if (r < 0)
 		goto fail;

@@ -35,6 +35,7 @@ static void close_pair(int p[2])
 	for (int i = 0; i < 2; i++)
 		if (p[i] >= 0)
 			close(p[i]);
+	p[0] = p[1] = -1;
 }
 
 /* A start failed for want of fds or processes: others ending would help. */
@@ -83,6 +84,14 @@ static void start_one(struct rr_task *t)
 	char name[128];
 	int r = spawn_task(t, outp, errp, inp);
 
+	if ((r == -EMFILE || r == -ENFILE) && io_uring_sq_ready(&loop->ring)) {
+		/* Closes of fds that ended are still in the submission queue. */
+		close_pair(outp);
+		close_pair(errp);
+		close_pair(inp);
+		rr__submit_pending(loop);
+		r = spawn_task(t, outp, errp, inp);
+	}
 	if (r < 0) {
 		close_pair(outp);
 		close_pair(errp);
@@ -206,6 +215,7 @@ static struct rr_procs *procs_of(rr_loop *loop)
 		.shutdown = procs_shutdown,
 		.free = procs_free,
 	};
+	rr__task_core_join(loop);
 	rr__hook_add(loop, &ps->hook);
 	loop->procs = ps;
 	return ps;

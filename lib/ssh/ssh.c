@@ -79,6 +79,7 @@ struct rr_ssh *rr__ssh_of(rr_loop *loop)
 		.shutdown = ssh_shutdown,
 		.free = ssh_free,
 	};
+	rr__task_core_join(loop);
 	rr__hook_add(loop, &ssh->hook);
 	loop->ssh = ssh;
 	return ssh;
