@@ -322,7 +322,10 @@ static void open_streams(struct rr_task *t)
 static bool step_open(struct rr_conn *c, struct rr_channel *ch)
 {
 	struct rr_task *t = rr__task_of(ch);
-	LIBSSH2_CHANNEL *lch = libssh2_channel_open_session(c->session);
+	LIBSSH2_CHANNEL *lch;
+
+	assert(ch->state == RR_CHAN_OPEN && c->opening == ch);
+	lch = libssh2_channel_open_session(c->session);
 
 	if (!lch) {
 		if (libssh2_session_last_errno(c->session) == LIBSSH2_ERROR_EAGAIN)
@@ -354,6 +357,7 @@ static bool step_exec(struct rr_conn *c, struct rr_channel *ch)
 {
 	int rc;
 
+	assert(ch->state == RR_CHAN_EXEC);
 	/* Our send callback takes the whole request at once: out it goes. */
 	ch->exec_sent = true;
 	rc = libssh2_channel_exec(ch->ch, ch->command);
@@ -495,6 +499,7 @@ static bool step_close(struct rr_conn *c, struct rr_channel *ch)
 {
 	int rc, code;
 
+	assert(ch->state == RR_CHAN_CLOSE && ch->ch);
 	if (!ch->close_sent) {
 		rc = libssh2_channel_close(ch->ch);
 		if (rc == LIBSSH2_ERROR_EAGAIN)

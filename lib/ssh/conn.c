@@ -532,6 +532,7 @@ static void connect_complete(struct rr_op *op, const struct io_uring_cqe *cqe)
 	struct rr_conn *c = container_of(op, struct rr_conn, connect_op);
 	char err[64];
 
+	assert(c->state == RR_CONN_CONNECT || c->state == RR_CONN_DRAIN);
 	assert(c->inflight > 0);
 	c->inflight--;
 	if (c->state == RR_CONN_DRAIN) {
@@ -568,6 +569,7 @@ static void step_handshake(struct rr_conn *c)
 	int rc = libssh2_session_handshake(c->session, c->fd);
 	char err[64], why[RR_WHY_MAX];
 
+	assert(c->state == RR_CONN_HANDSHAKE);
 	if (rc == LIBSSH2_ERROR_EAGAIN)
 		return;
 	if (rc && dropped_early(c))
@@ -601,8 +603,10 @@ static void step_auth(struct rr_conn *c)
 {
 	struct rr_host *h = c->host;
 	char why[RR_WHY_MAX];
-	int rc = rr__auth_step(c, why, sizeof(why));
+	int rc;
 
+	assert(c->state == RR_CONN_AUTH);
+	rc = rr__auth_step(c, why, sizeof(why));
 	if (rc == -EAGAIN)
 		return;
 	if (rc < 0) {
@@ -664,7 +668,7 @@ static void recv_complete(struct rr_op *op, const struct io_uring_cqe *cqe)
 {
 	struct rr_conn *c = container_of(op, struct rr_conn, recv_op);
 
-	assert(c->inflight > 0);
+	assert(c->recv_busy && c->inflight > 0);
 	c->inflight--;
 	c->recv_busy = false;
 	if (c->state == RR_CONN_DRAIN) {
@@ -688,7 +692,7 @@ static void send_complete(struct rr_op *op, const struct io_uring_cqe *cqe)
 	bool was_full = rr__conn_tx_full(c);
 	char err[64];
 
-	assert(c->inflight > 0);
+	assert(c->send_busy && c->inflight > 0);
 	c->inflight--;
 	c->send_busy = false;
 	if (c->state == RR_CONN_DRAIN) {
