@@ -250,15 +250,16 @@ void rr__reader_rearm_all(rr_loop *loop)
 /*
  * Read no more: what holds the other end (a daemon the command started) may
  * keep it open for ever.  The read in flight is cancelled; its completion,
- * or the re-arm that was due, ends the stream.
+ * or the re-arm that was due, ends the stream.  true: it was still open.
  */
-void rr__reader_stop(struct rr_reader *r)
+bool rr__reader_stop(struct rr_reader *r)
 {
 	if (!r->open || r->stopping || r->fd < 0)
-		return;
+		return false;
 	r->stopping = true;
 	if (!r->rearm_queued)
 		rr__cancel(r->task->loop, &r->op);
+	return true;
 }
 
 void rr__reader_eof(struct rr_reader *r)

@@ -56,7 +56,7 @@ void rr__reader_init(struct rr_reader *r, struct rr_task *t, enum rr_stream whic
 void rr__reader_open(struct rr_reader *r);
 void rr__reader_start(struct rr_reader *r, int fd);
 void rr__reader_arm(struct rr_reader *r);
-void rr__reader_stop(struct rr_reader *r);
+bool rr__reader_stop(struct rr_reader *r);
 void rr__reader_rearm_all(rr_loop *loop);
 char *rr__reader_space(struct rr_reader *r, size_t *room);
 void rr__reader_commit(struct rr_reader *r, char *p, size_t n);
@@ -84,7 +84,7 @@ struct rr_kind {
 	/* What messages put before the cause ("host web7:22: "), as snprintf
 	   writes it: the length it needs is returned, buf may be NULL. */
 	size_t (*describe)(const struct rr_task *t, char *buf, size_t size);
-	/* How it ended when its exit code does not tell, or NULL. */
+	/* How it ended, in place of what its exit code says, or NULL. */
 	const char *(*ending)(const struct rr_task *t);
 	/* It ended: give back what it held while running. */
 	void (*settle)(struct rr_task *t);

@@ -79,6 +79,30 @@ static void signal_stragglers(struct rr_task *t)
 		group_signal(t, rr__proc(t)->end_sig);
 }
 
+static int exit_code(const struct rr_proc *p)
+{
+	return p->si.si_code == CLD_EXITED ? p->si.si_status : -p->si.si_status;
+}
+
+/*
+ * Its kill's grace is over and the child is gone: whatever still holds its
+ * pipes (a daemon it left in a session of its own) is not waited for.  The
+ * message then says so after how the child ended.
+ */
+void rr__proc_drop_output(struct rr_task *t, int code)
+{
+	struct rr_proc *p = rr__proc(t);
+	bool out = rr__reader_stop(&t->out), err = rr__reader_stop(&t->err);
+
+	if (!out && !err)
+		return;
+	p->dropped = true;
+	snprintf(p->ending, sizeof(p->ending), "%s %d; its output held open by a "
+		 "process it left, no longer read",
+		 code >= 0 ? "exited with status" : "killed by signal",
+		 code >= 0 ? code : -code);
+}
+
 /* What the reaped child tells the task core. */
 static void report(struct rr_task *t, int err)
 {
@@ -96,9 +120,7 @@ static void report(struct rr_task *t, int err)
 					     sizeof(name)),
 			     rr_strerror(p->spawn_errno));
 	} else {
-		rr__task_exited(t, p->si.si_code == CLD_EXITED ? p->si.si_status :
-								  -p->si.si_status,
-				&p->ru);
+		rr__task_exited(t, exit_code(p), &p->ru);
 	}
 }
 
@@ -111,10 +133,8 @@ static void exited(struct rr_task *t, int err)
 	assert(p->procs->unreaped > 0);
 	p->procs->unreaped--;
 	rr__feed_stop(t); /* nobody is left to read what we still have */
-	if (p->stopping) { /* past its kill's grace: strays hold the pipes */
-		rr__reader_stop(&t->out);
-		rr__reader_stop(&t->err);
-	}
+	if (p->stopping && !err)
+		rr__proc_drop_output(t, exit_code(p));
 	report(t, err);
 }
 

@@ -256,10 +256,8 @@ static void proc_stop(struct rr_task *t)
 	struct rr_proc *p = rr__proc(t);
 
 	p->stopping = true;
-	if (p->reaped) {
-		rr__reader_stop(&t->out);
-		rr__reader_stop(&t->err);
-	}
+	if (p->reaped)
+		rr__proc_drop_output(t, t->result.exit_code);
 }
 
 static bool proc_started(const struct rr_task *t)
@@ -279,8 +277,9 @@ static size_t proc_describe(const struct rr_task *t, char *buf, size_t size)
 
 static const char *proc_ending(const struct rr_task *t)
 {
-	(void)t;
-	return NULL;
+	const struct rr_proc *p = rr__task_kind_data_const(t);
+
+	return p->dropped ? p->ending : NULL;
 }
 
 static void proc_settle(struct rr_task *t)

@@ -56,6 +56,8 @@ struct rr_proc {
 	int pidfd;
 	bool reaped;
 	bool stopping;           /* its kill's grace is over: read no more */
+	bool dropped;            /* output was still held open then */
+	char ending[96];         /* how it ended, when the exit code is not all */
 	int spawn_errno;         /* set by the parent, or by the child itself */
 	int end_sig;             /* the last signal sent to end the group, or 0 */
 	siginfo_t si;
@@ -89,6 +91,7 @@ void rr__paths_free(struct rr_path_cache *c);
 /* exit.c */
 void rr__proc_wait(struct rr_task *t);
 int rr__proc_signal(struct rr_task *t, int sig);
+void rr__proc_drop_output(struct rr_task *t, int code);
 
 /* feed.c */
 void rr__feed_start(struct rr_task *t, int fd);
