@@ -277,12 +277,7 @@ struct rr_keyfile {
 	size_t len;
 };
 
-struct rr_khfile {
-	struct rr_khfile *next;
-	char *path;
-	LIBSSH2_SESSION *session; /* libssh2 wants one to own the collection */
-	LIBSSH2_KNOWNHOSTS *kh;
-};
+struct rr_khfile; /* a known_hosts file as read (knownhosts.c) */
 
 struct rr_host {
 	rr_loop *loop;
@@ -487,6 +482,7 @@ void rr__channel_kill(struct rr_task *t, int sig, bool abandon);
 void rr__channel_abort(struct rr_task *t, enum rr_status status, const char *msg);
 
 /* knownhosts.c */
+void rr__hostkey_prefer(struct rr_conn *c);
 int rr__hostkey_check(struct rr_conn *c, char *why, size_t size);
 void rr__khfiles_free(rr_loop *loop);
 
