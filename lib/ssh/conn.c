@@ -552,6 +552,7 @@ static void connect_complete(struct rr_op *op, const struct io_uring_cqe *cqe)
 	libssh2_session_callback_set(c->session, LIBSSH2_CALLBACK_SEND, (void *)send_cb);
 	libssh2_session_callback_set(c->session, LIBSSH2_CALLBACK_RECV, (void *)recv_cb);
 	libssh2_session_set_blocking(c->session, 0);
+	rr__hostkey_prefer(c);
 	set_state(c, RR_CONN_HANDSHAKE);
 	rr__conn_kick(c);
 }

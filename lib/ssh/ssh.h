@@ -142,12 +142,7 @@ struct rr_keyfile {
 	size_t len;
 };
 
-struct rr_khfile {
-	struct rr_khfile *next;
-	char *path;
-	LIBSSH2_SESSION *session; /* libssh2 wants one to own the collection */
-	LIBSSH2_KNOWNHOSTS *kh;
-};
+struct rr_khfile; /* a known_hosts file as read (knownhosts.c) */
 
 struct rr_host {
 	rr_loop *loop;
@@ -200,8 +195,33 @@ void rr__orphans_free(struct rr_conn *c);
 void rr__channel_abort(struct rr_channel *ch, enum rr_status status, const char *msg);
 
 /* knownhosts.c */
+void rr__hostkey_prefer(struct rr_conn *c);
 int rr__hostkey_check(struct rr_conn *c, char *why, size_t size);
 void rr__khfiles_free(struct rr_ssh *ssh);
+
+/* khparse.c */
+struct rr_hostkey {           /* a public key as ssh compares keys */
+	const char *type;     /* its type's name (static) */
+	const char *alg;      /* libssh2's host key algorithm for it, or NULL */
+	bool cert;            /* a certificate: equal to no plain key */
+	unsigned char *blob;  /* the plain key, canonical (a certificate's:
+				 the key it certifies) */
+	size_t len;
+};
+enum rr_khmarker { RR_KH_KEY, RR_KH_REVOKED, RR_KH_CA };
+struct rr_khentry {           /* a known_hosts line with a key */
+	enum rr_khmarker marker;
+	unsigned line;
+	char *patterns;       /* lowercase; NULL when hashed */
+	LIBSSH2_KNOWNHOSTS *hashed; /* "|1|salt|hash", matched by libssh2 */
+	struct rr_hostkey key;
+};
+size_t rr__base64(const void *p, size_t n, char *out, size_t size);
+int rr__hostkey_parse(const void *blob, size_t len, struct rr_hostkey *key);
+int rr__khline_parse(char *line, LIBSSH2_SESSION *s, struct rr_khentry *e,
+		     const char **why);
+void rr__khentry_free(struct rr_khentry *e);
+int rr__khentry_names(const struct rr_khentry *e, const char *name);
 
 /* auth.c */
 int rr__auth_step(struct rr_conn *c, char *why, size_t size);
