@@ -231,7 +231,9 @@ enum rr_status {
 	RR_ERROR,           /* system error while running (message says which) */
 	RR_CONNECT_FAILED,  /* SSH: refused, unreachable, name not found, timed
 			       out, or the handshake failed */
-	RR_HOSTKEY_REJECTED, /* SSH: host key unknown (strict) or changed */
+	RR_HOSTKEY_REJECTED, /* SSH: host key unknown (strict), changed, revoked,
+				vouched for only by a @cert-authority, or the
+				known_hosts file could not be read */
 	RR_AUTH_FAILED,     /* SSH: no authentication method was accepted */
 	RR_SSH_ERROR,       /* SSH: the connection or channel failed while the
 			       command ran */
