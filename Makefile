@@ -150,6 +150,7 @@ TEST_ENV = RINGRUN_BIN=$(abspath $(BIN)) RR_HELPER=$(abspath $(HELPER)) \
 CRIT_ARGS ?= --jobs 2
 
 run-tests: test-build
+	@python3 tests/build/architecture.py $(B)
 	@set -e; for s in $(SUITES); do \
 	  case $$s in \
 	  */lib-suite) \
@@ -207,7 +208,7 @@ FUZZ_TIME  ?= 60
 FUZZ_SRC   := $(wildcard fuzz/*.c)
 FUZZ_BIN   := $(FUZZ_SRC:fuzz/%.c=build/fuzz/%)
 FUZZ_FLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined \
-	      -fno-sanitize-recover=all -Ilib/include -Icli $(PC_CFLAGS)
+	      -fno-sanitize-recover=all -Ilib/include -Ilib -Icli $(PC_CFLAGS)
 
 build/fuzz/%: fuzz/%.c $(CLI_SRC) $(wildcard cli/*.h) lib/libringrun.a
 	$(call msg,FUZZ,$@)

@@ -2,10 +2,11 @@
  * message.c - the words: status names, error text, and the one-line message
  * that names a task and says why it ended as it did.
  */
-#include "internal.h"
+#include "task.h"
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define RR_TITLE_SHOWN 100 /* longer commands are shortened in messages */
@@ -47,14 +48,24 @@ const char *rr_strerror(int err)
 	return s ? s : "Unknown error";
 }
 
-/* How the process ended, as a clause: "killed by SIGTERM", "exited with status 3". */
+/* "'cmd'", or "'cmd...'" past RR_TITLE_SHOWN bytes. */
+const char *rr__quoted_name(const char *name, char *buf, size_t size)
+{
+	int shown = (int)strnlen(name, RR_TITLE_SHOWN);
+
+	snprintf(buf, size, "'%.*s%s'", shown, name, name[shown] ? "..." : "");
+	return buf;
+}
+
+/* How the command ended, as a clause: "killed by SIGTERM", "exited with status 3". */
 static void ending(const struct rr_task *t, char *buf, size_t size)
 {
 	int code = t->result.exit_code;
 	const char *abbrev = code < 0 ? sigabbrev_np(-code) : NULL;
+	const char *told = t->kind->ending(t);
 
-	if (t->host && t->chan.abandon)
-		snprintf(buf, size, "channel abandoned (the server did not close it)");
+	if (told)
+		snprintf(buf, size, "%s", told);
 	else if (code >= 0)
 		snprintf(buf, size, "exited with status %d", code);
 	else if (abbrev)
@@ -68,68 +79,54 @@ static double seconds(uint64_t ms)
 	return (double)ms / 1000.0;
 }
 
-/* What the task is, before the cause: "host web7:22: " for a remote one. */
-static size_t where(const struct rr_task *t, char *buf, size_t size)
-{
-	return t->host ? (size_t)snprintf(buf, size, "host %s: ", t->host->name) : 0;
-}
-
-void rr__message(struct rr_task *t)
+/* The cause, after "'cmd' ": "timed out after 2 s; killed by SIGTERM". */
+static int cause(const struct rr_task *t, const char *how, char **out)
 {
 	const struct rr_opts *o = &t->opts;
-	const char *name = t->is_exec && t->spawn_errno ? t->argv[0] : t->title;
-	int shown = (int)strnlen(name, RR_TITLE_SHOWN);
-	const char *more = name[shown] ? "..." : "";
-	char how[64], *msg;
-	size_t at, size;
 
-	if (t->failed)
-		return; /* written where it failed */
-	at = where(t, t->message, sizeof(t->message));
-	msg = t->message + at;
-	size = sizeof(t->message) - at;
-	ending(t, how, sizeof(how));
 	switch (t->result.status) {
-	case RR_RUNNING:
-	case RR_OK:
-	case RR_CONNECT_FAILED:
-	case RR_HOSTKEY_REJECTED:
-	case RR_AUTH_FAILED:
-	case RR_SSH_ERROR:
-		t->message[0] = '\0';
-		return;
-	case RR_SPAWN_FAILED:
-		snprintf(msg, size, "spawn '%.*s%s': %s", shown,
-			 name, more, rr_strerror(t->spawn_errno));
-		return;
 	case RR_EXIT_NONZERO:
 	case RR_SIGNALED:
-		snprintf(msg, size, "'%.*s%s' %s", shown, name,
-			 more, how);
-		return;
+		return asprintf(out, "%s", how);
 	case RR_EXIT_UNEXPECTED:
-		snprintf(msg, size, "'%.*s%s' %s, expected %d",
-			 shown, name, more, how, o->expect_exit);
-		return;
+		return asprintf(out, "%s, expected %d", how, o->expect_exit);
 	case RR_TIMEOUT:
-		snprintf(msg, size, "'%.*s%s' timed out after %g s; %s",
-			 shown, name, more, seconds(o->timeout_ms), how);
-		return;
+		return asprintf(out, "timed out after %g s; %s", seconds(o->timeout_ms), how);
 	case RR_IDLE_TIMEOUT:
-		snprintf(msg, size, "'%.*s%s' wrote nothing for %g s; %s", shown, name, more,
-			 seconds(o->idle_timeout_ms), how);
-		return;
+		return asprintf(out, "wrote nothing for %g s; %s",
+				seconds(o->idle_timeout_ms), how);
 	case RR_CANCELLED:
-		snprintf(msg, size, "'%.*s%s' cancelled%s%s",
-			 shown, name, more, t->proc.reaped ? "; " : "",
-			 t->proc.reaped ? how : "");
-		return;
-	case RR_ERROR:
-		snprintf(msg, size, "'%.*s%s': exit status lost: %s",
-			 shown, name, more,
-			 t->proc.wait_err == -ECHILD ?
-				 "another waiter reaped it (SIGCHLD ignored?)" :
-				 rr_strerror(t->proc.wait_err));
-		return;
+		return asprintf(out, "cancelled%s%s", t->exited ? "; " : "",
+				t->exited ? how : "");
+	default:
+		*out = NULL;
+		return 0;
 	}
+}
+
+/*
+ * "host web7:22: 'cmd' timed out after 2 s; killed by SIGTERM": what the
+ * task is (its kind says), the command, why it ended.  Never cut: a long
+ * host name must not cost the cause.  NULL when it ended ok (or on ENOMEM).
+ */
+char *rr__message(const struct rr_task *t)
+{
+	char name[RR_TITLE_SHOWN + 8], how[128], *where, *why = NULL, *msg = NULL;
+	size_t n;
+
+	assert(!t->failed);
+	if (t->result.status == RR_OK)
+		return NULL;
+	ending(t, how, sizeof(how));
+	rr__quoted_name(t->title, name, sizeof(name));
+	n = t->kind->describe(t, NULL, 0) + 1;
+	where = malloc(n);
+	if (where && cause(t, how, &why) >= 0 && why) {
+		t->kind->describe(t, where, n);
+		if (asprintf(&msg, "%s%s %s", where, name, why) < 0)
+			msg = NULL;
+	}
+	free(where);
+	free(why);
+	return msg;
 }

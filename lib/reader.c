@@ -8,9 +8,11 @@
  * never blocks on a full pipe whatever we keep.
  *
  * Multishot reads land in the loop's buffer ring and are copied out; one-shot
- * reads (the fallback) land directly where space() says.
+ * reads (the fallback) land directly where space() says.  An open stream is
+ * one more event its task waits for; it is released at EOF, or when the
+ * task's kind stops reading it (a daemon holding the pipe past a kill).
  */
-#include "internal.h"
+#include "task.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -100,14 +102,12 @@ static void emit_line(struct rr_reader *r, const char *p, size_t n)
 
 	if (t->freed)
 		return;
-	t->loop->in_callback++;
 	while (n > RR_LINE_MAX) {
-		t->opts.on_line(t, r->which, p, RR_LINE_MAX, t->opts.user);
+		RR_CALLBACK(t->loop, t->opts.on_line(t, r->which, p, RR_LINE_MAX, t->opts.user));
 		p += RR_LINE_MAX;
 		n -= RR_LINE_MAX;
 	}
-	t->opts.on_line(t, r->which, p, n, t->opts.user);
-	t->loop->in_callback--;
+	RR_CALLBACK(t->loop, t->opts.on_line(t, r->which, p, n, t->opts.user));
 }
 
 /* Hand out the complete lines of b[*start, len); from: where new bytes begin. */
@@ -134,9 +134,7 @@ static void emit_chunk(struct rr_reader *r, const char *p, size_t n)
 
 	if (t->freed)
 		return;
-	t->loop->in_callback++;
-	t->opts.on_chunk(t, r->which, p, n, t->opts.user);
-	t->loop->in_callback--;
+	RR_CALLBACK(t->loop, t->opts.on_chunk(t, r->which, p, n, t->opts.user));
 }
 
 /* n bytes have landed at p, which rr__reader_space() handed out. */
@@ -145,9 +143,9 @@ void rr__reader_commit(struct rr_reader *r, char *p, size_t n)
 	struct rr_task *t = r->task;
 	size_t start = 0, from;
 
+	assert(r->open);
 	r->total += n;
-	if (t->opts.idle_timeout_ms)
-		t->last_output_ns = rr__now();
+	rr__task_output(t);
 	if (p == t->loop->drain) {
 		r->truncated = true;
 		return;
@@ -204,8 +202,18 @@ void rr__reader_arm(struct rr_reader *r)
 			   (unsigned)RR_MIN(room, (size_t)1 << 30), 0);
 }
 
+/* The task waits for this stream's EOF from now on. */
+void rr__reader_open(struct rr_reader *r)
+{
+	assert(!r->open);
+	r->open = true;
+	rr__task_hold(r->task);
+}
+
+/* A pipe: read through the ring until EOF. */
 void rr__reader_start(struct rr_reader *r, int fd)
 {
+	rr__reader_open(r);
 	r->fd = fd;
 	rr__reader_arm(r);
 }
@@ -214,6 +222,7 @@ static void queue_rearm(struct rr_reader *r)
 {
 	rr_loop *loop = r->task->loop;
 
+	assert(r->fd >= 0);
 	if (r->rearm_queued)
 		return;
 	r->rearm_queued = true;
@@ -221,10 +230,44 @@ static void queue_rearm(struct rr_reader *r)
 	loop->rearm = r;
 }
 
+/* Readers whose multishot read ended (no buffer was free) read again. */
+void rr__reader_rearm_all(rr_loop *loop)
+{
+	rr__bufring_publish(loop);
+	while (loop->rearm) {
+		struct rr_reader *r = loop->rearm;
+
+		loop->rearm = r->next_rearm;
+		r->next_rearm = NULL;
+		r->rearm_queued = false;
+		if (r->stopping)
+			rr__reader_eof(r);
+		else
+			rr__reader_arm(r);
+	}
+}
+
+/*
+ * Read no more: what holds the other end (a daemon the command started) may
+ * keep it open for ever.  The read in flight is cancelled; its completion,
+ * or the re-arm that was due, ends the stream.  true: it was still open.
+ */
+bool rr__reader_stop(struct rr_reader *r)
+{
+	if (!r->open || r->stopping || r->fd < 0)
+		return false;
+	r->stopping = true;
+	if (!r->rearm_queued)
+		rr__cancel(r->task->loop, &r->op);
+	return true;
+}
+
 void rr__reader_eof(struct rr_reader *r)
 {
 	struct rr_task *t = r->task;
 
+	assert(r->open);
+	r->open = false;
 	if (t->opts.on_line) {
 		if (r->capture && !r->frozen) {
 			if (r->cap.len > r->line_start)
@@ -237,7 +280,7 @@ void rr__reader_eof(struct rr_reader *r)
 	if (r->fd >= 0) /* a channel's stream has none */
 		rr__close(t->loop, r->fd);
 	r->fd = -1;
-	rr__task_event_done(t);
+	rr__task_release(t);
 }
 
 static void reader_complete(struct rr_op *op, const struct io_uring_cqe *cqe)
@@ -260,17 +303,22 @@ static void reader_complete(struct rr_op *op, const struct io_uring_cqe *cqe)
 		}
 		/* Out of buffers, or stopped for another reason: read again. */
 		if (res > 0 || res == -ENOBUFS || res == -EINTR || res == -EAGAIN) {
-			if (!(cqe->flags & IORING_CQE_F_MORE))
+			if (cqe->flags & IORING_CQE_F_MORE)
+				return;
+			if (!r->stopping) {
 				queue_rearm(r);
-			return;
+				return;
+			}
 		}
 	} else if (res > 0 || res == -EINTR || res == -EAGAIN) {
 		if (res > 0) {
 			RR_KERNEL_WROTE(r->armed_at, res);
 			rr__reader_commit(r, r->armed_at, (size_t)res);
 		}
-		rr__reader_arm(r);
-		return;
+		if (!r->stopping) {
+			rr__reader_arm(r);
+			return;
+		}
 	}
 	rr__reader_eof(r); /* 0, or a read error: nothing more to read */
 }

@@ -1,18 +1,17 @@
 /*
- * task.c - what every task shares: the copy of its options taken at submit,
- * the FIFO of tasks waiting for a slot, start, deadlines, and the single
- * place where a task ends (settle), after its exit and the EOF of each of
- * its streams.
+ * task.c - what every task shares, whatever its kind runs: the copy of its
+ * options taken at submit, its state, its deadlines and the escalation of a
+ * kill, and the single place where it ends (settle), once its exit and the
+ * EOF of each of its streams are in.  Kinds report through the rr__task_*
+ * calls; only this file writes a task's state and result.
  */
-#include "internal.h"
+#include "task.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 /* ------------------------------------------------------------- submit */
@@ -99,69 +98,102 @@ static bool valid_env(const char *const *env, bool remote)
 	return true;
 }
 
-/*
- * Everything the task points to lives in one allocation, so the caller may
- * free its copies on return: the argv and env pointer arrays first (aligned
- * as malloc returns), then the strings, cwd, title and stdin bytes.
- */
-static struct rr_task *task_new(rr_loop *loop, const char *const *argv,
-				bool is_exec, const struct rr_opts *opts)
+static bool valid_opts(const struct rr_opts *o, bool remote)
 {
-	struct rr_opts o = opts ? *opts : (struct rr_opts){ 0 };
-	const char *const *shown = is_exec ? argv : argv + 2;
-	size_t nargv = vec_len(argv), nenv = vec_len(o.env);
-	size_t ptrs = (nargv + 1 + (o.env ? nenv + 1 : 0)) * sizeof(char *);
-	size_t cwd_len = o.cwd ? strlen(o.cwd) : 0;
-	size_t title_len = o.title ? strlen(o.title) : join_len(shown);
-	size_t in_len = o.stdin_data ? o.stdin_len : 0;
-	struct rr_task *t;
-	char *pos;
+	return valid_mode(o->stdout_mode, false) && valid_mode(o->stderr_mode, true) &&
+	       valid_env(o->env, remote);
+}
 
-	if (!valid_mode(o.stdout_mode, false) || !valid_mode(o.stderr_mode, true) ||
-	    !valid_env(o.env, false)) {
-		errno = EINVAL;
-		return NULL;
-	}
-	t = calloc(1, sizeof(*t));
-	if (!t)
-		return NULL;
-	t->blob = malloc(ptrs + vec_bytes(argv, nargv) + vec_bytes(o.env, nenv) +
-			 cwd_len + 1 + title_len + 1 + in_len + 1);
-	if (!t->blob) {
-		free(t);
-		return NULL;
-	}
+/* The strings, cwd, title and stdin bytes, after the pointer arrays. */
+static void copy_strings(struct rr_task *t, const char *const *argv, size_t nargv,
+			 struct rr_opts *o, size_t ptrs, size_t title_len)
+{
+	const char *const *shown = t->is_exec ? argv : argv + 2;
+	char *pos = t->blob + ptrs;
+
 	t->argv = (char **)t->blob;
-	pos = t->blob + ptrs;
 	vec_copy(t->argv, argv, nargv, &pos);
-	if (o.env) {
+	if (o->env) {
 		t->env = t->argv + nargv + 1;
-		vec_copy(t->env, o.env, nenv, &pos);
+		vec_copy(t->env, o->env, vec_len(o->env), &pos);
 	}
-	o.cwd = o.cwd ? str_copy(o.cwd, cwd_len, &pos) : NULL;
-	if (o.title) {
-		t->title = str_copy(o.title, title_len, &pos);
+	o->cwd = o->cwd ? str_copy(o->cwd, strlen(o->cwd), &pos) : NULL;
+	if (o->title) {
+		t->title = str_copy(o->title, title_len, &pos);
 	} else {
 		t->title = pos;
 		join(pos, shown);
 		pos += title_len + 1;
 	}
-	o.stdin_data = in_len ? memcpy(pos, o.stdin_data, in_len) : NULL;
-	o.stdin_len = in_len;
-	o.env = (const char *const *)t->env;
-	o.title = t->title;
+	o->stdin_data = o->stdin_len ? memcpy(pos, o->stdin_data, o->stdin_len) : NULL;
+	o->env = (const char *const *)t->env;
+	o->title = t->title;
+}
+
+/*
+ * Everything the task points to lives in one allocation, so the caller may
+ * free its copies on return: the argv and env pointer arrays first (aligned
+ * as malloc returns), then the strings, cwd, title and stdin bytes.
+ */
+struct rr_task *rr__task_new(rr_loop *loop, const struct rr_kind *kind,
+			     const char *const *argv, bool is_exec,
+			     const struct rr_opts *opts, bool remote)
+{
+	struct rr_opts o = opts ? *opts : (struct rr_opts){ 0 };
+	const char *const *shown = is_exec ? argv : argv + 2;
+	size_t nargv = vec_len(argv), nenv = vec_len(o.env);
+	size_t ptrs = (nargv + 1 + (o.env ? nenv + 1 : 0)) * sizeof(char *);
+	size_t title_len = o.title ? strlen(o.title) : join_len(shown);
+	struct rr_task *t;
+
+	if (!valid_opts(&o, remote)) {
+		errno = EINVAL;
+		return NULL;
+	}
+	o.stdin_len = o.stdin_data ? o.stdin_len : 0;
+	t = calloc(1, sizeof(*t) + kind->size);
+	if (!t)
+		return NULL;
+	t->blob = malloc(ptrs + vec_bytes(argv, nargv) + vec_bytes(o.env, nenv) +
+			 (o.cwd ? strlen(o.cwd) : 0) + 1 + title_len + 1 + o.stdin_len + 1);
+	if (!t->blob || rr__deadline_reserve(loop, 1) < 0) {
+		free(t->blob);
+		free(t);
+		errno = ENOMEM;
+		return NULL;
+	}
+	t->is_exec = is_exec;
+	copy_strings(t, argv, nargv, &o, ptrs, title_len);
 	if (!o.capture_max)
 		o.capture_max = RR_DEFAULT_CAPTURE_MAX;
 	if (!o.kill_grace_ms)
 		o.kill_grace_ms = RR_DEFAULT_KILL_GRACE_MS;
 	t->opts = o;
 	t->loop = loop;
-	t->is_exec = is_exec;
-	t->proc.pidfd = t->feed.fd = -1;
+	t->kind = kind;
+	t->result.message = "";
 	rr__reader_init(&t->out, t, RR_STDOUT, o.stdout_mode == RR_IO_CAPTURE);
 	rr__reader_init(&t->err, t, RR_STDERR, o.stderr_mode == RR_IO_CAPTURE);
 	return t;
 }
+
+rr_task *rr__task_submit(struct rr_task *t)
+{
+	rr_loop *loop;
+
+	if (!t)
+		return NULL;
+	loop = t->loop;
+	t->next = loop->tasks;
+	if (loop->tasks)
+		loop->tasks->prev = t;
+	loop->tasks = t;
+	loop->alive++;
+	t->kind->start(t);
+	return t;
+}
+
+/* ------------------------------------------------------------- queues */
 
 void rr__queue_push(struct rr_queue *q, struct rr_task *t)
 {
@@ -171,6 +203,14 @@ void rr__queue_push(struct rr_queue *q, struct rr_task *t)
 	else
 		q->head = t;
 	q->tail = t;
+}
+
+void rr__queue_push_front(struct rr_queue *q, struct rr_task *t)
+{
+	t->next_queued = q->head;
+	q->head = t;
+	if (!q->tail)
+		q->tail = t;
 }
 
 struct rr_task *rr__queue_pop(struct rr_queue *q)
@@ -186,7 +226,7 @@ struct rr_task *rr__queue_pop(struct rr_queue *q)
 	return t;
 }
 
-static void queue_remove(struct rr_queue *q, struct rr_task *t)
+void rr__queue_remove(struct rr_queue *q, struct rr_task *t)
 {
 	struct rr_task **pp = &q->head, *prev = NULL;
 
@@ -202,72 +242,33 @@ static void queue_remove(struct rr_queue *q, struct rr_task *t)
 	t->next_queued = NULL;
 }
 
-/* Where a queued task waits: the loop's process FIFO or its host's. */
-static struct rr_queue *queue_of(struct rr_task *t)
+/* -------------------------------------------------------------- state */
+
+static const char *const state_names[] = {
+	[RR_TASK_QUEUED] = "queued",
+	[RR_TASK_RUNNING] = "running",
+	[RR_TASK_ENDING] = "ending",
+	[RR_TASK_DONE] = "done",
+};
+
+/* The one place a task's state changes: checked, and traced on request. */
+#define set_state(t, to) set_state_at(t, to, __func__, __LINE__)
+static void set_state_at(struct rr_task *t, enum rr_task_state to, const char *fn,
+			 int line)
 {
-	return t->host ? &t->host->queue : &t->loop->queue;
+	static const bool allowed[4][4] = {
+		[RR_TASK_QUEUED] = { [RR_TASK_RUNNING] = true, [RR_TASK_ENDING] = true },
+		[RR_TASK_RUNNING] = { [RR_TASK_QUEUED] = true, [RR_TASK_DONE] = true },
+		[RR_TASK_ENDING] = { [RR_TASK_DONE] = true },
+	};
+
+	assert(allowed[t->state][to]);
+	rr__trace(t->loop, fn, line, "task", t->title, state_names[t->state],
+		  state_names[to]);
+	t->state = to;
 }
 
-static rr_task *submit(rr_loop *loop, struct rr_task *t)
-{
-	if (!t)
-		return NULL;
-	t->next = loop->tasks;
-	if (loop->tasks)
-		loop->tasks->prev = t;
-	loop->tasks = t;
-	rr__queue_push(queue_of(t), t);
-	loop->alive++;
-	return t;
-}
-
-rr_task *rr_shell(rr_loop *loop, const char *cmd, const struct rr_opts *opts)
-{
-	const char *argv[] = { "sh", "-c", cmd, NULL };
-
-	if (!loop || !cmd) {
-		errno = EINVAL;
-		return NULL;
-	}
-	return submit(loop, task_new(loop, argv, false, opts));
-}
-
-rr_task *rr_exec(rr_loop *loop, const char *const argv[],
-		 const struct rr_opts *opts)
-{
-	if (!loop || !argv || !argv[0] || !argv[0][0]) {
-		errno = EINVAL;
-		return NULL;
-	}
-	return submit(loop, task_new(loop, argv, true, opts));
-}
-
-rr_task *rr_ssh(rr_loop *loop, rr_host *host, const char *cmd,
-		const struct rr_opts *opts)
-{
-	const char *argv[] = { "sh", "-c", cmd, NULL };
-	struct rr_task *t;
-
-	if (!loop || !host || !cmd || host->loop != loop || host->freed ||
-	    (opts && (opts->stdout_mode == RR_IO_INHERIT ||
-		      opts->stderr_mode == RR_IO_INHERIT ||
-		      (opts->flags & RR_F_STDIN_INHERIT) || !valid_env(opts->env, true)))) {
-		errno = EINVAL;
-		return NULL;
-	}
-	t = task_new(loop, argv, false, opts);
-	if (!t)
-		return NULL;
-	t->host = host;
-	host->refs++;
-	submit(loop, t);
-	rr__conn_want(&host->conn);
-	return t;
-}
-
-/* -------------------------------------------------------------- start */
-
-static void deadline_fire(struct rr_deadline *d, uint64_t now);
+/* ---------------------------------------------------------- deadlines */
 
 /* The next moment something must happen to this task, or 0. */
 static uint64_t next_deadline(const struct rr_task *t)
@@ -275,10 +276,8 @@ static uint64_t next_deadline(const struct rr_task *t)
 	const struct rr_opts *o = &t->opts;
 	uint64_t next = 0;
 
-	if (t->kill_stage == RR_KILL_TERM_SENT)
+	if (t->kill_stage != RR_KILL_NONE)
 		return t->kill_at;
-	if (t->kill_stage == RR_KILL_KILL_SENT)
-		return t->host ? t->kill_at : 0; /* remote: abandon it then */
 	if (o->timeout_ms)
 		next = t->result.start_ns + o->timeout_ms * 1000000u;
 	if (o->idle_timeout_ms) {
@@ -300,22 +299,23 @@ static void schedule(struct rr_task *t)
 }
 
 /*
- * Send sig to the group (remote: the session's group, by a channel request);
- * SIGTERM-like signals get a SIGKILL after the grace, and a remote channel
- * still open a grace after that is abandoned.
+ * Send sig to what the task runs.  A SIGTERM-like signal gets a SIGKILL
+ * after the grace; a grace after the SIGKILL (or after any signal that
+ * found nothing left to reach) the kind stops waiting for what the task
+ * still holds - a pipe kept open by a daemon it started, a channel the
+ * server does not close.
  */
 static void kill_group(struct rr_task *t, int sig, uint64_t now)
 {
-	if (t->host)
-		rr__channel_kill(t, sig, false);
-	else
-		rr__proc_signal(t, sig);
-	if (sig == SIGKILL) {
+	uint64_t grace = now + t->opts.kill_grace_ms * 1000000u;
+	int r = t->kind->signal(t, sig);
+
+	if (sig == SIGKILL || r == -ESRCH) {
 		t->kill_stage = RR_KILL_KILL_SENT;
-		t->kill_at = now + t->opts.kill_grace_ms * 1000000u;
+		t->kill_at = grace;
 	} else if (t->kill_stage == RR_KILL_NONE) {
 		t->kill_stage = RR_KILL_TERM_SENT;
-		t->kill_at = now + t->opts.kill_grace_ms * 1000000u;
+		t->kill_at = grace;
 	}
 	schedule(t);
 }
@@ -325,6 +325,7 @@ static void deadline_fire(struct rr_deadline *d, uint64_t now)
 	struct rr_task *t = container_of(d, struct rr_task, deadline);
 	const struct rr_opts *o = &t->opts;
 
+	assert(t->state == RR_TASK_RUNNING);
 	if (t->kill_stage != RR_KILL_NONE) {
 		if (now < t->kill_at) {
 			schedule(t);
@@ -332,7 +333,7 @@ static void deadline_fire(struct rr_deadline *d, uint64_t now)
 			kill_group(t, SIGKILL, now);
 		} else {
 			t->kill_at = 0;
-			rr__channel_kill(t, SIGKILL, true);
+			t->kind->stop(t);
 		}
 		return;
 	}
@@ -347,125 +348,91 @@ static void deadline_fire(struct rr_deadline *d, uint64_t now)
 		schedule(t); /* output came since this was set: idle moved on */
 }
 
-/* The task runs from now on; pending: events to wait for before it ends. */
-void rr__task_begin(struct rr_task *t, int pending)
+void rr__task_output(struct rr_task *t)
 {
-	t->state = RR_TASK_RUNNING;
+	if (t->opts.idle_timeout_ms)
+		t->last_output_ns = rr__now();
+}
+
+/* --------------------------------------------------- what kinds report */
+
+void rr__task_begin(struct rr_task *t, pid_t pid)
+{
+	set_state(t, RR_TASK_RUNNING);
+	t->result.pid = pid;
 	t->result.start_ns = t->last_output_ns = rr__now();
-	t->pending = pending;
+	t->pending = 1; /* its exit */
 	t->deadline.fire = deadline_fire;
 	schedule(t);
 }
 
-static int pipe_for(enum rr_io mode, int p[2])
+void rr__task_hold(struct rr_task *t)
 {
-	if (mode != RR_IO_CAPTURE && mode != RR_IO_CALLBACK)
-		return 0;
-	return pipe2(p, O_CLOEXEC) < 0 ? -errno : 0;
+	assert(t->state == RR_TASK_RUNNING && t->pending > 0);
+	t->pending++;
 }
 
-/* What the child gets for a stream we do not read: /dev/null or the host's. */
-static int fixed_fd(rr_loop *loop, enum rr_io mode)
+static void settle(struct rr_task *t);
+static void destroy(struct rr_task *t);
+
+void rr__task_release(struct rr_task *t)
 {
-	return mode == RR_IO_DISCARD ? loop->devnull : -1;
+	assert(t->state == RR_TASK_RUNNING && t->pending > 0);
+	if (--t->pending == 0)
+		settle(t);
 }
 
-static void close_pair(int p[2])
+void rr__task_exited(struct rr_task *t, int code, const struct rusage *ru)
 {
-	for (int i = 0; i < 2; i++)
-		if (p[i] >= 0)
-			close(p[i]);
+	struct rr_result *res = &t->result;
+
+	assert(!t->exited);
+	t->exited = true;
+	res->exit_code = code;
+	if (ru && (t->opts.flags & RR_F_RUSAGE)) {
+		res->user_us = (uint64_t)ru->ru_utime.tv_sec * 1000000u +
+			       (uint64_t)ru->ru_utime.tv_usec;
+		res->sys_us = (uint64_t)ru->ru_stime.tv_sec * 1000000u +
+			      (uint64_t)ru->ru_stime.tv_usec;
+		res->maxrss_kb = ru->ru_maxrss;
+	}
+	rr__task_release(t);
 }
 
-/* A task that ends without running is settled on the loop's turn. */
+/* Never ran: settled on the loop's turn, never inside the call or the spawn
+   batch that ended it. */
 static void end_unstarted(struct rr_task *t)
 {
-	t->state = RR_TASK_ENDING;
+	set_state(t, RR_TASK_ENDING);
 	t->next_queued = t->loop->unstarted;
 	t->loop->unstarted = t;
 }
 
-static void spawn_failed(struct rr_task *t, int err)
-{
-	t->spawn_errno = -err;
-	end_unstarted(t);
-}
-
-/* A queued remote task (already off its queue) ends with status. */
-void rr__task_fail(struct rr_task *t, enum rr_status status, const char *fmt, ...)
+void rr__task_end(struct rr_task *t, enum rr_status status, const char *fmt, ...)
 {
 	va_list ap;
 
-	va_start(ap, fmt);
-	vsnprintf(t->message, sizeof(t->message), fmt, ap);
-	va_end(ap);
+	assert(status != RR_RUNNING && status != RR_OK && !t->failed);
+	assert(t->state == RR_TASK_QUEUED || t->state == RR_TASK_RUNNING);
 	t->failed = status;
-	end_unstarted(t);
+	free(t->message);
+	va_start(ap, fmt);
+	if (vasprintf(&t->message, fmt, ap) < 0)
+		t->message = NULL;
+	va_end(ap);
+	if (t->state == RR_TASK_RUNNING)
+		rr__task_release(t); /* in place of its exit */
+	else
+		end_unstarted(t);
 }
 
-void rr__task_start(struct rr_task *t)
+void rr__task_requeue(struct rr_task *t)
 {
-	rr_loop *loop = t->loop;
-	const struct rr_opts *o = &t->opts;
-	int outp[2] = { -1, -1 }, errp[2] = { -1, -1 }, inp[2] = { -1, -1 };
-	struct rr_spawn sp = { .argv = t->argv, .env = t->env, .cwd = o->cwd,
-			       .err = &t->spawn_errno };
-	int r, pidfd;
-	pid_t pid;
-
-	r = t->is_exec ? rr__resolve(loop, t->argv[0], &sp.path) : 0;
-	if (!t->is_exec)
-		sp.path = "/bin/sh";
-	if (r == 0)
-		r = pipe_for(o->stdout_mode, outp);
-	if (r == 0)
-		r = pipe_for(o->stderr_mode, errp);
-	if (r == 0 && o->stdin_data &&
-	    socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, inp) < 0)
-		r = -errno;
-	if (r < 0)
-		goto fail;
-	sp.fds[0] = inp[1] >= 0 ? inp[1] :
-		    (o->flags & RR_F_STDIN_INHERIT ? -1 : loop->devnull);
-	sp.fds[1] = outp[1] >= 0 ? outp[1] : fixed_fd(loop, o->stdout_mode);
-	if (errp[1] >= 0)
-		sp.fds[2] = errp[1];
-	else if (o->stderr_mode == RR_IO_MERGE) /* 2>&1 wherever 1 goes */
-		sp.fds[2] = sp.fds[1] >= 0 ? sp.fds[1] : 1;
-	else
-		sp.fds[2] = fixed_fd(loop, o->stderr_mode);
-	r = rr__spawn(loop, &sp, &pid, &pidfd);
-	if (r < 0)
-		goto fail;
-	/* Our copies of the child's ends go through the ring, in this batch. */
-	if (outp[1] >= 0)
-		rr__close(loop, outp[1]);
-	if (errp[1] >= 0)
-		rr__close(loop, errp[1]);
-	if (inp[1] >= 0)
-		rr__close(loop, inp[1]);
-	t->result.pid = t->proc.pid = pid;
-	t->proc.pidfd = pidfd;
-	loop->running++;
-	loop->unreaped++;
-	rr__task_begin(t, 1);
-	rr__proc_wait(t);
-	if (outp[0] >= 0) {
-		t->pending++;
-		rr__reader_start(&t->out, outp[0]);
-	}
-	if (errp[0] >= 0) {
-		t->pending++;
-		rr__reader_start(&t->err, errp[0]);
-	}
-	if (inp[0] >= 0)
-		rr__feed_start(t, inp[0]);
-	return;
-fail:
-	close_pair(outp);
-	close_pair(errp);
-	close_pair(inp);
-	spawn_failed(t, r);
+	assert(t->pending == 1 && !t->exited && !t->out.open && !t->err.open);
+	set_state(t, RR_TASK_QUEUED);
+	rr__deadline_clear(t->loop, &t->deadline);
+	t->result.start_ns = 0;
+	t->pending = 0;
 }
 
 /* -------------------------------------------------------------- settle */
@@ -474,14 +441,11 @@ static enum rr_status final_status(const struct rr_task *t)
 {
 	const struct rr_result *res = &t->result;
 
-	if (t->spawn_errno)
-		return RR_SPAWN_FAILED;
 	if (t->failed)
 		return t->failed;
 	if (t->reason)
 		return t->reason;
-	if (t->proc.wait_err)
-		return RR_ERROR;
+	assert(t->exited);
 	if (res->exit_code < 0)
 		return RR_SIGNALED;
 	if (res->exit_code == t->opts.expect_exit)
@@ -492,67 +456,45 @@ static enum rr_status final_status(const struct rr_task *t)
 static void fill_result(struct rr_task *t)
 {
 	struct rr_result *res = &t->result;
-	const siginfo_t *si = &t->proc.si;
 
-	if (t->proc.reaped && !t->proc.wait_err)
-		res->exit_code = si->si_code == CLD_EXITED ? si->si_status :
-							      -si->si_status;
 	res->end_ns = rr__now();
 	rr__reader_finish(&t->out, &res->out);
 	rr__reader_finish(&t->err, &res->err);
-	if (t->opts.flags & RR_F_RUSAGE) {
-		const struct rusage *ru = &t->proc.ru;
-
-		res->user_us = (uint64_t)ru->ru_utime.tv_sec * 1000000u +
-			       (uint64_t)ru->ru_utime.tv_usec;
-		res->sys_us = (uint64_t)ru->ru_stime.tv_sec * 1000000u +
-			      (uint64_t)ru->ru_stime.tv_usec;
-		res->maxrss_kb = ru->ru_maxrss;
-	}
-	res->started = t->host ? t->chan.exec_sent :
-				 res->pid != 0 && !t->spawn_errno;
+	res->started = t->kind->started(t);
 	res->status = final_status(t);
-	rr__message(t);
-	res->message = t->message;
+	if (!t->failed)
+		t->message = rr__message(t);
+	res->message = t->message ? t->message :
+		       res->status == RR_OK ? "" : rr_status_name(res->status);
 }
 
 static void settle(struct rr_task *t)
 {
 	rr_loop *loop = t->loop;
 
+	assert(t->state == RR_TASK_RUNNING || t->state == RR_TASK_ENDING);
 	rr__deadline_clear(loop, &t->deadline);
 	loop->finished++;
-	if (t->state == RR_TASK_RUNNING && !t->host) {
-		loop->running--;
-		rr__close(loop, t->proc.pidfd);
-		t->proc.pidfd = -1;
-	}
+	if (t->state == RR_TASK_RUNNING)
+		t->kind->settle(t);
 	if (t->freed) { /* rr_task_free already took it off alive */
-		rr__task_destroy(t);
+		destroy(t);
 		return;
 	}
 	fill_result(t);
-	t->state = RR_TASK_DONE;
+	set_state(t, RR_TASK_DONE);
+	assert(loop->alive > 0);
 	loop->alive--;
 	if (t->opts.on_done) {
 		t->in_done = true;
-		loop->in_callback++;
-		t->opts.on_done(t, t->opts.user);
-		loop->in_callback--;
+		RR_CALLBACK(loop, t->opts.on_done(t, t->opts.user));
 		t->in_done = false;
 	}
 	if (t->freed || (t->opts.flags & RR_F_AUTOFREE))
-		rr__task_destroy(t);
+		destroy(t);
 }
 
-/* One of exit / stream EOF / stdin done has happened. */
-void rr__task_event_done(struct rr_task *t)
-{
-	if (--t->pending == 0)
-		settle(t);
-}
-
-void rr__task_settle_unstarted(rr_loop *loop)
+static void settle_unstarted(rr_loop *loop)
 {
 	while (loop->unstarted) {
 		struct rr_task *t = loop->unstarted;
@@ -563,7 +505,7 @@ void rr__task_settle_unstarted(rr_loop *loop)
 	}
 }
 
-void rr__task_destroy(struct rr_task *t)
+static void destroy(struct rr_task *t)
 {
 	rr_loop *loop = t->loop;
 
@@ -574,28 +516,93 @@ void rr__task_destroy(struct rr_task *t)
 	if (t->next)
 		t->next->prev = t->prev;
 	rr__deadline_clear(loop, &t->deadline);
+	rr__deadline_unreserve(loop, 1);
 	/* Only after rr_loop_free tore the ring down can fds still be open. */
 	if (t->out.fd >= 0)
 		close(t->out.fd);
 	if (t->err.fd >= 0)
 		close(t->err.fd);
-	if (t->feed.fd >= 0)
-		close(t->feed.fd);
-	if (t->proc.pidfd >= 0)
-		close(t->proc.pidfd);
 	rr__reader_release(&t->out);
 	rr__reader_release(&t->err);
-	free(t->chan.command);
-	if (t->host)
-		rr__host_unref(t->host);
+	t->kind->destroy(t);
+	free(t->message);
 	free(t->blob);
 	free(t);
+}
+
+/* ------------------------------------------------ the task core's hook */
+
+static rr_loop *hook_loop(const struct rr_hook *h)
+{
+	return container_of(h, rr_loop, core_hook);
+}
+
+static void core_prepare(struct rr_hook *h)
+{
+	rr_loop *loop = hook_loop(h);
+
+	settle_unstarted(loop);
+	rr__reader_rearm_all(loop);
+}
+
+static bool core_ready(const struct rr_hook *h)
+{
+	const rr_loop *loop = hook_loop(h);
+
+	return loop->unstarted || loop->rearm;
+}
+
+/* rr_loop_free: what runs is killed and reaped silently, the rest goes. */
+static void core_shutdown(struct rr_hook *h)
+{
+	rr_loop *loop = hook_loop(h);
+	struct rr_task *t, *next;
+
+	loop->unstarted = NULL;
+	for (t = loop->tasks; t; t = next) {
+		next = t->next;
+		if (t->state == RR_TASK_RUNNING) {
+			t->freed = true;
+			t->kind->signal(t, SIGKILL);
+			t->kill_stage = RR_KILL_KILL_SENT;
+			t->kill_at = 0;
+			schedule(t);
+			continue;
+		}
+		if (t->state == RR_TASK_QUEUED)
+			t->kind->dequeue(t);
+		destroy(t);
+	}
+}
+
+static void core_free(struct rr_hook *h)
+{
+	rr_loop *loop = hook_loop(h);
+
+	while (loop->tasks)
+		destroy(loop->tasks);
+}
+
+/* Before any kind's: the task core shuts down (kills tasks) first. */
+void rr__task_core_join(rr_loop *loop)
+{
+	if (loop->core_hook.prepare)
+		return;
+	loop->core_hook = (struct rr_hook){
+		.prepare = core_prepare,
+		.ready = core_ready,
+		.shutdown = core_shutdown,
+		.free = core_free,
+	};
+	rr__hook_add(loop, &loop->core_hook);
 }
 
 /* ---------------------------------------------------------- public API */
 
 int rr_task_wait(rr_task *t)
 {
+	if (!t)
+		return -EINVAL;
 	if (t->loop->in_callback)
 		return -EBUSY;
 	while (t->state != RR_TASK_DONE) {
@@ -609,7 +616,7 @@ int rr_task_wait(rr_task *t)
 
 int rr_task_kill(rr_task *t, int sig)
 {
-	if (sig <= 0 || sig >= NSIG)
+	if (!t || sig <= 0 || sig >= NSIG)
 		return -EINVAL;
 	if (t->state == RR_TASK_DONE)
 		return -ESRCH;
@@ -618,7 +625,7 @@ int rr_task_kill(rr_task *t, int sig)
 	if (!t->reason)
 		t->reason = RR_CANCELLED;
 	if (t->state == RR_TASK_QUEUED) {
-		queue_remove(queue_of(t), t);
+		t->kind->dequeue(t);
 		end_unstarted(t);
 		return 0;
 	}
@@ -634,54 +641,51 @@ void rr_task_free(rr_task *t)
 		return;
 	switch (t->state) {
 	case RR_TASK_QUEUED:
-		queue_remove(queue_of(t), t);
+		t->kind->dequeue(t);
+		assert(t->loop->alive > 0);
 		t->loop->alive--;
-		rr__task_destroy(t);
+		destroy(t);
 		return;
 	case RR_TASK_RUNNING:
-		/* Reaped in the background; no callback runs again. */
+		/* Ended in the background; no callback runs again. */
 		t->freed = true;
 		kill_group(t, SIGKILL, rr__now());
 		/* fall through */
 	case RR_TASK_ENDING:
 		t->freed = true; /* settle frees it */
+		assert(t->loop->alive > 0);
 		t->loop->alive--;
 		return;
 	case RR_TASK_DONE:
 		if (t->in_done)
 			t->freed = true; /* settle frees it when on_done returns */
 		else
-			rr__task_destroy(t);
+			destroy(t);
 		return;
 	}
 }
 
 const struct rr_result *rr_task_result(const rr_task *t)
 {
-	return &t->result;
+	return t ? &t->result : NULL;
 }
 
 bool rr_task_done(const rr_task *t)
 {
-	return t->state == RR_TASK_DONE;
+	return t && t->state == RR_TASK_DONE;
 }
 
 const char *rr_task_title(const rr_task *t)
 {
-	return t->title;
+	return t ? t->title : NULL;
 }
 
 void *rr_task_user(const rr_task *t)
 {
-	return t->opts.user;
+	return t ? t->opts.user : NULL;
 }
 
 rr_loop *rr_task_loop(const rr_task *t)
 {
-	return t->loop;
-}
-
-rr_host *rr_task_host(const rr_task *t)
-{
-	return t->host;
+	return t ? t->loop : NULL;
 }

@@ -6,7 +6,7 @@
  * io_uring_setup_buf_ring(), so the ring is mapped and registered by hand
  * as 2.4's br_setup() does.  Returned buffers are published once per turn.
  */
-#include "internal.h"
+#include "core/core.h"
 
 #include <errno.h>
 #include <stdlib.h>

@@ -3,8 +3,12 @@
  * TIMEOUT (absolute, CLOCK_MONOTONIC) for the nearest.  Moving a deadline
  * later leaves the armed timeout alone: it fires early, finds nothing due and
  * is armed again, which costs less than updating it on every change.
+ *
+ * Owners reserve their places when they are made (a task when submitted, a
+ * connection with its host, a timer when created), so that setting a
+ * deadline never allocates and cannot fail.
  */
-#include "internal.h"
+#include "core/core.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -43,10 +47,14 @@ static void sift_down(struct rr_heap *h, unsigned i)
 	}
 }
 
-static int heap_push(struct rr_heap *h, struct rr_deadline *d)
+/* Room for n more deadlines queued at once. */
+int rr__deadline_reserve(rr_loop *loop, unsigned n)
 {
-	if (h->n == h->cap) {
-		unsigned cap = h->cap ? h->cap * 2 : 64;
+	struct rr_heap *h = &loop->heap;
+	unsigned want = h->reserved + n;
+
+	if (want > h->cap) {
+		unsigned cap = RR_MAX(RR_MAX(h->cap * 2, want), 64u);
 		void *v = realloc(h->v, cap * sizeof(*h->v));
 
 		if (!v)
@@ -54,10 +62,22 @@ static int heap_push(struct rr_heap *h, struct rr_deadline *d)
 		h->v = v;
 		h->cap = cap;
 	}
+	h->reserved = want;
+	return 0;
+}
+
+void rr__deadline_unreserve(rr_loop *loop, unsigned n)
+{
+	assert(loop->heap.reserved >= n);
+	loop->heap.reserved -= n;
+}
+
+static void heap_push(struct rr_heap *h, struct rr_deadline *d)
+{
+	assert(h->n < h->reserved && h->reserved <= h->cap);
 	h->v[h->n] = d;
 	d->slot = ++h->n;
 	sift_up(h, h->n - 1);
-	return 0;
 }
 
 void rr__deadline_clear(rr_loop *loop, struct rr_deadline *d)
@@ -68,6 +88,7 @@ void rr__deadline_clear(rr_loop *loop, struct rr_deadline *d)
 	if (!d->slot)
 		return;
 	i = d->slot - 1;
+	assert(i < h->n && h->v[i] == d);
 	d->slot = 0;
 	if (i == --h->n)
 		return;
@@ -79,15 +100,15 @@ void rr__deadline_clear(rr_loop *loop, struct rr_deadline *d)
 
 void rr__deadline_set(rr_loop *loop, struct rr_deadline *d, uint64_t at)
 {
+	assert(d->fire);
+	d->at = at;
 	if (d->slot) {
-		d->at = at;
+		assert(loop->heap.v[d->slot - 1] == d);
 		sift_up(&loop->heap, d->slot - 1);
 		sift_down(&loop->heap, d->slot - 1);
 		return;
 	}
-	d->at = at;
-	if (heap_push(&loop->heap, d) < 0)
-		d->fire(d, at); /* out of memory: act now rather than never */
+	heap_push(&loop->heap, d);
 }
 
 static void timer_complete(struct rr_op *op, const struct io_uring_cqe *cqe)

@@ -3,7 +3,8 @@
  * each mechanism by what it supports: WAITID or pidfd poll for exits,
  * multishot reads from a buffer ring or one-shot reads for pipes.
  */
-#include "internal.h"
+#include "core/core.h"
+#include "proc/sys.h" /* RR_RAW_SYSCALLS */
 
 #include <errno.h>
 #include <sys/pidfd.h>
@@ -96,5 +97,8 @@ int rr__ring_setup(rr_loop *loop, unsigned flags)
 		io_uring_free_probe(probe);
 	}
 	loop->features |= probe_group_signal();
+	/* Spawns that run alongside us need sys.h's errno-free calls. */
+	if (!(flags & RR_LOOP_SPAWN_VFORK) && RR_RAW_SYSCALLS && !RR_ON_VALGRIND)
+		loop->features |= RR_FEAT_ASYNC_SPAWN;
 	return 0;
 }

@@ -3,7 +3,7 @@
  * (and so the same single ring TIMEOUT) as the tasks' own deadlines.  An
  * armed timer is work the loop waits for, as an unfinished task is.
  */
-#include "internal.h"
+#include "core/core.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -22,6 +22,7 @@ static void fire(struct rr_deadline *d, uint64_t now)
 	rr_loop *loop = t->loop;
 
 	(void)now;
+	assert(loop->timers_armed > 0);
 	loop->timers_armed--;
 	loop->in_callback++;
 	t->cb(t, t->user); /* may re-arm or free t */
@@ -37,8 +38,11 @@ rr_timer *rr_timer_new(rr_loop *loop, rr_timer_cb *cb, void *user)
 		return NULL;
 	}
 	t = calloc(1, sizeof *t);
-	if (!t)
+	if (!t || rr__deadline_reserve(loop, 1) < 0) {
+		free(t);
+		errno = ENOMEM;
 		return NULL;
+	}
 	*t = (struct rr_timer){
 		.loop = loop, .cb = cb, .user = user,
 		.deadline.fire = fire, .next = loop->timers,
@@ -53,6 +57,8 @@ void rr_timer_start(rr_timer *t, uint64_t delay_ms)
 {
 	uint64_t max_ms = (UINT64_MAX - rr__now()) / 1000000u;
 
+	if (!t)
+		return;
 	if (!t->deadline.slot)
 		t->loop->timers_armed++;
 	rr__deadline_set(t->loop, &t->deadline,
@@ -61,15 +67,16 @@ void rr_timer_start(rr_timer *t, uint64_t delay_ms)
 
 void rr_timer_stop(rr_timer *t)
 {
-	if (!t->deadline.slot)
+	if (!t || !t->deadline.slot)
 		return;
 	rr__deadline_clear(t->loop, &t->deadline);
+	assert(t->loop->timers_armed > 0);
 	t->loop->timers_armed--;
 }
 
 bool rr_timer_armed(const rr_timer *t)
 {
-	return t->deadline.slot != 0;
+	return t && t->deadline.slot != 0;
 }
 
 void rr_timer_free(rr_timer *t)
@@ -77,6 +84,7 @@ void rr_timer_free(rr_timer *t)
 	if (!t)
 		return;
 	rr_timer_stop(t);
+	rr__deadline_unreserve(t->loop, 1);
 	if (t->prev)
 		t->prev->next = t->next;
 	else

@@ -26,6 +26,10 @@
  *  - The host program must not reap the loop's children (no waitpid(-1) in a
  *    SIGCHLD handler) and must not set SIGCHLD to SIG_IGN: rr_loop_new()
  *    refuses with ECHILD when it is ignored.
+ *  - A NULL handle is refused (-EINVAL, or NULL with errno EINVAL) by every
+ *    function that takes one; the *_free functions take NULL as a no-op.
+ *  - RINGRUN_DEBUG=1 in the environment when a loop is made traces every
+ *    state change of its tasks, connections and channels to stderr.
  */
 #ifndef RINGRUN_H
 #define RINGRUN_H
@@ -64,8 +68,11 @@ enum {
 struct rr_loop_opts {
 	/*
 	 * Most processes running at once; later tasks wait in FIFO order.
-	 * 0: derived from RLIMIT_NOFILE, whose soft limit rr_loop_new() raises
-	 * to the hard limit (children get the original soft limit back).
+	 * Never more than the fd limit leaves room for (rr_loop_stats() tells
+	 * the number in force): RLIMIT_NOFILE's soft limit is raised to the
+	 * hard one (children get the original back), and 0 means just that
+	 * many.  A start that still runs out of fds (or processes) waits for a
+	 * running task to end; it fails only when none runs.
 	 */
 	unsigned max_running;
 	unsigned flags; /* RR_LOOP_*; also RINGRUN_NO_WAITID=1,
@@ -97,7 +104,8 @@ struct rr_loop_opts {
 	void *user; /* handed to on_warning */
 };
 
-/* Feature bits reported in rr_loop_stats.features. */
+/* Feature bits reported in rr_loop_stats.features (all known once the loop
+   is made). */
 enum {
 	RR_FEAT_WAITID = 1 << 0,         /* exits as IORING_OP_WAITID */
 	RR_FEAT_READ_MULTISHOT = 1 << 1, /* pipes read multishot from a buffer ring */
@@ -223,7 +231,9 @@ enum rr_status {
 	RR_ERROR,           /* system error while running (message says which) */
 	RR_CONNECT_FAILED,  /* SSH: refused, unreachable, name not found, timed
 			       out, or the handshake failed */
-	RR_HOSTKEY_REJECTED, /* SSH: host key unknown (strict) or changed */
+	RR_HOSTKEY_REJECTED, /* SSH: host key unknown (strict), changed, revoked,
+				vouched for only by a @cert-authority, or the
+				known_hosts file could not be read */
 	RR_AUTH_FAILED,     /* SSH: no authentication method was accepted */
 	RR_SSH_ERROR,       /* SSH: the connection or channel failed while the
 			       command ran */
@@ -271,7 +281,9 @@ struct rr_opts {
 	size_t stdin_len;
 	/*
 	 * 0 = none.  On expiry the process group gets SIGTERM, then SIGKILL
-	 * kill_grace_ms later (default 2000).
+	 * kill_grace_ms later (default 2000).  A grace after the SIGKILL - or
+	 * after any signal that found nobody left in the group - the task stops
+	 * reading output a daemon it started still holds, and ends.
 	 */
 	uint64_t timeout_ms;
 	uint64_t idle_timeout_ms; /* no output on any stream for this long */
@@ -351,9 +363,10 @@ int rr_task_wait(rr_task *task);
 /*
  * Send sig to the task's whole process group and mark it cancelled: it ends
  * as RR_CANCELLED (exit_code still says how the process ended).  Unless sig
- * is SIGKILL, SIGKILL follows kill_grace_ms later if the task has not ended.
+ * is SIGKILL, SIGKILL follows kill_grace_ms later if the task has not ended,
+ * and a grace after that it stops waiting for what still holds its output.
  * A task still queued ends at once, on the next loop turn.  Returns 0, -ESRCH
- * when the task has already ended, or -EINVAL for a bad signal.
+ * when the task has already ended, or -EINVAL for a bad signal or NULL.
  */
 int rr_task_kill(rr_task *task, int sig);
 

@@ -1,5 +1,5 @@
 /*
- * proc.c - a child's exit as a ring completion, and signals to its group.
+ * exit.c - a child's exit as a ring completion, and signals to its group.
  *
  * Where the kernel has IORING_OP_WAITID (6.7) the ring reaps the child and
  * fills our siginfo.  Otherwise a POLL_ADD on the pidfd says it exited and
@@ -7,10 +7,11 @@
  * RR_F_RUSAGE the ring only waits (WNOWAIT) and wait4 reaps, since only wait4
  * hands back the child's rusage.
  */
-#include "internal.h"
+#include "proc/proc.h"
 
 #include <errno.h>
 #include <poll.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/pidfd.h>
 #include <sys/wait.h>
@@ -21,7 +22,7 @@ static void proc_complete(struct rr_op *op, const struct io_uring_cqe *cqe);
 void rr__proc_wait(struct rr_task *t)
 {
 	rr_loop *loop = t->loop;
-	struct rr_proc *p = &t->proc;
+	struct rr_proc *p = rr__proc(t);
 	struct io_uring_sqe *sqe;
 
 	p->op.complete = proc_complete;
@@ -41,7 +42,7 @@ void rr__proc_wait(struct rr_task *t)
 /* Reap without blocking; 0 with si_pid 0 means it has not exited yet. */
 static int reap_now(struct rr_task *t)
 {
-	struct rr_proc *p = &t->proc;
+	struct rr_proc *p = rr__proc(t);
 	int status;
 
 	if (t->opts.flags & RR_F_RUSAGE) {
@@ -74,29 +75,77 @@ static int group_signal(struct rr_task *t, int sig);
  */
 static void signal_stragglers(struct rr_task *t)
 {
-	if (t->proc.end_sig)
-		group_signal(t, t->proc.end_sig);
+	if (rr__proc(t)->end_sig)
+		group_signal(t, rr__proc(t)->end_sig);
+}
+
+static int exit_code(const struct rr_proc *p)
+{
+	return p->si.si_code == CLD_EXITED ? p->si.si_status : -p->si.si_status;
+}
+
+/*
+ * Its kill's grace is over and the child is gone: whatever still holds its
+ * pipes (a daemon it left in a session of its own) is not waited for.  The
+ * message then says so after how the child ended.
+ */
+void rr__proc_drop_output(struct rr_task *t, int code)
+{
+	struct rr_proc *p = rr__proc(t);
+	bool out = rr__reader_stop(&t->out), err = rr__reader_stop(&t->err);
+
+	if (!out && !err)
+		return;
+	p->dropped = true;
+	snprintf(p->ending, sizeof(p->ending), "%s %d; its output held open by a "
+		 "process it left, no longer read",
+		 code >= 0 ? "exited with status" : "killed by signal",
+		 code >= 0 ? code : -code);
+}
+
+/* What the reaped child tells the task core. */
+static void report(struct rr_task *t, int err)
+{
+	struct rr_proc *p = rr__proc(t);
+	char name[128];
+
+	if (err) {
+		rr__task_end(t, RR_ERROR, "%s: exit status lost: %s",
+			     rr__quoted_name(t->title, name, sizeof(name)),
+			     err == -ECHILD ? "another waiter reaped it (SIGCHLD ignored?)" :
+					      rr_strerror(err));
+	} else if (p->spawn_errno) {
+		rr__task_end(t, RR_SPAWN_FAILED, "spawn %s: %s",
+			     rr__quoted_name(t->is_exec ? t->argv[0] : t->title, name,
+					     sizeof(name)),
+			     rr_strerror(p->spawn_errno));
+	} else {
+		rr__task_exited(t, exit_code(p), &p->ru);
+	}
 }
 
 static void exited(struct rr_task *t, int err)
 {
-	struct rr_proc *p = &t->proc;
+	struct rr_proc *p = rr__proc(t);
 
 	signal_stragglers(t);
 	p->reaped = true;
-	p->wait_err = err;
-	t->loop->unreaped--;
+	assert(p->procs->unreaped > 0);
+	p->procs->unreaped--;
 	rr__feed_stop(t); /* nobody is left to read what we still have */
-	rr__task_event_done(t);
+	if (p->stopping && !err)
+		rr__proc_drop_output(t, exit_code(p));
+	report(t, err);
 }
 
 static void proc_complete(struct rr_op *op, const struct io_uring_cqe *cqe)
 {
 	struct rr_proc *p = container_of(op, struct rr_proc, op);
-	struct rr_task *t = container_of(p, struct rr_task, proc);
+	struct rr_task *t = rr__task_of(p);
 	bool waitid_op = t->loop->features & RR_FEAT_WAITID;
 	int r = cqe->res;
 
+	assert(!p->reaped);
 	if (r == -EINTR || r == -EAGAIN || r == -ECANCELED) {
 		rr__proc_wait(t);
 		return;
@@ -112,7 +161,7 @@ static void proc_complete(struct rr_op *op, const struct io_uring_cqe *cqe)
 
 static int group_signal(struct rr_task *t, int sig)
 {
-	struct rr_proc *p = &t->proc;
+	struct rr_proc *p = rr__proc(t);
 
 	if (t->loop->features & RR_FEAT_GROUP_SIGNAL) {
 		if (pidfd_send_signal(p->pidfd, sig, NULL,
@@ -129,16 +178,18 @@ static int group_signal(struct rr_task *t, int sig)
  * group can be reached even after the leader is reaped and its number can
  * never name someone else's group.  kill(-pgid) before kernel 6.9.  A child
  * spawned a moment ago may not have made its group yet: then the child
- * itself gets the signal (it is the whole group so far).
+ * itself gets the signal (it is the whole group so far).  -ESRCH: nobody is
+ * left to get it.
  */
 int rr__proc_signal(struct rr_task *t, int sig)
 {
-	struct rr_proc *p = &t->proc;
+	struct rr_proc *p = rr__proc(t);
 	int r;
 
 	if (p->pidfd < 0)
 		return -ESRCH;
-	if (sig == SIGTERM || sig == SIGKILL || sig == SIGINT || sig == SIGHUP)
+	if (sig == SIGTERM || sig == SIGKILL || sig == SIGINT || sig == SIGHUP ||
+	    sig == SIGQUIT)
 		p->end_sig = sig;
 	r = group_signal(t, sig);
 	if (r == -ESRCH && !p->reaped)

@@ -4,7 +4,7 @@
  * exits without reading costs an EPIPE completion, never a SIGPIPE in the
  * host program (a ring WRITE to a pipe would raise one).
  */
-#include "internal.h"
+#include "proc/proc.h"
 
 #include <errno.h>
 #include <sys/socket.h>
@@ -13,7 +13,7 @@ static void feed_complete(struct rr_op *op, const struct io_uring_cqe *cqe);
 
 static void feed_send(struct rr_task *t)
 {
-	struct rr_feed *f = &t->feed;
+	struct rr_feed *f = &rr__proc(t)->feed;
 	struct io_uring_sqe *sqe = rr__sqe(t->loop, &f->op);
 
 	io_uring_prep_send(sqe, f->fd, f->data + f->off,
@@ -23,7 +23,7 @@ static void feed_send(struct rr_task *t)
 
 static void feed_close(struct rr_task *t)
 {
-	struct rr_feed *f = &t->feed;
+	struct rr_feed *f = &rr__proc(t)->feed;
 
 	if (f->fd >= 0)
 		rr__close(t->loop, f->fd);
@@ -32,38 +32,41 @@ static void feed_close(struct rr_task *t)
 
 void rr__feed_start(struct rr_task *t, int fd)
 {
-	struct rr_feed *f = &t->feed;
+	struct rr_feed *f = &rr__proc(t)->feed;
 
 	f->op.complete = feed_complete;
 	f->fd = fd;
 	f->data = t->opts.stdin_data;
 	f->len = t->opts.stdin_len;
 	f->off = 0;
-	t->pending++;
+	rr__task_hold(t);
 	feed_send(t);
 }
 
 /* The child has exited: what it did not read will never be read. */
 void rr__feed_stop(struct rr_task *t)
 {
-	if (t->feed.busy)
-		rr__cancel(t->loop, &t->feed.op);
+	struct rr_feed *f = &rr__proc(t)->feed;
+
+	if (f->busy)
+		rr__cancel(t->loop, &f->op);
 }
 
 static void feed_complete(struct rr_op *op, const struct io_uring_cqe *cqe)
 {
 	struct rr_feed *f = container_of(op, struct rr_feed, op);
-	struct rr_task *t = container_of(f, struct rr_task, feed);
+	struct rr_proc *p = container_of(f, struct rr_proc, feed);
+	struct rr_task *t = rr__task_of(p);
 
 	f->busy = false;
 	if (cqe->res > 0)
 		f->off += (size_t)cqe->res;
 	if ((cqe->res > 0 || cqe->res == -EINTR || cqe->res == -EAGAIN) &&
-	    f->off < f->len && !t->proc.reaped) {
+	    f->off < f->len && !p->reaped) {
 		feed_send(t);
 		return;
 	}
 	/* All sent, or the reader is gone (EPIPE, ECONNRESET, ECANCELED). */
 	feed_close(t);
-	rr__task_event_done(t);
+	rr__task_release(t);
 }

@@ -3,7 +3,7 @@
  * name: the child then makes one execve instead of one per PATH entry, and
  * a fan-out running the same program thousands of times looks it up once.
  */
-#include "internal.h"
+#include "proc/proc.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -53,9 +53,8 @@ static int search_path(const char *name, const char *path_env, char **found)
 }
 
 /* The cache is dropped when PATH changes. */
-int rr__resolve(rr_loop *loop, const char *name, const char **path)
+int rr__resolve(struct rr_path_cache *c, const char *name, const char **path)
 {
-	struct rr_path_cache *c = &loop->paths;
 	const size_t slots = sizeof(c->e) / sizeof(c->e[0]);
 	const char *path_env = getenv("PATH");
 	char *found;

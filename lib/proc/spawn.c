@@ -18,7 +18,7 @@
  * (sys.h), and reports a failure by writing the errno into the task before
  * exiting 127; the task ends as spawn-failed when that exit is reaped.
  */
-#include "internal.h"
+#include "proc/proc.h"
 #include "proc/sys.h"
 
 #include <fcntl.h>
@@ -136,17 +136,16 @@ NO_SAN static int child_main(void *arg)
 
 /* ----------------------------------------------------------- the parent */
 
-void rr__spawn_free(rr_loop *loop)
+void rr__spawn_free(struct rr_procs *ps)
 {
 	/* Every child has exec'd or exited: rr_loop_free reaped them all. */
-	while (loop->slots) {
-		struct rr_slot *s = loop->slots;
+	while (ps->slots) {
+		struct rr_slot *s = ps->slots;
 
-		loop->slots = s->next;
+		ps->slots = s->next;
 		free(s->envp);
 		munmap(s, RR_SLOT_SIZE);
 	}
-	rr__paths_free(&loop->paths);
 }
 
 /*
@@ -154,33 +153,33 @@ void rr__spawn_free(rr_loop *loop)
  * can run on the child's side of the shared memory before execve.  One
  * block/restore pair covers a whole batch of spawns.
  */
-void rr__spawn_batch_begin(rr_loop *loop)
+void rr__spawn_batch_begin(struct rr_procs *ps)
 {
 	sigset_t all;
 
 	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, &loop->spawn_saved_mask);
+	pthread_sigmask(SIG_BLOCK, &all, &ps->spawn_saved_mask);
 }
 
-void rr__spawn_batch_end(rr_loop *loop)
+void rr__spawn_batch_end(struct rr_procs *ps)
 {
-	pthread_sigmask(SIG_SETMASK, &loop->spawn_saved_mask, NULL);
+	pthread_sigmask(SIG_SETMASK, &ps->spawn_saved_mask, NULL);
 }
 
 /* A slot no child uses any more, or a new one. */
-static struct rr_slot *slot_get(rr_loop *loop)
+static struct rr_slot *slot_get(struct rr_procs *ps)
 {
 	struct rr_slot *s;
 
-	for (s = loop->slots; s; s = s->next)
+	for (s = ps->slots; s; s = s->next)
 		if (!__atomic_load_n(&s->busy, __ATOMIC_ACQUIRE))
 			return s;
 	s = mmap(NULL, RR_SLOT_SIZE, PROT_READ | PROT_WRITE,
 		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK | MAP_NORESERVE, -1, 0);
 	if (s == MAP_FAILED)
 		return NULL;
-	s->next = loop->slots;
-	loop->slots = s;
+	s->next = ps->slots;
+	ps->slots = s;
 	return s;
 }
 
@@ -227,14 +226,20 @@ static int slot_env(struct rr_slot *s, char *const *extra)
 	return 0;
 }
 
-int rr__spawn(rr_loop *loop, const struct rr_spawn *sp, pid_t *pid, int *pidfd)
+int rr__spawn(struct rr_procs *ps, const struct rr_spawn *sp, pid_t *pid, int *pidfd)
 {
-	struct rr_slot *s = slot_get(loop);
-	int flags = CLONE_VM | CLONE_PIDFD | SIGCHLD, fd = -1;
+	rr_loop *loop = ps->loop;
+	struct rr_slot *s = slot_get(ps);
+	int flags = CLONE_VM | CLONE_PIDFD | SIGCHLD, fd = -1, r;
 	pid_t child;
 
-	if (!s || strlen(sp->path) >= sizeof(s->path) || slot_env(s, sp->env) < 0)
-		return !s ? -ENOMEM : -ENAMETOOLONG;
+	if (!s)
+		return -ENOMEM;
+	if (strlen(sp->path) >= sizeof(s->path))
+		return -ENAMETOOLONG;
+	r = slot_env(s, sp->env);
+	if (r < 0)
+		return r;
 	strcpy(s->path, sp->path);
 	s->argv = sp->argv;
 	s->cwd = sp->cwd;
@@ -243,15 +248,15 @@ int rr__spawn(rr_loop *loop, const struct rr_spawn *sp, pid_t *pid, int *pidfd)
 	s->nofile = loop->nofile_orig;
 	s->err = sp->err;
 	*sp->err = 0;
-	flags |= loop->spawn_vfork ? CLONE_VFORK : CLONE_CHILD_CLEARTID;
+	flags |= ps->spawn_vfork ? CLONE_VFORK : CLONE_CHILD_CLEARTID;
 	__atomic_store_n(&s->busy, 1, __ATOMIC_RELEASE);
 	child = clone(child_main, (char *)s + RR_SLOT_SIZE, flags, s, &fd, NULL,
 		      (pid_t *)&s->busy);
-	if (child < 0 || loop->spawn_vfork) /* a waited-for child is past it */
+	if (child < 0 || ps->spawn_vfork) /* a waited-for child is past it */
 		__atomic_store_n(&s->busy, 0, __ATOMIC_RELEASE);
 	if (child < 0)
 		return -errno;
-	loop->spawned++;
+	ps->spawned++;
 	*pid = child;
 	*pidfd = fd;
 	return 0;

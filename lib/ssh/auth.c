@@ -8,7 +8,7 @@
  * The agent is a local socket that libssh2 talks to synchronously through
  * our callbacks: the one blocking round trip the loop accepts.
  */
-#include "internal.h"
+#include "ssh/ssh.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -20,7 +20,7 @@
  * callbacks that may submit, kill or free anything - makes the caller start
  * over, so no list walk outlives a change.
  */
-#include "internal.h"
+#include "ssh/ssh.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -146,42 +146,68 @@ static char *remote_command(const struct rr_task *t)
 
 /* ------------------------------------------------------------ lifetime */
 
-static void detach(struct rr_conn *c, struct rr_task *t)
-{
-	struct rr_task **pp = &c->channels;
+static const char *const chan_state_names[] = {
+	[RR_CHAN_OPEN] = "open",
+	[RR_CHAN_EXEC] = "exec",
+	[RR_CHAN_RUN] = "run",
+	[RR_CHAN_CLOSE] = "close",
+};
 
-	while (*pp != t)
-		pp = &(*pp)->chan.next;
-	*pp = t->chan.next;
-	t->chan.next = NULL;
-	t->chan.ch = NULL; /* the session frees what is left of it */
+/* The one place a channel's state changes: forward only, traced. */
+#define set_state(ch, to) set_state_at(ch, to, __func__, __LINE__)
+static void set_state_at(struct rr_channel *ch, enum rr_chan_state to,
+			 const char *fn, int line)
+{
+	assert(to > ch->state);
+	rr__trace(ch->host->loop, fn, line, "channel", rr__task_of(ch)->title,
+		  chan_state_names[ch->state], chan_state_names[to]);
+	ch->state = to;
+}
+
+static void detach(struct rr_conn *c, struct rr_channel *ch)
+{
+	struct rr_channel **pp = &c->channels;
+
+	while (*pp != ch)
+		pp = &(*pp)->next;
+	*pp = ch->next;
+	ch->next = NULL;
+	ch->ch = NULL; /* the session frees what is left of it */
+	assert(c->nchannels > 0);
 	c->nchannels--;
-	if (c->opening == t)
+	if (c->opening == ch)
 		c->opening = NULL;
 }
 
-/* The command is over for us: its streams end, then the task. */
-static void finish(struct rr_conn *c, struct rr_task *t)
+/* The command is over for us: its streams end. */
+static void end_streams(struct rr_conn *c, struct rr_channel *ch)
 {
-	detach(c, t);
-	if (read_wanted(t->opts.stdout_mode))
+	struct rr_task *t = rr__task_of(ch);
+
+	detach(c, ch);
+	if (t->out.open)
 		rr__reader_eof(&t->out);
-	if (read_wanted(t->opts.stderr_mode))
+	if (t->err.open)
 		rr__reader_eof(&t->err);
-	rr__task_event_done(t);
 }
 
-void rr__channel_abort(struct rr_task *t, enum rr_status status, const char *msg)
+/* It ended as the server says: code is its exit status or -signal. */
+static void finish(struct rr_conn *c, struct rr_channel *ch, int code)
 {
-	t->failed = status;
-	snprintf(t->message, sizeof(t->message), "%s", msg);
-	finish(&t->host->conn, t);
+	end_streams(c, ch);
+	rr__task_exited(rr__task_of(ch), code, NULL);
 }
 
-static void fail(struct rr_conn *c, struct rr_task *t, const char *what)
+void rr__channel_abort(struct rr_channel *ch, enum rr_status status, const char *msg)
+{
+	end_streams(&ch->host->conn, ch);
+	rr__task_end(rr__task_of(ch), status, "%s", msg);
+}
+
+static void fail(struct rr_conn *c, struct rr_channel *ch, const char *what)
 {
 	char *msg = NULL;
-	char buf[RR_MESSAGE_MAX];
+	char buf[1024];
 
 	libssh2_session_last_error(c->session, &msg, NULL, 0);
 	if (c->rx_err) /* the peer went away: that is the cause, not the call */
@@ -190,16 +216,16 @@ static void fail(struct rr_conn *c, struct rr_task *t, const char *what)
 	else
 		snprintf(buf, sizeof(buf), "host %s: %s: %s", c->host->name, what,
 			 msg && *msg ? msg : "unknown error");
-	rr__channel_abort(t, RR_SSH_ERROR, buf);
+	rr__channel_abort(ch, RR_SSH_ERROR, buf);
 }
 
 /*
  * Marks only: the channel's own step signals and closes it (see the top of
  * the file).  abandon: stop waiting for the server's close.
  */
-void rr__channel_kill(struct rr_task *t, int sig, bool abandon)
+static void mark_killed(struct rr_task *t, int sig, bool abandon)
 {
-	struct rr_channel *ch = &t->chan;
+	struct rr_channel *ch = rr__chan(t);
 
 	if (t->state != RR_TASK_RUNNING)
 		return;
@@ -212,7 +238,7 @@ void rr__channel_kill(struct rr_task *t, int sig, bool abandon)
 #endif
 	ch->killed = true;
 	ch->abandon |= abandon;
-	rr__conn_poke(&t->host->conn);
+	rr__conn_poke(&ch->host->conn);
 }
 
 /* Abandoned channels: freed once the server has closed them. */
@@ -228,6 +254,7 @@ static void orphans_step(struct rr_conn *c)
 			continue;
 		}
 		*pp = o->next;
+		assert(c->norphans > 0);
 		c->norphans--;
 		free(o);
 	}
@@ -264,79 +291,91 @@ static void orphan(struct rr_conn *c, LIBSSH2_CHANNEL *ch)
  * ours, or by sessions it has not yet freed after our close: the task waits
  * at the head of the queue, for one of ours to end or a short backoff.
  */
-static bool refused(struct rr_conn *c, struct rr_task *t)
+static bool refused(struct rr_conn *c, struct rr_channel *ch)
 {
 	struct rr_host *h = c->host;
+	struct rr_task *t = rr__task_of(ch);
 
 	if (libssh2_session_last_errno(c->session) != LIBSSH2_ERROR_CHANNEL_FAILURE ||
 	    (c->nchannels + c->norphans < 2 && c->refusals >= RR_OPEN_REFUSALS_MAX))
 		return false;
-	detach(c, t);
+	detach(c, ch);
 	if (c->nchannels + c->norphans)
 		c->channel_limit = c->nchannels + c->norphans;
 	else
 		c->refusals++;
-	rr__deadline_clear(h->loop, &t->deadline);
-	t->state = RR_TASK_QUEUED;
-	t->next_queued = h->queue.head;
-	h->queue.head = t;
-	if (!h->queue.tail)
-		h->queue.tail = t;
+	rr__task_requeue(t);
+	rr__queue_push_front(&h->queue, t);
 	rr__conn_retry_in(c, 10u << RR_MIN(c->refusals, 6u));
 	return true;
 }
 
-static bool step_open(struct rr_conn *c, struct rr_task *t)
+/* The channel is open: the task waits for the streams it reads. */
+static void open_streams(struct rr_task *t)
 {
-	LIBSSH2_CHANNEL *ch = libssh2_channel_open_session(c->session);
+	if (read_wanted(t->opts.stdout_mode))
+		rr__reader_open(&t->out);
+	if (read_wanted(t->opts.stderr_mode))
+		rr__reader_open(&t->err);
+}
 
-	if (!ch) {
+static bool step_open(struct rr_conn *c, struct rr_channel *ch)
+{
+	struct rr_task *t = rr__task_of(ch);
+	LIBSSH2_CHANNEL *lch;
+
+	assert(ch->state == RR_CHAN_OPEN && c->opening == ch);
+	lch = libssh2_channel_open_session(c->session);
+
+	if (!lch) {
 		if (libssh2_session_last_errno(c->session) == LIBSSH2_ERROR_EAGAIN)
 			return false;
-		if (!refused(c, t))
-			fail(c, t, "channel open failed");
+		if (!refused(c, ch))
+			fail(c, ch, "channel open failed");
 		return true;
 	}
 	c->opening = NULL;
 	c->refusals = 0;
-	t->chan.ch = ch;
-	if (t->chan.killed) { /* killed while opening: nothing to run */
-		t->chan.state = RR_CHAN_CLOSE;
+	ch->ch = lch;
+	open_streams(t);
+	if (ch->killed) { /* killed while opening: nothing to run */
+		set_state(ch, RR_CHAN_CLOSE);
 		return false;
 	}
 	if (t->opts.stderr_mode == RR_IO_MERGE)
-		libssh2_channel_handle_extended_data2(ch, LIBSSH2_CHANNEL_EXTENDED_DATA_MERGE);
-	t->chan.command = remote_command(t);
-	if (!t->chan.command) {
-		rr__channel_abort(t, RR_ERROR, "out of memory");
+		libssh2_channel_handle_extended_data2(lch, LIBSSH2_CHANNEL_EXTENDED_DATA_MERGE);
+	ch->command = remote_command(t);
+	if (!ch->command) {
+		rr__channel_abort(ch, RR_ERROR, "out of memory");
 		return true;
 	}
-	t->chan.state = RR_CHAN_EXEC;
+	set_state(ch, RR_CHAN_EXEC);
 	return false;
 }
 
-static bool step_exec(struct rr_conn *c, struct rr_task *t)
+static bool step_exec(struct rr_conn *c, struct rr_channel *ch)
 {
 	int rc;
 
+	assert(ch->state == RR_CHAN_EXEC);
 	/* Our send callback takes the whole request at once: out it goes. */
-	t->chan.exec_sent = true;
-	rc = libssh2_channel_exec(t->chan.ch, t->chan.command);
+	ch->exec_sent = true;
+	rc = libssh2_channel_exec(ch->ch, ch->command);
 
 	if (rc == LIBSSH2_ERROR_EAGAIN)
 		return false;
 	if (rc < 0) {
-		fail(c, t, "exec failed");
+		fail(c, ch, "exec failed");
 		return true;
 	}
-	t->chan.state = RR_CHAN_RUN;
+	set_state(ch, RR_CHAN_RUN);
 	return false;
 }
 
 /* stdin, while the connection's send buffer has room; then EOF. */
-static int write_stdin(struct rr_conn *c, struct rr_task *t)
+static int write_stdin(struct rr_conn *c, struct rr_channel *ch)
 {
-	struct rr_channel *ch = &t->chan;
+	const struct rr_task *t = rr__task_of(ch);
 	const char *data = t->opts.stdin_data;
 	size_t len = t->opts.stdin_len;
 	ssize_t n;
@@ -364,13 +403,13 @@ static int write_stdin(struct rr_conn *c, struct rr_task *t)
  * Read one stream until libssh2 has nothing more.  Returns true when a
  * callback changed what we stand on (the connection or this channel).
  */
-static bool read_stream(struct rr_conn *c, struct rr_task *t, struct rr_reader *r,
-			int id, bool wanted, int *err)
+static bool read_stream(struct rr_conn *c, struct rr_channel *ch, struct rr_reader *r,
+			int id, int *err)
 {
 	for (;;) {
 		size_t room = RR_DRAIN_SIZE;
-		char *p = wanted ? rr__reader_space(r, &room) : c->host->loop->drain;
-		ssize_t n = libssh2_channel_read_ex(t->chan.ch, id, p, room);
+		char *p = r->open ? rr__reader_space(r, &room) : c->host->loop->drain;
+		ssize_t n = libssh2_channel_read_ex(ch->ch, id, p, room);
 
 		if (n == LIBSSH2_ERROR_EAGAIN || n == 0)
 			return false;
@@ -378,49 +417,48 @@ static bool read_stream(struct rr_conn *c, struct rr_task *t, struct rr_reader *
 			*err = (int)n;
 			return false;
 		}
-		if (wanted)
+		if (r->open)
 			rr__reader_commit(r, p, (size_t)n);
-		if (c->state != RR_CONN_READY || !t->chan.ch)
+		if (c->state != RR_CONN_READY || !ch->ch)
 			return true;
 	}
 }
 
 #if LIBSSH2_VERSION_NUM >= 0x010b00
 /* The pending signal, once; the close that follows happens either way. */
-static void step_signal(struct rr_task *t)
+static void step_signal(struct rr_channel *ch)
 {
-	const char *name = sigabbrev_np(t->chan.signal);
+	const char *name = sigabbrev_np(ch->signal);
 
-	if (name && libssh2_channel_signal_ex(t->chan.ch, name, strlen(name)) ==
+	if (name && libssh2_channel_signal_ex(ch->ch, name, strlen(name)) ==
 			    LIBSSH2_ERROR_EAGAIN)
 		return;
-	t->chan.signal = 0;
+	ch->signal = 0;
 }
 #endif
 
-static bool step_run(struct rr_conn *c, struct rr_task *t)
+static bool step_run(struct rr_conn *c, struct rr_channel *ch)
 {
-	const struct rr_opts *o = &t->opts;
+	struct rr_task *t = rr__task_of(ch);
 	int err = 0;
 
 #if LIBSSH2_VERSION_NUM >= 0x010b00
-	if (t->chan.signal)
-		step_signal(t);
+	if (ch->signal)
+		step_signal(ch);
 #endif
-	if (!t->chan.eof_sent && (err = write_stdin(c, t)) < 0) {
-		fail(c, t, "writing stdin");
+	if (!ch->eof_sent && (err = write_stdin(c, ch)) < 0) {
+		fail(c, ch, "writing stdin");
 		return true;
 	}
-	if (read_stream(c, t, &t->out, 0, read_wanted(o->stdout_mode), &err) ||
-	    read_stream(c, t, &t->err, SSH_EXTENDED_DATA_STDERR,
-			read_wanted(o->stderr_mode), &err))
+	if (read_stream(c, ch, &t->out, 0, &err) ||
+	    read_stream(c, ch, &t->err, SSH_EXTENDED_DATA_STDERR, &err))
 		return true;
 	if (err < 0) {
-		fail(c, t, "reading output");
+		fail(c, ch, "reading output");
 		return true;
 	}
-	if (libssh2_channel_eof(t->chan.ch))
-		t->chan.state = RR_CHAN_CLOSE;
+	if (libssh2_channel_eof(ch->ch))
+		set_state(ch, RR_CHAN_CLOSE);
 	return false;
 }
 
@@ -436,33 +474,32 @@ static int signal_number(const char *name)
 }
 
 /* The remote exit status, or -N for a remote death by signal N. */
-static void exit_code(struct rr_conn *c, struct rr_task *t)
+static int exit_code(struct rr_conn *c, struct rr_channel *ch)
 {
+	const struct rr_task *t = rr__task_of(ch);
 	char *name = NULL;
 	size_t len = 0;
-	int sig = 0;
+	int sig = 0, code;
 
-	libssh2_channel_get_exit_signal(t->chan.ch, &name, &len, NULL, NULL, NULL, NULL);
+	libssh2_channel_get_exit_signal(ch->ch, &name, &len, NULL, NULL, NULL, NULL);
 	if (name) {
 		sig = signal_number(name);
 		libssh2_free(c->session, name);
 	}
 	if (sig)
-		t->result.exit_code = -sig;
-	else if (name)
-		t->result.exit_code = 255; /* a signal this system has no name for */
-	else
-		t->result.exit_code = libssh2_channel_get_exit_status(t->chan.ch);
+		return -sig;
+	if (name)
+		return 255; /* a signal this system has no name for */
+	code = libssh2_channel_get_exit_status(ch->ch);
 	/* Closed by us before the server said how it ended: as a SIGTERM. */
-	if (!name && t->result.exit_code == 0 && t->reason)
-		t->result.exit_code = -SIGTERM;
+	return code == 0 && t->reason ? -SIGTERM : code;
 }
 
-static bool step_close(struct rr_conn *c, struct rr_task *t)
+static bool step_close(struct rr_conn *c, struct rr_channel *ch)
 {
-	struct rr_channel *ch = &t->chan;
-	int rc;
+	int rc, code;
 
+	assert(ch->state == RR_CHAN_CLOSE && ch->ch);
 	if (!ch->close_sent) {
 		rc = libssh2_channel_close(ch->ch);
 		if (rc == LIBSSH2_ERROR_EAGAIN)
@@ -472,40 +509,38 @@ static bool step_close(struct rr_conn *c, struct rr_task *t)
 	rc = libssh2_channel_wait_closed(ch->ch);
 	if (rc == LIBSSH2_ERROR_EAGAIN)
 		return false;
-	exit_code(c, t);
+	code = exit_code(c, ch);
 	libssh2_channel_free(ch->ch);
 	ch->ch = NULL;
-	finish(c, t);
+	finish(c, ch, code);
 	return true;
 }
 
 /* Run one channel until it would block.  true: it ended (lists changed). */
-static bool channel_step(struct rr_conn *c, struct rr_task *t)
+static bool channel_step(struct rr_conn *c, struct rr_channel *ch)
 {
-	struct rr_channel *ch = &t->chan;
-
 	if (ch->abandon && ch->state != RR_CHAN_OPEN) {
 		if (ch->ch)
 			orphan(c, ch->ch);
-		t->result.exit_code = -SIGKILL;
-		finish(c, t);
+		finish(c, ch, -SIGKILL);
 		return true;
 	}
-	if (ch->state == RR_CHAN_OPEN && step_open(c, t))
+	if (ch->state == RR_CHAN_OPEN && step_open(c, ch))
 		return true;
-	if (ch->state == RR_CHAN_EXEC && step_exec(c, t))
+	if (ch->state == RR_CHAN_EXEC && step_exec(c, ch))
 		return true;
 	if (ch->killed && !ch->signal && ch->state == RR_CHAN_RUN)
-		ch->state = RR_CHAN_CLOSE;
-	if (ch->state == RR_CHAN_RUN && step_run(c, t))
+		set_state(ch, RR_CHAN_CLOSE);
+	if (ch->state == RR_CHAN_RUN && step_run(c, ch))
 		return true;
-	return ch->state == RR_CHAN_CLOSE && step_close(c, t);
+	return ch->state == RR_CHAN_CLOSE && step_close(c, ch);
 }
 
 /* Give queued tasks channels: one open at a time, up to the limit. */
 static void start_channels(struct rr_conn *c)
 {
 	struct rr_host *h = c->host;
+	struct rr_channel *ch;
 	struct rr_task *t;
 
 	/* A connection whose peer has gone takes no new command: it is failed
@@ -514,12 +549,12 @@ static void start_channels(struct rr_conn *c)
 	    !h->queue.head || c->rx_err || c->retry.slot)
 		return;
 	t = rr__queue_pop(&h->queue);
-	t->chan = (struct rr_channel){ .state = RR_CHAN_OPEN, .next = c->channels };
-	c->channels = t;
+	ch = rr__chan(t);
+	*ch = (struct rr_channel){ .host = h, .state = RR_CHAN_OPEN, .next = c->channels };
+	c->channels = ch;
 	c->nchannels++;
-	c->opening = t;
-	rr__task_begin(t, 1 + read_wanted(t->opts.stdout_mode) +
-				  read_wanted(t->opts.stderr_mode));
+	c->opening = ch;
+	rr__task_begin(t, 0);
 }
 
 void rr__channels_step(struct rr_conn *c)
@@ -535,11 +570,84 @@ void rr__channels_step(struct rr_conn *c)
 	do {
 		changed = false;
 		start_channels(c);
-		for (struct rr_task *t = c->channels; t; t = t->chan.next) {
-			if (channel_step(c, t)) {
-				changed = true; /* t may be gone: start over */
+		for (struct rr_channel *ch = c->channels; ch; ch = ch->next) {
+			if (channel_step(c, ch)) {
+				changed = true; /* ch may be gone: start over */
 				break;
 			}
 		}
 	} while (changed && c->state == RR_CONN_READY);
 }
+
+/* ----------------------------------------------------------- the table */
+
+static void chan_start(struct rr_task *t)
+{
+	struct rr_host *h = rr__chan(t)->host;
+
+	rr__queue_push(&h->queue, t);
+	rr__conn_want(&h->conn);
+}
+
+static void chan_dequeue(struct rr_task *t)
+{
+	rr__queue_remove(&rr__chan(t)->host->queue, t);
+}
+
+static int chan_signal(struct rr_task *t, int sig)
+{
+	mark_killed(t, sig, false);
+	return 0;
+}
+
+/* The grace after SIGKILL is over: the server has not closed the channel. */
+static void chan_stop(struct rr_task *t)
+{
+	mark_killed(t, SIGKILL, true);
+}
+
+static bool chan_started(const struct rr_task *t)
+{
+	return ((const struct rr_channel *)rr__task_kind_data_const(t))->exec_sent;
+}
+
+static size_t chan_describe(const struct rr_task *t, char *buf, size_t size)
+{
+	const struct rr_channel *ch = rr__task_kind_data_const(t);
+
+	return (size_t)snprintf(buf, size, "host %s: ", ch->host->name);
+}
+
+static const char *chan_ending(const struct rr_task *t)
+{
+	const struct rr_channel *ch = rr__task_kind_data_const(t);
+
+	return ch->abandon ? "channel abandoned (the server did not close it)" : NULL;
+}
+
+static void chan_settle(struct rr_task *t)
+{
+	assert(!rr__chan(t)->ch); /* detached before it could end */
+}
+
+static void chan_destroy(struct rr_task *t)
+{
+	struct rr_channel *ch = rr__chan(t);
+
+	free(ch->command);
+	rr__host_unref(ch->host);
+}
+
+const struct rr_kind rr__kind_ssh = {
+	.name = "ssh",
+	.size = sizeof(struct rr_channel),
+	.start = chan_start,
+	.dequeue = chan_dequeue,
+	.signal = chan_signal,
+	.stop = chan_stop,
+	.started = chan_started,
+	.describe = chan_describe,
+	.ending = chan_ending,
+	.settle = chan_settle,
+	.destroy = chan_destroy,
+};

@@ -12,7 +12,7 @@
  * until each would block.  Back-pressure lives above libssh2: channels stop
  * writing stdin while tx holds more than RR_TX_HIGH.
  */
-#include "internal.h"
+#include "ssh/ssh.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -41,6 +41,37 @@ static const char *lower_error(int err, char *buf, size_t size)
 	snprintf(buf, size, "%s", rr_strerror(err));
 	buf[0] = (char)tolower((unsigned char)buf[0]);
 	return buf;
+}
+
+static const char *const conn_state_names[] = {
+	[RR_CONN_IDLE] = "idle",
+	[RR_CONN_ADMIT] = "admit",
+	[RR_CONN_CONNECT] = "connect",
+	[RR_CONN_HANDSHAKE] = "handshake",
+	[RR_CONN_AUTH] = "auth",
+	[RR_CONN_READY] = "ready",
+	[RR_CONN_CLOSING] = "closing",
+	[RR_CONN_DRAIN] = "drain",
+};
+
+/*
+ * The one place a connection's state changes: forward through the states
+ * a connection lives, to DRAIN from any (failed, replaced, closed), back to
+ * IDLE only from DRAIN.  Checked, and traced with RINGRUN_DEBUG=1.
+ */
+#define set_state(c, to) set_state_at(c, to, __func__, __LINE__)
+static void set_state_at(struct rr_conn *c, enum rr_conn_state to, const char *fn,
+			 int line)
+{
+	enum rr_conn_state from = c->state;
+
+	if (from == to)
+		return;
+	assert(to == RR_CONN_DRAIN || (from == RR_CONN_DRAIN && to == RR_CONN_IDLE) ||
+	       (from != RR_CONN_DRAIN && from != RR_CONN_CLOSING && to == from + 1));
+	rr__trace(c->host->loop, fn, line, "connection", c->host->name,
+		  conn_state_names[from], conn_state_names[to]);
+	c->state = to;
 }
 
 static bool alive(const struct rr_conn *c)
@@ -167,18 +198,18 @@ static ssize_t recv_cb(libssh2_socket_t sock, void *buf, size_t len, int flags,
  */
 void rr__conn_poke(struct rr_conn *c)
 {
-	rr_loop *loop = c->host->loop;
+	struct rr_ssh *ssh = c->host->ssh;
 
 	if (c->poked)
 		return;
 	c->poked = true;
-	c->next_poke = loop->pokes;
-	loop->pokes = c;
+	c->next_poke = ssh->pokes;
+	ssh->pokes = c;
 }
 
 static void unpoke(struct rr_conn *c)
 {
-	struct rr_conn **pp = &c->host->loop->pokes;
+	struct rr_conn **pp = &c->host->ssh->pokes;
 
 	if (!c->poked)
 		return;
@@ -188,12 +219,12 @@ static void unpoke(struct rr_conn *c)
 	c->poked = false;
 }
 
-void rr__conn_pokes(rr_loop *loop)
+void rr__conn_pokes(struct rr_ssh *ssh)
 {
-	while (loop->pokes) {
-		struct rr_conn *c = loop->pokes;
+	while (ssh->pokes) {
+		struct rr_conn *c = ssh->pokes;
 
-		loop->pokes = c->next_poke;
+		ssh->pokes = c->next_poke;
 		c->poked = false;
 		if (c->host->freed) { /* rr_host_free asked for this turn */
 			struct rr_host *h = c->host;
@@ -234,7 +265,7 @@ static void release(struct rr_conn *c)
 	 * must neither touch the ring (rr_loop_free has torn it down) nor say
 	 * EAGAIN (libssh2 would give up and keep the session).
 	 */
-	c->state = RR_CONN_DRAIN;
+	set_state(c, RR_CONN_DRAIN);
 	c->rx_off = c->rx_len;
 	if (!c->rx_err)
 		c->rx_err = -ECONNRESET;
@@ -254,7 +285,7 @@ static void release(struct rr_conn *c)
 	c->rx_err = 0;
 	c->rx_total = 0;
 	c->channel_limit = 0;
-	c->state = RR_CONN_IDLE;
+	set_state(c, RR_CONN_IDLE);
 }
 
 /*
@@ -269,8 +300,8 @@ bool rr__conn_bye(struct rr_conn *c)
 	if (c->state != RR_CONN_READY || c->channels)
 		return false;
 	libssh2_session_disconnect(c->session, "ringrun: done");
-	c->state = RR_CONN_CLOSING; /* not alive(): kicks leave it alone */
-	loop->closing++;
+	set_state(c, RR_CONN_CLOSING); /* not alive(): kicks leave it alone */
+	c->host->ssh->closing++;
 	c->deadline.fire = conn_deadline;
 	rr__deadline_set(loop, &c->deadline, rr__now() + RR_BYE_MS * 1000000u);
 	if (!c->send_busy)
@@ -305,8 +336,8 @@ static void drained(struct rr_conn *c)
 
 static void unlink_admit(struct rr_conn *c)
 {
-	rr_loop *loop = c->host->loop;
-	struct rr_conn **pp = &loop->admit_head, *prev = NULL;
+	struct rr_ssh *ssh = c->host->ssh;
+	struct rr_conn **pp = &ssh->admit_head, *prev = NULL;
 
 	while (*pp && *pp != c) {
 		prev = *pp;
@@ -315,8 +346,8 @@ static void unlink_admit(struct rr_conn *c)
 	if (!*pp)
 		return;
 	*pp = c->next_admit;
-	if (loop->admit_tail == c)
-		loop->admit_tail = prev;
+	if (ssh->admit_tail == c)
+		ssh->admit_tail = prev;
 	c->next_admit = NULL;
 }
 
@@ -325,12 +356,15 @@ static void drop(struct rr_conn *c)
 {
 	struct rr_host *h = c->host;
 
-	if (c->state == RR_CONN_CLOSING)
-		h->loop->closing--;
+	if (c->state == RR_CONN_CLOSING) {
+		assert(h->ssh->closing > 0);
+		h->ssh->closing--;
+	}
 	if (c->state == RR_CONN_ADMIT)
 		unlink_admit(c);
 	if (c->admitted) {
-		h->loop->handshakes--;
+		assert(h->ssh->handshakes > 0);
+		h->ssh->handshakes--;
 		c->admitted = false;
 	}
 	rr__deadline_clear(h->loop, &c->deadline);
@@ -340,7 +374,7 @@ static void drop(struct rr_conn *c)
 		rr__cancel(h->loop, &c->recv_op);
 	if (c->send_busy)
 		rr__cancel(h->loop, &c->send_op);
-	c->state = RR_CONN_DRAIN;
+	set_state(c, RR_CONN_DRAIN);
 }
 
 /*
@@ -353,25 +387,30 @@ void rr__conn_fail(struct rr_conn *c, enum rr_status status, const char *fmt, ..
 {
 	struct rr_host *h = c->host;
 	bool was_up = c->state == RR_CONN_READY && !h->freed;
-	char why[RR_MESSAGE_MAX - 64], msg[RR_MESSAGE_MAX];
+	char *why = NULL, *msg = NULL;
 	struct rr_task *t;
 	va_list ap;
+	int n;
 
 	if (c->state == RR_CONN_IDLE || c->state == RR_CONN_DRAIN) {
 		if (h->freed) /* never connected: only its queue is left */
 			while ((t = rr__queue_pop(&h->queue)))
-				rr__task_fail(t, status, "host %s: cancelled", h->name);
+				rr__task_end(t, status, "host %s: cancelled", h->name);
 		return;
 	}
 	va_start(ap, fmt);
-	vsnprintf(why, sizeof(why), fmt, ap);
+	n = vasprintf(&why, fmt, ap);
 	va_end(ap);
-	snprintf(msg, sizeof(msg), "host %s: %s", h->name, why);
-	while ((t = c->channels))
-		rr__channel_abort(t, was_up ? RR_SSH_ERROR : status, msg);
+	if (n < 0 || asprintf(&msg, "host %s: %s", h->name, why) < 0)
+		msg = NULL;
+	while (c->channels)
+		rr__channel_abort(c->channels, was_up ? RR_SSH_ERROR : status,
+				  msg ? msg : "out of memory");
 	if (!was_up)
 		while ((t = rr__queue_pop(&h->queue)))
-			rr__task_fail(t, status, "%s", msg);
+			rr__task_end(t, status, "%s", msg ? msg : "out of memory");
+	free(why);
+	free(msg);
 	drop(c);
 	drained(c);
 }
@@ -402,7 +441,7 @@ static bool dropped_early(struct rr_conn *c)
 
 void rr__conn_want(struct rr_conn *c)
 {
-	rr_loop *loop = c->host->loop;
+	struct rr_ssh *ssh = c->host->ssh;
 
 	if (c->state == RR_CONN_READY) {
 		rr__conn_poke(c); /* a channel may be free for it */
@@ -412,13 +451,13 @@ void rr__conn_want(struct rr_conn *c)
 		return; /* drained() connects again for the queue */
 	if (c->state != RR_CONN_IDLE)
 		return;
-	c->state = RR_CONN_ADMIT;
+	set_state(c, RR_CONN_ADMIT);
 	c->next_admit = NULL;
-	if (loop->admit_tail)
-		loop->admit_tail->next_admit = c;
+	if (ssh->admit_tail)
+		ssh->admit_tail->next_admit = c;
 	else
-		loop->admit_head = c;
-	loop->admit_tail = c;
+		ssh->admit_head = c;
+	ssh->admit_tail = c;
 }
 
 static void connect_start(struct rr_conn *c)
@@ -442,8 +481,8 @@ static void connect_start(struct rr_conn *c)
 	}
 	setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	c->admitted = true;
-	loop->handshakes++;
-	c->state = RR_CONN_CONNECT;
+	h->ssh->handshakes++;
+	set_state(c, RR_CONN_CONNECT);
 	c->connect_op.complete = connect_complete;
 	sqe = rr__sqe(loop, &c->connect_op);
 	io_uring_prep_connect(sqe, c->fd, (struct sockaddr *)&h->addr, h->addrlen);
@@ -456,29 +495,31 @@ static void connect_start(struct rr_conn *c)
 static void admit_later(struct rr_deadline *d, uint64_t now)
 {
 	(void)now;
-	rr__conn_admit(container_of(d, rr_loop, admit_deadline));
+	rr__conn_admit(container_of(d, struct rr_ssh, admit_deadline));
 }
 
 /* Let waiting connections in while handshake slots and the rate allow. */
-void rr__conn_admit(rr_loop *loop)
+void rr__conn_admit(struct rr_ssh *ssh)
 {
-	while (loop->admit_head && loop->handshakes < loop->max_handshakes) {
-		struct rr_conn *c = loop->admit_head;
+	const rr_loop *loop = ssh->loop;
+
+	while (ssh->admit_head && ssh->handshakes < loop->max_handshakes) {
+		struct rr_conn *c = ssh->admit_head;
 
 		if (loop->connect_rate) {
 			uint64_t gap = 1000000000u / loop->connect_rate, now = rr__now();
 
-			if (loop->rate_at && now < loop->rate_at + gap) {
-				loop->admit_deadline.fire = admit_later;
-				rr__deadline_set(loop, &loop->admit_deadline,
-						 loop->rate_at + gap);
+			if (ssh->rate_at && now < ssh->rate_at + gap) {
+				ssh->admit_deadline.fire = admit_later;
+				rr__deadline_set(ssh->loop, &ssh->admit_deadline,
+						 ssh->rate_at + gap);
 				return;
 			}
-			loop->rate_at = now;
+			ssh->rate_at = now;
 		}
-		loop->admit_head = c->next_admit;
-		if (!loop->admit_head)
-			loop->admit_tail = NULL;
+		ssh->admit_head = c->next_admit;
+		if (!ssh->admit_head)
+			ssh->admit_tail = NULL;
 		c->next_admit = NULL;
 		connect_start(c);
 	}
@@ -491,6 +532,8 @@ static void connect_complete(struct rr_op *op, const struct io_uring_cqe *cqe)
 	struct rr_conn *c = container_of(op, struct rr_conn, connect_op);
 	char err[64];
 
+	assert(c->state == RR_CONN_CONNECT || c->state == RR_CONN_DRAIN);
+	assert(c->inflight > 0);
 	c->inflight--;
 	if (c->state == RR_CONN_DRAIN) {
 		drained(c);
@@ -509,7 +552,8 @@ static void connect_complete(struct rr_op *op, const struct io_uring_cqe *cqe)
 	libssh2_session_callback_set(c->session, LIBSSH2_CALLBACK_SEND, (void *)send_cb);
 	libssh2_session_callback_set(c->session, LIBSSH2_CALLBACK_RECV, (void *)recv_cb);
 	libssh2_session_set_blocking(c->session, 0);
-	c->state = RR_CONN_HANDSHAKE;
+	rr__hostkey_prefer(c);
+	set_state(c, RR_CONN_HANDSHAKE);
 	rr__conn_kick(c);
 }
 
@@ -524,8 +568,9 @@ static const char *session_error(struct rr_conn *c)
 static void step_handshake(struct rr_conn *c)
 {
 	int rc = libssh2_session_handshake(c->session, c->fd);
-	char err[64], why[RR_MESSAGE_MAX];
+	char err[64], why[RR_WHY_MAX];
 
+	assert(c->state == RR_CONN_HANDSHAKE);
 	if (rc == LIBSSH2_ERROR_EAGAIN)
 		return;
 	if (rc && dropped_early(c))
@@ -544,7 +589,7 @@ static void step_handshake(struct rr_conn *c)
 		return;
 	}
 	c->refusals = 0;
-	c->state = RR_CONN_AUTH;
+	set_state(c, RR_CONN_AUTH);
 	rr__deadline_set(c->host->loop, &c->deadline,
 			 rr__now() + (uint64_t)c->host->opts.auth_timeout_ms * 1000000u);
 }
@@ -558,25 +603,28 @@ static void keepalive_at(struct rr_conn *c, unsigned seconds)
 static void step_auth(struct rr_conn *c)
 {
 	struct rr_host *h = c->host;
-	char why[RR_MESSAGE_MAX];
-	int rc = rr__auth_step(c, why, sizeof(why));
+	char why[RR_WHY_MAX];
+	int rc;
 
+	assert(c->state == RR_CONN_AUTH);
+	rc = rr__auth_step(c, why, sizeof(why));
 	if (rc == -EAGAIN)
 		return;
 	if (rc < 0) {
 		rr__conn_fail(c, RR_AUTH_FAILED, "%s", why);
 		return;
 	}
-	c->state = RR_CONN_READY;
+	set_state(c, RR_CONN_READY);
 	c->admitted = false;
-	h->loop->handshakes--;
+	assert(h->ssh->handshakes > 0);
+	h->ssh->handshakes--;
 	c->channel_limit = h->opts.channels;
 	rr__deadline_clear(h->loop, &c->deadline);
 	if (h->opts.keepalive_s) {
 		libssh2_keepalive_config(c->session, 1, h->opts.keepalive_s);
 		keepalive_at(c, h->opts.keepalive_s);
 	}
-	rr__conn_admit(h->loop); /* a handshake slot is free */
+	rr__conn_admit(h->ssh); /* a handshake slot is free */
 }
 
 void rr__conn_kick(struct rr_conn *c)
@@ -621,6 +669,7 @@ static void recv_complete(struct rr_op *op, const struct io_uring_cqe *cqe)
 {
 	struct rr_conn *c = container_of(op, struct rr_conn, recv_op);
 
+	assert(c->recv_busy && c->inflight > 0);
 	c->inflight--;
 	c->recv_busy = false;
 	if (c->state == RR_CONN_DRAIN) {
@@ -644,6 +693,7 @@ static void send_complete(struct rr_op *op, const struct io_uring_cqe *cqe)
 	bool was_full = rr__conn_tx_full(c);
 	char err[64];
 
+	assert(c->send_busy && c->inflight > 0);
 	c->inflight--;
 	c->send_busy = false;
 	if (c->state == RR_CONN_DRAIN) {

@@ -4,7 +4,7 @@
  * loop - name resolution, reading identity and password files - happens here,
  * once, before the loop needs it.
  */
-#include "internal.h"
+#include "ssh/ssh.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -66,12 +66,12 @@ static int read_file(const char *path, char **data, size_t *len)
 }
 
 /* An identity file's bytes, read once per loop however many hosts use it. */
-static int keyfile(rr_loop *loop, const char *path, struct rr_keyfile **out)
+static int keyfile(struct rr_ssh *ssh, const char *path, struct rr_keyfile **out)
 {
 	struct rr_keyfile *k;
 	int r;
 
-	for (k = loop->keyfiles; k; k = k->next) {
+	for (k = ssh->keyfiles; k; k = k->next) {
 		if (strcmp(k->path, path) == 0) {
 			*out = k;
 			return 0;
@@ -88,8 +88,8 @@ static int keyfile(rr_loop *loop, const char *path, struct rr_keyfile **out)
 		free(k);
 		return r;
 	}
-	k->next = loop->keyfiles;
-	loop->keyfiles = k;
+	k->next = ssh->keyfiles;
+	ssh->keyfiles = k;
 	*out = k;
 	return 0;
 }
@@ -113,7 +113,7 @@ static int load_identities(struct rr_host *h, const char *const *given)
 	int r = 0;
 
 	for (size_t i = 0; given && given[i] && r == 0; i++) {
-		r = keyfile(h->loop, given[i], &k);
+		r = keyfile(h->ssh, given[i], &k);
 		if (r == 0)
 			r = add_key(h, k);
 	}
@@ -122,7 +122,7 @@ static int load_identities(struct rr_host *h, const char *const *given)
 
 		if (!path)
 			return -ENOMEM;
-		if (keyfile(h->loop, path, &k) == 0)
+		if (keyfile(h->ssh, path, &k) == 0)
 			r = add_key(h, k);
 		free(path);
 	}
@@ -179,10 +179,11 @@ static const char *current_user(void)
 static void host_destroy(struct rr_host *h)
 {
 	rr__conn_close(&h->conn);
+	rr__deadline_unreserve(h->loop, 2);
 	if (h->prev)
 		h->prev->next = h->next;
 	else
-		h->loop->hosts = h->next;
+		h->ssh->hosts = h->next;
 	if (h->next)
 		h->next->prev = h->prev;
 	if (h->password) {
@@ -262,6 +263,7 @@ rr_host *rr_host_new(rr_loop *loop, const char *spec,
 {
 	struct rr_host_opts o = opts ? *opts : (struct rr_host_opts){ 0 };
 	struct rr_host_spec sp;
+	struct rr_ssh *ssh;
 	struct rr_host *h;
 	int r;
 
@@ -272,27 +274,27 @@ rr_host *rr_host_new(rr_loop *loop, const char *spec,
 		errno = EINVAL;
 		return NULL;
 	}
-	if (!loop->ssh_ready) {
-		if (libssh2_init(0) != 0) {
-			errno = ENOSYS;
-			return NULL;
-		}
-		loop->ssh_ready = true;
-	}
+	ssh = rr__ssh_of(loop);
+	if (!ssh)
+		return NULL;
 	h = calloc(1, sizeof(*h));
-	if (!h || !(h->hostname = strndup(sp.host, sp.host_len))) {
+	if (!h || !(h->hostname = strndup(sp.host, sp.host_len)) ||
+	    rr__deadline_reserve(loop, 2) < 0) { /* the connection's two */
+		if (h)
+			free(h->hostname);
 		free(h);
 		errno = ENOMEM;
 		return NULL;
 	}
 	h->loop = loop;
+	h->ssh = ssh;
 	h->addr6 = sp.brackets;
 	h->conn.host = h;
 	h->conn.fd = -1;
-	h->next = loop->hosts;
-	if (loop->hosts)
-		loop->hosts->prev = h;
-	loop->hosts = h;
+	h->next = ssh->hosts;
+	if (ssh->hosts)
+		ssh->hosts->prev = h;
+	ssh->hosts = h;
 	r = host_init(h, &sp, &o);
 	if (r < 0) {
 		host_destroy(h);
@@ -305,7 +307,7 @@ rr_host *rr_host_new(rr_loop *loop, const char *spec,
 
 const char *rr_host_name(const rr_host *h)
 {
-	return h->name;
+	return h ? h->name : NULL;
 }
 
 /* A freed host goes when no task refers to it and the ring holds nothing. */
@@ -318,6 +320,7 @@ void rr__host_maybe_free(struct rr_host *h)
 
 void rr__host_unref(struct rr_host *h)
 {
+	assert(h->refs > 0);
 	h->refs--;
 	rr__host_maybe_free(h);
 }
@@ -330,27 +333,25 @@ void rr_host_free(rr_host *h)
 		return;
 	h->freed = true;
 	while ((t = rr__queue_pop(&h->queue)))
-		rr__task_fail(t, RR_CANCELLED, "host %s: cancelled: host freed", h->name);
+		rr__task_end(t, RR_CANCELLED, "host %s: cancelled: host freed", h->name);
 	/* Running tasks end, with their callbacks, on the loop's turn. */
 	h->refs++; /* held until that turn */
 	rr__conn_poke(&h->conn);
 }
 
 /* rr_loop_free: the ring is gone, so every host goes now. */
-void rr__hosts_free(rr_loop *loop)
+void rr__hosts_free(struct rr_ssh *ssh)
 {
-	while (loop->hosts)
-		host_destroy(loop->hosts);
-	while (loop->keyfiles) {
-		struct rr_keyfile *k = loop->keyfiles;
+	while (ssh->hosts)
+		host_destroy(ssh->hosts);
+	while (ssh->keyfiles) {
+		struct rr_keyfile *k = ssh->keyfiles;
 
-		loop->keyfiles = k->next;
+		ssh->keyfiles = k->next;
 		explicit_bzero(k->data, k->len);
 		free(k->data);
 		free(k->path);
 		free(k);
 	}
-	rr__khfiles_free(loop);
-	if (loop->ssh_ready)
-		libssh2_exit();
+	rr__khfiles_free(ssh);
 }

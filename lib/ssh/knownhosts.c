@@ -1,178 +1,445 @@
 /*
- * knownhosts.c - the host-key policy.  A known_hosts file (OpenSSH format,
- * hashed names included) is read once per loop; each connection's key is
- * checked against it: strict accepts only a match, accept-new records an
- * unknown key (appending to the file, as ssh does), and a changed key is
- * always refused.  The message gives the key type and the SHA256
- * fingerprint as ssh prints them.
+ * knownhosts.c - the host-key policy: what OpenSSH's ssh decides with
+ * StrictHostKeyChecking=yes (strict) or accept-new, CheckHostIP=no
+ * (sshconnect.c check_host_key, hostfile.c check_key_in_hostkeys).
  *
- * The check asks only for entries of the key's own type, so a host known by
- * another type of key reads as unknown, not changed (notes §5).
+ * A known_hosts file is read once per loop (khparse.c reads its lines).  A
+ * line that cannot be read is skipped with one warning for the file.  A
+ * file that cannot be read, other than a missing one, refuses every key (ssh
+ * would go on under accept-new): it may hold the very line that refuses it.
+ * The host is looked up as "[host]:port" ("host" on port 22):
+ * - a @revoked line for it with the server's key refuses the key - also
+ *   one for the plain "host" on another port, where ssh would only take the
+ *   key as new: a revoked key is never trusted again;
+ * - a line with the key accepts it; lines with other keys only, whatever
+ *   their type, mean it changed, refused under both policies.  ssh asks the
+ *   server first for the types it knows, and so do we (rr__hostkey_prefer):
+ *   a key of another type means the server has none of those any more;
+ * - else, off port 22, a line for the plain "host" with the key accepts it
+ *   (one with another key is not a change: ssh says the same);
+ * - else the key is new: strict refuses it and accept-new appends
+ *   "[host]:port type key" as ssh does - unless a @cert-authority line
+ *   names the host.  ssh would then check the host's certificate, which
+ *   libssh2 cannot even ask for: it sees the plain key.  Recording that key
+ *   as new (what ssh does when a host shows no certificate) would turn
+ *   trust in a CA into trust in whichever key came first, so both policies
+ *   refuse it, saying why.
+ * Messages give the key type and the SHA256 fingerprint as ssh prints them.
  */
-#include "internal.h"
+#include "ssh/ssh.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
-struct key_type {
-	int libssh2_type; /* LIBSSH2_HOSTKEY_TYPE_* */
-	int known_bits;   /* LIBSSH2_KNOWNHOST_KEY_* */
-	const char *name;
+struct rr_khfile {
+	struct rr_khfile *next;
+	char *path;
+	int err;                  /* -errno: the file could not be read */
+	unsigned lines;           /* it has: the number of one appended */
+	LIBSSH2_SESSION *session; /* owns the hashed names' collections */
+	struct rr_khentry *entries;
+	size_t n, cap;
 };
 
-static const struct key_type key_types[] = {
-	{ LIBSSH2_HOSTKEY_TYPE_ED25519, LIBSSH2_KNOWNHOST_KEY_ED25519, "ssh-ed25519" },
-	{ LIBSSH2_HOSTKEY_TYPE_ECDSA_256, LIBSSH2_KNOWNHOST_KEY_ECDSA_256, "ecdsa-sha2-nistp256" },
-	{ LIBSSH2_HOSTKEY_TYPE_ECDSA_384, LIBSSH2_KNOWNHOST_KEY_ECDSA_384, "ecdsa-sha2-nistp384" },
-	{ LIBSSH2_HOSTKEY_TYPE_ECDSA_521, LIBSSH2_KNOWNHOST_KEY_ECDSA_521, "ecdsa-sha2-nistp521" },
-	{ LIBSSH2_HOSTKEY_TYPE_RSA, LIBSSH2_KNOWNHOST_KEY_SSHRSA, "ssh-rsa" },
-	{ LIBSSH2_HOSTKEY_TYPE_DSS, LIBSSH2_KNOWNHOST_KEY_SSHDSS, "ssh-dss" },
-};
+/* ---------------------------------------------------------------- reading */
 
-static const struct key_type *key_type(int type)
+/* The whole file into *text (NUL-terminated); NULL when there is none. */
+static int slurp(const char *path, char **text, size_t *len)
 {
-	for (size_t i = 0; i < sizeof(key_types) / sizeof(key_types[0]); i++)
-		if (key_types[i].libssh2_type == type)
-			return &key_types[i];
-	return NULL;
+	/* O_NONBLOCK: a FIFO in its place must not stop the loop. */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC), r = 1;
+	size_t cap = 0;
+
+	*text = NULL;
+	*len = 0;
+	if (fd < 0)
+		return errno == ENOENT ? 0 : -errno;
+	while (r > 0) {
+		ssize_t n;
+
+		if (*len + 1 >= cap) {
+			char *more = realloc(*text, cap = cap ? cap * 2 : 8192);
+
+			if (!more) {
+				r = -ENOMEM;
+				break;
+			}
+			*text = more;
+		}
+		n = read(fd, *text + *len, cap - *len - 1);
+		if (n > 0)
+			*len += (size_t)n;
+		else if (n == 0)
+			r = 0;
+		else if (errno != EINTR)
+			r = -errno;
+	}
+	close(fd);
+	if (r < 0) {
+		free(*text);
+		*text = NULL;
+	} else {
+		(*text)[*len] = '\0';
+	}
+	return r;
 }
 
-static struct rr_khfile *khfile(rr_loop *loop, const char *path)
+static int add_entry(struct rr_khfile *f, const struct rr_khentry *e)
+{
+	if (f->n == f->cap) {
+		size_t cap = f->cap ? f->cap * 2 : 16;
+		struct rr_khentry *more = realloc(f->entries, cap * sizeof(*more));
+
+		if (!more)
+			return -ENOMEM;
+		f->entries = more;
+		f->cap = cap;
+	}
+	f->entries[f->n++] = *e;
+	return 0;
+}
+
+/* Every line of text[0..len) into f; one warning for those skipped. */
+static int parse(rr_loop *loop, struct rr_khfile *f, char *text, size_t len)
+{
+	unsigned bad = 0, first_bad = 0;
+	const char *first_why = NULL;
+
+	for (char *line = text, *end = text + len; line < end;) {
+		char *nl = memchr(line, '\n', (size_t)(end - line));
+		struct rr_khentry e;
+		const char *why;
+		int r;
+
+		nl = nl ? nl : end;
+		*nl = '\0';
+		f->lines++;
+		r = rr__khline_parse(line, f->session, &e, &why);
+		if (r > 0) {
+			e.line = f->lines;
+			r = add_entry(f, &e);
+		}
+		if (r != 0)
+			rr__khentry_free(&e);
+		if (r == -ENOMEM)
+			return r;
+		if (r == -EINVAL && !bad++) {
+			first_bad = f->lines;
+			first_why = why;
+		}
+		line = nl + 1;
+	}
+	if (bad == 1)
+		rr__warn(loop, "%s: line %u: cannot read it (%s); skipped", f->path,
+			 first_bad, first_why);
+	else if (bad)
+		rr__warn(loop, "%s: line %u: cannot read it (%s); %u such lines skipped",
+			 f->path, first_bad, first_why, bad);
+	return 0;
+}
+
+/* The loop's copy of the file at path, read the first time it is asked for. */
+static struct rr_khfile *khfile(struct rr_ssh *ssh, const char *path)
 {
 	struct rr_khfile *f;
+	char *text;
+	size_t len;
 
-	for (f = loop->khfiles; f; f = f->next)
+	for (f = ssh->khfiles; f; f = f->next)
 		if (strcmp(f->path, path) == 0)
 			return f;
 	f = calloc(1, sizeof(*f));
-	if (!f || !(f->path = strdup(path)) || !(f->session = libssh2_session_init()) ||
-	    !(f->kh = libssh2_knownhost_init(f->session))) {
-		if (f && f->session)
-			libssh2_session_free(f->session);
+	if (!f || !(f->path = strdup(path)) || !(f->session = libssh2_session_init())) {
 		if (f)
 			free(f->path);
 		free(f);
 		return NULL;
 	}
-	/* A missing file is an empty one: every key is unknown. */
-	libssh2_knownhost_readfile(f->kh, path, LIBSSH2_KNOWNHOST_FILE_OPENSSH);
-	f->next = loop->khfiles;
-	loop->khfiles = f;
+	f->err = slurp(path, &text, &len);
+	if (text)
+		f->err = parse(ssh->loop, f, text, len);
+	free(text);
+	f->next = ssh->khfiles;
+	ssh->khfiles = f;
 	return f;
 }
 
-void rr__khfiles_free(rr_loop *loop)
+void rr__khfiles_free(struct rr_ssh *ssh)
 {
-	while (loop->khfiles) {
-		struct rr_khfile *f = loop->khfiles;
+	while (ssh->khfiles) {
+		struct rr_khfile *f = ssh->khfiles;
 
-		loop->khfiles = f->next;
-		libssh2_knownhost_free(f->kh);
+		ssh->khfiles = f->next;
+		for (size_t i = 0; i < f->n; i++)
+			rr__khentry_free(&f->entries[i]);
+		free(f->entries);
 		libssh2_session_free(f->session);
 		free(f->path);
 		free(f);
 	}
 }
 
+/* --------------------------------------------------------------- looking up */
+
+/* The name ssh looks the host up by: lowercase, "[host]:port" off port 22. */
+static char *khname(const struct rr_host *h, unsigned port)
+{
+	char *name;
+
+	if (port == 22 ? asprintf(&name, "%s", h->hostname) < 0 :
+			 asprintf(&name, "[%s]:%u", h->hostname, port) < 0)
+		return NULL;
+	for (char *c = name; *c; c++)
+		*c = (char)(*c >= 'A' && *c <= 'Z' ? *c - 'A' + 'a' : *c);
+	return name;
+}
+
+enum kh_status { KH_NEW, KH_OK, KH_CHANGED };
+
+/* What a file says of one name and key. */
+struct lookup {
+	enum kh_status status;
+	const struct rr_khentry *found;   /* the line that made it OK or CHANGED */
+	const struct rr_khentry *revoked; /* a @revoked line with the key */
+	const struct rr_khentry *ca;      /* a @cert-authority line for the name */
+};
+
+static bool same_key(const struct rr_hostkey *a, const struct rr_hostkey *b)
+{
+	return a->len == b->len && memcmp(a->blob, b->blob, a->len) == 0;
+}
+
+static int lookup(const struct rr_khfile *f, const char *name,
+		  const struct rr_hostkey *key, struct lookup *out)
+{
+	assert(!key->cert);
+	*out = (struct lookup){ KH_NEW, NULL, NULL, NULL };
+	for (size_t i = 0; i < f->n; i++) {
+		const struct rr_khentry *e = &f->entries[i];
+		int r = rr__khentry_names(e, name);
+		bool equal;
+
+		if (r <= 0) {
+			if (r < 0)
+				return r;
+			continue;
+		}
+		/* A revoked certificate revokes the key it certifies. */
+		if (e->marker == RR_KH_REVOKED && !out->revoked && same_key(&e->key, key))
+			out->revoked = e;
+		if (e->marker == RR_KH_CA && !out->ca)
+			out->ca = e;
+		if (e->marker != RR_KH_KEY || out->status == KH_OK)
+			continue;
+		equal = !e->key.cert && same_key(&e->key, key);
+		if (equal || out->status == KH_NEW) {
+			out->status = equal ? KH_OK : KH_CHANGED;
+			out->found = e;
+		}
+	}
+	return 0;
+}
+
+/* -------------------------------------------------------------- deciding */
+
 /* "SHA256:" and unpadded base64 of the key's hash, as ssh prints it. */
 static void fingerprint(struct rr_conn *c, char *out, size_t size)
 {
-	static const char b64[] =
-		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	const unsigned char *h = (const unsigned char *)libssh2_hostkey_hash(
-		c->session, LIBSSH2_HOSTKEY_HASH_SHA256);
-	size_t n = (size_t)snprintf(out, size, "SHA256:");
+	const char *hash = libssh2_hostkey_hash(c->session, LIBSSH2_HOSTKEY_HASH_SHA256);
+	char b64[48];
 
-	for (int i = 0; h && i < 32 && n + 4 < size; i += 3) {
-		unsigned v = (unsigned)h[i] << 16 | (i + 1 < 32 ? h[i + 1] << 8 : 0) |
-			     (i + 2 < 32 ? h[i + 2] : 0);
-
-		out[n++] = b64[v >> 18 & 63];
-		out[n++] = b64[v >> 12 & 63];
-		if (i + 1 < 32)
-			out[n++] = b64[v >> 6 & 63];
-		if (i + 2 < 32)
-			out[n++] = b64[v & 63];
+	if (!hash) {
+		snprintf(out, size, "SHA256:?");
+		return;
 	}
-	out[n] = '\0';
+	rr__base64(hash, 32, b64, sizeof(b64));
+	b64[strcspn(b64, "=")] = '\0';
+	snprintf(out, size, "SHA256:%s", b64);
 }
 
-/* accept-new: add the key and append its line, "[host]:port" off port 22. */
-static int record(struct rr_conn *c, struct rr_khfile *f, const char *key,
-		  size_t len, int mask)
+/* accept-new: the key appended as ssh appends it, and known from now on. */
+static int record(struct rr_khfile *f, const char *name, const struct rr_hostkey *key)
+{
+	size_t b64 = (key->len + 2) / 3 * 4 + 1, n, skip;
+	char *line = malloc(1 + strlen(name) + 1 + strlen(key->type) + 1 + b64 + 1);
+	struct rr_khentry e = { .marker = RR_KH_KEY, .key = *key };
+	struct stat st;
+	char last = '\n';
+	ssize_t w = 0;
+	int fd;
+
+	if (!line)
+		return -ENOMEM;
+	line[0] = '\n';
+	n = 1 + (size_t)sprintf(line + 1, "%s %s ", name, key->type);
+	n += rr__base64(key->blob, key->len, line + n, b64);
+	line[n++] = '\n';
+	fd = open(f->path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		free(line);
+		return -errno;
+	}
+	/* A last line without its newline gets one first, as ssh does. */
+	if (fstat(fd, &st) < 0 ||
+	    (st.st_size > 0 && pread(fd, &last, 1, st.st_size - 1) < 0))
+		w = -1;
+	skip = last == '\n';
+	if (w == 0)
+		w = write(fd, line + skip, n - skip);
+	w = w < 0 ? -errno : (size_t)w == n - skip ? 0 : -EIO;
+	close(fd);
+	free(line);
+	if (w < 0)
+		return (int)w;
+	e.line = ++f->lines;
+	/* Known from now on in this loop (when memory allows: it is recorded). */
+	if ((e.key.blob = malloc(key->len)))
+		memcpy(e.key.blob, key->blob, key->len);
+	if (!e.key.blob || !(e.patterns = strdup(name)) || add_entry(f, &e) < 0)
+		rr__khentry_free(&e);
+	return 0;
+}
+
+/*
+ * The policy, once the file is read: 0 accepts the key; < 0 refuses it,
+ * with why.
+ */
+static int decide(struct rr_conn *c, struct rr_khfile *f, const char *name,
+		  const char *plain, const struct rr_hostkey *key, char *why,
+		  size_t size)
 {
 	struct rr_host *h = c->host;
-	struct libssh2_knownhost *entry;
-	char name[300], line[4096];
-	size_t out;
-	int fd, r;
+	const char *path = h->opts.known_hosts;
+	const struct rr_khentry *revoked, *ca;
+	struct lookup a, b = { KH_NEW, NULL, NULL, NULL };
+	char fp[64];
+	int r;
 
-	if (h->port == 22)
-		snprintf(name, sizeof(name), "%s", h->hostname);
-	else
-		snprintf(name, sizeof(name), "[%s]:%u", h->hostname, h->port);
-	if (libssh2_knownhost_addc(f->kh, name, NULL, key, len, NULL, 0, mask, &entry) ||
-	    libssh2_knownhost_writeline(f->kh, entry, line, sizeof(line), &out,
-					LIBSSH2_KNOWNHOST_FILE_OPENSSH))
-		return -EINVAL;
-	fd = open(h->opts.known_hosts, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return -errno;
-	r = write(fd, line, out) == (ssize_t)out ? 0 : -EIO;
-	close(fd);
+	fingerprint(c, fp, sizeof(fp));
+	r = lookup(f, name, key, &a);
+	if (r == 0 && plain)
+		r = lookup(f, plain, key, &b);
+	if (r < 0) {
+		snprintf(why, size, "host key not checked: out of memory");
+		return r;
+	}
+	revoked = a.revoked ? a.revoked : b.revoked;
+	ca = a.ca ? a.ca : b.ca;
+	if (revoked) {
+		snprintf(why, size, "host key revoked: the server offers %s key %s, "
+			 "marked @revoked in %s:%u", key->type, fp, path, revoked->line);
+		return -EACCES;
+	}
+	if (a.status == KH_OK)
+		return 0;
+	if (a.status == KH_CHANGED) {
+		snprintf(why, size, "host key changed: the server offers %s key %s, "
+			 "not the %s key in %s:%u (possible man-in-the-middle)",
+			 key->type, fp, a.found->key.type, path, a.found->line);
+		return -EACCES;
+	}
+	if (b.status == KH_OK)
+		return 0;
+	if (ca) {
+		snprintf(why, size, "host key not checked: %s:%u trusts a certificate "
+			 "authority for it, but host certificates cannot be checked "
+			 "(%s key %s)", path, ca->line, key->type, fp);
+		return -EACCES;
+	}
+	if (h->opts.hostkey == RR_HOSTKEY_STRICT) {
+		snprintf(why, size, "host key unknown: %s key %s is not in %s",
+			 key->type, fp, path);
+		return -EACCES;
+	}
+	r = record(f, name, key);
+	if (r < 0)
+		snprintf(why, size, "cannot record %s key %s in %s: %s", key->type, fp,
+			 path, strerror(-r));
+	return r;
+}
+
+int rr__hostkey_check(struct rr_conn *c, char *why, size_t size)
+{
+	struct rr_host *h = c->host;
+	struct rr_hostkey key;
+	struct rr_khfile *f;
+	char *name = NULL, *plain = NULL;
+	const char *blob;
+	size_t len;
+	int r;
+
+	if (h->opts.hostkey == RR_HOSTKEY_OFF)
+		return 0;
+	blob = libssh2_session_hostkey(c->session, &len, NULL);
+	r = blob ? rr__hostkey_parse(blob, len, &key) : -EPROTO;
+	if (r < 0) {
+		snprintf(why, size, "host key check failed: %s",
+			 r == -ENOMEM ? "out of memory" : "no usable host key");
+		return r == -ENOMEM ? r : -EPROTO;
+	}
+	f = khfile(h->ssh, h->opts.known_hosts);
+	if (f && f->err) {
+		snprintf(why, size, "host key not checked: cannot read %s: %s",
+			 h->opts.known_hosts, strerror(-f->err));
+		r = f->err;
+	} else if (!f || !(name = khname(h, h->port)) ||
+		   (h->port != 22 && !(plain = khname(h, 22)))) {
+		snprintf(why, size, "host key not checked: out of memory");
+		r = -ENOMEM;
+	} else {
+		r = decide(c, f, name, plain, &key, why, size);
+	}
+	free(name);
+	free(plain);
+	free(key.blob);
 	return r;
 }
 
 /*
- * 0: the key is accepted; < 0: refused, with why (the connection code fails
- * the connection with it).
+ * Before the handshake: the host key algorithms in ssh's order, those of
+ * the keys the file has for the host first (sshconnect2.c
+ * order_hostkeyalgs), so that the server shows the key ssh would see.  On
+ * failure libssh2 keeps its own order; the check still decides.
  */
-int rr__hostkey_check(struct rr_conn *c, char *why, size_t size)
+void rr__hostkey_prefer(struct rr_conn *c)
 {
+	static const char *const order[] = {
+		"ssh-ed25519", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384",
+		"ecdsa-sha2-nistp521", "ssh-rsa", "ssh-dss",
+	};
+	enum { NALGS = sizeof(order) / sizeof(order[0]) };
 	struct rr_host *h = c->host;
-	enum rr_hostkey_policy policy = h->opts.hostkey;
-	const struct key_type *kt;
-	struct libssh2_knownhost *entry;
+	bool known[NALGS] = { false };
+	char list[128] = "";
 	struct rr_khfile *f;
-	char fp[64];
-	size_t len;
-	int type, mask, r;
-	const char *key;
+	char *name;
 
-	if (policy == RR_HOSTKEY_OFF)
-		return 0;
-	key = libssh2_session_hostkey(c->session, &len, &type);
-	kt = key_type(type);
-	f = khfile(h->loop, h->opts.known_hosts);
-	if (!key || !kt || !f) {
-		snprintf(why, size, "host key check failed: %s",
-			 !f ? "out of memory" : "no usable host key");
-		return !f ? -ENOMEM : -EPROTO;
+	if (h->opts.hostkey == RR_HOSTKEY_OFF ||
+	    !(f = khfile(h->ssh, h->opts.known_hosts)) || f->err ||
+	    !(name = khname(h, h->port)))
+		return;
+	for (size_t i = 0; i < f->n; i++) {
+		const struct rr_khentry *e = &f->entries[i];
+
+		if (e->marker != RR_KH_KEY || !e->key.alg || rr__khentry_names(e, name) != 1)
+			continue;
+		for (size_t k = 0; k < NALGS; k++)
+			known[k] |= strcmp(e->key.alg, order[k]) == 0;
 	}
-	fingerprint(c, fp, sizeof(fp));
-	mask = LIBSSH2_KNOWNHOST_TYPE_PLAIN | LIBSSH2_KNOWNHOST_KEYENC_RAW | kt->known_bits;
-	r = libssh2_knownhost_checkp(f->kh, h->hostname, (int)h->port, key, len, mask,
-				     &entry);
-	if (r == LIBSSH2_KNOWNHOST_CHECK_MATCH)
-		return 0;
-	if (r == LIBSSH2_KNOWNHOST_CHECK_NOTFOUND && policy == RR_HOSTKEY_ACCEPT_NEW) {
-		if (record(c, f, key, len, mask) == 0)
-			return 0;
-		snprintf(why, size, "cannot record %s key %s in %s", kt->name, fp,
-			 h->opts.known_hosts);
-		return -EIO;
-	}
-	if (r == LIBSSH2_KNOWNHOST_CHECK_MISMATCH)
-		snprintf(why, size,
-			 "host key changed: the server offers %s key %s, not the "
-			 "key %s has for it (possible man-in-the-middle)",
-			 kt->name, fp, h->opts.known_hosts);
-	else
-		snprintf(why, size, "host key unknown: %s key %s is not in %s",
-			 kt->name, fp, h->opts.known_hosts);
-	return -EACCES;
+	free(name);
+	/* ssh keeps its own order when it knows a key of its first choice. */
+	if (known[0])
+		memset(known, 0, sizeof(known));
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t k = 0; k < NALGS; k++)
+			if (known[k] == !pass)
+				snprintf(list + strlen(list), sizeof(list) - strlen(list),
+					 "%s%s", *list ? "," : "", order[k]);
+	libssh2_session_method_pref(c->session, LIBSSH2_METHOD_HOSTKEY, list);
 }

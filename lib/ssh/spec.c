@@ -7,7 +7,7 @@
  * control characters are refused, and a host name is letters, digits,
  * '-', '.' and '_' (an IPv6 address also ':' and a "%zone").
  */
-#include "internal.h"
+#include "ssh/ssh.h"
 
 #include <errno.h>
 #include <string.h>

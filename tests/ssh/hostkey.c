@@ -249,37 +249,3 @@ Test(hostkey, hashed_known_hosts)
 	expect_status(run_ssh(loop, h, "true", NULL), RR_OK, 0);
 	free_loop(loop);
 }
-
-/* The host is known only by a key of another type: that is an unknown key
- * (as ssh sees it), not a changed one - strict refuses it as unknown and
- * accept-new records it. */
-Test(hostkey, other_key_type_is_unknown)
-{
-	struct sshd *s = sshd_start(1, 0, NULL);
-	char kh[160], ecdsa[160], pub[176], key[512], line[1024], cmd[512];
-	sshd_path(s, "ecdsa", ecdsa, sizeof ecdsa);
-	snprintf(cmd, sizeof cmd, "ssh-keygen -q -t ecdsa -N '' -f %s", ecdsa);
-	cr_assert_eq(sh_capture(cmd, NULL, 0), 0);
-	snprintf(pub, sizeof pub, "%s.pub", ecdsa);
-	pub_key(pub, key, sizeof key);
-	snprintf(line, sizeof line, "[%s]:%u %s\n", s->addr[0], s->port, key);
-	sshd_path(s, "ecdsa_known_hosts", kh, sizeof kh);
-	write_file(kh, line, strlen(line));
-
-	rr_loop *loop = loop_new(NULL);
-	rr_host *h = host_on(loop, s, 0, &(struct rr_host_opts){
-		.known_hosts = kh, .no_agent = true});
-	const struct rr_result *r = run_ssh(loop, h, "true", NULL);
-	expect_status_only(r, RR_HOSTKEY_REJECTED);
-	expect_contains(r->message, "unknown");
-	free_loop(loop);
-
-	loop = loop_new(NULL);
-	h = host_on(loop, s, 0, &(struct rr_host_opts){
-		.known_hosts = kh, .no_agent = true, .hostkey = RR_HOSTKEY_ACCEPT_NEW});
-	expect_status(run_ssh(loop, h, "true", NULL), RR_OK, 0);
-	free_loop(loop);
-	snprintf(cmd, sizeof cmd, "ssh-keygen -F '[%s]:%u' -f %s | grep -c ssh-ed25519",
-		 s->addr[0], s->port, kh);
-	cr_assert_eq(sh_capture(cmd, NULL, 0), 0, "ed25519 key not recorded");
-}

@@ -1,0 +1,358 @@
+/*
+ * kind.c - the local-process kind: rr_shell() and rr_exec(), the FIFO of
+ * processes waiting for a slot, their start (pipes, a socketpair for stdin,
+ * the spawn) and the loop hook that starts them, at most max_running at
+ * once and never more than the fd limit lets start: a start that meets
+ * EMFILE waits, at the head of the queue, for a running one to end.
+ */
+#include "proc/proc.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+extern const struct rr_kind rr__kind_process;
+
+/* ---------------------------------------------------------------- start */
+
+static int pipe_for(enum rr_io mode, int p[2])
+{
+	if (mode != RR_IO_CAPTURE && mode != RR_IO_CALLBACK)
+		return 0;
+	return pipe2(p, O_CLOEXEC) < 0 ? -errno : 0;
+}
+
+/* What the child gets for a stream we do not read: /dev/null or the host's. */
+static int fixed_fd(const struct rr_procs *ps, enum rr_io mode)
+{
+	return mode == RR_IO_DISCARD ? ps->devnull : -1;
+}
+
+static void close_pair(int p[2])
+{
+	for (int i = 0; i < 2; i++)
+		if (p[i] >= 0)
+			close(p[i]);
+	p[0] = p[1] = -1;
+}
+
+/* A start failed for want of fds or processes: others ending would help. */
+static bool worth_waiting(const struct rr_procs *ps, int err)
+{
+	return (err == -EMFILE || err == -ENFILE || err == -EAGAIN) && ps->running > 0;
+}
+
+/* Pipes for the streams read, a socketpair for stdin bytes, then the child. */
+static int spawn_task(struct rr_task *t, int outp[2], int errp[2], int inp[2])
+{
+	struct rr_proc *p = rr__proc(t);
+	struct rr_procs *ps = p->procs;
+	const struct rr_opts *o = &t->opts;
+	struct rr_spawn sp = { .argv = t->argv, .env = t->env, .cwd = o->cwd,
+			       .err = &p->spawn_errno, .path = "/bin/sh" };
+	int r = t->is_exec ? rr__resolve(&ps->paths, t->argv[0], &sp.path) : 0;
+
+	if (r == 0)
+		r = pipe_for(o->stdout_mode, outp);
+	if (r == 0)
+		r = pipe_for(o->stderr_mode, errp);
+	if (r == 0 && o->stdin_data &&
+	    socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, inp) < 0)
+		r = -errno;
+	if (r < 0)
+		return r;
+	sp.fds[0] = inp[1] >= 0 ? inp[1] :
+		    (o->flags & RR_F_STDIN_INHERIT ? -1 : ps->devnull);
+	sp.fds[1] = outp[1] >= 0 ? outp[1] : fixed_fd(ps, o->stdout_mode);
+	if (errp[1] >= 0)
+		sp.fds[2] = errp[1];
+	else if (o->stderr_mode == RR_IO_MERGE) /* 2>&1 wherever 1 goes */
+		sp.fds[2] = sp.fds[1] >= 0 ? sp.fds[1] : 1;
+	else
+		sp.fds[2] = fixed_fd(ps, o->stderr_mode);
+	return rr__spawn(ps, &sp, &p->pid, &p->pidfd);
+}
+
+static void start_one(struct rr_task *t)
+{
+	struct rr_proc *p = rr__proc(t);
+	struct rr_procs *ps = p->procs;
+	rr_loop *loop = t->loop;
+	int outp[2] = { -1, -1 }, errp[2] = { -1, -1 }, inp[2] = { -1, -1 };
+	char name[128];
+	int r = spawn_task(t, outp, errp, inp);
+
+	if ((r == -EMFILE || r == -ENFILE) && io_uring_sq_ready(&loop->ring)) {
+		/* Closes of fds that ended are still in the submission queue. */
+		close_pair(outp);
+		close_pair(errp);
+		close_pair(inp);
+		rr__submit_pending(loop);
+		r = spawn_task(t, outp, errp, inp);
+	}
+	if (r < 0) {
+		close_pair(outp);
+		close_pair(errp);
+		close_pair(inp);
+		if (worth_waiting(ps, r)) {
+			ps->fd_wait = true;
+			rr__queue_push_front(&ps->queue, t);
+			return;
+		}
+		p->spawn_errno = -r;
+		rr__task_end(t, RR_SPAWN_FAILED, "spawn %s: %s",
+			     rr__quoted_name(t->is_exec ? t->argv[0] : t->title, name,
+					     sizeof(name)),
+			     rr_strerror(r));
+		return;
+	}
+	/* Our copies of the child's ends go through the ring, in this batch. */
+	if (outp[1] >= 0)
+		rr__close(loop, outp[1]);
+	if (errp[1] >= 0)
+		rr__close(loop, errp[1]);
+	if (inp[1] >= 0)
+		rr__close(loop, inp[1]);
+	ps->running++;
+	ps->unreaped++;
+	rr__task_begin(t, p->pid);
+	rr__proc_wait(t);
+	if (outp[0] >= 0)
+		rr__reader_start(&t->out, outp[0]);
+	if (errp[0] >= 0)
+		rr__reader_start(&t->err, errp[0]);
+	if (inp[0] >= 0)
+		rr__feed_start(t, inp[0]);
+}
+
+static bool may_start(const struct rr_procs *ps)
+{
+	return ps->queue.head && ps->running < ps->loop->max_running && !ps->fd_wait;
+}
+
+/* The hook's prepare: one signal-mask block/restore pair for the batch. */
+static void start_queued(struct rr_hook *h)
+{
+	struct rr_procs *ps = container_of(h, struct rr_procs, hook);
+
+	if (!may_start(ps))
+		return;
+	rr__spawn_batch_begin(ps);
+	while (may_start(ps))
+		start_one(rr__queue_pop(&ps->queue));
+	rr__spawn_batch_end(ps);
+}
+
+/* ---------------------------------------------------------------- hook */
+
+static bool procs_ready(const struct rr_hook *h)
+{
+	return may_start(container_of(h, const struct rr_procs, hook));
+}
+
+static bool procs_busy(const struct rr_hook *h)
+{
+	const struct rr_procs *ps = container_of(h, const struct rr_procs, hook);
+
+	return ps->shutting_down ? ps->unreaped > 0 : ps->running > 0;
+}
+
+static void procs_stats(const struct rr_hook *h, struct rr_loop_stats *st)
+{
+	const struct rr_procs *ps = container_of(h, const struct rr_procs, hook);
+
+	st->spawned = ps->spawned;
+	st->running = ps->running;
+	for (const struct rr_task *t = ps->queue.head; t; t = t->next_queued)
+		st->queued++;
+}
+
+/* The task core has killed every process: only their exits are awaited. */
+static void procs_shutdown(struct rr_hook *h)
+{
+	struct rr_procs *ps = container_of(h, struct rr_procs, hook);
+
+	assert(!ps->queue.head);
+	ps->shutting_down = true;
+}
+
+static void procs_free(struct rr_hook *h)
+{
+	struct rr_procs *ps = container_of(h, struct rr_procs, hook);
+
+	rr__spawn_free(ps);
+	rr__paths_free(&ps->paths);
+	if (ps->devnull >= 0)
+		close(ps->devnull);
+	ps->loop->procs = NULL;
+	free(ps);
+}
+
+/* The loop's processes, made and hooked into its turn on first use. */
+static struct rr_procs *procs_of(rr_loop *loop)
+{
+	struct rr_procs *ps = loop->procs;
+
+	if (ps)
+		return ps;
+	ps = calloc(1, sizeof(*ps));
+	if (!ps)
+		return NULL;
+	ps->devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (ps->devnull < 0) {
+		free(ps);
+		return NULL;
+	}
+	ps->loop = loop;
+	ps->spawn_vfork = !(loop->features & RR_FEAT_ASYNC_SPAWN);
+	ps->hook = (struct rr_hook){
+		.prepare = start_queued,
+		.ready = procs_ready,
+		.busy = procs_busy,
+		.stats = procs_stats,
+		.shutdown = procs_shutdown,
+		.free = procs_free,
+	};
+	rr__task_core_join(loop);
+	rr__hook_add(loop, &ps->hook);
+	loop->procs = ps;
+	return ps;
+}
+
+/* A process settled: its slot is free, and so are the fds it held. */
+static void slot_free(struct rr_procs *ps)
+{
+	assert(ps->running > 0);
+	ps->running--;
+	ps->fd_wait = false;
+}
+
+/* ----------------------------------------------------------- the table */
+
+static void proc_start(struct rr_task *t)
+{
+	rr__queue_push(&rr__proc(t)->procs->queue, t);
+}
+
+static void proc_dequeue(struct rr_task *t)
+{
+	rr__queue_remove(&rr__proc(t)->procs->queue, t);
+}
+
+static int proc_signal(struct rr_task *t, int sig)
+{
+	return rr__proc_signal(t, sig);
+}
+
+/*
+ * The grace after the last signal is over: what still holds the pipes (a
+ * daemon it started in a session of its own) is not waited for.  Before
+ * the child is reaped, its exit stops the reading.
+ */
+static void proc_stop(struct rr_task *t)
+{
+	struct rr_proc *p = rr__proc(t);
+
+	p->stopping = true;
+	if (p->reaped)
+		rr__proc_drop_output(t, t->result.exit_code);
+}
+
+static bool proc_started(const struct rr_task *t)
+{
+	const struct rr_proc *p = rr__task_kind_data_const(t);
+
+	return p->pid != 0 && !p->spawn_errno;
+}
+
+static size_t proc_describe(const struct rr_task *t, char *buf, size_t size)
+{
+	(void)t;
+	if (size)
+		buf[0] = '\0';
+	return 0;
+}
+
+static const char *proc_ending(const struct rr_task *t)
+{
+	const struct rr_proc *p = rr__task_kind_data_const(t);
+
+	return p->dropped ? p->ending : NULL;
+}
+
+static void proc_settle(struct rr_task *t)
+{
+	struct rr_proc *p = rr__proc(t);
+
+	slot_free(p->procs);
+	rr__close(t->loop, p->pidfd);
+	p->pidfd = -1;
+}
+
+/* Only after rr_loop_free tore the ring down can its fds still be open. */
+static void proc_destroy(struct rr_task *t)
+{
+	struct rr_proc *p = rr__proc(t);
+
+	if (p->feed.fd >= 0)
+		close(p->feed.fd);
+	if (p->pidfd >= 0)
+		close(p->pidfd);
+}
+
+const struct rr_kind rr__kind_process = {
+	.name = "process",
+	.size = sizeof(struct rr_proc),
+	.start = proc_start,
+	.dequeue = proc_dequeue,
+	.signal = proc_signal,
+	.stop = proc_stop,
+	.started = proc_started,
+	.describe = proc_describe,
+	.ending = proc_ending,
+	.settle = proc_settle,
+	.destroy = proc_destroy,
+};
+
+/* ---------------------------------------------------------- public API */
+
+static rr_task *submit(rr_loop *loop, const char *const *argv, bool is_exec,
+		       const struct rr_opts *opts)
+{
+	struct rr_procs *ps = procs_of(loop);
+	struct rr_task *t;
+	struct rr_proc *p;
+
+	if (!ps)
+		return NULL;
+	t = rr__task_new(loop, &rr__kind_process, argv, is_exec, opts, false);
+	if (!t)
+		return NULL;
+	p = rr__proc(t);
+	p->procs = ps;
+	p->pidfd = p->feed.fd = -1;
+	return rr__task_submit(t);
+}
+
+rr_task *rr_shell(rr_loop *loop, const char *cmd, const struct rr_opts *opts)
+{
+	const char *argv[] = { "sh", "-c", cmd, NULL };
+
+	if (!loop || !cmd) {
+		errno = EINVAL;
+		return NULL;
+	}
+	return submit(loop, argv, false, opts);
+}
+
+rr_task *rr_exec(rr_loop *loop, const char *const argv[],
+		 const struct rr_opts *opts)
+{
+	if (!loop || !argv || !argv[0] || !argv[0][0]) {
+		errno = EINVAL;
+		return NULL;
+	}
+	return submit(loop, argv, true, opts);
+}

@@ -1,0 +1,230 @@
+/*
+ * ssh.h - the SSH kind: a remote command on a channel of its host's one
+ * connection, everything on the loop's ring.  Hosts, their connections
+ * (admission, handshake, host key, auth) and channels live here; the SSH
+ * module joins the loop's turn through a hook it registers when the first
+ * host is made, so a loop that runs only local tasks never runs SSH code.
+ */
+#ifndef RR_SSH_H
+#define RR_SSH_H
+
+#include "task.h"
+
+#include <libssh2.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+/* Room for why a host key or a login was refused. */
+#define RR_WHY_MAX 1024
+
+/* ------------------------------------------------------------ the module */
+
+/* The loop's SSH state, made by the first rr_host_new(). */
+struct rr_ssh {
+	struct rr_hook hook;
+	rr_loop *loop;
+	struct rr_host *hosts;
+	struct rr_conn *admit_head, *admit_tail; /* waiting to connect */
+	struct rr_conn *pokes;    /* to kick on the next turn */
+	unsigned handshakes;      /* connections between connect and auth */
+	unsigned closing;         /* connections sending their goodbye */
+	uint64_t rate_at;         /* when the last connection was let in */
+	struct rr_deadline admit_deadline;
+	struct rr_keyfile *keyfiles;   /* identity files, read once */
+	struct rr_khfile *khfiles;     /* known_hosts files, read once */
+};
+
+/* -------------------------------------------------------------- channel.c */
+
+enum rr_chan_state {
+	RR_CHAN_OPEN,  /* channel open in progress (one per connection) */
+	RR_CHAN_EXEC,  /* exec request */
+	RR_CHAN_RUN,   /* stdin out, stdout and stderr in, until EOF */
+	RR_CHAN_CLOSE, /* close, wait for the server's close, exit status */
+};
+
+/* A remote task's own state, in the bytes after its struct rr_task: one
+   command on one channel of its host's connection. */
+struct rr_channel {
+	struct rr_host *host;
+	LIBSSH2_CHANNEL *ch;
+	enum rr_chan_state state;
+	char *command;   /* what the remote shell runs: cmd, wrapped */
+	size_t in_off;   /* stdin bytes sent */
+	bool exec_sent;  /* the command may run from here on */
+	bool eof_sent;
+	bool close_sent;
+	int signal;      /* libssh2 >= 1.11: send as a "signal" request */
+	bool killed;     /* close it (after the signal, if any) */
+	bool abandon;    /* past the grace: end without the server's close */
+	struct rr_channel *next; /* the connection's other channels */
+};
+
+static inline struct rr_channel *rr__chan(struct rr_task *t)
+{
+	return rr__task_kind_data(t);
+}
+
+/* ----------------------------------------------------------------- conn.c */
+
+enum rr_conn_state {
+	RR_CONN_IDLE,      /* no connection */
+	RR_CONN_ADMIT,     /* waiting for a handshake slot or the rate limit */
+	RR_CONN_CONNECT,   /* ring CONNECT in flight */
+	RR_CONN_HANDSHAKE, /* SSH banner and key exchange, then host key */
+	RR_CONN_AUTH,
+	RR_CONN_READY,     /* channels run */
+	RR_CONN_CLOSING,   /* our disconnect is being sent */
+	RR_CONN_DRAIN,     /* failed: waiting for the ring to give back its ops */
+};
+
+enum rr_auth_stage {
+	RR_AUTH_LIST,      /* ask which methods the server takes */
+	RR_AUTH_AGENT,
+	RR_AUTH_KEYS,
+	RR_AUTH_PASSWORD,
+	RR_AUTH_DONE,
+};
+
+struct rr_auth {
+	enum rr_auth_stage stage;
+	char *methods;            /* the server's list, "publickey,password" */
+	LIBSSH2_AGENT *agent;
+	struct libssh2_agent_publickey *identity;
+	bool agent_listed;
+	size_t key;               /* next identity file to offer */
+	char tried[160];          /* what we offered, for the failure message */
+};
+
+/* A host's connection: a socket, ring I/O buffers, a libssh2 session. */
+struct rr_conn {
+	struct rr_host *host;
+	enum rr_conn_state state;
+	int fd;
+	LIBSSH2_SESSION *session;
+	struct rr_op connect_op, send_op, recv_op;
+	int inflight;             /* of those three, held by the ring */
+	bool admitted;            /* holds one of the loop's handshake slots */
+	bool kicking;             /* inside rr__conn_kick: never release */
+	char *rx;                 /* bytes received, handed to libssh2 */
+	size_t rx_len, rx_off;
+	int rx_err;               /* the socket's end: -errno, or -ECONNRESET */
+	bool recv_busy, send_busy;
+	struct rr_buf tx_out;     /* being sent by the ring (immutable) */
+	struct rr_buf tx_next;    /* what libssh2 wrote meanwhile */
+	size_t tx_off;
+	struct rr_deadline deadline; /* connect/auth timeout, then keepalive */
+	struct rr_auth auth;
+	struct rr_channel *channels; /* commands on this connection */
+	unsigned nchannels, channel_limit;
+	struct rr_channel *opening; /* the channel being opened */
+	struct rr_orphan *orphans; /* abandoned channels still to close */
+	unsigned norphans;
+	struct rr_deadline retry; /* a refused connection or channel: again */
+	unsigned refusals;        /* in a row, for the backoff */
+	uint64_t rx_total;        /* bytes the server sent on this connection */
+	struct rr_conn *next_admit;
+	struct rr_conn *next_poke;
+	bool poked;               /* on the loop's list of connections to kick */
+};
+
+/* A channel whose task ended without the server's close: closed later. */
+struct rr_orphan {
+	struct rr_orphan *next;
+	LIBSSH2_CHANNEL *ch;
+};
+
+/* ----------------------------------------------------------------- host.c */
+
+struct rr_keyfile {
+	struct rr_keyfile *next;
+	char *path, *data;
+	size_t len;
+};
+
+struct rr_khfile; /* a known_hosts file as read (knownhosts.c) */
+
+struct rr_host {
+	rr_loop *loop;
+	struct rr_ssh *ssh;
+	struct rr_host *prev, *next;
+	char *name;               /* "host:port" or "alias (host:port)" */
+	char *hostname;           /* as given: looked up in known_hosts */
+	bool addr6;               /* an IPv6 address: "[addr]:port" */
+	char *user;
+	unsigned port;
+	struct sockaddr_storage addr;
+	socklen_t addrlen;
+	int resolve_err;          /* getaddrinfo's EAI_*, or 0 */
+	struct rr_host_opts opts;
+	struct rr_keyfile **keys; /* identities to offer, in order */
+	size_t nkeys;
+	char *password;
+	struct rr_queue queue;    /* tasks waiting for a channel */
+	unsigned refs;            /* its tasks not yet destroyed */
+	bool freed;
+	struct rr_conn conn;
+};
+
+/* ssh.c */
+struct rr_ssh *rr__ssh_of(rr_loop *loop);
+
+/* host.c */
+void rr__host_unref(struct rr_host *host);
+void rr__host_maybe_free(struct rr_host *host);
+void rr__hosts_free(struct rr_ssh *ssh);
+
+/* conn.c */
+void rr__conn_want(struct rr_conn *c);
+void rr__conn_kick(struct rr_conn *c);
+void rr__conn_poke(struct rr_conn *c);
+void rr__conn_pokes(struct rr_ssh *ssh);
+void rr__conn_admit(struct rr_ssh *ssh);
+void rr__conn_fail(struct rr_conn *c, enum rr_status status, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void rr__conn_close(struct rr_conn *c);
+bool rr__conn_bye(struct rr_conn *c);
+void rr__conn_retry_in(struct rr_conn *c, uint64_t ms);
+void rr__conn_recycle(struct rr_conn *c);
+bool rr__conn_tx_full(const struct rr_conn *c);
+
+/* channel.c */
+extern const struct rr_kind rr__kind_ssh;
+void rr__channels_step(struct rr_conn *c);
+void rr__orphans_free(struct rr_conn *c);
+void rr__channel_abort(struct rr_channel *ch, enum rr_status status, const char *msg);
+
+/* knownhosts.c */
+void rr__hostkey_prefer(struct rr_conn *c);
+int rr__hostkey_check(struct rr_conn *c, char *why, size_t size);
+void rr__khfiles_free(struct rr_ssh *ssh);
+
+/* khparse.c */
+struct rr_hostkey {           /* a public key as ssh compares keys */
+	const char *type;     /* its type's name (static) */
+	const char *alg;      /* libssh2's host key algorithm for it, or NULL */
+	bool cert;            /* a certificate: equal to no plain key */
+	unsigned char *blob;  /* the plain key, canonical (a certificate's:
+				 the key it certifies) */
+	size_t len;
+};
+enum rr_khmarker { RR_KH_KEY, RR_KH_REVOKED, RR_KH_CA };
+struct rr_khentry {           /* a known_hosts line with a key */
+	enum rr_khmarker marker;
+	unsigned line;
+	char *patterns;       /* lowercase; NULL when hashed */
+	LIBSSH2_KNOWNHOSTS *hashed; /* "|1|salt|hash", matched by libssh2 */
+	struct rr_hostkey key;
+};
+size_t rr__base64(const void *p, size_t n, char *out, size_t size);
+int rr__hostkey_parse(const void *blob, size_t len, struct rr_hostkey *key);
+int rr__khline_parse(char *line, LIBSSH2_SESSION *s, struct rr_khentry *e,
+		     const char **why);
+void rr__khentry_free(struct rr_khentry *e);
+int rr__khentry_names(const struct rr_khentry *e, const char *name);
+
+/* auth.c */
+int rr__auth_step(struct rr_conn *c, char *why, size_t size);
+void rr__auth_reset(struct rr_conn *c);
+
+#endif
