@@ -184,16 +184,15 @@ static void stop_with(int sig, int n)
 	cr_assert_eq(count(r.err, "cancelled; killed by SIGTERM\n"), n, "%s", r.err);
 	trees_all_gone(&t);
 	proc_result_free(&r);
-	cli_dir_down();
 }
 
-Test(hostile, sigquit_ends_every_task_tree, .timeout = 60)
+Test(hostile, sigquit_ends_every_task_tree, .fini = cli_dir_down, .timeout = 60)
 {
 	stop_with(SIGQUIT, 40);
 }
 
 /* The signals covered elsewhere one tree at a time, with many trees. */
-Test(hostile, sigterm_ends_every_task_tree, .timeout = 60)
+Test(hostile, sigterm_ends_every_task_tree, .fini = cli_dir_down, .timeout = 60)
 {
 	stop_with(SIGTERM, 40);
 }
