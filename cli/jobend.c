@@ -34,8 +34,7 @@ void job_finish(struct runner *r, struct job *j)
 	if (j->resumed) {
 		/* done in the log: nothing to show */
 	} else if (j->task) {
-		const struct rr_result *res = j->ssh ? &j->ssh->result :
-					      rr_task_result(j->task);
+		const struct rr_result *res = result_of(j);
 
 		if (r->o->output == OUT_COLLATE)
 			collate_task(&r->collate, &j->info, res);
@@ -118,6 +117,17 @@ void job_free_slot(struct runner *r, struct job *j, enum rr_status status,
 		slots_put(&r->slots, j->slot);
 }
 
+/* How j ended, for the summary: a task of a host that is down fails with
+   its host. */
+static enum task_end end_of(const struct job *j, bool ok)
+{
+	if (j->resumed)
+		return TASK_DONE_BEFORE;
+	if (ok)
+		return TASK_OK;
+	return j->fh && j->fh->down ? TASK_UNREACHABLE : TASK_FAILED;
+}
+
 /* Its slot is free again already. */
 void job_end(struct runner *r, struct job *j, bool ok)
 {
@@ -126,8 +136,7 @@ void job_end(struct runner *r, struct job *j, bool ok)
 	bool cancelled = res && res->status == RR_CANCELLED;
 
 	if (counts && r->o->outdir &&
-	    !outdir_task(&r->outdir, &j->info,
-			 j->task ? rr_task_result(j->task) : NULL, &r->out))
+	    !outdir_task(&r->outdir, &j->info, res, &r->out))
 		ok = false;
 	if (!counts)
 		r->resumed++;
@@ -135,7 +144,8 @@ void job_end(struct runner *r, struct job *j, bool ok)
 		r->ok++;
 	else
 		r->failed++;
-	feedback_task(&r->feedback, &j->info, j->fh, ok, j->resumed);
+	feedback_task(&r->feedback, &j->info, j->fh ? j->fh->idx : 0,
+		      end_of(j, ok));
 	if (counts)
 		log_job(r, j);
 	if (!job_keeps_order(r)) {
@@ -171,7 +181,7 @@ static const struct rr_result *ssh_ended(struct runner *r, struct job *j,
 {
 	const struct buf *last;
 
-	res = ssh_task_end(j->ssh, res, j->fh->spec->name);
+	res = ssh_task_end(j->ssh, res, j->fh->exec->name);
 	if (r->o->output == OUT_STREAM && (last = ssh_task_held(j->ssh)))
 		output_line(&r->out, &j->info, RR_STDERR, last->data, last->len);
 	return res;

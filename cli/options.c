@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hosts/sshhost.h"
 #include "output/color.h"
 #include "util/xalloc.h"
 
@@ -18,6 +19,10 @@
 
 /* --retries: past this the backoff (30 s each) would outlast anyone. */
 #define RETRIES_MAX 1000
+
+/* A number's digits, for the help text. */
+#define DIGITS(n) #n
+#define NUMBER(n) DIGITS(n)
 
 const char options_help[] =
 	"Usage: ringrun [OPTIONS] [--] COMMAND [ARG...] [::: INPUT...]\n"
@@ -36,7 +41,7 @@ const char options_help[] =
 	"Running:\n"
 	"  -j, --jobs N            tasks at once: N, N% of the CPUs, 0 = the fd limit\n"
 	"                          (default: the CPUs); hosts at once with hosts\n"
-	"                          (default 64, 0 = all)\n"
+	"                          (default " NUMBER(FLEET_JOBS) ", 0 = all)\n"
 	"  -X, --exec              run COMMAND as argv, without a shell\n"
 	"  -t, --timeout SEC       kill a task running longer than SEC (e.g. 0.5)\n"
 	"      --idle-timeout SEC  kill a task silent on stdout and stderr that long\n"
@@ -61,7 +66,8 @@ const char options_help[] =
 	"      --known-hosts FILE  host keys (default ~/.ssh/known_hosts)\n"
 	"      --host-key-check P  strict (default), accept-new or off\n"
 	"      --connect-timeout SEC  connect and handshake limit (default 10)\n"
-	"      --per-host N        commands at once on each host (default 10)\n"
+	"      --per-host N        commands at once on each host (default "
+	NUMBER(FLEET_PER_HOST) ")\n"
 	"  -F, --ssh-config FILE   instead of ~/.ssh/config and /etc/ssh/ssh_config\n"
 	"      --ssh MODE          native (default; the system ssh for ProxyJump\n"
 	"                          and ProxyCommand hosts) or exec (the system ssh)\n"
@@ -463,6 +469,9 @@ static int apply(struct parser *p, const struct optdef *d, const char *shown,
 		o->fleet = true;
 		return set_file(p, &o->hostfile, shown, value);
 	case O_USER:
+		why = ssh_user_refused(value);
+		if (why)
+			break;
 		return set_file(p, &o->user, shown, value);
 	case O_PORT:
 		why = parse_count(value, 1, 65535, &o->port);
@@ -745,7 +754,7 @@ int options_parse(struct options *o, int argc, char *const argv[],
 	*o = (struct options){
 		.jobs = ncpu ? ncpu : 1,
 		.connect_timeout_ms = 10000,
-		.per_host = 10,
+		.per_host = FLEET_PER_HOST,
 	};
 	for (; p.i < argc; p.i++) {
 		const char *a = argv[p.i];

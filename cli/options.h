@@ -11,17 +11,7 @@
 #include "jobs/halt.h"
 #include "hosts/hosts.h"
 #include "hosts/sshconfig.h"
-
-enum out_mode {
-	OUT_GROUP,  /* each task's output whole when it ends */
-	OUT_STREAM, /* lines as they arrive, prefixed with the tag */
-	OUT_JSON,   /* one JSON object per task */
-	OUT_QUIET,  /* no task output */
-	OUT_COLLATE, /* identical outputs merged, printed at the end */
-};
-
-/* Progress, summary, colour: as stderr decides (a terminal?), or as told. */
-enum when { WHEN_AUTO, WHEN_ALWAYS, WHEN_NEVER };
+#include "output/modes.h"
 
 struct options {
 	const char *args_file;     /* -a FILE, "-" = stdin */
@@ -86,6 +76,13 @@ struct options {
 
 /* Hosts at once in fleet mode unless -j says. */
 #define FLEET_JOBS 64
+
+/*
+ * Commands at once on each host unless --per-host says: OpenSSH's
+ * MaxSessions.  Always handed to the library (rr_host_opts.channels), so
+ * that its own default never decides for ringrun.
+ */
+#define FLEET_PER_HOST 10
 
 extern const char options_help[];
 

@@ -11,11 +11,14 @@
  */
 #include "run.h"
 
+#include <assert.h>
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include <ringrun.h>
 
@@ -212,13 +215,75 @@ static int check_fleet(struct options *o)
 	return r;
 }
 
+/* The open-file limit in force: the loop raised the soft one to the hard. */
+static unsigned long fd_limit(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur == RLIM_INFINITY)
+		return ULONG_MAX;
+	return (unsigned long)rl.rlim_cur;
+}
+
+/* want at once, but only fit (of what) fit in the open-file limit: said
+   once. */
+static unsigned fit_in_fds(struct runner *r, unsigned want, unsigned fit,
+			   const char *what, const char *doing)
+{
+	if (fit >= want)
+		return want;
+	output_note(&r->out, "-j %u: only %u %s%s fit%s in the open-file limit "
+		    "(%lu); %s %u at a time", r->o->jobs, fit, what,
+		    fit == 1 ? "" : "s", fit == 1 ? "s" : "", fd_limit(), doing,
+		    fit);
+	return fit;
+}
+
+/* Job slots: -j's, no more than there are tasks or than the library runs. */
+static unsigned local_slots(struct runner *r)
+{
+	struct rr_loop_stats st;
+	unsigned want = r->ntasks < UINT_MAX ? (unsigned)r->ntasks : UINT_MAX;
+
+	rr_loop_stats(r->loop, &st);
+	assert(st.max_running > 0);
+	if (!want)
+		return 1;
+	if (!r->o->jobs) /* -j 0: as many as the library's figure */
+		return want < st.max_running ? want : st.max_running;
+	return fit_in_fds(r, want < r->o->jobs ? want : r->o->jobs,
+			  st.max_running, "task", "running");
+}
+
+/* Hosts at once: -j's, no more than their connections' fds allow. */
+static unsigned fleet_slots(struct runner *r)
+{
+	unsigned long limit = fd_limit();
+	unsigned long fit = limit > FLEET_FDS_RESERVED + FLEET_FDS_PER_HOST ?
+			    (limit - FLEET_FDS_RESERVED) / FLEET_FDS_PER_HOST : 1;
+
+	return fit_in_fds(r, fleet_wanted(r->o, r->total),
+			  fit < UINT_MAX ? (unsigned)fit : UINT_MAX, "host",
+			  "connecting to");
+}
+
+/* The library went on past something its user may want to know. */
+static void warn(rr_loop *loop, const char *msg, void *user)
+{
+	struct runner *r = user;
+
+	(void)loop;
+	output_warning(&r->out, msg);
+}
+
 static int start_loop(struct runner *r)
 {
 	const struct rr_loop_opts lo = {
 		.max_running = r->o->fleet ? 0 : r->o->jobs,
 		.wait_sigmask = &r->wait_mask,
+		.on_warning = warn,
+		.user = r,
 	};
-	struct rr_loop_stats st;
 	int err = signals_setup(&r->wait_mask);
 
 	if (err < 0) {
@@ -237,16 +302,10 @@ static int start_loop(struct runner *r)
 		rr_loop_free(r->loop);
 		return -1;
 	}
-	if (r->o->fleet) {
-		fleet_init(&r->fleet, r->loop, r->o, r->total);
-		return 0;
-	}
-	/* -j 0, or more than the fd limit allows: the library's figure. */
-	rr_loop_stats(r->loop, &st);
-	unsigned n = st.max_running ? st.max_running : 1;
-	if (r->ntasks < n)
-		n = r->ntasks ? (unsigned)r->ntasks : 1;
-	slots_init(&r->slots, n);
+	if (r->o->fleet)
+		fleet_init(&r->fleet, r->loop, r->o, r->total, fleet_slots(r));
+	else
+		slots_init(&r->slots, local_slots(r));
 	return 0;
 }
 
@@ -271,6 +330,18 @@ static void print_stats(struct runner *r, uint64_t wall_ns)
 	output_stderr(&r->out, b.data, b.len);
 	output_flush(&r->out);
 	buf_free(&b);
+}
+
+static int start_feedback(struct runner *r)
+{
+	const struct options *o = r->o;
+	const struct feedback_opts fo = {
+		.progress = o->progress, .summary = o->summary, .color = o->color,
+		.failed_file = o->failed_file,
+		.hosts = o->fleet ? &o->hosts : NULL,
+	};
+
+	return feedback_init(&r->feedback, &fo, o->fleet ? r->total : r->ntasks);
 }
 
 /* Benchmark mode: the report, once every run has ended. */
@@ -310,7 +381,7 @@ int run(struct options *o)
 	}
 	bench_init(&r.bench, o->repeat, o->warmup, o->jobs, r.total);
 	r.ntasks = r.total * bench_runs_each(&r.bench);
-	if (feedback_init(&r.feedback, o, o->fleet ? r.total : r.ntasks) < 0) {
+	if (start_feedback(&r) < 0) {
 		bench_free(&r.bench);
 		benchreport_close(&r.exports);
 		outdir_close(&r.outdir);

@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,22 +50,27 @@ int fleet_check(const struct options *o, char *err, size_t errlen)
 	return 0;
 }
 
-void fleet_init(struct fleet *f, rr_loop *loop, const struct options *o,
-		size_t ninputs)
+unsigned fleet_wanted(const struct options *o, size_t ninputs)
 {
 	size_t n = ninputs ? o->hosts.n : 0; /* nothing to run: no host */
 
 	if (o->jobs && o->jobs < n)
 		n = o->jobs;
+	return n < UINT_MAX ? (unsigned)n : UINT_MAX;
+}
+
+void fleet_init(struct fleet *f, rr_loop *loop, const struct options *o,
+		size_t ninputs, unsigned nslots)
+{
 	*f = (struct fleet){
 		.loop = loop,
 		.o = o,
 		.ninputs = ninputs,
-		.slot = xcalloc(n, sizeof *f->slot),
-		.nslots = (unsigned)n,
-		.free = xcalloc(n, sizeof *f->free),
-		.finished = xcalloc(n, sizeof *f->finished),
-		.parking = xcalloc(n, sizeof *f->parking),
+		.slot = xcalloc(nslots, sizeof *f->slot),
+		.nslots = nslots,
+		.free = xcalloc(nslots, sizeof *f->free),
+		.finished = xcalloc(nslots, sizeof *f->finished),
+		.parking = xcalloc(nslots, sizeof *f->parking),
 	};
 	/* Slot 0 on top: the first hosts get {%} from 1 up. */
 	for (unsigned k = 0; k < f->nslots; k++)
@@ -83,18 +89,17 @@ static void connect_host(struct fleet *f, struct fleet_host *h)
 		h->host = rr_host_new(f->loop, sh.target, &sh.ho);
 		e = errno;
 	} else {
-		h->exec = sshexec_new(f->o, s, sh.config_timeout);
+		h->exec = sshexec_new(f->o, s, sh.config_timeout, sh.name);
 	}
-	ssh_host_free(&sh);
 	if (!h->host && !h->exec) {
 		struct buf b = BUF_INIT;
 
-		buf_printf(&b, "host %s: cannot set up: %s", s->name,
-			   strerror(e));
+		buf_printf(&b, "host %s: cannot set up: %s", sh.name, strerror(e));
 		h->why = buf_detach(&b);
 		h->down = RR_ERROR;
 		f->unreachable++;
 	}
+	ssh_host_free(&sh);
 }
 
 struct fleet_host *fleet_start_host(struct fleet *f)
@@ -138,13 +143,6 @@ bool fleet_skip(struct fleet *f, struct fleet_host *h, size_t *input,
 	return true;
 }
 
-/* The host, not the command: it could not be reached or would not let us in. */
-static bool unreachable(enum rr_status status)
-{
-	return status == RR_CONNECT_FAILED || status == RR_HOSTKEY_REJECTED ||
-	       status == RR_AUTH_FAILED;
-}
-
 bool fleet_end(struct fleet *f, struct fleet_host *h, unsigned slot,
 	       enum rr_status status, bool started)
 {
@@ -156,7 +154,7 @@ bool fleet_end(struct fleet *f, struct fleet_host *h, unsigned slot,
 		h->reached = true;
 		f->reached++;
 	}
-	if (!unreachable(status))
+	if (!rr_status_unreachable(status))
 		return true;
 	if (!h->down) {
 		h->down = status;

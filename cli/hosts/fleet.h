@@ -59,9 +59,22 @@ struct fleet {
    "<option>: <what>: <why>" in err. */
 int fleet_check(const struct options *o, char *err, size_t errlen);
 
-/* o->jobs hosts at once (0: all), ninputs tasks on each. */
+/*
+ * What a host in flight holds open: its connection's socket.  Beside the
+ * hosts, a run holds FLEET_FDS_RESERVED: stdio, the ring and its eventfd,
+ * /dev/null, the --outdir, --joblog and --failed files, what a host's
+ * set-up opens for a moment (known_hosts, keys, name resolution) and an
+ * ssh-agent socket per handshake in progress.
+ */
+#define FLEET_FDS_PER_HOST 1
+#define FLEET_FDS_RESERVED 32
+
+/* The hosts at once o asks for (-j, 0: all), with ninputs tasks on each. */
+unsigned fleet_wanted(const struct options *o, size_t ninputs);
+
+/* At most nslots hosts at once, ninputs tasks on each. */
 void fleet_init(struct fleet *f, rr_loop *loop, const struct options *o,
-		size_t ninputs);
+		size_t ninputs, unsigned nslots);
 
 /*
  * Put the next host in a free slot and set it up (name resolution blocks:

@@ -11,6 +11,7 @@
 
 #include "util/buf.h"
 #include "util/fnv.h"
+#include "util/table.h"
 #include "util/xalloc.h"
 
 /* A name cut around its number: prefix, digits, suffix. */
@@ -20,12 +21,6 @@ struct member {
 	uint64_t value;
 	size_t group;           /* index into the groups, in first appearance */
 	bool numbered;          /* false: no digits (or too many), a literal */
-};
-
-struct groups {
-	size_t *slot;           /* open addressing: member index + 1, 0 = empty */
-	size_t nslot;           /* a power of two, at least twice the groups */
-	size_t n;               /* groups so far */
 };
 
 static bool is_digit(char c)
@@ -126,35 +121,24 @@ static bool same_key(const struct member *a, const struct member *b)
 	       strcmp(suffix(a), suffix(b)) == 0;
 }
 
-static size_t *group_slot(struct groups *g, const struct member *v,
-			  const struct member *m)
+static bool member_matches(const void *members, size_t idx, const void *key)
 {
-	size_t mask = g->nslot - 1;
-
-	for (size_t k = (size_t)hash_key(m) & mask;; k = (k + 1) & mask)
-		if (!g->slot[k] || same_key(&v[g->slot[k] - 1], m))
-			return &g->slot[k];
+	return same_key((const struct member *)members + idx, key);
 }
 
 /* Number the groups in order of first appearance. */
 static void assign_groups(struct member *v, size_t n)
 {
-	struct groups g = { .nslot = 16 };
+	struct table firsts; /* each group's first member */
+	size_t groups = 0;
 
-	while (g.nslot < n * 2)
-		g.nslot *= 2;
-	g.slot = xcalloc(g.nslot, sizeof *g.slot);
+	table_init(&firsts, member_matches);
 	for (size_t k = 0; k < n; k++) {
-		size_t *slot = group_slot(&g, v, &v[k]);
+		size_t first = table_intern(&firsts, v, hash_key(&v[k]), &v[k], k);
 
-		if (!*slot) {
-			*slot = k + 1;
-			v[k].group = g.n++;
-		} else {
-			v[k].group = v[*slot - 1].group;
-		}
+		v[k].group = first == k ? groups++ : v[first].group;
 	}
-	free(g.slot);
+	table_free(&firsts);
 }
 
 /* By group, then number, then width: equal neighbours are duplicates. */

@@ -4,6 +4,7 @@
  */
 #include "hosts/sshexec.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,7 +48,7 @@ static const char *const policy_words[] = {
 };
 
 struct sshexec *sshexec_new(const struct options *o, const struct host_spec *s,
-			    bool config_timeout)
+			    bool config_timeout, const char *name)
 {
 	struct sshexec *x = xcalloc(1, sizeof *x);
 	const char *user = s->user ? s->user : o->user;
@@ -96,6 +97,7 @@ struct sshexec *sshexec_new(const struct options *o, const struct host_spec *s,
 		add(x, host);
 	}
 	x->argv[x->n + 1] = NULL;
+	x->name = xstrdup(name);
 	return x;
 }
 
@@ -112,6 +114,7 @@ void sshexec_free(struct sshexec *x)
 	for (size_t k = 0; k < x->n; k++)
 		free(x->argv[k]);
 	free(x->argv);
+	free(x->name);
 	free(x);
 }
 
@@ -139,6 +142,42 @@ const struct buf *ssh_task_held(const struct ssh_task *t)
 	return t->has_held && !t->unreached ? &t->held : NULL;
 }
 
+/* s starts with prefix; where it ends, or NULL. */
+static const char *after(const char *s, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	return strncmp(s, prefix, n) == 0 ? s + n : NULL;
+}
+
+/*
+ * ssh's reason line[0..len) in the library's words: "ssh: connect to host
+ * H port P: Connection refused" is "connection refused" (the failure line
+ * names the host and port already), "ssh: Could not resolve hostname H:
+ * WHY" is "name not found: WHY"; any other line is as ssh said it, without
+ * its "ssh: ".
+ */
+static void add_reason(struct buf *b, const char *line, size_t len)
+{
+	struct buf l = BUF_INIT;
+	const char *rest, *cause;
+
+	buf_add(&l, line, len);
+	if (!(rest = after(l.data, "ssh: ")))
+		rest = l.data;
+	if (after(rest, "connect to host ") && (cause = strstr(rest, ": ")) &&
+	    cause[2]) {
+		buf_addc(b, (char)tolower((unsigned char)cause[2]));
+		buf_adds(b, cause + 3);
+	} else if (after(rest, "Could not resolve hostname ") &&
+		   (cause = strstr(rest, ": "))) {
+		buf_printf(b, "name not found: %s", cause + 2);
+	} else {
+		buf_adds(b, rest);
+	}
+	buf_free(&l);
+}
+
 const struct rr_result *ssh_task_end(struct ssh_task *t,
 				     const struct rr_result *r,
 				     const char *host)
@@ -159,7 +198,7 @@ const struct rr_result *ssh_task_end(struct ssh_task *t,
 			len--; /* ssh ends its own lines with CR LF */
 		buf_printf(&t->message, "host %s: ", host);
 		if (len)
-			buf_add(&t->message, t->held.data, len);
+			add_reason(&t->message, t->held.data, len);
 		else
 			buf_adds(&t->message, "ssh exited with status 255");
 	} else if (r->status != RR_OK) {

@@ -19,6 +19,7 @@
 struct sshexec {
 	char **argv; /* "ssh" ... "--" HOST, then the command's place, NULL */
 	size_t n;    /* the command's place */
+	char *name;  /* how failure lines name the host */
 };
 
 /*
@@ -26,10 +27,11 @@ struct sshexec {
  * [-o IdentityAgent=none] [-o StrictHostKeyChecking=...]
  * [-o UserKnownHostsFile=...] [-o ConnectTimeout=N] -- HOST.
  * ConnectTimeout is --connect-timeout's, else ringrun's default unless the
- * configuration sets one (config_timeout).
+ * configuration sets one (config_timeout).  name: how failure lines name
+ * the host (copied).
  */
 struct sshexec *sshexec_new(const struct options *o, const struct host_spec *s,
-			    bool config_timeout);
+			    bool config_timeout, const char *name);
 
 /* The argv that runs command; valid until the next call. */
 const char *const *sshexec_argv(struct sshexec *x, const char *command);
@@ -60,8 +62,10 @@ const struct buf *ssh_task_hold(struct ssh_task *t, const char *line,
 const struct buf *ssh_task_held(const struct ssh_task *t);
 
 /*
- * r as ringrun reports it: the message names the host (as written) and
- * exit 255 is RR_CONNECT_FAILED, never started, its stderr dropped.
+ * r as ringrun reports it: the message names the host (host: as
+ * sshexec.name has it) and exit 255 is RR_CONNECT_FAILED, never started,
+ * its stderr dropped, ssh's last line the cause in the library's words
+ * where they differ ("connection refused", "name not found: ...").
  * Points into t; r's buffers must outlive it.
  */
 const struct rr_result *ssh_task_end(struct ssh_task *t,

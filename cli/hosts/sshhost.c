@@ -114,37 +114,46 @@ static char *target_of(const char *hostname)
 	return buf_detach(&b);
 }
 
-static void native(struct ssh_host *h, const struct options *o,
-		   const struct host_spec *s, const struct sshcfg_host *c,
-		   const char *alias)
+/*
+ * How failure lines name the host, in rr_host_name()'s words, so that both
+ * routes say it alike: "web7:22", "[::1]:22", "h7 (10.0.0.7:22)" when the
+ * name as written is not the HostName.
+ */
+static char *name_of(const char *alias, const char *hostname, unsigned port)
 {
-	const char *user = s->user ? s->user : o->user ? o->user : c->user;
-	unsigned port = s->port ? s->port : o->port ? o->port : c->port;
-	struct sshcfg_tokens t = {
-		.home = sshcfg_home(), .local_user = sshcfg_local_user(),
-		.hostname = alias, .alias = alias, .port = port ? port : 22,
-	};
-	char *hostname = c->hostname ? sshcfg_expand(c->hostname, &t) :
-				       xstrdup(alias);
+	char *target = target_of(hostname);
+	struct buf b = BUF_INIT;
 
-	t.user = user ? user : t.local_user;
-	t.hostname = hostname;
-	h->target = target_of(hostname);
+	if (strcmp(alias, hostname) != 0)
+		buf_printf(&b, "%s (%s:%u)", alias, target, port);
+	else
+		buf_printf(&b, "%s:%u", target, port);
+	free(target);
+	return buf_detach(&b);
+}
+
+/* What the library gets: the command line over the configuration. */
+static void native(struct ssh_host *h, const struct options *o,
+		   const struct sshcfg_host *c, const struct sshcfg_tokens *t,
+		   const char *user, unsigned port)
+{
+	h->target = target_of(t->hostname);
 	h->ho = (struct rr_host_opts){
 		.user = user,
 		.port = port,
-		.identities = identities(h, o, c, &t),
+		.identities = identities(h, o, c, t),
 		.no_agent = o->no_agent || c->identities_only,
 		.password_file = o->password_file,
 		.password_env = o->password_env,
-		.known_hosts = known_hosts(h, o, c, &t),
+		.known_hosts = known_hosts(h, o, c, t),
 		.hostkey = o->hostkey_given || !HAS(c, SSHCFG_STRICT_HOST_KEY) ?
 				   o->hostkey : (enum rr_hostkey_policy)c->hostkey,
 		.connect_timeout_ms = connect_timeout_ms(o, c),
 		.keepalive_s = c->alive_interval_s,
 		.channels = o->per_host,
+		/* Only where it says more: the library checks it as a host. */
+		.alias = strcmp(h->alias, t->hostname) ? h->alias : NULL,
 	};
-	free(hostname);
 }
 
 void ssh_host_init(struct ssh_host *h, const struct options *o,
@@ -152,15 +161,28 @@ void ssh_host_init(struct ssh_host *h, const struct options *o,
 {
 	struct sshcfg_host c;
 	char *alias = alias_of(s);
+	char *hostname;
 
 	lookup(o, alias, &c);
+	const char *user = s->user ? s->user : o->user ? o->user : c.user;
+	unsigned port = s->port ? s->port : o->port ? o->port : c.port;
+	struct sshcfg_tokens t = {
+		.home = sshcfg_home(), .local_user = sshcfg_local_user(),
+		.hostname = alias, .alias = alias, .port = port ? port : 22,
+	};
+
+	hostname = c.hostname ? sshcfg_expand(c.hostname, &t) : xstrdup(alias);
+	t.user = user ? user : t.local_user;
+	t.hostname = hostname;
 	*h = (struct ssh_host){
 		.route = route_of(o, &c),
 		.config_timeout = HAS(&c, SSHCFG_CONNECT_TIMEOUT),
+		.name = name_of(alias, hostname, t.port),
+		.alias = alias,
 	};
 	if (h->route == ROUTE_NATIVE)
-		native(h, o, s, &c, alias);
-	free(alias);
+		native(h, o, &c, &t, user, port);
+	free(hostname);
 }
 
 void ssh_host_free(struct ssh_host *h)
@@ -171,6 +193,8 @@ void ssh_host_free(struct ssh_host *h)
 	free(h->ids);
 	free(h->known_hosts);
 	free(h->target);
+	free(h->name);
+	free(h->alias);
 	*h = (struct ssh_host){ 0 };
 }
 
@@ -217,6 +241,59 @@ static int proxied(const struct options *o, struct buf *notes, char *err,
 	return r;
 }
 
+const char *ssh_user_refused(const char *user)
+{
+	struct buf b = BUF_INIT;
+	struct rr_host_spec sp;
+	const char *why = NULL;
+
+	buf_printf(&b, "%s@h", user);
+	rr_host_spec_parse(b.data, b.len, &sp, &why);
+	buf_free(&b);
+	return why;
+}
+
+/* "host 'SPEC': why", and which byte when it is one that cannot be there. */
+static void say_refused(const char *spec, const struct rr_host_spec *sp,
+			const char *why, char *err, size_t errlen)
+{
+	if (strcmp(why, "cannot be in a host name") == 0)
+		snprintf(err, errlen, "host '%s': '%c' %s", spec,
+			 spec[sp->error_at], why);
+	else
+		snprintf(err, errlen, "host '%s': %s", spec, why);
+}
+
+/*
+ * Every host must parse as the library's grammar has it, and a user the
+ * configuration gives ringrun's own client must be one: neither may turn
+ * into an option of ssh (or of a ProxyCommand that quotes them).
+ */
+static int refused(const struct options *o, char *err, size_t errlen)
+{
+	for (size_t k = 0; k < o->hosts.n; k++) {
+		const struct host_spec *s = &o->hosts.v[k];
+		struct rr_host_spec sp;
+		struct sshcfg_host c;
+		const char *why;
+		char *alias;
+
+		if (rr_host_spec_parse(s->name, strlen(s->name), &sp, &why) < 0) {
+			say_refused(s->name, &sp, why, err, errlen);
+			return -1;
+		}
+		alias = alias_of(s);
+		lookup(o, alias, &c);
+		free(alias);
+		if (route_of(o, &c) != ROUTE_NATIVE || s->user || o->user ||
+		    !c.user || !(why = ssh_user_refused(c.user)))
+			continue;
+		snprintf(err, errlen, "%s: User %s: %s", s->name, c.user, why);
+		return -1;
+	}
+	return 0;
+}
+
 int ssh_hosts_setup(struct options *o, struct buf *notes, char *err,
 		    size_t errlen)
 {
@@ -231,6 +308,8 @@ int ssh_hosts_setup(struct options *o, struct buf *notes, char *err,
 		return -1;
 	}
 	o->sshcfg = c;
+	if (refused(o, err, errlen) < 0)
+		return -1;
 	if (o->ssh_exec)
 		return 0; /* ssh reads its configuration itself, Match too */
 	if (c->match_note)

@@ -26,6 +26,9 @@ enum ssh_route {
 struct ssh_host {
 	enum ssh_route route;
 	bool config_timeout;     /* the configuration sets ConnectTimeout */
+	char *name;              /* how failure lines name it, whatever the
+				    route: "web7:22", "h7 (10.0.0.7:22)" */
+	char *alias;             /* the host as written, bare: "h7", "::1" */
 	/* ROUTE_NATIVE only: */
 	char *target;            /* what rr_host_new() gets: HostName, else the
 				    host as written */
@@ -41,10 +44,16 @@ struct ssh_host {
  * and append to notes (one "ringrun: ..." line each) what the user is told
  * once: which hosts go through the system ssh and why, and a Match block
  * that is skipped.  Returns 0, or -1 with the reason in err: a bad
- * configuration, or passwords for hosts the system ssh must reach.
+ * configuration, a host or user that could become an option of ssh
+ * ("host '-oX': a host name cannot begin with '-'"), or passwords for
+ * hosts the system ssh must reach.
  */
 int ssh_hosts_setup(struct options *o, struct buf *notes, char *err,
 		    size_t errlen);
+
+/* Why user cannot be an SSH user name (see rr_host_spec_parse()), or
+   NULL when it can. */
+const char *ssh_user_refused(const char *user);
 
 /* How to reach host s. */
 void ssh_host_init(struct ssh_host *h, const struct options *o,

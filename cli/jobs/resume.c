@@ -11,7 +11,6 @@
 
 #include "util/fnv.h"
 #include "jobs/input.h"
-#include "util/xalloc.h"
 
 static uint64_t hash(const char *host, const char *command)
 {
@@ -19,35 +18,32 @@ static uint64_t hash(const char *host, const char *command)
 			 strlen(command));
 }
 
-/* The slot of this task: its row's, or the empty one it would take. */
-static size_t find(const struct resume *r, const char *host,
-		   const char *command)
-{
-	size_t k = (size_t)hash(host, command) & (r->cap - 1);
+/* A task as the log names it. */
+struct task_key {
+	const char *host, *command;
+};
 
-	while (r->table[k] && (strcmp(r->table[k]->host, host) ||
-			       strcmp(r->table[k]->command, command)))
-		k = (k + 1) & (r->cap - 1);
-	return k;
+static bool row_matches(const void *log, size_t idx, const void *key)
+{
+	const struct joblog_row *row = &((const struct joblog *)log)->rows[idx];
+	const struct task_key *k = key;
+
+	return strcmp(row->host, k->host) == 0 &&
+	       strcmp(row->command, k->command) == 0;
 }
 
 void resume_init(struct resume *r, struct joblog *log)
 {
-	size_t cap = 16;
-
-	while (cap < 2 * log->n)
-		cap *= 2;
-	*r = (struct resume){
-		.log = *log,
-		.table = xcalloc(cap, sizeof *r->table),
-		.cap = cap,
-	};
+	*r = (struct resume){ .log = *log };
 	*log = (struct joblog){ 0 };
-	/* Later rows of a task replace earlier ones. */
-	for (size_t k = 0; k < r->log.n; k++) {
+	table_init(&r->last, row_matches);
+	/* From the end: a task's last row is the first one met. */
+	for (size_t k = r->log.n; k-- > 0;) {
 		const struct joblog_row *row = &r->log.rows[k];
+		const struct task_key key = { row->host, row->command };
 
-		r->table[find(r, row->host, row->command)] = row;
+		table_intern(&r->last, &r->log, hash(row->host, row->command),
+			     &key, k);
 	}
 }
 
@@ -77,14 +73,16 @@ int resume_load(struct resume *r, const char *path, char *err, size_t errlen)
 
 bool resume_done(const struct resume *r, const char *host, const char *command)
 {
-	const struct joblog_row *row = r->table[find(r, host, command)];
+	const struct task_key key = { host, command };
+	size_t k = table_find(&r->last, &r->log, hash(host, command), &key);
+	const struct joblog_row *row = k == TABLE_NONE ? NULL : &r->log.rows[k];
 
 	return row && row->exitval == 0 && row->signal == 0;
 }
 
 void resume_free(struct resume *r)
 {
-	free(r->table);
+	table_free(&r->last);
 	joblog_free(&r->log);
 	*r = (struct resume){ 0 };
 }

@@ -11,11 +11,11 @@
 #include <stddef.h>
 
 #include "jobs/joblog.h"
+#include "util/table.h"
 
 struct resume {
-	struct joblog log;    /* the rows; the table points into them */
-	const struct joblog_row **table; /* each task's last row, or NULL */
-	size_t cap;           /* a power of two */
+	struct joblog log;  /* the rows */
+	struct table last;  /* each task's last row in log.rows */
 };
 
 /* The tasks of a parsed log (taken over: freed with the set). */

@@ -1,6 +1,9 @@
 /*
- * SIGINT, SIGTERM and SIGHUP are blocked, except while the loop sleeps in the
- * kernel with the mask from signals_setup(); their handler only counts them.
+ * The signals sent to stop a program - SIGINT, SIGTERM, SIGHUP, SIGQUIT -
+ * are blocked, except while the loop sleeps in the kernel with the mask
+ * from signals_setup(); their handler only counts them.  Left to their
+ * default action they would end ringrun at once and leave its tasks, each
+ * in a process group of its own, running.
  */
 #include "jobs/signals.h"
 
@@ -17,7 +20,7 @@ static void record(int sig)
 	count++;
 }
 
-static const int stop_signals[] = { SIGINT, SIGTERM, SIGHUP };
+static const int stop_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
 #define NSTOP (sizeof stop_signals / sizeof stop_signals[0])
 
 int signals_setup(sigset_t *wait_mask)

@@ -1,9 +1,11 @@
 /*
- * SIGINT, SIGTERM and SIGHUP are blocked, except while the loop sleeps in the
- * kernel with the mask from signals_setup(); their handler only counts them.
- * So a signal interrupts exactly that sleep (rr_loop_run() = -EINTR) and
- * never a half-done update.  SIGPIPE is ignored: a closed stdout shows up
- * as EPIPE.
+ * The signals sent to stop a program - SIGINT, SIGTERM, SIGHUP, SIGQUIT -
+ * are blocked, except while the loop sleeps in the kernel with the mask
+ * from signals_setup(); their handler only counts them.  So a signal
+ * interrupts exactly that sleep (rr_loop_run() = -EINTR) and never a
+ * half-done update.  Left to their default action they would end ringrun
+ * at once and leave its tasks, each in a process group of its own, running.
+ * SIGPIPE is ignored: a closed stdout shows up as EPIPE.
  */
 #ifndef CLI_SIGNALS_H
 #define CLI_SIGNALS_H

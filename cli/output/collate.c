@@ -55,49 +55,25 @@ uint64_t collate_hash(const struct collate_key *k)
 	return finish_hash(h);
 }
 
-void collate_init(struct collate *c, collate_hash_fn *hash)
+static bool same_output(const void *collate, size_t idx, const void *key)
 {
-	*c = (struct collate){ .hash = hash ? hash : collate_hash };
-}
+	const struct collate_group *g = &((const struct collate *)collate)->g[idx];
+	const struct collate_key *k = key;
 
-static bool same_output(const struct collate_group *g, uint64_t hash,
-			const struct collate_key *k)
-{
-	return g->hash == hash && g->part == k->part &&
-	       g->out_len == k->out_len && g->err_len == k->err_len &&
+	return g->part == k->part && g->out_len == k->out_len &&
+	       g->err_len == k->err_len &&
 	       memcmp(g->data, k->out, k->out_len) == 0 &&
 	       memcmp(g->data + g->out_len, k->err, k->err_len) == 0;
 }
 
-/* The slot of key's group, or the empty slot where it belongs. */
-static size_t *find_slot(struct collate *c, uint64_t hash,
-			 const struct collate_key *k)
+void collate_init(struct collate *c, collate_hash_fn *hash)
 {
-	size_t mask = c->nslot - 1;
-
-	for (size_t s = (size_t)hash & mask;; s = (s + 1) & mask) {
-		size_t *slot = &c->slot[s];
-
-		if (!*slot || (k && same_output(&c->g[*slot - 1], hash, k)))
-			return slot;
-	}
+	*c = (struct collate){ .hash = hash ? hash : collate_hash };
+	table_init(&c->index, same_output);
 }
 
-/* Keep at least two slots per group, so that probes stay short. */
-static void grow_slots(struct collate *c)
-{
-	if (c->nslot >= (c->n + 1) * 2)
-		return;
-	free(c->slot);
-	c->nslot = c->nslot ? c->nslot * 2 : 16;
-	c->slot = xcalloc(c->nslot, sizeof *c->slot);
-	for (size_t k = 0; k < c->n; k++)
-		*find_slot(c, c->g[k].hash, NULL) = k + 1;
-}
-
-static struct collate_group *new_group(struct collate *c, uint64_t hash,
-				       const struct collate_key *k,
-				       const char *label)
+static void new_group(struct collate *c, const struct collate_key *k,
+		      const char *label)
 {
 	struct collate_group *g;
 
@@ -107,14 +83,13 @@ static struct collate_group *new_group(struct collate *c, uint64_t hash,
 	}
 	g = &c->g[c->n++];
 	*g = (struct collate_group){
-		.hash = hash, .part = k->part,
+		.part = k->part,
 		.label = label ? xstrdup(label) : NULL,
 		.data = xmalloc(k->out_len + k->err_len + 1),
 		.out_len = k->out_len, .err_len = k->err_len,
 	};
 	memcpy(g->data, k->out, k->out_len);
 	memcpy(g->data + k->out_len, k->err, k->err_len);
-	return g;
 }
 
 static void add_member(struct collate *c, struct collate_group *g,
@@ -133,19 +108,14 @@ static void add_member(struct collate *c, struct collate_group *g,
 void collate_add(struct collate *c, const struct collate_key *key,
 		 unsigned long long seq, const char *name, const char *label)
 {
-	uint64_t hash;
-	size_t *slot;
+	size_t k;
 
 	if (!key->out_len && !key->err_len)
 		return;
-	hash = c->hash(key);
-	grow_slots(c);
-	slot = find_slot(c, hash, key);
-	if (!*slot) {
-		new_group(c, hash, key, label);
-		*slot = c->n;
-	}
-	add_member(c, &c->g[*slot - 1], seq, name);
+	k = table_intern(&c->index, c, c->hash(key), key, c->n);
+	if (k == c->n)
+		new_group(c, key, label);
+	add_member(c, &c->g[k], seq, name);
 }
 
 void collate_task(struct collate *c, const struct task_info *t,
@@ -253,7 +223,7 @@ void collate_free(struct collate *c)
 		free(g->data);
 	}
 	free(c->g);
-	free(c->slot);
+	table_free(&c->index);
 	buf_free(&c->names);
-	*c = (struct collate){ .hash = c->hash };
+	collate_init(c, c->hash);
 }

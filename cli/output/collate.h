@@ -22,6 +22,7 @@
 #include <ringrun.h>
 
 #include "util/buf.h"
+#include "util/table.h"
 #include "output/output.h"
 
 /* What the table knows of one task's output. */
@@ -41,7 +42,6 @@ struct collate_member {
 };
 
 struct collate_group {
-	uint64_t hash;
 	size_t part;
 	char *label;     /* after the members in the header; NULL: none */
 	char *data;      /* stdout then stderr, one allocation */
@@ -54,8 +54,7 @@ struct collate_group {
 struct collate {
 	struct collate_group *g; /* in order of first appearance */
 	size_t n, cap;
-	size_t *slot;            /* open addressing: group index + 1, 0 = empty */
-	size_t nslot;            /* a power of two, at least twice n */
+	struct table index;      /* the groups by their output */
 	collate_hash_fn *hash;
 	/* Every member's name, NUL-terminated, in one block: thousands of
 	   tiny copies between the tasks' big allocations would leave a hole

@@ -63,8 +63,9 @@ void color_failure(struct buf *b, const char *msg, bool unreachable)
 {
 	const char *rest = msg;
 
-	/* "host web7:22: ..." - a host name has no space, so the first ": "
-	   ends it, an IPv6 address's colons included. */
+	/* "host web7:22: ...", "host h7 (10.0.0.7:22): ..." - neither a host
+	   name nor an address holds ": ", so the first one ends the name, an
+	   IPv6 address's colons included. */
 	if (strncmp(msg, "host ", 5) == 0 && strstr(msg, ": ")) {
 		rest = strstr(msg, ": ");
 		color_add(b, true, PAINT_BOLD, msg, (size_t)(rest - msg));

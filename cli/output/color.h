@@ -10,7 +10,7 @@
 #include <stddef.h>
 
 #include "util/buf.h"
-#include "options.h"
+#include "output/modes.h"
 
 enum paint {
 	PAINT_OK,          /* green */

@@ -11,9 +11,10 @@
 #include "output/color.h"
 #include "util/fdio.h"
 
-int feedback_init(struct feedback *fb, const struct options *o, size_t ninputs)
+int feedback_init(struct feedback *fb, const struct feedback_opts *o,
+		  size_t ninputs)
 {
-	*fb = (struct feedback){ .o = o, .failed_fd = -1 };
+	*fb = (struct feedback){ .o = *o, .failed_fd = -1 };
 	if (o->failed_file) {
 		/* Not truncated yet: it may be the host or input file of this
 		   very run, and a run that is killed keeps the old list. */
@@ -25,8 +26,8 @@ int feedback_init(struct feedback *fb, const struct options *o, size_t ninputs)
 			return -1;
 		}
 	}
-	if (o->fleet)
-		summary_init_fleet(&fb->summary, &o->hosts, ninputs);
+	if (o->hosts)
+		summary_init_fleet(&fb->summary, o->hosts, ninputs);
 	else
 		summary_init(&fb->summary, ninputs, o->failed_file != NULL);
 	fb->show_summary = o->summary == WHEN_ALWAYS ||
@@ -37,9 +38,9 @@ int feedback_init(struct feedback *fb, const struct options *o, size_t ninputs)
 
 void feedback_attach(struct feedback *fb, struct output *out)
 {
-	out->out.color = color_wanted(fb->o->color, out->out.fd);
-	out->err.color = color_wanted(fb->o->color, out->err.fd);
-	progress_init(&fb->progress, fb->o->progress, out->err.fd, out->out.fd,
+	out->out.color = color_wanted(fb->o.color, out->out.fd);
+	out->err.color = color_wanted(fb->o.color, out->err.fd);
+	progress_init(&fb->progress, fb->o.progress, out->err.fd, out->out.fd,
 		      out->err.color, &fb->summary, NULL);
 	out->before_write = progress_before_write;
 	out->hook_ctx = &fb->progress;
@@ -56,14 +57,10 @@ void feedback_start(struct feedback *fb, rr_loop *loop,
 		fprintf(stderr, "ringrun: progress: %s\n", strerror(-err));
 }
 
-void feedback_task(struct feedback *fb, const struct task_info *t,
-		   const struct fleet_host *fh, bool ok, bool done_before)
+void feedback_task(struct feedback *fb, const struct task_info *t, size_t host,
+		   enum task_end how)
 {
-	/* A task of a host that is down fails with its host. */
-	enum task_end how = done_before ? TASK_DONE_BEFORE : ok ? TASK_OK :
-			    fh && fh->down ? TASK_UNREACHABLE : TASK_FAILED;
-
-	summary_task(&fb->summary, t, fh ? fh->idx : 0, how);
+	summary_task(&fb->summary, t, host, how);
 }
 
 void feedback_turn(struct feedback *fb)
@@ -115,7 +112,7 @@ int feedback_finish(struct feedback *fb, struct output *out, int status)
 
 		if (err) {
 			fprintf(stderr, "ringrun: --failed: %s: %s\n",
-				fb->o->failed_file, strerror(err));
+				fb->o.failed_file, strerror(err));
 			status = status > 2 ? status : 2;
 		}
 	}

@@ -11,14 +11,21 @@
 
 #include <ringrun.h>
 
-#include "hosts/fleet.h"
-#include "options.h"
+#include "hosts/hosts.h"
+#include "output/modes.h"
 #include "output/output.h"
 #include "output/progress.h"
 #include "output/summary.h"
 
+/* What the command line asks of it. */
+struct feedback_opts {
+	enum when progress, summary, color;
+	const char *failed_file;  /* --failed; NULL: none */
+	const struct hosts *hosts; /* fleet mode's; NULL: local mode */
+};
+
 struct feedback {
-	const struct options *o;
+	struct feedback_opts o;
 	struct summary summary;
 	struct progress progress;
 	bool show_summary;
@@ -30,7 +37,8 @@ struct feedback {
  * so that a bad path is a usage error; it is only written at the end.
  * Returns 0, or -1 after printing why (exit status 2).
  */
-int feedback_init(struct feedback *fb, const struct options *o, size_t ninputs);
+int feedback_init(struct feedback *fb, const struct feedback_opts *o,
+		  size_t ninputs);
 
 /* Colour out's sinks when wanted; the progress line erases itself before
    out writes to its terminal. */
@@ -40,10 +48,9 @@ void feedback_attach(struct feedback *fb, struct output *out);
 void feedback_start(struct feedback *fb, rr_loop *loop,
 		    const unsigned *running);
 
-/* Task t ended (fh: its host in fleet mode, else NULL); done_before:
-   --resume-failed skipped it. */
-void feedback_task(struct feedback *fb, const struct task_info *t,
-		   const struct fleet_host *fh, bool ok, bool done_before);
+/* Task t ended so (fleet mode: of host number host in the list). */
+void feedback_task(struct feedback *fb, const struct task_info *t, size_t host,
+		   enum task_end how);
 
 /* After each turn of the loop. */
 void feedback_turn(struct feedback *fb);

@@ -1,14 +1,18 @@
 /*
  * --outdir DIR: a pair of files per task, written with plain write()s when
- * it ends (its streams are whole in its result by then).
+ * it ends (its streams are whole in its result by then).  DIR is opened
+ * once; each file is opened under it, so that a path planted in DIR - a
+ * symbolic link to /etc/x, a FIFO - is refused, never written through.
  */
 #include "output/outdir.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "util/fdio.h"
@@ -68,15 +72,46 @@ void outdir_name(struct buf *b, const char *host, size_t host_len,
 		buf_printf(b, ".%zu", input_no);
 }
 
-/* DIR/name, made or truncated, holding data[0..len). */
-static int write_file(int dir, const char *name, const char *data, size_t len)
+/*
+ * DIR/name for writing, never through a symbolic link nor out of DIR;
+ * O_NONBLOCK: a planted FIFO fails (ENXIO) instead of waiting for a reader.
+ */
+static int open_beneath(int dir, const char *name)
 {
-	int fd = openat(dir, name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-			0666);
+	struct open_how how = {
+		.flags = O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_NONBLOCK |
+			 O_NOCTTY | O_CLOEXEC,
+		.mode = 0666,
+		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
+			   RESOLVE_NO_MAGICLINKS,
+	};
+	int fd = (int)syscall(SYS_openat2, dir, name, &how, sizeof how);
+
+	/* Before 5.6: the name has no '/', so O_NOFOLLOW is enough. */
+	if (fd < 0 && errno == ENOSYS)
+		fd = openat(dir, name, (int)how.flags, (mode_t)how.mode);
+	return fd < 0 ? -errno : fd;
+}
+
+/* DIR/name, made or truncated, holding data[0..len); *why: the failure. */
+static int write_file(int dir, const char *name, const char *data, size_t len,
+		      const char **why)
+{
+	int fd = open_beneath(dir, name);
+	struct stat st;
 	int r;
 
+	if (fd == -ELOOP)
+		*why = "a symbolic link, not followed";
+	else if (fd == -ENXIO)
+		*why = "not a regular file";
 	if (fd < 0)
-		return -errno;
+		return fd;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		*why = "not a regular file";
+		close(fd);
+		return -EINVAL;
+	}
 	r = write_all(fd, data, len);
 	if (close(fd) < 0 && !r && errno != EINTR)
 		r = -errno;
@@ -89,14 +124,16 @@ static bool put_file(struct outdir *d, const char *ext,
 {
 	size_t base = d->name.len;
 	size_t dir_len = strlen(d->path);
+	const char *why = NULL;
 	int r;
 
 	buf_adds(&d->name, ext);
-	r = write_file(d->fd, d->name.data, c ? c->data : "", c ? c->len : 0);
+	r = write_file(d->fd, d->name.data, c ? c->data : "", c ? c->len : 0,
+		       &why);
 	if (r < 0)
 		output_note(o, "--outdir: %s%s%s: %s", d->path,
 			    dir_len && d->path[dir_len - 1] == '/' ? "" : "/",
-			    d->name.data, strerror(-r));
+			    d->name.data, why ? why : strerror(-r));
 	d->name.len = base;
 	d->name.data[base] = '\0';
 	return r == 0;

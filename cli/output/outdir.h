@@ -37,9 +37,11 @@ void outdir_name(struct buf *b, const char *host, size_t host_len,
 
 /*
  * Write task t's pair from r (NULL: it never ran, both files empty), each
- * file created (mode 0666 & ~umask) or truncated.  A file that cannot be
- * written gets the line "ringrun: --outdir: DIR/TAG.out: <why>" on o's
- * stderr.  Returns false if one could not be written.
+ * file created (mode 0666 & ~umask) or truncated, under DIR only and never
+ * through a symbolic link; one there already must be a regular file.  A
+ * file that cannot be written gets the line "ringrun: --outdir:
+ * DIR/TAG.out: <why>" on o's stderr.  Returns false if one could not be
+ * written.
  */
 bool outdir_task(struct outdir *d, const struct task_info *t,
 		 const struct rr_result *r, struct output *o);

@@ -174,16 +174,12 @@ static void put_failure(struct output *o, const struct rr_result *r)
 {
 	const char *msg = r->message && *r->message ? r->message :
 			  rr_status_name(r->status);
-	bool unreachable = r->status == RR_CONNECT_FAILED ||
-			   r->status == RR_HOSTKEY_REJECTED ||
-			   r->status == RR_AUTH_FAILED;
-
 	if (!o->err.color) {
 		output_note(o, "%s", msg);
 		return;
 	}
 	buf_adds(&o->err.b, "ringrun: ");
-	color_failure(&o->err.b, msg, unreachable);
+	color_failure(&o->err.b, msg, rr_status_unreachable(r->status));
 	buf_addc(&o->err.b, '\n');
 }
 
@@ -230,6 +226,11 @@ void output_note(struct output *o, const char *fmt, ...)
 	va_end(ap);
 	buf_addc(&o->err.b, '\n');
 	spill(o);
+}
+
+void output_warning(struct output *o, const char *msg)
+{
+	output_note(o, "warning: %s", msg);
 }
 
 void output_stderr(struct output *o, const char *s, size_t len)

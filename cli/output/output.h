@@ -15,7 +15,7 @@
 #include <ringrun.h>
 
 #include "util/buf.h"
-#include "options.h"
+#include "output/modes.h"
 
 struct sink {
 	int fd;
@@ -70,6 +70,10 @@ void output_line(struct output *o, const struct task_info *t,
 /* A "ringrun: ..." line on stderr. */
 void output_note(struct output *o, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/* What the library went on past (rr_loop_opts.on_warning): "ringrun:
+   warning: MSG" on stderr, as a note. */
+void output_warning(struct output *o, const char *msg);
 
 /* Text for stderr as it is, in order with the rest. */
 void output_stderr(struct output *o, const char *s, size_t len);

@@ -16,7 +16,7 @@
 #include <ringrun.h>
 
 #include "util/buf.h"
-#include "options.h"
+#include "output/modes.h"
 #include "output/summary.h"
 
 /* What the line shows. */

@@ -188,7 +188,7 @@ Test(collate, grows)
 		}
 	}
 	cr_assert_eq(c.n, N);
-	cr_assert_geq(c.nslot, 2 * N);
+	cr_assert_geq(c.index.nslot, 2 * N);
 	for (unsigned k = 0; k < N; k++)
 		cr_assert_eq(c.g[k].n, 2, "group %u has %zu", k, c.g[k].n);
 	collate_free(&c);

@@ -22,7 +22,7 @@ static void setup(const char *hosts, unsigned jobs, unsigned per_host,
 	cr_assert_eq(hosts_add_list(&o.hosts, hosts, err, sizeof err), 0, "%s", err);
 	loop = rr_loop_new(NULL);
 	cr_assert_not_null(loop);
-	fleet_init(&f, loop, &o, ninputs);
+	fleet_init(&f, loop, &o, ninputs, fleet_wanted(&o, ninputs));
 }
 
 static void teardown(void)

@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "options.h"
 #include "output/output.h"
 #include "output/progress.h"
 
