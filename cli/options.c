@@ -67,7 +67,7 @@ const char options_help[] =
 	"      --host-key-check P  strict (default), accept-new or off\n"
 	"      --connect-timeout SEC  connect and handshake limit (default 10)\n"
 	"      --per-host N        commands at once on each host (default "
-	NUMBER(FLEET_PER_HOST) ")\n"
+	NUMBER(RR_HOST_CHANNELS_DEFAULT) ")\n"
 	"  -F, --ssh-config FILE   instead of ~/.ssh/config and /etc/ssh/ssh_config\n"
 	"      --ssh MODE          native (default; the system ssh for ProxyJump\n"
 	"                          and ProxyCommand hosts) or exec (the system ssh)\n"
@@ -754,7 +754,7 @@ int options_parse(struct options *o, int argc, char *const argv[],
 	*o = (struct options){
 		.jobs = ncpu ? ncpu : 1,
 		.connect_timeout_ms = 10000,
-		.per_host = FLEET_PER_HOST,
+		.per_host = RR_HOST_CHANNELS_DEFAULT,
 	};
 	for (; p.i < argc; p.i++) {
 		const char *a = argv[p.i];

@@ -77,13 +77,6 @@ struct options {
 /* Hosts at once in fleet mode unless -j says. */
 #define FLEET_JOBS 64
 
-/*
- * Commands at once on each host unless --per-host says: OpenSSH's
- * MaxSessions.  Always handed to the library (rr_host_opts.channels), so
- * that its own default never decides for ringrun.
- */
-#define FLEET_PER_HOST 10
-
 extern const char options_help[];
 
 /*

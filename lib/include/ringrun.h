@@ -391,6 +391,9 @@ enum rr_hostkey_policy {
 	RR_HOSTKEY_OFF,        /* no check at all */
 };
 
+/* Commands at once on one connection by default: OpenSSH's MaxSessions. */
+#define RR_HOST_CHANNELS_DEFAULT 10
+
 /* Host options; all zero means the defaults given on each field. */
 struct rr_host_opts {
 	const char *user;     /* default: the spec's user@, else the current user */
@@ -410,7 +413,7 @@ struct rr_host_opts {
 	unsigned auth_timeout_ms;    /* default 30000 */
 	unsigned keepalive_s;        /* SSH keepalive interval; 0: none */
 	unsigned channels;           /* commands at once on the connection;
-					default 10 (OpenSSH's MaxSessions) */
+					default RR_HOST_CHANNELS_DEFAULT */
 	/*
 	 * How messages name the host when it differs from the spec (an
 	 * ssh_config alias): "host web7 (10.0.0.7:22): connection refused".

@@ -235,7 +235,7 @@ static int host_init(struct rr_host *h, const struct rr_host_spec *sp,
 	if (!h->opts.auth_timeout_ms)
 		h->opts.auth_timeout_ms = 30000;
 	if (!h->opts.channels)
-		h->opts.channels = 10;
+		h->opts.channels = RR_HOST_CHANNELS_DEFAULT;
 	if (!h->user || !h->opts.known_hosts || make_name(h, o->alias) < 0)
 		return -ENOMEM;
 	r = load_identities(h, o->identities);
@@ -248,14 +248,17 @@ static int host_init(struct rr_host *h, const struct rr_host_spec *sp,
 static bool valid_word(const char *s, bool user)
 {
 	struct rr_host_spec sp;
-	char buf[300];
+	char *spec;
+	bool ok;
 
 	if (!s)
 		return true;
-	if (snprintf(buf, sizeof(buf), user ? "%s@h" : "%s", s) >= (int)sizeof(buf))
+	if (asprintf(&spec, user ? "%s@h" : "%s", s) < 0)
 		return false;
-	return rr_host_spec_parse(buf, strlen(buf), &sp, NULL) == 0 &&
-	       (user ? sp.user_len == strlen(s) : !sp.user && !sp.port);
+	ok = rr_host_spec_parse(spec, strlen(spec), &sp, NULL) == 0 &&
+	     (user ? sp.user_len == strlen(s) : !sp.user && !sp.port);
+	free(spec);
+	return ok;
 }
 
 rr_host *rr_host_new(rr_loop *loop, const char *spec,

@@ -23,7 +23,7 @@ static void setup(void)
 	cr_assert_not_null(mkdtemp(home));
 	setenv("HOME", home, 1);
 	o = (struct options){ .fleet = true, .connect_timeout_ms = 10000,
-			      .per_host = FLEET_PER_HOST };
+			      .per_host = RR_HOST_CHANNELS_DEFAULT };
 }
 
 static void teardown(void)
