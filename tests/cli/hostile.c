@@ -197,6 +197,40 @@ Test(hostile, sigterm_ends_every_task_tree, .fini = cli_dir_down, .timeout = 60)
 	stop_with(SIGTERM, 40);
 }
 
+/*
+ * A task that leaves a daemon holding its stdout, in a session of its own
+ * where no group signal reaches it.  SIGTERM to ringrun ends the run a
+ * kill's grace or two later, saying why, not when the daemon lets go of the
+ * pipe (600 s; before: the whole 600 s).
+ */
+Test(hostile, sigterm_with_a_daemon_holding_the_output, .fini = cli_dir_down,
+     .timeout = 60)
+{
+	struct trees t;
+	struct proc p;
+	struct proc_result r;
+	char cmd[PATH_MAX + 64];
+	const char *argv[] = { ringrun_bin(), cmd, NULL };
+
+	cli_dir_up("hostile");
+	trees_init(&t);
+	/* The pid comes once the daemon has its session: SIGTERM cannot reach it. */
+	snprintf(cmd, sizeof cmd, "setsid sh -c 'echo $$ > %s; exec sleep 600' & echo done",
+		 t.fifo_path);
+	proc_start(&p, argv, false);
+	trees_wait(&t, 1);
+	cr_assert_eq(kill(p.pid, SIGTERM), 0);
+	proc_finish(&p, NULL, 0, GUARD_MS, &r);
+	kill(t.pid[0], SIGKILL); /* the daemon: left by design */
+	waitpid(t.pid[0], NULL, 0);
+	cr_assert_eq(r.status, 143, "stderr: %s", r.err);
+	cr_assert_eq(count(r.err, "its output held open by a process it left, no "
+			       "longer read\n"), 1, "%s", r.err);
+	t.n = 0;
+	trees_all_gone(&t);
+	proc_result_free(&r);
+}
+
 /* ------------------------------------------------- fds 0-2 closed at start */
 
 /*
