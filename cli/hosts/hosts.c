@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <ringrun.h>
+
 #include "util/fnv.h"
 #include "util/xalloc.h"
 
@@ -18,120 +20,21 @@ static bool is_space(char c)
 	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
 }
 
-static bool is_alnum(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       (c >= '0' && c <= '9');
-}
-
-/* A host name or IPv4 address; with v6 also ':' and a "%zone". */
-static const char *bad_char(const char *s, size_t len, bool v6)
-{
-	for (const char *c = s; c < s + len; c++)
-		if (!is_alnum(*c) && *c != '-' && *c != '.' && *c != '_' &&
-		    !(v6 && (*c == ':' || *c == '%')))
-			return c;
-	return NULL;
-}
-
-static size_t count_char(const char *s, size_t len, char c)
-{
-	size_t n = 0;
-
-	for (size_t k = 0; k < len; k++)
-		n += s[k] == c;
-	return n;
-}
-
-/* 1..65535, digits only. */
-static bool parse_port(const char *s, size_t len, unsigned *port)
-{
-	unsigned v = 0;
-
-	if (!len || len > 5)
-		return false;
-	for (size_t k = 0; k < len; k++) {
-		if (s[k] < '0' || s[k] > '9')
-			return false;
-		v = v * 10 + (unsigned)(s[k] - '0');
-	}
-	if (v < 1 || v > 65535)
-		return false;
-	*port = v;
-	return true;
-}
-
-struct parsed {
-	const char *user, *host, *port; /* into the item */
-	size_t user_len, host_len, port_len;
-	bool brackets;                  /* the host needs them: IPv6 */
-};
-
 /*
- * "[user@]host[:port]", "[user@][addr]:port", or a bare IPv6 address (two
- * colons or more, no port, as ssh takes it).  Returns NULL or why not.
+ * The library's parser (the one grammar of lib/ and cli/) in the words of
+ * a host list: the byte it refuses is named.  Returns NULL or why not.
  */
-static const char *parse_item(const char *s, size_t len, struct parsed *p,
+static const char *parse_spec(const char *s, size_t len, struct rr_host_spec *p,
 			      char *why, size_t whylen)
 {
-	const char *at = NULL, *h, *end = s + len, *c;
+	const char *bad;
 
-	*p = (struct parsed){ 0 };
-	for (const char *q = s; q < end; q++) {
-		if (is_space(*q))
-			return "contains a space";
-		if ((unsigned char)*q < 0x20 || *q == 0x7f)
-			return "contains a control character";
-		if (*q == '@')
-			at = q;
-	}
-	h = at ? at + 1 : s;
-	if (at) {
-		if (at == s)
-			return "empty user name";
-		p->user = s;
-		p->user_len = (size_t)(at - s);
-	}
-	if (h == end)
-		return "empty host name";
-	if (*h == '[') {
-		const char *close = memchr(h, ']', (size_t)(end - h));
-
-		if (!close)
-			return "missing ']'";
-		p->host = h + 1;
-		p->host_len = (size_t)(close - p->host);
-		if (close + 1 < end && close[1] != ':')
-			return "text after ']'";
-		if (close + 1 < end) {
-			p->port = close + 2;
-			p->port_len = (size_t)(end - p->port);
-		}
-		p->brackets = true;
-	} else if (count_char(h, (size_t)(end - h), ':') > 1) {
-		p->host = h;
-		p->host_len = (size_t)(end - h);
-		p->brackets = true;
-	} else {
-		const char *colon = memchr(h, ':', (size_t)(end - h));
-
-		p->host = h;
-		p->host_len = (size_t)((colon ? colon : end) - h);
-		if (colon) {
-			p->port = colon + 1;
-			p->port_len = (size_t)(end - p->port);
-		}
-	}
-	if (!p->host_len)
-		return "empty host name";
-	c = bad_char(p->host, p->host_len, p->brackets);
-	if (c && (unsigned char)*c >= 0x80)
-		return "only ASCII letters, digits, '-', '.' and '_' make a host name";
-	if (c) {
-		snprintf(why, whylen, "'%c' cannot be in a host name", *c);
-		return why;
-	}
-	return NULL;
+	if (rr_host_spec_parse(s, len, p, &bad) == 0)
+		return NULL;
+	if (strcmp(bad, "cannot be in a host name") != 0)
+		return bad;
+	snprintf(why, whylen, "'%c' %s", s[p->error_at], bad);
+	return why;
 }
 
 static uint64_t hash_spec(const struct host_spec *s)
@@ -175,11 +78,11 @@ static void grow_seen(struct hosts *h)
 
 /* One block: name, user and target, each NUL-terminated. */
 static struct host_spec make_spec(const char *s, size_t len,
-				  const struct parsed *p)
+				  const struct rr_host_spec *p)
 {
 	size_t size = len + 1 + p->user_len + 1 + p->host_len + 3;
 	char *block = xmalloc(size), *c = block;
-	struct host_spec spec = { .name = block };
+	struct host_spec spec = { .name = block, .port = p->port };
 
 	memcpy(c, s, len);
 	c += len;
@@ -205,16 +108,12 @@ static struct host_spec make_spec(const char *s, size_t len,
 static const char *add(struct hosts *h, const char *s, size_t len, char *why,
 		       size_t whylen)
 {
-	struct parsed p;
-	const char *bad = parse_item(s, len, &p, why, whylen);
-	unsigned port = 0;
+	struct rr_host_spec p;
+	const char *bad = parse_spec(s, len, &p, why, whylen);
 
 	if (bad)
 		return bad;
-	if (p.port && !parse_port(p.port, p.port_len, &port))
-		return "port must be 1 to 65535";
 	struct host_spec spec = make_spec(s, len, &p);
-	spec.port = port;
 	if ((h->n + 1) * 2 > h->nseen)
 		grow_seen(h);
 	size_t *slot = seen_slot(h, &spec);
