@@ -51,8 +51,10 @@ struct options {
 	/* Fleet mode: -w or --hostfile; COMMAND runs on every host. */
 	bool fleet;
 	struct hosts hosts;        /* -w's; run() adds the host file's */
+	bool hosts_stdin;          /* -w -: a host file on stdin, read first */
 	const char *hostfile;      /* "-" = stdin */
-	struct hosts exclude;      /* -x's: run() drops them from hosts */
+	struct hosts exclude;      /* -x's and -w's -ITEMs: left out of hosts */
+	bool exclude_given;        /* -x */
 	const char *user;          /* -l: for hosts without user@ */
 	unsigned port;             /* -p: for hosts without :port; 0 = 22 */
 	const char **identities;   /* -i, NULL-terminated; NULL: defaults */

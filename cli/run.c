@@ -22,6 +22,7 @@
 #include "util/buf.h"
 #include "runner.h"
 #include "jobs/signals.h"
+#include "hosts/hostfile.h"
 #include "hosts/sshhost.h"
 #include "output/stats.h"
 #include "jobs/subst.h"
@@ -171,19 +172,10 @@ static void join_command(struct runner *r)
 /* --hostfile's hosts after -w's. */
 static int load_hosts(struct options *o)
 {
-	struct input lines;
-	char err[512];
-	const char *shown = strcmp(o->hostfile, "-") ? o->hostfile : "stdin";
-	int r = input_load(&lines, o->hostfile);
+	char err[1024];
 
-	if (r < 0) {
-		fprintf(stderr, "ringrun: --hostfile: %s: %s\n", shown, strerror(-r));
-		return -1;
-	}
-	r = hosts_add_lines(&o->hosts, lines.lines, lines.n, err, sizeof err);
-	input_free(&lines);
-	if (r < 0) {
-		fprintf(stderr, "ringrun: --hostfile: %s: %s\n", shown, err);
+	if (hostfile_read_all(&o->hosts, o->hostfile, err, sizeof err) < 0) {
+		fprintf(stderr, "ringrun: --hostfile: %s\n", err);
 		return -1;
 	}
 	return 0;
@@ -197,8 +189,10 @@ static int check_fleet(struct options *o)
 
 	if (o->hostfile && load_hosts(o) < 0)
 		return -1;
-	if (o->hosts.n && hosts_exclude(&o->hosts, &o->exclude) && !o->hosts.n) {
-		fprintf(stderr, "ringrun: -x: every host is excluded\n");
+	/* -x, or -w's -ITEMs, left out every host there was. */
+	if (hosts_exclude(&o->hosts, &o->exclude) && !o->hosts.n) {
+		fprintf(stderr, "ringrun: %s: every host is excluded\n",
+			o->exclude_given ? "-x" : "-w");
 		return -1;
 	}
 	r = fleet_check(o, err, sizeof err);

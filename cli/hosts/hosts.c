@@ -12,6 +12,7 @@
 
 #include <ringrun.h>
 
+#include "hosts/hostfile.h"
 #include "util/fnv.h"
 #include "util/xalloc.h"
 
@@ -104,7 +105,20 @@ static struct host_spec make_spec(const char *s, size_t len,
 	return spec;
 }
 
-/* Parse s[0..len) and add it unless it is listed already. */
+static bool listed(const struct hosts *x, const struct host_spec *s)
+{
+	return x->nseen && *seen_slot(x, s);
+}
+
+/* Does x leave s out: listed as it is, or by its host alone? */
+static bool excluded(const struct hosts *x, const struct host_spec *s)
+{
+	const struct host_spec any = { .target = s->target };
+
+	return x && (listed(x, s) || listed(x, &any));
+}
+
+/* Parse s[0..len) and add it unless it is listed already or excluded. */
 static const char *add(struct hosts *h, const char *s, size_t len, char *why,
 		       size_t whylen)
 {
@@ -114,6 +128,11 @@ static const char *add(struct hosts *h, const char *s, size_t len, char *why,
 	if (bad)
 		return bad;
 	struct host_spec spec = make_spec(s, len, &p);
+	if (excluded(h->exclude, &spec)) {
+		h->excluded++;
+		free(spec.name);
+		return NULL;
+	}
 	if ((h->n + 1) * 2 > h->nseen)
 		grow_seen(h);
 	size_t *slot = seen_slot(h, &spec);
@@ -174,71 +193,83 @@ static int add_item(struct hosts *h, const char *s, size_t len, char *err,
 /* ^FILE: its hosts, as --hostfile's. */
 static int add_file(struct hosts *h, const char *path, char *err, size_t errlen)
 {
-	struct input lines;
-	char why[512];
-	int r;
-
 	if (!*path) {
 		snprintf(err, errlen, "'^': no file name after '^'");
 		return -1;
 	}
 	if (strcmp(path, "-") == 0) {
-		snprintf(err, errlen, "'^-': stdin is read by --hostfile -");
+		snprintf(err, errlen, "'^-': stdin is read by -w - or --hostfile -");
 		return -1;
 	}
-	r = input_load(&lines, path);
-	if (r < 0) {
-		snprintf(err, errlen, "%s: %s", path, strerror(-r));
-		return -1;
-	}
-	r = hosts_add_lines(h, lines.lines, lines.n, why, sizeof why);
-	input_free(&lines);
-	if (r < 0)
-		snprintf(err, errlen, "%s: %s", path, why);
+	return hostfile_read_all(h, path, err, errlen);
+}
+
+/* An item that names a file: "^FILE" */
+static int add_caret(struct hosts *h, const char *s, size_t len, char *err,
+		     size_t errlen)
+{
+	char *path = xmalloc(len);
+	int r;
+
+	memcpy(path, s + 1, len - 1);
+	path[len - 1] = '\0';
+	r = add_file(h, path, err, errlen);
+	free(path);
 	return r;
 }
 
-/*
- * The items of s[0..len), counted in *items; "^FILE" ones only if files
- * (a host file naming another could name itself).
- */
-static int add_items(struct hosts *h, const char *s, size_t len, bool files,
-		     size_t *items, char *err, size_t errlen)
+/* What a list may hold besides hosts. */
+enum list_kind {
+	LIST_LINE,    /* a host file's line: hosts only */
+	LIST_FILES,   /* -x: and ^FILE */
+	LIST_SELECT,  /* -w: and pdsh's exclusions, -ITEM and -^FILE */
+};
+
+/* One item of a list, s[0..len) without spaces around it. */
+static int add_one(struct hosts *h, struct hosts *x, enum list_kind kind,
+		   const char *s, size_t len, char *err, size_t errlen)
+{
+	if (kind == LIST_SELECT && s[0] == '-') {
+		if (len == 1) {
+			snprintf(err, errlen, "'-': no host after '-'");
+			return -1;
+		}
+		return add_one(x, NULL, LIST_FILES, s + 1, len - 1, err, errlen);
+	}
+	if (s[0] != '^')
+		return add_item(h, s, len, err, errlen);
+	if (kind != LIST_LINE)
+		return add_caret(h, s, len, err, errlen);
+	snprintf(err, errlen, "'%.*s': a host file cannot name another "
+		 "(#include FILE can)", (int)len, s);
+	return -1;
+}
+
+/* The items of s[0..len), counted in *items. */
+static int add_items(struct hosts *h, struct hosts *x, enum list_kind kind,
+		     const char *s, size_t len, size_t *items, char *err,
+		     size_t errlen)
 {
 	for (size_t at = 0; at <= len;) {
 		size_t start = at, end = at + hostrange_item_len(s + at, len - at);
-		int r;
 
 		at = end + 1;
 		trim(s, &start, &end);
 		if (start == end)
 			continue;
 		++*items;
-		if (s[start] != '^') {
-			r = add_item(h, s + start, end - start, err, errlen);
-		} else if (files) {
-			char *path = xmalloc(end - start);
-
-			memcpy(path, s + start + 1, end - start - 1);
-			path[end - start - 1] = '\0';
-			r = add_file(h, path, err, errlen);
-			free(path);
-		} else {
-			snprintf(err, errlen, "'%.*s': a host file cannot name another",
-				 (int)(end - start), s + start);
-			r = -1;
-		}
-		if (r < 0)
+		if (add_one(h, x, kind, s + start, end - start, err, errlen) < 0)
 			return -1;
 	}
 	return 0;
 }
 
-int hosts_add_list(struct hosts *h, const char *list, char *err, size_t errlen)
+static int add_list(struct hosts *h, struct hosts *x, enum list_kind kind,
+		    const char *list, char *err, size_t errlen)
 {
 	size_t items = 0;
 
-	if (add_items(h, list, strlen(list), true, &items, err, errlen) < 0)
+	if (add_items(h, x, kind, list, strlen(list), &items, err, errlen) < 0)
 		return -1;
 	if (!items) {
 		snprintf(err, errlen, "'%s': no host in it", list);
@@ -247,23 +278,23 @@ int hosts_add_list(struct hosts *h, const char *list, char *err, size_t errlen)
 	return 0;
 }
 
-int hosts_add_lines(struct hosts *h, const struct line *lines, size_t n,
-		    char *err, size_t errlen)
+int hosts_add_list(struct hosts *h, const char *list, char *err, size_t errlen)
 {
-	char why[512];
+	return add_list(h, NULL, LIST_FILES, list, err, errlen);
+}
+
+int hosts_select(struct hosts *h, struct hosts *x, const char *list,
+		 char *err, size_t errlen)
+{
+	return add_list(h, x, LIST_SELECT, list, err, errlen);
+}
+
+int hosts_add_line(struct hosts *h, const char *s, size_t len, char *err,
+		   size_t errlen)
+{
 	size_t items = 0;
 
-	for (size_t k = 0; k < n; k++) {
-		const char *s = lines[k].s;
-		const char *hash = memchr(s, '#', lines[k].len);
-		size_t len = hash ? (size_t)(hash - s) : lines[k].len;
-
-		if (add_items(h, s, len, false, &items, why, sizeof why) < 0) {
-			snprintf(err, errlen, "line %zu: %s", k + 1, why);
-			return -1;
-		}
-	}
-	return 0;
+	return add_items(h, NULL, LIST_LINE, s, len, &items, err, errlen);
 }
 
 /* The seen table anew, for v as it is now. */
@@ -277,26 +308,21 @@ static void rebuild_seen(struct hosts *h)
 		*seen_slot(h, &h->v[k]) = k + 1;
 }
 
-static bool listed(const struct hosts *x, const struct host_spec *s)
-{
-	return x->nseen && *seen_slot(x, s);
-}
-
 size_t hosts_exclude(struct hosts *h, const struct hosts *x)
 {
 	size_t kept = 0, dropped;
 
 	for (size_t k = 0; k < h->n; k++) {
 		const struct host_spec *s = &h->v[k];
-		const struct host_spec any = { .target = s->target };
 
-		if (listed(x, s) || listed(x, &any))
+		if (excluded(x, s))
 			free(s->name);
 		else
 			h->v[kept++] = *s;
 	}
 	dropped = h->n - kept;
 	h->n = kept;
+	h->excluded += dropped;
 	if (dropped)
 		rebuild_seen(h);
 	return dropped;
