@@ -54,6 +54,7 @@ void job_finish(struct runner *r, struct job *j)
 	}
 	free(j->why);
 	free(j->command);
+	free(j->input);
 	ssh_task_free(j->ssh);
 	free(j);
 }
@@ -73,9 +74,12 @@ static void log_job(struct runner *r, struct job *j)
 	}
 }
 
-/* Every task: each input on each host, or each run of each. */
+/* Every task: each input on each host, or each run of each; 0 while a
+   stream is read (a --halt percentage reads it whole first). */
 static uint64_t all_tasks(const struct runner *r)
 {
+	if (intake_reading(r))
+		return 0;
 	return r->o->fleet ? r->total * r->o->hosts.n : r->ntasks;
 }
 
@@ -171,7 +175,7 @@ static const struct rr_result *ssh_ended(struct runner *r, struct job *j,
 {
 	const struct buf *last;
 
-	res = ssh_task_end(j->ssh, res, j->fh->spec->name);
+	res = ssh_task_end(j->ssh, res, j->fh->spec.name);
 	if (r->o->output == OUT_STREAM && (last = ssh_task_held(j->ssh)))
 		output_line(&r->out, &j->info, RR_STDERR, last->data, last->len);
 	return res;
@@ -209,6 +213,7 @@ static bool retry_host(struct runner *r, struct job *j,
 	rr_task_free(j->task);
 	ssh_task_free(j->ssh);
 	free(j->command);
+	free(j->input);
 	free(j);
 	fleet_settle(&r->fleet, fh);
 	return true;

@@ -29,8 +29,10 @@ const char options_help[] =
 	"every command runs on every host over SSH.  More: man ringrun.\n"
 	"\n"
 	"Input (none: COMMAND runs once):\n"
-	"  -a, --args FILE         one input per line of FILE (- = stdin)\n"
+	"  -a, --args FILE         one input per line of FILE (- = stdin), read as\n"
+	"                          the tasks run\n"
 	"  -C, --commands FILE     each line of FILE (- = stdin) is a shell command\n"
+	"  -0, --null              -a and -C inputs end with a NUL byte, not a line\n"
 	"  ::: INPUT...            the inputs on the command line\n"
 	"      --stdin             read stdin once and give it to every task\n"
 	"\n"
@@ -54,7 +56,7 @@ const char options_help[] =
 	"                          - reads a host file on stdin; repeatable;\n"
 	"                          duplicates run once\n"
 	"      --hostfile FILE     one host list per line, # comments, #include FILE\n"
-	"                          (- = stdin)\n"
+	"                          (- = stdin; a pipe is read as the hosts run)\n"
 	"  -x, --exclude LIST      not these hosts (same grammar); repeatable\n"
 	"  -l, --user USER         for hosts without user@ (default: yours)\n"
 	"  -p, --port PORT         for hosts without :port (default 22)\n"
@@ -150,6 +152,7 @@ enum opt_id {
 	O_RETRY_ON_EXIT,
 	O_HALT,
 	O_STDIN,
+	O_NULL,
 };
 
 struct optdef {
@@ -205,6 +208,7 @@ static const struct optdef optdefs[] = {
 	{ 0, "retry-on-exit", false, O_RETRY_ON_EXIT, false },
 	{ 0, "halt", true, O_HALT, false },
 	{ 0, "stdin", false, O_STDIN, false },
+	{ '0', "null", false, O_NULL, false },
 };
 
 #define NOPTDEFS (sizeof optdefs / sizeof optdefs[0])
@@ -561,6 +565,9 @@ static int apply(struct parser *p, const struct optdef *d, const char *shown,
 	case O_STDIN:
 		o->stdin_all = true;
 		break;
+	case O_NULL:
+		o->input_sep = '\0';
+		break;
 	}
 	if (why)
 		return fail(p, "%s: %s: %s", shown, value, why);
@@ -756,6 +763,8 @@ static int check(struct parser *p)
 
 	if (check_fleet(p) < 0 || check_bench(p) < 0 || check_jobs(p) < 0)
 		return -1;
+	if (o->input_sep == '\0' && !o->args_file && !o->commands_file)
+		return fail(p, "-0: needs -a or -C");
 	if (o->commands_file) {
 		if (o->args_file)
 			return fail(p, "-C: cannot be combined with -a");
@@ -827,6 +836,7 @@ int options_parse(struct options *o, int argc, char *const argv[],
 
 	*o = (struct options){
 		.jobs = ncpu ? ncpu : 1,
+		.input_sep = '\n',
 		.connect_timeout_ms = 10000,
 		.per_host = 10,
 	};

@@ -26,6 +26,7 @@ enum when { WHEN_AUTO, WHEN_ALWAYS, WHEN_NEVER };
 struct options {
 	const char *args_file;     /* -a FILE, "-" = stdin */
 	const char *commands_file; /* -C FILE, "-" = stdin */
+	char input_sep;            /* between -a/-C records: '\n', '\0' (-0) */
 	char *const *cmd;          /* COMMAND and its words (into argv) */
 	size_t ncmd;
 	char *const *list;         /* the inputs after ::: */
@@ -50,7 +51,7 @@ struct options {
 
 	/* Fleet mode: -w or --hostfile; COMMAND runs on every host. */
 	bool fleet;
-	struct hosts hosts;        /* -w's; run() adds the host file's */
+	struct hosts hosts;        /* -w's; run() adds the host files' */
 	bool hosts_stdin;          /* -w -: a host file on stdin, read first */
 	const char *hostfile;      /* "-" = stdin */
 	struct hosts exclude;      /* -x's and -w's -ITEMs: left out of hosts */

@@ -20,7 +20,9 @@
 #include "hosts/sshexec.h"
 
 struct fleet_host {
-	const struct host_spec *spec; /* NULL: the slot is free */
+	struct host_spec spec; /* a copy: the list may grow meanwhile; its
+				  strings are the list's (name NULL: the slot
+				  is free) */
 	size_t idx;          /* in the host list */
 	rr_host *host;       /* NULL: through the system ssh, or it could not
 				be set up (see why) */
@@ -59,14 +61,15 @@ struct fleet {
    "<option>: <what>: <why>" in err. */
 int fleet_check(const struct options *o, char *err, size_t errlen);
 
-/* o->jobs hosts at once (0: all), ninputs tasks on each. */
+/* o->jobs hosts at once (0: all, and no more may come: o->hosts.more is
+   false), ninputs tasks on each. */
 void fleet_init(struct fleet *f, rr_loop *loop, const struct options *o,
 		size_t ninputs);
 
 /*
  * Put the next host in a free slot and set it up (name resolution blocks:
  * never call this from a callback).  A host that cannot be set up is down
- * from the start.  NULL: no slot is free or no host is left.
+ * from the start.  NULL: no slot is free or no host is left (yet).
  */
 struct fleet_host *fleet_start_host(struct fleet *f);
 

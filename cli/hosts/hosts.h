@@ -28,6 +28,7 @@ struct hosts {
 	const struct hosts *exclude; /* NULL, or the hosts left out of those
 					added from now on */
 	size_t excluded; /* hosts left out (hosts_exclude(), exclude) */
+	bool more;      /* a host file still being read adds hosts */
 };
 
 /*

@@ -174,16 +174,17 @@ void ssh_host_free(struct ssh_host *h)
 	*h = (struct ssh_host){ 0 };
 }
 
-/* The hosts the configuration sends through the system ssh, per reason. */
-static int proxied(const struct options *o, struct buf *notes, char *err,
-		   size_t errlen)
+/* The hosts from number from on that the configuration sends through the
+   system ssh, per reason. */
+static int proxied(const struct options *o, size_t from, struct buf *notes,
+		   char *err, size_t errlen)
 {
 	static const char *const why[] = { "ProxyJump", "ProxyCommand" };
 	const char **names[2] = { NULL, NULL };
 	size_t n[2] = { 0, 0 };
 	int r = 0;
 
-	for (size_t k = 0; k < o->hosts.n; k++) {
+	for (size_t k = from; k < o->hosts.n; k++) {
 		struct sshcfg_host c;
 		char *alias = alias_of(&o->hosts.v[k]);
 		enum ssh_route route;
@@ -236,5 +237,11 @@ int ssh_hosts_setup(struct options *o, struct buf *notes, char *err,
 	if (c->match_note)
 		buf_printf(notes, "ringrun: %s: Match: not supported; its block "
 			   "is skipped\n", c->match_note);
-	return proxied(o, notes, err, errlen);
+	return proxied(o, 0, notes, err, errlen);
+}
+
+int ssh_hosts_more(const struct options *o, size_t from, struct buf *notes,
+		   char *err, size_t errlen)
+{
+	return o->ssh_exec ? 0 : proxied(o, from, notes, err, errlen);
 }

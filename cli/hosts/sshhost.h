@@ -46,6 +46,11 @@ struct ssh_host {
 int ssh_hosts_setup(struct options *o, struct buf *notes, char *err,
 		    size_t errlen);
 
+/* The same for the hosts from number from on, added to o->hosts as a host
+   file is read (the configuration is read already). */
+int ssh_hosts_more(const struct options *o, size_t from, struct buf *notes,
+		   char *err, size_t errlen);
+
 /* How to reach host s. */
 void ssh_host_init(struct ssh_host *h, const struct options *o,
 		   const struct host_spec *s);

@@ -35,6 +35,11 @@ int feedback_init(struct feedback *fb, const struct options *o, size_t ninputs)
 	return 0;
 }
 
+void feedback_more(struct feedback *fb, uint64_t ntasks, bool more)
+{
+	summary_more(&fb->summary, ntasks, more);
+}
+
 void feedback_attach(struct feedback *fb, struct output *out)
 {
 	out->out.color = color_wanted(fb->o->color, out->out.fd);
