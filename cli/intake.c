@@ -13,7 +13,6 @@
  * what came before it runs, nothing after it does, and the exit status is
  * 2.
  */
-#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>

@@ -103,14 +103,16 @@ static bool open_already(const struct hostfile *hf, const struct stat *st)
 static void include(struct hostfile *hf, const struct hostfile_level *l,
 		    const char *file, size_t len)
 {
-	char *path = xmalloc((l->dir ? strlen(l->dir) + 1 : 0) + len + 1);
+	const char *dir = file[0] != '/' ? l->dir : NULL;
+	size_t size = (dir ? strlen(dir) + 1 : 0) + len + 1;
+	char *path = xmalloc(size);
 	const char *name = l->name;
 	size_t line = l->rs.number;
 	struct stat st;
 	int r;
 
-	sprintf(path, "%s%s%.*s", file[0] != '/' && l->dir ? l->dir : "",
-		file[0] != '/' && l->dir ? "/" : "", (int)len, file);
+	snprintf(path, size, "%s%s%.*s", dir ? dir : "", dir ? "/" : "",
+		 (int)len, file);
 	if (hf->depth == HOSTFILE_DEPTH) {
 		fail(hf, "%s: line %zu: #include %.*s: more than %d files deep",
 		     name, line, (int)len, file, HOSTFILE_DEPTH);
