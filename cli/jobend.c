@@ -53,6 +53,7 @@ void job_finish(struct runner *r, struct job *j)
 	}
 	free(j->why);
 	free(j->command);
+	free(j->input);
 	ssh_task_free(j->ssh);
 	free(j);
 }
@@ -72,9 +73,12 @@ static void log_job(struct runner *r, struct job *j)
 	}
 }
 
-/* Every task: each input on each host, or each run of each. */
+/* Every task: each input on each host, or each run of each; 0 while a
+   stream is read (a --halt percentage reads it whole first). */
 static uint64_t all_tasks(const struct runner *r)
 {
+	if (intake_reading(r))
+		return 0;
 	return r->o->fleet ? r->total * r->o->hosts.n : r->ntasks;
 }
 
@@ -219,6 +223,7 @@ static bool retry_host(struct runner *r, struct job *j,
 	rr_task_free(j->task);
 	ssh_task_free(j->ssh);
 	free(j->command);
+	free(j->input);
 	free(j);
 	fleet_settle(&r->fleet, fh);
 	return true;

@@ -39,8 +39,8 @@ static char **make_command(struct runner *r, struct job *j, size_t idx)
 	struct buf b = BUF_INIT;
 
 	if (r->has_input) {
-		v.line = r->in.lines[idx].s;
-		v.len = r->in.lines[idx].len;
+		v.line = j->input;
+		v.len = j->input_len;
 	}
 	if (o->commands_file) {
 		j->info.command = v.line;
@@ -130,14 +130,29 @@ static struct job *new_job(struct runner *r, unsigned long long seq,
 	return j;
 }
 
+/* Its own copy of input number idx, which the stream may let go. */
+static void take_input(struct runner *r, struct job *j, size_t idx)
+{
+	const struct line *l;
+
+	if (!r->has_input || j->input)
+		return;
+	l = input_get(&r->in, idx);
+	j->input = xmalloc(l->len + 1);
+	memcpy(j->input, l->s, l->len + 1);
+	j->input_len = l->len;
+}
+
 /* Its command and what names it, for input number idx. */
 static char **describe(struct runner *r, struct job *j, size_t idx)
 {
-	char **argv = make_command(r, j, idx);
+	char **argv;
 
+	take_input(r, j, idx);
+	argv = make_command(r, j, idx);
 	if (r->has_input) {
-		j->info.tag = r->in.lines[idx].s;
-		j->info.tag_len = r->in.lines[idx].len;
+		j->info.tag = j->input;
+		j->info.tag_len = j->input_len;
 		j->info.input = true;
 		j->info.input_no = idx + 1;
 	} else {
@@ -145,8 +160,8 @@ static char **describe(struct runner *r, struct job *j, size_t idx)
 		j->info.tag_len = strlen(j->info.command);
 	}
 	if (j->fh) {
-		j->info.host = j->fh->spec->name;
-		j->info.host_len = strlen(j->fh->spec->name);
+		j->info.host = j->fh->spec.name;
+		j->info.host_len = strlen(j->fh->spec.name);
 	}
 	return argv;
 }
@@ -203,11 +218,15 @@ void launch_job(struct runner *r, struct job *j, size_t idx)
 
 void launch_more(struct runner *r)
 {
+	size_t runs = bench_runs_each(&r->bench);
+
 	while (!r->stopping && r->next < r->ntasks && r->slots.nfree) {
 		struct job *j = new_job(r, r->next + 1, NULL);
 
 		j->slot = slots_get(&r->slots, j);
-		launch_job(r, j, r->next++ / bench_runs_each(&r->bench));
+		launch_job(r, j, r->next++ / runs);
+		/* Every run of the inputs before it has its own copy now. */
+		input_release(&r->in, r->next / runs);
 	}
 }
 

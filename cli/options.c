@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "hosts/sshhost.h"
+#include "hosts/hostfile.h"
 #include "output/color.h"
 #include "util/xalloc.h"
 
@@ -33,8 +34,10 @@ const char options_help[] =
 	"every command runs on every host over SSH.  More: man ringrun.\n"
 	"\n"
 	"Input (none: COMMAND runs once):\n"
-	"  -a, --args FILE         one input per line of FILE (- = stdin)\n"
+	"  -a, --args FILE         one input per line of FILE (- = stdin), read as\n"
+	"                          the tasks run\n"
 	"  -C, --commands FILE     each line of FILE (- = stdin) is a shell command\n"
+	"  -0, --null              -a and -C inputs end with a NUL byte, not a line\n"
 	"  ::: INPUT...            the inputs on the command line\n"
 	"      --stdin             read stdin once and give it to every task\n"
 	"\n"
@@ -53,9 +56,12 @@ const char options_help[] =
 	"      --resume-failed FILE  run only what job log FILE does not have as ok\n"
 	"\n"
 	"Hosts (SSH; commands run through each host's login shell):\n"
-	"  -w, --hosts LIST        [user@]host[:port],... with ranges web[01-20,33]\n"
-	"                          and ^FILE; repeatable; duplicates run once\n"
-	"      --hostfile FILE     one host list per line, # comments (- = stdin)\n"
+	"  -w, --hosts LIST        [user@]host[:port],... with ranges web[01-20,33],\n"
+	"                          ^FILE, and -HOST or -^FILE to leave hosts out;\n"
+	"                          - reads a host file on stdin; repeatable;\n"
+	"                          duplicates run once\n"
+	"      --hostfile FILE     one host list per line, # comments, #include FILE\n"
+	"                          (- = stdin; a pipe is read as the hosts run)\n"
 	"  -x, --exclude LIST      not these hosts (same grammar); repeatable\n"
 	"  -l, --user USER         for hosts without user@ (default: yours)\n"
 	"  -p, --port PORT         for hosts without :port (default 22)\n"
@@ -152,6 +158,7 @@ enum opt_id {
 	O_RETRY_ON_EXIT,
 	O_HALT,
 	O_STDIN,
+	O_NULL,
 };
 
 struct optdef {
@@ -207,9 +214,17 @@ static const struct optdef optdefs[] = {
 	{ 0, "retry-on-exit", false, O_RETRY_ON_EXIT, false },
 	{ 0, "halt", true, O_HALT, false },
 	{ 0, "stdin", false, O_STDIN, false },
+	{ '0', "null", false, O_NULL, false },
 };
 
 #define NOPTDEFS (sizeof optdefs / sizeof optdefs[0])
+
+/* A -w or -x list, taken once every option is known (hosts.h). */
+struct host_list {
+	const char *value;
+	char shown[12];    /* the option as given: -w, --exclude */
+	bool exclude;      /* -x */
+};
 
 struct parser {
 	struct options *o;
@@ -221,6 +236,8 @@ struct parser {
 	char needs_hosts[24]; /* the first option given that needs them */
 	bool output_given;
 	char needs_repeat[24]; /* the first benchmark option given */
+	struct host_list *lists; /* in the order given */
+	size_t nlists;
 	char *err;
 	size_t errlen;
 };
@@ -390,6 +407,22 @@ static int set_file(struct parser *p, const char **slot, const char *shown,
 	return 0;
 }
 
+/*
+ * Lists are read once the options are checked: -w - reads stdin, which
+ * nothing else may be reading; -w's -ITEMs leave hosts out whatever the
+ * order (as pdsh does); each host keeps its place in the order given.
+ */
+static void add_host_list(struct parser *p, const char *shown,
+			  const char *value, bool exclude)
+{
+	struct host_list *l;
+
+	p->lists = xreallocarray(p->lists, p->nlists + 1, sizeof *p->lists);
+	l = &p->lists[p->nlists++];
+	*l = (struct host_list){ .value = value, .exclude = exclude };
+	snprintf(l->shown, sizeof l->shown, "%s", shown);
+}
+
 static void note_needs_repeat(struct parser *p, const char *shown)
 {
 	if (!p->needs_repeat[0])
@@ -401,7 +434,6 @@ static int apply(struct parser *p, const struct optdef *d, const char *shown,
 {
 	struct options *o = p->o;
 	const char *why = NULL;
-	char hosts_err[256];
 
 	if (d->needs_hosts && !p->needs_hosts[0])
 		snprintf(p->needs_hosts, sizeof p->needs_hosts, "%s", shown);
@@ -462,8 +494,10 @@ static int apply(struct parser *p, const struct optdef *d, const char *shown,
 		break;
 	case O_HOSTS:
 		o->fleet = true;
-		if (hosts_add_list(&o->hosts, value, hosts_err, sizeof hosts_err) < 0)
-			return fail(p, "%s: %s", shown, hosts_err);
+		if (strcmp(value, "-") == 0 && o->hosts_stdin)
+			return fail(p, "%s -: given twice", shown);
+		o->hosts_stdin |= strcmp(value, "-") == 0;
+		add_host_list(p, shown, value, d->id == O_EXCLUDE);
 		break;
 	case O_HOSTFILE:
 		o->fleet = true;
@@ -516,8 +550,8 @@ static int apply(struct parser *p, const struct optdef *d, const char *shown,
 		note_needs_repeat(p, shown);
 		return set_file(p, &o->export_markdown, shown, value);
 	case O_EXCLUDE:
-		if (hosts_add_list(&o->exclude, value, hosts_err, sizeof hosts_err) < 0)
-			return fail(p, "%s: %s", shown, hosts_err);
+		o->exclude_given = true;
+		add_host_list(p, shown, value, d->id == O_EXCLUDE);
 		break;
 	case O_SSH_CONFIG:
 		return set_file(p, &o->ssh_config, shown, value);
@@ -539,6 +573,9 @@ static int apply(struct parser *p, const struct optdef *d, const char *shown,
 		break;
 	case O_STDIN:
 		o->stdin_all = true;
+		break;
+	case O_NULL:
+		o->input_sep = '\0';
 		break;
 	}
 	if (why)
@@ -660,6 +697,11 @@ static int check_fleet(struct parser *p)
 	    strcmp(in, "-") == 0)
 		return fail(p, "--hostfile: stdin is already the input of %s",
 			    o->args_file ? "-a" : "-C");
+	if (o->hosts_stdin && in && strcmp(in, "-") == 0)
+		return fail(p, "-w -: stdin is already the input of %s",
+			    o->args_file ? "-a" : "-C");
+	if (o->hosts_stdin && o->hostfile && strcmp(o->hostfile, "-") == 0)
+		return fail(p, "--hostfile: stdin is already read by -w -");
 	if (o->password_env && o->password_file)
 		return fail(p, "--password-file: cannot be combined with --password-env");
 	if (o->ssh_exec && (o->password_env || o->password_file))
@@ -707,6 +749,9 @@ static int check_jobs(struct parser *p)
 		if (o->hostfile && strcmp(o->hostfile, "-") == 0)
 			return fail(p, "--stdin: cannot be combined with --hostfile -: "
 				       "stdin is read once for every task");
+		if (o->hosts_stdin)
+			return fail(p, "--stdin: cannot be combined with -w -: "
+				       "stdin is read once for every task");
 	}
 	if (o->repeat && (o->resume_failed || o->retries || o->halt.when))
 		return fail(p, "%s: cannot be combined with --repeat: benchmark mode "
@@ -727,6 +772,8 @@ static int check(struct parser *p)
 
 	if (check_fleet(p) < 0 || check_bench(p) < 0 || check_jobs(p) < 0)
 		return -1;
+	if (o->input_sep == '\0' && !o->args_file && !o->commands_file)
+		return fail(p, "-0: needs -a or -C");
 	if (o->commands_file) {
 		if (o->args_file)
 			return fail(p, "-C: cannot be combined with -a");
@@ -743,6 +790,50 @@ static int check(struct parser *p)
 	return 0;
 }
 
+/* The -w and -x lists, in order. */
+static int take_host_lists(struct parser *p)
+{
+	struct options *o = p->o;
+	char err[1024];
+
+	for (size_t k = 0; k < p->nlists; k++) {
+		const struct host_list *l = &p->lists[k];
+		int r = l->exclude ?
+			hosts_add_list(&o->exclude, l->value, err, sizeof err) :
+			strcmp(l->value, "-") == 0 ?
+			hostfile_read_all(&o->hosts, "-", err, sizeof err) :
+			hosts_select(&o->hosts, &o->exclude, l->value, err,
+				     sizeof err);
+
+		if (r < 0)
+			return fail(p, "%s: %s", l->shown, err);
+	}
+	return 0;
+}
+
+static int parse(struct parser *p)
+{
+	struct options *o = p->o;
+
+	for (; p->i < p->argc; p->i++) {
+		const char *a = p->argv[p->i];
+
+		if (strcmp(a, "--") == 0) {
+			p->i++;
+			break;
+		}
+		if (a[0] != '-' || a[1] == '\0')
+			break;
+		if ((a[1] == '-' ? parse_long(p) : parse_short(p)) < 0)
+			return -1;
+		if (o->help || o->version)
+			return 0;
+	}
+	if (take_command(p) < 0 || check(p) < 0)
+		return -1;
+	return take_host_lists(p);
+}
+
 int options_parse(struct options *o, int argc, char *const argv[],
 		  unsigned ncpu, char *err, size_t errlen)
 {
@@ -750,29 +841,17 @@ int options_parse(struct options *o, int argc, char *const argv[],
 		.o = o, .argc = argc, .argv = argv, .i = 1,
 		.ncpu = ncpu, .err = err, .errlen = errlen,
 	};
+	int r;
 
 	*o = (struct options){
 		.jobs = ncpu ? ncpu : 1,
+		.input_sep = '\n',
 		.connect_timeout_ms = 10000,
 		.per_host = RR_HOST_CHANNELS_DEFAULT,
 	};
-	for (; p.i < argc; p.i++) {
-		const char *a = argv[p.i];
-
-		if (strcmp(a, "--") == 0) {
-			p.i++;
-			break;
-		}
-		if (a[0] != '-' || a[1] == '\0')
-			break;
-		if ((a[1] == '-' ? parse_long(&p) : parse_short(&p)) < 0)
-			return -1;
-		if (o->help || o->version)
-			return 0;
-	}
-	if (take_command(&p) < 0)
-		return -1;
-	return check(&p);
+	r = parse(&p);
+	free(p.lists);
+	return r;
 }
 
 void options_free(struct options *o)

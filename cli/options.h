@@ -16,6 +16,7 @@
 struct options {
 	const char *args_file;     /* -a FILE, "-" = stdin */
 	const char *commands_file; /* -C FILE, "-" = stdin */
+	char input_sep;            /* between -a/-C records: '\n', '\0' (-0) */
 	char *const *cmd;          /* COMMAND and its words (into argv) */
 	size_t ncmd;
 	char *const *list;         /* the inputs after ::: */
@@ -40,9 +41,11 @@ struct options {
 
 	/* Fleet mode: -w or --hostfile; COMMAND runs on every host. */
 	bool fleet;
-	struct hosts hosts;        /* -w's; run() adds the host file's */
+	struct hosts hosts;        /* -w's; run() adds the host files' */
+	bool hosts_stdin;          /* -w -: a host file on stdin, read first */
 	const char *hostfile;      /* "-" = stdin */
-	struct hosts exclude;      /* -x's: run() drops them from hosts */
+	struct hosts exclude;      /* -x's and -w's -ITEMs: left out of hosts */
+	bool exclude_given;        /* -x */
 	const char *user;          /* -l: for hosts without user@ */
 	unsigned port;             /* -p: for hosts without :port; 0 = 22 */
 	const char **identities;   /* -i, NULL-terminated; NULL: defaults */

@@ -6,14 +6,17 @@
  * however many inputs there are.  In fleet mode every input runs on every
  * host, host after host: at most -j hosts are in flight, each with at most
  * --per-host tasks, and a host that finished makes room for the next one
- * between loop turns.  Here: set-up, the turns, signals, the exit status.
- * Everything runs in this thread; the only wait is rr_loop_run().
+ * between loop turns.  Inputs and host files are read as the run goes
+ * (intake.c).  Here: set-up, the turns, signals, the exit status.
+ * Everything runs in this thread; the only wait is one call a turn.
  */
+#define _GNU_SOURCE /* ppoll */
 #include "run.h"
 
 #include <assert.h>
 #include <errno.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -85,17 +88,58 @@ static void start_tasks(struct runner *r)
 		launch_more(r);
 }
 
+/* Tasks for the free slots, from what was read: taking inputs makes room
+   for more, and tasks may take all there were. */
+static void feed(struct runner *r)
+{
+	do
+		start_tasks(r);
+	while (intake_pump(r));
+}
+
+/*
+ * Wait for what comes next, and take it.  With nothing to read, the loop
+ * waits by itself: one system call a turn.  While a stream is read, a pipe
+ * may stay silent while tasks end, and tasks may run while it brings
+ * input: ppoll waits for both, with the loop's fd and timeout and the
+ * signal mask it would wait with, then the loop runs without waiting.  The
+ * stream is read only when ppoll found it ready, so a read never blocks;
+ * it is not made O_NONBLOCK, which would change a file description that
+ * stdin may share with the shell.
+ */
+static int turn(struct runner *r)
+{
+	int fd = intake_fd(r), lfd, ms, n;
+	struct timespec ts;
+	struct pollfd p[2];
+
+	if (fd < 0)
+		return rr_loop_run(r->loop, RR_RUN_ONCE);
+	lfd = rr_loop_fd(r->loop);
+	if (lfd < 0)
+		return lfd;
+	ms = rr_loop_timeout_ms(r->loop);
+	ts = (struct timespec){ ms / 1000, ms % 1000 * 1000000L };
+	p[0] = (struct pollfd){ .fd = lfd, .events = POLLIN };
+	p[1] = (struct pollfd){ .fd = fd, .events = POLLIN };
+	if (ppoll(p, 2, ms < 0 ? NULL : &ts, &r->wait_mask) < 0 && errno != EINTR)
+		return -errno;
+	n = rr_loop_run(r->loop, RR_RUN_NOWAIT);
+	if (p[1].revents && !r->stopping)
+		intake_fill(r);
+	return n;
+}
+
 /* Turn by turn, writing out after each, until every task has ended. */
 static int drive(struct runner *r)
 {
-	start_tasks(r);
-	while (r->running || r->retry.n) {
-		int n = rr_loop_run(r->loop, RR_RUN_ONCE);
+	feed(r);
+	while (r->running || r->retry.n || intake_reading(r)) {
+		int n = turn(r);
 
 		check_output(r);
 		check_signals(r);
-		if (r->o->fleet)
-			launch_next_hosts(r);
+		feed(r);
 		retries_run(r);
 		feedback_turn(&r->feedback);
 		if (n < 0 && n != -EINTR) {
@@ -117,31 +161,6 @@ static int drive(struct runner *r)
 		return 3;
 	/* What --halt now cancelled did not fail by itself. */
 	return r->failed > r->halt_killed ? 1 : 0;
-}
-
-static int load_input(struct runner *r)
-{
-	const struct options *o = r->o;
-	const char *path = o->args_file ? o->args_file : o->commands_file;
-
-	if (o->has_list) {
-		input_words(&r->in, o->list, o->nlist);
-	} else if (path) {
-		int err = input_load(&r->in, path);
-		if (err < 0) {
-			fprintf(stderr, "ringrun: %s: %s: %s\n",
-				o->args_file ? "-a" : "-C",
-				strcmp(path, "-") ? path : "stdin",
-				strerror(-err));
-			return -1;
-		}
-	} else {
-		r->total = 1;
-		return 0;
-	}
-	r->has_input = true;
-	r->total = r->in.n;
-	return 0;
 }
 
 static int open_outdir(struct runner *r)
@@ -171,48 +190,23 @@ static void join_command(struct runner *r)
 	r->tmpl = buf_detach(&b);
 }
 
-/* --hostfile's hosts after -w's. */
-static int load_hosts(struct options *o)
-{
-	struct input lines;
-	char err[512];
-	const char *shown = strcmp(o->hostfile, "-") ? o->hostfile : "stdin";
-	int r = input_load(&lines, o->hostfile);
-
-	if (r < 0) {
-		fprintf(stderr, "ringrun: --hostfile: %s: %s\n", shown, strerror(-r));
-		return -1;
-	}
-	r = hosts_add_lines(&o->hosts, lines.lines, lines.n, err, sizeof err);
-	input_free(&lines);
-	if (r < 0) {
-		fprintf(stderr, "ringrun: --hostfile: %s: %s\n", shown, err);
-		return -1;
-	}
-	return 0;
-}
-
-static int check_fleet(struct options *o)
+static int check_fleet(struct runner *r, struct options *o)
 {
 	char err[1024];
 	struct buf notes = BUF_INIT;
-	int r;
+	int ret;
 
-	if (o->hostfile && load_hosts(o) < 0)
+	if (intake_hosts(r, o) < 0)
 		return -1;
-	if (o->hosts.n && hosts_exclude(&o->hosts, &o->exclude) && !o->hosts.n) {
-		fprintf(stderr, "ringrun: -x: every host is excluded\n");
-		return -1;
-	}
-	r = fleet_check(o, err, sizeof err);
-	if (r == 0)
-		r = ssh_hosts_setup(o, &notes, err, sizeof err);
-	if (r < 0)
+	ret = fleet_check(o, err, sizeof err);
+	if (ret == 0)
+		ret = ssh_hosts_setup(o, &notes, err, sizeof err);
+	if (ret < 0)
 		fprintf(stderr, "ringrun: %s\n", err);
 	else if (notes.len)
 		fputs(notes.data, stderr);
 	buf_free(&notes);
-	return r;
+	return ret;
 }
 
 /* The open-file limit in force: the loop raised the soft one to the hard. */
@@ -243,7 +237,9 @@ static unsigned fit_in_fds(struct runner *r, unsigned want, unsigned fit,
 static unsigned local_slots(struct runner *r)
 {
 	struct rr_loop_stats st;
-	unsigned want = r->ntasks < UINT_MAX ? (unsigned)r->ntasks : UINT_MAX;
+	/* A stream still read: how many is not known yet. */
+	unsigned want = intake_reading(r) || r->ntasks >= UINT_MAX ? UINT_MAX :
+			(unsigned)r->ntasks;
 
 	rr_loop_stats(r->loop, &st);
 	assert(st.max_running > 0);
@@ -358,25 +354,25 @@ int run(struct options *o)
 	struct runner r = { .o = o, .outdir = { .fd = -1 } };
 	int status = 2;
 
-	if (o->fleet && check_fleet(o) < 0)
+	if ((o->fleet && check_fleet(&r, o) < 0) || intake_inputs(&r) < 0) {
+		intake_close(&r);
 		return 2;
-	if (load_input(&r) < 0)
-		return 2;
+	}
 	if (control_init(&r.ctl, o) < 0) {
 		control_free(&r.ctl);
-		input_free(&r.in);
+		intake_close(&r);
 		return 2;
 	}
 	if (o->outdir && open_outdir(&r) < 0) {
 		control_free(&r.ctl);
-		input_free(&r.in);
+		intake_close(&r);
 		return 2;
 	}
 	if (o->repeat && benchreport_open(&r.exports, o->export_json,
 					  o->export_markdown) < 0) {
 		outdir_close(&r.outdir);
 		control_free(&r.ctl);
-		input_free(&r.in);
+		intake_close(&r);
 		return 2;
 	}
 	bench_init(&r.bench, o->repeat, o->warmup, o->jobs, r.total);
@@ -386,9 +382,10 @@ int run(struct options *o)
 		benchreport_close(&r.exports);
 		outdir_close(&r.outdir);
 		control_free(&r.ctl);
-		input_free(&r.in);
+		intake_close(&r);
 		return 2;
 	}
+	feedback_more(&r.feedback, 0, intake_reading(&r));
 	join_command(&r);
 	output_init(&r.out, o->output, 1, 2);
 	feedback_attach(&r.feedback, &r.out);
@@ -416,7 +413,7 @@ int run(struct options *o)
 	outdir_close(&r.outdir);
 	output_free(&r.out);
 	feedback_free(&r.feedback);
-	input_free(&r.in);
+	intake_close(&r);
 	control_free(&r.ctl);
 	free(r.tmpl);
 	return status;

@@ -19,6 +19,7 @@
 #include "jobs/control.h"
 #include "output/feedback.h"
 #include "hosts/fleet.h"
+#include "hosts/hostfile.h"
 #include "jobs/input.h"
 #include "options.h"
 #include "output/order.h"
@@ -42,6 +43,9 @@ struct job {
 	struct ssh_task *ssh; /* through the system ssh */
 	bool resumed;    /* --resume-failed: done before, not run */
 	size_t idx;      /* its input */
+	char *input;     /* a copy of it (NUL-terminated): the stream lets
+			    inputs go once their tasks started */
+	size_t input_len;
 	unsigned attempts; /* --retry-on-exit: the ones that failed */
 	bool waiting;    /* --retry-on-exit: for another (task: the last) */
 };
@@ -50,8 +54,11 @@ struct runner {
 	const struct options *o;
 	struct input in;
 	bool has_input;     /* -a, -C or ::: */
-	size_t total;       /* inputs; COMMAND alone is one */
+	size_t total;       /* inputs (read so far); COMMAND alone is one */
 	size_t ntasks;      /* local: inputs times the runs of each */
+	struct hosts *hosts; /* fleet mode: o->hosts, which a host file grows */
+	struct hostfile hostfile; /* --hostfile, read as the run goes ... */
+	bool streaming_hosts;     /* ... when it is */
 	size_t next;        /* local: the next task to hand to the library */
 	struct fleet fleet;
 	char *tmpl;         /* COMMAND's words joined by spaces */
@@ -88,6 +95,26 @@ static inline uint64_t now_ns(void)
 
 /* run.c: stop starting tasks and send sig to every running one. */
 void run_stop(struct runner *r, int sig);
+
+/* intake.c: what the run reads while it runs. */
+
+/* The inputs: opened, or read whole where the run needs them all.
+   Returns 0, or -1 after saying why (exit status 2). */
+int intake_inputs(struct runner *r);
+/* Fleet mode: the host list with its exclusions, and the host file opened
+   (or read whole).  Returns 0, or -1 after saying why. */
+int intake_hosts(struct runner *r, struct options *o);
+/* Between turns: take what was read while it is wanted; a record refused
+   stops the run once what came before it started.  Returns how many
+   inputs (hosts) came. */
+size_t intake_pump(struct runner *r);
+/* More may be read, or a refusal is still to come. */
+bool intake_reading(const struct runner *r);
+/* The fd to wait for with the loop's, or -1: nothing to read now. */
+int intake_fd(const struct runner *r);
+/* One read of that fd, once it is ready. */
+void intake_fill(struct runner *r);
+void intake_close(struct runner *r);
 
 /* launch.c: tasks made and handed to the library. */
 

@@ -17,7 +17,23 @@ void bench_init(struct bench *b, unsigned repeat, unsigned warmup,
 	if (!repeat)
 		return;
 	b->ncmds = ncmds;
-	b->cmds = xcalloc(ncmds ? ncmds : 1, sizeof *b->cmds);
+	b->cap = ncmds ? ncmds : 1;
+	b->cmds = xcalloc(b->cap, sizeof *b->cmds);
+}
+
+/* Command number k, the table grown to it. */
+static struct bench_cmd *cmd_entry(struct bench *b, size_t k)
+{
+	if (k >= b->cap) {
+		size_t cap = 2 * b->cap > k ? 2 * b->cap : k + 1;
+
+		b->cmds = xreallocarray(b->cmds, cap, sizeof *b->cmds);
+		memset(b->cmds + b->cap, 0, (cap - b->cap) * sizeof *b->cmds);
+		b->cap = cap;
+	}
+	if (k >= b->ncmds)
+		b->ncmds = k + 1;
+	return &b->cmds[k];
 }
 
 size_t bench_runs_each(const struct bench *b)
@@ -46,7 +62,7 @@ void bench_record(struct bench *b, size_t task, const char *command,
 		  const struct rr_result *r, const char *why)
 {
 	size_t each = bench_runs_each(b);
-	struct bench_cmd *c = &b->cmds[task / each];
+	struct bench_cmd *c = cmd_entry(b, task / each);
 	bool warmup = task % each < b->warmup;
 
 	if (!c->command)

@@ -32,11 +32,13 @@ struct bench_cmd {
 struct bench {
 	unsigned repeat, warmup; /* repeat 0: not benchmark mode */
 	unsigned jobs;           /* runs at once (-j; 0: the library's limit) */
-	size_t ncmds;
+	size_t ncmds;            /* one past the last that ran */
+	size_t cap;
 	struct bench_cmd *cmds;
 };
 
-/* repeat 0: benchmark mode is off, and every input is one task. */
+/* repeat 0: benchmark mode is off, and every input is one task; else ncmds
+   commands, or more as their runs end (inputs read as the run goes). */
 void bench_init(struct bench *b, unsigned repeat, unsigned warmup,
 		unsigned jobs, size_t ncmds);
 

@@ -4,9 +4,11 @@
  */
 #include "hosts/fleet.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,8 +54,10 @@ int fleet_check(const struct options *o, char *err, size_t errlen)
 
 unsigned fleet_wanted(const struct options *o, size_t ninputs)
 {
-	size_t n = ninputs ? o->hosts.n : 0; /* nothing to run: no host */
+	/* Nothing to run: no host; a list still read: -j of them. */
+	size_t n = !ninputs ? 0 : o->hosts.more ? SIZE_MAX : o->hosts.n;
 
+	assert(o->jobs || !o->hosts.more);
 	if (o->jobs && o->jobs < n)
 		n = o->jobs;
 	return n < UINT_MAX ? (unsigned)n : UINT_MAX;
@@ -80,7 +84,7 @@ void fleet_init(struct fleet *f, rr_loop *loop, const struct options *o,
 /* Its own client, or the system ssh (see sshhost.h for which and how). */
 static void connect_host(struct fleet *f, struct fleet_host *h)
 {
-	const struct host_spec *s = h->spec;
+	const struct host_spec *s = &h->spec;
 	struct ssh_host sh;
 	int e = 0;
 
@@ -110,7 +114,7 @@ struct fleet_host *fleet_start_host(struct fleet *f)
 	struct fleet_host *h = &f->slot[k];
 
 	*h = (struct fleet_host){
-		.spec = &f->o->hosts.v[f->next_host],
+		.spec = f->o->hosts.v[f->next_host],
 		.idx = f->next_host++,
 		.base = k * f->o->per_host,
 	};

@@ -20,7 +20,9 @@
 #include "hosts/sshexec.h"
 
 struct fleet_host {
-	const struct host_spec *spec; /* NULL: the slot is free */
+	struct host_spec spec; /* a copy: the list may grow meanwhile; its
+				  strings are the list's (name NULL: the slot
+				  is free) */
 	size_t idx;          /* in the host list */
 	rr_host *host;       /* NULL: through the system ssh, or it could not
 				be set up (see why) */
@@ -69,7 +71,8 @@ int fleet_check(const struct options *o, char *err, size_t errlen);
 #define FLEET_FDS_PER_HOST 1
 #define FLEET_FDS_RESERVED 32
 
-/* The hosts at once o asks for (-j, 0: all), with ninputs tasks on each. */
+/* The hosts at once o asks for (-j; 0: all, and no more may come:
+   o->hosts.more is false), with ninputs tasks on each. */
 unsigned fleet_wanted(const struct options *o, size_t ninputs);
 
 /* At most nslots hosts at once, ninputs tasks on each. */
@@ -79,7 +82,7 @@ void fleet_init(struct fleet *f, rr_loop *loop, const struct options *o,
 /*
  * Put the next host in a free slot and set it up (name resolution blocks:
  * never call this from a callback).  A host that cannot be set up is down
- * from the start.  NULL: no slot is free or no host is left.
+ * from the start.  NULL: no slot is free or no host is left (yet).
  */
 struct fleet_host *fleet_start_host(struct fleet *f);
 

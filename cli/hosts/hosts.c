@@ -10,6 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <ringrun.h>
+
+#include "hosts/hostfile.h"
 #include "util/fnv.h"
 #include "util/xalloc.h"
 
@@ -18,120 +21,21 @@ static bool is_space(char c)
 	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
 }
 
-static bool is_alnum(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       (c >= '0' && c <= '9');
-}
-
-/* A host name or IPv4 address; with v6 also ':' and a "%zone". */
-static const char *bad_char(const char *s, size_t len, bool v6)
-{
-	for (const char *c = s; c < s + len; c++)
-		if (!is_alnum(*c) && *c != '-' && *c != '.' && *c != '_' &&
-		    !(v6 && (*c == ':' || *c == '%')))
-			return c;
-	return NULL;
-}
-
-static size_t count_char(const char *s, size_t len, char c)
-{
-	size_t n = 0;
-
-	for (size_t k = 0; k < len; k++)
-		n += s[k] == c;
-	return n;
-}
-
-/* 1..65535, digits only. */
-static bool parse_port(const char *s, size_t len, unsigned *port)
-{
-	unsigned v = 0;
-
-	if (!len || len > 5)
-		return false;
-	for (size_t k = 0; k < len; k++) {
-		if (s[k] < '0' || s[k] > '9')
-			return false;
-		v = v * 10 + (unsigned)(s[k] - '0');
-	}
-	if (v < 1 || v > 65535)
-		return false;
-	*port = v;
-	return true;
-}
-
-struct parsed {
-	const char *user, *host, *port; /* into the item */
-	size_t user_len, host_len, port_len;
-	bool brackets;                  /* the host needs them: IPv6 */
-};
-
 /*
- * "[user@]host[:port]", "[user@][addr]:port", or a bare IPv6 address (two
- * colons or more, no port, as ssh takes it).  Returns NULL or why not.
+ * The library's parser (the one grammar of lib/ and cli/) in the words of
+ * a host list: the byte it refuses is named.  Returns NULL or why not.
  */
-static const char *parse_item(const char *s, size_t len, struct parsed *p,
+static const char *parse_spec(const char *s, size_t len, struct rr_host_spec *p,
 			      char *why, size_t whylen)
 {
-	const char *at = NULL, *h, *end = s + len, *c;
+	const char *bad;
 
-	*p = (struct parsed){ 0 };
-	for (const char *q = s; q < end; q++) {
-		if (is_space(*q))
-			return "contains a space";
-		if ((unsigned char)*q < 0x20 || *q == 0x7f)
-			return "contains a control character";
-		if (*q == '@')
-			at = q;
-	}
-	h = at ? at + 1 : s;
-	if (at) {
-		if (at == s)
-			return "empty user name";
-		p->user = s;
-		p->user_len = (size_t)(at - s);
-	}
-	if (h == end)
-		return "empty host name";
-	if (*h == '[') {
-		const char *close = memchr(h, ']', (size_t)(end - h));
-
-		if (!close)
-			return "missing ']'";
-		p->host = h + 1;
-		p->host_len = (size_t)(close - p->host);
-		if (close + 1 < end && close[1] != ':')
-			return "text after ']'";
-		if (close + 1 < end) {
-			p->port = close + 2;
-			p->port_len = (size_t)(end - p->port);
-		}
-		p->brackets = true;
-	} else if (count_char(h, (size_t)(end - h), ':') > 1) {
-		p->host = h;
-		p->host_len = (size_t)(end - h);
-		p->brackets = true;
-	} else {
-		const char *colon = memchr(h, ':', (size_t)(end - h));
-
-		p->host = h;
-		p->host_len = (size_t)((colon ? colon : end) - h);
-		if (colon) {
-			p->port = colon + 1;
-			p->port_len = (size_t)(end - p->port);
-		}
-	}
-	if (!p->host_len)
-		return "empty host name";
-	c = bad_char(p->host, p->host_len, p->brackets);
-	if (c && (unsigned char)*c >= 0x80)
-		return "only ASCII letters, digits, '-', '.' and '_' make a host name";
-	if (c) {
-		snprintf(why, whylen, "'%c' cannot be in a host name", *c);
-		return why;
-	}
-	return NULL;
+	if (rr_host_spec_parse(s, len, p, &bad) == 0)
+		return NULL;
+	if (strcmp(bad, "cannot be in a host name") != 0)
+		return bad;
+	snprintf(why, whylen, "'%c' %s", s[p->error_at], bad);
+	return why;
 }
 
 static uint64_t hash_spec(const struct host_spec *s)
@@ -175,11 +79,11 @@ static void grow_seen(struct hosts *h)
 
 /* One block: name, user and target, each NUL-terminated. */
 static struct host_spec make_spec(const char *s, size_t len,
-				  const struct parsed *p)
+				  const struct rr_host_spec *p)
 {
 	size_t size = len + 1 + p->user_len + 1 + p->host_len + 3;
 	char *block = xmalloc(size), *c = block;
-	struct host_spec spec = { .name = block };
+	struct host_spec spec = { .name = block, .port = p->port };
 
 	memcpy(c, s, len);
 	c += len;
@@ -201,20 +105,34 @@ static struct host_spec make_spec(const char *s, size_t len,
 	return spec;
 }
 
-/* Parse s[0..len) and add it unless it is listed already. */
+static bool listed(const struct hosts *x, const struct host_spec *s)
+{
+	return x->nseen && *seen_slot(x, s);
+}
+
+/* Does x leave s out: listed as it is, or by its host alone? */
+static bool excluded(const struct hosts *x, const struct host_spec *s)
+{
+	const struct host_spec any = { .target = s->target };
+
+	return x && (listed(x, s) || listed(x, &any));
+}
+
+/* Parse s[0..len) and add it unless it is listed already or excluded. */
 static const char *add(struct hosts *h, const char *s, size_t len, char *why,
 		       size_t whylen)
 {
-	struct parsed p;
-	const char *bad = parse_item(s, len, &p, why, whylen);
-	unsigned port = 0;
+	struct rr_host_spec p;
+	const char *bad = parse_spec(s, len, &p, why, whylen);
 
 	if (bad)
 		return bad;
-	if (p.port && !parse_port(p.port, p.port_len, &port))
-		return "port must be 1 to 65535";
 	struct host_spec spec = make_spec(s, len, &p);
-	spec.port = port;
+	if (excluded(h->exclude, &spec)) {
+		h->excluded++;
+		free(spec.name);
+		return NULL;
+	}
 	if ((h->n + 1) * 2 > h->nseen)
 		grow_seen(h);
 	size_t *slot = seen_slot(h, &spec);
@@ -275,71 +193,83 @@ static int add_item(struct hosts *h, const char *s, size_t len, char *err,
 /* ^FILE: its hosts, as --hostfile's. */
 static int add_file(struct hosts *h, const char *path, char *err, size_t errlen)
 {
-	struct input lines;
-	char why[512];
-	int r;
-
 	if (!*path) {
 		snprintf(err, errlen, "'^': no file name after '^'");
 		return -1;
 	}
 	if (strcmp(path, "-") == 0) {
-		snprintf(err, errlen, "'^-': stdin is read by --hostfile -");
+		snprintf(err, errlen, "'^-': stdin is read by -w - or --hostfile -");
 		return -1;
 	}
-	r = input_load(&lines, path);
-	if (r < 0) {
-		snprintf(err, errlen, "%s: %s", path, strerror(-r));
-		return -1;
-	}
-	r = hosts_add_lines(h, lines.lines, lines.n, why, sizeof why);
-	input_free(&lines);
-	if (r < 0)
-		snprintf(err, errlen, "%s: %s", path, why);
+	return hostfile_read_all(h, path, err, errlen);
+}
+
+/* An item that names a file: "^FILE" */
+static int add_caret(struct hosts *h, const char *s, size_t len, char *err,
+		     size_t errlen)
+{
+	char *path = xmalloc(len);
+	int r;
+
+	memcpy(path, s + 1, len - 1);
+	path[len - 1] = '\0';
+	r = add_file(h, path, err, errlen);
+	free(path);
 	return r;
 }
 
-/*
- * The items of s[0..len), counted in *items; "^FILE" ones only if files
- * (a host file naming another could name itself).
- */
-static int add_items(struct hosts *h, const char *s, size_t len, bool files,
-		     size_t *items, char *err, size_t errlen)
+/* What a list may hold besides hosts. */
+enum list_kind {
+	LIST_LINE,    /* a host file's line: hosts only */
+	LIST_FILES,   /* -x: and ^FILE */
+	LIST_SELECT,  /* -w: and pdsh's exclusions, -ITEM and -^FILE */
+};
+
+/* One item of a list, s[0..len) without spaces around it. */
+static int add_one(struct hosts *h, struct hosts *x, enum list_kind kind,
+		   const char *s, size_t len, char *err, size_t errlen)
+{
+	if (kind == LIST_SELECT && s[0] == '-') {
+		if (len == 1) {
+			snprintf(err, errlen, "'-': no host after '-'");
+			return -1;
+		}
+		return add_one(x, NULL, LIST_FILES, s + 1, len - 1, err, errlen);
+	}
+	if (s[0] != '^')
+		return add_item(h, s, len, err, errlen);
+	if (kind != LIST_LINE)
+		return add_caret(h, s, len, err, errlen);
+	snprintf(err, errlen, "'%.*s': a host file cannot name another "
+		 "(#include FILE can)", (int)len, s);
+	return -1;
+}
+
+/* The items of s[0..len), counted in *items. */
+static int add_items(struct hosts *h, struct hosts *x, enum list_kind kind,
+		     const char *s, size_t len, size_t *items, char *err,
+		     size_t errlen)
 {
 	for (size_t at = 0; at <= len;) {
 		size_t start = at, end = at + hostrange_item_len(s + at, len - at);
-		int r;
 
 		at = end + 1;
 		trim(s, &start, &end);
 		if (start == end)
 			continue;
 		++*items;
-		if (s[start] != '^') {
-			r = add_item(h, s + start, end - start, err, errlen);
-		} else if (files) {
-			char *path = xmalloc(end - start);
-
-			memcpy(path, s + start + 1, end - start - 1);
-			path[end - start - 1] = '\0';
-			r = add_file(h, path, err, errlen);
-			free(path);
-		} else {
-			snprintf(err, errlen, "'%.*s': a host file cannot name another",
-				 (int)(end - start), s + start);
-			r = -1;
-		}
-		if (r < 0)
+		if (add_one(h, x, kind, s + start, end - start, err, errlen) < 0)
 			return -1;
 	}
 	return 0;
 }
 
-int hosts_add_list(struct hosts *h, const char *list, char *err, size_t errlen)
+static int add_list(struct hosts *h, struct hosts *x, enum list_kind kind,
+		    const char *list, char *err, size_t errlen)
 {
 	size_t items = 0;
 
-	if (add_items(h, list, strlen(list), true, &items, err, errlen) < 0)
+	if (add_items(h, x, kind, list, strlen(list), &items, err, errlen) < 0)
 		return -1;
 	if (!items) {
 		snprintf(err, errlen, "'%s': no host in it", list);
@@ -348,23 +278,23 @@ int hosts_add_list(struct hosts *h, const char *list, char *err, size_t errlen)
 	return 0;
 }
 
-int hosts_add_lines(struct hosts *h, const struct line *lines, size_t n,
-		    char *err, size_t errlen)
+int hosts_add_list(struct hosts *h, const char *list, char *err, size_t errlen)
 {
-	char why[512];
+	return add_list(h, NULL, LIST_FILES, list, err, errlen);
+}
+
+int hosts_select(struct hosts *h, struct hosts *x, const char *list,
+		 char *err, size_t errlen)
+{
+	return add_list(h, x, LIST_SELECT, list, err, errlen);
+}
+
+int hosts_add_line(struct hosts *h, const char *s, size_t len, char *err,
+		   size_t errlen)
+{
 	size_t items = 0;
 
-	for (size_t k = 0; k < n; k++) {
-		const char *s = lines[k].s;
-		const char *hash = memchr(s, '#', lines[k].len);
-		size_t len = hash ? (size_t)(hash - s) : lines[k].len;
-
-		if (add_items(h, s, len, false, &items, why, sizeof why) < 0) {
-			snprintf(err, errlen, "line %zu: %s", k + 1, why);
-			return -1;
-		}
-	}
-	return 0;
+	return add_items(h, NULL, LIST_LINE, s, len, &items, err, errlen);
 }
 
 /* The seen table anew, for v as it is now. */
@@ -378,26 +308,21 @@ static void rebuild_seen(struct hosts *h)
 		*seen_slot(h, &h->v[k]) = k + 1;
 }
 
-static bool listed(const struct hosts *x, const struct host_spec *s)
-{
-	return x->nseen && *seen_slot(x, s);
-}
-
 size_t hosts_exclude(struct hosts *h, const struct hosts *x)
 {
 	size_t kept = 0, dropped;
 
 	for (size_t k = 0; k < h->n; k++) {
 		const struct host_spec *s = &h->v[k];
-		const struct host_spec any = { .target = s->target };
 
-		if (listed(x, s) || listed(x, &any))
+		if (excluded(x, s))
 			free(s->name);
 		else
 			h->v[kept++] = *s;
 	}
 	dropped = h->n - kept;
 	h->n = kept;
+	h->excluded += dropped;
 	if (dropped)
 		rebuild_seen(h);
 	return dropped;

@@ -1,15 +1,16 @@
 /*
  * The host list of fleet mode: "[user@]host[:port]" specs from -w lists and
  * host files, in order, each host once.  Items may hold ranges
- * ("web[01-20]", see hostrange.h) and, in -w lists, name a file ("^FILE").
+ * ("web[01-20]", see hostrange.h) and, in -w and -x lists, name a file
+ * ("^FILE"); in -w lists, an item that begins with '-' excludes hosts.
  */
 #ifndef CLI_HOSTS_H
 #define CLI_HOSTS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "hosts/hostrange.h"
-#include "jobs/input.h"
 
 struct host_spec {
 	char *name;     /* as written: the tag of its tasks (owns the block) */
@@ -24,30 +25,43 @@ struct hosts {
 	size_t *seen;   /* open addressing: index + 1 into v, 0 = empty */
 	size_t nseen;   /* a power of two, at least twice n */
 	struct hostrange_budget budget; /* what the lists expanded to */
+	const struct hosts *exclude; /* NULL, or the hosts left out of those
+					added from now on */
+	size_t excluded; /* hosts left out (hosts_exclude(), exclude) */
+	bool more;      /* a host file still being read adds hosts */
 };
 
 /*
- * Add the hosts of a comma-separated list (-w), ranges expanded; commas in
+ * Add the hosts of a comma-separated list (-x), ranges expanded; commas in
  * brackets do not split.  Spaces around an item and empty items are
- * skipped.  "^FILE" adds FILE's hosts as hosts_add_lines() does.  A host
- * already listed (same user, host and port as written) is dropped.
+ * skipped.  "^FILE" adds FILE's hosts as a host file's (hostfile.h).  A
+ * host already listed (same user, host and port as written) is dropped.
  * Returns 0, or -1 with "'ITEM': [column N: ]why", "FILE: why" or
  * "FILE: line N: ..." in err (or "'LIST': no host in it").
  */
 int hosts_add_list(struct hosts *h, const char *list, char *err, size_t errlen);
 
 /*
- * Add the hosts of each line (--hostfile): a list as above without ^FILE;
- * '#' starts a comment, blank lines are skipped.  Returns 0, or -1 with
- * "line N: 'ITEM': why" in err.
+ * The same for -w, where an item that begins with '-' is pdsh's exclusion:
+ * "-web[2-3]" and "-^FILE" add those hosts to x instead, whose hosts are
+ * left out of h however the lists are ordered (hosts_exclude()).
  */
-int hosts_add_lines(struct hosts *h, const struct line *lines, size_t n,
-		    char *err, size_t errlen);
+int hosts_select(struct hosts *h, struct hosts *x, const char *list,
+		 char *err, size_t errlen);
+
+/*
+ * Add the hosts of a host file's line s[0..len), its comment removed: a
+ * list as above, but no "^FILE" (a file includes another with #include)
+ * and no exclusion.  Returns 0, or -1 with "'ITEM': why" in err.
+ */
+int hosts_add_line(struct hosts *h, const char *s, size_t len, char *err,
+		   size_t errlen);
 
 /*
  * Drop from h the hosts listed in x (-x): one written without user@ and
  * :port takes that host with any, else user, host and port must match.
- * Returns how many were dropped; the rest keep their order.
+ * Returns how many were dropped (counted in h->excluded too); the rest
+ * keep their order.
  */
 size_t hosts_exclude(struct hosts *h, const struct hosts *x);
 

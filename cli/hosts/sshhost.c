@@ -198,16 +198,17 @@ void ssh_host_free(struct ssh_host *h)
 	*h = (struct ssh_host){ 0 };
 }
 
-/* The hosts the configuration sends through the system ssh, per reason. */
-static int proxied(const struct options *o, struct buf *notes, char *err,
-		   size_t errlen)
+/* The hosts from number from on that the configuration sends through the
+   system ssh, per reason. */
+static int proxied(const struct options *o, size_t from, struct buf *notes,
+		   char *err, size_t errlen)
 {
 	static const char *const why[] = { "ProxyJump", "ProxyCommand" };
 	const char **names[2] = { NULL, NULL };
 	size_t n[2] = { 0, 0 };
 	int r = 0;
 
-	for (size_t k = 0; k < o->hosts.n; k++) {
+	for (size_t k = from; k < o->hosts.n; k++) {
 		struct sshcfg_host c;
 		char *alias = alias_of(&o->hosts.v[k]);
 		enum ssh_route route;
@@ -269,9 +270,9 @@ static void say_refused(const char *spec, const struct rr_host_spec *sp,
  * configuration gives ringrun's own client must be one: neither may turn
  * into an option of ssh (or of a ProxyCommand that quotes them).
  */
-static int refused(const struct options *o, char *err, size_t errlen)
+static int refused(const struct options *o, size_t from, char *err, size_t errlen)
 {
-	for (size_t k = 0; k < o->hosts.n; k++) {
+	for (size_t k = from; k < o->hosts.n; k++) {
 		const struct host_spec *s = &o->hosts.v[k];
 		struct rr_host_spec sp;
 		struct sshcfg_host c;
@@ -308,12 +309,20 @@ int ssh_hosts_setup(struct options *o, struct buf *notes, char *err,
 		return -1;
 	}
 	o->sshcfg = c;
-	if (refused(o, err, errlen) < 0)
+	if (refused(o, 0, err, errlen) < 0)
 		return -1;
 	if (o->ssh_exec)
 		return 0; /* ssh reads its configuration itself, Match too */
 	if (c->match_note)
 		buf_printf(notes, "ringrun: %s: Match: not supported; its block "
 			   "is skipped\n", c->match_note);
-	return proxied(o, notes, err, errlen);
+	return proxied(o, 0, notes, err, errlen);
+}
+
+int ssh_hosts_more(const struct options *o, size_t from, struct buf *notes,
+		   char *err, size_t errlen)
+{
+	if (refused(o, from, err, errlen) < 0)
+		return -1;
+	return o->ssh_exec ? 0 : proxied(o, from, notes, err, errlen);
 }

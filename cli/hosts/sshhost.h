@@ -51,6 +51,11 @@ struct ssh_host {
 int ssh_hosts_setup(struct options *o, struct buf *notes, char *err,
 		    size_t errlen);
 
+/* The same for the hosts from number from on, added to o->hosts as a host
+   file is read (the configuration is read already). */
+int ssh_hosts_more(const struct options *o, size_t from, struct buf *notes,
+		   char *err, size_t errlen);
+
 /* Why user cannot be an SSH user name (see rr_host_spec_parse()), or
    NULL when it can. */
 const char *ssh_user_refused(const char *user);

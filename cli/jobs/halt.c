@@ -104,7 +104,9 @@ void halt_describe(struct buf *b, const struct halt *h, uint64_t total,
 		[HALT_DONE] = "ended",
 	};
 
-	buf_printf(b, "--halt %s: %llu of %llu tasks %s", h->spec,
-		   (unsigned long long)counted(h, ok, failed),
-		   (unsigned long long)total, verbs[h->what]);
+	buf_printf(b, "--halt %s: %llu ", h->spec,
+		   (unsigned long long)counted(h, ok, failed));
+	if (total)
+		buf_printf(b, "of %llu ", (unsigned long long)total);
+	buf_printf(b, "tasks %s", verbs[h->what]);
 }

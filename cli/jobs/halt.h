@@ -33,7 +33,8 @@ uint64_t halt_threshold(const struct halt *h, uint64_t total);
 bool halt_due(const struct halt *h, uint64_t total, uint64_t ok,
 	      uint64_t failed);
 
-/* Why it halts: "--halt SPEC: 2 of 10 tasks failed" (no newline). */
+/* Why it halts: "--halt SPEC: 2 of 10 tasks failed" (no newline); total
+   0: not known yet, "2 tasks failed". */
 void halt_describe(struct buf *b, const struct halt *h, uint64_t total,
 		   uint64_t ok, uint64_t failed);
 

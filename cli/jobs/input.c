@@ -1,32 +1,166 @@
-/* The inputs: lines of -a/-C FILE or the words after :::. */
+/*
+ * The inputs of a run: a ring of the inputs kept, filled from the words
+ * after ::: or from a file read record by record.
+ */
 #include "jobs/input.h"
 
+#include <assert.h>
 #include <errno.h>
-#include <stdbool.h>
-#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "util/xalloc.h"
 
-void input_split(struct input *in, char *mem, size_t len)
+static struct line *slot(const struct input *in, size_t k)
 {
-	size_t n = 0;
+	return &in->ring[(in->head + k) & (in->cap - 1)];
+}
 
-	for (char *c = mem; (c = memchr(c, '\n', len - (size_t)(c - mem))); c++)
-		n++;
-	if (len && mem[len - 1] != '\n')
-		n++;
-	*in = (struct input){ .lines = xcalloc(n, sizeof *in->lines), .mem = mem };
-	for (char *c = mem, *end = mem + len; c < end; in->n++) {
-		char *nl = memchr(c, '\n', (size_t)(end - c));
-		char *stop = nl ? nl : end;
+/* Double the ring, its inputs from the start of it. */
+static void grow(struct input *in)
+{
+	size_t cap = in->cap ? 2 * in->cap : 16;
+	struct line *ring = xcalloc(cap, sizeof *ring);
 
-		*stop = '\0';
-		in->lines[in->n] = (struct line){ c, (size_t)(stop - c) };
-		c = stop + 1;
+	for (size_t k = 0; k < in->count; k++)
+		ring[k] = *slot(in, k);
+	free(in->ring);
+	in->ring = ring;
+	in->cap = cap;
+	in->head = 0;
+}
+
+static void push(struct input *in, const char *s, size_t len)
+{
+	if (in->count == in->cap)
+		grow(in);
+	*slot(in, in->count++) = (struct line){ s, len };
+	in->n++;
+}
+
+void input_words(struct input *in, char *const *words, size_t n)
+{
+	*in = (struct input){ .rs = { .fd = -1 } };
+	for (size_t k = 0; k < n; k++)
+		push(in, words[k], strlen(words[k]));
+}
+
+int input_open(struct input *in, const char *path, char sep)
+{
+	int r;
+
+	*in = (struct input){ .owned = true, .rs = { .fd = -1 } };
+	r = records_open(&in->rs, path, sep);
+	in->reading = r == 0;
+	return r;
+}
+
+/* The end of the file, or a record refused: nothing more is read. */
+static void stop_reading(struct input *in, int error)
+{
+	in->error = error;
+	in->error_at = error ? in->rs.number + 1 : 0;
+	in->reading = false;
+	records_close(&in->rs);
+}
+
+size_t input_pump(struct input *in, size_t ahead)
+{
+	size_t was = in->n;
+
+	while (in->reading && (!ahead || in->count < ahead)) {
+		const char *s;
+		size_t len;
+		int r = records_next(&in->rs, &s, &len);
+		char *copy;
+
+		in->starved = r == 0 && !in->rs.eof;
+		if (r < 0 || (r == 0 && in->rs.eof))
+			stop_reading(in, r);
+		if (r <= 0)
+			break;
+		copy = xmalloc(len + 1);
+		memcpy(copy, s, len + 1);
+		push(in, copy, len);
 	}
+	return in->n - was;
+}
+
+int input_fd(const struct input *in, size_t ahead)
+{
+	if (!in->reading || !in->starved || (ahead && in->count >= ahead))
+		return -1;
+	return in->rs.fd;
+}
+
+void input_fill(struct input *in)
+{
+	int r = records_fill(&in->rs);
+
+	in->starved = false;
+	if (r < 0) {
+		stop_reading(in, r);
+		in->error_at = 0;
+	}
+}
+
+int input_read_all(struct input *in)
+{
+	while (input_pump(in, 0), input_fd(in, 0) >= 0) {
+		int r = records_wait(&in->rs);
+
+		if (r < 0) {
+			stop_reading(in, r);
+			in->error_at = 0;
+			break;
+		}
+		input_fill(in);
+	}
+	return in->error;
+}
+
+bool input_ended(const struct input *in)
+{
+	return !in->reading && !in->error;
+}
+
+const struct line *input_get(const struct input *in, size_t idx)
+{
+	assert(idx >= in->first); /* let go already */
+	return idx - in->first < in->count ? slot(in, idx - in->first) : NULL;
+}
+
+void input_release(struct input *in, size_t idx)
+{
+	while (in->first < idx && in->count) {
+		if (in->owned)
+			free((char *)slot(in, 0)->s);
+		in->head = (in->head + 1) & (in->cap - 1);
+		in->count--;
+		in->first++;
+	}
+}
+
+void input_why(const struct input *in, char *why, size_t len)
+{
+	if (!in->error_at) {
+		snprintf(why, len, "read: %s", strerror(-in->error));
+		return;
+	}
+	snprintf(why, len, "%s %zu: %s%s", records_unit(&in->rs), in->error_at,
+		 records_strerror(in->error), in->error == -EILSEQ ?
+		 " (-0 reads inputs separated by NUL bytes)" : "");
+}
+
+void input_free(struct input *in)
+{
+	input_release(in, in->n);
+	if (in->reading)
+		records_close(&in->rs);
+	free(in->ring);
+	*in = (struct input){ .rs = { .fd = -1 } };
 }
 
 int input_read(int fd, char **mem, size_t *len)
@@ -52,36 +186,4 @@ int input_read(int fd, char **mem, size_t *len)
 	*mem = p;
 	*len = n;
 	return 0;
-}
-
-int input_load(struct input *in, const char *path)
-{
-	bool is_stdin = strcmp(path, "-") == 0;
-	int fd = is_stdin ? 0 : open(path, O_RDONLY | O_CLOEXEC);
-	char *mem = NULL;
-	size_t len = 0;
-
-	if (fd < 0)
-		return -errno;
-	int r = input_read(fd, &mem, &len);
-	if (!is_stdin)
-		close(fd);
-	if (r < 0)
-		return r;
-	input_split(in, mem, len);
-	return 0;
-}
-
-void input_words(struct input *in, char *const *words, size_t n)
-{
-	*in = (struct input){ .lines = xcalloc(n, sizeof *in->lines), .n = n };
-	for (size_t k = 0; k < n; k++)
-		in->lines[k] = (struct line){ words[k], strlen(words[k]) };
-}
-
-void input_free(struct input *in)
-{
-	free(in->lines);
-	free(in->mem);
-	*in = (struct input){ 0 };
 }

@@ -36,6 +36,11 @@ int feedback_init(struct feedback *fb, const struct feedback_opts *o,
 	return 0;
 }
 
+void feedback_more(struct feedback *fb, uint64_t ntasks, bool more)
+{
+	summary_more(&fb->summary, ntasks, more);
+}
+
 void feedback_attach(struct feedback *fb, struct output *out)
 {
 	out->out.color = color_wanted(fb->o.color, out->out.fd);

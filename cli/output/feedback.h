@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <ringrun.h>
 
@@ -39,6 +40,10 @@ struct feedback {
  */
 int feedback_init(struct feedback *fb, const struct feedback_opts *o,
 		  size_t ninputs);
+
+/* ntasks more tasks came from a stream read as the run goes; more:
+   others may still come (the totals shown are "?" until then). */
+void feedback_more(struct feedback *fb, uint64_t ntasks, bool more);
 
 /* Colour out's sinks when wanted; the progress line erases itself before
    out writes to its terminal. */

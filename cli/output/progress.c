@@ -52,6 +52,15 @@ static void part(struct parts *l, const char *text, bool painted, enum paint p)
 	l->cols += n;
 }
 
+/* A total in s: n, or "?" while it is not known. */
+static const char *total(char *s, size_t size, uint64_t n, bool open)
+{
+	if (open)
+		return "?";
+	snprintf(s, size, "%llu", (unsigned long long)n);
+	return s;
+}
+
 /* 812/s, 2.5/s */
 static void format_rate(char *s, size_t size, const struct progress_figures *f)
 {
@@ -60,12 +69,13 @@ static void format_rate(char *s, size_t size, const struct progress_figures *f)
 	snprintf(s, size, rate < 10 ? "%.1f/s" : "%.0f/s", rate);
 }
 
-/* ETA 4s, ETA 2m05s, ETA 1h02m; ETA ? before the first task ended. */
+/* ETA 4s, ETA 2m05s, ETA 1h02m; ETA ? before the first task ended or
+   while the total is not known. */
 static void format_eta(char *s, size_t size, const struct progress_figures *f)
 {
 	uint64_t left;
 
-	if (!f->done || !f->elapsed_ms) {
+	if (!f->done || !f->elapsed_ms || f->open) {
 		snprintf(s, size, "ETA ?");
 		return;
 	}
@@ -88,10 +98,10 @@ void progress_format(struct buf *b, const struct progress_figures *f,
 		     unsigned width, bool color)
 {
 	struct parts l = { .b = b, .width = width, .color = color };
-	char s[64];
+	char s[64], n[24];
 
-	snprintf(s, sizeof s, "ringrun: %llu/%llu done",
-		 (unsigned long long)f->done, (unsigned long long)f->total);
+	snprintf(s, sizeof s, "ringrun: %llu/%s done", (unsigned long long)f->done,
+		 total(n, sizeof n, f->total, f->open));
 	part(&l, s, false, PAINT_OK);
 	snprintf(s, sizeof s, "%llu running", (unsigned long long)f->running);
 	part(&l, s, false, PAINT_OK);
@@ -107,9 +117,9 @@ void progress_format(struct buf *b, const struct progress_figures *f,
 	format_eta(s, sizeof s, f);
 	part(&l, s, false, PAINT_OK);
 	if (f->fleet && f->per_host > 1) {
-		snprintf(s, sizeof s, "%llu/%llu hosts",
+		snprintf(s, sizeof s, "%llu/%s hosts",
 			 (unsigned long long)f->hosts_done,
-			 (unsigned long long)f->hosts);
+			 total(n, sizeof n, f->hosts, f->open));
 		part(&l, s, false, PAINT_OK);
 	}
 }
@@ -195,6 +205,7 @@ static void figures(const struct progress *p, struct progress_figures *f,
 	*f = (struct progress_figures){
 		.done = s->ok + s->failed + s->unreachable,
 		.total = s->tasks,
+		.open = s->open,
 		.running = *p->running,
 		.failed = s->failed,
 		.elapsed_ms = (now - p->start_ns) / 1000000,

@@ -22,6 +22,7 @@
 /* What the line shows. */
 struct progress_figures {
 	uint64_t done, total; /* tasks */
+	bool open;            /* total is of those read so far: shown as ? */
 	uint64_t running;
 	uint64_t failed;      /* tasks, those of unreachable hosts aside */
 	uint64_t elapsed_ms;
@@ -34,7 +35,8 @@ struct progress_figures {
 /*
  * "ringrun: 1532/5000 done, 64 running, 3 failed, 812/s, ETA 4s", with
  * hosts ", 1 unreachable" after "failed" and ", 40/200 hosts" at the end
- * when each has several tasks.  At most width columns (0: any), cut
+ * when each has several tasks; "?" for the total and ETA while open.  At
+ * most width columns (0: any), cut
  * between its parts; no "\r", no newline.  color: failures in colour.
  */
 void progress_format(struct buf *b, const struct progress_figures *f,

@@ -30,9 +30,37 @@ void summary_init_fleet(struct summary *s, const struct hosts *hosts,
 	summary_init(s, hosts->n * per_host, false);
 	s->hosts = hosts;
 	s->per_host = per_host;
+	s->nhost = hosts->n;
 	s->host = xcalloc(hosts->n ? hosts->n : 1, sizeof *s->host);
 	if (!per_host)
 		s->hosts_done = hosts->n; /* nothing to run: done, and ok */
+}
+
+void summary_more(struct summary *s, uint64_t ntasks, bool more)
+{
+	s->tasks += ntasks;
+	s->open = more;
+}
+
+/* Host number k, whose tasks may not have ended yet. */
+static const struct summary_host *host_at(const struct summary *s, size_t k)
+{
+	static const struct summary_host none;
+
+	return k < s->nhost ? &s->host[k] : &none;
+}
+
+/* Host number k's entry, made when the list grew after the start. */
+static struct summary_host *host_entry(struct summary *s, size_t k)
+{
+	if (k >= s->nhost) {
+		size_t n = s->hosts->n > k ? s->hosts->n : k + 1;
+
+		s->host = xreallocarray(s->host, n, sizeof *s->host);
+		memset(s->host + s->nhost, 0, (n - s->nhost) * sizeof *s->host);
+		s->nhost = n;
+	}
+	return &s->host[k];
 }
 
 static void keep_tag(struct summary *s, const struct task_info *t)
@@ -70,7 +98,7 @@ void summary_task(struct summary *s, const struct task_info *t, size_t host,
 			keep_tag(s, t);
 		return;
 	}
-	h = &s->host[host];
+	h = host_entry(s, host);
 	if (how != TASK_DONE_BEFORE && how > h->worst) {
 		if (how == TASK_UNREACHABLE)
 			s->hosts_unreachable++;
@@ -137,7 +165,7 @@ static void add_hosts(struct buf *b, const struct summary *s,
 	size_t n = 0;
 
 	for (size_t k = 0; k < s->hosts->n; k++)
-		if (s->host[k].worst == how)
+		if (host_at(s, k)->worst == how)
 			names[n++] = s->hosts->v[k].name;
 	if (n) {
 		char *folded = hostfold(names, n);
@@ -165,7 +193,7 @@ static void format_fleet(const struct summary *s, struct buf *b, bool color)
 	uint64_t ok = 0, not_run = 0;
 
 	for (size_t k = 0; k < s->hosts->n; k++) {
-		const struct summary_host *h = &s->host[k];
+		const struct summary_host *h = host_at(s, k);
 
 		if (h->worst == TASK_OK && h->ended == s->per_host)
 			ok++;
@@ -180,6 +208,8 @@ static void format_fleet(const struct summary *s, struct buf *b, bool color)
 		  color);
 	if (not_run)
 		buf_printf(b, ", %llu not run", (unsigned long long)not_run);
+	if (s->open)
+		buf_adds(b, ", the rest not read");
 	buf_addc(b, '\n');
 }
 
@@ -200,6 +230,8 @@ void summary_format(const struct summary *s, struct buf *b, bool color)
 	}
 	if (not_run)
 		buf_printf(b, ", %llu not run", (unsigned long long)not_run);
+	if (s->open)
+		buf_adds(b, ", the rest not read");
 	buf_addc(b, '\n');
 }
 
@@ -214,7 +246,7 @@ void summary_failed_list(struct summary *s, struct buf *b)
 {
 	if (s->hosts) {
 		for (size_t k = 0; k < s->hosts->n; k++) {
-			if (s->host[k].worst == TASK_OK)
+			if (host_at(s, k)->worst == TASK_OK)
 				continue;
 			buf_adds(b, s->hosts->v[k].name);
 			buf_addc(b, '\n');

@@ -37,13 +37,16 @@ struct failed_tag {
 };
 
 struct summary {
-	uint64_t tasks;                   /* to run, in all */
+	uint64_t tasks;                   /* to run, in all (so far, if open) */
+	bool open;                        /* more may come: a stream is read */
 	uint64_t ok, failed, unreachable; /* tasks that ended so */
 
 	/* Fleet mode. */
 	const struct hosts *hosts;        /* NULL: local mode */
 	uint64_t per_host;                /* tasks on each host */
-	struct summary_host *host;        /* one per host */
+	struct summary_host *host;        /* one per host (those past nhost
+					     have no task ended) */
+	size_t nhost;
 	uint64_t hosts_done;              /* every task of theirs ended */
 	uint64_t hosts_unreachable;
 
@@ -61,6 +64,12 @@ void summary_init(struct summary *s, uint64_t ntasks, bool keep_failed);
 void summary_init_fleet(struct summary *s, const struct hosts *hosts,
 			uint64_t per_host);
 
+/*
+ * ntasks more tasks came (inputs or hosts read while the run goes);
+ * more: others may still come.
+ */
+void summary_more(struct summary *s, uint64_t ntasks, bool more);
+
 /* Task t (fleet mode: of host number host in the list) ended so. */
 void summary_task(struct summary *s, const struct task_info *t, size_t host,
 		  enum task_end how);
@@ -69,7 +78,8 @@ void summary_task(struct summary *s, const struct task_info *t, size_t host,
  * The summary line: "ringrun: 200 hosts: 197 ok, 2 failed web[07,19],
  * 1 unreachable web33\n" (host lists folded and cut after about 50
  * characters), or "ringrun: 5000 tasks: 4998 ok, 2 failed\n"; then
- * ", N not run" when the run was stopped early.  color: statuses in colour.
+ * ", N not run" when the run was stopped early, and ", the rest not read"
+ * when it stopped before the end of its input.  color: statuses in colour.
  */
 void summary_format(const struct summary *s, struct buf *b, bool color);
 

@@ -134,8 +134,8 @@ LOCAL_CASE(syntax_error_in_exclude, ARGS("-w", "a", "--exclude", "b[3-1]", "echo
 		  "Try 'ringrun --help'.\n",
 	   .status = 2)
 LOCAL_CASE(syntax_error_in_a_hostfile, ARGS("--hostfile", "-", "echo x"),
-	   .in = "a\nb]\n",
-	   .err = "ringrun: --hostfile: stdin: line 2: 'b]': column 2: unmatched ']'\n",
+	   .in = "b]\na\n",
+	   .err = "ringrun: --hostfile: stdin: line 1: 'b]': column 2: unmatched ']'\n",
 	   .status = 2)
 LOCAL_CASE(too_many_hosts, ARGS("-w", "h[1-99999999]", "echo x"),
 	   .err = "ringrun: -w: 'h[1-99999999]': more than 1000000 hosts in all\n"

@@ -35,7 +35,7 @@ static void teardown(void)
 /* Take a task of h: its input, and {%} in *slot. */
 static size_t take(struct fleet_host *h, unsigned *slot)
 {
-	cr_assert(fleet_has_channel(&f, h), "no channel free on %s", h->spec->name);
+	cr_assert(fleet_has_channel(&f, h), "no channel free on %s", h->spec.name);
 	return fleet_take(h, h, slot);
 }
 
@@ -49,8 +49,8 @@ Test(fleet, slots_channels_and_numbers)
 	struct fleet_host *b = fleet_start_host(&f);
 	cr_assert(a && b);
 	cr_assert_null(fleet_start_host(&f), "-j 2: a third host started");
-	cr_assert_str_eq(a->spec->name, "127.0.0.1:1");
-	cr_assert_str_eq(b->spec->name, "127.0.0.2:1");
+	cr_assert_str_eq(a->spec.name, "127.0.0.1:1");
+	cr_assert_str_eq(b->spec.name, "127.0.0.2:1");
 	cr_assert_str_eq(rr_host_name(a->host), "127.0.0.1:1");
 
 	cr_assert_eq(take(a, &s1), 0);
@@ -80,7 +80,7 @@ Test(fleet, slots_channels_and_numbers)
 	fleet_retire(&f);
 	struct fleet_host *c = fleet_start_host(&f);
 	cr_assert_not_null(c);
-	cr_assert_str_eq(c->spec->name, "127.0.0.3:1");
+	cr_assert_str_eq(c->spec.name, "127.0.0.3:1");
 	cr_assert_eq(take(c, &s5), 0);
 	cr_assert_eq(s5, 1);
 	cr_assert_eq(fleet_seq(&f, c, 2), 9);

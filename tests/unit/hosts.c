@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "hosts/hostfile.h"
 #include "hosts/hosts.h"
 
 static struct hosts h;
@@ -124,59 +125,62 @@ Test(hosts, list_errors)
 			  "and '_' make a host name");
 }
 
-static void lines_of(struct input *in, const char *text)
+static char *temp_file(const char *content)
 {
-	size_t len = strlen(text);
-	char *mem = malloc(len + 1);
+	char *path = strdup("/tmp/rr-hosts-XXXXXX");
+	int fd = mkstemp(path);
 
-	memcpy(mem, text, len);
-	input_split(in, mem, len);
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(write(fd, content, strlen(content)), (ssize_t)strlen(content));
+	close(fd);
+	return path;
+}
+
+/* A host file of text read into h; err without the file's name. */
+static int read_lines(const char *text)
+{
+	char *path = temp_file(text);
+	size_t skip = strlen(path) + 2;
+	int r = hostfile_read_all(&h, path, err, sizeof err);
+
+	if (r < 0) {
+		cr_assert(strncmp(err, path, skip - 2) == 0, "%s", err);
+		memmove(err, err + skip, strlen(err + skip) + 1);
+	}
+	unlink(path);
+	free(path);
+	return r;
 }
 
 Test(hosts, file_lines)
 {
-	struct input in;
-
-	lines_of(&in, "# the web tier\nweb1\n\n  web2  # rack 3\r\n\t\nweb1\n#web3\n"
-		      "root@db:2222");
-	cr_assert_eq(hosts_add_lines(&h, in.lines, in.n, err, sizeof err), 0,
-		     "%s", err);
+	cr_assert_eq(read_lines("# the web tier\nweb1\n\n  web2  # rack 3\r\n\t\nweb1\n"
+				"#web3\nroot@db:2222"), 0, "%s", err);
 	cr_assert_eq(h.n, 3);
 	expect_host(0, "web1", NULL, "web1", 0);
 	expect_host(1, "web2", NULL, "web2", 0);
 	expect_host(2, "root@db:2222", "root", "db", 2222);
-	input_free(&in);
 	hosts_free(&h);
 }
 
 Test(hosts, file_errors_name_the_line)
 {
-	struct input in;
-
-	lines_of(&in, "web1\n# fine\n\nweb2 web3\n");
-	cr_assert_eq(hosts_add_lines(&h, in.lines, in.n, err, sizeof err), -1);
+	cr_assert_eq(read_lines("web1\n# fine\n\nweb2 web3\n"), -1);
 	cr_assert_str_eq(err, "line 4: 'web2 web3': contains a space");
-	input_free(&in);
 	hosts_free(&h);
-	lines_of(&in, "web1\nweb[2-\n");
-	cr_assert_eq(hosts_add_lines(&h, in.lines, in.n, err, sizeof err), -1);
+	cr_assert_eq(read_lines("web1\nweb[2-\n"), -1);
 	cr_assert_str_eq(err, "line 2: 'web[2-': column 7: unclosed '['");
-	input_free(&in);
 	hosts_free(&h);
-	lines_of(&in, "web1\n^other\n");
-	cr_assert_eq(hosts_add_lines(&h, in.lines, in.n, err, sizeof err), -1);
-	cr_assert_str_eq(err, "line 2: '^other': a host file cannot name another");
-	input_free(&in);
+	cr_assert_eq(read_lines("web1\n^other\n"), -1);
+	cr_assert_str_eq(err, "line 2: '^other': a host file cannot name another "
+			 "(#include FILE can)");
 	hosts_free(&h);
 }
 
 /* A line is a list: ranges, and commas outside brackets. */
 Test(hosts, file_lines_are_lists)
 {
-	struct input in;
-
-	lines_of(&in, "web[1-2],db[07,9] # two tiers\nweb2, web3\n");
-	cr_assert_eq(hosts_add_lines(&h, in.lines, in.n, err, sizeof err), 0,
+	cr_assert_eq(read_lines("web[1-2],db[07,9] # two tiers\nweb2, web3\n"), 0,
 		     "%s", err);
 	cr_assert_eq(h.n, 5);
 	expect_host(0, "web1", NULL, "web1", 0);
@@ -184,19 +188,14 @@ Test(hosts, file_lines_are_lists)
 	expect_host(2, "db07", NULL, "db07", 0);
 	expect_host(3, "db9", NULL, "db9", 0);
 	expect_host(4, "web3", NULL, "web3", 0);
-	input_free(&in);
 	hosts_free(&h);
 }
 
 /* An empty file, or one of comments: no host, no error. */
 Test(hosts, file_without_hosts)
 {
-	struct input in;
-
-	lines_of(&in, "# nothing\n\n   \n");
-	cr_assert_eq(hosts_add_lines(&h, in.lines, in.n, err, sizeof err), 0);
+	cr_assert_eq(read_lines("# nothing\n\n   \n"), 0);
 	cr_assert_eq(h.n, 0);
-	input_free(&in);
 	hosts_free(&h);
 }
 
@@ -258,17 +257,6 @@ Test(hosts, the_bound_is_for_every_list, .timeout = 30)
 
 /* ------------------------------------------------------------ ^FILE */
 
-static char *temp_file(const char *content)
-{
-	char *path = strdup("/tmp/rr-hosts-XXXXXX");
-	int fd = mkstemp(path);
-
-	cr_assert_geq(fd, 0);
-	cr_assert_eq(write(fd, content, strlen(content)), (ssize_t)strlen(content));
-	close(fd);
-	return path;
-}
-
 Test(hosts, caret_file_in_a_list)
 {
 	char *path = temp_file("# rack 1\nn[1-2]\n\nn1, x\n");
@@ -313,7 +301,7 @@ Test(hosts, caret_file_errors_name_the_file)
 	snprintf(want, sizeof want, "%s: No such file or directory", path);
 	expect_list_error(list, want);
 	expect_list_error("a,^", "'^': no file name after '^'");
-	expect_list_error("^-", "'^-': stdin is read by --hostfile -");
+	expect_list_error("^-", "'^-': stdin is read by -w - or --hostfile -");
 	free(path);
 }
 
