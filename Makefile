@@ -127,7 +127,7 @@ $(B)/tests/ssh-suite: $(TSSH_SRC:%.c=$(B)/%.o) $(TCOMMON_SRC:%.c=$(B)/%.o) $(STA
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PC_LIBS) $(CRIT_LIBS)
 
-$(B)/tests/cli-suite: $(TCLI_SRC:%.c=$(B)/%.o)
+$(B)/tests/cli-suite: $(TCLI_SRC:%.c=$(B)/%.o) $(B)/tests/common/where.o
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CRIT_LIBS)
 
@@ -141,27 +141,26 @@ $(B)/examples/%: $(B)/examples/%.o $(STATIC)
 
 test-build: all $(HELPER) $(SUITES) $(EXAMPLES)
 
-# Each suite runs with the helper and the binary under test named in the
-# environment; the library suite runs once per exit-wait, spawn and read path.
-TEST_ENV = RINGRUN_BIN=$(abspath $(BIN)) RR_HELPER=$(abspath $(HELPER)) \
-	   RINGRUN_EXAMPLES=$(abspath $(B)/examples) \
-	   RR_SSHD_HARNESS=$(abspath tests/sshd/sshd-harness.sh) \
-	   LSAN_OPTIONS=suppressions=$(abspath tests/lsan.supp):print_suppressions=0
+# Each suite finds the helper, the binary under test and the sshd harness
+# from its own path (tests/common/where.h); the library suite runs once per
+# exit-wait, spawn and read path.  $(call run_suite,SUITE,ARGS), under set -e.
+TEST_ENV = LSAN_OPTIONS=suppressions=$(abspath tests/lsan.supp):print_suppressions=0
 CRIT_ARGS ?= --jobs 2
+define run_suite
+case $(1) in \
+*/lib-suite) \
+  echo "== $(1) (ring WAITID, multishot reads)"; \
+  $(TEST_ENV) $(1) $(CRIT_ARGS) $(2); \
+  echo "== $(1) (RINGRUN_NO_WAITID=1 RINGRUN_SPAWN_VFORK=1: pidfd poll, vfork spawns)"; \
+  RINGRUN_NO_WAITID=1 RINGRUN_SPAWN_VFORK=1 $(TEST_ENV) $(1) $(CRIT_ARGS) $(2); \
+  echo "== $(1) (RINGRUN_NO_MULTISHOT=1: one-shot reads)"; \
+  RINGRUN_NO_MULTISHOT=1 $(TEST_ENV) $(1) $(CRIT_ARGS) $(2);; \
+*) echo "== $(1)"; $(TEST_ENV) $(1) $(CRIT_ARGS) $(2);; \
+esac
+endef
 
 run-tests: test-build
-	@set -e; for s in $(SUITES); do \
-	  case $$s in \
-	  */lib-suite) \
-	    echo "== $$s (ring WAITID, multishot reads)"; \
-	    $(TEST_ENV) $$s $(CRIT_ARGS); \
-	    echo "== $$s (RINGRUN_NO_WAITID=1 RINGRUN_SPAWN_VFORK=1: pidfd poll, vfork spawns)"; \
-	    RINGRUN_NO_WAITID=1 RINGRUN_SPAWN_VFORK=1 $(TEST_ENV) $$s $(CRIT_ARGS); \
-	    echo "== $$s (RINGRUN_NO_MULTISHOT=1: one-shot reads)"; \
-	    RINGRUN_NO_MULTISHOT=1 $(TEST_ENV) $$s $(CRIT_ARGS);; \
-	  *) echo "== $$s"; $(TEST_ENV) $$s $(CRIT_ARGS);; \
-	  esac; \
-	done
+	@set -e; for s in $(SUITES); do $(call run_suite,$$s,); done
 	@for e in $(EXAMPLES); do \
 	  timeout 60 $$e </dev/null >/dev/null || { echo "example $$e failed"; exit 1; }; \
 	done; echo "== examples: $(words $(EXAMPLES)) ran"

@@ -1,7 +1,7 @@
 /*
  * -o collate and --outdir through the ringrun binary: local cases (args,
  * stdin -> exact stdout, stderr, status and files), then a fleet of 40
- * loopback hosts served by three harness sshds (RR_SSHD_HARNESS) on one
+ * loopback hosts served by three harness sshds (tests/sshd) on one
  * port, stopped by their pids when the test ends.
  *
  * Arguments and expected text may hold @DIR, the test's own directory.

@@ -1,9 +1,11 @@
 /*
- * Running the ringrun binary under test (env RINGRUN_BIN) and other
+ * Running the ringrun binary under test (tests/common/where.h) and other
  * programs: stdin in, stdout and stderr captured, bounded in time.
  */
 #define _GNU_SOURCE /* pipe2 */
 #include "harness.h"
+
+#include "../common/where.h"
 
 #include <criterion/criterion.h>
 #include <errno.h>
@@ -30,10 +32,7 @@ long long now_ms(void)
 
 const char *ringrun_bin(void)
 {
-	const char *bin = getenv("RINGRUN_BIN");
-
-	cr_assert(bin && *bin, "RINGRUN_BIN must name the ringrun binary");
-	return bin;
+	return where_ringrun();
 }
 
 void proc_start(struct proc *p, const char *const argv[], bool stdout_closed)

@@ -5,6 +5,8 @@
 #define _GNU_SOURCE /* asprintf */
 #include "sshd.h"
 
+#include "../common/where.h"
+
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,14 +16,6 @@ struct cli_test cli;
 
 static char **expanded; /* freed when the test ends */
 static size_t nexpanded;
-
-static const char *harness(void)
-{
-	const char *h = getenv("RR_SSHD_HARNESS");
-
-	cr_assert(h && *h, "RR_SSHD_HARNESS must name tests/sshd/sshd-harness.sh");
-	return h;
-}
 
 static void rm_rf(const char *path)
 {
@@ -56,7 +50,7 @@ void cli_dir_down(void)
 int cli_harness(const char *const args[])
 {
 	const char *argv[40] = { "sh", "-c", "log=$1; shift; exec \"$@\" >>\"$log\" 2>&1",
-				 "sh", cli_expand("@DIR/harness.log"), harness() };
+				 "sh", cli_expand("@DIR/harness.log"), where_sshd_harness() };
 	struct proc_result r;
 	size_t n = 6;
 

@@ -1,6 +1,6 @@
 /*
  * What the CLI tests share around a run: the test's own directory, a real
- * OpenSSH sshd in it (the script in env RR_SSHD_HARNESS, on loopback
+ * OpenSSH sshd in it (tests/sshd/sshd-harness.sh, on loopback
  * addresses, stopped by its pid when the test ends, failed or not), strings
  * with @TOKENs replaced, and the checks of the data-driven cases.
  *

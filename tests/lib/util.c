@@ -1,6 +1,8 @@
 #define _GNU_SOURCE
 #include "util.h"
 
+#include "../common/where.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -13,10 +15,7 @@
 
 const char *helper(void)
 {
-	const char *h = getenv("RR_HELPER");
-	cr_assert(h && *h, "RR_HELPER is not set (run the suite via make)");
-	cr_assert(access(h, X_OK) == 0, "RR_HELPER=%s: %s", h, strerror(errno));
-	return h;
+	return where_helper();
 }
 
 rr_loop *loop_new(unsigned max_running, unsigned flags)

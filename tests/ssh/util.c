@@ -1,6 +1,8 @@
 #define _GNU_SOURCE
 #include "util.h"
 
+#include "../common/where.h"
+
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
@@ -193,14 +195,6 @@ int procs_wait_gone(const char *needle, int timeout_ms)
 
 static struct sshd *started[8];
 
-static const char *harness(void)
-{
-	const char *h = getenv("RR_SSHD_HARNESS");
-	cr_assert(h && *h, "RR_SSHD_HARNESS is not set (run the suite via make)");
-	cr_assert(access(h, X_OK) == 0, "RR_SSHD_HARNESS=%s: %s", h, strerror(errno));
-	return h;
-}
-
 /* Run argv to its end, its output appended to out; returns the wait status. */
 static int run_wait(char *const argv[], const char *out)
 {
@@ -245,7 +239,7 @@ static void start_guard(struct sshd *s)
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t at;
 	char *argv[] = {"/bin/sh", "-c", (char *)guard_script, "rr-ssh-guard",
-			s->dir, (char *)harness(), NULL};
+			s->dir, (char *)where_sshd_harness(), NULL};
 
 	cr_assert(pipe2(p, O_CLOEXEC) == 0, "pipe2: %s", strerror(errno));
 	posix_spawn_file_actions_init(&fa);
@@ -305,13 +299,13 @@ struct sshd *sshd_start(int naddr, int first, ...)
 
 	cr_assert(s);
 	cr_assert(naddr >= 1 && naddr <= SSHD_MAX_ADDRS);
-	harness(); /* asserted before anything is made */
+	where_sshd_harness(); /* asserted before anything is made */
 	s->guard_fd = -1;
 	snprintf(s->dir, sizeof s->dir, "/tmp/rr-ssh-XXXXXX");
 	cr_assert(mkdtemp(s->dir), "mkdtemp: %s", strerror(errno));
 	snprintf(nbuf, sizeof nbuf, "%d", naddr);
 	snprintf(fbuf, sizeof fbuf, "%d", first);
-	argv[n++] = (char *)harness();
+	argv[n++] = (char *)where_sshd_harness();
 	argv[n++] = "start";
 	argv[n++] = s->dir;
 	argv[n++] = nbuf;
