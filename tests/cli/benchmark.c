@@ -167,10 +167,10 @@ static void check_json(const char *script)
 
 #define ARGS(...) (const char *const[]){ __VA_ARGS__, NULL }
 
-TestSuite(bench, .init = make_dir, .fini = remove_dir, .timeout = 60);
+TestSuite(cli_bench, .init = make_dir, .fini = remove_dir, .timeout = 60);
 
 /* W + N runs of each command, N measured; the sleep's figures are real. */
-Test(bench, warmups_and_runs_counted)
+Test(cli_bench, warmups_and_runs_counted)
 {
 	struct proc_result r;
 	char *md;
@@ -245,18 +245,18 @@ static void rusage_figures(const char *no_waitid)
 	free(json);
 }
 
-Test(bench, rusage_with_ring_waitid)
+Test(cli_bench, rusage_with_ring_waitid)
 {
 	rusage_figures("-uRINGRUN_NO_WAITID");
 }
 
-Test(bench, rusage_with_pidfd_poll)
+Test(cli_bench, rusage_with_pidfd_poll)
 {
 	rusage_figures("RINGRUN_NO_WAITID=1");
 }
 
 /* Failed runs are counted, shown, and left out of the figures. */
-Test(bench, some_runs_fail)
+Test(cli_bench, some_runs_fail)
 {
 	struct proc_result r;
 
@@ -277,7 +277,7 @@ Test(bench, some_runs_fail)
 }
 
 /* Stopped by a signal: no report, the export stays empty, no next run. */
-Test(bench, signal_stops_without_report)
+Test(cli_bench, signal_stops_without_report)
 {
 	char *cmd = expand("echo >> @DIR/started; exec sleep 30");
 	char *json = expand("@DIR/b.json");
@@ -343,7 +343,7 @@ static void check_case(const struct bench_case *c)
 }
 
 #define CASE(name, ...)                                                \
-	Test(bench, name)                                              \
+	Test(cli_bench, name)                                              \
 	{                                                              \
 		check_case(&(const struct bench_case){ __VA_ARGS__ }); \
 	}

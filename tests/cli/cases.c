@@ -95,7 +95,7 @@ static void check_case(const struct cli_case *c)
 }
 
 #define CASE(name, ...)                                               \
-	Test(cli, name, .timeout = 30)                                \
+	Test(cli_cases, name, .timeout = 30)                                \
 	{                                                             \
 		check_case(&(const struct cli_case){ __VA_ARGS__ });  \
 	}

@@ -104,7 +104,7 @@ static void check_case(const struct collate_case *c)
 #define FILES(...) .files = { __VA_ARGS__ }
 
 #define CASE(name, ...)                                                          \
-	Test(collate, name, .init = dir_up, .fini = cli_dir_down, .timeout = 30) \
+	Test(cli_collate, name, .init = dir_up, .fini = cli_dir_down, .timeout = 30) \
 	{                                                                        \
 		check_case(&(const struct collate_case){ __VA_ARGS__ });         \
 	}
@@ -197,7 +197,7 @@ CASE(outdir_empty_name, ARGS("--outdir", "", "echo x"),
 CASE(outdir_twice, ARGS("--outdir", "a", "--outdir=b", "echo x"),
      .err_exact = "ringrun: --outdir: given twice\nTry 'ringrun --help'.\n",
      .status = 2)
-Test(collate, help_mentions_them, .timeout = 30)
+Test(cli_collate, help_mentions_them, .timeout = 30)
 {
 	const char *args[] = { "--help", NULL };
 	struct proc_result r;
@@ -373,7 +373,7 @@ static void run_fleet(const char *const args[], struct proc_result *r)
  * that list, hosts within a header in numeric ranges.  --outdir on the same
  * run: each host's pair, exact.
  */
-Test(collate_fleet, forty_hosts_three_outputs, .init = fleet_up, .fini = fleet_down,
+Test(cli_collate_fleet, forty_hosts_three_outputs, .init = fleet_up, .fini = fleet_down,
      .timeout = 120)
 {
 	const char *args[] = { "-o", "collate", "--outdir", "@DIR/out", "-w", hosts,
@@ -411,7 +411,7 @@ Test(collate_fleet, forty_hosts_three_outputs, .init = fleet_up, .fini = fleet_d
  * headers), files named HOST.N; a host that cannot be reached has its
  * empty pairs and its one failure line.
  */
-Test(collate_fleet, inputs_and_unreachable, .init = fleet_up, .fini = fleet_down,
+Test(cli_collate_fleet, inputs_and_unreachable, .init = fleet_up, .fini = fleet_down,
      .timeout = 120)
 {
 	const char *collate[] = {
@@ -461,7 +461,7 @@ Test(collate_fleet, inputs_and_unreachable, .init = fleet_up, .fini = fleet_down
  * outputs: the table keeps each output and a few bytes per task.  (Each
  * task's small capture once left a 3 KiB hole in the heap: 20 MiB peak.)
  */
-Test(collate, memory_stays_flat, .timeout = 120)
+Test(cli_collate, memory_stays_flat, .timeout = 120)
 {
 	const char *args[] = { "-j", "64", "-o", "collate", "--stats", "-a", "-",
 			       "echo", "out", NULL };

@@ -103,7 +103,7 @@ static void check_case(const struct fleet_case *c)
 #define ARGS(...) .args = { __VA_ARGS__, NULL }
 
 #define CASE(name, ...)                                                         \
-	Test(fleet, name, .init = sshd_up, .fini = cli_dir_down, .timeout = 60) \
+	Test(cli_fleet, name, .init = sshd_up, .fini = cli_dir_down, .timeout = 60) \
 	{                                                                       \
 		check_case(&(const struct fleet_case){ __VA_ARGS__ });          \
 	}
@@ -217,7 +217,7 @@ static void summary_last(const struct proc_result *r)
 		  "the summary is not last: %s", r->err);
 }
 
-Test(fleet, failed_hosts_run_again, .init = sshd_up, .fini = cli_dir_down, .timeout = 60)
+Test(cli_fleet, failed_hosts_run_again, .init = sshd_up, .fini = cli_dir_down, .timeout = 60)
 {
 	const struct fleet_case first = {
 		ARGS("-o", "quiet", "--summary", "--failed", "@DIR/failed", "-w",
@@ -282,7 +282,7 @@ CASE(timeout_on_the_host, ARGS("-o", "json", "-t", "0.3", "-w", "@H1", "sleep 5"
      .py_out = "timeout True\n")
 
 /* A server that accepts the connection and never speaks: --connect-timeout. */
-Test(fleet, connect_timeout, .timeout = 60)
+Test(cli_fleet, connect_timeout, .timeout = 60)
 {
 	struct sockaddr_in sa = { .sin_family = AF_INET,
 				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
@@ -342,7 +342,7 @@ CASE(unknown_user_auth_failed, ARGS("-l", "nosuchuser-rr", "-w", "@H1", "true"),
      .status = 3)
 
 /* accept-new records each host's key; strict then takes the file. */
-Test(fleet, accept_new_records_keys, .init = sshd_up, .fini = cli_dir_down,
+Test(cli_fleet, accept_new_records_keys, .init = sshd_up, .fini = cli_dir_down,
      .timeout = 60)
 {
 	const struct fleet_case learn = {
@@ -560,12 +560,12 @@ static int interrupt_fleet(int sig, int wait_ms, const char *secs, const char *t
 	return left;
 }
 
-Test(fleet, sigint_cancels_tasks, .init = sshd_up, .fini = cli_dir_down, .timeout = 60)
+Test(cli_fleet, sigint_cancels_tasks, .init = sshd_up, .fini = cli_dir_down, .timeout = 60)
 {
 	interrupt_fleet(SIGINT, 0, "600", "");
 }
 
-Test(fleet, sigterm_cancels_tasks, .init = sshd_up, .fini = cli_dir_down, .timeout = 60)
+Test(cli_fleet, sigterm_cancels_tasks, .init = sshd_up, .fini = cli_dir_down, .timeout = 60)
 {
 	interrupt_fleet(SIGTERM, 0, "600", "");
 }
@@ -576,7 +576,7 @@ Test(fleet, sigterm_cancels_tasks, .init = sshd_up, .fini = cli_dir_down, .timeo
  * 1.10 cannot send it (no channel request after exec): the channels are
  * closed, so each command stops at its next write and goes no further.
  */
-Test(fleet, sigint_stops_remote_commands, .init = sshd_up, .fini = cli_dir_down,
+Test(cli_fleet, sigint_stops_remote_commands, .init = sshd_up, .fini = cli_dir_down,
      .timeout = 60)
 {
 #if LIBSSH2_VERSION_NUM >= 0x010b00

@@ -65,14 +65,14 @@ static void check_case(const struct hostsel_case *c)
 
 /* Against the sshd. */
 #define CASE(name, ...)                                                           \
-	Test(hostsel, name, .init = sshd_up, .fini = cli_dir_down, .timeout = 60) \
+	Test(cli_hostsel, name, .init = sshd_up, .fini = cli_dir_down, .timeout = 60) \
 	{                                                                         \
 		check_case(&(const struct hostsel_case){ __VA_ARGS__ });          \
 	}
 
 /* Refused before any connection: no sshd. */
 #define LOCAL_CASE(name, ...)                                                    \
-	Test(hostsel, name, .init = dir_up, .fini = cli_dir_down, .timeout = 30) \
+	Test(cli_hostsel, name, .init = dir_up, .fini = cli_dir_down, .timeout = 30) \
 	{                                                                        \
 		check_case(&(const struct hostsel_case){ __VA_ARGS__ });         \
 	}

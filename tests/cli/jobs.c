@@ -127,13 +127,13 @@ static void check_case(const struct jobs_case *c)
 #define PRE(...) .pre = { __VA_ARGS__, NULL }
 
 #define CASE(name, ...)                                                       \
-	Test(jobs, name, .init = dir_up, .fini = cli_dir_down, .timeout = 30) \
+	Test(cli_jobs, name, .init = dir_up, .fini = cli_dir_down, .timeout = 30) \
 	{                                                                     \
 		check_case(&(const struct jobs_case){ __VA_ARGS__ });         \
 	}
 
 #define FLEET_CASE(name, ...)                                                        \
-	Test(jobs_fleet, name, .init = sshd_up, .fini = cli_dir_down, .timeout = 60) \
+	Test(cli_jobs_fleet, name, .init = sshd_up, .fini = cli_dir_down, .timeout = 60) \
 	{                                                                            \
 		check_case(&(const struct jobs_case){ __VA_ARGS__ });                \
 	}
@@ -204,7 +204,7 @@ CASE(joblog_write_error, ARGS("--joblog", "/dev/full", "true"),
      .err_exact = "ringrun: --joblog: /dev/full: No space left on device\n", .status = 2)
 
 /* A row that cannot be written (the file size limit): said once, status 1. */
-Test(jobs, joblog_write_fails, .init = dir_up, .fini = cli_dir_down, .timeout = 30)
+Test(cli_jobs, joblog_write_fails, .init = dir_up, .fini = cli_dir_down, .timeout = 30)
 {
 	const char *argv[] = { "sh", "-c", "trap '' XFSZ; ulimit -f 1; exec \"$0\" "
 			       "--joblog \"$1/log\" -o quiet true ::: $(seq 200)",
@@ -406,7 +406,7 @@ static char *stderr_until(struct proc *p, const char *want)
 }
 
 /* A signal ends the wait: the task ends with its last attempt, at once. */
-Test(jobs, retry_wait_ended_by_signal, .init = dir_up, .fini = cli_dir_down, .timeout = 30)
+Test(cli_jobs, retry_wait_ended_by_signal, .init = dir_up, .fini = cli_dir_down, .timeout = 30)
 {
 	const char *argv[] = { ringrun_bin(), "--retries", "5", "--retry-on-exit",
 			       "echo out; exit 2", NULL };
@@ -512,7 +512,7 @@ FLEET_CASE(retry_on_exit_remote,
 	   .err_lines = 1)
 
 /* The sshd stopped: two attempts, each said, then unreachable. */
-Test(jobs_fleet, retries_unreachable, .init = sshd_up, .fini = cli_dir_down, .timeout = 60)
+Test(cli_jobs_fleet, retries_unreachable, .init = sshd_up, .fini = cli_dir_down, .timeout = 60)
 {
 	const struct jobs_case c = {
 		ARGS("--retries", "1", "-w", "@H1", "--joblog", "@DIR/log", "echo",
@@ -532,7 +532,7 @@ Test(jobs_fleet, retries_unreachable, .init = sshd_up, .fini = cli_dir_down, .ti
 }
 
 /* The host comes back between attempts: the command runs, status 0. */
-Test(jobs_fleet, retries_host_comes_back, .init = sshd_up, .fini = cli_dir_down,
+Test(cli_jobs_fleet, retries_host_comes_back, .init = sshd_up, .fini = cli_dir_down,
      .timeout = 90)
 {
 	char port_line[32], kh_line[PATH_MAX];

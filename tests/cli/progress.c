@@ -195,7 +195,7 @@ static int count(const char *s, const char *what)
 
 /* Six tasks of 0.15 s two at a time: the line is redrawn in place several
    times, then erased and the summary takes its place. */
-Test(progress, redrawn_then_summary, .timeout = 30)
+Test(cli_progress, redrawn_then_summary, .timeout = 30)
 {
 	struct pty_result r;
 
@@ -244,7 +244,7 @@ static char *sorted_lines(char *s)
  * summary last.  (Which of stdout and stderr is written first in a turn
  * is not the point: the lines are compared as a set.)
  */
-Test(progress, other_lines_never_torn, .timeout = 30)
+Test(cli_progress, other_lines_never_torn, .timeout = 30)
 {
 	struct pty_result r;
 	const char *summary = "ringrun: 4 tasks: 2 ok, 2 failed\n";
@@ -271,7 +271,7 @@ Test(progress, other_lines_never_torn, .timeout = 30)
 	pty_result_free(&r);
 }
 
-Test(progress, no_progress_on_a_terminal, .timeout = 30)
+Test(cli_progress, no_progress_on_a_terminal, .timeout = 30)
 {
 	struct pty_result r;
 
@@ -282,7 +282,7 @@ Test(progress, no_progress_on_a_terminal, .timeout = 30)
 	pty_result_free(&r);
 }
 
-Test(progress, no_summary_on_a_terminal, .timeout = 30)
+Test(cli_progress, no_summary_on_a_terminal, .timeout = 30)
 {
 	struct pty_result r;
 
@@ -311,7 +311,7 @@ static void expect_colour(const char *flag, const char *no_color, const char *wa
 	pty_result_free(&r);
 }
 
-Test(progress, colour, .timeout = 30)
+Test(cli_progress, colour, .timeout = 30)
 {
 	expect_colour(NULL, NULL, PAINTED);
 	expect_colour(NULL, "", PAINTED);
@@ -322,7 +322,7 @@ Test(progress, colour, .timeout = 30)
 }
 
 /* The progress line in colour: failures red. */
-Test(progress, colour_in_the_progress_line, .timeout = 30)
+Test(cli_progress, colour_in_the_progress_line, .timeout = 30)
 {
 	struct pty_result r;
 
@@ -355,7 +355,7 @@ static void check_pipe(const struct pipe_case *c)
 
 #define ARGS(...) .args = { __VA_ARGS__, NULL }
 #define PIPE_CASE(name, ...)                                          \
-	Test(progress, name, .timeout = 30)                           \
+	Test(cli_progress, name, .timeout = 30)                           \
 	{                                                             \
 		check_pipe(&(const struct pipe_case){ __VA_ARGS__ }); \
 	}
@@ -387,7 +387,7 @@ PIPE_CASE(failed_directory, ARGS("--failed", "/", "true"),
 	  .err = "ringrun: --failed: /: Is a directory\n", .status = 2)
 
 /* Forced on a pipe: a line of its own at most once a second, no escapes. */
-Test(progress, forced_on_a_pipe, .timeout = 30)
+Test(cli_progress, forced_on_a_pipe, .timeout = 30)
 {
 	const char *args[] = { "--progress", "-j", "1", ": {}; sleep 0.7", ":::", "1", "2",
 			       NULL };
@@ -440,7 +440,7 @@ static void run_quiet(const char *const args[], int status)
 
 /* The failed inputs in input order, whatever order they ended in; -a
    reads the file back, and may be the very file --failed rewrites. */
-Test(progress, failed_inputs, .init = make_dir, .fini = cli_dir_down, .timeout = 30)
+Test(cli_progress, failed_inputs, .init = make_dir, .fini = cli_dir_down, .timeout = 30)
 {
 	run_quiet(ARGV("--failed", cli_expand("@DIR/failed"), "-j", "4",
 		       "sleep 0.$(( 9 - {#} )); test {} = ok", ":::", "a b", "ok", "c", "ok",
@@ -452,7 +452,7 @@ Test(progress, failed_inputs, .init = make_dir, .fini = cli_dir_down, .timeout =
 }
 
 /* Nothing failed: the file is emptied. */
-Test(progress, failed_none, .init = make_dir, .fini = cli_dir_down, .timeout = 30)
+Test(cli_progress, failed_none, .init = make_dir, .fini = cli_dir_down, .timeout = 30)
 {
 	cli_write_file("failed", "stale\nlist\n");
 	run_quiet(ARGV("--failed", cli_expand("@DIR/failed"), "true", ":::", "a", "b"), 0);
@@ -460,7 +460,7 @@ Test(progress, failed_none, .init = make_dir, .fini = cli_dir_down, .timeout = 3
 }
 
 /* -C: the failed command lines, for -C to run again. */
-Test(progress, failed_commands, .init = make_dir, .fini = cli_dir_down, .timeout = 30)
+Test(cli_progress, failed_commands, .init = make_dir, .fini = cli_dir_down, .timeout = 30)
 {
 	cli_write_file("cmds", "true\nexit 3\necho hi\nfalse\n");
 	run_quiet(ARGV("--failed", cli_expand("@DIR/failed"), "-o", "quiet", "-C",

@@ -138,23 +138,23 @@ static void interrupt(const char *body, const char *begun, int sig, int status)
 #define TALKING "echo begun {}; sleep 600 & echo $! >> %s; wait"
 #define BEGUN "begun 1\nbegun 2\nbegun 3\n"
 
-Test(signals, sigint, .timeout = 30)
+Test(cli_signals, sigint, .timeout = 30)
 {
 	interrupt(TALKING, BEGUN, SIGINT, 130);
 }
 
-Test(signals, sigterm, .timeout = 30)
+Test(cli_signals, sigterm, .timeout = 30)
 {
 	interrupt(TALKING, BEGUN, SIGTERM, 143);
 }
 
-Test(signals, sighup, .timeout = 30)
+Test(cli_signals, sighup, .timeout = 30)
 {
 	interrupt(TALKING, BEGUN, SIGHUP, 129);
 }
 
 /* Tasks that print nothing: the signal finds ringrun in its first wait. */
-Test(signals, sigint_silent_tasks, .timeout = 30)
+Test(cli_signals, sigint_silent_tasks, .timeout = 30)
 {
 	interrupt(": {}; sleep 600 & echo $! >> %s; wait", "", SIGINT, 130);
 }
@@ -165,7 +165,7 @@ Test(signals, sigint_silent_tasks, .timeout = 30)
  * once both tasks got the SIGTERM of the first, kills at once.  Two signals
  * sent back to back would merge into one pending signal.
  */
-Test(signals, second_signal_kills, .timeout = 30)
+Test(cli_signals, second_signal_kills, .timeout = 30)
 {
 	struct scene s, terms;
 	struct proc p;
@@ -197,7 +197,7 @@ Test(signals, second_signal_kills, .timeout = 30)
 }
 
 /* A reader that went away: the tasks are killed, exit 141, no output. */
-Test(signals, closed_stdout_kills_tasks, .timeout = 30)
+Test(cli_signals, closed_stdout_kills_tasks, .timeout = 30)
 {
 	struct scene s;
 	struct proc p;
@@ -218,7 +218,7 @@ Test(signals, closed_stdout_kills_tasks, .timeout = 30)
 }
 
 /* -a FILE from disk, with {#}. */
-Test(files, args_file, .timeout = 30)
+Test(cli_files, args_file, .timeout = 30)
 {
 	char path[] = "/tmp/rr-args-XXXXXX";
 	int fd = mkstemp(path);

@@ -90,14 +90,14 @@ static void check_case(const struct cfg_case *c)
 #define ARGS(...) .args = { __VA_ARGS__, NULL }
 
 #define CASE(name, ...)                                                          \
-	Test(sshcfg, name, .init = sshd_up, .fini = cli_dir_down, .timeout = 60) \
+	Test(cli_sshcfg, name, .init = sshd_up, .fini = cli_dir_down, .timeout = 60) \
 	{                                                                        \
 		check_case(&(const struct cfg_case){ __VA_ARGS__ });             \
 	}
 
 /* No sshd: the errors come before any connection. */
 #define OFFLINE(name, ...)                                                        \
-	Test(sshcfg, name, .init = own_home, .fini = cli_dir_down, .timeout = 30) \
+	Test(cli_sshcfg, name, .init = own_home, .fini = cli_dir_down, .timeout = 30) \
 	{                                                                         \
 		check_case(&(const struct cfg_case){ __VA_ARGS__ });              \
 	}

@@ -9,7 +9,7 @@
 
 #include "util.h"
 
-TestSuite(kill, .timeout = TEST_TIMEOUT);
+TestSuite(lib_kill, .timeout = TEST_TIMEOUT);
 
 struct killer {
 	int sig;
@@ -31,7 +31,7 @@ static void kill_on_line(rr_task *t, enum rr_stream s, const char *d, size_t n, 
 	}
 }
 
-Test(kill, running_task_sigterm)
+Test(lib_kill, running_task_sigterm)
 {
 	rr_loop *loop = loop_new(0, 0);
 	struct killer k = {.sig = SIGTERM, .rc = 99};
@@ -50,7 +50,7 @@ Test(kill, running_task_sigterm)
  * is said again once the shell is gone.  Hundreds of tries hit that instant
  * (about 1 in 400 here): each must end well before the SIGKILL grace.
  */
-Test(kill, group_signal_reaches_a_child_forked_at_that_instant)
+Test(lib_kill, group_signal_reaches_a_child_forked_at_that_instant)
 {
 	rr_loop *loop = loop_new(0, 0);
 
@@ -72,7 +72,7 @@ Test(kill, group_signal_reaches_a_child_forked_at_that_instant)
 	free_loop(loop);
 }
 
-Test(kill, running_task_sigkill)
+Test(lib_kill, running_task_sigkill)
 {
 	rr_loop *loop = loop_new(0, 0);
 	struct killer k = {.sig = SIGKILL, .rc = 99};
@@ -86,7 +86,7 @@ Test(kill, running_task_sigkill)
 }
 
 /* SIGTERM ignored: SIGKILL after kill_grace_ms, still cancelled. */
-Test(kill, grace_then_sigkill)
+Test(lib_kill, grace_then_sigkill)
 {
 	rr_loop *loop = loop_new(0, 0);
 	struct killer k = {.sig = SIGTERM, .rc = 99};
@@ -102,7 +102,7 @@ Test(kill, grace_then_sigkill)
 
 /* A signal the child survives: still cancelled, exit code says how it
  * really ended. */
-Test(kill, harmless_signal_still_cancelled)
+Test(lib_kill, harmless_signal_still_cancelled)
 {
 	rr_loop *loop = loop_new(0, 0);
 	struct killer k = {.sig = SIGUSR1, .rc = 99};
@@ -115,7 +115,7 @@ Test(kill, harmless_signal_still_cancelled)
 	free_loop(loop);
 }
 
-Test(kill, queued_task_never_spawns)
+Test(lib_kill, queued_task_never_spawns)
 {
 	rr_loop *loop = loop_new(0, 0);
 	int done = 0;
@@ -139,7 +139,7 @@ Test(kill, queued_task_never_spawns)
 }
 
 /* Queued behind max_running: cancelled while others run. */
-Test(kill, queued_behind_running_task)
+Test(lib_kill, queued_behind_running_task)
 {
 	rr_loop *loop = loop_new(1, 0);
 	rr_task *a = shell_task(loop, "sleep 0.2", NULL);
@@ -158,7 +158,7 @@ Test(kill, queued_behind_running_task)
 	free_loop(loop);
 }
 
-Test(kill, finished_task_esrch_and_bad_signal)
+Test(lib_kill, finished_task_esrch_and_bad_signal)
 {
 	rr_loop *loop = loop_new(0, 0);
 	rr_task *t = shell_task(loop, "exec sleep 600", NULL);
@@ -177,7 +177,7 @@ Test(kill, finished_task_esrch_and_bad_signal)
 }
 
 /* rr_task_wait returns when its task ends, with others still running. */
-Test(kill, task_wait_one_of_many)
+Test(lib_kill, task_wait_one_of_many)
 {
 	rr_loop *loop = loop_new(0, 0);
 	rr_task *slow = shell_task(loop, "exec sleep 600", NULL);
@@ -200,7 +200,7 @@ Test(kill, task_wait_one_of_many)
 
 /* rr_loop_free with running tasks (some ignoring SIGTERM) kills and reaps
  * them, closes their fds and runs no callback. */
-Test(kill, loop_free_kills_running)
+Test(lib_kill, loop_free_kills_running)
 {
 	int fds_before = count_fds();
 	rr_loop *loop = loop_new(0, 0);
@@ -256,7 +256,7 @@ static void done_after_free(rr_task *t, void *u)
 		b->callbacks_after_free++;
 }
 
-Test(kill, loop_free_kills_background_children)
+Test(lib_kill, loop_free_kills_background_children)
 {
 	rr_loop *loop = loop_new(0, 0);
 	struct bgpids b = {0};
@@ -276,7 +276,7 @@ Test(kill, loop_free_kills_background_children)
 }
 
 /* rr_task_free of a running task: killed, reaped by the loop, no callback. */
-Test(kill, free_running_task)
+Test(lib_kill, free_running_task)
 {
 	rr_loop *loop = loop_new(0, 0);
 	struct bgpids b = {0};
@@ -298,7 +298,7 @@ Test(kill, free_running_task)
 	expect_no_children();
 }
 
-Test(kill, free_queued_task)
+Test(lib_kill, free_queued_task)
 {
 	rr_loop *loop = loop_new(0, 0);
 	int done = 0;
@@ -314,7 +314,7 @@ Test(kill, free_queued_task)
 	free_loop(loop);
 }
 
-Test(kill, free_finished_task_then_loop_free)
+Test(lib_kill, free_finished_task_then_loop_free)
 {
 	rr_loop *loop = loop_new(0, 0);
 	rr_task *t = shell_task(loop, "echo x", NULL);
@@ -330,7 +330,7 @@ Test(kill, free_finished_task_then_loop_free)
  * that has not made its own process group yet: it must still end it, as
  * SIGTERM (blocked until just before execve) and as SIGKILL.
  */
-Test(kill, right_after_spawn)
+Test(lib_kill, right_after_spawn)
 {
 	for (int i = 0; i < 40; i++) {
 		rr_loop *loop = loop_new(0, 0);

@@ -9,10 +9,10 @@
 
 #include "util.h"
 
-TestSuite(poll, .timeout = TEST_TIMEOUT);
+TestSuite(lib_poll, .timeout = TEST_TIMEOUT);
 
 /* 100 tasks, one with a timeout that must fire while we sleep in poll(). */
-Test(poll, host_poll_loop_100_tasks)
+Test(lib_poll, host_poll_loop_100_tasks)
 {
 	rr_loop *loop = loop_new(0, 0);
 	int fd = rr_loop_fd(loop);
@@ -69,7 +69,7 @@ Test(poll, host_poll_loop_100_tasks)
 }
 
 /* The same with the fallback paths. */
-Test(poll, host_poll_loop_fallbacks)
+Test(lib_poll, host_poll_loop_fallbacks)
 {
 	rr_loop *loop = loop_new(0, RR_LOOP_NO_WAITID | RR_LOOP_NO_MULTISHOT);
 	int fd = rr_loop_fd(loop);
@@ -90,7 +90,7 @@ Test(poll, host_poll_loop_fallbacks)
 	free_loop(loop);
 }
 
-Test(poll, timeout_ms_values)
+Test(lib_poll, timeout_ms_values)
 {
 	rr_loop *loop = loop_new(0, 0);
 	cr_assert_eq(rr_loop_timeout_ms(loop), -1, "no task, no deadline");
@@ -121,7 +121,7 @@ Test(poll, timeout_ms_values)
 }
 
 /* NOWAIT never blocks, even with a task that runs for ten minutes. */
-Test(poll, nowait_does_not_block)
+Test(lib_poll, nowait_does_not_block)
 {
 	rr_loop *loop = loop_new(0, 0);
 	rr_task *t = shell_task(loop, "exec sleep 600", NULL);
@@ -135,7 +135,7 @@ Test(poll, nowait_does_not_block)
 }
 
 /* ONCE waits for something and returns what is left. */
-Test(poll, run_once_counts_down)
+Test(lib_poll, run_once_counts_down)
 {
 	rr_loop *loop = loop_new(0, 0);
 	shell_task(loop, "sleep 0.2", NULL);
@@ -154,7 +154,7 @@ Test(poll, run_once_counts_down)
 }
 
 /* The default run returns at once when there is nothing to do. */
-Test(poll, run_empty_loop)
+Test(lib_poll, run_empty_loop)
 {
 	rr_loop *loop = loop_new(0, 0);
 	cr_assert_eq(rr_loop_run(loop, RR_RUN_DEFAULT), 0);

@@ -8,7 +8,7 @@
 
 #include "util.h"
 
-TestSuite(timeout, .timeout = TEST_TIMEOUT);
+TestSuite(lib_timeout, .timeout = TEST_TIMEOUT);
 
 static uint64_t elapsed_ms(const struct rr_result *r)
 {
@@ -17,7 +17,7 @@ static uint64_t elapsed_ms(const struct rr_result *r)
 
 /* The whole process group gets SIGTERM: the background sleep dies too (and
  * it holds stdout open, so the task could not end otherwise). */
-Test(timeout, kills_whole_group)
+Test(lib_timeout, kills_whole_group)
 {
 	rr_loop *loop = loop_new(0, 0);
 	struct rr_opts o = {.timeout_ms = 300, .title = "sleeper"};
@@ -34,7 +34,7 @@ Test(timeout, kills_whole_group)
 }
 
 /* SIGTERM ignored: SIGKILL follows after kill_grace_ms. */
-Test(timeout, sigkill_after_grace)
+Test(lib_timeout, sigkill_after_grace)
 {
 	rr_loop *loop = loop_new(0, 0);
 	struct rr_opts o = {.timeout_ms = 300, .kill_grace_ms = 200};
@@ -49,7 +49,7 @@ Test(timeout, sigkill_after_grace)
 	free_loop(loop);
 }
 
-Test(timeout, idle_timeout_fires)
+Test(lib_timeout, idle_timeout_fires)
 {
 	rr_loop *loop = loop_new(0, 0);
 	struct rr_opts o = {.idle_timeout_ms = 300};
@@ -62,7 +62,7 @@ Test(timeout, idle_timeout_fires)
 }
 
 /* Output every 50 ms for 600 ms keeps a 300 ms idle timeout away. */
-Test(timeout, idle_timeout_reset_by_output)
+Test(lib_timeout, idle_timeout_reset_by_output)
 {
 	rr_loop *loop = loop_new(0, 0);
 	struct rr_opts o = {.idle_timeout_ms = 300};
@@ -74,7 +74,7 @@ Test(timeout, idle_timeout_reset_by_output)
 }
 
 /* Output on stderr counts as output too. */
-Test(timeout, idle_timeout_reset_by_stderr)
+Test(lib_timeout, idle_timeout_reset_by_stderr)
 {
 	rr_loop *loop = loop_new(0, 0);
 	struct rr_opts o = {.idle_timeout_ms = 300};
@@ -88,7 +88,7 @@ Test(timeout, idle_timeout_reset_by_stderr)
 
 /* Output handed only to callbacks (nothing captured) counts for the idle
  * timer, which then trips. */
-Test(timeout, idle_timeout_with_callbacks_only)
+Test(lib_timeout, idle_timeout_with_callbacks_only)
 {
 	rr_loop *loop = loop_new(0, 0);
 	struct lines l = {0};
@@ -107,7 +107,7 @@ Test(timeout, idle_timeout_with_callbacks_only)
 
 /* A task that ends before its deadline is ok, and the stale deadline does
  * not hold the loop. */
-Test(timeout, not_reached)
+Test(lib_timeout, not_reached)
 {
 	rr_loop *loop = loop_new(0, 0);
 	struct rr_opts o = {.timeout_ms = 8000, .idle_timeout_ms = 8000};
@@ -123,7 +123,7 @@ Test(timeout, not_reached)
 
 /* Many deadlines, submitted out of order: each fires no earlier than its
  * own time and not much later. */
-Test(timeout, many_deadlines)
+Test(lib_timeout, many_deadlines)
 {
 	rr_loop *loop = loop_new(0, 0);
 	enum { N = 24 };
@@ -149,7 +149,7 @@ Test(timeout, many_deadlines)
 
 /* The timeout counts from the spawn, not from the submit: queued time in
  * the FIFO does not eat into it. */
-Test(timeout, counts_from_spawn)
+Test(lib_timeout, counts_from_spawn)
 {
 	rr_loop *loop = loop_new(1, 0);
 	rr_task *first = shell_task(loop, "sleep 0.4", NULL);

@@ -7,7 +7,7 @@
 
 #include "util.h"
 
-TestSuite(timer, .timeout = TEST_TIMEOUT);
+TestSuite(lib_timer, .timeout = TEST_TIMEOUT);
 
 static uint64_t mono_ms(void)
 {
@@ -46,7 +46,7 @@ static void tick(rr_timer *t, void *user)
 }
 
 /* A lone armed timer is work: RR_RUN_DEFAULT waits for it, then returns. */
-Test(timer, default_run_waits_for_timer)
+Test(lib_timer, default_run_waits_for_timer)
 {
 	rr_loop *loop = loop_new(0, 0);
 	struct ticks k = { 0 };
@@ -67,7 +67,7 @@ Test(timer, default_run_waits_for_timer)
 	free_loop(loop);
 }
 
-Test(timer, rearm_from_its_own_callback)
+Test(lib_timer, rearm_from_its_own_callback)
 {
 	rr_loop *loop = loop_new(0, 0);
 	struct ticks k = { .rearm = 4, .delay_ms = 10 };
@@ -83,7 +83,7 @@ Test(timer, rearm_from_its_own_callback)
 }
 
 /* Stopped: never fires; moved: fires at the new time; in deadline order. */
-Test(timer, stop_move_and_order)
+Test(lib_timer, stop_move_and_order)
 {
 	rr_loop *loop = loop_new(0, 0);
 	struct ticks a = { 0 }, b = { 0 }, c = { 0 };
@@ -112,7 +112,7 @@ Test(timer, stop_move_and_order)
 	free_loop(loop);
 }
 
-Test(timer, callback_cannot_reenter_the_loop_and_may_free_itself)
+Test(lib_timer, callback_cannot_reenter_the_loop_and_may_free_itself)
 {
 	rr_loop *loop = loop_new(0, 0);
 	struct ticks k = { .free_self = true };
@@ -127,7 +127,7 @@ Test(timer, callback_cannot_reenter_the_loop_and_may_free_itself)
 }
 
 /* A timer beside a running task: its callback cancels the task. */
-Test(timer, cancels_a_running_task)
+Test(lib_timer, cancels_a_running_task)
 {
 	rr_loop *loop = loop_new(0, 0);
 	rr_task *task = shell_task(loop, "exec sleep 600", NULL);
@@ -144,7 +144,7 @@ Test(timer, cancels_a_running_task)
 }
 
 /* rr_loop_free frees armed timers without calling them (ASan: no leak). */
-Test(timer, loop_free_takes_armed_timers)
+Test(lib_timer, loop_free_takes_armed_timers)
 {
 	rr_loop *loop = loop_new(0, 0);
 	struct ticks k = { 0 };
@@ -157,7 +157,7 @@ Test(timer, loop_free_takes_armed_timers)
 	cr_assert_eq(k.fired, 0);
 }
 
-Test(timer, bad_arguments)
+Test(lib_timer, bad_arguments)
 {
 	rr_loop *loop = loop_new(0, 0);
 

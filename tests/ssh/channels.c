@@ -10,7 +10,7 @@
 
 #include "util.h"
 
-SSH_SUITE(channels);
+SSH_SUITE(ssh_channels);
 
 /* n tasks "echo i" (with a pause first if sleep is set); all must be ok with
  * their own output. */
@@ -37,7 +37,7 @@ static void run_numbered(rr_loop *loop, rr_host *h, int n, const char *sleep)
 
 /* 25 commands, one TCP connection: sshd logs one "Connection from" and 25
  * sessions. */
-Test(channels, twenty_five_on_one_connection)
+Test(ssh_channels, twenty_five_on_one_connection)
 {
 	struct sshd *s = sshd_start(1, 0, NULL);
 	rr_loop *loop = loop_new(NULL);
@@ -52,7 +52,7 @@ Test(channels, twenty_five_on_one_connection)
 }
 
 /* At most `channels` commands run at once (here 4), and the queue drains. */
-Test(channels, limit_is_kept)
+Test(ssh_channels, limit_is_kept)
 {
 	struct sshd *s = sshd_start(1, 0, NULL);
 	char dir[160], env0[176];
@@ -86,7 +86,7 @@ Test(channels, limit_is_kept)
 
 /* The server allows 10 sessions, the host asks for 12: the refused ones wait
  * and all 12 succeed, on one connection. */
-Test(channels, more_than_maxsessions)
+Test(ssh_channels, more_than_maxsessions)
 {
 	struct sshd *s = sshd_start(1, 0, "MaxSessions 10", NULL);
 	rr_loop *loop = loop_new(NULL);
@@ -102,7 +102,7 @@ Test(channels, more_than_maxsessions)
 }
 
 /* The default channel count against a default sshd. */
-Test(channels, default_channels)
+Test(ssh_channels, default_channels)
 {
 	struct sshd *s = sshd_start(1, 0, "MaxSessions 10", NULL);
 	rr_loop *loop = loop_new(NULL);
@@ -114,7 +114,7 @@ Test(channels, default_channels)
 }
 
 /* A server far below the default (MaxSessions 2): every command still runs. */
-Test(channels, small_maxsessions)
+Test(ssh_channels, small_maxsessions)
 {
 	struct sshd *s = sshd_start(1, 0, "MaxSessions 2", NULL);
 	rr_loop *loop = loop_new(NULL);
@@ -127,7 +127,7 @@ Test(channels, small_maxsessions)
 }
 
 /* A server that allows a single session: commands run one after the other. */
-Test(channels, maxsessions_1)
+Test(ssh_channels, maxsessions_1)
 {
 	struct sshd *s = sshd_start(1, 0, "MaxSessions 1", NULL);
 	rr_loop *loop = loop_new(NULL);
@@ -162,7 +162,7 @@ static void chain_next(rr_task *t, void *user)
 
 /* Each command submitted from the previous one's on_done: 20 in a row on the
  * one connection. */
-Test(channels, chain_from_on_done)
+Test(ssh_channels, chain_from_on_done)
 {
 	struct sshd *s = sshd_start(1, 0, NULL);
 	rr_loop *loop = loop_new(NULL);
@@ -192,7 +192,7 @@ static void count_line(rr_task *t, enum rr_stream s, const char *d, size_t n,
 
 /* Killed channels give their place back: ten commands that never end are
  * killed (SIGKILL: no grace), then ten more commands run on the connection. */
-Test(channels, killed_channels_free_their_slots)
+Test(ssh_channels, killed_channels_free_their_slots)
 {
 	struct sshd *s = sshd_start(1, 0, NULL);
 	rr_loop *loop = loop_new(NULL);
@@ -225,7 +225,7 @@ Test(channels, killed_channels_free_their_slots)
 /* 100 short commands against MaxSessions 10 with channels = 12: a refusal
  * right after a close (the server frees a session only after it has handled
  * the close) must not fail a command, however often it happens. */
-Test(channels, many_more_than_maxsessions)
+Test(ssh_channels, many_more_than_maxsessions)
 {
 	struct sshd *s = sshd_start(1, 0, "MaxSessions 10", NULL);
 	rr_loop *loop = loop_new(NULL);

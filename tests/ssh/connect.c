@@ -15,7 +15,7 @@
 
 #include "util.h"
 
-SSH_SUITE(connect);
+SSH_SUITE(ssh_connect);
 
 /* A TCP socket on 127.0.0.1, bound to a free port; listening if asked. */
 static int tcp_socket(bool listening, unsigned *port)
@@ -46,7 +46,7 @@ static rr_host *plain_host(rr_loop *loop, const char *spec, unsigned timeout_ms)
 
 /* Nothing listens: refused at once, well before the connect timeout; every
  * task of the host ends the same way. */
-Test(connect, closed_port_refused_fast)
+Test(ssh_connect, closed_port_refused_fast)
 {
 	unsigned port;
 	int fd = tcp_socket(false, &port); /* bound, not listening: refuses */
@@ -80,7 +80,7 @@ Test(connect, closed_port_refused_fast)
 
 /* A listener that accepts (in the kernel) but never speaks: the handshake
  * cannot finish, and connect_timeout_ms ends it. */
-Test(connect, silent_listener_times_out)
+Test(ssh_connect, silent_listener_times_out)
 {
 	unsigned port;
 	int fd = tcp_socket(true, &port);
@@ -103,7 +103,7 @@ Test(connect, silent_listener_times_out)
 }
 
 /* The peer speaks, but not SSH: the handshake fails, quickly. */
-Test(connect, not_an_ssh_server)
+Test(ssh_connect, not_an_ssh_server)
 {
 	unsigned port;
 	int fd = tcp_socket(true, &port);
@@ -141,7 +141,7 @@ Test(connect, not_an_ssh_server)
 
 /* A name that does not resolve is not an error of rr_host_new: its tasks
  * end RR_CONNECT_FAILED, "name not found". */
-Test(connect, name_not_found)
+Test(ssh_connect, name_not_found)
 {
 	rr_loop *loop = loop_new(NULL);
 	rr_host *h = plain_host(loop, "nonexistent.invalid", 10000);
@@ -157,7 +157,7 @@ Test(connect, name_not_found)
 }
 
 /* A failed host does not hold up a good one in the same loop. */
-Test(connect, bad_host_beside_good)
+Test(ssh_connect, bad_host_beside_good)
 {
 	struct sshd *s = sshd_start(1, 0, NULL);
 	unsigned port;
@@ -183,7 +183,7 @@ Test(connect, bad_host_beside_good)
 
 /* Keepalives every second on a connection that is quiet for 2.5 s: the
  * command still ends well, and so does the next one. */
-Test(connect, keepalive)
+Test(ssh_connect, keepalive)
 {
 	struct sshd *s = sshd_start(1, 0, NULL);
 	rr_loop *loop = loop_new(NULL);
@@ -202,7 +202,7 @@ Test(connect, keepalive)
 
 /* The connection waits for the loop: rr_loop_timeout_ms and rr_loop_fd let a
  * host program with its own poll drive SSH tasks too. */
-Test(connect, driven_by_poll)
+Test(ssh_connect, driven_by_poll)
 {
 	struct sshd *s = sshd_start(1, 0, NULL);
 	rr_loop *loop = loop_new(NULL);

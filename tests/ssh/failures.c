@@ -12,7 +12,7 @@
 
 #include "util.h"
 
-SSH_SUITE(failures);
+SSH_SUITE(ssh_failures);
 
 static void count_line(rr_task *t, enum rr_stream s, const char *d, size_t n,
 		       void *user)
@@ -39,7 +39,7 @@ static const char *long_cmd(char *buf, size_t size, int salt)
 
 /* Host A's sshd dies (with its sessions) mid-command: A's task ends
  * RR_SSH_ERROR saying the connection was lost; host B is not disturbed. */
-Test(failures, server_dies_mid_command)
+Test(ssh_failures, server_dies_mid_command)
 {
 	struct sshd *a = sshd_start(1, 0, NULL);
 	struct sshd *b = sshd_start(1, 1, NULL);
@@ -104,7 +104,7 @@ static void counts_done(rr_task *t, void *user)
 /* rr_host_free with commands running (3) and queued (2): they all end
  * RR_CANCELLED, on_done runs once each on the next loop turn (not inside
  * rr_host_free), and the server's session for the connection goes away. */
-Test(failures, host_free_cancels)
+Test(ssh_failures, host_free_cancels)
 {
 	struct sshd *s = sshd_start(1, 0, NULL);
 	rr_loop *loop = loop_new(NULL);
@@ -141,7 +141,7 @@ Test(failures, host_free_cancels)
 
 /* rr_host_free on a host whose connection is up but idle, and on one that
  * never connected. */
-Test(failures, host_free_idle_and_unused)
+Test(ssh_failures, host_free_idle_and_unused)
 {
 	struct sshd *s = sshd_start(1, 0, NULL);
 	rr_loop *loop = loop_new(NULL);
@@ -163,7 +163,7 @@ Test(failures, host_free_idle_and_unused)
 
 /* rr_task_free of a running remote command: no callback runs again, the
  * others on the connection carry on. */
-Test(failures, task_free_running)
+Test(ssh_failures, task_free_running)
 {
 	struct sshd *s = sshd_start(1, 0, NULL);
 	rr_loop *loop = loop_new(NULL);
@@ -187,7 +187,7 @@ Test(failures, task_free_running)
 
 /* rr_loop_free with a connection up and commands running: no crash, no
  * leak, every fd back, and the server's session ends. */
-Test(failures, loop_free_with_commands_running)
+Test(ssh_failures, loop_free_with_commands_running)
 {
 	struct sshd *s = sshd_start(1, 0, NULL);
 	int fds = count_fds();
@@ -210,7 +210,7 @@ Test(failures, loop_free_with_commands_running)
 }
 
 /* rr_loop_free with the connection up and idle. */
-Test(failures, loop_free_with_idle_connection)
+Test(ssh_failures, loop_free_with_idle_connection)
 {
 	struct sshd *s = sshd_start(1, 0, NULL);
 	int fds = count_fds();
@@ -231,7 +231,7 @@ Test(failures, loop_free_with_idle_connection)
  * leaks its curve25519 key pair (64 bytes) when a session is freed in the
  * middle of the key exchange (libssh2 issue #282), which no caller can avoid.
  */
-Test(failures, loop_free_while_connecting)
+Test(ssh_failures, loop_free_while_connecting)
 {
 	struct sshd *s = sshd_start(1, 0, NULL);
 	int fds = count_fds();
@@ -280,7 +280,7 @@ static void done_cb(rr_task *t, void *user)
 
 /* rr_host_free from an on_line callback of one of its own (autofreed)
  * tasks, while that task's output is being read. */
-Test(failures, host_free_from_callback)
+Test(ssh_failures, host_free_from_callback)
 {
 	struct sshd *s = sshd_start(1, 0, NULL);
 	rr_loop *loop = loop_new(NULL);
@@ -302,7 +302,7 @@ Test(failures, host_free_from_callback)
 
 /* The same with captured output and no autofree: the reader whose callback
  * freed the host is still on the stack when the host's tasks end. */
-Test(failures, host_free_from_callback_captured)
+Test(ssh_failures, host_free_from_callback_captured)
 {
 	struct sshd *s = sshd_start(1, 0, NULL);
 	rr_loop *loop = loop_new(NULL);
@@ -335,7 +335,7 @@ static void free_host_on_done(rr_task *t, void *user)
 
 /* rr_host_free from the on_done of the first task to end: the others end
  * RR_CANCELLED, each on_done once. */
-Test(failures, host_free_from_on_done)
+Test(ssh_failures, host_free_from_on_done)
 {
 	struct sshd *s = sshd_start(1, 0, NULL);
 	rr_loop *loop = loop_new(NULL);
@@ -362,7 +362,7 @@ Test(failures, host_free_from_on_done)
 /* The connection drops (the server's per-connection process dies) while a
  * command runs and two wait for a channel: the running one ends
  * RR_SSH_ERROR, the waiting ones get a new connection and succeed. */
-Test(failures, connection_lost_then_reconnect)
+Test(ssh_failures, connection_lost_then_reconnect)
 {
 	struct sshd *s = sshd_start(1, 0, NULL);
 	rr_loop *loop = loop_new(NULL);

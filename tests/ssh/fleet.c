@@ -8,7 +8,7 @@
 
 #include "util.h"
 
-SSH_SUITE(fleet);
+SSH_SUITE(ssh_fleet);
 
 /*
  * One sshd listens on at most 16 addresses (OpenSSH's MAX_LISTEN_SOCKS), so a
@@ -75,7 +75,7 @@ static double run_fleet(const struct fleet *f, int n, int per,
 
 /* 40 hosts x 4 commands with the default admission: all ok, on the right
  * host, one connection per host, none dropped. */
-Test(fleet, forty_hosts_four_commands)
+Test(ssh_fleet, forty_hosts_four_commands)
 {
 	struct fleet f = fleet_start(40, NULL);
 	run_fleet(&f, 40, 4, NULL);
@@ -94,7 +94,7 @@ Test(fleet, forty_hosts_four_commands)
  * is thin: a drop shows as "SSH handshake failed: connection reset by peer"
  * and "drop connection ... past MaxStartups" in the log.
  */
-Test(fleet, one_sshd_default_admission)
+Test(ssh_fleet, one_sshd_default_admission)
 {
 	struct fleet f = fleet_start(16, NULL);
 	for (int round = 0; round < 16; round++)
@@ -105,7 +105,7 @@ Test(fleet, one_sshd_default_admission)
 
 /* max_handshakes 2 against sshds that drop any connection beyond 4
  * unauthenticated ones: all 20 hosts get through. */
-Test(fleet, max_handshakes_2)
+Test(ssh_fleet, max_handshakes_2)
 {
 	struct fleet f = fleet_start(20, "MaxStartups 4");
 	run_fleet(&f, 20, 2, &(struct rr_loop_opts){.max_handshakes = 2});
@@ -115,7 +115,7 @@ Test(fleet, max_handshakes_2)
 
 /* The control for the test above: the same sshd does drop connections when
  * 16 handshakes start at once, so passing there meant something. */
-Test(fleet, max_handshakes_control)
+Test(ssh_fleet, max_handshakes_control)
 {
 	struct fleet f = fleet_start(16, "MaxStartups 4");
 	rr_loop *loop = loop_new(&(struct rr_loop_opts){.max_handshakes = 16});
@@ -137,7 +137,7 @@ Test(fleet, max_handshakes_control)
 }
 
 /* connect_rate 20/s: 20 new connections take at least 19 gaps of 50 ms. */
-Test(fleet, connect_rate)
+Test(ssh_fleet, connect_rate)
 {
 	struct fleet f = fleet_start(20, NULL);
 	double took = run_fleet(&f, 20, 1, &(struct rr_loop_opts){.connect_rate = 20});
@@ -152,7 +152,7 @@ Test(fleet, connect_rate)
 }
 
 /* One handshake at a time still gets every host through. */
-Test(fleet, max_handshakes_1)
+Test(ssh_fleet, max_handshakes_1)
 {
 	struct fleet f = fleet_start(8, NULL);
 	run_fleet(&f, 8, 3, &(struct rr_loop_opts){.max_handshakes = 1});

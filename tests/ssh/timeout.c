@@ -11,7 +11,7 @@
 
 #include "util.h"
 
-SSH_SUITE(timeout);
+SSH_SUITE(ssh_timeout);
 
 /* A sleep no other process on this machine runs: "sleep 600.NNNN". */
 static void unique_sleep(char *marker, size_t size, int salt)
@@ -21,7 +21,7 @@ static void unique_sleep(char *marker, size_t size, int salt)
 
 /* timeout_ms 500 on "sleep 600": RR_TIMEOUT soon after 0.5 s, and no process
  * of the command is left on the server. */
-Test(timeout, timeout_stops_remote_command)
+Test(ssh_timeout, timeout_stops_remote_command)
 {
 	struct sshd *s = sshd_start(1, 0, NULL);
 	rr_loop *loop = loop_new(NULL);
@@ -50,7 +50,7 @@ Test(timeout, timeout_stops_remote_command)
 }
 
 /* A command that ignores SIGTERM: the grace runs out on both sides. */
-Test(timeout, timeout_stops_term_ignoring_command)
+Test(ssh_timeout, timeout_stops_term_ignoring_command)
 {
 	struct sshd *s = sshd_start(1, 0, NULL);
 	rr_loop *loop = loop_new(NULL);
@@ -74,7 +74,7 @@ Test(timeout, timeout_stops_term_ignoring_command)
 
 /* A limit that is not reached: output, stdin, exit status, remote signal,
  * env and cwd are what they are without one. */
-Test(timeout, limit_not_reached_changes_nothing)
+Test(ssh_timeout, limit_not_reached_changes_nothing)
 {
 	struct sshd *s = sshd_start(1, 0, NULL);
 	rr_loop *loop = loop_new(NULL);
@@ -113,7 +113,7 @@ Test(timeout, limit_not_reached_changes_nothing)
 
 /* An idle timeout: the message names the host like every other, and the
  * command does not go on running on the server. */
-Test(timeout, idle_timeout)
+Test(ssh_timeout, idle_timeout)
 {
 	struct sshd *s = sshd_start(1, 0, NULL);
 	rr_loop *loop = loop_new(NULL);
@@ -147,7 +147,7 @@ Test(timeout, idle_timeout)
 }
 
 /* Output keeps an idle timeout from firing. */
-Test(timeout, idle_timeout_not_reached)
+Test(ssh_timeout, idle_timeout_not_reached)
 {
 	struct sshd *s = sshd_start(1, 0, NULL);
 	rr_loop *loop = loop_new(NULL);
@@ -170,7 +170,7 @@ static void set_flag(rr_task *t, enum rr_stream s, const char *d, size_t n,
 
 /* rr_task_kill on a running remote command: it ends RR_CANCELLED within the
  * grace, and the connection goes on serving. */
-Test(timeout, kill_running_remote)
+Test(ssh_timeout, kill_running_remote)
 {
 	struct sshd *s = sshd_start(1, 0, NULL);
 	rr_loop *loop = loop_new(NULL);
@@ -199,7 +199,7 @@ Test(timeout, kill_running_remote)
 
 /* A task killed while it waits for the connection ends at once, without
  * ever running. */
-Test(timeout, kill_queued_remote)
+Test(ssh_timeout, kill_queued_remote)
 {
 	struct sshd *s = sshd_start(1, 0, NULL);
 	char marker[160], cmd[256];

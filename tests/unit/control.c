@@ -36,7 +36,7 @@ static void expect_error(int r, const char *msg)
 	options_free(&o);
 }
 
-Test(control_options, defaults)
+Test(unit_control_options, defaults)
 {
 	cr_assert_eq(PARSE("true"), 0, "%s", err);
 	cr_assert_null(o.joblog);
@@ -47,7 +47,7 @@ Test(control_options, defaults)
 	options_free(&o);
 }
 
-Test(control_options, every_option)
+Test(unit_control_options, every_option)
 {
 	cr_assert_eq(PARSE("--joblog", "jl", "--resume-failed=old", "--retries", "3",
 			   "--retry-on-exit", "--halt", "now,fail=10%", "--stdin",
@@ -76,7 +76,7 @@ Test(control_options, every_option)
 	options_free(&o);
 }
 
-Test(control_options, errors)
+Test(unit_control_options, errors)
 {
 	expect_error(PARSE("--joblog", "a", "--joblog", "b", "x"), "--joblog: given twice");
 	expect_error(PARSE("--resume-failed"), "--resume-failed: missing argument");
@@ -107,7 +107,7 @@ Test(control_options, errors)
 		     "for every task");
 }
 
-Test(control_options, in_the_help)
+Test(unit_control_options, in_the_help)
 {
 	const char *const names[] = { "--joblog FILE", "--resume-failed FILE",
 				      "--retries N", "--retry-on-exit", "--halt",
@@ -163,7 +163,7 @@ static const struct task_info local = { .seq = 3, .command = "run it" };
 static const struct task_info remote = { .seq = 4, .command = "run it",
 					 .host = "root@web1", .host_len = 9 };
 
-Test(control_rows, exit_and_signal, .init = make_log, .fini = remove_log)
+Test(unit_control_rows, exit_and_signal, .init = make_log, .fini = remove_log)
 {
 	static const struct {
 		const struct task_info *t;
@@ -197,7 +197,7 @@ Test(control_rows, exit_and_signal, .init = make_log, .fini = remove_log)
 	}
 }
 
-Test(control_rows, times_and_bytes, .init = make_log, .fini = remove_log)
+Test(unit_control_rows, times_and_bytes, .init = make_log, .fini = remove_log)
 {
 	struct timespec mono, real;
 	struct joblog_row row;

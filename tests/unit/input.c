@@ -27,7 +27,7 @@ static void expect_line(size_t k, const char *s, size_t len)
 	cr_assert_eq(in.lines[k].s[len], '\0', "line %zu not terminated", k);
 }
 
-Test(input, lines)
+Test(unit_input, lines)
 {
 	SPLIT("a\nbb\n");
 	cr_assert_eq(in.n, 2);
@@ -36,7 +36,7 @@ Test(input, lines)
 	input_free(&in);
 }
 
-Test(input, last_line_without_newline)
+Test(unit_input, last_line_without_newline)
 {
 	SPLIT("a\nlast");
 	cr_assert_eq(in.n, 2);
@@ -44,7 +44,7 @@ Test(input, last_line_without_newline)
 	input_free(&in);
 }
 
-Test(input, empty_lines_are_inputs)
+Test(unit_input, empty_lines_are_inputs)
 {
 	SPLIT("");
 	cr_assert_eq(in.n, 0);
@@ -61,7 +61,7 @@ Test(input, empty_lines_are_inputs)
 	input_free(&in);
 }
 
-Test(input, bytes_kept)
+Test(unit_input, bytes_kept)
 {
 	SPLIT("dos\r\n \t x \n\xff\xfe\nnul\0in\n");
 	cr_assert_eq(in.n, 4);
@@ -72,7 +72,7 @@ Test(input, bytes_kept)
 	input_free(&in);
 }
 
-Test(input, load_file)
+Test(unit_input, load_file)
 {
 	char path[] = "/tmp/rr-input-XXXXXX";
 	int fd = mkstemp(path);
@@ -91,13 +91,13 @@ Test(input, load_file)
 	input_free(&in);
 }
 
-Test(input, load_errors)
+Test(unit_input, load_errors)
 {
 	cr_assert_eq(input_load(&in, "/nonexistent/rr-input"), -ENOENT);
 	cr_assert_eq(input_load(&in, "/"), -EISDIR);
 }
 
-Test(input, words)
+Test(unit_input, words)
 {
 	char a[] = "a", e[] = "", bc[] = "b c";
 	char *const words[] = { a, e, bc };

@@ -24,7 +24,7 @@ static void expect(const struct progress_figures *f, unsigned width, bool color,
 	buf_free(&b);
 }
 
-Test(progress, local)
+Test(unit_progress, local)
 {
 	const struct progress_figures f = {
 		.done = 1532, .total = 5000, .running = 64, .failed = 3,
@@ -34,14 +34,14 @@ Test(progress, local)
 	expect(&f, 0, false, "ringrun: 1532/5000 done, 64 running, 3 failed, 812/s, ETA 5s");
 }
 
-Test(progress, before_the_first_end)
+Test(unit_progress, before_the_first_end)
 {
 	const struct progress_figures f = { .total = 8, .running = 8, .elapsed_ms = 300 };
 
 	expect(&f, 0, false, "ringrun: 0/8 done, 8 running, 0 failed, 0.0/s, ETA ?");
 }
 
-Test(progress, slow_rates_and_long_etas)
+Test(unit_progress, slow_rates_and_long_etas)
 {
 	struct progress_figures f = {
 		.done = 3, .total = 100, .running = 1, .elapsed_ms = 2000,
@@ -56,7 +56,7 @@ Test(progress, slow_rates_and_long_etas)
 }
 
 /* One task per host: the tasks are the hosts; unreachable ones counted. */
-Test(progress, fleet)
+Test(unit_progress, fleet)
 {
 	const struct progress_figures f = {
 		.done = 150, .total = 200, .running = 10, .failed = 2, .elapsed_ms = 1000,
@@ -68,7 +68,7 @@ Test(progress, fleet)
 	       "ringrun: 150/200 done, 10 running, 2 failed, 1 unreachable, 150/s, ETA 1s");
 }
 
-Test(progress, fleet_several_tasks_per_host)
+Test(unit_progress, fleet_several_tasks_per_host)
 {
 	const struct progress_figures f = {
 		.done = 1532, .total = 5000, .running = 64, .failed = 3,
@@ -81,7 +81,7 @@ Test(progress, fleet_several_tasks_per_host)
 }
 
 /* Cut between parts to fit; the first part always stays. */
-Test(progress, width)
+Test(unit_progress, width)
 {
 	const struct progress_figures f = {
 		.done = 1532, .total = 5000, .running = 64, .failed = 3,
@@ -93,7 +93,7 @@ Test(progress, width)
 	expect(&f, 10, false, "ringrun: 1532/5000 done");
 }
 
-Test(progress, colour_only_for_failures)
+Test(unit_progress, colour_only_for_failures)
 {
 	struct progress_figures f = {
 		.done = 4, .total = 8, .running = 2, .failed = 1, .elapsed_ms = 1000,
@@ -171,7 +171,7 @@ static void start_on_pty(struct progress *p, enum when when, unsigned short cols
 	p->start_ns = mono_ns() - ms * 1000000;
 }
 
-Test(progress, redraw_erase_restore, .fini = close_pty)
+Test(unit_progress, redraw_erase_restore, .fini = close_pty)
 {
 	struct progress p;
 
@@ -200,7 +200,7 @@ Test(progress, redraw_erase_restore, .fini = close_pty)
 }
 
 /* Through the output's hook: erased before its lines, back after them. */
-Test(progress, output_does_not_tear_the_line, .fini = close_pty)
+Test(unit_progress, output_does_not_tear_the_line, .fini = close_pty)
 {
 	struct progress p;
 	struct output o;
@@ -227,7 +227,7 @@ Test(progress, output_does_not_tear_the_line, .fini = close_pty)
 
 /* Narrow: the line stays within the width, its last column left free
    ("..., 0 failed" would end in column 39). */
-Test(progress, fits_the_terminal, .fini = close_pty)
+Test(unit_progress, fits_the_terminal, .fini = close_pty)
 {
 	struct progress p;
 
@@ -238,7 +238,7 @@ Test(progress, fits_the_terminal, .fini = close_pty)
 	summary_free(&sum);
 }
 
-Test(progress, never, .fini = close_pty)
+Test(unit_progress, never, .fini = close_pty)
 {
 	struct progress p;
 
@@ -250,7 +250,7 @@ Test(progress, never, .fini = close_pty)
 }
 
 /* Not a terminal: nothing unless asked, then lines of their own. */
-Test(progress, pipe)
+Test(unit_progress, pipe)
 {
 	struct progress p;
 	int fds[2];
@@ -289,7 +289,7 @@ static int parse(struct options *o, char *err, size_t errlen, const char *const 
 
 #define PARSE(o, ...) parse(o, err, sizeof err, (const char *const[]){ "ringrun", __VA_ARGS__, NULL })
 
-Test(progress_options, defaults_and_forms)
+Test(unit_progress_options, defaults_and_forms)
 {
 	struct options o;
 	char err[256] = "";
@@ -311,7 +311,7 @@ Test(progress_options, defaults_and_forms)
 	options_free(&o);
 }
 
-Test(progress_options, errors)
+Test(unit_progress_options, errors)
 {
 	struct options o;
 	char err[256] = "";
@@ -327,7 +327,7 @@ Test(progress_options, errors)
 	options_free(&o);
 }
 
-Test(progress_options, in_the_help)
+Test(unit_progress_options, in_the_help)
 {
 	static const char *const names[] = {
 		"--progress", "--no-progress", "--summary", "--no-summary", "--failed FILE",
