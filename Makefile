@@ -3,6 +3,7 @@
 #   make            library (static + shared) and the ringrun binary
 #   make demo       install missing Debian packages (as root), build, fan out
 #   make check      the same set-up, then every test suite and the examples
+#   make test T='LAYER:PATTERN'  one layer's suite, only the tests matching
 #   make asan       build with AddressSanitizer + UBSan and run the suites
 #   make bench      comparisons against xargs, GNU parallel, asyncio, spawn floor
 #   make fuzz       the parsers under libFuzzer (clang), FUZZ_TIME s each
@@ -82,7 +83,7 @@ SUITES    := $(if $(UNIT_SRC),$(B)/tests/unit-suite) \
 	     $(if $(TCLI_SRC),$(B)/tests/cli-suite)
 EXAMPLES  := $(patsubst examples/%.c,$(B)/examples/%,$(wildcard examples/*.c))
 
-.PHONY: all lib cli deps demo check asan portability test-build run-tests \
+.PHONY: all lib cli deps demo check asan portability test-build run-tests test \
 	bench fuzz install uninstall clean
 all: lib cli
 
@@ -164,6 +165,25 @@ run-tests: test-build
 	@for e in $(EXAMPLES); do \
 	  timeout 60 $$e </dev/null >/dev/null || { echo "example $$e failed"; exit 1; }; \
 	done; echo "== examples: $(words $(EXAMPLES)) ran"
+
+# make test T='LAYER:PATTERN': build what layer LAYER (unit, lib, ssh, cli)
+# needs and run its suite on the tests PATTERN matches after the layer's
+# prefix (T='lib:kill/*' runs lib_kill/*); T='LAYER' runs all of it, no T
+# everything (run-tests).
+T_LAYER   := $(firstword $(subst :, ,$(T)))
+T_PATTERN := $(patsubst $(T_LAYER):%,%,$(filter $(T_LAYER):%,$(T)))
+T_NEEDS_unit := $(B)/tests/unit-suite
+T_NEEDS_lib  := $(B)/tests/lib-suite $(HELPER)
+T_NEEDS_ssh  := $(B)/tests/ssh-suite
+T_NEEDS_cli  := $(B)/tests/cli-suite $(BIN)
+ifeq ($(T),)
+test: run-tests
+else
+test: $(T_NEEDS_$(T_LAYER))
+	@[ -n "$(T_NEEDS_$(T_LAYER))" ] || \
+	  { echo "make test: T=$(T): LAYER is unit, lib, ssh or cli" >&2; exit 2; }
+	@set -e; $(call run_suite,$(B)/tests/$(T_LAYER)-suite,$(if $(T_PATTERN),--filter '$(T_LAYER)_$(T_PATTERN)'))
+endif
 
 deps:
 	@./mk/deps.sh build test
