@@ -195,8 +195,16 @@ int procs_wait_gone(const char *needle, int timeout_ms)
 
 static struct sshd *started[8];
 
+/* posix_spawn, whose argv is char *const[] only for history: it writes to
+   none of the strings. */
+static int spawn(pid_t *pid, const char *const argv[],
+		 const posix_spawn_file_actions_t *fa, const posix_spawnattr_t *at)
+{
+	return posix_spawn(pid, argv[0], fa, at, (char *const *)argv, environ);
+}
+
 /* Run argv to its end, its output appended to out; returns the wait status. */
-static int run_wait(char *const argv[], const char *out)
+static int run_wait(const char *const argv[], const char *out)
 {
 	posix_spawn_file_actions_t fa;
 	pid_t pid;
@@ -206,7 +214,7 @@ static int run_wait(char *const argv[], const char *out)
 	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
 	posix_spawn_file_actions_addopen(&fa, 1, out, O_WRONLY | O_CREAT | O_APPEND, 0600);
 	posix_spawn_file_actions_adddup2(&fa, 1, 2);
-	int rc = posix_spawn(&pid, argv[0], &fa, NULL, argv, environ);
+	int rc = spawn(&pid, argv, &fa, NULL);
 	posix_spawn_file_actions_destroy(&fa);
 	if (rc != 0)
 		return -1;
@@ -238,8 +246,8 @@ static void start_guard(struct sshd *s)
 	int p[2];
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t at;
-	char *argv[] = {"/bin/sh", "-c", (char *)guard_script, "rr-ssh-guard",
-			s->dir, (char *)where_sshd_harness(), NULL};
+	const char *argv[] = {"/bin/sh", "-c", guard_script, "rr-ssh-guard",
+			      s->dir, where_sshd_harness(), NULL};
 
 	cr_assert(pipe2(p, O_CLOEXEC) == 0, "pipe2: %s", strerror(errno));
 	posix_spawn_file_actions_init(&fa);
@@ -248,7 +256,7 @@ static void start_guard(struct sshd *s)
 	posix_spawn_file_actions_adddup2(&fa, 1, 2);
 	posix_spawnattr_init(&at);
 	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSID);
-	int rc = posix_spawn(&s->guard, argv[0], &fa, &at, argv, environ);
+	int rc = spawn(&s->guard, argv, &fa, &at);
 	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&at);
 	close(p[0]);
@@ -293,7 +301,8 @@ static void read_line_file(const struct sshd *s, const char *name, char *buf,
 struct sshd *sshd_start(int naddr, int first, ...)
 {
 	struct sshd *s = calloc(1, sizeof *s);
-	char *argv[32], nbuf[16], fbuf[16], out[160], line[64];
+	const char *argv[32];
+	char nbuf[16], fbuf[16], out[160], line[64];
 	int n = 0;
 	va_list ap;
 
@@ -305,13 +314,13 @@ struct sshd *sshd_start(int naddr, int first, ...)
 	cr_assert(mkdtemp(s->dir), "mkdtemp: %s", strerror(errno));
 	snprintf(nbuf, sizeof nbuf, "%d", naddr);
 	snprintf(fbuf, sizeof fbuf, "%d", first);
-	argv[n++] = (char *)where_sshd_harness();
+	argv[n++] = where_sshd_harness();
 	argv[n++] = "start";
 	argv[n++] = s->dir;
 	argv[n++] = nbuf;
 	argv[n++] = fbuf;
 	va_start(ap, first);
-	while (n < 31 && (argv[n] = va_arg(ap, char *)))
+	while (n < 31 && (argv[n] = va_arg(ap, const char *)))
 		n++;
 	va_end(ap);
 	argv[n] = NULL;
@@ -404,7 +413,7 @@ static struct bg {
 
 pid_t bg_start(const char *script, ...)
 {
-	char *argv[16] = {"/bin/sh", "-c", (char *)script};
+	const char *argv[16] = {"/bin/sh", "-c", script};
 	int n = 3, p[2];
 	va_list ap;
 	posix_spawn_file_actions_t fa;
@@ -412,7 +421,7 @@ pid_t bg_start(const char *script, ...)
 	pid_t pid;
 
 	va_start(ap, script);
-	while (n < 15 && (argv[n] = va_arg(ap, char *)))
+	while (n < 15 && (argv[n] = va_arg(ap, const char *)))
 		n++;
 	va_end(ap);
 	argv[n] = NULL;
@@ -423,7 +432,7 @@ pid_t bg_start(const char *script, ...)
 	posix_spawn_file_actions_adddup2(&fa, 1, 2);
 	posix_spawnattr_init(&at);
 	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSID);
-	int rc = posix_spawn(&pid, argv[0], &fa, &at, argv, environ);
+	int rc = spawn(&pid, argv, &fa, &at);
 	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&at);
 	close(p[0]);
