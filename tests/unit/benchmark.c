@@ -10,7 +10,7 @@
 
 #include "benchmode/benchmark.h"
 #include "benchmode/benchreport.h"
-#include "options.h"
+#include "parse.h"
 
 #define EPS 1e-12
 
@@ -394,27 +394,8 @@ Test(unit_bench_report, failure_lines)
 static struct options opts;
 static char opt_err[256];
 
-/* Parse "ringrun ARGS..." with 4 CPUs. */
-#define PARSE(...) parse((const char *const[]){ "ringrun", __VA_ARGS__, NULL })
-
-static int parse(const char *const *argv)
-{
-	static char *kept[32];
-	int argc = 0;
-
-	for (; argv[argc]; argc++)
-		kept[argc] = (char *)argv[argc];
-	kept[argc] = NULL;
-	opt_err[0] = '\0';
-	return options_parse(&opts, argc, kept, 4, opt_err, sizeof opt_err);
-}
-
-static void expect_error(int r, const char *msg)
-{
-	cr_assert_eq(r, -1, "parse succeeded, expected \"%s\"", msg);
-	cr_assert_str_eq(opt_err, msg);
-	options_free(&opts);
-}
+#define PARSE(...) PARSE_OPTIONS(&opts, opt_err, __VA_ARGS__)
+#define EXPECT_ERROR(r, msg) expect_usage_error(&opts, opt_err, r, msg)
 
 /* One run at a time, task output unread, unless -j or -o say otherwise. */
 Test(unit_bench_options, defaults)
@@ -444,18 +425,18 @@ Test(unit_bench_options, defaults)
 
 Test(unit_bench_options, usage_errors)
 {
-	expect_error(PARSE("--repeat", "0", "true"), "--repeat: 0: out of range");
-	expect_error(PARSE("--repeat", "1000001", "true"),
+	EXPECT_ERROR(PARSE("--repeat", "0", "true"), "--repeat: 0: out of range");
+	EXPECT_ERROR(PARSE("--repeat", "1000001", "true"),
 		     "--repeat: 1000001: out of range");
-	expect_error(PARSE("--repeat", "-1", "true"), "--repeat: -1: not a number");
-	expect_error(PARSE("--repeat", "3", "--warmup", "x", "true"),
+	EXPECT_ERROR(PARSE("--repeat", "-1", "true"), "--repeat: -1: not a number");
+	EXPECT_ERROR(PARSE("--repeat", "3", "--warmup", "x", "true"),
 		     "--warmup: x: not a number");
-	expect_error(PARSE("--warmup", "2", "true"), "--warmup: needs --repeat");
-	expect_error(PARSE("--export-markdown", "m", "true"),
+	EXPECT_ERROR(PARSE("--warmup", "2", "true"), "--warmup: needs --repeat");
+	EXPECT_ERROR(PARSE("--export-markdown", "m", "true"),
 		     "--export-markdown: needs --repeat");
-	expect_error(PARSE("--repeat", "2", "--export-json", "a", "--export-json",
+	EXPECT_ERROR(PARSE("--repeat", "2", "--export-json", "a", "--export-json",
 			   "b", "true"), "--export-json: given twice");
-	expect_error(PARSE("--repeat", "2", "-w", "h1", "true"),
+	EXPECT_ERROR(PARSE("--repeat", "2", "-w", "h1", "true"),
 		     "--repeat: cannot be combined with hosts: benchmark mode "
 		     "measures local commands only");
 }

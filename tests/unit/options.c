@@ -2,36 +2,13 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "options.h"
-
-#define NCPU 4
+#include "parse.h"
 
 static struct options o;
 static char err[256];
 
-/* Parse "ringrun ARGS..." with NCPU online CPUs. */
-#define PARSE(...) parse((const char *const[]){ "ringrun", __VA_ARGS__, NULL })
-
-/* o points into argv: keep a copy that outlives the caller's literal. */
-static int parse(const char *const *argv)
-{
-	static char *kept[64];
-	int argc = 0;
-
-	for (; argv[argc]; argc++) {
-		cr_assert_lt(argc, 63);
-		kept[argc] = (char *)argv[argc];
-	}
-	kept[argc] = NULL;
-	err[0] = '\0';
-	return options_parse(&o, argc, kept, NCPU, err, sizeof err);
-}
-
-static void expect_error(int r, const char *msg)
-{
-	cr_assert_eq(r, -1, "parse succeeded, expected \"%s\"", msg);
-	cr_assert_str_eq(err, msg);
-}
+#define PARSE(...) PARSE_OPTIONS(&o, err, __VA_ARGS__)
+#define EXPECT_ERROR(r, msg) expect_usage_error(&o, err, r, msg)
 
 Test(unit_options, defaults)
 {
@@ -39,7 +16,7 @@ Test(unit_options, defaults)
 	cr_assert_eq(o.ncmd, 2);
 	cr_assert_str_eq(o.cmd[0], "echo");
 	cr_assert_str_eq(o.cmd[1], "hi");
-	cr_assert_eq(o.jobs, NCPU);
+	cr_assert_eq(o.jobs, PARSE_NCPU);
 	cr_assert_eq(o.output, OUT_GROUP);
 	cr_assert_null(o.args_file);
 	cr_assert_null(o.commands_file);
@@ -109,7 +86,7 @@ Test(unit_options, command_ends_options)
 	cr_assert_eq(PARSE("-k", "ls", "-l", "--stats", "-j", "9"), 0, "%s", err);
 	cr_assert(o.keep_order);
 	cr_assert_not(o.stats);
-	cr_assert_eq(o.jobs, NCPU);
+	cr_assert_eq(o.jobs, PARSE_NCPU);
 	cr_assert_eq(o.ncmd, 5);
 	cr_assert_str_eq(o.cmd[4], "9");
 }
@@ -153,55 +130,55 @@ Test(unit_options, help_and_version_win)
 
 Test(unit_options, unknown_options)
 {
-	expect_error(PARSE("-Z", "x"), "-Z: unknown option");
-	expect_error(PARSE("-kZ", "x"), "-Z: unknown option");
-	expect_error(PARSE("--bogus", "x"), "--bogus: unknown option");
-	expect_error(PARSE("--bogus=1", "x"), "--bogus: unknown option");
-	expect_error(PARSE("--job", "2", "x"), "--job: unknown option");
+	EXPECT_ERROR(PARSE("-Z", "x"), "-Z: unknown option");
+	EXPECT_ERROR(PARSE("-kZ", "x"), "-Z: unknown option");
+	EXPECT_ERROR(PARSE("--bogus", "x"), "--bogus: unknown option");
+	EXPECT_ERROR(PARSE("--bogus=1", "x"), "--bogus: unknown option");
+	EXPECT_ERROR(PARSE("--job", "2", "x"), "--job: unknown option");
 }
 
 Test(unit_options, missing_arguments)
 {
-	expect_error(PARSE("-j"), "-j: missing argument");
-	expect_error(PARSE("-a"), "-a: missing argument");
-	expect_error(PARSE("--timeout"), "--timeout: missing argument");
-	expect_error(PARSE("--jobs=", "x"), "--jobs: missing argument");
-	expect_error(PARSE("--stats=yes", "x"), "--stats: takes no argument");
+	EXPECT_ERROR(PARSE("-j"), "-j: missing argument");
+	EXPECT_ERROR(PARSE("-a"), "-a: missing argument");
+	EXPECT_ERROR(PARSE("--timeout"), "--timeout: missing argument");
+	EXPECT_ERROR(PARSE("--jobs=", "x"), "--jobs: missing argument");
+	EXPECT_ERROR(PARSE("--stats=yes", "x"), "--stats: takes no argument");
 }
 
 Test(unit_options, bad_values)
 {
-	expect_error(PARSE("-j", "abc", "x"), "-j: abc: not a number");
-	expect_error(PARSE("--jobs", "-1", "x"), "--jobs: -1: not a number");
-	expect_error(PARSE("-j", "99999999999", "x"), "-j: 99999999999: out of range");
-	expect_error(PARSE("-t", "soon", "x"), "-t: soon: not a number");
-	expect_error(PARSE("--idle-timeout", "1e3", "x"),
+	EXPECT_ERROR(PARSE("-j", "abc", "x"), "-j: abc: not a number");
+	EXPECT_ERROR(PARSE("--jobs", "-1", "x"), "--jobs: -1: not a number");
+	EXPECT_ERROR(PARSE("-j", "99999999999", "x"), "-j: 99999999999: out of range");
+	EXPECT_ERROR(PARSE("-t", "soon", "x"), "-t: soon: not a number");
+	EXPECT_ERROR(PARSE("--idle-timeout", "1e3", "x"),
 		     "--idle-timeout: 1e3: not a number");
-	expect_error(PARSE("-o", "fancy", "x"),
+	EXPECT_ERROR(PARSE("-o", "fancy", "x"),
 		     "-o: fancy: unknown mode (group, stream, json, quiet, collate)");
 }
 
 Test(unit_options, missing_command)
 {
-	expect_error(PARSE("-k"), "COMMAND: missing");
-	expect_error(PARSE("--", ":::", "a"), "COMMAND: missing");
-	expect_error(PARSE("-a", "f"), "COMMAND: missing");
+	EXPECT_ERROR(PARSE("-k"), "COMMAND: missing");
+	EXPECT_ERROR(PARSE("--", ":::", "a"), "COMMAND: missing");
+	EXPECT_ERROR(PARSE("-a", "f"), "COMMAND: missing");
 	const char *const none[] = { "ringrun", NULL };
-	expect_error(parse(none), "COMMAND: missing");
+	EXPECT_ERROR(parse_options(&o, err, sizeof err, none), "COMMAND: missing");
 }
 
 Test(unit_options, conflicting_inputs)
 {
-	expect_error(PARSE("-a", "f", "-a", "g", "x"), "-a: given twice");
-	expect_error(PARSE("-C", "f", "--commands", "g"), "--commands: given twice");
-	expect_error(PARSE("-a", "f", "-C", "g"), "-C: cannot be combined with -a");
-	expect_error(PARSE("-C", "f", "echo"),
+	EXPECT_ERROR(PARSE("-a", "f", "-a", "g", "x"), "-a: given twice");
+	EXPECT_ERROR(PARSE("-C", "f", "--commands", "g"), "--commands: given twice");
+	EXPECT_ERROR(PARSE("-a", "f", "-C", "g"), "-C: cannot be combined with -a");
+	EXPECT_ERROR(PARSE("-C", "f", "echo"),
 		     "-C: takes no COMMAND: each line of its file is one");
-	expect_error(PARSE("-X", "-C", "f"),
+	EXPECT_ERROR(PARSE("-X", "-C", "f"),
 		     "-X: cannot be combined with -C: its lines are shell commands");
-	expect_error(PARSE("-a", "f", "echo", ":::", "x"),
+	EXPECT_ERROR(PARSE("-a", "f", "echo", ":::", "x"),
 		     "':::': cannot be combined with -a");
-	expect_error(PARSE("echo", ":::", "a", ":::", "b"),
+	EXPECT_ERROR(PARSE("echo", ":::", "a", ":::", "b"),
 		     "':::': given twice (one input list is supported)");
 }
 
@@ -328,7 +305,7 @@ Test(unit_fleet_options, defaults)
 	/* Local mode keeps the CPUs. */
 	cr_assert_eq(PARSE("uptime"), 0, "%s", err);
 	cr_assert_not(o.fleet);
-	cr_assert_eq(o.jobs, NCPU);
+	cr_assert_eq(o.jobs, PARSE_NCPU);
 }
 
 Test(unit_fleet_options, every_option_short)
@@ -393,7 +370,7 @@ Test(unit_fleet_options, with_inputs)
 
 static void expect_fleet_error(int r, const char *msg)
 {
-	expect_error(r, msg);
+	EXPECT_ERROR(r, msg);
 	options_free(&o);
 }
 

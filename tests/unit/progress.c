@@ -13,6 +13,7 @@
 
 #include "output/output.h"
 #include "output/progress.h"
+#include "parse.h"
 
 static void expect(const struct progress_figures *f, unsigned width, bool color,
 		   const char *want)
@@ -278,16 +279,7 @@ Test(unit_progress, pipe)
 
 /* ------------------------------------------------------ the options */
 
-static int parse(struct options *o, char *err, size_t errlen, const char *const *argv)
-{
-	int argc = 0;
-
-	while (argv[argc])
-		argc++;
-	return options_parse(o, argc, (char *const *)argv, 4, err, errlen);
-}
-
-#define PARSE(o, ...) parse(o, err, sizeof err, (const char *const[]){ "ringrun", __VA_ARGS__, NULL })
+#define PARSE(o, ...) PARSE_OPTIONS(o, err, __VA_ARGS__)
 
 Test(unit_progress_options, defaults_and_forms)
 {
