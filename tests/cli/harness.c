@@ -5,8 +5,6 @@
 #define _GNU_SOURCE /* pipe2 */
 #include "harness.h"
 
-#include "../common/where.h"
-
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -18,6 +16,8 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "../common/where.h"
 
 /* How long any one run may take before the test fails. */
 #define RUN_TIMEOUT_MS 20000

@@ -1,8 +1,6 @@
 #define _GNU_SOURCE
 #include "util.h"
 
-#include "../common/where.h"
-
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -12,6 +10,8 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include "../common/where.h"
 
 const char *helper(void)
 {

@@ -1,8 +1,6 @@
 #define _GNU_SOURCE
 #include "util.h"
 
-#include "../common/where.h"
-
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
@@ -18,6 +16,8 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "../common/where.h"
 
 extern char **environ;
 
