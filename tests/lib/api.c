@@ -184,7 +184,9 @@ Test(lib_api, wait_sigmask_eintr)
 	struct rr_loop_opts lo = {.wait_sigmask = &old};
 	rr_loop *loop = rr_loop_new(&lo);
 	cr_assert(loop);
-	struct rr_opts o = {.timeout_ms = 3000};
+	/* A limit, should the signal not end the wait: far beyond the time
+	   the sender needs. */
+	struct rr_opts o = {.timeout_ms = 30000};
 	rr_task *slow = shell_task(loop, "exec sleep 600", &o);
 	char cmd[64];
 	snprintf(cmd, sizeof cmd, "kill -USR1 %d", (int)getpid());

@@ -121,7 +121,7 @@ Test(lib_callbacks, autofree)
 		struct rr_opts o = {.on_done = autofree_done, .user = &a,
 				    .flags = RR_F_AUTOFREE};
 		if (i % 5 == 0)
-			o.timeout_ms = 10000;
+			o.timeout_ms = 600000; /* armed, never reached */
 		shell_task(loop, cmd, &o);
 	}
 	cr_assert_eq(rr_loop_run(loop, RR_RUN_DEFAULT), 0);
@@ -272,14 +272,17 @@ Test(lib_callbacks, on_done_sees_final_result)
 }
 
 /* on_done waits for the EOF of a pipe held by a background child after the
- * leader has exited: the task ends once, after both. */
+ * leader has exited: the task ends once, after both.  The child writes
+ * once the leader is reaped (its pid gone), so the exit is surely in
+ * first. */
 Test(lib_callbacks, ends_after_exit_and_eof)
 {
 	rr_loop *loop = loop_new(0, 0);
 	int done = 0;
 	struct rr_opts o = {.on_done = count_done, .user = &done};
-	const struct rr_result *r =
-		run_shell(loop, "(sleep 0.3; echo late) & echo early", &o);
+	const struct rr_result *r = run_shell(
+		loop, "echo early; (while kill -0 $$ 2>/dev/null; do sleep 0.01; done; "
+		      "echo late) &", &o);
 	expect_status(r, RR_OK, 0);
 	cr_assert_str_eq(r->out.data, "early\nlate\n");
 	cr_assert_eq(done, 1);
