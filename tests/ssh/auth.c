@@ -116,7 +116,7 @@ static void start_agent(const struct sshd *s, const char *key)
 		 "read -r x; kill $a; wait $a",
 		 "rr-ssh-agent", sock, NULL);
 	snprintf(cmd, sizeof cmd, "SSH_AUTH_SOCK=%s ssh-add -q %s 2>&1", sock, key);
-	uint64_t end = now_ns() + 5000000000u;
+	uint64_t end = now_ns() + (uint64_t)HANG_GUARD_MS * 1000000u;
 	int rc;
 	while ((rc = sh_capture(cmd, out, sizeof out)) != 0 && now_ns() < end)
 		pause_ms(20);

@@ -21,13 +21,12 @@ static void count_line(rr_task *t, enum rr_stream s, const char *d, size_t n,
 	++*(int *)user;
 }
 
-/* Run the loop until *count reaches want (bounded). */
+/* Run the loop until *count reaches want. */
 static void run_until(rr_loop *loop, const int *count, int want)
 {
-	uint64_t end = now_ns() + 20000000000u;
-	while (*count < want && now_ns() < end)
-		cr_assert_geq(rr_loop_run(loop, RR_RUN_ONCE), 0);
-	cr_assert_geq(*count, want, "only %d of %d came", *count, want);
+	while (*count < want)
+		cr_assert_gt(rr_loop_run(loop, RR_RUN_ONCE), 0, "only %d of %d came",
+			     *count, want);
 }
 
 /* A command that prints "up" and then runs until killed, uniquely named. */
@@ -58,13 +57,11 @@ Test(ssh_failures, server_dies_mid_command)
 	rr_task *tb = ssh_task(loop, hb, "sleep 1; echo done", NULL);
 	run_until(loop, &up, 2);
 	sshd_crash(a);
-	uint64_t t0 = now_ns();
 
 	const struct rr_result *r = wait_task(ta);
 	expect_status_only(r, RR_SSH_ERROR);
 	expect_contains(r->message, rr_host_name(ha));
 	expect_contains(r->message, "connection lost");
-	cr_assert_lt(secs_since(t0), 5.0, "noticed after %.2f s", secs_since(t0));
 	r = wait_task(ta2);
 	expect_status_only(r, RR_SSH_ERROR);
 	expect_contains(r->message, "connection lost");
@@ -125,16 +122,14 @@ Test(ssh_failures, host_free_cancels)
 	c.inside = false;
 	cr_assert_eq(c.done_inside, 0, "%d on_done calls inside rr_host_free",
 		     c.done_inside);
-	uint64_t t0 = now_ns();
 	cr_assert_eq(rr_loop_run(loop, RR_RUN_DEFAULT), 0);
-	cr_assert_lt(secs_since(t0), 5.0);
 	cr_assert_eq(c.done, 5);
 	for (int i = 0; i < 5; i++) {
 		const struct rr_result *r = rr_task_result(t[i]);
 		expect_status_only(r, RR_CANCELLED);
 		expect_contains(r->message, "cancelled");
 	}
-	cr_assert_eq(sshd_sessions_wait_gone(s, 5000), 0,
+	cr_assert_eq(sshd_sessions_wait_gone(s, HANG_GUARD_MS), 0,
 		     "the server still has a session for the freed host");
 	free_loop(loop);
 }
@@ -150,14 +145,14 @@ Test(ssh_failures, host_free_idle_and_unused)
 	cr_assert_eq(sshd_sessions(s), 1);
 	rr_host_free(h);
 	cr_assert_eq(rr_loop_run(loop, RR_RUN_DEFAULT), 0);
-	cr_assert_eq(sshd_sessions_wait_gone(s, 5000), 0);
+	cr_assert_eq(sshd_sessions_wait_gone(s, HANG_GUARD_MS), 0);
 
 	rr_host_free(host_on(loop, s, 0, NULL));
 	rr_host_free(NULL);
 	cr_assert_eq(rr_loop_run(loop, RR_RUN_DEFAULT), 0);
 	free_loop(loop);
 	/* As ssh does: the server logs our goodbye, not a dropped client. */
-	cr_assert_eq(sshd_log_wait(s, "Received disconnect", 1, 2000), 1);
+	cr_assert_eq(sshd_log_wait(s, "Received disconnect", 1, HANG_GUARD_MS), 1);
 	cr_assert_eq(sshd_log_count(s, "Connection closed"), 0);
 }
 
@@ -205,7 +200,7 @@ Test(ssh_failures, loop_free_with_commands_running)
 	cr_assert_eq(sshd_sessions(s), 1);
 	free_loop(loop);
 	cr_assert_eq(count_fds(), fds, "fds: %d after, %d before", count_fds(), fds);
-	cr_assert_eq(sshd_sessions_wait_gone(s, 5000), 0,
+	cr_assert_eq(sshd_sessions_wait_gone(s, HANG_GUARD_MS), 0,
 		     "the server still has a session after rr_loop_free");
 }
 
@@ -220,8 +215,8 @@ Test(ssh_failures, loop_free_with_idle_connection)
 	cr_assert_eq(sshd_sessions(s), 1);
 	free_loop(loop);
 	cr_assert_eq(count_fds(), fds, "fds: %d after, %d before", count_fds(), fds);
-	cr_assert_eq(sshd_sessions_wait_gone(s, 5000), 0);
-	cr_assert_eq(sshd_log_wait(s, "Received disconnect", 1, 2000), 1);
+	cr_assert_eq(sshd_sessions_wait_gone(s, HANG_GUARD_MS), 0);
+	cr_assert_eq(sshd_log_wait(s, "Received disconnect", 1, HANG_GUARD_MS), 1);
 }
 
 /*
@@ -249,7 +244,7 @@ Test(ssh_failures, loop_free_while_connecting)
 		cr_assert_eq(count_fds(), fds, "after %d turns: fds %d, before %d",
 			     turns, count_fds(), fds);
 	}
-	cr_assert_eq(sshd_sessions_wait_gone(s, 5000), 0);
+	cr_assert_eq(sshd_sessions_wait_gone(s, HANG_GUARD_MS), 0);
 }
 
 struct host_free_cb {
@@ -292,12 +287,10 @@ Test(ssh_failures, host_free_from_callback)
 		ssh_task(loop, c.host, cmd, &(struct rr_opts){
 			.stdout_mode = RR_IO_CALLBACK, .on_line = free_host_on_line,
 			.on_done = done_cb, .user = &c, .flags = RR_F_AUTOFREE});
-	uint64_t t0 = now_ns();
 	cr_assert_eq(rr_loop_run(loop, RR_RUN_DEFAULT), 0);
-	cr_assert_lt(secs_since(t0), 10.0);
 	cr_assert_eq(c.done, 3);
 	free_loop(loop);
-	cr_assert_eq(sshd_sessions_wait_gone(s, 5000), 0);
+	cr_assert_eq(sshd_sessions_wait_gone(s, HANG_GUARD_MS), 0);
 }
 
 /* The same with captured output and no autofree: the reader whose callback
@@ -322,7 +315,7 @@ Test(ssh_failures, host_free_from_callback_captured)
 		     c.after_done);
 	cr_assert_eq(c.bad_lines, 0, "%d lines that seq never wrote", c.bad_lines);
 	free_loop(loop);
-	cr_assert_eq(sshd_sessions_wait_gone(s, 5000), 0);
+	cr_assert_eq(sshd_sessions_wait_gone(s, HANG_GUARD_MS), 0);
 }
 
 static void free_host_on_done(rr_task *t, void *user)
@@ -356,7 +349,7 @@ Test(ssh_failures, host_free_from_on_done)
 	for (int i = 1; i < 6; i++)
 		expect_status_only(rr_task_result(t[i]), RR_CANCELLED);
 	free_loop(loop);
-	cr_assert_eq(sshd_sessions_wait_gone(s, 5000), 0);
+	cr_assert_eq(sshd_sessions_wait_gone(s, HANG_GUARD_MS), 0);
 }
 
 /* The connection drops (the server's per-connection process dies) while a

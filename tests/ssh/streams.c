@@ -79,12 +79,10 @@ Test(ssh_streams, both_large_at_once)
 	rr_host *h = host_on(loop, s, 0, NULL);
 
 	snprintf(cmd, sizeof cmd, "cat %s & cat %s >&2; wait", pa, pb);
-	uint64_t t0 = now_ns();
 	const struct rr_result *r = run_ssh(loop, h, cmd, NULL);
 	expect_status(r, RR_OK, 0);
 	expect_exact("stdout", &r->out, a, n);
 	expect_exact("stderr", &r->err, b, n + 12345);
-	cr_assert_lt(secs_since(t0), 20.0);
 	free(a);
 	free(b);
 	free_loop(loop);
@@ -316,7 +314,6 @@ Test(ssh_streams, discard_is_remote)
 	/* Warm: the connection is up before we count. */
 	expect_status(run_ssh(loop, h, "true", NULL), RR_OK, 0);
 	rr_loop_stats(loop, &st0);
-	uint64_t t0 = now_ns();
 	const struct rr_result *r = run_ssh(loop, h,
 		"readlink /proc/$$/fd/1 >&2; head -c 52428800 /dev/zero",
 		&(struct rr_opts){.stdout_mode = RR_IO_DISCARD});
@@ -327,7 +324,6 @@ Test(ssh_streams, discard_is_remote)
 	expect_capture("stderr", &r->err, "/dev/null\n");
 	cr_assert_lt(st1.cqes - st0.cqes, 200, "%llu completions for a discarded stream",
 		     (unsigned long long)(st1.cqes - st0.cqes));
-	cr_assert_lt(secs_since(t0), 10.0);
 
 	rr_loop_stats(loop, &st0);
 	r = run_ssh(loop, h, "readlink /proc/$$/fd/2; head -c 52428800 /dev/zero >&2",

@@ -507,6 +507,22 @@ int sshd_log_wait(const struct sshd *s, const char *needle, int want,
 	return n;
 }
 
+int sshd_backlog(const struct sshd *s)
+{
+	FILE *f = fopen("/proc/net/tcp", "re");
+	char line[512];
+	unsigned port, state, queued;
+	int n = 0;
+
+	cr_assert(f, "/proc/net/tcp: %s", strerror(errno));
+	while (fgets(line, sizeof line, f))
+		if (sscanf(line, " %*d: %*x:%x %*x:%*x %x %*x:%x", &port, &state, &queued) == 3 &&
+		    port == s->port && state == 0x0a /* LISTEN */)
+			n += (int)queued;
+	fclose(f);
+	return n;
+}
+
 int sshd_sessions(const struct sshd *s)
 {
 	size_t n;

@@ -87,6 +87,10 @@ int sshd_log_count(const struct sshd *s, const char *needle);
 int sshd_log_wait(const struct sshd *s, const char *needle, int want,
 		  int timeout_ms);
 
+/* Connections the kernel has accepted on the sshd's ports that sshd has
+   not accepted yet (the listening sockets' backlogs, /proc/net/tcp). */
+int sshd_backlog(const struct sshd *s);
+
 /* Processes whose parent is the listener: one per live connection. */
 int sshd_sessions(const struct sshd *s);
 
