@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../common/guard.h"
 #include "util/buf.h"
 #include "hosts/hostrange.h"
 
@@ -161,7 +162,7 @@ static struct hostrange_error expect_too_big(const char *item,
 }
 
 /* Refused before anything is made, however big. */
-Test(unit_hostrange, bounded_by_default, .timeout = 10)
+Test(unit_hostrange, bounded_by_default, .timeout = TEST_TIMEOUT)
 {
 	struct hostrange_budget budget = { 0 };
 
@@ -206,7 +207,7 @@ static int count_sevens(const char *name, size_t len, void *user)
 	return 0;
 }
 
-Test(unit_hostrange, a_million_is_allowed, .timeout = 20)
+Test(unit_hostrange, a_million_is_allowed, .timeout = TEST_TIMEOUT)
 {
 	struct hostrange_budget budget = { 0 };
 	struct hostrange_error e;

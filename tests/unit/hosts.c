@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../common/guard.h"
 #include "hosts/hosts.h"
 
 static struct hosts h;
@@ -246,7 +247,7 @@ Test(unit_hosts, range_errors_name_the_item_and_column)
 }
 
 /* The bound holds for all the lists together. */
-Test(unit_hosts, the_bound_is_for_every_list, .timeout = 30)
+Test(unit_hosts, the_bound_is_for_every_list, .timeout = TEST_TIMEOUT)
 {
 	cr_assert_eq(hosts_add_list(&h, "a[000000-899999]", err, sizeof err), 0, "%s", err);
 	cr_assert_eq(hosts_add_list(&h, "b[1-100000]", err, sizeof err), 0, "%s", err);

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../common/guard.h"
 #include "jobs/retry.h"
 
 Test(unit_retry, which_endings)
@@ -46,7 +47,7 @@ static uint64_t now_ns(void)
 }
 
 /* Due in time order, each not before its time, the loop woken for each. */
-Test(unit_retry_queue, due_in_order, .timeout = 10)
+Test(unit_retry_queue, due_in_order, .timeout = TEST_TIMEOUT)
 {
 	rr_loop *loop = rr_loop_new(NULL);
 	struct retry_queue q;
