@@ -167,7 +167,7 @@ static void copy_keys(const char *to)
 	struct proc_result r;
 
 	cr_assert_eq(mkdir(to, 0700), 0, "%s", to);
-	run_prog(cp, NULL, 0, 20000, &r);
+	run_prog(cp, NULL, 0, HANG_GUARD_MS, &r);
 	cr_assert_eq(r.status, 0, "cp: %s", r.err);
 	proc_result_free(&r);
 }

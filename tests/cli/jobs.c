@@ -159,7 +159,7 @@ Test(cli_jobs, joblog_write_fails, .init = dir_up, .fini = cli_dir_down,
 			       ringrun_bin(), cli.dir, NULL };
 	struct proc_result r;
 
-	run_prog(argv, NULL, 0, 20000, &r);
+	run_prog(argv, NULL, 0, HANG_GUARD_MS, &r);
 	cr_assert_eq(r.status, 1, "stderr: %s", r.err);
 	cr_assert_str_eq(r.err, cli_expand("ringrun: --joblog: @DIR/log: File too large\n"));
 	proc_result_free(&r);
@@ -490,7 +490,7 @@ Test(cli_jobs_fleet, retries_host_comes_back, .init = sshd_up, .fini = cli_dir_d
 	snprintf(port_line, sizeof port_line, "Port %s", cli.port);
 	snprintf(kh_line, sizeof kh_line, "%s/kh_first", cli.dir);
 	const char *cp[] = { "cp", cli.kh, kh_line, NULL };
-	run_prog(cp, NULL, 0, 5000, &r);
+	run_prog(cp, NULL, 0, HANG_GUARD_MS, &r);
 	proc_result_free(&r);
 	cli_sshd_stop();
 
@@ -502,7 +502,8 @@ Test(cli_jobs_fleet, retries_host_comes_back, .init = sshd_up, .fini = cli_dir_d
 	cr_assert_not_null(strstr(said, cli_expand("ringrun: host @H1:@PORT: connection refused")),
 			   "%s", said);
 	cli_sshd_start(2, port_line);
-	proc_finish(&p, NULL, 0, 60000, &r);
+	/* Its waits, 1 + 2 + 4 + 8 + 16 s at most, and the restart. */
+	proc_finish(&p, NULL, 0, 2 * HANG_GUARD_MS, &r);
 	cr_assert_eq(r.status, 0, "stderr: %s%s", said, r.err);
 	cr_assert_str_eq(r.out, cli_expand("---- @H1 ----\nup\n"));
 	cr_assert_null(strstr(r.err, "retry 5 of 5"), "%s", r.err);

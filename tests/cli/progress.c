@@ -25,7 +25,7 @@
 #include "harness.h"
 #include "sshd.h"
 
-#define PTY_TIMEOUT_MS 20000
+#define PTY_TIMEOUT_MS HANG_GUARD_MS
 
 struct pty_result {
 	char *out, *err; /* err: what the terminal got */

@@ -27,7 +27,7 @@ static void rm_rf(const char *path)
 	const char *rm[] = { "rm", "-rf", path, NULL };
 	struct proc_result r;
 
-	run_prog(rm, NULL, 0, 20000, &r);
+	run_prog(rm, NULL, 0, HANG_GUARD_MS, &r);
 	proc_result_free(&r);
 }
 
@@ -64,7 +64,8 @@ int cli_harness(const char *const args[])
 		argv[n++] = args[k];
 	}
 	argv[n] = NULL;
-	run_prog(argv, NULL, 0, 20000, &r);
+	/* The harness itself waits up to 30 s for an sshd to listen. */
+	run_prog(argv, NULL, 0, 2 * HANG_GUARD_MS, &r);
 	int status = r.status;
 	proc_result_free(&r);
 	return status;
