@@ -3,6 +3,7 @@
 #   make            library (static + shared) and the ringrun binary
 #   make demo       install missing Debian packages (as root), build, fan out
 #   make check      the same set-up, then every test suite and the examples
+#   make test T='LAYER:PATTERN'  one layer's suite, only the tests matching
 #   make asan       build with AddressSanitizer + UBSan and run the suites
 #   make bench      comparisons against xargs, GNU parallel, asyncio, spawn floor
 #   make fuzz       the parsers under libFuzzer (clang), FUZZ_TIME s each
@@ -82,7 +83,7 @@ SUITES    := $(if $(UNIT_SRC),$(B)/tests/unit-suite) \
 	     $(if $(TCLI_SRC),$(B)/tests/cli-suite)
 EXAMPLES  := $(patsubst examples/%.c,$(B)/examples/%,$(wildcard examples/*.c))
 
-.PHONY: all lib cli deps demo check asan portability test-build run-tests \
+.PHONY: all lib cli deps demo check asan portability test-build run-tests test \
 	bench fuzz install uninstall clean
 all: lib cli
 
@@ -127,7 +128,7 @@ $(B)/tests/ssh-suite: $(TSSH_SRC:%.c=$(B)/%.o) $(TCOMMON_SRC:%.c=$(B)/%.o) $(STA
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PC_LIBS) $(CRIT_LIBS)
 
-$(B)/tests/cli-suite: $(TCLI_SRC:%.c=$(B)/%.o)
+$(B)/tests/cli-suite: $(TCLI_SRC:%.c=$(B)/%.o) $(B)/tests/common/where.o
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CRIT_LIBS)
 
@@ -141,31 +142,49 @@ $(B)/examples/%: $(B)/examples/%.o $(STATIC)
 
 test-build: all $(HELPER) $(SUITES) $(EXAMPLES)
 
-# Each suite runs with the helper and the binary under test named in the
-# environment; the library suite runs once per exit-wait, spawn and read path.
-TEST_ENV = RINGRUN_BIN=$(abspath $(BIN)) RR_HELPER=$(abspath $(HELPER)) \
-	   RINGRUN_EXAMPLES=$(abspath $(B)/examples) \
-	   RR_SSHD_HARNESS=$(abspath tests/sshd/sshd-harness.sh) \
-	   LSAN_OPTIONS=suppressions=$(abspath tests/lsan.supp):print_suppressions=0
+# Each suite finds the helper, the binary under test and the sshd harness
+# from its own path (tests/common/where.h); the library suite runs once per
+# exit-wait, spawn and read path.  $(call run_suite,SUITE,ARGS), under set -e.
+TEST_ENV = LSAN_OPTIONS=suppressions=$(abspath tests/lsan.supp):print_suppressions=0
 CRIT_ARGS ?= --jobs 2
+define run_suite
+case $(1) in \
+*/lib-suite) \
+  echo "== $(1) (ring WAITID, multishot reads)"; \
+  $(TEST_ENV) $(1) $(CRIT_ARGS) $(2); \
+  echo "== $(1) (RINGRUN_NO_WAITID=1 RINGRUN_SPAWN_VFORK=1: pidfd poll, vfork spawns)"; \
+  RINGRUN_NO_WAITID=1 RINGRUN_SPAWN_VFORK=1 $(TEST_ENV) $(1) $(CRIT_ARGS) $(2); \
+  echo "== $(1) (RINGRUN_NO_MULTISHOT=1: one-shot reads)"; \
+  RINGRUN_NO_MULTISHOT=1 $(TEST_ENV) $(1) $(CRIT_ARGS) $(2);; \
+*) echo "== $(1)"; $(TEST_ENV) $(1) $(CRIT_ARGS) $(2);; \
+esac
+endef
 
 run-tests: test-build
 	@python3 tests/build/architecture.py $(B)
-	@set -e; for s in $(SUITES); do \
-	  case $$s in \
-	  */lib-suite) \
-	    echo "== $$s (ring WAITID, multishot reads)"; \
-	    $(TEST_ENV) $$s $(CRIT_ARGS); \
-	    echo "== $$s (RINGRUN_NO_WAITID=1 RINGRUN_SPAWN_VFORK=1: pidfd poll, vfork spawns)"; \
-	    RINGRUN_NO_WAITID=1 RINGRUN_SPAWN_VFORK=1 $(TEST_ENV) $$s $(CRIT_ARGS); \
-	    echo "== $$s (RINGRUN_NO_MULTISHOT=1: one-shot reads)"; \
-	    RINGRUN_NO_MULTISHOT=1 $(TEST_ENV) $$s $(CRIT_ARGS);; \
-	  *) echo "== $$s"; $(TEST_ENV) $$s $(CRIT_ARGS);; \
-	  esac; \
-	done
+	@set -e; for s in $(SUITES); do $(call run_suite,$$s,); done
 	@for e in $(EXAMPLES); do \
 	  timeout 60 $$e </dev/null >/dev/null || { echo "example $$e failed"; exit 1; }; \
 	done; echo "== examples: $(words $(EXAMPLES)) ran"
+
+# make test T='LAYER:PATTERN': build what layer LAYER (unit, lib, ssh, cli)
+# needs and run its suite on the tests PATTERN matches after the layer's
+# prefix (T='lib:kill/*' runs lib_kill/*); T='LAYER' runs all of it, no T
+# everything (run-tests).
+T_LAYER   := $(firstword $(subst :, ,$(T)))
+T_PATTERN := $(patsubst $(T_LAYER):%,%,$(filter $(T_LAYER):%,$(T)))
+T_NEEDS_unit := $(B)/tests/unit-suite
+T_NEEDS_lib  := $(B)/tests/lib-suite $(HELPER)
+T_NEEDS_ssh  := $(B)/tests/ssh-suite
+T_NEEDS_cli  := $(B)/tests/cli-suite $(BIN)
+ifeq ($(T),)
+test: run-tests
+else
+test: $(T_NEEDS_$(T_LAYER))
+	@[ -n "$(T_NEEDS_$(T_LAYER))" ] || \
+	  { echo "make test: T=$(T): LAYER is unit, lib, ssh or cli" >&2; exit 2; }
+	@set -e; $(call run_suite,$(B)/tests/$(T_LAYER)-suite,$(if $(T_PATTERN),--filter '$(T_LAYER)_$(T_PATTERN)'))
+endif
 
 deps:
 	@./mk/deps.sh build test

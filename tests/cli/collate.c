@@ -1,14 +1,12 @@
 /*
  * -o collate and --outdir through the ringrun binary: local cases (args,
  * stdin -> exact stdout, stderr, status and files), then a fleet of 40
- * loopback hosts served by three harness sshds (RR_SSHD_HARNESS) on one
+ * loopback hosts served by three harness sshds (tests/sshd) on one
  * port, stopped by their pids when the test ends.
  *
  * Arguments and expected text may hold @DIR, the test's own directory.
  */
 #include <criterion/criterion.h>
-#include <dirent.h>
-#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "case.h"
 #include "harness.h"
 #include "sshd.h"
 
@@ -25,88 +24,15 @@ static void dir_up(void)
 	cli_dir_up("collate");
 }
 
-/* Entries of DIR/name, . and .. aside. */
-static int entries(const char *name)
-{
-	char path[PATH_MAX];
-	DIR *d;
-	int n = 0;
-
-	snprintf(path, sizeof path, "%s/%s", cli.dir, name);
-	d = opendir(path);
-	cr_assert_not_null(d, "%s: %s", path, strerror(errno));
-	for (struct dirent *e; (e = readdir(d));)
-		n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
-	closedir(d);
-	return n;
-}
-
-/* Each name a file under DIR with exactly its contents, and nothing else
-   (but extra entries) where the first one is. */
-static void expect_files(const char *const (*files)[2], int extra)
-{
-	char where[256];
-	int n = 0;
-
-	for (; files[n][0]; n++) {
-		char *got = cli_slurp(cli_expand(files[n][0]));
-
-		cr_assert_not_null(got, "@DIR/%s is missing", files[n][0]);
-		cr_assert_str_eq(got, cli_expand(files[n][1]), "@DIR/%s", files[n][0]);
-		free(got);
-	}
-	if (!n)
-		return;
-	snprintf(where, sizeof where, "%s", files[0][0]);
-	*strrchr(where, '/') = '\0';
-	cr_assert_eq(entries(where), n + extra, "@DIR/%s holds other files", where);
-}
-
-struct collate_case {
-	const char *args[32];      /* after "ringrun", NULL-terminated */
-	const char *in;            /* stdin (NULL: empty) */
-	const char *mkdir_first;   /* DIR/this made a directory before the run,
-				      with its parents; one more entry of
-				      DIR/out */
-	const char *out;           /* exact stdout */
-	const char *err_exact;     /* exact stderr */
-	const char *err[CLI_HAS];  /* substrings of stderr; none and no
-				      err_exact: stderr must be empty */
-	int err_lines;             /* lines on stderr, when > 0 */
-	const char *files[16][2];  /* DIR/name and its exact contents */
-	int status;
-};
-
-static void check_case(const struct collate_case *c)
-{
-	const char *args[40];
-	char path[PATH_MAX];
-	struct proc_result r;
-
-	cli_args(args, sizeof args / sizeof args[0], false, c->args);
-	if (c->mkdir_first) {
-		const char *mkdir[] = { "mkdir", "-p", path, NULL };
-
-		snprintf(path, sizeof path, "%s/%s", cli.dir, c->mkdir_first);
-		run_prog(mkdir, NULL, 0, 20000, &r);
-		cr_assert_eq(r.status, 0, "%s", r.err);
-		proc_result_free(&r);
-	}
-	run_ringrun(args, c->in, c->in ? strlen(c->in) : 0, false, &r);
-	cli_check(&r, &(const struct cli_expect){
-			      .status = c->status, .out = c->out, .err_exact = c->err_exact,
-			      .err = c->err, .err_lines = c->err_lines });
-	expect_files(c->files, c->mkdir_first ? 1 : 0);
-	proc_result_free(&r);
-}
-
 #define ARGS(...) .args = { __VA_ARGS__, NULL }
-#define FILES(...) .files = { __VA_ARGS__ }
+/* The files --outdir wrote, each exact, and no other. */
+#define FILES(...) .files = { __VA_ARGS__ }, .files_only = true
 
-#define CASE(name, ...)                                                          \
-	Test(collate, name, .init = dir_up, .fini = cli_dir_down, .timeout = 30) \
-	{                                                                        \
-		check_case(&(const struct collate_case){ __VA_ARGS__ });         \
+#define CASE(name, ...)                                                 \
+	Test(cli_collate, name, .init = dir_up, .fini = cli_dir_down,   \
+	     .timeout = TEST_TIMEOUT)                                   \
+	{                                                               \
+		check_case(&(const struct cli_case){ __VA_ARGS__ });    \
 	}
 
 #define HDR(names) "---------------\n" names "\n---------------\n"
@@ -185,7 +111,7 @@ CASE(outdir_failing_command_still_written,
 /* A file that cannot be written fails its task only. */
 CASE(outdir_file_unwritable,
      ARGS("-o", "quiet", "-k", "--outdir", "@DIR/out", "echo {}", ":::", "a", "b"),
-     .mkdir_first = "out/1.out",
+     .mkdir = "out/1.out",
      .err_exact = "ringrun: --outdir: @DIR/out/1.out: Is a directory\n", .status = 1,
      FILES({ "out/2.out", "b\n" }, { "out/2.err", "" }, { "out/1.err", "" }))
 CASE(outdir_not_a_directory,
@@ -197,7 +123,7 @@ CASE(outdir_empty_name, ARGS("--outdir", "", "echo x"),
 CASE(outdir_twice, ARGS("--outdir", "a", "--outdir=b", "echo x"),
      .err_exact = "ringrun: --outdir: given twice\nTry 'ringrun --help'.\n",
      .status = 2)
-Test(collate, help_mentions_them, .timeout = 30)
+Test(cli_collate, help_mentions_them, .timeout = TEST_TIMEOUT)
 {
 	const char *args[] = { "--help", NULL };
 	struct proc_result r;
@@ -241,7 +167,7 @@ static void copy_keys(const char *to)
 	struct proc_result r;
 
 	cr_assert_eq(mkdir(to, 0700), 0, "%s", to);
-	run_prog(cp, NULL, 0, 20000, &r);
+	run_prog(cp, NULL, 0, HANG_GUARD_MS, &r);
 	cr_assert_eq(r.status, 0, "cp: %s", r.err);
 	proc_result_free(&r);
 }
@@ -287,7 +213,7 @@ static int listening_on_port(void)
 /* Bounded wait until every host listens on P. */
 static void wait_listening(void)
 {
-	long long deadline = now_ms() + 15000;
+	long long deadline = now_ms() + HANG_GUARD_MS;
 	int n;
 
 	while ((n = listening_on_port()) < NHOSTS) {
@@ -351,15 +277,6 @@ static void fleet_down(void)
 	cli_dir_down();
 }
 
-/* ringrun with the fleet's port, key and known_hosts, then args. */
-static void run_fleet(const char *const args[], struct proc_result *r)
-{
-	const char *argv[48];
-
-	cli_args(argv, sizeof argv / sizeof argv[0], true, args);
-	run_ringrun(argv, NULL, 0, false, r);
-}
-
 /* Which of three outputs a host prints depends on its address. */
 #define BY_ADDRESS                                                       \
 	"set -- $SSH_CONNECTION; case $3 in "                            \
@@ -373,20 +290,10 @@ static void run_fleet(const char *const args[], struct proc_result *r)
  * that list, hosts within a header in numeric ranges.  --outdir on the same
  * run: each host's pair, exact.
  */
-Test(collate_fleet, forty_hosts_three_outputs, .init = fleet_up, .fini = fleet_down,
-     .timeout = 120)
+/* Each host's pair in DIR/out, exact, and nothing else there. */
+static void forty_pairs(const struct proc_result *r)
 {
-	const char *args[] = { "-o", "collate", "--outdir", "@DIR/out", "-w", hosts,
-			       BY_ADDRESS, NULL };
-	struct proc_result r;
-
-	run_fleet(args, &r);
-	cr_assert_eq(r.status, 0, "stderr: %s", r.err);
-	cr_assert_str_eq(r.out, HDR("127.0.1.[28-40] (13)") "gamma\n"
-				HDR("127.0.1.[1-13,27] (14)") "alpha\ntwo\n"
-				HDR("127.0.1.[14-26] (13)") "beta\n");
-	cr_assert_str_eq(r.err, HDR("127.0.1.[28-40] (13)") "note\n");
-	proc_result_free(&r);
+	(void)r;
 	for (int h = 1; h <= NHOSTS; h++) {
 		char name[64];
 		bool alpha = h <= 13 || h == 27, beta = !alpha && h <= 26;
@@ -403,7 +310,21 @@ Test(collate_fleet, forty_hosts_three_outputs, .init = fleet_up, .fini = fleet_d
 		free(out);
 		free(err);
 	}
-	cr_assert_eq(entries("out"), 2 * NHOSTS);
+	cr_assert_eq(cli_entries("out"), 2 * NHOSTS);
+}
+
+Test(cli_collate_fleet, forty_hosts_three_outputs, .init = fleet_up, .fini = fleet_down,
+     .timeout = TEST_TIMEOUT)
+{
+	check_case(&(const struct cli_case){
+		.ssh = true,
+		ARGS("-o", "collate", "--outdir", "@DIR/out", "-w", hosts, BY_ADDRESS),
+		.out = HDR("127.0.1.[28-40] (13)") "gamma\n"
+		       HDR("127.0.1.[1-13,27] (14)") "alpha\ntwo\n"
+		       HDR("127.0.1.[14-26] (13)") "beta\n",
+		.err_exact = HDR("127.0.1.[28-40] (13)") "note\n",
+		.check = forty_pairs,
+	});
 }
 
 /*
@@ -411,48 +332,37 @@ Test(collate_fleet, forty_hosts_three_outputs, .init = fleet_up, .fini = fleet_d
  * headers), files named HOST.N; a host that cannot be reached has its
  * empty pairs and its one failure line.
  */
-Test(collate_fleet, inputs_and_unreachable, .init = fleet_up, .fini = fleet_down,
-     .timeout = 120)
+Test(cli_collate_fleet, inputs_and_unreachable, .init = fleet_up, .fini = fleet_down,
+     .timeout = TEST_TIMEOUT)
 {
-	const char *collate[] = {
-		"-o", "collate", "-w", "127.0.1.6,127.0.1.5,127.0.1.4,127.0.1.3,127.0.1.2",
-		"set -- $SSH_CONNECTION; case $3 in 127.0.1.[24]) echo {} even;; "
-		"*) echo {} odd;; esac", ":::", "b c", "a", NULL };
-	const char *outdir[] = {
-		"-o", "quiet", "--outdir", "@DIR/out", "-w",
-		"127.0.1.1,root@127.0.1.2,127.0.1.3:1",
-		"set -- $SSH_CONNECTION; echo {} $3; echo err {} >&2", ":::", "a", "b",
-		NULL };
-	const char *const files[][2] = {
-		{ "out/127.0.1.1.1.out", "a 127.0.1.1\n" },
-		{ "out/127.0.1.1.1.err", "err a\n" },
-		{ "out/127.0.1.1.2.out", "b 127.0.1.1\n" },
-		{ "out/127.0.1.1.2.err", "err b\n" },
-		{ "out/root@127.0.1.2.1.out", "a 127.0.1.2\n" },
-		{ "out/root@127.0.1.2.1.err", "err a\n" },
-		{ "out/root@127.0.1.2.2.out", "b 127.0.1.2\n" },
-		{ "out/root@127.0.1.2.2.err", "err b\n" },
-		{ "out/127.0.1.3:1.1.out", "" }, { "out/127.0.1.3:1.1.err", "" },
-		{ "out/127.0.1.3:1.2.out", "" }, { "out/127.0.1.3:1.2.err", "" },
-		{ NULL, NULL },
-	};
-	struct proc_result r;
-
-	run_fleet(collate, &r);
-	cr_assert_eq(r.status, 0, "stderr: %s", r.err);
-	cr_assert_str_eq(r.out, HDR("127.0.1.[3,5-6] b c (3)") "b c odd\n"
-				HDR("127.0.1.[2,4] b c (2)") "b c even\n"
-				HDR("127.0.1.[3,5-6] a (3)") "a odd\n"
-				HDR("127.0.1.[2,4] a (2)") "a even\n");
-	cr_assert_str_eq(r.err, "");
-	proc_result_free(&r);
-
-	run_fleet(outdir, &r);
-	cr_assert_eq(r.status, 3, "stderr: %s", r.err);
-	cr_assert_str_eq(r.out, "");
-	cr_assert_str_eq(r.err, "ringrun: host 127.0.1.3:1: connection refused\n");
-	expect_files(files, 0);
-	proc_result_free(&r);
+	check_case(&(const struct cli_case){
+		.ssh = true,
+		ARGS("-o", "collate", "-w", "127.0.1.6,127.0.1.5,127.0.1.4,127.0.1.3,127.0.1.2",
+		     "set -- $SSH_CONNECTION; case $3 in 127.0.1.[24]) echo {} even;; "
+		     "*) echo {} odd;; esac", ":::", "b c", "a"),
+		.out = HDR("127.0.1.[3,5-6] b c (3)") "b c odd\n"
+		       HDR("127.0.1.[2,4] b c (2)") "b c even\n"
+		       HDR("127.0.1.[3,5-6] a (3)") "a odd\n"
+		       HDR("127.0.1.[2,4] a (2)") "a even\n",
+	});
+	check_case(&(const struct cli_case){
+		.ssh = true,
+		ARGS("-o", "quiet", "--outdir", "@DIR/out", "-w",
+		     "127.0.1.1,root@127.0.1.2,127.0.1.3:1",
+		     "set -- $SSH_CONNECTION; echo {} $3; echo err {} >&2", ":::", "a", "b"),
+		.status = 3, .out = "",
+		.err_exact = "ringrun: host 127.0.1.3:1: connection refused\n",
+		FILES({ "out/127.0.1.1.1.out", "a 127.0.1.1\n" },
+		      { "out/127.0.1.1.1.err", "err a\n" },
+		      { "out/127.0.1.1.2.out", "b 127.0.1.1\n" },
+		      { "out/127.0.1.1.2.err", "err b\n" },
+		      { "out/root@127.0.1.2.1.out", "a 127.0.1.2\n" },
+		      { "out/root@127.0.1.2.1.err", "err a\n" },
+		      { "out/root@127.0.1.2.2.out", "b 127.0.1.2\n" },
+		      { "out/root@127.0.1.2.2.err", "err b\n" },
+		      { "out/127.0.1.3:1.1.out", "" }, { "out/127.0.1.3:1.1.err", "" },
+		      { "out/127.0.1.3:1.2.out", "" }, { "out/127.0.1.3:1.2.err", "" }),
+	});
 }
 
 #ifndef __SANITIZE_ADDRESS__ /* ASan's own memory would drown the figure */
@@ -461,7 +371,7 @@ Test(collate_fleet, inputs_and_unreachable, .init = fleet_up, .fini = fleet_down
  * outputs: the table keeps each output and a few bytes per task.  (Each
  * task's small capture once left a 3 KiB hole in the heap: 20 MiB peak.)
  */
-Test(collate, memory_stays_flat, .timeout = 120)
+Test(cli_collate, memory_stays_flat, .timeout = TEST_TIMEOUT)
 {
 	const char *args[] = { "-j", "64", "-o", "collate", "--stats", "-a", "-",
 			       "echo", "out", NULL };

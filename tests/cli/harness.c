@@ -1,5 +1,5 @@
 /*
- * Running the ringrun binary under test (env RINGRUN_BIN) and other
+ * Running the ringrun binary under test (tests/common/where.h) and other
  * programs: stdin in, stdout and stderr captured, bounded in time.
  */
 #define _GNU_SOURCE /* pipe2 */
@@ -17,8 +17,11 @@
 #include <time.h>
 #include <unistd.h>
 
-/* How long any one run may take before the test fails. */
-#define RUN_TIMEOUT_MS 20000
+#include "../common/guard.h"
+#include "../common/where.h"
+
+/* How long any one run may take before the test fails: a hang guard. */
+#define RUN_TIMEOUT_MS HANG_GUARD_MS
 
 long long now_ms(void)
 {
@@ -30,10 +33,7 @@ long long now_ms(void)
 
 const char *ringrun_bin(void)
 {
-	const char *bin = getenv("RINGRUN_BIN");
-
-	cr_assert(bin && *bin, "RINGRUN_BIN must name the ringrun binary");
-	return bin;
+	return where_ringrun();
 }
 
 void proc_start(struct proc *p, const char *const argv[], bool stdout_closed)
@@ -51,6 +51,11 @@ void proc_start(struct proc *p, const char *const argv[], bool stdout_closed)
 		   tasks, which ringrun kills on SIGTERM). */
 		if (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0 || getppid() != parent)
 			_exit(127);
+		/* As from a terminal: under nohup or as a shell's background job
+		   the suite inherits SIGHUP or SIGINT ignored, which ringrun
+		   would keep ignoring, as it should. */
+		signal(SIGINT, SIG_DFL);
+		signal(SIGHUP, SIG_DFL);
 		signal(SIGPIPE, SIG_DFL);
 		dup2(in[0], 0);
 		dup2(out[1], 1);

@@ -1,5 +1,5 @@
 /*
- * Running the ringrun binary under test (env RINGRUN_BIN) and other
+ * Running the ringrun binary under test (tests/common/where.h) and other
  * programs: stdin in, stdout and stderr captured, bounded in time.
  */
 #ifndef TESTS_CLI_HARNESS_H
@@ -22,7 +22,8 @@ struct proc_result {
 	int status; /* exit status, or 128 + N when killed by signal N */
 };
 
-/* Where the binary under test is: $RINGRUN_BIN (the test fails without). */
+/* Where the binary under test is: $RINGRUN_BIN, else the ringrun built
+   with this suite (the test fails without). */
 const char *ringrun_bin(void);
 
 /* Start argv[0] (looked up in PATH); stdout_closed: its stdout is a pipe

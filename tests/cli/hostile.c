@@ -26,11 +26,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "../common/guard.h"
 #include "harness.h"
 #include "sshd.h"
 
 /* Far-away hang guards, never a measure. */
-#define GUARD_MS 20000
+#define GUARD_MS HANG_GUARD_MS
 
 /* ------------------------------------------------------------ helpers */
 
@@ -186,13 +187,13 @@ static void stop_with(int sig, int n)
 	proc_result_free(&r);
 }
 
-Test(hostile, sigquit_ends_every_task_tree, .fini = cli_dir_down, .timeout = 60)
+Test(cli_hostile, sigquit_ends_every_task_tree, .fini = cli_dir_down, .timeout = TEST_TIMEOUT)
 {
 	stop_with(SIGQUIT, 40);
 }
 
 /* The signals covered elsewhere one tree at a time, with many trees. */
-Test(hostile, sigterm_ends_every_task_tree, .fini = cli_dir_down, .timeout = 60)
+Test(cli_hostile, sigterm_ends_every_task_tree, .fini = cli_dir_down, .timeout = TEST_TIMEOUT)
 {
 	stop_with(SIGTERM, 40);
 }
@@ -203,8 +204,8 @@ Test(hostile, sigterm_ends_every_task_tree, .fini = cli_dir_down, .timeout = 60)
  * kill's grace or two later, saying why, not when the daemon lets go of the
  * pipe (600 s; before: the whole 600 s).
  */
-Test(hostile, sigterm_with_a_daemon_holding_the_output, .fini = cli_dir_down,
-     .timeout = 60)
+Test(cli_hostile, sigterm_with_a_daemon_holding_the_output, .fini = cli_dir_down,
+     .timeout = TEST_TIMEOUT)
 {
 	struct trees t;
 	struct proc p;
@@ -253,7 +254,7 @@ static void run_closed(const char *script, const char *const args[],
 }
 
 /* Before: the ring took fd 1, "ringrun: write: Invalid argument", exit 1. */
-Test(hostile, closed_stdout_discards_output, .timeout = 60, .fini = cli_dir_down)
+Test(cli_hostile, closed_stdout_discards_output, .timeout = TEST_TIMEOUT, .fini = cli_dir_down)
 {
 	const char *args[] = { "-o", "stream", "echo {}; echo e{} >&2; touch @DIR/ran{}",
 			       ":::", "1", "2", "3", NULL };
@@ -278,7 +279,7 @@ Test(hostile, closed_stdout_discards_output, .timeout = 60, .fini = cli_dir_down
 }
 
 /* Failure lines go nowhere; the status still says a task failed. */
-Test(hostile, closed_stderr_keeps_the_status, .timeout = 60)
+Test(cli_hostile, closed_stderr_keeps_the_status, .timeout = TEST_TIMEOUT)
 {
 	const char *args[] = { "-k", "echo {}; test {} = 1", ":::", "1", "2", NULL };
 	struct proc_result r;
@@ -290,7 +291,7 @@ Test(hostile, closed_stderr_keeps_the_status, .timeout = 60)
 }
 
 /* A closed stdin is an empty one: --stdin gives the tasks no byte. */
-Test(hostile, closed_stdin_is_empty, .timeout = 60)
+Test(cli_hostile, closed_stdin_is_empty, .timeout = TEST_TIMEOUT)
 {
 	const char *args[] = { "--stdin", "-k", "wc -c; echo {}", ":::", "a", "b", NULL };
 	struct proc_result r;
@@ -303,7 +304,7 @@ Test(hostile, closed_stdin_is_empty, .timeout = 60)
 }
 
 /* All three closed: the tasks still run, and ringrun says all went well. */
-Test(hostile, all_stdio_closed, .timeout = 60, .fini = cli_dir_down)
+Test(cli_hostile, all_stdio_closed, .timeout = TEST_TIMEOUT, .fini = cli_dir_down)
 {
 	const char *args[] = { "-o", "stream", "echo {}; touch @DIR/ran{}", ":::", "1",
 			       "2", NULL };
@@ -328,7 +329,7 @@ Test(hostile, all_stdio_closed, .timeout = 60, .fini = cli_dir_down)
  * stdout, their other files are written, and the status says a file
  * failed.
  */
-Test(hostile, outdir_refuses_planted_files, .timeout = 60, .fini = cli_dir_down)
+Test(cli_hostile, outdir_refuses_planted_files, .timeout = TEST_TIMEOUT, .fini = cli_dir_down)
 {
 	struct proc_result r;
 	char *victim, *out3;
@@ -366,7 +367,7 @@ Test(hostile, outdir_refuses_planted_files, .timeout = 60, .fini = cli_dir_down)
  * every task runs - none fails for want of an fd.  (Needs the library's
  * clamp of rr_loop_opts.max_running to the fd limit.)
  */
-Test(hostile, jobs_clamped_to_the_fd_limit, .timeout = 120)
+Test(cli_hostile, jobs_clamped_to_the_fd_limit, .timeout = TEST_TIMEOUT)
 {
 	const char *argv[] = { "sh", "-c", "ulimit -n 64; exec \"$0\" -j 500 -a - 'echo {}'",
 			       ringrun_bin(), NULL };
@@ -430,8 +431,8 @@ static void twelve_aliases(void)
  * (40 fds: 32 kept for the rest, one socket each), said once; every host
  * is reached.
  */
-Test(hostile, hosts_clamped_to_the_fd_limit, .init = sshd_up, .fini = cli_dir_down,
-     .timeout = 120)
+Test(cli_hostile, hosts_clamped_to_the_fd_limit, .init = sshd_up, .fini = cli_dir_down,
+     .timeout = TEST_TIMEOUT)
 {
 	const char *args[] = { "-F", "@DIR/cfg", "-j", "0", "-o", "stream", "-l", "root",
 			       "-w", "h[1-12]", "echo ok", NULL };
@@ -461,7 +462,7 @@ static void run_cfg(const char *hosts, bool exec, struct proc_result *r)
  * An ssh_config alias is named as written, then where it leads, by both
  * routes, in the same words.
  */
-Test(hostile, alias_then_address, .init = sshd_up, .fini = cli_dir_down, .timeout = 60)
+Test(cli_hostile, alias_then_address, .init = sshd_up, .fini = cli_dir_down, .timeout = TEST_TIMEOUT)
 {
 	char want[256];
 	struct proc_result r;
@@ -481,8 +482,8 @@ Test(hostile, alias_then_address, .init = sshd_up, .fini = cli_dir_down, .timeou
  * A 200-character alias: the failure line is whole, its cause at the end.
  * (The native route needs the library's messages uncut.)
  */
-Test(hostile, long_alias_keeps_the_cause, .init = sshd_up, .fini = cli_dir_down,
-     .timeout = 60)
+Test(cli_hostile, long_alias_keeps_the_cause, .init = sshd_up, .fini = cli_dir_down,
+     .timeout = TEST_TIMEOUT)
 {
 	char a[201], b[201], cfg[1024], hosts[410], want[300];
 	struct proc_result r;
@@ -545,8 +546,8 @@ static void expect_refused(const char *const evil[], const char *shown,
 }
 
 /* (An item that begins with '-' may be pdsh's exclusion; these are hosts.) */
-Test(hostile, hosts_that_look_like_options, .init = own_home, .fini = cli_dir_down,
-     .timeout = 60)
+Test(cli_hostile, hosts_that_look_like_options, .init = own_home, .fini = cli_dir_down,
+     .timeout = TEST_TIMEOUT)
 {
 	cr_assert_eq(chdir(cli.dir), 0);
 	expect_refused((const char *[]){ "-w", "root@-Epwned", NULL }, "'root@-Epwned'",
@@ -558,8 +559,8 @@ Test(hostile, hosts_that_look_like_options, .init = own_home, .fini = cli_dir_do
 		       "a host name cannot begin with '-'");
 }
 
-Test(hostile, users_that_look_like_options, .init = own_home, .fini = cli_dir_down,
-     .timeout = 60)
+Test(cli_hostile, users_that_look_like_options, .init = own_home, .fini = cli_dir_down,
+     .timeout = TEST_TIMEOUT)
 {
 	cr_assert_eq(chdir(cli.dir), 0);
 	expect_refused((const char *[]){ "-l", "-oProxyCommand=touch${IFS}pwned", "-w",
@@ -570,8 +571,8 @@ Test(hostile, users_that_look_like_options, .init = own_home, .fini = cli_dir_do
 }
 
 /* A User of the configuration for ringrun's own client is checked too. */
-Test(hostile, config_user_that_looks_like_an_option, .init = own_home,
-     .fini = cli_dir_down, .timeout = 60)
+Test(cli_hostile, config_user_that_looks_like_an_option, .init = own_home,
+     .fini = cli_dir_down, .timeout = TEST_TIMEOUT)
 {
 	const char *args[] = { "-F", cli_expand("@DIR/cfg"), "-w", "web1",
 			       cli_expand("touch @DIR/ran"), NULL };
@@ -592,8 +593,8 @@ Test(hostile, config_user_that_looks_like_an_option, .init = own_home,
  * line, not the task's stderr - in --outdir's files as in JSON, and as
  * ringrun's own client has it.
  */
-Test(hostile, outdir_sees_the_result_json_sees, .init = sshd_up, .fini = cli_dir_down,
-     .timeout = 60)
+Test(cli_hostile, outdir_sees_the_result_json_sees, .init = sshd_up, .fini = cli_dir_down,
+     .timeout = TEST_TIMEOUT)
 {
 	char host[64], name[128];
 	struct proc_result r;

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "case.h"
 #include "harness.h"
 #include "sshd.h"
 
@@ -35,46 +36,22 @@ static void sshd_up(void)
 	free(addrs);
 }
 
-struct hostsel_case {
-	const char *args[24];  /* after the SSH defaults when an sshd runs */
-	const char *file_name; /* written to DIR before the run */
-	const char *file;
-	const char *in;        /* stdin */
-	const char *out;       /* exact stdout */
-	const char *err;       /* exact stderr */
-	int status;
-};
-
-static void check_case(const struct hostsel_case *c)
-{
-	const char *args[40];
-	const char *in = cli_expand(c->in);
-	struct proc_result r;
-
-	cli_args(args, sizeof args / sizeof args[0], cli.up, c->args);
-	if (c->file_name)
-		cli_write_file(c->file_name, c->file);
-	run_ringrun(args, in, in ? strlen(in) : 0, false, &r);
-	cli_check(&r, &(const struct cli_expect){ .status = c->status,
-						  .out = c->out ? c->out : "",
-						  .err_exact = c->err ? c->err : "" });
-	proc_result_free(&r);
-}
-
 #define ARGS(...) .args = { __VA_ARGS__, NULL }
 
 /* Against the sshd. */
 #define CASE(name, ...)                                                           \
-	Test(hostsel, name, .init = sshd_up, .fini = cli_dir_down, .timeout = 60) \
+	Test(cli_hostsel, name, .init = sshd_up, .fini = cli_dir_down,            \
+	     .timeout = TEST_TIMEOUT)                                             \
 	{                                                                         \
-		check_case(&(const struct hostsel_case){ __VA_ARGS__ });          \
+		check_case(&(const struct cli_case){ .ssh = true, __VA_ARGS__ }); \
 	}
 
 /* Refused before any connection: no sshd. */
-#define LOCAL_CASE(name, ...)                                                    \
-	Test(hostsel, name, .init = dir_up, .fini = cli_dir_down, .timeout = 30) \
-	{                                                                        \
-		check_case(&(const struct hostsel_case){ __VA_ARGS__ });         \
+#define LOCAL_CASE(name, ...)                                           \
+	Test(cli_hostsel, name, .init = dir_up, .fini = cli_dir_down,   \
+	     .timeout = TEST_TIMEOUT)                                   \
+	{                                                               \
+		check_case(&(const struct cli_case){ __VA_ARGS__ });    \
 	}
 
 /* ------------------------------------------------------ ranges */
@@ -95,7 +72,7 @@ CASE(hostfile_ranges, ARGS("-k", "--hostfile", "-", "echo x"),
 /* ------------------------------------------------------ ^FILE */
 
 CASE(caret_file, ARGS("-k", "-w", "@NET4,^@DIR/hosts", "echo x"),
-     .file_name = "hosts", .file = "# rack 1\n@NET[1-2]\n\n@NET4\n",
+     .write = { { "hosts", "# rack 1\n@NET[1-2]\n\n@NET4\n" } },
      .out = "---- @NET4 ----\nx\n---- @NET1 ----\nx\n---- @NET2 ----\nx\n")
 
 /* ------------------------------------------------------ -x */
@@ -104,7 +81,7 @@ CASE(exclude_removes, ARGS("-k", "-w", "@NET[1-4]", "-x", "@NET[2-3]", "echo x")
      .out = "---- @NET1 ----\nx\n---- @NET4 ----\nx\n")
 CASE(exclude_repeatable_and_from_a_file,
      ARGS("-k", "-w", "@NET[1-4]", "-x", "@NET1", "--exclude", "^@DIR/done", "echo x"),
-     .file_name = "done", .file = "@NET3\n", .out = "---- @NET2 ----\nx\n---- @NET4 ----\nx\n")
+     .write = { { "done", "@NET3\n" } }, .out = "---- @NET2 ----\nx\n---- @NET4 ----\nx\n")
 CASE(exclude_applies_to_the_hostfile,
      ARGS("-k", "--hostfile", "-", "-x", "@NET2", "echo x"), .in = "@NET[1-2]\n",
      .out = "---- @NET1 ----\nx\n")
@@ -115,38 +92,38 @@ CASE(exclude_by_host_name,
 
 LOCAL_CASE(exclude_everything_is_an_error,
 	   ARGS("-w", "@NET[1-2]", "-x", "@NET[1-4]", "echo x"),
-	   .err = "ringrun: -x: every host is excluded\n", .status = 2)
+	   .err_exact = "ringrun: -x: every host is excluded\n", .status = 2, .out = "")
 LOCAL_CASE(exclude_needs_hosts, ARGS("-x", "a", "echo x"),
-	   .err = "ringrun: -x: needs hosts (-w or --hostfile)\nTry 'ringrun --help'.\n",
-	   .status = 2)
+	   .err_exact = "ringrun: -x: needs hosts (-w or --hostfile)\nTry 'ringrun --help'.\n",
+	   .status = 2, .out = "")
 /* An empty host file still runs nothing, -x or not. */
 LOCAL_CASE(exclude_from_no_host, ARGS("--hostfile", "-", "-x", "a", "echo x"),
-	   .in = "# none\n")
+	   .in = "# none\n", .out = "")
 
 /* ------------------------------------------------------ errors */
 
 LOCAL_CASE(syntax_error_names_the_column, ARGS("-w", "a,web[01-", "echo x"),
-	   .err = "ringrun: -w: 'web[01-': column 8: unclosed '['\n"
-		  "Try 'ringrun --help'.\n",
-	   .status = 2)
+	   .err_exact = "ringrun: -w: 'web[01-': column 8: unclosed '['\n"
+			"Try 'ringrun --help'.\n",
+	   .status = 2, .out = "")
 LOCAL_CASE(syntax_error_in_exclude, ARGS("-w", "a", "--exclude", "b[3-1]", "echo x"),
-	   .err = "ringrun: --exclude: 'b[3-1]': column 3: the range goes down\n"
-		  "Try 'ringrun --help'.\n",
-	   .status = 2)
+	   .err_exact = "ringrun: --exclude: 'b[3-1]': column 3: the range goes down\n"
+			"Try 'ringrun --help'.\n",
+	   .status = 2, .out = "")
 LOCAL_CASE(syntax_error_in_a_hostfile, ARGS("--hostfile", "-", "echo x"),
 	   .in = "b]\na\n",
-	   .err = "ringrun: --hostfile: stdin: line 1: 'b]': column 2: unmatched ']'\n",
-	   .status = 2)
+	   .err_exact = "ringrun: --hostfile: stdin: line 1: 'b]': column 2: unmatched ']'\n",
+	   .status = 2, .out = "")
 LOCAL_CASE(too_many_hosts, ARGS("-w", "h[1-99999999]", "echo x"),
-	   .err = "ringrun: -w: 'h[1-99999999]': more than 1000000 hosts in all\n"
-		  "Try 'ringrun --help'.\n",
-	   .status = 2)
+	   .err_exact = "ringrun: -w: 'h[1-99999999]': more than 1000000 hosts in all\n"
+			"Try 'ringrun --help'.\n",
+	   .status = 2, .out = "")
 LOCAL_CASE(caret_file_missing, ARGS("-w", "^@DIR/nothere", "echo x"),
-	   .err = "ringrun: -w: @DIR/nothere: No such file or directory\n"
-		  "Try 'ringrun --help'.\n",
-	   .status = 2)
+	   .err_exact = "ringrun: -w: @DIR/nothere: No such file or directory\n"
+			"Try 'ringrun --help'.\n",
+	   .status = 2, .out = "")
 LOCAL_CASE(caret_file_bad_line, ARGS("-w", "^@DIR/hosts", "echo x"),
-	   .file_name = "hosts", .file = "a\n\nb[1-2]x[\n",
-	   .err = "ringrun: -w: @DIR/hosts: line 3: 'b[1-2]x[': column 9: unclosed '['\n"
-		  "Try 'ringrun --help'.\n",
-	   .status = 2)
+	   .write = { { "hosts", "a\n\nb[1-2]x[\n" } },
+	   .err_exact = "ringrun: -w: @DIR/hosts: line 3: 'b[1-2]x[': column 9: unclosed '['\n"
+			"Try 'ringrun --help'.\n",
+	   .status = 2, .out = "")

@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../common/guard.h"
 #include "harness.h"
 #include "sshd.h"
 
@@ -84,7 +85,7 @@ static void run_pipeline(const char *script, struct proc_result *r,
 	snprintf(line, sizeof line, "ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}"
 		 "quarantine_size_mb=4; export ASAN_OPTIONS; %s", script);
 	proc_start(&p, argv, false);
-	proc_finish(&p, NULL, 0, 120000, r);
+	proc_finish(&p, NULL, 0, 3 * HANG_GUARD_MS, r);
 	cr_assert_eq(getrusage(RUSAGE_CHILDREN, &ru), 0);
 	*peak_kb = ru.ru_maxrss;
 }
@@ -115,7 +116,7 @@ static void put(struct proc *p, const char *s)
 /* ------------------------------------------------ streamed inputs */
 
 /* yes | ringrun -a - true, stopped by --halt: a window read, not it all. */
-Test(inputs, endless_input_memory_is_bounded, .timeout = 180)
+Test(cli_inputs, endless_input_memory_is_bounded, .timeout = TEST_TIMEOUT)
 {
 	struct proc_result r;
 	long peak;
@@ -129,8 +130,8 @@ Test(inputs, endless_input_memory_is_bounded, .timeout = 180)
 }
 
 /* The next line is written only once the last one's task printed. */
-Test(inputs, tasks_start_before_the_end, .init = dir_up, .fini = cli_dir_down,
-     .timeout = 60)
+Test(cli_inputs, tasks_start_before_the_end, .init = dir_up, .fini = cli_dir_down,
+     .timeout = TEST_TIMEOUT)
 {
 	const char *argv[] = { ringrun_bin(), "-a", "-", "echo", "got", NULL };
 	struct proc_result r;
@@ -141,14 +142,14 @@ Test(inputs, tasks_start_before_the_end, .init = dir_up, .fini = cli_dir_down,
 	read_until(p.out, "got one\n");
 	put(&p, "two\n");
 	read_until(p.out, "got two\n");
-	proc_finish(&p, "three\n", 6, 20000, &r);
+	proc_finish(&p, "three\n", 6, HANG_GUARD_MS, &r);
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	cr_assert_str_eq(r.out, "got three\n");
 	proc_result_free(&r);
 }
 
 /* The same for -C -, whose -0 commands may span lines. */
-Test(inputs, commands_start_before_the_end, .timeout = 60)
+Test(cli_inputs, commands_start_before_the_end, .timeout = TEST_TIMEOUT)
 {
 	const char *argv[] = { ringrun_bin(), "-0", "-C", "-", NULL };
 	struct proc_result r;
@@ -157,7 +158,7 @@ Test(inputs, commands_start_before_the_end, .timeout = 60)
 	proc_start(&p, argv, false);
 	cr_assert_eq(write(p.in, "echo a\necho b\0", 14), 14);
 	read_until(p.out, "a\nb\n");
-	proc_finish(&p, "echo c", 6, 20000, &r);
+	proc_finish(&p, "echo c", 6, HANG_GUARD_MS, &r);
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	cr_assert_str_eq(r.out, "c\n");
 	proc_result_free(&r);
@@ -168,8 +169,8 @@ Test(inputs, commands_start_before_the_end, .timeout = 60)
  * slot (so ringrun has seen b end) and says so through another FIFO; then
  * a is let go.  b's output still comes after a's.
  */
-Test(inputs, keep_order_while_streaming, .init = dir_up, .fini = cli_dir_down,
-     .timeout = 60)
+Test(cli_inputs, keep_order_while_streaming, .init = dir_up, .fini = cli_dir_down,
+     .timeout = TEST_TIMEOUT)
 {
 	char script[PATH_MAX * 3];
 	const char *argv[] = { ringrun_bin(), "-k", "-j", "2", "-a", "-", "sh",
@@ -195,15 +196,15 @@ Test(inputs, keep_order_while_streaming, .init = dir_up, .fini = cli_dir_down,
 	cr_assert_geq(fd, 0);
 	cr_assert_eq(write(fd, "go\n", 3), 3);
 	close(fd);
-	proc_finish(&p, NULL, 0, 20000, &r);
+	proc_finish(&p, NULL, 0, HANG_GUARD_MS, &r);
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	cr_assert_str_eq(r.out, "a\nb\nc\n");
 	proc_result_free(&r);
 }
 
 /* {#}, the job log and the summary with a total known only at the end. */
-Test(inputs, numbers_log_and_summary_of_a_stream, .init = dir_up,
-     .fini = cli_dir_down, .timeout = 60)
+Test(cli_inputs, numbers_log_and_summary_of_a_stream, .init = dir_up,
+     .fini = cli_dir_down, .timeout = TEST_TIMEOUT)
 {
 	const char *argv[] = { ringrun_bin(), "-k", "--summary", "--joblog",
 			       cli_expand("@DIR/log"), "-a", "-", "echo", "{#}", "{}",
@@ -215,7 +216,7 @@ Test(inputs, numbers_log_and_summary_of_a_stream, .init = dir_up,
 	proc_start(&p, argv, false);
 	put(&p, "x\n");
 	read_until(p.out, "1 x\n");
-	proc_finish(&p, "y\nz\n", 4, 20000, &r);
+	proc_finish(&p, "y\nz\n", 4, HANG_GUARD_MS, &r);
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	cr_assert_str_eq(r.out, "2 y\n3 z\n");
 	cr_assert_str_eq(r.err, "ringrun: 3 tasks: 3 ok\n");
@@ -227,7 +228,7 @@ Test(inputs, numbers_log_and_summary_of_a_stream, .init = dir_up,
 }
 
 /* Stopped before the end of its input: the summary says so. */
-Test(inputs, stopped_stream_summary, .timeout = 60)
+Test(cli_inputs, stopped_stream_summary, .timeout = TEST_TIMEOUT)
 {
 	struct proc_result r;
 	long peak;
@@ -243,7 +244,7 @@ Test(inputs, stopped_stream_summary, .timeout = 60)
 
 /* ------------------------------------------------ NUL bytes, -0 */
 
-Test(inputs, nul_in_a_line_is_refused)
+Test(cli_inputs, nul_in_a_line_is_refused)
 {
 	const char *args[] = { "-X", "-a", "-", "echo", "{}", NULL };
 	struct proc_result r;
@@ -257,7 +258,7 @@ Test(inputs, nul_in_a_line_is_refused)
 }
 
 /* What came before the bad line runs; nothing after it. */
-Test(inputs, nul_stops_the_stream_there)
+Test(cli_inputs, nul_stops_the_stream_there)
 {
 	const char *args[] = { "-k", "-C", "-", NULL };
 	struct proc_result r;
@@ -270,7 +271,7 @@ Test(inputs, nul_stops_the_stream_there)
 	proc_result_free(&r);
 }
 
-Test(inputs, null_separated_inputs)
+Test(cli_inputs, null_separated_inputs)
 {
 	const char *args[] = { "-0", "-k", "-X", "-a", "-", "printf", "[%s]\\n", NULL };
 	const char *nul[] = { "--null", "-k", "-a", "-", "echo", NULL };
@@ -286,7 +287,7 @@ Test(inputs, null_separated_inputs)
 	proc_result_free(&r);
 }
 
-Test(inputs, nul_in_a_host_file_is_refused)
+Test(cli_inputs, nul_in_a_host_file_is_refused)
 {
 	const char *args[] = { "--hostfile", "-", "true", NULL };
 	struct proc_result r;
@@ -349,7 +350,7 @@ static char *pdsh_hosts(const char *const in[], const char *stdin_text)
 	}
 	argv[n] = NULL;
 	proc_start(&p, argv, false);
-	proc_finish(&p, stdin_text, stdin_text ? strlen(stdin_text) : 0, 20000, &r);
+	proc_finish(&p, stdin_text, stdin_text ? strlen(stdin_text) : 0, HANG_GUARD_MS, &r);
 	if (r.status != 0) {
 		cr_assert(strstr(r.err, "no remote hosts specified"), "pdsh: %s", r.err);
 		proc_result_free(&r);
@@ -395,8 +396,8 @@ static void same_as_pdsh(const char *const in[], const char *stdin_text)
 }
 
 /* The cases. */
-Test(inputs, minus_excludes_as_in_pdsh, .init = dir_up, .fini = cli_dir_down,
-     .timeout = 60)
+Test(cli_inputs, minus_excludes_as_in_pdsh, .init = dir_up, .fini = cli_dir_down,
+     .timeout = TEST_TIMEOUT)
 {
 	const char *range[] = { "-w", "127.0.2.[9-11],-127.0.2.10", NULL };
 	const char *before[] = { "-w", "-127.0.2.[2-3],127.0.2.[1-5]", NULL };
@@ -417,8 +418,8 @@ Test(inputs, minus_excludes_as_in_pdsh, .init = dir_up, .fini = cli_dir_down,
 	same_as_pdsh(everything, NULL);
 }
 
-Test(inputs, w_dash_reads_stdin, .init = dir_up, .fini = cli_dir_down,
-     .timeout = 60)
+Test(cli_inputs, w_dash_reads_stdin, .init = dir_up, .fini = cli_dir_down,
+     .timeout = TEST_TIMEOUT)
 {
 	const char *args[] = { "-w", "-", "-w", "127.0.2.1", NULL };
 	const char *text = "127.0.2.3\n# a comment\n127.0.2.[4-5],127.0.2.1\n";
@@ -433,8 +434,8 @@ Test(inputs, w_dash_reads_stdin, .init = dir_up, .fini = cli_dir_down,
 	same_as_pdsh(args, text);
 }
 
-Test(inputs, include_in_a_host_file, .init = dir_up, .fini = cli_dir_down,
-     .timeout = 60)
+Test(cli_inputs, include_in_a_host_file, .init = dir_up, .fini = cli_dir_down,
+     .timeout = TEST_TIMEOUT)
 {
 	const char *args[] = { "--hostfile", cli_expand("@DIR/top"), NULL };
 	const char *caret[] = { "-w", cli_expand("^@DIR/top"), NULL };
@@ -538,8 +539,8 @@ static void gen_list(struct gen *g, char *s, size_t len, bool minus,
 	}
 }
 
-Test(inputs, generated_lists_as_pdsh, .init = dir_up, .fini = cli_dir_down,
-     .timeout = 300)
+Test(cli_inputs, generated_lists_as_pdsh, .init = dir_up, .fini = cli_dir_down,
+     .timeout = TEST_TIMEOUT)
 {
 	static char lists[8][512];
 
@@ -576,8 +577,8 @@ Test(inputs, generated_lists_as_pdsh, .init = dir_up, .fini = cli_dir_down,
 /* ------------------------------------------------ streamed host files */
 
 /* The next host is written only once the last one's command printed. */
-Test(inputs, hosts_start_before_the_end, .init = dir_up, .fini = cli_dir_down,
-     .timeout = 120)
+Test(cli_inputs, hosts_start_before_the_end, .init = dir_up, .fini = cli_dir_down,
+     .timeout = TEST_TIMEOUT)
 {
 	const char *in[] = { "-o", "stream", "--hostfile", "-", "echo hi", NULL };
 	const char *args[24], *argv[26] = { ringrun_bin() };
@@ -597,7 +598,7 @@ Test(inputs, hosts_start_before_the_end, .init = dir_up, .fini = cli_dir_down,
 		read_until(p.out, want);
 	}
 	snprintf(line, sizeof line, "%s\n", cli.addr[2]);
-	proc_finish(&p, line, strlen(line), 60000, &r);
+	proc_finish(&p, line, strlen(line), HANG_GUARD_MS, &r);
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	snprintf(want, sizeof want, "%s: hi\n", cli.addr[2]);
 	cr_assert_str_eq(r.out, want);
@@ -605,7 +606,7 @@ Test(inputs, hosts_start_before_the_end, .init = dir_up, .fini = cli_dir_down,
 }
 
 /* An endless host file stops at the bound on hosts, in little memory. */
-Test(inputs, endless_host_file_is_bounded, .timeout = 180)
+Test(cli_inputs, endless_host_file_is_bounded, .timeout = TEST_TIMEOUT)
 {
 	struct proc_result r;
 	long peak;
@@ -621,7 +622,7 @@ Test(inputs, endless_host_file_is_bounded, .timeout = 180)
 
 /* ------------------------------------------------ usage */
 
-Test(inputs, usage_errors)
+Test(cli_inputs, usage_errors)
 {
 	static const struct { const char *args[8], *err; } cases[] = {
 		{ { "-0", "echo", NULL }, "ringrun: -0: needs -a or -C\n" },

@@ -10,13 +10,13 @@
  */
 #include <criterion/criterion.h>
 #include <limits.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "case.h"
 #include "harness.h"
 #include "sshd.h"
 
@@ -34,30 +34,11 @@ static void sshd_up(void)
 
 /* ------------------------------------------------------ cases */
 
-struct jobs_case {
-	const char *pre[24];    /* ringrun run first with these, if any ... */
-	int pre_status;         /* ... which must exit with this */
-	const char *args[32];
-	const char *in;         /* stdin (NULL: empty) */
-	const char *file_name;  /* written to DIR before the runs */
-	const char *file;
-	const char *out;        /* exact stdout */
-	const char *out_has[CLI_HAS];
-	const char *err_exact;  /* exact stderr */
-	const char *err[CLI_HAS]; /* substrings of stderr; none and no
-				     err_exact: stderr must be empty */
-	int err_lines;          /* lines on stderr, when > 0 */
-	const char *py;         /* python3 on DIR/log, as rows */
-	const char *py_out;     /* its exact output */
-	const char *marker;     /* the exact content of DIR/marker */
-	int status;
-};
-
 /*
  * The job log, read with its own rules: the header, then 9 fields a row,
  * times with 3 decimals, Host and Command unescaped (\t \n \\).
  */
-static const char py_prelude[] =
+static const char joblog_rows[] =
 	"import re, sys\n"
 	"data = sys.stdin.buffer.read().decode('utf-8')\n"
 	"lines = data.split('\\n')\n"
@@ -81,61 +62,24 @@ static const char py_prelude[] =
 	"    assert 0 <= r['runtime'] < 60, r\n"
 	"by_seq = sorted(rows, key=lambda r: r['seq'])\n";
 
-static void check_log(const struct jobs_case *c)
-{
-	char *log = cli_slurp("log");
-
-	cr_assert_not_null(log, "no job log");
-	char *got = cli_python(py_prelude, c->py, log, strlen(log));
-	cr_assert_str_eq(got, cli_expand(c->py_out), "log:\n%s", log);
-	free(got);
-	free(log);
-}
-
-static void check_case(const struct jobs_case *c)
-{
-	const char *args[48];
-	const char *in = cli_expand(c->in);
-	struct proc_result r;
-
-	if (c->file_name)
-		cli_write_file(c->file_name, c->file);
-	if (c->pre[0]) {
-		cli_args(args, sizeof args / sizeof args[0], cli.up, c->pre);
-		run_ringrun(args, in, in ? strlen(in) : 0, false, &r);
-		cr_assert_eq(r.status, c->pre_status, "first run: exit status %d\n%s",
-			     r.status, r.err);
-		proc_result_free(&r);
-	}
-	cli_args(args, sizeof args / sizeof args[0], cli.up, c->args);
-	run_ringrun(args, in, in ? strlen(in) : 0, false, &r);
-	cli_check(&r, &(const struct cli_expect){
-			      .status = c->status, .out = c->out, .out_has = c->out_has,
-			      .err_exact = c->err_exact, .err = c->err,
-			      .err_lines = c->err_lines });
-	if (c->py)
-		check_log(c);
-	if (c->marker) {
-		char *m = cli_slurp("marker");
-		cr_assert_str_eq(m ? m : "(none)", cli_expand(c->marker));
-		free(m);
-	}
-	proc_result_free(&r);
-}
-
 #define ARGS(...) .args = { __VA_ARGS__, NULL }
 #define PRE(...) .pre = { __VA_ARGS__, NULL }
 
-#define CASE(name, ...)                                                       \
-	Test(jobs, name, .init = dir_up, .fini = cli_dir_down, .timeout = 30) \
-	{                                                                     \
-		check_case(&(const struct jobs_case){ __VA_ARGS__ });         \
+#define CASE(name, ...)                                                              \
+	Test(cli_jobs, name, .init = dir_up, .fini = cli_dir_down,                   \
+	     .timeout = TEST_TIMEOUT)                                                \
+	{                                                                            \
+		check_case(&(const struct cli_case){ .py_prelude = joblog_rows,      \
+						     .py_on = "log", __VA_ARGS__ }); \
 	}
 
 #define FLEET_CASE(name, ...)                                                        \
-	Test(jobs_fleet, name, .init = sshd_up, .fini = cli_dir_down, .timeout = 60) \
+	Test(cli_jobs_fleet, name, .init = sshd_up, .fini = cli_dir_down,            \
+	     .timeout = TEST_TIMEOUT)                                                \
 	{                                                                            \
-		check_case(&(const struct jobs_case){ __VA_ARGS__ });                \
+		check_case(&(const struct cli_case){ .ssh = true,                    \
+						     .py_prelude = joblog_rows,      \
+						     .py_on = "log", __VA_ARGS__ }); \
 	}
 
 /* ------------------------------------------------------ --joblog */
@@ -159,13 +103,16 @@ CASE(joblog_escapes,
      .py_out = "3 [\"printf '%s\\\\n' 'back\\\\slash'\", \"printf '%s\\\\n' 'new\\nline'\","
 	       " \"printf '%s\\\\n' 'tab\\there'\"]\n")
 
+/* The limit is every command's: 2 s, so that the quick ones are never near
+   it on a busy machine; the sleep runs until killed, its runtime the limit
+   at least. */
 CASE(joblog_signal_timeout,
-     ARGS("--joblog", "@DIR/log", "-t", "0.3", "-C", "-"),
-     .in = "kill -9 $$\nsleep 5\nexit 0\n", .err_lines = 2, .status = 1,
-     .err = { "killed by SIGKILL", "timed out after 0.3 s" },
+     ARGS("--joblog", "@DIR/log", "-t", "2", "-C", "-"),
+     .in = "kill -9 $$\nexec sleep 600\nexit 0\n", .err_lines = 2, .status = 1,
+     .err = { "killed by SIGKILL", "timed out after 2 s" },
      .py = "for r in by_seq: print(r['exit'], r['sig'], r['cmd'])\n"
-	   "print(0.25 < by_seq[1]['runtime'] < 5)\n",
-     .py_out = "-1 9 kill -9 $$\n-1 15 sleep 5\n0 0 exit 0\nTrue\n")
+	   "print(by_seq[1]['runtime'] >= 2)\n",
+     .py_out = "-1 9 kill -9 $$\n-1 15 exec sleep 600\n0 0 exit 0\nTrue\n")
 
 CASE(joblog_exec_spawn_failure,
      ARGS("--joblog", "@DIR/log", "-X", "nosuchcmd-rr", ":::", "a"),
@@ -193,10 +140,10 @@ CASE(joblog_appends,
 
 CASE(joblog_not_a_log,
      ARGS("--joblog", "@DIR/marker", "echo", "ran"),
-     .file_name = "marker", .file = "my notes\n",
+     .write = { { "marker", "my notes\n" } },
      .err_exact = "ringrun: --joblog: @DIR/marker: not a job log: its first line "
 		  "is not the header\n",
-     .status = 2, .marker = "my notes\n")
+     .status = 2, .files = { { "marker", "my notes\n" } })
 CASE(joblog_cannot_open, ARGS("--joblog", "@DIR/no/such/dir", "true"),
      .err_exact = "ringrun: --joblog: @DIR/no/such/dir: No such file or directory\n",
      .status = 2)
@@ -204,14 +151,15 @@ CASE(joblog_write_error, ARGS("--joblog", "/dev/full", "true"),
      .err_exact = "ringrun: --joblog: /dev/full: No space left on device\n", .status = 2)
 
 /* A row that cannot be written (the file size limit): said once, status 1. */
-Test(jobs, joblog_write_fails, .init = dir_up, .fini = cli_dir_down, .timeout = 30)
+Test(cli_jobs, joblog_write_fails, .init = dir_up, .fini = cli_dir_down,
+     .timeout = TEST_TIMEOUT)
 {
 	const char *argv[] = { "sh", "-c", "trap '' XFSZ; ulimit -f 1; exec \"$0\" "
 			       "--joblog \"$1/log\" -o quiet true ::: $(seq 200)",
 			       ringrun_bin(), cli.dir, NULL };
 	struct proc_result r;
 
-	run_prog(argv, NULL, 0, 20000, &r);
+	run_prog(argv, NULL, 0, HANG_GUARD_MS, &r);
 	cr_assert_eq(r.status, 1, "stderr: %s", r.err);
 	cr_assert_str_eq(r.err, cli_expand("ringrun: --joblog: @DIR/log: File too large\n"));
 	proc_result_free(&r);
@@ -228,39 +176,39 @@ CASE(resume_failed_runs_the_failed,
      ARGS("-j1", "--resume-failed", "@DIR/log", "--joblog", "@DIR/log", MARKED,
 	  ":::", "a", "bad1", "b", "bad2"),
      .err = { "'echo bad1 >> ", "'echo bad2 >> " }, .err_lines = 2, .status = 1,
-     .marker = "a\nbad1\nb\nbad2\nbad1\nbad2\n",
+     .files = { { "marker", "a\nbad1\nb\nbad2\nbad1\nbad2\n" } },
      .py = "print(data.count('Seq'), [r['seq'] for r in rows])\n",
      .py_out = "1 [1, 2, 3, 4, 2, 4]\n")
 
 /* Tasks the log does not have run too; skipped ones print nothing. */
 CASE(resume_failed_runs_new_tasks,
      ARGS("-k", "--resume-failed", "@DIR/log", "echo", ":::", "a", "b", "c"),
-     .file_name = "log",
-     .file = "Seq\tHost\tStarttime\tJobRuntime\tSend\tReceive\tExitval\tSignal\tCommand\n"
-	     "1\t:\t1700000000.000\t0.001\t0\t2\t0\t0\techo a\n"
-	     "2\t:\t1700000000.000\t0.001\t0\t2\t1\t0\techo b\n",
+     .write = { { "log",
+		  "Seq\tHost\tStarttime\tJobRuntime\tSend\tReceive\tExitval\tSignal\tCommand\n"
+		  "1\t:\t1700000000.000\t0.001\t0\t2\t0\t0\techo a\n"
+		  "2\t:\t1700000000.000\t0.001\t0\t2\t1\t0\techo b\n" } },
      .out = "b\nc\n")
 
 /* The last row of a task decides. */
 CASE(resume_failed_last_row_decides,
      ARGS("-k", "--resume-failed", "@DIR/log", "echo", ":::", "a", "b"),
-     .file_name = "log",
-     .file = "Seq\tHost\tStarttime\tJobRuntime\tSend\tReceive\tExitval\tSignal\tCommand\n"
-	     "1\t:\t1700000000.000\t0.001\t0\t2\t1\t0\techo a\n"
-	     "2\t:\t1700000000.000\t0.001\t0\t2\t0\t0\techo b\n"
-	     "1\t:\t1700000000.000\t0.001\t0\t2\t0\t0\techo a\n"
-	     "2\t:\t1700000000.000\t0.001\t0\t2\t0\t15\techo b\n",
+     .write = { { "log",
+		  "Seq\tHost\tStarttime\tJobRuntime\tSend\tReceive\tExitval\tSignal\tCommand\n"
+		  "1\t:\t1700000000.000\t0.001\t0\t2\t1\t0\techo a\n"
+		  "2\t:\t1700000000.000\t0.001\t0\t2\t0\t0\techo b\n"
+		  "1\t:\t1700000000.000\t0.001\t0\t2\t0\t0\techo a\n"
+		  "2\t:\t1700000000.000\t0.001\t0\t2\t0\t15\techo b\n" } },
      .out = "b\n")
 
 /* As GNU parallel writes it: padded runtimes, commands as they are. */
 CASE(resume_failed_gnu_parallel_log,
      ARGS("-k", "--resume-failed", "@DIR/log", "-C", "-"),
      .in = "printf 'a\\n'\necho b\necho c\n",
-     .file_name = "log",
-     .file = "Seq\tHost\tStarttime\tJobRuntime\tSend\tReceive\tExitval\tSignal\tCommand\n"
-	     "1\t:\t1795454160.036\t     0.000\t0\t2\t0\t0\tprintf 'a\\n'\n"
-	     "2\t:\t1795454160.039\t     0.003\t0\t0\t0\t9\techo b\n"
-	     "3\t:\t1795454160.042\t     0.003\t0\t2\t0\t0\techo c\n",
+     .write = { { "log",
+		  "Seq\tHost\tStarttime\tJobRuntime\tSend\tReceive\tExitval\tSignal\tCommand\n"
+		  "1\t:\t1795454160.036\t     0.000\t0\t2\t0\t0\tprintf 'a\\n'\n"
+		  "2\t:\t1795454160.039\t     0.003\t0\t0\t0\t9\techo b\n"
+		  "3\t:\t1795454160.042\t     0.003\t0\t2\t0\t0\techo c\n" } },
      .out = "b\n")
 
 CASE(resume_failed_first_run,
@@ -269,19 +217,20 @@ CASE(resume_failed_first_run,
 CASE(resume_failed_stats,
      ARGS("--stats", "-o", "quiet", "--resume-failed", "@DIR/log", "echo", ":::", "a",
 	  "b", "c"),
-     .file_name = "log",
-     .file = "1\t:\t1.000\t0.001\t0\t2\t0\t0\techo a\n"
-	     "3\t:\t1.000\t0.001\t0\t2\t0\t0\techo c\n",
+     .write = { { "log",
+		  "1\t:\t1.000\t0.001\t0\t2\t0\t0\techo a\n"
+		  "3\t:\t1.000\t0.001\t0\t2\t0\t0\techo c\n" } },
      .err = { "ringrun: tasks 1 (1 ok, 0 failed; 2 more skipped) in " },
      .err_lines = 4)
 CASE(resume_failed_bad_log,
-     ARGS("--resume-failed", "@DIR/log", "echo", "ran"), .file_name = "log",
-     .file = "Seq\tHost\n1\t:\t1.000\t0.001\t0\t2\tzero\t0\techo a\n",
+     ARGS("--resume-failed", "@DIR/log", "echo", "ran"),
+     .write = { { "log", "Seq\tHost\n1\t:\t1.000\t0.001\t0\t2\tzero\t0\techo a\n" } },
      .err_exact = "ringrun: --resume-failed: @DIR/log: line 2: Exitval: not a number\n",
      .status = 2)
 CASE(resume_failed_short_row,
-     ARGS("--resume-failed", "@DIR/log", "echo", "ran"), .file_name = "log",
-     .file = "1\t:\t1.000\n",
+     ARGS("--resume-failed", "@DIR/log", "echo", "ran"),
+     .write = { { "log",
+		  "1\t:\t1.000\n" } },
      .err_exact = "ringrun: --resume-failed: @DIR/log: line 1: 3 fields, expected 9\n",
      .status = 2)
 
@@ -296,11 +245,13 @@ CASE(halt_soon_after_two_failures,
 		  "ringrun: --halt soon,fail=2: 2 of 6 tasks failed; starting no more tasks\n",
      .status = 1)
 
-/* soon lets the running ones end: the slow one still prints. */
+/* soon lets the running ones end: the slow one, still running when the
+   first failed (it waits for that failure's row in the job log), prints. */
 CASE(halt_soon_waits_for_running,
-     ARGS("-j2", "--halt", "soon,fail=1", "sleep {}; echo {}; exit 1", ":::", "0", "0.5",
-	  "0", "0"),
-     .out = "0\n0.5\n", .err_lines = 3, .status = 1,
+     ARGS("-j2", "--halt", "soon,fail=1", "--joblog", "@DIR/log",
+	  "[ {} = fast ] || { " WAIT_LINES("@DIR/log", 2) "}; echo {}; exit 1", ":::",
+	  "fast", "slow", "c", "d"),
+     .out = "fast\nslow\n", .err_lines = 3, .status = 1,
      .err = { "--halt soon,fail=1: 1 of 4 tasks failed; starting no more tasks" })
 
 /* now kills the running ones: far sooner than their 30 s. */
@@ -361,52 +312,42 @@ CASE(retry_on_exit_attempts_used_up,
      .err_exact = "ringrun: 'echo out >> @DIR/marker; echo x; exit 3' exited with status 3;"
 		  " retry 1 of 1 in 1 s\n"
 		  "ringrun: 'echo out >> @DIR/marker; echo x; exit 3' exited with status 3\n",
-     .marker = "out\nout\n", .status = 1)
+     .files = { { "marker", "out\nout\n" } }, .status = 1)
 CASE(retries_local_need_retry_on_exit, ARGS("--retries", "2", "exit 1"),
      .err_exact = "ringrun: --retries: a local task can only fail by its exit: add "
 		  "--retry-on-exit\nTry 'ringrun --help'.\n",
      .status = 2)
 
-/* A halt ends the wait: f ends with its first attempt, s succeeded. */
+/*
+ * A halt ends the wait: f ends with its second attempt, s succeeded.  s
+ * succeeds once ringrun has reaped f's second attempt (its pid, on file
+ * before its line in the marker, is gone), which ringrun handles - the 2 s
+ * wait begun - before it can see s end.
+ */
 CASE(retry_on_exit_halted,
      ARGS("-j2", "--retries", "5", "--retry-on-exit", "--halt", "now,success=1",
-	  "case {} in f) echo f >> @DIR/marker; exit 1;; s) sleep 0.2;; esac", ":::",
-	  "f", "s"),
-     .err = { "; retry 1 of 5 in 1 s\n", "--halt now,success=1: 1 of 2 tasks succeeded" },
-     .status = 1, .err_lines = 3, .marker = "f\n")
+	  "case {} in f) echo $$ > @DIR/pid; echo f >> @DIR/marker; exit 1;; "
+	  "s) " WAIT_LINES("@DIR/marker", 2) "p=$(cat @DIR/pid); "
+	  "while kill -0 $p 2>/dev/null; do sleep 0.01; done;; esac", ":::", "f", "s"),
+     .err = { "; retry 1 of 5 in 1 s\n", "; retry 2 of 5 in 2 s\n",
+	      "--halt now,success=1: 1 of 2 tasks succeeded" },
+     .status = 1, .err_lines = 4, .files = { { "marker", "f\nf\n" } })
 
 /* Retries come before a task counts as failed. */
 CASE(retry_on_exit_then_halt,
      ARGS("-j1", "--retries", "1", "--retry-on-exit", "--halt", "soon,fail=1",
 	  "echo {} >> @DIR/marker; exit 1", ":::", "1", "2"),
      .err = { "--halt soon,fail=1: 1 of 2 tasks failed" }, .status = 1,
-     .err_lines = 3, .marker = "1\n1\n")
+     .err_lines = 3, .files = { { "marker", "1\n1\n" } })
 
-/* Read p's stderr until it holds want (bounded). */
-static char *stderr_until(struct proc *p, const char *want)
-{
-	static char buf[4096];
-	size_t len = 0;
-	long long deadline = now_ms() + 15000;
-
-	buf[0] = '\0';
-	while (!strstr(buf, want)) {
-		struct pollfd pfd = { .fd = p->err, .events = POLLIN };
-		long long left = deadline - now_ms();
-
-		cr_assert_gt(left, 0, "stderr never said \"%s\": %s", want, buf);
-		if (poll(&pfd, 1, (int)left) <= 0)
-			continue;
-		ssize_t n = read(p->err, buf + len, sizeof buf - 1 - len);
-		cr_assert_gt(n, 0, "stderr ended before \"%s\": %s", want, buf);
-		len += (size_t)n;
-		buf[len] = '\0';
-	}
-	return buf;
-}
-
-/* A signal ends the wait: the task ends with its last attempt, at once. */
-Test(jobs, retry_wait_ended_by_signal, .init = dir_up, .fini = cli_dir_down, .timeout = 30)
+/*
+ * A signal ends the wait: the task ends with its last attempt, at once.
+ * What tells that from a wait that went on is only when ringrun exits, so
+ * the wait is the longest one the test can afford to reach (4 s, after 1 +
+ * 2 s), and ringrun must have exited before it could have run out.
+ */
+Test(cli_jobs, retry_wait_ended_by_signal, .init = dir_up, .fini = cli_dir_down,
+     .timeout = TEST_TIMEOUT)
 {
 	const char *argv[] = { ringrun_bin(), "--retries", "5", "--retry-on-exit",
 			       "echo out; exit 2", NULL };
@@ -414,11 +355,11 @@ Test(jobs, retry_wait_ended_by_signal, .init = dir_up, .fini = cli_dir_down, .ti
 	struct proc_result r;
 
 	proc_start(&p, argv, false);
-	char *said = stderr_until(&p, "; retry 2 of 5 in 2 s\n");
+	const char *said = cli_read_until(p.err, "; retry 3 of 5 in 4 s\n");
 	long long t0 = now_ms();
 	cr_assert_eq(kill(p.pid, SIGTERM), 0);
-	proc_finish(&p, NULL, 0, 10000, &r);
-	cr_assert_lt(now_ms() - t0, 1500, "the 2 s wait went on");
+	proc_finish(&p, NULL, 0, HANG_GUARD_MS, &r);
+	cr_assert_lt(now_ms() - t0, 4000, "the 4 s wait went on");
 	cr_assert_eq(r.status, 128 + SIGTERM, "stderr: %s%s", said, r.err);
 	cr_assert_str_eq(r.out, "out\n");
 	cr_assert_str_eq(r.err, "ringrun: 'echo out; exit 2' exited with status 2\n",
@@ -435,8 +376,8 @@ CASE(stdin_to_every_task,
 CASE(stdin_empty, ARGS("--stdin", "-k", "cat; echo {}", ":::", "a", "b"), .in = "",
      .out = "a\nb\n")
 CASE(stdin_with_args_file, ARGS("--stdin", "-k", "-a", "@DIR/marker", "cat; echo {}"),
-     .file_name = "marker", .file = "x\ny\n", .in = "in\n",
-     .out = "in\nx\nin\ny\n", .marker = "x\ny\n")
+     .write = { { "marker", "x\ny\n" } }, .in = "in\n",
+     .out = "in\nx\nin\ny\n", .files = { { "marker", "x\ny\n" } })
 CASE(stdin_not_with_args_stdin, ARGS("--stdin", "-a", "-", "cat"), .in = "a\n",
      .err_exact = "ringrun: --stdin: cannot be combined with -a -: stdin is read once "
 		  "for every task\nTry 'ringrun --help'.\n",
@@ -468,7 +409,7 @@ FLEET_CASE(joblog_hosts_and_resume,
 	   ARGS("-w", "@H1,@H2", "--joblog", "@DIR/log", "--resume-failed", "@DIR/log",
 		ON_H1_ONLY, ":::", "a"),
 	   .status = 1, .err = { "ringrun: host @H2:@PORT: 'echo a >> " }, .err_lines = 1,
-	   .marker = "a\na\na\n",
+	   .files = { { "marker", "a\na\na\n" } },
 	   .py = "print(sorted((r['seq'], r['host'], r['exit']) for r in rows[:2]))\n"
 		 "print([(r['seq'], r['host'], r['exit']) for r in rows[2:]])\n",
 	   .py_out = "[(1, '@H1', 0), (2, '@H2', 1)]\n"
@@ -493,11 +434,15 @@ FLEET_CASE(halt_on_hosts,
 			"tasks\n",
 	   .status = 1)
 
-/* -k holds a task behind one that never starts: it is still shown. */
+/* -k holds a task behind one that never starts: it is still shown.  @H1's
+   first ends once the failure on @H2 is in the job log, so its second never
+   starts. */
 FLEET_CASE(halt_keeps_order_output,
 	   ARGS("-k", "-j2", "--per-host", "1", "--halt", "soon,fail=1", "-w", "@H1,@H2",
-		"if [ $(echo $SSH_CONNECTION | cut -d' ' -f3) = @H1 ]; then sleep 0.5;"
-		" echo slow {}; else echo fast {}; exit 1; fi", ":::", "a", "b"),
+		"--joblog", "@DIR/log",
+		"if [ $(echo $SSH_CONNECTION | cut -d' ' -f3) = @H1 ]; then "
+		WAIT_LINES("@DIR/log", 2) "echo slow {}; else echo fast {}; exit 1; fi",
+		":::", "a", "b"),
 	   .out = "---- @H1 a ----\nslow a\n---- @H2 a ----\nfast a\n",
 	   .err = { "ringrun: host @H2:@PORT: 'if [ ",
 		    "ringrun: --halt soon,fail=1: 1 of 4 tasks failed; starting no more tasks\n" },
@@ -512,9 +457,11 @@ FLEET_CASE(retry_on_exit_remote,
 	   .err_lines = 1)
 
 /* The sshd stopped: two attempts, each said, then unreachable. */
-Test(jobs_fleet, retries_unreachable, .init = sshd_up, .fini = cli_dir_down, .timeout = 60)
+Test(cli_jobs_fleet, retries_unreachable, .init = sshd_up, .fini = cli_dir_down,
+     .timeout = TEST_TIMEOUT)
 {
-	const struct jobs_case c = {
+	const struct cli_case c = {
+		.ssh = true, .py_prelude = joblog_rows, .py_on = "log",
 		ARGS("--retries", "1", "-w", "@H1", "--joblog", "@DIR/log", "echo",
 		     ":::", "a", "b"),
 		.err_exact = "ringrun: host @H1:@PORT: connection refused; retry 1 of 1 in 1 s\n"
@@ -532,8 +479,8 @@ Test(jobs_fleet, retries_unreachable, .init = sshd_up, .fini = cli_dir_down, .ti
 }
 
 /* The host comes back between attempts: the command runs, status 0. */
-Test(jobs_fleet, retries_host_comes_back, .init = sshd_up, .fini = cli_dir_down,
-     .timeout = 90)
+Test(cli_jobs_fleet, retries_host_comes_back, .init = sshd_up, .fini = cli_dir_down,
+     .timeout = TEST_TIMEOUT)
 {
 	char port_line[32], kh_line[PATH_MAX];
 	struct proc p;
@@ -543,7 +490,7 @@ Test(jobs_fleet, retries_host_comes_back, .init = sshd_up, .fini = cli_dir_down,
 	snprintf(port_line, sizeof port_line, "Port %s", cli.port);
 	snprintf(kh_line, sizeof kh_line, "%s/kh_first", cli.dir);
 	const char *cp[] = { "cp", cli.kh, kh_line, NULL };
-	run_prog(cp, NULL, 0, 5000, &r);
+	run_prog(cp, NULL, 0, HANG_GUARD_MS, &r);
 	proc_result_free(&r);
 	cli_sshd_stop();
 
@@ -551,11 +498,12 @@ Test(jobs_fleet, retries_host_comes_back, .init = sshd_up, .fini = cli_dir_down,
 			       "--known-hosts", kh_line, "--retries", "5", "-w",
 			       cli.addr[0], "echo up", NULL };
 	proc_start(&p, argv, false);
-	char *said = stderr_until(&p, "; retry 1 of 5 in 1 s\n");
+	const char *said = cli_read_until(p.err, "; retry 1 of 5 in 1 s\n");
 	cr_assert_not_null(strstr(said, cli_expand("ringrun: host @H1:@PORT: connection refused")),
 			   "%s", said);
 	cli_sshd_start(2, port_line);
-	proc_finish(&p, NULL, 0, 60000, &r);
+	/* Its waits, 1 + 2 + 4 + 8 + 16 s at most, and the restart. */
+	proc_finish(&p, NULL, 0, 2 * HANG_GUARD_MS, &r);
 	cr_assert_eq(r.status, 0, "stderr: %s%s", said, r.err);
 	cr_assert_str_eq(r.out, cli_expand("---- @H1 ----\nup\n"));
 	cr_assert_null(strstr(r.err, "retry 5 of 5"), "%s", r.err);

@@ -21,10 +21,11 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "case.h"
 #include "harness.h"
 #include "sshd.h"
 
-#define PTY_TIMEOUT_MS 20000
+#define PTY_TIMEOUT_MS HANG_GUARD_MS
 
 struct pty_result {
 	char *out, *err; /* err: what the terminal got */
@@ -195,7 +196,7 @@ static int count(const char *s, const char *what)
 
 /* Six tasks of 0.15 s two at a time: the line is redrawn in place several
    times, then erased and the summary takes its place. */
-Test(progress, redrawn_then_summary, .timeout = 30)
+Test(cli_progress, redrawn_then_summary, .timeout = TEST_TIMEOUT)
 {
 	struct pty_result r;
 
@@ -244,7 +245,7 @@ static char *sorted_lines(char *s)
  * summary last.  (Which of stdout and stderr is written first in a turn
  * is not the point: the lines are compared as a set.)
  */
-Test(progress, other_lines_never_torn, .timeout = 30)
+Test(cli_progress, other_lines_never_torn, .timeout = TEST_TIMEOUT)
 {
 	struct pty_result r;
 	const char *summary = "ringrun: 4 tasks: 2 ok, 2 failed\n";
@@ -271,7 +272,7 @@ Test(progress, other_lines_never_torn, .timeout = 30)
 	pty_result_free(&r);
 }
 
-Test(progress, no_progress_on_a_terminal, .timeout = 30)
+Test(cli_progress, no_progress_on_a_terminal, .timeout = TEST_TIMEOUT)
 {
 	struct pty_result r;
 
@@ -282,7 +283,7 @@ Test(progress, no_progress_on_a_terminal, .timeout = 30)
 	pty_result_free(&r);
 }
 
-Test(progress, no_summary_on_a_terminal, .timeout = 30)
+Test(cli_progress, no_summary_on_a_terminal, .timeout = TEST_TIMEOUT)
 {
 	struct pty_result r;
 
@@ -311,7 +312,7 @@ static void expect_colour(const char *flag, const char *no_color, const char *wa
 	pty_result_free(&r);
 }
 
-Test(progress, colour, .timeout = 30)
+Test(cli_progress, colour, .timeout = TEST_TIMEOUT)
 {
 	expect_colour(NULL, NULL, PAINTED);
 	expect_colour(NULL, "", PAINTED);
@@ -322,7 +323,7 @@ Test(progress, colour, .timeout = 30)
 }
 
 /* The progress line in colour: failures red. */
-Test(progress, colour_in_the_progress_line, .timeout = 30)
+Test(cli_progress, colour_in_the_progress_line, .timeout = TEST_TIMEOUT)
 {
 	struct pty_result r;
 
@@ -337,57 +338,43 @@ Test(progress, colour_in_the_progress_line, .timeout = 30)
 
 /* ------------------------------------------------------ on pipes */
 
-struct pipe_case {
-	const char *args[24];
-	const char *err;  /* exact stderr */
-	int status;
-};
-
-static void check_pipe(const struct pipe_case *c)
-{
-	struct proc_result r;
-
-	run_ringrun(c->args, NULL, 0, false, &r);
-	cr_assert_eq(r.status, c->status, "stderr: %s", r.err);
-	cr_assert_str_eq(r.err, c->err);
-	proc_result_free(&r);
-}
-
 #define ARGS(...) .args = { __VA_ARGS__, NULL }
-#define PIPE_CASE(name, ...)                                          \
-	Test(progress, name, .timeout = 30)                           \
-	{                                                             \
-		check_pipe(&(const struct pipe_case){ __VA_ARGS__ }); \
+#define PIPE_CASE(name, ...)                                            \
+	Test(cli_progress, name, .timeout = TEST_TIMEOUT)               \
+	{                                                               \
+		check_case(&(const struct cli_case){ __VA_ARGS__ });    \
 	}
 
-PIPE_CASE(nothing_on_a_pipe, ARGS("-j", "2", ": {}; sleep 0.15", ":::", "1", "2", "3"),
-	  .err = "")
+PIPE_CASE(nothing_on_a_pipe, ARGS("-j", "2", ": {}; sleep 0.15", ":::", "1", "2", "3"))
 PIPE_CASE(only_failure_lines_on_a_pipe, ARGS("-k", "exit {}", ":::", "0", "4"),
-	  .err = "ringrun: 'exit 4' exited with status 4\n", .status = 1)
+	  .err_exact = "ringrun: 'exit 4' exited with status 4\n", .status = 1)
 PIPE_CASE(summary_on_a_pipe, ARGS("--summary", "-k", "exit {}", ":::", "0", "4", "0"),
-	  .err = "ringrun: 'exit 4' exited with status 4\nringrun: 3 tasks: 2 ok, 1 failed\n",
+	  .err_exact = "ringrun: 'exit 4' exited with status 4\n"
+		       "ringrun: 3 tasks: 2 ok, 1 failed\n",
 	  .status = 1)
 PIPE_CASE(colour_always_on_a_pipe, ARGS("--color=always", "exit 4"),
-	  .err = "ringrun: \033[31m'exit 4' exited with status 4\033[0m\n", .status = 1)
+	  .err_exact = "ringrun: \033[31m'exit 4' exited with status 4\033[0m\n", .status = 1)
 PIPE_CASE(bad_color, ARGS("--color=sometimes", "true"),
-	  .err = "ringrun: --color: sometimes: unknown value (auto, always, never)\n"
-		 "Try 'ringrun --help'.\n",
+	  .err_exact = "ringrun: --color: sometimes: unknown value (auto, always, never)\n"
+		       "Try 'ringrun --help'.\n",
 	  .status = 2)
 PIPE_CASE(color_missing_argument, ARGS("--color"),
-	  .err = "ringrun: --color: missing argument\nTry 'ringrun --help'.\n", .status = 2)
+	  .err_exact = "ringrun: --color: missing argument\nTry 'ringrun --help'.\n",
+	  .status = 2)
 PIPE_CASE(progress_takes_no_argument, ARGS("--progress=yes", "true"),
-	  .err = "ringrun: --progress: takes no argument\nTry 'ringrun --help'.\n",
+	  .err_exact = "ringrun: --progress: takes no argument\nTry 'ringrun --help'.\n",
 	  .status = 2)
 PIPE_CASE(failed_twice, ARGS("--failed", "a", "--failed", "b", "true"),
-	  .err = "ringrun: --failed: given twice\nTry 'ringrun --help'.\n", .status = 2)
+	  .err_exact = "ringrun: --failed: given twice\nTry 'ringrun --help'.\n", .status = 2)
 PIPE_CASE(failed_unwritable, ARGS("--failed", "/nonexistent/rr-dir/failed", "true"),
-	  .err = "ringrun: --failed: /nonexistent/rr-dir/failed: No such file or directory\n",
+	  .err_exact = "ringrun: --failed: /nonexistent/rr-dir/failed: No such file or "
+		       "directory\n",
 	  .status = 2)
 PIPE_CASE(failed_directory, ARGS("--failed", "/", "true"),
-	  .err = "ringrun: --failed: /: Is a directory\n", .status = 2)
+	  .err_exact = "ringrun: --failed: /: Is a directory\n", .status = 2)
 
 /* Forced on a pipe: a line of its own at most once a second, no escapes. */
-Test(progress, forced_on_a_pipe, .timeout = 30)
+Test(cli_progress, forced_on_a_pipe, .timeout = TEST_TIMEOUT)
 {
 	const char *args[] = { "--progress", "-j", "1", ": {}; sleep 0.7", ":::", "1", "2",
 			       NULL };
@@ -440,7 +427,8 @@ static void run_quiet(const char *const args[], int status)
 
 /* The failed inputs in input order, whatever order they ended in; -a
    reads the file back, and may be the very file --failed rewrites. */
-Test(progress, failed_inputs, .init = make_dir, .fini = cli_dir_down, .timeout = 30)
+Test(cli_progress, failed_inputs, .init = make_dir, .fini = cli_dir_down,
+     .timeout = TEST_TIMEOUT)
 {
 	run_quiet(ARGV("--failed", cli_expand("@DIR/failed"), "-j", "4",
 		       "sleep 0.$(( 9 - {#} )); test {} = ok", ":::", "a b", "ok", "c", "ok",
@@ -452,7 +440,7 @@ Test(progress, failed_inputs, .init = make_dir, .fini = cli_dir_down, .timeout =
 }
 
 /* Nothing failed: the file is emptied. */
-Test(progress, failed_none, .init = make_dir, .fini = cli_dir_down, .timeout = 30)
+Test(cli_progress, failed_none, .init = make_dir, .fini = cli_dir_down, .timeout = TEST_TIMEOUT)
 {
 	cli_write_file("failed", "stale\nlist\n");
 	run_quiet(ARGV("--failed", cli_expand("@DIR/failed"), "true", ":::", "a", "b"), 0);
@@ -460,7 +448,8 @@ Test(progress, failed_none, .init = make_dir, .fini = cli_dir_down, .timeout = 3
 }
 
 /* -C: the failed command lines, for -C to run again. */
-Test(progress, failed_commands, .init = make_dir, .fini = cli_dir_down, .timeout = 30)
+Test(cli_progress, failed_commands, .init = make_dir, .fini = cli_dir_down,
+     .timeout = TEST_TIMEOUT)
 {
 	cli_write_file("cmds", "true\nexit 3\necho hi\nfalse\n");
 	run_quiet(ARGV("--failed", cli_expand("@DIR/failed"), "-o", "quiet", "-C",

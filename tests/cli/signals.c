@@ -2,14 +2,13 @@
  * SIGINT, SIGTERM, SIGHUP and a closed stdout: every task is killed and
  * reaped, what finished is printed, no process is left behind.
  *
- * The tasks record the pid of a background "sleep 600" they start in a pid
- * file; this test process is a child subreaper, so those sleeps become its
- * children once their shell dies and can be checked for and reaped.
+ * The tasks record the pids of what they start in DIR/pids (sshd.h's
+ * @DIR); this test process is a child subreaper, so those processes become
+ * its children once their shell dies and can be checked for and reaped.
  */
 #define _GNU_SOURCE
 #include <criterion/criterion.h>
 #include <errno.h>
-#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,219 +18,177 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "case.h"
 #include "harness.h"
+#include "sshd.h"
 
 #define MAX_PIDS 16
 
-struct scene {
-	char dir[64];
-	char pidfile[PATH_MAX];
-	char cmd[PATH_MAX + 128];
-	pid_t pids[MAX_PIDS];
-	int npids;
-};
-
-static void pause_ms(long ms)
+static void dir_up(void)
 {
-	struct timespec ts = { ms / 1000, ms % 1000 * 1000000 };
-
-	nanosleep(&ts, NULL);
-}
-
-/* A fresh pid file and, in cmd, the task: body with %s = the pid file. */
-static void scene_init(struct scene *s, const char *body)
-{
-	strcpy(s->dir, "/tmp/rr-sig-XXXXXX");
-	cr_assert_not_null(mkdtemp(s->dir));
-	snprintf(s->pidfile, sizeof s->pidfile, "%s/pids", s->dir);
-	snprintf(s->cmd, sizeof s->cmd, body, s->pidfile);
-	s->npids = 0;
+	cli_dir_up("sig");
 	cr_assert_eq(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
 }
 
-static int read_pids(struct scene *s)
+/* The pids in DIR/name (whole lines only: one being written is not). */
+static int read_pids(const char *name, pid_t pids[MAX_PIDS])
 {
-	FILE *f = fopen(s->pidfile, "r");
-	int pid;
-
-	s->npids = 0;
-	if (!f)
-		return 0;
-	/* Only whole lines: a pid still being written is not counted. */
-	while (s->npids < MAX_PIDS && fscanf(f, "%d\n", &pid) == 1)
-		s->pids[s->npids++] = pid;
-	fclose(f);
-	return s->npids;
-}
-
-/* Poll (bounded) until n tasks have started their sleep. */
-static void wait_started(struct scene *s, int n)
-{
-	long long deadline = now_ms() + 10000;
-
-	while (read_pids(s) < n) {
-		cr_assert_lt(now_ms(), deadline, "only %d of %d tasks started",
-			     s->npids, n);
-		pause_ms(10);
-	}
-}
-
-/* Poll (bounded) until none of the recorded pids exists. */
-static void expect_all_gone(struct scene *s)
-{
-	long long deadline = now_ms() + 5000;
-	int alive;
-
-	do {
-		while (waitpid(-1, NULL, WNOHANG) > 0)
-			; /* orphaned sleeps that died: reap them */
-		alive = 0;
-		for (int k = 0; k < s->npids; k++)
-			if (kill(s->pids[k], 0) == 0 || errno != ESRCH)
-				alive = s->pids[k];
-		if (alive)
-			pause_ms(10);
-	} while (alive && now_ms() < deadline);
-	for (int k = 0; alive && k < s->npids; k++)
-		kill(s->pids[k], SIGKILL); /* do not leave them to the next test */
-	cr_assert_eq(alive, 0, "pid %d survived ringrun", alive);
-	unlink(s->pidfile);
-	rmdir(s->dir);
-}
-
-static int count(const char *s, const char *what)
-{
+	char *s = cli_slurp_or_empty(name), *line = s, *end;
 	int n = 0;
 
-	for (; (s = strstr(s, what)); s++)
-		n++;
+	for (; n < MAX_PIDS && (end = strchr(line, '\n')); line = end + 1) {
+		*end = '\0';
+		pids[n++] = (pid_t)atoi(line);
+	}
+	free(s);
 	return n;
+}
+
+/* Poll (bounded) until none of the pids in DIR/name exists; what does is
+   killed, so that it is not left to the next test. */
+static void expect_all_gone(const char *name)
+{
+	pid_t pids[MAX_PIDS];
+	int n = read_pids(name, pids);
+	long long deadline = now_ms() + HANG_GUARD_MS;
+	pid_t alive;
+
+	cr_assert_gt(n, 0, "@DIR/%s has no pid", name);
+	do {
+		while (waitpid(-1, NULL, WNOHANG) > 0)
+			; /* orphans of ours that died: reap them */
+		alive = 0;
+		for (int k = 0; k < n; k++)
+			if (kill(pids[k], 0) == 0 || errno != ESRCH)
+				alive = pids[k];
+		if (alive)
+			nanosleep(&(struct timespec){ 0, 10 * 1000 * 1000 }, NULL);
+	} while (alive && now_ms() < deadline);
+	for (int k = 0; alive && k < n; k++)
+		kill(pids[k], SIGKILL);
+	cr_assert_eq(alive, 0, "pid %d survived ringrun", alive);
 }
 
 /*
  * Three tasks running (and a fourth waiting for a slot), then sig: each
  * running task is cancelled, what it wrote is printed, the fourth never
- * starts.  body: the task, with %s for the pid file; begun: what the three
- * print before they sleep.
+ * starts.  body: the task; begun: what the three print before they sleep.
  */
 static void interrupt(const char *body, const char *begun, int sig, int status)
 {
-	struct scene s;
+	const char *argv[] = { ringrun_bin(), "-j", "3", "-k", cli_expand(body),
+			       ":::", "1", "2", "3", "4", NULL };
 	struct proc p;
 	struct proc_result r;
 
-	scene_init(&s, body);
-	const char *argv[] = { ringrun_bin(), "-j", "3", "-k", s.cmd,
-			       ":::", "1", "2", "3", "4", NULL };
 	proc_start(&p, argv, false);
-	wait_started(&s, 3);
+	cli_wait_lines("pids", 3);
 	cr_assert_eq(kill(p.pid, sig), 0);
-	proc_finish(&p, NULL, 0, 10000, &r);
+	proc_finish(&p, NULL, 0, HANG_GUARD_MS, &r);
 	cr_assert_eq(r.status, status, "stderr: %s", r.err);
 	cr_assert_str_eq(r.out, begun);
-	cr_assert_eq(count(r.err, "cancelled; killed by SIGTERM"), 3, "%s", r.err);
-	cr_assert_eq(count(r.err, "\n"), 3, "%s", r.err);
-	expect_all_gone(&s);
+	cr_assert_eq(cli_count(r.err, "cancelled; killed by SIGTERM"), 3, "%s", r.err);
+	cr_assert_eq(cli_count(r.err, "\n"), 3, "%s", r.err);
+	expect_all_gone("pids");
 	proc_result_free(&r);
 }
 
-#define TALKING "echo begun {}; sleep 600 & echo $! >> %s; wait"
+/* What they print goes into the pipe before their pid goes on file. */
+#define TALKING "echo begun {}; sleep 600 & echo $! >> @DIR/pids; wait"
 #define BEGUN "begun 1\nbegun 2\nbegun 3\n"
 
-Test(signals, sigint, .timeout = 30)
+#define SIGNALS_TEST(name)                                              \
+	Test(cli_signals, name, .init = dir_up, .fini = cli_dir_down,   \
+	     .timeout = TEST_TIMEOUT)
+
+SIGNALS_TEST(sigint)
 {
 	interrupt(TALKING, BEGUN, SIGINT, 130);
 }
 
-Test(signals, sigterm, .timeout = 30)
+SIGNALS_TEST(sigterm)
 {
 	interrupt(TALKING, BEGUN, SIGTERM, 143);
 }
 
-Test(signals, sighup, .timeout = 30)
+SIGNALS_TEST(sighup)
 {
 	interrupt(TALKING, BEGUN, SIGHUP, 129);
 }
 
 /* Tasks that print nothing: the signal finds ringrun in its first wait. */
-Test(signals, sigint_silent_tasks, .timeout = 30)
+SIGNALS_TEST(sigint_silent_tasks)
 {
-	interrupt(": {}; sleep 600 & echo $! >> %s; wait", "", SIGINT, 130);
+	interrupt(": {}; sleep 600 & echo $! >> @DIR/pids; wait", "", SIGINT, 130);
 }
 
 /*
- * Tasks that survive SIGTERM (a trap notes it in a second file): the library
- * would wait its grace period (2 s) before SIGKILL; a second signal, sent
- * once both tasks got the SIGTERM of the first, kills at once.  Two signals
- * sent back to back would merge into one pending signal.
+ * Tasks that survive SIGTERM (a trap notes it in DIR/terms, and their sleep
+ * ignores it): after the first signal the library would wait its grace
+ * period before SIGKILL; a second signal, sent once both tasks got the
+ * SIGTERM of the first, kills at once.  Two signals sent back to back would
+ * merge into one pending signal.
+ *
+ * ringrun leaves the grace at the library's 2 s and has no option to make it
+ * longer, so what tells "at once" from "after the grace" is only when: the
+ * tasks must be gone before 2 s have passed since the first signal (each
+ * trap runs as its SIGTERM comes, in the shell's wait; no sleep in the way).
  */
-Test(signals, second_signal_kills, .timeout = 30)
+#define GRACE_MS 2000
+
+SIGNALS_TEST(second_signal_kills)
 {
-	struct scene s, terms;
+	const char *argv[] = {
+		ringrun_bin(), "-j", "2",
+		cli_expand(": {}; trap 'echo 0 >> @DIR/terms' TERM; "
+			   "(trap '' TERM; exec sleep 600) & echo $! >> @DIR/pids; "
+			   "echo $$ >> @DIR/pids; echo >> @DIR/started; "
+			   "while :; do wait; done"),
+		":::", "1", "2", NULL };
 	struct proc p;
 	struct proc_result r;
-	char body[PATH_MAX + 128];
 
-	scene_init(&terms, "%s");
-	snprintf(body, sizeof body,
-		 ": {}; trap 'echo 0 >> %s' TERM; echo $$ >> %%s; "
-		 "while :; do sleep 0.1; done", terms.pidfile);
-	scene_init(&s, body);
-	const char *argv[] = { ringrun_bin(), "-j", "2", s.cmd, ":::", "1", "2",
-			       NULL };
 	proc_start(&p, argv, false);
-	wait_started(&s, 2);
+	cli_wait_lines("started", 2);
+	long long first = now_ms();
 	cr_assert_eq(kill(p.pid, SIGINT), 0);
-	wait_started(&terms, 2);
+	cli_wait_lines("terms", 2);
 	cr_assert_eq(kill(p.pid, SIGINT), 0);
-	long long sent = now_ms();
-	proc_finish(&p, NULL, 0, 10000, &r);
-	long long took = now_ms() - sent;
+	proc_finish(&p, NULL, 0, HANG_GUARD_MS, &r);
+	long long took = now_ms() - first;
 	cr_assert_eq(r.status, 130, "stderr: %s", r.err);
-	cr_assert_lt(took, 1500, "took %lld ms: waited for the grace period", took);
-	cr_assert_eq(count(r.err, "killed by SIGKILL"), 2, "%s", r.err);
-	expect_all_gone(&s);
-	terms.npids = 0;
-	expect_all_gone(&terms);
+	cr_assert_eq(cli_count(r.err, "killed by SIGKILL"), 2, "%s", r.err);
+	cr_assert_lt(took, GRACE_MS, "%lld ms: the grace ran out first", took);
+	expect_all_gone("pids");
 	proc_result_free(&r);
 }
 
 /* A reader that went away: the tasks are killed, exit 141, no output. */
-Test(signals, closed_stdout_kills_tasks, .timeout = 30)
+SIGNALS_TEST(closed_stdout_kills_tasks)
 {
-	struct scene s;
+	/* The pid is on file before the first byte reaches ringrun. */
+	const char *argv[] = { ringrun_bin(), "-o", "stream", "-j", "2",
+			       cli_expand("sleep 600 & echo $! >> @DIR/pids; exec yes {}"),
+			       ":::", "1", "2", "3", NULL };
+	pid_t pids[MAX_PIDS];
 	struct proc p;
 	struct proc_result r;
 
-	/* The pid is on file before the first byte reaches ringrun. */
-	scene_init(&s, "sleep 600 & echo $! >> %s; exec yes {}");
-	const char *argv[] = { ringrun_bin(), "-o", "stream", "-j", "2", s.cmd,
-			       ":::", "1", "2", "3", NULL };
 	proc_start(&p, argv, true);
-	proc_finish(&p, NULL, 0, 10000, &r);
+	proc_finish(&p, NULL, 0, HANG_GUARD_MS, &r);
 	cr_assert_eq(r.status, 141, "stderr: %s", r.err);
 	cr_assert_str_eq(r.err, "");
-	cr_assert_geq(read_pids(&s), 1);
-	cr_assert_leq(s.npids, 2, "a task started after stdout closed");
-	expect_all_gone(&s);
+	cr_assert_leq(read_pids("pids", pids), 2, "a task started after stdout closed");
+	expect_all_gone("pids");
 	proc_result_free(&r);
 }
 
 /* -a FILE from disk, with {#}. */
-Test(files, args_file, .timeout = 30)
+Test(cli_files, args_file, .init = dir_up, .fini = cli_dir_down, .timeout = TEST_TIMEOUT)
 {
-	char path[] = "/tmp/rr-args-XXXXXX";
-	int fd = mkstemp(path);
-	struct proc_result r;
-	const char *content = "a b\n\nc.txt\n";
-
-	cr_assert_geq(fd, 0);
-	cr_assert_eq(write(fd, content, strlen(content)), (ssize_t)strlen(content));
-	close(fd);
-	const char *args[] = { "-k", "-a", path, "echo", "{#}:{.}:", NULL };
-	run_ringrun(args, NULL, 0, false, &r);
-	unlink(path);
-	cr_assert_eq(r.status, 0, "%s", r.err);
-	cr_assert_str_eq(r.out, "1:a b:\n2::\n3:c:\n");
-	proc_result_free(&r);
+	check_case(&(const struct cli_case){
+		.write = { { "args", "a b\n\nc.txt\n" } },
+		.args = { "-k", "-a", "@DIR/args", "echo", "{#}:{.}:", NULL },
+		.out = "1:a b:\n2::\n3:c:\n",
+	});
 }

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "case.h"
 #include "harness.h"
 #include "sshd.h"
 
@@ -51,76 +52,47 @@ static void sshd_up(void)
 	"Host *\n  User root\n  Port @PORT\n  IdentityFile @KEY\n"         \
 	"  UserKnownHostsFile @KH\n  IdentitiesOnly yes\n"
 
-struct cfg_case {
-	const char *args[32];
-	const char *cfg;       /* written to DIR/cfg */
-	const char *home_cfg;  /* written to ~/.ssh/config */
-	const char *out;       /* exact stdout */
-	const char *out_has[CLI_HAS];
-	const char *err_exact; /* exact stderr */
-	const char *err[CLI_HAS]; /* substrings of stderr; none and no err_exact:
-				     stderr must be empty */
-	int err_lines;
-	void (*check)(const struct proc_result *r);
-	int status;
-};
-
-static void check_case(const struct cfg_case *c)
-{
-	const char *args[40];
-	struct proc_result r;
-
-	cli_args(args, sizeof args / sizeof args[0], false, c->args);
-	if (c->cfg)
-		cli_write_file("cfg", c->cfg);
-	if (c->home_cfg) {
-		cr_assert_eq(mkdir(cli_expand("@DIR/home/.ssh"), 0700), 0);
-		cli_write_file("home/.ssh/config", c->home_cfg);
-	}
-	run_ringrun(args, NULL, 0, false, &r);
-	cli_check(&r, &(const struct cli_expect){
-			      .status = c->status, .out = c->out, .out_has = c->out_has,
-			      .err_exact = c->err_exact, .err = c->err,
-			      .err_lines = c->err_lines });
-	if (c->check)
-		c->check(&r);
-	proc_result_free(&r);
-}
-
 #define ARGS(...) .args = { __VA_ARGS__, NULL }
 
-#define CASE(name, ...)                                                          \
-	Test(sshcfg, name, .init = sshd_up, .fini = cli_dir_down, .timeout = 60) \
-	{                                                                        \
-		check_case(&(const struct cfg_case){ __VA_ARGS__ });             \
+#define CASE(name, ...)                                                 \
+	Test(cli_sshcfg, name, .init = sshd_up, .fini = cli_dir_down,   \
+	     .timeout = TEST_TIMEOUT)                                   \
+	{                                                               \
+		check_case(&(const struct cli_case){ __VA_ARGS__ });    \
 	}
 
 /* No sshd: the errors come before any connection. */
-#define OFFLINE(name, ...)                                                        \
-	Test(sshcfg, name, .init = own_home, .fini = cli_dir_down, .timeout = 30) \
-	{                                                                         \
-		check_case(&(const struct cfg_case){ __VA_ARGS__ });              \
+#define OFFLINE(name, ...)                                              \
+	Test(cli_sshcfg, name, .init = own_home, .fini = cli_dir_down,  \
+	     .timeout = TEST_TIMEOUT)                                   \
+	{                                                               \
+		check_case(&(const struct cli_case){ __VA_ARGS__ });    \
 	}
 
 /* ------------------------------------------------ the configuration alone */
 
 CASE(config_file_alone_reaches_the_host, ARGS("-F", "@DIR/cfg", "-k", "-w", "web,web2", "id -un"),
-     .cfg = "Host web web2\n  HostName @H1\n  User root\n  Port @PORT\n"
-	    "  IdentityFile @KEY\n  UserKnownHostsFile @KH\n",
+     .write = { { "cfg",
+		  "Host web web2\n  HostName @H1\n  User root\n  Port @PORT\n"
+		  "  IdentityFile @KEY\n  UserKnownHostsFile @KH\n" } },
      .out = "---- web ----\nroot\n---- web2 ----\nroot\n")
 CASE(home_config_read_by_default, ARGS("-w", "web", "echo $SSH_CONNECTION"),
-     .home_cfg = "Host web\n  HostName @H2\n  User root\n  Port @PORT\n"
-		 "  IdentityFile ~/../client_ed25519\n  UserKnownHostsFile %d/../known_hosts\n",
+     .write = { { "home/.ssh/config",
+		  "Host web\n  HostName @H2\n  User root\n  Port @PORT\n"
+		  "  IdentityFile ~/../client_ed25519\n"
+		  "  UserKnownHostsFile %d/../known_hosts\n" } },
      .out_has = { "---- web ----\n", " @H2 @PORT\n" })
 CASE(f_replaces_the_home_config, ARGS("-F", "@DIR/cfg", "-w", "web", "true"),
-     .home_cfg = "Host web\n  HostName @H1\n  User root\n  Port @PORT\n"
-		 "  IdentityFile @KEY\n  UserKnownHostsFile @KH\n",
-     .cfg = "Host web\n  HostName @H1\n  Port 1\n",
+     .write = { { "home/.ssh/config",
+		  "Host web\n  HostName @H1\n  User root\n  Port @PORT\n"
+		  "  IdentityFile @KEY\n  UserKnownHostsFile @KH\n" },
+		{ "cfg", "Host web\n  HostName @H1\n  Port 1\n" } },
      .err_exact = "ringrun: host web (@H1:1): connection refused\n", .status = 3)
 CASE(first_value_wins, ARGS("-F", "@DIR/cfg", "-w", "web", "id -un"),
-     .cfg = "Host web\n  HostName @H1\n  User root\n  Port @PORT\n"
-	    "Host *\n  User nosuchuser-rr\n  Port 1\n  IdentityFile @KEY\n"
-	    "  UserKnownHostsFile @KH\n",
+     .write = { { "cfg",
+		  "Host web\n  HostName @H1\n  User root\n  Port @PORT\n"
+		  "Host *\n  User nosuchuser-rr\n  Port 1\n  IdentityFile @KEY\n"
+		  "  UserKnownHostsFile @KH\n" } },
      .out = "---- web ----\nroot\n")
 
 /* ------------------------------------------------ the command line wins */
@@ -128,27 +100,33 @@ CASE(first_value_wins, ARGS("-F", "@DIR/cfg", "-w", "web", "id -un"),
 CASE(command_line_over_config,
      ARGS("-F", "@DIR/cfg", "-l", "root", "-p", "@PORT", "--known-hosts", "@KH", "-w", "web",
 	  "id -un"),
-     .cfg = "Host web\n  HostName @H1\n  User nosuchuser-rr\n  Port 1\n"
-	    "  IdentityFile @KEY\n  UserKnownHostsFile @DIR/nothere\n",
+     .write = { { "cfg",
+		  "Host web\n  HostName @H1\n  User nosuchuser-rr\n  Port 1\n"
+		  "  IdentityFile @KEY\n  UserKnownHostsFile @DIR/nothere\n" } },
      .out = "---- web ----\nroot\n")
 CASE(host_spec_over_l_and_config, ARGS("-F", "@DIR/cfg", "-l", "nobody", "-w", "root@web:@PORT",
 				       "id -un"),
-     .cfg = "Host web\n  HostName @H1\n  User nosuchuser-rr\n  Port 1\n"
-	    "  IdentityFile @KEY\n  UserKnownHostsFile @KH\n",
+     .write = { { "cfg",
+		  "Host web\n  HostName @H1\n  User nosuchuser-rr\n  Port 1\n"
+		  "  IdentityFile @KEY\n  UserKnownHostsFile @KH\n" } },
      .out = "---- root@web:@PORT ----\nroot\n")
 CASE(identities_command_line_first_then_config,
      ARGS("-F", "@DIR/cfg", "-i", "@OTHER", "-w", "web", "echo in"),
-     .cfg = "Host web\n  HostName @H1\n  User root\n  Port @PORT\n"
-	    "  IdentityFile @DIR/no-such-key\n  IdentityFile @KEY\n  UserKnownHostsFile @KH\n",
+     .write = { { "cfg",
+		  "Host web\n  HostName @H1\n  User root\n  Port @PORT\n"
+		  "  IdentityFile @DIR/no-such-key\n  IdentityFile @KEY\n"
+		  "  UserKnownHostsFile @KH\n" } },
      .out = "---- web ----\nin\n")
 CASE(config_host_key_policy, ARGS("-F", "@DIR/cfg", "-w", "web", "echo in"),
-     .cfg = "Host web\n  HostName @H1\n  User root\n  Port @PORT\n  IdentityFile @KEY\n"
-	    "  UserKnownHostsFile @DIR/empty_kh\n  StrictHostKeyChecking no\n",
+     .write = { { "cfg",
+		  "Host web\n  HostName @H1\n  User root\n  Port @PORT\n  IdentityFile @KEY\n"
+		  "  UserKnownHostsFile @DIR/empty_kh\n  StrictHostKeyChecking no\n" } },
      .out = "---- web ----\nin\n")
 CASE(host_key_check_over_config,
      ARGS("-F", "@DIR/cfg", "--host-key-check", "strict", "-w", "web", "echo in"),
-     .cfg = "Host web\n  HostName @H1\n  User root\n  Port @PORT\n  IdentityFile @KEY\n"
-	    "  UserKnownHostsFile @DIR/empty_kh\n  StrictHostKeyChecking no\n",
+     .write = { { "cfg",
+		  "Host web\n  HostName @H1\n  User root\n  Port @PORT\n  IdentityFile @KEY\n"
+		  "  UserKnownHostsFile @DIR/empty_kh\n  StrictHostKeyChecking no\n" } },
      .err = { "ringrun: host web (@H1:@PORT): host key unknown: ssh-ed25519 key SHA256:",
 	      " is not in @DIR/empty_kh\n" },
      .err_lines = 1, .status = 3)
@@ -158,26 +136,28 @@ CASE(host_key_check_over_config,
 CASE(proxy_command_through_system_ssh,
      ARGS("-F", "@DIR/cfg", "-k", "-w", "web,viajump", "echo {}; echo $SSH_CONNECTION",
 	  ":::", "a", "b", "c"),
-     .cfg = FLEET_CFG,
+     .write = { { "cfg", FLEET_CFG } },
      .out_has = { "---- viajump a ----\na\n", "---- viajump c ----\nc\n",
 		  " @H3 @PORT\n", "---- web b ----\nb\n", " @H1 @PORT\n" },
      .err_exact = "ringrun: viajump: ProxyCommand: run through the system ssh\n")
 CASE(proxy_jump_hosts_named_once,
      ARGS("-F", "@DIR/cfg", "-o", "stream", "-k", "-w", "j2,web,j1,j3", "echo $SSH_CONNECTION"),
-     .cfg = FLEET_CFG,
+     .write = { { "cfg", FLEET_CFG } },
      .out_has = { "j1: ", "j2: ", "j3: ", "web: ", " @H4 @PORT\n" },
      .err_exact = "ringrun: j[1-3]: ProxyJump: run through the system ssh\n")
 CASE(proxy_host_failure_names_the_host,
-     ARGS("-F", "@DIR/cfg", "-w", "viajump", "echo ran; exit 4"), .cfg = FLEET_CFG,
+     ARGS("-F", "@DIR/cfg", "-w", "viajump", "echo ran; exit 4"),
+     .write = { { "cfg", FLEET_CFG } },
      .out = "---- viajump ----\nran\n",
      .err_exact = "ringrun: viajump: ProxyCommand: run through the system ssh\n"
 		  "ringrun: host viajump (@H3:@PORT): 'echo ran; exit 4' exited with status 4\n",
      .status = 1)
 CASE(match_block_skipped_and_said,
      ARGS("-F", "@DIR/cfg", "-w", "web", "id -un"),
-     .cfg = "Host web\n  HostName @H1\n  Port @PORT\n  IdentityFile @KEY\n"
-	    "  UserKnownHostsFile @KH\n"
-	    "Match host web\n  Port 1\nHost *\n  User root\n",
+     .write = { { "cfg",
+		  "Host web\n  HostName @H1\n  Port @PORT\n  IdentityFile @KEY\n"
+		  "  UserKnownHostsFile @KH\n"
+		  "Match host web\n  Port 1\nHost *\n  User root\n" } },
      .out = "---- web ----\nroot\n",
      .err_exact = "ringrun: @DIR/cfg: line 6: Match: not supported; its block "
 		  "is skipped\n")
@@ -191,18 +171,18 @@ CASE(exec_with_command_line_options,
 		  " @H2 @PORT\n" })
 CASE(exec_reads_the_config_itself,
      ARGS("--ssh", "exec", "-F", "@DIR/cfg", "-k", "-w", "web,viajump,j1", "echo", ":::", "x"),
-     .cfg = FLEET_CFG,
+     .write = { { "cfg", FLEET_CFG } },
      .out = "---- web x ----\nx\n---- viajump x ----\nx\n---- j1 x ----\nx\n")
 CASE(exec_stream_and_json,
      ARGS("--ssh=exec", "-F", "@DIR/cfg", "-o", "stream", "-w", "web",
 	  "echo out; echo e1 >&2; echo e2 >&2; exit 5"),
-     .cfg = FLEET_CFG, .out = "web: out\n",
+     .write = { { "cfg", FLEET_CFG } }, .out = "web: out\n",
      .err_exact = "web: e1\nweb: e2\nringrun: host web (@H1:@PORT): 'echo out; echo e1 >&2; "
 		  "echo e2 >&2; exit 5' exited with status 5\n",
      .status = 1)
 CASE(exec_json_fields,
      ARGS("--ssh=exec", "-F", "@DIR/cfg", "-o", "json", "-w", "web,web:1", "echo hi"),
-     .cfg = FLEET_CFG,
+     .write = { { "cfg", FLEET_CFG } },
      .out_has = { "{\"seq\":1,\"host\":\"web\",\"tag\":\"echo hi\",\"command\":\"echo hi\","
 		  "\"status\":\"ok\",\"exit\":0,\"signal\":null,",
 		  "\"stdout\":\"hi\\n\",\"stderr\":\"\",",
@@ -230,10 +210,13 @@ CASE(exec_host_key_policy_passed,
 /* ssh cannot tell its own failure from a command's exit 255: as pssh does,
    the host counts as not reached. */
 CASE(exec_exit_255_is_unreachable,
-     ARGS("--ssh=exec", "-F", "@DIR/cfg", "-w", "web", "exit 255"), .cfg = FLEET_CFG,
+     ARGS("--ssh=exec", "-F", "@DIR/cfg", "-w", "web", "exit 255"),
+     .write = { { "cfg", FLEET_CFG } },
      .err_exact = "ringrun: host web (@H1:@PORT): ssh exited with status 255\n", .status = 3)
 
-/* The commands append "start" and "end" to DIR/log: the most at once. */
+/* The commands append "start" and "end" to DIR/log: the most at once.  Each
+   waits, after its start, until the log has two lines: the first two, both
+   starts, are then sure to have run at once. */
 static int most_at_once(void)
 {
 	char *log = cli_slurp_or_empty("log"), *save = NULL;
@@ -257,14 +240,15 @@ static void two_at_once(const struct proc_result *r)
 
 CASE(exec_per_host_processes,
      ARGS("--ssh=exec", "-F", "@DIR/cfg", "--per-host", "2", "-w", "web",
-	  ": {}; echo start >> @DIR/log; sleep 0.5; echo end >> @DIR/log", ":::", "1", "2", "3",
+	  ": {}; echo start >> @DIR/log; " WAIT_LINES("@DIR/log", 2)
+	  "echo end >> @DIR/log", ":::", "1", "2", "3",
 	  "4", "5"),
-     .cfg = FLEET_CFG, .out = "", .check = two_at_once)
+     .write = { { "cfg", FLEET_CFG } }, .out = "", .check = two_at_once)
 
 /* ------------------------------------------------ errors */
 
 OFFLINE(config_error_names_file_and_line, ARGS("-w", "web", "true"),
-	.home_cfg = "Host web\n\n  Port 22x\n",
+	.write = { { "home/.ssh/config", "Host web\n\n  Port 22x\n" } },
 	.err_exact = "ringrun: ~/.ssh/config: line 3: Port: not a number\n", .status = 2)
 OFFLINE(given_config_missing, ARGS("-F", "@DIR/nothere", "-w", "web", "true"),
 	.err_exact = "ringrun: -F: @DIR/nothere: No such file or directory\n", .status = 2)
@@ -282,7 +266,8 @@ OFFLINE(exec_takes_no_password, ARGS("--ssh=exec", "--password-file", "@DIR/pw",
 	.status = 2)
 OFFLINE(proxy_hosts_take_no_password,
 	ARGS("-F", "@DIR/cfg", "--password-file", "@DIR/cfg", "-w", "viajump,j1,j2", "true"),
-	.cfg = "Host viajump\n  ProxyCommand nc %h %p\nHost j?\n  ProxyJump jump\n",
+	.write = { { "cfg",
+		  "Host viajump\n  ProxyCommand nc %h %p\nHost j?\n  ProxyJump jump\n" } },
 	.err_exact = "ringrun: j[1-2]: ProxyJump: needs the system ssh, which cannot take "
 		     "--password-file\n",
 	.status = 2)

@@ -1,34 +1,33 @@
 /*
  * What the CLI tests share around a run: the test's own directory, a real
- * OpenSSH sshd in it, strings with @TOKENs replaced, the cases' checks.
+ * OpenSSH sshd in it, strings with @TOKENs replaced.
  */
-#define _GNU_SOURCE /* asprintf */
 #include "sshd.h"
 
 #include <criterion/criterion.h>
+#include <dirent.h>
+#include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../common/guard.h"
+#include "../common/where.h"
 
 struct cli_test cli;
 
 static char **expanded; /* freed when the test ends */
 static size_t nexpanded;
 
-static const char *harness(void)
-{
-	const char *h = getenv("RR_SSHD_HARNESS");
-
-	cr_assert(h && *h, "RR_SSHD_HARNESS must name tests/sshd/sshd-harness.sh");
-	return h;
-}
-
 static void rm_rf(const char *path)
 {
 	const char *rm[] = { "rm", "-rf", path, NULL };
 	struct proc_result r;
 
-	run_prog(rm, NULL, 0, 20000, &r);
+	run_prog(rm, NULL, 0, HANG_GUARD_MS, &r);
 	proc_result_free(&r);
 }
 
@@ -56,7 +55,7 @@ void cli_dir_down(void)
 int cli_harness(const char *const args[])
 {
 	const char *argv[40] = { "sh", "-c", "log=$1; shift; exec \"$@\" >>\"$log\" 2>&1",
-				 "sh", cli_expand("@DIR/harness.log"), harness() };
+				 "sh", cli_expand("@DIR/harness.log"), where_sshd_harness() };
 	struct proc_result r;
 	size_t n = 6;
 
@@ -65,7 +64,8 @@ int cli_harness(const char *const args[])
 		argv[n++] = args[k];
 	}
 	argv[n] = NULL;
-	run_prog(argv, NULL, 0, 20000, &r);
+	/* The harness itself waits up to 30 s for an sshd to listen. */
+	run_prog(argv, NULL, 0, 2 * HANG_GUARD_MS, &r);
 	int status = r.status;
 	proc_result_free(&r);
 	return status;
@@ -164,16 +164,25 @@ const char *cli_expand(const char *s)
 	return out;
 }
 
+size_t cli_login(const char **args, const char *identity, const char *known_hosts)
+{
+	const char *login[] = {
+		"-p", cli.port, "--no-agent",
+		"-i", cli_expand(identity ? identity : "@KEY"),
+		"--known-hosts", cli_expand(known_hosts ? known_hosts : "@KH"),
+	};
+	size_t n = sizeof login / sizeof login[0];
+
+	memcpy(args, login, sizeof login);
+	return n;
+}
+
 void cli_args(const char **args, size_t max, bool ssh, const char *const in[])
 {
-	const char *defaults[] = { "-p", cli.port, "--no-agent", "-i", cli.key,
-				   "--known-hosts", cli.kh };
-	size_t n = 0;
+	size_t n = ssh ? cli_login(args, NULL, NULL) : 0;
 
-	for (size_t k = 0; ssh && k < sizeof defaults / sizeof defaults[0]; k++)
-		args[n++] = defaults[k];
 	for (size_t k = 0; in[k]; k++) {
-		cr_assert_lt(n + 1, max);
+		cr_assert_lt(n + 1, max, "too many arguments");
 		args[n++] = cli_expand(in[k]);
 	}
 	args[n] = NULL;
@@ -216,6 +225,59 @@ void cli_write_file(const char *name, const char *content)
 	fclose(f);
 }
 
+const char *cli_read_until(int fd, const char *want)
+{
+	static char buf[4096];
+	size_t len = 0;
+	long long deadline = now_ms() + HANG_GUARD_MS;
+
+	buf[0] = '\0';
+	while (!strstr(buf, want)) {
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		long long left = deadline - now_ms();
+
+		cr_assert_gt(left, 0, "never came: \"%s\"; came: %s", want, buf);
+		if (poll(&pfd, 1, (int)left) <= 0)
+			continue;
+		ssize_t n = read(fd, buf + len, sizeof buf - 1 - len);
+		cr_assert_gt(n, 0, "ended before \"%s\": %s", want, buf);
+		len += (size_t)n;
+		buf[len] = '\0';
+	}
+	return buf;
+}
+
+void cli_wait_lines(const char *name, int n)
+{
+	long long deadline = now_ms() + HANG_GUARD_MS;
+
+	for (;;) {
+		char *s = cli_slurp_or_empty(name);
+		int got = cli_count(s, "\n");
+
+		free(s);
+		if (got >= n)
+			return;
+		cr_assert_lt(now_ms(), deadline, "@DIR/%s: %d lines, never %d", name, got, n);
+		nanosleep(&(struct timespec){ 0, 10 * 1000 * 1000 }, NULL);
+	}
+}
+
+int cli_entries(const char *name)
+{
+	char path[PATH_MAX];
+	DIR *d;
+	int n = 0;
+
+	snprintf(path, sizeof path, "%s/%s", cli.dir, name);
+	d = opendir(path);
+	cr_assert_not_null(d, "%s: %s", path, strerror(errno));
+	for (struct dirent *e; (e = readdir(d));)
+		n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+	closedir(d);
+	return n;
+}
+
 int cli_count(const char *s, const char *what)
 {
 	int n = 0;
@@ -223,35 +285,4 @@ int cli_count(const char *s, const char *what)
 	for (; (s = strstr(s, what)); s++)
 		n++;
 	return n;
-}
-
-char *cli_python(const char *prelude, const char *py, const char *data, size_t len)
-{
-	char *script, *got;
-
-	cr_assert_geq(asprintf(&script, "%s%s", prelude, cli_expand(py)), 0);
-	got = run_python(script, data, len);
-	free(script);
-	return got;
-}
-
-void cli_check(const struct proc_result *r, const struct cli_expect *e)
-{
-	cr_assert_eq(r->status, e->status, "exit status %d, expected %d\nstderr: %s",
-		     r->status, e->status, r->err);
-	if (e->out)
-		cr_assert_str_eq(r->out, cli_expand(e->out), "stdout differs; stderr: %s",
-				 r->err);
-	for (size_t k = 0; e->out_has && k < CLI_HAS && e->out_has[k]; k++)
-		cr_assert_not_null(strstr(r->out, cli_expand(e->out_has[k])),
-				   "stdout lacks \"%s\": %s", cli_expand(e->out_has[k]), r->out);
-	if (e->err_exact)
-		cr_assert_str_eq(r->err, cli_expand(e->err_exact));
-	for (size_t k = 0; e->err && k < CLI_HAS && e->err[k]; k++)
-		cr_assert_not_null(strstr(r->err, cli_expand(e->err[k])),
-				   "stderr lacks \"%s\": %s", cli_expand(e->err[k]), r->err);
-	if (!e->err_exact && !(e->err && e->err[0]) && !e->err_lines)
-		cr_assert_str_eq(r->err, "", "stderr should be empty");
-	if (e->err_lines)
-		cr_assert_eq(cli_count(r->err, "\n"), e->err_lines, "stderr: %s", r->err);
 }

@@ -1,8 +1,8 @@
 /*
  * What the CLI tests share around a run: the test's own directory, a real
- * OpenSSH sshd in it (the script in env RR_SSHD_HARNESS, on loopback
+ * OpenSSH sshd in it (tests/sshd/sshd-harness.sh, on loopback
  * addresses, stopped by its pid when the test ends, failed or not), strings
- * with @TOKENs replaced, and the checks of the data-driven cases.
+ * with @TOKENs replaced.
  *
  * The tokens: @DIR (the test's directory), @H1..@H4 (the sshd's addresses),
  * @NET (the first address up to its last '.'), @PORT, @KEY (an authorized
@@ -19,7 +19,6 @@
 #include "harness.h"
 
 #define CLI_NADDR 4 /* addresses an sshd may have here */
-#define CLI_HAS 8   /* entries of a case's lists of substrings */
 
 struct cli_test {
 	char dir[64];
@@ -60,8 +59,14 @@ int cli_harness(const char *const args[]);
 const char *cli_expand(const char *s);
 
 /*
- * args: "-p PORT --no-agent -i KEY --known-hosts KH" when ssh, then each of
- * in (NULL-terminated) expanded, then NULL; at most max entries in all.
+ * The options that log in to the sshd: "-p PORT --no-agent -i IDENTITY
+ * --known-hosts KNOWN_HOSTS" (NULL: @KEY, @KH) into args; how many (7).
+ */
+size_t cli_login(const char **args, const char *identity, const char *known_hosts);
+
+/*
+ * args: cli_login's defaults when ssh, then each of in (NULL-terminated)
+ * expanded, then NULL; at most max entries in all.
  */
 void cli_args(const char **args, size_t max, bool ssh, const char *const in[]);
 
@@ -74,25 +79,18 @@ char *cli_slurp_or_empty(const char *name);
 /* DIR/name with content, expanded. */
 void cli_write_file(const char *name, const char *content);
 
+/* Read fd (a running program's stdout or stderr) until what came holds
+   want; fails the test after HANG_GUARD_MS.  What came (a static buffer). */
+const char *cli_read_until(int fd, const char *want);
+
+/* Poll until DIR/name has at least n lines; fails the test after
+   HANG_GUARD_MS. */
+void cli_wait_lines(const char *name, int n);
+
+/* Entries of DIR/name, . and .. aside. */
+int cli_entries(const char *name);
+
 /* How many times what occurs in s. */
 int cli_count(const char *s, const char *what);
-
-/* python3 on data: prelude then py (expanded); its stdout (caller frees). */
-char *cli_python(const char *prelude, const char *py, const char *data, size_t len);
-
-/* What a run must give, all expanded. */
-struct cli_expect {
-	int status;
-	const char *out;                   /* exact stdout */
-	const char *const *out_has;        /* substrings of stdout: CLI_HAS
-					      at most, up to a NULL */
-	const char *err_exact;             /* exact stderr */
-	const char *const *err;            /* substrings of stderr, the same;
-					      none and no err_exact or
-					      err_lines: stderr is empty */
-	int err_lines;                     /* lines on stderr, when > 0 */
-};
-
-void cli_check(const struct proc_result *r, const struct cli_expect *e);
 
 #endif

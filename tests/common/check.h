@@ -15,16 +15,11 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "guard.h"
 #include "ringrun.h"
 
 #define MiB ((size_t)1024 * 1024)
 
-/*
- * Every test's time limit, in seconds.  One value for all: BoxFort (under
- * Criterion 2.4) loses timeout records in its runner when tests running side
- * by side have different limits - LeakSanitizer then fails the asan run.
- */
-#define TEST_TIMEOUT 60
 
 /* ---------------------------------------------------------- tasks, results */
 

@@ -9,9 +9,9 @@
 
 #include "util.h"
 
-TestSuite(api, .timeout = TEST_TIMEOUT);
+TestSuite(lib_api, .timeout = TEST_TIMEOUT);
 
-Test(api, status_names)
+Test(lib_api, status_names)
 {
 	static const enum rr_status all[] = {
 		RR_RUNNING,  RR_OK,		RR_EXIT_NONZERO, RR_EXIT_UNEXPECTED,
@@ -36,7 +36,7 @@ Test(api, status_names)
 	cr_assert(have_exit, "no status is named \"exit\"");
 }
 
-Test(api, strerror_names_errno)
+Test(lib_api, strerror_names_errno)
 {
 	cr_assert_str_eq(rr_strerror(-ENOENT), strerror(ENOENT));
 	cr_assert_str_eq(rr_strerror(-EBUSY), strerror(EBUSY));
@@ -44,14 +44,14 @@ Test(api, strerror_names_errno)
 	cr_assert(rr_strerror(-EINVAL) && *rr_strerror(-EINVAL));
 }
 
-Test(api, version)
+Test(lib_api, version)
 {
 	cr_assert_str_eq(RR_VERSION, "0.1.0");
 	cr_assert_eq(RR_VERSION_NUM, 0x000100);
 	cr_assert_eq(RR_LINE_MAX, 1024 * 1024);
 }
 
-Test(api, bad_arguments)
+Test(lib_api, bad_arguments)
 {
 	rr_loop *loop = loop_new(0, 0);
 	int done = 0;
@@ -87,7 +87,7 @@ Test(api, bad_arguments)
 	free_loop(loop);
 }
 
-Test(api, accessors)
+Test(lib_api, accessors)
 {
 	rr_loop *loop = loop_new(0, 0);
 	int u;
@@ -114,7 +114,7 @@ Test(api, accessors)
 	free_loop(loop);
 }
 
-Test(api, null_loop_options)
+Test(lib_api, null_loop_options)
 {
 	rr_loop *loop = rr_loop_new(NULL);
 	cr_assert(loop, "rr_loop_new(NULL): %s", strerror(errno));
@@ -123,7 +123,7 @@ Test(api, null_loop_options)
 }
 
 /* A host that ignores SIGCHLD is refused with ECHILD. */
-Test(api, sigchld_ignored_is_echild)
+Test(lib_api, sigchld_ignored_is_echild)
 {
 	struct sigaction ign = {.sa_handler = SIG_IGN}, old;
 	sigaction(SIGCHLD, &ign, &old);
@@ -149,7 +149,7 @@ static void on_chld(int s)
 	chld_seen++;
 }
 
-Test(api, sigchld_handler_left_alone)
+Test(lib_api, sigchld_handler_left_alone)
 {
 	struct sigaction sa = {.sa_handler = on_chld, .sa_flags = SA_RESTART}, old, cur;
 	sigemptyset(&sa.sa_mask);
@@ -171,7 +171,7 @@ static void on_usr1(int s)
 
 /* wait_sigmask: SIGUSR1 blocked, the old mask given to the loop; a child
  * sends us SIGUSR1 and rr_loop_run returns -EINTR; the loop carries on. */
-Test(api, wait_sigmask_eintr)
+Test(lib_api, wait_sigmask_eintr)
 {
 	struct sigaction sa = {.sa_handler = on_usr1}, olda;
 	sigemptyset(&sa.sa_mask);
@@ -184,7 +184,9 @@ Test(api, wait_sigmask_eintr)
 	struct rr_loop_opts lo = {.wait_sigmask = &old};
 	rr_loop *loop = rr_loop_new(&lo);
 	cr_assert(loop);
-	struct rr_opts o = {.timeout_ms = 3000};
+	/* A limit, should the signal not end the wait: far beyond the time
+	   the sender needs. */
+	struct rr_opts o = {.timeout_ms = 30000};
 	rr_task *slow = shell_task(loop, "exec sleep 600", &o);
 	char cmd[64];
 	snprintf(cmd, sizeof cmd, "kill -USR1 %d", (int)getpid());
@@ -206,7 +208,7 @@ Test(api, wait_sigmask_eintr)
 }
 
 /* Results stay readable after the loop goes on with other tasks. */
-Test(api, results_stable_until_free)
+Test(lib_api, results_stable_until_free)
 {
 	rr_loop *loop = loop_new(0, 0);
 	rr_task *a = shell_task(loop, "echo first", NULL);
@@ -220,7 +222,7 @@ Test(api, results_stable_until_free)
 }
 
 /* started: the command may have run; false only when it certainly did not. */
-Test(api, started_says_whether_the_command_may_have_run)
+Test(lib_api, started_says_whether_the_command_may_have_run)
 {
 	rr_loop *loop = loop_new(1, 0);
 	const struct rr_result *r = run_shell(loop, "exit 3", NULL);
@@ -248,7 +250,7 @@ Test(api, started_says_whether_the_command_may_have_run)
 }
 
 /* The counters move the way they say. */
-Test(api, stats_counters)
+Test(lib_api, stats_counters)
 {
 	rr_loop *loop = loop_new(7, 0);
 	struct rr_loop_stats st;

@@ -8,7 +8,7 @@
 
 #include "util.h"
 
-TestSuite(callbacks, .timeout = TEST_TIMEOUT);
+TestSuite(lib_callbacks, .timeout = TEST_TIMEOUT);
 
 struct chain {
 	rr_loop *loop;
@@ -37,7 +37,7 @@ static void chain_done(rr_task *t, void *user)
 
 /* on_done submits the next task: a chain of 100, each freed in its own
  * on_done. */
-Test(callbacks, chain_of_100_from_on_done)
+Test(lib_callbacks, chain_of_100_from_on_done)
 {
 	rr_loop *loop = loop_new(0, 0);
 	struct chain c = {.loop = loop, .next = 1};
@@ -76,7 +76,7 @@ static void submit_per_line(rr_task *t, enum rr_stream s, const char *d, size_t 
 }
 
 /* on_line submits a task per line. */
-Test(callbacks, submit_from_on_line)
+Test(lib_callbacks, submit_from_on_line)
 {
 	rr_loop *loop = loop_new(0, 0);
 	struct fanout f = {.loop = loop};
@@ -111,7 +111,7 @@ static void autofree_done(rr_task *t, void *u)
 
 /* RR_F_AUTOFREE: the task is freed after on_done (ASan checks that it is
  * freed exactly once and never touched again). */
-Test(callbacks, autofree)
+Test(lib_callbacks, autofree)
 {
 	rr_loop *loop = loop_new(8, 0);
 	struct autofree a = {0};
@@ -121,7 +121,7 @@ Test(callbacks, autofree)
 		struct rr_opts o = {.on_done = autofree_done, .user = &a,
 				    .flags = RR_F_AUTOFREE};
 		if (i % 5 == 0)
-			o.timeout_ms = 10000;
+			o.timeout_ms = 600000; /* armed, never reached */
 		shell_task(loop, cmd, &o);
 	}
 	cr_assert_eq(rr_loop_run(loop, RR_RUN_DEFAULT), 0);
@@ -135,7 +135,7 @@ Test(callbacks, autofree)
 }
 
 /* AUTOFREE with neither on_done nor anyone waiting: fire and forget. */
-Test(callbacks, autofree_fire_and_forget)
+Test(lib_callbacks, autofree_fire_and_forget)
 {
 	rr_loop *loop = loop_new(0, 0);
 	for (int i = 0; i < 20; i++) {
@@ -173,7 +173,7 @@ static void busy_line(rr_task *t, enum rr_stream s, const char *d, size_t n, voi
 }
 
 /* rr_loop_run and rr_task_wait from a callback: -EBUSY. */
-Test(callbacks, run_from_callback_is_ebusy)
+Test(lib_callbacks, run_from_callback_is_ebusy)
 {
 	rr_loop *loop = loop_new(0, 0);
 	struct busy b = {.run_rc = 1, .wait_rc = 1, .wait_self_rc = 1, .line_run_rc = 1};
@@ -205,7 +205,7 @@ static void kill_other(rr_task *t, void *u)
 }
 
 /* on_done of one task kills another. */
-Test(callbacks, kill_from_on_done)
+Test(lib_callbacks, kill_from_on_done)
 {
 	rr_loop *loop = loop_new(0, 0);
 	struct killer2 k = {.rc = 99};
@@ -233,7 +233,7 @@ static void free_other(rr_task *t, void *u)
 
 /* on_done frees another task that is still running: its on_done never
  * runs and the loop still ends. */
-Test(callbacks, free_other_from_on_done)
+Test(lib_callbacks, free_other_from_on_done)
 {
 	rr_loop *loop = loop_new(0, 0);
 	struct freer f = {0};
@@ -261,7 +261,7 @@ static void check_final(rr_task *t, void *u)
 	++*(int *)rr_task_user(t);
 }
 
-Test(callbacks, on_done_sees_final_result)
+Test(lib_callbacks, on_done_sees_final_result)
 {
 	rr_loop *loop = loop_new(0, 0);
 	int done = 0;
@@ -272,14 +272,17 @@ Test(callbacks, on_done_sees_final_result)
 }
 
 /* on_done waits for the EOF of a pipe held by a background child after the
- * leader has exited: the task ends once, after both. */
-Test(callbacks, ends_after_exit_and_eof)
+ * leader has exited: the task ends once, after both.  The child writes
+ * once the leader is reaped (its pid gone), so the exit is surely in
+ * first. */
+Test(lib_callbacks, ends_after_exit_and_eof)
 {
 	rr_loop *loop = loop_new(0, 0);
 	int done = 0;
 	struct rr_opts o = {.on_done = count_done, .user = &done};
-	const struct rr_result *r =
-		run_shell(loop, "(sleep 0.3; echo late) & echo early", &o);
+	const struct rr_result *r = run_shell(
+		loop, "echo early; (while kill -0 $$ 2>/dev/null; do sleep 0.01; done; "
+		      "echo late) &", &o);
 	expect_status(r, RR_OK, 0);
 	cr_assert_str_eq(r->out.data, "early\nlate\n");
 	cr_assert_eq(done, 1);

@@ -8,10 +8,10 @@
 
 #include "util.h"
 
-TestSuite(capture, .timeout = TEST_TIMEOUT);
+TestSuite(lib_capture, .timeout = TEST_TIMEOUT);
 
 /* The pattern itself: binary, chunk-independent. */
-Test(capture, pattern_is_binary_and_chunk_independent)
+Test(lib_capture, pattern_is_binary_and_chunk_independent)
 {
 	uint8_t *a = pattern_buf(100000, 9);
 	struct pat p;
@@ -31,7 +31,7 @@ Test(capture, pattern_is_binary_and_chunk_independent)
 }
 
 /* The default capture_max is 64 MiB: exactly that much is kept whole. */
-Test(capture, exact_64mib_binary)
+Test(lib_capture, exact_64mib_binary)
 {
 	rr_loop *loop = loop_new(0, 0);
 	char n[32];
@@ -46,7 +46,7 @@ Test(capture, exact_64mib_binary)
 }
 
 /* One byte past the default cap is truncated. */
-Test(capture, default_cap_is_64mib)
+Test(lib_capture, default_cap_is_64mib)
 {
 	rr_loop *loop = loop_new(0, 0);
 	char n[32];
@@ -60,7 +60,7 @@ Test(capture, default_cap_is_64mib)
 }
 
 /* stdout and stderr both full of data: both drained, both exact. */
-Test(capture, both_streams_exact)
+Test(lib_capture, both_streams_exact)
 {
 	rr_loop *loop = loop_new(0, 0);
 	const struct rr_result *r =
@@ -71,7 +71,7 @@ Test(capture, both_streams_exact)
 	free_loop(loop);
 }
 
-Test(capture, stderr_only)
+Test(lib_capture, stderr_only)
 {
 	rr_loop *loop = loop_new(0, 0);
 	const struct rr_result *r =
@@ -83,7 +83,7 @@ Test(capture, stderr_only)
 	free_loop(loop);
 }
 
-Test(capture, empty_output)
+Test(lib_capture, empty_output)
 {
 	rr_loop *loop = loop_new(0, 0);
 	const struct rr_result *r = run_shell(loop, "true", NULL);
@@ -96,7 +96,7 @@ Test(capture, empty_output)
 }
 
 /* RR_IO_MERGE: stderr into the stdout pipe, in write order, err empty. */
-Test(capture, merge_stderr_into_stdout)
+Test(lib_capture, merge_stderr_into_stdout)
 {
 	rr_loop *loop = loop_new(0, 0);
 	struct rr_opts o = {.stderr_mode = RR_IO_MERGE};
@@ -114,7 +114,7 @@ Test(capture, merge_stderr_into_stdout)
 	free_loop(loop);
 }
 
-Test(capture, merge_small_in_order)
+Test(lib_capture, merge_small_in_order)
 {
 	rr_loop *loop = loop_new(0, 0);
 	struct rr_opts o = {.stderr_mode = RR_IO_MERGE};
@@ -127,7 +127,7 @@ Test(capture, merge_small_in_order)
 }
 
 /* The child writes 4 MiB to a discarded stderr: it never blocks. */
-Test(capture, stderr_discarded)
+Test(lib_capture, stderr_discarded)
 {
 	rr_loop *loop = loop_new(0, 0);
 	struct rr_opts o = {.stderr_mode = RR_IO_DISCARD};
@@ -140,7 +140,7 @@ Test(capture, stderr_discarded)
 	free_loop(loop);
 }
 
-Test(capture, stdout_discarded)
+Test(lib_capture, stdout_discarded)
 {
 	rr_loop *loop = loop_new(0, 0);
 	struct rr_opts o = {.stdout_mode = RR_IO_DISCARD};
@@ -155,7 +155,7 @@ Test(capture, stdout_discarded)
 }
 
 /* A discarded stream goes to /dev/null, not to a closed fd. */
-Test(capture, discarded_stream_is_dev_null)
+Test(lib_capture, discarded_stream_is_dev_null)
 {
 	rr_loop *loop = loop_new(0, 0);
 	struct rr_opts o = {.stderr_mode = RR_IO_DISCARD};
@@ -211,18 +211,18 @@ static void inherit_case(int fd, enum rr_stream which)
 	free_loop(loop);
 }
 
-Test(capture, stdout_inherit)
+Test(lib_capture, stdout_inherit)
 {
 	inherit_case(1, RR_STDOUT);
 }
 
-Test(capture, stderr_inherit)
+Test(lib_capture, stderr_inherit)
 {
 	inherit_case(2, RR_STDERR);
 }
 
 /* capture_max: the first bytes are kept, the rest still read and counted. */
-Test(capture, cap_truncates_but_drains)
+Test(lib_capture, cap_truncates_but_drains)
 {
 	rr_loop *loop = loop_new(0, 0);
 	struct rr_opts o = {.capture_max = 1000};
@@ -239,7 +239,7 @@ Test(capture, cap_truncates_but_drains)
 	free_loop(loop);
 }
 
-Test(capture, cap_applies_to_stderr)
+Test(lib_capture, cap_applies_to_stderr)
 {
 	rr_loop *loop = loop_new(0, 0);
 	struct rr_opts o = {.capture_max = 999};
@@ -257,7 +257,7 @@ Test(capture, cap_applies_to_stderr)
 }
 
 /* Exactly capture_max bytes is not truncated. */
-Test(capture, cap_exact_is_not_truncated)
+Test(lib_capture, cap_exact_is_not_truncated)
 {
 	rr_loop *loop = loop_new(0, 0);
 	struct rr_opts o = {.capture_max = 4096};
@@ -290,7 +290,7 @@ static void count_line(rr_task *t, enum rr_stream s, const char *data, size_t le
 }
 
 /* Past the cap, on_line still sees every line. */
-Test(capture, cap_lines_still_delivered)
+Test(lib_capture, cap_lines_still_delivered)
 {
 	rr_loop *loop = loop_new(0, 0);
 	struct count_lines c = {.in_order = true};

@@ -14,7 +14,7 @@
 
 #include "util.h"
 
-TestSuite(child, .timeout = TEST_TIMEOUT);
+TestSuite(lib_child, .timeout = TEST_TIMEOUT);
 
 static const struct rr_result *run_helper1(rr_loop *loop, const struct rr_opts *o,
 					   const char *cmd)
@@ -23,7 +23,7 @@ static const struct rr_result *run_helper1(rr_loop *loop, const struct rr_opts *
 }
 
 /* Only 0-2, though the host holds extra fds without O_CLOEXEC. */
-Test(child, only_fds_0_1_2)
+Test(lib_child, only_fds_0_1_2)
 {
 	int a = open("/dev/null", O_RDONLY);
 	cr_assert(a >= 0);
@@ -59,7 +59,7 @@ Test(child, only_fds_0_1_2)
 }
 
 /* Empty signal mask and default SIGPIPE, whatever the host has. */
-Test(child, clean_signal_state)
+Test(lib_child, clean_signal_state)
 {
 	sigset_t block, old;
 	sigemptyset(&block);
@@ -89,7 +89,7 @@ Test(child, clean_signal_state)
 
 /* A child that dies of SIGPIPE (reader gone) is signaled, since it gets
  * the default disposition back. */
-Test(child, child_sigpipe_default)
+Test(lib_child, child_sigpipe_default)
 {
 	struct sigaction ign = {.sa_handler = SIG_IGN}, oldpipe;
 	sigaction(SIGPIPE, &ign, &oldpipe);
@@ -106,7 +106,7 @@ Test(child, child_sigpipe_default)
 
 /* The child gets the soft RLIMIT_NOFILE the host had before rr_loop_new
  * raised it. */
-Test(child, original_nofile_limit)
+Test(lib_child, original_nofile_limit)
 {
 	struct rlimit orig;
 	cr_assert_eq(getrlimit(RLIMIT_NOFILE, &orig), 0);
@@ -128,7 +128,7 @@ Test(child, original_nofile_limit)
 	setrlimit(RLIMIT_NOFILE, &orig);
 }
 
-Test(child, own_process_group)
+Test(lib_child, own_process_group)
 {
 	rr_loop *loop = loop_new(0, 0);
 	rr_task *t[4];
@@ -147,7 +147,7 @@ Test(child, own_process_group)
 	free_loop(loop);
 }
 
-Test(child, env_overrides)
+Test(lib_child, env_overrides)
 {
 	setenv("RR_T_OVERRIDE", "host", 1);
 	setenv("RR_T_KEEP", "kept", 1);
@@ -176,7 +176,7 @@ Test(child, env_overrides)
 }
 
 /* env is copied at submit. */
-Test(child, env_copied_at_submit)
+Test(lib_child, env_copied_at_submit)
 {
 	rr_loop *loop = loop_new(0, 0);
 	char entry[] = "RR_T_COPY=before";
@@ -190,7 +190,7 @@ Test(child, env_copied_at_submit)
 	free_loop(loop);
 }
 
-Test(child, cwd)
+Test(lib_child, cwd)
 {
 	char dir[] = "/tmp/rr-cwd-XXXXXX";
 	cr_assert(mkdtemp(dir));

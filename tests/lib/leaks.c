@@ -6,7 +6,7 @@
 
 #include "util.h"
 
-TestSuite(leaks, .timeout = TEST_TIMEOUT);
+TestSuite(lib_leaks, .timeout = TEST_TIMEOUT);
 
 static void ignore_line(rr_task *t, enum rr_stream s, const char *d, size_t n,
 			void *u)
@@ -53,7 +53,7 @@ static void submit_mix(rr_loop *loop, int n, int *done)
 
 /* 2000 tasks: fds return to the level before them while the loop lives,
  * and to the level before the loop once it is freed; no child is left. */
-Test(leaks, fds_and_children_after_2000_tasks)
+Test(lib_leaks, fds_and_children_after_2000_tasks)
 {
 	int before_loop = count_fds();
 	rr_loop *loop = loop_new(128, 0);
@@ -77,7 +77,7 @@ Test(leaks, fds_and_children_after_2000_tasks)
 }
 
 /* The same across the fallback paths together. */
-Test(leaks, fds_and_children_fallback_paths)
+Test(lib_leaks, fds_and_children_fallback_paths)
 {
 	int before_loop = count_fds();
 	rr_loop *loop = loop_new(64, RR_LOOP_NO_WAITID | RR_LOOP_NO_MULTISHOT);
@@ -95,7 +95,7 @@ Test(leaks, fds_and_children_fallback_paths)
 }
 
 /* Timeouts, kills and frees leave nothing either. */
-Test(leaks, after_kills_and_timeouts)
+Test(lib_leaks, after_kills_and_timeouts)
 {
 	int before_loop = count_fds();
 	rr_loop *loop = loop_new(0, 0);
@@ -116,7 +116,7 @@ Test(leaks, after_kills_and_timeouts)
 }
 
 /* Many loops one after the other: nothing accumulates. */
-Test(leaks, loop_new_free_cycles)
+Test(lib_leaks, loop_new_free_cycles)
 {
 	int before = count_fds();
 	for (int i = 0; i < 200; i++) {

@@ -6,9 +6,9 @@
 
 #include "util.h"
 
-TestSuite(lines, .timeout = TEST_TIMEOUT);
+TestSuite(lib_lines, .timeout = TEST_TIMEOUT);
 
-Test(lines, empty_crlf_and_final_partial)
+Test(lib_lines, empty_crlf_and_final_partial)
 {
 	rr_loop *loop = loop_new(0, 0);
 	struct lines l = {0};
@@ -28,7 +28,7 @@ Test(lines, empty_crlf_and_final_partial)
 }
 
 /* A trailing newline gives no extra empty line; no output gives no line. */
-Test(lines, no_phantom_lines)
+Test(lib_lines, no_phantom_lines)
 {
 	rr_loop *loop = loop_new(0, 0);
 	struct lines l = {0};
@@ -43,7 +43,7 @@ Test(lines, no_phantom_lines)
 	free_loop(loop);
 }
 
-Test(lines, per_stream_order)
+Test(lib_lines, per_stream_order)
 {
 	rr_loop *loop = loop_new(0, 0);
 	struct lines l = {0};
@@ -69,7 +69,7 @@ Test(lines, per_stream_order)
 	free_loop(loop);
 }
 
-Test(lines, merged_stderr_arrives_as_stdout)
+Test(lib_lines, merged_stderr_arrives_as_stdout)
 {
 	rr_loop *loop = loop_new(0, 0);
 	struct lines l = {0};
@@ -84,7 +84,7 @@ Test(lines, merged_stderr_arrives_as_stdout)
 }
 
 /* A line written in pieces with pauses is joined. */
-Test(lines, joined_across_reads)
+Test(lib_lines, joined_across_reads)
 {
 	rr_loop *loop = loop_new(0, 0);
 	struct lines l = {0};
@@ -97,7 +97,7 @@ Test(lines, joined_across_reads)
 	free_loop(loop);
 }
 
-Test(lines, nul_inside_line)
+Test(lib_lines, nul_inside_line)
 {
 	rr_loop *loop = loop_new(0, 0);
 	struct lines l = {0};
@@ -112,7 +112,7 @@ Test(lines, nul_inside_line)
 }
 
 /* A line longer than RR_LINE_MAX comes in RR_LINE_MAX pieces. */
-Test(lines, long_line_in_pieces)
+Test(lib_lines, long_line_in_pieces)
 {
 	rr_loop *loop = loop_new(0, 0);
 	struct lines l = {0};
@@ -141,7 +141,7 @@ Test(lines, long_line_in_pieces)
 
 /* Binary data cut at every '\n' and joined again gives the same bytes,
  * whatever the read sizes were. */
-Test(lines, binary_split_rejoins)
+Test(lib_lines, binary_split_rejoins)
 {
 	rr_loop *loop = loop_new(0, 0);
 	struct lines l = {0};
@@ -186,7 +186,7 @@ static void check_numbered(rr_task *t, enum rr_stream s, const char *data, size_
 }
 
 /* RR_IO_CALLBACK keeps nothing but counts everything. */
-Test(lines, callback_mode_keeps_nothing)
+Test(lib_lines, callback_mode_keeps_nothing)
 {
 	rr_loop *loop = loop_new(0, 0);
 	struct counter c = {0, true};
@@ -205,7 +205,7 @@ Test(lines, callback_mode_keeps_nothing)
 	free_loop(loop);
 }
 
-Test(lines, stderr_callback_mode)
+Test(lib_lines, stderr_callback_mode)
 {
 	rr_loop *loop = loop_new(0, 0);
 	struct lines l = {0};
@@ -248,7 +248,7 @@ static void collect_chunk(rr_task *t, enum rr_stream s, const char *data, size_t
 }
 
 /* on_chunk sees exactly the bytes, on both streams, in callback mode. */
-Test(lines, chunks_exact_callback_mode)
+Test(lib_lines, chunks_exact_callback_mode)
 {
 	rr_loop *loop = loop_new(0, 0);
 	struct chunks c = {0};
@@ -288,7 +288,7 @@ static void both_line(rr_task *t, enum rr_stream s, const char *d, size_t n, voi
 }
 
 /* on_chunk and on_line together, with capture. */
-Test(lines, chunk_and_line_with_capture)
+Test(lib_lines, chunk_and_line_with_capture)
 {
 	rr_loop *loop = loop_new(0, 0);
 	struct both_cb b = {0};
@@ -316,7 +316,7 @@ static void check_task(rr_task *t, enum rr_stream s, const char *d, size_t n, vo
 	seen_task = t;
 }
 
-Test(lines, callback_gets_task_and_user)
+Test(lib_lines, callback_gets_task_and_user)
 {
 	rr_loop *loop = loop_new(0, 0);
 	int dummy;
@@ -328,7 +328,7 @@ Test(lines, callback_gets_task_and_user)
 }
 
 /* A discarded stream is never read: no line, no chunk, nothing counted. */
-Test(lines, discarded_stream_has_no_callbacks)
+Test(lib_lines, discarded_stream_has_no_callbacks)
 {
 	rr_loop *loop = loop_new(0, 0);
 	struct lines l = {0};

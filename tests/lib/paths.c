@@ -7,7 +7,7 @@
 
 #include "util.h"
 
-TestSuite(paths, .timeout = TEST_TIMEOUT);
+TestSuite(lib_paths, .timeout = TEST_TIMEOUT);
 
 /* A capture, an exit code, a signal and a timeout on a loop. */
 static void exercise(rr_loop *loop)
@@ -37,7 +37,7 @@ static void exercise(rr_loop *loop)
 	expect_no_children();
 }
 
-Test(paths, no_waitid_flag)
+Test(lib_paths, no_waitid_flag)
 {
 	rr_loop *loop = loop_new(0, RR_LOOP_NO_WAITID);
 	struct rr_loop_stats st;
@@ -47,7 +47,7 @@ Test(paths, no_waitid_flag)
 	free_loop(loop);
 }
 
-Test(paths, no_multishot_flag)
+Test(lib_paths, no_multishot_flag)
 {
 	rr_loop *loop = loop_new(0, RR_LOOP_NO_MULTISHOT);
 	struct rr_loop_stats st;
@@ -57,7 +57,7 @@ Test(paths, no_multishot_flag)
 	free_loop(loop);
 }
 
-Test(paths, both_fallbacks)
+Test(lib_paths, both_fallbacks)
 {
 	rr_loop *loop = loop_new(0, RR_LOOP_NO_WAITID | RR_LOOP_NO_MULTISHOT);
 	struct rr_loop_stats st;
@@ -78,7 +78,7 @@ static int kernel_at_least(int maj, int min)
 
 /* Without flags or environment, a 6.7+ kernel gives both fast paths; the
  * environment variables force the fallbacks. */
-Test(paths, default_features_follow_kernel_and_env)
+Test(lib_paths, default_features_follow_kernel_and_env)
 {
 	rr_loop *loop = loop_new(0, 0);
 	struct rr_loop_stats st;

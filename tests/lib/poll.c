@@ -9,10 +9,10 @@
 
 #include "util.h"
 
-TestSuite(poll, .timeout = TEST_TIMEOUT);
+TestSuite(lib_poll, .timeout = TEST_TIMEOUT);
 
 /* 100 tasks, one with a timeout that must fire while we sleep in poll(). */
-Test(poll, host_poll_loop_100_tasks)
+Test(lib_poll, host_poll_loop_100_tasks)
 {
 	rr_loop *loop = loop_new(0, 0);
 	int fd = rr_loop_fd(loop);
@@ -63,13 +63,13 @@ Test(poll, host_poll_loop_100_tasks)
 			cr_assert_str_eq(r->out.data, want);
 		}
 	}
-	cr_assert(ms >= 290 && ms < 10000, "took %llu ms", (unsigned long long)ms);
+	cr_assert_geq(ms, 290, "the timeout fired early");
 	cr_assert_eq(rr_loop_timeout_ms(loop), -1);
 	free_loop(loop);
 }
 
 /* The same with the fallback paths. */
-Test(poll, host_poll_loop_fallbacks)
+Test(lib_poll, host_poll_loop_fallbacks)
 {
 	rr_loop *loop = loop_new(0, RR_LOOP_NO_WAITID | RR_LOOP_NO_MULTISHOT);
 	int fd = rr_loop_fd(loop);
@@ -90,11 +90,13 @@ Test(poll, host_poll_loop_fallbacks)
 	free_loop(loop);
 }
 
-Test(poll, timeout_ms_values)
+Test(lib_poll, timeout_ms_values)
 {
 	rr_loop *loop = loop_new(0, 0);
 	cr_assert_eq(rr_loop_timeout_ms(loop), -1, "no task, no deadline");
-	struct rr_opts o = {.timeout_ms = 5000};
+	/* Ten minutes: however slow the turns below, what is left is most of
+	   it (the test's own limit is far shorter). */
+	struct rr_opts o = {.timeout_ms = 600000};
 	rr_task *t = shell_task(loop, "exec sleep 600", &o);
 	cr_assert_eq(rr_loop_timeout_ms(loop), 0, "a queued task is work ready now");
 
@@ -110,7 +112,7 @@ Test(poll, timeout_ms_values)
 	}
 	cr_assert(quiet, "the loop never settled: timeout %d", rr_loop_timeout_ms(loop));
 	int to = rr_loop_timeout_ms(loop);
-	cr_assert(to > 4000 && to <= 5000, "timeout_ms %d", to);
+	cr_assert(to > 600000 - TEST_TIMEOUT * 1000 && to <= 600000, "timeout_ms %d", to);
 	cr_assert_gt(rr_task_result(t)->pid, 0);
 
 	cr_assert_eq(rr_task_kill(t, SIGKILL), 0);
@@ -120,22 +122,21 @@ Test(poll, timeout_ms_values)
 	free_loop(loop);
 }
 
-/* NOWAIT never blocks, even with a task that runs for ten minutes. */
-Test(poll, nowait_does_not_block)
+/* NOWAIT never blocks, even with a task that runs for ten minutes: a call
+ * that waited would wait past the test's limit. */
+Test(lib_poll, nowait_does_not_block)
 {
 	rr_loop *loop = loop_new(0, 0);
 	rr_task *t = shell_task(loop, "exec sleep 600", NULL);
-	uint64_t t0 = now_ns();
 	for (int i = 0; i < 50; i++)
 		cr_assert_eq(rr_loop_run(loop, RR_RUN_NOWAIT), 1);
-	cr_assert_lt((now_ns() - t0) / 1000000, 2000);
 	cr_assert_gt(rr_task_result(t)->pid, 0);
 	free_loop(loop);
 	expect_no_children();
 }
 
 /* ONCE waits for something and returns what is left. */
-Test(poll, run_once_counts_down)
+Test(lib_poll, run_once_counts_down)
 {
 	rr_loop *loop = loop_new(0, 0);
 	shell_task(loop, "sleep 0.2", NULL);
@@ -154,7 +155,7 @@ Test(poll, run_once_counts_down)
 }
 
 /* The default run returns at once when there is nothing to do. */
-Test(poll, run_empty_loop)
+Test(lib_poll, run_empty_loop)
 {
 	rr_loop *loop = loop_new(0, 0);
 	cr_assert_eq(rr_loop_run(loop, RR_RUN_DEFAULT), 0);

@@ -7,7 +7,7 @@
 
 #include "util.h"
 
-TestSuite(scale, .timeout = TEST_TIMEOUT);
+TestSuite(lib_scale, .timeout = TEST_TIMEOUT);
 
 enum { N = 5000, MAXRUN = 256 };
 
@@ -34,7 +34,7 @@ static void scale_done(rr_task *t, void *user)
 
 /* 5000 commands at max_running 256: each its own output, each on_done
  * once, never more than 256 at a time, started in FIFO order. */
-Test(scale, five_thousand_tasks)
+Test(lib_scale, five_thousand_tasks)
 {
 	rr_loop *loop = loop_new(MAXRUN, 0);
 	static rr_task *t[N];
@@ -88,7 +88,7 @@ Test(scale, five_thousand_tasks)
 }
 
 /* max_running 1 runs the tasks strictly one after the other. */
-Test(scale, max_running_one_is_serial)
+Test(lib_scale, max_running_one_is_serial)
 {
 	rr_loop *loop = loop_new(1, 0);
 	rr_task *t[20];
@@ -102,7 +102,7 @@ Test(scale, max_running_one_is_serial)
 }
 
 /* The default max_running comes from RLIMIT_NOFILE: it is not tiny. */
-Test(scale, default_max_running)
+Test(lib_scale, default_max_running)
 {
 	rr_loop *loop = rr_loop_new(NULL);
 	cr_assert(loop);
@@ -145,7 +145,7 @@ static void *thread_main(void *arg)
 		const char *argv[] = {helper(), "pattern", n, seed, NULL};
 		struct rr_opts o = {.on_done = thread_done, .user = j};
 		if (i % 10 == 0)
-			o.timeout_ms = 5000;
+			o.timeout_ms = 600000; /* armed, never reached */
 		t[i] = rr_exec(loop, argv, &o);
 		if (!t[i]) {
 			j->failures++;
@@ -174,7 +174,7 @@ static void *thread_main(void *arg)
 	return NULL;
 }
 
-Test(scale, two_loops_two_threads)
+Test(lib_scale, two_loops_two_threads)
 {
 	helper();
 	struct thread_job j[2] = {{.seed = 5000}, {.seed = 9000}};

@@ -9,11 +9,11 @@
 
 #include "util.h"
 
-TestSuite(stdin, .timeout = TEST_TIMEOUT);
+TestSuite(lib_stdin, .timeout = TEST_TIMEOUT);
 
 /* 16 MiB through cat, exact; the buffer is clobbered right after submit
  * (options and bytes are copied). */
-Test(stdin, round_trip_16mib_cat)
+Test(lib_stdin, round_trip_16mib_cat)
 {
 	rr_loop *loop = loop_new(0, 0);
 	size_t n = 16 * MiB;
@@ -29,7 +29,7 @@ Test(stdin, round_trip_16mib_cat)
 	free_loop(loop);
 }
 
-Test(stdin, communicate_tr)
+Test(lib_stdin, communicate_tr)
 {
 	rr_loop *loop = loop_new(0, 0);
 	const char *text = "hello, World\nsecond line";
@@ -44,7 +44,7 @@ Test(stdin, communicate_tr)
 
 /* A child that never reads its stdin: the task ends ok and the host gets
  * no SIGPIPE (its disposition is the default here: it would kill us). */
-Test(stdin, unread_stdin_no_sigpipe)
+Test(lib_stdin, unread_stdin_no_sigpipe)
 {
 	signal(SIGPIPE, SIG_DFL);
 	sigset_t none;
@@ -79,7 +79,7 @@ Test(stdin, unread_stdin_no_sigpipe)
 
 /* Our fd 0 is a pipe holding data with its writer still open: a child that
  * inherited it would print LEAK and then hang.  The default is /dev/null. */
-Test(stdin, dev_null_by_default)
+Test(lib_stdin, dev_null_by_default)
 {
 	int p[2];
 	cr_assert_eq(pipe(p), 0);
@@ -98,7 +98,7 @@ Test(stdin, dev_null_by_default)
 	close(p[1]);
 }
 
-Test(stdin, inherit_flag)
+Test(lib_stdin, inherit_flag)
 {
 	int p[2];
 	cr_assert_eq(pipe(p), 0);
@@ -117,7 +117,7 @@ Test(stdin, inherit_flag)
 }
 
 /* stdin_data with length 0: the child sees EOF at once. */
-Test(stdin, empty_data_is_eof)
+Test(lib_stdin, empty_data_is_eof)
 {
 	rr_loop *loop = loop_new(0, 0);
 	struct rr_opts o = {.stdin_data = "", .stdin_len = 0};
@@ -128,7 +128,7 @@ Test(stdin, empty_data_is_eof)
 }
 
 /* Many feeds at once, each with its own bytes. */
-Test(stdin, many_concurrent_feeds)
+Test(lib_stdin, many_concurrent_feeds)
 {
 	rr_loop *loop = loop_new(64, 0);
 	enum { N = 200 };
@@ -152,7 +152,7 @@ Test(stdin, many_concurrent_feeds)
 }
 
 /* stdin and both outputs at once through one child. */
-Test(stdin, feed_while_both_streams_flow)
+Test(lib_stdin, feed_while_both_streams_flow)
 {
 	rr_loop *loop = loop_new(0, 0);
 	size_t n = 4 * MiB;

@@ -8,7 +8,7 @@
 
 #include "util.h"
 
-TestSuite(timeout, .timeout = TEST_TIMEOUT);
+TestSuite(lib_timeout, .timeout = TEST_TIMEOUT);
 
 static uint64_t elapsed_ms(const struct rr_result *r)
 {
@@ -16,8 +16,9 @@ static uint64_t elapsed_ms(const struct rr_result *r)
 }
 
 /* The whole process group gets SIGTERM: the background sleep dies too (and
- * it holds stdout open, so the task could not end otherwise). */
-Test(timeout, kills_whole_group)
+ * it holds stdout open, so the task could not end otherwise).  Not before
+ * its time; how long after is the machine's business. */
+Test(lib_timeout, kills_whole_group)
 {
 	rr_loop *loop = loop_new(0, 0);
 	struct rr_opts o = {.timeout_ms = 300, .title = "sleeper"};
@@ -25,70 +26,73 @@ Test(timeout, kills_whole_group)
 		run_shell(loop, "sleep 600 & echo $!; sleep 600", &o);
 	expect_status(r, RR_TIMEOUT, -15);
 	cr_assert(strstr(r->message, "sleeper"), "message: %s", r->message);
-	uint64_t ms = elapsed_ms(r);
-	cr_assert(ms >= 290 && ms < 1900, "ended after %llu ms", (unsigned long long)ms);
+	cr_assert_geq(elapsed_ms(r), 290);
 	pid_t bg = (pid_t)atoi(r->out.data);
 	cr_assert_gt(bg, 1, "stdout: %s", r->out.data);
-	cr_assert(pid_dead(bg, 5000), "background sleep %d still alive", (int)bg);
+	cr_assert(pid_dead(bg, HANG_GUARD_MS), "background sleep %d still alive", (int)bg);
 	free_loop(loop);
 }
 
 /* SIGTERM ignored: SIGKILL follows after kill_grace_ms. */
-Test(timeout, sigkill_after_grace)
+Test(lib_timeout, sigkill_after_grace)
 {
 	rr_loop *loop = loop_new(0, 0);
 	struct rr_opts o = {.timeout_ms = 300, .kill_grace_ms = 200};
 	const struct rr_result *r =
 		run_shell(loop, "trap '' TERM; sleep 600 & echo $!; sleep 600", &o);
 	expect_status(r, RR_TIMEOUT, -9);
-	uint64_t ms = elapsed_ms(r);
-	cr_assert(ms >= 490 && ms < 2500, "ended after %llu ms", (unsigned long long)ms);
+	cr_assert_geq(elapsed_ms(r), 490, "SIGKILL before the grace");
 	pid_t bg = (pid_t)atoi(r->out.data);
 	cr_assert_gt(bg, 1);
-	cr_assert(pid_dead(bg, 5000), "background sleep %d still alive", (int)bg);
+	cr_assert(pid_dead(bg, HANG_GUARD_MS), "background sleep %d still alive", (int)bg);
 	free_loop(loop);
 }
 
-Test(timeout, idle_timeout_fires)
+Test(lib_timeout, idle_timeout_fires)
 {
 	rr_loop *loop = loop_new(0, 0);
 	struct rr_opts o = {.idle_timeout_ms = 300};
 	const struct rr_result *r = run_shell(loop, "echo a; sleep 600", &o);
 	expect_status(r, RR_IDLE_TIMEOUT, -15);
 	cr_assert_str_eq(r->out.data, "a\n");
-	uint64_t ms = elapsed_ms(r);
-	cr_assert(ms >= 290 && ms < 1900, "ended after %llu ms", (unsigned long long)ms);
+	cr_assert_geq(elapsed_ms(r), 290);
 	free_loop(loop);
 }
 
-/* Output every 50 ms for 600 ms keeps a 300 ms idle timeout away. */
-Test(timeout, idle_timeout_reset_by_output)
+/* Output every 100 ms for 2.4 s keeps a 2 s idle timeout away: longer than
+ * the limit in all, each pause far shorter than it. */
+#define TICKS "25"
+#define TICK_MS "100"
+#define IDLE_MS 2000
+
+Test(lib_timeout, idle_timeout_reset_by_output)
 {
 	rr_loop *loop = loop_new(0, 0);
-	struct rr_opts o = {.idle_timeout_ms = 300};
-	const struct rr_result *r = wait_task(helper_task(loop, &o, "tick", "13", "50", NULL));
+	struct rr_opts o = {.idle_timeout_ms = IDLE_MS};
+	const struct rr_result *r =
+		wait_task(helper_task(loop, &o, "tick", TICKS, TICK_MS, NULL));
 	expect_status(r, RR_OK, 0);
-	cr_assert(strstr(r->out.data, "tick 13\n"), "stdout: %s", r->out.data);
-	cr_assert_geq(elapsed_ms(r), 590);
+	cr_assert(strstr(r->out.data, "tick " TICKS "\n"), "stdout: %s", r->out.data);
+	cr_assert_geq(elapsed_ms(r), 2400);
 	free_loop(loop);
 }
 
 /* Output on stderr counts as output too. */
-Test(timeout, idle_timeout_reset_by_stderr)
+Test(lib_timeout, idle_timeout_reset_by_stderr)
 {
 	rr_loop *loop = loop_new(0, 0);
-	struct rr_opts o = {.idle_timeout_ms = 300};
+	struct rr_opts o = {.idle_timeout_ms = IDLE_MS};
 	char cmd[4096];
-	snprintf(cmd, sizeof cmd, "exec '%s' tick 13 50 >&2", helper());
+	snprintf(cmd, sizeof cmd, "exec '%s' tick " TICKS " " TICK_MS " >&2", helper());
 	const struct rr_result *r = run_shell(loop, cmd, &o);
 	expect_status(r, RR_OK, 0);
-	cr_assert(strstr(r->err.data, "tick 13\n"), "stderr: %s", r->err.data);
+	cr_assert(strstr(r->err.data, "tick " TICKS "\n"), "stderr: %s", r->err.data);
 	free_loop(loop);
 }
 
 /* Output handed only to callbacks (nothing captured) counts for the idle
  * timer, which then trips. */
-Test(timeout, idle_timeout_with_callbacks_only)
+Test(lib_timeout, idle_timeout_with_callbacks_only)
 {
 	rr_loop *loop = loop_new(0, 0);
 	struct lines l = {0};
@@ -106,24 +110,22 @@ Test(timeout, idle_timeout_with_callbacks_only)
 }
 
 /* A task that ends before its deadline is ok, and the stale deadline does
- * not hold the loop. */
-Test(timeout, not_reached)
+ * not hold the loop: were it held, it would run for ten minutes, past the
+ * test's limit. */
+Test(lib_timeout, not_reached)
 {
 	rr_loop *loop = loop_new(0, 0);
-	struct rr_opts o = {.timeout_ms = 8000, .idle_timeout_ms = 8000};
-	uint64_t t0 = now_ns();
+	struct rr_opts o = {.timeout_ms = 600000, .idle_timeout_ms = 600000};
 	rr_task *t = shell_task(loop, "sleep 0.1; echo done", &o);
 	cr_assert_eq(rr_loop_run(loop, RR_RUN_DEFAULT), 0);
-	uint64_t ms = (now_ns() - t0) / 1000000;
 	expect_status(rr_task_result(t), RR_OK, 0);
-	cr_assert(ms < 4000, "the loop ran %llu ms", (unsigned long long)ms);
 	cr_assert_eq(rr_loop_timeout_ms(loop), -1);
 	free_loop(loop);
 }
 
-/* Many deadlines, submitted out of order: each fires no earlier than its
- * own time and not much later. */
-Test(timeout, many_deadlines)
+/* Many deadlines, submitted out of order: each fires, no earlier than its
+ * own time. */
+Test(lib_timeout, many_deadlines)
 {
 	rr_loop *loop = loop_new(0, 0);
 	enum { N = 24 };
@@ -141,23 +143,25 @@ Test(timeout, many_deadlines)
 		const struct rr_result *r = rr_task_result(t[i]);
 		expect_status(r, RR_TIMEOUT, -15);
 		uint64_t e = elapsed_ms(r);
-		cr_assert(e + 5 >= ms[i] && e < ms[i] + 1500, "timeout %llu ms ended after %llu",
-			  (unsigned long long)ms[i], (unsigned long long)e);
+		cr_assert_geq(e + 5, ms[i], "timeout %llu ms ended after %llu",
+			      (unsigned long long)ms[i], (unsigned long long)e);
 	}
 	free_loop(loop);
 }
 
 /* The timeout counts from the spawn, not from the submit: queued time in
- * the FIFO does not eat into it. */
-Test(timeout, counts_from_spawn)
+ * the FIFO does not eat into it.  The second waits longer than its limit
+ * behind the first (sleep makes that certain), then runs far within it. */
+Test(lib_timeout, counts_from_spawn)
 {
 	rr_loop *loop = loop_new(1, 0);
-	rr_task *first = shell_task(loop, "sleep 0.4", NULL);
-	struct rr_opts o = {.timeout_ms = 300};
-	rr_task *second = shell_task(loop, "sleep 0.1", &o);
+	rr_task *first = shell_task(loop, "sleep 2.5", NULL);
+	struct rr_opts o = {.timeout_ms = 2000};
+	rr_task *second = shell_task(loop, "true", &o);
 	cr_assert_eq(rr_loop_run(loop, RR_RUN_DEFAULT), 0);
 	expect_status(rr_task_result(first), RR_OK, 0);
 	expect_status(rr_task_result(second), RR_OK, 0);
 	cr_assert_geq(rr_task_result(second)->start_ns, rr_task_result(first)->end_ns);
+	cr_assert_geq(elapsed_ms(rr_task_result(first)), 2000, "queued shorter than the limit");
 	free_loop(loop);
 }

@@ -11,12 +11,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "../common/where.h"
+
 const char *helper(void)
 {
-	const char *h = getenv("RR_HELPER");
-	cr_assert(h && *h, "RR_HELPER is not set (run the suite via make)");
-	cr_assert(access(h, X_OK) == 0, "RR_HELPER=%s: %s", h, strerror(errno));
-	return h;
+	return where_helper();
 }
 
 rr_loop *loop_new(unsigned max_running, unsigned flags)

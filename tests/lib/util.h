@@ -17,7 +17,7 @@
 #include "pattern.h"
 #include "ringrun.h"
 
-/* The helper program named by RR_HELPER (set by the Makefile). */
+/* The rr-helper program (tests/common/where.h). */
 const char *helper(void);
 
 /* A new loop (asserted), max_running 0 = default. */

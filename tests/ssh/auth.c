@@ -10,7 +10,7 @@
 
 #include "util.h"
 
-SSH_SUITE(auth);
+SSH_SUITE(ssh_auth);
 
 /* Who sessions log in as by default: the current user. */
 static const char *me(void)
@@ -20,7 +20,7 @@ static const char *me(void)
 	return pw->pw_name;
 }
 
-Test(auth, wrong_key_refused)
+Test(ssh_auth, wrong_key_refused)
 {
 	struct sshd *s = sshd_start(1, 0, NULL);
 	char marker[160], cmd[256];
@@ -42,7 +42,7 @@ Test(auth, wrong_key_refused)
 }
 
 /* No key at all (an empty list, no agent): refused, saying nothing was tried. */
-Test(auth, no_key_refused)
+Test(ssh_auth, no_key_refused)
 {
 	struct sshd *s = sshd_start(1, 0, NULL);
 	const char *ids[] = {NULL};
@@ -57,7 +57,7 @@ Test(auth, no_key_refused)
 }
 
 /* Keys are offered in order until one is accepted. */
-Test(auth, second_key_accepted)
+Test(ssh_auth, second_key_accepted)
 {
 	struct sshd *s = sshd_start(1, 0, NULL);
 	const char *ids[] = {s->other_key, s->client_key, NULL};
@@ -73,7 +73,7 @@ Test(auth, second_key_accepted)
 }
 
 /* The user of the spec ("user@addr:port") and of the options are used. */
-Test(auth, user_from_spec_and_options)
+Test(ssh_auth, user_from_spec_and_options)
 {
 	struct sshd *s = sshd_start(1, 0, NULL);
 	const char *ids[] = {s->client_key, NULL};
@@ -116,7 +116,7 @@ static void start_agent(const struct sshd *s, const char *key)
 		 "read -r x; kill $a; wait $a",
 		 "rr-ssh-agent", sock, NULL);
 	snprintf(cmd, sizeof cmd, "SSH_AUTH_SOCK=%s ssh-add -q %s 2>&1", sock, key);
-	uint64_t end = now_ns() + 5000000000u;
+	uint64_t end = now_ns() + (uint64_t)HANG_GUARD_MS * 1000000u;
 	int rc;
 	while ((rc = sh_capture(cmd, out, sizeof out)) != 0 && now_ns() < end)
 		pause_ms(20);
@@ -126,7 +126,7 @@ static void start_agent(const struct sshd *s, const char *key)
 
 /* The agent's key is used when the key files are refused; with no_agent
  * the agent is not asked. */
-Test(auth, agent_key)
+Test(ssh_auth, agent_key)
 {
 	struct sshd *s = sshd_start(1, 0, NULL);
 	const char *ids[] = {s->other_key, NULL};
@@ -148,7 +148,7 @@ Test(auth, agent_key)
 
 /* An agent whose key is refused, then a key file that is accepted; and both
  * refused: the message lists the agent and the file. */
-Test(auth, agent_refused_then_file)
+Test(ssh_auth, agent_refused_then_file)
 {
 	struct sshd *s = sshd_start(1, 0, NULL);
 	start_agent(s, s->other_key);

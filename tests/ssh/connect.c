@@ -15,7 +15,7 @@
 
 #include "util.h"
 
-SSH_SUITE(connect);
+SSH_SUITE(ssh_connect);
 
 /* A TCP socket on 127.0.0.1, bound to a free port; listening if asked. */
 static int tcp_socket(bool listening, unsigned *port)
@@ -44,23 +44,21 @@ static rr_host *plain_host(rr_loop *loop, const char *spec, unsigned timeout_ms)
 	return h;
 }
 
-/* Nothing listens: refused at once, well before the connect timeout; every
- * task of the host ends the same way. */
-Test(connect, closed_port_refused_fast)
+/* Nothing listens: refused, which the message says (a 30 s connect timeout
+ * would say it timed out); every task of the host ends the same way. */
+Test(ssh_connect, closed_port_refused_fast)
 {
 	unsigned port;
 	int fd = tcp_socket(false, &port); /* bound, not listening: refuses */
 	char spec[64];
 	snprintf(spec, sizeof spec, "127.0.0.1:%u", port);
 	rr_loop *loop = loop_new(NULL);
-	rr_host *h = plain_host(loop, spec, 10000);
+	rr_host *h = plain_host(loop, spec, 30000);
 
-	uint64_t t0 = now_ns();
 	rr_task *t[3];
 	for (int i = 0; i < 3; i++)
 		t[i] = ssh_task(loop, h, "true", NULL);
 	cr_assert_eq(rr_loop_run(loop, RR_RUN_DEFAULT), 0);
-	cr_assert_lt(secs_since(t0), 2.0, "refusal took %.2f s", secs_since(t0));
 	for (int i = 0; i < 3; i++) {
 		const struct rr_result *r = rr_task_result(t[i]);
 		expect_status_only(r, RR_CONNECT_FAILED);
@@ -79,8 +77,8 @@ Test(connect, closed_port_refused_fast)
 }
 
 /* A listener that accepts (in the kernel) but never speaks: the handshake
- * cannot finish, and connect_timeout_ms ends it. */
-Test(connect, silent_listener_times_out)
+ * cannot finish, and connect_timeout_ms ends it, not before its time. */
+Test(ssh_connect, silent_listener_times_out)
 {
 	unsigned port;
 	int fd = tcp_socket(true, &port);
@@ -97,13 +95,14 @@ Test(connect, silent_listener_times_out)
 	expect_contains(r->message, "0.5 s");
 	cr_assert(strstr(r->message, "timed out") || strstr(r->message, "within"),
 		  "not a timeout: %s", r->message);
-	cr_assert(took >= 0.4 && took <= 5.0, "ended after %.2f s", took);
+	cr_assert_geq(took, 0.4, "ended after %.2f s", took);
 	close(fd);
 	free_loop(loop);
 }
 
-/* The peer speaks, but not SSH: the handshake fails, quickly. */
-Test(connect, not_an_ssh_server)
+/* The peer speaks, but not SSH: the handshake fails, and the message says
+ * so (a 30 s connect timeout would say it timed out). */
+Test(ssh_connect, not_an_ssh_server)
 {
 	unsigned port;
 	int fd = tcp_socket(true, &port);
@@ -111,13 +110,13 @@ Test(connect, not_an_ssh_server)
 	snprintf(spec, sizeof spec, "127.0.0.1:%u", port);
 	fcntl(fd, F_SETFL, O_NONBLOCK);
 	rr_loop *loop = loop_new(NULL);
-	rr_host *h = plain_host(loop, spec, 5000);
+	rr_host *h = plain_host(loop, spec, 30000);
 
 	/* Serve one connection from this thread: queue the task, let the loop
 	 * connect, then answer in HTTP and close. */
 	rr_task *t = ssh_task(loop, h, "true", NULL);
 	int c = -1;
-	uint64_t end = now_ns() + 5000000000u;
+	uint64_t end = now_ns() + (uint64_t)HANG_GUARD_MS * 1000000u;
 	while (c < 0 && now_ns() < end) {
 		rr_loop_run(loop, RR_RUN_NOWAIT);
 		c = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
@@ -128,12 +127,11 @@ Test(connect, not_an_ssh_server)
 	const char reply[] = "HTTP/1.0 400 Bad Request\r\n\r\n";
 	cr_assert_eq(write(c, reply, sizeof reply - 1), (ssize_t)sizeof reply - 1);
 	shutdown(c, SHUT_WR);
-	uint64_t t0 = now_ns();
 	const struct rr_result *r = wait_task(t);
 	expect_status_only(r, RR_CONNECT_FAILED);
 	expect_contains(r->message, spec);
 	expect_contains(r->message, "handshake");
-	cr_assert_lt(secs_since(t0), 4.0, "noticed only after %.2f s", secs_since(t0));
+	cr_assert_null(strstr(r->message, "within"), "a timeout: %s", r->message);
 	close(c);
 	close(fd);
 	free_loop(loop);
@@ -141,23 +139,21 @@ Test(connect, not_an_ssh_server)
 
 /* A name that does not resolve is not an error of rr_host_new: its tasks
  * end RR_CONNECT_FAILED, "name not found". */
-Test(connect, name_not_found)
+Test(ssh_connect, name_not_found)
 {
 	rr_loop *loop = loop_new(NULL);
 	rr_host *h = plain_host(loop, "nonexistent.invalid", 10000);
 	cr_assert_str_eq(rr_host_name(h), "nonexistent.invalid:22");
 
-	uint64_t t0 = now_ns();
 	const struct rr_result *r = run_ssh(loop, h, "true", NULL);
 	expect_status_only(r, RR_CONNECT_FAILED);
 	expect_contains(r->message, "nonexistent.invalid");
 	expect_contains(r->message, "name not found");
-	cr_assert_lt(secs_since(t0), 1.0);
 	free_loop(loop);
 }
 
 /* A failed host does not hold up a good one in the same loop. */
-Test(connect, bad_host_beside_good)
+Test(ssh_connect, bad_host_beside_good)
 {
 	struct sshd *s = sshd_start(1, 0, NULL);
 	unsigned port;
@@ -183,7 +179,7 @@ Test(connect, bad_host_beside_good)
 
 /* Keepalives every second on a connection that is quiet for 2.5 s: the
  * command still ends well, and so does the next one. */
-Test(connect, keepalive)
+Test(ssh_connect, keepalive)
 {
 	struct sshd *s = sshd_start(1, 0, NULL);
 	rr_loop *loop = loop_new(NULL);
@@ -202,7 +198,7 @@ Test(connect, keepalive)
 
 /* The connection waits for the loop: rr_loop_timeout_ms and rr_loop_fd let a
  * host program with its own poll drive SSH tasks too. */
-Test(connect, driven_by_poll)
+Test(ssh_connect, driven_by_poll)
 {
 	struct sshd *s = sshd_start(1, 0, NULL);
 	rr_loop *loop = loop_new(NULL);
@@ -215,22 +211,23 @@ Test(connect, driven_by_poll)
 	cr_assert_eq(rr_loop_timeout_ms(loop), 0,
 		     "rr_loop_timeout_ms says %d with a connection to open",
 		     rr_loop_timeout_ms(loop));
-	uint64_t end = now_ns() + 20000000000u;
+	uint64_t end = now_ns() + (uint64_t)HANG_GUARD_MS * 1000000u;
 	int stalls = 0, turns = 0;
 	while (!rr_task_done(t) && now_ns() < end) {
 		int ms = rr_loop_timeout_ms(loop);
 		struct pollfd p = {.fd = fd, .events = POLLIN};
-		/* -1 means "only the fd will say": waiting 2 s and seeing nothing
-		 * is a stall (the loop had work it did not signal). */
-		int n = poll(&p, 1, ms < 0 ? 2000 : ms);
+		/* -1 means "only the fd will say": waiting for ever would be
+		 * right, and nothing for the hang guard's time is a stall (the
+		 * loop had work it did not signal). */
+		int n = poll(&p, 1, ms < 0 ? HANG_GUARD_MS : ms);
 		if (n == 0 && ms < 0)
 			stalls++;
 		cr_assert_geq(rr_loop_run(loop, RR_RUN_NOWAIT), 0);
 		turns++;
 	}
 	cr_assert(rr_task_done(t), "not done by polling");
-	cr_assert_eq(stalls, 0, "%d waits of 2 s with no deadline and no wakeup "
-		     "(%d turns)", stalls, turns);
+	cr_assert_eq(stalls, 0, "%d waits of %d ms with no deadline and no wakeup "
+		     "(%d turns)", stalls, HANG_GUARD_MS, turns);
 	expect_status(rr_task_result(t), RR_OK, 0);
 	cr_assert_eq(rr_task_result(t)->out.total, 7 + 5000000);
 	cr_assert(memcmp(rr_task_result(t)->out.data, "polled\n", 7) == 0);

@@ -9,9 +9,9 @@
 
 #include "util.h"
 
-SSH_SUITE(exec);
+SSH_SUITE(ssh_exec);
 
-Test(exec, exit_0_1_255)
+Test(ssh_exec, exit_0_1_255)
 {
 	struct sshd *s = sshd_start(1, 0, NULL);
 	rr_loop *loop = loop_new(NULL);
@@ -45,7 +45,7 @@ Test(exec, exit_0_1_255)
 
 /* The remote shell kills itself: exit_code -15, RR_SIGNALED, and a message
  * naming the host and the command. */
-Test(exec, remote_signal)
+Test(ssh_exec, remote_signal)
 {
 	struct sshd *s = sshd_start(1, 0, NULL);
 	rr_loop *loop = loop_new(NULL);
@@ -65,7 +65,7 @@ Test(exec, remote_signal)
 }
 
 /* The host name in messages is "host:port". */
-Test(exec, host_name)
+Test(ssh_exec, host_name)
 {
 	struct sshd *s = sshd_start(1, 0, NULL);
 	rr_loop *loop = loop_new(NULL);
@@ -80,7 +80,7 @@ Test(exec, host_name)
 	free_loop(loop);
 }
 
-Test(exec, env_and_cwd)
+Test(ssh_exec, env_and_cwd)
 {
 	struct sshd *s = sshd_start(1, 0, NULL);
 	rr_loop *loop = loop_new(NULL);
@@ -119,7 +119,7 @@ Test(exec, env_and_cwd)
 }
 
 /* stdin: 1 MiB through a remote cat comes back exact; tr sees its input. */
-Test(exec, stdin_round_trip)
+Test(ssh_exec, stdin_round_trip)
 {
 	struct sshd *s = sshd_start(1, 0, NULL);
 	rr_loop *loop = loop_new(NULL);
@@ -153,7 +153,7 @@ Test(exec, stdin_round_trip)
 }
 
 /* Ten tasks, each with 1 MiB of stdin, at once on one connection. */
-Test(exec, stdin_parallel)
+Test(ssh_exec, stdin_parallel)
 {
 	struct sshd *s = sshd_start(1, 0, NULL);
 	rr_loop *loop = loop_new(NULL);
@@ -178,7 +178,7 @@ Test(exec, stdin_parallel)
 
 /* 32 MiB of stdin: written as the connection drains (the send buffer is
  * bounded), all of it arrives. */
-Test(exec, stdin_32mib)
+Test(ssh_exec, stdin_32mib)
 {
 	struct sshd *s = sshd_start(1, 0, NULL);
 	rr_loop *loop = loop_new(NULL);
@@ -201,7 +201,7 @@ Test(exec, stdin_32mib)
 
 /* An env entry without '=': a local task takes it (and ignores it); a
  * remote one must not fail with a made-up reason. */
-Test(exec, env_entry_without_equals)
+Test(ssh_exec, env_entry_without_equals)
 {
 	struct sshd *s = sshd_start(1, 0, NULL);
 	rr_loop *loop = loop_new(NULL);
@@ -222,7 +222,7 @@ Test(exec, env_entry_without_equals)
 
 /* env names are names: one that is really shell code is refused, never run
  * by the remote shell. */
-Test(exec, env_name_is_not_code)
+Test(ssh_exec, env_name_is_not_code)
 {
 	struct sshd *s = sshd_start(1, 0, NULL);
 	rr_loop *loop = loop_new(NULL);

@@ -12,7 +12,7 @@
 
 #include "util.h"
 
-SSH_SUITE(failures);
+SSH_SUITE(ssh_failures);
 
 static void count_line(rr_task *t, enum rr_stream s, const char *d, size_t n,
 		       void *user)
@@ -21,13 +21,12 @@ static void count_line(rr_task *t, enum rr_stream s, const char *d, size_t n,
 	++*(int *)user;
 }
 
-/* Run the loop until *count reaches want (bounded). */
+/* Run the loop until *count reaches want. */
 static void run_until(rr_loop *loop, const int *count, int want)
 {
-	uint64_t end = now_ns() + 20000000000u;
-	while (*count < want && now_ns() < end)
-		cr_assert_geq(rr_loop_run(loop, RR_RUN_ONCE), 0);
-	cr_assert_geq(*count, want, "only %d of %d came", *count, want);
+	while (*count < want)
+		cr_assert_gt(rr_loop_run(loop, RR_RUN_ONCE), 0, "only %d of %d came",
+			     *count, want);
 }
 
 /* A command that prints "up" and then runs until killed, uniquely named. */
@@ -39,7 +38,7 @@ static const char *long_cmd(char *buf, size_t size, int salt)
 
 /* Host A's sshd dies (with its sessions) mid-command: A's task ends
  * RR_SSH_ERROR saying the connection was lost; host B is not disturbed. */
-Test(failures, server_dies_mid_command)
+Test(ssh_failures, server_dies_mid_command)
 {
 	struct sshd *a = sshd_start(1, 0, NULL);
 	struct sshd *b = sshd_start(1, 1, NULL);
@@ -58,13 +57,11 @@ Test(failures, server_dies_mid_command)
 	rr_task *tb = ssh_task(loop, hb, "sleep 1; echo done", NULL);
 	run_until(loop, &up, 2);
 	sshd_crash(a);
-	uint64_t t0 = now_ns();
 
 	const struct rr_result *r = wait_task(ta);
 	expect_status_only(r, RR_SSH_ERROR);
 	expect_contains(r->message, rr_host_name(ha));
 	expect_contains(r->message, "connection lost");
-	cr_assert_lt(secs_since(t0), 5.0, "noticed after %.2f s", secs_since(t0));
 	r = wait_task(ta2);
 	expect_status_only(r, RR_SSH_ERROR);
 	expect_contains(r->message, "connection lost");
@@ -104,7 +101,7 @@ static void counts_done(rr_task *t, void *user)
 /* rr_host_free with commands running (3) and queued (2): they all end
  * RR_CANCELLED, on_done runs once each on the next loop turn (not inside
  * rr_host_free), and the server's session for the connection goes away. */
-Test(failures, host_free_cancels)
+Test(ssh_failures, host_free_cancels)
 {
 	struct sshd *s = sshd_start(1, 0, NULL);
 	rr_loop *loop = loop_new(NULL);
@@ -125,23 +122,21 @@ Test(failures, host_free_cancels)
 	c.inside = false;
 	cr_assert_eq(c.done_inside, 0, "%d on_done calls inside rr_host_free",
 		     c.done_inside);
-	uint64_t t0 = now_ns();
 	cr_assert_eq(rr_loop_run(loop, RR_RUN_DEFAULT), 0);
-	cr_assert_lt(secs_since(t0), 5.0);
 	cr_assert_eq(c.done, 5);
 	for (int i = 0; i < 5; i++) {
 		const struct rr_result *r = rr_task_result(t[i]);
 		expect_status_only(r, RR_CANCELLED);
 		expect_contains(r->message, "cancelled");
 	}
-	cr_assert_eq(sshd_sessions_wait_gone(s, 5000), 0,
+	cr_assert_eq(sshd_sessions_wait_gone(s, HANG_GUARD_MS), 0,
 		     "the server still has a session for the freed host");
 	free_loop(loop);
 }
 
 /* rr_host_free on a host whose connection is up but idle, and on one that
  * never connected. */
-Test(failures, host_free_idle_and_unused)
+Test(ssh_failures, host_free_idle_and_unused)
 {
 	struct sshd *s = sshd_start(1, 0, NULL);
 	rr_loop *loop = loop_new(NULL);
@@ -150,20 +145,20 @@ Test(failures, host_free_idle_and_unused)
 	cr_assert_eq(sshd_sessions(s), 1);
 	rr_host_free(h);
 	cr_assert_eq(rr_loop_run(loop, RR_RUN_DEFAULT), 0);
-	cr_assert_eq(sshd_sessions_wait_gone(s, 5000), 0);
+	cr_assert_eq(sshd_sessions_wait_gone(s, HANG_GUARD_MS), 0);
 
 	rr_host_free(host_on(loop, s, 0, NULL));
 	rr_host_free(NULL);
 	cr_assert_eq(rr_loop_run(loop, RR_RUN_DEFAULT), 0);
 	free_loop(loop);
 	/* As ssh does: the server logs our goodbye, not a dropped client. */
-	cr_assert_eq(sshd_log_wait(s, "Received disconnect", 1, 2000), 1);
+	cr_assert_eq(sshd_log_wait(s, "Received disconnect", 1, HANG_GUARD_MS), 1);
 	cr_assert_eq(sshd_log_count(s, "Connection closed"), 0);
 }
 
 /* rr_task_free of a running remote command: no callback runs again, the
  * others on the connection carry on. */
-Test(failures, task_free_running)
+Test(ssh_failures, task_free_running)
 {
 	struct sshd *s = sshd_start(1, 0, NULL);
 	rr_loop *loop = loop_new(NULL);
@@ -187,7 +182,7 @@ Test(failures, task_free_running)
 
 /* rr_loop_free with a connection up and commands running: no crash, no
  * leak, every fd back, and the server's session ends. */
-Test(failures, loop_free_with_commands_running)
+Test(ssh_failures, loop_free_with_commands_running)
 {
 	struct sshd *s = sshd_start(1, 0, NULL);
 	int fds = count_fds();
@@ -205,12 +200,12 @@ Test(failures, loop_free_with_commands_running)
 	cr_assert_eq(sshd_sessions(s), 1);
 	free_loop(loop);
 	cr_assert_eq(count_fds(), fds, "fds: %d after, %d before", count_fds(), fds);
-	cr_assert_eq(sshd_sessions_wait_gone(s, 5000), 0,
+	cr_assert_eq(sshd_sessions_wait_gone(s, HANG_GUARD_MS), 0,
 		     "the server still has a session after rr_loop_free");
 }
 
 /* rr_loop_free with the connection up and idle. */
-Test(failures, loop_free_with_idle_connection)
+Test(ssh_failures, loop_free_with_idle_connection)
 {
 	struct sshd *s = sshd_start(1, 0, NULL);
 	int fds = count_fds();
@@ -220,8 +215,8 @@ Test(failures, loop_free_with_idle_connection)
 	cr_assert_eq(sshd_sessions(s), 1);
 	free_loop(loop);
 	cr_assert_eq(count_fds(), fds, "fds: %d after, %d before", count_fds(), fds);
-	cr_assert_eq(sshd_sessions_wait_gone(s, 5000), 0);
-	cr_assert_eq(sshd_log_wait(s, "Received disconnect", 1, 2000), 1);
+	cr_assert_eq(sshd_sessions_wait_gone(s, HANG_GUARD_MS), 0);
+	cr_assert_eq(sshd_log_wait(s, "Received disconnect", 1, HANG_GUARD_MS), 1);
 }
 
 /*
@@ -231,7 +226,7 @@ Test(failures, loop_free_with_idle_connection)
  * leaks its curve25519 key pair (64 bytes) when a session is freed in the
  * middle of the key exchange (libssh2 issue #282), which no caller can avoid.
  */
-Test(failures, loop_free_while_connecting)
+Test(ssh_failures, loop_free_while_connecting)
 {
 	struct sshd *s = sshd_start(1, 0, NULL);
 	int fds = count_fds();
@@ -249,7 +244,7 @@ Test(failures, loop_free_while_connecting)
 		cr_assert_eq(count_fds(), fds, "after %d turns: fds %d, before %d",
 			     turns, count_fds(), fds);
 	}
-	cr_assert_eq(sshd_sessions_wait_gone(s, 5000), 0);
+	cr_assert_eq(sshd_sessions_wait_gone(s, HANG_GUARD_MS), 0);
 }
 
 struct host_free_cb {
@@ -280,7 +275,7 @@ static void done_cb(rr_task *t, void *user)
 
 /* rr_host_free from an on_line callback of one of its own (autofreed)
  * tasks, while that task's output is being read. */
-Test(failures, host_free_from_callback)
+Test(ssh_failures, host_free_from_callback)
 {
 	struct sshd *s = sshd_start(1, 0, NULL);
 	rr_loop *loop = loop_new(NULL);
@@ -292,17 +287,15 @@ Test(failures, host_free_from_callback)
 		ssh_task(loop, c.host, cmd, &(struct rr_opts){
 			.stdout_mode = RR_IO_CALLBACK, .on_line = free_host_on_line,
 			.on_done = done_cb, .user = &c, .flags = RR_F_AUTOFREE});
-	uint64_t t0 = now_ns();
 	cr_assert_eq(rr_loop_run(loop, RR_RUN_DEFAULT), 0);
-	cr_assert_lt(secs_since(t0), 10.0);
 	cr_assert_eq(c.done, 3);
 	free_loop(loop);
-	cr_assert_eq(sshd_sessions_wait_gone(s, 5000), 0);
+	cr_assert_eq(sshd_sessions_wait_gone(s, HANG_GUARD_MS), 0);
 }
 
 /* The same with captured output and no autofree: the reader whose callback
  * freed the host is still on the stack when the host's tasks end. */
-Test(failures, host_free_from_callback_captured)
+Test(ssh_failures, host_free_from_callback_captured)
 {
 	struct sshd *s = sshd_start(1, 0, NULL);
 	rr_loop *loop = loop_new(NULL);
@@ -322,7 +315,7 @@ Test(failures, host_free_from_callback_captured)
 		     c.after_done);
 	cr_assert_eq(c.bad_lines, 0, "%d lines that seq never wrote", c.bad_lines);
 	free_loop(loop);
-	cr_assert_eq(sshd_sessions_wait_gone(s, 5000), 0);
+	cr_assert_eq(sshd_sessions_wait_gone(s, HANG_GUARD_MS), 0);
 }
 
 static void free_host_on_done(rr_task *t, void *user)
@@ -335,7 +328,7 @@ static void free_host_on_done(rr_task *t, void *user)
 
 /* rr_host_free from the on_done of the first task to end: the others end
  * RR_CANCELLED, each on_done once. */
-Test(failures, host_free_from_on_done)
+Test(ssh_failures, host_free_from_on_done)
 {
 	struct sshd *s = sshd_start(1, 0, NULL);
 	rr_loop *loop = loop_new(NULL);
@@ -356,13 +349,13 @@ Test(failures, host_free_from_on_done)
 	for (int i = 1; i < 6; i++)
 		expect_status_only(rr_task_result(t[i]), RR_CANCELLED);
 	free_loop(loop);
-	cr_assert_eq(sshd_sessions_wait_gone(s, 5000), 0);
+	cr_assert_eq(sshd_sessions_wait_gone(s, HANG_GUARD_MS), 0);
 }
 
 /* The connection drops (the server's per-connection process dies) while a
  * command runs and two wait for a channel: the running one ends
  * RR_SSH_ERROR, the waiting ones get a new connection and succeed. */
-Test(failures, connection_lost_then_reconnect)
+Test(ssh_failures, connection_lost_then_reconnect)
 {
 	struct sshd *s = sshd_start(1, 0, NULL);
 	rr_loop *loop = loop_new(NULL);

@@ -9,7 +9,7 @@
 
 #include "util.h"
 
-SSH_SUITE(hostkey);
+SSH_SUITE(ssh_hostkey);
 
 /* The host key's "SHA256:..." as ssh-keygen -l prints it. */
 static void host_fingerprint(const struct sshd *s, char *fp, size_t size)
@@ -40,7 +40,7 @@ static void pub_key(const char *pub, char *key, size_t size)
 	free(b);
 }
 
-Test(hostkey, unknown_rejected_strict)
+Test(ssh_hostkey, unknown_rejected_strict)
 {
 	struct sshd *s = sshd_start(1, 0, NULL);
 	char kh[160], fp[128], marker[160], cmd[256];
@@ -77,7 +77,7 @@ Test(hostkey, unknown_rejected_strict)
 }
 
 /* A known_hosts file that does not exist is an empty one. */
-Test(hostkey, missing_file_is_unknown)
+Test(ssh_hostkey, missing_file_is_unknown)
 {
 	struct sshd *s = sshd_start(1, 0, NULL);
 	char kh[160], marker[160], cmd[256];
@@ -96,7 +96,7 @@ Test(hostkey, missing_file_is_unknown)
 
 /* known_hosts has another key for [addr]:port: refused as changed, in
  * strict and in accept-new mode alike. */
-Test(hostkey, changed_key_rejected)
+Test(ssh_hostkey, changed_key_rejected)
 {
 	struct sshd *s = sshd_start(1, 0, NULL);
 	char kh[160], other_pub[160], key[256], line[512], marker[160], cmd[256],
@@ -131,7 +131,7 @@ Test(hostkey, changed_key_rejected)
 /* accept-new: an unknown key is recorded as "[addr]:port ssh-ed25519 ..."
  * (what ssh-keygen -F finds), the command runs, and the file then passes
  * strict mode in a new loop. */
-Test(hostkey, accept_new_records)
+Test(ssh_hostkey, accept_new_records)
 {
 	struct sshd *s = sshd_start(1, 0, NULL);
 	char kh[160], key[256], name[64], cmd[512], out[2048];
@@ -170,7 +170,7 @@ Test(hostkey, accept_new_records)
 
 /* accept-new for several hosts at once into one file: one whole line each,
  * recorded once (the second connection of a loop finds the key it learned). */
-Test(hostkey, accept_new_many_hosts)
+Test(ssh_hostkey, accept_new_many_hosts)
 {
 	int n = 6;
 	struct sshd *s = sshd_start(n, 0, NULL);
@@ -214,7 +214,7 @@ Test(hostkey, accept_new_many_hosts)
 }
 
 /* off: an empty known_hosts does not stop it, and nothing is written. */
-Test(hostkey, off_connects)
+Test(ssh_hostkey, off_connects)
 {
 	struct sshd *s = sshd_start(1, 0, NULL);
 	char kh[160];
@@ -234,7 +234,7 @@ Test(hostkey, off_connects)
 }
 
 /* Hashed names (ssh-keygen -H) are matched. */
-Test(hostkey, hashed_known_hosts)
+Test(ssh_hostkey, hashed_known_hosts)
 {
 	struct sshd *s = sshd_start(1, 0, NULL);
 	char cmd[512];

@@ -8,12 +8,12 @@
 
 #include "util.h"
 
-SSH_SUITE(spec);
+SSH_SUITE(ssh_spec);
 
 static const char *const no_ids[] = {NULL};
 #define QUIET_OPTS (&(struct rr_host_opts){.identities = no_ids, .no_agent = true})
 
-Test(spec, bad_specs_einval)
+Test(ssh_spec, bad_specs_einval)
 {
 	const char *bad[] = {"", "user@", "@host", "host:", "host:0", "host:99999",
 			     "host:22x", "host:-1", "[::1", "[::1]x", "[]:22", "[]",
@@ -40,7 +40,7 @@ Test(spec, bad_specs_einval)
 }
 
 /* rr_host_name is "host:port" as the header promises, "[addr]:port" for IPv6. */
-Test(spec, names)
+Test(ssh_spec, names)
 {
 	struct {
 		const char *spec;
@@ -70,7 +70,7 @@ Test(spec, names)
 
 /* Files named in the options are read in rr_host_new: one that cannot be
  * read is its error, not a later task's. */
-Test(spec, unreadable_files)
+Test(ssh_spec, unreadable_files)
 {
 	rr_loop *loop = loop_new(NULL);
 	const char *ids[] = {"/nonexistent/id_ed25519", NULL};
@@ -92,7 +92,7 @@ Test(spec, unreadable_files)
 }
 
 /* rr_ssh refuses what it cannot do remotely, and bad arguments. */
-Test(spec, rr_ssh_einval)
+Test(ssh_spec, rr_ssh_einval)
 {
 	rr_loop *loop = loop_new(NULL);
 	rr_loop *other = loop_new(NULL);
@@ -132,7 +132,7 @@ Test(spec, rr_ssh_einval)
 }
 
 /* rr_task_host: the host of a remote task, NULL for a local one. */
-Test(spec, task_host)
+Test(ssh_spec, task_host)
 {
 	rr_loop *loop = loop_new(NULL);
 	rr_host *h = rr_host_new(loop, "127.0.0.1:1", QUIET_OPTS);

@@ -8,7 +8,7 @@
 
 #include "util.h"
 
-SSH_SUITE(streams);
+SSH_SUITE(ssh_streams);
 
 #define BIG (10 * MiB)
 
@@ -32,7 +32,7 @@ static void expect_exact(const char *what, const struct rr_capture *c,
 	cr_assert_eq(c->data[c->len], '\0', "%s: not NUL-terminated", what);
 }
 
-Test(streams, stdout_10mib_exact)
+Test(ssh_streams, stdout_10mib_exact)
 {
 	struct sshd *s = sshd_start(1, 0, NULL);
 	char path[160], cmd[1024];
@@ -49,7 +49,7 @@ Test(streams, stdout_10mib_exact)
 	free_loop(loop);
 }
 
-Test(streams, stderr_10mib_exact)
+Test(ssh_streams, stderr_10mib_exact)
 {
 	struct sshd *s = sshd_start(1, 0, NULL);
 	char path[160], cmd[1024];
@@ -68,7 +68,7 @@ Test(streams, stderr_10mib_exact)
 
 /* stdout and stderr both large at the same time on one channel: reading one
  * must not starve the other (they share the channel's window). */
-Test(streams, both_large_at_once)
+Test(ssh_streams, both_large_at_once)
 {
 	struct sshd *s = sshd_start(1, 0, NULL);
 	char pa[160], pb[160], cmd[1024];
@@ -79,19 +79,17 @@ Test(streams, both_large_at_once)
 	rr_host *h = host_on(loop, s, 0, NULL);
 
 	snprintf(cmd, sizeof cmd, "cat %s & cat %s >&2; wait", pa, pb);
-	uint64_t t0 = now_ns();
 	const struct rr_result *r = run_ssh(loop, h, cmd, NULL);
 	expect_status(r, RR_OK, 0);
 	expect_exact("stdout", &r->out, a, n);
 	expect_exact("stderr", &r->err, b, n + 12345);
-	cr_assert_lt(secs_since(t0), 20.0);
 	free(a);
 	free(b);
 	free_loop(loop);
 }
 
 /* Five channels of one connection, each with 3 MiB on both streams. */
-Test(streams, both_large_on_five_channels)
+Test(ssh_streams, both_large_on_five_channels)
 {
 	struct sshd *s = sshd_start(1, 0, NULL);
 	size_t n = 3 * MiB;
@@ -123,7 +121,7 @@ Test(streams, both_large_on_five_channels)
 }
 
 /* More than capture_max: the first bytes are kept, all are counted. */
-Test(streams, capture_max)
+Test(ssh_streams, capture_max)
 {
 	struct sshd *s = sshd_start(1, 0, NULL);
 	char path[160], cmd[1024];
@@ -145,7 +143,7 @@ Test(streams, capture_max)
 }
 
 /* RR_IO_MERGE: stderr arrives in stdout, like 2>&1. */
-Test(streams, merge)
+Test(ssh_streams, merge)
 {
 	struct sshd *s = sshd_start(1, 0, NULL);
 	rr_loop *loop = loop_new(NULL);
@@ -183,7 +181,7 @@ Test(streams, merge)
 
 /* on_line: each line of each stream, in order, the last one without its
  * newline at EOF; with RR_IO_CALLBACK nothing is kept. */
-Test(streams, on_line_in_order)
+Test(ssh_streams, on_line_in_order)
 {
 	struct sshd *s = sshd_start(1, 0, NULL);
 	rr_loop *loop = loop_new(NULL);
@@ -230,7 +228,7 @@ Test(streams, on_line_in_order)
 }
 
 /* A line longer than RR_LINE_MAX comes in pieces of RR_LINE_MAX. */
-Test(streams, long_line_in_pieces)
+Test(ssh_streams, long_line_in_pieces)
 {
 	struct sshd *s = sshd_start(1, 0, NULL);
 	rr_loop *loop = loop_new(NULL);
@@ -281,7 +279,7 @@ static void chunk_cb(rr_task *t, enum rr_stream stream, const char *data,
 }
 
 /* on_chunk sees every byte, in order. */
-Test(streams, on_chunk_every_byte)
+Test(ssh_streams, on_chunk_every_byte)
 {
 	struct sshd *s = sshd_start(1, 0, NULL);
 	char path[160], cmd[1024];
@@ -306,7 +304,7 @@ Test(streams, on_chunk_every_byte)
 /* A discarded stream goes to /dev/null on the remote side: the shell's fd
  * is /dev/null there, nothing is counted, and 50 MiB of it never cross the
  * connection (that would take at least 400 RECVs of 128 KiB). */
-Test(streams, discard_is_remote)
+Test(ssh_streams, discard_is_remote)
 {
 	struct sshd *s = sshd_start(1, 0, NULL);
 	rr_loop *loop = loop_new(NULL);
@@ -316,7 +314,6 @@ Test(streams, discard_is_remote)
 	/* Warm: the connection is up before we count. */
 	expect_status(run_ssh(loop, h, "true", NULL), RR_OK, 0);
 	rr_loop_stats(loop, &st0);
-	uint64_t t0 = now_ns();
 	const struct rr_result *r = run_ssh(loop, h,
 		"readlink /proc/$$/fd/1 >&2; head -c 52428800 /dev/zero",
 		&(struct rr_opts){.stdout_mode = RR_IO_DISCARD});
@@ -327,7 +324,6 @@ Test(streams, discard_is_remote)
 	expect_capture("stderr", &r->err, "/dev/null\n");
 	cr_assert_lt(st1.cqes - st0.cqes, 200, "%llu completions for a discarded stream",
 		     (unsigned long long)(st1.cqes - st0.cqes));
-	cr_assert_lt(secs_since(t0), 10.0);
 
 	rr_loop_stats(loop, &st0);
 	r = run_ssh(loop, h, "readlink /proc/$$/fd/2; head -c 52428800 /dev/zero >&2",

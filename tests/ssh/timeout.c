@@ -11,7 +11,7 @@
 
 #include "util.h"
 
-SSH_SUITE(timeout);
+SSH_SUITE(ssh_timeout);
 
 /* A sleep no other process on this machine runs: "sleep 600.NNNN". */
 static void unique_sleep(char *marker, size_t size, int salt)
@@ -19,9 +19,9 @@ static void unique_sleep(char *marker, size_t size, int salt)
 	snprintf(marker, size, "sleep 6%02d.%07d", salt, (int)getpid());
 }
 
-/* timeout_ms 500 on "sleep 600": RR_TIMEOUT soon after 0.5 s, and no process
- * of the command is left on the server. */
-Test(timeout, timeout_stops_remote_command)
+/* timeout_ms 500 on "sleep 600": RR_TIMEOUT, not before 0.5 s, and no
+ * process of the command is left on the server. */
+Test(ssh_timeout, timeout_stops_remote_command)
 {
 	struct sshd *s = sshd_start(1, 0, NULL);
 	rr_loop *loop = loop_new(NULL);
@@ -38,8 +38,8 @@ Test(timeout, timeout_stops_remote_command)
 	expect_status_only(r, RR_TIMEOUT);
 	expect_contains(r->message, rr_host_name(h));
 	expect_contains(r->message, "timed out");
-	cr_assert(took >= 0.45 && took < 5.0, "ended after %.2f s", took);
-	cr_assert_eq(procs_wait_gone(marker, 5000), 0,
+	cr_assert_geq(took, 0.45, "ended after %.2f s", took);
+	cr_assert_eq(procs_wait_gone(marker, HANG_GUARD_MS), 0,
 		     "'%s' still runs on the server", marker);
 
 	/* The connection is still good. */
@@ -50,7 +50,7 @@ Test(timeout, timeout_stops_remote_command)
 }
 
 /* A command that ignores SIGTERM: the grace runs out on both sides. */
-Test(timeout, timeout_stops_term_ignoring_command)
+Test(ssh_timeout, timeout_stops_term_ignoring_command)
 {
 	struct sshd *s = sshd_start(1, 0, NULL);
 	rr_loop *loop = loop_new(NULL);
@@ -59,14 +59,11 @@ Test(timeout, timeout_stops_term_ignoring_command)
 	unique_sleep(marker, sizeof marker, 2);
 	snprintf(cmd, sizeof cmd, "trap '' TERM; %s; echo survived", marker);
 
-	uint64_t t0 = now_ns();
 	const struct rr_result *r = run_ssh(loop, h, cmd, &(struct rr_opts){
 		.timeout_ms = 500, .kill_grace_ms = 300});
-	double took = secs_since(t0);
 	expect_status_only(r, RR_TIMEOUT);
-	cr_assert_lt(took, 5.0, "ended after %.2f s", took);
 	cr_assert_null(strstr(r->out.data, "survived"));
-	cr_assert_eq(procs_wait_gone(marker, 5000), 0,
+	cr_assert_eq(procs_wait_gone(marker, HANG_GUARD_MS), 0,
 		     "'%s' still runs on the server", marker);
 	expect_status(run_ssh(loop, h, "true", NULL), RR_OK, 0);
 	free_loop(loop);
@@ -74,7 +71,7 @@ Test(timeout, timeout_stops_term_ignoring_command)
 
 /* A limit that is not reached: output, stdin, exit status, remote signal,
  * env and cwd are what they are without one. */
-Test(timeout, limit_not_reached_changes_nothing)
+Test(ssh_timeout, limit_not_reached_changes_nothing)
 {
 	struct sshd *s = sshd_start(1, 0, NULL);
 	rr_loop *loop = loop_new(NULL);
@@ -113,21 +110,23 @@ Test(timeout, limit_not_reached_changes_nothing)
 
 /* An idle timeout: the message names the host like every other, and the
  * command does not go on running on the server. */
-Test(timeout, idle_timeout)
+Test(ssh_timeout, idle_timeout)
 {
 	struct sshd *s = sshd_start(1, 0, NULL);
 	rr_loop *loop = loop_new(NULL);
 	rr_host *h = host_on(loop, s, 0, NULL);
-	char marker[64], cmd[160], prefix[96];
+	char marker[64], cmd[400], prefix[96], go[160];
 	unique_sleep(marker, sizeof marker, 3);
+	sshd_path(s, "go", go, sizeof go);
 #if LIBSSH2_VERSION_NUM >= 0x010b00
 	/* The channel's "signal" request stops even a silent command. */
 	snprintf(cmd, sizeof cmd, "echo start; %s", marker);
 #else
 	/* libssh2 1.10 can only close the channel: the command stops at its
-	 * next write (SIGPIPE), here a second after the idle timeout. */
-	snprintf(cmd, sizeof cmd, "echo start; sleep 1.5; exec sh -c 'while :; do echo x; done' %s",
-		 marker);
+	 * next write (SIGPIPE), here once the task has ended and the test made
+	 * DIR/go. */
+	snprintf(cmd, sizeof cmd, "echo start; until [ -e %s ]; do sleep 0.01; done; "
+		 "exec sh -c 'while :; do echo x; done' %s", go, marker);
 #endif
 
 	uint64_t t0 = now_ns();
@@ -136,28 +135,31 @@ Test(timeout, idle_timeout)
 	double took = secs_since(t0);
 	expect_status_only(r, RR_IDLE_TIMEOUT);
 	expect_capture("stdout", &r->out, "start\n");
-	cr_assert(took >= 0.45 && took < 5.0, "ended after %.2f s", took);
+	cr_assert_geq(took, 0.45, "ended after %.2f s", took);
 	snprintf(prefix, sizeof prefix, "host %s: ", rr_host_name(h));
 	cr_assert(strncmp(r->message, prefix, strlen(prefix)) == 0,
 		  "'%s' does not start with '%s'", r->message, prefix);
 	expect_contains(r->message, "wrote nothing");
-	cr_assert_eq(procs_wait_gone(marker, 8000), 0,
+	write_file(go, "", 0);
+	cr_assert_eq(procs_wait_gone(marker, HANG_GUARD_MS), 0,
 		     "'%s' still runs on the server after the idle timeout", marker);
 	free_loop(loop);
 }
 
-/* Output keeps an idle timeout from firing. */
-Test(timeout, idle_timeout_not_reached)
+/* Output keeps an idle timeout from firing: a line every 0.2 s for 2.6 s
+ * against 2 s, longer than the limit in all, each pause far shorter. */
+Test(ssh_timeout, idle_timeout_not_reached)
 {
 	struct sshd *s = sshd_start(1, 0, NULL);
 	rr_loop *loop = loop_new(NULL);
 	rr_host *h = host_on(loop, s, 0, NULL);
 
 	const struct rr_result *r = run_ssh(loop, h,
-		"for i in 1 2 3 4 5 6; do echo $i; sleep 0.2; done",
-		&(struct rr_opts){.idle_timeout_ms = 700});
+		"for i in $(seq 13); do echo $i; sleep 0.2; done",
+		&(struct rr_opts){.idle_timeout_ms = 2000});
 	expect_status(r, RR_OK, 0);
-	expect_capture("stdout", &r->out, "1\n2\n3\n4\n5\n6\n");
+	expect_capture("stdout", &r->out,
+		       "1\n2\n3\n4\n5\n6\n7\n8\n9\n10\n11\n12\n13\n");
 	free_loop(loop);
 }
 
@@ -168,9 +170,20 @@ static void set_flag(rr_task *t, enum rr_stream s, const char *d, size_t n,
 	*(int *)user = 1;
 }
 
-/* rr_task_kill on a running remote command: it ends RR_CANCELLED within the
- * grace, and the connection goes on serving. */
-Test(timeout, kill_running_remote)
+/*
+ * rr_task_kill on a running remote command: it ends RR_CANCELLED, and the
+ * connection goes on serving.  With libssh2 >= 1.11 the signal request ends
+ * the command: long before a 30 s grace.  1.10 can only close the channel,
+ * which sshd keeps while the silent command lives: the task ends when the
+ * grace runs out and the channel is abandoned.
+ */
+#if LIBSSH2_VERSION_NUM >= 0x010b00
+#define KILL_GRACE_MS 30000
+#else
+#define KILL_GRACE_MS 500
+#endif
+
+Test(ssh_timeout, kill_running_remote)
 {
 	struct sshd *s = sshd_start(1, 0, NULL);
 	rr_loop *loop = loop_new(NULL);
@@ -181,17 +194,21 @@ Test(timeout, kill_running_remote)
 	snprintf(cmd, sizeof cmd, "echo up; %s", marker);
 
 	rr_task *t = ssh_task(loop, h, cmd, &(struct rr_opts){
-		.on_line = set_flag, .user = &up, .kill_grace_ms = 500});
-	uint64_t end = now_ns() + 20000000000u;
-	while (!up && now_ns() < end)
-		rr_loop_run(loop, RR_RUN_ONCE);
-	cr_assert(up);
+		.on_line = set_flag, .user = &up, .kill_grace_ms = KILL_GRACE_MS});
+	while (!up)
+		cr_assert_gt(rr_loop_run(loop, RR_RUN_ONCE), 0, "never up");
 	uint64_t t0 = now_ns();
 	cr_assert_eq(rr_task_kill(t, SIGTERM), 0);
 	const struct rr_result *r = wait_task(t);
 	expect_status_only(r, RR_CANCELLED);
 	expect_contains(r->message, rr_host_name(h));
-	cr_assert_lt(secs_since(t0), 3.0);
+#if LIBSSH2_VERSION_NUM >= 0x010b00
+	cr_assert_lt(secs_since(t0), KILL_GRACE_MS / 1000.0, "ended by the grace");
+#else
+	cr_assert_eq(r->exit_code, -SIGKILL, "the channel was not abandoned: %d",
+		     r->exit_code);
+	cr_assert_geq(secs_since(t0), KILL_GRACE_MS / 1000.0, "ended before the grace");
+#endif
 	cr_assert_eq(rr_task_kill(t, SIGTERM), -ESRCH);
 	expect_status(run_ssh(loop, h, "true", NULL), RR_OK, 0);
 	free_loop(loop);
@@ -199,7 +216,7 @@ Test(timeout, kill_running_remote)
 
 /* A task killed while it waits for the connection ends at once, without
  * ever running. */
-Test(timeout, kill_queued_remote)
+Test(ssh_timeout, kill_queued_remote)
 {
 	struct sshd *s = sshd_start(1, 0, NULL);
 	char marker[160], cmd[256];

@@ -17,6 +17,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../common/where.h"
+
 extern char **environ;
 
 /* --------------------------------------------------------- /proc scans */
@@ -193,16 +195,16 @@ int procs_wait_gone(const char *needle, int timeout_ms)
 
 static struct sshd *started[8];
 
-static const char *harness(void)
+/* posix_spawn, whose argv is char *const[] only for history: it writes to
+   none of the strings. */
+static int spawn(pid_t *pid, const char *const argv[],
+		 const posix_spawn_file_actions_t *fa, const posix_spawnattr_t *at)
 {
-	const char *h = getenv("RR_SSHD_HARNESS");
-	cr_assert(h && *h, "RR_SSHD_HARNESS is not set (run the suite via make)");
-	cr_assert(access(h, X_OK) == 0, "RR_SSHD_HARNESS=%s: %s", h, strerror(errno));
-	return h;
+	return posix_spawn(pid, argv[0], fa, at, (char *const *)argv, environ);
 }
 
 /* Run argv to its end, its output appended to out; returns the wait status. */
-static int run_wait(char *const argv[], const char *out)
+static int run_wait(const char *const argv[], const char *out)
 {
 	posix_spawn_file_actions_t fa;
 	pid_t pid;
@@ -212,7 +214,7 @@ static int run_wait(char *const argv[], const char *out)
 	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
 	posix_spawn_file_actions_addopen(&fa, 1, out, O_WRONLY | O_CREAT | O_APPEND, 0600);
 	posix_spawn_file_actions_adddup2(&fa, 1, 2);
-	int rc = posix_spawn(&pid, argv[0], &fa, NULL, argv, environ);
+	int rc = spawn(&pid, argv, &fa, NULL);
 	posix_spawn_file_actions_destroy(&fa);
 	if (rc != 0)
 		return -1;
@@ -244,8 +246,8 @@ static void start_guard(struct sshd *s)
 	int p[2];
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t at;
-	char *argv[] = {"/bin/sh", "-c", (char *)guard_script, "rr-ssh-guard",
-			s->dir, (char *)harness(), NULL};
+	const char *argv[] = {"/bin/sh", "-c", guard_script, "rr-ssh-guard",
+			      s->dir, where_sshd_harness(), NULL};
 
 	cr_assert(pipe2(p, O_CLOEXEC) == 0, "pipe2: %s", strerror(errno));
 	posix_spawn_file_actions_init(&fa);
@@ -254,7 +256,7 @@ static void start_guard(struct sshd *s)
 	posix_spawn_file_actions_adddup2(&fa, 1, 2);
 	posix_spawnattr_init(&at);
 	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSID);
-	int rc = posix_spawn(&s->guard, argv[0], &fa, &at, argv, environ);
+	int rc = spawn(&s->guard, argv, &fa, &at);
 	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&at);
 	close(p[0]);
@@ -299,25 +301,26 @@ static void read_line_file(const struct sshd *s, const char *name, char *buf,
 struct sshd *sshd_start(int naddr, int first, ...)
 {
 	struct sshd *s = calloc(1, sizeof *s);
-	char *argv[32], nbuf[16], fbuf[16], out[160], line[64];
+	const char *argv[32];
+	char nbuf[16], fbuf[16], out[160], line[64];
 	int n = 0;
 	va_list ap;
 
 	cr_assert(s);
 	cr_assert(naddr >= 1 && naddr <= SSHD_MAX_ADDRS);
-	harness(); /* asserted before anything is made */
+	where_sshd_harness(); /* asserted before anything is made */
 	s->guard_fd = -1;
 	snprintf(s->dir, sizeof s->dir, "/tmp/rr-ssh-XXXXXX");
 	cr_assert(mkdtemp(s->dir), "mkdtemp: %s", strerror(errno));
 	snprintf(nbuf, sizeof nbuf, "%d", naddr);
 	snprintf(fbuf, sizeof fbuf, "%d", first);
-	argv[n++] = (char *)harness();
+	argv[n++] = where_sshd_harness();
 	argv[n++] = "start";
 	argv[n++] = s->dir;
 	argv[n++] = nbuf;
 	argv[n++] = fbuf;
 	va_start(ap, first);
-	while (n < 31 && (argv[n] = va_arg(ap, char *)))
+	while (n < 31 && (argv[n] = va_arg(ap, const char *)))
 		n++;
 	va_end(ap);
 	argv[n] = NULL;
@@ -410,7 +413,7 @@ static struct bg {
 
 pid_t bg_start(const char *script, ...)
 {
-	char *argv[16] = {"/bin/sh", "-c", (char *)script};
+	const char *argv[16] = {"/bin/sh", "-c", script};
 	int n = 3, p[2];
 	va_list ap;
 	posix_spawn_file_actions_t fa;
@@ -418,7 +421,7 @@ pid_t bg_start(const char *script, ...)
 	pid_t pid;
 
 	va_start(ap, script);
-	while (n < 15 && (argv[n] = va_arg(ap, char *)))
+	while (n < 15 && (argv[n] = va_arg(ap, const char *)))
 		n++;
 	va_end(ap);
 	argv[n] = NULL;
@@ -429,7 +432,7 @@ pid_t bg_start(const char *script, ...)
 	posix_spawn_file_actions_adddup2(&fa, 1, 2);
 	posix_spawnattr_init(&at);
 	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSID);
-	int rc = posix_spawn(&pid, argv[0], &fa, &at, argv, environ);
+	int rc = spawn(&pid, argv, &fa, &at);
 	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&at);
 	close(p[0]);
@@ -501,6 +504,22 @@ int sshd_log_wait(const struct sshd *s, const char *needle, int want,
 	int n;
 	while ((n = sshd_log_count(s, needle)) < want && now_ns() < end)
 		pause_ms(10);
+	return n;
+}
+
+int sshd_backlog(const struct sshd *s)
+{
+	FILE *f = fopen("/proc/net/tcp", "re");
+	char line[512];
+	unsigned port, state, queued;
+	int n = 0;
+
+	cr_assert(f, "/proc/net/tcp: %s", strerror(errno));
+	while (fgets(line, sizeof line, f))
+		if (sscanf(line, " %*d: %*x:%x %*x:%*x %x %*x:%x", &port, &state, &queued) == 3 &&
+		    port == s->port && state == 0x0a /* LISTEN */)
+			n += (int)queued;
+	fclose(f);
 	return n;
 }
 

@@ -6,9 +6,8 @@
  * expect_status, the line recorder, leak and fd checks...) is in
  * tests/common/check.h, included here.
  *
- * Every suite is declared with SSH_SUITE(name): the same time limit for all
- * (BoxFort under Criterion 2.4 loses timeout records when tests running side
- * by side have different limits), and a .fini that stops every sshd the test
+ * Every suite is declared with SSH_SUITE(name): the time limit of every test
+ * (tests/common/guard.h), and a .fini that stops every sshd the test
  * started, also when an assertion failed.  Should the test process die
  * without running .fini (a crash, Criterion's timeout), a guard process
  * started with each sshd stops it, by its pid, when the test's end of a pipe
@@ -86,6 +85,10 @@ int sshd_log_count(const struct sshd *s, const char *needle);
  */
 int sshd_log_wait(const struct sshd *s, const char *needle, int want,
 		  int timeout_ms);
+
+/* Connections the kernel has accepted on the sshd's ports that sshd has
+   not accepted yet (the listening sockets' backlogs, /proc/net/tcp). */
+int sshd_backlog(const struct sshd *s);
 
 /* Processes whose parent is the listener: one per live connection. */
 int sshd_sessions(const struct sshd *s);

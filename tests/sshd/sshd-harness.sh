@@ -79,8 +79,9 @@ start() {
 		write_config "$dir" "$port" "$@"
 		/usr/sbin/sshd -D -e -f "$dir/sshd_config" 2>>"$dir/sshd.log" &
 		pid=$!
+		# Up to 30 s: a busy machine is slow, not a reason to give up.
 		tries=0
-		while kill -0 "$pid" 2>/dev/null && ! listening "$port" "$n" && [ "$tries" -lt 200 ]; do
+		while kill -0 "$pid" 2>/dev/null && ! listening "$port" "$n" && [ "$tries" -lt 1500 ]; do
 			sleep 0.02; tries=$(( tries + 1 ))
 		done
 		if kill -0 "$pid" 2>/dev/null && listening "$port" "$n"; then

@@ -3,7 +3,7 @@
 
 #include "jobs/backoff.h"
 
-Test(backoff, doubles_up_to_30_s)
+Test(unit_backoff, doubles_up_to_30_s)
 {
 	const uint64_t want[] = { 1000, 2000, 4000, 8000, 16000, 30000, 30000 };
 
@@ -13,7 +13,7 @@ Test(backoff, doubles_up_to_30_s)
 	cr_assert_eq(backoff_base_ms(4000000000u), 30000);
 }
 
-Test(backoff, jitter_up_to_a_tenth)
+Test(unit_backoff, jitter_up_to_a_tenth)
 {
 	cr_assert_eq(backoff_ms(1, 0), 1000);
 	cr_assert_eq(backoff_ms(1, 100), 1100);
@@ -23,7 +23,7 @@ Test(backoff, jitter_up_to_a_tenth)
 }
 
 /* Not a constant, and spread over the range. */
-Test(backoff, random)
+Test(unit_backoff, random)
 {
 	unsigned seen[4] = { 0 };
 	uint32_t first = backoff_random();

@@ -10,7 +10,7 @@
 
 #include "benchmode/benchmark.h"
 #include "benchmode/benchreport.h"
-#include "options.h"
+#include "parse.h"
 
 #define EPS 1e-12
 
@@ -32,7 +32,7 @@ static void expect_summary(const double *x, size_t n, double min,
 
 /* ------------------------------------------------------------ statistics */
 
-Test(bench_stats, odd_count)
+Test(unit_bench_stats, odd_count)
 {
 	const double x[] = { 3, 1, 2 };
 
@@ -41,28 +41,28 @@ Test(bench_stats, odd_count)
 
 /* Even count: the median is the mean of the middle two; the standard
    deviation is the sample one (n - 1): 32 / 7, where n would give 2. */
-Test(bench_stats, even_count_sample_stddev)
+Test(unit_bench_stats, even_count_sample_stddev)
 {
 	const double x[] = { 9, 4, 2, 5, 4, 7, 4, 5 };
 
 	expect_summary(x, 8, 2, 4.5, 5, 9, sqrt(32.0 / 7));
 }
 
-Test(bench_stats, two_values)
+Test(unit_bench_stats, two_values)
 {
 	const double x[] = { 4, 1 };
 
 	expect_summary(x, 2, 1, 2.5, 2.5, 4, sqrt(4.5));
 }
 
-Test(bench_stats, one_value_has_no_spread)
+Test(unit_bench_stats, one_value_has_no_spread)
 {
 	const double x[] = { 0.25 };
 
 	expect_summary(x, 1, 0.25, 0.25, 0.25, 0.25, 0);
 }
 
-Test(bench_stats, none)
+Test(unit_bench_stats, none)
 {
 	struct bench_summary s = { .n = 9, .mean = 1 };
 
@@ -72,14 +72,14 @@ Test(bench_stats, none)
 
 /* A large common offset does not eat the deviations (the two-pass
    formula; the one-pass sum of squares would lose them). */
-Test(bench_stats, large_offset)
+Test(unit_bench_stats, large_offset)
 {
 	const double x[] = { 1e9 + 4, 1e9 + 7, 1e9 + 13, 1e9 + 16 };
 
 	expect_summary(x, 4, 1e9 + 4, 1e9 + 10, 1e9 + 10, 1e9 + 16, sqrt(30));
 }
 
-Test(bench_stats, input_untouched)
+Test(unit_bench_stats, input_untouched)
 {
 	const double x[] = { 5, 1, 3 };
 	struct bench_summary s;
@@ -88,7 +88,7 @@ Test(bench_stats, input_untouched)
 	cr_assert(x[0] == 5 && x[1] == 1 && x[2] == 3);
 }
 
-Test(bench_stats, ratio_and_its_spread)
+Test(unit_bench_stats, ratio_and_its_spread)
 {
 	struct bench_summary slow = { .n = 3, .mean = 3, .stddev = 0.3 };
 	struct bench_summary fast = { .n = 3, .mean = 1.5, .stddev = 0.15 };
@@ -124,7 +124,7 @@ static const struct rr_result failed_run =
 
 /* repeat 3 after 2 warm-ups: tasks 0-4 are command 0's (0 and 1 warm-ups),
    5-9 command 1's. */
-Test(bench_book, layout_warmups_failures)
+Test(unit_bench_book, layout_warmups_failures)
 {
 	struct bench b;
 	struct rr_result r;
@@ -160,7 +160,7 @@ Test(bench_book, layout_warmups_failures)
 	bench_free(&b);
 }
 
-Test(bench_book, off_is_one_task_per_input)
+Test(unit_bench_book, off_is_one_task_per_input)
 {
 	struct bench b;
 
@@ -171,7 +171,7 @@ Test(bench_book, off_is_one_task_per_input)
 	bench_free(&b);
 }
 
-Test(bench_book, units_of_the_figures)
+Test(unit_bench_book, units_of_the_figures)
 {
 	struct bench b;
 	struct bench_stats st;
@@ -199,7 +199,7 @@ static void expect_put(double value, const struct bench_unit *u,
 	buf_free(&b);
 }
 
-Test(bench_units, times)
+Test(unit_bench_units, times)
 {
 	expect_put(0, bench_time_unit(0), "0 ns");
 	expect_put(512e-9, bench_time_unit(512e-9), "512 ns");
@@ -212,12 +212,12 @@ Test(bench_units, times)
 }
 
 /* A spread is shown in its mean's unit. */
-Test(bench_units, spread_in_the_means_unit)
+Test(unit_bench_units, spread_in_the_means_unit)
 {
 	expect_put(0.0004, bench_time_unit(0.0523), "0.4 ms");
 }
 
-Test(bench_units, sizes)
+Test(unit_bench_units, sizes)
 {
 	expect_put(512, bench_size_unit(512), "512 KiB");
 	expect_put(1536, bench_size_unit(1536), "1.5 MiB");
@@ -247,7 +247,7 @@ static void sample(struct bench *b, unsigned jobs)
 		bench_record(b, t, "z", &failed_run, NULL);
 }
 
-Test(bench_report, text)
+Test(unit_bench_report, text)
 {
 	struct bench b;
 	struct buf out = BUF_INIT;
@@ -275,7 +275,7 @@ Test(bench_report, text)
 	bench_free(&b);
 }
 
-Test(bench_report, header_says_runs_compete)
+Test(unit_bench_report, header_says_runs_compete)
 {
 	struct bench b;
 	struct buf out = BUF_INIT;
@@ -289,7 +289,7 @@ Test(bench_report, header_says_runs_compete)
 	bench_free(&b);
 }
 
-Test(bench_report, markdown)
+Test(unit_bench_report, markdown)
 {
 	struct bench b;
 	struct buf out = BUF_INIT;
@@ -306,7 +306,7 @@ Test(bench_report, markdown)
 	bench_free(&b);
 }
 
-Test(bench_report, json)
+Test(unit_bench_report, json)
 {
 	struct bench b;
 	struct buf out = BUF_INIT;
@@ -364,7 +364,7 @@ static char *contents(int fd)
 	return s;
 }
 
-Test(bench_report, failure_lines)
+Test(unit_bench_report, failure_lines)
 {
 	struct bench b;
 	struct output o;
@@ -394,30 +394,11 @@ Test(bench_report, failure_lines)
 static struct options opts;
 static char opt_err[256];
 
-/* Parse "ringrun ARGS..." with 4 CPUs. */
-#define PARSE(...) parse((const char *const[]){ "ringrun", __VA_ARGS__, NULL })
-
-static int parse(const char *const *argv)
-{
-	static char *kept[32];
-	int argc = 0;
-
-	for (; argv[argc]; argc++)
-		kept[argc] = (char *)argv[argc];
-	kept[argc] = NULL;
-	opt_err[0] = '\0';
-	return options_parse(&opts, argc, kept, 4, opt_err, sizeof opt_err);
-}
-
-static void expect_error(int r, const char *msg)
-{
-	cr_assert_eq(r, -1, "parse succeeded, expected \"%s\"", msg);
-	cr_assert_str_eq(opt_err, msg);
-	options_free(&opts);
-}
+#define PARSE(...) PARSE_OPTIONS(&opts, opt_err, __VA_ARGS__)
+#define EXPECT_ERROR(r, msg) expect_usage_error(&opts, opt_err, r, msg)
 
 /* One run at a time, task output unread, unless -j or -o say otherwise. */
-Test(bench_options, defaults)
+Test(unit_bench_options, defaults)
 {
 	cr_assert_eq(PARSE("--repeat", "5", "--warmup=2", "--export-json", "a.json",
 			   "--export-markdown", "a.md", "true"), 0, "%s", opt_err);
@@ -442,26 +423,26 @@ Test(bench_options, defaults)
 	options_free(&opts);
 }
 
-Test(bench_options, usage_errors)
+Test(unit_bench_options, usage_errors)
 {
-	expect_error(PARSE("--repeat", "0", "true"), "--repeat: 0: out of range");
-	expect_error(PARSE("--repeat", "1000001", "true"),
+	EXPECT_ERROR(PARSE("--repeat", "0", "true"), "--repeat: 0: out of range");
+	EXPECT_ERROR(PARSE("--repeat", "1000001", "true"),
 		     "--repeat: 1000001: out of range");
-	expect_error(PARSE("--repeat", "-1", "true"), "--repeat: -1: not a number");
-	expect_error(PARSE("--repeat", "3", "--warmup", "x", "true"),
+	EXPECT_ERROR(PARSE("--repeat", "-1", "true"), "--repeat: -1: not a number");
+	EXPECT_ERROR(PARSE("--repeat", "3", "--warmup", "x", "true"),
 		     "--warmup: x: not a number");
-	expect_error(PARSE("--warmup", "2", "true"), "--warmup: needs --repeat");
-	expect_error(PARSE("--export-markdown", "m", "true"),
+	EXPECT_ERROR(PARSE("--warmup", "2", "true"), "--warmup: needs --repeat");
+	EXPECT_ERROR(PARSE("--export-markdown", "m", "true"),
 		     "--export-markdown: needs --repeat");
-	expect_error(PARSE("--repeat", "2", "--export-json", "a", "--export-json",
+	EXPECT_ERROR(PARSE("--repeat", "2", "--export-json", "a", "--export-json",
 			   "b", "true"), "--export-json: given twice");
-	expect_error(PARSE("--repeat", "2", "-w", "h1", "true"),
+	EXPECT_ERROR(PARSE("--repeat", "2", "-w", "h1", "true"),
 		     "--repeat: cannot be combined with hosts: benchmark mode "
 		     "measures local commands only");
 }
 
 /* The runs are kept as they come, however many --repeat asks for. */
-Test(bench_book, many_runs_kept)
+Test(unit_bench_book, many_runs_kept)
 {
 	struct bench b;
 	struct rr_result r;

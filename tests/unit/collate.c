@@ -61,7 +61,7 @@ static void add(struct collate *c, unsigned long long seq, const char *name,
 
 /* Groups in the order of their first member, whatever order tasks end in;
    members folded in sequence order. */
-Test(collate, groups_ordered_by_first_member)
+Test(unit_collate, groups_ordered_by_first_member)
 {
 	struct collate c;
 
@@ -81,7 +81,7 @@ Test(collate, groups_ordered_by_first_member)
 }
 
 /* stdout and stderr are compared each on its own: where one ends counts. */
-Test(collate, streams_split_groups)
+Test(unit_collate, streams_split_groups)
 {
 	struct collate c;
 
@@ -96,7 +96,7 @@ Test(collate, streams_split_groups)
 	collate_free(&c);
 }
 
-Test(collate, silent_tasks_not_listed)
+Test(unit_collate, silent_tasks_not_listed)
 {
 	struct collate c;
 
@@ -109,7 +109,7 @@ Test(collate, silent_tasks_not_listed)
 }
 
 /* One copy per distinct output, owned by the table. */
-Test(collate, keeps_one_copy)
+Test(unit_collate, keeps_one_copy)
 {
 	struct collate c;
 	char out[] = "same\n";
@@ -129,7 +129,7 @@ Test(collate, keeps_one_copy)
 }
 
 /* Parts never merge; each is headed by its label, parts in order. */
-Test(collate, parts_and_labels)
+Test(unit_collate, parts_and_labels)
 {
 	struct collate c;
 	struct collate_key k2 = key(2, "x\n", ""), k1 = key(1, "x\n", "");
@@ -152,7 +152,7 @@ static uint64_t one_hash(const struct collate_key *k)
 	return 42;
 }
 
-Test(collate, equal_hashes_compared_byte_for_byte)
+Test(unit_collate, equal_hashes_compared_byte_for_byte)
 {
 	struct collate c;
 
@@ -174,7 +174,7 @@ Test(collate, equal_hashes_compared_byte_for_byte)
 }
 
 /* Thousands of distinct outputs: the table grows and finds each again. */
-Test(collate, grows)
+Test(unit_collate, grows)
 {
 	enum { N = 20000 };
 	struct collate c;
@@ -194,7 +194,7 @@ Test(collate, grows)
 	collate_free(&c);
 }
 
-Test(collate, hash_covers_part_and_both_streams)
+Test(unit_collate, hash_covers_part_and_both_streams)
 {
 	struct collate_key a = key(0, "ab", ""), b = key(0, "a", "b"),
 			   c = key(0, "", "ab"), d = key(1, "ab", ""),
@@ -216,7 +216,7 @@ static struct rr_result result(const char *out, const char *err)
 }
 
 /* Local mode: the members are the tags (inputs, or the command). */
-Test(collate, local_tags)
+Test(unit_collate, local_tags)
 {
 	struct collate c;
 	struct rr_result same = result("ok\n", ""), other = result("no\n", "");
@@ -236,7 +236,7 @@ Test(collate, local_tags)
 }
 
 /* Fleet mode: the members are hosts, each input a part of its own. */
-Test(collate, fleet_hosts_per_input)
+Test(unit_collate, fleet_hosts_per_input)
 {
 	struct collate c;
 	struct rr_result same = result("ok\n", "");
@@ -261,7 +261,7 @@ Test(collate, fleet_hosts_per_input)
 }
 
 /* Without inputs, a fleet's tasks are one part: the command is not shown. */
-Test(collate, fleet_without_inputs)
+Test(unit_collate, fleet_without_inputs)
 {
 	struct collate c;
 	struct rr_result r1 = result("up\n", ""), r2 = result("down\n", "");
@@ -277,7 +277,7 @@ Test(collate, fleet_without_inputs)
 	collate_free(&c);
 }
 
-Test(collate, nothing_prints_nothing)
+Test(unit_collate, nothing_prints_nothing)
 {
 	struct collate c;
 

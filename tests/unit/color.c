@@ -11,7 +11,7 @@
 #include "output/color.h"
 #include "output/output.h"
 
-Test(color, parse)
+Test(unit_color, parse)
 {
 	enum when w = WHEN_NEVER;
 
@@ -28,7 +28,7 @@ Test(color, parse)
 
 /* auto: a terminal, and NO_COLOR unset or empty (no-color.org); --color
    always and never win over both. */
-Test(color, wanted)
+Test(unit_color, wanted)
 {
 	int file = memfd_create("f", MFD_CLOEXEC);
 	int pty = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
@@ -58,7 +58,7 @@ static void expect_failure(const char *msg, bool unreachable, const char *want)
 	buf_free(&b);
 }
 
-Test(color, failure_messages)
+Test(unit_color, failure_messages)
 {
 	expect_failure("'false' exited with status 1", false,
 		       "\033[31m'false' exited with status 1\033[0m");
@@ -88,7 +88,7 @@ static void expect_fd(int fd, const char *want)
 	free(got);
 }
 
-Test(color, output_headers_bold_failures_painted)
+Test(unit_color, output_headers_bold_failures_painted)
 {
 	int out_fd = memfd_create("out", MFD_CLOEXEC), err_fd = memfd_create("err", MFD_CLOEXEC);
 	struct output o;
@@ -121,7 +121,7 @@ Test(color, output_headers_bold_failures_painted)
 
 /* -o collate's headers, as the group headers: bold where that stream is
    in colour. */
-Test(color, collate_headers_bold)
+Test(unit_color, collate_headers_bold)
 {
 	int out_fd = memfd_create("out", MFD_CLOEXEC), err_fd = memfd_create("err", MFD_CLOEXEC);
 	struct collate c;

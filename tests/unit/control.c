@@ -11,32 +11,15 @@
 #include <unistd.h>
 
 #include "jobs/control.h"
+#include "parse.h"
 
 static struct options o;
 static char err[256];
 
-#define PARSE(...) parse((const char *const[]){ "ringrun", __VA_ARGS__, NULL })
+#define PARSE(...) PARSE_OPTIONS(&o, err, __VA_ARGS__)
+#define EXPECT_ERROR(r, msg) expect_usage_error(&o, err, r, msg)
 
-static int parse(const char *const *argv)
-{
-	static char *kept[64];
-	int argc = 0;
-
-	for (; argv[argc]; argc++)
-		kept[argc] = (char *)argv[argc];
-	kept[argc] = NULL;
-	err[0] = '\0';
-	return options_parse(&o, argc, kept, 4, err, sizeof err);
-}
-
-static void expect_error(int r, const char *msg)
-{
-	cr_assert_eq(r, -1, "parse succeeded, expected \"%s\"", msg);
-	cr_assert_str_eq(err, msg);
-	options_free(&o);
-}
-
-Test(control_options, defaults)
+Test(unit_control_options, defaults)
 {
 	cr_assert_eq(PARSE("true"), 0, "%s", err);
 	cr_assert_null(o.joblog);
@@ -47,7 +30,7 @@ Test(control_options, defaults)
 	options_free(&o);
 }
 
-Test(control_options, every_option)
+Test(unit_control_options, every_option)
 {
 	cr_assert_eq(PARSE("--joblog", "jl", "--resume-failed=old", "--retries", "3",
 			   "--retry-on-exit", "--halt", "now,fail=10%", "--stdin",
@@ -76,38 +59,38 @@ Test(control_options, every_option)
 	options_free(&o);
 }
 
-Test(control_options, errors)
+Test(unit_control_options, errors)
 {
-	expect_error(PARSE("--joblog", "a", "--joblog", "b", "x"), "--joblog: given twice");
-	expect_error(PARSE("--resume-failed"), "--resume-failed: missing argument");
-	expect_error(PARSE("--retries", "x", "y"), "--retries: x: not a number");
-	expect_error(PARSE("-w", "a", "--retries", "1001", "y"),
+	EXPECT_ERROR(PARSE("--joblog", "a", "--joblog", "b", "x"), "--joblog: given twice");
+	EXPECT_ERROR(PARSE("--resume-failed"), "--resume-failed: missing argument");
+	EXPECT_ERROR(PARSE("--retries", "x", "y"), "--retries: x: not a number");
+	EXPECT_ERROR(PARSE("-w", "a", "--retries", "1001", "y"),
 		     "--retries: 1001: out of range");
-	expect_error(PARSE("--retry-on-exit=1", "y"), "--retry-on-exit: takes no argument");
-	expect_error(PARSE("--halt", "soon", "y"),
+	EXPECT_ERROR(PARSE("--retry-on-exit=1", "y"), "--retry-on-exit: takes no argument");
+	EXPECT_ERROR(PARSE("--halt", "soon", "y"),
 		     "--halt: soon: not a policy (never, soon|now,fail|success|done=N|N%)");
-	expect_error(PARSE("--retry-on-exit", "y"), "--retry-on-exit: needs --retries");
-	expect_error(PARSE("--retries", "2", "y"),
+	EXPECT_ERROR(PARSE("--retry-on-exit", "y"), "--retry-on-exit: needs --retries");
+	EXPECT_ERROR(PARSE("--retries", "2", "y"),
 		     "--retries: a local task can only fail by its exit: add --retry-on-exit");
-	expect_error(PARSE("--repeat", "3", "--retries", "1", "--retry-on-exit", "y"),
+	EXPECT_ERROR(PARSE("--repeat", "3", "--retries", "1", "--retry-on-exit", "y"),
 		     "--retries: cannot be combined with --repeat: benchmark mode runs each "
 		     "command as often as it says");
-	expect_error(PARSE("--repeat", "3", "--halt", "now,fail=1", "y"),
+	EXPECT_ERROR(PARSE("--repeat", "3", "--halt", "now,fail=1", "y"),
 		     "--halt: cannot be combined with --repeat: benchmark mode runs each "
 		     "command as often as it says");
-	expect_error(PARSE("--repeat", "3", "--resume-failed", "log", "y"),
+	EXPECT_ERROR(PARSE("--repeat", "3", "--resume-failed", "log", "y"),
 		     "--resume-failed: cannot be combined with --repeat: benchmark mode runs "
 		     "each command as often as it says");
-	expect_error(PARSE("--stdin", "-a", "-", "cat"),
+	EXPECT_ERROR(PARSE("--stdin", "-a", "-", "cat"),
 		     "--stdin: cannot be combined with -a -: stdin is read once for every task");
-	expect_error(PARSE("--stdin", "-C", "-"),
+	EXPECT_ERROR(PARSE("--stdin", "-C", "-"),
 		     "--stdin: cannot be combined with -C -: stdin is read once for every task");
-	expect_error(PARSE("--stdin", "--hostfile", "-", "cat"),
+	EXPECT_ERROR(PARSE("--stdin", "--hostfile", "-", "cat"),
 		     "--stdin: cannot be combined with --hostfile -: stdin is read once "
 		     "for every task");
 }
 
-Test(control_options, in_the_help)
+Test(unit_control_options, in_the_help)
 {
 	const char *const names[] = { "--joblog FILE", "--resume-failed FILE",
 				      "--retries N", "--retry-on-exit", "--halt",
@@ -163,7 +146,7 @@ static const struct task_info local = { .seq = 3, .command = "run it" };
 static const struct task_info remote = { .seq = 4, .command = "run it",
 					 .host = "root@web1", .host_len = 9 };
 
-Test(control_rows, exit_and_signal, .init = make_log, .fini = remove_log)
+Test(unit_control_rows, exit_and_signal, .init = make_log, .fini = remove_log)
 {
 	static const struct {
 		const struct task_info *t;
@@ -197,7 +180,7 @@ Test(control_rows, exit_and_signal, .init = make_log, .fini = remove_log)
 	}
 }
 
-Test(control_rows, times_and_bytes, .init = make_log, .fini = remove_log)
+Test(unit_control_rows, times_and_bytes, .init = make_log, .fini = remove_log)
 {
 	struct timespec mono, real;
 	struct joblog_row row;

@@ -39,7 +39,7 @@ static size_t take(struct fleet_host *h, unsigned *slot)
 	return fleet_take(h, h, slot);
 }
 
-Test(fleet, slots_channels_and_numbers)
+Test(unit_fleet, slots_channels_and_numbers)
 {
 	unsigned s1, s2, s3, s4, s5;
 
@@ -89,7 +89,7 @@ Test(fleet, slots_channels_and_numbers)
 }
 
 /* Down: one failure line, the inputs not handed over are skipped. */
-Test(fleet, host_down)
+Test(unit_fleet, host_down)
 {
 	unsigned s1, s2;
 	size_t input;
@@ -119,7 +119,7 @@ Test(fleet, host_down)
 }
 
 /* A command failing is not its host failing. */
-Test(fleet, command_failures_are_not_the_host)
+Test(unit_fleet, command_failures_are_not_the_host)
 {
 	unsigned s;
 
@@ -138,7 +138,7 @@ Test(fleet, command_failures_are_not_the_host)
 }
 
 /* Reached, then its key or its login refused on a new connection. */
-Test(fleet, reached_then_down)
+Test(unit_fleet, reached_then_down)
 {
 	unsigned s;
 
@@ -155,7 +155,7 @@ Test(fleet, reached_then_down)
 }
 
 /* A host the library cannot set up is down from the start, with its line. */
-Test(fleet, setup_failure)
+Test(unit_fleet, setup_failure)
 {
 	static const char *ids[] = { "/nonexistent/rr-key", NULL };
 	size_t input;
@@ -180,7 +180,7 @@ Test(fleet, setup_failure)
 }
 
 /* The spec's user and port win over -l and -p. */
-Test(fleet, user_and_port)
+Test(unit_fleet, user_and_port)
 {
 	setup("u@127.0.0.1:2222,127.0.0.2", 0, 1, 1);
 	o.user = "other";
@@ -192,7 +192,7 @@ Test(fleet, user_and_port)
 	teardown();
 }
 
-Test(fleet, nothing_to_run)
+Test(unit_fleet, nothing_to_run)
 {
 	setup("a,b", 0, 10, 0);
 	cr_assert_eq(f.nslots, 0);
@@ -201,7 +201,7 @@ Test(fleet, nothing_to_run)
 }
 
 /* -j larger than the host list: a slot per host. */
-Test(fleet, fewer_hosts_than_jobs)
+Test(unit_fleet, fewer_hosts_than_jobs)
 {
 	setup("a,b,c", 64, 10, 1);
 	cr_assert_eq(f.nslots, 3);
@@ -209,7 +209,7 @@ Test(fleet, fewer_hosts_than_jobs)
 }
 
 /* Files the library would read are checked before anything starts. */
-Test(fleet, check_files)
+Test(unit_fleet, check_files)
 {
 	static const char *ids[] = { "/dev/null", "/nonexistent/rr-key", NULL };
 
@@ -227,7 +227,7 @@ Test(fleet, check_files)
 }
 
 /* --retries: a host handed its tasks again on a new connection. */
-Test(fleet_retry, tasks_handed_over_again, .fini = teardown)
+Test(unit_fleet_retry, tasks_handed_over_again, .fini = teardown)
 {
 	unsigned s1, s2, s3;
 
@@ -269,7 +269,7 @@ Test(fleet_retry, tasks_handed_over_again, .fini = teardown)
 }
 
 /* No attempt left while parked: down, and its inputs are skipped. */
-Test(fleet_retry, abandoned, .fini = teardown)
+Test(unit_fleet_retry, abandoned, .fini = teardown)
 {
 	unsigned s1;
 	size_t input;

@@ -19,7 +19,7 @@ static void parses(const char *s, enum halt_when when, enum halt_what what,
 	cr_assert_str_eq(h.spec, s);
 }
 
-Test(halt, policies)
+Test(unit_halt, policies)
 {
 	parses("never", HALT_NEVER, 0, 0, false);
 	parses("0", HALT_NEVER, 0, 0, false);
@@ -34,7 +34,7 @@ Test(halt, policies)
 	       18446744073709551600u, false);
 }
 
-Test(halt, errors)
+Test(unit_halt, errors)
 {
 	static const char usage[] =
 		"not a policy (never, soon|now,fail|success|done=N|N%)";
@@ -56,7 +56,7 @@ Test(halt, errors)
 			 "out of range");
 }
 
-Test(halt, thresholds)
+Test(unit_halt, thresholds)
 {
 	cr_assert_null(halt_parse("soon,fail=3", &h));
 	cr_assert_eq(halt_threshold(&h, 0), 3);
@@ -72,7 +72,7 @@ Test(halt, thresholds)
 	cr_assert_eq(halt_threshold(&h, 7), 7);
 }
 
-Test(halt, due)
+Test(unit_halt, due)
 {
 	cr_assert_null(halt_parse("never", &h));
 	cr_assert_not(halt_due(&h, 10, 0, 10));
@@ -90,7 +90,7 @@ Test(halt, due)
 	cr_assert(halt_due(&h, 5, 0, 3));
 }
 
-Test(halt, describe)
+Test(unit_halt, describe)
 {
 	struct buf b = BUF_INIT;
 

@@ -72,10 +72,10 @@ static const char *shown_err(void)
 	return s;
 }
 
-TestSuite(hostfile, .init = dir_up, .fini = dir_down);
+TestSuite(unit_hostfile, .init = dir_up, .fini = dir_down);
 
 /* A relative name is in the including file's directory, however deep. */
-Test(hostfile, include_relative_to_the_including_file)
+Test(unit_hostfile, include_relative_to_the_including_file)
 {
 	char sub[256];
 	const char *top;
@@ -90,7 +90,7 @@ Test(hostfile, include_relative_to_the_including_file)
 }
 
 /* '#' starts a comment, #include in the first column is the directive. */
-Test(hostfile, other_hash_lines_are_comments)
+Test(unit_hostfile, other_hash_lines_are_comments)
 {
 	const char *top = file("a", "#web7\n#includes x\n#include_x\n"
 				 "  #include x\n# include x\nweb1 #include x\n");
@@ -99,7 +99,7 @@ Test(hostfile, other_hash_lines_are_comments)
 	expect_hosts(1, "web1");
 }
 
-Test(hostfile, include_errors_name_the_line)
+Test(unit_hostfile, include_errors_name_the_line)
 {
 	const char *top = file("a", "h1\n#include\n");
 
@@ -115,7 +115,7 @@ Test(hostfile, include_errors_name_the_line)
 	cr_assert_str_eq(shown_err(), "@/b: line 2: 'bad host': contains a space");
 }
 
-Test(hostfile, a_cycle_is_refused)
+Test(unit_hostfile, a_cycle_is_refused)
 {
 	const char *top;
 
@@ -132,7 +132,7 @@ Test(hostfile, a_cycle_is_refused)
 }
 
 /* The same file twice, not inside itself: its hosts once, no error. */
-Test(hostfile, a_file_may_be_included_twice)
+Test(unit_hostfile, a_file_may_be_included_twice)
 {
 	const char *top;
 
@@ -144,7 +144,7 @@ Test(hostfile, a_file_may_be_included_twice)
 	expect_hosts(3, "d1", "b1", "c1");
 }
 
-Test(hostfile, the_depth_is_bounded)
+Test(unit_hostfile, the_depth_is_bounded)
 {
 	char name[16], text[64], f0[64];
 	const char *top;
@@ -165,7 +165,7 @@ Test(hostfile, the_depth_is_bounded)
 	expect_hosts(2, "h0", "h1");
 }
 
-Test(hostfile, nul_is_refused)
+Test(unit_hostfile, nul_is_refused)
 {
 	const char *top = file("a", "web1\n");
 	FILE *f = fopen(top, "a");
@@ -177,7 +177,7 @@ Test(hostfile, nul_is_refused)
 }
 
 /* Read as it comes: lines are taken only while hosts are wanted. */
-Test(hostfile, streamed_line_by_line)
+Test(unit_hostfile, streamed_line_by_line)
 {
 	struct hostfile hf;
 	int fds[2], saved = dup(0);

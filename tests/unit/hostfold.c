@@ -21,7 +21,7 @@ static void expect_fold(const char *const *names, const char *want)
 
 #define FOLD(want, ...) expect_fold((const char *const[]){ __VA_ARGS__, NULL }, want)
 
-Test(hostfold, nothing)
+Test(unit_hostfold, nothing)
 {
 	char *got = hostfold(NULL, 0);
 
@@ -29,32 +29,32 @@ Test(hostfold, nothing)
 	free(got);
 }
 
-Test(hostfold, the_example)
+Test(unit_hostfold, the_example)
 {
 	FOLD("web[01-03,07],db1", "web01", "web02", "web03", "web07", "db1");
 }
 
-Test(hostfold, single_members_have_no_brackets)
+Test(unit_hostfold, single_members_have_no_brackets)
 {
 	FOLD("web7", "web7");
 	FOLD("web07,db", "web07", "db");
 	FOLD("a1,b2,c3", "a1", "b2", "c3");
 }
 
-Test(hostfold, sorted_numerically_and_deduplicated)
+Test(unit_hostfold, sorted_numerically_and_deduplicated)
 {
 	FOLD("n[1-3,10]", "n10", "n3", "n1", "n2", "n3", "n10", "n1");
 	FOLD("n[2,4,6]", "n6", "n4", "n2");
 	FOLD("n5", "n5", "n5");
 }
 
-Test(hostfold, two_in_a_row_make_a_range)
+Test(unit_hostfold, two_in_a_row_make_a_range)
 {
 	FOLD("web[9-10]", "web9", "web10");
 	FOLD("web[1-2,4-5]", "web1", "web2", "web4", "web5");
 }
 
-Test(hostfold, padding_is_kept)
+Test(unit_hostfold, padding_is_kept)
 {
 	FOLD("web[01-10]", "web01", "web02", "web03", "web04", "web05", "web06",
 	     "web07", "web08", "web09", "web10");
@@ -64,7 +64,7 @@ Test(hostfold, padding_is_kept)
 }
 
 /* web01 and web1 are different hosts, and a padded run does not take web2. */
-Test(hostfold, padded_and_plain_stay_distinct)
+Test(unit_hostfold, padded_and_plain_stay_distinct)
 {
 	FOLD("web[1,01]", "web01", "web1");
 	FOLD("web[1-2,01-02]", "web01", "web1", "web2", "web02");
@@ -73,21 +73,21 @@ Test(hostfold, padded_and_plain_stay_distinct)
 }
 
 /* A plain number that continues a padded run joins it; only if it fits. */
-Test(hostfold, padded_runs_reach_wider_numbers)
+Test(unit_hostfold, padded_runs_reach_wider_numbers)
 {
 	FOLD("h[08-10]", "h08", "h09", "h10");
 	FOLD("h[008-010]", "h008", "h009", "h010");
 	FOLD("h[008-009,10]", "h008", "h009", "h10");
 }
 
-Test(hostfold, groups_in_order_of_first_appearance)
+Test(unit_hostfold, groups_in_order_of_first_appearance)
 {
 	FOLD("db[1-2],web[1-2],cache", "db2", "web1", "cache", "db1", "web2",
 	     "cache");
 }
 
 /* The last run of digits decides; the text around it must match exactly. */
-Test(hostfold, last_run_of_digits)
+Test(unit_hostfold, last_run_of_digits)
 {
 	FOLD("rack1-n[01-02],rack2-n01", "rack1-n01", "rack1-n02", "rack2-n01");
 	FOLD("10.0.0.[1-3]", "10.0.0.1", "10.0.0.2", "10.0.0.3");
@@ -96,7 +96,7 @@ Test(hostfold, last_run_of_digits)
 }
 
 /* The host's number is the one that folds, not the user's or the port's. */
-Test(hostfold, user_and_port_around_the_host)
+Test(unit_hostfold, user_and_port_around_the_host)
 {
 	FOLD("root@web[1-2]:2222,web3", "root@web1:2222", "root@web2:2222", "web3");
 	FOLD("u1@web[1-2]", "u1@web1", "u1@web2");
@@ -106,7 +106,7 @@ Test(hostfold, user_and_port_around_the_host)
 }
 
 /* Digits inside an IPv6 address's brackets are not a range. */
-Test(hostfold, bracketed_addresses)
+Test(unit_hostfold, bracketed_addresses)
 {
 	FOLD("[::1],[::2]", "[::1]", "[::2]");
 	FOLD("[::1]:[22-23]", "[::1]:22", "[::1]:23");
@@ -115,14 +115,14 @@ Test(hostfold, bracketed_addresses)
 	FOLD("fe80::1%eth[0-1]", "fe80::1%eth0", "fe80::1%eth1");
 }
 
-Test(hostfold, literals_stay_and_deduplicate)
+Test(unit_hostfold, literals_stay_and_deduplicate)
 {
 	FOLD("alpha,beta", "alpha", "beta", "alpha");
 	FOLD("x,x1", "x", "x1");
 }
 
 /* 2^64 - 1 is a number; one more digit is a literal. */
-Test(hostfold, numbers_at_the_edge_of_64_bits)
+Test(unit_hostfold, numbers_at_the_edge_of_64_bits)
 {
 	FOLD("h[18446744073709551614-18446744073709551615]",
 	     "h18446744073709551614", "h18446744073709551615");
@@ -130,7 +130,7 @@ Test(hostfold, numbers_at_the_edge_of_64_bits)
 	     "h18446744073709551616", "h18446744073709551617");
 }
 
-Test(hostfold, many_names)
+Test(unit_hostfold, many_names)
 {
 	enum { N = 5000 };
 	static char names[N][16];

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../common/guard.h"
 #include "util/buf.h"
 #include "hosts/hostrange.h"
 
@@ -53,7 +54,7 @@ static void expect_error(const char *item, size_t column, const char *why)
 	cr_assert_eq(budget.hosts, 0);
 }
 
-Test(hostrange, plain_names_are_themselves)
+Test(unit_hostrange, plain_names_are_themselves)
 {
 	expect("web7", "web7");
 	expect("root@db1:2222", "root@db1:2222");
@@ -61,7 +62,7 @@ Test(hostrange, plain_names_are_themselves)
 	expect("", "");
 }
 
-Test(hostrange, ranges_and_numbers)
+Test(unit_hostrange, ranges_and_numbers)
 {
 	expect("web[1-3]", "web1 web2 web3");
 	expect("web[5]", "web5");
@@ -70,7 +71,7 @@ Test(hostrange, ranges_and_numbers)
 	expect("n[0-0]", "n0");
 }
 
-Test(hostrange, padding_of_the_lower_bound)
+Test(unit_hostrange, padding_of_the_lower_bound)
 {
 	expect("web[01-03,33]", "web01 web02 web03 web33");
 	expect("web[08-11]", "web08 web09 web10 web11");
@@ -82,7 +83,7 @@ Test(hostrange, padding_of_the_lower_bound)
 	expect("web[0-1]", "web0 web1");
 }
 
-Test(hostrange, several_groups_in_order)
+Test(unit_hostrange, several_groups_in_order)
 {
 	expect("rack[1-2]-n[01-03]",
 	       "rack1-n01 rack1-n02 rack1-n03 rack2-n01 rack2-n02 rack2-n03");
@@ -90,7 +91,7 @@ Test(hostrange, several_groups_in_order)
 	expect("[1-2][1-2]", "11 12 21 22");
 }
 
-Test(hostrange, user_and_port_around_ranges)
+Test(unit_hostrange, user_and_port_around_ranges)
 {
 	expect("root@web[1-3]:2222", "root@web1:2222 root@web2:2222 root@web3:2222");
 	expect("u[1-2]@h", "u1@h u2@h");
@@ -98,7 +99,7 @@ Test(hostrange, user_and_port_around_ranges)
 }
 
 /* Where a host begins, a bracket with ':' or '.' in it is an address. */
-Test(hostrange, bracketed_addresses)
+Test(unit_hostrange, bracketed_addresses)
 {
 	expect("[::1]:22", "[::1]:22");
 	expect("[::1]", "[::1]");
@@ -109,12 +110,12 @@ Test(hostrange, bracketed_addresses)
 	expect("10.0.0.[1-3]", "10.0.0.1 10.0.0.2 10.0.0.3");
 }
 
-Test(hostrange, overlaps_are_kept_for_the_caller)
+Test(unit_hostrange, overlaps_are_kept_for_the_caller)
 {
 	expect("h[1-2,2]", "h1 h2 h2");
 }
 
-Test(hostrange, numbers_at_the_edge_of_64_bits)
+Test(unit_hostrange, numbers_at_the_edge_of_64_bits)
 {
 	expect("h[18446744073709551614-18446744073709551615]",
 	       "h18446744073709551614 h18446744073709551615");
@@ -122,7 +123,7 @@ Test(hostrange, numbers_at_the_edge_of_64_bits)
 }
 
 /* Columns are 1-based in the item and point where it went wrong. */
-Test(hostrange, syntax_errors_with_columns)
+Test(unit_hostrange, syntax_errors_with_columns)
 {
 	expect_error("web[01-", 8, "unclosed '['");
 	expect_error("web[", 5, "unclosed '['");
@@ -161,7 +162,7 @@ static struct hostrange_error expect_too_big(const char *item,
 }
 
 /* Refused before anything is made, however big. */
-Test(hostrange, bounded_by_default, .timeout = 10)
+Test(unit_hostrange, bounded_by_default, .timeout = TEST_TIMEOUT)
 {
 	struct hostrange_budget budget = { 0 };
 
@@ -172,7 +173,7 @@ Test(hostrange, bounded_by_default, .timeout = 10)
 	expect_too_big("h[1-1001][1-1000]", &budget);
 }
 
-Test(hostrange, the_budget_is_for_all_lists)
+Test(unit_hostrange, the_budget_is_for_all_lists)
 {
 	struct hostrange_budget budget = { .max_hosts = 10 };
 	char *got = expand_with("h[1-6]", &budget);
@@ -187,7 +188,7 @@ Test(hostrange, the_budget_is_for_all_lists)
 	free(got);
 }
 
-Test(hostrange, long_names_are_bounded_too)
+Test(unit_hostrange, long_names_are_bounded_too)
 {
 	struct hostrange_budget budget = { .max_bytes = 1000 };
 	char item[600];
@@ -206,7 +207,7 @@ static int count_sevens(const char *name, size_t len, void *user)
 	return 0;
 }
 
-Test(hostrange, a_million_is_allowed, .timeout = 20)
+Test(unit_hostrange, a_million_is_allowed, .timeout = TEST_TIMEOUT)
 {
 	struct hostrange_budget budget = { 0 };
 	struct hostrange_error e;
@@ -225,7 +226,7 @@ static int stop_at_two(const char *name, size_t len, void *user)
 	return ++*(int *)user == 2 ? 7 : 0;
 }
 
-Test(hostrange, the_callback_can_stop_it)
+Test(unit_hostrange, the_callback_can_stop_it)
 {
 	struct hostrange_budget budget = { 0 };
 	struct hostrange_error e;
@@ -235,7 +236,7 @@ Test(hostrange, the_callback_can_stop_it)
 	cr_assert_eq(n, 2);
 }
 
-Test(hostrange, items_end_at_commas_outside_brackets)
+Test(unit_hostrange, items_end_at_commas_outside_brackets)
 {
 	const char *s = "web[1,3],db,x";
 

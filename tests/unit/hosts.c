@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "hosts/hostfile.h"
+#include "../common/guard.h"
 #include "hosts/hosts.h"
 
 static struct hosts h;
@@ -35,7 +36,7 @@ static void expect_list_error(const char *list, const char *msg)
 	hosts_free(&mine);
 }
 
-Test(hosts, specs)
+Test(unit_hosts, specs)
 {
 	cr_assert_eq(hosts_add_list(&h, "web7,root@db1:2222,[::1]:22,fe80::1%eth0,"
 				    "[10.0.0.1],a.b-c_d,me@[2001:db8::5]", err,
@@ -52,7 +53,7 @@ Test(hosts, specs)
 }
 
 /* The last '@' ends the user name; ports at the limits. */
-Test(hosts, user_and_port_edges)
+Test(unit_hosts, user_and_port_edges)
 {
 	cr_assert_eq(hosts_add_list(&h, "a@b@c:1,d:65535", err, sizeof err), 0,
 		     "%s", err);
@@ -61,7 +62,7 @@ Test(hosts, user_and_port_edges)
 	hosts_free(&h);
 }
 
-Test(hosts, spaces_and_empty_items)
+Test(unit_hosts, spaces_and_empty_items)
 {
 	cr_assert_eq(hosts_add_list(&h, " a ,, b\t,", err, sizeof err), 0, "%s", err);
 	cr_assert_eq(h.n, 2);
@@ -71,7 +72,7 @@ Test(hosts, spaces_and_empty_items)
 }
 
 /* Same user, host and port: once, where it came first. */
-Test(hosts, duplicates_dropped_in_order)
+Test(unit_hosts, duplicates_dropped_in_order)
 {
 	cr_assert_eq(hosts_add_list(&h, "b,a,b,u@a,a:22,a,[::1],::1,u@a", err,
 				    sizeof err), 0, "%s", err);
@@ -87,7 +88,7 @@ Test(hosts, duplicates_dropped_in_order)
 }
 
 /* Enough hosts to grow the table several times; every duplicate found. */
-Test(hosts, many)
+Test(unit_hosts, many)
 {
 	char name[32];
 
@@ -102,7 +103,7 @@ Test(hosts, many)
 	hosts_free(&h);
 }
 
-Test(hosts, list_errors)
+Test(unit_hosts, list_errors)
 {
 	expect_list_error("", "'': no host in it");
 	expect_list_error(" , ,", "' , ,': no host in it");
@@ -152,7 +153,7 @@ static int read_lines(const char *text)
 	return r;
 }
 
-Test(hosts, file_lines)
+Test(unit_hosts, file_lines)
 {
 	cr_assert_eq(read_lines("# the web tier\nweb1\n\n  web2  # rack 3\r\n\t\nweb1\n"
 				"#web3\nroot@db:2222"), 0, "%s", err);
@@ -163,7 +164,7 @@ Test(hosts, file_lines)
 	hosts_free(&h);
 }
 
-Test(hosts, file_errors_name_the_line)
+Test(unit_hosts, file_errors_name_the_line)
 {
 	cr_assert_eq(read_lines("web1\n# fine\n\nweb2 web3\n"), -1);
 	cr_assert_str_eq(err, "line 4: 'web2 web3': contains a space");
@@ -178,7 +179,7 @@ Test(hosts, file_errors_name_the_line)
 }
 
 /* A line is a list: ranges, and commas outside brackets. */
-Test(hosts, file_lines_are_lists)
+Test(unit_hosts, file_lines_are_lists)
 {
 	cr_assert_eq(read_lines("web[1-2],db[07,9] # two tiers\nweb2, web3\n"), 0,
 		     "%s", err);
@@ -192,7 +193,7 @@ Test(hosts, file_lines_are_lists)
 }
 
 /* An empty file, or one of comments: no host, no error. */
-Test(hosts, file_without_hosts)
+Test(unit_hosts, file_without_hosts)
 {
 	cr_assert_eq(read_lines("# nothing\n\n   \n"), 0);
 	cr_assert_eq(h.n, 0);
@@ -201,7 +202,7 @@ Test(hosts, file_without_hosts)
 
 /* ------------------------------------------------------------ ranges */
 
-Test(hosts, ranges_expand_in_order)
+Test(unit_hosts, ranges_expand_in_order)
 {
 	cr_assert_eq(hosts_add_list(&h, "root@web[01-02,10]:2222,rack[1-2]-n[1-2],"
 				    "[::1]:[22-23]", err, sizeof err), 0, "%s", err);
@@ -219,7 +220,7 @@ Test(hosts, ranges_expand_in_order)
 }
 
 /* The first occurrence stays where it was, across items and lists. */
-Test(hosts, ranges_drop_duplicates_in_order)
+Test(unit_hosts, ranges_drop_duplicates_in_order)
 {
 	cr_assert_eq(hosts_add_list(&h, "h3,h[1-4],h[2,2]", err, sizeof err), 0,
 		     "%s", err);
@@ -234,7 +235,7 @@ Test(hosts, ranges_drop_duplicates_in_order)
 	hosts_free(&h);
 }
 
-Test(hosts, range_errors_name_the_item_and_column)
+Test(unit_hosts, range_errors_name_the_item_and_column)
 {
 	expect_list_error("a,web[01-", "'web[01-': column 8: unclosed '['");
 	expect_list_error("web[1-3]x]", "'web[1-3]x]': column 10: unmatched ']'");
@@ -245,7 +246,7 @@ Test(hosts, range_errors_name_the_item_and_column)
 }
 
 /* The bound holds for all the lists together. */
-Test(hosts, the_bound_is_for_every_list, .timeout = 30)
+Test(unit_hosts, the_bound_is_for_every_list, .timeout = TEST_TIMEOUT)
 {
 	cr_assert_eq(hosts_add_list(&h, "a[000000-899999]", err, sizeof err), 0, "%s", err);
 	cr_assert_eq(hosts_add_list(&h, "b[1-100000]", err, sizeof err), 0, "%s", err);
@@ -257,7 +258,7 @@ Test(hosts, the_bound_is_for_every_list, .timeout = 30)
 
 /* ------------------------------------------------------------ ^FILE */
 
-Test(hosts, caret_file_in_a_list)
+Test(unit_hosts, caret_file_in_a_list)
 {
 	char *path = temp_file("# rack 1\nn[1-2]\n\nn1, x\n");
 	char list[64];
@@ -276,7 +277,7 @@ Test(hosts, caret_file_in_a_list)
 }
 
 /* An empty file is a list item all the same: no error, no host. */
-Test(hosts, caret_file_empty)
+Test(unit_hosts, caret_file_empty)
 {
 	char *path = temp_file("# none yet\n");
 	char list[64];
@@ -289,7 +290,7 @@ Test(hosts, caret_file_empty)
 	free(path);
 }
 
-Test(hosts, caret_file_errors_name_the_file)
+Test(unit_hosts, caret_file_errors_name_the_file)
 {
 	char *path = temp_file("good\nbad[\n");
 	char list[64], want[128];
@@ -316,7 +317,7 @@ static void exclude(const char *list, size_t dropped)
 	hosts_free(&x);
 }
 
-Test(hosts, exclude_keeps_the_order)
+Test(unit_hosts, exclude_keeps_the_order)
 {
 	cr_assert_eq(hosts_add_list(&h, "web[1-6]", err, sizeof err), 0, "%s", err);
 	exclude("web[2-3],web5,other", 3);
@@ -334,7 +335,7 @@ Test(hosts, exclude_keeps_the_order)
 }
 
 /* Without user@ and :port an exclusion takes the host however written. */
-Test(hosts, exclude_by_host_or_exactly)
+Test(unit_hosts, exclude_by_host_or_exactly)
 {
 	cr_assert_eq(hosts_add_list(&h, "a,root@a,a:22,me@a:2,b,root@b,b:22,[::1]:22",
 				    err, sizeof err), 0, "%s", err);
@@ -345,7 +346,7 @@ Test(hosts, exclude_by_host_or_exactly)
 	hosts_free(&h);
 }
 
-Test(hosts, exclude_everything)
+Test(unit_hosts, exclude_everything)
 {
 	cr_assert_eq(hosts_add_list(&h, "n[1-3]", err, sizeof err), 0, "%s", err);
 	exclude("n[1-5]", 3);

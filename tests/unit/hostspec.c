@@ -21,7 +21,7 @@ static void expect_refused(const char *list, const char *msg)
 
 /* The library's grammar, with the byte at fault named, and nothing that
    could become an option (which the command line's own parser let by). */
-Test(hostspec, the_librarys_grammar)
+Test(unit_hostspec, the_librarys_grammar)
 {
 	struct hosts h = { 0 };
 	char err[256];

@@ -36,7 +36,7 @@ static void expect_line(size_t k, const char *s, size_t len)
 	cr_assert_eq(l->s[len], '\0', "line %zu not terminated", k);
 }
 
-Test(input, lines)
+Test(unit_input, lines)
 {
 	LOAD("a\nbb\n");
 	cr_assert_eq(in.n, 2);
@@ -46,7 +46,7 @@ Test(input, lines)
 	input_free(&in);
 }
 
-Test(input, last_line_without_newline)
+Test(unit_input, last_line_without_newline)
 {
 	LOAD("a\nlast");
 	cr_assert_eq(in.n, 2);
@@ -54,7 +54,7 @@ Test(input, last_line_without_newline)
 	input_free(&in);
 }
 
-Test(input, empty_lines_are_inputs)
+Test(unit_input, empty_lines_are_inputs)
 {
 	LOAD("");
 	cr_assert_eq(in.n, 0);
@@ -71,7 +71,7 @@ Test(input, empty_lines_are_inputs)
 	input_free(&in);
 }
 
-Test(input, bytes_kept)
+Test(unit_input, bytes_kept)
 {
 	LOAD("dos\r\n \t x \n\xff\xfe\n");
 	cr_assert_eq(in.n, 3);
@@ -81,7 +81,7 @@ Test(input, bytes_kept)
 	input_free(&in);
 }
 
-Test(input, load_file)
+Test(unit_input, load_file)
 {
 	static char big[200000];
 
@@ -94,7 +94,7 @@ Test(input, load_file)
 	input_free(&in);
 }
 
-Test(input, load_errors)
+Test(unit_input, load_errors)
 {
 	cr_assert_eq(input_open(&in, "/nonexistent/rr-input", '\n'), -ENOENT);
 	input_free(&in);
@@ -102,7 +102,7 @@ Test(input, load_errors)
 	input_free(&in);
 }
 
-Test(input, words)
+Test(unit_input, words)
 {
 	char a[] = "a", e[] = "", bc[] = "b c";
 	char *const words[] = { a, e, bc };

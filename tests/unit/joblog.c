@@ -24,7 +24,7 @@ static char *format(const struct joblog_row *row)
 	return buf_detach(&b);
 }
 
-Test(joblog, format_row)
+Test(unit_joblog, format_row)
 {
 	const struct joblog_row row = {
 		.seq = 12, .host = ":", .start_ms = 1700000000123, .runtime_ms = 4005,
@@ -39,7 +39,7 @@ Test(joblog, format_row)
 					"Receive\tExitval\tSignal\tCommand\n");
 }
 
-Test(joblog, format_escapes)
+Test(unit_joblog, format_escapes)
 {
 	const struct joblog_row row = {
 		.seq = 1, .host = "root@web\\1", .command = "printf 'a\\tb\\n'\tx\ny\\",
@@ -65,7 +65,7 @@ static void expect_same(const struct joblog_row *a, const struct joblog_row *b)
 	cr_assert_str_eq(a->command, b->command);
 }
 
-Test(joblog, round_trip)
+Test(unit_joblog, round_trip)
 {
 	const struct joblog_row rows[] = {
 		{ 1, ":", 1, 0, 0, 0, 0, 0, "true" },
@@ -89,7 +89,7 @@ Test(joblog, round_trip)
 }
 
 /* Headers anywhere (two logs end to end), blank lines, no final newline. */
-Test(joblog, headers_blank_lines_last_line)
+Test(unit_joblog, headers_blank_lines_last_line)
 {
 	static const char text[] =
 		"Seq\tHost\tStarttime\tJobRuntime\tSend\tReceive\tExitval\tSignal\tCommand\n"
@@ -117,7 +117,7 @@ Test(joblog, headers_blank_lines_last_line)
  * As GNU parallel 20221122 writes it: JobRuntime padded to ten, commands
  * as they are (tabs and backslashes too), a newline as a NUL byte.
  */
-Test(joblog, gnu_parallel_log)
+Test(unit_joblog, gnu_parallel_log)
 {
 	static const char text[] =
 		"Seq\tHost\tStarttime\tJobRuntime\tSend\tReceive\tExitval\tSignal\tCommand\n"
@@ -151,7 +151,7 @@ static void expect_error(const char *text, const char *want)
 	joblog_free(&log);
 }
 
-Test(joblog, errors)
+Test(unit_joblog, errors)
 {
 	expect_error("1\t:\t0\t0\n", "line 1: 4 fields, expected 9");
 	expect_error("Seq\n\nnot a log\n", "line 3: 1 field, expected 9");
@@ -230,7 +230,7 @@ static void write_one(const char *name)
 	joblog_close(&f);
 }
 
-Test(joblog_file, new_then_appended, .init = make_dir, .fini = remove_dir)
+Test(unit_joblog_file, new_then_appended, .init = make_dir, .fini = remove_dir)
 {
 	write_one("log");
 	write_one("log");
@@ -249,7 +249,7 @@ Test(joblog_file, new_then_appended, .init = make_dir, .fini = remove_dir)
 }
 
 /* A last row cut short does not swallow the next one. */
-Test(joblog_file, torn_last_line, .init = make_dir, .fini = remove_dir)
+Test(unit_joblog_file, torn_last_line, .init = make_dir, .fini = remove_dir)
 {
 	put("log", "Seq\tHost\n2\t:\t1.0");
 	write_one("log");
@@ -258,7 +258,7 @@ Test(joblog_file, torn_last_line, .init = make_dir, .fini = remove_dir)
 	free(s);
 }
 
-Test(joblog_file, not_a_log, .init = make_dir, .fini = remove_dir)
+Test(unit_joblog_file, not_a_log, .init = make_dir, .fini = remove_dir)
 {
 	struct joblog_file f;
 	char want[256];
@@ -279,7 +279,7 @@ Test(joblog_file, not_a_log, .init = make_dir, .fini = remove_dir)
 }
 
 /* Not a regular file (a pipe, /dev/stdout): the header, then the rows. */
-Test(joblog_file, device)
+Test(unit_joblog_file, device)
 {
 	struct joblog_file f;
 
@@ -289,7 +289,7 @@ Test(joblog_file, device)
 	cr_assert_eq(f.fd, -1);
 }
 
-Test(joblog_file, write_error)
+Test(unit_joblog_file, write_error)
 {
 	struct joblog_file f;
 
@@ -301,7 +301,7 @@ Test(joblog_file, write_error)
 
 /* ------------------------------------------------------ --resume-failed */
 
-Test(resume, last_row_decides, .init = make_dir, .fini = remove_dir)
+Test(unit_resume, last_row_decides, .init = make_dir, .fini = remove_dir)
 {
 	struct resume r;
 
@@ -330,7 +330,7 @@ Test(resume, last_row_decides, .init = make_dir, .fini = remove_dir)
 }
 
 /* Enough tasks to grow the table well past its first size. */
-Test(resume, many_tasks)
+Test(unit_resume, many_tasks)
 {
 	struct buf b = BUF_INIT;
 	struct joblog log;
@@ -352,7 +352,7 @@ Test(resume, many_tasks)
 	buf_free(&b);
 }
 
-Test(resume, missing_file_is_a_first_run)
+Test(unit_resume, missing_file_is_a_first_run)
 {
 	struct resume r;
 
@@ -361,7 +361,7 @@ Test(resume, missing_file_is_a_first_run)
 	resume_free(&r);
 }
 
-Test(resume, errors, .init = make_dir, .fini = remove_dir)
+Test(unit_resume, errors, .init = make_dir, .fini = remove_dir)
 {
 	struct resume r;
 	char want[256];

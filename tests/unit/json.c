@@ -27,7 +27,7 @@ static void expect_n(const char *s, size_t len, const char *want)
 
 #define EXPECT(lit, want) expect_n(lit, sizeof lit - 1, want)
 
-Test(json, plain_and_specials)
+Test(unit_json, plain_and_specials)
 {
 	EXPECT("", "\"\"");
 	EXPECT("hello, world", "\"hello, world\"");
@@ -38,7 +38,7 @@ Test(json, plain_and_specials)
 	EXPECT("\x7f", "\"\x7f\""); /* DEL is valid JSON as it is */
 }
 
-Test(json, valid_utf8_passes)
+Test(unit_json, valid_utf8_passes)
 {
 	EXPECT("caf\xc3\xa9", "\"caf\xc3\xa9\"");                 /* U+00E9 */
 	EXPECT("\xc2\x80", "\"\xc2\x80\"");                       /* U+0080 */
@@ -53,7 +53,7 @@ Test(json, valid_utf8_passes)
 	EXPECT("\xe2\x80\xa8", "\"\xe2\x80\xa8\"");               /* U+2028 */
 }
 
-Test(json, invalid_bytes_escaped)
+Test(unit_json, invalid_bytes_escaped)
 {
 	EXPECT("\x80", "\"\\udc80\"");         /* lone continuation */
 	EXPECT("\xbf", "\"\\udcbf\"");
@@ -72,7 +72,7 @@ Test(json, invalid_bytes_escaped)
 	EXPECT("\xf8\x88\x80\x80\x80", "\"\\udcf8\\udc88\\udc80\\udc80\\udc80\"");
 }
 
-Test(json, truncated_sequences)
+Test(unit_json, truncated_sequences)
 {
 	EXPECT("\xc3", "\"\\udcc3\"");
 	EXPECT("\xe2\x82", "\"\\udce2\\udc82\"");
@@ -83,7 +83,7 @@ Test(json, truncated_sequences)
 	EXPECT("a\xe2\x82\n", "\"a\\udce2\\udc82\\n\"");
 }
 
-Test(json, limit_stops_between_characters)
+Test(unit_json, limit_stops_between_characters)
 {
 	struct buf b = BUF_INIT;
 	char big[100];
@@ -112,7 +112,7 @@ Test(json, limit_stops_between_characters)
  * Python must read every byte back: json.loads, then
  * encode('utf-8', 'surrogateescape').
  */
-Test(json, python_round_trip)
+Test(unit_json, python_round_trip)
 {
 	unsigned char bytes[256 + 4096];
 	char path[] = "/tmp/rr-json-XXXXXX";

@@ -2,44 +2,21 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "options.h"
-
-#define NCPU 4
+#include "parse.h"
 
 static struct options o;
 static char err[256];
 
-/* Parse "ringrun ARGS..." with NCPU online CPUs. */
-#define PARSE(...) parse((const char *const[]){ "ringrun", __VA_ARGS__, NULL })
+#define PARSE(...) PARSE_OPTIONS(&o, err, __VA_ARGS__)
+#define EXPECT_ERROR(r, msg) expect_usage_error(&o, err, r, msg)
 
-/* o points into argv: keep a copy that outlives the caller's literal. */
-static int parse(const char *const *argv)
-{
-	static char *kept[64];
-	int argc = 0;
-
-	for (; argv[argc]; argc++) {
-		cr_assert_lt(argc, 63);
-		kept[argc] = (char *)argv[argc];
-	}
-	kept[argc] = NULL;
-	err[0] = '\0';
-	return options_parse(&o, argc, kept, NCPU, err, sizeof err);
-}
-
-static void expect_error(int r, const char *msg)
-{
-	cr_assert_eq(r, -1, "parse succeeded, expected \"%s\"", msg);
-	cr_assert_str_eq(err, msg);
-}
-
-Test(options, defaults)
+Test(unit_options, defaults)
 {
 	cr_assert_eq(PARSE("echo", "hi"), 0, "%s", err);
 	cr_assert_eq(o.ncmd, 2);
 	cr_assert_str_eq(o.cmd[0], "echo");
 	cr_assert_str_eq(o.cmd[1], "hi");
-	cr_assert_eq(o.jobs, NCPU);
+	cr_assert_eq(o.jobs, PARSE_NCPU);
 	cr_assert_eq(o.output, OUT_GROUP);
 	cr_assert_null(o.args_file);
 	cr_assert_null(o.commands_file);
@@ -49,7 +26,7 @@ Test(options, defaults)
 	cr_assert_eq(o.idle_timeout_ms, 0);
 }
 
-Test(options, every_option_short)
+Test(unit_options, every_option_short)
 {
 	cr_assert_eq(PARSE("-a", "in.txt", "-X", "-j", "3", "-t", "1.5", "-o",
 			   "json", "-k", "cmd"), 0, "%s", err);
@@ -65,7 +42,7 @@ Test(options, every_option_short)
 	cr_assert_eq(o.ncmd, 0);
 }
 
-Test(options, every_option_long)
+Test(unit_options, every_option_long)
 {
 	cr_assert_eq(PARSE("--args", "f", "--exec", "--jobs", "7", "--timeout",
 			   "2", "--idle-timeout", "0.25", "--output", "stream",
@@ -81,7 +58,7 @@ Test(options, every_option_long)
 	cr_assert_str_eq(o.commands_file, "cmds.txt");
 }
 
-Test(options, long_with_equals)
+Test(unit_options, long_with_equals)
 {
 	cr_assert_eq(PARSE("--args=a=b", "--jobs=50%", "--timeout=0.5",
 			   "--idle-timeout=3", "--output=group", "x"), 0, "%s",
@@ -93,7 +70,7 @@ Test(options, long_with_equals)
 	cr_assert_eq(o.output, OUT_GROUP);
 }
 
-Test(options, clustered_and_attached)
+Test(unit_options, clustered_and_attached)
 {
 	cr_assert_eq(PARSE("-kXj5", "cmd"), 0, "%s", err);
 	cr_assert(o.keep_order && o.exec);
@@ -104,17 +81,17 @@ Test(options, clustered_and_attached)
 	cr_assert_eq(o.output, OUT_STREAM);
 }
 
-Test(options, command_ends_options)
+Test(unit_options, command_ends_options)
 {
 	cr_assert_eq(PARSE("-k", "ls", "-l", "--stats", "-j", "9"), 0, "%s", err);
 	cr_assert(o.keep_order);
 	cr_assert_not(o.stats);
-	cr_assert_eq(o.jobs, NCPU);
+	cr_assert_eq(o.jobs, PARSE_NCPU);
 	cr_assert_eq(o.ncmd, 5);
 	cr_assert_str_eq(o.cmd[4], "9");
 }
 
-Test(options, double_dash)
+Test(unit_options, double_dash)
 {
 	cr_assert_eq(PARSE("-k", "--", "-weird", "-k"), 0, "%s", err);
 	cr_assert_eq(o.ncmd, 2);
@@ -125,7 +102,7 @@ Test(options, double_dash)
 	cr_assert_str_eq(o.cmd[0], "-");
 }
 
-Test(options, input_list)
+Test(unit_options, input_list)
 {
 	cr_assert_eq(PARSE("echo", "{}", ":::", "a", "b c", "-k"), 0, "%s", err);
 	cr_assert_eq(o.ncmd, 2);
@@ -139,7 +116,7 @@ Test(options, input_list)
 	cr_assert_eq(o.nlist, 0);
 }
 
-Test(options, help_and_version_win)
+Test(unit_options, help_and_version_win)
 {
 	cr_assert_eq(PARSE("-h", "--bogus"), 0, "%s", err);
 	cr_assert(o.help);
@@ -151,61 +128,61 @@ Test(options, help_and_version_win)
 	cr_assert(o.version);
 }
 
-Test(options, unknown_options)
+Test(unit_options, unknown_options)
 {
-	expect_error(PARSE("-Z", "x"), "-Z: unknown option");
-	expect_error(PARSE("-kZ", "x"), "-Z: unknown option");
-	expect_error(PARSE("--bogus", "x"), "--bogus: unknown option");
-	expect_error(PARSE("--bogus=1", "x"), "--bogus: unknown option");
-	expect_error(PARSE("--job", "2", "x"), "--job: unknown option");
+	EXPECT_ERROR(PARSE("-Z", "x"), "-Z: unknown option");
+	EXPECT_ERROR(PARSE("-kZ", "x"), "-Z: unknown option");
+	EXPECT_ERROR(PARSE("--bogus", "x"), "--bogus: unknown option");
+	EXPECT_ERROR(PARSE("--bogus=1", "x"), "--bogus: unknown option");
+	EXPECT_ERROR(PARSE("--job", "2", "x"), "--job: unknown option");
 }
 
-Test(options, missing_arguments)
+Test(unit_options, missing_arguments)
 {
-	expect_error(PARSE("-j"), "-j: missing argument");
-	expect_error(PARSE("-a"), "-a: missing argument");
-	expect_error(PARSE("--timeout"), "--timeout: missing argument");
-	expect_error(PARSE("--jobs=", "x"), "--jobs: missing argument");
-	expect_error(PARSE("--stats=yes", "x"), "--stats: takes no argument");
+	EXPECT_ERROR(PARSE("-j"), "-j: missing argument");
+	EXPECT_ERROR(PARSE("-a"), "-a: missing argument");
+	EXPECT_ERROR(PARSE("--timeout"), "--timeout: missing argument");
+	EXPECT_ERROR(PARSE("--jobs=", "x"), "--jobs: missing argument");
+	EXPECT_ERROR(PARSE("--stats=yes", "x"), "--stats: takes no argument");
 }
 
-Test(options, bad_values)
+Test(unit_options, bad_values)
 {
-	expect_error(PARSE("-j", "abc", "x"), "-j: abc: not a number");
-	expect_error(PARSE("--jobs", "-1", "x"), "--jobs: -1: not a number");
-	expect_error(PARSE("-j", "99999999999", "x"), "-j: 99999999999: out of range");
-	expect_error(PARSE("-t", "soon", "x"), "-t: soon: not a number");
-	expect_error(PARSE("--idle-timeout", "1e3", "x"),
+	EXPECT_ERROR(PARSE("-j", "abc", "x"), "-j: abc: not a number");
+	EXPECT_ERROR(PARSE("--jobs", "-1", "x"), "--jobs: -1: not a number");
+	EXPECT_ERROR(PARSE("-j", "99999999999", "x"), "-j: 99999999999: out of range");
+	EXPECT_ERROR(PARSE("-t", "soon", "x"), "-t: soon: not a number");
+	EXPECT_ERROR(PARSE("--idle-timeout", "1e3", "x"),
 		     "--idle-timeout: 1e3: not a number");
-	expect_error(PARSE("-o", "fancy", "x"),
+	EXPECT_ERROR(PARSE("-o", "fancy", "x"),
 		     "-o: fancy: unknown mode (group, stream, json, quiet, collate)");
 }
 
-Test(options, missing_command)
+Test(unit_options, missing_command)
 {
-	expect_error(PARSE("-k"), "COMMAND: missing");
-	expect_error(PARSE("--", ":::", "a"), "COMMAND: missing");
-	expect_error(PARSE("-a", "f"), "COMMAND: missing");
+	EXPECT_ERROR(PARSE("-k"), "COMMAND: missing");
+	EXPECT_ERROR(PARSE("--", ":::", "a"), "COMMAND: missing");
+	EXPECT_ERROR(PARSE("-a", "f"), "COMMAND: missing");
 	const char *const none[] = { "ringrun", NULL };
-	expect_error(parse(none), "COMMAND: missing");
+	EXPECT_ERROR(parse_options(&o, err, sizeof err, none), "COMMAND: missing");
 }
 
-Test(options, conflicting_inputs)
+Test(unit_options, conflicting_inputs)
 {
-	expect_error(PARSE("-a", "f", "-a", "g", "x"), "-a: given twice");
-	expect_error(PARSE("-C", "f", "--commands", "g"), "--commands: given twice");
-	expect_error(PARSE("-a", "f", "-C", "g"), "-C: cannot be combined with -a");
-	expect_error(PARSE("-C", "f", "echo"),
+	EXPECT_ERROR(PARSE("-a", "f", "-a", "g", "x"), "-a: given twice");
+	EXPECT_ERROR(PARSE("-C", "f", "--commands", "g"), "--commands: given twice");
+	EXPECT_ERROR(PARSE("-a", "f", "-C", "g"), "-C: cannot be combined with -a");
+	EXPECT_ERROR(PARSE("-C", "f", "echo"),
 		     "-C: takes no COMMAND: each line of its file is one");
-	expect_error(PARSE("-X", "-C", "f"),
+	EXPECT_ERROR(PARSE("-X", "-C", "f"),
 		     "-X: cannot be combined with -C: its lines are shell commands");
-	expect_error(PARSE("-a", "f", "echo", ":::", "x"),
+	EXPECT_ERROR(PARSE("-a", "f", "echo", ":::", "x"),
 		     "':::': cannot be combined with -a");
-	expect_error(PARSE("echo", ":::", "a", ":::", "b"),
+	EXPECT_ERROR(PARSE("echo", ":::", "a", ":::", "b"),
 		     "':::': given twice (one input list is supported)");
 }
 
-Test(jobs, values)
+Test(unit_jobs, values)
 {
 	unsigned j = 99;
 
@@ -225,7 +202,7 @@ Test(jobs, values)
 	cr_assert_eq(j, 4294967295u);
 }
 
-Test(jobs, errors)
+Test(unit_jobs, errors)
 {
 	unsigned j = 7;
 	const char *bad[] = { "", "x", "4x", "%", "-1", "+2", " 4", "4 ", "4%%",
@@ -238,7 +215,7 @@ Test(jobs, errors)
 	cr_assert_eq(j, 7, "an error changed the value");
 }
 
-Test(seconds, values)
+Test(unit_seconds, values)
 {
 	static const struct {
 		const char *s;
@@ -259,7 +236,7 @@ Test(seconds, values)
 	}
 }
 
-Test(seconds, errors)
+Test(unit_seconds, errors)
 {
 	const char *bad[] = { "", ".", "-1", "1e3", "1.2.3", " 1", "1 ", "0x10",
 			      "inf", "nan", "1,5", "1s", NULL };
@@ -271,7 +248,7 @@ Test(seconds, errors)
 	cr_assert_eq(ms, 42);
 }
 
-Test(output_mode, names)
+Test(unit_output_mode, names)
 {
 	enum out_mode m;
 
@@ -288,7 +265,7 @@ Test(output_mode, names)
 }
 
 /* The help names every option the parser accepts, and vice versa. */
-Test(options, help_is_true)
+Test(unit_options, help_is_true)
 {
 	static const char *const names[] = {
 		"-a, --args FILE", "-C, --commands FILE", "-j, --jobs N",
@@ -306,7 +283,7 @@ Test(options, help_is_true)
 
 /* ------------------------------------------------------ fleet mode */
 
-Test(fleet_options, defaults)
+Test(unit_fleet_options, defaults)
 {
 	cr_assert_eq(PARSE("-w", "a,b", "uptime"), 0, "%s", err);
 	cr_assert(o.fleet);
@@ -328,10 +305,10 @@ Test(fleet_options, defaults)
 	/* Local mode keeps the CPUs. */
 	cr_assert_eq(PARSE("uptime"), 0, "%s", err);
 	cr_assert_not(o.fleet);
-	cr_assert_eq(o.jobs, NCPU);
+	cr_assert_eq(o.jobs, PARSE_NCPU);
 }
 
-Test(fleet_options, every_option_short)
+Test(unit_fleet_options, every_option_short)
 {
 	cr_assert_eq(PARSE("-w", "a", "-wb,c", "-l", "me", "-p", "2222", "-i", "k1",
 			   "-ik2", "-j", "3", "cmd"), 0, "%s", err);
@@ -347,7 +324,7 @@ Test(fleet_options, every_option_short)
 	options_free(&o);
 }
 
-Test(fleet_options, every_option_long)
+Test(unit_fleet_options, every_option_long)
 {
 	cr_assert_eq(PARSE("--hosts", "a", "--hostfile", "hosts.txt", "--user", "me",
 			   "--port=22", "--identity", "k", "--known-hosts", "kh",
@@ -378,7 +355,7 @@ Test(fleet_options, every_option_long)
 }
 
 /* Fleet mode works with every input form. */
-Test(fleet_options, with_inputs)
+Test(unit_fleet_options, with_inputs)
 {
 	cr_assert_eq(PARSE("-w", "a", "-a", "-", "echo"), 0, "%s", err);
 	options_free(&o);
@@ -393,11 +370,11 @@ Test(fleet_options, with_inputs)
 
 static void expect_fleet_error(int r, const char *msg)
 {
-	expect_error(r, msg);
+	EXPECT_ERROR(r, msg);
 	options_free(&o);
 }
 
-Test(fleet_options, errors)
+Test(unit_fleet_options, errors)
 {
 	expect_fleet_error(PARSE("-w", "a:0", "x"), "-w: 'a:0': port must be 1 to 65535");
 	expect_fleet_error(PARSE("--hosts", "a,web[1-3", "x"),
@@ -440,7 +417,7 @@ Test(fleet_options, errors)
 }
 
 /* Options that mean nothing without hosts say so, by the name given. */
-Test(fleet_options, need_hosts)
+Test(unit_fleet_options, need_hosts)
 {
 	expect_fleet_error(PARSE("-l", "me", "x"), "-l: needs hosts (-w or --hostfile)");
 	expect_fleet_error(PARSE("--port", "22", "x"), "--port: needs hosts (-w or --hostfile)");
@@ -464,7 +441,7 @@ Test(fleet_options, need_hosts)
 	options_free(&o);
 }
 
-Test(hostkey_policy, names)
+Test(unit_hostkey_policy, names)
 {
 	enum rr_hostkey_policy p;
 
@@ -479,7 +456,7 @@ Test(hostkey_policy, names)
 }
 
 /* The help names every fleet option the parser accepts. */
-Test(fleet_options, help_is_true)
+Test(unit_fleet_options, help_is_true)
 {
 	static const char *const names[] = {
 		"-w, --hosts LIST", "--hostfile FILE", "-l, --user USER",

@@ -7,7 +7,7 @@
 
 #define ITEM(n) ((void *)(uintptr_t)(n))
 
-Test(order, hands_back_in_sequence)
+Test(unit_order, hands_back_in_sequence)
 {
 	struct order q;
 
@@ -27,7 +27,7 @@ Test(order, hands_back_in_sequence)
 }
 
 /* A wide window: 1 ends last, after 2..5000 in a shuffled order. */
-Test(order, grows_with_the_window)
+Test(unit_order, grows_with_the_window)
 {
 	enum { N = 5000 };
 	static unsigned perm[N - 1];
@@ -56,7 +56,7 @@ Test(order, grows_with_the_window)
 }
 
 /* Steady state: the ring stays as small as the window. */
-Test(order, stays_small)
+Test(unit_order, stays_small)
 {
 	struct order q;
 
@@ -71,7 +71,7 @@ Test(order, stays_small)
 	order_free(&q);
 }
 
-Test(slots, lowest_first_then_reused)
+Test(unit_slots, lowest_first_then_reused)
 {
 	struct slots s;
 	int a, b, c;
@@ -91,7 +91,7 @@ Test(slots, lowest_first_then_reused)
 }
 
 /* A stop leaves gaps: what is held comes back in order past them. */
-Test(order, drain_past_gaps)
+Test(unit_order, drain_past_gaps)
 {
 	struct order q;
 	int a, b, c;

@@ -26,7 +26,7 @@ static void expect_name(const char *host, size_t len, size_t input_no,
 #define NAME(host, input_no, seq, want) \
 	expect_name(host, strlen(host), input_no, seq, want)
 
-Test(outdir, names)
+Test(unit_outdir, names)
 {
 	expect_name(NULL, 0, 0, 17, "17");
 	expect_name(NULL, 0, 3, 17, "17");
@@ -37,7 +37,7 @@ Test(outdir, names)
 }
 
 /* '/', '%', NUL and a leading '.' become %XX: one file each, inside DIR. */
-Test(outdir, escaping)
+Test(unit_outdir, escaping)
 {
 	NAME("a/b", 0, 1, "a%2Fb");
 	NAME("a%2Fb", 0, 1, "a%252Fb");
@@ -136,7 +136,7 @@ static char *sink_end(struct sink_pair *s)
 	return got;
 }
 
-Test(outdir, creates_dirs_and_writes_pairs, .init = make_tmp, .fini = remove_tmp)
+Test(unit_outdir, creates_dirs_and_writes_pairs, .init = make_tmp, .fini = remove_tmp)
 {
 	char path[PATH_MAX + 16];
 	struct outdir d;
@@ -173,7 +173,7 @@ Test(outdir, creates_dirs_and_writes_pairs, .init = make_tmp, .fini = remove_tmp
 	expect_file("a/b/3.err", "");
 }
 
-Test(outdir, open_failures, .init = make_tmp, .fini = remove_tmp)
+Test(unit_outdir, open_failures, .init = make_tmp, .fini = remove_tmp)
 {
 	char path[PATH_MAX + 16];
 	struct outdir d;
@@ -192,7 +192,7 @@ Test(outdir, open_failures, .init = make_tmp, .fini = remove_tmp)
 
 /* A file that cannot be written: one line naming it and why, false; the
    other file of the pair is still written. */
-Test(outdir, write_failures, .init = make_tmp, .fini = remove_tmp)
+Test(unit_outdir, write_failures, .init = make_tmp, .fini = remove_tmp)
 {
 	char path[PATH_MAX + 16], want[PATH_MAX * 3];
 	struct outdir d;

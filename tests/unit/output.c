@@ -62,7 +62,7 @@ static const struct task_info info = {
 	.seq = 7, .tag = "in put", .tag_len = 6, .command = "echo 'in put'",
 };
 
-Test(output, group_whole_and_failure_line)
+Test(unit_output, group_whole_and_failure_line)
 {
 	start(OUT_GROUP);
 	struct rr_result ok = result(RR_OK, "o1\no2\n", "e1\n");
@@ -76,7 +76,7 @@ Test(output, group_whole_and_failure_line)
 }
 
 /* Large captures go out whole, in order with the small ones around them. */
-Test(output, group_large_capture)
+Test(unit_output, group_large_capture)
 {
 	size_t big_len = 3 * 1024 * 1024 + 17;
 	char *big = malloc(big_len + 1);
@@ -103,7 +103,7 @@ Test(output, group_large_capture)
 	output_free(&o);
 }
 
-Test(output, stream_lines_tagged)
+Test(unit_output, stream_lines_tagged)
 {
 	start(OUT_STREAM);
 	output_line(&o, &info, RR_STDOUT, "hello", 5);
@@ -117,7 +117,7 @@ Test(output, stream_lines_tagged)
 	output_free(&o);
 }
 
-Test(output, quiet_only_failures)
+Test(unit_output, quiet_only_failures)
 {
 	start(OUT_QUIET);
 	struct rr_result ok = result(RR_OK, "x", "y");
@@ -130,7 +130,7 @@ Test(output, quiet_only_failures)
 	output_free(&o);
 }
 
-Test(output, json_fields)
+Test(unit_output, json_fields)
 {
 	start(OUT_JSON);
 	struct rr_result ok = result(RR_OK, "a\"b\n", "\xff");
@@ -163,7 +163,7 @@ Test(output, json_fields)
 }
 
 /* A big binary output becomes one JSON line that Python reads back. */
-Test(output, json_large_round_trip)
+Test(unit_output, json_large_round_trip)
 {
 	size_t len = 1024 * 1024;
 	char *bytes = malloc(len + 1);
@@ -206,7 +206,7 @@ Test(output, json_large_round_trip)
 	output_free(&o);
 }
 
-Test(output, note_line)
+Test(unit_output, note_line)
 {
 	start(OUT_GROUP);
 	output_note(&o, "cannot start '%s': %s", "x", "No memory");
@@ -217,7 +217,7 @@ Test(output, note_line)
 }
 
 /* After a failed write (EPIPE) nothing more is written anywhere. */
-Test(output, write_error_mutes)
+Test(unit_output, write_error_mutes)
 {
 	int p[2];
 
@@ -250,7 +250,7 @@ static const struct task_info on_host_input = {
 };
 
 /* A header line above each stream that has output; a last line ended. */
-Test(fleet_output, group_headers)
+Test(unit_fleet_output, group_headers)
 {
 	start(OUT_GROUP);
 	struct rr_result a = result(RR_OK, "up 3 days\n", "");
@@ -268,7 +268,7 @@ Test(fleet_output, group_headers)
 }
 
 /* A large capture keeps its header before it and its newline after. */
-Test(fleet_output, group_large_capture)
+Test(unit_fleet_output, group_large_capture)
 {
 	size_t big_len = 2 * 1024 * 1024;
 	char *big = malloc(big_len + 1);
@@ -290,7 +290,7 @@ Test(fleet_output, group_large_capture)
 	output_free(&o);
 }
 
-Test(fleet_output, stream_prefix)
+Test(unit_fleet_output, stream_prefix)
 {
 	start(OUT_STREAM);
 	output_line(&o, &on_host, RR_STDOUT, "hello", 5);
@@ -301,7 +301,7 @@ Test(fleet_output, stream_prefix)
 	output_free(&o);
 }
 
-Test(fleet_output, json_host_field)
+Test(unit_fleet_output, json_host_field)
 {
 	start(OUT_JSON);
 	struct rr_result ok = result(RR_OK, "x\n", "");
@@ -326,7 +326,7 @@ Test(fleet_output, json_host_field)
 }
 
 /* A host's second failure: no second line. */
-Test(fleet_output, reported_failure_is_not_repeated)
+Test(unit_fleet_output, reported_failure_is_not_repeated)
 {
 	struct task_info again = on_host;
 

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../common/guard.h"
 #include "jobs/input.h"
 #include "jobs/records.h"
 
@@ -79,10 +80,10 @@ static void expect_none(struct records *rs)
 	cr_assert_eq(records_next(rs, &rec, &n), 0);
 }
 
-TestSuite(records, .init = pipe_up, .fini = pipe_down);
+TestSuite(unit_records, .init = pipe_up, .fini = pipe_down);
 
 /* A record is handed out once its separator came, not before. */
-Test(records, split_as_bytes_arrive)
+Test(unit_records, split_as_bytes_arrive)
 {
 	struct records rs;
 
@@ -107,7 +108,7 @@ Test(records, split_as_bytes_arrive)
 	records_close(&rs);
 }
 
-Test(records, nul_in_a_line_is_refused)
+Test(unit_records, nul_in_a_line_is_refused)
 {
 	struct records rs;
 	const char *rec;
@@ -125,7 +126,7 @@ Test(records, nul_in_a_line_is_refused)
 }
 
 /* -0: a NUL ends each input, newlines are kept, the last NUL optional. */
-Test(records, nul_separated)
+Test(unit_records, nul_separated)
 {
 	struct records rs;
 
@@ -144,7 +145,7 @@ Test(records, nul_separated)
 	records_close(&rs);
 }
 
-Test(records, trailing_nul_ends_the_last)
+Test(unit_records, trailing_nul_ends_the_last)
 {
 	struct records rs;
 
@@ -162,7 +163,7 @@ Test(records, trailing_nul_ends_the_last)
 }
 
 /* A record without end is refused at RECORD_MAX, not read on forever. */
-Test(records, a_record_is_bounded, .timeout = 30)
+Test(unit_records, a_record_is_bounded, .timeout = TEST_TIMEOUT)
 {
 	static char chunk[65536];
 	struct records rs;
@@ -187,7 +188,7 @@ Test(records, a_record_is_bounded, .timeout = 30)
 
 /* The window: at most ahead inputs kept, the fd wanted only when no
    whole record is left, inputs let go once started. */
-Test(records, input_window)
+Test(unit_records, input_window)
 {
 	struct input in;
 	char why[128];
@@ -220,7 +221,7 @@ Test(records, input_window)
 	input_free(&in);
 }
 
-Test(records, input_ends)
+Test(unit_records, input_ends)
 {
 	struct input in;
 

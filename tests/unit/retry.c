@@ -5,9 +5,10 @@
 #include <string.h>
 #include <time.h>
 
+#include "../common/guard.h"
 #include "jobs/retry.h"
 
-Test(retry, which_endings)
+Test(unit_retry, which_endings)
 {
 	static const struct {
 		struct rr_result r;
@@ -46,7 +47,7 @@ static uint64_t now_ns(void)
 }
 
 /* Due in time order, each not before its time, the loop woken for each. */
-Test(retry_queue, due_in_order, .timeout = 10)
+Test(unit_retry_queue, due_in_order, .timeout = TEST_TIMEOUT)
 {
 	rr_loop *loop = rr_loop_new(NULL);
 	struct retry_queue q;
@@ -80,7 +81,7 @@ Test(retry_queue, due_in_order, .timeout = 10)
 }
 
 /* When everything stops: all of them, due or not, and the timer stopped. */
-Test(retry_queue, pop_all)
+Test(unit_retry_queue, pop_all)
 {
 	rr_loop *loop = rr_loop_new(NULL);
 	struct retry_queue q;

@@ -37,7 +37,7 @@ static void teardown(void)
 	cr_assert_eq(system(cmd), 0);
 }
 
-TestSuite(sshconfig, .init = setup, .fini = teardown);
+TestSuite(unit_sshconfig, .init = setup, .fini = teardown);
 
 static void parse(const char *text)
 {
@@ -78,7 +78,7 @@ static void make_dir(const char *name)
 	cr_assert_eq(mkdir(path, 0700), 0, "%s", path);
 }
 
-Test(sshconfig, keywords_any_case_equals_and_quotes)
+Test(unit_sshconfig, keywords_any_case_equals_and_quotes)
 {
 	parse("# a comment\n"
 	      "\n"
@@ -98,7 +98,7 @@ Test(sshconfig, keywords_any_case_equals_and_quotes)
 	cr_assert_str_eq(h.known_hosts, "/kh one");
 }
 
-Test(sshconfig, escapes_in_values)
+Test(unit_sshconfig, escapes_in_values)
 {
 	parse("Host a\n  User a\\ b\n  HostName \"x\\\"y\"\n  IdentityFile 'q\\\\r'\n");
 	resolve("a");
@@ -107,7 +107,7 @@ Test(sshconfig, escapes_in_values)
 	cr_assert_str_eq(h.identities[0], "q\\r");
 }
 
-Test(sshconfig, patterns_wildcards_and_lists)
+Test(unit_sshconfig, patterns_wildcards_and_lists)
 {
 	parse("Host db? *.lab web1 web2\n  User one\n"
 	      "Host *\n  User fallback\n  Port 2200\n");
@@ -126,7 +126,7 @@ Test(sshconfig, patterns_wildcards_and_lists)
 	cr_assert_str_eq(h.user, "fallback");
 }
 
-Test(sshconfig, negation_wins)
+Test(unit_sshconfig, negation_wins)
 {
 	parse("Host web* !web-test*\n  User prod\n"
 	      "Host !bastion\n  Port 2\n");
@@ -137,7 +137,7 @@ Test(sshconfig, negation_wins)
 	cr_assert_eq(h.port, 0, "a Host line of negations alone never matches");
 }
 
-Test(sshconfig, first_value_wins_identities_accumulate)
+Test(unit_sshconfig, first_value_wins_identities_accumulate)
 {
 	parse("Port 1\n"
 	      "Host a\n  Port 2\n  User first\n  IdentityFile k1\n"
@@ -154,7 +154,7 @@ Test(sshconfig, first_value_wins_identities_accumulate)
 	cr_assert_eq(h.nidentities, 3);
 }
 
-Test(sshconfig, values_of_each_keyword)
+Test(unit_sshconfig, values_of_each_keyword)
 {
 	parse("Host a\n  IdentitiesOnly yes\n  ConnectTimeout 1m30s\n"
 	      "  StrictHostKeyChecking accept-new\n  ServerAliveInterval 15\n"
@@ -188,7 +188,7 @@ Test(sshconfig, values_of_each_keyword)
 	cr_assert_eq(h.set, 0);
 }
 
-Test(sshconfig, times)
+Test(unit_sshconfig, times)
 {
 	parse("Host a\n ConnectTimeout 2h\nHost b\n ConnectTimeout 1w\n"
 	      "Host c\n ServerAliveInterval 10S\n");
@@ -200,7 +200,7 @@ Test(sshconfig, times)
 	cr_assert_eq(h.alive_interval_s, 10);
 }
 
-Test(sshconfig, match_blocks_are_skipped)
+Test(unit_sshconfig, match_blocks_are_skipped)
 {
 	parse("Host a\n  User one\n"
 	      "Match host a\n  Port 7\n  User two\n"
@@ -211,13 +211,13 @@ Test(sshconfig, match_blocks_are_skipped)
 	cr_assert_str_eq(cfg.match_note, "cfg: line 3");
 }
 
-Test(sshconfig, match_without_what_ringrun_uses_is_not_noted)
+Test(unit_sshconfig, match_without_what_ringrun_uses_is_not_noted)
 {
 	parse("Match all\n  ForwardAgent yes\n  SendEnv LANG\nHost a\n  Port 8\n");
 	cr_assert_null(cfg.match_note);
 }
 
-Test(sshconfig, every_file_starts_for_every_host)
+Test(unit_sshconfig, every_file_starts_for_every_host)
 {
 	parse("Host other\n");
 	parse("User everyone\n");
@@ -225,7 +225,7 @@ Test(sshconfig, every_file_starts_for_every_host)
 	cr_assert_str_eq(h.user, "everyone");
 }
 
-Test(sshconfig, errors_name_the_file_and_line)
+Test(unit_sshconfig, errors_name_the_file_and_line)
 {
 	parse_fails("Host a\n\n  Port web\n", "cfg: line 3: Port: not a number");
 	parse_fails("Port 0\n", "cfg: line 1: Port: out of range (1 to 65535)");
@@ -251,12 +251,12 @@ Test(sshconfig, errors_name_the_file_and_line)
 	cr_assert_str_eq(err, "cfg: line 2: contains a NUL byte");
 }
 
-Test(sshconfig, errors_in_blocks_that_do_not_match_too)
+Test(unit_sshconfig, errors_in_blocks_that_do_not_match_too)
 {
 	parse_fails("Host nothing-matches-this\n  Port x\n", "cfg: line 2: Port: not a number");
 }
 
-Test(sshconfig, tokens_and_tilde)
+Test(unit_sshconfig, tokens_and_tilde)
 {
 	const struct sshcfg_tokens t = {
 		.home = "/home/me", .local_user = "me", .hostname = "10.0.0.7",
@@ -277,7 +277,7 @@ Test(sshconfig, tokens_and_tilde)
 	free(s);
 }
 
-Test(sshconfig, include_relative_to_dot_ssh_with_globs)
+Test(unit_sshconfig, include_relative_to_dot_ssh_with_globs)
 {
 	char path[PATH_MAX];
 
@@ -300,7 +300,7 @@ Test(sshconfig, include_relative_to_dot_ssh_with_globs)
 
 /* An Include in a Host block: the file's lines apply only to that host, and
    the block goes on after it. */
-Test(sshconfig, include_inside_a_block)
+Test(unit_sshconfig, include_inside_a_block)
 {
 	make_dir(".ssh");
 	write_file(".ssh/inc", "User included\nHost other\n  Port 5\n");
@@ -315,7 +315,7 @@ Test(sshconfig, include_inside_a_block)
 	cr_assert_str_eq(cfg.match_note, "cfg: line 4", "the Match hides what inc sets");
 }
 
-Test(sshconfig, include_errors)
+Test(unit_sshconfig, include_errors)
 {
 	char want[PATH_MAX];
 
@@ -333,7 +333,7 @@ Test(sshconfig, include_errors)
 }
 
 /* Six files including six including six ...: 6 + 36 + 216 + ... files. */
-Test(sshconfig, include_fan_out_is_bounded)
+Test(unit_sshconfig, include_fan_out_is_bounded)
 {
 	const char *next[] = { "Include b*\n", "Include c*\n", "Include d*\n", "" };
 	char name[32];
@@ -350,7 +350,7 @@ Test(sshconfig, include_fan_out_is_bounded)
 	cr_assert(strstr(err, "Include: more than 256 files in all"), "%s", err);
 }
 
-Test(sshconfig, no_include_flag)
+Test(unit_sshconfig, no_include_flag)
 {
 	make_dir(".ssh");
 	write_file(".ssh/inc", "User included\n");
@@ -360,7 +360,7 @@ Test(sshconfig, no_include_flag)
 	cr_assert_null(h.user);
 }
 
-Test(sshconfig, system_file_includes_from_etc_ssh)
+Test(unit_sshconfig, system_file_includes_from_etc_ssh)
 {
 	/* Not SSHCFG_USER_FILE: relative to /etc/ssh, never to ~/.ssh. */
 	make_dir(".ssh");
@@ -371,7 +371,7 @@ Test(sshconfig, system_file_includes_from_etc_ssh)
 	cr_assert_null(h.user);
 }
 
-Test(sshconfig, load_reads_home_config_then_system)
+Test(unit_sshconfig, load_reads_home_config_then_system)
 {
 	make_dir(".ssh");
 	write_file(".ssh/config", "Host a\n  Port 9\n");
@@ -380,12 +380,12 @@ Test(sshconfig, load_reads_home_config_then_system)
 	cr_assert_eq(h.port, 9);
 }
 
-Test(sshconfig, load_without_home_config)
+Test(unit_sshconfig, load_without_home_config)
 {
 	cr_assert_eq(sshcfg_load(&cfg, NULL, err, sizeof err), 0, "%s", err);
 }
 
-Test(sshconfig, load_names_the_home_config)
+Test(unit_sshconfig, load_names_the_home_config)
 {
 	make_dir(".ssh");
 	write_file(".ssh/config", "Host a\n\n\n\n\n\n\n\n\n\n\n  Port x\n");
@@ -393,7 +393,7 @@ Test(sshconfig, load_names_the_home_config)
 	cr_assert_str_eq(err, "~/.ssh/config: line 12: Port: not a number");
 }
 
-Test(sshconfig, load_given_file_must_exist)
+Test(unit_sshconfig, load_given_file_must_exist)
 {
 	char path[PATH_MAX], want[PATH_MAX + 64];
 
@@ -406,7 +406,7 @@ Test(sshconfig, load_given_file_must_exist)
 }
 
 /* ssh -F /dev/null: no configuration at all; a FIFO must not block. */
-Test(sshconfig, load_special_files_as_empty)
+Test(unit_sshconfig, load_special_files_as_empty)
 {
 	char path[PATH_MAX];
 
@@ -417,7 +417,7 @@ Test(sshconfig, load_special_files_as_empty)
 	cr_assert_eq(cfg.n, 2, "two empty files");
 }
 
-Test(sshconfig, long_patterns_stay_fast)
+Test(unit_sshconfig, long_patterns_stay_fast)
 {
 	char line[4200], alias[2100];
 

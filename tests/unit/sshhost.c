@@ -41,7 +41,7 @@ static void teardown(void)
 	cr_assert_eq(system(cmd), 0);
 }
 
-TestSuite(sshhost, .init = setup, .fini = teardown);
+TestSuite(unit_sshhost, .init = setup, .fini = teardown);
 
 static void hosts(const char *list)
 {
@@ -86,7 +86,7 @@ static const char *touch(const char *name)
 	return p;
 }
 
-Test(sshhost, no_config_is_the_command_line)
+Test(unit_sshhost, no_config_is_the_command_line)
 {
 	const char *ids[] = { "/k1", NULL };
 
@@ -114,7 +114,7 @@ Test(sshhost, no_config_is_the_command_line)
 	cr_assert_eq(sh.ho.port, 2200);
 }
 
-Test(sshhost, config_fills_what_the_command_line_leaves)
+Test(unit_sshhost, config_fills_what_the_command_line_leaves)
 {
 	hosts("web,[::1]");
 	config("Host web\n  HostName %h.example.com\n  User deploy\n  Port 2222\n"
@@ -140,7 +140,7 @@ Test(sshhost, config_fills_what_the_command_line_leaves)
 	cr_assert_null(notes.data, "nothing to say");
 }
 
-Test(sshhost, command_line_wins)
+Test(unit_sshhost, command_line_wins)
 {
 	hosts("web,root@web:2");
 	o.user = "me";
@@ -163,7 +163,7 @@ Test(sshhost, command_line_wins)
 	cr_assert_eq(sh.ho.port, 2);
 }
 
-Test(sshhost, identities_command_line_first_and_tokens)
+Test(unit_sshhost, identities_command_line_first_and_tokens)
 {
 	const char *ids[] = { "/given", NULL };
 	char text[1024], want[PATH_MAX];
@@ -186,7 +186,7 @@ Test(sshhost, identities_command_line_first_and_tokens)
 	cr_assert_null(sh.ho.identities[3]);
 }
 
-Test(sshhost, named_identities_none_there_means_none)
+Test(unit_sshhost, named_identities_none_there_means_none)
 {
 	hosts("web");
 	config("IdentityFile ~/missing\n");
@@ -195,7 +195,7 @@ Test(sshhost, named_identities_none_there_means_none)
 	cr_assert_null(sh.ho.identities[0]);
 }
 
-Test(sshhost, known_hosts_none)
+Test(unit_sshhost, known_hosts_none)
 {
 	hosts("web");
 	config("UserKnownHostsFile none\n");
@@ -203,7 +203,7 @@ Test(sshhost, known_hosts_none)
 	cr_assert_str_eq(sh.ho.known_hosts, "/dev/null");
 }
 
-Test(sshhost, proxies_go_through_the_system_ssh_with_one_notice)
+Test(unit_sshhost, proxies_go_through_the_system_ssh_with_one_notice)
 {
 	hosts("web1,web2,web3,db1,other,web4");
 	config("Host web[0-9] web?\n  ProxyJump bastion\n"
@@ -221,7 +221,7 @@ Test(sshhost, proxies_go_through_the_system_ssh_with_one_notice)
 	cr_assert_eq(sh.route, ROUTE_NATIVE);
 }
 
-Test(sshhost, proxies_refuse_passwords)
+Test(unit_sshhost, proxies_refuse_passwords)
 {
 	char path[PATH_MAX];
 	FILE *f;
@@ -239,7 +239,7 @@ Test(sshhost, proxies_refuse_passwords)
 	o.ssh_config = NULL;
 }
 
-Test(sshhost, exec_mode_every_host_and_no_notice)
+Test(unit_sshhost, exec_mode_every_host_and_no_notice)
 {
 	hosts("a,b");
 	o.ssh_exec = true;
@@ -250,7 +250,7 @@ Test(sshhost, exec_mode_every_host_and_no_notice)
 	cr_assert_not(sh.config_timeout);
 }
 
-Test(sshhost, match_note)
+Test(unit_sshhost, match_note)
 {
 	hosts("a");
 	config("Host a\n  Port 2\nMatch host a\n  User x\n");
@@ -258,7 +258,7 @@ Test(sshhost, match_note)
 				     "skipped\n"), "%s", notes.data);
 }
 
-Test(sshhost, bad_config_names_f)
+Test(unit_sshhost, bad_config_names_f)
 {
 	hosts("a");
 	o.ssh_config = "/nonexistent/rr-cfg";
@@ -278,7 +278,7 @@ static char *joined(const char *const *argv)
 	return buf_detach(&b);
 }
 
-Test(sshhost, exec_argv_minimal)
+Test(unit_sshhost, exec_argv_minimal)
 {
 	hosts("web");
 	struct sshexec *x = sshexec_new(&o, &o.hosts.v[0], false, "web:22");
@@ -289,7 +289,7 @@ Test(sshhost, exec_argv_minimal)
 	sshexec_free(x);
 }
 
-Test(sshhost, exec_argv_everything)
+Test(unit_sshhost, exec_argv_everything)
 {
 	const char *ids[] = { "/k1", "/k 2", NULL };
 
@@ -320,7 +320,7 @@ Test(sshhost, exec_argv_everything)
 	sshexec_free(x);
 }
 
-Test(sshhost, exec_argv_leaves_the_timeout_to_the_config)
+Test(unit_sshhost, exec_argv_leaves_the_timeout_to_the_config)
 {
 	hosts("web");
 	struct sshexec *x = sshexec_new(&o, &o.hosts.v[0], true, "web:22");
@@ -331,7 +331,7 @@ Test(sshhost, exec_argv_leaves_the_timeout_to_the_config)
 	sshexec_free(x);
 }
 
-Test(sshhost, ssh_task_holds_the_last_stderr_line)
+Test(unit_sshhost, ssh_task_holds_the_last_stderr_line)
 {
 	struct ssh_task *t = ssh_task_new();
 	const struct buf *b;
@@ -351,7 +351,7 @@ Test(sshhost, ssh_task_holds_the_last_stderr_line)
 	ssh_task_free(t);
 }
 
-Test(sshhost, ssh_task_exit_255_is_unreachable)
+Test(unit_sshhost, ssh_task_exit_255_is_unreachable)
 {
 	struct ssh_task *t = ssh_task_new();
 	const struct rr_result failed = {
@@ -375,7 +375,7 @@ Test(sshhost, ssh_task_exit_255_is_unreachable)
 	ssh_task_free(t);
 }
 
-Test(sshhost, ssh_task_other_failures_name_the_host)
+Test(unit_sshhost, ssh_task_other_failures_name_the_host)
 {
 	struct ssh_task *t = ssh_task_new();
 	const struct rr_result failed = {

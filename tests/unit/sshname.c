@@ -36,7 +36,7 @@ static void teardown(void)
 	cr_assert_eq(system(cmd), 0);
 }
 
-TestSuite(sshname, .init = setup, .fini = teardown);
+TestSuite(unit_sshname, .init = setup, .fini = teardown);
 
 /* Hosts list, configuration text (-F), then host k set up. */
 static void host(const char *list, const char *cfg, size_t k)
@@ -62,7 +62,7 @@ static void host(const char *list, const char *cfg, size_t k)
 	ssh_host_init(&sh, &o, &o.hosts.v[k]);
 }
 
-Test(sshname, plain_hosts_are_host_and_port)
+Test(unit_sshname, plain_hosts_are_host_and_port)
 {
 	host("web7,root@web8:2222,[::1]", NULL, 0);
 	cr_assert_str_eq(sh.name, "web7:22");
@@ -74,7 +74,7 @@ Test(sshname, plain_hosts_are_host_and_port)
 }
 
 /* An ssh_config alias: as written, then where it leads. */
-Test(sshname, an_alias_names_its_hostname)
+Test(unit_sshname, an_alias_names_its_hostname)
 {
 	host("h7,h8,[::2]", "Host h7\n  HostName 127.0.1.200\n  Port 50973\n"
 			    "Host h8\n  HostName h8\n"
@@ -89,7 +89,7 @@ Test(sshname, an_alias_names_its_hostname)
 }
 
 /* The system ssh's hosts are named the same way. */
-Test(sshname, exec_hosts_named_alike)
+Test(unit_sshname, exec_hosts_named_alike)
 {
 	o.ssh_exec = true;
 	host("h7,web", "Host h7\n  HostName 10.0.0.7\n  Port 2200\n", 0);
@@ -116,7 +116,7 @@ static void expect_reason(const char *line, const char *want)
 	ssh_task_free(t);
 }
 
-Test(sshname, ssh_reasons_in_the_library_words)
+Test(unit_sshname, ssh_reasons_in_the_library_words)
 {
 	expect_reason("ssh: connect to host 10.0.0.7 port 22: Connection refused\r",
 		      "host h7 (10.0.0.7:22): connection refused");

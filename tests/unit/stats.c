@@ -5,7 +5,7 @@
 
 #include "output/stats.h"
 
-Test(stats, lines)
+Test(unit_stats, lines)
 {
 	struct run_figures f = {
 		.ok = 998, .failed = 2, .wall_ns = 2000000000,
@@ -31,7 +31,7 @@ Test(stats, lines)
 }
 
 /* The figure a benchmark wants: this process's own peak, never 0. */
-Test(stats, peak_rss_is_our_own)
+Test(unit_stats, peak_rss_is_our_own)
 {
 	long kb = stats_peak_rss_kb();
 	char *grow = malloc(64 << 20);
@@ -42,7 +42,7 @@ Test(stats, peak_rss_is_our_own)
 	free(grow);
 }
 
-Test(stats, nothing_ran)
+Test(unit_stats, nothing_ran)
 {
 	struct run_figures f = { 0 };
 	struct buf b = BUF_INIT;
@@ -54,7 +54,7 @@ Test(stats, nothing_ran)
 	buf_free(&b);
 }
 
-Test(stats, fleet_lines)
+Test(unit_stats, fleet_lines)
 {
 	struct run_figures f = {
 		.ok = 9, .failed = 3, .wall_ns = 500000000,

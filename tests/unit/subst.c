@@ -23,7 +23,7 @@ static void expect(const char *tmpl, const char *line, const char *want)
 	free(got);
 }
 
-Test(subst, present)
+Test(unit_subst, present)
 {
 	const char *yes[] = { "{}", "echo {}", "x{.}", "{/}", "{//}", "{/.}",
 			      "{#}", "a{%}b", "{{}}", NULL };
@@ -36,7 +36,7 @@ Test(subst, present)
 		cr_assert_not(subst_present(*s), "%s", *s);
 }
 
-Test(subst, every_string)
+Test(unit_subst, every_string)
 {
 	const char *line = "dir/sub/file.tar.gz";
 
@@ -50,7 +50,7 @@ Test(subst, every_string)
 }
 
 /* Each row as GNU parallel 20221122 prints {.} {/} {//} {/.} for it. */
-Test(subst, paths_like_gnu_parallel)
+Test(unit_subst, paths_like_gnu_parallel)
 {
 	static const char *const rows[][5] = {
 		{ ".bashrc", "", ".bashrc", ".", "" },
@@ -79,7 +79,7 @@ Test(subst, paths_like_gnu_parallel)
 	}
 }
 
-Test(subst, around_text)
+Test(unit_subst, around_text)
 {
 	expect("x{}y", "a", "xay");
 	expect("{}-{}-{#}", "a", "a-a-42");
@@ -91,7 +91,7 @@ Test(subst, around_text)
 	expect("{/}{//}", "p/q", "qp");
 }
 
-Test(subst, quoted_values)
+Test(unit_subst, quoted_values)
 {
 	struct subst v = { "it's a/b c", 10, 7, 2 };
 	struct buf b = BUF_INIT;
@@ -104,7 +104,7 @@ Test(subst, quoted_values)
 	free(empty);
 }
 
-Test(subst, shell_command)
+Test(unit_subst, shell_command)
 {
 	struct subst v = { "a b", 3, 1, 1 };
 	struct buf b = BUF_INIT;
@@ -121,7 +121,7 @@ Test(subst, shell_command)
 	buf_free(&b);
 }
 
-Test(subst, argv_words)
+Test(unit_subst, argv_words)
 {
 	char w0[] = "printf", w1[] = "%s|", w2[] = "<{}>", w3[] = "{#}";
 	char *const words[] = { w0, w1, w2, w3 };
@@ -171,7 +171,7 @@ static void expect_round_trip(const char *s)
 	buf_free(&cmd);
 }
 
-Test(quote, round_trip_through_sh)
+Test(unit_quote, round_trip_through_sh)
 {
 	const char *nasty[] = {
 		"", "plain", "two words", "it's", "''", "'\\''", "\"dq\"",
@@ -185,7 +185,7 @@ Test(quote, round_trip_through_sh)
 		expect_round_trip(*s);
 }
 
-Test(quote, exact_form)
+Test(unit_quote, exact_form)
 {
 	struct buf b = BUF_INIT;
 
@@ -197,7 +197,7 @@ Test(quote, exact_form)
 	buf_free(&b);
 }
 
-Test(quote, only_when_needed)
+Test(unit_quote, only_when_needed)
 {
 	static const char *const rows[][2] = {
 		{ "printf", "printf" }, { "/usr/bin/x-y_z.1", "/usr/bin/x-y_z.1" },

@@ -73,9 +73,9 @@ static void two_hundred(void)
 	}
 }
 
-TestSuite(summary, .fini = done);
+TestSuite(unit_summary, .fini = done);
 
-Test(summary, the_fleet_example)
+Test(unit_summary, the_fleet_example)
 {
 	two_hundred();
 	summary_init_fleet(&s, &hosts, 1);
@@ -89,7 +89,7 @@ Test(summary, the_fleet_example)
 	cr_assert_eq(s.hosts_unreachable, 1);
 }
 
-Test(summary, fleet_colour)
+Test(unit_summary, fleet_colour)
 {
 	add_hosts("a1,a2,b");
 	summary_init_fleet(&s, &hosts, 1);
@@ -101,7 +101,7 @@ Test(summary, fleet_colour)
 }
 
 /* A host with any failed task is failed; unreachable wins over that. */
-Test(summary, worst_task_decides)
+Test(unit_summary, worst_task_decides)
 {
 	add_hosts("h1,h2,h3");
 	summary_init_fleet(&s, &hosts, 3);
@@ -121,7 +121,7 @@ Test(summary, worst_task_decides)
 }
 
 /* Stopped early: hosts whose tasks did not all run, none failed. */
-Test(summary, not_run)
+Test(unit_summary, not_run)
 {
 	add_hosts("h1,h2,h3,h4");
 	summary_init_fleet(&s, &hosts, 2);
@@ -134,7 +134,7 @@ Test(summary, not_run)
 	expect_failed("h3\n");
 }
 
-Test(summary, one_host)
+Test(unit_summary, one_host)
 {
 	add_hosts("web1");
 	summary_init_fleet(&s, &hosts, 1);
@@ -144,7 +144,7 @@ Test(summary, one_host)
 }
 
 /* Names as written: user@ and :port stay, for a re-run to reach them. */
-Test(summary, failed_list_keeps_user_and_port)
+Test(unit_summary, failed_list_keeps_user_and_port)
 {
 	add_hosts("root@db1:2222,web2,[::1]:2200,deploy@web3");
 	summary_init_fleet(&s, &hosts, 1);
@@ -156,7 +156,7 @@ Test(summary, failed_list_keeps_user_and_port)
 }
 
 /* Names that do not fold: cut at a comma with "..." after 50 characters. */
-Test(summary, long_list_cut_between_names)
+Test(unit_summary, long_list_cut_between_names)
 {
 	static const char *const names[] = { "alpha", "bravo", "charlie", "delta",
 		"echo", "foxtrot", "golf", "hotel", "india", "juliet", "kilo", "lima" };
@@ -173,7 +173,7 @@ Test(summary, long_list_cut_between_names)
 }
 
 /* One range too long: cut between its parts, the rest of the name kept. */
-Test(summary, long_range_cut_inside)
+Test(unit_summary, long_range_cut_inside)
 {
 	for (int k = 1; k <= 99; k += 2) {
 		char name[32];
@@ -190,7 +190,7 @@ Test(summary, long_range_cut_inside)
 }
 
 /* A name longer than the cap is never cut. */
-Test(summary, long_name_whole)
+Test(unit_summary, long_name_whole)
 {
 	const char *name = "a-very-long-host-name-that-goes-on.and-on.example.com";
 
@@ -203,7 +203,7 @@ Test(summary, long_name_whole)
 			   "a-very-long-host-name-that-goes-on.and-on.example.com,...\n");
 }
 
-Test(summary, fleet_nothing_to_run)
+Test(unit_summary, fleet_nothing_to_run)
 {
 	add_hosts("h1,h2");
 	summary_init_fleet(&s, &hosts, 0);
@@ -211,7 +211,7 @@ Test(summary, fleet_nothing_to_run)
 	expect_line(false, "ringrun: 2 hosts: 2 ok\n");
 }
 
-Test(summary, local_line)
+Test(unit_summary, local_line)
 {
 	summary_init(&s, 5000, false);
 	for (unsigned k = 1; k <= 5000; k++)
@@ -222,7 +222,7 @@ Test(summary, local_line)
 	expect_failed(""); /* not kept without --failed */
 }
 
-Test(summary, local_stopped_early)
+Test(unit_summary, local_stopped_early)
 {
 	summary_init(&s, 10, false);
 	local_task(1, "a", TASK_FAILED);
@@ -231,7 +231,7 @@ Test(summary, local_stopped_early)
 	expect_line(true, "ringrun: 10 tasks: 0 ok, \033[31m2 failed\033[0m, 8 not run\n");
 }
 
-Test(summary, local_one_task)
+Test(unit_summary, local_one_task)
 {
 	summary_init(&s, 1, true);
 	local_task(1, "true", TASK_OK);
@@ -240,7 +240,7 @@ Test(summary, local_one_task)
 }
 
 /* The failed inputs in input order, whatever order they ended in. */
-Test(summary, local_failed_inputs_in_order)
+Test(unit_summary, local_failed_inputs_in_order)
 {
 	summary_init(&s, 6, true);
 	local_task(5, "e e", TASK_FAILED);
@@ -253,7 +253,7 @@ Test(summary, local_failed_inputs_in_order)
 
 /* --repeat: an input is listed once however many of its runs failed; two
    inputs that read the same stay two. */
-Test(summary, local_failed_runs_of_one_input)
+Test(unit_summary, local_failed_runs_of_one_input)
 {
 	summary_init(&s, 9, true);
 	run_task(6, 2, "b", TASK_FAILED);
@@ -267,7 +267,7 @@ Test(summary, local_failed_runs_of_one_input)
 
 /* --resume-failed: what the job log had as done is not this run's task;
    a host whose other tasks ended well is ok. */
-Test(summary, done_before)
+Test(unit_summary, done_before)
 {
 	summary_init(&s, 4, true);
 	local_task(1, "a", TASK_DONE_BEFORE);

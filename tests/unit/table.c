@@ -43,7 +43,7 @@ static size_t add(struct table *t, struct words *ws, const char *w,
 	return idx;
 }
 
-Test(table, empty_finds_nothing)
+Test(unit_table, empty_finds_nothing)
 {
 	struct table t;
 	struct words ws = { .n = 0 };
@@ -53,7 +53,7 @@ Test(table, empty_finds_nothing)
 	table_free(&t);
 }
 
-Test(table, intern_returns_the_first_holder)
+Test(unit_table, intern_returns_the_first_holder)
 {
 	struct table t;
 	static struct words ws;
@@ -70,7 +70,7 @@ Test(table, intern_returns_the_first_holder)
 }
 
 /* Growing keeps every item findable, and the table at most half full. */
-Test(table, grows)
+Test(unit_table, grows)
 {
 	struct table t;
 	static struct words ws;
@@ -92,7 +92,7 @@ Test(table, grows)
 }
 
 /* Every item under one hash: the caller's comparison tells them apart. */
-Test(table, equal_hashes_are_compared)
+Test(unit_table, equal_hashes_are_compared)
 {
 	struct table t;
 	static struct words ws;
@@ -112,7 +112,7 @@ Test(table, equal_hashes_are_compared)
 }
 
 /* A free table is used again from scratch. */
-Test(table, reused_after_free)
+Test(unit_table, reused_after_free)
 {
 	struct table t;
 	static struct words ws;

@@ -31,7 +31,7 @@ static void erase(void *ctx, int fd)
 	cr_assert_eq(write(fd, "<erase>", 7), 7);
 }
 
-Test(warning, a_note_after_the_progress_line_is_erased)
+Test(unit_warning, a_note_after_the_progress_line_is_erased)
 {
 	int out = memfd_create("out", 0), err = memfd_create("err", 0);
 	struct output o;
@@ -55,7 +55,7 @@ Test(warning, a_note_after_the_progress_line_is_erased)
 }
 
 /* Once a write failed (nobody reads), nothing more is even buffered. */
-Test(warning, nothing_after_a_write_error)
+Test(unit_warning, nothing_after_a_write_error)
 {
 	struct output o;
 
