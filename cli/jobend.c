@@ -195,10 +195,10 @@ static const struct rr_result *ssh_ended(struct runner *r, struct job *j,
 static void note_retry(struct runner *r, const struct rr_result *res,
 		       unsigned attempt)
 {
-	output_note(&r->out, "%s; retry %u of %u in %llu s",
+	output_note(&r->out, "%s; retry %u of %u in %g s",
 		    *res->message ? res->message : rr_status_name(res->status),
 		    attempt, r->o->retries,
-		    (unsigned long long)backoff_base_ms(attempt) / 1000);
+		    (double)backoff_base_ms(r->o->retry_delay_ms, attempt) / 1000);
 }
 
 /*
@@ -217,7 +217,8 @@ static bool retry_host(struct runner *r, struct job *j,
 	fleet_requeue(fh, j->slot, j->idx);
 	if (first) {
 		fh->attempts++;
-		fh->retry_ms = backoff_ms(fh->attempts, backoff_random());
+		fh->retry_ms = backoff_ms(r->o->retry_delay_ms, fh->attempts,
+					  backoff_random());
 		note_retry(r, res, fh->attempts);
 	}
 	rr_task_free(j->task);
@@ -239,7 +240,8 @@ static bool retry_job(struct runner *r, struct job *j,
 	note_retry(r, res, j->attempts);
 	j->waiting = true;
 	retry_queue_add(&r->retry, now_ns(),
-			backoff_ms(j->attempts, backoff_random()), j, false);
+			backoff_ms(r->o->retry_delay_ms, j->attempts, backoff_random()),
+			j, false);
 	return true;
 }
 

@@ -91,6 +91,7 @@ static struct rr_opts task_opts(const struct runner *r, struct job *j)
 	struct rr_opts opts = {
 		.timeout_ms = o->timeout_ms,
 		.idle_timeout_ms = o->idle_timeout_ms,
+		.kill_grace_ms = o->kill_grace_ms,
 		.user = j,
 		.on_done = job_done,
 		.stdin_data = r->ctl.stdin_data,

@@ -48,10 +48,14 @@ const char options_help[] =
 	"  -X, --exec              run COMMAND as argv, without a shell\n"
 	"  -t, --timeout SEC       kill a task running longer than SEC (e.g. 0.5)\n"
 	"      --idle-timeout SEC  kill a task silent on stdout and stderr that long\n"
+	"      --kill-grace SEC    after the SIGTERM of a timeout or a stop, SIGKILL\n"
+	"                          that much later (default 2)\n"
 	"      --halt WHEN,WHAT=N  once N (or N%) tasks fail (WHAT: fail, success,\n"
 	"                          done): start no more (soon), kill the rest (now)\n"
 	"      --retries N         reconnect an unreachable host up to N times\n"
 	"      --retry-on-exit     --retries also re-runs commands that failed\n"
+	"      --retry-delay SEC   the first wait before a retry (default 1), then\n"
+	"                          doubling up to 30 s (or SEC if more)\n"
 	"      --joblog FILE       append a TSV row per task to FILE (as parallel)\n"
 	"      --resume-failed FILE  run only what job log FILE does not have as ok\n"
 	"\n"
@@ -120,6 +124,7 @@ enum opt_id {
 	O_JOBS,
 	O_TIMEOUT,
 	O_IDLE_TIMEOUT,
+	O_KILL_GRACE,
 	O_OUTPUT,
 	O_KEEP_ORDER,
 	O_DISCARD,
@@ -156,6 +161,7 @@ enum opt_id {
 	O_RESUME_FAILED,
 	O_RETRIES,
 	O_RETRY_ON_EXIT,
+	O_RETRY_DELAY,
 	O_HALT,
 	O_STDIN,
 	O_NULL,
@@ -176,6 +182,7 @@ static const struct optdef optdefs[] = {
 	{ 'j', "jobs", true, O_JOBS, false },
 	{ 't', "timeout", true, O_TIMEOUT, false },
 	{ 0, "idle-timeout", true, O_IDLE_TIMEOUT, false },
+	{ 0, "kill-grace", true, O_KILL_GRACE, false },
 	{ 'o', "output", true, O_OUTPUT, false },
 	{ 'k', "keep-order", false, O_KEEP_ORDER, false },
 	{ 0, "discard", false, O_DISCARD, false },
@@ -212,6 +219,7 @@ static const struct optdef optdefs[] = {
 	{ 0, "resume-failed", true, O_RESUME_FAILED, false },
 	{ 0, "retries", true, O_RETRIES, false },
 	{ 0, "retry-on-exit", false, O_RETRY_ON_EXIT, false },
+	{ 0, "retry-delay", true, O_RETRY_DELAY, false },
 	{ 0, "halt", true, O_HALT, false },
 	{ 0, "stdin", false, O_STDIN, false },
 	{ '0', "null", false, O_NULL, false },
@@ -456,6 +464,9 @@ static int apply(struct parser *p, const struct optdef *d, const char *shown,
 	case O_IDLE_TIMEOUT:
 		why = parse_seconds(value, &o->idle_timeout_ms);
 		break;
+	case O_KILL_GRACE:
+		why = parse_seconds(value, &o->kill_grace_ms);
+		break;
 	case O_OUTPUT:
 		why = parse_output(value, &o->output);
 		p->output_given = true;
@@ -567,6 +578,9 @@ static int apply(struct parser *p, const struct optdef *d, const char *shown,
 		break;
 	case O_RETRY_ON_EXIT:
 		o->retry_on_exit = true;
+		break;
+	case O_RETRY_DELAY:
+		why = parse_seconds(value, &o->retry_delay_ms);
 		break;
 	case O_HALT:
 		why = halt_parse(value, &o->halt);
@@ -760,6 +774,8 @@ static int check_jobs(struct parser *p)
 			    o->retries ? "--retries" : "--halt");
 	if (o->retry_on_exit && !o->retries)
 		return fail(p, "--retry-on-exit: needs --retries");
+	if (o->retry_delay_ms && !o->retries)
+		return fail(p, "--retry-delay: needs --retries");
 	if (o->retries && !o->fleet && !o->retry_on_exit)
 		return fail(p, "--retries: a local task can only fail by its exit: "
 			       "add --retry-on-exit");

@@ -26,6 +26,7 @@ struct options {
 				      fleet mode: hosts at once, 0 = all */
 	uint64_t timeout_ms;       /* 0 = none */
 	uint64_t idle_timeout_ms;  /* 0 = none */
+	uint64_t kill_grace_ms;    /* SIGTERM to SIGKILL; 0 = the library's */
 	enum out_mode output;
 	bool exec;                 /* -X: argv, no shell */
 	bool keep_order;
@@ -73,6 +74,7 @@ struct options {
 	const char *resume_failed; /* run what this log has not as ok */
 	unsigned retries;          /* attempts after the first */
 	bool retry_on_exit;        /* also re-run commands that ended not ok */
+	uint64_t retry_delay_ms;   /* the first wait; 0 = BACKOFF_FIRST_MS */
 	struct halt halt;
 	bool stdin_all;            /* --stdin: ours, read once, to every task */
 };

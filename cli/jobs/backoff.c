@@ -4,18 +4,19 @@
 #include <time.h>
 #include <unistd.h>
 
-uint64_t backoff_base_ms(unsigned failed)
+uint64_t backoff_base_ms(uint64_t first_ms, unsigned failed)
 {
-	uint64_t ms = BACKOFF_FIRST_MS;
+	uint64_t ms = first_ms ? first_ms : BACKOFF_FIRST_MS;
+	uint64_t max = ms > BACKOFF_MAX_MS ? ms : BACKOFF_MAX_MS;
 
-	for (unsigned k = 1; k < failed && ms < BACKOFF_MAX_MS; k++)
+	for (unsigned k = 1; k < failed && ms < max; k++)
 		ms *= 2;
-	return ms < BACKOFF_MAX_MS ? ms : BACKOFF_MAX_MS;
+	return ms < max ? ms : max;
 }
 
-uint64_t backoff_ms(unsigned failed, uint32_t random)
+uint64_t backoff_ms(uint64_t first_ms, unsigned failed, uint32_t random)
 {
-	uint64_t base = backoff_base_ms(failed);
+	uint64_t base = backoff_base_ms(first_ms, failed);
 
 	return base + random % (base / 10 + 1);
 }

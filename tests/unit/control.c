@@ -26,6 +26,8 @@ Test(unit_control_options, defaults)
 	cr_assert_null(o.resume_failed);
 	cr_assert_eq(o.retries, 0);
 	cr_assert_not(o.retry_on_exit || o.stdin_all);
+	cr_assert_eq(o.retry_delay_ms, 0);
+	cr_assert_eq(o.kill_grace_ms, 0);
 	cr_assert_eq(o.halt.when, HALT_NEVER);
 	options_free(&o);
 }
@@ -33,8 +35,10 @@ Test(unit_control_options, defaults)
 Test(unit_control_options, every_option)
 {
 	cr_assert_eq(PARSE("--joblog", "jl", "--resume-failed=old", "--retries", "3",
-			   "--retry-on-exit", "--halt", "now,fail=10%", "--stdin",
-			   "true"), 0, "%s", err);
+			   "--retry-on-exit", "--retry-delay", "0.25", "--halt", "now,fail=10%",
+			   "--stdin", "--kill-grace", "30", "true"), 0, "%s", err);
+	cr_assert_eq(o.retry_delay_ms, 250);
+	cr_assert_eq(o.kill_grace_ms, 30000);
 	cr_assert_str_eq(o.joblog, "jl");
 	cr_assert_str_eq(o.resume_failed, "old");
 	cr_assert_eq(o.retries, 3);
@@ -70,6 +74,9 @@ Test(unit_control_options, errors)
 	EXPECT_ERROR(PARSE("--halt", "soon", "y"),
 		     "--halt: soon: not a policy (never, soon|now,fail|success|done=N|N%)");
 	EXPECT_ERROR(PARSE("--retry-on-exit", "y"), "--retry-on-exit: needs --retries");
+	EXPECT_ERROR(PARSE("-w", "a", "--retry-delay", "2", "y"),
+		     "--retry-delay: needs --retries");
+	EXPECT_ERROR(PARSE("--kill-grace", "soon", "y"), "--kill-grace: soon: not a number");
 	EXPECT_ERROR(PARSE("--retries", "2", "y"),
 		     "--retries: a local task can only fail by its exit: add --retry-on-exit");
 	EXPECT_ERROR(PARSE("--repeat", "3", "--retries", "1", "--retry-on-exit", "y"),
