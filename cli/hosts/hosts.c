@@ -54,27 +54,26 @@ static bool same(const struct host_spec *a, const struct host_spec *b)
 				     a->user == b->user);
 }
 
-/* The slot of s in the seen table: where it is, or the empty one for it. */
-static size_t *seen_slot(const struct hosts *h, const struct host_spec *s)
+/* Is host idx of the list (ctx) the one key names? */
+static bool match_spec(const void *ctx, size_t idx, const void *key)
 {
-	size_t mask = h->nseen - 1;
+	const struct hosts *h = ctx;
 
-	for (size_t k = (size_t)hash_spec(s) & mask;; k = (k + 1) & mask)
-		if (!h->seen[k] || same(&h->v[h->seen[k] - 1], s))
-			return &h->seen[k];
+	return same(&h->v[idx], key);
 }
 
-static void grow_seen(struct hosts *h)
+/* The index of the host s names in h, or TABLE_NONE. */
+static size_t find(const struct hosts *h, const struct host_spec *s)
 {
-	size_t old = h->nseen;
-	size_t *was = h->seen;
+	return table_find(&h->seen, h, hash_spec(s), s);
+}
 
-	h->nseen = old ? old * 2 : 64;
-	h->seen = xcalloc(h->nseen, sizeof *h->seen);
-	for (size_t k = 0; k < old; k++)
-		if (was[k])
-			*seen_slot(h, &h->v[was[k] - 1]) = was[k];
-	free(was);
+/* The index of the host s names in h, which is idx when it is new. */
+static size_t intern(struct hosts *h, const struct host_spec *s, size_t idx)
+{
+	if (!h->seen.match) /* a list starts zeroed */
+		table_init(&h->seen, match_spec);
+	return table_intern(&h->seen, h, hash_spec(s), s, idx);
 }
 
 /* One block: name, user and target, each NUL-terminated. */
@@ -107,7 +106,7 @@ static struct host_spec make_spec(const char *s, size_t len,
 
 static bool listed(const struct hosts *x, const struct host_spec *s)
 {
-	return x->nseen && *seen_slot(x, s);
+	return find(x, s) != TABLE_NONE;
 }
 
 /* Does x leave s out: listed as it is, or by its host alone? */
@@ -133,10 +132,7 @@ static const char *add(struct hosts *h, const char *s, size_t len, char *why,
 		free(spec.name);
 		return NULL;
 	}
-	if ((h->n + 1) * 2 > h->nseen)
-		grow_seen(h);
-	size_t *slot = seen_slot(h, &spec);
-	if (*slot) {
+	if (intern(h, &spec, h->n) != h->n) { /* listed already */
 		free(spec.name);
 		return NULL;
 	}
@@ -145,7 +141,6 @@ static const char *add(struct hosts *h, const char *s, size_t len, char *why,
 		h->v = xreallocarray(h->v, h->cap, sizeof *h->v);
 	}
 	h->v[h->n++] = spec;
-	*slot = h->n;
 	return NULL;
 }
 
@@ -300,12 +295,9 @@ int hosts_add_line(struct hosts *h, const char *s, size_t len, char *err,
 /* The seen table anew, for v as it is now. */
 static void rebuild_seen(struct hosts *h)
 {
-	free(h->seen);
-	for (h->nseen = 64; h->nseen < h->n * 2; h->nseen *= 2)
-		;
-	h->seen = xcalloc(h->nseen, sizeof *h->seen);
+	table_free(&h->seen);
 	for (size_t k = 0; k < h->n; k++)
-		*seen_slot(h, &h->v[k]) = k + 1;
+		intern(h, &h->v[k], k);
 }
 
 size_t hosts_exclude(struct hosts *h, const struct hosts *x)
@@ -333,6 +325,6 @@ void hosts_free(struct hosts *h)
 	for (size_t k = 0; k < h->n; k++)
 		free(h->v[k].name);
 	free(h->v);
-	free(h->seen);
+	table_free(&h->seen);
 	*h = (struct hosts){ 0 };
 }

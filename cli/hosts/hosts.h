@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "hosts/hostrange.h"
+#include "util/table.h"
 
 struct host_spec {
 	char *name;     /* as written: the tag of its tasks (owns the block) */
@@ -22,8 +23,7 @@ struct host_spec {
 struct hosts {
 	struct host_spec *v;
 	size_t n, cap;
-	size_t *seen;   /* open addressing: index + 1 into v, 0 = empty */
-	size_t nseen;   /* a power of two, at least twice n */
+	struct table seen; /* v's hosts by user, host and port */
 	struct hostrange_budget budget; /* what the lists expanded to */
 	const struct hosts *exclude; /* NULL, or the hosts left out of those
 					added from now on */
