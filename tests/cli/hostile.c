@@ -164,7 +164,7 @@ static void stop_with(int sig, int n)
 	struct proc_result r;
 	char cmd[PATH_MAX + 128], jobs[16];
 	const char *argv[80] = { ringrun_bin(), "-j", jobs, cmd, ":::" };
-	char inputs[64][8];
+	char inputs[64][12];
 	int argc = 5;
 
 	cli_dir_up("hostile");

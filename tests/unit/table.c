@@ -74,7 +74,7 @@ Test(unit_table, grows)
 {
 	struct table t;
 	static struct words ws;
-	char w[8];
+	char w[16];
 
 	table_init(&t, same_word);
 	for (int k = 0; k < NWORDS; k++) {
@@ -96,7 +96,7 @@ Test(unit_table, equal_hashes_are_compared)
 {
 	struct table t;
 	static struct words ws;
-	char w[8];
+	char w[16];
 
 	table_init(&t, same_word);
 	for (int k = 0; k < 100; k++) {
