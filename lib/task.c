@@ -586,9 +586,10 @@ static void core_free(struct rr_hook *h)
 /* Before any kind's: the task core shuts down (kills tasks) first. */
 void rr__task_core_join(rr_loop *loop)
 {
-	if (loop->core_hook.prepare)
+	if (loop->core_hook.owner)
 		return;
 	loop->core_hook = (struct rr_hook){
+		.owner = &loop->core_hook,
 		.prepare = core_prepare,
 		.ready = core_ready,
 		.shutdown = core_shutdown,

@@ -98,6 +98,7 @@ struct rr_bufring {
  */
 struct rr_hook {
 	struct rr_hook *next;
+	const void *owner;  /* what it is the hook of: rr__hook_find's key */
 	/* Before the wait: start what may start, settle what ended. */
 	void (*prepare)(struct rr_hook *h);
 	/* Something is ready for the next turn: do not wait. */
@@ -137,8 +138,6 @@ struct rr_loop {
 
 	struct rr_hook *hooks;
 	struct rr_hook core_hook;  /* the task core's */
-	struct rr_procs *procs;    /* local processes, once one was submitted */
-	struct rr_ssh *ssh;        /* SSH, once a host was made */
 
 	struct rr_heap heap;
 	struct rr_op timer_op;
@@ -162,6 +161,8 @@ struct rr_loop {
 };
 
 void rr__hook_add(rr_loop *loop, struct rr_hook *h);
+/* The hook owner added, or NULL: how a part finds its state in a loop. */
+struct rr_hook *rr__hook_find(const rr_loop *loop, const void *owner);
 void rr__warn(rr_loop *loop, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /*

@@ -80,14 +80,21 @@ static unsigned fd_budget(void)
 	return (unsigned)RR_MAX(RR_MIN(n, (rlim_t)RR_MAX_RUNNING_CAP), 1);
 }
 
+struct rr_hook *rr__hook_find(const rr_loop *loop, const void *owner)
+{
+	for (struct rr_hook *h = loop->hooks; h; h = h->next)
+		if (h->owner == owner)
+			return h;
+	return NULL;
+}
+
 void rr__hook_add(rr_loop *loop, struct rr_hook *h)
 {
 	struct rr_hook **pp = &loop->hooks;
 
-	while (*pp) {
-		assert(*pp != h);
+	assert(h->owner && !rr__hook_find(loop, h->owner));
+	while (*pp)
 		pp = &(*pp)->next;
-	}
 	h->next = NULL;
 	*pp = h;
 }

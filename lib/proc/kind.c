@@ -186,17 +186,17 @@ static void procs_free(struct rr_hook *h)
 	rr__paths_free(&ps->paths);
 	if (ps->devnull >= 0)
 		close(ps->devnull);
-	ps->loop->procs = NULL;
 	free(ps);
 }
 
 /* The loop's processes, made and hooked into its turn on first use. */
 static struct rr_procs *procs_of(rr_loop *loop)
 {
-	struct rr_procs *ps = loop->procs;
+	struct rr_hook *h = rr__hook_find(loop, &rr__kind_process);
+	struct rr_procs *ps;
 
-	if (ps)
-		return ps;
+	if (h)
+		return container_of(h, struct rr_procs, hook);
 	ps = calloc(1, sizeof(*ps));
 	if (!ps)
 		return NULL;
@@ -208,6 +208,7 @@ static struct rr_procs *procs_of(rr_loop *loop)
 	ps->loop = loop;
 	ps->spawn_vfork = !(loop->features & RR_FEAT_ASYNC_SPAWN);
 	ps->hook = (struct rr_hook){
+		.owner = &rr__kind_process,
 		.prepare = start_queued,
 		.ready = procs_ready,
 		.busy = procs_busy,
@@ -217,7 +218,6 @@ static struct rr_procs *procs_of(rr_loop *loop)
 	};
 	rr__task_core_join(loop);
 	rr__hook_add(loop, &ps->hook);
-	loop->procs = ps;
 	return ps;
 }
 

@@ -48,17 +48,17 @@ static void ssh_free(struct rr_hook *h)
 
 	rr__hosts_free(ssh);
 	rr__deadline_unreserve(ssh->loop, 1);
-	ssh->loop->ssh = NULL;
 	libssh2_exit();
 	free(ssh);
 }
 
 struct rr_ssh *rr__ssh_of(rr_loop *loop)
 {
-	struct rr_ssh *ssh = loop->ssh;
+	struct rr_hook *h = rr__hook_find(loop, &rr__kind_ssh);
+	struct rr_ssh *ssh;
 
-	if (ssh)
-		return ssh;
+	if (h)
+		return ssh_of_hook(h);
 	ssh = calloc(1, sizeof(*ssh));
 	if (!ssh || rr__deadline_reserve(loop, 1) < 0) {
 		free(ssh);
@@ -73,6 +73,7 @@ struct rr_ssh *rr__ssh_of(rr_loop *loop)
 	}
 	ssh->loop = loop;
 	ssh->hook = (struct rr_hook){
+		.owner = &rr__kind_ssh,
 		.prepare = ssh_prepare,
 		.ready = ssh_ready,
 		.busy = ssh_busy,
@@ -81,7 +82,6 @@ struct rr_ssh *rr__ssh_of(rr_loop *loop)
 	};
 	rr__task_core_join(loop);
 	rr__hook_add(loop, &ssh->hook);
-	loop->ssh = ssh;
 	return ssh;
 }
 
