@@ -167,6 +167,22 @@ static int add_name(const char *name, size_t len, void *user)
 	return x->why ? 1 : 0;
 }
 
+#define ITEM_SHOWN 100 /* a longer item is shortened in messages */
+
+/*
+ * "'ITEM'" for a message, its middle left out past ITEM_SHOWN bytes, so
+ * that the cause after it is never cut from the line.
+ */
+static const char *shown(const char *s, size_t len, char *buf, size_t size)
+{
+	if (len <= ITEM_SHOWN)
+		snprintf(buf, size, "'%.*s'", (int)len, s);
+	else
+		snprintf(buf, size, "'%.*s...%.*s'", ITEM_SHOWN - 20, s, 20,
+			 s + len - 20);
+	return buf;
+}
+
 /* One item, its ranges expanded. */
 static int add_item(struct hosts *h, const char *s, size_t len, char *err,
 		    size_t errlen)
@@ -174,14 +190,15 @@ static int add_item(struct hosts *h, const char *s, size_t len, char *err,
 	struct expansion x = { .h = h };
 	struct hostrange_error e;
 	int r = hostrange_expand(s, len, &h->budget, add_name, &x, &e);
+	char item[ITEM_SHOWN + 8];
 
 	if (r < 0 && e.column)
-		snprintf(err, errlen, "'%.*s': column %zu: %s", (int)len, s,
-			 e.column, e.why);
+		snprintf(err, errlen, "%s: column %zu: %s",
+			 shown(s, len, item, sizeof item), e.column, e.why);
 	else if (r < 0)
-		snprintf(err, errlen, "'%.*s': %s", (int)len, s, e.why);
+		snprintf(err, errlen, "%s: %s", shown(s, len, item, sizeof item), e.why);
 	else if (r > 0)
-		snprintf(err, errlen, "'%.*s': %s", (int)len, s, x.why);
+		snprintf(err, errlen, "%s: %s", shown(s, len, item, sizeof item), x.why);
 	return r ? -1 : 0;
 }
 
@@ -235,8 +252,10 @@ static int add_one(struct hosts *h, struct hosts *x, enum list_kind kind,
 		return add_item(h, s, len, err, errlen);
 	if (kind != LIST_LINE)
 		return add_caret(h, s, len, err, errlen);
-	snprintf(err, errlen, "'%.*s': a host file cannot name another "
-		 "(#include FILE can)", (int)len, s);
+	char item[ITEM_SHOWN + 8];
+
+	snprintf(err, errlen, "%s: a host file cannot name another (#include FILE can)",
+		 shown(s, len, item, sizeof item));
 	return -1;
 }
 

@@ -119,6 +119,13 @@ Test(unit_hosts, list_errors)
 	expect_list_error("[::1]x", "'[::1]x': text after ']'");
 	expect_list_error("[]:22", "'[]:22': column 2: empty '[]'");
 	expect_list_error("a/b", "'a/b': '/' cannot be in a host name");
+	/* A long item loses its middle, never the cause. */
+	char longest[3001], want[256];
+	memset(longest, 'a', 2999);
+	memcpy(longest + 2999, "=", 2);
+	snprintf(want, sizeof want, "'%.80s...%.19s=': '=' cannot be in a host name",
+		 longest, longest);
+	expect_list_error(longest, want);
 	expect_list_error("a b", "'a b': contains a space");
 	expect_list_error("a\x01", "'a\x01': contains a control character");
 	expect_list_error("caf\xc3\xa9",
