@@ -33,59 +33,11 @@
 /* Far-away hang guards, never a measure. */
 #define GUARD_MS HANG_GUARD_MS
 
-/* ------------------------------------------------------------ helpers */
-
-static char *path_in(const char *name)
-{
-	char *p;
-
-	cr_assert_geq(asprintf(&p, "%s/%s", cli.dir, name), 0);
-	return p;
-}
-
-static void write_file(const char *name, const char *content)
-{
-	char *p = path_in(name);
-	FILE *f = fopen(p, "w");
-
-	cr_assert_not_null(f, "%s: %s", p, strerror(errno));
-	fputs(content, f);
-	cr_assert_eq(fclose(f), 0);
-	free(p);
-}
-
-/* The file's bytes, NUL-terminated; NULL when it cannot be read. */
-static char *read_file(const char *name)
-{
-	char *p = path_in(name), *s = NULL;
-	size_t len = 0;
-	FILE *f = fopen(p, "r");
-
-	free(p);
-	if (!f)
-		return NULL;
-	if (getdelim(&s, &len, '\0', f) < 0) {
-		free(s);
-		s = strdup("");
-	}
-	fclose(f);
-	return s;
-}
-
-static int count(const char *s, const char *what)
-{
-	int n = 0;
-
-	for (; (s = strstr(s, what)); s++)
-		n++;
-	return n;
-}
-
 /* ------------------------------------------------------ process trees */
 
 struct trees {
 	int fifo;       /* read end (opened read-write: never EOF) */
-	char *fifo_path;
+	const char *fifo_path;
 	pid_t pid[64];  /* the background sleeps, as the tasks reported them */
 	int n;
 };
@@ -93,7 +45,7 @@ struct trees {
 static void trees_init(struct trees *t)
 {
 	cr_assert_eq(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
-	t->fifo_path = path_in("pids");
+	t->fifo_path = cli_expand("@DIR/pids");
 	cr_assert_eq(mkfifo(t->fifo_path, 0600), 0);
 	t->fifo = open(t->fifo_path, O_RDWR | O_CLOEXEC);
 	cr_assert_geq(t->fifo, 0);
@@ -149,7 +101,6 @@ static void trees_all_gone(struct trees *t)
 		close(fd);
 	}
 	close(t->fifo);
-	free(t->fifo_path);
 }
 
 /*
@@ -182,7 +133,7 @@ static void stop_with(int sig, int n)
 	cr_assert_eq(kill(p.pid, sig), 0);
 	proc_finish(&p, NULL, 0, GUARD_MS, &r);
 	cr_assert_eq(r.status, 128 + sig, "stderr: %s", r.err);
-	cr_assert_eq(count(r.err, "cancelled; killed by SIGTERM\n"), n, "%s", r.err);
+	cr_assert_eq(cli_count(r.err, "cancelled; killed by SIGTERM\n"), n, "%s", r.err);
 	trees_all_gone(&t);
 	proc_result_free(&r);
 }
@@ -225,7 +176,7 @@ Test(cli_hostile, sigterm_with_a_daemon_holding_the_output, .fini = cli_dir_down
 	kill(t.pid[0], SIGKILL); /* the daemon: left by design */
 	waitpid(t.pid[0], NULL, 0);
 	cr_assert_eq(r.status, 143, "stderr: %s", r.err);
-	cr_assert_eq(count(r.err, "its output held open by a process it left, no "
+	cr_assert_eq(cli_count(r.err, "its output held open by a process it left, no "
 			       "longer read\n"), 1, "%s", r.err);
 	t.n = 0;
 	trees_all_gone(&t);
@@ -264,14 +215,14 @@ Test(cli_hostile, closed_stdout_discards_output, .timeout = TEST_TIMEOUT, .fini 
 	run_closed("exec \"$0\" \"$@\" >&-", args, &r);
 	cr_assert_eq(r.status, 0, "stderr: %s", r.err);
 	cr_assert_str_eq(r.out, "");
-	cr_assert_eq(count(r.err, ": e"), 3, "%s", r.err);
-	cr_assert_eq(count(r.err, "\n"), 3, "%s", r.err);
+	cr_assert_eq(cli_count(r.err, ": e"), 3, "%s", r.err);
+	cr_assert_eq(cli_count(r.err, "\n"), 3, "%s", r.err);
 	for (int k = 1; k <= 3; k++) {
 		char name[16];
 		char *ran;
 
 		snprintf(name, sizeof name, "ran%d", k);
-		ran = read_file(name);
+		ran = cli_slurp(name);
 		cr_assert_not_null(ran, "task %d did not run", k);
 		free(ran);
 	}
@@ -314,7 +265,7 @@ Test(cli_hostile, all_stdio_closed, .timeout = TEST_TIMEOUT, .fini = cli_dir_dow
 	cli_dir_up("hostile");
 	run_closed("\"$0\" \"$@\" <&- >&- 2>&-; echo $?", args, &r);
 	cr_assert_str_eq(r.out, "0\n", "ringrun's status");
-	ran = read_file("ran2");
+	ran = cli_slurp("ran2");
 	cr_assert_not_null(ran);
 	free(ran);
 	proc_result_free(&r);
@@ -338,7 +289,7 @@ Test(cli_hostile, outdir_refuses_planted_files, .timeout = TEST_TIMEOUT, .fini =
 	const char *args[] = { "-k", "--outdir", cli_expand("@DIR/out"), "echo {}",
 			       ":::", "a", "b", "c", NULL };
 	cr_assert_eq(mkdir(cli_expand("@DIR/out"), 0700), 0);
-	write_file("victim", "untouched\n");
+	cli_write_file("victim", "untouched\n");
 	cr_assert_eq(symlink(cli_expand("@DIR/victim"), cli_expand("@DIR/out/1.out")), 0);
 	cr_assert_eq(mkfifo(cli_expand("@DIR/out/2.err"), 0600), 0);
 	run_ringrun(args, NULL, 0, false, &r);
@@ -350,10 +301,10 @@ Test(cli_hostile, outdir_refuses_planted_files, .timeout = TEST_TIMEOUT, .fini =
 	cr_assert_not_null(strstr(r.err, cli_expand("ringrun: --outdir: @DIR/out/2.err: "
 						    "not a regular file\n")),
 			   "%s", r.err);
-	cr_assert_eq(count(r.err, "\n"), 2, "%s", r.err);
-	victim = read_file("victim");
+	cr_assert_eq(cli_count(r.err, "\n"), 2, "%s", r.err);
+	victim = cli_slurp("victim");
 	cr_assert_str_eq(victim, "untouched\n");
-	out3 = read_file("out/3.out");
+	out3 = cli_slurp("out/3.out");
 	cr_assert_str_eq(out3, "c\n");
 	free(victim);
 	free(out3);
@@ -380,8 +331,8 @@ Test(cli_hostile, jobs_clamped_to_the_fd_limit, .timeout = TEST_TIMEOUT)
 	proc_start(&p, argv, false);
 	proc_finish(&p, in, (size_t)(c - in), 100000, &r);
 	cr_assert_eq(r.status, 0, "stderr: %.300s", r.err);
-	cr_assert_eq(count(r.out, "\n"), 2000);
-	cr_assert_eq(count(r.err, "\n"), 1, "%.300s", r.err);
+	cr_assert_eq(cli_count(r.out, "\n"), 2000);
+	cr_assert_eq(cli_count(r.err, "\n"), 1, "%.300s", r.err);
 	cr_assert_eq(strncmp(r.err, "ringrun: -j 500: only ", 22), 0, "%s", r.err);
 	cr_assert_not_null(strstr(r.err, " in the open-file limit (64); running "),
 			   "%s", r.err);
@@ -423,7 +374,7 @@ static void twelve_aliases(void)
 
 	for (int k = 1; k <= 12; k++)
 		c += sprintf(c, "Host h%d\n  HostName %s\n", k, cli.addr[(k - 1) % 4]);
-	write_file("cfg", cfg);
+	cli_write_file("cfg", cfg);
 }
 
 /*
@@ -443,7 +394,7 @@ Test(cli_hostile, hosts_clamped_to_the_fd_limit, .init = sshd_up, .fini = cli_di
 	cr_assert_eq(r.status, 0, "stderr: %s", r.err);
 	cr_assert_str_eq(r.err, "ringrun: -j 0: only 8 hosts fit in the open-file "
 				"limit (40); connecting to 8 at a time\n");
-	cr_assert_eq(count(r.out, ": ok\n"), 12, "%s", r.out);
+	cr_assert_eq(cli_count(r.out, ": ok\n"), 12, "%s", r.out);
 	proc_result_free(&r);
 }
 
@@ -467,7 +418,7 @@ Test(cli_hostile, alias_then_address, .init = sshd_up, .fini = cli_dir_down, .ti
 	char want[256];
 	struct proc_result r;
 
-	write_file("cfg", cli_expand("Host h7\n  HostName @H1\n  Port 1\n"));
+	cli_write_file("cfg", "Host h7\n  HostName @H1\n  Port 1\n");
 	snprintf(want, sizeof want, "ringrun: host h7 (%s:1): connection refused\n",
 		 cli.addr[0]);
 	for (int exec = 0; exec < 2; exec++) {
@@ -493,12 +444,12 @@ Test(cli_hostile, long_alias_keeps_the_cause, .init = sshd_up, .fini = cli_dir_d
 	a[200] = b[200] = '\0';
 	snprintf(cfg, sizeof cfg, "Host %s\n  HostName %s\n  Port 1\n"
 		 "Host %s\n  HostName nosuchhost.invalid\n", a, cli.addr[0], b);
-	write_file("cfg", cfg);
+	cli_write_file("cfg", cfg);
 	snprintf(hosts, sizeof hosts, "%s,%s", a, b);
 	for (int exec = 1; exec >= 0; exec--) {
 		run_cfg(hosts, exec, &r);
 		cr_assert_eq(r.status, 3, "stderr: %s", r.err);
-		cr_assert_eq(count(r.err, "\n"), 2, "%s", r.err);
+		cr_assert_eq(cli_count(r.err, "\n"), 2, "%s", r.err);
 		snprintf(want, sizeof want, "ringrun: host %s (%s:1): connection refused\n",
 			 a, cli.addr[0]);
 		cr_assert_not_null(strstr(r.err, want), "%s: %s",
@@ -534,11 +485,11 @@ static void expect_refused(const char *const evil[], const char *shown,
 		args[n] = NULL;
 		run_ringrun(args, NULL, 0, false, &r);
 		cr_assert_eq(r.status, 2, "%s: stderr: %s", args[0], r.err);
-		cr_assert_eq(count(r.err, "ringrun: "), 1, "%s", r.err);
+		cr_assert_eq(cli_count(r.err, "ringrun: "), 1, "%s", r.err);
 		cr_assert_not_null(strstr(r.err, shown), "%s", r.err);
 		cr_assert_not_null(strstr(r.err, why), "%s", r.err);
-		ran = read_file("ran");
-		pwned = read_file("pwned");
+		ran = cli_slurp("ran");
+		pwned = cli_slurp("pwned");
 		cr_assert_null(ran, "the command ran");
 		cr_assert_null(pwned, "ssh took an option from a host or user");
 		proc_result_free(&r);
@@ -554,7 +505,7 @@ Test(cli_hostile, hosts_that_look_like_options, .init = own_home, .fini = cli_di
 		       "a host name cannot begin with '-'");
 	expect_refused((const char *[]){ "-w", "web1,root@-oProxyCommand=touch pwned", NULL },
 		       "root@-oProxyCommand=touch pwned", "contains a space");
-	write_file("hosts", "web1\nroot@-Epwned\n");
+	cli_write_file("hosts", "web1\nroot@-Epwned\n");
 	expect_refused((const char *[]){ "--hostfile", "hosts", NULL }, "'root@-Epwned'",
 		       "a host name cannot begin with '-'");
 }
@@ -578,7 +529,7 @@ Test(cli_hostile, config_user_that_looks_like_an_option, .init = own_home,
 			       cli_expand("touch @DIR/ran"), NULL };
 	struct proc_result r;
 
-	write_file("cfg", "Host web1\n  User -oProxyCommand=x\n");
+	cli_write_file("cfg", "Host web1\n  User -oProxyCommand=x\n");
 	run_ringrun(args, NULL, 0, false, &r);
 	cr_assert_eq(r.status, 2, "stderr: %s", r.err);
 	cr_assert_str_eq(r.err, "ringrun: web1: User -oProxyCommand=x: a user name "
@@ -611,9 +562,9 @@ Test(cli_hostile, outdir_sees_the_result_json_sees, .init = sshd_up, .fini = cli
 		cr_assert_eq(r.status, 3, "stderr: %s", r.err);
 		cr_assert_not_null(strstr(r.out, "\"stdout\":\"\",\"stderr\":\"\","), "%s", r.out);
 		snprintf(name, sizeof name, "%s/%s.err", exec ? "exec" : "native", host);
-		err = read_file(name);
+		err = cli_slurp(name);
 		snprintf(name, sizeof name, "%s/%s.out", exec ? "exec" : "native", host);
-		out = read_file(name);
+		out = cli_slurp(name);
 		cr_assert_str_eq(err, "", "%s", exec ? "--ssh=exec" : "native");
 		cr_assert_str_eq(out, "");
 		free(err);

@@ -43,31 +43,6 @@ static const char *in_dir(const char *name)
 	return path;
 }
 
-static void write_file(const char *name, const char *text)
-{
-	FILE *f = fopen(in_dir(name), "w");
-
-	cr_assert_not_null(f, "%s", in_dir(name));
-	fputs(text, f);
-	cr_assert_eq(fclose(f), 0);
-}
-
-/* DIR/name whole, "" when it is not there (caller frees). */
-static char *read_file(const char *name)
-{
-	FILE *f = fopen(in_dir(name), "r");
-	char *s = NULL;
-	size_t len = 0;
-
-	if (!f || getdelim(&s, &len, '\0', f) < 0) {
-		free(s);
-		s = strdup("");
-	}
-	if (f)
-		fclose(f);
-	return s;
-}
-
 /*
  * A pipeline through sh: "$0" is ringrun.  Its largest child's peak RSS
  * (ringrun: the rest are yes and head) in *peak_kb.  Under AddressSanitizer
@@ -88,24 +63,6 @@ static void run_pipeline(const char *script, struct proc_result *r,
 	proc_finish(&p, NULL, 0, 3 * HANG_GUARD_MS, r);
 	cr_assert_eq(getrusage(RUSAGE_CHILDREN, &ru), 0);
 	*peak_kb = ru.ru_maxrss;
-}
-
-/* Read fd until what has come holds want. */
-static void read_until(int fd, const char *want)
-{
-	char got[4096];
-	size_t len = 0;
-
-	for (;;) {
-		ssize_t n = read(fd, got + len, sizeof got - 1 - len);
-
-		cr_assert_gt(n, 0, "the output ended before \"%s\"", want);
-		len += (size_t)n;
-		got[len] = '\0';
-		if (strstr(got, want))
-			return;
-		cr_assert_lt(len, sizeof got - 1, "no \"%s\" in %s", want, got);
-	}
 }
 
 static void put(struct proc *p, const char *s)
@@ -139,9 +96,9 @@ Test(cli_inputs, tasks_start_before_the_end, .init = dir_up, .fini = cli_dir_dow
 
 	proc_start(&p, argv, false);
 	put(&p, "one\n");
-	read_until(p.out, "got one\n");
+	cli_read_until(p.out, "got one\n");
 	put(&p, "two\n");
-	read_until(p.out, "got two\n");
+	cli_read_until(p.out, "got two\n");
 	proc_finish(&p, "three\n", 6, HANG_GUARD_MS, &r);
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	cr_assert_str_eq(r.out, "got three\n");
@@ -157,7 +114,7 @@ Test(cli_inputs, commands_start_before_the_end, .timeout = TEST_TIMEOUT)
 
 	proc_start(&p, argv, false);
 	cr_assert_eq(write(p.in, "echo a\necho b\0", 14), 14);
-	read_until(p.out, "a\nb\n");
+	cli_read_until(p.out, "a\nb\n");
 	proc_finish(&p, "echo c", 6, HANG_GUARD_MS, &r);
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	cr_assert_str_eq(r.out, "c\n");
@@ -185,7 +142,7 @@ Test(cli_inputs, keep_order_while_streaming, .init = dir_up, .fini = cli_dir_dow
 	snprintf(script, sizeof script,
 		 "case $1 in a) read x < '%s';; c) echo c > '%s';; esac\necho \"$1\"\n",
 		 cli_expand("@DIR/go"), cli_expand("@DIR/c-started"));
-	write_file("task.sh", script);
+	cli_write_file("task.sh", script);
 	proc_start(&p, argv, false);
 	put(&p, "a\nb\nc\n");
 	fd = open(in_dir("c-started"), O_RDONLY);
@@ -215,12 +172,12 @@ Test(cli_inputs, numbers_log_and_summary_of_a_stream, .init = dir_up,
 
 	proc_start(&p, argv, false);
 	put(&p, "x\n");
-	read_until(p.out, "1 x\n");
+	cli_read_until(p.out, "1 x\n");
 	proc_finish(&p, "y\nz\n", 4, HANG_GUARD_MS, &r);
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	cr_assert_str_eq(r.out, "2 y\n3 z\n");
 	cr_assert_str_eq(r.err, "ringrun: 3 tasks: 3 ok\n");
-	log = read_file("log");
+	log = cli_slurp_or_empty("log");
 	cr_assert_eq(cli_count(log, "\n"), 4, "%s", log);
 	cr_assert(strstr(log, "\techo 3 z\n"), "%s", log);
 	free(log);
@@ -322,7 +279,7 @@ static char *ringrun_hosts(const char *const in[], const char *stdin_text,
 	*status = r.status;
 	*err = strdup(r.err);
 	proc_result_free(&r);
-	return read_file("failed");
+	return cli_slurp_or_empty("failed");
 }
 
 /* Is name a line of list? */
@@ -413,7 +370,7 @@ Test(cli_inputs, minus_excludes_as_in_pdsh, .init = dir_up, .fini = cli_dir_down
 	free(err);
 	same_as_pdsh(range, NULL);
 	same_as_pdsh(before, NULL);
-	write_file("out", "127.0.2.2\n127.0.2.4\n");
+	cli_write_file("out", "127.0.2.2\n127.0.2.4\n");
 	same_as_pdsh(file, NULL);
 	same_as_pdsh(everything, NULL);
 }
@@ -442,8 +399,8 @@ Test(cli_inputs, include_in_a_host_file, .init = dir_up, .fini = cli_dir_down,
 	int status;
 	char *got, *err;
 
-	write_file("rack1", "127.0.2.[2-3]\n#127.0.2.9 is down\n");
-	write_file("top", "127.0.2.1\n#include rack1\n127.0.2.4\n");
+	cli_write_file("rack1", "127.0.2.[2-3]\n#127.0.2.9 is down\n");
+	cli_write_file("top", "127.0.2.1\n#include rack1\n127.0.2.4\n");
 	got = ringrun_hosts(args, NULL, &status, &err);
 	cr_assert_str_eq(got, "127.0.2.1\n127.0.2.2\n127.0.2.3\n127.0.2.4\n",
 			 "%s", err);
@@ -451,7 +408,7 @@ Test(cli_inputs, include_in_a_host_file, .init = dir_up, .fini = cli_dir_down,
 	free(err);
 	same_as_pdsh(caret, NULL);
 	/* A cycle: refused, nothing runs. */
-	write_file("rack1", "127.0.2.2\n#include top\n");
+	cli_write_file("rack1", "127.0.2.2\n#include top\n");
 	got = ringrun_hosts(args, NULL, &status, &err);
 	cr_assert_eq(status, 2);
 	cr_assert_str_eq(got, "");
@@ -544,9 +501,9 @@ Test(cli_inputs, generated_lists_as_pdsh, .init = dir_up, .fini = cli_dir_down,
 {
 	static char lists[8][512];
 
-	write_file("f1", "127.0.30.[3-5]\n#include f2\n");
-	write_file("f2", "# the second rack\n127.0.31.[7,9]\n127.0.31.1\n");
-	write_file("f3", "127.0.33.[1-2]\n");
+	cli_write_file("f1", "127.0.30.[3-5]\n#include f2\n");
+	cli_write_file("f2", "# the second rack\n127.0.31.[7,9]\n127.0.31.1\n");
+	cli_write_file("f3", "127.0.33.[1-2]\n");
 	/* pdsh reads the includes of -w - from the current directory */
 	cr_assert_eq(chdir(cli.dir), 0);
 	for (int round = 0; round < 40; round++) {
@@ -595,7 +552,7 @@ Test(cli_inputs, hosts_start_before_the_end, .init = dir_up, .fini = cli_dir_dow
 		snprintf(line, sizeof line, "%s\n", cli.addr[k]);
 		snprintf(want, sizeof want, "%s: hi\n", cli.addr[k]);
 		put(&p, line);
-		read_until(p.out, want);
+		cli_read_until(p.out, want);
 	}
 	snprintf(line, sizeof line, "%s\n", cli.addr[2]);
 	proc_finish(&p, line, strlen(line), HANG_GUARD_MS, &r);
