@@ -11,6 +11,7 @@
 #include "benchmode/benchmark.h"
 #include "benchmode/benchreport.h"
 #include "parse.h"
+#include "files.h"
 
 #define EPS 1e-12
 
@@ -353,17 +354,6 @@ Test(unit_bench_report, json)
 	bench_free(&b);
 }
 
-/* Everything written to fd so far (caller frees). */
-static char *contents(int fd)
-{
-	off_t end = lseek(fd, 0, SEEK_END);
-	char *s = malloc((size_t)end + 1);
-
-	cr_assert_eq(pread(fd, s, (size_t)end, 0), end);
-	s[end] = '\0';
-	return s;
-}
-
 Test(unit_bench_report, failure_lines)
 {
 	struct bench b;
@@ -376,7 +366,7 @@ Test(unit_bench_report, failure_lines)
 	output_init(&o, OUT_QUIET, out_fd, err_fd);
 	benchreport_failures(&o, &b);
 	cr_assert_eq(output_flush(&o), 0);
-	err = contents(err_fd);
+	err = fd_contents(err_fd);
 	cr_assert_str_eq(err,
 		"ringrun: 1 of 1 warm-up runs of 'a' failed; the first: "
 		"'x' exited with status 1\n"

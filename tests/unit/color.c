@@ -10,6 +10,7 @@
 #include "output/collate.h"
 #include "output/color.h"
 #include "output/output.h"
+#include "files.h"
 
 Test(unit_color, parse)
 {
@@ -71,18 +72,9 @@ Test(unit_color, failure_messages)
 
 /* ------------------------------------------------------ output in colour */
 
-static char *contents(int fd)
-{
-	off_t end = lseek(fd, 0, SEEK_END);
-	char *s = calloc(1, (size_t)end + 1);
-
-	cr_assert_eq(pread(fd, s, (size_t)end, 0), end);
-	return s;
-}
-
 static void expect_fd(int fd, const char *want)
 {
-	char *got = contents(fd);
+	char *got = fd_contents(fd);
 
 	cr_assert_str_eq(got, want);
 	free(got);

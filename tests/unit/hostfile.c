@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "hosts/hostfile.h"
+#include "files.h"
 
 static char dir[] = "/tmp/rr-hostfile-XXXXXX";
 static struct hosts h;
@@ -31,20 +32,6 @@ static void dir_down(void)
 	hosts_free(&h);
 	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
 	cr_assert_eq(system(cmd), 0);
-}
-
-/* DIR/name holds text; its full path in the static buffer returned. */
-static const char *file(const char *name, const char *text)
-{
-	static char path[256];
-	FILE *f;
-
-	snprintf(path, sizeof path, "%s/%s", dir, name);
-	f = fopen(path, "w");
-	cr_assert_not_null(f, "%s", path);
-	fputs(text, f);
-	fclose(f);
-	return path;
 }
 
 static void expect_hosts(size_t n, ...)
@@ -82,9 +69,9 @@ Test(unit_hostfile, include_relative_to_the_including_file)
 
 	snprintf(sub, sizeof sub, "%s/sub", dir);
 	cr_assert_eq(mkdir(sub, 0755), 0);
-	file("sub/b", "h2\n#include c\n");
-	file("sub/c", "h3\n");
-	top = file("a", "h1\n#include sub/b\nh4\n");
+	file_in(dir, "sub/b", "h2\n#include c\n");
+	file_in(dir, "sub/c", "h3\n");
+	top = file_in(dir, "a", "h1\n#include sub/b\nh4\n");
 	cr_assert_eq(hostfile_read_all(&h, top, err, sizeof err), 0, "%s", err);
 	expect_hosts(4, "h1", "h2", "h3", "h4");
 }
@@ -92,7 +79,7 @@ Test(unit_hostfile, include_relative_to_the_including_file)
 /* '#' starts a comment, #include in the first column is the directive. */
 Test(unit_hostfile, other_hash_lines_are_comments)
 {
-	const char *top = file("a", "#web7\n#includes x\n#include_x\n"
+	const char *top = file_in(dir, "a", "#web7\n#includes x\n#include_x\n"
 				 "  #include x\n# include x\nweb1 #include x\n");
 
 	cr_assert_eq(hostfile_read_all(&h, top, err, sizeof err), 0, "%s", err);
@@ -101,16 +88,16 @@ Test(unit_hostfile, other_hash_lines_are_comments)
 
 Test(unit_hostfile, include_errors_name_the_line)
 {
-	const char *top = file("a", "h1\n#include\n");
+	const char *top = file_in(dir, "a", "h1\n#include\n");
 
 	cr_assert_eq(hostfile_read_all(&h, top, err, sizeof err), -1);
 	cr_assert_str_eq(shown_err(), "@/a: line 2: #include: no file name");
-	top = file("a", "\n#include  nope \r\n");
+	top = file_in(dir, "a", "\n#include  nope \r\n");
 	cr_assert_eq(hostfile_read_all(&h, top, err, sizeof err), -1);
 	cr_assert_str_eq(shown_err(), "@/a: line 2: #include nope: No such file "
 			 "or directory");
-	file("b", "ok\nbad host\n");
-	top = file("a", "#include b\n");
+	file_in(dir, "b", "ok\nbad host\n");
+	top = file_in(dir, "a", "#include b\n");
 	cr_assert_eq(hostfile_read_all(&h, top, err, sizeof err), -1);
 	cr_assert_str_eq(shown_err(), "@/b: line 2: 'bad host': contains a space");
 }
@@ -119,13 +106,13 @@ Test(unit_hostfile, a_cycle_is_refused)
 {
 	const char *top;
 
-	file("b", "h2\n#include a\n");
-	top = file("a", "h1\n#include b\n");
+	file_in(dir, "b", "h2\n#include a\n");
+	top = file_in(dir, "a", "h1\n#include b\n");
 	cr_assert_eq(hostfile_read_all(&h, top, err, sizeof err), -1);
 	cr_assert_str_eq(shown_err(), "@/b: line 2: #include a: a cycle: @/a is "
 			 "being read already");
 	hosts_free(&h);
-	top = file("a", "#include a\n");
+	top = file_in(dir, "a", "#include a\n");
 	cr_assert_eq(hostfile_read_all(&h, top, err, sizeof err), -1);
 	cr_assert_str_eq(shown_err(), "@/a: line 1: #include a: a cycle: @/a is "
 			 "being read already");
@@ -136,10 +123,10 @@ Test(unit_hostfile, a_file_may_be_included_twice)
 {
 	const char *top;
 
-	file("d", "d1\n");
-	file("b", "#include d\nb1\n");
-	file("c", "#include d\nc1\n");
-	top = file("a", "#include b\n#include c\n");
+	file_in(dir, "d", "d1\n");
+	file_in(dir, "b", "#include d\nb1\n");
+	file_in(dir, "c", "#include d\nc1\n");
+	top = file_in(dir, "a", "#include b\n#include c\n");
 	cr_assert_eq(hostfile_read_all(&h, top, err, sizeof err), 0, "%s", err);
 	expect_hosts(3, "d1", "b1", "c1");
 }
@@ -153,13 +140,13 @@ Test(unit_hostfile, the_depth_is_bounded)
 	for (int k = 16; k >= 0; k--) {
 		snprintf(name, sizeof name, "f%d", k);
 		snprintf(text, sizeof text, "h%d\n#include f%d\n", k, k + 1);
-		top = file(name, k == 16 ? "h16\n" : text);
+		top = file_in(dir, name, k == 16 ? "h16\n" : text);
 	}
 	cr_assert_eq(hostfile_read_all(&h, top, err, sizeof err), -1);
 	cr_assert_str_eq(shown_err(), "@/f15: line 2: #include f16: more than 16 "
 			 "files deep");
 	hosts_free(&h);
-	file("f1", "h1\n"); /* f0 and f1: well within */
+	file_in(dir, "f1", "h1\n"); /* f0 and f1: well within */
 	snprintf(f0, sizeof f0, "%s/f0", dir);
 	cr_assert_eq(hostfile_read_all(&h, f0, err, sizeof err), 0, "%s", err);
 	expect_hosts(2, "h0", "h1");
@@ -167,7 +154,7 @@ Test(unit_hostfile, the_depth_is_bounded)
 
 Test(unit_hostfile, nul_is_refused)
 {
-	const char *top = file("a", "web1\n");
+	const char *top = file_in(dir, "a", "web1\n");
 	FILE *f = fopen(top, "a");
 
 	fwrite("web\0x\n", 1, 6, f);
@@ -202,7 +189,7 @@ Test(unit_hostfile, streamed_line_by_line)
 	cr_assert_eq(h.excluded, 1);
 	hostfile_pump(&hf, 10);
 	cr_assert_eq(hostfile_fd(&hf, 10), 0);
-	file("inc", "h5\n");
+	file_in(dir, "inc", "h5\n");
 	snprintf(line, sizeof line, "#include %s/inc\n", dir);
 	cr_assert_eq(write(fds[1], line, strlen(line)), (ssize_t)strlen(line));
 	close(fds[1]);

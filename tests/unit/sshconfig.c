@@ -14,6 +14,7 @@
 #include <ringrun.h>
 
 #include "hosts/sshconfig.h"
+#include "files.h"
 
 static struct sshcfg cfg;
 static struct sshcfg_host h;
@@ -55,19 +56,6 @@ static void parse_fails(const char *text, const char *want)
 static void resolve(const char *alias)
 {
 	sshcfg_resolve(&cfg, alias, &h);
-}
-
-/* DIR/name with content. */
-static void write_file(const char *name, const char *content)
-{
-	char path[PATH_MAX];
-	FILE *f;
-
-	snprintf(path, sizeof path, "%s/%s", dir, name);
-	f = fopen(path, "w");
-	cr_assert_not_null(f, "%s", path);
-	fputs(content, f);
-	fclose(f);
 }
 
 static void make_dir(const char *name)
@@ -283,10 +271,10 @@ Test(unit_sshconfig, include_relative_to_dot_ssh_with_globs)
 
 	make_dir(".ssh");
 	make_dir(".ssh/conf.d");
-	write_file(".ssh/conf.d/20-b.conf", "Host b\n  User bee\n");
-	write_file(".ssh/conf.d/10-a.conf", "Host a\n  User ay\nHost b\n  Port 10\n");
-	write_file(".ssh/conf.d/notes.txt", "Host a\n  User wrong\n");
-	write_file(".ssh/config", "Include conf.d/*.conf nothing-here\nHost *\n  Port 22\n");
+	file_in(dir, ".ssh/conf.d/20-b.conf", "Host b\n  User bee\n");
+	file_in(dir, ".ssh/conf.d/10-a.conf", "Host a\n  User ay\nHost b\n  Port 10\n");
+	file_in(dir, ".ssh/conf.d/notes.txt", "Host a\n  User wrong\n");
+	file_in(dir, ".ssh/config", "Include conf.d/*.conf nothing-here\nHost *\n  Port 22\n");
 	snprintf(path, sizeof path, "%s/.ssh/config", dir);
 	cr_assert_eq(sshcfg_read(&cfg, path, "~/.ssh/config", SSHCFG_USER_FILE, true, err,
 				 sizeof err), 0, "%s", err);
@@ -303,7 +291,7 @@ Test(unit_sshconfig, include_relative_to_dot_ssh_with_globs)
 Test(unit_sshconfig, include_inside_a_block)
 {
 	make_dir(".ssh");
-	write_file(".ssh/inc", "User included\nHost other\n  Port 5\n");
+	file_in(dir, ".ssh/inc", "User included\nHost other\n  Port 5\n");
 	parse("Host a\n  Include ~/.ssh/inc\n  Port 6\n"
 	      "Match all\n  Include inc\n");
 	resolve("a");
@@ -320,11 +308,11 @@ Test(unit_sshconfig, include_errors)
 	char want[PATH_MAX];
 
 	make_dir(".ssh");
-	write_file(".ssh/bad", "\n\nPort none\n");
-	write_file(".ssh/loop", "Include loop\n");
+	file_in(dir, ".ssh/bad", "\n\nPort none\n");
+	file_in(dir, ".ssh/loop", "Include loop\n");
 	parse_fails("Include bad\n", "~/.ssh/bad: line 3: Port: not a number");
 	parse_fails("Include loop\n", "~/.ssh/loop: line 1: Include: nested more than 16 deep");
-	write_file(".ssh/secret", "Port 1\n");
+	file_in(dir, ".ssh/secret", "Port 1\n");
 	snprintf(want, sizeof want, "%s/.ssh/secret", dir);
 	chmod(want, 0);
 	if (access(want, R_OK) == 0)
@@ -342,7 +330,7 @@ Test(unit_sshconfig, include_fan_out_is_bounded)
 	for (int level = 0; level < 4; level++) {
 		for (int k = 1; k <= 6; k++) {
 			snprintf(name, sizeof name, ".ssh/%c%d", 'a' + level, k);
-			write_file(name, next[level]);
+			file_in(dir, name, next[level]);
 		}
 	}
 	cr_assert_eq(sshcfg_parse(&cfg, "cfg", "Include a*\n", 11, SSHCFG_USER_FILE, err,
@@ -353,7 +341,7 @@ Test(unit_sshconfig, include_fan_out_is_bounded)
 Test(unit_sshconfig, no_include_flag)
 {
 	make_dir(".ssh");
-	write_file(".ssh/inc", "User included\n");
+	file_in(dir, ".ssh/inc", "User included\n");
 	cr_assert_eq(sshcfg_parse(&cfg, "cfg", "Include inc\n", 12, SSHCFG_NO_INCLUDE, err,
 				  sizeof err), 0);
 	resolve("a");
@@ -364,7 +352,7 @@ Test(unit_sshconfig, system_file_includes_from_etc_ssh)
 {
 	/* Not SSHCFG_USER_FILE: relative to /etc/ssh, never to ~/.ssh. */
 	make_dir(".ssh");
-	write_file(".ssh/rr-no-such-include", "User wrong\n");
+	file_in(dir, ".ssh/rr-no-such-include", "User wrong\n");
 	cr_assert_eq(sshcfg_parse(&cfg, "sys", "Include rr-no-such-include\n", 27, 0, err,
 				  sizeof err), 0, "%s", err);
 	resolve("a");
@@ -374,7 +362,7 @@ Test(unit_sshconfig, system_file_includes_from_etc_ssh)
 Test(unit_sshconfig, load_reads_home_config_then_system)
 {
 	make_dir(".ssh");
-	write_file(".ssh/config", "Host a\n  Port 9\n");
+	file_in(dir, ".ssh/config", "Host a\n  Port 9\n");
 	cr_assert_eq(sshcfg_load(&cfg, NULL, err, sizeof err), 0, "%s", err);
 	resolve("a");
 	cr_assert_eq(h.port, 9);
@@ -388,7 +376,7 @@ Test(unit_sshconfig, load_without_home_config)
 Test(unit_sshconfig, load_names_the_home_config)
 {
 	make_dir(".ssh");
-	write_file(".ssh/config", "Host a\n\n\n\n\n\n\n\n\n\n\n  Port x\n");
+	file_in(dir, ".ssh/config", "Host a\n\n\n\n\n\n\n\n\n\n\n  Port x\n");
 	cr_assert_eq(sshcfg_load(&cfg, NULL, err, sizeof err), -1);
 	cr_assert_str_eq(err, "~/.ssh/config: line 12: Port: not a number");
 }

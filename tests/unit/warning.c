@@ -12,17 +12,7 @@
 #include <unistd.h>
 
 #include "output/output.h"
-
-/* Everything written to fd so far (caller frees). */
-static char *contents(int fd)
-{
-	off_t end = lseek(fd, 0, SEEK_END);
-	char *s = malloc((size_t)end + 1);
-
-	cr_assert_eq(pread(fd, s, (size_t)end, 0), end);
-	s[end] = '\0';
-	return s;
-}
+#include "files.h"
 
 /* Stands for the progress line: it "erases" itself where it is told to. */
 static void erase(void *ctx, int fd)
@@ -42,11 +32,11 @@ Test(unit_warning, a_note_after_the_progress_line_is_erased)
 	o.before_write = erase;
 	output_warning(&o, "known_hosts line 3 skipped: not a key");
 	cr_assert_eq(output_flush(&o), 0);
-	got = contents(err);
+	got = fd_contents(err);
 	cr_assert_str_eq(got, "<erase>ringrun: warning: known_hosts line 3 skipped: "
 			      "not a key\n");
 	free(got);
-	got = contents(out);
+	got = fd_contents(out);
 	cr_assert_str_eq(got, "", "nothing on stdout");
 	free(got);
 	output_free(&o);
