@@ -3,20 +3,13 @@
  * The line is read or refused cleanly; an entry read names hosts without
  * reading past its patterns, and its key is one ssh would compare.
  */
+#include <assert.h>
+#include <errno.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "ssh/ssh.h"
-
-#define CHECK(cond)                                                     \
-	do {                                                            \
-		if (!(cond)) {                                          \
-			fprintf(stderr, "check failed: %s\n", #cond);   \
-			abort();                                        \
-		}                                                       \
-	} while (0)
 
 static LIBSSH2_SESSION *session;
 
@@ -37,16 +30,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(line, data, size);
 	line[size] = '\0';
 	r = rr__khline_parse(line, session, &e, &why);
-	CHECK(r == 1 || r == 0 || r == -EINVAL || r == -ENOMEM);
-	CHECK(r != -EINVAL || (why && *why));
+	assert(r == 1 || r == 0 || r == -EINVAL || r == -ENOMEM);
+	assert(r != -EINVAL || (why && *why));
 	if (r == 1) {
-		CHECK(e.marker <= RR_KH_CA);
-		CHECK(e.key.type && e.key.blob && e.key.len > 0);
-		CHECK(!e.patterns != !e.hashed);
+		assert(e.marker <= RR_KH_CA);
+		assert(e.key.type && e.key.blob && e.key.len > 0);
+		assert(!e.patterns != !e.hashed);
 		for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 			int n = rr__khentry_names(&e, names[i]);
 
-			CHECK(n == 0 || n == 1 || n == -ENOMEM);
+			assert(n == 0 || n == 1 || n == -ENOMEM);
 		}
 	}
 	rr__khentry_free(&e);
