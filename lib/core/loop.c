@@ -51,32 +51,38 @@ static bool env_set(const char *name)
 	return v && *v && strcmp(v, "0") != 0;
 }
 
-/* Raise the soft fd limit to the hard one; children get the old one back. */
-static void raise_nofile(rr_loop *loop)
+/*
+ * Raise the soft fd limit to the hard one (children get the old one back);
+ * the soft limit in force after, RLIM_INFINITY when it cannot be read.
+ */
+static rlim_t raise_nofile(rr_loop *loop)
 {
 	struct rlimit rl;
 
-	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur >= rl.rlim_max)
-		return;
-	loop->nofile_orig = rl;
-	rl.rlim_cur = rl.rlim_max;
-	if (setrlimit(RLIMIT_NOFILE, &rl) == 0)
-		loop->nofile_raised = true;
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return RLIM_INFINITY;
+	if (rl.rlim_cur < rl.rlim_max) {
+		loop->nofile_orig = rl;
+		rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl) == 0)
+			loop->nofile_raised = true;
+		else
+			rl.rlim_cur = loop->nofile_orig.rlim_cur;
+	}
+	return rl.rlim_cur;
 }
 
 /*
- * Processes the fd limit leaves room for; more would fail to start with
- * EMFILE.  A spawn that still meets EMFILE waits for one to end (proc/).
+ * Processes a limit of nofile fds leaves room for; more would fail to start
+ * with EMFILE.  A spawn that still meets EMFILE waits for one to end (proc/).
  */
-static unsigned fd_budget(void)
+static unsigned fd_budget(rlim_t nofile)
 {
-	struct rlimit rl;
 	rlim_t n;
 
-	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur == RLIM_INFINITY)
+	if (nofile == RLIM_INFINITY)
 		return RR_MAX_RUNNING_CAP;
-	n = rl.rlim_cur > RR_FDS_RESERVED ?
-		    (rl.rlim_cur - RR_FDS_RESERVED) / RR_FDS_PER_TASK : 1;
+	n = nofile > RR_FDS_RESERVED ? (nofile - RR_FDS_RESERVED) / RR_FDS_PER_TASK : 1;
 	return (unsigned)RR_MAX(RR_MIN(n, (rlim_t)RR_MAX_RUNNING_CAP), 1);
 }
 
@@ -129,8 +135,7 @@ rr_loop *rr_loop_new(const struct rr_loop_opts *opts)
 		return NULL;
 	loop->evfd = -1;
 	loop->trace = env_set("RINGRUN_DEBUG");
-	raise_nofile(loop);
-	budget = fd_budget();
+	budget = fd_budget(raise_nofile(loop));
 	loop->max_running = o.max_running ? RR_MIN(o.max_running, budget) : budget;
 	loop->flags = env_flags(o.flags);
 	loop->max_handshakes = o.max_handshakes ? o.max_handshakes : 6;

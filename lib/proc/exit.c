@@ -115,10 +115,7 @@ static void report(struct rr_task *t, int err)
 			     err == -ECHILD ? "another waiter reaped it (SIGCHLD ignored?)" :
 					      rr_strerror(err));
 	} else if (p->spawn_errno) {
-		rr__task_end(t, RR_SPAWN_FAILED, "spawn %s: %s",
-			     rr__quoted_name(t->is_exec ? t->argv[0] : t->title, name,
-					     sizeof(name)),
-			     rr_strerror(p->spawn_errno));
+		rr__proc_spawn_failed(t, p->spawn_errno);
 	} else {
 		rr__task_exited(t, exit_code(p), &p->ru);
 	}

@@ -44,7 +44,26 @@ static bool worth_waiting(const struct rr_procs *ps, int err)
 	return (err == -EMFILE || err == -ENFILE || err == -EAGAIN) && ps->running > 0;
 }
 
-/* Pipes for the streams read, a socketpair for stdin bytes, then the child. */
+/* What the child gets on fds 0-2: our pipes' ends, /dev/null or the host's. */
+static void child_fds(const struct rr_task *t, const struct rr_procs *ps,
+		      const int outp[2], const int errp[2], const int inp[2], int fds[3])
+{
+	const struct rr_opts *o = &t->opts;
+
+	fds[0] = inp[1] >= 0 ? inp[1] : (o->flags & RR_F_STDIN_INHERIT ? -1 : ps->devnull);
+	fds[1] = outp[1] >= 0 ? outp[1] : fixed_fd(ps, o->stdout_mode);
+	if (errp[1] >= 0)
+		fds[2] = errp[1];
+	else if (o->stderr_mode == RR_IO_MERGE) /* 2>&1 wherever 1 goes */
+		fds[2] = fds[1] >= 0 ? fds[1] : 1;
+	else
+		fds[2] = fixed_fd(ps, o->stderr_mode);
+}
+
+/*
+ * Pipes for the streams read, a socketpair for stdin bytes, then the child.
+ * A failure leaves none of them open.
+ */
 static int spawn_task(struct rr_task *t, int outp[2], int errp[2], int inp[2])
 {
 	struct rr_proc *p = rr__proc(t);
@@ -61,18 +80,26 @@ static int spawn_task(struct rr_task *t, int outp[2], int errp[2], int inp[2])
 	if (r == 0 && o->stdin_data &&
 	    socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, inp) < 0)
 		r = -errno;
-	if (r < 0)
-		return r;
-	sp.fds[0] = inp[1] >= 0 ? inp[1] :
-		    (o->flags & RR_F_STDIN_INHERIT ? -1 : ps->devnull);
-	sp.fds[1] = outp[1] >= 0 ? outp[1] : fixed_fd(ps, o->stdout_mode);
-	if (errp[1] >= 0)
-		sp.fds[2] = errp[1];
-	else if (o->stderr_mode == RR_IO_MERGE) /* 2>&1 wherever 1 goes */
-		sp.fds[2] = sp.fds[1] >= 0 ? sp.fds[1] : 1;
-	else
-		sp.fds[2] = fixed_fd(ps, o->stderr_mode);
-	return rr__spawn(ps, &sp, &p->pid, &p->pidfd);
+	if (r == 0) {
+		child_fds(t, ps, outp, errp, inp, sp.fds);
+		r = rr__spawn(ps, &sp, &p->pid, &p->pidfd);
+	}
+	if (r < 0) {
+		close_pair(outp);
+		close_pair(errp);
+		close_pair(inp);
+	}
+	return r;
+}
+
+void rr__proc_spawn_failed(struct rr_task *t, int err)
+{
+	char name[128];
+
+	rr__proc(t)->spawn_errno = err;
+	rr__task_end(t, RR_SPAWN_FAILED, "spawn %s: %s",
+		     rr__quoted_name(t->is_exec ? t->argv[0] : t->title, name, sizeof(name)),
+		     rr_strerror(err));
 }
 
 static void start_one(struct rr_task *t)
@@ -81,31 +108,20 @@ static void start_one(struct rr_task *t)
 	struct rr_procs *ps = p->procs;
 	rr_loop *loop = t->loop;
 	int outp[2] = { -1, -1 }, errp[2] = { -1, -1 }, inp[2] = { -1, -1 };
-	char name[128];
 	int r = spawn_task(t, outp, errp, inp);
 
 	if ((r == -EMFILE || r == -ENFILE) && io_uring_sq_ready(&loop->ring)) {
 		/* Closes of fds that ended are still in the submission queue. */
-		close_pair(outp);
-		close_pair(errp);
-		close_pair(inp);
 		rr__submit_pending(loop);
 		r = spawn_task(t, outp, errp, inp);
 	}
+	if (r < 0 && worth_waiting(ps, r)) {
+		ps->fd_wait = true;
+		rr__queue_push_front(&ps->queue, t);
+		return;
+	}
 	if (r < 0) {
-		close_pair(outp);
-		close_pair(errp);
-		close_pair(inp);
-		if (worth_waiting(ps, r)) {
-			ps->fd_wait = true;
-			rr__queue_push_front(&ps->queue, t);
-			return;
-		}
-		p->spawn_errno = -r;
-		rr__task_end(t, RR_SPAWN_FAILED, "spawn %s: %s",
-			     rr__quoted_name(t->is_exec ? t->argv[0] : t->title, name,
-					     sizeof(name)),
-			     rr_strerror(r));
+		rr__proc_spawn_failed(t, -r);
 		return;
 	}
 	/* Our copies of the child's ends go through the ring, in this batch. */

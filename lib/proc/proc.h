@@ -70,6 +70,9 @@ static inline struct rr_proc *rr__proc(struct rr_task *t)
 	return rr__task_kind_data(t);
 }
 
+/* kind.c: it could not start (err: a positive errno); said once, here. */
+void rr__proc_spawn_failed(struct rr_task *t, int err);
+
 /* spawn.c */
 struct rr_spawn {
 	const char *path;

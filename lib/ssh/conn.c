@@ -388,6 +388,7 @@ void rr__conn_fail(struct rr_conn *c, enum rr_status status, const char *fmt, ..
 	struct rr_host *h = c->host;
 	bool was_up = c->state == RR_CONN_READY && !h->freed;
 	char *why = NULL, *msg = NULL;
+	const char *line;
 	struct rr_task *t;
 	va_list ap;
 	int n;
@@ -403,12 +404,12 @@ void rr__conn_fail(struct rr_conn *c, enum rr_status status, const char *fmt, ..
 	va_end(ap);
 	if (n < 0 || asprintf(&msg, "host %s: %s", h->name, why) < 0)
 		msg = NULL;
+	line = msg ? msg : "out of memory";
 	while (c->channels)
-		rr__channel_abort(c->channels, was_up ? RR_SSH_ERROR : status,
-				  msg ? msg : "out of memory");
+		rr__channel_abort(c->channels, was_up ? RR_SSH_ERROR : status, line);
 	if (!was_up)
 		while ((t = rr__queue_pop(&h->queue)))
-			rr__task_end(t, status, "%s", msg ? msg : "out of memory");
+			rr__task_end(t, status, "%s", line);
 	free(why);
 	free(msg);
 	drop(c);
