@@ -179,14 +179,6 @@ void rr__task_requeue(struct rr_task *t);
 /* Output came: an idle timeout starts over. */
 void rr__task_output(struct rr_task *t);
 
-/* Runs a task's callback under the loop's callback guard. */
-#define RR_CALLBACK(loop, call) \
-	do {                      \
-		(loop)->in_callback++; \
-		call;             \
-		(loop)->in_callback--; \
-	} while (0)
-
 /* --------------------------------------------------------------- message.c */
 
 /* "'cmd'" shortened as messages show it; returns buf. */

@@ -160,6 +160,15 @@ struct rr_loop {
 	unsigned timers_armed;
 };
 
+/* A callback of the program, under the guard that keeps it from running
+   the loop (rr_loop_run() from a callback is -EBUSY). */
+#define RR_CALLBACK(loop, call) \
+	do {                      \
+		(loop)->in_callback++; \
+		call;             \
+		(loop)->in_callback--; \
+	} while (0)
+
 void rr__hook_add(rr_loop *loop, struct rr_hook *h);
 /* The hook owner added, or NULL: how a part finds its state in a loop. */
 struct rr_hook *rr__hook_find(const rr_loop *loop, const void *owner);

@@ -31,9 +31,7 @@ void rr__warn(rr_loop *loop, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	loop->in_callback++;
-	loop->on_warning(loop, msg, loop->user);
-	loop->in_callback--;
+	RR_CALLBACK(loop, loop->on_warning(loop, msg, loop->user));
 }
 
 void rr__trace(const rr_loop *loop, const char *fn, int line, const char *what,

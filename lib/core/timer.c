@@ -24,9 +24,7 @@ static void fire(struct rr_deadline *d, uint64_t now)
 	(void)now;
 	assert(loop->timers_armed > 0);
 	loop->timers_armed--;
-	loop->in_callback++;
-	t->cb(t, t->user); /* may re-arm or free t */
-	loop->in_callback--;
+	RR_CALLBACK(loop, t->cb(t, t->user)); /* may re-arm or free t */
 }
 
 rr_timer *rr_timer_new(rr_loop *loop, rr_timer_cb *cb, void *user)
