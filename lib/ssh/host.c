@@ -37,34 +37,6 @@ static char *path_in_home(const char *rel)
 	return asprintf(&p, "%s/%s", home_dir(), rel) < 0 ? NULL : p;
 }
 
-static int read_file(const char *path, char **data, size_t *len)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	struct stat st;
-	ssize_t n;
-	char *buf;
-
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) < 0 || st.st_size > RR_KEYFILE_MAX) {
-		int err = st.st_size > RR_KEYFILE_MAX ? -EFBIG : -errno;
-
-		close(fd);
-		return err;
-	}
-	buf = malloc((size_t)st.st_size + 1);
-	n = buf ? read(fd, buf, (size_t)st.st_size) : -1;
-	close(fd);
-	if (n < 0) {
-		free(buf);
-		return buf ? -errno : -ENOMEM;
-	}
-	buf[n] = '\0';
-	*data = buf;
-	*len = (size_t)n;
-	return 0;
-}
-
 /* An identity file's bytes, read once per loop however many hosts use it. */
 static int keyfile(struct rr_ssh *ssh, const char *path, struct rr_keyfile **out)
 {
@@ -82,7 +54,7 @@ static int keyfile(struct rr_ssh *ssh, const char *path, struct rr_keyfile **out
 		free(k);
 		return -ENOMEM;
 	}
-	r = read_file(path, &k->data, &k->len);
+	r = rr__file_read(path, RR_KEYFILE_MAX, true, &k->data, &k->len);
 	if (r < 0) {
 		free(k->path);
 		free(k);
@@ -145,7 +117,7 @@ static int load_password(struct rr_host *h, const struct rr_host_opts *o)
 	}
 	if (!o->password_file)
 		return 0;
-	r = read_file(o->password_file, &data, &len);
+	r = rr__file_read(o->password_file, RR_KEYFILE_MAX, true, &data, &len);
 	if (r < 0)
 		return r;
 	data[strcspn(data, "\r\n")] = '\0';

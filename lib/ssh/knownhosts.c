@@ -47,48 +47,10 @@ struct rr_khfile {
 	size_t n, cap;
 };
 
+/* Past this a known_hosts file is refused rather than read into memory. */
+#define RR_KNOWN_HOSTS_MAX ((size_t)256 << 20)
+
 /* ---------------------------------------------------------------- reading */
-
-/* The whole file into *text (NUL-terminated); NULL when there is none. */
-static int slurp(const char *path, char **text, size_t *len)
-{
-	/* O_NONBLOCK: a FIFO in its place must not stop the loop. */
-	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC), r = 1;
-	size_t cap = 0;
-
-	*text = NULL;
-	*len = 0;
-	if (fd < 0)
-		return errno == ENOENT ? 0 : -errno;
-	while (r > 0) {
-		ssize_t n;
-
-		if (*len + 1 >= cap) {
-			char *more = realloc(*text, cap = cap ? cap * 2 : 8192);
-
-			if (!more) {
-				r = -ENOMEM;
-				break;
-			}
-			*text = more;
-		}
-		n = read(fd, *text + *len, cap - *len - 1);
-		if (n > 0)
-			*len += (size_t)n;
-		else if (n == 0)
-			r = 0;
-		else if (errno != EINTR)
-			r = -errno;
-	}
-	close(fd);
-	if (r < 0) {
-		free(*text);
-		*text = NULL;
-	} else {
-		(*text)[*len] = '\0';
-	}
-	return r;
-}
 
 static int add_entry(struct rr_khfile *f, const struct rr_khentry *e)
 {
@@ -161,7 +123,9 @@ static struct rr_khfile *khfile(struct rr_ssh *ssh, const char *path)
 		free(f);
 		return NULL;
 	}
-	f->err = slurp(path, &text, &len);
+	f->err = rr__file_read(path, RR_KNOWN_HOSTS_MAX, false, &text, &len);
+	if (f->err == -ENOENT)
+		f->err = 0; /* no file: every key is unknown */
 	if (text)
 		f->err = parse(ssh->loop, f, text, len);
 	free(text);

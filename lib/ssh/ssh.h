@@ -169,6 +169,11 @@ struct rr_host {
 /* ssh.c */
 struct rr_ssh *rr__ssh_of(rr_loop *loop);
 
+/* file.c: path whole (NUL-terminated) into *data; -EFBIG past max bytes.
+   !may_block: on the loop, where a FIFO must not make it wait. */
+int rr__file_read(const char *path, size_t max, bool may_block, char **data,
+		  size_t *len);
+
 /* host.c */
 void rr__host_unref(struct rr_host *host);
 void rr__host_maybe_free(struct rr_host *host);
