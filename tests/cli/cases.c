@@ -238,6 +238,15 @@ CASE(idle_timeout_sees_discarded_stdout,
 CASE(idle_timeout_sees_quiet_output,
      ARGS("-o", "quiet", "--idle-timeout", "2", "exec >&2; " TEN_LINES), .out = "")
 
+/* --kill-grace: a task that takes 3 s to wind up after its SIGTERM gets
+   them; the default grace (2 s) would have killed it first. */
+CASE(kill_grace_given,
+     ARGS("-t", "0.2", "--kill-grace", "600",
+	  "trap 'sleep 3; echo survived; exit 0' TERM; sleep 600 & wait"),
+     .out = "survived\n",
+     .err = { "' timed out after 0.2 s; exited with status 0\n" }, .err_lines = 1,
+     .status = 1)
+
 /* ------------------------------------------------------ jobs, stats */
 
 CASE(jobs_percent, ARGS("-j", "50%", "echo", "{%}", ":::", "a"), .out = "1\n")
