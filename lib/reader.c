@@ -100,12 +100,14 @@ static void emit_line(struct rr_reader *r, const char *p, size_t n)
 {
 	struct rr_task *t = r->task;
 
+	size_t max = t->opts.line_max;
+
 	if (t->freed)
 		return;
-	while (n > RR_LINE_MAX) {
-		RR_CALLBACK(t->loop, t->opts.on_line(t, r->which, p, RR_LINE_MAX, t->opts.user));
-		p += RR_LINE_MAX;
-		n -= RR_LINE_MAX;
+	while (n > max) {
+		RR_CALLBACK(t->loop, t->opts.on_line(t, r->which, p, max, t->opts.user));
+		p += max;
+		n -= max;
 	}
 	RR_CALLBACK(t->loop, t->opts.on_line(t, r->which, p, n, t->opts.user));
 }
@@ -122,9 +124,9 @@ static void split_lines(struct rr_reader *r, struct rr_buf *b, size_t *start,
 		emit_line(r, b->data + *start, end - *start);
 		*start = from = end + 1;
 	}
-	while (b->len - *start >= RR_LINE_MAX) {
-		emit_line(r, b->data + *start, RR_LINE_MAX);
-		*start += RR_LINE_MAX;
+	while (b->len - *start >= r->task->opts.line_max) {
+		emit_line(r, b->data + *start, r->task->opts.line_max);
+		*start += r->task->opts.line_max;
 	}
 }
 
@@ -280,6 +282,8 @@ void rr__reader_eof(struct rr_reader *r)
 	if (r->fd >= 0) /* a channel's stream has none */
 		rr__close(t->loop, r->fd);
 	r->fd = -1;
+	if (t->opts.on_eof && !t->freed)
+		RR_CALLBACK(t->loop, t->opts.on_eof(t, r->which, t->opts.user));
 	rr__task_release(t);
 }
 

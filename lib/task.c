@@ -8,6 +8,7 @@
 #include "task.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -100,8 +101,12 @@ static bool valid_env(const char *const *env, bool remote)
 
 static bool valid_opts(const struct rr_opts *o, bool remote)
 {
+	const struct rr_pty *pty = (o->flags & RR_F_PTY) ? o->pty : NULL;
+
 	return valid_mode(o->stdout_mode, false) && valid_mode(o->stderr_mode, true) &&
-	       valid_env(o->env, remote);
+	       valid_env(o->env, remote) &&
+	       (!pty || (pty->rows <= USHRT_MAX && pty->cols <= USHRT_MAX &&
+			 (!pty->term || pty->term[strcspn(pty->term, " \t\n\r'\"\\")] == '\0')));
 }
 
 /* The strings, cwd, title and stdin bytes, after the pointer arrays. */
@@ -126,8 +131,27 @@ static void copy_strings(struct rr_task *t, const char *const *argv, size_t narg
 		pos += title_len + 1;
 	}
 	o->stdin_data = o->stdin_len ? memcpy(pos, o->stdin_data, o->stdin_len) : NULL;
+	pos += o->stdin_len;
+	if (t->pty.term)
+		t->pty.term = str_copy(t->pty.term, strlen(t->pty.term), &pos);
 	o->env = (const char *const *)t->env;
 	o->title = t->title;
+	o->pty = (o->flags & RR_F_PTY) ? &t->pty : NULL;
+}
+
+/* The terminal of RR_F_PTY with its defaults; TERM is copied with the rest. */
+static void take_pty(struct rr_task *t, const struct rr_opts *o)
+{
+	const char *term = getenv("TERM");
+
+	if (!(o->flags & RR_F_PTY))
+		return;
+	if (o->pty)
+		t->pty = *o->pty;
+	t->pty.rows = t->pty.rows ? t->pty.rows : 24;
+	t->pty.cols = t->pty.cols ? t->pty.cols : 80;
+	if (!t->pty.term)
+		t->pty.term = term && *term ? term : "dumb";
 }
 
 /*
@@ -154,8 +178,10 @@ struct rr_task *rr__task_new(rr_loop *loop, const struct rr_kind *kind,
 	t = calloc(1, sizeof(*t) + kind->size);
 	if (!t)
 		return NULL;
+	take_pty(t, &o);
 	t->blob = malloc(ptrs + vec_bytes(argv, nargv) + vec_bytes(o.env, nenv) +
-			 (o.cwd ? strlen(o.cwd) : 0) + 1 + title_len + 1 + o.stdin_len + 1);
+			 (o.cwd ? strlen(o.cwd) : 0) + 1 + title_len + 1 + o.stdin_len + 1 +
+			 (t->pty.term ? strlen(t->pty.term) + 1 : 0));
 	if (!t->blob || rr__deadline_reserve(loop, 1) < 0) {
 		free(t->blob);
 		free(t);
@@ -168,7 +194,12 @@ struct rr_task *rr__task_new(rr_loop *loop, const struct rr_kind *kind,
 		o.capture_max = RR_DEFAULT_CAPTURE_MAX;
 	if (!o.kill_grace_ms)
 		o.kill_grace_ms = RR_DEFAULT_KILL_GRACE_MS;
+	if (!o.line_max)
+		o.line_max = RR_LINE_MAX;
 	t->opts = o;
+	t->in.first = o.stdin_data;
+	t->in.first_len = t->in.pending = o.stdin_len;
+	t->in.closed = !(o.flags & RR_F_STDIN_PIPE);
 	t->loop = loop;
 	t->kind = kind;
 	t->result.message = "";
@@ -308,7 +339,7 @@ static void schedule(struct rr_task *t)
 static void kill_group(struct rr_task *t, int sig, uint64_t now)
 {
 	uint64_t grace = now + t->opts.kill_grace_ms * 1000000u;
-	int r = t->kind->signal(t, sig);
+	int r = t->kind->signal(t, sig, RR__SIG_END);
 
 	if (sig == SIGKILL || r == -ESRCH) {
 		t->kill_stage = RR_KILL_KILL_SENT;
@@ -364,6 +395,15 @@ void rr__task_begin(struct rr_task *t, pid_t pid)
 	t->pending = 1; /* its exit */
 	t->deadline.fire = deadline_fire;
 	schedule(t);
+}
+
+void rr__task_started(struct rr_task *t, pid_t pid)
+{
+	assert(t->state == RR_TASK_RUNNING && !t->start_told);
+	t->start_told = true;
+	t->result.pid = pid;
+	if (t->opts.on_start && !t->freed)
+		RR_CALLBACK(t->loop, t->opts.on_start(t, pid, t->opts.user));
 }
 
 void rr__task_hold(struct rr_task *t)
@@ -435,6 +475,115 @@ void rr__task_requeue(struct rr_task *t)
 	t->pending = 0;
 }
 
+/* --------------------------------------------------------------- stdin */
+
+bool rr__stdin_wanted(const struct rr_task *t)
+{
+	return t->opts.stdin_len || (t->opts.flags & RR_F_STDIN_PIPE);
+}
+
+size_t rr__stdin_peek(struct rr_task *t, const char **p)
+{
+	struct rr_stdin *in = &t->in;
+
+	if (in->first_len) {
+		*p = in->first;
+		return in->first_len;
+	}
+	if (!in->head)
+		return 0;
+	*p = in->head->data + in->head->off;
+	return in->head->len - in->head->off;
+}
+
+static void drained(struct rr_task *t)
+{
+	if (t->opts.on_drain && !t->freed)
+		RR_CALLBACK(t->loop, t->opts.on_drain(t, t->opts.user));
+}
+
+void rr__stdin_consume(struct rr_task *t, size_t n)
+{
+	struct rr_stdin *in = &t->in;
+
+	assert(n <= in->pending);
+	in->pending -= n;
+	if (in->first_len) {
+		assert(n <= in->first_len);
+		in->first += n;
+		in->first_len -= n;
+	} else if (n) {
+		struct rr_stdin_seg *s = in->head;
+
+		assert(s && n <= s->len - s->off);
+		s->off += n;
+		if (s->off == s->len) {
+			in->head = s->next;
+			if (!in->head)
+				in->tail = NULL;
+			free(s);
+		}
+	}
+	if (n && in->pending == 0 && (t->opts.flags & RR_F_STDIN_PIPE))
+		drained(t);
+}
+
+bool rr__stdin_done(const struct rr_task *t)
+{
+	return t->in.closed && t->in.pending == 0;
+}
+
+static void stdin_free(struct rr_stdin *in)
+{
+	while (in->head) {
+		struct rr_stdin_seg *s = in->head;
+
+		in->head = s->next;
+		free(s);
+	}
+	in->tail = NULL;
+	in->first_len = in->pending = 0;
+}
+
+void rr__stdin_broken(struct rr_task *t)
+{
+	struct rr_stdin *in = &t->in;
+	bool had = in->pending != 0;
+
+	if (in->broken)
+		return;
+	in->broken = in->closed = true;
+	stdin_free(in);
+	if (had && (t->opts.flags & RR_F_STDIN_PIPE))
+		drained(t);
+}
+
+/* Small writes share the tail's room: a dialogue costs one allocation. */
+#define RR_STDIN_SEG_MIN 4096
+
+static int stdin_append(struct rr_stdin *in, const void *buf, size_t len)
+{
+	struct rr_stdin_seg *s = in->tail;
+
+	if (!s || s->cap - s->len < len) {
+		size_t cap = RR_MAX(len, (size_t)RR_STDIN_SEG_MIN);
+
+		s = malloc(sizeof(*s) + cap);
+		if (!s)
+			return -ENOMEM;
+		*s = (struct rr_stdin_seg){ .cap = cap };
+		if (in->tail)
+			in->tail->next = s;
+		else
+			in->head = s;
+		in->tail = s;
+	}
+	memcpy(s->data + s->len, buf, len);
+	s->len += len;
+	in->pending += len;
+	return 0;
+}
+
 /* -------------------------------------------------------------- settle */
 
 static enum rr_status final_status(const struct rr_task *t)
@@ -448,7 +597,7 @@ static enum rr_status final_status(const struct rr_task *t)
 	assert(t->exited);
 	if (res->exit_code < 0)
 		return RR_SIGNALED;
-	if (res->exit_code == t->opts.expect_exit)
+	if (res->exit_code == t->opts.expect_exit || t->opts.expect_exit == RR_EXPECT_ANY)
 		return RR_OK;
 	return t->opts.expect_exit == 0 ? RR_EXIT_NONZERO : RR_EXIT_UNEXPECTED;
 }
@@ -524,6 +673,7 @@ static void destroy(struct rr_task *t)
 		close(t->err.fd);
 	rr__reader_release(&t->out);
 	rr__reader_release(&t->err);
+	stdin_free(&t->in);
 	t->kind->destroy(t);
 	free(t->message);
 	free(t->blob);
@@ -563,7 +713,7 @@ static void core_shutdown(struct rr_hook *h)
 		next = t->next;
 		if (t->state == RR_TASK_RUNNING) {
 			t->freed = true;
-			t->kind->signal(t, SIGKILL);
+			t->kind->signal(t, SIGKILL, RR__SIG_END);
 			t->kill_stage = RR_KILL_KILL_SENT;
 			t->kill_at = 0;
 			schedule(t);
@@ -634,6 +784,65 @@ int rr_task_kill(rr_task *t, int sig)
 		return 0;
 	kill_group(t, sig, rr__now());
 	return 0;
+}
+
+int rr_task_signal(rr_task *t, int sig, unsigned flags)
+{
+	if (!t || sig < 0 || sig >= NSIG || (flags & ~(unsigned)RR_SIG_LEADER))
+		return -EINVAL;
+	switch (t->state) {
+	case RR_TASK_QUEUED:
+		return -EAGAIN;
+	case RR_TASK_RUNNING:
+		return t->kind->signal(t, sig, flags);
+	default:
+		return -ESRCH;
+	}
+}
+
+int rr_task_write(rr_task *t, const void *buf, size_t len)
+{
+	int r;
+
+	if (!t || (!buf && len) || !(t->opts.flags & RR_F_STDIN_PIPE))
+		return -EINVAL;
+	if (t->in.closed || t->state == RR_TASK_DONE || t->state == RR_TASK_ENDING)
+		return -EPIPE;
+	if (!len)
+		return 0;
+	r = stdin_append(&t->in, buf, len);
+	if (r == 0 && t->state == RR_TASK_RUNNING)
+		t->kind->stdin_kick(t);
+	return r;
+}
+
+int rr_task_close_stdin(rr_task *t)
+{
+	if (!t || !(t->opts.flags & RR_F_STDIN_PIPE))
+		return -EINVAL;
+	if (t->in.closed)
+		return 0;
+	t->in.closed = true;
+	if (t->state == RR_TASK_RUNNING)
+		t->kind->stdin_kick(t);
+	return 0;
+}
+
+size_t rr_task_stdin_pending(const rr_task *t)
+{
+	return t ? t->in.pending : 0;
+}
+
+int rr_task_resize(rr_task *t, unsigned rows, unsigned cols)
+{
+	if (!t || !(t->opts.flags & RR_F_PTY) || !rows || !cols || rows > USHRT_MAX ||
+	    cols > USHRT_MAX)
+		return -EINVAL;
+	if (t->state == RR_TASK_DONE || t->state == RR_TASK_ENDING)
+		return -ESRCH;
+	t->pty.rows = rows;
+	t->pty.cols = cols;
+	return t->state == RR_TASK_RUNNING ? t->kind->resize(t, rows, cols) : 0;
 }
 
 void rr_task_free(rr_task *t)

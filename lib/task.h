@@ -64,7 +64,46 @@ void rr__reader_eof(struct rr_reader *r);
 void rr__reader_finish(struct rr_reader *r, struct rr_capture *res);
 void rr__reader_release(struct rr_reader *r);
 
+/* ------------------------------------------------------------------ stdin */
+
+/* A piece of stdin written by rr_task_write(); small writes share one. */
+struct rr_stdin_seg {
+	struct rr_stdin_seg *next;
+	size_t cap, len, off; /* data[off, len) is still to go */
+	char data[];
+};
+
+/*
+ * The task's stdin as the task core keeps it for its kind: stdin_data (in
+ * the task's blob) first, then the copies of what was written.  The kind
+ * peeks at the next bytes, sends them, and consumes what went out; bytes
+ * peeked stay where they are until consumed (writes only append).
+ */
+struct rr_stdin {
+	const char *first;   /* stdin_data still to go */
+	size_t first_len;
+	struct rr_stdin_seg *head, *tail;
+	size_t pending;      /* bytes accepted, not yet consumed */
+	bool closed;         /* no more writes: EOF once pending is 0 */
+	bool broken;         /* its reader is gone: writes say -EPIPE */
+};
+
+/* Does the task have a stdin to feed (stdin_data, or RR_F_STDIN_PIPE)? */
+bool rr__stdin_wanted(const struct rr_task *t);
+/* The next bytes to send and their count; 0 when there are none now. */
+size_t rr__stdin_peek(struct rr_task *t, const char **p);
+/* n bytes of those went out; on_drain when nothing is left pending. */
+void rr__stdin_consume(struct rr_task *t, size_t n);
+/* Everything went out and no more will come: time for EOF. */
+bool rr__stdin_done(const struct rr_task *t);
+/* Its reader is gone: drop what is pending (on_drain), refuse writes. */
+void rr__stdin_broken(struct rr_task *t);
+
 /* ------------------------------------------------------------------ kinds */
+
+/* rr_kind.signal flags beyond the public RR_SIG_*: the signal is a kill's
+   (it is meant to end the task, and the kind ends what it left too). */
+#define RR__SIG_END (1u << 31)
 
 /* What the task core asks of a kind.  Every member is required. */
 struct rr_kind {
@@ -74,8 +113,14 @@ struct rr_kind {
 	void (*start)(struct rr_task *t);
 	/* Still queued and cancelled or freed: take it off that queue. */
 	void (*dequeue)(struct rr_task *t);
-	/* Running: deliver sig to what runs; -ESRCH when nothing is left. */
-	int (*signal)(struct rr_task *t, int sig);
+	/* Running: deliver sig to what runs (flags: RR_SIG_LEADER,
+	   RR__SIG_END); -ESRCH when nothing is left. */
+	int (*signal)(struct rr_task *t, int sig, unsigned flags);
+	/* Running: rr_task_write() or rr_task_close_stdin() left something for
+	   stdin (rr__stdin_peek / rr__stdin_done): send it when idle. */
+	void (*stdin_kick)(struct rr_task *t);
+	/* Running with RR_F_PTY: the terminal is now rows x cols. */
+	int (*resize)(struct rr_task *t, unsigned rows, unsigned cols);
 	/* The grace after the last signal is over and it has not ended: stop
 	   waiting for what it still holds. */
 	void (*stop)(struct rr_task *t);
@@ -128,6 +173,9 @@ struct rr_task {
 	char *blob;             /* one allocation holding the strings above */
 
 	struct rr_reader out, err;
+	struct rr_stdin in;
+	struct rr_pty pty;      /* with RR_F_PTY: its size now, and TERM */
+	bool start_told;        /* on_start has run */
 	struct rr_deadline deadline;
 	struct rr_result result;
 	char *message;          /* the one line of result.message, or NULL */
@@ -165,6 +213,8 @@ rr_task *rr__task_submit(struct rr_task *t);
 
 /* Queued -> running: deadlines start, the task waits for its exit. */
 void rr__task_begin(struct rr_task *t, pid_t pid);
+/* The command runs (pid: its process, 0 remotely): on_start. */
+void rr__task_started(struct rr_task *t, pid_t pid);
 /* One more event to wait for before it ends (a stream, stdin); done. */
 void rr__task_hold(struct rr_task *t);
 void rr__task_release(struct rr_task *t);

@@ -34,6 +34,7 @@
 #ifndef RINGRUN_H
 #define RINGRUN_H
 
+#include <limits.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -48,8 +49,13 @@ extern "C" {
 #define RR_VERSION "0.1.0"
 #define RR_VERSION_NUM 0x000100
 
-/* Lines longer than this are handed to on_line in pieces of this size. */
+/* Lines longer than rr_opts.line_max (default this) are handed to on_line in
+   pieces of that size. */
 #define RR_LINE_MAX (1024 * 1024)
+
+/* rr_opts.expect_exit: any exit code is success (only a death by signal,
+   a timeout or a kill is not). */
+#define RR_EXPECT_ANY INT_MIN
 
 typedef struct rr_loop rr_loop;
 typedef struct rr_task rr_task;
@@ -254,11 +260,36 @@ enum {
 	RR_F_STDIN_INHERIT = 1 << 0, /* stdin is the host's fd 0, not /dev/null */
 	RR_F_RUSAGE = 1 << 1,        /* fill user_us, sys_us, maxrss_kb */
 	RR_F_AUTOFREE = 1 << 2,      /* free the task when on_done returns */
+	/*
+	 * stdin stays open after stdin_data: rr_task_write() streams more,
+	 * rr_task_close_stdin() ends it (EOF).  Locally a socketpair (a pty
+	 * with RR_F_PTY), remotely the channel.
+	 */
+	RR_F_STDIN_PIPE = 1 << 3,
+	/*
+	 * Run on a pseudo-terminal (rr_opts.pty gives its size and TERM):
+	 * locally the child gets a new session with the pty as its controlling
+	 * terminal and as fds 0-2; remotely a pty request precedes the exec, as
+	 * with ssh -t.  Output arrives as one stream, RR_STDOUT (stdout_mode
+	 * applies; stderr_mode is ignored); stdin is the pty too, fed from
+	 * stdin_data and rr_task_write().
+	 */
+	RR_F_PTY = 1 << 4,
+};
+
+/* The terminal of a task run with RR_F_PTY; all zero means the defaults. */
+struct rr_pty {
+	unsigned rows;    /* default 24 */
+	unsigned cols;    /* default 80 */
+	const char *term; /* TERM; default the host program's, else "dumb" */
 };
 
 typedef void rr_data_cb(rr_task *task, enum rr_stream stream,
 			const char *data, size_t len, void *user);
 typedef void rr_done_cb(rr_task *task, void *user);
+typedef void rr_start_cb(rr_task *task, pid_t pid, void *user);
+typedef void rr_eof_cb(rr_task *task, enum rr_stream stream, void *user);
+typedef void rr_drain_cb(rr_task *task, void *user);
 
 /* Task options; all zero means the defaults given on each field. */
 struct rr_opts {
@@ -288,7 +319,8 @@ struct rr_opts {
 	uint64_t timeout_ms;
 	uint64_t idle_timeout_ms; /* no output on any stream for this long */
 	uint64_t kill_grace_ms;
-	int expect_exit;          /* the exit code that means success; default 0 */
+	int expect_exit;          /* the exit code that means success; default 0;
+				     RR_EXPECT_ANY: any */
 	/*
 	 * Bytes kept per captured stream; default 64 MiB.  The excess is still
 	 * read (the child never blocks) and counted in total, and the result is
@@ -303,6 +335,23 @@ struct rr_opts {
 	void *user;              /* handed to every callback */
 	rr_done_cb *on_done;     /* the task ended; its result is final */
 	unsigned flags;          /* RR_F_* */
+	/*
+	 * The process exists (remote: pid 0, once the server accepted the exec
+	 * request); rr_task_result()->pid is set by then.  Called once, before
+	 * any output of the task is handed out.
+	 */
+	rr_start_cb *on_start;
+	/* A stream that is read (capture or callback) reached its end. */
+	rr_eof_cb *on_eof;
+	/*
+	 * With RR_F_STDIN_PIPE: everything written so far has been handed to
+	 * the child (rr_task_stdin_pending() fell to 0) - or will never be,
+	 * because its reader is gone (then rr_task_write() says -EPIPE).  A
+	 * writer that waits for it bounds the memory stdin holds.
+	 */
+	rr_drain_cb *on_drain;
+	const struct rr_pty *pty; /* with RR_F_PTY; NULL: the defaults */
+	size_t line_max;          /* default RR_LINE_MAX */
 };
 
 /* One captured stream. */
@@ -369,6 +418,53 @@ int rr_task_wait(rr_task *task);
  * when the task has already ended, or -EINVAL for a bad signal or NULL.
  */
 int rr_task_kill(rr_task *task, int sig);
+
+/* Flags for rr_task_signal(). */
+enum {
+	RR_SIG_LEADER = 1 << 0, /* the process the task started only, not its
+				   whole process group */
+};
+
+/*
+ * Deliver sig (SIGHUP, SIGUSR1, SIGSTOP, SIGCONT, SIGTERM, ...; 0 checks
+ * that it is there) to the task's process group, or with RR_SIG_LEADER to
+ * its leader only.  Nothing more: the task is not cancelled, no SIGKILL
+ * follows, and it ends as it ends (a SIGTERM it dies of ends it as
+ * RR_SIGNALED).  Remotely the signal is sent by a kill(1) on a second
+ * channel of the connection (or by the SSH "signal" request where libssh2
+ * has it), once the command has reported its process group.  Returns 0,
+ * -EAGAIN while the task waits to start, -ESRCH once it has ended (or its
+ * process is gone), -EINVAL for a bad signal, flag or NULL.
+ */
+int rr_task_signal(rr_task *task, int sig, unsigned flags);
+
+/*
+ * With RR_F_STDIN_PIPE: queue len bytes (copied) for the task's stdin, after
+ * stdin_data and what was written before.  A task still waiting to start
+ * gets them when it starts.  Returns 0; -EPIPE once its reader is gone or
+ * stdin was closed (never a SIGPIPE); -EINVAL without RR_F_STDIN_PIPE or for
+ * NULL; -ENOMEM.
+ */
+int rr_task_write(rr_task *task, const void *buf, size_t len);
+
+/*
+ * With RR_F_STDIN_PIPE: end the task's stdin once what is pending has been
+ * written (EOF; remotely the channel's EOF).  Returns 0 (also when already
+ * closed), -EINVAL without RR_F_STDIN_PIPE or for NULL.
+ */
+int rr_task_close_stdin(rr_task *task);
+
+/* Bytes accepted by rr_task_write() (or stdin_data) not yet handed to the
+   child; 0 for NULL. */
+size_t rr_task_stdin_pending(const rr_task *task);
+
+/*
+ * With RR_F_PTY: the terminal is now rows x cols (the child gets SIGWINCH;
+ * remotely a window-change request).  A task still waiting to start starts
+ * with that size.  Returns 0, -EINVAL without RR_F_PTY, for a zero size or
+ * NULL, -ESRCH once it has ended.
+ */
+int rr_task_resize(rr_task *task, unsigned rows, unsigned cols);
 
 /*
  * Release a task.  A task still queued is dropped; a running one has its

@@ -175,18 +175,23 @@ static int group_signal(struct rr_task *t, int sig)
  * group can be reached even after the leader is reaped and its number can
  * never name someone else's group.  kill(-pgid) before kernel 6.9.  A child
  * spawned a moment ago may not have made its group yet: then the child
- * itself gets the signal (it is the whole group so far).  -ESRCH: nobody is
- * left to get it.
+ * itself gets the signal (it is the whole group so far).  RR_SIG_LEADER: the
+ * child only.  -ESRCH: nobody is left to get it.
  */
-int rr__proc_signal(struct rr_task *t, int sig)
+int rr__proc_signal(struct rr_task *t, int sig, unsigned flags)
 {
 	struct rr_proc *p = rr__proc(t);
 	int r;
 
 	if (p->pidfd < 0)
 		return -ESRCH;
-	if (sig == SIGTERM || sig == SIGKILL || sig == SIGINT || sig == SIGHUP ||
-	    sig == SIGQUIT)
+	if (flags & RR_SIG_LEADER) {
+		if (p->reaped)
+			return -ESRCH;
+		return pidfd_send_signal(p->pidfd, sig, NULL, 0) == 0 ? 0 : -errno;
+	}
+	if ((flags & RR__SIG_END) && (sig == SIGTERM || sig == SIGKILL || sig == SIGINT ||
+				       sig == SIGHUP || sig == SIGQUIT))
 		p->end_sig = sig;
 	r = group_signal(t, sig);
 	if (r == -ESRCH && !p->reaped)

@@ -257,9 +257,20 @@ static void proc_dequeue(struct rr_task *t)
 	rr__queue_remove(&rr__proc(t)->procs->queue, t);
 }
 
-static int proc_signal(struct rr_task *t, int sig)
+static int proc_signal(struct rr_task *t, int sig, unsigned flags)
 {
-	return rr__proc_signal(t, sig);
+	return rr__proc_signal(t, sig, flags);
+}
+
+static void proc_stdin_kick(struct rr_task *t)
+{
+	(void)t; /* FIXME(issue 8): streaming stdin */
+}
+
+static int proc_resize(struct rr_task *t, unsigned rows, unsigned cols)
+{
+	(void)t, (void)rows, (void)cols; /* FIXME(issue 8): pty */
+	return -ENOTSUP;
 }
 
 /*
@@ -324,6 +335,8 @@ const struct rr_kind rr__kind_process = {
 	.start = proc_start,
 	.dequeue = proc_dequeue,
 	.signal = proc_signal,
+	.stdin_kick = proc_stdin_kick,
+	.resize = proc_resize,
 	.stop = proc_stop,
 	.started = proc_started,
 	.describe = proc_describe,

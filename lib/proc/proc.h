@@ -93,7 +93,7 @@ void rr__paths_free(struct rr_path_cache *c);
 
 /* exit.c */
 void rr__proc_wait(struct rr_task *t);
-int rr__proc_signal(struct rr_task *t, int sig);
+int rr__proc_signal(struct rr_task *t, int sig, unsigned flags);
 void rr__proc_drop_output(struct rr_task *t, int code);
 
 /* feed.c */

@@ -594,10 +594,22 @@ static void chan_dequeue(struct rr_task *t)
 	rr__queue_remove(&rr__chan(t)->host->queue, t);
 }
 
-static int chan_signal(struct rr_task *t, int sig)
+static int chan_signal(struct rr_task *t, int sig, unsigned flags)
 {
+	(void)flags; /* FIXME(issue 8): remote signals, remote stop */
 	mark_killed(t, sig, false);
 	return 0;
+}
+
+static void chan_stdin_kick(struct rr_task *t)
+{
+	(void)t; /* FIXME(issue 8): streaming stdin */
+}
+
+static int chan_resize(struct rr_task *t, unsigned rows, unsigned cols)
+{
+	(void)t, (void)rows, (void)cols; /* FIXME(issue 8): pty */
+	return -ENOTSUP;
 }
 
 /* The grace after SIGKILL is over: the server has not closed the channel. */
@@ -644,6 +656,8 @@ const struct rr_kind rr__kind_ssh = {
 	.start = chan_start,
 	.dequeue = chan_dequeue,
 	.signal = chan_signal,
+	.stdin_kick = chan_stdin_kick,
+	.resize = chan_resize,
 	.stop = chan_stop,
 	.started = chan_started,
 	.describe = chan_describe,
