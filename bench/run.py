@@ -2,6 +2,7 @@
 """ringrun bench: every comparison in one run.  See README.md.
 
     run.py --ringrun PATH --bin DIR [--rounds N] [--only KEY|GROUP,...]
+           [--stdin-mib N]
 
 A workload is one entry in WORKLOADS, a tool one entry in TOOLS, a target one
 entry in TARGETS: adding a comparison means adding entries, not code.  Every
@@ -9,7 +10,10 @@ tool is first run once and its output checked (a tool that fails gets no
 time), then all tools run round-robin, ROUNDS times, under bench/measure.
 The SSH workloads (group "ssh") run against loopback hosts served by real
 sshds started here (class Fleet) and stopped by their pids when the bench
-ends, failed, interrupted or not.
+ends, failed, interrupted or not.  The control workloads (group "control",
+issue 8) use that fleet too: "stop" times Ctrl-C to the last remote
+process gone (run_stop), "stdin" streams bytes through each tool
+(run_stdin).
 The report goes to stdout and bench/results/latest.txt; every figure, raw
 rounds included, to bench/results/latest.json.
 """
