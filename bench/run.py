@@ -803,7 +803,8 @@ class Fleet:
     def end_ssh_clients(self):
         """SIGTERM every ssh whose command line names this fleet: a master
         ("ssh: DIR/ssh/cm/HASH [mux]") or one still detaching ("ssh -F
-        DIR/ssh/ssh_config_cm ...")."""
+        DIR/ssh/ssh_config_cm ..."); returns how many."""
+        n = 0
         for d in os.listdir("/proc"):
             try:
                 with open(f"/proc/{d}/cmdline", "rb") as f:
@@ -811,8 +812,10 @@ class Fleet:
                 if ((argv[0] == b"ssh" or argv[0].startswith(b"ssh: ")) and
                         any(self.dir.encode() in a for a in argv)):
                     os.kill(int(d), signal.SIGTERM)
+                    n += 1
             except (OSError, ValueError):
                 pass
+        return n
 
     def stop(self):
         """End every sshd by its pid (and any ControlMaster left behind)."""
@@ -1359,6 +1362,7 @@ def stop_once(ctx, w, name, marker):
             kill_tree(pid)
             reap(pid, block=True)
         r["killed_after"] = kill_marked(marker)
+        r["ssh_left"] = fleet.end_ssh_clients()    # any the tool left
         fleet.quiesce()
     with open(err, errors="replace") as f:
         r["stderr"] = tail(f.read(), 2)
@@ -1412,6 +1416,7 @@ def summarise_stop(rounds):
     s = {"rounds": len(rounds), "start_s": med("start_s"),
          "exit_s": med("exit_s"), "exit": rounds[-1]["exit"],
          "killed": any(r["killed"] for r in rounds),
+         "ssh_left": max(r["ssh_left"] for r in rounds),
          "left": max(r["left"] for r in rounds)}
     if s["left"] == 0:
         gone = [r["gone_s"] for r in rounds]
@@ -1438,6 +1443,9 @@ def print_stop(w, res, say):
                f"after SIGINT")
         rows.append([label, r["rounds"], f"{r['start_s']:.2f}", stop,
                      "-" if r["left"] else f"{100 * r['spread']:.0f}%", how])
+        if r["ssh_left"]:
+            notes.append(f"{label}: left {r['ssh_left']} ssh clients "
+                         f"running after it exited (ended by the bench)")
     say(f"== {w.title}")
     say.table(head, rows)
     say(f"   stop s = from the SIGINT (to the tool's process group, as Ctrl-C"
