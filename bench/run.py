@@ -235,6 +235,8 @@ class Workload:
     def unit(self):
         if self.kind == "stdin":
             return "MiB/s"
+        if self.kind == "stop":
+            return "s"
         if self.group == "ssh":
             return "cmds/s" if self.per_host else "hosts/s"
         return "MB/s" if self.check == "bytes" else "jobs/s"
