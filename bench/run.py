@@ -1160,13 +1160,13 @@ def run_stdin(ctx, w, res, say):
         floor = res.get(TOOLS[name].floor, {})
         if floor.get("mib_per_s"):
             res[name]["x_floor"] = res[name]["mib_per_s"] / floor["mib_per_s"]
-    print_stdin(ctx, w, res, say)
+    print_stdin(w, res, say)
     say_background(say, other)
     say()
     return {"other_cpu": other, "in_bytes": w.in_bytes}
 
 
-def print_stdin(ctx, w, res, say):
+def print_stdin(w, res, say):
     head = ["tool", "runs", "wall s", "spread", "MiB/s", "x floor", "CPU s",
             "sshd CPU s", "tree RSS MiB"]
     rows, notes = [], []
@@ -1240,9 +1240,10 @@ def marked(marker):
                 argv = f.read().split(b"\0")[:-1]
         except OSError:
             continue
-        life = proc_life(d)
-        if argv[:1] and [os.path.basename(argv[0])] + argv[1:] == want and life:
-            found.append((int(d), life[1]))
+        if argv[:1] and [os.path.basename(argv[0])] + argv[1:] == want:
+            life = proc_life(d)
+            if life:
+                found.append((int(d), life[1]))
     return found
 
 
@@ -1279,8 +1280,12 @@ def spawn(argv, env, err):
 
 
 def reap(pid, block=False):
-    """(wait status, CPU s of the tool and what it reaped) or None."""
-    p, status, ru = os.wait4(pid, 0 if block else os.WNOHANG)
+    """(wait status, CPU s of the tool and what it reaped) or None (also
+    if it was reaped already)."""
+    try:
+        p, status, ru = os.wait4(pid, 0 if block else os.WNOHANG)
+    except ChildProcessError:
+        return None
     return (status, ru.ru_utime + ru.ru_stime) if p else None
 
 
