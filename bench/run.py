@@ -1393,6 +1393,8 @@ def run_stop(ctx, w, res, say):
     busy0, t0, ours = cpu_busy_s(), time.monotonic(), 0.0
     n_rounds = min(ctx.rounds, w.max_rounds or ctx.rounds)
     for i in range(n_rounds):
+        if not ok:
+            break
         progress(f"[{w.key}] round {i + 1}/{n_rounds}:")
         for name in list(ok):
             r = stop_once(ctx, w, name, stop_marker(w, name, i + 1))
