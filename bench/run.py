@@ -1160,6 +1160,7 @@ def run_stdin(ctx, w, res, say):
         floor = res.get(TOOLS[name].floor, {})
         if floor.get("mib_per_s"):
             res[name]["x_floor"] = res[name]["mib_per_s"] / floor["mib_per_s"]
+            res[name]["cpu_x_floor"] = res[name]["cpu_s"] / floor["cpu_s"]
     print_stdin(w, res, say)
     say_background(say, other)
     say()
@@ -1168,7 +1169,7 @@ def run_stdin(ctx, w, res, say):
 
 def print_stdin(w, res, say):
     head = ["tool", "runs", "wall s", "spread", "MiB/s", "x floor", "CPU s",
-            "sshd CPU s", "tree RSS MiB"]
+            "CPU/floor", "sshd CPU s", "tree RSS MiB"]
     rows, notes = [], []
     for name in w.tools:
         r, label = res[name], TOOLS[name].label
@@ -1179,14 +1180,18 @@ def print_stdin(w, res, say):
         rows.append([label, r["rounds"], f"{r['wall_s']:.3f}",
                      f"{100 * r['spread']:.0f}%", fmt(r["mib_per_s"]),
                      fmt(r.get("x_floor")), fmt(r["cpu_s"]),
-                     fmt(r["server_cpu_s"]), fmt(r["tree_rss_kb"] / 1024, 1)])
+                     fmt(r.get("cpu_x_floor")), fmt(r["server_cpu_s"]),
+                     fmt(r["tree_rss_kb"] / 1024, 1)])
     say(f"== {w.title}; stdout to /dev/null")
     say.table(head, rows)
-    say(f"   MiB/s = the stream's size / wall time (the 4 tasks each get all "
-        f"of it); x floor = over the")
-    say(f"   floor's MiB/s (local: sh -c, no runner; SSH: ssh with the "
-        f"fleet's options); CPU s = the whole")
-    say(f"   pipeline's (dd, tool, command); sshd CPU s = the server's side")
+    say("   MiB/s = the stream's size / wall time (the 4 tasks each get all "
+        "of it); x floor = over the")
+    say("   floor's MiB/s (local: sh -c, no runner; SSH: ssh with the "
+        "fleet's options); CPU s = the whole")
+    say("   pipeline's (dd, tool, the commands: 4 of them for 4 tasks); "
+        "CPU/floor = over the floor's;")
+    say("   sshd CPU s = the server's side.  On a busy machine the CPU "
+        "figures mean more than the wall's.")
     rr, aes = res.get("ringrun-w-stdin", {}), res.get("stdin-ssh-aes", {})
     if rr.get("mib_per_s") and aes.get("mib_per_s"):
         say(f"   ringrun -w against ssh with its own cipher and MAC "
