@@ -147,7 +147,9 @@ enum rr_task_state {
 	RR_TASK_ENDING,
 	RR_TASK_DONE,
 };
-enum rr_kill_stage { RR_KILL_NONE, RR_KILL_TERM_SENT, RR_KILL_KILL_SENT };
+/* A kill: not begun, sending its steps, or past its SIGKILL (or a signal
+   that found nobody left): what remains is to stop waiting. */
+enum rr_kill_stage { RR_KILL_NONE, RR_KILL_STEPS, RR_KILL_FINAL };
 
 struct rr_task {
 	rr_loop *loop;
@@ -163,6 +165,8 @@ struct rr_task {
 	enum rr_status reason;  /* why we killed it: timeout, idle, cancel */
 	enum rr_status failed;  /* ended by its kind with this status */
 	enum rr_kill_stage kill_stage;
+	unsigned kill_next;     /* the step of opts.kill_seq to send next */
+	unsigned kill_len;      /* its steps (the default's without one) */
 	uint64_t kill_at;
 	uint64_t last_output_ns;
 

@@ -284,6 +284,18 @@ struct rr_pty {
 	const char *term; /* TERM; default the host program's, else "dumb" */
 };
 
+/*
+ * One step of what a kill sends (rr_opts.kill_seq): the signal, then how long
+ * to wait for the task to end before the next step.
+ */
+struct rr_kill_step {
+	int sig;
+	unsigned ms;
+};
+
+/* Most steps in a kill_seq. */
+#define RR_KILL_SEQ_MAX 16
+
 typedef void rr_data_cb(rr_task *task, enum rr_stream stream,
 			const char *data, size_t len, void *user);
 typedef void rr_done_cb(rr_task *task, void *user);
@@ -311,10 +323,11 @@ struct rr_opts {
 	const void *stdin_data;
 	size_t stdin_len;
 	/*
-	 * 0 = none.  On expiry the process group gets SIGTERM, then SIGKILL
-	 * kill_grace_ms later (default 2000).  A grace after the SIGKILL - or
-	 * after any signal that found nobody left in the group - the task stops
-	 * reading output a daemon it started still holds, and ends.
+	 * 0 = none.  On expiry the process group gets the kill_seq: by default
+	 * SIGTERM, then SIGKILL kill_grace_ms later (default 2000).  A grace
+	 * after the SIGKILL - or after any signal that found nobody left in the
+	 * group - the task stops reading output a daemon it started still
+	 * holds, and ends.
 	 */
 	uint64_t timeout_ms;
 	uint64_t idle_timeout_ms; /* no output on any stream for this long */
@@ -352,6 +365,15 @@ struct rr_opts {
 	rr_drain_cb *on_drain;
 	const struct rr_pty *pty; /* with RR_F_PTY; NULL: the defaults */
 	size_t line_max;          /* default RR_LINE_MAX */
+	/*
+	 * What a kill sends (a timeout, an idle timeout, rr_task_kill()), as GNU
+	 * parallel's --termseq: each step's signal, then its wait; a SIGKILL
+	 * step waits its ms, or kill_grace_ms when 0, and is the last.  1 to
+	 * RR_KILL_SEQ_MAX steps, then one whose sig is 0.  When the steps
+	 * run out before a SIGKILL, SIGKILL follows (then kill_grace_ms).  NULL:
+	 * {SIGTERM, kill_grace_ms}, {SIGKILL, 0}.
+	 */
+	const struct rr_kill_step *kill_seq;
 };
 
 /* One captured stream. */
@@ -411,9 +433,12 @@ int rr_task_wait(rr_task *task);
 
 /*
  * Send sig to the task's whole process group and mark it cancelled: it ends
- * as RR_CANCELLED (exit_code still says how the process ended).  Unless sig
- * is SIGKILL, SIGKILL follows kill_grace_ms later if the task has not ended,
- * and a grace after that it stops waiting for what still holds its output.
+ * as RR_CANCELLED (exit_code still says how the process ended).  sig takes
+ * the place of the first step of the kill_seq, whose later steps follow if
+ * the task has not ended (by default SIGKILL kill_grace_ms later), and a
+ * grace after the SIGKILL it stops waiting for what still holds its output.
+ * Called again while the steps run, it sends sig at once (SIGKILL: the last
+ * step now) and keeps their schedule.
  * A task still queued ends at once, on the next loop turn.  Returns 0, -ESRCH
  * when the task has already ended, or -EINVAL for a bad signal or NULL.
  */
