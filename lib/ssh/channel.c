@@ -174,6 +174,11 @@ static void detach(struct rr_conn *c, struct rr_channel *ch)
 	c->nchannels--;
 	if (c->opening == ch)
 		c->opening = NULL;
+	if (ch->counted) {
+		assert(c->host->ssh->killing > 0);
+		c->host->ssh->killing--;
+		ch->counted = false;
+	}
 }
 
 /* Bytes of stdout that are output (not the report): to the reader. */
@@ -666,9 +671,20 @@ static bool step_close(struct rr_conn *c, struct rr_channel *ch)
 			return false;
 		ch->close_sent = true;
 	}
+	/* Closed by us before its end (it could not be stopped): what comes
+	   until the server's close is nobody's. */
+	while (!libssh2_channel_eof(ch->ch) &&
+	       libssh2_channel_read(ch->ch, c->host->loop->drain, RR_DRAIN_SIZE) > 0)
+		;
+	if (!libssh2_channel_eof(ch->ch) && !c->rx_err)
+		return false;
 	rc = libssh2_channel_wait_closed(ch->ch);
 	if (rc == LIBSSH2_ERROR_EAGAIN)
 		return false;
+	if (rc < 0 && c->rx_err) {
+		fail(c, ch, "closing");
+		return true;
+	}
 	code = exit_code(c, ch);
 	libssh2_channel_free(ch->ch);
 	ch->ch = NULL;
@@ -817,6 +833,10 @@ static int chan_signal(struct rr_task *t, int sig, unsigned flags)
 		return -ESRCH; /* its command has ended */
 	if (end)
 		ch->killed = true;
+	if (end && t->freed && !ch->counted) { /* the loop runs until it is out */
+		ch->counted = true;
+		ch->host->ssh->killing++;
+	}
 	if (sig == 0 || (!end && rr__stop_failed(&ch->host->conn)))
 		return sig == 0 ? 0 : -ENOTCONN;
 	return hold_signal(ch, (struct rr_rsig){ .sig = sig,

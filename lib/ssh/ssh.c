@@ -32,7 +32,9 @@ static bool ssh_ready(const struct rr_hook *h)
 
 static bool ssh_busy(const struct rr_hook *h)
 {
-	return ssh_of_hook(h)->closing > 0 || ssh_of_hook(h)->going > 0;
+	const struct rr_ssh *ssh = ssh_of_hook(h);
+
+	return ssh->closing > 0 || ssh->going > 0 || ssh->killing > 0;
 }
 
 /* Commands are killed on their servers and connections say goodbye before

@@ -29,6 +29,7 @@ struct rr_ssh {
 	unsigned handshakes;      /* connections between connect and auth */
 	unsigned closing;         /* connections sending their goodbye */
 	unsigned going;           /* connections sending their last kills */
+	unsigned killing;         /* channels of freed tasks, being killed */
 	uint64_t rate_at;         /* when the last connection was let in */
 	struct rr_deadline admit_deadline;
 	struct rr_keyfile *keyfiles;   /* identity files, read once */
@@ -79,6 +80,7 @@ struct rr_channel {
 	bool kill_sent;  /* ... and went out to the server */
 	bool no_stop;    /* it cannot be signalled: close the channel instead */
 	bool abandon;    /* past the grace: end without the server's close */
+	bool counted;    /* in rr_ssh.killing */
 	char ending[160]; /* how it ended, when its exit code cannot say */
 	struct rr_channel *next; /* the connection's other channels */
 };
