@@ -353,11 +353,23 @@ static int hold_signal(struct rr_channel *ch, struct rr_rsig s)
 	return 0;
 }
 
+/* libssh2 >= 1.11 sends the "signal" request after exec, which sshd >= 7.9
+   turns into killpg() of the session: the group needs no control channel. */
+static bool by_request(bool leader)
+{
+#if LIBSSH2_VERSION_NUM >= 0x010b00
+	return !leader;
+#else
+	(void)leader;
+	return false;
+#endif
+}
+
 /* One held signal out: 0, -EAGAIN (not yet), or why it cannot go. */
 static int send_signal(struct rr_conn *c, struct rr_channel *ch, const struct rr_rsig *s)
 {
 #if LIBSSH2_VERSION_NUM >= 0x010b00
-	if (!s->leader) { /* sshd >= 7.9 signals the session's process group */
+	if (by_request(s->leader)) {
 		const char *name = sigabbrev_np(s->sig);
 		int rc = libssh2_channel_signal_ex(ch->ch, name, strlen(name));
 
@@ -376,6 +388,8 @@ static void flush_signals(struct rr_conn *c, struct rr_channel *ch)
 {
 	unsigned i;
 
+	if (!ch->nheld)
+		return; /* held is NULL then */
 	for (i = 0; i < ch->nheld; i++) {
 		int r = send_signal(c, ch, &ch->held[i]);
 
@@ -497,7 +511,7 @@ static bool step_exec(struct rr_conn *c, struct rr_channel *ch)
 	int rc;
 
 	assert(ch->state == RR_CHAN_EXEC);
-	if (ch->killed) {
+	if (ch->killed && !ch->exec_sent) {
 		end_unrun(c, ch);
 		return true;
 	}
@@ -562,8 +576,6 @@ static int write_stdin(struct rr_conn *c, struct rr_channel *ch)
 		if (n > 0)
 			ch->last_in = p[n - 1];
 		rr__stdin_consume(t, (size_t)n);
-		if (!ch->ch)
-			return 0;
 	}
 	return rr__stdin_done(t) ? send_eof(ch) : 0;
 }
@@ -621,8 +633,6 @@ static bool step_run(struct rr_conn *c, struct rr_channel *ch)
 		fail(c, ch, "writing stdin");
 		return true;
 	}
-	if (!ch->ch)
-		return true;
 	if (libssh2_channel_eof(ch->ch) ||
 	    (ch->killed && (ch->no_stop || rr__stop_failed(c))))
 		set_state(ch, RR_CHAN_CLOSE); /* a command we cannot stop: close */
@@ -837,8 +847,10 @@ static int chan_signal(struct rr_task *t, int sig, unsigned flags)
 		ch->counted = true;
 		ch->host->ssh->killing++;
 	}
-	if (sig == 0 || (!end && rr__stop_failed(&ch->host->conn)))
-		return sig == 0 ? 0 : -ENOTCONN;
+	if (sig == 0)
+		return 0;
+	if (!end && !by_request(flags & RR_SIG_LEADER) && rr__stop_failed(&ch->host->conn))
+		return -ENOTCONN; /* the server refused the control channel */
 	return hold_signal(ch, (struct rr_rsig){ .sig = sig,
 						  .leader = flags & RR_SIG_LEADER,
 						  .end = end });

@@ -243,6 +243,8 @@ void rr__conn_retry_in(struct rr_conn *c, uint64_t ms);
 void rr__conn_recycle(struct rr_conn *c);
 bool rr__conn_go(struct rr_conn *c, const char *why);
 bool rr__conn_tx_full(const struct rr_conn *c);
+/* n bytes at p after b's; -ENOMEM. */
+int rr__buf_append(struct rr_buf *b, const void *p, size_t n);
 
 /* channel.c */
 extern const struct rr_kind rr__kind_ssh;

@@ -329,6 +329,35 @@ Test(ssh_control, report_never_shows)
 	free_loop(loop);
 }
 
+/* A login shell's rc that prints: its lines come before the report and
+ * are output; the report is still found and the command still stopped. */
+Test(ssh_control, rc_output_before_report)
+{
+	struct sshd *s = sshd_start(1, 0, NULL);
+	rr_loop *loop = loop_new(NULL);
+	rr_host *h = host_on(loop, s, 0, NULL);
+	char rc[160], m[64], cmd[128];
+
+	sshd_path(s, "home/.bashrc", rc, sizeof rc);
+	write_file(rc, "echo rc-line\n", 13);
+	const struct rr_result *r = run_ssh(loop, h, "echo out", NULL);
+	expect_status(r, RR_OK, 0);
+	if (strcmp(r->out.data, "out\n") == 0) /* this bash reads no rc here */
+		cr_skip_test("the login shell does not read ~/.bashrc over ssh");
+	expect_capture("stdout", &r->out, "rc-line\nout\n");
+
+	snprintf(cmd, sizeof cmd, "echo up; %s", mark(m, sizeof m, 204));
+	struct lines l = {0};
+	rr_task *t = ssh_task(loop, h, cmd, &(struct rr_opts){.on_line = record_cb,
+		.user = &l});
+	run_until_lines(loop, &l, 2);
+	cr_assert_eq(rr_task_kill(t, SIGTERM), 0);
+	expect_status(wait_task(t), RR_CANCELLED, -SIGTERM);
+	cr_assert_eq(procs_wait_gone(m, HANG_GUARD_MS), 0);
+	lines_free(&l);
+	free_loop(loop);
+}
+
 /* A merged stderr keeps the order of one pipe: 20 runs in a row. */
 Test(ssh_control, merged_stderr_in_order)
 {
