@@ -169,7 +169,8 @@ Test(ssh_stop, left_process_reported)
 	int up = 0;
 	mark(left, sizeof left, 107);
 	mark(m, sizeof m, 108);
-	snprintf(cmd, sizeof cmd, "setsid %s & echo up; exec %s", left, m);
+	/* "left" once it runs in a session of its own. */
+	snprintf(cmd, sizeof cmd, "setsid sh -c 'echo left; exec %s' & exec %s", left, m);
 
 	rr_task *t = ssh_task(loop, h, cmd, &(struct rr_opts){
 		.on_line = count_line, .user = &up, .kill_grace_ms = 200});
