@@ -849,6 +849,8 @@ static int chan_signal(struct rr_task *t, int sig, unsigned flags)
 	}
 	if (sig == 0)
 		return 0;
+	if (!sigabbrev_np(sig))
+		return -EINVAL; /* no name to send it by (a real-time signal) */
 	if (!end && !by_request(flags & RR_SIG_LEADER) && rr__stop_failed(&ch->host->conn))
 		return -ENOTCONN; /* the server refused the control channel */
 	return hold_signal(ch, (struct rr_rsig){ .sig = sig,

@@ -42,7 +42,7 @@ static bool ssh_busy(const struct rr_hook *h)
 static void ssh_shutdown(struct rr_hook *h)
 {
 	for (struct rr_host *host = ssh_of_hook(h)->hosts; host; host = host->next)
-		if (!rr__conn_go(&host->conn, "cancelled: loop freed"))
+		if (!host->conn.going && !rr__conn_go(&host->conn, "cancelled: loop freed"))
 			rr__conn_bye(&host->conn);
 }
 

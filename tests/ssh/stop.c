@@ -307,3 +307,45 @@ Test(ssh_stop, connection_lost_message)
 	expect_gone(m);
 	free_loop(loop);
 }
+
+/* rr_host_free, then rr_loop_free before the host's last kills were run:
+ * none of its commands is left. */
+Test(ssh_stop, host_free_then_loop_free)
+{
+	struct sshd *s = sshd_start(1, 0, NULL);
+	rr_loop *loop = loop_new(NULL);
+	rr_host *h = host_on(loop, s, 0, NULL);
+	char m[64], cmd[128];
+	int up = 0;
+	snprintf(cmd, sizeof cmd, "echo up; %s", mark(m, sizeof m, 114));
+
+	for (int i = 0; i < 2; i++)
+		ssh_task(loop, h, cmd, &(struct rr_opts){.on_line = count_line, .user = &up});
+	run_until(loop, &up, 2);
+	rr_host_free(h);
+	free_loop(loop);
+	expect_gone(m);
+	cr_assert_eq(sshd_sessions_wait_gone(s, HANG_GUARD_MS), 0);
+}
+
+/* With channels = 1 the one command runs, and the channel that stops it is
+ * opened beyond it. */
+Test(ssh_stop, one_channel_host)
+{
+	struct sshd *s = sshd_start(1, 0, NULL);
+	rr_loop *loop = loop_new(NULL);
+	rr_host *h = host_on(loop, s, 0, &(struct rr_host_opts){.channels = 1,
+		.no_agent = true});
+	char m[64], cmd[128];
+	int up = 0;
+	snprintf(cmd, sizeof cmd, "echo up; %s", mark(m, sizeof m, 115));
+
+	rr_task *t = ssh_task(loop, h, cmd, &(struct rr_opts){.on_line = count_line,
+		.user = &up, .kill_grace_ms = 60000});
+	run_until(loop, &up, 1);
+	cr_assert_eq(rr_task_kill(t, SIGTERM), 0);
+	expect_status(wait_task(t), RR_CANCELLED, -SIGTERM);
+	expect_gone(m);
+	expect_status(run_ssh(loop, h, "echo next", NULL), RR_OK, 0);
+	free_loop(loop);
+}
