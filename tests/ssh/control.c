@@ -100,10 +100,12 @@ Test(ssh_control, stop_and_continue)
 	rr_task *t = ssh_task(loop, h, cmd, &(struct rr_opts){.on_line = record_cb,
 		.user = &l, .flags = RR_F_STDIN_PIPE});
 	run_until_lines(loop, &l, 1);
-	while (procs_with_cmdline(m) < 2) /* the shell and sh, whose cmdline shows m */
-		pause_ms(10);
-	cr_assert_eq(rr_task_signal(t, SIGSTOP, 0), 0);
 	uint64_t end = now_ns() + HANG_GUARD_MS * 1000000ull;
+	while (procs_with_cmdline(m) < 2 && now_ns() < end) /* the shell and sh */
+		pause_ms(10);
+	cr_assert_eq(procs_with_cmdline(m), 2);
+	cr_assert_eq(rr_task_signal(t, SIGSTOP, 0), 0);
+	end = now_ns() + HANG_GUARD_MS * 1000000ull;
 	while (procs_in_state(m, 'T') < 2 && now_ns() < end)
 		rr_loop_run(loop, RR_RUN_NOWAIT), pause_ms(10);
 	cr_assert_eq(procs_in_state(m, 'T'), 2, "not stopped");
