@@ -245,96 +245,10 @@ static void fail(struct rr_conn *c, struct rr_channel *ch, const char *what)
 	rr__channel_abort(ch, RR_SSH_ERROR, buf);
 }
 
-static void nowhere(void *arg, const char *p, size_t n)
-{
-	(void)arg, (void)p, (void)n;
-}
-
-/* Abandoned channels: freed once the server has closed them; one whose
-   command has yet to report is stopped when it does. */
-static void orphan_read(struct rr_conn *c, struct rr_orphan *o)
-{
-	char *buf = c->host->loop->drain;
-	ssize_t n;
-
-	while (!o->report.done &&
-	       (n = libssh2_channel_read(o->ch, buf, RR_DRAIN_SIZE)) > 0)
-		rr__report_feed(&o->report, buf, (size_t)n, nowhere, NULL);
-	if (!o->report.done && libssh2_channel_eof(o->ch))
-		rr__report_end(&o->report, nowhere, NULL);
-	if (o->report.done && o->kill_sig) {
-		if (o->report.sid)
-			rr__stop_signal(c, o->report.sid, o->kill_sig, false);
-		o->kill_sig = 0;
-	}
-}
-
-static void orphans_step(struct rr_conn *c)
-{
-	struct rr_orphan **pp = &c->orphans;
-
-	while (*pp) {
-		struct rr_orphan *o = *pp;
-
-		if (o->kill_sig)
-			orphan_read(c, o);
-		if (o->kill_sig || libssh2_channel_free(o->ch) == LIBSSH2_ERROR_EAGAIN) {
-			pp = &o->next;
-			continue;
-		}
-		*pp = o->next;
-		assert(c->norphans > 0);
-		c->norphans--;
-		rr__report_free(&o->report);
-		free(o);
-	}
-}
-
-bool rr__orphans_waiting(const struct rr_conn *c)
-{
-	for (const struct rr_orphan *o = c->orphans; o; o = o->next)
-		if (o->kill_sig)
-			return true;
-	return false;
-}
-
-/* The session frees what is left of them. */
-void rr__orphans_free(struct rr_conn *c)
-{
-	while (c->orphans) {
-		struct rr_orphan *o = c->orphans;
-
-		c->orphans = o->next;
-		rr__report_free(&o->report);
-		free(o);
-	}
-	c->norphans = 0;
-}
-
-static void adopt(struct rr_conn *c, LIBSSH2_CHANNEL *ch, struct rr_report report,
-		  int kill_sig)
-{
-	struct rr_orphan *o = malloc(sizeof(*o));
-
-	if (!o) { /* then the session frees it */
-		rr__report_free(&report);
-		return;
-	}
-	*o = (struct rr_orphan){ .next = c->orphans, .ch = ch, .report = report,
-				 .kill_sig = report.done ? 0 : kill_sig };
-	c->orphans = o;
-	c->norphans++;
-}
-
-void rr__orphan_channel(struct rr_conn *c, LIBSSH2_CHANNEL *ch)
-{
-	adopt(c, ch, (struct rr_report){ .done = true }, 0);
-}
-
 /* The channel outlives its task: kill_sig once its command reports. */
 static void orphan(struct rr_conn *c, struct rr_channel *ch, int kill_sig)
 {
-	adopt(c, ch->ch, ch->report, kill_sig);
+	rr__orphan_adopt(c, ch->ch, ch->report, kill_sig);
 	ch->report = (struct rr_report){ .done = true };
 }
 
@@ -773,7 +687,7 @@ void rr__channels_step(struct rr_conn *c)
 {
 	bool changed;
 
-	orphans_step(c);
+	rr__orphans_step(c);
 	if (c->norphans && c->norphans >= c->channel_limit && !c->nchannels &&
 	    c->host->queue.head) {
 		rr__conn_recycle(c); /* the server holds every slot for orphans */

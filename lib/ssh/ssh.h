@@ -249,10 +249,15 @@ int rr__buf_append(struct rr_buf *b, const void *p, size_t n);
 /* channel.c */
 extern const struct rr_kind rr__kind_ssh;
 void rr__channels_step(struct rr_conn *c);
-void rr__orphans_free(struct rr_conn *c);
-void rr__orphan_channel(struct rr_conn *c, LIBSSH2_CHANNEL *ch);
-bool rr__orphans_waiting(const struct rr_conn *c);
 bool rr__channels_cancel(struct rr_conn *c, enum rr_status status, const char *msg);
+
+/* orphan.c */
+void rr__orphan_adopt(struct rr_conn *c, LIBSSH2_CHANNEL *ch, struct rr_report report,
+		      int kill_sig);
+void rr__orphan_channel(struct rr_conn *c, LIBSSH2_CHANNEL *ch);
+void rr__orphans_step(struct rr_conn *c);
+bool rr__orphans_waiting(const struct rr_conn *c);
+void rr__orphans_free(struct rr_conn *c);
 void rr__channel_abort(struct rr_channel *ch, enum rr_status status, const char *msg);
 
 /* report.c */
