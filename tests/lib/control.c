@@ -224,11 +224,16 @@ Test(lib_control, group_reaches_the_child_too)
 
 /* The state of every live process whose group is pgid: true when each is
  * stopped (T) and there is at least one. */
+static char seen_states[512]; /* "pid:state ..." of the last look */
+
 static bool group_stopped(pid_t pgid)
 {
 	DIR *d = opendir("/proc");
 	struct dirent *e;
 	int members = 0, stopped = 0;
+	size_t at = 0;
+
+	seen_states[0] = '\0';
 
 	cr_assert(d);
 	while ((e = readdir(d))) {
@@ -244,7 +249,12 @@ static bool group_stopped(pid_t pgid)
 		char *close_paren = fgets(buf, sizeof buf, f) ? strrchr(buf, ')') : NULL;
 		fclose(f);
 		if (!close_paren || sscanf(close_paren + 2, "%c %*d %ld", &state, &grp) != 2 ||
-		    grp != pgid || state == 'Z' || state == 'X')
+		    grp != pgid)
+			continue;
+		if (at < sizeof seen_states - 32)
+			at += (size_t)snprintf(seen_states + at, sizeof seen_states - at,
+					       "%ld:%c ", pid, state);
+		if (state == 'Z' || state == 'X')
 			continue;
 		members++;
 		stopped += state == 'T';
@@ -301,7 +311,7 @@ Test(lib_control, sigstop_then_sigcont)
 	cr_assert_eq(rr_task_signal(t, SIGSTOP, 0), 0);
 	uint64_t guard = now_ns() + (uint64_t)HANG_GUARD_MS * 1000000;
 	while (!group_stopped(pgid)) {
-		cr_assert_lt(now_ns(), guard, "the group never stopped");
+		cr_assert_lt(now_ns(), guard, "the group never stopped: %s", seen_states);
 		turns_for(loop, 5);
 	}
 	/* What it wrote before it stopped is read in the first turns. */

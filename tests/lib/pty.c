@@ -231,3 +231,42 @@ Test(lib_pty, no_fd_left)
 	cr_assert_eq(count_fds(), before_loop, "fds after: %d, before: %d", count_fds(),
 		     before_loop);
 }
+
+/* A child that never reads: what is written fills the terminal and the
+ * write waits in the kernel, never the loop: a timer still fires, and its
+ * kill ends the task. */
+struct stuck {
+	rr_task *task;
+	int rc;
+};
+
+static void stuck_timer(rr_timer *tm, void *u)
+{
+	struct stuck *s = u;
+
+	(void)tm;
+	cr_assert_gt(rr_task_stdin_pending(s->task), 0);
+	s->rc = rr_task_kill(s->task, SIGKILL);
+}
+
+Test(lib_pty, unread_stdin_never_blocks_the_loop)
+{
+	rr_loop *loop = loop_new(0, 0);
+	struct stuck s = {.rc = 99};
+	struct rr_opts o = {.flags = RR_F_PTY | RR_F_STDIN_PIPE};
+	char *big = calloc(1, MiB);
+	rr_timer *tm = rr_timer_new(loop, stuck_timer, &s);
+
+	cr_assert(big && tm);
+	memset(big, 'a', MiB);
+	s.task = shell_task(loop, "stty -icanon; sleep 7203", &o);
+	cr_assert_eq(rr_task_write(s.task, big, MiB), 0);
+	rr_timer_start(tm, 300);
+	const struct rr_result *r = wait_task(s.task);
+	cr_assert_eq(s.rc, 0);
+	expect_status(r, RR_CANCELLED, -SIGKILL);
+	cr_assert_eq(rr_task_stdin_pending(s.task), 0);
+	rr_timer_free(tm);
+	free(big);
+	free_loop(loop);
+}
