@@ -399,3 +399,32 @@ Test(lib_stdin_pipe, no_fd_or_child_left)
 	cr_assert_eq(count_fds(), before_loop, "fds after: %d, before: %d", count_fds(),
 		     before_loop);
 }
+
+/* on_drain closes stdin while the child may be exiting already: whichever
+ * comes first, each task ends once, and (RR_F_AUTOFREE) is freed once. */
+static void close_on_drain(rr_task *t, void *u)
+{
+	(void)u;
+	cr_assert_eq(rr_task_close_stdin(t), 0);
+}
+
+Test(lib_stdin_pipe, close_from_on_drain_as_the_child_exits)
+{
+	rr_loop *loop = loop_new(32, 0);
+	int done = 0;
+	char *buf = calloc(1, 64 * 1024);
+
+	cr_assert(buf);
+	for (int i = 0; i < 300; i++) {
+		struct rr_opts o = {.flags = RR_F_STDIN_PIPE | RR_F_AUTOFREE,
+				    .on_drain = close_on_drain, .on_done = count_done,
+				    .user = &done, .stdout_mode = RR_IO_DISCARD};
+		rr_task *t = shell_task(loop, i % 2 ? "head -c 65536 >/dev/null" : "cat", &o);
+
+		cr_assert_eq(rr_task_write(t, buf, 64 * 1024), 0);
+	}
+	cr_assert_eq(rr_loop_run(loop, RR_RUN_DEFAULT), 0);
+	cr_assert_eq(done, 300);
+	free(buf);
+	free_loop(loop);
+}
