@@ -99,22 +99,38 @@ static bool valid_env(const char *const *env, bool remote)
 	return true;
 }
 
+/* The steps of a kill_seq, or 0 when it is not one. */
+static unsigned kill_seq_len(const struct rr_kill_step *seq)
+{
+	unsigned n = 0;
+
+	while (n < RR_KILL_SEQ_MAX && seq[n].sig > 0 && seq[n].sig < NSIG)
+		n++;
+	return n && seq[n].sig == 0 ? n : 0;
+}
+
 static bool valid_opts(const struct rr_opts *o, bool remote)
 {
 	const struct rr_pty *pty = (o->flags & RR_F_PTY) ? o->pty : NULL;
 
 	return valid_mode(o->stdout_mode, false) && valid_mode(o->stderr_mode, true) &&
-	       valid_env(o->env, remote) &&
+	       valid_env(o->env, remote) && (!o->kill_seq || kill_seq_len(o->kill_seq)) &&
 	       (!pty || (pty->rows <= USHRT_MAX && pty->cols <= USHRT_MAX &&
 			 (!pty->term || pty->term[strcspn(pty->term, " \t\n\r'\"\\")] == '\0')));
 }
 
-/* The strings, cwd, title and stdin bytes, after the pointer arrays. */
+/* The kill steps, strings, cwd, title and stdin bytes, after the pointer
+   arrays. */
 static void copy_strings(struct rr_task *t, const char *const *argv, size_t nargv,
 			 struct rr_opts *o, size_t ptrs, size_t title_len)
 {
 	const char *const *shown = t->is_exec ? argv : argv + 2;
 	char *pos = t->blob + ptrs;
+
+	if (o->kill_seq) {
+		o->kill_seq = memcpy(pos, o->kill_seq, t->kill_len * sizeof(*o->kill_seq));
+		pos += t->kill_len * sizeof(*o->kill_seq);
+	}
 
 	t->argv = (char **)t->blob;
 	vec_copy(t->argv, argv, nargv, &pos);
@@ -157,7 +173,8 @@ static void take_pty(struct rr_task *t, const struct rr_opts *o)
 /*
  * Everything the task points to lives in one allocation, so the caller may
  * free its copies on return: the argv and env pointer arrays first (aligned
- * as malloc returns), then the strings, cwd, title and stdin bytes.
+ * as malloc returns), the kill steps, then the strings, cwd, title and stdin
+ * bytes.
  */
 struct rr_task *rr__task_new(rr_loop *loop, const struct rr_kind *kind,
 			     const char *const *argv, bool is_exec,
@@ -168,18 +185,22 @@ struct rr_task *rr__task_new(rr_loop *loop, const struct rr_kind *kind,
 	size_t nargv = vec_len(argv), nenv = vec_len(o.env);
 	size_t ptrs = (nargv + 1 + (o.env ? nenv + 1 : 0)) * sizeof(char *);
 	size_t title_len = o.title ? strlen(o.title) : join_len(shown);
+	unsigned kill_len;
 	struct rr_task *t;
 
 	if (!valid_opts(&o, remote)) {
 		errno = EINVAL;
 		return NULL;
 	}
+	kill_len = o.kill_seq ? kill_seq_len(o.kill_seq) : 2;
 	o.stdin_len = o.stdin_data ? o.stdin_len : 0;
 	t = calloc(1, sizeof(*t) + kind->size);
 	if (!t)
 		return NULL;
 	take_pty(t, &o);
-	t->blob = malloc(ptrs + vec_bytes(argv, nargv) + vec_bytes(o.env, nenv) +
+	t->kill_len = kill_len;
+	t->blob = malloc(ptrs + (o.kill_seq ? kill_len * sizeof(*o.kill_seq) : 0) +
+			 vec_bytes(argv, nargv) + vec_bytes(o.env, nenv) +
 			 (o.cwd ? strlen(o.cwd) : 0) + 1 + title_len + 1 + o.stdin_len + 1 +
 			 (t->pty.term ? strlen(t->pty.term) + 1 : 0));
 	if (!t->blob || rr__deadline_reserve(loop, 1) < 0) {
@@ -329,26 +350,49 @@ static void schedule(struct rr_task *t)
 		rr__deadline_clear(t->loop, &t->deadline);
 }
 
-/*
- * Send sig to what the task runs.  A SIGTERM-like signal gets a SIGKILL
- * after the grace; a grace after the SIGKILL (or after any signal that
- * found nothing left to reach) the kind stops waiting for what the task
- * still holds - a pipe kept open by a daemon it started, a channel the
- * server does not close.
- */
-static void kill_group(struct rr_task *t, int sig, uint64_t now)
+/* Step i of the task's kill; past the last, SIGKILL. */
+static struct rr_kill_step kill_step(const struct rr_task *t, unsigned i)
 {
-	uint64_t grace = now + t->opts.kill_grace_ms * 1000000u;
-	int r = t->kind->signal(t, sig, RR__SIG_END);
+	static const struct rr_kill_step dflt[] = { { SIGTERM, 0 }, { SIGKILL, 0 } };
 
-	if (sig == SIGKILL || r == -ESRCH) {
-		t->kill_stage = RR_KILL_KILL_SENT;
-		t->kill_at = grace;
-	} else if (t->kill_stage == RR_KILL_NONE) {
-		t->kill_stage = RR_KILL_TERM_SENT;
-		t->kill_at = grace;
+	if (i >= t->kill_len)
+		return (struct rr_kill_step){ SIGKILL, 0 };
+	if (t->opts.kill_seq)
+		return t->opts.kill_seq[i];
+	return (struct rr_kill_step){ dflt[i].sig, (unsigned)t->opts.kill_grace_ms };
+}
+
+/*
+ * Send the kill's next step (sig in place of its signal, when not 0) and set
+ * the moment of the one after.  A grace after the SIGKILL (or after any
+ * signal that found nothing left to reach) the kind stops waiting for what
+ * the task still holds - a pipe kept open by a daemon it started, a channel
+ * the server does not close.
+ */
+static void kill_next(struct rr_task *t, int sig, uint64_t now)
+{
+	struct rr_kill_step step = kill_step(t, t->kill_next++);
+	uint64_t wait_ms = step.ms;
+	int r;
+
+	step.sig = sig ? sig : step.sig;
+	r = t->kind->signal(t, step.sig, RR__SIG_END);
+	if (step.sig == SIGKILL || r == -ESRCH) {
+		t->kill_stage = RR_KILL_FINAL;
+		if (step.sig != SIGKILL || !wait_ms)
+			wait_ms = t->opts.kill_grace_ms;
+	} else {
+		t->kill_stage = RR_KILL_STEPS;
 	}
+	t->kill_at = now + wait_ms * 1000000u;
 	schedule(t);
+}
+
+/* SIGKILL now, whatever steps were left. */
+static void kill_now(struct rr_task *t, uint64_t now)
+{
+	t->kill_next = t->kill_len;
+	kill_next(t, SIGKILL, now);
 }
 
 static void deadline_fire(struct rr_deadline *d, uint64_t now)
@@ -360,8 +404,8 @@ static void deadline_fire(struct rr_deadline *d, uint64_t now)
 	if (t->kill_stage != RR_KILL_NONE) {
 		if (now < t->kill_at) {
 			schedule(t);
-		} else if (t->kill_stage == RR_KILL_TERM_SENT) {
-			kill_group(t, SIGKILL, now);
+		} else if (t->kill_stage == RR_KILL_STEPS) {
+			kill_next(t, 0, now);
 		} else {
 			t->kill_at = 0;
 			t->kind->stop(t);
@@ -374,7 +418,7 @@ static void deadline_fire(struct rr_deadline *d, uint64_t now)
 		 now >= t->last_output_ns + o->idle_timeout_ms * 1000000u)
 		t->reason = RR_IDLE_TIMEOUT;
 	if (t->reason)
-		kill_group(t, SIGTERM, now);
+		kill_next(t, 0, now);
 	else
 		schedule(t); /* output came since this was set: idle moved on */
 }
@@ -387,11 +431,11 @@ void rr__task_output(struct rr_task *t)
 
 /* --------------------------------------------------- what kinds report */
 
-void rr__task_begin(struct rr_task *t, pid_t pid)
+void rr__task_begin(struct rr_task *t, pid_t pid, uint64_t since)
 {
 	set_state(t, RR_TASK_RUNNING);
 	t->result.pid = pid;
-	t->result.start_ns = t->last_output_ns = rr__now();
+	t->result.start_ns = t->last_output_ns = since;
 	t->pending = 1; /* its exit */
 	t->deadline.fire = deadline_fire;
 	schedule(t);
@@ -714,7 +758,7 @@ static void core_shutdown(struct rr_hook *h)
 		if (t->state == RR_TASK_RUNNING) {
 			t->freed = true;
 			t->kind->signal(t, SIGKILL, RR__SIG_END);
-			t->kill_stage = RR_KILL_KILL_SENT;
+			t->kill_stage = RR_KILL_FINAL;
 			t->kill_at = 0;
 			schedule(t);
 			continue;
@@ -780,9 +824,14 @@ int rr_task_kill(rr_task *t, int sig)
 		end_unstarted(t);
 		return 0;
 	}
-	if (t->kill_stage == RR_KILL_KILL_SENT)
+	if (t->kill_stage == RR_KILL_FINAL)
 		return 0;
-	kill_group(t, sig, rr__now());
+	if (sig == SIGKILL)
+		kill_now(t, rr__now());
+	else if (t->kill_stage == RR_KILL_NONE)
+		kill_next(t, sig, rr__now());
+	else
+		t->kind->signal(t, sig, RR__SIG_END);
 	return 0;
 }
 
@@ -859,7 +908,8 @@ void rr_task_free(rr_task *t)
 	case RR_TASK_RUNNING:
 		/* Ended in the background; no callback runs again. */
 		t->freed = true;
-		kill_group(t, SIGKILL, rr__now());
+		if (t->kill_stage != RR_KILL_FINAL)
+			kill_now(t, rr__now());
 		/* fall through */
 	case RR_TASK_ENDING:
 		t->freed = true; /* settle frees it */

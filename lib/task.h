@@ -44,6 +44,7 @@ struct rr_reader {
 	bool truncated;
 	bool rearm_queued;
 	bool stopping;      /* read no more: EOF once the ring gives it back */
+	bool oneshot;       /* never multishot: a tty's hangup wakes no such read */
 	struct rr_buf cap;  /* captured bytes */
 	size_t line_start;  /* in cap: where the unfinished line begins */
 	struct rr_buf line; /* unfinished line when not reading into cap */
@@ -147,7 +148,9 @@ enum rr_task_state {
 	RR_TASK_ENDING,
 	RR_TASK_DONE,
 };
-enum rr_kill_stage { RR_KILL_NONE, RR_KILL_TERM_SENT, RR_KILL_KILL_SENT };
+/* A kill: not begun, sending its steps, or past its SIGKILL (or a signal
+   that found nobody left): what remains is to stop waiting. */
+enum rr_kill_stage { RR_KILL_NONE, RR_KILL_STEPS, RR_KILL_FINAL };
 
 struct rr_task {
 	rr_loop *loop;
@@ -163,6 +166,8 @@ struct rr_task {
 	enum rr_status reason;  /* why we killed it: timeout, idle, cancel */
 	enum rr_status failed;  /* ended by its kind with this status */
 	enum rr_kill_stage kill_stage;
+	unsigned kill_next;     /* the step of opts.kill_seq to send next */
+	unsigned kill_len;      /* its steps (the default's without one) */
 	uint64_t kill_at;
 	uint64_t last_output_ns;
 
@@ -211,8 +216,10 @@ struct rr_task *rr__task_new(rr_loop *loop, const struct rr_kind *kind,
 			     const struct rr_opts *opts, bool remote);
 rr_task *rr__task_submit(struct rr_task *t);
 
-/* Queued -> running: deadlines start, the task waits for its exit. */
-void rr__task_begin(struct rr_task *t, pid_t pid);
+/* Queued -> running: deadlines start, the task waits for its exit.  since:
+   the clock read before the process was made, so that start_ns never comes
+   after the command's own start. */
+void rr__task_begin(struct rr_task *t, pid_t pid, uint64_t since);
 /* The command runs (pid: its process, 0 remotely): on_start. */
 void rr__task_started(struct rr_task *t, pid_t pid);
 /* One more event to wait for before it ends (a stream, stdin); done. */
