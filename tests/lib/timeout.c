@@ -15,6 +15,32 @@ static uint64_t elapsed_ms(const struct rr_result *r)
 	return (r->end_ns - r->start_ns) / 1000000;
 }
 
+static bool printed(const struct rr_result *r, const struct rr_opts *o)
+{
+	(void)o;
+	return r->out.len != 0;
+}
+
+/*
+ * The command must say what it says (its background pid, after setting its
+ * traps) before the timeout for the test to mean anything, and a loaded
+ * machine may not run it that far in time: then it runs again with twice
+ * the time.
+ */
+static const struct rr_result *run_until_said(
+	rr_loop *loop, const char *cmd, struct rr_opts *o,
+	bool (*said)(const struct rr_result *r, const struct rr_opts *o))
+{
+	for (int i = 0; i < 8; i++, o->timeout_ms *= 2, o->idle_timeout_ms *= 2) {
+		const struct rr_result *r = run_shell(loop, cmd, o);
+
+		if (said(r, o))
+			return r;
+	}
+	cr_assert_fail("'%s' never said it all before its timeout", cmd);
+	return NULL;
+}
+
 /* The whole process group gets SIGTERM: the background sleep dies too (and
  * it holds stdout open, so the task could not end otherwise).  Not before
  * its time; how long after is the machine's business. */
@@ -23,10 +49,10 @@ Test(lib_timeout, kills_whole_group)
 	rr_loop *loop = loop_new(0, 0);
 	struct rr_opts o = {.timeout_ms = 300, .title = "sleeper"};
 	const struct rr_result *r =
-		run_shell(loop, "sleep 600 & echo $!; sleep 600", &o);
+		run_until_said(loop, "sleep 600 & echo $!; sleep 600", &o, printed);
 	expect_status(r, RR_TIMEOUT, -15);
 	cr_assert(strstr(r->message, "sleeper"), "message: %s", r->message);
-	cr_assert_geq(elapsed_ms(r), 290);
+	cr_assert_geq(elapsed_ms(r), o.timeout_ms);
 	pid_t bg = (pid_t)atoi(r->out.data);
 	cr_assert_gt(bg, 1, "stdout: %s", r->out.data);
 	cr_assert(pid_dead(bg, HANG_GUARD_MS), "background sleep %d still alive", (int)bg);
@@ -39,9 +65,10 @@ Test(lib_timeout, sigkill_after_grace)
 	rr_loop *loop = loop_new(0, 0);
 	struct rr_opts o = {.timeout_ms = 300, .kill_grace_ms = 200};
 	const struct rr_result *r =
-		run_shell(loop, "trap '' TERM; sleep 600 & echo $!; sleep 600", &o);
+		run_until_said(loop, "trap '' TERM; sleep 600 & echo $!; sleep 600", &o,
+			       printed);
 	expect_status(r, RR_TIMEOUT, -9);
-	cr_assert_geq(elapsed_ms(r), 490, "SIGKILL before the grace");
+	cr_assert_geq(elapsed_ms(r), o.timeout_ms + 200, "SIGKILL before the grace");
 	pid_t bg = (pid_t)atoi(r->out.data);
 	cr_assert_gt(bg, 1);
 	cr_assert(pid_dead(bg, HANG_GUARD_MS), "background sleep %d still alive", (int)bg);
@@ -52,10 +79,10 @@ Test(lib_timeout, idle_timeout_fires)
 {
 	rr_loop *loop = loop_new(0, 0);
 	struct rr_opts o = {.idle_timeout_ms = 300};
-	const struct rr_result *r = run_shell(loop, "echo a; sleep 600", &o);
+	const struct rr_result *r = run_until_said(loop, "echo a; sleep 600", &o, printed);
 	expect_status(r, RR_IDLE_TIMEOUT, -15);
 	cr_assert_str_eq(r->out.data, "a\n");
-	cr_assert_geq(elapsed_ms(r), 290);
+	cr_assert_geq(elapsed_ms(r), o.idle_timeout_ms);
 	free_loop(loop);
 }
 
@@ -90,6 +117,18 @@ Test(lib_timeout, idle_timeout_reset_by_stderr)
 	free_loop(loop);
 }
 
+static bool both_lines(const struct rr_result *r, const struct rr_opts *o)
+{
+	struct lines *l = o->user;
+
+	(void)r;
+	if (l->n == 2)
+		return true;
+	lines_free(l);
+	*l = (struct lines){0};
+	return false;
+}
+
 /* Output handed only to callbacks (nothing captured) counts for the idle
  * timer, which then trips. */
 Test(lib_timeout, idle_timeout_with_callbacks_only)
@@ -100,7 +139,8 @@ Test(lib_timeout, idle_timeout_with_callbacks_only)
 			    .stdout_mode = RR_IO_CALLBACK,
 			    .on_line = record_cb,
 			    .user = &l};
-	const struct rr_result *r = run_shell(loop, "echo a; echo b; sleep 600", &o);
+	const struct rr_result *r =
+		run_until_said(loop, "echo a; echo b; sleep 600", &o, both_lines);
 	expect_status(r, RR_IDLE_TIMEOUT, -15);
 	cr_assert_eq(l.n, 2);
 	expect_line(&l, 0, RR_STDOUT, "a");
