@@ -106,7 +106,7 @@ static void check_halt(struct runner *r, bool cancelled)
 	r->stopping = true;
 	retries_cancel(r);
 	if (h->when == HALT_NOW)
-		run_stop(r, SIGTERM);
+		run_stop(r);
 }
 
 /* The job's slot is free again; in fleet mode, say whether its failure

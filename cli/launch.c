@@ -92,6 +92,7 @@ static struct rr_opts task_opts(const struct runner *r, struct job *j)
 		.timeout_ms = o->timeout_ms,
 		.idle_timeout_ms = o->idle_timeout_ms,
 		.kill_grace_ms = o->kill_grace_ms,
+		.kill_seq = o->term_seq.n ? o->term_seq.step : NULL,
 		.user = j,
 		.on_done = job_done,
 		.stdin_data = r->ctl.stdin_data,

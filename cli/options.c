@@ -49,7 +49,10 @@ const char options_help[] =
 	"  -t, --timeout SEC       kill a task running longer than SEC (e.g. 0.5)\n"
 	"      --idle-timeout SEC  kill a task silent on stdout and stderr that long\n"
 	"      --kill-grace SEC    after the SIGTERM of a timeout or a stop, SIGKILL\n"
-	"                          that much later (default 2)\n"
+	"                          that much later (default 2): --term-seq TERM,MS,KILL\n"
+	"      --term-seq SIG,MS,...  what a timeout or a stop sends: each signal,\n"
+	"                          then a wait of MS ms (default TERM,2000,KILL);\n"
+	"                          SIGKILL ends it anyway; not with --kill-grace\n"
 	"      --halt WHEN,WHAT=N  once N (or N%) tasks fail (WHAT: fail, success,\n"
 	"                          done): start no more (soon), kill the rest (now)\n"
 	"      --retries N         reconnect an unreachable host up to N times\n"
@@ -125,6 +128,7 @@ enum opt_id {
 	O_TIMEOUT,
 	O_IDLE_TIMEOUT,
 	O_KILL_GRACE,
+	O_TERM_SEQ,
 	O_OUTPUT,
 	O_KEEP_ORDER,
 	O_DISCARD,
@@ -183,6 +187,7 @@ static const struct optdef optdefs[] = {
 	{ 't', "timeout", true, O_TIMEOUT, false },
 	{ 0, "idle-timeout", true, O_IDLE_TIMEOUT, false },
 	{ 0, "kill-grace", true, O_KILL_GRACE, false },
+	{ 0, "term-seq", true, O_TERM_SEQ, false },
 	{ 'o', "output", true, O_OUTPUT, false },
 	{ 'k', "keep-order", false, O_KEEP_ORDER, false },
 	{ 0, "discard", false, O_DISCARD, false },
@@ -241,6 +246,7 @@ struct parser {
 	int i; /* the argument being read */
 	unsigned ncpu;
 	bool jobs_given;
+	bool kill_grace_given;
 	char needs_hosts[24]; /* the first option given that needs them */
 	bool output_given;
 	char needs_repeat[24]; /* the first benchmark option given */
@@ -466,7 +472,16 @@ static int apply(struct parser *p, const struct optdef *d, const char *shown,
 		break;
 	case O_KILL_GRACE:
 		why = parse_seconds(value, &o->kill_grace_ms);
+		p->kill_grace_given = true;
 		break;
+	case O_TERM_SEQ: {
+		char item[64];
+
+		why = termseq_parse(value, &o->term_seq, item, sizeof item);
+		if (why)
+			return fail(p, "%s: %s: %s", shown, item, why);
+		break;
+	}
 	case O_OUTPUT:
 		why = parse_output(value, &o->output);
 		p->output_given = true;
@@ -772,6 +787,9 @@ static int check_jobs(struct parser *p)
 			       "runs each command as often as it says",
 			    o->resume_failed ? "--resume-failed" :
 			    o->retries ? "--retries" : "--halt");
+	if (o->term_seq.n && p->kill_grace_given)
+		return fail(p, "--kill-grace: cannot be combined with --term-seq "
+			       "(--kill-grace N is --term-seq TERM,N,KILL)");
 	if (o->retry_on_exit && !o->retries)
 		return fail(p, "--retry-on-exit: needs --retries");
 	if (o->retry_delay_ms && !o->retries)

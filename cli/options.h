@@ -9,6 +9,7 @@
 #include <ringrun.h>
 
 #include "jobs/halt.h"
+#include "jobs/termseq.h"
 #include "hosts/hosts.h"
 #include "hosts/sshconfig.h"
 #include "output/modes.h"
@@ -27,6 +28,7 @@ struct options {
 	uint64_t timeout_ms;       /* 0 = none */
 	uint64_t idle_timeout_ms;  /* 0 = none */
 	uint64_t kill_grace_ms;    /* SIGTERM to SIGKILL; 0 = the library's */
+	struct termseq term_seq;   /* --term-seq; n 0: TERM, the grace, KILL */
 	enum out_mode output;
 	bool exec;                 /* -X: argv, no shell */
 	bool keep_order;

@@ -32,27 +32,23 @@
 #include "output/stats.h"
 #include "jobs/subst.h"
 
-static void kill_slots(const struct slots *s, int sig)
+void run_each_job(struct runner *r, void (*fn)(struct runner *r, struct job *j,
+					       void *arg), void *arg)
 {
-	for (unsigned k = 1; k <= s->n; k++) {
-		struct job *j = s->owner[k];
+	const struct slots *s = &r->slots;
 
-		if (j && j->task)
-			rr_task_kill(j->task, sig);
+	for (unsigned k = 1; k <= s->n; k++)
+		if (s->owner[k])
+			fn(r, s->owner[k], arg);
+	for (unsigned h = 0; h < r->fleet.nslots; h++) {
+		s = &r->fleet.slot[h].chans;
+		for (unsigned k = 1; k <= s->n; k++)
+			if (s->owner[k])
+				fn(r, s->owner[k], arg);
 	}
 }
 
-/* Stop starting tasks and send sig to every running one. */
-void run_stop(struct runner *r, int sig)
-{
-	r->stopping = true;
-	retries_cancel(r);
-	kill_slots(&r->slots, sig);
-	for (unsigned k = 0; k < r->fleet.nslots; k++)
-		kill_slots(&r->fleet.slot[k].chans, sig);
-}
-
-/* First signal: SIGTERM to every task; another one: SIGKILL. */
+/* The first signal stops the run; another one ends it at once. */
 static void check_signals(struct runner *r)
 {
 	unsigned n = signals_count();
@@ -61,8 +57,10 @@ static void check_signals(struct runner *r)
 		return;
 	if (!r->status)
 		r->status = 128 + signals_first();
-	run_stop(r, r->signals_seen || n > 1 ? SIGKILL : SIGTERM);
+	if (r->signals_seen || n > 1)
+		run_abandon(r);
 	r->signals_seen = n;
+	run_stop(r);
 }
 
 /* Nobody reads our output any more: stop everything, print nothing. */
@@ -77,7 +75,7 @@ static void check_output(struct runner *r)
 		fprintf(stderr, "ringrun: write: %s\n", strerror(err));
 	if (!r->status)
 		r->status = err == EPIPE ? 128 + SIGPIPE : 1;
-	run_stop(r, SIGTERM);
+	run_stop(r);
 }
 
 static void start_tasks(struct runner *r)

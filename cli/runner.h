@@ -93,8 +93,17 @@ static inline uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-/* run.c: stop starting tasks and send sig to every running one. */
-void run_stop(struct runner *r, int sig);
+/* run.c: fn(r, j, arg) for every job that holds a slot. */
+void run_each_job(struct runner *r, void (*fn)(struct runner *r, struct job *j,
+					       void *arg), void *arg);
+
+/* stop.c: how a run stops before its end. */
+
+/* Start no task and send every running one the first signal of
+   --term-seq; the library goes on with the rest. */
+void run_stop(struct runner *r);
+/* A second signal: kill what runs, say what may be left, exit now. */
+void run_abandon(struct runner *r) __attribute__((noreturn));
 
 /* intake.c: what the run reads while it runs. */
 
