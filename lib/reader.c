@@ -36,7 +36,7 @@ void rr__reader_init(struct rr_reader *r, struct rr_task *t,
 
 static bool multishot(const struct rr_reader *r)
 {
-	return r->task->loop->features & RR_FEAT_READ_MULTISHOT;
+	return (r->task->loop->features & RR_FEAT_READ_MULTISHOT) && !r->oneshot;
 }
 
 static bool wants_data(const struct rr_reader *r)

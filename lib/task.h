@@ -44,6 +44,7 @@ struct rr_reader {
 	bool truncated;
 	bool rearm_queued;
 	bool stopping;      /* read no more: EOF once the ring gives it back */
+	bool oneshot;       /* never multishot: a tty's hangup wakes no such read */
 	struct rr_buf cap;  /* captured bytes */
 	size_t line_start;  /* in cap: where the unfinished line begins */
 	struct rr_buf line; /* unfinished line when not reading into cap */

@@ -1,7 +1,7 @@
 /*
  * kind.c - the local-process kind: rr_shell() and rr_exec(), the FIFO of
  * processes waiting for a slot, their start (pipes, a socketpair for stdin,
- * the spawn) and the loop hook that starts them, at most max_running at
+ * or a pty; the spawn; on_start) and the loop hook that starts them, at most max_running at
  * once and never more than the fd limit lets start: a start that meets
  * EMFILE waits, at the head of the queue, for a running one to end.
  */
@@ -60,9 +60,40 @@ static void child_fds(const struct rr_task *t, const struct rr_procs *ps,
 		fds[2] = fixed_fd(ps, o->stderr_mode);
 }
 
+/* Pipes for the streams read, a socketpair for stdin bytes. */
+static int pipes_for(const struct rr_task *t, int outp[2], int errp[2], int inp[2])
+{
+	const struct rr_opts *o = &t->opts;
+	int r = pipe_for(o->stdout_mode, outp);
+
+	if (r == 0)
+		r = pipe_for(o->stderr_mode, errp);
+	if (r == 0 && rr__stdin_wanted(t) &&
+	    socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, inp) < 0)
+		r = -errno;
+	return r;
+}
+
 /*
- * Pipes for the streams read, a socketpair for stdin bytes, then the child.
- * A failure leaves none of them open.
+ * A terminal: the master is read as stdout and, dup'd, fed as stdin (each
+ * end closes on its own); the child gets the slave as fds 0-2.
+ */
+static int pty_for(const struct rr_task *t, int outp[2], int inp[2], int fds[3])
+{
+	int r = rr__pty_open(t, &outp[0], &outp[1]);
+
+	if (r < 0)
+		return r;
+	inp[0] = fcntl(outp[0], F_DUPFD_CLOEXEC, 0);
+	if (inp[0] < 0)
+		return -errno;
+	fds[0] = fds[1] = fds[2] = outp[1];
+	return 0;
+}
+
+/*
+ * Pipes for the streams read, a socketpair for stdin bytes (or a pty for
+ * both), then the child.  A failure leaves none of them open.
  */
 static int spawn_task(struct rr_task *t, int outp[2], int errp[2], int inp[2])
 {
@@ -70,20 +101,20 @@ static int spawn_task(struct rr_task *t, int outp[2], int errp[2], int inp[2])
 	struct rr_procs *ps = p->procs;
 	const struct rr_opts *o = &t->opts;
 	struct rr_spawn sp = { .argv = t->argv, .env = t->env, .cwd = o->cwd,
-			       .err = &p->spawn_errno, .path = "/bin/sh" };
+			       .err = &p->spawn_errno, .path = "/bin/sh",
+			       .wait_exec = o->on_start != NULL };
 	int r = t->is_exec ? rr__resolve(&ps->paths, t->argv[0], &sp.path) : 0;
 
-	if (r == 0)
-		r = pipe_for(o->stdout_mode, outp);
-	if (r == 0)
-		r = pipe_for(o->stderr_mode, errp);
-	if (r == 0 && o->stdin_data &&
-	    socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, inp) < 0)
-		r = -errno;
-	if (r == 0) {
+	if (r == 0 && (o->flags & RR_F_PTY)) {
+		sp.pty = true;
+		sp.term = t->pty.term;
+		r = pty_for(t, outp, inp, sp.fds);
+	} else if (r == 0) {
+		r = pipes_for(t, outp, errp, inp);
 		child_fds(t, ps, outp, errp, inp, sp.fds);
-		r = rr__spawn(ps, &sp, &p->pid, &p->pidfd);
 	}
+	if (r == 0)
+		r = rr__spawn(ps, &sp, &p->pid, &p->pidfd);
 	if (r < 0) {
 		close_pair(outp);
 		close_pair(errp);
@@ -102,7 +133,11 @@ void rr__proc_spawn_failed(struct rr_task *t, int err)
 		     rr_strerror(err));
 }
 
-static void start_one(struct rr_task *t)
+/*
+ * true: it runs, and on_start may tell it.  A task with on_start waits for
+ * its child's execve, so that one that fails there is never told started.
+ */
+static bool start_one(struct rr_task *t)
 {
 	struct rr_proc *p = rr__proc(t);
 	struct rr_procs *ps = p->procs;
@@ -118,11 +153,11 @@ static void start_one(struct rr_task *t)
 	if (r < 0 && worth_waiting(ps, r)) {
 		ps->fd_wait = true;
 		rr__queue_push_front(&ps->queue, t);
-		return;
+		return false;
 	}
 	if (r < 0) {
 		rr__proc_spawn_failed(t, -r);
-		return;
+		return false;
 	}
 	/* Our copies of the child's ends go through the ring, in this batch. */
 	if (outp[1] >= 0)
@@ -135,12 +170,14 @@ static void start_one(struct rr_task *t)
 	ps->unreaped++;
 	rr__task_begin(t, p->pid);
 	rr__proc_wait(t);
+	t->out.oneshot = t->opts.flags & RR_F_PTY;
 	if (outp[0] >= 0)
 		rr__reader_start(&t->out, outp[0]);
 	if (errp[0] >= 0)
 		rr__reader_start(&t->err, errp[0]);
 	if (inp[0] >= 0)
-		rr__feed_start(t, inp[0]);
+		rr__feed_start(t, inp[0], t->opts.flags & RR_F_PTY);
+	return !t->opts.on_start || !p->spawn_errno;
 }
 
 static bool may_start(const struct rr_procs *ps)
@@ -148,17 +185,29 @@ static bool may_start(const struct rr_procs *ps)
 	return ps->queue.head && ps->running < ps->loop->max_running && !ps->fd_wait;
 }
 
-/* The hook's prepare: one signal-mask block/restore pair for the batch. */
+/*
+ * The hook's prepare: one signal-mask block/restore pair for the batch.
+ * on_start runs after it, with the host's mask back, and before any
+ * completion of the turn can hand out output.  The started tasks wait in
+ * a list of their own meanwhile (next_queued: they are on no queue).
+ */
 static void start_queued(struct rr_hook *h)
 {
 	struct rr_procs *ps = container_of(h, struct rr_procs, hook);
+	struct rr_queue started = { 0 };
+	struct rr_task *t;
 
 	if (!may_start(ps))
 		return;
 	rr__spawn_batch_begin(ps);
-	while (may_start(ps))
-		start_one(rr__queue_pop(&ps->queue));
+	while (may_start(ps)) {
+		t = rr__queue_pop(&ps->queue);
+		if (start_one(t))
+			rr__queue_push(&started, t);
+	}
 	rr__spawn_batch_end(ps);
+	while ((t = rr__queue_pop(&started)))
+		rr__task_started(t, rr__proc(t)->pid);
 }
 
 /* ---------------------------------------------------------------- hook */
@@ -264,13 +313,13 @@ static int proc_signal(struct rr_task *t, int sig, unsigned flags)
 
 static void proc_stdin_kick(struct rr_task *t)
 {
-	(void)t; /* FIXME(issue 8): streaming stdin */
+	rr__feed_kick(t);
 }
 
+/* The master, while the task reads it (its last reader is gone after). */
 static int proc_resize(struct rr_task *t, unsigned rows, unsigned cols)
 {
-	(void)t, (void)rows, (void)cols; /* FIXME(issue 8): pty */
-	return -ENOTSUP;
+	return t->out.fd < 0 ? -ESRCH : rr__pty_resize(t->out.fd, rows, cols);
 }
 
 /*

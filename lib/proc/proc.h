@@ -1,7 +1,7 @@
 /*
  * proc.h - the local-process kind: a task that is a child process of ours,
  * started with clone on a reused stack slot, its exit a ring completion on
- * its pidfd, its stdin fed through a socketpair.  The loop's processes wait
+ * its pidfd, its stdin fed through a socketpair (or its pseudo-terminal).  The loop's processes wait
  * in one FIFO for a slot (max_running) and join the turn through a hook
  * registered by the first rr_shell() or rr_exec().
  */
@@ -39,13 +39,14 @@ struct rr_procs {
 	struct rr_path_cache paths;
 };
 
-/* Bytes for the child's stdin, sent through a socketpair with MSG_NOSIGNAL. */
+/* The child's stdin: a socketpair's end, or a dup of the pty master. */
 struct rr_feed {
 	struct rr_op op;
 	int fd;
-	const char *data;
-	size_t len, off;
-	bool busy; /* a SEND is in flight */
+	bool pty;      /* a terminal: WRITEs, and EOF is its EOF character */
+	bool busy;     /* an op is in flight */
+	bool eof_sent; /* the EOF character is in flight */
+	char eof;
 };
 
 /* A local task's own state, in the bytes after its struct rr_task. */
@@ -79,6 +80,9 @@ struct rr_spawn {
 	char *const *argv;
 	char *const *env;  /* extra entries over environ, or NULL */
 	int fds[3];        /* what becomes fd 0, 1, 2; -1 keeps the host's */
+	bool pty;          /* fd 0 is a pty slave: a new session, its terminal */
+	const char *term;  /* TERM over the environment's, or NULL */
+	bool wait_exec;    /* return once it has exec'd (or failed) */
 	const char *cwd;
 	int *err;          /* the child writes its errno here if it fails */
 };
@@ -97,7 +101,13 @@ int rr__proc_signal(struct rr_task *t, int sig, unsigned flags);
 void rr__proc_drop_output(struct rr_task *t, int code);
 
 /* feed.c */
-void rr__feed_start(struct rr_task *t, int fd);
+void rr__feed_start(struct rr_task *t, int fd, bool pty);
+void rr__feed_kick(struct rr_task *t);
 void rr__feed_stop(struct rr_task *t);
+
+/* pty.c */
+int rr__pty_open(const struct rr_task *t, int *master, int *slave);
+int rr__pty_resize(int master, unsigned rows, unsigned cols);
+char rr__pty_eof_char(int master);
 
 #endif

@@ -25,8 +25,10 @@
 #include <limits.h>
 #include <linux/close_range.h>
 #include <sched.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 
 #define RR_SLOT_SIZE (64 * 1024) /* the slot, then the child's stack above it */
@@ -39,10 +41,13 @@ struct rr_slot {
 	char *const *argv;
 	const char *cwd;
 	int fds[3];
+	bool pty;                /* fd 0 becomes the controlling terminal */
 	bool restore_nofile;
 	struct rlimit nofile;
 	char **envp;             /* owned: environ may change meanwhile */
 	size_t envp_cap;
+	char *term;              /* owned: "TERM=..." for a pty */
+	size_t term_cap;
 	char path[PATH_MAX];
 };
 
@@ -114,13 +119,20 @@ NO_SAN static void child_signals(void)
 	rr_sys(SYS_rt_sigprocmask, SIG_SETMASK, (long)&none, 0, sizeof(none));
 }
 
+/*
+ * Its own process group, so that signals reach all it starts; on a pty its
+ * own session (it leads a group of the same number), with the terminal on
+ * fds 0-2 as its controlling one.
+ */
 NO_SAN static int child_main(void *arg)
 {
 	struct rr_slot *s = arg;
-	long r = rr_sys(SYS_setpgid, 0, 0, 0, 0);
+	long r = s->pty ? rr_sys(SYS_setsid, 0, 0, 0, 0) : rr_sys(SYS_setpgid, 0, 0, 0, 0);
 
-	if (r == 0)
+	if (r >= 0)
 		r = child_fds(s);
+	if (r == 0 && s->pty)
+		r = rr_sys(SYS_ioctl, 0, TIOCSCTTY, 0, 0);
 	if (r == 0 && s->cwd)
 		r = rr_sys(SYS_chdir, (long)s->cwd, 0, 0, 0);
 	if (r == 0 && s->restore_nofile)
@@ -144,6 +156,7 @@ void rr__spawn_free(struct rr_procs *ps)
 
 		ps->slots = s->next;
 		free(s->envp);
+		free(s->term);
 		munmap(s, RR_SLOT_SIZE);
 	}
 }
@@ -190,18 +203,40 @@ static size_t name_len(const char *entry)
 	return eq ? (size_t)(eq - entry) : strlen(entry);
 }
 
-static bool overridden(const char *entry, char *const *extra)
+static bool overridden(const char *entry, char *const *extra, const char *term)
 {
 	size_t n = name_len(entry);
 
+	if (term && n == 4 && strncmp(entry, "TERM", 4) == 0)
+		return true;
 	for (; extra && *extra; extra++)
 		if (name_len(*extra) == n && strncmp(*extra, entry, n) == 0)
 			return true;
 	return false;
 }
 
-/* The child's environment: extra entries, then environ's others (pointers). */
-static int slot_env(struct rr_slot *s, char *const *extra)
+/* "TERM=term" in the slot's own buffer. */
+static int slot_term(struct rr_slot *s, const char *term)
+{
+	size_t need = strlen(term) + sizeof("TERM=");
+
+	if (need > s->term_cap) {
+		char *p = realloc(s->term, need);
+
+		if (!p)
+			return -ENOMEM;
+		s->term = p;
+		s->term_cap = need;
+	}
+	snprintf(s->term, need, "TERM=%s", term);
+	return 0;
+}
+
+/*
+ * The child's environment: TERM for a pty, the extra entries, then
+ * environ's others (pointers).
+ */
+static int slot_env(struct rr_slot *s, char *const *extra, const char *term)
 {
 	size_t n = 0, m = 0, k = 0;
 
@@ -209,18 +244,24 @@ static int slot_env(struct rr_slot *s, char *const *extra)
 		n++;
 	while (extra && extra[m])
 		m++;
-	if (n + m + 1 > s->envp_cap) {
-		char **e = realloc(s->envp, (n + m + 1) * sizeof(*e));
+	if (n + m + 2 > s->envp_cap) {
+		char **e = realloc(s->envp, (n + m + 2) * sizeof(*e));
 
 		if (!e)
 			return -ENOMEM;
 		s->envp = e;
-		s->envp_cap = n + m + 1;
+		s->envp_cap = n + m + 2;
+	}
+	if (term) {
+		if (slot_term(s, term) < 0)
+			return -ENOMEM;
+		s->envp[k++] = s->term;
 	}
 	for (size_t i = 0; i < m; i++)
-		s->envp[k++] = extra[i];
+		if (!overridden(extra[i], NULL, term))
+			s->envp[k++] = extra[i];
 	for (size_t i = 0; i < n; i++)
-		if (!overridden(environ[i], extra))
+		if (!overridden(environ[i], extra, term))
 			s->envp[k++] = environ[i];
 	s->envp[k] = NULL;
 	return 0;
@@ -231,28 +272,30 @@ int rr__spawn(struct rr_procs *ps, const struct rr_spawn *sp, pid_t *pid, int *p
 	rr_loop *loop = ps->loop;
 	struct rr_slot *s = slot_get(ps);
 	int flags = CLONE_VM | CLONE_PIDFD | SIGCHLD, fd = -1, r;
+	bool wait = ps->spawn_vfork || sp->wait_exec;
 	pid_t child;
 
 	if (!s)
 		return -ENOMEM;
 	if (strlen(sp->path) >= sizeof(s->path))
 		return -ENAMETOOLONG;
-	r = slot_env(s, sp->env);
+	r = slot_env(s, sp->env, sp->term);
 	if (r < 0)
 		return r;
 	strcpy(s->path, sp->path);
 	s->argv = sp->argv;
 	s->cwd = sp->cwd;
 	memcpy(s->fds, sp->fds, sizeof(s->fds));
+	s->pty = sp->pty;
 	s->restore_nofile = loop->nofile_raised;
 	s->nofile = loop->nofile_orig;
 	s->err = sp->err;
 	*sp->err = 0;
-	flags |= ps->spawn_vfork ? CLONE_VFORK : CLONE_CHILD_CLEARTID;
+	flags |= wait ? CLONE_VFORK : CLONE_CHILD_CLEARTID;
 	__atomic_store_n(&s->busy, 1, __ATOMIC_RELEASE);
 	child = clone(child_main, (char *)s + RR_SLOT_SIZE, flags, s, &fd, NULL,
 		      (pid_t *)&s->busy);
-	if (child < 0 || ps->spawn_vfork) /* a waited-for child is past it */
+	if (child < 0 || wait) /* a waited-for child is past it */
 		__atomic_store_n(&s->busy, 0, __ATOMIC_RELEASE);
 	if (child < 0)
 		return -errno;
