@@ -1,16 +1,16 @@
 /*
  * channel.c - one remote command on one channel of its host's connection:
- * open -> exec -> stdin out, stdout and stderr in, until EOF -> close -> exit
- * status or signal.  Every step runs until libssh2 says EAGAIN; the
- * connection kicks all its channels on every completion.
+ * open -> (pty) -> exec -> stdin out, stdout and stderr in, until EOF ->
+ * close -> exit status or signal.  Every step runs until libssh2 says
+ * EAGAIN; the connection kicks all its channels on every completion.
  *
- * A kill closes the channel.  Built against libssh2 >= 1.11 it first sends
- * the RFC 4254 "signal" request, which sshd >= 7.9 turns into killpg() of
- * the session; libssh2 1.10 cannot send a request after exec, so there a
- * timeout relies on the remote timeout(1) and a kill or idle timeout only
- * closes the channel (the process then dies at its next write).  sshd keeps
- * a session open while its process lives, so a channel it does not close
- * within the grace is abandoned: its task ends, and the channel stays counted
+ * The command first reports its session (report.c); signals, a kill's
+ * among them, are held until then and go out as kill(1) lines on the
+ * connection's control channel (stop.c), or as the RFC 4254 "signal"
+ * request where libssh2 >= 1.11 can send one after exec.  A killed command
+ * ends as the server says it ended.  A channel the server does not close
+ * within the grace after the SIGKILL (a process the command left holds its
+ * output) is abandoned: its task ends, and the channel stays counted
  * against the connection's limit as an orphan until the server closes it.
  * When orphans hold every slot and tasks wait, the connection is replaced,
  * as a new ssh would be.
@@ -28,7 +28,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define RR_REMOTE_TIMEOUT_MARGIN_MS 500 /* ours fires first; timeout(1) after */
 #define RR_OPEN_REFUSALS_MAX 12         /* ~4 s of backoff with none of ours open */
 
 static bool read_wanted(enum rr_io mode)
@@ -109,34 +108,30 @@ static int add_env(char **s, const char *entry)
 }
 
 /*
- * What the remote login shell runs: cwd and env first, discarded streams
- * sent to /dev/null there (so their bytes never cross the network), and with
- * a timeout, the command under timeout(1), so that it stops on the host too.
+ * What the remote login shell runs: the report of its session first (before
+ * anything can write to stdout, or close it), cwd and env, discarded streams
+ * sent to /dev/null there (so their bytes never cross the network), a merged
+ * stderr merged there (so that order is kept as in one pipe), the command.
  */
 static char *remote_command(const struct rr_task *t)
 {
 	const struct rr_opts *o = &t->opts;
-	const char *cmd = t->argv[2];
+	bool pty = o->flags & RR_F_PTY;
 	char *s = NULL;
-	int r = 0;
+	int r = add(&s, "%s", rr__report_command);
 
-	if (o->cwd)
+	if (r == 0 && o->cwd)
 		r = add_quoted(&s, "cd ", o->cwd, " || exit 1; ");
 	for (size_t i = 0; o->env && o->env[i] && r == 0; i++)
 		r = add_env(&s, o->env[i]);
 	if (r == 0 && o->stdout_mode == RR_IO_DISCARD)
 		r = add(&s, "exec >/dev/null; ");
-	if (r == 0 && o->stderr_mode == RR_IO_DISCARD)
+	if (r == 0 && !pty && o->stderr_mode == RR_IO_DISCARD)
 		r = add(&s, "exec 2>/dev/null; ");
-	if (r == 0 && o->timeout_ms) {
-		r = add(&s, "exec timeout -k %g %g sh -c ",
-			(double)o->kill_grace_ms / 1000.0,
-			(double)(o->timeout_ms + RR_REMOTE_TIMEOUT_MARGIN_MS) / 1000.0);
-		if (r == 0)
-			r = add_quoted(&s, "", cmd, "");
-	} else if (r == 0) {
-		r = add(&s, "%s", cmd);
-	}
+	if (r == 0 && !pty && o->stderr_mode == RR_IO_MERGE)
+		r = add(&s, "exec 2>&1; ");
+	if (r == 0)
+		r = add(&s, "%s", t->argv[2]);
 	if (r < 0) {
 		free(s);
 		return NULL;
@@ -148,6 +143,7 @@ static char *remote_command(const struct rr_task *t)
 
 static const char *const chan_state_names[] = {
 	[RR_CHAN_OPEN] = "open",
+	[RR_CHAN_PTY] = "pty",
 	[RR_CHAN_EXEC] = "exec",
 	[RR_CHAN_RUN] = "run",
 	[RR_CHAN_CLOSE] = "close",
@@ -164,6 +160,7 @@ static void set_state_at(struct rr_channel *ch, enum rr_chan_state to,
 	ch->state = to;
 }
 
+
 static void detach(struct rr_conn *c, struct rr_channel *ch)
 {
 	struct rr_channel **pp = &c->channels;
@@ -179,12 +176,32 @@ static void detach(struct rr_conn *c, struct rr_channel *ch)
 		c->opening = NULL;
 }
 
-/* The command is over for us: its streams end. */
+/* Bytes of stdout that are output (not the report): to the reader. */
+static void give(void *arg, const char *p, size_t n)
+{
+	struct rr_reader *r = arg;
+
+	while (n && r->open) {
+		size_t room, k;
+		char *dst = rr__reader_space(r, &room);
+
+		k = RR_MIN(n, room);
+		if (dst != r->task->loop->drain)
+			memcpy(dst, p, k);
+		rr__reader_commit(r, dst, k);
+		p += k;
+		n -= k;
+	}
+}
+
+/* The command is over for us: its streams end, its stdin has no reader. */
 static void end_streams(struct rr_conn *c, struct rr_channel *ch)
 {
 	struct rr_task *t = rr__task_of(ch);
 
 	detach(c, ch);
+	rr__report_end(&ch->report, give, &t->out);
+	rr__stdin_broken(t);
 	if (t->out.open)
 		rr__reader_eof(&t->out);
 	if (t->err.open)
@@ -198,10 +215,14 @@ static void finish(struct rr_conn *c, struct rr_channel *ch, int code)
 	rr__task_exited(rr__task_of(ch), code, NULL);
 }
 
+/* A connection lost under a command leaves it to itself on the server. */
 void rr__channel_abort(struct rr_channel *ch, enum rr_status status, const char *msg)
 {
+	bool lost = status == RR_SSH_ERROR && ch->exec_sent;
+
 	end_streams(&ch->host->conn, ch);
-	rr__task_end(rr__task_of(ch), status, "%s", msg);
+	rr__task_end(rr__task_of(ch), status, "%s%s", msg,
+		     lost ? "; the remote command may still run" : "");
 }
 
 static void fail(struct rr_conn *c, struct rr_channel *ch, const char *what)
@@ -219,29 +240,30 @@ static void fail(struct rr_conn *c, struct rr_channel *ch, const char *what)
 	rr__channel_abort(ch, RR_SSH_ERROR, buf);
 }
 
-/*
- * Marks only: the channel's own step signals and closes it (see the top of
- * the file).  abandon: stop waiting for the server's close.
- */
-static void mark_killed(struct rr_task *t, int sig, bool abandon)
+static void nowhere(void *arg, const char *p, size_t n)
 {
-	struct rr_channel *ch = rr__chan(t);
-
-	if (t->state != RR_TASK_RUNNING)
-		return;
-#if LIBSSH2_VERSION_NUM >= 0x010b00
-	if (ch->signal != SIGKILL)
-		ch->signal = sig;
-#else
-	(void)sig;
-	abandon |= ch->killed; /* a second kill has nothing more to send */
-#endif
-	ch->killed = true;
-	ch->abandon |= abandon;
-	rr__conn_poke(&ch->host->conn);
+	(void)arg, (void)p, (void)n;
 }
 
-/* Abandoned channels: freed once the server has closed them. */
+/* Abandoned channels: freed once the server has closed them; one whose
+   command has yet to report is stopped when it does. */
+static void orphan_read(struct rr_conn *c, struct rr_orphan *o)
+{
+	char *buf = c->host->loop->drain;
+	ssize_t n;
+
+	while (!o->report.done &&
+	       (n = libssh2_channel_read(o->ch, buf, RR_DRAIN_SIZE)) > 0)
+		rr__report_feed(&o->report, buf, (size_t)n, nowhere, NULL);
+	if (!o->report.done && libssh2_channel_eof(o->ch))
+		rr__report_end(&o->report, nowhere, NULL);
+	if (o->report.done && o->kill_sig) {
+		if (o->report.sid)
+			rr__stop_signal(c, o->report.sid, o->kill_sig, false);
+		o->kill_sig = 0;
+	}
+}
+
 static void orphans_step(struct rr_conn *c)
 {
 	struct rr_orphan **pp = &c->orphans;
@@ -249,15 +271,26 @@ static void orphans_step(struct rr_conn *c)
 	while (*pp) {
 		struct rr_orphan *o = *pp;
 
-		if (libssh2_channel_free(o->ch) == LIBSSH2_ERROR_EAGAIN) {
+		if (o->kill_sig)
+			orphan_read(c, o);
+		if (o->kill_sig || libssh2_channel_free(o->ch) == LIBSSH2_ERROR_EAGAIN) {
 			pp = &o->next;
 			continue;
 		}
 		*pp = o->next;
 		assert(c->norphans > 0);
 		c->norphans--;
+		rr__report_free(&o->report);
 		free(o);
 	}
+}
+
+bool rr__orphans_waiting(const struct rr_conn *c)
+{
+	for (const struct rr_orphan *o = c->orphans; o; o = o->next)
+		if (o->kill_sig)
+			return true;
+	return false;
 }
 
 /* The session frees what is left of them. */
@@ -267,21 +300,89 @@ void rr__orphans_free(struct rr_conn *c)
 		struct rr_orphan *o = c->orphans;
 
 		c->orphans = o->next;
+		rr__report_free(&o->report);
 		free(o);
 	}
 	c->norphans = 0;
 }
 
-static void orphan(struct rr_conn *c, LIBSSH2_CHANNEL *ch)
+static void adopt(struct rr_conn *c, LIBSSH2_CHANNEL *ch, struct rr_report report,
+		  int kill_sig)
 {
 	struct rr_orphan *o = malloc(sizeof(*o));
 
-	if (!o)
-		return; /* then the session frees it */
-	o->ch = ch;
-	o->next = c->orphans;
+	if (!o) { /* then the session frees it */
+		rr__report_free(&report);
+		return;
+	}
+	*o = (struct rr_orphan){ .next = c->orphans, .ch = ch, .report = report,
+				 .kill_sig = report.done ? 0 : kill_sig };
 	c->orphans = o;
 	c->norphans++;
+}
+
+void rr__orphan_channel(struct rr_conn *c, LIBSSH2_CHANNEL *ch)
+{
+	adopt(c, ch, (struct rr_report){ .done = true }, 0);
+}
+
+/* The channel outlives its task: kill_sig once its command reports. */
+static void orphan(struct rr_conn *c, struct rr_channel *ch, int kill_sig)
+{
+	adopt(c, ch->ch, ch->report, kill_sig);
+	ch->report = (struct rr_report){ .done = true };
+}
+
+/* ---------------------------------------------------------- signals */
+
+/* Hold s until the command can get it: the step sends it. */
+static int hold_signal(struct rr_channel *ch, struct rr_rsig s)
+{
+	struct rr_rsig *v = realloc(ch->held, (ch->nheld + 1) * sizeof(*v));
+
+	if (!v)
+		return -ENOMEM;
+	ch->held = v;
+	ch->held[ch->nheld++] = s;
+	rr__conn_poke(&ch->host->conn);
+	return 0;
+}
+
+/* One held signal out: 0, -EAGAIN (not yet), or why it cannot go. */
+static int send_signal(struct rr_conn *c, struct rr_channel *ch, const struct rr_rsig *s)
+{
+#if LIBSSH2_VERSION_NUM >= 0x010b00
+	if (!s->leader) { /* sshd >= 7.9 signals the session's process group */
+		const char *name = sigabbrev_np(s->sig);
+		int rc = libssh2_channel_signal_ex(ch->ch, name, strlen(name));
+
+		return rc == LIBSSH2_ERROR_EAGAIN ? -EAGAIN : rc < 0 ? -EIO : 0;
+	}
+#endif
+	if (!ch->report.done)
+		return -EAGAIN;
+	if (!ch->report.sid)
+		return -ESRCH;
+	return rr__stop_signal(c, ch->report.sid, s->sig, s->leader);
+}
+
+/* The held signals, in order, as far as they can go now. */
+static void flush_signals(struct rr_conn *c, struct rr_channel *ch)
+{
+	unsigned i;
+
+	for (i = 0; i < ch->nheld; i++) {
+		int r = send_signal(c, ch, &ch->held[i]);
+
+		if (r == -EAGAIN)
+			break;
+		if (ch->held[i].end) {
+			ch->kill_sent |= r == 0;
+			ch->no_stop |= r < 0;
+		}
+	}
+	memmove(ch->held, ch->held + i, (ch->nheld - i) * sizeof(*ch->held));
+	ch->nheld -= i;
 }
 
 /* ---------------------------------------------------------------- steps */
@@ -295,13 +396,15 @@ static bool refused(struct rr_conn *c, struct rr_channel *ch)
 {
 	struct rr_host *h = c->host;
 	struct rr_task *t = rr__task_of(ch);
+	unsigned held;
 
 	if (libssh2_session_last_errno(c->session) != LIBSSH2_ERROR_CHANNEL_FAILURE ||
 	    (c->nchannels + c->norphans < 2 && c->refusals >= RR_OPEN_REFUSALS_MAX))
 		return false;
 	detach(c, ch);
-	if (c->nchannels + c->norphans)
-		c->channel_limit = c->nchannels + c->norphans;
+	held = c->nchannels + c->norphans;
+	if (held) /* one session stays free for stopping them, when there is room */
+		c->channel_limit = held - (held > 1 && c->ctl.state == RR_CTL_NONE);
 	else
 		c->refusals++;
 	rr__task_requeue(t);
@@ -310,13 +413,26 @@ static bool refused(struct rr_conn *c, struct rr_channel *ch)
 	return true;
 }
 
-/* The channel is open: the task waits for the streams it reads. */
+/* The channel is open: the task waits for the streams it reads (a pty's
+   output is one stream). */
 static void open_streams(struct rr_task *t)
 {
 	if (read_wanted(t->opts.stdout_mode))
 		rr__reader_open(&t->out);
-	if (read_wanted(t->opts.stderr_mode))
+	if (read_wanted(t->opts.stderr_mode) && !(t->opts.flags & RR_F_PTY))
 		rr__reader_open(&t->err);
+}
+
+/* Killed before its exec went out: it never ran, nothing is left to stop. */
+static void end_unrun(struct rr_conn *c, struct rr_channel *ch)
+{
+	struct rr_task *t = rr__task_of(ch);
+	char name[128], msg[1024];
+
+	snprintf(msg, sizeof(msg), "host %s: %s stopped before it started", c->host->name,
+		 rr__quoted_name(t->title, name, sizeof(name)));
+	orphan(c, ch, 0);
+	rr__channel_abort(ch, t->reason ? t->reason : RR_CANCELLED, msg);
 }
 
 static bool step_open(struct rr_conn *c, struct rr_channel *ch)
@@ -338,15 +454,32 @@ static bool step_open(struct rr_conn *c, struct rr_channel *ch)
 	c->refusals = 0;
 	ch->ch = lch;
 	open_streams(t);
-	if (ch->killed) { /* killed while opening: nothing to run */
-		set_state(ch, RR_CHAN_CLOSE);
-		return false;
+	if (ch->killed) {
+		end_unrun(c, ch);
+		return true;
 	}
-	if (t->opts.stderr_mode == RR_IO_MERGE)
-		libssh2_channel_handle_extended_data2(lch, LIBSSH2_CHANNEL_EXTENDED_DATA_MERGE);
 	ch->command = remote_command(t);
 	if (!ch->command) {
 		rr__channel_abort(ch, RR_ERROR, "out of memory");
+		return true;
+	}
+	set_state(ch, (t->opts.flags & RR_F_PTY) ? RR_CHAN_PTY : RR_CHAN_EXEC);
+	return false;
+}
+
+/* As ssh -t asks for one: the task's TERM and size, default modes. */
+static bool step_pty(struct rr_conn *c, struct rr_channel *ch)
+{
+	const struct rr_pty *pty = &rr__task_of(ch)->pty;
+	int rc;
+
+	assert(ch->state == RR_CHAN_PTY);
+	rc = libssh2_channel_request_pty_ex(ch->ch, pty->term, (unsigned)strlen(pty->term),
+					    NULL, 0, (int)pty->cols, (int)pty->rows, 0, 0);
+	if (rc == LIBSSH2_ERROR_EAGAIN)
+		return false;
+	if (rc < 0) {
+		fail(c, ch, "pty request refused");
 		return true;
 	}
 	set_state(ch, RR_CHAN_EXEC);
@@ -355,9 +488,14 @@ static bool step_open(struct rr_conn *c, struct rr_channel *ch)
 
 static bool step_exec(struct rr_conn *c, struct rr_channel *ch)
 {
+	struct rr_task *t = rr__task_of(ch);
 	int rc;
 
 	assert(ch->state == RR_CHAN_EXEC);
+	if (ch->killed) {
+		end_unrun(c, ch);
+		return true;
+	}
 	/* Our send callback takes the whole request at once: out it goes. */
 	ch->exec_sent = true;
 	rc = libssh2_channel_exec(ch->ch, ch->command);
@@ -369,46 +507,74 @@ static bool step_exec(struct rr_conn *c, struct rr_channel *ch)
 		return true;
 	}
 	set_state(ch, RR_CHAN_RUN);
+	rr__task_started(t, 0);
 	return false;
 }
 
-/* stdin, while the connection's send buffer has room; then EOF. */
+/*
+ * End of input.  The channel's EOF, and on a pty first what a terminal
+ * sends: sshd does not pass a channel EOF on to the pty, so the program
+ * would read for ever; ^D at the start of a line is its EOF (a second
+ * ^D ends a line left unfinished).
+ */
+static int send_eof(struct rr_channel *ch)
+{
+	bool pty = rr__task_of(ch)->opts.flags & RR_F_PTY;
+	int rc;
+
+	if (pty && !ch->veof_sent) {
+		const char *veof = "\004\004";
+		size_t n = ch->last_in && ch->last_in != '\n' ? 2 : 1;
+		ssize_t w = libssh2_channel_write(ch->ch, veof, n);
+
+		if (w < 0)
+			return w == LIBSSH2_ERROR_EAGAIN ? 0 : (int)w;
+		ch->veof_sent = (size_t)w == n;
+		if (!ch->veof_sent)
+			return 0;
+	}
+	rc = libssh2_channel_send_eof(ch->ch);
+	if (rc == 0)
+		ch->eof_sent = true;
+	return rc == LIBSSH2_ERROR_EAGAIN ? 0 : rc;
+}
+
+/* stdin from the task core's queue, while the connection's send buffer
+   has room; then EOF. */
 static int write_stdin(struct rr_conn *c, struct rr_channel *ch)
 {
-	const struct rr_task *t = rr__task_of(ch);
-	const char *data = t->opts.stdin_data;
-	size_t len = t->opts.stdin_len;
-	ssize_t n;
+	struct rr_task *t = rr__task_of(ch);
+	const char *p;
+	size_t len;
 
-	while (ch->in_off < len && !rr__conn_tx_full(c)) {
-		n = libssh2_channel_write(ch->ch, data + ch->in_off, len - ch->in_off);
+	while (!rr__conn_tx_full(c) && (len = rr__stdin_peek(t, &p))) {
+		ssize_t n = libssh2_channel_write(ch->ch, p, len);
+
 		if (n == LIBSSH2_ERROR_EAGAIN)
 			return 0;
 		if (n < 0)
 			return (int)n;
-		ch->in_off += (size_t)n;
+		if (n > 0)
+			ch->last_in = p[n - 1];
+		rr__stdin_consume(t, (size_t)n);
+		if (!ch->ch)
+			return 0;
 	}
-	if (ch->in_off == len) {
-		int rc = libssh2_channel_send_eof(ch->ch);
-
-		if (rc == 0)
-			ch->eof_sent = true;
-		else if (rc != LIBSSH2_ERROR_EAGAIN)
-			return rc;
-	}
-	return 0;
+	return rr__stdin_done(t) ? send_eof(ch) : 0;
 }
 
 /*
- * Read one stream until libssh2 has nothing more.  Returns true when a
- * callback changed what we stand on (the connection or this channel).
+ * Read one stream until libssh2 has nothing more; stdout through the
+ * report until it came.  Returns true when a callback changed what we
+ * stand on (the connection or this channel).
  */
 static bool read_stream(struct rr_conn *c, struct rr_channel *ch, struct rr_reader *r,
 			int id, int *err)
 {
 	for (;;) {
+		bool raw = id == 0 && !ch->report.done;
 		size_t room = RR_DRAIN_SIZE;
-		char *p = r->open ? rr__reader_space(r, &room) : c->host->loop->drain;
+		char *p = r->open && !raw ? rr__reader_space(r, &room) : c->host->loop->drain;
 		ssize_t n = libssh2_channel_read_ex(ch->ch, id, p, room);
 
 		if (n == LIBSSH2_ERROR_EAGAIN || n == 0)
@@ -417,39 +583,20 @@ static bool read_stream(struct rr_conn *c, struct rr_channel *ch, struct rr_read
 			*err = (int)n;
 			return false;
 		}
-		if (r->open)
+		if (raw)
+			rr__report_feed(&ch->report, p, (size_t)n, give, r);
+		else if (r->open)
 			rr__reader_commit(r, p, (size_t)n);
 		if (c->state != RR_CONN_READY || !ch->ch)
 			return true;
 	}
 }
 
-#if LIBSSH2_VERSION_NUM >= 0x010b00
-/* The pending signal, once; the close that follows happens either way. */
-static void step_signal(struct rr_channel *ch)
-{
-	const char *name = sigabbrev_np(ch->signal);
-
-	if (name && libssh2_channel_signal_ex(ch->ch, name, strlen(name)) ==
-			    LIBSSH2_ERROR_EAGAIN)
-		return;
-	ch->signal = 0;
-}
-#endif
-
 static bool step_run(struct rr_conn *c, struct rr_channel *ch)
 {
 	struct rr_task *t = rr__task_of(ch);
 	int err = 0;
 
-#if LIBSSH2_VERSION_NUM >= 0x010b00
-	if (ch->signal)
-		step_signal(ch);
-#endif
-	if (!ch->eof_sent && (err = write_stdin(c, ch)) < 0) {
-		fail(c, ch, "writing stdin");
-		return true;
-	}
 	if (read_stream(c, ch, &t->out, 0, &err) ||
 	    read_stream(c, ch, &t->err, SSH_EXTENDED_DATA_STDERR, &err))
 		return true;
@@ -457,8 +604,23 @@ static bool step_run(struct rr_conn *c, struct rr_channel *ch)
 		fail(c, ch, "reading output");
 		return true;
 	}
-	if (libssh2_channel_eof(ch->ch))
-		set_state(ch, RR_CHAN_CLOSE);
+	flush_signals(c, ch);
+	if (ch->resize) {
+		int rc = libssh2_channel_request_pty_size_ex(ch->ch, (int)t->pty.cols,
+							     (int)t->pty.rows, 0, 0);
+
+		ch->resize = rc == LIBSSH2_ERROR_EAGAIN;
+	}
+	/* Input waits for the report, or a pty's echo could come before it. */
+	if (ch->report.done && !ch->eof_sent && (err = write_stdin(c, ch)) < 0) {
+		fail(c, ch, "writing stdin");
+		return true;
+	}
+	if (!ch->ch)
+		return true;
+	if (libssh2_channel_eof(ch->ch) ||
+	    (ch->killed && (ch->no_stop || rr__stop_failed(c))))
+		set_state(ch, RR_CHAN_CLOSE); /* a command we cannot stop: close */
 	return false;
 }
 
@@ -473,13 +635,13 @@ static int signal_number(const char *name)
 	return 0;
 }
 
-/* The remote exit status, or -N for a remote death by signal N. */
+/* The remote exit status, or -N for a remote death by signal N: what the
+   server said (0 when it said nothing). */
 static int exit_code(struct rr_conn *c, struct rr_channel *ch)
 {
-	const struct rr_task *t = rr__task_of(ch);
 	char *name = NULL;
 	size_t len = 0;
-	int sig = 0, code;
+	int sig = 0;
 
 	libssh2_channel_get_exit_signal(ch->ch, &name, &len, NULL, NULL, NULL, NULL);
 	if (name) {
@@ -490,9 +652,7 @@ static int exit_code(struct rr_conn *c, struct rr_channel *ch)
 		return -sig;
 	if (name)
 		return 255; /* a signal this system has no name for */
-	code = libssh2_channel_get_exit_status(ch->ch);
-	/* Closed by us before the server said how it ended: as a SIGTERM. */
-	return code == 0 && t->reason ? -SIGTERM : code;
+	return libssh2_channel_get_exit_status(ch->ch);
 }
 
 static bool step_close(struct rr_conn *c, struct rr_channel *ch)
@@ -516,21 +676,46 @@ static bool step_close(struct rr_conn *c, struct rr_channel *ch)
 	return true;
 }
 
+/*
+ * The grace after the SIGKILL is over and the server has not closed the
+ * channel: what it said of the command's end (if it did) is its exit code,
+ * and the message says what still runs.
+ */
+static void abandon(struct rr_conn *c, struct rr_channel *ch)
+{
+	int code = exit_code(c, ch);
+	const char *sig = code < 0 ? sigabbrev_np(-code) : NULL;
+	char how[48];
+
+	if (sig)
+		snprintf(how, sizeof(how), "killed by SIG%s", sig);
+	else
+		snprintf(how, sizeof(how), "exited with status %d", code);
+	if (ch->kill_sent && !ch->no_stop)
+		snprintf(ch->ending, sizeof(ch->ending),
+			 "%s; a process it left still runs and holds its output", how);
+	else
+		snprintf(ch->ending, sizeof(ch->ending),
+			 "could not be signalled (%s); the remote command may still run",
+			 rr__stop_failed(c) ? "the server refused a control channel" :
+			 !ch->report.sid ? "it never reported its session" : "no kill went out");
+	orphan(c, ch, 0);
+	finish(c, ch, code);
+}
+
 /* Run one channel until it would block.  true: it ended (lists changed). */
 static bool channel_step(struct rr_conn *c, struct rr_channel *ch)
 {
-	if (ch->abandon && ch->state != RR_CHAN_OPEN) {
-		if (ch->ch)
-			orphan(c, ch->ch);
-		finish(c, ch, -SIGKILL);
+	if (ch->abandon && ch->state >= RR_CHAN_RUN) {
+		abandon(c, ch);
 		return true;
 	}
 	if (ch->state == RR_CHAN_OPEN && step_open(c, ch))
 		return true;
+	if (ch->state == RR_CHAN_PTY && step_pty(c, ch))
+		return true;
 	if (ch->state == RR_CHAN_EXEC && step_exec(c, ch))
 		return true;
-	if (ch->killed && !ch->signal && ch->state == RR_CHAN_RUN)
-		set_state(ch, RR_CHAN_CLOSE);
 	if (ch->state == RR_CHAN_RUN && step_run(c, ch))
 		return true;
 	return ch->state == RR_CHAN_CLOSE && step_close(c, ch);
@@ -545,8 +730,9 @@ static void start_channels(struct rr_conn *c)
 
 	/* A connection whose peer has gone takes no new command: it is failed
 	   at the end of this kick and its queue goes to the next one. */
-	if (c->opening || c->nchannels + c->norphans >= c->channel_limit ||
-	    !h->queue.head || c->rx_err || c->retry.slot)
+	if (c->opening || c->ctl.state == RR_CTL_OPEN ||
+	    c->nchannels + c->norphans >= c->channel_limit || !h->queue.head ||
+	    c->rx_err || c->retry.slot)
 		return;
 	t = rr__queue_pop(&h->queue);
 	ch = rr__chan(t);
@@ -569,6 +755,7 @@ void rr__channels_step(struct rr_conn *c)
 	}
 	do {
 		changed = false;
+		rr__stop_step(c);
 		start_channels(c);
 		for (struct rr_channel *ch = c->channels; ch; ch = ch->next) {
 			if (channel_step(c, ch)) {
@@ -577,6 +764,27 @@ void rr__channels_step(struct rr_conn *c)
 			}
 		}
 	} while (changed && c->state == RR_CONN_READY);
+	rr__stop_step(c); /* what the steps asked for goes out now */
+}
+
+/*
+ * The host is freed, or the loop: every command on the connection ends
+ * now (msg), each killed on the server, through an orphan when it has yet
+ * to report.  true: something is still to be sent for them.
+ */
+bool rr__channels_cancel(struct rr_conn *c, enum rr_status status, const char *msg)
+{
+	while (c->channels) {
+		struct rr_channel *ch = c->channels;
+
+		if (ch->ch && ch->exec_sent) {
+			if (ch->report.sid)
+				rr__stop_signal(c, ch->report.sid, SIGKILL, false);
+			orphan(c, ch, SIGKILL);
+		}
+		rr__channel_abort(ch, status, msg);
+	}
+	return rr__stop_pending(c) || rr__orphans_waiting(c);
 }
 
 /* ----------------------------------------------------------- the table */
@@ -594,28 +802,51 @@ static void chan_dequeue(struct rr_task *t)
 	rr__queue_remove(&rr__chan(t)->host->queue, t);
 }
 
+/*
+ * Every signal is held until the command has reported its session (the
+ * step sends it then, in order); a kill also marks the channel, so that a
+ * command not yet started never starts.
+ */
 static int chan_signal(struct rr_task *t, int sig, unsigned flags)
 {
-	(void)flags; /* FIXME(issue 8): remote signals, remote stop */
-	mark_killed(t, sig, false);
-	return 0;
+	struct rr_channel *ch = rr__chan(t);
+	bool end = flags & RR__SIG_END;
+
+	if (ch->abandon || (!ch->ch && ch->state != RR_CHAN_OPEN) ||
+	    ch->state == RR_CHAN_CLOSE)
+		return -ESRCH; /* its command has ended */
+	if (end)
+		ch->killed = true;
+	if (sig == 0 || (!end && rr__stop_failed(&ch->host->conn)))
+		return sig == 0 ? 0 : -ENOTCONN;
+	return hold_signal(ch, (struct rr_rsig){ .sig = sig,
+						  .leader = flags & RR_SIG_LEADER,
+						  .end = end });
 }
 
 static void chan_stdin_kick(struct rr_task *t)
 {
-	(void)t; /* FIXME(issue 8): streaming stdin */
+	rr__conn_poke(&rr__chan(t)->host->conn);
 }
 
+/* The step tells the server (a window-change request, no reply awaited). */
 static int chan_resize(struct rr_task *t, unsigned rows, unsigned cols)
 {
-	(void)t, (void)rows, (void)cols; /* FIXME(issue 8): pty */
-	return -ENOTSUP;
+	struct rr_channel *ch = rr__chan(t);
+
+	(void)rows, (void)cols; /* the task's pty holds them */
+	ch->resize = true;
+	rr__conn_poke(&ch->host->conn);
+	return 0;
 }
 
 /* The grace after SIGKILL is over: the server has not closed the channel. */
 static void chan_stop(struct rr_task *t)
 {
-	mark_killed(t, SIGKILL, true);
+	struct rr_channel *ch = rr__chan(t);
+
+	ch->abandon = true;
+	rr__conn_poke(&ch->host->conn);
 }
 
 static bool chan_started(const struct rr_task *t)
@@ -634,7 +865,7 @@ static const char *chan_ending(const struct rr_task *t)
 {
 	const struct rr_channel *ch = rr__task_kind_data_const(t);
 
-	return ch->abandon ? "channel abandoned (the server did not close it)" : NULL;
+	return ch->ending[0] ? ch->ending : NULL;
 }
 
 static void chan_settle(struct rr_task *t)
@@ -647,6 +878,8 @@ static void chan_destroy(struct rr_task *t)
 	struct rr_channel *ch = rr__chan(t);
 
 	free(ch->command);
+	free(ch->held);
+	rr__report_free(&ch->report);
 	rr__host_unref(ch->host);
 }
 

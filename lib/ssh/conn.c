@@ -29,6 +29,7 @@
 #define RR_TX_HIGH (1024 * 1024)
 #define RR_DROP_RETRIES 3 /* connections closed before the banner, retried */
 #define RR_BYE_MS 1000    /* longest wait for our goodbye to go out */
+#define RR_GOING_MS 3000  /* longest wait for the last kills to be run */
 
 static void connect_complete(struct rr_op *op, const struct io_uring_cqe *cqe);
 static void send_complete(struct rr_op *op, const struct io_uring_cqe *cqe);
@@ -226,12 +227,14 @@ void rr__conn_pokes(struct rr_ssh *ssh)
 
 		ssh->pokes = c->next_poke;
 		c->poked = false;
-		if (c->host->freed) { /* rr_host_free asked for this turn */
+		if (c->host->freed && !c->going) { /* rr_host_free asked for this turn */
 			struct rr_host *h = c->host;
 
+			if (rr__conn_go(c, "cancelled: host freed"))
+				continue; /* it keeps the hold until it has gone */
 			if (c->state != RR_CONN_CLOSING && !rr__conn_bye(c))
 				rr__conn_fail(c, RR_CANCELLED, "cancelled: host freed");
-			rr__host_unref(h); /* the hold rr_host_free took */
+			rr__host_let_go(h);
 			continue;
 		}
 		rr__conn_kick(c);
@@ -260,6 +263,7 @@ static void release(struct rr_conn *c)
 {
 	unpoke(c);
 	rr__auth_reset(c);
+	rr__stop_free(c);
 	/*
 	 * Freeing the session closes its channels through our callbacks: they
 	 * must neither touch the ring (rr_loop_free has torn it down) nor say
@@ -386,7 +390,7 @@ static void drop(struct rr_conn *c)
 void rr__conn_fail(struct rr_conn *c, enum rr_status status, const char *fmt, ...)
 {
 	struct rr_host *h = c->host;
-	bool was_up = c->state == RR_CONN_READY && !h->freed;
+	bool was_up = c->state == RR_CONN_READY && !h->freed, was_going = c->going;
 	char *why = NULL, *msg = NULL;
 	const char *line;
 	struct rr_task *t;
@@ -398,6 +402,10 @@ void rr__conn_fail(struct rr_conn *c, enum rr_status status, const char *fmt, ..
 			while ((t = rr__queue_pop(&h->queue)))
 				rr__task_end(t, status, "host %s: cancelled", h->name);
 		return;
+	}
+	if (was_going) {
+		c->going = false;
+		h->ssh->going--;
 	}
 	va_start(ap, fmt);
 	n = vasprintf(&why, fmt, ap);
@@ -414,6 +422,52 @@ void rr__conn_fail(struct rr_conn *c, enum rr_status status, const char *fmt, ..
 	free(msg);
 	drop(c);
 	drained(c);
+	if (was_going)
+		rr__host_let_go(h);
+}
+
+/*
+ * Its kills are run on the server (or can no longer go): goodbye.  A freed
+ * host's connection gives back the hold rr_host_free took; c may be gone.
+ */
+static void gone(struct rr_conn *c)
+{
+	struct rr_host *h = c->host;
+
+	assert(c->going && h->ssh->going > 0);
+	c->going = false;
+	h->ssh->going--;
+	rr__deadline_clear(h->loop, &c->deadline);
+	if (c->state != RR_CONN_CLOSING && !rr__conn_bye(c))
+		rr__conn_fail(c, RR_CANCELLED, "cancelled");
+	rr__host_let_go(h);
+}
+
+/*
+ * The host or the loop is freed: every command on the connection ends now
+ * (why), and the connection stays, bounded by RR_GOING_MS, until their
+ * kills have been run on the server.  false: nothing to wait for.
+ */
+bool rr__conn_go(struct rr_conn *c, const char *why)
+{
+	char *msg;
+
+	if (c->state != RR_CONN_READY || c->going || !c->channels)
+		return false;
+	if (asprintf(&msg, "host %s: %s", c->host->name, why) < 0)
+		msg = NULL;
+	if (!rr__channels_cancel(c, RR_CANCELLED, msg ? msg : why)) {
+		free(msg);
+		return false;
+	}
+	free(msg);
+	c->going = true;
+	c->host->ssh->going++;
+	c->deadline.fire = conn_deadline;
+	rr__deadline_set(c->host->loop, &c->deadline,
+			 rr__now() + RR_GOING_MS * 1000000u);
+	rr__conn_kick(c);
+	return true;
 }
 
 /* Replace a healthy connection (its orphans hold every slot): tasks wait. */
@@ -619,7 +673,8 @@ static void step_auth(struct rr_conn *c)
 	c->admitted = false;
 	assert(h->ssh->handshakes > 0);
 	h->ssh->handshakes--;
-	c->channel_limit = h->opts.channels;
+	/* One session stays free for the control channel (stop.c). */
+	c->channel_limit = h->opts.channels > 1 ? h->opts.channels - 1 : 1;
 	rr__deadline_clear(h->loop, &c->deadline);
 	if (h->opts.keepalive_s) {
 		libssh2_keepalive_config(c->session, 1, h->opts.keepalive_s);
@@ -636,7 +691,7 @@ void rr__conn_kick(struct rr_conn *c)
 		rr__conn_poke(c); /* e.g. rr_ssh() from a callback of ours */
 		return;
 	}
-	if (c->host->freed)
+	if (c->host->freed && !c->going)
 		return; /* the poke rr_host_free made tears it down */
 	c->kicking = true;
 	do {
@@ -651,6 +706,10 @@ void rr__conn_kick(struct rr_conn *c)
 	c->kicking = false;
 	if (c->state == RR_CONN_DRAIN) {
 		drained(c);
+		return;
+	}
+	if (c->going && !rr__stop_pending(c) && !rr__orphans_waiting(c)) {
+		gone(c); /* may free c */
 		return;
 	}
 	if (alive(c) && c->rx_err && c->rx_off == c->rx_len) {
@@ -738,6 +797,10 @@ static void conn_deadline(struct rr_deadline *d, uint64_t now)
 			      o->auth_timeout_ms / 1000.0);
 		return;
 	case RR_CONN_READY:
+		if (c->going) {
+			gone(c); /* its last kills took too long */
+			return;
+		}
 		libssh2_keepalive_send(c->session, &next);
 		keepalive_at(c, (unsigned)next);
 		return;

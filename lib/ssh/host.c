@@ -300,6 +300,15 @@ void rr__host_unref(struct rr_host *h)
 	rr__host_maybe_free(h);
 }
 
+/* Give back the ref rr_host_free took, once: h may be gone. */
+void rr__host_let_go(struct rr_host *h)
+{
+	if (!h->held)
+		return;
+	h->held = false;
+	rr__host_unref(h);
+}
+
 void rr_host_free(rr_host *h)
 {
 	struct rr_task *t;
@@ -310,7 +319,8 @@ void rr_host_free(rr_host *h)
 	while ((t = rr__queue_pop(&h->queue)))
 		rr__task_end(t, RR_CANCELLED, "host %s: cancelled: host freed", h->name);
 	/* Running tasks end, with their callbacks, on the loop's turn. */
-	h->refs++; /* held until that turn */
+	h->refs++; /* held until that turn, or until its last kills went out */
+	h->held = true;
 	rr__conn_poke(&h->conn);
 }
 

@@ -32,14 +32,16 @@ static bool ssh_ready(const struct rr_hook *h)
 
 static bool ssh_busy(const struct rr_hook *h)
 {
-	return ssh_of_hook(h)->closing > 0;
+	return ssh_of_hook(h)->closing > 0 || ssh_of_hook(h)->going > 0;
 }
 
-/* Idle connections say goodbye before the ring goes (bounded wait). */
+/* Commands are killed on their servers and connections say goodbye before
+   the ring goes (bounded waits). */
 static void ssh_shutdown(struct rr_hook *h)
 {
 	for (struct rr_host *host = ssh_of_hook(h)->hosts; host; host = host->next)
-		rr__conn_bye(&host->conn);
+		if (!rr__conn_go(&host->conn, "cancelled: loop freed"))
+			rr__conn_bye(&host->conn);
 }
 
 static void ssh_free(struct rr_hook *h)

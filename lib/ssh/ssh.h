@@ -28,6 +28,7 @@ struct rr_ssh {
 	struct rr_conn *pokes;    /* to kick on the next turn */
 	unsigned handshakes;      /* connections between connect and auth */
 	unsigned closing;         /* connections sending their goodbye */
+	unsigned going;           /* connections sending their last kills */
 	uint64_t rate_at;         /* when the last connection was let in */
 	struct rr_deadline admit_deadline;
 	struct rr_keyfile *keyfiles;   /* identity files, read once */
@@ -38,9 +39,24 @@ struct rr_ssh {
 
 enum rr_chan_state {
 	RR_CHAN_OPEN,  /* channel open in progress (one per connection) */
+	RR_CHAN_PTY,   /* with RR_F_PTY: the pty request */
 	RR_CHAN_EXEC,  /* exec request */
 	RR_CHAN_RUN,   /* stdin out, stdout and stderr in, until EOF */
 	RR_CHAN_CLOSE, /* close, wait for the server's close, exit status */
+};
+
+/* A signal asked for before the command could get it (see chan_signal). */
+struct rr_rsig {
+	int sig;
+	bool leader;     /* RR_SIG_LEADER: the shell only */
+	bool end;        /* a kill's (RR__SIG_END) */
+};
+
+/* The remote command's report of its session, taken out of its stdout. */
+struct rr_report {
+	struct rr_buf held;  /* stdout bytes before the report line */
+	pid_t sid;           /* the remote shell: session and process group */
+	bool done;           /* reported (or given up): bytes pass through */
 };
 
 /* A remote task's own state, in the bytes after its struct rr_task: one
@@ -50,20 +66,44 @@ struct rr_channel {
 	LIBSSH2_CHANNEL *ch;
 	enum rr_chan_state state;
 	char *command;   /* what the remote shell runs: cmd, wrapped */
-	size_t in_off;   /* stdin bytes sent */
+	struct rr_report report;
+	struct rr_rsig *held; /* signals waiting for the report, in order */
+	unsigned nheld;
 	bool exec_sent;  /* the command may run from here on */
+	bool resize;     /* the pty's size changed: tell the server */
+	bool veof_sent;  /* a pty's end of input (^D) went out */
+	char last_in;    /* the last stdin byte sent */
 	bool eof_sent;
 	bool close_sent;
-	int signal;      /* libssh2 >= 1.11: send as a "signal" request */
-	bool killed;     /* close it (after the signal, if any) */
+	bool killed;     /* a kill (RR__SIG_END) was asked for */
+	bool kill_sent;  /* ... and went out to the server */
+	bool no_stop;    /* it cannot be signalled: close the channel instead */
 	bool abandon;    /* past the grace: end without the server's close */
+	char ending[160]; /* how it ended, when its exit code cannot say */
 	struct rr_channel *next; /* the connection's other channels */
 };
-
 static inline struct rr_channel *rr__chan(struct rr_task *t)
 {
 	return rr__task_kind_data(t);
 }
+
+/* stop.c: the connection's control channel, a remote sh reading kill(1)
+   lines on its stdin. */
+enum rr_ctl_state {
+	RR_CTL_NONE,    /* not open: opened when a signal is to go */
+	RR_CTL_OPEN,    /* channel open in progress */
+	RR_CTL_EXEC,
+	RR_CTL_RUN,     /* lines out */
+	RR_CTL_FAILED,  /* the server refused it: commands are only closed */
+};
+
+struct rr_control {
+	enum rr_ctl_state state;
+	LIBSSH2_CHANNEL *ch;
+	struct rr_buf out;   /* kill lines not yet written */
+	size_t off;
+	bool eof_sent;       /* the connection goes: the sh ends after them */
+};
 
 /* ----------------------------------------------------------------- conn.c */
 
@@ -120,6 +160,9 @@ struct rr_conn {
 	struct rr_channel *opening; /* the channel being opened */
 	struct rr_orphan *orphans; /* abandoned channels still to close */
 	unsigned norphans;
+	struct rr_control ctl;    /* where remote signals are sent from */
+	bool going;               /* its host or the loop is freed: the kills of
+				     its commands go out, then goodbye */
 	struct rr_deadline retry; /* a refused connection or channel: again */
 	unsigned refusals;        /* in a row, for the backoff */
 	uint64_t rx_total;        /* bytes the server sent on this connection */
@@ -128,10 +171,13 @@ struct rr_conn {
 	bool poked;               /* on the loop's list of connections to kick */
 };
 
-/* A channel whose task ended without the server's close: closed later. */
+/* A channel whose task ended without the server's close: closed later,
+   once it could be stopped (kill_sig waits for its report). */
 struct rr_orphan {
 	struct rr_orphan *next;
 	LIBSSH2_CHANNEL *ch;
+	struct rr_report report;
+	int kill_sig;
 };
 
 /* ----------------------------------------------------------------- host.c */
@@ -163,6 +209,7 @@ struct rr_host {
 	struct rr_queue queue;    /* tasks waiting for a channel */
 	unsigned refs;            /* its tasks not yet destroyed */
 	bool freed;
+	bool held;                /* rr_host_free's ref, until its connection is done */
 	struct rr_conn conn;
 };
 
@@ -176,6 +223,7 @@ int rr__file_read(const char *path, size_t max, bool may_block, char **data,
 
 /* host.c */
 void rr__host_unref(struct rr_host *host);
+void rr__host_let_go(struct rr_host *host);
 void rr__host_maybe_free(struct rr_host *host);
 void rr__hosts_free(struct rr_ssh *ssh);
 
@@ -191,13 +239,34 @@ void rr__conn_close(struct rr_conn *c);
 bool rr__conn_bye(struct rr_conn *c);
 void rr__conn_retry_in(struct rr_conn *c, uint64_t ms);
 void rr__conn_recycle(struct rr_conn *c);
+bool rr__conn_go(struct rr_conn *c, const char *why);
 bool rr__conn_tx_full(const struct rr_conn *c);
 
 /* channel.c */
 extern const struct rr_kind rr__kind_ssh;
 void rr__channels_step(struct rr_conn *c);
 void rr__orphans_free(struct rr_conn *c);
+void rr__orphan_channel(struct rr_conn *c, LIBSSH2_CHANNEL *ch);
+bool rr__orphans_waiting(const struct rr_conn *c);
+bool rr__channels_cancel(struct rr_conn *c, enum rr_status status, const char *msg);
 void rr__channel_abort(struct rr_channel *ch, enum rr_status status, const char *msg);
+
+/* report.c */
+extern const char rr__report_command[]; /* the wrapper's first words */
+typedef void rr__report_give_fn(void *arg, const char *p, size_t n);
+/* stdout bytes: what is output goes to give, the report line does not. */
+void rr__report_feed(struct rr_report *r, const char *p, size_t n,
+		     rr__report_give_fn *give, void *arg);
+/* stdout ended: what is held is output after all. */
+void rr__report_end(struct rr_report *r, rr__report_give_fn *give, void *arg);
+void rr__report_free(struct rr_report *r);
+
+/* stop.c */
+int rr__stop_signal(struct rr_conn *c, pid_t sid, int sig, bool leader);
+void rr__stop_step(struct rr_conn *c);
+bool rr__stop_failed(const struct rr_conn *c);
+bool rr__stop_pending(const struct rr_conn *c);
+void rr__stop_free(struct rr_conn *c);
 
 /* knownhosts.c */
 void rr__hostkey_prefer(struct rr_conn *c);

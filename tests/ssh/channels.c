@@ -219,28 +219,29 @@ static void count_line(rr_task *t, enum rr_stream s, const char *d, size_t n,
 	++*(int *)user;
 }
 
-/* Killed channels give their place back: ten commands that never end are
- * killed (SIGKILL: no grace), then ten more commands run on the connection. */
+/* Killed channels give their place back: nine commands that never end
+ * (the default channels, one kept for stopping them) are killed (SIGKILL:
+ * no grace), then ten more commands run on the connection. */
 Test(ssh_channels, killed_channels_free_their_slots)
 {
 	struct sshd *s = sshd_start(1, 0, NULL);
 	rr_loop *loop = loop_new(NULL);
 	rr_host *h = host_on(loop, s, 0, NULL);
-	rr_task *t[10];
-	int up = 0;
+	rr_task *t[RR_HOST_CHANNELS_DEFAULT - 1];
+	int up = 0, n = RR_HOST_CHANNELS_DEFAULT - 1;
 	char cmd[64];
 
 	snprintf(cmd, sizeof cmd, "echo up; exec sleep 800.%07d", (int)getpid());
-	for (int i = 0; i < 10; i++)
+	for (int i = 0; i < n; i++)
 		t[i] = ssh_task(loop, h, cmd, &(struct rr_opts){
 			.on_line = count_line, .user = &up});
-	while (up < 10)
+	while (up < n)
 		cr_assert_gt(rr_loop_run(loop, RR_RUN_ONCE), 0, "only %d are up", up);
-	for (int i = 0; i < 10; i++)
+	for (int i = 0; i < n; i++)
 		cr_assert_eq(rr_task_kill(t[i], SIGKILL), 0);
-	for (int i = 0; i < 10; i++) {
+	for (int i = 0; i < n; i++) {
 		const struct rr_result *r = wait_task(t[i]);
-		expect_status_only(r, RR_CANCELLED);
+		expect_status(r, RR_CANCELLED, -SIGKILL);
 		expect_contains(r->message, rr_host_name(h));
 	}
 	run_numbered(loop, h, 10, NULL); /* slots not given back: it never ends */

@@ -98,15 +98,16 @@ static void counts_done(rr_task *t, void *user)
 	c->done_inside += c->inside;
 }
 
-/* rr_host_free with commands running (3) and queued (2): they all end
- * RR_CANCELLED, on_done runs once each on the next loop turn (not inside
- * rr_host_free), and the server's session for the connection goes away. */
+/* rr_host_free with commands running (3: 4 channels, one kept for stopping
+ * them) and queued (2): they all end RR_CANCELLED, on_done runs once each on
+ * the next loop turn (not inside rr_host_free), and the server's session for
+ * the connection goes away. */
 Test(ssh_failures, host_free_cancels)
 {
 	struct sshd *s = sshd_start(1, 0, NULL);
 	rr_loop *loop = loop_new(NULL);
 	rr_host *h = host_on(loop, s, 0, &(struct rr_host_opts){
-		.channels = 3, .no_agent = true});
+		.channels = 4, .no_agent = true});
 	struct counts c = {0};
 	rr_task *t[5];
 	char cmd[64];
