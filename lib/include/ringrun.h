@@ -272,7 +272,8 @@ enum {
 	 * terminal and as fds 0-2; remotely a pty request precedes the exec, as
 	 * with ssh -t.  Output arrives as one stream, RR_STDOUT (stdout_mode
 	 * applies; stderr_mode is ignored); stdin is the pty too, fed from
-	 * stdin_data and rr_task_write().
+	 * stdin_data and rr_task_write(), and its end is the terminal's EOF
+	 * character (VEOF, ^D) once what was written has gone out.
 	 */
 	RR_F_PTY = 1 << 4,
 };
