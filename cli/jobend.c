@@ -265,6 +265,9 @@ void job_done(rr_task *task, void *user)
 	if (j->ssh)
 		res = ssh_ended(r, j, res);
 	job_measure(r, j, res);
+	broadcast_ended(r, j);
+	if (r->interactive) /* its failure line is for a terminal as it was */
+		tty_restore(&r->tty);
 	r->running--;
 	if (retry(r, j, res))
 		return;

@@ -78,11 +78,16 @@ struct options {
 	bool retry_on_exit;        /* also re-run commands that ended not ok */
 	uint64_t retry_delay_ms;   /* the first wait; 0 = BACKOFF_FIRST_MS */
 	struct halt halt;
-	bool stdin_all;            /* --stdin: ours, read once, to every task */
+	bool stdin_all;            /* --stdin: ours, to every task as it comes */
+	bool tty;                  /* --tty: every task on a pty */
 };
 
 /* Hosts at once in fleet mode unless -j says. */
 #define FLEET_JOBS 64
+
+/* Commands at once on a host unless --per-host says: with the session
+   that stops them, OpenSSH's MaxSessions (RR_HOST_CHANNELS_DEFAULT). */
+#define PER_HOST_DEFAULT 9
 
 extern const char options_help[];
 

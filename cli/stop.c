@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "hosts/hostfold.h"
+#include "jobs/tty.h"
 #include "runner.h"
 #include "util/xalloc.h"
 
@@ -72,6 +73,7 @@ void run_abandon(struct runner *r)
 
 	run_each_job(r, abandon_job, &l);
 	folded = hostfold(l.hosts, l.nhosts);
+	tty_restore(&r->tty);
 	feedback_erase(&r->feedback);
 	if (!l.n)
 		output_note(&r->out, "second signal: stopped at once");

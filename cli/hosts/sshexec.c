@@ -57,7 +57,7 @@ struct sshexec *sshexec_new(const struct options *o, const struct host_spec *s,
 	struct buf b = BUF_INIT;
 
 	add(x, "ssh");
-	add(x, "-T");
+	add(x, o->tty ? "-tt" : "-T"); /* --tty: a pty there too, as ssh -t */
 	add_option(x, "BatchMode", "yes");
 	if (o->ssh_config) {
 		add(x, "-F");

@@ -11,9 +11,7 @@
  */
 #define _GNU_SOURCE
 #include <criterion/criterion.h>
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,53 +28,10 @@ static void dir_up(void)
 	cli_dir_up("ctl");
 }
 
-/* "sleep" "N": is process pid that? */
-static bool is_marked(const char *pid, const char *n)
+static void sshd_up(void)
 {
-	char path[300], cmd[64];
-	char want[32];
-	int len = snprintf(want, sizeof want, "sleep%c%s", '\0', n) + 1;
-	ssize_t got;
-	int fd;
-
-	snprintf(path, sizeof path, "/proc/%s/cmdline", pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return false;
-	got = read(fd, cmd, sizeof cmd);
-	close(fd);
-	return got == len && memcmp(cmd, want, (size_t)len) == 0;
-}
-
-/* The processes "sleep N" (kill: SIGKILL them); how many. */
-static int marked(const char *n, bool kill_them)
-{
-	DIR *d = opendir("/proc");
-	int found = 0;
-
-	cr_assert_not_null(d);
-	for (struct dirent *e; (e = readdir(d));) {
-		if (e->d_name[0] < '1' || e->d_name[0] > '9' || !is_marked(e->d_name, n))
-			continue;
-		found++;
-		if (kill_them)
-			kill(atoi(e->d_name), SIGKILL);
-	}
-	closedir(d);
-	return found;
-}
-
-/* Poll (bounded) until no "sleep N" is left; what is, is killed after the
-   test failed, so that it is not left to the next one. */
-static void expect_gone(const char *n)
-{
-	long long deadline = now_ms() + HANG_GUARD_MS;
-	int left;
-
-	while ((left = marked(n, false)) && now_ms() < deadline)
-		nanosleep(&(struct timespec){ 0, 10 * 1000 * 1000 }, NULL);
-	marked(n, true);
-	cr_assert_eq(left, 0, "%d of 'sleep %s' left behind", left, n);
+	dir_up();
+	cli_sshd_up(2);
 }
 
 /* ringrun with args (over the sshd when ssh), started. */
@@ -90,11 +45,11 @@ static void start(struct proc *p, bool ssh, const char *const args[])
 
 /*
  * ringrun runs two commands that note their start, then sleep N; once both
- * started it gets sig; it must exit with status, stderr holding err twice,
- * and leave no sleep.
+ * started it gets sig; it must exit with status, stderr holding err twice
+ * and the summary, and leave no sleep.
  */
 static void stop_by_signal(bool ssh, const char *const args[], const char *n,
-			   int sig, int status, const char *err)
+			   int sig, int status, const char *err, const char *summary)
 {
 	struct proc p;
 	struct proc_result r;
@@ -105,26 +60,44 @@ static void stop_by_signal(bool ssh, const char *const args[], const char *n,
 	proc_finish(&p, NULL, 0, HANG_GUARD_MS, &r);
 	cr_assert_eq(r.status, status, "stderr: %s", r.err);
 	cr_assert_eq(cli_count(r.err, err), 2, "%s", r.err);
-	expect_gone(n);
+	cr_assert(strstr(r.err, cli_expand(summary)), "%s", r.err);
+	cli_expect_gone(n);
 	proc_result_free(&r);
 }
 
 #define STARTED(n) "echo >> @DIR/started; sleep " n
-#define LOCAL_TWO(n) "-j", "2", STARTED(n) "; : {}", ":::", "a", "b", NULL
-#define FLEET_TWO(n) "-w", "@H1,@H2", STARTED(n), NULL
+#define LOCAL_TWO(n) "--summary", "-j", "2", STARTED(n) "; : {}", ":::", "a", "b", NULL
+#define FLEET_TWO(n) "--summary", "-w", "@H1,@H2", STARTED(n), NULL
+#define LOCAL_SUMMARY "ringrun: 2 tasks: 0 ok, 2 failed\n"
+#define FLEET_SUMMARY "ringrun: 2 hosts: 0 ok, 2 failed @NET["
 
 #define CONTROL_TEST(name) \
 	Test(cli_control, name, .init = dir_up, .fini = cli_dir_down, .timeout = TEST_TIMEOUT)
+#define FLEET_TEST(name) \
+	Test(cli_control_fleet, name, .init = sshd_up, .fini = cli_dir_down, \
+	     .timeout = TEST_TIMEOUT)
 
 CONTROL_TEST(sigint_leaves_nothing)
 {
 	stop_by_signal(false, (const char *[]){ LOCAL_TWO("9101") }, "9101", SIGINT, 130,
-		       "cancelled; killed by SIGTERM");
+		       "cancelled; killed by SIGTERM", LOCAL_SUMMARY);
+}
+
+FLEET_TEST(sigint_stops_remote_commands)
+{
+	stop_by_signal(true, (const char *[]){ FLEET_TWO("9201") }, "9201", SIGINT, 130,
+		       "cancelled", FLEET_SUMMARY);
+}
+
+FLEET_TEST(sigterm_stops_remote_commands)
+{
+	stop_by_signal(true, (const char *[]){ FLEET_TWO("9202") }, "9202", SIGTERM, 143,
+		       "cancelled", FLEET_SUMMARY);
 }
 
 /* Ended by a limit or a policy, not a signal: how it ends, and nothing left. */
 static void stop_by_itself(bool ssh, const char *const args[], const char *n,
-			   int status, const char *err, int nerr)
+			   int status, const char *err, int nerr, const char *summary)
 {
 	struct proc_result r;
 	const char *argv[64];
@@ -133,32 +106,54 @@ static void stop_by_itself(bool ssh, const char *const args[], const char *n,
 	run_ringrun(argv, NULL, 0, false, &r);
 	cr_assert_eq(r.status, status, "stderr: %s", r.err);
 	cr_assert_eq(cli_count(r.err, err), nerr, "%s", r.err);
-	expect_gone(n);
+	cr_assert(strstr(r.err, cli_expand(summary)), "%s", r.err);
+	cli_expect_gone(n);
 	proc_result_free(&r);
 }
 
 /* --halt now: the failure stops the one still running; only the failure
    counts (exit 1). */
-#define HALT_NOW(n) "--halt", "now,fail=1", "-j", "2", \
+#define HALT_NOW(n) "--summary", "--halt", "now,fail=1", "-j", "2", \
 	"if [ {} = fail ]; then " WAIT_LINES("@DIR/started", 1) "exit 3; fi; " STARTED(n), \
 	":::", "fail", "run"
 
 CONTROL_TEST(halt_now_leaves_nothing)
 {
 	stop_by_itself(false, (const char *[]){ HALT_NOW("9102"), NULL }, "9102", 1,
-		       "cancelled", 1);
+		       "cancelled", 1, LOCAL_SUMMARY);
+}
+
+/* Both on one host at once: three channels, one of them is kept for the
+   signals. */
+FLEET_TEST(halt_now_stops_remote_commands)
+{
+	stop_by_itself(true, (const char *[]){ "-w", "@H1", "--per-host", "3",
+					       HALT_NOW("9203"), NULL },
+		       "9203", 1, "cancelled", 1, "ringrun: 1 host: 0 ok, 1 failed @H1\n");
 }
 
 CONTROL_TEST(timeout_leaves_nothing)
 {
 	stop_by_itself(false, (const char *[]){ "-t", "1", LOCAL_TWO("9103") }, "9103", 1,
-		       "timed out after 1 s", 2);
+		       "timed out after 1 s", 2, LOCAL_SUMMARY);
+}
+
+FLEET_TEST(timeout_stops_remote_commands)
+{
+	stop_by_itself(true, (const char *[]){ "-t", "1", FLEET_TWO("9204") }, "9204", 1,
+		       "timed out after 1 s", 2, FLEET_SUMMARY);
 }
 
 CONTROL_TEST(idle_timeout_leaves_nothing)
 {
 	stop_by_itself(false, (const char *[]){ "--idle-timeout", "1", LOCAL_TWO("9104") },
-		       "9104", 1, "wrote nothing for 1 s", 2);
+		       "9104", 1, "wrote nothing for 1 s", 2, LOCAL_SUMMARY);
+}
+
+FLEET_TEST(idle_timeout_stops_remote_commands)
+{
+	stop_by_itself(true, (const char *[]){ "--idle-timeout", "1", FLEET_TWO("9205") },
+		       "9205", 1, "wrote nothing for 1 s", 2, FLEET_SUMMARY);
 }
 
 /*
@@ -169,6 +164,27 @@ CONTROL_TEST(idle_timeout_leaves_nothing)
  */
 #define TRAPS(n) "trap 'echo >> @DIR/terms' TERM; (trap '' TERM; exec sleep " n ") & " \
 	"echo >> @DIR/started; while :; do wait; done"
+
+FLEET_TEST(second_sigint_ends_at_once)
+{
+	const char *args[] = { "-w", "@H1,@H2", "--kill-grace", "600", TRAPS("9206"), NULL };
+	struct proc p;
+	struct proc_result r;
+
+	start(&p, true, args);
+	cli_wait_lines("started", 2);
+	cr_assert_eq(kill(p.pid, SIGINT), 0);
+	cli_wait_lines("terms", 2);
+	cr_assert_eq(kill(p.pid, SIGINT), 0);
+	proc_finish(&p, NULL, 0, HANG_GUARD_MS, &r);
+	cr_assert_eq(r.status, 130, "stderr: %s", r.err);
+	cr_assert_eq(cli_count(r.err, "\n"), 1, "%s", r.err);
+	cr_assert(strstr(r.err, "ringrun: second signal: stopped at once; 2 tasks had "
+			 "not ended, on ") == r.err, "%s", r.err);
+	cr_assert(strstr(r.err, ": they may still run there\n"), "%s", r.err);
+	cli_marked("9206", true); /* what was left is ours to end */
+	proc_result_free(&r);
+}
 
 /* ------------------------------------------------------ --term-seq */
 
@@ -193,13 +209,18 @@ static void first_signal(bool ssh, const char *n)
 	cr_assert_eq(r.status, 1, "stderr: %s", r.err);
 	cr_assert_str_eq(r.out, ssh ? cli_expand("---- @H1 ----\nINT\n") : "INT\n");
 	cr_assert_eq(cli_count(r.err, "timed out after 1 s"), 1, "%s", r.err);
-	expect_gone(n);
+	cli_expect_gone(n);
 	proc_result_free(&r);
 }
 
 CONTROL_TEST(term_seq_timeout_sends_int_first)
 {
 	first_signal(false, "9105");
+}
+
+FLEET_TEST(term_seq_timeout_sends_int_first_remotely)
+{
+	first_signal(true, "9207");
 }
 
 /* A stop sends the first step too: SIGINT to ringrun, INT to the task. */
@@ -218,7 +239,7 @@ CONTROL_TEST(term_seq_stop_sends_first_step)
 	proc_finish(&p, NULL, 0, HANG_GUARD_MS, &r);
 	cr_assert_eq(r.status, 130, "stderr: %s", r.err);
 	cr_assert(strstr(r.out, ": got INT\n"), "%s", r.out);
-	expect_gone("9106");
+	cli_expect_gone("9106");
 	proc_result_free(&r);
 }
 
