@@ -138,18 +138,20 @@ static void resize(int master, unsigned short rows, unsigned short cols)
 }
 
 /* ringrun with args on the terminal whose slave is name, as its
-   controlling terminal (so that a resize sends it SIGWINCH). */
-static pid_t start_on(const char *name, const char *const args[])
+   controlling terminal (so that a resize sends it SIGWINCH); its stdin
+   too unless stdin_null. */
+static pid_t start_on(const char *name, const char *const args[], bool stdin_null)
 {
 	pid_t pid = fork();
 
 	cr_assert_geq(pid, 0);
 	if (pid == 0) {
-		int t;
+		int t, in;
 
 		setsid();
 		t = open(name, O_RDWR);
-		if (t < 0 || dup2(t, 0) < 0 || dup2(t, 1) < 0 || dup2(t, 2) < 0)
+		in = stdin_null ? open("/dev/null", O_RDONLY) : t;
+		if (t < 0 || in < 0 || dup2(in, 0) < 0 || dup2(t, 1) < 0 || dup2(t, 2) < 0)
 			_exit(126);
 		setenv("PS1", "ready> ", 1);
 		execv(ringrun_bin(), (char *const *)args);
@@ -158,11 +160,42 @@ static pid_t start_on(const char *name, const char *const args[])
 	return pid;
 }
 
-static bool same_modes(const struct termios *a, const struct termios *b)
+/* The terminal ringrun runs on: the test holds its master and a slave. */
+struct term {
+	struct screen s;
+	int slave;
+	struct termios before;
+};
+
+/* A terminal of 30 x 100, its modes noted. */
+static void term_open(struct term *t)
 {
-	return a->c_iflag == b->c_iflag && a->c_oflag == b->c_oflag &&
-	       a->c_cflag == b->c_cflag && a->c_lflag == b->c_lflag &&
-	       memcmp(a->c_cc, b->c_cc, sizeof a->c_cc) == 0;
+	t->s = (struct screen){ .fd = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC) };
+	cr_assert_geq(t->s.fd, 0);
+	cr_assert_eq(grantpt(t->s.fd), 0);
+	cr_assert_eq(unlockpt(t->s.fd), 0);
+	t->slave = open(ptsname(t->s.fd), O_RDWR | O_NOCTTY | O_CLOEXEC);
+	cr_assert_geq(t->slave, 0);
+	resize(t->s.fd, 30, 100);
+	cr_assert_eq(tcgetattr(t->slave, &t->before), 0);
+}
+
+/* ringrun (pid) ends with status; its terminal's modes are as before. */
+static void term_close(struct term *t, pid_t pid, int status)
+{
+	struct termios after;
+	int st;
+
+	cr_assert_eq(waitpid(pid, &st, 0), pid);
+	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == status, "status %#x: %s", st,
+		  t->s.data);
+	cr_assert_eq(tcgetattr(t->slave, &after), 0);
+	cr_assert(after.c_iflag == t->before.c_iflag && after.c_oflag == t->before.c_oflag &&
+		  after.c_cflag == t->before.c_cflag && after.c_lflag == t->before.c_lflag &&
+		  memcmp(after.c_cc, t->before.c_cc, sizeof after.c_cc) == 0,
+		  "terminal modes not restored");
+	close(t->slave);
+	close(t->s.fd);
 }
 
 /*
@@ -173,51 +206,40 @@ static bool same_modes(const struct termios *a, const struct termios *b)
  */
 static void session(bool ssh)
 {
-	struct screen s = { .fd = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC) };
 	const char *argv[64] = { ringrun_bin() };
-	struct termios before, after;
-	int slave, status;
+	struct term t;
+	struct screen *s = &t.s;
 	pid_t pid;
 
-	cr_assert_geq(s.fd, 0);
-	cr_assert_eq(grantpt(s.fd), 0);
-	cr_assert_eq(unlockpt(s.fd), 0);
-	slave = open(ptsname(s.fd), O_RDWR | O_NOCTTY | O_CLOEXEC);
-	cr_assert_geq(slave, 0);
-	resize(s.fd, 30, 100);
-	cr_assert_eq(tcgetattr(slave, &before), 0);
+	term_open(&t);
 	cli_args(argv + 1, 63, ssh, ssh ? (const char *[]){ "--tty", "-w", "@H1",
 				"PS1='ready> ' exec sh -i", NULL } :
 				(const char *[]){ "--tty", "sh", NULL });
-	pid = start_on(ptsname(s.fd), argv);
+	pid = start_on(ptsname(s->fd), argv, false);
 
-	expect(&s, "ready> ");
-	type(&s, "stty size\r");
-	expect(&s, "30 100\r\n");
-	expect(&s, "ready> ");
-	resize(s.fd, 50, 132);
-	type(&s, "stty size\r");
-	expect(&s, "50 132\r\n");
-	type(&s, "echo h''i\r");
-	expect(&s, "\nhi\r\n");
+	expect(s, "ready> "); /* each key typed once the prompt is there */
+	type(s, "stty size\r");
+	expect(s, "30 100\r\n");
+	expect(s, "ready> ");
+	resize(s->fd, 50, 132);
+	type(s, "stty size\r");
+	expect(s, "50 132\r\n");
+	expect(s, "ready> ");
+	type(s, "echo h''i\r");
+	expect(s, "\nhi\r\n");
+	expect(s, "ready> ");
 	/* Ctrl-C is a key for the task: it interrupts what its shell runs. */
-	type(&s, "sleep 9301; echo after\r");
+	type(s, "sleep 9301; echo after\r");
 	for (long long until = now_ms() + HANG_GUARD_MS; !cli_marked("9301", false);) {
-		cr_assert_lt(now_ms(), until, "never ran: %s", s.data);
+		cr_assert_lt(now_ms(), until, "never ran: %s", s->data);
 		nanosleep(&(struct timespec){ 0, 10 * 1000 * 1000 }, NULL);
 	}
-	type(&s, "\003");
-	expect(&s, "ready> ");
-	cr_assert_null(strstr(s.data, "\nafter"), "%s", s.data);
+	type(s, "\003");
+	expect(s, "ready> ");
+	cr_assert_null(strstr(s->data, "\nafter"), "%s", s->data);
 	cli_expect_gone("9301");
-	type(&s, "exit 0\r");
-	cr_assert_eq(waitpid(pid, &status, 0), pid);
-	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "status %#x: %s", status,
-		  s.data);
-	cr_assert_eq(tcgetattr(slave, &after), 0);
-	cr_assert(same_modes(&before, &after), "terminal modes not restored");
-	close(slave);
-	close(s.fd);
+	type(s, "exit 0\r");
+	term_close(&t, pid, 0);
 }
 
 TTY_TEST(interactive_session)
@@ -228,4 +250,53 @@ TTY_TEST(interactive_session)
 FLEET_TEST(interactive_session_remotely)
 {
 	session(true);
+}
+
+/* A signal to ringrun stops the session's task; the terminal is put back. */
+TTY_TEST(interactive_session_stopped)
+{
+	const char *argv[] = { ringrun_bin(), "--tty", "echo ready; sleep 9302", NULL };
+	struct term t;
+	pid_t pid;
+
+	term_open(&t);
+	pid = start_on(ptsname(t.s.fd), argv, false);
+	expect(&t.s, "ready\r\n");
+	cr_assert_eq(kill(pid, SIGTERM), 0);
+	term_close(&t, pid, 143);
+	cli_expect_gone("9302");
+}
+
+/* A task that survives the first signal: the second ends ringrun at once,
+   and the terminal is put back then too. */
+TTY_TEST(interactive_session_second_signal)
+{
+	const char *argv[] = { ringrun_bin(), "--tty", "--kill-grace", "600",
+			       "trap 'echo got TERM' TERM; echo ready; "
+			       "while :; do sleep 0.1; done", NULL };
+	struct term t;
+	pid_t pid;
+
+	term_open(&t);
+	pid = start_on(ptsname(t.s.fd), argv, false);
+	expect(&t.s, "ready\r\n");
+	cr_assert_eq(kill(pid, SIGTERM), 0);
+	expect(&t.s, "got TERM\r\n");
+	cr_assert_eq(kill(pid, SIGTERM), 0);
+	expect(&t.s, "ringrun: second signal: stopped at once;");
+	term_close(&t, pid, 143);
+}
+
+/* Not interactive (stdin is not a terminal), but ringrun's stdout is one:
+   the task's terminal takes its size. */
+TTY_TEST(size_of_the_terminal_on_stdout)
+{
+	const char *argv[] = { ringrun_bin(), "--tty", "stty size", NULL };
+	struct term t;
+	pid_t pid;
+
+	term_open(&t);
+	pid = start_on(ptsname(t.s.fd), argv, true);
+	expect(&t.s, "30 100");
+	term_close(&t, pid, 0);
 }
