@@ -108,9 +108,13 @@ static void feed_complete(struct rr_op *op, const struct io_uring_cqe *cqe)
 		feed_end(t);
 		return;
 	}
+	/* on_drain may write more, or close stdin and so end the feed - and
+	   the task with it, were this hold not the last to go. */
+	rr__task_hold(t);
 	if (res > 0)
-		rr__stdin_consume(t, (size_t)res); /* on_drain may write more */
+		rr__stdin_consume(t, (size_t)res);
 	else if (res != -EINTR && res != -EAGAIN)
 		rr__stdin_broken(t); /* EPIPE, ECONNRESET, EIO, ECANCELED */
 	rr__feed_kick(t);
+	rr__task_release(t);
 }

@@ -1,9 +1,10 @@
 /*
  * kind.c - the local-process kind: rr_shell() and rr_exec(), the FIFO of
  * processes waiting for a slot, their start (pipes, a socketpair for stdin,
- * or a pty; the spawn; on_start) and the loop hook that starts them, at most max_running at
- * once and never more than the fd limit lets start: a start that meets
- * EMFILE waits, at the head of the queue, for a running one to end.
+ * or a pty; the spawn; on_start) and the loop hook that starts them, at
+ * most max_running at once and never more than the fd limit lets start: a
+ * start that meets EMFILE waits, at the head of the queue, for a running
+ * one to end.
  */
 #include "proc/proc.h"
 
@@ -316,7 +317,8 @@ static void proc_stdin_kick(struct rr_task *t)
 	rr__feed_kick(t);
 }
 
-/* The master, while the task reads it (its last reader is gone after). */
+/* The master is the reader's fd until its EOF; after that no terminal is
+   left to resize. */
 static int proc_resize(struct rr_task *t, unsigned rows, unsigned cols)
 {
 	return t->out.fd < 0 ? -ESRCH : rr__pty_resize(t->out.fd, rows, cols);

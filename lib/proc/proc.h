@@ -1,9 +1,9 @@
 /*
  * proc.h - the local-process kind: a task that is a child process of ours,
  * started with clone on a reused stack slot, its exit a ring completion on
- * its pidfd, its stdin fed through a socketpair (or its pseudo-terminal).  The loop's processes wait
- * in one FIFO for a slot (max_running) and join the turn through a hook
- * registered by the first rr_shell() or rr_exec().
+ * its pidfd, its stdin fed through a socketpair (or its pseudo-terminal).
+ * The loop's processes wait in one FIFO for a slot (max_running) and join
+ * the turn through a hook registered by the first rr_shell() or rr_exec().
  */
 #ifndef RR_PROC_H
 #define RR_PROC_H

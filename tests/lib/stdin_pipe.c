@@ -343,3 +343,88 @@ Test(lib_stdin_pipe, two_hundred_turns)
 	cr_assert_eq(e.drains, 200);
 	free_loop(loop);
 }
+
+/* ------------------------------------------------------------ leaks */
+
+static void kill_now(rr_task *t, pid_t pid, void *u)
+{
+	(void)pid, (void)u;
+	rr_task_kill(t, SIGKILL);
+}
+
+/* Streams that end every way - EOF, a reader that leaves, a kill and a
+ * free with bytes pending - leave no fd, child or byte behind. */
+Test(lib_stdin_pipe, no_fd_or_child_left)
+{
+	int before_loop = count_fds();
+	rr_loop *loop = loop_new(16, 0);
+	int done = 0;
+	char *big = calloc(1, MiB);
+
+	cr_assert(big);
+	for (int i = 0; i < 200; i++) {
+		struct rr_opts o = {.flags = RR_F_STDIN_PIPE, .on_done = count_done,
+				    .user = &done};
+		rr_task *t;
+
+		switch (i % 4) {
+		case 0:
+			t = shell_task(loop, "cat", &o);
+			cr_assert_eq(rr_task_write(t, "x\n", 2), 0);
+			cr_assert_eq(rr_task_close_stdin(t), 0);
+			break;
+		case 1:
+			t = shell_task(loop, "exec 0<&-; echo gone", &o);
+			cr_assert_eq(rr_task_write(t, big, MiB), 0);
+			break;
+		case 2:
+			o.on_start = kill_now;
+			t = shell_task(loop, "exec sleep 7102", &o);
+			cr_assert_eq(rr_task_write(t, big, MiB), 0);
+			break;
+		default:
+			o.on_done = NULL;
+			t = shell_task(loop, "exec sleep 7103", &o);
+			cr_assert_eq(rr_task_write(t, big, MiB), 0);
+			cr_assert_geq(rr_loop_run(loop, RR_RUN_NOWAIT), 0);
+			rr_task_free(t);
+			break;
+		}
+	}
+	cr_assert_eq(rr_loop_run(loop, RR_RUN_DEFAULT), 0);
+	cr_assert_eq(done, 150);
+	expect_no_children();
+	free(big);
+	free_loop(loop);
+	cr_assert_eq(count_fds(), before_loop, "fds after: %d, before: %d", count_fds(),
+		     before_loop);
+}
+
+/* on_drain closes stdin while the child may be exiting already: whichever
+ * comes first, each task ends once, and (RR_F_AUTOFREE) is freed once. */
+static void close_on_drain(rr_task *t, void *u)
+{
+	(void)u;
+	cr_assert_eq(rr_task_close_stdin(t), 0);
+}
+
+Test(lib_stdin_pipe, close_from_on_drain_as_the_child_exits)
+{
+	rr_loop *loop = loop_new(32, 0);
+	int done = 0;
+	char *buf = calloc(1, 64 * 1024);
+
+	cr_assert(buf);
+	for (int i = 0; i < 300; i++) {
+		struct rr_opts o = {.flags = RR_F_STDIN_PIPE | RR_F_AUTOFREE,
+				    .on_drain = close_on_drain, .on_done = count_done,
+				    .user = &done, .stdout_mode = RR_IO_DISCARD};
+		rr_task *t = shell_task(loop, i % 2 ? "head -c 65536 >/dev/null" : "cat", &o);
+
+		cr_assert_eq(rr_task_write(t, buf, 64 * 1024), 0);
+	}
+	cr_assert_eq(rr_loop_run(loop, RR_RUN_DEFAULT), 0);
+	cr_assert_eq(done, 300);
+	free(buf);
+	free_loop(loop);
+}
