@@ -68,6 +68,15 @@ FLEET_TEST(remote_command_has_a_terminal)
 		     "^---- @H1 ----\n/dev/pts/[0-9]+\r\n$");
 }
 
+/* Through the system ssh: ssh -tt, on a terminal of ours, which passes
+   its size on. */
+FLEET_TEST(remote_command_has_a_terminal_through_ssh)
+{
+	run_matching(true, (const char *[]){ "--ssh=exec", "-F", "/dev/null", "--tty", "-w",
+					     "@H1", "tty; stty size", NULL },
+		     "^---- @H1 ----\n.*/dev/pts/[0-9]+\r\n24 80\r\n$");
+}
+
 /* Without --tty nothing changes: no terminal. */
 TTY_TEST(no_terminal_without_it)
 {
