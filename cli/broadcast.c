@@ -128,6 +128,8 @@ void broadcast_started(struct runner *r, struct job *j)
 	if (r->bc.fd < 0)
 		rr_task_close_stdin(j->task);
 	mark_clogged(r, j);
+	if (!more_to_start(r)) /* the last one has its copy */
+		buf_free(&r->bc.kept);
 }
 
 void broadcast_ended(struct runner *r, struct job *j)

@@ -95,6 +95,12 @@ FLEET_TEST(sigterm_stops_remote_commands)
 		       "cancelled", FLEET_SUMMARY);
 }
 
+FLEET_TEST(sighup_stops_remote_commands)
+{
+	stop_by_signal(true, (const char *[]){ FLEET_TWO("9208") }, "9208", SIGHUP, 129,
+		       "cancelled", FLEET_SUMMARY);
+}
+
 /* Ended by a limit or a policy, not a signal: how it ends, and nothing left. */
 static void stop_by_itself(bool ssh, const char *const args[], const char *n,
 			   int status, const char *err, int nerr, const char *summary)
