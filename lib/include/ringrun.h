@@ -147,8 +147,10 @@ rr_loop *rr_loop_new(const struct rr_loop_opts *opts);
 
 /*
  * Kill (SIGKILL, whole process group) and reap every process still running,
- * drop queued tasks, free every task not yet freed and the loop.  No callback
- * runs.  Must not be called from a callback.
+ * drop queued tasks, free every task not yet freed and the loop.  Remote
+ * commands are killed on their servers too: it waits (at most 3 s per
+ * connection) until the kills have run there, then says goodbye.  No
+ * callback runs.  Must not be called from a callback.
  */
 void rr_loop_free(rr_loop *loop);
 
@@ -439,9 +441,12 @@ int rr_task_wait(rr_task *task);
  * the task has not ended (by default SIGKILL kill_grace_ms later), and a
  * grace after the SIGKILL it stops waiting for what still holds its output.
  * Called again while the steps run, it sends sig at once (SIGKILL: the last
- * step now) and keeps their schedule.
- * A task still queued ends at once, on the next loop turn.  Returns 0, -ESRCH
- * when the task has already ended, or -EINVAL for a bad signal or NULL.
+ * step now) and keeps their schedule.  A remote command gets each signal as
+ * rr_task_signal() sends one (its exit code is what the server says); one
+ * whose channel the server still keeps open then ends saying that a process
+ * it left still runs.  A task still queued ends at once, on the next loop
+ * turn.  Returns 0, -ESRCH when the task has already ended, or -EINVAL for a
+ * bad signal or NULL.
  */
 int rr_task_kill(rr_task *task, int sig);
 
@@ -513,7 +518,8 @@ enum rr_hostkey_policy {
 	RR_HOSTKEY_OFF,        /* no check at all */
 };
 
-/* Commands at once on one connection by default: OpenSSH's MaxSessions. */
+/* Sessions on one connection by default: OpenSSH's MaxSessions, so 9
+   commands at once and 1 session for stopping them (rr_host_opts.channels). */
 #define RR_HOST_CHANNELS_DEFAULT 10
 
 /* Host options; all zero means the defaults given on each field. */
@@ -534,8 +540,13 @@ struct rr_host_opts {
 	unsigned connect_timeout_ms; /* TCP connect + SSH handshake; 10000 */
 	unsigned auth_timeout_ms;    /* default 30000 */
 	unsigned keepalive_s;        /* SSH keepalive interval; 0: none */
-	unsigned channels;           /* commands at once on the connection;
-					default RR_HOST_CHANNELS_DEFAULT */
+	/*
+	 * Sessions on the connection (the server's MaxSessions counts them);
+	 * default RR_HOST_CHANNELS_DEFAULT.  One is kept for the channel that
+	 * signals and stops its commands, so channels - 1 commands run at
+	 * once; with 1, one command, and that channel opened beyond it.
+	 */
+	unsigned channels;
 	/*
 	 * How messages name the host when it differs from the spec (an
 	 * ssh_config alias): "host web7 (10.0.0.7:22): connection refused".
@@ -586,7 +597,9 @@ rr_host *rr_host_new(rr_loop *loop, const char *spec,
 
 /*
  * Close the host's connection and release it.  Its tasks that have not
- * ended end as RR_CANCELLED (on_done runs) on the next loop turn.
+ * ended end as RR_CANCELLED (on_done runs) on the next loop turn; their
+ * commands are killed (SIGKILL) on the server before the connection says
+ * goodbye (it waits at most 3 s for that, in the background).
  */
 void rr_host_free(rr_host *host);
 
@@ -600,11 +613,15 @@ const char *rr_host_name(const rr_host *host);
  * Queue cmd to run on host, through the user's login shell as ssh does.
  * The options are those of rr_shell(), except: RR_IO_INHERIT and
  * RR_F_STDIN_INHERIT are refused (EINVAL); a discarded stream is discarded
- * on the remote side, so its bytes never cross the network; env and cwd are
- * applied by the remote shell; RR_F_RUSAGE has no effect.  With a timeout
- * the command runs under the remote timeout(1), so that it stops there too,
- * and its channel is closed on expiry.  exit_code is the remote exit status,
- * or -N when the remote command died of signal N.
+ * on the remote side, so its bytes never cross the network, and a merged
+ * stderr is merged there (2>&1); env and cwd are applied by the remote
+ * shell; RR_F_RUSAGE has no effect.  The command first reports its session
+ * id on stdout (a line that never reaches the task's output): signals and
+ * kills (rr_task_signal, rr_task_kill, timeouts) go to that process group
+ * through a second channel of the connection, and wait for that report.
+ * exit_code is the remote exit status, or -N when the remote command died
+ * of signal N, as the server says.  A connection lost under a command
+ * leaves it running on the server; its task ends RR_SSH_ERROR and says so.
  */
 rr_task *rr_ssh(rr_loop *loop, rr_host *host, const char *cmd,
 		const struct rr_opts *opts);

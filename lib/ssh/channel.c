@@ -174,6 +174,11 @@ static void detach(struct rr_conn *c, struct rr_channel *ch)
 	c->nchannels--;
 	if (c->opening == ch)
 		c->opening = NULL;
+	if (ch->counted) {
+		assert(c->host->ssh->killing > 0);
+		c->host->ssh->killing--;
+		ch->counted = false;
+	}
 }
 
 /* Bytes of stdout that are output (not the report): to the reader. */
@@ -240,96 +245,10 @@ static void fail(struct rr_conn *c, struct rr_channel *ch, const char *what)
 	rr__channel_abort(ch, RR_SSH_ERROR, buf);
 }
 
-static void nowhere(void *arg, const char *p, size_t n)
-{
-	(void)arg, (void)p, (void)n;
-}
-
-/* Abandoned channels: freed once the server has closed them; one whose
-   command has yet to report is stopped when it does. */
-static void orphan_read(struct rr_conn *c, struct rr_orphan *o)
-{
-	char *buf = c->host->loop->drain;
-	ssize_t n;
-
-	while (!o->report.done &&
-	       (n = libssh2_channel_read(o->ch, buf, RR_DRAIN_SIZE)) > 0)
-		rr__report_feed(&o->report, buf, (size_t)n, nowhere, NULL);
-	if (!o->report.done && libssh2_channel_eof(o->ch))
-		rr__report_end(&o->report, nowhere, NULL);
-	if (o->report.done && o->kill_sig) {
-		if (o->report.sid)
-			rr__stop_signal(c, o->report.sid, o->kill_sig, false);
-		o->kill_sig = 0;
-	}
-}
-
-static void orphans_step(struct rr_conn *c)
-{
-	struct rr_orphan **pp = &c->orphans;
-
-	while (*pp) {
-		struct rr_orphan *o = *pp;
-
-		if (o->kill_sig)
-			orphan_read(c, o);
-		if (o->kill_sig || libssh2_channel_free(o->ch) == LIBSSH2_ERROR_EAGAIN) {
-			pp = &o->next;
-			continue;
-		}
-		*pp = o->next;
-		assert(c->norphans > 0);
-		c->norphans--;
-		rr__report_free(&o->report);
-		free(o);
-	}
-}
-
-bool rr__orphans_waiting(const struct rr_conn *c)
-{
-	for (const struct rr_orphan *o = c->orphans; o; o = o->next)
-		if (o->kill_sig)
-			return true;
-	return false;
-}
-
-/* The session frees what is left of them. */
-void rr__orphans_free(struct rr_conn *c)
-{
-	while (c->orphans) {
-		struct rr_orphan *o = c->orphans;
-
-		c->orphans = o->next;
-		rr__report_free(&o->report);
-		free(o);
-	}
-	c->norphans = 0;
-}
-
-static void adopt(struct rr_conn *c, LIBSSH2_CHANNEL *ch, struct rr_report report,
-		  int kill_sig)
-{
-	struct rr_orphan *o = malloc(sizeof(*o));
-
-	if (!o) { /* then the session frees it */
-		rr__report_free(&report);
-		return;
-	}
-	*o = (struct rr_orphan){ .next = c->orphans, .ch = ch, .report = report,
-				 .kill_sig = report.done ? 0 : kill_sig };
-	c->orphans = o;
-	c->norphans++;
-}
-
-void rr__orphan_channel(struct rr_conn *c, LIBSSH2_CHANNEL *ch)
-{
-	adopt(c, ch, (struct rr_report){ .done = true }, 0);
-}
-
 /* The channel outlives its task: kill_sig once its command reports. */
 static void orphan(struct rr_conn *c, struct rr_channel *ch, int kill_sig)
 {
-	adopt(c, ch->ch, ch->report, kill_sig);
+	rr__orphan_adopt(c, ch->ch, ch->report, kill_sig);
 	ch->report = (struct rr_report){ .done = true };
 }
 
@@ -348,11 +267,23 @@ static int hold_signal(struct rr_channel *ch, struct rr_rsig s)
 	return 0;
 }
 
+/* libssh2 >= 1.11 sends the "signal" request after exec, which sshd >= 7.9
+   turns into killpg() of the session: the group needs no control channel. */
+static bool by_request(bool leader)
+{
+#if LIBSSH2_VERSION_NUM >= 0x010b00
+	return !leader;
+#else
+	(void)leader;
+	return false;
+#endif
+}
+
 /* One held signal out: 0, -EAGAIN (not yet), or why it cannot go. */
 static int send_signal(struct rr_conn *c, struct rr_channel *ch, const struct rr_rsig *s)
 {
 #if LIBSSH2_VERSION_NUM >= 0x010b00
-	if (!s->leader) { /* sshd >= 7.9 signals the session's process group */
+	if (by_request(s->leader)) {
 		const char *name = sigabbrev_np(s->sig);
 		int rc = libssh2_channel_signal_ex(ch->ch, name, strlen(name));
 
@@ -371,6 +302,8 @@ static void flush_signals(struct rr_conn *c, struct rr_channel *ch)
 {
 	unsigned i;
 
+	if (!ch->nheld)
+		return; /* held is NULL then */
 	for (i = 0; i < ch->nheld; i++) {
 		int r = send_signal(c, ch, &ch->held[i]);
 
@@ -492,7 +425,7 @@ static bool step_exec(struct rr_conn *c, struct rr_channel *ch)
 	int rc;
 
 	assert(ch->state == RR_CHAN_EXEC);
-	if (ch->killed) {
+	if (ch->killed && !ch->exec_sent) {
 		end_unrun(c, ch);
 		return true;
 	}
@@ -557,8 +490,6 @@ static int write_stdin(struct rr_conn *c, struct rr_channel *ch)
 		if (n > 0)
 			ch->last_in = p[n - 1];
 		rr__stdin_consume(t, (size_t)n);
-		if (!ch->ch)
-			return 0;
 	}
 	return rr__stdin_done(t) ? send_eof(ch) : 0;
 }
@@ -616,8 +547,6 @@ static bool step_run(struct rr_conn *c, struct rr_channel *ch)
 		fail(c, ch, "writing stdin");
 		return true;
 	}
-	if (!ch->ch)
-		return true;
 	if (libssh2_channel_eof(ch->ch) ||
 	    (ch->killed && (ch->no_stop || rr__stop_failed(c))))
 		set_state(ch, RR_CHAN_CLOSE); /* a command we cannot stop: close */
@@ -666,9 +595,20 @@ static bool step_close(struct rr_conn *c, struct rr_channel *ch)
 			return false;
 		ch->close_sent = true;
 	}
+	/* Closed by us before its end (it could not be stopped): what comes
+	   until the server's close is nobody's. */
+	while (!libssh2_channel_eof(ch->ch) &&
+	       libssh2_channel_read(ch->ch, c->host->loop->drain, RR_DRAIN_SIZE) > 0)
+		;
+	if (!libssh2_channel_eof(ch->ch) && !c->rx_err)
+		return false;
 	rc = libssh2_channel_wait_closed(ch->ch);
 	if (rc == LIBSSH2_ERROR_EAGAIN)
 		return false;
+	if (rc < 0 && c->rx_err) {
+		fail(c, ch, "closing");
+		return true;
+	}
 	code = exit_code(c, ch);
 	libssh2_channel_free(ch->ch);
 	ch->ch = NULL;
@@ -747,7 +687,7 @@ void rr__channels_step(struct rr_conn *c)
 {
 	bool changed;
 
-	orphans_step(c);
+	rr__orphans_step(c);
 	if (c->norphans && c->norphans >= c->channel_limit && !c->nchannels &&
 	    c->host->queue.head) {
 		rr__conn_recycle(c); /* the server holds every slot for orphans */
@@ -817,8 +757,16 @@ static int chan_signal(struct rr_task *t, int sig, unsigned flags)
 		return -ESRCH; /* its command has ended */
 	if (end)
 		ch->killed = true;
-	if (sig == 0 || (!end && rr__stop_failed(&ch->host->conn)))
-		return sig == 0 ? 0 : -ENOTCONN;
+	if (end && t->freed && !ch->counted) { /* the loop runs until it is out */
+		ch->counted = true;
+		ch->host->ssh->killing++;
+	}
+	if (sig == 0)
+		return 0;
+	if (!sigabbrev_np(sig))
+		return -EINVAL; /* no name to send it by (a real-time signal) */
+	if (!end && !by_request(flags & RR_SIG_LEADER) && rr__stop_failed(&ch->host->conn))
+		return -ENOTCONN; /* the server refused the control channel */
 	return hold_signal(ch, (struct rr_rsig){ .sig = sig,
 						  .leader = flags & RR_SIG_LEADER,
 						  .end = end });

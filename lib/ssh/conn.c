@@ -82,7 +82,7 @@ static bool alive(const struct rr_conn *c)
 
 /* ------------------------------------------------------------- buffers */
 
-static int append(struct rr_buf *b, const void *p, size_t n)
+int rr__buf_append(struct rr_buf *b, const void *p, size_t n)
 {
 	if (b->len + n > b->size) {
 		size_t size = RR_MAX(b->size * 2, b->len + n);
@@ -162,7 +162,7 @@ static ssize_t send_cb(libssh2_socket_t sock, const void *buf, size_t len,
 	}
 	if (!alive(c))
 		return (ssize_t)len; /* the connection is going: drop it */
-	if (append(&c->tx_next, buf, len) < 0)
+	if (rr__buf_append(&c->tx_next, buf, len) < 0)
 		return -ENOMEM;
 	start_send(c);
 	return (ssize_t)len;

@@ -16,23 +16,8 @@
 #define RR_REPORT_MARK "\036ringrun-sid "
 #define RR_REPORT_HOLD_MAX 8192
 
-const char rr__report_command[] = "printf '\\036ringrun-sid %d\\n' $$; ";
-
-static int hold(struct rr_buf *b, const char *p, size_t n)
-{
-	if (b->len + n > b->size) {
-		size_t size = RR_MAX(b->len + n, (size_t)256);
-		char *d = realloc(b->data, size);
-
-		if (!d)
-			return -1;
-		b->data = d;
-		b->size = size;
-	}
-	memcpy(b->data + b->len, p, n);
-	b->len += n;
-	return 0;
-}
+/* The mark's byte goes inside the quotes as it is: one copy of it. */
+const char rr__report_command[] = "printf '" RR_REPORT_MARK "%d\\n' $$; ";
 
 /* "123\n" or "123\r\n" (a pty) at p..end: the session id, or 0. */
 static pid_t parse_sid(const char *p, const char *end)
@@ -53,37 +38,49 @@ static void stop_holding(struct rr_report *r)
 	r->done = true;
 }
 
-void rr__report_feed(struct rr_report *r, const char *p, size_t n,
-		     rr__report_give_fn *give, void *arg)
+/* The report line of b[0..len) taken out, the rest given: false when it is
+   not there (nothing given). */
+static bool take(struct rr_report *r, const char *b, size_t len,
+		 rr__report_give_fn *give, void *arg)
 {
 	size_t mark = sizeof(RR_REPORT_MARK) - 1, start = 0;
-	const char *b, *nl;
+	const char *nl;
 
-	if (r->done) {
-		give(arg, p, n);
-		return;
-	}
-	if (hold(&r->held, p, n) < 0) {
-		rr__report_end(r, give, arg);
-		give(arg, p, n);
-		return;
-	}
-	b = r->held.data;
-	while ((nl = memchr(b + start, '\n', r->held.len - start))) {
+	while ((nl = memchr(b + start, '\n', len - start))) {
 		size_t end = (size_t)(nl - b) + 1;
 
 		if (end - start > mark && memcmp(b + start, RR_REPORT_MARK, mark) == 0) {
 			r->sid = parse_sid(b + start + mark, b + end);
+			r->done = true;
 			if (start)
 				give(arg, b, start);
-			if (end < r->held.len)
-				give(arg, b + end, r->held.len - end);
-			stop_holding(r);
-			return;
+			if (end < len)
+				give(arg, b + end, len - end);
+			return true;
 		}
 		start = end;
 	}
-	if (r->held.len > RR_REPORT_HOLD_MAX)
+	return false;
+}
+
+/* Usually the report is the first line of the first read: nothing is held. */
+void rr__report_feed(struct rr_report *r, const char *p, size_t n,
+		     rr__report_give_fn *give, void *arg)
+{
+	if (r->done) {
+		give(arg, p, n);
+		return;
+	}
+	if (!r->held.len && take(r, p, n, give, arg))
+		return;
+	if (rr__buf_append(&r->held, p, n) < 0) {
+		rr__report_end(r, give, arg);
+		give(arg, p, n);
+		return;
+	}
+	if (r->held.len > n && take(r, r->held.data, r->held.len, give, arg))
+		stop_holding(r);
+	else if (r->held.len > RR_REPORT_HOLD_MAX)
 		rr__report_end(r, give, arg);
 }
 

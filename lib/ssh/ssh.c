@@ -32,7 +32,9 @@ static bool ssh_ready(const struct rr_hook *h)
 
 static bool ssh_busy(const struct rr_hook *h)
 {
-	return ssh_of_hook(h)->closing > 0 || ssh_of_hook(h)->going > 0;
+	const struct rr_ssh *ssh = ssh_of_hook(h);
+
+	return ssh->closing > 0 || ssh->going > 0 || ssh->killing > 0;
 }
 
 /* Commands are killed on their servers and connections say goodbye before
@@ -40,7 +42,7 @@ static bool ssh_busy(const struct rr_hook *h)
 static void ssh_shutdown(struct rr_hook *h)
 {
 	for (struct rr_host *host = ssh_of_hook(h)->hosts; host; host = host->next)
-		if (!rr__conn_go(&host->conn, "cancelled: loop freed"))
+		if (!host->conn.going && !rr__conn_go(&host->conn, "cancelled: loop freed"))
 			rr__conn_bye(&host->conn);
 }
 

@@ -29,6 +29,7 @@ struct rr_ssh {
 	unsigned handshakes;      /* connections between connect and auth */
 	unsigned closing;         /* connections sending their goodbye */
 	unsigned going;           /* connections sending their last kills */
+	unsigned killing;         /* channels of freed tasks, being killed */
 	uint64_t rate_at;         /* when the last connection was let in */
 	struct rr_deadline admit_deadline;
 	struct rr_keyfile *keyfiles;   /* identity files, read once */
@@ -79,6 +80,7 @@ struct rr_channel {
 	bool kill_sent;  /* ... and went out to the server */
 	bool no_stop;    /* it cannot be signalled: close the channel instead */
 	bool abandon;    /* past the grace: end without the server's close */
+	bool counted;    /* in rr_ssh.killing */
 	char ending[160]; /* how it ended, when its exit code cannot say */
 	struct rr_channel *next; /* the connection's other channels */
 };
@@ -241,14 +243,21 @@ void rr__conn_retry_in(struct rr_conn *c, uint64_t ms);
 void rr__conn_recycle(struct rr_conn *c);
 bool rr__conn_go(struct rr_conn *c, const char *why);
 bool rr__conn_tx_full(const struct rr_conn *c);
+/* n bytes at p after b's; -ENOMEM. */
+int rr__buf_append(struct rr_buf *b, const void *p, size_t n);
 
 /* channel.c */
 extern const struct rr_kind rr__kind_ssh;
 void rr__channels_step(struct rr_conn *c);
-void rr__orphans_free(struct rr_conn *c);
-void rr__orphan_channel(struct rr_conn *c, LIBSSH2_CHANNEL *ch);
-bool rr__orphans_waiting(const struct rr_conn *c);
 bool rr__channels_cancel(struct rr_conn *c, enum rr_status status, const char *msg);
+
+/* orphan.c */
+void rr__orphan_adopt(struct rr_conn *c, LIBSSH2_CHANNEL *ch, struct rr_report report,
+		      int kill_sig);
+void rr__orphan_channel(struct rr_conn *c, LIBSSH2_CHANNEL *ch);
+void rr__orphans_step(struct rr_conn *c);
+bool rr__orphans_waiting(const struct rr_conn *c);
+void rr__orphans_free(struct rr_conn *c);
 void rr__channel_abort(struct rr_channel *ch, enum rr_status status, const char *msg);
 
 /* report.c */

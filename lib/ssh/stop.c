@@ -45,22 +45,6 @@ static void set_state_at(struct rr_conn *c, enum rr_ctl_state to, const char *fn
 	c->ctl.state = to;
 }
 
-static int append(struct rr_buf *b, const char *p, size_t n)
-{
-	if (b->len + n > b->size) {
-		size_t size = RR_MAX(b->size * 2, RR_MAX(b->len + n, (size_t)256));
-		char *d = realloc(b->data, size);
-
-		if (!d)
-			return -ENOMEM;
-		b->data = d;
-		b->size = size;
-	}
-	memcpy(b->data + b->len, p, n);
-	b->len += n;
-	return 0;
-}
-
 int rr__stop_signal(struct rr_conn *c, pid_t sid, int sig, bool leader)
 {
 	const char *name = sigabbrev_np(sig);
@@ -74,7 +58,7 @@ int rr__stop_signal(struct rr_conn *c, pid_t sid, int sig, bool leader)
 		return -EINVAL;
 	n = snprintf(line, sizeof(line), leader ? "kill -s %s %d\n" : "kill -s %s -- -%d\n",
 		     name, (int)sid);
-	if (append(&c->ctl.out, line, (size_t)n) < 0)
+	if (rr__buf_append(&c->ctl.out, line, (size_t)n) < 0)
 		return -ENOMEM;
 	rr__conn_poke(c);
 	return 0;

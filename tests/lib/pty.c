@@ -234,39 +234,52 @@ Test(lib_pty, no_fd_left)
 
 /* A child that never reads: what is written fills the terminal and the
  * write waits in the kernel, never the loop: a timer still fires, and its
- * kill ends the task. */
+ * kill ends the task.  The write starts once the terminal is in
+ * non-canonical mode: a canonical one that holds no whole line drops
+ * what does not fit instead of making the writer wait. */
 struct stuck {
+	rr_timer *timer;
 	rr_task *task;
+	char *big;
 	int rc;
 };
 
+static void stuck_line(rr_task *t, enum rr_stream s, const char *d, size_t n, void *u)
+{
+	struct stuck *x = u;
+
+	(void)s;
+	if (n >= 5 && memcmp(d, "ready", 5) == 0) {
+		cr_assert_eq(rr_task_write(t, x->big, MiB), 0);
+		rr_timer_start(x->timer, 300);
+	}
+}
+
 static void stuck_timer(rr_timer *tm, void *u)
 {
-	struct stuck *s = u;
+	struct stuck *x = u;
 
 	(void)tm;
-	cr_assert_gt(rr_task_stdin_pending(s->task), 0);
-	s->rc = rr_task_kill(s->task, SIGKILL);
+	cr_assert_gt(rr_task_stdin_pending(x->task), 0);
+	x->rc = rr_task_kill(x->task, SIGKILL);
 }
 
 Test(lib_pty, unread_stdin_never_blocks_the_loop)
 {
 	rr_loop *loop = loop_new(0, 0);
-	struct stuck s = {.rc = 99};
-	struct rr_opts o = {.flags = RR_F_PTY | RR_F_STDIN_PIPE};
-	char *big = calloc(1, MiB);
-	rr_timer *tm = rr_timer_new(loop, stuck_timer, &s);
+	struct stuck x = {.rc = 99, .big = malloc(MiB)};
+	struct rr_opts o = {.flags = RR_F_PTY | RR_F_STDIN_PIPE, .on_line = stuck_line,
+			    .user = &x};
 
-	cr_assert(big && tm);
-	memset(big, 'a', MiB);
-	s.task = shell_task(loop, "stty -icanon; sleep 7203", &o);
-	cr_assert_eq(rr_task_write(s.task, big, MiB), 0);
-	rr_timer_start(tm, 300);
-	const struct rr_result *r = wait_task(s.task);
-	cr_assert_eq(s.rc, 0);
+	x.timer = rr_timer_new(loop, stuck_timer, &x);
+	cr_assert(x.big && x.timer);
+	memset(x.big, 'a', MiB);
+	x.task = shell_task(loop, "stty -icanon; echo ready; exec sleep 7203", &o);
+	const struct rr_result *r = wait_task(x.task);
+	cr_assert_eq(x.rc, 0);
 	expect_status(r, RR_CANCELLED, -SIGKILL);
-	cr_assert_eq(rr_task_stdin_pending(s.task), 0);
-	rr_timer_free(tm);
-	free(big);
+	cr_assert_eq(rr_task_stdin_pending(x.task), 0);
+	rr_timer_free(x.timer);
+	free(x.big);
 	free_loop(loop);
 }

@@ -161,19 +161,42 @@ static void kill_by_env(const char *entry)
 	closedir(d);
 }
 
-int procs_with_cmdline(const char *needle)
+/* Processes whose command line contains needle: sig to each (0: none),
+ * counted when in state (0: any). */
+static int procs_scan(const char *needle, int sig, char state)
 {
 	DIR *d = opendir("/proc");
 	struct dirent *e;
 	int n = 0;
 	cr_assert(d);
-	while ((e = readdir(d)))
-		if (isdigit((unsigned char)e->d_name[0]) &&
-		    atol(e->d_name) != getpid() &&
-		    proc_file_has(e->d_name, "cmdline", needle, false))
-			n++;
+	while ((e = readdir(d))) {
+		pid_t pid = (pid_t)atol(e->d_name);
+		if (!isdigit((unsigned char)e->d_name[0]) || pid == getpid() ||
+		    !proc_file_has(e->d_name, "cmdline", needle, false))
+			continue;
+		if (state && proc_state(pid) != state)
+			continue;
+		if (sig)
+			kill(pid, sig);
+		n++;
+	}
 	closedir(d);
 	return n;
+}
+
+int procs_with_cmdline(const char *needle)
+{
+	return procs_scan(needle, 0, 0);
+}
+
+int procs_kill(const char *needle, int sig)
+{
+	return procs_scan(needle, sig, 0);
+}
+
+int procs_in_state(const char *needle, char state)
+{
+	return procs_scan(needle, 0, state);
 }
 
 void pause_ms(int ms)

@@ -150,6 +150,13 @@ const char *touch_cmd(const struct sshd *s, char *marker, size_t msize,
 /* Processes (other than this one) whose command line contains needle. */
 int procs_with_cmdline(const char *needle);
 
+/* Send sig to every process (but this one) whose command line contains
+ * needle; returns how many. */
+int procs_kill(const char *needle, int sig);
+
+/* Processes whose command line contains needle and whose state is state. */
+int procs_in_state(const char *needle, char state);
+
 /* Poll (bounded) until procs_with_cmdline(needle) == 0; returns the count. */
 int procs_wait_gone(const char *needle, int timeout_ms);
 
