@@ -165,3 +165,16 @@ STREAM_TEST(hundred_mib_in_bounded_memory)
 	free(rss);
 	proc_result_free(&r);
 }
+
+/* -j 1 with hosts: the second host starts once the first ended, after the
+   end of stdin, and gets all of it. */
+Test(cli_stream_fleet, host_waiting_for_a_slot, .init = sshd_up, .fini = cli_dir_down,
+     .timeout = TEST_TIMEOUT)
+{
+	check_case(&(const struct cli_case){
+		.ssh = true,
+		ARGS("--stdin", "-k", "-j", "1", "-w", "@H1,@H2", "cat"),
+		.in = "x\ny\n",
+		.out = "---- @H1 ----\nx\ny\n---- @H2 ----\nx\ny\n",
+	});
+}
