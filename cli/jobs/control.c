@@ -2,10 +2,7 @@
 #include "jobs/control.h"
 
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <time.h>
-
 
 static int64_t clock_ns(clockid_t id)
 {
