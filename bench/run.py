@@ -2,6 +2,7 @@
 """ringrun bench: every comparison in one run.  See README.md.
 
     run.py --ringrun PATH --bin DIR [--rounds N] [--only KEY|GROUP,...]
+           [--stdin-mib N]
 
 A workload is one entry in WORKLOADS, a tool one entry in TOOLS, a target one
 entry in TARGETS: adding a comparison means adding entries, not code.  Every
@@ -9,7 +10,10 @@ tool is first run once and its output checked (a tool that fails gets no
 time), then all tools run round-robin, ROUNDS times, under bench/measure.
 The SSH workloads (group "ssh") run against loopback hosts served by real
 sshds started here (class Fleet) and stopped by their pids when the bench
-ends, failed, interrupted or not.
+ends, failed, interrupted or not.  The control workloads (group "control",
+issue 8) use that fleet too: "stop" times Ctrl-C to the last remote
+process gone (run_stop), "stdin" streams bytes through each tool
+(run_stdin).
 The report goes to stdout and bench/results/latest.txt; every figure, raw
 rounds included, to bench/results/latest.json.
 """
@@ -27,7 +31,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from string import Template
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -56,6 +60,7 @@ class Tool:
     reap: bool = False         # measure -r: end and count what it leaves behind
     own: bool = True           # its own RSS means something (not a shell loop)
     needs: str = ""            # the program that must be installed (default argv[0])
+    floor: str = ""            # stdin: the tool whose rate this one's is divided by
 
 
 TOOLS = {
@@ -130,6 +135,36 @@ TOOLS.update({
                         env=PDSH_ENV, own=False, needs="dshbak"),
 })
 
+# Control of running work (issue 8).  stop: every tool gets one SIGINT;
+# pdsh runs with -b (batch mode), without which its first SIGINT only lists
+# the hosts still running and only a second one within a second ends it.
+TOOLS.update({
+    "pdsh-b": Tool(["pdsh", "-b", "-R", "ssh", "-S", "-f", "${j}", "-w",
+                    "${hosts}", "${cmd}"], "pdsh -b -R ssh", env=PDSH_ENV),
+})
+# stdin: a stream piped into each tool (stdin_feed), which hands it to
+# ${cmd}.  The floors run ${cmd} with no runner in between: /bin/sh here,
+# OpenSSH's ssh to the host.  A second ssh row uses the cipher and MAC that
+# libssh2 1.10 (ringrun) negotiates with this sshd: it cannot do
+# chacha20-poly1305 or AES-GCM, ssh's first choices.
+TOOLS.update({
+    "stdin-sh": Tool(["/bin/sh", "-c", "${cmd}"], "sh -c (local floor)"),
+    "ringrun-stdin": Tool(["${ringrun}", "--stdin", "${cmd}"],
+                          "ringrun --stdin, 1 task", floor="stdin-sh"),
+    "ringrun-stdin-C": Tool(["${ringrun}", "--stdin", "-j", "${j}",
+                             "-C", "${inputs}"],
+                            "ringrun --stdin, 4 tasks", floor="stdin-sh"),
+    "stdin-ssh": Tool(["ssh", "-F", "${ssh_config}", "${hosts}", "${cmd}"],
+                      "ssh (SSH floor)"),
+    "stdin-ssh-aes": Tool(["ssh", "-F", "${ssh_config}", "-c", "aes128-ctr",
+                           "-m", "hmac-sha2-256", "${hosts}", "${cmd}"],
+                          "ssh, libssh2's cipher", floor="stdin-ssh"),
+    "ringrun-w-stdin": Tool(["${ringrun}", "-w", "${hostports}", "-i",
+                             "${key}", "--known-hosts", "${known_hosts}",
+                             "--stdin", "${cmd}"], "ringrun -w --stdin",
+                            floor="stdin-ssh"),
+})
+
 # How an SSH tool's output says which host a line came from: "HOST: line",
 # "HOST<tab>line", or a header line naming the host above its lines.
 HOST_OUTPUT = {
@@ -177,9 +212,16 @@ class Workload:
     hosts: int = 0             # ssh: this many hosts (the fleet's first ones)
     per_host: int = 0          # ssh: inputs per host (0: the command once per host)
     max_rounds: int = 0        # 0: as many as --rounds
+    in_bytes: int = 0          # stdin: bytes piped into each run (--stdin-mib)
 
     @property
     def title(self):
+        if self.kind == "stop":
+            return (f"Ctrl-C: {self.hosts} hosts x 'sleep 6...' over SSH, "
+                    f"SIGINT once every remote sleep runs{self.note}")
+        if self.kind == "stdin":
+            return (f"{self.in_bytes // MIB} MiB piped through each tool's "
+                    f"stdin to {self.cmd!r}{self.note}")
         if self.group == "ssh" and self.per_host:
             return (f"{self.hosts} hosts x {self.per_host} commands "
                     f"{self.cmd!r} ({self.n} commands) over SSH, all hosts at "
@@ -191,6 +233,10 @@ class Workload:
 
     @property
     def unit(self):
+        if self.kind == "stdin":
+            return "MiB/s"
+        if self.kind == "stop":
+            return "s"
         if self.group == "ssh":
             return "cmds/s" if self.per_host else "hosts/s"
         return "MB/s" if self.check == "bytes" else "jobs/s"
@@ -236,6 +282,22 @@ WORKLOADS += [
              ["ringrun-wa", "pdsh-loop", "parallel-onall"], group="ssh",
              hosts=50, per_host=10, check="hosts", max_rounds=SSH_ROUNDS,
              note="; ringrun: 10 channels on one connection per host"),
+]
+
+
+# Control of running work (issue 8), group "control".  stop: Ctrl-C to
+# every remote process gone (run_stop); the fleet's first 200 hosts, all at
+# once.  stdin: a stream to one task, to 4 (the -C file: the command 4
+# times) and to one loopback host, against the floors (run_stdin); the
+# check runs 'wc -c' instead of the command.
+WORKLOADS += [
+    Workload("stop", 200, 200, "sleep", ["ringrun-w", "pdsh-b", "pssh", "clush"],
+             kind="stop", group="control", hosts=200, max_rounds=3),
+    Workload("stdin", 4, 4, "cat >/dev/null",
+             ["stdin-sh", "ringrun-stdin", "ringrun-stdin-C", "stdin-ssh",
+              "stdin-ssh-aes", "ringrun-w-stdin"],
+             kind="stdin", group="control", hosts=1, inputs="cat >/dev/null",
+             check="stdin", max_rounds=3),
 ]
 
 
@@ -400,10 +462,13 @@ def measure_tool(ctx, w, name, **kw):
     """measure() one run of a tool on a workload.  For SSH, also the sshds'
     CPU over the run (server_ns) and what their logs say (log): the run
     starts and ends with no sshd session left, so the listeners' own CPU
-    plus the CPU of the sessions they reaped is all the server did."""
+    plus the CPU of the sessions they reaped is all the server did.
+    A stdin workload pipes its stream into the tool."""
     tool = TOOLS[name]
     argv, env = tool_argv(ctx, tool, w), tool_env(ctx, tool, w)
-    if w.group != "ssh":
+    if w.kind == "stdin":
+        argv = stdin_feed(w) + argv
+    if not w.hosts:
         return measure(ctx, argv, env=env, **kw)
     fleet = ctx.fleet
     fleet.quiesce()
@@ -421,7 +486,7 @@ def measure_tool(ctx, w, name, **kw):
 def subst(ctx, w):
     d = {"ringrun": ctx.ringrun, "bin": ctx.bin, "j": str(w.j),
          "inputs": ctx.inputs[w.key], "cmd": w.cmd}
-    if w.group == "ssh":
+    if w.hosts:
         d.update(ctx.fleet.subst(w))
     return d
 
@@ -740,7 +805,8 @@ class Fleet:
     def end_ssh_clients(self):
         """SIGTERM every ssh whose command line names this fleet: a master
         ("ssh: DIR/ssh/cm/HASH [mux]") or one still detaching ("ssh -F
-        DIR/ssh/ssh_config_cm ...")."""
+        DIR/ssh/ssh_config_cm ..."); returns how many."""
+        n = 0
         for d in os.listdir("/proc"):
             try:
                 with open(f"/proc/{d}/cmdline", "rb") as f:
@@ -748,8 +814,10 @@ class Fleet:
                 if ((argv[0] == b"ssh" or argv[0].startswith(b"ssh: ")) and
                         any(self.dir.encode() in a for a in argv)):
                     os.kill(int(d), signal.SIGTERM)
+                    n += 1
             except (OSError, ValueError):
                 pass
+        return n
 
     def stop(self):
         """End every sshd by its pid (and any ControlMaster left behind)."""
@@ -815,7 +883,9 @@ def summarise(w, rounds):
          "tree_rss_kb": med("maxrss_kb"), "jobs_per_s": w.n / wall}
     if w.check == "bytes":
         s["mb_per_s"] = w.out_bytes / 1e6 / wall
-    if w.group == "ssh":
+    if w.kind == "stdin":
+        s["mib_per_s"] = w.in_bytes / MIB / wall
+    if w.hosts:
         s["server_cpu_s"] = med("server_ns") / 1e9
         s["conns"] = med("conns")
         s["sessions"] = med("sessions")
@@ -823,33 +893,14 @@ def summarise(w, rounds):
 
 
 def rate_of(w, r):
+    if w.kind == "stdin":
+        return r["mib_per_s"]
     return r["mb_per_s"] if w.check == "bytes" else r["jobs_per_s"]
 
 
-def run_timed(ctx, w, res, say):
-    """Check every tool, then time them round-robin."""
-    ok = []
-    progress(f"[{w.key}] checking:")
-    for name in w.tools:
-        r = res[name]
-        r["error"] = tool_missing(ctx, name)
-        if not r["error"]:
-            r["error"], rep = check(ctx, w, name)
-            r["check_wall_s"] = rep.get("wall_ns", 0) / 1e9
-        progress(f" {name} {'FAILED' if r['error'] else 'ok'}")
-        if not r["error"]:
-            ok.append(name)
-            r["rounds_raw"] = []
-            if w.group == "ssh":   # the check run was measure -x
-                hwm = rep.get("own_hwm_kb", -1)
-                r["own_rss_kb"] = hwm if hwm > 0 else None
-            else:
-                r["own_rss_kb"] = own_rss(ctx, w, name)
-    progress("\n")
-    rr = rr_key(w.tools)
-    if rr in ok:
-        res[rr]["stats"] = ringrun_stats(ctx, w, rr)
-
+def run_rounds(ctx, w, res, ok):
+    """Time the tools in ok round-robin (a tool that fails a round leaves
+    ok) and summarise their rounds; returns the other CPU use meanwhile."""
     cap = lambda name: min(ctx.rounds, TOOLS[name].max_rounds or ctx.rounds,
                            w.max_rounds or ctx.rounds)
     busy0, t0 = cpu_busy_s(), time.monotonic()
@@ -883,6 +934,33 @@ def run_timed(ctx, w, res, say):
     other = background(busy0, t0, ours)
     for name in ok:
         res[name].update(summarise(w, res[name]["rounds_raw"]))
+    return other
+
+
+def run_timed(ctx, w, res, say):
+    """Check every tool, then time them round-robin."""
+    ok = []
+    progress(f"[{w.key}] checking:")
+    for name in w.tools:
+        r = res[name]
+        r["error"] = tool_missing(ctx, name)
+        if not r["error"]:
+            r["error"], rep = check(ctx, w, name)
+            r["check_wall_s"] = rep.get("wall_ns", 0) / 1e9
+        progress(f" {name} {'FAILED' if r['error'] else 'ok'}")
+        if not r["error"]:
+            ok.append(name)
+            r["rounds_raw"] = []
+            if w.group == "ssh":   # the check run was measure -x
+                hwm = rep.get("own_hwm_kb", -1)
+                r["own_rss_kb"] = hwm if hwm > 0 else None
+            else:
+                r["own_rss_kb"] = own_rss(ctx, w, name)
+    progress("\n")
+    rr = rr_key(w.tools)
+    if rr in ok:
+        res[rr]["stats"] = ringrun_stats(ctx, w, rr)
+    other = run_rounds(ctx, w, res, ok)
     print_timed(w, res, say, ctx.rounds)
     extra = {"other_cpu": other}
     if w.ceiling in ok:
@@ -1031,6 +1109,372 @@ def run_strace(ctx, w, res, say):
     return {}
 
 
+# ------------------------------------------------------------------ stdin
+def stdin_feed(w):
+    """The argv prefix that pipes w.in_bytes into the rest of the argv: dd
+    writes 1 MiB at a time, so the source is never what is slow.  Zeros:
+    nothing on the way compresses (ssh and libssh2 leave it off)."""
+    return ["/bin/sh", "-c", f"dd if=/dev/zero bs=1M count="
+            f"{w.in_bytes // MIB} status=none | \"$@\"", "sh"]
+
+
+def stdin_tasks(w, tool):
+    """The tasks one run of the tool feeds: one per line of ${inputs} if it
+    runs them (-C), else one."""
+    return w.n if "${inputs}" in tool.argv else 1
+
+
+def stdin_check(ctx, w, name):
+    """One run with 'wc -c' for the command: every task must count every
+    byte.  Returns the error, "" if none."""
+    cw = replace(w, key=w.key + "-check", cmd="wc -c", inputs="wc -c")
+    write_input(ctx, cw)
+    path = os.path.join(ctx.work, f"{cw.key}-{name}.out")
+    rep = measure_tool(ctx, cw, name, out=path)
+    if rep["status"] != 0:
+        return f"exit status {rep['status']}: {tail(rep['stderr'])}"
+    with open(path, errors="replace") as f:
+        counts = [l.strip() for l in f if l.strip().isdigit()]
+    os.unlink(path)
+    want = [str(w.in_bytes)] * stdin_tasks(w, TOOLS[name])
+    if counts != want:
+        return f"'wc -c' counted {counts or 'nothing'}, not {want}"
+    return ""
+
+
+def run_stdin(ctx, w, res, say):
+    """Check every tool, time them round-robin, rate each against its
+    floor."""
+    ok = []
+    progress(f"[{w.key}] checking:")
+    for name in w.tools:
+        r = res[name]
+        r["error"] = tool_missing(ctx, name) or stdin_check(ctx, w, name)
+        progress(f" {name} {'FAILED' if r['error'] else 'ok'}")
+        if not r["error"]:
+            ok.append(name)
+            r["rounds_raw"] = []
+    progress("\n")
+    other = run_rounds(ctx, w, res, ok)
+    for name in ok:
+        floor = res.get(TOOLS[name].floor, {})
+        if floor.get("mib_per_s"):
+            res[name]["x_floor"] = res[name]["mib_per_s"] / floor["mib_per_s"]
+            res[name]["cpu_x_floor"] = res[name]["cpu_s"] / floor["cpu_s"]
+    print_stdin(w, res, say)
+    say_background(say, other)
+    say()
+    return {"other_cpu": other, "in_bytes": w.in_bytes}
+
+
+def print_stdin(w, res, say):
+    head = ["tool", "runs", "wall s", "spread", "MiB/s", "x floor", "CPU s",
+            "CPU/floor", "sshd CPU s", "tree RSS MiB"]
+    rows, notes = [], []
+    for name in w.tools:
+        r, label = res[name], TOOLS[name].label
+        if r.get("error"):
+            rows.append([label] + ["-"] * (len(head) - 1))
+            notes.append(f"{label}: {r['error']}")
+            continue
+        rows.append([label, r["rounds"], f"{r['wall_s']:.3f}",
+                     f"{100 * r['spread']:.0f}%", fmt(r["mib_per_s"]),
+                     fmt(r.get("x_floor")), fmt(r["cpu_s"]),
+                     fmt(r.get("cpu_x_floor")), fmt(r["server_cpu_s"]),
+                     fmt(r["tree_rss_kb"] / 1024, 1)])
+    say(f"== {w.title}; stdout to /dev/null")
+    say.table(head, rows)
+    say("   MiB/s = the stream's size / wall time (the 4 tasks each get all "
+        "of it); x floor = over the")
+    say("   floor's MiB/s (local: sh -c, no runner; SSH: ssh with the "
+        "fleet's options); CPU s = the whole")
+    say("   pipeline's (dd, tool, the commands: 4 of them for 4 tasks); "
+        "CPU/floor = over the floor's;")
+    say("   sshd CPU s = the server's side.  On a busy machine the CPU "
+        "figures mean more than the wall's.")
+    rr, aes = res.get("ringrun-w-stdin", {}), res.get("stdin-ssh-aes", {})
+    if rr.get("mib_per_s") and aes.get("mib_per_s"):
+        say(f"   ringrun -w against ssh with its own cipher and MAC "
+            f"(aes128-ctr, hmac-sha2-256): "
+            f"{rr['mib_per_s'] / aes['mib_per_s']:.2f} x")
+    for n in notes:
+        say(f"   {n}")
+
+
+# ------------------------------------------------------------------ stop
+STOP_START_S = 120         # every remote sleep must run by then
+STOP_EXIT_S = 10           # a tool still running this long after SIGINT is killed
+# Remote processes are watched this long after the tool exits.  One still
+# running then never ends: its SSH session is gone, and sshd signals no
+# command without a pty.  5 s is well past any kill grace (ringrun's: 2 s).
+STOP_CAP_S = 5
+STOP_POLL_S = 0.002        # the watch's step: the stop times' resolution
+
+
+def stop_marker(w, name, rnd):
+    """The sleep duration of one run (6000-6999: this bench's), so its
+    remote processes are found, counted and ended by it alone."""
+    return 6000 + 100 * (w.tools.index(name) + 1) + rnd
+
+
+def proc_life(pid):
+    """(state letter, start time in ticks) of a process, None if gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            t = f.read().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return t[0], int(t[19])
+
+
+def alive(proc):
+    """proc = (pid, start time): still that process and not a zombie."""
+    life = proc_life(proc[0])
+    return life is not None and life[0] != "Z" and life[1] == proc[1]
+
+
+def marked(marker):
+    """(pid, start time) of every process running `sleep MARKER`."""
+    want = [b"sleep", str(marker).encode()]
+    found = []
+    for d in os.listdir("/proc"):
+        if not d.isdigit():
+            continue
+        try:
+            with open(f"/proc/{d}/cmdline", "rb") as f:
+                argv = f.read().split(b"\0")[:-1]
+        except OSError:
+            continue
+        if argv[:1] and [os.path.basename(argv[0])] + argv[1:] == want:
+            life = proc_life(d)
+            if life:
+                found.append((int(d), life[1]))
+    return found
+
+
+def kill_marked(marker):
+    """SIGKILL every `sleep MARKER` and wait until they are gone; returns
+    how many there were."""
+    procs = marked(marker)
+    for pid, _ in procs:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    end = time.monotonic() + 10
+    while any(alive(p) for p in procs) and time.monotonic() < end:
+        time.sleep(0.01)
+    return len(procs)
+
+
+def spawn(argv, env, err):
+    """Start a tool as a terminal's foreground job would be: its own
+    process group (Ctrl-C signals the group), SIGINT, SIGQUIT and SIGPIPE
+    at their defaults (a shell's background job ignores SIGINT, Python
+    ignores SIGPIPE), stdin and stdout /dev/null, stderr to the file err.
+    posix_spawn, not Popen: os.wait4 gives the tool's rusage."""
+    path = shutil.which(argv[0], path=ENV_OVERRIDES["PATH"]) or argv[0]
+    files = [(os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
+             (os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0),
+             (os.POSIX_SPAWN_OPEN, 2, err,
+              os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)]
+    return os.posix_spawn(path, argv, dict(os.environ, **ENV_OVERRIDES, **env),
+                          file_actions=files, setsid=True,
+                          setsigdef=(signal.SIGINT, signal.SIGQUIT,
+                                     signal.SIGPIPE))
+
+
+def reap(pid, block=False):
+    """(wait status, CPU s of the tool and what it reaped) or None (also
+    if it was reaped already)."""
+    try:
+        p, status, ru = os.wait4(pid, 0 if block else os.WNOHANG)
+    except ChildProcessError:
+        return None
+    return (status, ru.ru_utime + ru.ru_stime) if p else None
+
+
+def wait_started(pid, marker, n):
+    """Wait until n `sleep MARKER` run; returns (their (pid, start time)s,
+    reap() of the tool if it exited meanwhile, error or "")."""
+    end = time.monotonic() + STOP_START_S
+    procs = []
+    while time.monotonic() < end:
+        procs = marked(marker)
+        if len(procs) >= n:
+            return procs, None, ""
+        done = reap(pid)
+        if done:
+            return procs, done, (f"exited ({exit_text(done[0])}) with "
+                                 f"{len(procs)} of {n} remote sleeps running")
+        time.sleep(0.05)
+    return procs, None, (f"only {len(procs)} of {n} remote sleeps ran after "
+                         f"{STOP_START_S} s")
+
+
+def watch_stop(pid, procs, t0):
+    """After the SIGINT at t0: poll until the tool has exited and every
+    remote process is gone, or STOP_CAP_S after the exit.  A tool still
+    running STOP_EXIT_S after the SIGINT is killed (and its tree)."""
+    left = sorted(procs)       # alive ones from index i on
+    i, r = 0, {"gone_s": None, "killed": False}
+    while True:
+        now = time.monotonic()
+        # Each step looks at the first process not yet seen gone only:
+        # cheap, so the watch can poll often without taking a CPU.
+        while i < len(left) and not alive(left[i]):
+            i += 1
+        if i == len(left) and r["gone_s"] is None:
+            r["gone_s"] = now - t0
+        if "exit_s" not in r:
+            done = reap(pid)
+            if not done and now - t0 > STOP_EXIT_S:
+                kill_tree(pid)
+                done, r["killed"] = reap(pid, block=True), True
+            if done:
+                r["exit_s"], r["status"], r["cpu_s"] = now - t0, *done
+        elif r["gone_s"] is not None or now - t0 - r["exit_s"] > STOP_CAP_S:
+            break
+        time.sleep(STOP_POLL_S)
+    r["left"] = sum(alive(p) for p in left[i:])
+    return r
+
+
+def exit_text(status):
+    code = os.waitstatus_to_exitcode(status)
+    return (f"status {code}" if code >= 0
+            else f"killed by {signal.Signals(-code).name}")
+
+
+def stop_once(ctx, w, name, marker):
+    """One run: start the tool on w.hosts hosts with `sleep MARKER`, wait
+    until every remote sleep runs, SIGINT the tool's process group as
+    Ctrl-C would, watch.  Whatever is left is killed by its marker."""
+    tool, fleet = TOOLS[name], ctx.fleet
+    run_w = replace(w, cmd=f"sleep {marker}")
+    err = os.path.join(ctx.work, f"stop-{name}-{marker}.err")
+    kill_marked(marker)        # left by an earlier bench that was killed
+    fleet.quiesce()
+    cpu0, self0 = fleet.cpu_s(), time.process_time()
+    t_spawn = time.monotonic()
+    pid = spawn(tool_argv(ctx, tool, run_w), tool_env(ctx, tool, run_w), err)
+    r = {"marker": marker}
+    try:
+        procs, done, r["error"] = wait_started(pid, marker, w.hosts)
+        if done:
+            r["status"], r["cpu_s"] = done
+        if not r["error"]:
+            r["start_s"] = time.monotonic() - t_spawn
+            t0 = time.monotonic()
+            os.killpg(pid, signal.SIGINT)
+            r.update(watch_stop(pid, procs, t0))
+            r["exit"] = exit_text(r["status"])
+    finally:
+        if "status" not in r:      # failed, or the bench interrupted
+            kill_tree(pid)
+            reap(pid, block=True)
+        r["killed_after"] = kill_marked(marker)
+        r["ssh_left"] = fleet.end_ssh_clients()    # any the tool left
+        fleet.quiesce()
+    with open(err, errors="replace") as f:
+        r["stderr"] = tail(f.read(), 2)
+    if r["error"]:
+        r["error"] += f": {r['stderr']}" if r["stderr"] else ""
+    r["server_cpu_s"] = fleet.cpu_s() - cpu0
+    r["bench_cpu_s"] = time.process_time() - self0
+    return r
+
+
+def run_stop(ctx, w, res, say):
+    """Every tool round-robin; a tool whose remote processes outlived a run
+    is not run again (another run would only show it again, at the cost
+    of the cap)."""
+    ok = []
+    for name in w.tools:
+        res[name]["error"] = tool_missing(ctx, name)
+        if not res[name]["error"]:
+            ok.append(name)
+            res[name]["rounds_raw"] = []
+    busy0, t0, ours = cpu_busy_s(), time.monotonic(), 0.0
+    n_rounds = min(ctx.rounds, w.max_rounds or ctx.rounds)
+    for i in range(n_rounds):
+        if not ok:
+            break
+        progress(f"[{w.key}] round {i + 1}/{n_rounds}:")
+        for name in list(ok):
+            r = stop_once(ctx, w, name, stop_marker(w, name, i + 1))
+            ours += r["server_cpu_s"] + r["bench_cpu_s"] + r.get("cpu_s", 0)
+            if r["error"]:
+                res[name]["error"] = f"round {i + 1}: {r['error']}"
+                ok.remove(name)
+                progress(f" {name} FAILED")
+                continue
+            res[name]["rounds_raw"].append(r)
+            progress(f" {name} " + (f"{r['gone_s']:.2f}s" if r["left"] == 0
+                                     else f"{r['left']} left"))
+            if r["left"]:
+                ok.remove(name)
+        progress("\n")
+    other = background(busy0, t0, ours)
+    for name in w.tools:
+        if res[name].get("rounds_raw") and not res[name].get("error"):
+            res[name].update(summarise_stop(res[name]["rounds_raw"]))
+    print_stop(w, res, say)
+    say_background(say, other)
+    say()
+    return {"other_cpu": other}
+
+
+def summarise_stop(rounds):
+    med = lambda k: statistics.median(r[k] for r in rounds)
+    s = {"rounds": len(rounds), "start_s": med("start_s"),
+         "exit_s": med("exit_s"), "exit": rounds[-1]["exit"],
+         "killed": any(r["killed"] for r in rounds),
+         "ssh_left": max(r["ssh_left"] for r in rounds),
+         "left": max(r["left"] for r in rounds)}
+    if s["left"] == 0:
+        gone = [r["gone_s"] for r in rounds]
+        s.update(stop_s=statistics.median(gone),
+                 spread=(max(gone) - min(gone)) / statistics.median(gone))
+    return s
+
+
+def print_stop(w, res, say):
+    head = ["tool", "runs", "all running s", "stop s", "spread", "tool exit"]
+    rows, notes = [], []
+    for name in w.tools:
+        r, label = res[name], TOOLS[name].label
+        if r.get("error") or not r.get("rounds"):
+            rows.append([label] + ["-"] * (len(head) - 1))
+            notes.append(f"{label}: {r.get('error') or 'not run'}")
+            continue
+        if r["left"]:
+            stop = f"never ({r['left']} of {w.hosts} left after the cap)"
+        else:
+            stop = f"{r['stop_s']:.3f}"
+        how = (f"still running {STOP_EXIT_S} s after SIGINT: killed"
+               if r["killed"] else f"{r['exit']}, {r['exit_s']:.2f} s "
+               f"after SIGINT")
+        rows.append([label, r["rounds"], f"{r['start_s']:.2f}", stop,
+                     "-" if r["left"] else f"{100 * r['spread']:.0f}%", how])
+        if r["ssh_left"]:
+            notes.append(f"{label}: left {r['ssh_left']} ssh clients "
+                         f"running after it exited (ended by the bench)")
+    say(f"== {w.title}")
+    say.table(head, rows)
+    say(f"   stop s = from the SIGINT (to the tool's process group, as Ctrl-C"
+        f" at a terminal) until the last")
+    say(f"   remote sleep is gone (/proc polled every "
+        f"{1e3 * STOP_POLL_S:.0f} ms); never = some still ran {STOP_CAP_S} s "
+        f"after the tool exited")
+    say(f"   (killed by the bench then); all running s = from the start until"
+        f" every remote sleep ran.")
+    say(f"   A tool that left remote processes runs once: more runs would "
+        f"show the same.")
+    for n in notes:
+        say(f"   {n}")
+
+
 # ------------------------------------------------------------------ targets
 def ssh_floor(w, r):
     """What bounds a tool's SSH run on this machine, from its own rounds."""
@@ -1146,12 +1590,7 @@ def write_inputs(ctx):
     print: the command run here, by /bin/sh, on each input."""
     ctx.inputs, ctx.expect = {}, {}
     for w in WORKLOADS:
-        path = os.path.join(ctx.work, f"inputs-{w.key}")
-        lines = [f"{w.inputs or i}" for i in
-                 range(1, (w.per_host if w.group == "ssh" else w.n) + 1)]
-        with open(path, "w") as f:
-            f.writelines(line + "\n" for line in lines)
-        ctx.inputs[w.key] = path
+        lines = write_input(ctx, w)
         if w.group == "ssh":
             ctx.expect[w.key] = []
             for line in (lines if w.per_host else [None]):
@@ -1159,6 +1598,18 @@ def write_inputs(ctx):
                 out = subprocess.run(["/bin/sh", "-c", cmd], check=True,
                                      capture_output=True, text=True).stdout
                 ctx.expect[w.key] += out.splitlines()
+
+
+def write_input(ctx, w):
+    """ctx.inputs[w.key]: w.inputs (or the line number) on each of n lines
+    (per_host lines for SSH); returns the lines."""
+    path = os.path.join(ctx.work, f"inputs-{w.key}")
+    lines = [f"{w.inputs or i}" for i in
+             range(1, (w.per_host if w.group == "ssh" else w.n) + 1)]
+    with open(path, "w") as f:
+        f.writelines(line + "\n" for line in lines)
+    ctx.inputs[w.key] = path
+    return lines
 
 
 def on_signal(sig, frame):
@@ -1176,11 +1627,14 @@ def main():
                     default=int(os.environ.get("ROUNDS") or 5))
     ap.add_argument("--only", default="",
                     help="comma-separated workload keys or groups (local, "
-                         "ssh): " + ",".join(w.key for w in WORKLOADS))
+                         "ssh, control): " + ",".join(w.key for w in WORKLOADS))
     ap.add_argument("--ssh-kex", choices=["curve25519", "default"],
                     default=os.environ.get("SSH_KEX") or "curve25519",
                     help="curve25519: every sshd offers only curve25519 (what "
                          "libssh2 and ssh share); default: OpenSSH's own list")
+    ap.add_argument("--stdin-mib", type=int,
+                    default=int(os.environ.get("STDIN_MIB") or 256),
+                    help="MiB piped through each tool in the stdin workload")
     ap.add_argument("--results", default=os.path.join(HERE, "results"))
     ctx = ap.parse_args()
     if ctx.ssh_kex == "default":
@@ -1190,15 +1644,16 @@ def main():
     ctx.bin = os.path.abspath(ctx.bin)
     only = set(filter(None, ctx.only.split(",")))
     known = {w.key for w in WORKLOADS} | {w.group for w in WORKLOADS}
-    workloads = [w for w in WORKLOADS
+    workloads = [replace(w, in_bytes=ctx.stdin_mib * MIB) for w in WORKLOADS
                  if not only or w.key in only or w.group in only]
-    if ctx.rounds < 1 or not only <= known:
-        ap.error("bad --rounds or --only (keys: " + ", ".join(
-            [w.key for w in WORKLOADS] + ["local", "ssh"]) + ")")
+    if ctx.rounds < 1 or ctx.stdin_mib < 1 or not only <= known:
+        ap.error("bad --rounds, --stdin-mib or --only (keys: " + ", ".join(
+            [w.key for w in WORKLOADS] + ["local", "ssh", "control"]) + ")")
     os.makedirs(ctx.results, exist_ok=True)
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGHUP, on_signal)
     ssh = [w for w in workloads if w.group == "ssh"]
+    fleet_size = max((w.hosts for w in workloads), default=0)
 
     say = Report()
     info = machine(ctx)
@@ -1206,7 +1661,7 @@ def main():
     say(f"machine: {info['nproc']} CPUs ({info['cpu']}), {info['mem_gib']} GiB, "
         f"Linux {info['kernel']}, /bin/sh = {info['sh']}")
     keys = ["ringrun", "xargs", "parallel", "python", "strace", "cc"]
-    if ssh:
+    if fleet_size:
         info.update(machine_ssh())
         keys += ["pdsh", "pssh", "clush", "ssh", "sshd", "libssh2"]
     for k in keys:
@@ -1246,15 +1701,16 @@ def main():
         write_inputs(ctx)
         try:
             for w in workloads:
-                if w.group == "ssh" and ctx.fleet is None:
+                if w.hosts and ctx.fleet is None:
                     progress("[ssh] starting sshds ...")
-                    ctx.fleet = Fleet(work, max(x.hosts for x in ssh))
+                    ctx.fleet = Fleet(work, fleet_size)
                     ctx.fleet.start()
                     progress(f" {len(ctx.fleet.sshds)} sshds, "
                              f"{len(ctx.fleet.hosts)} hosts\n")
                 res = {name: {} for name in w.tools}
-                extra = (run_strace if w.kind == "strace" else run_timed)(
-                    ctx, w, res, say)
+                runner = {"strace": run_strace, "stop": run_stop,
+                          "stdin": run_stdin}.get(w.kind, run_timed)
+                extra = runner(ctx, w, res, say)
                 results[w.key] = {"title": w.title, "n": w.n, "j": w.j,
                                   "cmd": w.cmd, "kind": w.kind,
                                   "group": w.group, "hosts": w.hosts,

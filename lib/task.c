@@ -431,11 +431,11 @@ void rr__task_output(struct rr_task *t)
 
 /* --------------------------------------------------- what kinds report */
 
-void rr__task_begin(struct rr_task *t, pid_t pid)
+void rr__task_begin(struct rr_task *t, pid_t pid, uint64_t since)
 {
 	set_state(t, RR_TASK_RUNNING);
 	t->result.pid = pid;
-	t->result.start_ns = t->last_output_ns = rr__now();
+	t->result.start_ns = t->last_output_ns = since;
 	t->pending = 1; /* its exit */
 	t->deadline.fire = deadline_fire;
 	schedule(t);

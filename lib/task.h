@@ -216,8 +216,10 @@ struct rr_task *rr__task_new(rr_loop *loop, const struct rr_kind *kind,
 			     const struct rr_opts *opts, bool remote);
 rr_task *rr__task_submit(struct rr_task *t);
 
-/* Queued -> running: deadlines start, the task waits for its exit. */
-void rr__task_begin(struct rr_task *t, pid_t pid);
+/* Queued -> running: deadlines start, the task waits for its exit.  since:
+   the clock read before the process was made, so that start_ns never comes
+   after the command's own start. */
+void rr__task_begin(struct rr_task *t, pid_t pid, uint64_t since);
 /* The command runs (pid: its process, 0 remotely): on_start. */
 void rr__task_started(struct rr_task *t, pid_t pid);
 /* One more event to wait for before it ends (a stream, stdin); done. */

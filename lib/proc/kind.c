@@ -144,6 +144,7 @@ static bool start_one(struct rr_task *t)
 	struct rr_procs *ps = p->procs;
 	rr_loop *loop = t->loop;
 	int outp[2] = { -1, -1 }, errp[2] = { -1, -1 }, inp[2] = { -1, -1 };
+	uint64_t since = rr__now();
 	int r = spawn_task(t, outp, errp, inp);
 
 	if ((r == -EMFILE || r == -ENFILE) && io_uring_sq_ready(&loop->ring)) {
@@ -169,7 +170,7 @@ static bool start_one(struct rr_task *t)
 		rr__close(loop, inp[1]);
 	ps->running++;
 	ps->unreaped++;
-	rr__task_begin(t, p->pid);
+	rr__task_begin(t, p->pid, since);
 	rr__proc_wait(t);
 	t->out.oneshot = t->opts.flags & RR_F_PTY;
 	if (outp[0] >= 0)

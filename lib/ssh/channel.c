@@ -680,7 +680,7 @@ static void start_channels(struct rr_conn *c)
 	c->channels = ch;
 	c->nchannels++;
 	c->opening = ch;
-	rr__task_begin(t, 0);
+	rr__task_begin(t, 0, rr__now());
 }
 
 void rr__channels_step(struct rr_conn *c)
