@@ -106,7 +106,7 @@ static void check_halt(struct runner *r, bool cancelled)
 	r->stopping = true;
 	retries_cancel(r);
 	if (h->when == HALT_NOW)
-		run_stop(r, SIGTERM);
+		run_stop(r);
 }
 
 /* The job's slot is free again; in fleet mode, say whether its failure
@@ -265,6 +265,9 @@ void job_done(rr_task *task, void *user)
 	if (j->ssh)
 		res = ssh_ended(r, j, res);
 	job_measure(r, j, res);
+	broadcast_ended(r, j);
+	if (r->interactive) /* its failure line is for a terminal as it was */
+		tty_restore(&r->tty);
 	r->running--;
 	if (retry(r, j, res))
 		return;

@@ -85,17 +85,38 @@ static void on_line(rr_task *task, enum rr_stream stream, const char *line,
 	output_line(&j->r->out, &j->info, stream, line, len);
 }
 
-static struct rr_opts task_opts(const struct runner *r, struct job *j)
+/* An interactive session: what the task writes, as it comes. */
+static void on_chunk(rr_task *task, enum rr_stream stream, const char *data,
+		     size_t len, void *user)
+{
+	struct job *j = user;
+
+	(void)task, (void)stream;
+	output_stdout(&j->r->out, data, len);
+}
+
+/* --tty: the task on a terminal of the size of ours. */
+static void on_tty(struct runner *r, struct rr_opts *opts)
+{
+	opts->flags |= RR_F_PTY;
+	opts->pty = &r->pty;
+	if (r->interactive) {
+		opts->stdout_mode = RR_IO_CALLBACK;
+		opts->on_chunk = on_chunk;
+		opts->on_line = NULL;
+	}
+}
+
+static struct rr_opts task_opts(struct runner *r, struct job *j)
 {
 	const struct options *o = r->o;
 	struct rr_opts opts = {
 		.timeout_ms = o->timeout_ms,
 		.idle_timeout_ms = o->idle_timeout_ms,
 		.kill_grace_ms = o->kill_grace_ms,
+		.kill_seq = o->term_seq.n ? o->term_seq.step : NULL,
 		.user = j,
 		.on_done = job_done,
-		.stdin_data = r->ctl.stdin_data,
-		.stdin_len = r->ctl.stdin_len,
 	};
 
 	if (o->output == OUT_STREAM) {
@@ -116,6 +137,9 @@ static struct rr_opts task_opts(const struct runner *r, struct job *j)
 		if (opts.stderr_mode != RR_IO_CAPTURE)
 			opts.stderr_mode = RR_IO_CALLBACK;
 	}
+	if (o->tty)
+		on_tty(r, &opts);
+	broadcast_opts(r, &opts);
 	return opts;
 }
 
@@ -177,6 +201,7 @@ static void skip(struct runner *r, struct fleet_host *fh, size_t idx,
 	j->skipped = fh->down;
 	j->why = report ? xstrdup(fh->why) : NULL;
 	j->info.reported = !report;
+	r->made++;
 	job_end(r, j, false);
 }
 
@@ -186,6 +211,7 @@ void launch_job(struct runner *r, struct job *j, size_t idx)
 	char **argv = describe(r, j, idx);
 
 	j->idx = idx;
+	r->made++;
 	if (control_done(&r->ctl, &j->info)) {
 		free(argv);
 		j->resumed = true;
@@ -214,6 +240,7 @@ void launch_job(struct runner *r, struct job *j, size_t idx)
 		job_end(r, j, false);
 		return;
 	}
+	broadcast_started(r, j);
 	r->running++;
 }
 

@@ -12,6 +12,9 @@
 #include "output/color.h"
 #include "util/xalloc.h"
 
+_Static_assert(PER_HOST_DEFAULT + 1 == RR_HOST_CHANNELS_DEFAULT,
+	       "--per-host's default and the session that stops them fill MaxSessions");
+
 /* --per-host: more channels than any sshd allows is a typo. */
 #define PER_HOST_MAX 1000
 
@@ -39,7 +42,8 @@ const char options_help[] =
 	"  -C, --commands FILE     each line of FILE (- = stdin) is a shell command\n"
 	"  -0, --null              -a and -C inputs end with a NUL byte, not a line\n"
 	"  ::: INPUT...            the inputs on the command line\n"
-	"      --stdin             read stdin once and give it to every task\n"
+	"      --stdin             stdin to every task as it arrives (a task that\n"
+	"                          starts later gets what came before it too)\n"
 	"\n"
 	"Running:\n"
 	"  -j, --jobs N            tasks at once: N, N% of the CPUs, 0 = the fd limit\n"
@@ -49,13 +53,18 @@ const char options_help[] =
 	"  -t, --timeout SEC       kill a task running longer than SEC (e.g. 0.5)\n"
 	"      --idle-timeout SEC  kill a task silent on stdout and stderr that long\n"
 	"      --kill-grace SEC    after the SIGTERM of a timeout or a stop, SIGKILL\n"
-	"                          that much later (default 2)\n"
+	"                          that much later (default 2): --term-seq TERM,MS,KILL\n"
+	"      --term-seq SIG,MS,...  what a timeout or a stop sends: each signal,\n"
+	"                          then a wait of MS ms (default TERM,2000,KILL);\n"
+	"                          then SIGKILL if none was; not with --kill-grace\n"
 	"      --halt WHEN,WHAT=N  once N (or N%) tasks fail (WHAT: fail, success,\n"
 	"                          done): start no more (soon), kill the rest (now)\n"
 	"      --retries N         reconnect an unreachable host up to N times\n"
 	"      --retry-on-exit     --retries also re-runs commands that failed\n"
 	"      --retry-delay SEC   the first wait before a retry (default 1), then\n"
 	"                          doubling up to 30 s (or SEC if more)\n"
+	"      --tty               every task on a terminal (as ssh -t); with a\n"
+	"                          terminal on stdin and one task, interactive\n"
 	"      --joblog FILE       append a TSV row per task to FILE (as parallel)\n"
 	"      --resume-failed FILE  run only what job log FILE does not have as ok\n"
 	"\n"
@@ -77,7 +86,7 @@ const char options_help[] =
 	"      --host-key-check P  strict (default), accept-new or off\n"
 	"      --connect-timeout SEC  connect and handshake limit (default 10)\n"
 	"      --per-host N        commands at once on each host (default "
-	NUMBER(RR_HOST_CHANNELS_DEFAULT) ")\n"
+	NUMBER(PER_HOST_DEFAULT) ")\n"
 	"  -F, --ssh-config FILE   instead of ~/.ssh/config and /etc/ssh/ssh_config\n"
 	"      --ssh MODE          native (default; the system ssh for ProxyJump\n"
 	"                          and ProxyCommand hosts) or exec (the system ssh)\n"
@@ -125,6 +134,7 @@ enum opt_id {
 	O_TIMEOUT,
 	O_IDLE_TIMEOUT,
 	O_KILL_GRACE,
+	O_TERM_SEQ,
 	O_OUTPUT,
 	O_KEEP_ORDER,
 	O_DISCARD,
@@ -164,6 +174,7 @@ enum opt_id {
 	O_RETRY_DELAY,
 	O_HALT,
 	O_STDIN,
+	O_TTY,
 	O_NULL,
 };
 
@@ -183,6 +194,7 @@ static const struct optdef optdefs[] = {
 	{ 't', "timeout", true, O_TIMEOUT, false },
 	{ 0, "idle-timeout", true, O_IDLE_TIMEOUT, false },
 	{ 0, "kill-grace", true, O_KILL_GRACE, false },
+	{ 0, "term-seq", true, O_TERM_SEQ, false },
 	{ 'o', "output", true, O_OUTPUT, false },
 	{ 'k', "keep-order", false, O_KEEP_ORDER, false },
 	{ 0, "discard", false, O_DISCARD, false },
@@ -222,6 +234,7 @@ static const struct optdef optdefs[] = {
 	{ 0, "retry-delay", true, O_RETRY_DELAY, false },
 	{ 0, "halt", true, O_HALT, false },
 	{ 0, "stdin", false, O_STDIN, false },
+	{ 0, "tty", false, O_TTY, false },
 	{ '0', "null", false, O_NULL, false },
 };
 
@@ -241,6 +254,7 @@ struct parser {
 	int i; /* the argument being read */
 	unsigned ncpu;
 	bool jobs_given;
+	bool kill_grace_given;
 	char needs_hosts[24]; /* the first option given that needs them */
 	bool output_given;
 	char needs_repeat[24]; /* the first benchmark option given */
@@ -466,7 +480,16 @@ static int apply(struct parser *p, const struct optdef *d, const char *shown,
 		break;
 	case O_KILL_GRACE:
 		why = parse_seconds(value, &o->kill_grace_ms);
+		p->kill_grace_given = true;
 		break;
+	case O_TERM_SEQ: {
+		char item[64];
+
+		why = termseq_parse(value, &o->term_seq, item, sizeof item);
+		if (why)
+			return fail(p, "%s: %s: %s", shown, item, why);
+		break;
+	}
 	case O_OUTPUT:
 		why = parse_output(value, &o->output);
 		p->output_given = true;
@@ -587,6 +610,9 @@ static int apply(struct parser *p, const struct optdef *d, const char *shown,
 		break;
 	case O_STDIN:
 		o->stdin_all = true;
+		break;
+	case O_TTY:
+		o->tty = true;
 		break;
 	case O_NULL:
 		o->input_sep = '\0';
@@ -772,6 +798,9 @@ static int check_jobs(struct parser *p)
 			       "runs each command as often as it says",
 			    o->resume_failed ? "--resume-failed" :
 			    o->retries ? "--retries" : "--halt");
+	if (o->term_seq.n && p->kill_grace_given)
+		return fail(p, "--kill-grace: cannot be combined with --term-seq "
+			       "(--kill-grace N is --term-seq TERM,N,KILL)");
 	if (o->retry_on_exit && !o->retries)
 		return fail(p, "--retry-on-exit: needs --retries");
 	if (o->retry_delay_ms && !o->retries)
@@ -863,7 +892,7 @@ int options_parse(struct options *o, int argc, char *const argv[],
 		.jobs = ncpu ? ncpu : 1,
 		.input_sep = '\n',
 		.connect_timeout_ms = 10000,
-		.per_host = RR_HOST_CHANNELS_DEFAULT,
+		.per_host = PER_HOST_DEFAULT,
 	};
 	r = parse(&p);
 	free(p.lists);

@@ -9,6 +9,7 @@
 #include <ringrun.h>
 
 #include "jobs/halt.h"
+#include "jobs/termseq.h"
 #include "hosts/hosts.h"
 #include "hosts/sshconfig.h"
 #include "output/modes.h"
@@ -27,6 +28,7 @@ struct options {
 	uint64_t timeout_ms;       /* 0 = none */
 	uint64_t idle_timeout_ms;  /* 0 = none */
 	uint64_t kill_grace_ms;    /* SIGTERM to SIGKILL; 0 = the library's */
+	struct termseq term_seq;   /* --term-seq; n 0: TERM, the grace, KILL */
 	enum out_mode output;
 	bool exec;                 /* -X: argv, no shell */
 	bool keep_order;
@@ -76,11 +78,16 @@ struct options {
 	bool retry_on_exit;        /* also re-run commands that ended not ok */
 	uint64_t retry_delay_ms;   /* the first wait; 0 = BACKOFF_FIRST_MS */
 	struct halt halt;
-	bool stdin_all;            /* --stdin: ours, read once, to every task */
+	bool stdin_all;            /* --stdin: ours, to every task as it comes */
+	bool tty;                  /* --tty: every task on a pty */
 };
 
 /* Hosts at once in fleet mode unless -j says. */
 #define FLEET_JOBS 64
+
+/* Commands at once on a host unless --per-host says: with the session
+   that stops them, OpenSSH's MaxSessions (RR_HOST_CHANNELS_DEFAULT). */
+#define PER_HOST_DEFAULT 9
 
 extern const char options_help[];
 

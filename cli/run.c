@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <ringrun.h>
 
@@ -32,27 +33,23 @@
 #include "output/stats.h"
 #include "jobs/subst.h"
 
-static void kill_slots(const struct slots *s, int sig)
+void run_each_job(struct runner *r, void (*fn)(struct runner *r, struct job *j,
+					       void *arg), void *arg)
 {
-	for (unsigned k = 1; k <= s->n; k++) {
-		struct job *j = s->owner[k];
+	const struct slots *s = &r->slots;
 
-		if (j && j->task)
-			rr_task_kill(j->task, sig);
+	for (unsigned k = 1; k <= s->n; k++)
+		if (s->owner[k])
+			fn(r, s->owner[k], arg);
+	for (unsigned h = 0; h < r->fleet.nslots; h++) {
+		s = &r->fleet.slot[h].chans;
+		for (unsigned k = 1; k <= s->n; k++)
+			if (s->owner[k])
+				fn(r, s->owner[k], arg);
 	}
 }
 
-/* Stop starting tasks and send sig to every running one. */
-void run_stop(struct runner *r, int sig)
-{
-	r->stopping = true;
-	retries_cancel(r);
-	kill_slots(&r->slots, sig);
-	for (unsigned k = 0; k < r->fleet.nslots; k++)
-		kill_slots(&r->fleet.slot[k].chans, sig);
-}
-
-/* First signal: SIGTERM to every task; another one: SIGKILL. */
+/* The first signal stops the run; another one ends it at once. */
 static void check_signals(struct runner *r)
 {
 	unsigned n = signals_count();
@@ -61,8 +58,29 @@ static void check_signals(struct runner *r)
 		return;
 	if (!r->status)
 		r->status = 128 + signals_first();
-	run_stop(r, r->signals_seen || n > 1 ? SIGKILL : SIGTERM);
+	if (r->signals_seen || n > 1)
+		run_abandon(r);
 	r->signals_seen = n;
+	run_stop(r);
+}
+
+static void resize(struct runner *r, struct job *j, void *arg)
+{
+	(void)arg;
+	if (j->task)
+		rr_task_resize(j->task, r->pty.rows, r->pty.cols);
+}
+
+/* An interactive session: the terminal's new size to the task's. */
+static void check_winch(struct runner *r)
+{
+	unsigned n = r->interactive ? signals_winches() : 0;
+
+	if (n == r->winches)
+		return;
+	r->winches = n;
+	if (tty_size(&r->pty))
+		run_each_job(r, resize, NULL);
 }
 
 /* Nobody reads our output any more: stop everything, print nothing. */
@@ -77,7 +95,7 @@ static void check_output(struct runner *r)
 		fprintf(stderr, "ringrun: write: %s\n", strerror(err));
 	if (!r->status)
 		r->status = err == EPIPE ? 128 + SIGPIPE : 1;
-	run_stop(r, SIGTERM);
+	run_stop(r);
 }
 
 static void start_tasks(struct runner *r)
@@ -99,21 +117,22 @@ static void feed(struct runner *r)
 
 /*
  * Wait for what comes next, and take it.  With nothing to read, the loop
- * waits by itself: one system call a turn.  While a stream is read, a pipe
- * may stay silent while tasks end, and tasks may run while it brings
- * input: ppoll waits for both, with the loop's fd and timeout and the
- * signal mask it would wait with, then the loop runs without waiting.  The
- * stream is read only when ppoll found it ready, so a read never blocks;
- * it is not made O_NONBLOCK, which would change a file description that
- * stdin may share with the shell.
+ * waits by itself: one system call a turn.  While a stream is read (the
+ * inputs or the host file, and --stdin's), a pipe may stay silent while
+ * tasks end, and tasks may run while it brings input: ppoll waits for
+ * all, with the loop's fd and timeout and the signal mask it would wait
+ * with, then the loop runs without waiting.  A stream is read only when
+ * ppoll found it ready, so a read never blocks; it is not made
+ * O_NONBLOCK, which would change a file description that stdin may share
+ * with the shell.
  */
 static int turn(struct runner *r)
 {
-	int fd = intake_fd(r), lfd, ms, n;
+	int fd = intake_fd(r), in = broadcast_fd(r), lfd, ms, n;
 	struct timespec ts;
-	struct pollfd p[2];
+	struct pollfd p[3];
 
-	if (fd < 0)
+	if (fd < 0 && in < 0)
 		return rr_loop_run(r->loop, RR_RUN_ONCE);
 	lfd = rr_loop_fd(r->loop);
 	if (lfd < 0)
@@ -122,11 +141,16 @@ static int turn(struct runner *r)
 	ts = (struct timespec){ ms / 1000, ms % 1000 * 1000000L };
 	p[0] = (struct pollfd){ .fd = lfd, .events = POLLIN };
 	p[1] = (struct pollfd){ .fd = fd, .events = POLLIN };
-	if (ppoll(p, 2, ms < 0 ? NULL : &ts, &r->wait_mask) < 0 && errno != EINTR)
+	p[2] = (struct pollfd){ .fd = in, .events = POLLIN };
+	if (ppoll(p, 3, ms < 0 ? NULL : &ts, &r->wait_mask) < 0 && errno != EINTR)
 		return -errno;
 	n = rr_loop_run(r->loop, RR_RUN_NOWAIT);
 	if (p[1].revents && !r->stopping)
 		intake_fill(r);
+	if (p[2].revents && broadcast_fd(r) >= 0) {
+		check_winch(r); /* a resize before the keys typed after it */
+		broadcast_fill(r);
+	}
 	return n;
 }
 
@@ -139,6 +163,7 @@ static int drive(struct runner *r)
 
 		check_output(r);
 		check_signals(r);
+		check_winch(r);
 		feed(r);
 		retries_run(r);
 		feedback_turn(&r->feedback);
@@ -280,7 +305,7 @@ static int start_loop(struct runner *r)
 		.on_warning = warn,
 		.user = r,
 	};
-	int err = signals_setup(&r->wait_mask);
+	int err = signals_setup(&r->wait_mask, r->interactive);
 
 	if (err < 0) {
 		fprintf(stderr, "ringrun: signals: %s\n", strerror(-err));
@@ -332,12 +357,43 @@ static int start_feedback(struct runner *r)
 {
 	const struct options *o = r->o;
 	const struct feedback_opts fo = {
-		.progress = o->progress, .summary = o->summary, .color = o->color,
+		/* a progress line would write into the session */
+		.progress = r->interactive ? WHEN_NEVER : o->progress,
+		.summary = o->summary, .color = o->color,
 		.failed_file = o->failed_file,
 		.hosts = o->fleet ? &o->hosts : NULL,
 	};
 
 	return feedback_init(&r->feedback, &fo, o->fleet ? r->total : r->ntasks);
+}
+
+/*
+ * --tty: the tasks' terminals start with the size of ours, if we have one.
+ * With a terminal on stdin and exactly one task the session is
+ * interactive, as ssh -t makes it: our terminal in raw mode, every key to
+ * the task as it comes, its output as it comes.
+ */
+static void setup_tty(struct runner *r)
+{
+	const struct options *o = r->o;
+
+	if (!o->tty)
+		return;
+	tty_size(&r->pty);
+	r->interactive = isatty(0) && !intake_reading(r) &&
+			 (o->fleet ? !o->hosts.more && o->hosts.n == 1 && r->total == 1 :
+				     r->ntasks == 1);
+}
+
+/* The session starts: our terminal in raw mode (restored on every way
+   out: the end of its task, of the run, a second signal); a terminal that
+   refuses stays as it is. */
+static void start_session(struct runner *r)
+{
+	int err = r->interactive ? tty_raw(&r->tty, 0) : 0;
+
+	if (err < 0)
+		output_note(&r->out, "--tty: raw mode: %s", strerror(-err));
 }
 
 /* Benchmark mode: the report, once every run has ended. */
@@ -377,6 +433,8 @@ int run(struct options *o)
 	}
 	bench_init(&r.bench, o->repeat, o->warmup, o->jobs, r.total);
 	r.ntasks = r.total * bench_runs_each(&r.bench);
+	setup_tty(&r);
+	broadcast_init(&r);
 	if (start_feedback(&r) < 0) {
 		bench_free(&r.bench);
 		benchreport_close(&r.exports);
@@ -393,8 +451,10 @@ int run(struct options *o)
 	order_init(&r.order, 1);
 	uint64_t start = now_ns();
 	if (start_loop(&r) == 0) {
+		start_session(&r);
 		feedback_start(&r.feedback, r.loop, &r.running);
 		status = drive(&r);
+		tty_restore(&r.tty);
 		feedback_stop(&r.feedback);
 		if (o->repeat && !r.status)
 			status = report(&r, status);
@@ -415,6 +475,7 @@ int run(struct options *o)
 	feedback_free(&r.feedback);
 	intake_close(&r);
 	control_free(&r.ctl);
+	broadcast_free(&r);
 	free(r.tmpl);
 	return status;
 }

@@ -27,6 +27,7 @@
 #include "output/output.h"
 #include "jobs/retry.h"
 #include "jobs/slots.h"
+#include "jobs/tty.h"
 
 struct runner;
 
@@ -46,8 +47,18 @@ struct job {
 	char *input;     /* a copy of it (NUL-terminated): the stream lets
 			    inputs go once their tasks started */
 	size_t input_len;
+	bool clogged;    /* --stdin: it holds too much not taken yet */
 	unsigned attempts; /* --retry-on-exit: the ones that failed */
 	bool waiting;    /* --retry-on-exit: for another (task: the last) */
+};
+
+/* --stdin, or an interactive --tty session: ringrun's stdin to every task
+   as it comes (broadcast.c). */
+struct broadcast {
+	bool on;
+	int fd;           /* -1 once it ended */
+	struct buf kept;  /* what was read, for the tasks still to start */
+	unsigned clogged; /* tasks clogged: reading waits for them */
 };
 
 struct runner {
@@ -81,6 +92,12 @@ struct runner {
 	bool stopping;      /* no new task: a signal, a closed stdout, --halt */
 	unsigned signals_seen;
 	int status;         /* exit status a signal or a write error forces */
+	struct broadcast bc; /* --stdin */
+	struct rr_pty pty;   /* --tty: what each task's terminal starts as */
+	bool interactive;    /* --tty with a terminal on stdin and one task */
+	struct tty tty;      /* ... which is in raw mode meanwhile */
+	unsigned winches;    /* ... and the size changes seen */
+	uint64_t made;       /* fleet mode: tasks made (and skipped) */
 	struct bench bench; /* --repeat: the runs of each input */
 	struct bench_exports exports;
 };
@@ -93,8 +110,31 @@ static inline uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-/* run.c: stop starting tasks and send sig to every running one. */
-void run_stop(struct runner *r, int sig);
+/* run.c: fn(r, j, arg) for every job that holds a slot. */
+void run_each_job(struct runner *r, void (*fn)(struct runner *r, struct job *j,
+					       void *arg), void *arg);
+
+/* stop.c: how a run stops before its end. */
+
+/* Start no task and send every running one the first signal of
+   --term-seq; the library goes on with the rest. */
+void run_stop(struct runner *r);
+/* A second signal: kill what runs, say what may be left, exit now. */
+void run_abandon(struct runner *r) __attribute__((noreturn));
+
+/* broadcast.c: --stdin, ringrun's stdin to every task as it comes. */
+
+void broadcast_init(struct runner *r);
+/* The fd to wait for with the loop's, or -1: nothing to read now. */
+int broadcast_fd(const struct runner *r);
+/* One read of it, once it is ready, handed to every task. */
+void broadcast_fill(struct runner *r);
+/* Job j's task: what it needs to get it (opts), and once made. */
+void broadcast_opts(struct runner *r, struct rr_opts *opts);
+void broadcast_started(struct runner *r, struct job *j);
+/* Job j's task ended. */
+void broadcast_ended(struct runner *r, struct job *j);
+void broadcast_free(struct runner *r);
 
 /* intake.c: what the run reads while it runs. */
 

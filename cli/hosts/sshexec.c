@@ -57,8 +57,10 @@ struct sshexec *sshexec_new(const struct options *o, const struct host_spec *s,
 	struct buf b = BUF_INIT;
 
 	add(x, "ssh");
-	add(x, "-T");
+	add(x, o->tty ? "-tt" : "-T"); /* --tty: a pty there too */
 	add_option(x, "BatchMode", "yes");
+	if (o->tty) /* errors, but not "Connection to web1 closed." */
+		add_option(x, "LogLevel", "ERROR");
 	if (o->ssh_config) {
 		add(x, "-F");
 		add(x, o->ssh_config);

@@ -150,7 +150,8 @@ static void native(struct ssh_host *h, const struct options *o,
 				   o->hostkey : (enum rr_hostkey_policy)c->hostkey,
 		.connect_timeout_ms = connect_timeout_ms(o, c),
 		.keepalive_s = c->alive_interval_s,
-		.channels = o->per_host,
+		/* and the session that signals and stops them */
+		.channels = o->per_host + 1,
 		/* Only where it says more: the library checks it as a host. */
 		.alias = strcmp(h->alias, t->hostname) ? h->alias : NULL,
 	};

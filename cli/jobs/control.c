@@ -1,12 +1,8 @@
-/* Job control around the run: --joblog, --resume-failed, --stdin. */
+/* Job control around the run: --joblog, --resume-failed. */
 #include "jobs/control.h"
 
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <time.h>
-
-#include "jobs/input.h"
 
 static int64_t clock_ns(clockid_t id)
 {
@@ -38,14 +34,6 @@ int control_init(struct control *c, const struct options *o)
 			return -1;
 		}
 		c->logging = true;
-	}
-	if (o->stdin_all) {
-		int e = input_read(0, &c->stdin_data, &c->stdin_len);
-
-		if (e < 0) {
-			fprintf(stderr, "ringrun: --stdin: %s\n", strerror(-e));
-			return -1;
-		}
 	}
 	return 0;
 }
@@ -85,7 +73,7 @@ int control_log(struct control *c, const struct task_info *t,
 		.start_ms = (uint64_t)((int64_t)start + c->epoch_ns) / 1000000,
 		.runtime_ms = r->start_ns && r->end_ns > r->start_ns ?
 			      (r->end_ns - r->start_ns) / 1000000 : 0,
-		.send = r->start_ns ? c->stdin_len : 0,
+		.send = r->start_ns ? t->sent : 0,
 		.receive = r->out.total,
 		.command = t->command,
 	};
@@ -101,6 +89,5 @@ void control_free(struct control *c)
 	if (c->resuming)
 		resume_free(&c->resume);
 	joblog_close(&c->log);
-	free(c->stdin_data);
 	*c = (struct control){ .log = { .fd = -1 } };
 }

@@ -1,7 +1,6 @@
 /*
  * Job control around the run: the job log written as tasks end
- * (--joblog), the tasks a log has as done (--resume-failed), and the stdin
- * every task gets (--stdin).
+ * (--joblog) and the tasks a log has as done (--resume-failed).
  */
 #ifndef CLI_CONTROL_H
 #define CLI_CONTROL_H
@@ -22,14 +21,11 @@ struct control {
 	struct joblog_file log;
 	bool resuming;         /* --resume-failed */
 	struct resume resume;
-	char *stdin_data;      /* --stdin: all of it; NULL without */
-	size_t stdin_len;
 	int64_t epoch_ns;      /* CLOCK_REALTIME - CLOCK_MONOTONIC */
 };
 
 /*
- * Read the log to resume from, open the job log, read stdin, as the
- * options ask.  Returns 0, or -1 after a "ringrun: ..." line on stderr.
+ * Read the log to resume from and open the job log, as the options ask.  Returns 0, or -1 after a "ringrun: ..." line on stderr.
  */
 int control_init(struct control *c, const struct options *o);
 

@@ -9,9 +9,11 @@
 
 #include <errno.h>
 #include <stddef.h>
+#include <time.h>
 
 static volatile sig_atomic_t count;
 static volatile sig_atomic_t first;
+static volatile sig_atomic_t winches;
 
 static void record(int sig)
 {
@@ -20,16 +22,38 @@ static void record(int sig)
 	count++;
 }
 
+static void winched(int sig)
+{
+	(void)sig;
+	winches++;
+}
+
+/* SIGWINCH counted too, and let in while the loop sleeps. */
+static int catch_winch(sigset_t *wait_mask)
+{
+	struct sigaction count_it = { .sa_handler = winched };
+	sigset_t block;
+
+	sigemptyset(&block);
+	sigaddset(&block, SIGWINCH);
+	if (sigprocmask(SIG_BLOCK, &block, NULL) < 0)
+		return -errno;
+	sigdelset(wait_mask, SIGWINCH);
+	sigfillset(&count_it.sa_mask);
+	return sigaction(SIGWINCH, &count_it, NULL) < 0 ? -errno : 0;
+}
+
 static const int stop_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
 #define NSTOP (sizeof stop_signals / sizeof stop_signals[0])
 
-int signals_setup(sigset_t *wait_mask)
+int signals_setup(sigset_t *wait_mask, bool winch)
 {
 	struct sigaction record_it = { .sa_handler = record };
 	struct sigaction ignore = { .sa_handler = SIG_IGN };
 	struct sigaction dfl = { .sa_handler = SIG_DFL };
 	struct sigaction old;
 	sigset_t block;
+	int err;
 
 	sigemptyset(&block);
 	for (size_t k = 0; k < NSTOP; k++)
@@ -50,6 +74,8 @@ int signals_setup(sigset_t *wait_mask)
 		if (sigaction(stop_signals[k], &record_it, NULL) < 0)
 			return -errno;
 	}
+	if (winch && (err = catch_winch(wait_mask)) < 0)
+		return err;
 	if (sigaction(SIGPIPE, &ignore, NULL) < 0)
 		return -errno;
 	/* An inherited SIG_IGN would make the kernel reap our children. */
@@ -67,4 +93,18 @@ unsigned signals_count(void)
 int signals_first(void)
 {
 	return first;
+}
+
+unsigned signals_winches(void)
+{
+	static const struct timespec now;
+	sigset_t winch;
+
+	/* One that came as the loop's wait ended is still pending, blocked:
+	   taken here, so that a resize is never behind the keys after it. */
+	sigemptyset(&winch);
+	sigaddset(&winch, SIGWINCH);
+	if (sigtimedwait(&winch, NULL, &now) == SIGWINCH)
+		winches++;
+	return (unsigned)winches;
 }

@@ -44,6 +44,7 @@ struct task_info {
 	bool input;       /* tag is an input (shown after the host) */
 	size_t input_no;  /* the input's number, 1..; 0: no input */
 	bool reported;    /* its failure line is out already (its host's) */
+	uint64_t sent;    /* bytes given to its stdin (--stdin), for the log */
 };
 
 void output_init(struct output *o, enum out_mode mode, int out_fd, int err_fd);

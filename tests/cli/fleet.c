@@ -218,7 +218,7 @@ CASE(stats_count_hosts,
 	  "b"),
      .err = { "ringrun: host @H3:1: connection refused\n",
 	      "ringrun: tasks 6 (4 ok, 2 failed) in ", " tasks/s, 2 hosts at once\n",
-	      "ringrun: hosts 3 (2 reached, 1 unreachable), 10 commands at once on each\n",
+	      "ringrun: hosts 3 (2 reached, 1 unreachable), 9 commands at once on each\n",
 	      "ringrun: io_uring " },
      .err_lines = 6, .status = 3)
 CASE(timeout_on_the_host, ARGS("-o", "json", "-t", "0.3", "-w", "@H1", "sleep 600"),

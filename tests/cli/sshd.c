@@ -7,6 +7,8 @@
 #include <criterion/criterion.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -285,4 +287,49 @@ int cli_count(const char *s, const char *what)
 	for (; (s = strstr(s, what)); s++)
 		n++;
 	return n;
+}
+
+/* "sleep" "N": is process pid that? */
+static bool is_marked(const char *pid, const char *n)
+{
+	char path[300], cmd[64], want[32];
+	int len = snprintf(want, sizeof want, "sleep%c%s", '\0', n) + 1;
+	ssize_t got;
+	int fd;
+
+	snprintf(path, sizeof path, "/proc/%s/cmdline", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	got = read(fd, cmd, sizeof cmd);
+	close(fd);
+	return got == len && memcmp(cmd, want, (size_t)len) == 0;
+}
+
+int cli_marked(const char *n, bool kill_them)
+{
+	DIR *d = opendir("/proc");
+	int found = 0;
+
+	cr_assert_not_null(d);
+	for (struct dirent *e; (e = readdir(d));) {
+		if (e->d_name[0] < '1' || e->d_name[0] > '9' || !is_marked(e->d_name, n))
+			continue;
+		found++;
+		if (kill_them)
+			kill(atoi(e->d_name), SIGKILL);
+	}
+	closedir(d);
+	return found;
+}
+
+void cli_expect_gone(const char *n)
+{
+	long long deadline = now_ms() + HANG_GUARD_MS;
+	int left;
+
+	while ((left = cli_marked(n, false)) && now_ms() < deadline)
+		nanosleep(&(struct timespec){ 0, 10 * 1000 * 1000 }, NULL);
+	cli_marked(n, true);
+	cr_assert_eq(left, 0, "%d of 'sleep %s' left behind", left, n);
 }

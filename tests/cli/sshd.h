@@ -93,4 +93,15 @@ int cli_entries(const char *name);
 /* How many times what occurs in s. */
 int cli_count(const char *s, const char *what);
 
+/*
+ * The processes "sleep N" (by /proc: a remote command runs here too, the
+ * sshd is on loopback), SIGKILLed when kill; how many.  Each test that
+ * looks for what it left marks its processes with an N of its own.
+ */
+int cli_marked(const char *n, bool kill);
+
+/* Poll (bounded) until no "sleep N" is left; what is, is killed after the
+   test failed, so that it is not left to the next one. */
+void cli_expect_gone(const char *n);
+
 #endif

@@ -290,7 +290,7 @@ Test(unit_fleet_options, defaults)
 	cr_assert_eq(o.hosts.n, 2);
 	cr_assert_str_eq(o.hosts.v[1].name, "b");
 	cr_assert_eq(o.jobs, FLEET_JOBS);
-	cr_assert_eq(o.per_host, 10);
+	cr_assert_eq(o.per_host, PER_HOST_DEFAULT);
 	cr_assert_eq(o.connect_timeout_ms, 10000);
 	cr_assert_eq(o.hostkey, RR_HOSTKEY_STRICT);
 	cr_assert_eq(o.port, 0);

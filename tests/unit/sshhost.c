@@ -26,7 +26,8 @@ static void setup(void)
 	strcpy(home, "/tmp/rr-sshhost-XXXXXX");
 	cr_assert_not_null(mkdtemp(home));
 	setenv("HOME", home, 1);
-	o = (struct options){ .fleet = true, .connect_timeout_ms = 10000, .per_host = 10 };
+	o = (struct options){ .fleet = true, .connect_timeout_ms = 10000,
+			      .per_host = PER_HOST_DEFAULT };
 }
 
 static void teardown(void)
@@ -106,7 +107,7 @@ Test(unit_sshhost, no_config_is_the_command_line)
 	cr_assert_str_eq(sh.ho.known_hosts, "/kh");
 	cr_assert_eq(sh.ho.hostkey, RR_HOSTKEY_ACCEPT_NEW);
 	cr_assert_eq(sh.ho.connect_timeout_ms, 10000);
-	cr_assert_eq(sh.ho.channels, 10);
+	cr_assert_eq(sh.ho.channels, RR_HOST_CHANNELS_DEFAULT); /* and the one that stops them */
 	cr_assert_eq(sh.ho.keepalive_s, 0);
 	init(1);
 	cr_assert_str_eq(sh.target, "[::1]");
