@@ -168,8 +168,11 @@ FLEET_TEST(idle_timeout_stops_remote_commands)
  * got the first, ends ringrun at once with one line saying what may be
  * left: remote commands are not waited for.
  */
+/* Waits through TERMs for as long as its sleep lives, and no longer: what
+   the test kills at the end is the sleep, and the shell must not outlive it
+   spinning on a wait with nothing to wait for. */
 #define TRAPS(n) "trap 'echo >> @DIR/terms' TERM; (trap '' TERM; exec sleep " n ") & " \
-	"echo >> @DIR/started; while :; do wait; done"
+	"p=$!; echo >> @DIR/started; while kill -0 $p 2>/dev/null; do wait $p; done"
 
 FLEET_TEST(second_sigint_ends_at_once)
 {
