@@ -42,7 +42,7 @@ Test(lib_hostile, daemon_holding_the_pipe_after_a_timeout)
 	cr_assert(strstr(r->out.data, "done\n"), "stdout: %s", r->out.data);
 	cr_assert(strstr(r->message, "timed out after 0.2 s; exited with status 0; its "
 			     "output held open by a process it left"), "message: %s", r->message);
-	kill(daemon_pid(r), SIGKILL);
+	kill(-daemon_pid(r), SIGKILL); /* its session's group: sh and its sleep */
 	free_loop(loop);
 }
 
@@ -60,7 +60,7 @@ Test(lib_hostile, daemon_holding_the_pipe_after_a_kill)
 	cr_assert_eq(rr_task_wait(t), 0);
 	const struct rr_result *r = rr_task_result(t);
 	cr_assert_eq(r->status, RR_CANCELLED, "%s", r->message);
-	kill(daemon_pid(r), SIGKILL);
+	kill(-daemon_pid(r), SIGKILL); /* its session's group: sh and its sleep */
 	lines_free(&seen);
 	free_loop(loop);
 }
