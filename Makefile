@@ -160,7 +160,7 @@ case $(1) in \
 esac
 endef
 
-run-tests: test-build
+run-tests: test-build $(LIB_OBJ)  # the architecture check reads the objects
 	@python3 tests/build/architecture.py $(B)
 	@set -e; for s in $(SUITES); do $(call run_suite,$$s,); done
 	@for e in $(EXAMPLES); do \
