@@ -188,7 +188,8 @@ struct rr_task *rr__task_new(rr_loop *loop, const struct rr_kind *kind,
 	unsigned kill_len;
 	struct rr_task *t;
 
-	if (!valid_opts(&o, remote)) {
+	if (!valid_opts(&o, remote) ||
+	    (o.group && ((struct rr_group_link *)o.group)->loop != loop)) {
 		errno = EINVAL;
 		return NULL;
 	}
@@ -241,6 +242,10 @@ rr_task *rr__task_submit(struct rr_task *t)
 		loop->tasks->prev = t;
 	loop->tasks = t;
 	loop->alive++;
+	if (t->opts.group) {
+		t->group = (struct rr_group_link *)t->opts.group;
+		t->group->join(t);
+	}
 	t->kind->start(t);
 	return t;
 }
@@ -678,6 +683,8 @@ static void settle(struct rr_task *t)
 	set_state(t, RR_TASK_DONE);
 	assert(loop->alive > 0);
 	loop->alive--;
+	if (t->group)
+		t->group->ended(t);
 	if (t->opts.on_done) {
 		t->in_done = true;
 		RR_CALLBACK(loop, t->opts.on_done(t, t->opts.user));
@@ -698,10 +705,18 @@ static void settle_unstarted(rr_loop *loop)
 	}
 }
 
+static void leave_group(struct rr_task *t)
+{
+	if (t->group)
+		t->group->leave(t);
+	assert(!t->group);
+}
+
 static void destroy(struct rr_task *t)
 {
 	rr_loop *loop = t->loop;
 
+	leave_group(t);
 	if (t->prev)
 		t->prev->next = t->next;
 	else
@@ -898,6 +913,7 @@ void rr_task_free(rr_task *t)
 {
 	if (!t)
 		return;
+	leave_group(t); /* a freed task is no group's: none points to it */
 	switch (t->state) {
 	case RR_TASK_QUEUED:
 		t->kind->dequeue(t);

@@ -138,6 +138,21 @@ struct rr_kind {
 	void (*destroy)(struct rr_task *t);
 };
 
+/* ------------------------------------------------------------------ groups */
+
+/*
+ * What the task core knows of a task's group (group.c, whose rr_group
+ * begins with this): a table it reaches the group through, so that the
+ * task core calls no function of group.c.  The group sees a task join at
+ * submit, end (before on_done) and leave (freed by the user, or destroyed).
+ */
+struct rr_group_link {
+	rr_loop *loop;
+	void (*join)(struct rr_task *t);
+	void (*ended)(struct rr_task *t);
+	void (*leave)(struct rr_task *t);
+};
+
 /* ------------------------------------------------------------------ tasks */
 
 /* ENDING: ended without running (the kind refused it, or it was cancelled
@@ -184,6 +199,8 @@ struct rr_task {
 	struct rr_deadline deadline;
 	struct rr_result result;
 	char *message;          /* the one line of result.message, or NULL */
+	struct rr_group_link *group; /* opts.group's, until it leaves */
+	struct rr_task *group_prev, *group_next; /* its group's failed tasks */
 	_Alignas(max_align_t) unsigned char kind_data[]; /* kind->size bytes */
 };
 

@@ -60,6 +60,7 @@ extern "C" {
 typedef struct rr_loop rr_loop;
 typedef struct rr_task rr_task;
 typedef struct rr_host rr_host;
+typedef struct rr_group rr_group;
 
 /* ------------------------------------------------------------------ loop */
 
@@ -381,6 +382,9 @@ struct rr_opts {
 	 * {SIGTERM, kill_grace_ms}, {SIGKILL, 0}.
 	 */
 	const struct rr_kill_step *kill_seq;
+	/* A group of the same loop the task belongs to (rr_group_new()), or
+	   NULL; another loop's is -EINVAL. */
+	rr_group *group;
 };
 
 /* One captured stream. */
@@ -513,6 +517,48 @@ bool rr_task_done(const rr_task *task);
 const char *rr_task_title(const rr_task *task);
 void *rr_task_user(const rr_task *task);
 rr_loop *rr_task_loop(const rr_task *task);
+
+/* ---------------------------------------------------------------- groups */
+
+/*
+ * Tasks waited for, looked at and signalled together (asyncio's gather):
+ * a task submitted with rr_opts.group belongs to that group until it is
+ * freed.  A task the user frees (rr_task_free(), or RR_F_AUTOFREE after its
+ * on_done) leaves its group at once, so a group never hands out a freed
+ * task, and is neither waited for nor counted.  rr_loop_free() frees the
+ * groups left.
+ */
+rr_group *rr_group_new(rr_loop *loop);
+
+/*
+ * Run the loop until every task of the group has ended (at once when none
+ * runs).  Returns 0, -EBUSY from a callback or -EINTR as rr_loop_run() does.
+ */
+int rr_group_wait(rr_group *group);
+
+/*
+ * The tasks of the group that ended with a status other than RR_OK, in the
+ * order they ended: the first max of them into out (out may be NULL when
+ * max is 0).  Returns how many there are in all.
+ */
+size_t rr_group_failed(rr_group *group, rr_task **out, size_t max);
+
+/*
+ * rr_task_signal() to every running task of the group.  Returns 0, or the
+ * first error other than -ESRCH and -EAGAIN (a task ended or still queued).
+ */
+int rr_group_signal(rr_group *group, int sig, unsigned flags);
+
+/* Tasks in the group, and those of them not ended yet; 0 for NULL. */
+size_t rr_group_size(const rr_group *group);
+size_t rr_group_running(const rr_group *group);
+
+/*
+ * Free the group: its tasks run on, stay valid, and just leave it.  May be
+ * called from a callback, also while rr_group_wait() runs on the group
+ * (which then returns 0).
+ */
+void rr_group_free(rr_group *group);
 
 /* ------------------------------------------------------------------- SSH */
 
