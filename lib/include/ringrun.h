@@ -19,8 +19,8 @@
  *  - A function that fails never calls a callback.  on_done fires exactly
  *    once for every task that is not freed first.  Data handed to a callback
  *    is borrowed for the duration of the call.
- *  - Callbacks may submit, kill and free tasks.  Calling rr_loop_run() or
- *    rr_task_wait() from a callback fails with -EBUSY.
+ *  - Callbacks may submit, kill and free tasks.  Calling rr_loop_run(),
+ *    rr_task_wait() or rr_group_wait() from a callback fails with -EBUSY.
  *  - A loop is used by the thread that created it.  There is no global state:
  *    loops in different threads are independent.
  *  - The host program must not reap the loop's children (no waitpid(-1) in a
