@@ -122,6 +122,7 @@ struct rr_loop {
 	unsigned flags;          /* RR_LOOP_*, the environment's included */
 	unsigned max_running;    /* processes at once, within the fd budget */
 	unsigned max_handshakes, connect_rate;
+	unsigned max_spawns;     /* processes started per turn at most */
 	unsigned skip_cqe;       /* IOSQE_CQE_SKIP_SUCCESS where supported */
 	bool trace;              /* RINGRUN_DEBUG=1: state changes to stderr */
 	bool nofile_raised;

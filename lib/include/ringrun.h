@@ -108,6 +108,13 @@ struct rr_loop_opts {
 	 */
 	void (*on_warning)(rr_loop *loop, const char *msg, void *user);
 	void *user; /* handed to on_warning */
+	/*
+	 * Processes started in one turn at most (0: 16, a few ms of spawning
+	 * on a small machine).  When more could start, the turn does not wait
+	 * and rr_loop_timeout_ms() is 0: the next turn starts more, after this
+	 * one's output and exits are handled.
+	 */
+	unsigned max_spawns_per_turn;
 };
 
 /* Feature bits reported in rr_loop_stats.features (all known once the loop
