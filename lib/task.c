@@ -247,6 +247,7 @@ rr_task *rr__task_submit(struct rr_task *t)
 		t->group->join(t);
 	}
 	t->kind->start(t);
+	rr__loop_wake(loop);
 	return t;
 }
 
@@ -495,6 +496,7 @@ static void end_unstarted(struct rr_task *t)
 	set_state(t, RR_TASK_ENDING);
 	t->next_queued = t->loop->unstarted;
 	t->loop->unstarted = t;
+	rr__loop_wake(t->loop);
 }
 
 void rr__task_end(struct rr_task *t, enum rr_status status, const char *fmt, ...)
@@ -824,10 +826,8 @@ int rr_task_wait(rr_task *t)
 	return 0;
 }
 
-int rr_task_kill(rr_task *t, int sig)
+static int kill_task(rr_task *t, int sig)
 {
-	if (!t || sig <= 0 || sig >= NSIG)
-		return -EINVAL;
 	if (t->state == RR_TASK_DONE)
 		return -ESRCH;
 	if (t->state == RR_TASK_ENDING)
@@ -850,15 +850,31 @@ int rr_task_kill(rr_task *t, int sig)
 	return 0;
 }
 
+int rr_task_kill(rr_task *t, int sig)
+{
+	int r;
+
+	if (!t || sig <= 0 || sig >= NSIG)
+		return -EINVAL;
+	r = kill_task(t, sig);
+	if (r == 0)
+		rr__loop_wake(t->loop); /* a deadline moved, or a task ended */
+	return r;
+}
+
 int rr_task_signal(rr_task *t, int sig, unsigned flags)
 {
+	int r;
+
 	if (!t || sig < 0 || sig >= NSIG || (flags & ~(unsigned)RR_SIG_LEADER))
 		return -EINVAL;
 	switch (t->state) {
 	case RR_TASK_QUEUED:
 		return -EAGAIN;
 	case RR_TASK_RUNNING:
-		return t->kind->signal(t, sig, flags);
+		r = t->kind->signal(t, sig, flags);
+		rr__loop_wake(t->loop); /* remotely, a channel has work */
+		return r;
 	default:
 		return -ESRCH;
 	}
@@ -875,8 +891,10 @@ int rr_task_write(rr_task *t, const void *buf, size_t len)
 	if (!len)
 		return 0;
 	r = stdin_append(&t->in, buf, len);
-	if (r == 0 && t->state == RR_TASK_RUNNING)
+	if (r == 0 && t->state == RR_TASK_RUNNING) {
 		t->kind->stdin_kick(t);
+		rr__loop_wake(t->loop);
+	}
 	return r;
 }
 
@@ -887,8 +905,10 @@ int rr_task_close_stdin(rr_task *t)
 	if (t->in.closed)
 		return 0;
 	t->in.closed = true;
-	if (t->state == RR_TASK_RUNNING)
+	if (t->state == RR_TASK_RUNNING) {
 		t->kind->stdin_kick(t);
+		rr__loop_wake(t->loop);
+	}
 	return 0;
 }
 
@@ -911,21 +931,26 @@ int rr_task_resize(rr_task *t, unsigned rows, unsigned cols)
 
 void rr_task_free(rr_task *t)
 {
+	rr_loop *loop;
+
 	if (!t)
 		return;
 	leave_group(t); /* a freed task is no group's: none points to it */
 	switch (t->state) {
 	case RR_TASK_QUEUED:
+		loop = t->loop;
 		t->kind->dequeue(t);
-		assert(t->loop->alive > 0);
-		t->loop->alive--;
+		assert(loop->alive > 0);
+		loop->alive--;
 		destroy(t);
+		rr__loop_wake(loop); /* maybe no work is left */
 		return;
 	case RR_TASK_RUNNING:
 		/* Ended in the background; no callback runs again. */
 		t->freed = true;
 		if (t->kill_stage != RR_KILL_FINAL)
 			kill_now(t, rr__now());
+		rr__loop_wake(t->loop);
 		/* fall through */
 	case RR_TASK_ENDING:
 		t->freed = true; /* settle frees it */

@@ -122,6 +122,7 @@ struct rr_loop {
 	unsigned flags;          /* RR_LOOP_*, the environment's included */
 	unsigned max_running;    /* processes at once, within the fd budget */
 	unsigned max_handshakes, connect_rate;
+	unsigned max_spawns;     /* processes started per turn at most */
 	unsigned skip_cqe;       /* IOSQE_CQE_SKIP_SUCCESS where supported */
 	bool trace;              /* RINGRUN_DEBUG=1: state changes to stderr */
 	bool nofile_raised;
@@ -158,6 +159,13 @@ struct rr_loop {
 	/* The user's timers */
 	struct rr_timer *timers;
 	unsigned timers_armed;
+
+	/* What a host driving the loop is told (rr__loop_wake). */
+	bool turning;            /* in rr_loop_run or rr_loop_free: no wakeup */
+	bool woken;              /* evfd written since a turn last drained it */
+	void (*on_timeout)(rr_loop *loop, int ms, void *user);
+	void *timeout_user;
+	uint64_t timeout_told;   /* RR_TOLD_*, or the deadline on_timeout got */
 };
 
 /* A callback of the program, under the guard that keeps it from running
@@ -168,6 +176,12 @@ struct rr_loop {
 		call;             \
 		(loop)->in_callback--; \
 	} while (0)
+
+/*
+ * Work was added from outside the loop (a submit, a kill, a timer...): make
+ * rr_loop_fd readable and tell on_timeout, unless a turn runs (its end looks).
+ */
+void rr__loop_wake(rr_loop *loop);
 
 void rr__hook_add(rr_loop *loop, struct rr_hook *h);
 /* The hook owner added, or NULL: how a part finds its state in a loop. */

@@ -19,6 +19,12 @@
 #define RR_FDS_RESERVED 32 /* the program's own, the ring's, ours */
 #define RR_FDS_PER_TASK 6  /* 3-4 held while running, more while spawning */
 #define RR_WAIT_SLICE_S 60 /* longest single wait when a signal may end it */
+/* A spawn costs 30-300 us on a small loaded machine: 16 keep a turn's
+   batch near 5 ms, so reaping and callbacks interleave with a long fill. */
+#define RR_SPAWNS_PER_TURN 16
+/* loop->timeout_told besides a deadline: work is ready now, or nothing is. */
+#define RR_TOLD_NOW 0
+#define RR_TOLD_NONE UINT64_MAX
 
 /* One line for the program's on_warning, if it has one. */
 void rr__warn(rr_loop *loop, const char *fmt, ...)
@@ -132,12 +138,14 @@ rr_loop *rr_loop_new(const struct rr_loop_opts *opts)
 	if (!loop)
 		return NULL;
 	loop->evfd = -1;
+	loop->timeout_told = RR_TOLD_NONE;
 	loop->trace = env_set("RINGRUN_DEBUG");
 	budget = fd_budget(raise_nofile(loop));
 	loop->max_running = o.max_running ? RR_MIN(o.max_running, budget) : budget;
 	loop->flags = env_flags(o.flags);
 	loop->max_handshakes = o.max_handshakes ? o.max_handshakes : 6;
 	loop->connect_rate = o.connect_rate;
+	loop->max_spawns = o.max_spawns_per_turn ? o.max_spawns_per_turn : RR_SPAWNS_PER_TURN;
 	loop->on_warning = o.on_warning;
 	loop->user = o.user;
 	if (o.wait_sigmask) {
@@ -231,8 +239,44 @@ static void drain_eventfd(rr_loop *loop)
 	uint64_t v;
 
 	/* Before entering: work queued after this read signals it again. */
+	loop->woken = false;
 	if (loop->evfd >= 0 && read(loop->evfd, &v, sizeof(v)) < 0)
 		return;
+}
+
+/* What rr_loop_timeout_ms() says, as a point in time that does not move. */
+static uint64_t timeout_state(const rr_loop *loop)
+{
+	if (hooks_ready(loop) || io_uring_sq_ready(&loop->ring))
+		return RR_TOLD_NOW;
+	return loop->heap.n ? loop->heap.v[0]->at : RR_TOLD_NONE;
+}
+
+/* on_timeout hears of every change, not of time passing. */
+static void tell_timeout(rr_loop *loop)
+{
+	uint64_t state;
+
+	if (!loop->on_timeout)
+		return;
+	state = timeout_state(loop);
+	if (state == loop->timeout_told)
+		return;
+	loop->timeout_told = state;
+	RR_CALLBACK(loop, loop->on_timeout(loop, rr_loop_timeout_ms(loop),
+					   loop->timeout_user));
+}
+
+void rr__loop_wake(rr_loop *loop)
+{
+	uint64_t one = 1;
+
+	if (loop->turning)
+		return;
+	/* Once until a turn drains it: the host polls for readable, not a count. */
+	if (loop->evfd >= 0 && !loop->woken && write(loop->evfd, &one, sizeof(one)) > 0)
+		loop->woken = true;
+	tell_timeout(loop);
 }
 
 static int turn(rr_loop *loop, bool may_wait)
@@ -256,12 +300,8 @@ static int turn(rr_loop *loop, bool may_wait)
 	return 0;
 }
 
-int rr_loop_run(rr_loop *loop, enum rr_run_mode mode)
+static int run(rr_loop *loop, enum rr_run_mode mode)
 {
-	if (!loop || (unsigned)mode > RR_RUN_NOWAIT)
-		return -EINVAL;
-	if (loop->in_callback)
-		return -EBUSY;
 	for (;;) {
 		int r = turn(loop, mode != RR_RUN_NOWAIT);
 
@@ -274,6 +314,22 @@ int rr_loop_run(rr_loop *loop, enum rr_run_mode mode)
 		if (mode != RR_RUN_DEFAULT)
 			return (int)loop->alive;
 	}
+}
+
+int rr_loop_run(rr_loop *loop, enum rr_run_mode mode)
+{
+	int r;
+
+	if (!loop || (unsigned)mode > RR_RUN_NOWAIT)
+		return -EINVAL;
+	if (loop->in_callback)
+		return -EBUSY;
+	assert(!loop->turning);
+	loop->turning = true;
+	r = run(loop, mode);
+	loop->turning = false;
+	tell_timeout(loop);
+	return r;
 }
 
 int rr_loop_fd(rr_loop *loop)
@@ -303,6 +359,23 @@ int rr_loop_timeout_ms(const rr_loop *loop)
 	if (hooks_ready(loop) || io_uring_sq_ready(&loop->ring))
 		return 0;
 	return rr__deadline_ms(loop);
+}
+
+void rr_loop_on_timeout(rr_loop *loop, void (*cb)(rr_loop *loop, int ms, void *user),
+			void *user)
+{
+	if (!loop)
+		return;
+	loop->on_timeout = cb;
+	loop->timeout_user = user;
+	loop->timeout_told = RR_TOLD_NONE; /* a new cb knows nothing: tell it now */
+	if (!loop->turning)
+		tell_timeout(loop);
+}
+
+unsigned rr_version(void)
+{
+	return RR_VERSION_NUM;
 }
 
 void rr_loop_stats(const rr_loop *loop, struct rr_loop_stats *st)
@@ -347,6 +420,7 @@ void rr_loop_free(rr_loop *loop)
 {
 	if (!loop)
 		return;
+	loop->turning = true; /* what it frees wakes nobody */
 	rr__timers_free(loop); /* first: no timer may fire while we wait */
 	if (loop->ring_ready) {
 		shut_down(loop);

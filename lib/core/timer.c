@@ -61,6 +61,7 @@ void rr_timer_start(rr_timer *t, uint64_t delay_ms)
 		t->loop->timers_armed++;
 	rr__deadline_set(t->loop, &t->deadline,
 			 rr__now() + RR_MIN(delay_ms, max_ms) * 1000000u);
+	rr__loop_wake(t->loop); /* a host may sleep past it otherwise */
 }
 
 void rr_timer_stop(rr_timer *t)
@@ -70,6 +71,7 @@ void rr_timer_stop(rr_timer *t)
 	rr__deadline_clear(t->loop, &t->deadline);
 	assert(t->loop->timers_armed > 0);
 	t->loop->timers_armed--;
+	rr__loop_wake(t->loop);
 }
 
 bool rr_timer_armed(const rr_timer *t)

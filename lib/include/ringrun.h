@@ -109,6 +109,13 @@ struct rr_loop_opts {
 	 */
 	void (*on_warning)(rr_loop *loop, const char *msg, void *user);
 	void *user; /* handed to on_warning */
+	/*
+	 * Processes started in one turn at most (0: 16, a few ms of spawning
+	 * on a small machine).  When more could start, the turn does not wait
+	 * and rr_loop_timeout_ms() is 0: the next turn starts more, after this
+	 * one's output and exits are handled.
+	 */
+	unsigned max_spawns_per_turn;
 };
 
 /* Feature bits reported in rr_loop_stats.features (all known once the loop
@@ -167,8 +174,11 @@ int rr_loop_run(rr_loop *loop, enum rr_run_mode mode);
  * A file descriptor that becomes readable when the loop has work, for a host
  * program with its own poll/epoll loop: poll it for POLLIN (with
  * rr_loop_timeout_ms() as the timeout), then call
- * rr_loop_run(loop, RR_RUN_NOWAIT), which also drains it.  Returns the fd or
- * a negative errno.  The fd belongs to the loop.
+ * rr_loop_run(loop, RR_RUN_NOWAIT), which also drains it.  It also becomes
+ * readable when work is added outside rr_loop_run() (a submit, a kill, a
+ * signal, stdin written or closed, a task freed, a timer started or
+ * stopped), so a host that polls it never sleeps past that.  Returns the fd
+ * or a negative errno.  The fd belongs to the loop.
  */
 int rr_loop_fd(rr_loop *loop);
 
@@ -178,6 +188,19 @@ int rr_loop_fd(rr_loop *loop);
  * else the time to the nearest deadline, or -1 when there is none.
  */
 int rr_loop_timeout_ms(const rr_loop *loop);
+
+/*
+ * For a host that keeps one timer for the loop (curl's CURLMOPT_TIMERFUNCTION
+ * model): cb gets what rr_loop_timeout_ms() returns (-1 none, 0 now, else
+ * ms) whenever that changes - work became ready, or none is, or the nearest
+ * deadline moved - not as time passes.  It is called at the end of
+ * rr_loop_run() (changes made by callbacks during the run included), inside
+ * the call from outside rr_loop_run() that changed it (those rr_loop_fd()
+ * names), and here at once unless the value is -1.  It runs as a callback:
+ * it must not run the loop.  NULL stops the calls.
+ */
+void rr_loop_on_timeout(rr_loop *loop, void (*cb)(rr_loop *loop, int ms, void *user),
+			void *user);
 
 /*
  * One-shot timers on the loop's clock (CLOCK_MONOTONIC), for a host
@@ -210,6 +233,9 @@ void rr_loop_stats(const rr_loop *loop, struct rr_loop_stats *stats);
 
 /* Text for a negative errno value returned by this library. */
 const char *rr_strerror(int err);
+
+/* RR_VERSION_NUM of the library linked: may differ from the header's. */
+unsigned rr_version(void);
 
 /* ----------------------------------------------------------------- tasks */
 

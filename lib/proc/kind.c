@@ -188,21 +188,25 @@ static bool may_start(const struct rr_procs *ps)
 }
 
 /*
- * The hook's prepare: one signal-mask block/restore pair for the batch.
- * on_start runs after it, with the host's mask back, and before any
- * completion of the turn can hand out output.  The started tasks wait in
- * a list of their own meanwhile (next_queued: they are on no queue).
+ * The hook's prepare: one signal-mask block/restore pair for the batch of
+ * at most max_spawns (what is left makes the hook ready: the next turn
+ * comes at once, after this one's completions).  on_start runs after it,
+ * with the host's mask back, and before any completion of the turn can
+ * hand out output.  The started tasks wait in a list of their own
+ * meanwhile (next_queued: they are on no queue).
  */
 static void start_queued(struct rr_hook *h)
 {
 	struct rr_procs *ps = container_of(h, struct rr_procs, hook);
 	struct rr_queue started = { 0 };
 	struct rr_task *t;
+	unsigned budget = ps->loop->max_spawns;
 
 	if (!may_start(ps))
 		return;
+	assert(budget > 0);
 	rr__spawn_batch_begin(ps);
-	while (may_start(ps)) {
+	while (budget-- > 0 && may_start(ps)) {
 		t = rr__queue_pop(&ps->queue);
 		if (start_one(t))
 			rr__queue_push(&started, t);
