@@ -205,6 +205,15 @@ void pause_ms(int ms)
 	nanosleep(&ts, NULL);
 }
 
+int procs_wait_count(const char *needle, int want, int timeout_ms)
+{
+	uint64_t end = now_ns() + (uint64_t)timeout_ms * 1000000u;
+	int n;
+	while ((n = procs_with_cmdline(needle)) < want && now_ns() < end)
+		pause_ms(10);
+	return n;
+}
+
 int procs_wait_gone(const char *needle, int timeout_ms)
 {
 	uint64_t end = now_ns() + (uint64_t)timeout_ms * 1000000u;

@@ -157,6 +157,9 @@ int procs_kill(const char *needle, int sig);
 /* Processes whose command line contains needle and whose state is state. */
 int procs_in_state(const char *needle, char state);
 
+/* Poll (bounded) until procs_with_cmdline(needle) >= want (a process in
+   the middle of its execve shows no cmdline for a moment); the count. */
+int procs_wait_count(const char *needle, int want, int timeout_ms);
 /* Poll (bounded) until procs_with_cmdline(needle) == 0; returns the count. */
 int procs_wait_gone(const char *needle, int timeout_ms);
 
