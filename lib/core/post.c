@@ -146,6 +146,7 @@ int rr__post_init(rr_loop *loop)
 	}
 	rr__hook_add(loop, &p->hook);
 	loop->post = p;
+	rr__submit_pending(loop); /* a new loop has nothing waiting to submit */
 	return 0;
 }
 

@@ -364,6 +364,37 @@ Test(lib_watch, post_wakes_a_sleeping_once)
 	close(p[1]);
 }
 
+static void *post_one(void *arg)
+{
+	struct sleeper *sl = arg;
+
+	return rr_loop_post(sl->loop, bump, sl) == 0 ? NULL : post_failed;
+}
+
+/* A host program asleep in its own poll() on rr_loop_fd wakes for a post. */
+Test(lib_watch, post_wakes_a_host_poll)
+{
+	rr_loop *loop = loop_new(0, 0);
+	struct sleeper sl = { .loop = loop };
+	int fd = rr_loop_fd(loop);
+	pthread_t th;
+	void *r;
+
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(rr_loop_timeout_ms(loop), -1, "nothing to do");
+	cr_assert_eq(pthread_create(&th, NULL, post_one, &sl), 0);
+	while (!sl.ran) {
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+
+		cr_assert_eq(poll(&pfd, 1, rr_loop_timeout_ms(loop)), 1);
+		cr_assert_geq(rr_loop_run(loop, RR_RUN_NOWAIT), 0);
+	}
+	cr_assert_eq(pthread_join(th, &r), 0);
+	cr_assert_null(r);
+	cr_assert_eq(sl.ran, 1);
+	free_loop(loop);
+}
+
 /* Posted from a callback on the loop's thread: runs on a later turn. */
 static void post_from_callback(rr_watch *w, int fd, unsigned revents, void *user)
 {
