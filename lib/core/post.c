@@ -48,18 +48,27 @@ static bool queued(const struct rr_hook *h)
 	return any;
 }
 
-/* Everything queued so far, in order; later posts wake the loop again. */
+/* Everything queued so far, in order: the queue is empty after. */
+static struct rr_posted *take(struct rr_post *p)
+{
+	struct rr_posted *list;
+
+	pthread_mutex_lock(&p->mu);
+	list = p->head;
+	p->head = NULL;
+	p->tail = &p->head;
+	pthread_mutex_unlock(&p->mu);
+	return list;
+}
+
+/* Later posts find the queue empty and wake the loop again. */
 static void run_queue(struct rr_post *p)
 {
 	struct rr_posted *list;
 
 	if (p->closing)
 		return;
-	pthread_mutex_lock(&p->mu);
-	list = p->head;
-	p->head = NULL;
-	p->tail = &p->head;
-	pthread_mutex_unlock(&p->mu);
+	list = take(p);
 	while (list) {
 		struct rr_posted *e = list;
 
@@ -91,14 +100,9 @@ static void woken(rr_watch *w, int fd, unsigned revents, void *user)
 static void shutdown_post(struct rr_hook *h)
 {
 	struct rr_post *p = post_of(h);
-	struct rr_posted *list;
+	struct rr_posted *list = take(p);
 
 	p->closing = true;
-	pthread_mutex_lock(&p->mu);
-	list = p->head;
-	p->head = NULL;
-	p->tail = &p->head;
-	pthread_mutex_unlock(&p->mu);
 	while (list) {
 		struct rr_posted *e = list;
 
@@ -160,6 +164,7 @@ int rr_loop_post(rr_loop *loop, void (*fn)(void *arg), void *arg)
 	if (!loop || !fn)
 		return -EINVAL;
 	p = loop->post;
+	assert(p);
 	e = malloc(sizeof(*e));
 	if (!e)
 		return -ENOMEM;
