@@ -166,6 +166,11 @@ struct rr_loop {
 	void (*on_timeout)(rr_loop *loop, int ms, void *user);
 	void *timeout_user;
 	uint64_t timeout_told;   /* RR_TOLD_*, or the deadline on_timeout got */
+
+	/* The user's fd watches (watch.c) and the queue other threads post to
+	   (post.c), set up with the loop. */
+	unsigned watching;       /* live watches: RR_RUN_ONCE waits for them */
+	struct rr_post *post;
 };
 
 /* A callback of the program, under the guard that keeps it from running
@@ -224,5 +229,12 @@ void rr__deadline_free(rr_loop *loop);
 
 /* timer.c */
 void rr__timers_free(rr_loop *loop);
+
+/* watch.c; an uncounted watch does not make RR_RUN_ONCE wait. */
+rr_watch *rr__watch_new(rr_loop *loop, int fd, unsigned events,
+			rr_watch_cb *cb, void *user, bool counted);
+
+/* post.c */
+int rr__post_init(rr_loop *loop);
 
 #endif

@@ -155,6 +155,9 @@ rr_loop *rr_loop_new(const struct rr_loop_opts *opts)
 	r = rr__ring_setup(loop, loop->flags);
 	if (r < 0)
 		goto fail;
+	r = rr__post_init(loop);
+	if (r < 0)
+		goto fail;
 	loop->drain = malloc(RR_DRAIN_SIZE);
 	if (!loop->drain) {
 		r = -ENOMEM;
@@ -279,7 +282,8 @@ void rr__loop_wake(rr_loop *loop)
 	tell_timeout(loop);
 }
 
-static int turn(rr_loop *loop, bool may_wait)
+/* once: RR_RUN_ONCE, which waits for a watched fd too (DEFAULT does not). */
+static int turn(rr_loop *loop, bool may_wait, bool once)
 {
 	bool wait;
 	int r;
@@ -289,7 +293,8 @@ static int turn(rr_loop *loop, bool may_wait)
 			h->prepare(h);
 	rr__deadline_arm(loop);
 	drain_eventfd(loop);
-	wait = may_wait && !hooks_ready(loop) && !idle(loop, true);
+	wait = may_wait && !hooks_ready(loop) &&
+	       (!idle(loop, true) || (once && loop->watching));
 	r = enter(loop, wait);
 	reap(loop);
 	rr__deadline_expire(loop);
@@ -303,7 +308,7 @@ static int turn(rr_loop *loop, bool may_wait)
 static int run(rr_loop *loop, enum rr_run_mode mode)
 {
 	for (;;) {
-		int r = turn(loop, mode != RR_RUN_NOWAIT);
+		int r = turn(loop, mode != RR_RUN_NOWAIT, mode == RR_RUN_ONCE);
 
 		if (r < 0)
 			return r;
@@ -408,7 +413,7 @@ static void shut_down(rr_loop *loop)
 		if (h->shutdown)
 			h->shutdown(h);
 	while (hooks_busy(loop)) {
-		int r = turn(loop, true);
+		int r = turn(loop, true, false);
 
 		if (r < 0 && r != -EINTR)
 			break; /* the ring failed: the kernel reaps at our exit */

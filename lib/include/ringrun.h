@@ -21,8 +21,8 @@
  *    is borrowed for the duration of the call.
  *  - Callbacks may submit, kill and free tasks.  Calling rr_loop_run(),
  *    rr_task_wait() or rr_group_wait() from a callback fails with -EBUSY.
- *  - A loop is used by the thread that created it.  There is no global state:
- *    loops in different threads are independent.
+ *  - A loop is used by the thread that created it (rr_loop_post() excepted).
+ *    There is no global state: loops in different threads are independent.
  *  - The host program must not reap the loop's children (no waitpid(-1) in a
  *    SIGCHLD handler) and must not set SIGCHLD to SIG_IGN: rr_loop_new()
  *    refuses with ECHILD when it is ignored.
@@ -141,9 +141,10 @@ struct rr_loop_stats {
 };
 
 enum rr_run_mode {
-	RR_RUN_DEFAULT = 0, /* until no task and no armed timer is left */
-	RR_RUN_ONCE = 1,    /* one turn: wait for at least one completion
-			       or a timer */
+	RR_RUN_DEFAULT = 0, /* until no task, no armed timer and no posted
+			       function is left */
+	RR_RUN_ONCE = 1,    /* one turn: wait for at least one completion,
+			       a timer or a watched fd */
 	RR_RUN_NOWAIT = 2,  /* one turn without waiting */
 };
 
@@ -227,6 +228,43 @@ bool rr_timer_armed(const rr_timer *timer);
 
 /* Stop and free it; NULL is ignored. */
 void rr_timer_free(rr_timer *timer);
+
+/*
+ * Watches: a callback on the loop each time an fd of the program is ready,
+ * polled on the loop's ring.  The program keeps owning the fd (close it only
+ * after freeing its watch).  A watch is not pending work: RR_RUN_DEFAULT
+ * returns with watches left (as with libuv's unreferenced handles), while
+ * RR_RUN_ONCE waits for one to be ready.  The readiness is edge-triggered on
+ * kernels with multishot polls (the default): read or write until EAGAIN
+ * before waiting again; with RR_LOOP_NO_MULTISHOT it is level-triggered.
+ * An fd that cannot be polled (closed: POLLNVAL, else POLLERR) is told once,
+ * then the watch is silent until freed.  rr_loop_free() frees the watches
+ * still there (without calling them).
+ */
+typedef struct rr_watch rr_watch;
+typedef void rr_watch_cb(rr_watch *watch, int fd, unsigned revents, void *user);
+
+/*
+ * Watch fd for events (POLLIN, POLLOUT, POLLPRI); cb gets what is ready
+ * (POLLHUP and POLLERR included).  Returns NULL with errno set (EINVAL,
+ * ENOMEM).
+ */
+rr_watch *rr_watch_fd(rr_loop *loop, int fd, unsigned events, rr_watch_cb *cb,
+		      void *user);
+
+/* Stop watching and free it, from its own callback too; NULL is ignored. */
+void rr_watch_free(rr_watch *watch);
+
+/*
+ * Run fn(arg) on the loop's thread, during one of its turns: the only
+ * function of this library that may be called from any thread.  Posted
+ * functions run in the order they were posted, each exactly once, and wake a
+ * loop asleep in rr_loop_run() (or polling rr_loop_fd()); while one is
+ * pending RR_RUN_DEFAULT does not return.  fn runs as a callback does.
+ * Functions still queued when rr_loop_free() runs are dropped, not called; no
+ * thread may post once it has begun.  Returns 0, -EINVAL or -ENOMEM.
+ */
+int rr_loop_post(rr_loop *loop, void (*fn)(void *arg), void *arg);
 
 /* Counters and the kernel features in use. */
 void rr_loop_stats(const rr_loop *loop, struct rr_loop_stats *stats);
