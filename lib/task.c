@@ -919,6 +919,8 @@ size_t rr_task_stdin_pending(const rr_task *t)
 
 int rr_task_resize(rr_task *t, unsigned rows, unsigned cols)
 {
+	int r;
+
 	if (!t || !(t->opts.flags & RR_F_PTY) || !rows || !cols || rows > USHRT_MAX ||
 	    cols > USHRT_MAX)
 		return -EINVAL;
@@ -926,7 +928,11 @@ int rr_task_resize(rr_task *t, unsigned rows, unsigned cols)
 		return -ESRCH;
 	t->pty.rows = rows;
 	t->pty.cols = cols;
-	return t->state == RR_TASK_RUNNING ? t->kind->resize(t, rows, cols) : 0;
+	if (t->state != RR_TASK_RUNNING)
+		return 0;
+	r = t->kind->resize(t, rows, cols);
+	rr__loop_wake(t->loop); /* remotely, a request to send */
+	return r;
 }
 
 void rr_task_free(rr_task *t)

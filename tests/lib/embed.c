@@ -141,6 +141,28 @@ Test(lib_embed, loop_fd_wakes_on_work_from_outside)
 	free_loop(loop);
 }
 
+/* A resize (a request to send, for a remote task) and a write wake it too. */
+Test(lib_embed, loop_fd_wakes_on_resize_and_write)
+{
+	rr_loop *loop = loop_new(0, 0);
+	int fd = rr_loop_fd(loop);
+	struct rr_opts o = {.flags = RR_F_PTY | RR_F_STDIN_PIPE};
+	cr_assert_geq(fd, 0, "rr_loop_fd: %s", rr_strerror(fd));
+
+	rr_task *t = shell_task(loop, "exec sleep 600", &o);
+	settle(loop, fd);
+	cr_assert_gt(rr_task_result(t)->pid, 0);
+	cr_assert_eq(rr_task_resize(t, 30, 100), 0);
+	cr_assert(readable(fd), "rr_task_resize from outside a turn");
+	settle(loop, fd);
+	cr_assert_eq(rr_task_write(t, "x", 1), 0);
+	cr_assert(readable(fd), "rr_task_write from outside a turn");
+	cr_assert_eq(rr_task_kill(t, SIGKILL), 0);
+	cr_assert_eq(rr_task_wait(t), 0);
+	expect_status(rr_task_result(t), RR_CANCELLED, -9);
+	free_loop(loop);
+}
+
 /* Many submits between two turns are one wakeup: after one drain the fd is
  * quiet although work is ready. */
 Test(lib_embed, one_wakeup_per_idle_to_work)
