@@ -172,10 +172,11 @@ void rr__reader_commit(struct rr_reader *r, char *p, size_t n)
 	memmove(r->line.data, r->line.data + start, r->line.len);
 }
 
-/* Copy bytes the kernel put in a ring buffer to where they belong. */
-static void take(struct rr_reader *r, const char *data, size_t n)
+/* Copy bytes read elsewhere (a ring buffer, a channel) to where they
+   belong, while the stream is open. */
+void rr__reader_take(struct rr_reader *r, const char *data, size_t n)
 {
-	while (n) {
+	while (n && r->open) {
 		size_t room, k;
 		char *dst = rr__reader_space(r, &room);
 
@@ -301,7 +302,7 @@ static void reader_complete(struct rr_op *op, const struct io_uring_cqe *cqe)
 
 			if (res > 0) {
 				RR_KERNEL_WROTE(data, res);
-				take(r, data, (size_t)res);
+				rr__reader_take(r, data, (size_t)res);
 			}
 			rr__bufring_recycle(loop, bid);
 		}

@@ -61,6 +61,7 @@ bool rr__reader_stop(struct rr_reader *r);
 void rr__reader_rearm_all(rr_loop *loop);
 char *rr__reader_space(struct rr_reader *r, size_t *room);
 void rr__reader_commit(struct rr_reader *r, char *p, size_t n);
+void rr__reader_take(struct rr_reader *r, const char *data, size_t n);
 void rr__reader_eof(struct rr_reader *r);
 void rr__reader_finish(struct rr_reader *r, struct rr_capture *res);
 void rr__reader_release(struct rr_reader *r);

@@ -184,19 +184,7 @@ static void detach(struct rr_conn *c, struct rr_channel *ch)
 /* Bytes of stdout that are output (not the report): to the reader. */
 static void give(void *arg, const char *p, size_t n)
 {
-	struct rr_reader *r = arg;
-
-	while (n && r->open) {
-		size_t room, k;
-		char *dst = rr__reader_space(r, &room);
-
-		k = RR_MIN(n, room);
-		if (dst != r->task->loop->drain)
-			memcpy(dst, p, k);
-		rr__reader_commit(r, dst, k);
-		p += k;
-		n -= k;
-	}
+	rr__reader_take(arg, p, n);
 }
 
 /* The command is over for us: its streams end, its stdin has no reader. */
