@@ -72,6 +72,7 @@ enum {
 					  by itself under valgrind) */
 };
 
+/* Loop options; all zero means the defaults given on each field. */
 struct rr_loop_opts {
 	/*
 	 * Most processes running at once; later tasks wait in FIFO order.
@@ -576,6 +577,11 @@ int rr_task_resize(rr_task *task, unsigned rows, unsigned cols);
  */
 void rr_task_free(rr_task *task);
 
+/*
+ * A task's result (valid until rr_task_free()), whether it has ended, its
+ * title (rr_opts.title, else the command), its rr_opts.user and its loop;
+ * NULL (false) for a NULL task.
+ */
 const struct rr_result *rr_task_result(const rr_task *task);
 bool rr_task_done(const rr_task *task);
 const char *rr_task_title(const rr_task *task);
