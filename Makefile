@@ -161,7 +161,8 @@ case $(1) in \
 esac
 endef
 
-run-tests: test-build $(LIB_OBJ) man  # the architecture check reads the objects
+# The architecture check reads the objects, the man check the pages.
+run-tests: test-build $(LIB_OBJ) man
 	@python3 tests/build/architecture.py $(B)
 	@python3 tests/build/man.py $(B)
 	@set -e; for s in $(SUITES); do $(call run_suite,$$s,); done

@@ -135,7 +135,7 @@ def make(build, destdir, target):
     env = dict(os.environ)
     env["MAKEFLAGS"] = " ".join(w for w in env.get("MAKEFLAGS", "").split()
                                 if not w.startswith(("--jobserver", "-j")))
-    return run(["make", "--no-print-directory", "-s", f"B={build}", "PREFIX=/usr",
+    return run(["make", "--no-print-directory", "-s", f"B={build}",
                 f"DESTDIR={destdir}", target], cwd=ROOT, env=env)
 
 
@@ -146,7 +146,11 @@ def check_install(build, names):
         if r.returncode:
             fail(f"make install: {r.stderr.strip()}")
             return
-        mandir = tmp / "usr/share/man"
+        found = [d for d in tmp.rglob("man3") if d.parent.match("share/man")]
+        if len(found) != 1:
+            fail(f"make install: no single share/man/man3 under DESTDIR: {found}")
+            return
+        mandir = found[0].parent
         got = {p.stem for p in (mandir / "man3").glob("*.3")}
         if got != names:
             fail(f"make install: man3 holds {sorted(got ^ names)} differently")
