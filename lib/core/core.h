@@ -186,6 +186,21 @@ struct rr_loop {
  * Work was added from outside the loop (a submit, a kill, a timer...): make
  * rr_loop_fd readable and tell on_timeout, unless a turn runs (its end looks).
  */
+/*
+ * An options struct that begins with its size (sized.c): copy the caller's
+ * into dst (own bytes, the defaults where the caller's ends; src may be
+ * NULL).  ver0 is the size of its first layout, which a size of 0 means.
+ * Returns 0, -EINVAL for a size below ver0, -E2BIG for a non-zero field we
+ * do not know.
+ */
+int rr__sized_copy(void *dst, size_t own, size_t ver0, const void *src);
+/* The other way, for a struct we fill (rr_loop_stats): as much of full as
+   the caller's dst has room for, its size set to what was written. */
+void rr__sized_fill(void *dst, size_t ver0, const void *full, size_t own);
+/* The size of a first layout: through its last member. */
+#define RR__SIZE_THROUGH(type, member) \
+	(offsetof(type, member) + sizeof(((type *)0)->member))
+
 void rr__loop_wake(rr_loop *loop);
 
 void rr__hook_add(rr_loop *loop, struct rr_hook *h);
