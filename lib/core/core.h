@@ -206,6 +206,11 @@ void rr__loop_wake(rr_loop *loop);
 void rr__hook_add(rr_loop *loop, struct rr_hook *h);
 /* The hook owner added, or NULL: how a part finds its state in a loop. */
 struct rr_hook *rr__hook_find(const rr_loop *loop, const void *owner);
+/* The same, made by make() and added on first use (NULL with errno set when
+   make() fails): a part's state comes to a loop when the loop first needs
+   it. */
+struct rr_hook *rr__hook_get(rr_loop *loop, const void *owner,
+			     struct rr_hook *(*make)(rr_loop *loop));
 void rr__warn(rr_loop *loop, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /*

@@ -113,6 +113,21 @@ void rr__hook_add(rr_loop *loop, struct rr_hook *h)
 	*pp = h;
 }
 
+struct rr_hook *rr__hook_get(rr_loop *loop, const void *owner,
+			     struct rr_hook *(*make)(rr_loop *loop))
+{
+	struct rr_hook *h = rr__hook_find(loop, owner);
+
+	if (h)
+		return h;
+	h = make(loop);
+	if (h) {
+		assert(h->owner == owner);
+		rr__hook_add(loop, h);
+	}
+	return h;
+}
+
 static unsigned env_flags(unsigned flags)
 {
 	if (env_set("RINGRUN_NO_WAITID"))
