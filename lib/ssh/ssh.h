@@ -224,6 +224,10 @@ int rr__file_read(const char *path, size_t max, bool may_block, char **data,
 		  size_t *len);
 
 /* host.c */
+const char *rr__home_dir(void);     /* $HOME, else the password database's */
+const char *rr__current_user(void);
+/* Why s cannot be a user (or a host) of a spec, or NULL when it can. */
+const char *rr__word_refused(const char *s, bool user);
 void rr__host_unref(struct rr_host *host);
 void rr__host_let_go(struct rr_host *host);
 void rr__host_maybe_free(struct rr_host *host);
