@@ -682,12 +682,8 @@ int rr__sshcfg_load(struct rr_sshcfg *c, const char *file, char *err, size_t err
 	return r;
 }
 
-static char lower(char c)
-{
-	return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
-}
-
-/* '*' any run, '?' any character, the rest in any case; linear-ish. */
+/* '*' any run, '?' any character, the rest as written: ssh's Host
+   patterns are case-sensitive ("Host Web1" is not "ssh web1"); linear-ish. */
 static bool glob_match(const char *p, const char *s)
 {
 	const char *star = NULL, *back = NULL;
@@ -696,7 +692,7 @@ static bool glob_match(const char *p, const char *s)
 		if (*p == '*') {
 			star = ++p;
 			back = s;
-		} else if (*p && (*p == '?' || lower(*p) == lower(*s))) {
+		} else if (*p && (*p == '?' || *p == *s)) {
 			p++;
 			s++;
 		} else if (star) {

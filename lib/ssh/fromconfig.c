@@ -196,15 +196,17 @@ int rr_ssh_config_host(rr_ssh_config *c, const char *alias,
 		       struct rr_host_config *out, char *why, size_t whylen)
 {
 	struct rr_sshcfg_host h;
-	int r;
+	const char *bad;
 
 	if (!alias || !out)
 		return -EINVAL;
 	if (c)
 		forget(c);
 	*out = (struct rr_host_config){ 0 };
-	if ((r = refused("host", alias, false, why, whylen)) < 0)
-		return r;
+	if ((bad = rr__word_refused(alias, false))) {
+		snprintf(why, whylen, "%s", bad);
+		return -EINVAL;
+	}
 	if (overrides)
 		out->opts = *overrides;
 	if (c)

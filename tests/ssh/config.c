@@ -113,7 +113,7 @@ Test(ssh_config, patterns_wildcards_and_lists)
 	cr_assert_str_eq(h.user, "one");
 	cr_assert_eq(h.port, 2200, "a later Host * adds what is not set");
 	resolve("DB7");
-	cr_assert_str_eq(h.user, "one", "patterns match in any case");
+	cr_assert_str_eq(h.user, "fallback", "patterns are case-sensitive, as ssh's");
 	resolve("db10");
 	cr_assert_str_eq(h.user, "fallback", "? is one character");
 	resolve("x.y.lab");
