@@ -57,14 +57,9 @@ static int lookup(const struct options *o, const struct host_spec *s,
 		  size_t whylen)
 {
 	const struct rr_host_opts over = overrides(o, s);
-	int r = rr_ssh_config_host(o->sshcfg, alias, &over, hc, why, whylen);
 
-	if (r < 0)
-		return r;
-	/* -o StrictHostKeyChecking=yes wins too, though it is the zero. */
-	if (o->hostkey_given)
-		hc->opts.hostkey = o->hostkey;
-	return 0;
+	*hc = (struct rr_host_config){ .size = sizeof *hc };
+	return rr_ssh_config_host(o->sshcfg, alias, &over, hc, why, whylen);
 }
 
 static enum ssh_route route_of(const struct options *o,
@@ -126,16 +121,19 @@ void ssh_host_init(struct ssh_host *h, const struct options *o,
 	}
 	*h = (struct ssh_host){
 		.route = route_of(o, &hc),
-		.config_timeout = hc.opts.connect_timeout_ms &&
+		.config_timeout = hc.opts->connect_timeout_ms &&
 				  !o->connect_timeout_given,
 		.name = name_of(alias, hc.hostname,
-				hc.opts.port ? hc.opts.port : 22),
+				hc.opts->port ? hc.opts->port : 22),
 		.alias = alias,
 	};
 	if (h->route != ROUTE_NATIVE)
 		return;
 	h->target = target_of(hc.hostname);
-	h->ho = hc.opts;
+	h->ho = *hc.opts;
+	/* --host-key-check strict wins too, though it is the zero */
+	if (o->hostkey_given)
+		h->ho.hostkey = o->hostkey;
 	if (!h->ho.connect_timeout_ms)
 		h->ho.connect_timeout_ms = (unsigned)o->connect_timeout_ms;
 }

@@ -788,11 +788,20 @@ typedef struct rr_ssh_config rr_ssh_config;
  */
 rr_ssh_config *rr_ssh_config_read(const char *path, char *why, size_t whylen);
 
-/* What the configuration and the program's overrides make of one host. */
+/*
+ * What the configuration and the program's overrides make of one host;
+ * the library fills it as it fills rr_loop_stats (see ABI above).
+ */
 struct rr_host_config {
+	size_t size;          /* sizeof(struct rr_host_config), or 0 */
 	const char *hostname; /* what rr_host_new() takes: HostName (%h
 				 expanded), else the alias */
-	struct rr_host_opts opts; /* the options for rr_host_new() */
+	/*
+	 * The options for rr_host_new(), their .size the library's: a program
+	 * that copies them to change a field sets its copy's .size =
+	 * sizeof(struct rr_host_opts).
+	 */
+	const struct rr_host_opts *opts;
 	const char *proxy;    /* "ProxyJump" or "ProxyCommand" when the
 				 configuration sets one for the host (ringrun's
 				 client cannot follow it; its User and HostName
@@ -806,16 +815,16 @@ struct rr_host_config {
  * the configuration's IdentityFile that exist (ssh passes over the others,
  * and takes -i's first alike); the defaults only when neither names any.
  * IdentitiesOnly yes sets no_agent; UserKnownHostsFile none is /dev/null;
- * opts.alias is alias where it is not the hostname, so that messages say
- * "host web7 (10.0.0.7:22)".
- * IdentityFile and UserKnownHostsFile expand a leading ~ and the tokens
- * %d %u %h %n %r %p %%; HostName %h and %%.  A User or HostName the host
- * would take from the configuration must be one rr_host_spec_parse()
- * takes: nothing from a configuration becomes an option of another
- * program.  c may be NULL: no configuration, the overrides alone.  The
- * strings in out are c's until the next call on it or rr_ssh_config_free().  Returns 0, or -EINVAL (a bad alias, a refused
- * User or HostName: "User -x: a user name cannot begin with '-'" in why),
- * -ENOMEM.
+ * opts->alias is alias where it is not the hostname, so that messages say
+ * "host web7 (10.0.0.7:22)".  IdentityFile and UserKnownHostsFile expand a
+ * leading ~ and the tokens %d %u %h %n %r %p %%; HostName %h and %%.  A
+ * User or HostName the host would take from the configuration must be one
+ * rr_host_spec_parse() takes: nothing from a configuration becomes an
+ * option of another program.  What out points to is c's until the next
+ * call on it or rr_ssh_config_free().  Returns 0, or -EINVAL (a bad alias,
+ * a refused User or HostName: "User -x: a user name cannot begin with '-'"
+ * in why), -E2BIG (overrides, see ABI above), -ENOMEM; out->opts is NULL
+ * then.
  */
 int rr_ssh_config_host(rr_ssh_config *c, const char *alias,
 		       const struct rr_host_opts *overrides,

@@ -12,9 +12,13 @@
 #include <string.h>
 #include <unistd.h>
 
+/* rr_host_config's first layout (ringrun.h, ABI): fixed for good. */
+#define HOST_CONFIG_VER0 RR__SIZE_THROUGH(struct rr_host_config, proxy)
+
 /* The files as read, and what the last rr_ssh_config_host() handed out. */
 struct rr_ssh_config {
 	struct rr_sshcfg cfg;
+	struct rr_host_opts opts;
 	char *hostname, *known_hosts;
 	char **ids;           /* the configuration's identities, expanded */
 	size_t nids;
@@ -158,7 +162,7 @@ static int resolve(struct rr_ssh_config *c, const char *alias,
 		   const struct rr_sshcfg_host *h, struct rr_host_config *out,
 		   char *why, size_t whylen)
 {
-	struct rr_host_opts *o = &out->opts;
+	struct rr_host_opts *o = &c->opts;
 	struct rr_sshcfg_tokens t = {
 		.home = rr__home_dir(), .local_user = rr__current_user(),
 		.hostname = alias, .alias = alias,
@@ -191,31 +195,49 @@ no_memory:
 	return -ENOMEM;
 }
 
+/* The host for alias, into full; 0 or -errno with why set. */
+static int host_of(rr_ssh_config *c, const char *alias,
+		   const struct rr_host_opts *overrides,
+		   struct rr_host_config *full, char *why, size_t whylen)
+{
+	struct rr_sshcfg_host h;
+	const char *bad = rr__word_refused(alias, false);
+	int r;
+
+	if (bad) {
+		snprintf(why, whylen, "%s", bad);
+		return -EINVAL;
+	}
+	r = rr__sized_copy(&c->opts, sizeof(c->opts), RR_HOST_OPTS_VER0, overrides);
+	if (r < 0) {
+		snprintf(why, whylen, "overrides: %s", r == -E2BIG ?
+			 "a field this library does not know is set" :
+			 "size below the first layout's");
+		return r;
+	}
+	rr__sshcfg_resolve(&c->cfg, alias, &h);
+	full->proxy = h.proxy_jump ? "ProxyJump" :
+		      h.proxy_command ? "ProxyCommand" : NULL;
+	r = resolve(c, alias, &h, full, why, whylen);
+	full->opts = r == 0 ? &c->opts : NULL;
+	return r;
+}
+
 int rr_ssh_config_host(rr_ssh_config *c, const char *alias,
 		       const struct rr_host_opts *overrides,
 		       struct rr_host_config *out, char *why, size_t whylen)
 {
-	struct rr_sshcfg_host h;
-	const char *bad;
+	struct rr_host_config full = { .size = sizeof(full) };
+	int r;
 
-	if (!alias || !out)
-		return -EINVAL;
-	if (c)
-		forget(c);
-	*out = (struct rr_host_config){ 0 };
-	if ((bad = rr__word_refused(alias, false))) {
-		snprintf(why, whylen, "%s", bad);
+	if (!c || !alias || !out) {
+		snprintf(why, whylen, "no configuration or alias");
 		return -EINVAL;
 	}
-	if (overrides)
-		out->opts = *overrides;
-	if (c)
-		rr__sshcfg_resolve(&c->cfg, alias, &h);
-	else
-		h = (struct rr_sshcfg_host){ 0 };
-	out->proxy = h.proxy_jump ? "ProxyJump" :
-		     h.proxy_command ? "ProxyCommand" : NULL;
-	return resolve(c, alias, &h, out, why, whylen);
+	forget(c);
+	r = host_of(c, alias, overrides, &full, why, whylen);
+	rr__sized_fill(out, HOST_CONFIG_VER0, &full, sizeof(full));
+	return r;
 }
 
 rr_host *rr_host_from_config(rr_loop *loop, const char *alias,
@@ -241,6 +263,7 @@ rr_host *rr_host_from_config(rr_loop *loop, const char *alias,
 	}
 	if (*why)
 		rr__warn(loop, "%s", why);
+	hc.size = sizeof(hc);
 	r = rr_ssh_config_host(c, alias, overrides, &hc, why, sizeof(why));
 	if (r == 0 && hc.proxy) {
 		snprintf(why, sizeof(why), "%s: not supported by ringrun's client",
@@ -249,7 +272,7 @@ rr_host *rr_host_from_config(rr_loop *loop, const char *alias,
 	}
 	if (r < 0)
 		rr__warn(loop, "host %s: %s", alias, why);
-	else if (!(host = rr_host_new(loop, hc.hostname, &hc.opts)))
+	else if (!(host = rr_host_new(loop, hc.hostname, hc.opts)))
 		r = -errno;
 	rr_ssh_config_free(c);
 	if (r < 0)

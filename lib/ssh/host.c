@@ -18,8 +18,6 @@
 #include <unistd.h>
 
 #define RR_KEYFILE_MAX (1 << 20)
-/* The first layout (ringrun.h, ABI): fixed for good. */
-#define HOST_OPTS_VER0 RR__SIZE_THROUGH(struct rr_host_opts, alias)
 
 const char *rr__home_dir(void)
 {
@@ -249,7 +247,7 @@ rr_host *rr_host_new(rr_loop *loop, const char *spec,
 	struct rr_host *h;
 	int r;
 
-	r = rr__sized_copy(&o, sizeof o, HOST_OPTS_VER0, opts);
+	r = rr__sized_copy(&o, sizeof o, RR_HOST_OPTS_VER0, opts);
 	if (r < 0) {
 		errno = -r;
 		return NULL;
