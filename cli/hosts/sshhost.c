@@ -5,6 +5,7 @@
  */
 #include "hosts/sshhost.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,6 +59,7 @@ static int lookup(const struct options *o, const struct host_spec *s,
 {
 	const struct rr_host_opts over = overrides(o, s);
 
+	assert(o->sshcfg); /* ssh_hosts_setup() read it */
 	*hc = (struct rr_host_config){ .size = sizeof *hc };
 	return rr_ssh_config_host(o->sshcfg, alias, &over, hc, why, whylen);
 }
