@@ -99,7 +99,8 @@ static int identities(struct rr_ssh_config *c, const struct rr_sshcfg_host *h,
 	c->idv = calloc(n + h->nidentities + 1, sizeof(*c->idv));
 	if (!c->ids || !c->idv)
 		return -ENOMEM;
-	memcpy(c->idv, o->identities, n * sizeof(*c->idv));
+	if (n) /* o->identities may be NULL */
+		memcpy(c->idv, o->identities, n * sizeof(*c->idv));
 	for (size_t k = 0; k < h->nidentities; k++) {
 		char *path = rr__sshcfg_expand(h->identities[k], t);
 
