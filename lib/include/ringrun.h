@@ -34,8 +34,9 @@
  * ABI: what may change without breaking a program built against an older
  * header (the soname stays libringrun.so.0; rr_version() tells the release)
  *  - The options structs passed in (rr_loop_opts, rr_opts, rr_host_opts,
- *    rr_pty) and rr_loop_stats, which the library fills, begin with
- *    "size_t size": the size of the struct as the caller's header has it.
+ *    rr_pty) and rr_loop_stats and rr_host_config, which the library
+ *    fills, begin with "size_t size": the size of the struct as the
+ *    caller's header has it.
  *    0 means the first layout, so a zero-initialised struct keeps working.
  *    A field added later is added at the end, at or past the old sizeof,
  *    and is read only from a caller whose size covers it: to use one, set
@@ -811,7 +812,9 @@ struct rr_host_config {
 /*
  * The host ssh would reach as alias, into out: each field set (not zero) in
  * overrides (may be NULL) wins over the configuration, whose first value
- * obtained wins, as ssh has it.  identities: the overrides', then those of
+ * obtained wins, as ssh has it (RR_HOSTKEY_STRICT is the zero: to impose
+ * it over a configuration's accept-new or no, set it on a copy of
+ * out->opts).  identities: the overrides', then those of
  * the configuration's IdentityFile that exist (ssh passes over the others,
  * and takes -i's first alike); the defaults only when neither names any.
  * IdentitiesOnly yes sets no_agent; UserKnownHostsFile none is /dev/null;
