@@ -119,8 +119,8 @@ struct rr_loop_opts {
 	 * limit).  A connection closed before the server's banner is retried
 	 * with a backoff, up to 3 times.
 	 */
-	unsigned max_handshakes;
-	unsigned connect_rate;
+	unsigned max_handshakes; /* default 6 */
+	unsigned connect_rate;   /* per second; 0: no limit */
 	/*
 	 * What the loop went on past but the program may want to tell its user
 	 * (a known_hosts line it could not read, ...): one line, no newline,
@@ -157,7 +157,7 @@ struct rr_loop_stats {
 	uint64_t finished;  /* tasks ended */
 	unsigned running;   /* processes running now */
 	unsigned queued;    /* tasks waiting for a free slot */
-	unsigned max_running;
+	unsigned max_running; /* the limit in force (rr_loop_opts.max_running) */
 	unsigned features;  /* RR_FEAT_* in use */
 };
 
@@ -381,8 +381,8 @@ struct rr_pty {
  * to wait for the task to end before the next step.
  */
 struct rr_kill_step {
-	int sig;
-	unsigned ms;
+	int sig;     /* the signal sent */
+	unsigned ms; /* then the wait, in milliseconds */
 };
 
 /* Most steps in a kill_seq. */
@@ -424,7 +424,8 @@ struct rr_opts {
 	 */
 	uint64_t timeout_ms;
 	uint64_t idle_timeout_ms; /* no output on any stream for this long */
-	uint64_t kill_grace_ms;
+	uint64_t kill_grace_ms;   /* the wait after a SIGKILL step, and before
+				     it in the default kill_seq; default 2000 */
 	int expect_exit;          /* the exit code that means success; default 0;
 				     RR_EXPECT_ANY: any */
 	/*
@@ -498,9 +499,9 @@ struct rr_result {
 	pid_t pid;             /* 0 if no process was created */
 	uint64_t start_ns;     /* CLOCK_MONOTONIC at spawn (0 if never started) */
 	uint64_t end_ns;       /* CLOCK_MONOTONIC when the task ended */
-	uint64_t user_us;      /* with RR_F_RUSAGE: the child's CPU ... */
-	uint64_t sys_us;
-	long maxrss_kb;        /* ... and peak resident set size */
+	uint64_t user_us;      /* with RR_F_RUSAGE: the child's user CPU, */
+	uint64_t sys_us;       /* its system CPU */
+	long maxrss_kb;        /* and its peak resident set size */
 	/*
 	 * The command may have run: its process was created and exec'd it, or
 	 * its remote exec request went out.  False: it certainly never ran
@@ -706,9 +707,9 @@ struct rr_host_opts {
  */
 struct rr_host_spec {
 	const char *user;   /* NULL when there is no "user@" */
-	size_t user_len;
+	size_t user_len;    /* its length */
 	const char *host;   /* without the brackets of "[addr]" */
-	size_t host_len;
+	size_t host_len;    /* its length */
 	unsigned port;      /* 0 when there is no ":port" */
 	bool brackets;      /* an IPv6 address: bracketed where a port follows */
 	size_t error_at;    /* refused: the offset of the byte at fault */
