@@ -446,10 +446,11 @@ struct rr_opts {
 	 * The process exists (remote: pid 0, once the server accepted the exec
 	 * request); rr_task_result()->pid is set by then.  Called once, before
 	 * any output of the task is handed out; never for a command that could
-	 * not be started.  A local task with on_start is spawned waiting for
-	 * its execve (as RR_LOOP_SPAWN_VFORK does) so that a failed exec is
-	 * never told started: a fan-out that needs no pid starts faster
-	 * without it.
+	 * not be started.  Locally that is known once the child's execve has
+	 * succeeded: the loop does not wait for it (a close-on-exec pipe tells
+	 * it, read on the ring), and the task's output and exit are read from
+	 * then on.  That pipe is a cost: a fan-out that needs no pid starts
+	 * faster without on_start.
 	 */
 	rr_start_cb *on_start;
 	/* A stream that is read (capture or callback) reached its end. */

@@ -103,9 +103,10 @@ static int spawn_task(struct rr_task *t, int outp[2], int errp[2], int inp[2])
 	const struct rr_opts *o = &t->opts;
 	struct rr_spawn sp = { .argv = t->argv, .env = t->env, .cwd = o->cwd,
 			       .err = &p->spawn_errno, .path = "/bin/sh",
-			       .wait_exec = o->on_start != NULL };
+			       .exec_fd = o->on_start ? &p->exec_fd : NULL };
 	int r = t->is_exec ? rr__resolve(&ps->paths, t->argv[0], &sp.path) : 0;
 
+	p->exec_fd = -1;
 	if (r == 0 && (o->flags & RR_F_PTY)) {
 		sp.pty = true;
 		sp.term = t->pty.term;
@@ -134,9 +135,54 @@ void rr__proc_spawn_failed(struct rr_task *t, int err)
 		     rr_strerror(err));
 }
 
+/* Its exit is waited for, its output read and its stdin fed. */
+static void run_child(struct rr_task *t)
+{
+	struct rr_proc *p = rr__proc(t);
+
+	int out = p->held[0], err = p->held[1], in = p->held[2];
+
+	p->held[0] = p->held[1] = p->held[2] = -1;
+	rr__proc_wait(t);
+	t->out.oneshot = t->opts.flags & RR_F_PTY;
+	if (out >= 0)
+		rr__reader_start(&t->out, out);
+	if (err >= 0)
+		rr__reader_start(&t->err, err);
+	if (in >= 0)
+		rr__feed_start(t, in, t->opts.flags & RR_F_PTY);
+}
+
+/* The exec pipe's end of file: the child has exec'd, or failed and exits.
+   Only now does anything of it reach the task, on_start first. */
+static void exec_told(struct rr_op *op, const struct io_uring_cqe *cqe)
+{
+	struct rr_proc *p = container_of(op, struct rr_proc, exec_op);
+	struct rr_task *t = rr__task_of(p);
+
+	(void)cqe;
+	rr__close(t->loop, p->exec_fd);
+	p->exec_fd = -1;
+	run_child(t);
+	if (!p->spawn_errno)
+		rr__task_started(t, p->pid);
+}
+
+static void watch_exec(struct rr_task *t)
+{
+	struct rr_proc *p = rr__proc(t);
+	struct io_uring_sqe *sqe;
+
+	p->exec_op.complete = exec_told;
+	sqe = rr__sqe(t->loop, &p->exec_op);
+	io_uring_prep_read(sqe, p->exec_fd, &p->exec_byte, 1, 0);
+}
+
 /*
- * true: it runs, and on_start may tell it.  A task with on_start waits for
- * its child's execve, so that one that fails there is never told started.
+ * true: it runs, and on_start may tell it now.  A task with on_start is told
+ * once its child has exec'd, so that one that fails there is never told
+ * started: by the spawn, when it waited for the execve, else by the exec
+ * pipe, later.
  */
 static bool start_one(struct rr_task *t)
 {
@@ -171,14 +217,14 @@ static bool start_one(struct rr_task *t)
 	ps->running++;
 	ps->unreaped++;
 	rr__task_begin(t, p->pid, since);
-	rr__proc_wait(t);
-	t->out.oneshot = t->opts.flags & RR_F_PTY;
-	if (outp[0] >= 0)
-		rr__reader_start(&t->out, outp[0]);
-	if (errp[0] >= 0)
-		rr__reader_start(&t->err, errp[0]);
-	if (inp[0] >= 0)
-		rr__feed_start(t, inp[0], t->opts.flags & RR_F_PTY);
+	p->held[0] = outp[0];
+	p->held[1] = errp[0];
+	p->held[2] = inp[0];
+	if (p->exec_fd >= 0) {
+		watch_exec(t);
+		return false;
+	}
+	run_child(t);
 	return !t->opts.on_start || !p->spawn_errno;
 }
 
@@ -324,11 +370,13 @@ static void proc_stdin_kick(struct rr_task *t)
 	rr__feed_kick(t);
 }
 
-/* The master is the reader's fd until its EOF; after that no terminal is
-   left to resize. */
+/* The master is the reader's fd until its EOF (held before the exec is
+   told); after that no terminal is left to resize. */
 static int proc_resize(struct rr_task *t, unsigned rows, unsigned cols)
 {
-	return t->out.fd < 0 ? -ESRCH : rr__pty_resize(t->out.fd, rows, cols);
+	int fd = t->out.fd >= 0 ? t->out.fd : rr__proc(t)->held[0];
+
+	return fd < 0 ? -ESRCH : rr__pty_resize(fd, rows, cols);
 }
 
 /*
@@ -385,6 +433,11 @@ static void proc_destroy(struct rr_task *t)
 		close(p->feed.fd);
 	if (p->pidfd >= 0)
 		close(p->pidfd);
+	if (p->exec_fd >= 0)
+		close(p->exec_fd);
+	for (int i = 0; i < 3; i++)
+		if (p->held[i] >= 0)
+			close(p->held[i]);
 }
 
 const struct rr_kind rr__kind_process = {
@@ -419,7 +472,8 @@ static rr_task *submit(rr_loop *loop, const char *const *argv, bool is_exec,
 		return NULL;
 	p = rr__proc(t);
 	p->procs = ps;
-	p->pidfd = p->feed.fd = -1;
+	p->pidfd = p->feed.fd = p->exec_fd = -1;
+	p->held[0] = p->held[1] = p->held[2] = -1;
 	return rr__task_submit(t);
 }
 

@@ -53,6 +53,11 @@ struct rr_feed {
 struct rr_proc {
 	struct rr_procs *procs;
 	struct rr_op op;         /* the wait for its exit */
+	struct rr_op exec_op;    /* the read that tells its execve (on_start) */
+	int exec_fd;             /* what that reads, or -1 */
+	char exec_byte;
+	int held[3];             /* its stdout, stderr and stdin ends, read and
+				    fed once it has exec'd; -1: none */
 	pid_t pid;
 	int pidfd;
 	bool reaped;
@@ -82,7 +87,9 @@ struct rr_spawn {
 	int fds[3];        /* what becomes fd 0, 1, 2; -1 keeps the host's */
 	bool pty;          /* fd 0 is a pty slave: a new session, its terminal */
 	const char *term;  /* TERM over the environment's, or NULL */
-	bool wait_exec;    /* return once it has exec'd (or failed) */
+	/* Where to put the fd whose end of file says the child has exec'd or
+	   exited (-1: the spawn waited for that itself), or NULL. */
+	int *exec_fd;
 	const char *cwd;
 	int *err;          /* the child writes its errno here if it fails */
 };

@@ -17,6 +17,9 @@
  * strings, which stay put until it has exec'd, makes errno-free calls
  * (sys.h), and reports a failure by writing the errno into the task before
  * exiting 127; the task ends as spawn-failed when that exit is reaped.
+ * Who must know that the exec succeeded (on_start) gets the read end of a
+ * close-on-exec pipe only the child holds: its end of file, read on the
+ * ring, comes at the execve or the exit, with the errno written by then.
  */
 #include "proc/proc.h"
 #include "proc/sys.h"
@@ -41,6 +44,7 @@ struct rr_slot {
 	char *const *argv;
 	const char *cwd;
 	int fds[3];
+	int told;                /* the exec pipe's write end, or -1 */
 	bool pty;                /* fd 0 becomes the controlling terminal */
 	bool restore_nofile;
 	struct rlimit nofile;
@@ -87,9 +91,16 @@ NO_SAN static long child_fds(const struct rr_slot *s)
 		if (r < 0)
 			return r;
 	}
-	/* Only our fds are CLOEXEC for sure; this catches the host's leaks. */
-	if (rr_sys(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC, 0) < 0)
-		rr_sys(SYS_close_range, 3, ~0U, 0, 0);
+	/* Only our fds are CLOEXEC for sure; this catches the host's leaks.
+	   Before 5.11 they are closed now, all but the exec pipe. */
+	if (rr_sys(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC, 0) < 0) {
+		if (s->told >= 3) {
+			rr_sys(SYS_close_range, 3, (unsigned)s->told - 1, 0, 0);
+			rr_sys(SYS_close_range, (unsigned)s->told + 1, ~0U, 0, 0);
+		} else {
+			rr_sys(SYS_close_range, 3, ~0U, 0, 0);
+		}
+	}
 	return 0;
 }
 
@@ -267,12 +278,21 @@ static int slot_env(struct rr_slot *s, char *const *extra, const char *term)
 	return 0;
 }
 
+/* The close-on-exec pipe whose end of file tells the execve (told). */
+static int exec_pipe(const struct rr_spawn *sp, bool wait, int told[2])
+{
+	told[0] = told[1] = -1;
+	if (!sp->exec_fd || wait)
+		return 0;
+	return pipe2(told, O_CLOEXEC) == 0 ? 0 : -errno;
+}
+
 int rr__spawn(struct rr_procs *ps, const struct rr_spawn *sp, pid_t *pid, int *pidfd)
 {
 	rr_loop *loop = ps->loop;
 	struct rr_slot *s = slot_get(ps);
-	int flags = CLONE_VM | CLONE_PIDFD | SIGCHLD, fd = -1, r;
-	bool wait = ps->spawn_vfork || sp->wait_exec;
+	int flags = CLONE_VM | CLONE_PIDFD | SIGCHLD, fd = -1, r, told[2];
+	bool wait = ps->spawn_vfork;
 	pid_t child;
 
 	if (!s)
@@ -280,9 +300,12 @@ int rr__spawn(struct rr_procs *ps, const struct rr_spawn *sp, pid_t *pid, int *p
 	if (strlen(sp->path) >= sizeof(s->path))
 		return -ENAMETOOLONG;
 	r = slot_env(s, sp->env, sp->term);
+	if (r == 0)
+		r = exec_pipe(sp, wait, told);
 	if (r < 0)
 		return r;
 	strcpy(s->path, sp->path);
+	s->told = told[1];
 	s->argv = sp->argv;
 	s->cwd = sp->cwd;
 	memcpy(s->fds, sp->fds, sizeof(s->fds));
@@ -295,12 +318,20 @@ int rr__spawn(struct rr_procs *ps, const struct rr_spawn *sp, pid_t *pid, int *p
 	__atomic_store_n(&s->busy, 1, __ATOMIC_RELEASE);
 	child = clone(child_main, (char *)s + RR_SLOT_SIZE, flags, s, &fd, NULL,
 		      (pid_t *)&s->busy);
+	r = child < 0 ? -errno : 0;
 	if (child < 0 || wait) /* a waited-for child is past it */
 		__atomic_store_n(&s->busy, 0, __ATOMIC_RELEASE);
-	if (child < 0)
-		return -errno;
+	if (told[1] >= 0)
+		close(told[1]); /* the child's copy alone keeps it open */
+	if (r < 0) {
+		if (told[0] >= 0)
+			close(told[0]);
+		return r;
+	}
 	ps->spawned++;
 	*pid = child;
 	*pidfd = fd;
+	if (sp->exec_fd)
+		*sp->exec_fd = told[0];
 	return 0;
 }
