@@ -16,7 +16,6 @@ static void add_features(struct buf *b, unsigned features)
 	} names[] = {
 		{ RR_FEAT_WAITID, "waitid" },
 		{ RR_FEAT_READ_MULTISHOT, "read-multishot" },
-		{ RR_FEAT_DEFER_TASKRUN, "defer-taskrun" },
 		{ RR_FEAT_GROUP_SIGNAL, "group-signal" },
 		{ RR_FEAT_ASYNC_SPAWN, "async-spawn" },
 	};

@@ -142,7 +142,8 @@ struct rr_loop_opts {
 enum {
 	RR_FEAT_WAITID = 1 << 0,         /* exits as IORING_OP_WAITID */
 	RR_FEAT_READ_MULTISHOT = 1 << 1, /* pipes read multishot from a buffer ring */
-	RR_FEAT_DEFER_TASKRUN = 1 << 2,  /* SINGLE_ISSUER|DEFER_TASKRUN ring */
+	RR_FEAT_DEFER_TASKRUN = 1 << 2,  /* never set: a DEFER_TASKRUN ring tells
+					    rr_loop_fd() late (kept for the ABI) */
 	RR_FEAT_GROUP_SIGNAL = 1 << 3,   /* pidfd_send_signal to a process group */
 	RR_FEAT_ASYNC_SPAWN = 1 << 4,    /* spawns do not wait for execve */
 };
