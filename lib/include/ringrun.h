@@ -305,8 +305,9 @@ enum rr_status {
 	RR_CONNECT_FAILED,  /* SSH: refused, unreachable, name not found, timed
 			       out, or the handshake failed */
 	RR_HOSTKEY_REJECTED, /* SSH: host key unknown (strict), changed, revoked,
-				vouched for only by a @cert-authority, or the
-				known_hosts file could not be read */
+				vouched for only by a @cert-authority, the
+				known_hosts file could not be read, or
+				rr_host_opts.hostkey_cb refused it */
 	RR_AUTH_FAILED,     /* SSH: no authentication method was accepted */
 	RR_SSH_ERROR,       /* SSH: the connection or channel failed while the
 			       command ran */
@@ -651,7 +652,8 @@ enum rr_hostkey_answer {
 				  RR_HOSTKEY_REJECTED */
 	RR_HOSTKEY_ACCEPT,     /* trust it for this connection */
 	RR_HOSTKEY_RECORD,     /* trust it and append it to known_hosts as
-				  accept-new does (nothing when it matches) */
+				  accept-new does (nothing when it matches);
+				  a file it cannot read or write refuses it */
 };
 
 /* The key a server showed, for rr_host_opts.hostkey_cb. */
@@ -673,7 +675,8 @@ struct rr_hostkey_info {
  * Decide a server's host key.  Called on the loop's thread during each
  * handshake with the host (again for a new connection), after known_hosts
  * was consulted; info is borrowed for the call.  It runs as a callback does:
- * it must not run the loop, and should answer at once.
+ * it must not run the loop (-EBUSY) and should answer at once; it must not
+ * free host.
  */
 typedef enum rr_hostkey_answer rr_hostkey_cb(rr_host *host,
 					      const struct rr_hostkey_info *info,
@@ -682,9 +685,9 @@ typedef enum rr_hostkey_answer rr_hostkey_cb(rr_host *host,
 /*
  * The passphrase of the encrypted identity file at path, for
  * rr_host_opts.passphrase_cb: up to size - 1 bytes into buf, returning their
- * number; a negative errno skips the key.  Called from rr_host_new() (which
- * the host it makes is given to, not yet returned), never from the loop, so
- * it may prompt the user.  buf is wiped once used.
+ * number; a negative errno skips the key.  Called from rr_host_new() with
+ * the host it is making (not to be freed), never from the loop, so it may
+ * prompt the user.  buf is wiped once used.
  */
 typedef int rr_passphrase_cb(rr_host *host, const char *path, char *buf,
 			     size_t size, void *user);
@@ -739,19 +742,20 @@ struct rr_host_opts {
 	/*
 	 * The password, copied here; the copy is wiped (explicit_bzero) when
 	 * the host is freed and is never in a message or a RINGRUN_DEBUG
-	 * trace.  password_file and password_env read theirs here as well.
+	 * trace (libssh2's own passing copies, as it sends it, are not
+	 * wiped).  password_file and password_env are read here as well.
 	 */
 	const char *password;
 	/*
-	 * Asked here, once per loop for each encrypted identity (OpenSSH
-	 * format, bcrypt-pbkdf, or PEM): a key it unlocks is unlocked for the
-	 * loop's other hosts too, and its passphrase kept (libssh2 decrypts
-	 * the key again when it signs) until the loop is freed, then wiped.  A
-	 * passphrase that does not decrypt the key fails rr_host_new() with
-	 * EKEYREJECTED after an on_warning naming the file: call it again to
-	 * ask again, or answer a negative errno to go on without the key.
-	 * NULL, or an encrypted key it has not unlocked: the key is skipped,
-	 * with an on_warning.
+	 * Asked here for each encrypted identity (OpenSSH format with
+	 * bcrypt-pbkdf, or PEM) the loop has not unlocked yet: a key it
+	 * unlocks is unlocked for the loop's other hosts too, and its
+	 * passphrase kept (libssh2 decrypts the key again when it signs) until
+	 * the loop is freed, then wiped.  A passphrase that does not decrypt
+	 * the key fails rr_host_new() with EKEYREJECTED after an on_warning
+	 * naming the file: call it again to ask again, or answer a negative
+	 * errno to go on without the key (quietly).  NULL: a locked key is
+	 * skipped, with one on_warning per loop.
 	 */
 	rr_passphrase_cb *passphrase_cb;
 	void *cb_user; /* handed to hostkey_cb and passphrase_cb (user is the
