@@ -100,9 +100,8 @@ static enum rr_status run_with(const struct sshd *s, const char *kh,
 {
 	rr_loop *loop = loop_new(NULL);
 	seen->loop = loop;
-	rr_host *h = host_on(loop, s, 0, &(struct rr_host_opts){
-		.known_hosts = kh, .no_agent = true, .hostkey = policy,
-		.hostkey_cb = decide, .cb_user = seen});
+	rr_host *h = host_on(loop, s, 0, HOST_OPTS(.known_hosts = kh, .no_agent = true,
+		.hostkey = policy, .hostkey_cb = decide, .cb_user = seen));
 	const struct rr_result *r = run_ssh(loop, h, cmd, NULL);
 	enum rr_status st = r->status;
 	snprintf(msg, size, "%s", r->message);
@@ -126,8 +125,8 @@ Test(ssh_hostkeycb, sees_the_key)
 
 	rr_loop *loop = loop_new(NULL);
 	seen.loop = loop;
-	rr_host *h = host_on(loop, s, 0, &(struct rr_host_opts){
-		.no_agent = true, .hostkey_cb = decide, .cb_user = &seen});
+	rr_host *h = host_on(loop, s, 0, HOST_OPTS(.no_agent = true, .hostkey_cb = decide,
+						   .cb_user = &seen));
 	rr_task *t[3];
 	for (int i = 0; i < 3; i++)
 		t[i] = ssh_task(loop, h, "echo ran", NULL);
@@ -189,8 +188,8 @@ Test(ssh_hostkeycb, reject_known_key)
 	for (int i = 0; i < 2; i++) {
 		struct seen seen = {.answer = answers[i]};
 		rr_loop *loop = loop_new(NULL);
-		rr_host *h = host_on(loop, s, 0, &(struct rr_host_opts){
-			.no_agent = true, .hostkey_cb = decide, .cb_user = &seen});
+		rr_host *h = host_on(loop, s, 0, HOST_OPTS(.no_agent = true,
+			.hostkey_cb = decide, .cb_user = &seen));
 		const struct rr_result *r = run_ssh(loop, h,
 			touch_cmd(s, marker, sizeof marker, cmd, sizeof cmd), NULL);
 		expect_status_only(r, RR_HOSTKEY_REJECTED);

@@ -93,7 +93,7 @@ Test(ssh_secrets, password_login)
 	struct sshd *s = sshd_start(1, 0, PW_SSHD, NULL);
 	rr_loop *loop = loop_new(NULL);
 
-	rr_host *h = pw_host(loop, s, &(struct rr_host_opts){.password = pw});
+	rr_host *h = pw_host(loop, s, HOST_OPTS(.password = pw));
 	memset(pw, 'x', strlen(pw));
 	const struct rr_result *r = run_ssh(loop, h, "id -un", NULL);
 	expect_status(r, RR_OK, 0);
@@ -104,10 +104,10 @@ Test(ssh_secrets, password_login)
 	char path[160];
 	sshd_path(s, "password", path, sizeof path);
 	write_file(path, again, strlen(again));
-	h = pw_host(loop, s, &(struct rr_host_opts){.password_file = path});
+	h = pw_host(loop, s, HOST_OPTS(.password_file = path));
 	expect_status(run_ssh(loop, h, "true", NULL), RR_OK, 0);
 	setenv("RR_TEST_PASSWORD", again, 1);
-	h = pw_host(loop, s, &(struct rr_host_opts){.password_env = "RR_TEST_PASSWORD"});
+	h = pw_host(loop, s, HOST_OPTS(.password_env = "RR_TEST_PASSWORD"));
 	expect_status(run_ssh(loop, h, "true", NULL), RR_OK, 0);
 	unsetenv("RR_TEST_PASSWORD");
 	cr_assert_eq(sshd_log_count(s, "Accepted password for " PW_USER), 3);
@@ -124,7 +124,7 @@ Test(ssh_secrets, wrong_password)
 	rr_loop *loop = warning_loop(&w);
 
 	pw[0] = pw[0] == 'a' ? 'b' : 'a';
-	rr_host *h = pw_host(loop, s, &(struct rr_host_opts){.password = pw});
+	rr_host *h = pw_host(loop, s, HOST_OPTS(.password = pw));
 	const struct rr_result *r = run_ssh(loop, h,
 		touch_cmd(s, marker, sizeof marker, cmd, sizeof cmd), NULL);
 	expect_status_only(r, RR_AUTH_FAILED);
@@ -142,9 +142,9 @@ Test(ssh_secrets, one_password_source)
 {
 	rr_loop *loop = loop_new(NULL);
 	struct rr_host_opts bad[] = {
-		{.password = "p", .password_file = "/dev/null"},
-		{.password = "p", .password_env = "HOME"},
-		{.password_file = "/dev/null", .password_env = "HOME"},
+		*HOST_OPTS(.password = "p", .password_file = "/dev/null"),
+		*HOST_OPTS(.password = "p", .password_env = "HOME"),
+		*HOST_OPTS(.password_file = "/dev/null", .password_env = "HOME"),
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
 		errno = 0;
@@ -152,7 +152,7 @@ Test(ssh_secrets, one_password_source)
 		cr_assert_eq(errno, EINVAL, "case %zu: %s", i, strerror(errno));
 	}
 	/* An empty password is a password. */
-	rr_host *h = rr_host_new(loop, "127.0.0.1:22", &(struct rr_host_opts){.password = ""});
+	rr_host *h = rr_host_new(loop, "127.0.0.1:22", HOST_OPTS(.password = ""));
 	cr_assert(h, "%s", strerror(errno));
 	free_loop(loop);
 }
@@ -205,11 +205,10 @@ static rr_host *key_host(rr_loop *loop, const struct sshd *s, const char *key,
 	const char *ids[] = {key, NULL};
 	char spec[64];
 	return rr_host_new(loop, sshd_spec(s, 0, spec, sizeof spec),
-			   &(struct rr_host_opts){
-				   .identities = ids, .no_agent = true,
-				   .known_hosts = s->known_hosts,
-				   .passphrase_cb = a ? give_passphrase : NULL,
-				   .cb_user = a});
+			   HOST_OPTS(.identities = ids, .no_agent = true,
+				     .known_hosts = s->known_hosts,
+				     .passphrase_cb = a ? give_passphrase : NULL,
+				     .cb_user = a));
 }
 
 #define PASSPHRASE "correct horse 7801"
@@ -330,8 +329,7 @@ Test(ssh_secrets, passphrase_too_long)
 
 	errno = 0;
 	cr_assert_null(rr_host_new(loop, sshd_spec(s, 0, spec, sizeof spec),
-				   &(struct rr_host_opts){.identities = ids,
-							  .passphrase_cb = too_long}));
+				   HOST_OPTS(.identities = ids, .passphrase_cb = too_long)));
 	cr_assert_eq(errno, EINVAL);
 	expect_contains(w.all, "passphrase_cb returned");
 	free_loop(loop);
@@ -357,9 +355,9 @@ Test(ssh_secrets, not_in_trace)
 	unsetenv("RINGRUN_DEBUG");
 	struct asked a = {.give = PASSPHRASE};
 	rr_host *kh = key_host(loop, s, key, &a);
-	rr_host *ph = pw_host(loop, s, &(struct rr_host_opts){.password = pw});
+	rr_host *ph = pw_host(loop, s, HOST_OPTS(.password = pw));
 	pw[0] = pw[0] == 'a' ? 'b' : 'a';
-	rr_host *bad = pw_host(loop, s, &(struct rr_host_opts){.password = pw});
+	rr_host *bad = pw_host(loop, s, HOST_OPTS(.password = pw));
 	pw[0] = pw[0] == 'a' ? 'b' : 'a';
 	rr_task *t[3] = {ssh_task(loop, kh, "true", NULL), ssh_task(loop, ph, "true", NULL),
 			 ssh_task(loop, bad, "true", NULL)};
