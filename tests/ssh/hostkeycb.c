@@ -340,3 +340,28 @@ Test(ssh_hostkeycb, what_known_hosts_says)
 	expect_contains(msg, "cannot record");
 	expect_contains(msg, strerror(EISDIR));
 }
+
+/* Asked again for each new connection: after the server dropped the
+ * first, the next task's connection shows the key again. */
+Test(ssh_hostkeycb, asked_per_connection)
+{
+	struct sshd *s = sshd_start(1, 0, NULL);
+	struct seen seen = {.answer = RR_HOSTKEY_ACCEPT};
+	rr_loop *loop = loop_new(NULL);
+	seen.loop = loop;
+	rr_host *h = host_on(loop, s, 0, HOST_OPTS(.no_agent = true, .hostkey_cb = decide,
+						   .cb_user = &seen));
+
+	expect_status(run_ssh(loop, h, "true", NULL), RR_OK, 0);
+	cr_assert_eq(seen.calls, 1);
+	sshd_drop_connections(s);
+	cr_assert_eq(sshd_sessions_wait_gone(s, HANG_GUARD_MS), 0);
+	/* The first task may find the old connection and end with it. */
+	const struct rr_result *r = run_ssh(loop, h, "true", NULL);
+	if (r->status != RR_OK)
+		r = run_ssh(loop, h, "true", NULL);
+	expect_status(r, RR_OK, 0);
+	cr_assert_eq(seen.calls, 2);
+	cr_assert_eq(sshd_log_count(s, "Connection from"), 2);
+	free_loop(loop);
+}
