@@ -329,8 +329,9 @@ enum rr_status {
 	RR_CONNECT_FAILED,  /* SSH: refused, unreachable, name not found, timed
 			       out, or the handshake failed */
 	RR_HOSTKEY_REJECTED, /* SSH: host key unknown (strict), changed, revoked,
-				vouched for only by a @cert-authority, or the
-				known_hosts file could not be read */
+				vouched for only by a @cert-authority, the
+				known_hosts file could not be read, or
+				rr_host_opts.hostkey_cb refused it */
 	RR_AUTH_FAILED,     /* SSH: no authentication method was accepted */
 	RR_SSH_ERROR,       /* SSH: the connection or channel failed while the
 			       command ran */
@@ -665,6 +666,65 @@ enum rr_hostkey_policy {
 	RR_HOSTKEY_OFF,        /* no check at all */
 };
 
+/* What known_hosts says of the key a server shows (rr_hostkey_info.known). */
+enum rr_hostkey_known {
+	RR_KNOWN_MATCH = 0,  /* a line for the host has this key */
+	RR_KNOWN_NEW,        /* no line for the host (strict refuses it,
+				accept-new records it) */
+	RR_KNOWN_CHANGED,    /* lines for the host have other keys only */
+	RR_KNOWN_REVOKED,    /* a @revoked line has this key */
+	RR_KNOWN_CA,         /* only a @cert-authority line names the host:
+				libssh2 cannot check host certificates */
+	RR_KNOWN_UNREADABLE, /* the file exists but could not be read */
+	RR_KNOWN_OFF,        /* RR_HOSTKEY_OFF: the file was not read */
+};
+
+/* What rr_host_opts.hostkey_cb answers. */
+enum rr_hostkey_answer {
+	RR_HOSTKEY_REJECT = 0, /* refuse it: the host's tasks end
+				  RR_HOSTKEY_REJECTED */
+	RR_HOSTKEY_ACCEPT,     /* trust it for this connection */
+	RR_HOSTKEY_RECORD,     /* trust it and append it to known_hosts as
+				  accept-new does (nothing when it matches);
+				  a file it cannot read or write refuses it */
+};
+
+/* The key a server showed, for rr_host_opts.hostkey_cb. */
+struct rr_hostkey_info {
+	const char *type;        /* "ssh-ed25519", "ecdsa-sha2-nistp256", ... */
+	const char *fingerprint; /* "SHA256:" and unpadded base64, as
+				    ssh-keygen -l prints it */
+	const unsigned char *key; /* the public key blob (SSH wire format) */
+	size_t key_len;
+	enum rr_hostkey_known known;
+	const char *known_hosts; /* the file asked */
+	unsigned line;           /* its line that matched, changed, revoked or
+				    vouched (CA); 0 otherwise */
+	/* What rr_host_opts.hostkey alone would answer. */
+	enum rr_hostkey_answer policy;
+};
+
+/*
+ * Decide a server's host key.  Called on the loop's thread during each
+ * handshake with the host (again for a new connection), after known_hosts
+ * was consulted; info is borrowed for the call.  It runs as a callback does:
+ * it must not run the loop (-EBUSY) and should answer at once; it must not
+ * free host.
+ */
+typedef enum rr_hostkey_answer rr_hostkey_cb(rr_host *host,
+					      const struct rr_hostkey_info *info,
+					      void *user);
+
+/*
+ * The passphrase of the encrypted identity file at path, for
+ * rr_host_opts.passphrase_cb: up to size - 1 bytes into buf, returning their
+ * number; a negative errno skips the key.  Called from rr_host_new() with
+ * the host it is making (not to be freed), never from the loop, so it may
+ * prompt the user.  buf is wiped once used.
+ */
+typedef int rr_passphrase_cb(rr_host *host, const char *path, char *buf,
+			     size_t size, void *user);
+
 /* Sessions on one connection by default: OpenSSH's MaxSessions, so 9
    commands at once and 1 session for stopping them (rr_host_opts.channels). */
 #define RR_HOST_CHANNELS_DEFAULT 10
@@ -681,6 +741,8 @@ struct rr_host_opts {
 	 */
 	const char *const *identities;
 	bool no_agent;        /* do not ask the ssh-agent at $SSH_AUTH_SOCK */
+	/* Password (and keyboard-interactive) login, offered after the keys:
+	   at most one of password, password_file and password_env (EINVAL). */
 	const char *password_file; /* its first line is the password */
 	const char *password_env;  /* name of the variable holding it */
 	const char *known_hosts;   /* default ~/.ssh/known_hosts */
@@ -701,6 +763,38 @@ struct rr_host_opts {
 	 * Checked as a spec's host is.  Default: "host:port".
 	 */
 	const char *alias;
+	/* Fields past the first layout: read only with .size set (see ABI). */
+	/*
+	 * Decides every host key in place of the policy: asked only when set,
+	 * under any policy (RR_HOSTKEY_OFF then leaves known_hosts unread:
+	 * known is RR_KNOWN_OFF), and its answer is final - it may accept a key
+	 * the policy refuses (changed, revoked) and refuse one known_hosts
+	 * has.  A refused key ends the host's tasks RR_HOSTKEY_REJECTED with a
+	 * message naming the host, the key type and its fingerprint; an answer
+	 * other than the three refuses it too.  NULL: the policy decides.
+	 */
+	rr_hostkey_cb *hostkey_cb;
+	/*
+	 * The password, copied here; the copy is wiped (explicit_bzero) when
+	 * the host is freed and is never in a message or a RINGRUN_DEBUG
+	 * trace (libssh2's own passing copies, as it sends it, are not
+	 * wiped).  password_file and password_env are read here as well.
+	 */
+	const char *password;
+	/*
+	 * Asked here for each encrypted identity (OpenSSH format with
+	 * bcrypt-pbkdf, or PEM) the loop has not unlocked yet: a key it
+	 * unlocks is unlocked for the loop's other hosts too, and its
+	 * passphrase kept (libssh2 decrypts the key again when it signs) until
+	 * the loop is freed, then wiped.  A passphrase that does not decrypt
+	 * the key fails rr_host_new() with EKEYREJECTED after an on_warning
+	 * naming the file: call it again to ask again, or answer a negative
+	 * errno to go on without the key (quietly).  NULL: a locked key is
+	 * skipped, with one on_warning per loop.
+	 */
+	rr_passphrase_cb *passphrase_cb;
+	void *cb_user; /* handed to hostkey_cb and passphrase_cb (user is the
+			  login name) */
 };
 
 /*
@@ -737,8 +831,10 @@ int rr_host_spec_parse(const char *spec, size_t len, struct rr_host_spec *out,
  * The name is resolved here, with a blocking getaddrinfo(), so that the loop
  * never waits for DNS; a name that does not resolve is not an error of this
  * call: its tasks end RR_CONNECT_FAILED.  Returns NULL with errno set:
- * EINVAL for a bad spec, ENOENT/EACCES for an identity or password file that
- * cannot be read, E2BIG for opts with a field this library does not know,
+ * EINVAL for a bad spec or more than one password source, ENOENT/EACCES for
+ * an identity or password file that cannot be read, EKEYREJECTED for a
+ * passphrase that does not decrypt its identity (rr_host_opts.passphrase_cb),
+ * E2BIG for opts with a field this library does not know,
  * ENOMEM.
  */
 rr_host *rr_host_new(rr_loop *loop, const char *spec,

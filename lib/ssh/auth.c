@@ -118,7 +118,7 @@ static int step_keys(struct rr_conn *c)
 		const struct rr_keyfile *k = h->keys[a->key];
 		int rc = libssh2_userauth_publickey_frommemory(
 			c->session, h->user, strlen(h->user), NULL, 0, k->data,
-			k->len, NULL);
+			k->len, k->passphrase);
 
 		if (rc == LIBSSH2_ERROR_EAGAIN)
 			return -EAGAIN;

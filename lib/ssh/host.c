@@ -17,7 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define RR_KEYFILE_MAX (1 << 20)
+#define RR_PASSWORD_FILE_MAX (1 << 20)
 
 const char *rr__home_dir(void)
 {
@@ -37,35 +37,6 @@ static char *path_in_home(const char *rel)
 	return asprintf(&p, "%s/%s", rr__home_dir(), rel) < 0 ? NULL : p;
 }
 
-/* An identity file's bytes, read once per loop however many hosts use it. */
-static int keyfile(struct rr_ssh *ssh, const char *path, struct rr_keyfile **out)
-{
-	struct rr_keyfile *k;
-	int r;
-
-	for (k = ssh->keyfiles; k; k = k->next) {
-		if (strcmp(k->path, path) == 0) {
-			*out = k;
-			return 0;
-		}
-	}
-	k = calloc(1, sizeof(*k));
-	if (!k || !(k->path = strdup(path))) {
-		free(k);
-		return -ENOMEM;
-	}
-	r = rr__file_read(path, RR_KEYFILE_MAX, true, &k->data, &k->len);
-	if (r < 0) {
-		free(k->path);
-		free(k);
-		return r;
-	}
-	k->next = ssh->keyfiles;
-	ssh->keyfiles = k;
-	*out = k;
-	return 0;
-}
-
 static int add_key(struct rr_host *h, struct rr_keyfile *k)
 {
 	void *v = realloc(h->keys, (h->nkeys + 1) * sizeof(*h->keys));
@@ -77,6 +48,16 @@ static int add_key(struct rr_host *h, struct rr_keyfile *k)
 	return 0;
 }
 
+/* k offered, once unlocked; an encrypted key not unlocked is skipped. */
+static int use_key(struct rr_host *h, struct rr_keyfile *k)
+{
+	int r = rr__keyfile_unlock(h, k);
+
+	if (r == -ENOKEY)
+		return 0;
+	return r < 0 ? r : add_key(h, k);
+}
+
 /* Given identities must be readable; the defaults are used where they exist. */
 static int load_identities(struct rr_host *h, const char *const *given)
 {
@@ -85,28 +66,33 @@ static int load_identities(struct rr_host *h, const char *const *given)
 	int r = 0;
 
 	for (size_t i = 0; given && given[i] && r == 0; i++) {
-		r = keyfile(h->ssh, given[i], &k);
+		r = rr__keyfile_get(h->ssh, given[i], &k);
 		if (r == 0)
-			r = add_key(h, k);
+			r = use_key(h, k);
 	}
 	for (size_t i = 0; !given && defaults[i] && r == 0; i++) {
 		char *path = path_in_home(defaults[i]);
 
 		if (!path)
 			return -ENOMEM;
-		if (keyfile(h->ssh, path, &k) == 0)
-			r = add_key(h, k);
+		if (rr__keyfile_get(h->ssh, path, &k) == 0)
+			r = use_key(h, k);
 		free(path);
 	}
 	return r;
 }
 
+/* At most one source (rr_host_new checked): copied here, wiped when freed. */
 static int load_password(struct rr_host *h, const struct rr_host_opts *o)
 {
 	size_t len;
 	char *data;
 	int r;
 
+	if (o->password) {
+		h->password = strdup(o->password);
+		return h->password ? 0 : -ENOMEM;
+	}
 	if (o->password_env) {
 		const char *v = getenv(o->password_env);
 
@@ -117,7 +103,7 @@ static int load_password(struct rr_host *h, const struct rr_host_opts *o)
 	}
 	if (!o->password_file)
 		return 0;
-	r = rr__file_read(o->password_file, RR_KEYFILE_MAX, true, &data, &len);
+	r = rr__file_read(o->password_file, RR_PASSWORD_FILE_MAX, true, &data, &len);
 	if (r < 0)
 		return r;
 	data[strcspn(data, "\r\n")] = '\0';
@@ -201,6 +187,7 @@ static int host_init(struct rr_host *h, const struct rr_host_spec *sp,
 					       path_in_home(".ssh/known_hosts");
 	h->opts.identities = NULL;
 	h->opts.password_file = h->opts.password_env = h->opts.user = NULL;
+	h->opts.password = NULL; /* h->password holds the copy */
 	h->opts.alias = NULL;
 	if (!h->opts.connect_timeout_ms)
 		h->opts.connect_timeout_ms = 10000;
@@ -256,7 +243,8 @@ rr_host *rr_host_new(rr_loop *loop, const char *spec,
 	if (!loop || !spec || (unsigned)o.hostkey > RR_HOSTKEY_OFF ||
 	    rr_host_spec_parse(spec, strlen(spec), &sp, NULL) < 0 ||
 	    !valid_word(o.user, true) || !valid_word(o.alias, false) ||
-	    o.port > 65535) {
+	    o.port > 65535 ||
+	    !!o.password + !!o.password_file + !!o.password_env > 1) {
 		errno = EINVAL;
 		return NULL;
 	}
@@ -340,14 +328,6 @@ void rr__hosts_free(struct rr_ssh *ssh)
 {
 	while (ssh->hosts)
 		host_destroy(ssh->hosts);
-	while (ssh->keyfiles) {
-		struct rr_keyfile *k = ssh->keyfiles;
-
-		ssh->keyfiles = k->next;
-		explicit_bzero(k->data, k->len);
-		free(k->data);
-		free(k->path);
-		free(k);
-	}
+	rr__keyfiles_free(ssh);
 	rr__khfiles_free(ssh);
 }

@@ -270,61 +270,156 @@ static int record(struct rr_khfile *f, const char *name, const struct rr_hostkey
 	return 0;
 }
 
-/*
- * The policy, once the file is read: 0 accepts the key; < 0 refuses it,
- * with why.
- */
-static int decide(struct rr_conn *c, struct rr_khfile *f, const char *name,
-		  const char *plain, const struct rr_hostkey *key, char *why,
-		  size_t size)
+/* What the file says of the key: known, and the line that says it. */
+static int classify(struct rr_khfile *f, const char *name, const char *plain,
+		    const struct rr_hostkey *key, struct rr_hostkey_info *info,
+		    const struct rr_khentry **out)
 {
-	struct rr_host *h = c->host;
-	const char *path = h->opts.known_hosts;
-	const struct rr_khentry *revoked, *ca;
 	struct lookup a, b = { KH_NEW, NULL, NULL, NULL };
-	char fp[64];
-	int r;
+	const struct rr_khentry *revoked, *ca, *line = NULL;
+	int r = lookup(f, name, key, &a);
 
-	fingerprint(c, fp, sizeof(fp));
-	r = lookup(f, name, key, &a);
 	if (r == 0 && plain)
 		r = lookup(f, plain, key, &b);
-	if (r < 0) {
-		snprintf(why, size, "host key not checked: out of memory");
+	if (r < 0)
 		return r;
-	}
 	revoked = a.revoked ? a.revoked : b.revoked;
 	ca = a.ca ? a.ca : b.ca;
 	if (revoked) {
+		info->known = RR_KNOWN_REVOKED;
+		line = revoked;
+	} else if (a.status != KH_NEW) {
+		info->known = a.status == KH_OK ? RR_KNOWN_MATCH : RR_KNOWN_CHANGED;
+		line = a.found;
+	} else if (b.status == KH_OK) {
+		info->known = RR_KNOWN_MATCH;
+		line = b.found;
+	} else if (ca) {
+		info->known = RR_KNOWN_CA;
+		line = ca;
+	} else {
+		info->known = RR_KNOWN_NEW;
+	}
+	info->line = line ? line->line : 0;
+	*out = line;
+	return 0;
+}
+
+/* What the policy alone answers. */
+static enum rr_hostkey_answer policy(enum rr_hostkey_policy p, enum rr_hostkey_known k)
+{
+	switch (k) {
+	case RR_KNOWN_MATCH:
+	case RR_KNOWN_OFF:
+		return RR_HOSTKEY_ACCEPT;
+	case RR_KNOWN_NEW:
+		return p == RR_HOSTKEY_ACCEPT_NEW ? RR_HOSTKEY_RECORD : RR_HOSTKEY_REJECT;
+	default:
+		return RR_HOSTKEY_REJECT;
+	}
+}
+
+/* Why the policy refused it; e is the line that says so. */
+static void refusal(const struct rr_hostkey_info *i, const struct rr_khfile *f,
+		    const struct rr_khentry *e, char *why, size_t size)
+{
+	const char *path = i->known_hosts;
+
+	switch (i->known) {
+	case RR_KNOWN_REVOKED:
 		snprintf(why, size, "host key revoked: the server offers %s key %s, "
-			 "marked @revoked in %s:%u", key->type, fp, path, revoked->line);
-		return -EACCES;
-	}
-	if (a.status == KH_OK)
-		return 0;
-	if (a.status == KH_CHANGED) {
+			 "marked @revoked in %s:%u", i->type, i->fingerprint, path, i->line);
+		break;
+	case RR_KNOWN_CHANGED:
 		snprintf(why, size, "host key changed: the server offers %s key %s, "
-			 "not the %s key in %s:%u (possible man-in-the-middle)",
-			 key->type, fp, a.found->key.type, path, a.found->line);
-		return -EACCES;
-	}
-	if (b.status == KH_OK)
-		return 0;
-	if (ca) {
+			 "not the %s key in %s:%u (possible man-in-the-middle)", i->type,
+			 i->fingerprint, e->key.type, path, i->line);
+		break;
+	case RR_KNOWN_CA:
 		snprintf(why, size, "host key not checked: %s:%u trusts a certificate "
 			 "authority for it, but host certificates cannot be checked "
-			 "(%s key %s)", path, ca->line, key->type, fp);
+			 "(%s key %s)", path, i->line, i->type, i->fingerprint);
+		break;
+	case RR_KNOWN_UNREADABLE:
+		snprintf(why, size, "host key not checked: cannot read %s: %s", path,
+			 strerror(-f->err));
+		break;
+	default:
+		snprintf(why, size, "host key unknown: %s key %s is not in %s", i->type,
+			 i->fingerprint, path);
+	}
+}
+
+/* What the file said, as the message of a key the program refused says it. */
+static const char *known_name(enum rr_hostkey_known k)
+{
+	static const char *const names[] = {
+		[RR_KNOWN_MATCH] = "known_hosts has it",
+		[RR_KNOWN_NEW] = "not in known_hosts",
+		[RR_KNOWN_CHANGED] = "known_hosts has another key",
+		[RR_KNOWN_REVOKED] = "revoked in known_hosts",
+		[RR_KNOWN_CA] = "known_hosts has a @cert-authority for it",
+		[RR_KNOWN_UNREADABLE] = "known_hosts unreadable",
+		[RR_KNOWN_OFF] = "known_hosts not read",
+	};
+
+	assert((unsigned)k < sizeof(names) / sizeof(names[0]));
+	return names[k];
+}
+
+/* The program's answer, final.  A value it does not have refuses the key. */
+static enum rr_hostkey_answer ask(struct rr_host *h, const struct rr_hostkey_info *i)
+{
+	enum rr_hostkey_answer a = RR_HOSTKEY_REJECT;
+
+	RR_CALLBACK(h->loop, a = h->opts.hostkey_cb(h, i, h->opts.cb_user));
+	return a == RR_HOSTKEY_ACCEPT || a == RR_HOSTKEY_RECORD ? a : RR_HOSTKEY_REJECT;
+}
+
+/* The key, the file and the answer: 0 accepts it; < 0 refuses it, with why. */
+static int decide(struct rr_conn *c, const struct rr_hostkey *key, const char *name,
+		  const char *plain, char *why, size_t size)
+{
+	struct rr_host *h = c->host;
+	struct rr_khfile *f = NULL;
+	const struct rr_khentry *line = NULL;
+	char fp[64];
+	struct rr_hostkey_info info = {
+		.type = key->type, .fingerprint = fp, .key = key->blob,
+		.key_len = key->len, .known = RR_KNOWN_OFF,
+		.known_hosts = h->opts.known_hosts,
+	};
+	enum rr_hostkey_answer answer;
+	int r;
+
+	fingerprint(c, fp, sizeof(fp));
+	if (h->opts.hostkey != RR_HOSTKEY_OFF) {
+		if (!(f = khfile(h->ssh, h->opts.known_hosts)))
+			return -ENOMEM;
+		if (f->err)
+			info.known = RR_KNOWN_UNREADABLE;
+		else if (classify(f, name, plain, key, &info, &line) < 0)
+			return -ENOMEM;
+	}
+	info.policy = policy(h->opts.hostkey, info.known);
+	answer = h->opts.hostkey_cb ? ask(h, &info) : info.policy;
+	if (answer == RR_HOSTKEY_ACCEPT ||
+	    (answer == RR_HOSTKEY_RECORD && info.known == RR_KNOWN_MATCH))
+		return 0;
+	if (answer == RR_HOSTKEY_REJECT) {
+		if (h->opts.hostkey_cb)
+			snprintf(why, size, "host key rejected by hostkey_cb: %s key %s "
+				 "(%s)", key->type, fp, known_name(info.known));
+		else
+			refusal(&info, f, line, why, size);
 		return -EACCES;
 	}
-	if (h->opts.hostkey == RR_HOSTKEY_STRICT) {
-		snprintf(why, size, "host key unknown: %s key %s is not in %s",
-			 key->type, fp, path);
-		return -EACCES;
-	}
-	r = record(f, name, key);
+	if (!f && !(f = khfile(h->ssh, h->opts.known_hosts)))
+		return -ENOMEM;
+	r = f->err ? f->err : record(f, name, key);
 	if (r < 0)
 		snprintf(why, size, "cannot record %s key %s in %s: %s", key->type, fp,
-			 path, strerror(-r));
+			 h->opts.known_hosts, strerror(-r));
 	return r;
 }
 
@@ -332,13 +427,12 @@ int rr__hostkey_check(struct rr_conn *c, char *why, size_t size)
 {
 	struct rr_host *h = c->host;
 	struct rr_hostkey key;
-	struct rr_khfile *f;
 	char *name = NULL, *plain = NULL;
 	const char *blob;
 	size_t len;
 	int r;
 
-	if (h->opts.hostkey == RR_HOSTKEY_OFF)
+	if (h->opts.hostkey == RR_HOSTKEY_OFF && !h->opts.hostkey_cb)
 		return 0;
 	blob = libssh2_session_hostkey(c->session, &len, NULL);
 	r = blob ? rr__hostkey_parse(blob, len, &key) : -EPROTO;
@@ -347,18 +441,12 @@ int rr__hostkey_check(struct rr_conn *c, char *why, size_t size)
 			 r == -ENOMEM ? "out of memory" : "no usable host key");
 		return r == -ENOMEM ? r : -EPROTO;
 	}
-	f = khfile(h->ssh, h->opts.known_hosts);
-	if (f && f->err) {
-		snprintf(why, size, "host key not checked: cannot read %s: %s",
-			 h->opts.known_hosts, strerror(-f->err));
-		r = f->err;
-	} else if (!f || !(name = khname(h, h->port)) ||
-		   (h->port != 22 && !(plain = khname(h, 22)))) {
-		snprintf(why, size, "host key not checked: out of memory");
+	if (!(name = khname(h, h->port)) || (h->port != 22 && !(plain = khname(h, 22))))
 		r = -ENOMEM;
-	} else {
-		r = decide(c, f, name, plain, &key, why, size);
-	}
+	else
+		r = decide(c, &key, name, plain, why, size);
+	if (r == -ENOMEM)
+		snprintf(why, size, "host key not checked: out of memory");
 	free(name);
 	free(plain);
 	free(key.blob);

@@ -184,10 +184,13 @@ struct rr_orphan {
 
 /* ----------------------------------------------------------------- host.c */
 
-struct rr_keyfile {
+struct rr_keyfile {              /* keyfile.c */
 	struct rr_keyfile *next;
 	char *path, *data;
 	size_t len;
+	bool locked;                /* encrypted, and no passphrase opened it */
+	bool warned;                /* that it was skipped, locked */
+	char *passphrase;           /* the one that did, or NULL */
 };
 
 struct rr_khfile; /* a known_hosts file as read (knownhosts.c) */
@@ -282,6 +285,13 @@ void rr__stop_step(struct rr_conn *c);
 bool rr__stop_failed(const struct rr_conn *c);
 bool rr__stop_pending(const struct rr_conn *c);
 void rr__stop_free(struct rr_conn *c);
+
+/* keyfile.c: the loop's copy of the identity at path, read the first time. */
+int rr__keyfile_get(struct rr_ssh *ssh, const char *path, struct rr_keyfile **out);
+/* 0: usable (unlocked by h's passphrase_cb if need be); -ENOKEY: to be
+   skipped; -EKEYREJECTED: a passphrase that does not open it; -EINVAL. */
+int rr__keyfile_unlock(struct rr_host *h, struct rr_keyfile *k);
+void rr__keyfiles_free(struct rr_ssh *ssh);
 
 /* knownhosts.c */
 void rr__hostkey_prefer(struct rr_conn *c);

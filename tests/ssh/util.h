@@ -107,6 +107,11 @@ pid_t bg_start(const char *script, ...) __attribute__((sentinel));
 
 /* ------------------------------------------------------------ the library */
 
+/* Host options with fields past the first layout (hostkey_cb, password,
+ * passphrase_cb, cb_user): their size set, as a caller must set it. */
+#define HOST_OPTS(...) \
+	(&(struct rr_host_opts){.size = sizeof(struct rr_host_opts), __VA_ARGS__})
+
 /* A new loop (asserted); opts may be NULL. */
 rr_loop *loop_new(const struct rr_loop_opts *opts);
 
