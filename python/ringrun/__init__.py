@@ -1,0 +1,24 @@
+"""ringrun: asyncio subprocesses, remote commands over SSH and fan-out on
+libringrun's io_uring loop.
+
+    import ringrun as subprocess_api   # in place of asyncio's
+    proc = await ringrun.create_subprocess_exec("ls", stdout=ringrun.PIPE)
+
+One ringrun loop is made per asyncio event loop, on first use, and freed
+(killing what still runs) when that event loop closes.  Use the package
+from the event loop's thread only.
+"""
+from ._lib import lib as _lib_handle
+from ._task import DEVNULL, PIPE, STDOUT, Error, Result
+from .fanout import fleet, run_many
+from .host import Host
+from .process import Process, StdinWriter, create_subprocess_exec, create_subprocess_shell
+
+__all__ = ["PIPE", "STDOUT", "DEVNULL", "Error", "Result", "Process", "StdinWriter",
+           "Host", "create_subprocess_exec", "create_subprocess_shell", "run_many", "fleet",
+           "library_version"]
+
+
+def library_version():
+    """RR_VERSION_NUM of the libringrun loaded (0x000100 is 0.1.0)."""
+    return _lib_handle.rr_version()
