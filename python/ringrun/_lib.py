@@ -263,7 +263,15 @@ def errno_error(what):
     return OSError(e, f"{what}: {os.strerror(e)}")
 
 
-def cstrs(items):
+def cstr(s, what):
+    """s as a C string; ValueError naming what for an embedded NUL, which
+    C would silently cut the string at."""
+    b = os.fsencode(s)
+    if b"\0" in b:
+        raise ValueError(f"ringrun: {what}: embedded null byte")
+    return b
+
+
+def cstrs(items, what):
     """A NULL-terminated char *[] (the array keeps its bytes alive)."""
-    arr = (c_char_p * (len(items) + 1))(*[os.fsencode(x) for x in items], None)
-    return arr
+    return (c_char_p * (len(items) + 1))(*[cstr(x, what) for x in items], None)

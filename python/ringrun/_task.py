@@ -60,8 +60,9 @@ def _mode(value, which, remote):
     if value is None:
         # Remotely there is no fd of ours to give: ours are written to.
         return _lib.RR_IO_CALLBACK if remote else _lib.RR_IO_INHERIT
-    raise ValueError(f"ringrun: {which}={value!r}: only PIPE, DEVNULL, None"
-                     + (" and STDOUT" if which == "stderr" else "") + " are supported")
+    name = {PIPE: "PIPE", STDOUT: "STDOUT", DEVNULL: "DEVNULL"}.get(value, repr(value))
+    raise ValueError(f"ringrun: {which}={name}: only PIPE, DEVNULL"
+                     + (", STDOUT" if which == "stderr" else "") + " and None are supported")
 
 
 def _env(env):
@@ -70,10 +71,10 @@ def _env(env):
     items = []
     for k, v in env.items():
         k, v = os.fsencode(k), os.fsencode(v)
-        if not k or b"=" in k or b"\0" in k + v:
+        if not k or b"=" in k:
             raise ValueError(f"ringrun: env: bad variable name {k!r}")
         items.append(k + b"=" + v)
-    return _lib.cstrs(items)
+    return _lib.cstrs(items, "env")
 
 
 class Spec:
@@ -90,8 +91,6 @@ class Spec:
         else:
             o.stdout_mode = _mode(stdout, "stdout", remote)
             o.stderr_mode = _mode(stderr, "stderr", remote)
-            if stdout == STDOUT:
-                raise ValueError("ringrun: stdout=STDOUT is not supported")
         if stdin == PIPE:
             o.flags |= _lib.RR_F_STDIN_PIPE
         elif stdin is None and not remote and input is None:
@@ -106,15 +105,15 @@ class Spec:
         o.timeout_ms = _ms(timeout, "timeout")
         o.kill_grace_ms = _ms(kill_grace, "kill_grace")
         if cwd is not None:
-            o.cwd = self._b(os.fsencode(cwd))
+            o.cwd = self._b(_lib.cstr(cwd, "cwd"))
         if env is not None:
             o.env = self._hold(_env(env))
         if title is not None:
-            o.title = self._b(str(title).encode())
+            o.title = self._b(_lib.cstr(str(title), "title"))
         if pty:
             rows, cols = (24, 80) if pty is True else pty
             p = self._hold(_lib.new(_lib.Pty, rows=rows, cols=cols,
-                                    term=os.fsencode(term) if term else None))
+                                    term=_lib.cstr(term, "term") if term else None))
             o.pty = ctypes.pointer(p)
             o.flags |= _lib.RR_F_PTY
 
@@ -136,11 +135,11 @@ def submit(runner, spec, cmd=None, argv=None, host=None):
     """rr_shell / rr_exec / rr_ssh; OSError naming the command when refused."""
     o = ctypes.byref(spec.opts)
     if host is not None:
-        task = lib.rr_ssh(runner.ptr, host, os.fsencode(cmd), o)
+        task = lib.rr_ssh(runner.ptr, host, _lib.cstr(cmd, "command"), o)
     elif argv is not None:
-        task = lib.rr_exec(runner.ptr, _lib.cstrs(argv), o)
+        task = lib.rr_exec(runner.ptr, _lib.cstrs(argv, "argv"), o)
     else:
-        task = lib.rr_shell(runner.ptr, os.fsencode(cmd), o)
+        task = lib.rr_shell(runner.ptr, _lib.cstr(cmd, "command"), o)
     if not task:
         raise _lib.errno_error(f"ringrun: cannot run {cmd if argv is None else argv[0]!r}")
     return task

@@ -52,7 +52,7 @@ class Host:
         o.user = self._b(user)
         o.port = port or 0
         if identities is not None:
-            o.identities = self._hold(_lib.cstrs(list(identities)))
+            o.identities = self._hold(_lib.cstrs(list(identities), "identities"))
         o.no_agent = not agent
         o.password_file = self._b(password_file)
         o.password_env = self._b(password_env)
@@ -75,13 +75,14 @@ class Host:
                                       "with rr_host_from_config")
         host = cls(None, **overrides)
         host.spec = alias
-        host._config = (os.fsencode(alias), None if config is None else os.fsencode(config))
+        host._config = (_lib.cstr(alias, "alias"),
+                        None if config is None else _lib.cstr(config, "config"))
         return host
 
     def _b(self, s):
         if s is None:
             return None
-        b = os.fsencode(s)
+        b = _lib.cstr(s, "host option")
         self._keep.append(b)
         return b
 
@@ -109,7 +110,7 @@ class Host:
         if self._config is not None:
             ptr = lib.rr_host_from_config(runner.ptr, self._config[0], self._config[1], o)
         else:
-            ptr = lib.rr_host_new(runner.ptr, os.fsencode(self.spec), o)
+            ptr = lib.rr_host_new(runner.ptr, _lib.cstr(self.spec, "host"), o)
         if not ptr:
             raise _lib.errno_error(f"ringrun: host {self.spec}")
         self._ptr, self._runner = ptr, runner

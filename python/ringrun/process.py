@@ -209,8 +209,10 @@ class Process:
             raise
 
     def send_signal(self, sig):
+        # As asyncio's: once it has ended (its transport closed) there is
+        # no process to signal.
         if self.returncode is not None or self._task is None:
-            return
+            raise ProcessLookupError(f"ringrun: process {self.pid} has ended")
         err = lib.rr_task_signal(self._task, int(sig), _lib.RR_SIG_LEADER)
         if err == -errno.ESRCH:
             return  # it is gone, its end not yet told: as Popen, nothing

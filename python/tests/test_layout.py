@@ -1,0 +1,60 @@
+"""The ctypes mirrors of ringrun.h's structs have the C compiler's layout:
+a program compiled here from the header prints every field's offset and
+every struct's size, and each must match."""
+import ctypes
+import os
+import subprocess
+
+from conftest import TREE
+from ringrun import _lib
+
+STRUCTS = {
+    "rr_loop_opts": _lib.LoopOpts,
+    "rr_loop_stats": _lib.LoopStats,
+    "rr_pty": _lib.Pty,
+    "rr_kill_step": _lib.KillStep,
+    "rr_opts": _lib.Opts,
+    "rr_capture": _lib.Capture,
+    "rr_result": _lib.CResult,
+    "rr_host_opts": _lib.HostOpts,
+    "rr_host_spec": _lib.HostSpec,
+}
+
+
+def c_layout(tmp_path):
+    lines = ["#include <stddef.h>", "#include <stdio.h>", "#include <ringrun.h>",
+             "int main(void) {"]
+    for name in STRUCTS:
+        lines.append(f'printf("{name} sizeof %zu\\n", sizeof(struct {name}));')
+    src = tmp_path / "layout.c"
+    # Every field C has: the ones we name, and the size of the struct shows
+    # one we lack (a field added at the end, or a leading size member).
+    for name, cls in STRUCTS.items():
+        for field, _ in cls._fields_:
+            lines.append(f'printf("{name} {field} %zu\\n", offsetof(struct {name}, {field}));')
+    lines.append("return 0; }")
+    src.write_text("\n".join(lines) + "\n")
+    exe = tmp_path / "layout"
+    cc = os.environ.get("CC", "cc")
+    subprocess.run([cc, "-std=gnu11", "-I", os.path.join(TREE, "lib", "include"),
+                    "-o", str(exe), str(src)], check=True)
+    out = subprocess.run([str(exe)], check=True, capture_output=True, text=True).stdout
+    return {tuple(line.split()[:2]): int(line.split()[2]) for line in out.splitlines()}
+
+
+def test_structs_match_the_header(tmp_path):
+    want = c_layout(tmp_path)
+    got = {}
+    for name, cls in STRUCTS.items():
+        got[(name, "sizeof")] = ctypes.sizeof(cls)
+        for field, _ in cls._fields_:
+            got[(name, field)] = getattr(cls, field).offset
+    assert got == want
+
+
+def test_size_member_set_when_present():
+    o = _lib.new(_lib.Opts)
+    if _lib.SIZE_MEMBER:
+        assert o.size == ctypes.sizeof(_lib.Opts)
+    else:
+        assert "size" not in dict(_lib.Opts._fields_)
