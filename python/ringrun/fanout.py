@@ -62,19 +62,23 @@ async def _drive(items, jobs, launch):
         raise ValueError(f"ringrun: jobs must be >= 1, not {jobs}")
     batch = _Batch(_loop.runner())
     todo = iter(enumerate(items))
+    waiting = 0  # launched, its end not yet taken from the queue
 
     def next_one():
+        nonlocal waiting
         for index, item in todo:
             batch.jobs.add(launch(batch, index, item))
+            waiting += 1
             return True
         return False
     try:
-        while (jobs is None or len(batch.jobs) < jobs) and next_one():
+        while (jobs is None or waiting < jobs) and next_one():
             pass
-        while batch.jobs:
+        while waiting:
             got = await batch.queue.get()
             if isinstance(got, BaseException):
                 raise got
+            waiting -= 1
             next_one()
             yield got
     finally:
