@@ -11,6 +11,7 @@ a callback is caught in the trampoline and handed to the handler's fail(),
 which gives it to whoever awaits that task: never printed and dropped.
 """
 import asyncio
+import collections
 import ctypes
 import itertools
 import logging
@@ -94,6 +95,12 @@ CALLBACKS = {"on_chunk": _on_chunk, "on_done": _on_done, "on_start": _on_start,
 
 _runners = weakref.WeakKeyDictionary()
 
+# Tasks submitted in one pass of the asyncio loop at most: a program that
+# gathers 1000 create_subprocess_exec() would otherwise build them all in
+# one pass (~20 us each) and stall the loop's timers, while the library
+# starts only max_spawns_per_turn of them a turn anyway.
+SUBMITS_PER_PASS = 64
+
 
 class Runner:
     """The rr_loop of one asyncio loop; made by runner() on first use and
@@ -108,6 +115,9 @@ class Runner:
         self.ptr = ptr
         self.fd = lib.rr_loop_fd(ptr)
         self._handle = None  # the pending call_soon/call_later of a turn
+        self._submits = SUBMITS_PER_PASS  # left in this pass of the loop
+        self._waiting = collections.deque()  # futures of those waiting for a pass
+        self._pass_scheduled = False
         self._owners = weakref.WeakSet()  # what holds a task or host of ours
         self._key = register(self)
         aloop.add_reader(self.fd, self.turn)
@@ -124,6 +134,32 @@ class Runner:
             self.free()
             close()
         self.aloop.close = closing
+
+    async def admit(self):
+        """Wait, once this pass of the asyncio loop has submitted its
+        share, for a later pass (first come, first served)."""
+        if self._submits > 0 and not self._waiting:
+            self._submits -= 1
+        else:
+            fut = self.aloop.create_future()
+            self._waiting.append(fut)
+            await fut
+        if self._submits == 0 or self._waiting:
+            self._schedule_pass()
+
+    def _schedule_pass(self):
+        if not self._pass_scheduled:
+            self._pass_scheduled = True
+            self.aloop.call_soon(self._new_pass)
+
+    def _new_pass(self):
+        self._pass_scheduled = False
+        self._submits = SUBMITS_PER_PASS
+        while self._waiting and self._submits:
+            fut = self._waiting.popleft()
+            if not fut.done():  # a waiter cancelled meanwhile has gone
+                fut.set_result(None)
+                self._submits -= 1
 
     def own(self, owner):
         """owner.invalidate() is called when the rr_loop is freed."""

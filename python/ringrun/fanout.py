@@ -72,8 +72,10 @@ async def _drive(items, jobs, launch):
             return True
         return False
     try:
-        while (jobs is None or waiting < jobs) and next_one():
-            pass
+        while jobs is None or waiting < jobs:
+            await batch.runner.admit()
+            if not next_one():
+                break
         while waiting:
             got = await batch.queue.get()
             if isinstance(got, BaseException):

@@ -268,6 +268,7 @@ async def spawn(cmd=None, argv=None, host=None, *, stdin=None, stdout=None, stde
                 limit=2 ** 16, runner=None, **kw):
     """Submit one task with stream callbacks and wait until it started."""
     r = runner or _loop.runner()
+    await r.admit()
     proc = Process(r, stdin, stdout, stderr, limit, remote=host is not None)
     spec = Spec(stdin=stdin, stdout=stdout, stderr=stderr, remote=host is not None, **kw)
     spec.callbacks(proc._key, "on_chunk", "on_done", "on_start", "on_eof", "on_drain")
