@@ -285,7 +285,7 @@ def test_loop_close_kills_what_runs():
     async def main():
         await ringrun.create_subprocess_exec("sleep", "7716")
         keep.append(await ringrun.create_subprocess_exec("sleep", "7717"))
-        assert procs("sleep 7717")
+        await until(lambda: procs("sleep 7716") and procs("sleep 7717"), "both show")
     keep = []
     run(main())
     # rr_loop_free killed and reaped them before asyncio.run returned.
