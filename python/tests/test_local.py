@@ -283,7 +283,7 @@ def test_garbage_collected_process_frees_its_task():
 
 def test_loop_close_kills_what_runs():
     async def main():
-        await ringrun.create_subprocess_exec("sleep", "7716")
+        keep.append(await ringrun.create_subprocess_exec("sleep", "7716"))
         keep.append(await ringrun.create_subprocess_exec("sleep", "7717"))
         await until(lambda: procs("sleep 7716") and procs("sleep 7717"), "both show")
     keep = []
@@ -291,7 +291,7 @@ def test_loop_close_kills_what_runs():
     # rr_loop_free killed and reaped them before asyncio.run returned.
     assert not procs("sleep 7716") and not procs("sleep 7717")
     with pytest.raises(ProcessLookupError):  # its loop is gone, and it
-        keep[0].send_signal(signal.SIGTERM)
+        keep[1].send_signal(signal.SIGTERM)
     run(main())  # a second event loop gets a loop of its own
     keep.clear()
 
