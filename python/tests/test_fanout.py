@@ -87,15 +87,18 @@ def test_fleet_order_is_completion_order(sshd, host_opts, tmp_path):
     fifo = tmp_path / "fifo"
     os.mkfifo(fifo)
 
+    def release():  # open() waits for the reader: off the event loop
+        with open(fifo, "w") as f:
+            f.write("slow\n")
+
     async def main():
         first, last = sshd["addrs"][0], sshd["addrs"][1]
         cmd = f'case $SSH_CONNECTION in *" {first} "*) cat {fifo};; *) echo quick;; esac'
         order = []
         async for r in ringrun.fleet([first, last], **host_opts).run(cmd):
             order.append(r.host.rsplit(":", 1)[0])
-            if len(order) == 1:
-                with open(fifo, "w") as f:  # only now may the first one end
-                    f.write("slow\n")
+            if len(order) == 1:  # only now may the first one end
+                await asyncio.get_running_loop().run_in_executor(None, release)
         assert order == [last, first]
     run(main())
 
