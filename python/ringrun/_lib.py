@@ -47,16 +47,15 @@ def _load():
 lib = _load()
 
 
-def _sized(fields, size_member):
-    return ([("size", ctypes.c_size_t)] if size_member else []) + fields
-
-
-# Whether the library's option structs begin with `size_t size` (the ABI
-# rule: 0 means the first release's layout).  One place to say it.
-SIZE_MEMBER = False
-
 c_char_p, c_void_p, c_size_t = ctypes.c_char_p, ctypes.c_void_p, ctypes.c_size_t
 c_uint, c_int, c_bool, c_uint64 = ctypes.c_uint, ctypes.c_int, ctypes.c_bool, ctypes.c_uint64
+
+
+def _sized(fields):
+    """ringrun.h's ABI rule: the options structs (and rr_loop_stats) begin
+    with `size_t size`, set to their sizeof by new()."""
+    return [("size", c_size_t)] + fields
+
 
 # Callbacks: every pointer argument as c_void_p (an int, or None for NULL).
 DATA_CB = ctypes.CFUNCTYPE(None, c_void_p, c_int, c_void_p, c_size_t, c_void_p)
@@ -78,7 +77,7 @@ class LoopOpts(ctypes.Structure):
         ("on_warning", WARN_CB),
         ("user", c_void_p),
         ("max_spawns_per_turn", c_uint),
-    ], SIZE_MEMBER)
+    ])
 
 
 class LoopStats(ctypes.Structure):
@@ -92,7 +91,7 @@ class LoopStats(ctypes.Structure):
         ("queued", c_uint),
         ("max_running", c_uint),
         ("features", c_uint),
-    ], SIZE_MEMBER)
+    ])
 
 
 class Pty(ctypes.Structure):
@@ -100,7 +99,7 @@ class Pty(ctypes.Structure):
         ("rows", c_uint),
         ("cols", c_uint),
         ("term", c_char_p),
-    ], SIZE_MEMBER)
+    ])
 
 
 class KillStep(ctypes.Structure):
@@ -133,7 +132,7 @@ class Opts(ctypes.Structure):
         ("line_max", c_size_t),
         ("kill_seq", ctypes.POINTER(KillStep)),
         ("group", c_void_p),
-    ], SIZE_MEMBER)
+    ])
 
 
 class Capture(ctypes.Structure):
@@ -177,7 +176,7 @@ class HostOpts(ctypes.Structure):
         ("keepalive_s", c_uint),
         ("channels", c_uint),
         ("alias", c_char_p),
-    ], SIZE_MEMBER)
+    ])
 
 
 class HostSpec(ctypes.Structure):
@@ -195,7 +194,7 @@ class HostSpec(ctypes.Structure):
 def new(struct, **fields):
     """A zeroed struct with its size member set, as the ABI rule asks."""
     s = struct(**fields)
-    if SIZE_MEMBER and hasattr(s, "size"):
+    if "size" in dict(struct._fields_):
         s.size = ctypes.sizeof(struct)
     return s
 

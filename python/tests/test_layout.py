@@ -52,9 +52,7 @@ def test_structs_match_the_header(tmp_path):
     assert got == want
 
 
-def test_size_member_set_when_present():
-    o = _lib.new(_lib.Opts)
-    if _lib.SIZE_MEMBER:
-        assert o.size == ctypes.sizeof(_lib.Opts)
-    else:
-        assert "size" not in dict(_lib.Opts._fields_)
+def test_new_sets_the_size_member():
+    for cls in (_lib.LoopOpts, _lib.LoopStats, _lib.Pty, _lib.Opts, _lib.HostOpts):
+        assert _lib.new(cls).size == ctypes.sizeof(cls)
+    assert not hasattr(_lib.new(_lib.KillStep), "size")
