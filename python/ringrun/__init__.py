@@ -8,6 +8,7 @@ One ringrun loop is made per asyncio event loop, on first use, and freed
 (killing what still runs) when that event loop closes.  Use the package
 from the event loop's thread only.
 """
+from . import _loop
 from ._lib import lib as _lib_handle
 from ._task import DEVNULL, PIPE, STDOUT, Error, Result
 from .fanout import fleet, run_many
@@ -16,9 +17,16 @@ from .process import Process, StdinWriter, create_subprocess_exec, create_subpro
 
 __all__ = ["PIPE", "STDOUT", "DEVNULL", "Error", "Result", "Process", "StdinWriter",
            "Host", "create_subprocess_exec", "create_subprocess_shell", "run_many", "fleet",
-           "library_version"]
+           "library_version", "loop_stats"]
 
 
 def library_version():
     """RR_VERSION_NUM of the libringrun loaded (0x000100 is 0.1.0)."""
     return _lib_handle.rr_version()
+
+
+def loop_stats():
+    """The running asyncio loop's libringrun counters (rr_loop_stats):
+    spawned, finished, running, queued, max_running, enters, sqes, cqes,
+    features."""
+    return _loop.runner().stats()

@@ -11,9 +11,8 @@ import os
 
 # ringrun.h's enums and flags (the values the header gives them).
 RR_RUN_NOWAIT = 2
-RR_STDOUT, RR_STDERR = 1, 2
+RR_STDOUT = 1
 RR_IO_CAPTURE, RR_IO_CALLBACK, RR_IO_DISCARD, RR_IO_INHERIT, RR_IO_MERGE = range(5)
-RR_OK = 1
 RR_F_STDIN_INHERIT = 1 << 0
 RR_F_STDIN_PIPE = 1 << 3
 RR_F_PTY = 1 << 4

@@ -2,7 +2,6 @@
 keywords, its submission, and its result read back from rr_result."""
 import ctypes
 import os
-import signal
 import subprocess
 from dataclasses import dataclass
 from typing import Optional
@@ -170,5 +169,3 @@ def start_error(res):
 
 _ERRNO_BY_TEXT = sorted(((n, os.strerror(n)) for n in range(1, 134)),
                         key=lambda e: -len(e[1]))
-
-SIGTERM, SIGKILL = signal.SIGTERM, signal.SIGKILL

@@ -8,7 +8,7 @@ import os
 
 from . import _loop
 from ._lib import lib
-from ._task import Spec, result, submit
+from ._task import DEVNULL, Spec, result, submit
 from .host import Host
 
 
@@ -88,8 +88,9 @@ async def _drive(items, jobs, launch):
 
 
 def _task_kwds(timeout, kill_grace, cwd, env, input):
+    # Many commands never share this program's stdin: /dev/null, or input.
     return dict(timeout=timeout, kill_grace=kill_grace, cwd=cwd, env=env, input=input,
-                capture=True)
+                stdin=DEVNULL, capture=True)
 
 
 async def run_many(cmds, *, jobs=None, timeout=None, kill_grace=None, cwd=None, env=None,

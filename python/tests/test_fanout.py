@@ -123,3 +123,13 @@ def test_fleet_left_early_kills_the_rest(sshd, host_opts):
             break
         await until(lambda: not procs("sleep 7756"), "the rest are killed")
     run(main())
+
+
+def test_run_many_stdin_is_dev_null_and_loop_stats():
+    async def main():
+        res = await ringrun.run_many(["readlink /proc/self/fd/0"] * 3)
+        stats = ringrun.loop_stats()
+        return res, stats
+    res, stats = run(main())
+    assert [r.stdout for r in res] == [b"/dev/null\n"] * 3
+    assert stats["spawned"] == stats["finished"] == 3 and stats["running"] == 0
