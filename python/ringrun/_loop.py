@@ -11,6 +11,7 @@ a callback is caught in the trampoline and handed to the handler's fail(),
 which gives it to whoever awaits that task: never printed and dropped.
 """
 import asyncio
+import atexit
 import collections
 import ctypes
 import itertools
@@ -214,6 +215,13 @@ class Runner:
         unregister(self._key)
         lib.rr_loop_free(ptr)  # kills and reaps what still runs
         _runners.pop(self.aloop, None)
+
+
+@atexit.register
+def _free_all():
+    # An event loop never closed: its commands must not outlive us either.
+    for r in list(_runners.values()):
+        r.free()
 
 
 def runner():

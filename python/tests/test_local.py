@@ -7,6 +7,7 @@ import gc
 import os
 import random
 import signal
+import subprocess
 import sys
 
 import pytest
@@ -330,3 +331,14 @@ def test_bad_arguments_are_one_clear_error(call, exc, words):
             await call()
         assert words in str(e.value)
     run(main())
+
+
+def test_exit_without_closing_the_loop_kills_what_runs():
+    script = ("import asyncio, ringrun\n"
+              "loop = asyncio.new_event_loop()\n"
+              "p = loop.run_until_complete(ringrun.create_subprocess_exec('sleep', '7719'))\n"
+              "print(p.pid)\n")
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
+    out = subprocess.run([sys.executable, "-c", script], env=env, check=True,
+                         capture_output=True, text=True).stdout
+    assert int(out) > 0 and not procs("sleep 7719")
