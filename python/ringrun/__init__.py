@@ -12,11 +12,11 @@ from . import _loop
 from ._lib import lib as _lib_handle
 from ._task import DEVNULL, PIPE, STDOUT, Error, Result
 from .fanout import fleet, run_many
-from .host import Host
+from .host import Host, HostKey
 from .process import Process, StdinWriter, create_subprocess_exec, create_subprocess_shell
 
 __all__ = ["PIPE", "STDOUT", "DEVNULL", "Error", "Result", "Process", "StdinWriter",
-           "Host", "create_subprocess_exec", "create_subprocess_shell", "run_many", "fleet",
+           "Host", "HostKey", "create_subprocess_exec", "create_subprocess_shell", "run_many", "fleet",
            "library_version", "loop_stats"]
 
 

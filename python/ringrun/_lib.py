@@ -160,6 +160,31 @@ class CResult(ctypes.Structure):
     ]
 
 
+class HostKeyInfo(ctypes.Structure):
+    _fields_ = [
+        ("type", c_char_p),
+        ("fingerprint", c_char_p),
+        ("key", c_void_p),
+        ("key_len", c_size_t),
+        ("known", c_int),
+        ("known_hosts", c_char_p),
+        ("line", c_uint),
+        ("policy", c_int),
+    ]
+
+
+# enum rr_hostkey_known and rr_hostkey_answer, by value.
+HOSTKEY_KNOWN = ("match", "new", "changed", "revoked", "ca", "unreadable", "off")
+HOSTKEY_ANSWER = ("reject", "accept", "record")
+
+HOSTKEY_CB = ctypes.CFUNCTYPE(c_int, c_void_p, ctypes.POINTER(HostKeyInfo), c_void_p)
+PASSPHRASE_CB = ctypes.CFUNCTYPE(c_int, c_void_p, c_char_p, c_void_p, c_size_t, c_void_p)
+
+# rr_host_opts' fields past its first layout (ringrun.h's ABI): a library
+# older than them refuses a non-zero one with E2BIG.
+HOST_OPTS_LATER = ("hostkey_cb", "password", "passphrase_cb", "cb_user")
+
+
 class HostOpts(ctypes.Structure):
     _fields_ = _sized([
         ("user", c_char_p),
@@ -175,6 +200,10 @@ class HostOpts(ctypes.Structure):
         ("keepalive_s", c_uint),
         ("channels", c_uint),
         ("alias", c_char_p),
+        ("hostkey_cb", HOSTKEY_CB),
+        ("password", c_char_p),
+        ("passphrase_cb", PASSPHRASE_CB),
+        ("cb_user", c_void_p),
     ])
 
 

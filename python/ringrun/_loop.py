@@ -14,6 +14,7 @@ import asyncio
 import atexit
 import collections
 import ctypes
+import errno
 import itertools
 import logging
 import weakref
@@ -86,13 +87,34 @@ def _on_timeout(loop, ms, user):
     _deliver(user, "on_timeout", ms)
 
 
+@_lib.HOSTKEY_CB
+def _on_hostkey(host, info, user):
+    h = _lookup(user)
+    try:
+        return h.on_hostkey(info.contents) if h is not None else 0
+    except BaseException as e:  # noqa: B902 - refused, and the waiter gets it
+        h.fail(e)
+        return 0  # RR_HOSTKEY_REJECT
+
+
+@_lib.PASSPHRASE_CB
+def _on_passphrase(host, path, buf, size, user):
+    h = _lookup(user)
+    try:
+        return h.on_passphrase(path, buf, size) if h is not None else -errno.ENOKEY
+    except BaseException as e:  # noqa: B902 - the key is skipped, the caller gets it
+        h.fail(e)
+        return -errno.ECANCELED
+
+
 @_lib.WARN_CB
 def _on_warning(loop, msg, user):
-    log.warning("%s", msg.decode(errors="replace"))
+    _deliver(user, "on_warning", msg.decode(errors="replace"))
 
 
 CALLBACKS = {"on_chunk": _on_chunk, "on_done": _on_done, "on_start": _on_start,
-             "on_eof": _on_eof, "on_drain": _on_drain}
+             "on_eof": _on_eof, "on_drain": _on_drain, "on_hostkey": _on_hostkey,
+             "on_passphrase": _on_passphrase}
 
 _runners = weakref.WeakKeyDictionary()
 
@@ -109,18 +131,20 @@ class Runner:
 
     def __init__(self, aloop):
         self.aloop = aloop
-        opts = _lib.new(_lib.LoopOpts, on_warning=_on_warning)
+        self._key = register(self)
+        opts = _lib.new(_lib.LoopOpts, on_warning=_on_warning, user=self._key)
         ptr = lib.rr_loop_new(ctypes.byref(opts))
         if not ptr:
+            unregister(self._key)
             raise _lib.errno_error("ringrun: rr_loop_new")
         self.ptr = ptr
         self.fd = lib.rr_loop_fd(ptr)
+        self.last_warning = None  # the library's last on_warning line
         self._handle = None  # the pending call_soon/call_later of a turn
         self._submits = SUBMITS_PER_PASS  # left in this pass of the loop
         self._waiting = collections.deque()  # futures of those waiting for a pass
         self._pass_scheduled = False
         self._owners = weakref.WeakSet()  # what holds a task or host of ours
-        self._key = register(self)
         aloop.add_reader(self.fd, self.turn)
         lib.rr_loop_on_timeout(ptr, _on_timeout, self._key)
         self._arm(lib.rr_loop_timeout_ms(ptr))
@@ -165,6 +189,10 @@ class Runner:
     def own(self, owner):
         """owner.invalidate() is called when the rr_loop is freed."""
         self._owners.add(owner)
+
+    def on_warning(self, msg):
+        self.last_warning = msg
+        log.warning("%s", msg)
 
     def fail(self, exc):
         self.aloop.call_exception_handler(

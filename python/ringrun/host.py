@@ -1,15 +1,26 @@
 """ringrun.Host: a remote host that commands run on over SSH, as channels of
 one connection the library opens when the first needs it."""
 import ctypes
+import errno
 import os
+from dataclasses import dataclass
 
 from . import _lib, _loop
 from ._lib import lib
+from ._task import Error
 from .process import _split, spawn
 
-# Keywords of rr_host_opts fields being added to the library; refused
-# until this package is built against a library that has them.
-_SECRET_KWDS = ("password", "hostkey_callback", "passphrase_callback")
+@dataclass(frozen=True)
+class HostKey:
+    """A server's host key, as hostkey_callback is asked about it."""
+    host: str         # how messages name the host
+    type: str         # "ssh-ed25519", "ecdsa-sha2-nistp256", ...
+    fingerprint: str  # "SHA256:...", as ssh-keygen -l prints it
+    known: str        # what known_hosts says: match, new, changed, revoked,
+                      # ca, unreadable, off (hostkey="off": not read)
+    known_hosts: str  # the file asked
+    line: int         # its line that matched, changed, revoked or vouched; 0
+    policy: str       # what hostkey= alone would answer: reject, accept, record
 
 
 def parse_spec(spec):
@@ -35,16 +46,12 @@ class Host:
     def __init__(self, spec, *, user=None, port=None, identities=None, known_hosts=None,
                  hostkey="strict", connect_timeout=None, auth_timeout=None, keepalive=None,
                  channels=None, agent=True, password_file=None, password_env=None,
-                 alias=None, **secrets):
+                 alias=None, password=None, hostkey_callback=None,
+                 passphrase_callback=None):
         self._config = None
         if spec is not None:
             parse_spec(spec)
         self.spec = spec
-        for k in secrets:
-            if k not in _SECRET_KWDS:
-                raise TypeError(f"ringrun: Host: unexpected keyword argument {k!r}")
-            raise NotImplementedError(f"ringrun: Host: {k}= needs a libringrun with "
-                                      f"rr_host_opts.{k.replace('_callback', '_cb')}")
         if hostkey not in _lib.RR_HOSTKEY:
             raise ValueError(f"ringrun: hostkey={hostkey!r}: strict, accept-new or off")
         self._keep = []
@@ -65,6 +72,17 @@ class Host:
         o.alias = self._b(alias)
         self._ptr = None
         self._runner = None
+        self._callback_exc = None  # raised by a callback, for the next waiter
+        self._key = None  # in _loop's registry while it has callbacks
+        self._hostkey_cb, self._passphrase_cb = hostkey_callback, passphrase_callback
+        if hostkey_callback or passphrase_callback:
+            o.cb_user = self._key = _loop.register(self, weak=True)
+            if hostkey_callback:
+                o.hostkey_cb = _loop.CALLBACKS["on_hostkey"]
+            if passphrase_callback:
+                o.passphrase_cb = _loop.CALLBACKS["on_passphrase"]
+        # Copied by the library when the host is made, and dropped here then.
+        o.password = None if password is None else _lib.cstr(password, "password")
 
     @classmethod
     def from_config(cls, alias, config=None, **overrides):
@@ -106,13 +124,27 @@ class Host:
             return self._ptr
         if self._runner is not None:
             raise RuntimeError(f"ringrun: host {self.spec}: closed")
-        o = ctypes.byref(self._opts)
+        opts = ctypes.byref(self._opts)
+        runner.last_warning = None
         if self._config is not None:
-            ptr = lib.rr_host_from_config(runner.ptr, self._config[0], self._config[1], o)
+            ptr = lib.rr_host_from_config(runner.ptr, self._config[0], self._config[1], opts)
         else:
-            ptr = lib.rr_host_new(runner.ptr, _lib.cstr(self.spec, "host"), o)
+            ptr = lib.rr_host_new(runner.ptr, _lib.cstr(self.spec, "host"), opts)
+        o = self._opts
+        o.password = None
+        exc, self._callback_exc = self._callback_exc, None
+        if exc is not None:  # passphrase_callback raised it
+            lib.rr_host_free(ptr)
+            raise exc
         if not ptr:
-            raise _lib.errno_error(f"ringrun: host {self.spec}")
+            if ctypes.get_errno() == errno.E2BIG:
+                raise OSError(errno.E2BIG, f"ringrun: host {self.spec}: this libringrun "
+                              "predates password=, hostkey_callback= and passphrase_callback= "
+                              "(rr_host_opts fields past its first layout)")
+            e = _lib.errno_error(f"ringrun: host {self.spec}")
+            if runner.last_warning:  # the library's words for it (a config's line)
+                e = OSError(e.errno, f"ringrun: host {self.spec}: {runner.last_warning}")
+            raise e
         self._ptr, self._runner = ptr, runner
         runner.own(self)
         return ptr
@@ -123,10 +155,45 @@ class Host:
         of create_subprocess_shell (pid 0).  stdin=None is /dev/null there,
         stdout/stderr=None are written to ours."""
         r = _loop.runner()
-        proc = await spawn(cmd=cmd, host=self.handle(r), stdin=stdin, stdout=stdout,
-                           stderr=stderr, limit=limit, runner=r, **_split(kwds))
+        try:
+            proc = await spawn(cmd=cmd, host=self.handle(r), stdin=stdin, stdout=stdout,
+                               stderr=stderr, limit=limit, runner=r, **_split(kwds))
+        except Error as e:
+            exc, self._callback_exc = self._callback_exc, None
+            if exc is not None:  # hostkey_callback raised it: the key was refused
+                raise exc from e
+            raise
         proc._host = self  # the host lives while its processes do
         return proc
+
+    # ---- the library's callbacks (through _loop's trampolines)
+    def on_hostkey(self, info):
+        key = HostKey(host=self.name, type=info.type.decode(),
+                      fingerprint=info.fingerprint.decode(),
+                      known=_lib.HOSTKEY_KNOWN[info.known],
+                      known_hosts=(info.known_hosts or b"").decode(errors="replace"),
+                      line=info.line, policy=_lib.HOSTKEY_ANSWER[info.policy])
+        answer = self._hostkey_cb(key)
+        if answer is True or answer is False:
+            answer = "accept" if answer else "reject"
+        if answer not in _lib.HOSTKEY_ANSWER:
+            raise ValueError(f"ringrun: hostkey_callback answered {answer!r}, not "
+                             "reject, accept, record or a bool")
+        return _lib.HOSTKEY_ANSWER.index(answer)
+
+    def on_passphrase(self, path, buf, size):
+        phrase = self._passphrase_cb(os.fsdecode(path))
+        if phrase is None:
+            return -errno.ENOKEY  # go on without that key
+        phrase = os.fsencode(phrase)
+        if len(phrase) >= size:
+            raise ValueError(f"ringrun: passphrase of {os.fsdecode(path)}: longer than "
+                             f"{size - 1} bytes")
+        ctypes.memmove(buf, phrase, len(phrase))
+        return len(phrase)
+
+    def fail(self, exc):
+        self._callback_exc = exc
 
     def invalidate(self):
         self._ptr = None
@@ -146,3 +213,5 @@ class Host:
     def __del__(self):
         if getattr(self, "_ptr", None) is not None:
             self.close()
+        if getattr(self, "_key", None) is not None:
+            _loop.unregister(self._key)

@@ -106,11 +106,9 @@ class Process:
     remote ones included.  A Process that is garbage-collected frees its
     task, which kills what still runs."""
 
-    def __init__(self, runner, stdin, stdout, stderr, limit, remote):
-        self._runner = runner
+    def __init__(self, runner, stdin, stdout, stderr, limit):
         self._aloop = runner.aloop
         self._task = None
-        self._remote = remote
         self.pid = None
         self.returncode = None
         self.status = "running"  # rr_status_name once it ended
@@ -269,7 +267,7 @@ async def spawn(cmd=None, argv=None, host=None, *, stdin=None, stdout=None, stde
     """Submit one task with stream callbacks and wait until it started."""
     r = runner or _loop.runner()
     await r.admit()
-    proc = Process(r, stdin, stdout, stderr, limit, remote=host is not None)
+    proc = Process(r, stdin, stdout, stderr, limit)
     spec = Spec(stdin=stdin, stdout=stdout, stderr=stderr, remote=host is not None, **kw)
     spec.callbacks(proc._key, "on_chunk", "on_done", "on_start", "on_eof", "on_drain")
     proc._task = submit(r, spec, cmd=cmd, argv=argv, host=host)

@@ -3,7 +3,11 @@ Process as locally, signals, stdin streaming, cancellation killing the
 remote process group (the sshd runs here, so /proc shows its commands),
 host-key refusal, bad host specs, Host.from_config."""
 import asyncio
+import errno
+import os
+import shutil
 import signal
+import subprocess
 
 import pytest
 
@@ -154,15 +158,149 @@ def test_from_config(sshd, tmp_path):
                    f"  IdentityFile {sshd['identity']}\n"
                    f"  UserKnownHostsFile {sshd['known_hosts']}\n")
 
+    bad = tmp_path / "bad"
+    bad.write_text("Host web7747\n  Port seventy\n")
+
     async def main():
         async with ringrun.Host.from_config("web7747", config=str(cfg), agent=False) as h:
             p = await h.create_process("echo $SSH_CONNECTION", stdout=ringrun.PIPE)
             out, _ = await p.communicate()
             assert out.split()[2] == sshd["addrs"][2].encode()
+        with pytest.raises(OSError) as e:
+            await ringrun.Host.from_config("web7747", config=str(bad)).create_process("true")
+        assert e.value.errno == errno.EINVAL and "line 2" in str(e.value) \
+            and "Port" in str(e.value)
+        with pytest.raises(FileNotFoundError):
+            await ringrun.Host.from_config("web7747", config=str(tmp_path / "none")) \
+                .create_process("true")
     run(main())
 
 
-@pytest.mark.parametrize("kw", ["password", "hostkey_callback", "passphrase_callback"])
-def test_secret_keywords_need_the_library_fields(kw):
-    with pytest.raises(NotImplementedError, match="rr_host_opts"):
-        ringrun.Host("web7", **{kw: "x"})
+def predates(e):
+    """The library has no rr_host_opts fields past its first layout."""
+    return e.errno == errno.E2BIG and "predates password=" in str(e)
+
+
+def test_hostkey_callback_sees_the_key_and_decides(sshd, host_opts, tmp_path):
+    want = subprocess.run(["ssh-keygen", "-lf", os.path.join(sshd["dir"], "host_ed25519.pub")],
+                          check=True, capture_output=True, text=True).stdout.split()[1]
+    kh = tmp_path / "known_hosts"
+    kh.write_text("")
+    seen = []
+
+    def decide(answer):
+        def cb(key):
+            seen.append(key)
+            return answer
+        return cb
+
+    async def main():
+        opts = dict(host_opts, known_hosts=str(kh))
+        h = ringrun.Host(sshd["addrs"][0], hostkey_callback=decide("reject"), **opts)
+        try:
+            with pytest.raises(ringrun.Error) as e:
+                await h.create_process("true")
+        except OSError as e:
+            assert predates(e)
+            return False
+        assert e.value.status == "hostkey-rejected" and want in str(e.value)
+        h.close()
+        key = seen[0]
+        assert (key.type, key.fingerprint, key.known, key.policy, key.line) == \
+            ("ssh-ed25519", want, "new", "reject", 0)
+        assert key.host == f"{sshd['addrs'][0]}:{sshd['port']}"
+        # "record" trusts it and writes it down; then strict needs no callback.
+        async with ringrun.Host(sshd["addrs"][0], hostkey_callback=decide("record"),
+                                **opts) as h:
+            assert await (await h.create_process("true")).wait() == 0
+        async with ringrun.Host(sshd["addrs"][0], **opts) as h:
+            assert await (await h.create_process("true")).wait() == 0
+        return True
+    if run(main()):
+        assert [k.known for k in seen] == ["new", "new"]
+
+
+def test_hostkey_callback_exception_reaches_create_process(sshd, host_opts):
+    def boom(key):
+        raise KeyError("boom 7748")
+
+    async def main():
+        h = ringrun.Host(sshd["addrs"][0], hostkey_callback=boom, **host_opts)
+        try:
+            with pytest.raises(KeyError, match="boom 7748") as e:
+                await h.create_process("true")
+        except OSError as e:
+            assert predates(e)
+            return
+        assert isinstance(e.value.__cause__, ringrun.Error)
+        assert e.value.__cause__.status == "hostkey-rejected"
+        h.close()
+    run(main())
+
+
+def test_password_is_refused_by_a_server_without_passwords(sshd, host_opts):
+    # The harness's sshd takes keys only: a password alone cannot log in,
+    # and a library without the field says so.
+    opts = dict(host_opts, identities=[sshd["dir"] + "/other_ed25519"])
+
+    async def main():
+        h = ringrun.Host(sshd["addrs"][0], password="not-7749", **opts)
+        try:
+            with pytest.raises(ringrun.Error) as e:
+                await h.create_process("true")
+        except OSError as e:
+            assert predates(e)
+            return
+        assert e.value.status == "auth-failed" and "not-7749" not in str(e.value)
+        h.close()
+    run(main())
+
+
+def test_passphrase_callback_unlocks_an_encrypted_key(sshd, host_opts, tmp_path):
+    key = tmp_path / "locked"
+    shutil.copy(sshd["identity"], key)
+    os.chmod(key, 0o600)
+    # In argv of ssh-keygen, in a test only.
+    subprocess.run(["ssh-keygen", "-q", "-p", "-N", "phrase-7750", "-f", str(key)],
+                   check=True, stdout=subprocess.DEVNULL)
+    asked = []
+
+    def phrase(path):
+        asked.append(path)
+        return "phrase-7750"
+
+    async def main():
+        opts = dict(host_opts, identities=[str(key)])
+        h = ringrun.Host(sshd["addrs"][0], passphrase_callback=phrase, **opts)
+        try:
+            p = await h.create_process("echo unlocked", stdout=ringrun.PIPE)
+        except OSError as e:
+            assert predates(e)
+            return
+        assert await p.communicate() == (b"unlocked\n", None)
+        assert asked == [str(key)]
+        h.close()
+    run(main())
+
+    def boom(path):
+        raise LookupError("no phrase 7750")
+
+    async def raising():  # a new loop, which has not unlocked the key yet
+        h = ringrun.Host(sshd["addrs"][1], passphrase_callback=boom,
+                         **dict(host_opts, identities=[str(key)]))
+        with pytest.raises(LookupError, match="no phrase 7750"):
+            await h.create_process("true")
+    if asked:
+        run(raising())
+
+
+def test_bad_hostkey_answer_is_an_error(sshd, host_opts):
+    async def main():
+        h = ringrun.Host(sshd["addrs"][0], hostkey_callback=lambda key: "maybe", **host_opts)
+        try:
+            with pytest.raises(ValueError, match="answered 'maybe'"):
+                await h.create_process("true")
+        except OSError as e:
+            assert predates(e)
+        h.close()
+    run(main())
