@@ -13,8 +13,8 @@ from .host import Host
 
 
 class _Job:
-    def __init__(self, batch, index, host_name):
-        self.batch, self.index, self.host_name = batch, index, host_name
+    def __init__(self, batch, index, host=None):
+        self.batch, self.index, self.host = batch, index, host
         self.task = None
         self.key = _loop.register(self)
 
@@ -35,9 +35,15 @@ class _Batch:
         runner.own(self)
 
     def ended(self, job):
-        res = result(job.task, job.host_name)
+        host = job.host
+        res = result(job.task, host and host.name)
         self._drop(job)
-        self.queue.put_nowait((job.index, res))
+        exc = host and host._callback_exc  # its hostkey_callback raised it
+        if exc is not None:
+            host._callback_exc = None
+            self.queue.put_nowait(exc)
+        else:
+            self.queue.put_nowait((job.index, res))
 
     def _drop(self, job):
         self.jobs.discard(job)
@@ -101,7 +107,7 @@ async def run_many(cmds, *, jobs=None, timeout=None, kill_grace=None, cwd=None, 
     kw = _task_kwds(timeout, kill_grace, cwd, env, input)
 
     def launch(batch, index, cmd):
-        job = _Job(batch, index, None)
+        job = _Job(batch, index)
         spec = Spec(**kw)
         spec.callbacks(job.key, "on_done")
         if isinstance(cmd, (list, tuple)):
@@ -144,7 +150,7 @@ class fleet:
 
         def launch(batch, index, host):
             ptr = host.handle(batch.runner)
-            job = _Job(batch, index, host.name)
+            job = _Job(batch, index, host)
             spec = Spec(remote=True, **kw)
             spec.callbacks(job.key, "on_done")
             job.task = submit(batch.runner, spec, cmd=cmd, host=ptr)

@@ -304,3 +304,19 @@ def test_bad_hostkey_answer_is_an_error(sshd, host_opts):
             assert predates(e)
         h.close()
     run(main())
+
+
+def test_hostkey_callback_exception_reaches_the_fleet_iterator(sshd, host_opts):
+    def boom(key):
+        raise KeyError("boom 7757")
+
+    async def main():
+        hosts = [ringrun.Host(sshd["addrs"][1], hostkey_callback=boom, **host_opts)]
+        try:
+            with pytest.raises(KeyError, match="boom 7757"):
+                async for r in ringrun.fleet(hosts).run("true"):
+                    pass
+        except OSError as e:
+            assert predates(e)
+        hosts[0].close()
+    run(main())
