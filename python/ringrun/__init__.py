@@ -1,8 +1,8 @@
 """ringrun: asyncio subprocesses, remote commands over SSH and fan-out on
 libringrun's io_uring loop.
 
-    import ringrun as subprocess_api   # in place of asyncio's
     proc = await ringrun.create_subprocess_exec("ls", stdout=ringrun.PIPE)
+    out, _ = await proc.communicate()   # as with asyncio's
 
 One ringrun loop is made per asyncio event loop, on first use, and freed
 (killing what still runs) when that event loop closes.  Use the package
@@ -16,8 +16,8 @@ from .host import Host, HostKey
 from .process import Process, StdinWriter, create_subprocess_exec, create_subprocess_shell
 
 __all__ = ["PIPE", "STDOUT", "DEVNULL", "Error", "Result", "Process", "StdinWriter",
-           "Host", "HostKey", "create_subprocess_exec", "create_subprocess_shell", "run_many", "fleet",
-           "library_version", "loop_stats"]
+           "Host", "HostKey", "create_subprocess_exec", "create_subprocess_shell",
+           "run_many", "fleet", "library_version", "loop_stats"]
 
 
 def library_version():
