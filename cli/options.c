@@ -906,8 +906,6 @@ void options_free(struct options *o)
 	free(o->identities);
 	o->identities = NULL;
 	o->nidentities = 0;
-	if (o->sshcfg)
-		sshcfg_free(o->sshcfg);
-	free(o->sshcfg);
+	rr_ssh_config_free(o->sshcfg);
 	o->sshcfg = NULL;
 }

@@ -11,7 +11,6 @@
 #include "jobs/halt.h"
 #include "jobs/termseq.h"
 #include "hosts/hosts.h"
-#include "hosts/sshconfig.h"
 #include "output/modes.h"
 
 struct options {
@@ -70,7 +69,7 @@ struct options {
 	bool ssh_exec;             /* --ssh=exec: the system ssh for every host */
 	bool hostkey_given;        /* --host-key-check: over the config's */
 	bool connect_timeout_given;
-	struct sshcfg *sshcfg;     /* run() reads it */
+	rr_ssh_config *sshcfg;     /* run() reads it */
 	/* Job control: the job log, retries, halting, one stdin for all. */
 	const char *joblog;        /* --joblog: append a row per task */
 	const char *resume_failed; /* run what this log has not as ok */

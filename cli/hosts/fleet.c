@@ -89,7 +89,9 @@ static void connect_host(struct fleet *f, struct fleet_host *h)
 	int e = 0;
 
 	ssh_host_init(&sh, f->o, s);
-	if (sh.route == ROUTE_NATIVE) {
+	if (sh.error) {
+		e = sh.error;
+	} else if (sh.route == ROUTE_NATIVE) {
 		h->host = rr_host_new(f->loop, sh.target, &sh.ho);
 		e = errno;
 	} else {

@@ -5,16 +5,13 @@
  */
 #include "hosts/sshhost.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "hosts/hostfold.h"
-#include "hosts/sshconfig.h"
 #include "util/xalloc.h"
-
-#define HAS(c, key) (((c)->set >> (key)) & 1u)
 
 /* The host as ssh takes it: an IPv6 address without its brackets. */
 static char *alias_of(const struct host_spec *s)
@@ -30,76 +27,52 @@ static char *alias_of(const struct host_spec *s)
 	return buf_detach(&b);
 }
 
-static void lookup(const struct options *o, const char *alias,
-		   struct sshcfg_host *c)
+/* What the command line gives the library over the configuration: the
+   host's user@ and :port, then -l and -p, -i, the other options given. */
+static struct rr_host_opts overrides(const struct options *o,
+				     const struct host_spec *s)
 {
-	if (o->sshcfg)
-		sshcfg_resolve(o->sshcfg, alias, c);
-	else
-		*c = (struct sshcfg_host){ 0 };
-}
-
-static enum ssh_route route_of(const struct options *o,
-			       const struct sshcfg_host *c)
-{
-	if (o->ssh_exec)
-		return ROUTE_EXEC;
-	if (c->proxy_jump)
-		return ROUTE_PROXY_JUMP;
-	if (c->proxy_command)
-		return ROUTE_PROXY_COMMAND;
-	return ROUTE_NATIVE;
+	return (struct rr_host_opts){
+		.user = s->user ? s->user : o->user,
+		.port = s->port ? s->port : o->port,
+		.identities = o->identities,
+		.no_agent = o->no_agent,
+		.password_file = o->password_file,
+		.password_env = o->password_env,
+		.known_hosts = o->known_hosts,
+		.hostkey = o->hostkey,
+		.connect_timeout_ms = o->connect_timeout_given ?
+				      (unsigned)o->connect_timeout_ms : 0,
+		/* and the session that signals and stops them */
+		.channels = o->per_host + 1,
+	};
 }
 
 /*
- * -i's keys, then the configuration's that exist (ssh passes over the
- * others); NULL for the library's defaults when neither names any.
+ * The library's reading of the configuration for s, with the command line
+ * over it (strings valid until the next call); 0, or -errno with "User
+ * ...: why" in why.
  */
-static const char **identities(struct ssh_host *h, const struct options *o,
-			       const struct sshcfg_host *c,
-			       const struct sshcfg_tokens *t)
+static int lookup(const struct options *o, const struct host_spec *s,
+		  const char *alias, struct rr_host_config *hc, char *why,
+		  size_t whylen)
 {
-	size_t n = 0;
+	const struct rr_host_opts over = overrides(o, s);
 
-	if (!c->nidentities)
-		return o->identities;
-	h->config_ids = xcalloc(c->nidentities, sizeof *h->config_ids);
-	h->ids = xcalloc(o->nidentities + c->nidentities + 1, sizeof *h->ids);
-	for (size_t k = 0; k < o->nidentities; k++)
-		h->ids[n++] = o->identities[k];
-	for (size_t k = 0; k < c->nidentities; k++) {
-		char *path = sshcfg_expand(c->identities[k], t);
-
-		if (access(path, F_OK) < 0) {
-			free(path);
-			continue;
-		}
-		h->config_ids[h->nconfig_ids++] = path;
-		h->ids[n++] = path;
-	}
-	return h->ids;
+	assert(o->sshcfg); /* ssh_hosts_setup() read it */
+	*hc = (struct rr_host_config){ .size = sizeof *hc };
+	return rr_ssh_config_host(o->sshcfg, alias, &over, hc, why, whylen);
 }
 
-/* --known-hosts, else the configuration's first file ("none": no host is
-   known), else the library's default. */
-static const char *known_hosts(struct ssh_host *h, const struct options *o,
-			       const struct sshcfg_host *c,
-			       const struct sshcfg_tokens *t)
+static enum ssh_route route_of(const struct options *o,
+			       const struct rr_host_config *hc)
 {
-	if (o->known_hosts || !c->known_hosts)
-		return o->known_hosts;
-	if (strcmp(c->known_hosts, "none") == 0)
-		return "/dev/null";
-	h->known_hosts = sshcfg_expand(c->known_hosts, t);
-	return h->known_hosts;
-}
-
-static unsigned connect_timeout_ms(const struct options *o,
-				   const struct sshcfg_host *c)
-{
-	if (o->connect_timeout_given || !c->connect_timeout_s)
-		return (unsigned)o->connect_timeout_ms;
-	return c->connect_timeout_s * 1000u;
+	if (o->ssh_exec)
+		return ROUTE_EXEC;
+	if (!hc->proxy)
+		return ROUTE_NATIVE;
+	return strcmp(hc->proxy, "ProxyJump") == 0 ? ROUTE_PROXY_JUMP :
+						    ROUTE_PROXY_COMMAND;
 }
 
 /* A name to connect to, with brackets when it is an IPv6 address. */
@@ -132,67 +105,43 @@ static char *name_of(const char *alias, const char *hostname, unsigned port)
 	return buf_detach(&b);
 }
 
-/* What the library gets: the command line over the configuration. */
-static void native(struct ssh_host *h, const struct options *o,
-		   const struct sshcfg_host *c, const struct sshcfg_tokens *t,
-		   const char *user, unsigned port)
-{
-	h->target = target_of(t->hostname);
-	h->ho = (struct rr_host_opts){
-		.user = user,
-		.port = port,
-		.identities = identities(h, o, c, t),
-		.no_agent = o->no_agent || c->identities_only,
-		.password_file = o->password_file,
-		.password_env = o->password_env,
-		.known_hosts = known_hosts(h, o, c, t),
-		.hostkey = o->hostkey_given || !HAS(c, SSHCFG_STRICT_HOST_KEY) ?
-				   o->hostkey : (enum rr_hostkey_policy)c->hostkey,
-		.connect_timeout_ms = connect_timeout_ms(o, c),
-		.keepalive_s = c->alive_interval_s,
-		/* and the session that signals and stops them */
-		.channels = o->per_host + 1,
-		/* Only where it says more: the library checks it as a host. */
-		.alias = strcmp(h->alias, t->hostname) ? h->alias : NULL,
-	};
-}
-
 void ssh_host_init(struct ssh_host *h, const struct options *o,
 		   const struct host_spec *s)
 {
-	struct sshcfg_host c;
+	struct rr_host_config hc;
+	char why[512];
 	char *alias = alias_of(s);
-	char *hostname;
+	int r = lookup(o, s, alias, &hc, why, sizeof why);
 
-	lookup(o, alias, &c);
-	const char *user = s->user ? s->user : o->user ? o->user : c.user;
-	unsigned port = s->port ? s->port : o->port ? o->port : c.port;
-	struct sshcfg_tokens t = {
-		.home = sshcfg_home(), .local_user = sshcfg_local_user(),
-		.hostname = alias, .alias = alias, .port = port ? port : 22,
-	};
-
-	hostname = c.hostname ? sshcfg_expand(c.hostname, &t) : xstrdup(alias);
-	t.user = user ? user : t.local_user;
-	t.hostname = hostname;
+	if (r < 0) { /* the system ssh reads it itself; else refused() said */
+		*h = (struct ssh_host){
+			.route = o->ssh_exec ? ROUTE_EXEC : ROUTE_NATIVE,
+			.error = o->ssh_exec ? 0 : -r,
+			.name = xstrdup(s->name), .alias = alias,
+		};
+		return;
+	}
 	*h = (struct ssh_host){
-		.route = route_of(o, &c),
-		.config_timeout = HAS(&c, SSHCFG_CONNECT_TIMEOUT),
-		.name = name_of(alias, hostname, t.port),
+		.route = route_of(o, &hc),
+		.config_timeout = hc.opts->connect_timeout_ms &&
+				  !o->connect_timeout_given,
+		.name = name_of(alias, hc.hostname,
+				hc.opts->port ? hc.opts->port : 22),
 		.alias = alias,
 	};
-	if (h->route == ROUTE_NATIVE)
-		native(h, o, &c, &t, user, port);
-	free(hostname);
+	if (h->route != ROUTE_NATIVE)
+		return;
+	h->target = target_of(hc.hostname);
+	h->ho = *hc.opts;
+	/* --host-key-check strict wins too, though it is the zero */
+	if (o->hostkey_given)
+		h->ho.hostkey = o->hostkey;
+	if (!h->ho.connect_timeout_ms)
+		h->ho.connect_timeout_ms = (unsigned)o->connect_timeout_ms;
 }
 
 void ssh_host_free(struct ssh_host *h)
 {
-	for (size_t k = 0; k < h->nconfig_ids; k++)
-		free(h->config_ids[k]);
-	free(h->config_ids);
-	free(h->ids);
-	free(h->known_hosts);
 	free(h->target);
 	free(h->name);
 	free(h->alias);
@@ -210,13 +159,15 @@ static int proxied(const struct options *o, size_t from, struct buf *notes,
 	int r = 0;
 
 	for (size_t k = from; k < o->hosts.n; k++) {
-		struct sshcfg_host c;
+		struct rr_host_config hc;
 		char *alias = alias_of(&o->hosts.v[k]);
+		char cause[512];
 		enum ssh_route route;
 
-		lookup(o, alias, &c);
+		/* refused() had every host: this one resolves */
+		lookup(o, &o->hosts.v[k], alias, &hc, cause, sizeof cause);
 		free(alias);
-		route = route_of(o, &c);
+		route = route_of(o, &hc);
 		if (route == ROUTE_NATIVE)
 			continue;
 		size_t w = route == ROUTE_PROXY_COMMAND;
@@ -276,21 +227,21 @@ static int refused(const struct options *o, size_t from, char *err, size_t errle
 	for (size_t k = from; k < o->hosts.n; k++) {
 		const struct host_spec *s = &o->hosts.v[k];
 		struct rr_host_spec sp;
-		struct sshcfg_host c;
+		struct rr_host_config hc;
 		const char *why;
-		char *alias;
+		char *alias, cause[512];
+		int r;
 
 		if (rr_host_spec_parse(s->name, strlen(s->name), &sp, &why) < 0) {
 			say_refused(s->name, &sp, why, err, errlen);
 			return -1;
 		}
 		alias = alias_of(s);
-		lookup(o, alias, &c);
+		r = lookup(o, s, alias, &hc, cause, sizeof cause);
 		free(alias);
-		if (route_of(o, &c) != ROUTE_NATIVE || s->user || o->user ||
-		    !c.user || !(why = ssh_user_refused(c.user)))
-			continue;
-		snprintf(err, errlen, "%s: User %s: %s", s->name, c.user, why);
+		if (r == 0 || o->ssh_exec)
+			continue; /* the system ssh reads the configuration itself */
+		snprintf(err, errlen, "%s: %s", s->name, cause);
 		return -1;
 	}
 	return 0;
@@ -299,24 +250,19 @@ static int refused(const struct options *o, size_t from, char *err, size_t errle
 int ssh_hosts_setup(struct options *o, struct buf *notes, char *err,
 		    size_t errlen)
 {
-	struct sshcfg *c = xmalloc(sizeof *c);
 	char why[768];
 
-	sshcfg_init(c);
-	if (sshcfg_load(c, o->ssh_config, why, sizeof why) < 0) {
+	o->sshcfg = rr_ssh_config_read(o->ssh_config, why, sizeof why);
+	if (!o->sshcfg) {
 		snprintf(err, errlen, "%s%s", o->ssh_config ? "-F: " : "", why);
-		sshcfg_free(c);
-		free(c);
 		return -1;
 	}
-	o->sshcfg = c;
 	if (refused(o, 0, err, errlen) < 0)
 		return -1;
 	if (o->ssh_exec)
 		return 0; /* ssh reads its configuration itself, Match too */
-	if (c->match_note)
-		buf_printf(notes, "ringrun: %s: Match: not supported; its block "
-			   "is skipped\n", c->match_note);
+	if (*why) /* a Match block skipped */
+		buf_printf(notes, "ringrun: %s\n", why);
 	return proxied(o, 0, notes, err, errlen);
 }
 

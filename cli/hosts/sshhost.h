@@ -29,14 +29,12 @@ struct ssh_host {
 	char *name;              /* how failure lines name it, whatever the
 				    route: "web7:22", "h7 (10.0.0.7:22)" */
 	char *alias;             /* the host as written, bare: "h7", "::1" */
+	int error;               /* ROUTE_NATIVE that cannot be: its errno */
 	/* ROUTE_NATIVE only: */
 	char *target;            /* what rr_host_new() gets: HostName, else the
 				    host as written */
-	struct rr_host_opts ho;  /* strings in it point into this struct */
-	char *user, *known_hosts;
-	char **config_ids;       /* the configuration's identities, expanded */
-	size_t nconfig_ids;
-	const char **ids;        /* -i's then those */
+	struct rr_host_opts ho;  /* rr_ssh_config_host()'s: its strings are the
+				    configuration's until the next host's */
 };
 
 /*
@@ -60,7 +58,7 @@ int ssh_hosts_more(const struct options *o, size_t from, struct buf *notes,
    NULL when it can. */
 const char *ssh_user_refused(const char *user);
 
-/* How to reach host s. */
+/* How to reach host s (after ssh_hosts_setup()). */
 void ssh_host_init(struct ssh_host *h, const struct options *o,
 		   const struct host_spec *s);
 

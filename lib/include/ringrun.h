@@ -34,8 +34,9 @@
  * ABI: what may change without breaking a program built against an older
  * header (the soname stays libringrun.so.0; rr_version() tells the release)
  *  - The options structs passed in (rr_loop_opts, rr_opts, rr_host_opts,
- *    rr_pty) and rr_loop_stats, which the library fills, begin with
- *    "size_t size": the size of the struct as the caller's header has it.
+ *    rr_pty) and rr_loop_stats and rr_host_config, which the library
+ *    fills, begin with "size_t size": the size of the struct as the
+ *    caller's header has it.
  *    0 means the first layout, so a zero-initialised struct keeps working.
  *    A field added later is added at the end, at or past the old sizeof,
  *    and is read only from a caller whose size covers it: to use one, set
@@ -88,6 +89,7 @@ enum {
 					  by itself under valgrind) */
 };
 
+/* Loop options; all zero means the defaults given on each field. */
 struct rr_loop_opts {
 	size_t size; /* sizeof(struct rr_loop_opts), or 0: see ABI above */
 	/*
@@ -599,6 +601,11 @@ int rr_task_resize(rr_task *task, unsigned rows, unsigned cols);
  */
 void rr_task_free(rr_task *task);
 
+/*
+ * A task's result (valid until rr_task_free()), whether it has ended, its
+ * title (rr_opts.title, else the command), its rr_opts.user and its loop;
+ * NULL (false) for a NULL task.
+ */
 const struct rr_result *rr_task_result(const rr_task *task);
 bool rr_task_done(const rr_task *task);
 const char *rr_task_title(const rr_task *task);
@@ -747,6 +754,92 @@ void rr_host_free(rr_host *host);
  * rr_host_opts.alias "h7 (10.0.0.7:22)".
  */
 const char *rr_host_name(const rr_host *host);
+
+/*
+ * A host as ssh_config(5) describes alias: the host rr_host_new() makes of
+ * rr_ssh_config_host()'s values for it.  ssh_config_path is the only file
+ * read, as with ssh -F; NULL reads what ssh reads, ~/.ssh/config then
+ * /etc/ssh/ssh_config.  The files are read at each call: a program making
+ * many hosts from one configuration reads it once with rr_ssh_config_read()
+ * and makes them with rr_ssh_config_host() and rr_host_new().  Returns NULL
+ * with errno set, and the one-line reason told through the loop's
+ * on_warning ("cfg: line 3: Port: not a number", "host web7: User -x: a
+ * user name cannot begin with '-'"): EINVAL for a bad configuration, alias
+ * or value of it, ENOENT for a file given that does not exist (or another
+ * errno of reading it), ENOTSUP for a host the configuration sends through
+ * a ProxyJump or ProxyCommand, which ringrun's client cannot follow (the
+ * ringrun command runs those through the system ssh); then as
+ * rr_host_new().  A Match block the configuration has is skipped, and told
+ * through on_warning.
+ */
+rr_host *rr_host_from_config(rr_loop *loop, const char *alias,
+			     const char *ssh_config_path,
+			     const struct rr_host_opts *overrides);
+
+/* OpenSSH client configuration files, as read (rr_ssh_config_read()). */
+typedef struct rr_ssh_config rr_ssh_config;
+
+/*
+ * Read ssh_config files: path alone, or with NULL ~/.ssh/config then
+ * /etc/ssh/ssh_config where they exist, with their Include files.  Of
+ * ssh_config(5) ringrun keeps Host blocks (patterns, '!' negation),
+ * Include, HostName, User, Port, IdentityFile, IdentitiesOnly,
+ * UserKnownHostsFile, StrictHostKeyChecking (ask is yes: ringrun never
+ * asks), ConnectTimeout, ServerAliveInterval, ProxyJump and ProxyCommand;
+ * every other keyword is passed over, and a Match block is skipped.
+ * Values are checked wherever they are, as ssh checks them.  Returns the
+ * configuration, with why[0..whylen) a line to tell the user (a Match
+ * block skipped) or empty; or NULL with errno set (EINVAL, ENOENT for a
+ * path that does not exist, ENOMEM, ...) and the reason in why ("FILE:
+ * line N: Keyword: cause").
+ */
+rr_ssh_config *rr_ssh_config_read(const char *path, char *why, size_t whylen);
+
+/*
+ * What the configuration and the program's overrides make of one host;
+ * the library fills it as it fills rr_loop_stats (see ABI above).
+ */
+struct rr_host_config {
+	size_t size;          /* sizeof(struct rr_host_config), or 0 */
+	const char *hostname; /* what rr_host_new() takes: HostName (%h
+				 expanded), else the alias */
+	/*
+	 * The options for rr_host_new(), their .size the library's: a program
+	 * that copies them to change a field sets its copy's .size =
+	 * sizeof(struct rr_host_opts).
+	 */
+	const struct rr_host_opts *opts;
+	const char *proxy;    /* "ProxyJump" or "ProxyCommand" when the
+				 configuration sets one for the host (ringrun's
+				 client cannot follow it; its User and HostName
+				 are then not checked), else NULL */
+};
+
+/*
+ * The host ssh would reach as alias, into out: each field set (not zero) in
+ * overrides (may be NULL) wins over the configuration, whose first value
+ * obtained wins, as ssh has it (RR_HOSTKEY_STRICT is the zero: to impose
+ * it over a configuration's accept-new or no, set it on a copy of
+ * out->opts).  identities: the overrides', then those of
+ * the configuration's IdentityFile that exist (ssh passes over the others,
+ * and takes -i's first alike); the defaults only when neither names any.
+ * IdentitiesOnly yes sets no_agent; UserKnownHostsFile none is /dev/null;
+ * opts->alias is alias where it is not the hostname, so that messages say
+ * "host web7 (10.0.0.7:22)".  IdentityFile and UserKnownHostsFile expand a
+ * leading ~ and the tokens %d %u %h %n %r %p %%; HostName %h and %%.  A
+ * User or HostName the host would take from the configuration must be one
+ * rr_host_spec_parse() takes: nothing from a configuration becomes an
+ * option of another program.  What out points to is c's until the next
+ * call on it or rr_ssh_config_free().  Returns 0, or -EINVAL (a bad alias,
+ * a refused User or HostName: "User -x: a user name cannot begin with '-'"
+ * in why), -E2BIG (overrides, see ABI above), -ENOMEM; out->opts is NULL
+ * then.
+ */
+int rr_ssh_config_host(rr_ssh_config *c, const char *alias,
+		       const struct rr_host_opts *overrides,
+		       struct rr_host_config *out, char *why, size_t whylen);
+
+void rr_ssh_config_free(rr_ssh_config *c);
 
 /*
  * Queue cmd to run on host, through the user's login shell as ssh does.

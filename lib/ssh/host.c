@@ -18,10 +18,8 @@
 #include <unistd.h>
 
 #define RR_KEYFILE_MAX (1 << 20)
-/* The first layout (ringrun.h, ABI): fixed for good. */
-#define HOST_OPTS_VER0 RR__SIZE_THROUGH(struct rr_host_opts, alias)
 
-static const char *home_dir(void)
+const char *rr__home_dir(void)
 {
 	const char *home = getenv("HOME");
 	struct passwd *pw;
@@ -36,7 +34,7 @@ static char *path_in_home(const char *rel)
 {
 	char *p;
 
-	return asprintf(&p, "%s/%s", home_dir(), rel) < 0 ? NULL : p;
+	return asprintf(&p, "%s/%s", rr__home_dir(), rel) < 0 ? NULL : p;
 }
 
 /* An identity file's bytes, read once per loop however many hosts use it. */
@@ -142,7 +140,7 @@ static void resolve(struct rr_host *h)
 	freeaddrinfo(res);
 }
 
-static const char *current_user(void)
+const char *rr__current_user(void)
 {
 	struct passwd *pw = getpwuid(geteuid());
 	const char *env = getenv("USER");
@@ -198,7 +196,7 @@ static int host_init(struct rr_host *h, const struct rr_host_spec *sp,
 	h->opts = *o;
 	h->port = o->port ? o->port : (sp->port ? sp->port : 22);
 	h->user = o->user ? strdup(o->user) :
-		  sp->user ? strndup(sp->user, sp->user_len) : strdup(current_user());
+		  sp->user ? strndup(sp->user, sp->user_len) : strdup(rr__current_user());
 	h->opts.known_hosts = o->known_hosts ? strdup(o->known_hosts) :
 					       path_in_home(".ssh/known_hosts");
 	h->opts.identities = NULL;
@@ -218,21 +216,26 @@ static int host_init(struct rr_host *h, const struct rr_host_spec *sp,
 	return r;
 }
 
-/* A user or an alias given apart from the spec obeys the spec's rules. */
-static bool valid_word(const char *s, bool user)
+/* A user or a host given apart from a spec obeys the spec's rules. */
+const char *rr__word_refused(const char *s, bool user)
 {
 	struct rr_host_spec sp;
+	const char *why = NULL;
 	char *spec;
-	bool ok;
 
-	if (!s)
-		return true;
 	if (asprintf(&spec, user ? "%s@h" : "%s", s) < 0)
-		return false;
-	ok = rr_host_spec_parse(spec, strlen(spec), &sp, NULL) == 0 &&
-	     (user ? sp.user_len == strlen(s) : !sp.user && !sp.port);
+		return "out of memory";
+	if (rr_host_spec_parse(spec, strlen(spec), &sp, &why) == 0 &&
+	    (user ? sp.user_len != strlen(s) : sp.user || sp.port))
+		why = user ? "a user name cannot hold '@'" :
+			     "a host name cannot hold a user or a port";
 	free(spec);
-	return ok;
+	return why;
+}
+
+static bool valid_word(const char *s, bool user)
+{
+	return !s || !rr__word_refused(s, user);
 }
 
 rr_host *rr_host_new(rr_loop *loop, const char *spec,
@@ -244,7 +247,7 @@ rr_host *rr_host_new(rr_loop *loop, const char *spec,
 	struct rr_host *h;
 	int r;
 
-	r = rr__sized_copy(&o, sizeof o, HOST_OPTS_VER0, opts);
+	r = rr__sized_copy(&o, sizeof o, RR_HOST_OPTS_VER0, opts);
 	if (r < 0) {
 		errno = -r;
 		return NULL;

@@ -224,6 +224,12 @@ int rr__file_read(const char *path, size_t max, bool may_block, char **data,
 		  size_t *len);
 
 /* host.c */
+/* rr_host_opts' first layout (ringrun.h, ABI): fixed for good. */
+#define RR_HOST_OPTS_VER0 RR__SIZE_THROUGH(struct rr_host_opts, alias)
+const char *rr__home_dir(void);     /* $HOME, else the password database's */
+const char *rr__current_user(void);
+/* Why s cannot be a user (or a host) of a spec, or NULL when it can. */
+const char *rr__word_refused(const char *s, bool user);
 void rr__host_unref(struct rr_host *host);
 void rr__host_let_go(struct rr_host *host);
 void rr__host_maybe_free(struct rr_host *host);

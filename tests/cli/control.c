@@ -170,9 +170,11 @@ FLEET_TEST(idle_timeout_stops_remote_commands)
  */
 /* Waits through TERMs for as long as its sleep lives, and no longer: what
    the test kills at the end is the sleep, and the shell must not outlive it
-   spinning on a wait with nothing to wait for. */
-#define TRAPS(n) "trap 'echo >> @DIR/terms' TERM; (trap '' TERM; exec sleep " n ") & " \
-	"p=$!; echo >> @DIR/started; while kill -0 $p 2>/dev/null; do wait $p; done"
+   spinning on a wait with nothing to wait for.  The sleep's subshell says
+   it started once it ignores TERM: a signal before that would end it. */
+#define TRAPS(n) "trap 'echo >> @DIR/terms' TERM; " \
+	"(trap '' TERM; echo >> @DIR/started; exec sleep " n ") & " \
+	"p=$!; while kill -0 $p 2>/dev/null; do wait $p; done"
 
 FLEET_TEST(second_sigint_ends_at_once)
 {

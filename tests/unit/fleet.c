@@ -20,6 +20,8 @@ static void setup(const char *hosts, unsigned jobs, unsigned per_host,
 	o = (struct options){ .fleet = true, .jobs = jobs, .per_host = per_host,
 			      .connect_timeout_ms = 10000, .no_agent = true };
 	cr_assert_eq(hosts_add_list(&o.hosts, hosts, err, sizeof err), 0, "%s", err);
+	o.sshcfg = rr_ssh_config_read("/dev/null", err, sizeof err); /* none */
+	cr_assert_not_null(o.sshcfg, "%s", err);
 	loop = rr_loop_new(NULL);
 	cr_assert_not_null(loop);
 	fleet_init(&f, loop, &o, ninputs, fleet_wanted(&o, ninputs));

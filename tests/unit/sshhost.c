@@ -69,6 +69,9 @@ static void config(const char *text)
 static void init(size_t k)
 {
 	ssh_host_free(&sh);
+	if (!o.sshcfg) /* no -F given: no configuration */
+		o.sshcfg = rr_ssh_config_read("/dev/null", err, sizeof err);
+	cr_assert_not_null(o.sshcfg);
 	ssh_host_init(&sh, &o, &o.hosts.v[k]);
 }
 

@@ -5,24 +5,18 @@
  * quoted, '#' comments; values are checked when the file is read, whatever
  * block they are in, as ssh checks them.
  */
-#define _GNU_SOURCE /* strcasecmp */
-#include "hosts/sshconfig.h"
+#include "ssh/ssh.h"
+#include "ssh/config.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <glob.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#include <ringrun.h>
-
-#include "util/buf.h"
-#include "util/xalloc.h"
 
 #define MAX_DEPTH 16           /* Include nesting, as ssh allows */
 #define MAX_FILES 256          /* files read in all, includes too */
@@ -38,9 +32,9 @@ enum entry_kind {
 	E_VALUE,
 };
 
-struct sshcfg_entry {
+struct rr_sshcfg_entry {
 	enum entry_kind kind;
-	enum sshcfg_key key;   /* E_VALUE */
+	enum rr_sshcfg_key key;   /* E_VALUE */
 	char **patterns;       /* E_HOST */
 	size_t npatterns;
 	char *value;           /* E_VALUE; NULL: "none" */
@@ -68,29 +62,29 @@ enum keyword {
 static const struct keyword_def {
 	const char *name;
 	enum keyword kw;
-	enum sshcfg_key key;
+	enum rr_sshcfg_key key;
 } keywords[] = {
 	{ "Host", KW_HOST, 0 },
 	{ "Match", KW_MATCH, 0 },
 	{ "Include", KW_INCLUDE, 0 },
-	{ "HostName", KW_HOSTNAME, SSHCFG_HOSTNAME },
-	{ "User", KW_USER, SSHCFG_USER },
-	{ "Port", KW_PORT, SSHCFG_PORT },
-	{ "IdentityFile", KW_IDENTITY_FILE, SSHCFG_IDENTITY_FILE },
-	{ "IdentitiesOnly", KW_IDENTITIES_ONLY, SSHCFG_IDENTITIES_ONLY },
-	{ "ConnectTimeout", KW_CONNECT_TIMEOUT, SSHCFG_CONNECT_TIMEOUT },
-	{ "StrictHostKeyChecking", KW_STRICT_HOST_KEY, SSHCFG_STRICT_HOST_KEY },
-	{ "UserKnownHostsFile", KW_KNOWN_HOSTS, SSHCFG_KNOWN_HOSTS },
-	{ "ServerAliveInterval", KW_ALIVE_INTERVAL, SSHCFG_ALIVE_INTERVAL },
-	{ "ProxyJump", KW_PROXY_JUMP, SSHCFG_PROXY },
-	{ "ProxyCommand", KW_PROXY_COMMAND, SSHCFG_PROXY },
+	{ "HostName", KW_HOSTNAME, RR_SSHCFG_HOSTNAME },
+	{ "User", KW_USER, RR_SSHCFG_USER },
+	{ "Port", KW_PORT, RR_SSHCFG_PORT },
+	{ "IdentityFile", KW_IDENTITY_FILE, RR_SSHCFG_IDENTITY_FILE },
+	{ "IdentitiesOnly", KW_IDENTITIES_ONLY, RR_SSHCFG_IDENTITIES_ONLY },
+	{ "ConnectTimeout", KW_CONNECT_TIMEOUT, RR_SSHCFG_CONNECT_TIMEOUT },
+	{ "StrictHostKeyChecking", KW_STRICT_HOST_KEY, RR_SSHCFG_STRICT_HOST_KEY },
+	{ "UserKnownHostsFile", KW_KNOWN_HOSTS, RR_SSHCFG_KNOWN_HOSTS },
+	{ "ServerAliveInterval", KW_ALIVE_INTERVAL, RR_SSHCFG_ALIVE_INTERVAL },
+	{ "ProxyJump", KW_PROXY_JUMP, RR_SSHCFG_PROXY },
+	{ "ProxyCommand", KW_PROXY_COMMAND, RR_SSHCFG_PROXY },
 };
 
 #define NKEYWORDS (sizeof keywords / sizeof keywords[0])
 
 /* The file being parsed. */
 struct ctx {
-	struct sshcfg *c;
+	struct rr_sshcfg *c;
 	unsigned flags;
 	unsigned depth;        /* of Include */
 	const char *shown;
@@ -108,58 +102,50 @@ static bool is_space(char c)
 	       c == '\f';
 }
 
-void sshcfg_init(struct sshcfg *c)
+void rr__sshcfg_init(struct rr_sshcfg *c)
 {
-	*c = (struct sshcfg){ 0 };
-}
-
-const char *sshcfg_home(void)
-{
-	const char *home = getenv("HOME");
-	struct passwd *pw;
-
-	if (home && *home)
-		return home;
-	pw = getpwuid(getuid());
-	return pw && pw->pw_dir && *pw->pw_dir ? pw->pw_dir : "/";
-}
-
-const char *sshcfg_local_user(void)
-{
-	struct passwd *pw = getpwuid(geteuid());
-	const char *env = getenv("USER");
-
-	return pw ? pw->pw_name : env ? env : "root";
+	*c = (struct rr_sshcfg){ 0 };
 }
 
 /* path with the home directory written as "~", as a user knows it. */
 static char *shown_path(const char *path)
 {
-	const char *home = sshcfg_home();
+	const char *home = rr__home_dir();
 	size_t n = strlen(home);
-	struct buf b = BUF_INIT;
+	char *p;
 
 	if (strcmp(home, "/") && strncmp(path, home, n) == 0 && path[n] == '/')
-		buf_printf(&b, "~%s", path + n);
-	else
-		buf_adds(&b, path);
-	return buf_detach(&b);
+		return asprintf(&p, "~%s", path + n) < 0 ? NULL : p;
+	return strdup(path);
 }
 
 static int fail(struct ctx *x, const char *what, const char *why)
 {
 	snprintf(x->err, x->errlen, "%s: line %u: %s: %s", x->shown, x->line,
 		 what, why);
-	return -1;
+	return -EINVAL;
 }
 
-static struct sshcfg_entry *push(struct sshcfg *c, enum entry_kind kind)
+static int no_memory(struct ctx *x)
+{
+	snprintf(x->err, x->errlen, "%s: line %u: out of memory", x->shown,
+		 x->line);
+	return -ENOMEM;
+}
+
+/* An entry of kind at the end, or NULL when memory ran out. */
+static struct rr_sshcfg_entry *push(struct rr_sshcfg *c, enum entry_kind kind)
 {
 	if (c->n == c->cap) {
-		c->cap = c->cap ? c->cap * 2 : 32;
-		c->v = xreallocarray(c->v, c->cap, sizeof *c->v);
+		size_t cap = c->cap ? c->cap * 2 : 32;
+		struct rr_sshcfg_entry *v = reallocarray(c->v, cap, sizeof *v);
+
+		if (!v)
+			return NULL;
+		c->v = v;
+		c->cap = cap;
 	}
-	c->v[c->n] = (struct sshcfg_entry){ .kind = kind };
+	c->v[c->n] = (struct rr_sshcfg_entry){ .kind = kind };
 	return &c->v[c->n++];
 }
 
@@ -167,8 +153,8 @@ static struct sshcfg_entry *push(struct sshcfg *c, enum entry_kind kind)
  * Split s into words in place, as ssh does: spaces separate them, single
  * or double quotes group (and are dropped), a backslash escapes a quote, a
  * backslash or (outside quotes) a space, and a '#' where a word would start
- * ends the line.  Returns the number of words, or -1 for an unterminated
- * quote.
+ * ends the line.  Returns the number of words, or -EINVAL for an
+ * unterminated quote, -ENOMEM.
  */
 static long split_words(char *s, char ***words)
 {
@@ -197,13 +183,19 @@ static long split_words(char *s, char ***words)
 		}
 		if (quote) {
 			free(v);
-			return -1;
+			return -EINVAL;
 		}
 		bool more = *s != '\0';
 		*out++ = '\0'; /* never past s: a word is no longer than its text */
 		if (n + 1 >= cap) {
+			char **more_v = reallocarray(v, cap ? cap * 2 : 8, sizeof *v);
+
+			if (!more_v) {
+				free(v);
+				return -ENOMEM;
+			}
+			v = more_v;
 			cap = cap ? cap * 2 : 8;
-			v = xreallocarray(v, cap, sizeof *v);
 		}
 		v[n++] = word;
 		if (!more)
@@ -331,10 +323,12 @@ static const char *check_value(enum keyword kw, const char *arg, unsigned *num,
 }
 
 /* Directives that set what a Match block would hide. */
-static void note_match(struct ctx *x)
+static int note_match(struct ctx *x)
 {
-	if (x->in_match && !x->c->match_note)
-		x->c->match_note = xstrdup(x->in_match);
+	if (x->in_match && !x->c->match_note &&
+	    !(x->c->match_note = strdup(x->in_match)))
+		return no_memory(x);
+	return 0;
 }
 
 static int add_value(struct ctx *x, const struct keyword_def *k, char **args,
@@ -352,79 +346,92 @@ static int add_value(struct ctx *x, const struct keyword_def *k, char **args,
 	bad = check_value(k->kw, arg, &num, why, sizeof why);
 	if (bad)
 		return fail(x, k->name, bad);
-	struct sshcfg_entry *e = push(x->c, E_VALUE);
+	struct rr_sshcfg_entry *e = push(x->c, E_VALUE);
+	if (!e)
+		return no_memory(x);
 	e->key = k->key;
 	e->num = k->kw == KW_PROXY_COMMAND ? 1 : num;
 	bool none = (k->kw == KW_PROXY_JUMP || k->kw == KW_PROXY_COMMAND) &&
 		    !strcasecmp(arg, "none");
-	e->value = none ? NULL : xstrdup(arg);
-	note_match(x);
-	return 0;
+	if (!none && !(e->value = strdup(arg)))
+		return no_memory(x);
+	return note_match(x);
 }
 
 static int add_host(struct ctx *x, char **args, long n)
 {
-	struct sshcfg_entry *e;
+	struct rr_sshcfg_entry *e;
 
 	if (n < 1)
 		return fail(x, "Host", "missing argument");
 	e = push(x->c, E_HOST);
-	e->patterns = xcalloc((size_t)n, sizeof *e->patterns);
-	for (long k = 0; k < n; k++)
-		e->patterns[k] = xstrdup(args[k]);
-	e->npatterns = (size_t)n;
+	if (!e || !(e->patterns = calloc((size_t)n, sizeof *e->patterns)))
+		return no_memory(x);
+	for (; e->npatterns < (size_t)n; e->npatterns++)
+		if (!(e->patterns[e->npatterns] = strdup(args[e->npatterns])))
+			return no_memory(x);
 	x->in_match = x->outer_match;
 	return 0;
 }
 
-static void add_match(struct ctx *x)
+static int add_match(struct ctx *x)
 {
-	struct buf b = BUF_INIT;
-
-	push(x->c, E_MATCH);
 	free(x->own_match);
-	buf_printf(&b, "%s: line %u", x->shown, x->line);
-	x->own_match = buf_detach(&b);
+	x->own_match = NULL;
+	x->in_match = NULL;
+	if (!push(x->c, E_MATCH) ||
+	    asprintf(&x->own_match, "%s: line %u", x->shown, x->line) < 0) {
+		x->own_match = NULL;
+		return no_memory(x);
+	}
 	x->in_match = x->own_match;
+	return 0;
 }
 
 static int read_nested(struct ctx *x, const char *path);
 
-/* A file name to include: ~ is home, relative is against the config dir. */
+/* A file name to include: ~ is home, relative is against the config dir;
+   NULL when memory ran out. */
 static char *include_pattern(const struct ctx *x, const char *arg)
 {
-	struct buf b = BUF_INIT;
+	char *p;
+	int r;
 
 	if (arg[0] == '~' && (arg[1] == '/' || !arg[1]))
-		buf_printf(&b, "%s%s", sshcfg_home(), arg + 1);
+		r = asprintf(&p, "%s%s", rr__home_dir(), arg + 1);
 	else if (arg[0] == '/')
-		buf_adds(&b, arg);
-	else if (x->flags & SSHCFG_USER_FILE)
-		buf_printf(&b, "%s/.ssh/%s", sshcfg_home(), arg);
+		r = asprintf(&p, "%s", arg);
+	else if (x->flags & RR_SSHCFG_USER_FILE)
+		r = asprintf(&p, "%s/.ssh/%s", rr__home_dir(), arg);
 	else
-		buf_printf(&b, "/etc/ssh/%s", arg);
-	return buf_detach(&b);
+		r = asprintf(&p, "/etc/ssh/%s", arg);
+	return r < 0 ? NULL : p;
 }
 
 static int add_include(struct ctx *x, char **args, long n)
 {
 	if (n < 1)
 		return fail(x, "Include", "missing argument");
-	for (long k = 0; k < n && !(x->flags & SSHCFG_NO_INCLUDE); k++) {
+	for (long k = 0; k < n && !(x->flags & RR_SSHCFG_NO_INCLUDE); k++) {
 		char *pattern = include_pattern(x, args[k]);
 		glob_t g;
-		int r = glob(pattern, 0, NULL, &g);
+		int r;
 
+		if (!pattern)
+			return no_memory(x);
+		r = glob(pattern, 0, NULL, &g);
 		free(pattern);
 		if (r == GLOB_NOMATCH)
 			continue;
+		if (r == GLOB_NOSPACE)
+			return no_memory(x);
 		if (r != 0)
 			return fail(x, "Include", "cannot list the files");
 		for (size_t f = 0; f < g.gl_pathc && r == 0; f++)
 			r = read_nested(x, g.gl_pathv[f]);
 		globfree(&g);
 		if (r < 0)
-			return -1;
+			return r;
 	}
 	return 0;
 }
@@ -466,6 +473,8 @@ static int parse_line(struct ctx *x, char *s)
 	if (k->kw == KW_PROXY_COMMAND)
 		return add_value(x, k, NULL, 0, s);
 	n = split_words(s, &args);
+	if (n == -ENOMEM)
+		return no_memory(x);
 	if (n < 0)
 		return fail(x, k->name, "unterminated quote");
 	switch (k->kw) {
@@ -473,7 +482,7 @@ static int parse_line(struct ctx *x, char *s)
 		r = add_host(x, args, n);
 		break;
 	case KW_MATCH:
-		add_match(x);
+		r = add_match(x);
 		break;
 	case KW_INCLUDE:
 		r = add_include(x, args, n);
@@ -489,9 +498,8 @@ static int parse_text(struct ctx *x, const char *text, size_t len)
 {
 	char *line = NULL;
 	size_t cap = 0;
-	int r = 0;
+	int r = push(x->c, x->depth ? E_ENTER : E_FILE) ? 0 : no_memory(x);
 
-	push(x->c, x->depth ? E_ENTER : E_FILE);
 	for (size_t at = 0; at < len && r == 0;) {
 		const char *nl = memchr(text + at, '\n', len - at);
 		size_t n = (nl ? (size_t)(nl - text) : len) - at;
@@ -500,12 +508,18 @@ static int parse_text(struct ctx *x, const char *text, size_t len)
 		if (memchr(text + at, '\0', n)) {
 			snprintf(x->err, x->errlen, "%s: line %u: contains a NUL byte",
 				 x->shown, x->line);
-			r = -1;
+			r = -EINVAL;
 			break;
 		}
 		if (n + 1 > cap) {
+			char *more = realloc(line, n + 1);
+
+			if (!more) {
+				r = no_memory(x);
+				break;
+			}
+			line = more;
 			cap = n + 1;
-			line = xreallocarray(line, cap, 1);
 		}
 		memcpy(line, text + at, n);
 		line[n] = '\0';
@@ -514,12 +528,12 @@ static int parse_text(struct ctx *x, const char *text, size_t len)
 	}
 	free(line);
 	free(x->own_match);
-	if (x->depth)
-		push(x->c, E_LEAVE);
+	if (r == 0 && x->depth && !push(x->c, E_LEAVE))
+		r = no_memory(x);
 	return r;
 }
 
-int sshcfg_parse(struct sshcfg *c, const char *shown, const char *text,
+int rr__sshcfg_parse(struct rr_sshcfg *c, const char *shown, const char *text,
 		 size_t len, unsigned flags, char *err, size_t errlen)
 {
 	struct ctx x = {
@@ -533,10 +547,12 @@ int sshcfg_parse(struct sshcfg *c, const char *shown, const char *text,
 /* size bytes of fd, which it closes; NULL with *e set when a read fails. */
 static char *read_all(int fd, size_t size, size_t *len, int *e)
 {
-	char *data = xmalloc(size + 1);
+	char *data = malloc(size + 1);
 	size_t n = 0;
 
-	while (n < size) {
+	if (!data)
+		*e = ENOMEM;
+	while (data && n < size) {
 		ssize_t r = read(fd, data + n, size - n);
 
 		if (r < 0 && errno == EINTR)
@@ -589,7 +605,7 @@ static int read_error(char *err, size_t errlen, const char *shown, int e)
 {
 	snprintf(err, errlen, "%s: %s", shown,
 		 e == EFBIG ? "larger than 1 MiB" : strerror(e));
-	return -1;
+	return -e;
 }
 
 /* A file given to ssh (depth 0) or included (depth > 0). */
@@ -621,6 +637,8 @@ static int read_nested(struct ctx *x, const char *path)
 		return fail(x, "Include", "more than 256 files in all");
 	x->c->files++;
 	shown = shown_path(path);
+	if (!shown)
+		return no_memory(x);
 	struct ctx in = {
 		.c = x->c, .flags = x->flags, .depth = x->depth + 1,
 		.shown = shown, .outer_match = x->in_match,
@@ -631,7 +649,7 @@ static int read_nested(struct ctx *x, const char *path)
 	return r;
 }
 
-int sshcfg_read(struct sshcfg *c, const char *path, const char *shown,
+int rr__sshcfg_read(struct rr_sshcfg *c, const char *path, const char *shown,
 		unsigned flags, bool must_exist, char *err, size_t errlen)
 {
 	struct ctx x = {
@@ -643,30 +661,29 @@ int sshcfg_read(struct sshcfg *c, const char *path, const char *shown,
 	return read_at(&x, path, must_exist);
 }
 
-int sshcfg_load(struct sshcfg *c, const char *file, char *err, size_t errlen)
+int rr__sshcfg_load(struct rr_sshcfg *c, const char *file, char *err, size_t errlen)
 {
-	struct buf b = BUF_INIT;
+	char *path;
 	int r;
 
 	if (file)
-		return sshcfg_read(c, file, file, SSHCFG_USER_FILE, true, err,
-				   errlen);
-	buf_printf(&b, "%s/.ssh/config", sshcfg_home());
-	r = sshcfg_read(c, b.data, "~/.ssh/config", SSHCFG_USER_FILE, false,
-			err, errlen);
-	buf_free(&b);
+		return rr__sshcfg_read(c, file, file, RR_SSHCFG_USER_FILE, true,
+				       err, errlen);
+	if (asprintf(&path, "%s/.ssh/config", rr__home_dir()) < 0) {
+		snprintf(err, errlen, "~/.ssh/config: out of memory");
+		return -ENOMEM;
+	}
+	r = rr__sshcfg_read(c, path, "~/.ssh/config", RR_SSHCFG_USER_FILE,
+			    false, err, errlen);
+	free(path);
 	if (r == 0)
-		r = sshcfg_read(c, "/etc/ssh/ssh_config", "/etc/ssh/ssh_config",
+		r = rr__sshcfg_read(c, "/etc/ssh/ssh_config", "/etc/ssh/ssh_config",
 				0, false, err, errlen);
 	return r;
 }
 
-static char lower(char c)
-{
-	return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
-}
-
-/* '*' any run, '?' any character, the rest in any case; linear-ish. */
+/* '*' any run, '?' any character, the rest as written: ssh's Host
+   patterns are case-sensitive ("Host Web1" is not "ssh web1"); linear-ish. */
 static bool glob_match(const char *p, const char *s)
 {
 	const char *star = NULL, *back = NULL;
@@ -675,7 +692,7 @@ static bool glob_match(const char *p, const char *s)
 		if (*p == '*') {
 			star = ++p;
 			back = s;
-		} else if (*p && (*p == '?' || lower(*p) == lower(*s))) {
+		} else if (*p && (*p == '?' || *p == *s)) {
 			p++;
 			s++;
 		} else if (star) {
@@ -691,7 +708,7 @@ static bool glob_match(const char *p, const char *s)
 }
 
 /* One pattern matches and no negated one does. */
-static bool host_matches(const struct sshcfg_entry *e, const char *alias)
+static bool host_matches(const struct rr_sshcfg_entry *e, const char *alias)
 {
 	bool hit = false;
 
@@ -708,12 +725,12 @@ static bool host_matches(const struct sshcfg_entry *e, const char *alias)
 	return hit;
 }
 
-static void apply(struct sshcfg_host *h, const struct sshcfg_entry *e)
+static void apply(struct rr_sshcfg_host *h, const struct rr_sshcfg_entry *e)
 {
 	unsigned bit = 1u << e->key;
 
-	if (e->key == SSHCFG_IDENTITY_FILE) {
-		if (h->nidentities < SSHCFG_MAX_IDENTITIES)
+	if (e->key == RR_SSHCFG_IDENTITY_FILE) {
+		if (h->nidentities < RR_SSHCFG_MAX_IDENTITIES)
 			h->identities[h->nidentities++] = e->value;
 		h->set |= bit;
 		return;
@@ -722,15 +739,15 @@ static void apply(struct sshcfg_host *h, const struct sshcfg_entry *e)
 		return; /* the first value obtained wins */
 	h->set |= bit;
 	switch (e->key) {
-	case SSHCFG_HOSTNAME: h->hostname = e->value; break;
-	case SSHCFG_USER: h->user = e->value; break;
-	case SSHCFG_PORT: h->port = e->num; break;
-	case SSHCFG_IDENTITIES_ONLY: h->identities_only = e->num; break;
-	case SSHCFG_CONNECT_TIMEOUT: h->connect_timeout_s = e->num; break;
-	case SSHCFG_STRICT_HOST_KEY: h->hostkey = (int)e->num; break;
-	case SSHCFG_KNOWN_HOSTS: h->known_hosts = e->value; break;
-	case SSHCFG_ALIVE_INTERVAL: h->alive_interval_s = e->num; break;
-	case SSHCFG_PROXY:
+	case RR_SSHCFG_HOSTNAME: h->hostname = e->value; break;
+	case RR_SSHCFG_USER: h->user = e->value; break;
+	case RR_SSHCFG_PORT: h->port = e->num; break;
+	case RR_SSHCFG_IDENTITIES_ONLY: h->identities_only = e->num; break;
+	case RR_SSHCFG_CONNECT_TIMEOUT: h->connect_timeout_s = e->num; break;
+	case RR_SSHCFG_STRICT_HOST_KEY: h->hostkey = (int)e->num; break;
+	case RR_SSHCFG_KNOWN_HOSTS: h->known_hosts = e->value; break;
+	case RR_SSHCFG_ALIVE_INTERVAL: h->alive_interval_s = e->num; break;
+	case RR_SSHCFG_PROXY:
 		if (e->num)
 			h->proxy_command = e->value;
 		else
@@ -747,15 +764,15 @@ static void apply(struct sshcfg_host *h, const struct sshcfg_entry *e)
  * when that is off nothing in it can be on; when it ends that block is
  * back.
  */
-void sshcfg_resolve(const struct sshcfg *c, const char *alias,
-		    struct sshcfg_host *h)
+void rr__sshcfg_resolve(const struct rr_sshcfg *c, const char *alias,
+		    struct rr_sshcfg_host *h)
 {
 	bool on = true, saved[MAX_DEPTH + 1], never[MAX_DEPTH + 1] = { false };
 	unsigned depth = 0;
 
-	*h = (struct sshcfg_host){ 0 };
+	*h = (struct rr_sshcfg_host){ 0 };
 	for (size_t k = 0; k < c->n; k++) {
-		const struct sshcfg_entry *e = &c->v[k];
+		const struct rr_sshcfg_entry *e = &c->v[k];
 
 		switch (e->kind) {
 		case E_FILE:
@@ -785,34 +802,43 @@ void sshcfg_resolve(const struct sshcfg *c, const char *alias,
 	}
 }
 
-char *sshcfg_expand(const char *raw, const struct sshcfg_tokens *t)
+char *rr__sshcfg_expand(const char *raw, const struct rr_sshcfg_tokens *t)
 {
-	struct buf b = BUF_INIT;
+	char *out = NULL;
+	size_t size;
+	FILE *f = open_memstream(&out, &size);
 	const char *s = raw;
 
+	if (!f)
+		return NULL;
 	if (s[0] == '~' && (s[1] == '/' || !s[1])) {
-		buf_adds(&b, t->home);
+		fputs(t->home, f);
 		s++;
 	}
 	for (; *s; s++) {
 		if (*s != '%' || !s[1]) {
-			buf_addc(&b, *s);
+			putc(*s, f);
 			continue;
 		}
 		switch (*++s) {
-		case 'd': buf_adds(&b, t->home); break;
-		case 'u': buf_adds(&b, t->local_user); break;
-		case 'h': buf_adds(&b, t->hostname); break;
-		case 'n': buf_adds(&b, t->alias); break;
-		case 'r': buf_adds(&b, t->user); break;
-		case 'p': buf_printf(&b, "%u", t->port); break;
-		default: buf_addc(&b, *s); break; /* %% */
+		case 'd': fputs(t->home, f); break;
+		case 'u': fputs(t->local_user, f); break;
+		case 'h': fputs(t->hostname, f); break;
+		case 'n': fputs(t->alias, f); break;
+		case 'r': fputs(t->user, f); break;
+		case 'p': fprintf(f, "%u", t->port); break;
+		default: putc(*s, f); break; /* %% */
 		}
 	}
-	return buf_detach(&b);
+	if (ferror(f)) {
+		fclose(f);
+		free(out);
+		return NULL;
+	}
+	return fclose(f) == 0 ? out : (free(out), NULL);
 }
 
-void sshcfg_free(struct sshcfg *c)
+void rr__sshcfg_free(struct rr_sshcfg *c)
 {
 	for (size_t k = 0; k < c->n; k++) {
 		for (size_t p = 0; p < c->v[k].npatterns; p++)
@@ -822,5 +848,5 @@ void sshcfg_free(struct sshcfg *c)
 	}
 	free(c->v);
 	free(c->match_note);
-	*c = (struct sshcfg){ 0 };
+	*c = (struct rr_sshcfg){ 0 };
 }

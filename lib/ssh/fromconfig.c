@@ -1,0 +1,282 @@
+/*
+ * fromconfig.c - a host as ssh_config describes it: the files read as ssh
+ * reads them (config.c), one alias's values over which a program's own
+ * win, checked as a spec is, and the host made from them.
+ */
+#include "ssh/ssh.h"
+#include "ssh/config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* rr_host_config's first layout (ringrun.h, ABI): fixed for good. */
+#define HOST_CONFIG_VER0 RR__SIZE_THROUGH(struct rr_host_config, proxy)
+
+/* The files as read, and what the last rr_ssh_config_host() handed out. */
+struct rr_ssh_config {
+	struct rr_sshcfg cfg;
+	struct rr_host_opts opts;
+	char *hostname, *known_hosts;
+	char **ids;           /* the configuration's identities, expanded */
+	size_t nids;
+	const char **idv;     /* the program's, then those; NULL-terminated */
+};
+
+/* Give back what the last resolution handed out. */
+static void forget(struct rr_ssh_config *c)
+{
+	for (size_t k = 0; k < c->nids; k++)
+		free(c->ids[k]);
+	free(c->ids);
+	free(c->idv);
+	free(c->hostname);
+	free(c->known_hosts);
+	c->hostname = c->known_hosts = NULL;
+	c->ids = NULL;
+	c->idv = NULL;
+	c->nids = 0;
+}
+
+rr_ssh_config *rr_ssh_config_read(const char *path, char *why, size_t whylen)
+{
+	struct rr_ssh_config *c = calloc(1, sizeof(*c));
+	int r;
+
+	if (!c) {
+		snprintf(why, whylen, "ssh_config: out of memory");
+		errno = ENOMEM;
+		return NULL;
+	}
+	rr__sshcfg_init(&c->cfg);
+	r = rr__sshcfg_load(&c->cfg, path, why, whylen);
+	if (r < 0) {
+		rr_ssh_config_free(c);
+		errno = -r;
+		return NULL;
+	}
+	if (c->cfg.match_note)
+		snprintf(why, whylen, "%s: Match: not supported; its block is "
+			 "skipped", c->cfg.match_note);
+	else if (whylen)
+		*why = '\0';
+	return c;
+}
+
+void rr_ssh_config_free(rr_ssh_config *c)
+{
+	if (!c)
+		return;
+	forget(c);
+	rr__sshcfg_free(&c->cfg);
+	free(c);
+}
+
+static size_t count(const char *const *v)
+{
+	size_t n = 0;
+
+	while (v && v[n])
+		n++;
+	return n;
+}
+
+/*
+ * The program's identities, then the configuration's that exist (ssh passes
+ * over the others, as it does for -i); the program's alone when the
+ * configuration names none.
+ */
+static int identities(struct rr_ssh_config *c, const struct rr_sshcfg_host *h,
+		      const struct rr_sshcfg_tokens *t, struct rr_host_opts *o)
+{
+	size_t n = count(o->identities);
+
+	if (!h->nidentities)
+		return 0;
+	c->ids = calloc(h->nidentities, sizeof(*c->ids));
+	c->idv = calloc(n + h->nidentities + 1, sizeof(*c->idv));
+	if (!c->ids || !c->idv)
+		return -ENOMEM;
+	if (n) /* o->identities may be NULL */
+		memcpy(c->idv, o->identities, n * sizeof(*c->idv));
+	for (size_t k = 0; k < h->nidentities; k++) {
+		char *path = rr__sshcfg_expand(h->identities[k], t);
+
+		if (!path)
+			return -ENOMEM;
+		if (access(path, F_OK) < 0) {
+			free(path);
+			continue;
+		}
+		c->ids[c->nids++] = path;
+		c->idv[n++] = path;
+	}
+	o->identities = c->idv;
+	return 0;
+}
+
+/* The first UserKnownHostsFile ("none": no host is known). */
+static int known_hosts(struct rr_ssh_config *c, const struct rr_sshcfg_host *h,
+		       const struct rr_sshcfg_tokens *t, struct rr_host_opts *o)
+{
+	if (o->known_hosts || !h->known_hosts)
+		return 0;
+	if (strcmp(h->known_hosts, "none") == 0) {
+		o->known_hosts = "/dev/null";
+		return 0;
+	}
+	c->known_hosts = rr__sshcfg_expand(h->known_hosts, t);
+	o->known_hosts = c->known_hosts;
+	return c->known_hosts ? 0 : -ENOMEM;
+}
+
+/* The values that are neither names nor files: the program's, else the
+   configuration's. */
+static void settings(const struct rr_sshcfg_host *h, struct rr_host_opts *o)
+{
+	o->no_agent = o->no_agent || h->identities_only;
+	if (!o->hostkey)
+		o->hostkey = (enum rr_hostkey_policy)h->hostkey;
+	if (!o->connect_timeout_ms)
+		o->connect_timeout_ms = h->connect_timeout_s * 1000u;
+	if (!o->keepalive_s)
+		o->keepalive_s = h->alive_interval_s;
+}
+
+/* A name the configuration gives that ringrun's client would use must be
+   one a spec could hold: it never becomes an option of anything. */
+static int refused(const char *what, const char *value, bool user, char *why,
+		   size_t whylen)
+{
+	const char *bad = rr__word_refused(value, user);
+
+	if (!bad)
+		return 0;
+	snprintf(why, whylen, "%s %s: %s", what, value, bad);
+	return -EINVAL;
+}
+
+/* Who, where and which names, checked; then the rest. */
+static int resolve(struct rr_ssh_config *c, const char *alias,
+		   const struct rr_sshcfg_host *h, struct rr_host_config *out,
+		   char *why, size_t whylen)
+{
+	struct rr_host_opts *o = &c->opts;
+	struct rr_sshcfg_tokens t = {
+		.home = rr__home_dir(), .local_user = rr__current_user(),
+		.hostname = alias, .alias = alias,
+	};
+	int r;
+
+	if (!o->user)
+		o->user = h->user;
+	if (!o->port)
+		o->port = h->port;
+	t.port = o->port ? o->port : 22;
+	t.user = o->user ? o->user : t.local_user;
+	if (h->hostname && !(c->hostname = rr__sshcfg_expand(h->hostname, &t)))
+		goto no_memory;
+	out->hostname = t.hostname = h->hostname ? c->hostname : alias;
+	if (!o->alias && strcmp(alias, out->hostname) != 0)
+		o->alias = alias; /* only where it says more */
+	if (!out->proxy && h->user && o->user == h->user &&
+	    (r = refused("User", h->user, true, why, whylen)) < 0)
+		return r;
+	if (!out->proxy && h->hostname &&
+	    (r = refused("HostName", out->hostname, false, why, whylen)) < 0)
+		return r;
+	if (identities(c, h, &t, o) < 0 || known_hosts(c, h, &t, o) < 0)
+		goto no_memory;
+	settings(h, o);
+	return 0;
+no_memory:
+	snprintf(why, whylen, "out of memory");
+	return -ENOMEM;
+}
+
+/* The host for alias, into full; 0 or -errno with why set. */
+static int host_of(rr_ssh_config *c, const char *alias,
+		   const struct rr_host_opts *overrides,
+		   struct rr_host_config *full, char *why, size_t whylen)
+{
+	struct rr_sshcfg_host h;
+	const char *bad = rr__word_refused(alias, false);
+	int r;
+
+	if (bad) {
+		snprintf(why, whylen, "%s", bad);
+		return -EINVAL;
+	}
+	r = rr__sized_copy(&c->opts, sizeof(c->opts), RR_HOST_OPTS_VER0, overrides);
+	if (r < 0) {
+		snprintf(why, whylen, "overrides: %s", r == -E2BIG ?
+			 "a field this library does not know is set" :
+			 "size below the first layout's");
+		return r;
+	}
+	rr__sshcfg_resolve(&c->cfg, alias, &h);
+	full->proxy = h.proxy_jump ? "ProxyJump" :
+		      h.proxy_command ? "ProxyCommand" : NULL;
+	r = resolve(c, alias, &h, full, why, whylen);
+	full->opts = r == 0 ? &c->opts : NULL;
+	return r;
+}
+
+int rr_ssh_config_host(rr_ssh_config *c, const char *alias,
+		       const struct rr_host_opts *overrides,
+		       struct rr_host_config *out, char *why, size_t whylen)
+{
+	struct rr_host_config full = { .size = sizeof(full) };
+	int r;
+
+	if (!c || !alias || !out) {
+		snprintf(why, whylen, "no configuration or alias");
+		return -EINVAL;
+	}
+	forget(c);
+	r = host_of(c, alias, overrides, &full, why, whylen);
+	rr__sized_fill(out, HOST_CONFIG_VER0, &full, sizeof(full));
+	return r;
+}
+
+rr_host *rr_host_from_config(rr_loop *loop, const char *alias,
+			     const char *ssh_config_path,
+			     const struct rr_host_opts *overrides)
+{
+	char why[RR_WHY_MAX];
+	struct rr_host_config hc;
+	rr_ssh_config *c;
+	rr_host *host = NULL;
+	int r;
+
+	if (!loop || !alias) {
+		errno = EINVAL;
+		return NULL;
+	}
+	c = rr_ssh_config_read(ssh_config_path, why, sizeof(why));
+	if (!c) {
+		r = -errno;
+		rr__warn(loop, "%s", why);
+		errno = -r;
+		return NULL;
+	}
+	if (*why)
+		rr__warn(loop, "%s", why);
+	hc.size = sizeof(hc);
+	r = rr_ssh_config_host(c, alias, overrides, &hc, why, sizeof(why));
+	if (r == 0 && hc.proxy) {
+		snprintf(why, sizeof(why), "%s: not supported by ringrun's client",
+			 hc.proxy);
+		r = -ENOTSUP;
+	}
+	if (r < 0)
+		rr__warn(loop, "host %s: %s", alias, why);
+	else if (!(host = rr_host_new(loop, hc.hostname, hc.opts)))
+		r = -errno;
+	rr_ssh_config_free(c);
+	if (r < 0)
+		errno = -r;
+	return host;
+}
