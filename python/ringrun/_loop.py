@@ -195,8 +195,10 @@ class Runner:
         log.warning("%s", msg)
 
     def fail(self, exc):
+        # Nobody awaits the loop's own callbacks (timeouts, warnings): asyncio's
+        # handler for errors without a waiter gets it.
         self.aloop.call_exception_handler(
-            {"message": "ringrun: error in the loop's timer callback", "exception": exc})
+            {"message": "ringrun: error in a callback of the loop itself", "exception": exc})
 
     def on_timeout(self, ms):
         self._arm(ms)
