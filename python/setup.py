@@ -7,6 +7,6 @@ setup(
     version="0.1.0",
     description="asyncio subprocesses, SSH commands and fan-out on libringrun (io_uring)",
     packages=["ringrun"],
-    python_requires=">=3.9",
+    python_requires=">=3.10",  # contextlib.aclosing
     license="see LICENSE of the ringrun source tree",
 )
