@@ -2,7 +2,8 @@
 #
 #   make            library (static + shared) and the ringrun binary
 #   make demo       install missing Debian packages (as root), build, fan out
-#   make check      the same set-up, then every test suite and the examples
+#   make check      the same set-up, then every test suite, the examples and
+#                   the Python package's tests (make python-check alone)
 #   make test T='LAYER:PATTERN'  one layer's suite, only the tests matching
 #   make asan       build with AddressSanitizer + UBSan and run the suites
 #   make bench      comparisons against xargs, GNU parallel, asyncio, spawn floor
@@ -85,7 +86,7 @@ SUITES    := $(if $(UNIT_SRC),$(B)/tests/unit-suite) \
 	     $(if $(TCLI_SRC),$(B)/tests/cli-suite)
 EXAMPLES  := $(patsubst examples/%.c,$(B)/examples/%,$(wildcard examples/*.c))
 
-.PHONY: all lib cli deps demo check asan portability test-build run-tests test \
+.PHONY: all lib cli deps demo check python-check asan portability test-build run-tests test \
 	bench fuzz man install uninstall clean
 all: lib cli
 
@@ -195,6 +196,15 @@ deps:
 
 check: deps
 	@$(MAKE) --no-print-directory run-tests
+	@$(MAKE) --no-print-directory python-check
+
+# The Python package's tests, with Debian's python3-pytest: a python3 found
+# first in PATH (pyenv, a virtualenv) that has no pytest gives way to
+# Debian's.  Not part of make asan (the interpreter is not instrumented).
+PYTHON ?= $(firstword $(foreach p,python3 /usr/bin/python3,$(if $(shell $(p) -c 'import pytest' 2>/dev/null && echo y),$(p))) python3)
+python-check: lib
+	@echo "== python/tests ($(PYTHON))"
+	@PYTHONPATH=python $(PYTHON) -m pytest -q -p no:cacheprovider python/tests
 
 asan: deps
 	@$(MAKE) --no-print-directory B=build/asan CFLAGS="-O1 -g -fno-omit-frame-pointer" \
