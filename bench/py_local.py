@@ -42,12 +42,16 @@ async def exec_side(create, argvs, j, out, err):
 async def many_side(argvs, j, out, err):
     import ringrun
     results = await ringrun.run_many(argvs, jobs=j)
-    for r in results:
+    for i, r in enumerate(results):
+        if r is None:       # must not happen: say so, do not crash on it
+            write_all(err, f"py_local: run_many gave no Result for command "
+                           f"{i + 1}\n".encode())
+            continue
         write_all(out, r.stdout)
         write_all(err, r.stderr)
         if not r.ok:
             write_all(err, f"py_local: {r.message}\n".encode())
-    return [0 if r.ok else 1 for r in results]
+    return [0 if r and r.ok else 1 for r in results]
 
 
 async def main(args):

@@ -38,15 +38,12 @@ def fail(addr, why):
 
 async def ringrun_side(args, hosts, out):
     import ringrun
-    by_name, objs = {}, []
-    for addr, port in hosts:
-        h = ringrun.Host(addr, port=port, identities=[args.key],
-                         known_hosts=args.known_hosts)
-        objs.append(h)
-        by_name[h.name] = addr
+    specs = [f"{addr}:{port}" for addr, port in hosts]
     failed = 0
-    async for r in ringrun.fleet(objs, jobs=args.j).run(args.command):
-        addr = by_name[r.host]
+    async for r in ringrun.fleet(specs, jobs=args.j, identities=[args.key],
+                                 known_hosts=args.known_hosts, agent=False
+                                 ).run(args.command):
+        addr = r.host.rsplit(":", 1)[0]     # its name is "ADDR:PORT"
         if r.ok:
             emit(out, addr, r.stdout)
         else:

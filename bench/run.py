@@ -340,9 +340,9 @@ WORKLOADS += [
              ["py-rr-many", "py-rr-exec", "py-asyncio"], group="python",
              check="lines", note=" from asyncio, by exec (no shell)"),
     Workload("py-ssh", 200, 200, "echo hello",
-             ["py-rr-fleet", "py-asyncssh", "py-paramiko"], group="python",
-             hosts=200, check="hosts", max_rounds=SSH_ROUNDS,
-             note=", from Python"),
+             ["py-rr-fleet", "py-asyncssh", "py-paramiko", "ringrun-w"],
+             group="python", hosts=200, check="hosts", max_rounds=SSH_ROUNDS,
+             note=", from Python (and the CLI: what the package adds)"),
 ]
 
 
