@@ -183,6 +183,12 @@ TOOLS.update({
     "py-rr-exec": Tool(PY_LOCAL + ["ringrun-exec"],
                        "ringrun.create_subprocess_exec", imports="ringrun"),
     "py-asyncio": Tool(PY_LOCAL + ["asyncio"], "asyncio.create_subprocess_exec"),
+    # The same commands by exec without Python: the CLI (what the package
+    # adds) and the spawn floor (its CPU per job bounds every side's rate).
+    "ringrun-X": Tool(["${ringrun}", "-X", "-j", "${j}", "-a", "${inputs}",
+                       "${cmd_words}"], "ringrun -X (CLI)"),
+    "floor-X": Tool(["${bin}/floor", "-X", "-j", "${j}", "-a", "${inputs}",
+                     "${cmd}"], "spawn floor, exec"),
     "py-rr-fleet": Tool(PY_SSH + ["ringrun"], "ringrun.fleet().run",
                         imports="ringrun", output="prefix"),
     "py-asyncssh": Tool(PY_SSH + ["asyncssh"], "asyncssh, gather",
@@ -337,8 +343,9 @@ WORKLOADS += [
 # asyncssh and paramiko, in one process each (bench/py_local.py, py_ssh.py).
 WORKLOADS += [
     Workload("py-local", 5000, 64, "echo {}",
-             ["py-rr-many", "py-rr-exec", "py-asyncio"], group="python",
-             check="lines", note=" from asyncio, by exec (no shell)"),
+             ["py-rr-many", "py-rr-exec", "py-asyncio", "ringrun-X",
+              "floor-X"], group="python", check="lines", ceiling="floor-X",
+             note=" from asyncio, by exec (no shell)"),
     Workload("py-ssh", 200, 200, "echo hello",
              ["py-rr-fleet", "py-asyncssh", "py-paramiko", "ringrun-w"],
              group="python", hosts=200, check="hosts", max_rounds=SSH_ROUNDS,
@@ -546,8 +553,13 @@ def subst(ctx, w):
 
 
 def tool_argv(ctx, tool, w):
+    """tool.argv filled in; "${cmd_words}" becomes the command's words
+    (split at spaces, for a tool that runs it without a shell)."""
     d = subst(ctx, w)
-    return [Template(a).substitute(d) for a in tool.argv]
+    argv = []
+    for a in tool.argv:
+        argv += w.cmd.split() if a == "${cmd_words}" else [Template(a).substitute(d)]
+    return argv
 
 
 def py_env(ctx, tool):
