@@ -7,6 +7,7 @@
 #   make asan       build with AddressSanitizer + UBSan and run the suites
 #   make bench      comparisons against xargs, GNU parallel, asyncio, spawn floor
 #   make fuzz       the parsers under libFuzzer (clang), FUZZ_TIME s each
+#   make man        the section-3 pages, from ringrun.h, into build/man/man3
 #   make install    PREFIX=/usr/local DESTDIR=
 
 VERSION   := 0.1.0
@@ -84,7 +85,7 @@ SUITES    := $(if $(UNIT_SRC),$(B)/tests/unit-suite) \
 EXAMPLES  := $(patsubst examples/%.c,$(B)/examples/%,$(wildcard examples/*.c))
 
 .PHONY: all lib cli deps demo check asan portability test-build run-tests test \
-	bench fuzz install uninstall clean
+	bench fuzz man install uninstall clean
 all: lib cli
 
 lib: $(STATIC) $(SHARED)
@@ -160,8 +161,10 @@ case $(1) in \
 esac
 endef
 
-run-tests: test-build $(LIB_OBJ)  # the architecture check reads the objects
+# The architecture check reads the objects, the man check the pages.
+run-tests: test-build $(LIB_OBJ) man
 	@python3 tests/build/architecture.py $(B)
+	@python3 tests/build/man.py $(B)
 	@set -e; for s in $(SUITES); do $(call run_suite,$$s,); done
 	@for e in $(EXAMPLES); do \
 	  timeout 60 $$e </dev/null >/dev/null || { echo "example $$e failed"; exit 1; }; \
@@ -246,15 +249,26 @@ fuzz: deps
 	  grep '^Done' build/fuzz/$$n.log | tail -1; \
 	done
 
+# ---------------------------------------------------------------- man
+# One page per function (those documented together share one, the others
+# are .so links to it) and per struct, from ringrun.h's comments; pages of
+# a name gone from the header are removed.
+MAN3      := $(B)/man/man3
+man: $(MAN3)/libringrun.3
+
+$(MAN3)/libringrun.3: lib/include/ringrun.h mk/man3.py
+	$(call msg,GEN,$(MAN3))
+	$(Q)python3 mk/man3.py lib/include/ringrun.h $(MAN3) $(VERSION)
+
 # ---------------------------------------------------------------- install
 ringrun.pc: lib/ringrun.pc.in Makefile
 	$(call msg,GEN,$@)
 	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
 		-e 's|@INCDIR@|$(INCDIR)|' -e 's|@VERSION@|$(VERSION)|' $< > $@
 
-install: all ringrun.pc
+install: all ringrun.pc man
 	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(BINDIR) \
-		$(DESTDIR)$(INCDIR) $(DESTDIR)$(MANDIR)/man1
+		$(DESTDIR)$(INCDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man3
 	install -m 644 lib/include/ringrun.h $(DESTDIR)$(INCDIR)/
 	install -m 644 $(STATIC) $(DESTDIR)$(LIBDIR)/
 	install -m 755 $(SHARED) $(DESTDIR)$(LIBDIR)/
@@ -263,11 +277,14 @@ install: all ringrun.pc
 	install -m 644 ringrun.pc $(DESTDIR)$(LIBDIR)/pkgconfig/
 	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/
 	install -m 644 man/ringrun.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 $(MAN3)/*.3 $(DESTDIR)$(MANDIR)/man3/
 
-uninstall:
+# The section-3 pages by the names generated from this header.
+uninstall: man
 	rm -f $(DESTDIR)$(INCDIR)/ringrun.h $(DESTDIR)$(LIBDIR)/libringrun.* \
 		$(DESTDIR)$(LIBDIR)/pkgconfig/ringrun.pc $(DESTDIR)$(BINDIR)/ringrun \
 		$(DESTDIR)$(MANDIR)/man1/ringrun.1
+	for f in $(MAN3)/*.3; do rm -f "$(DESTDIR)$(MANDIR)/man3/$${f##*/}"; done
 
 clean:
 	rm -rf build lib/libringrun.a lib/libringrun.so* ringrun ringrun.pc

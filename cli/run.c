@@ -261,7 +261,7 @@ static unsigned fit_in_fds(struct runner *r, unsigned want, unsigned fit,
 /* Job slots: -j's, no more than there are tasks or than the library runs. */
 static unsigned local_slots(struct runner *r)
 {
-	struct rr_loop_stats st;
+	struct rr_loop_stats st = { .size = sizeof st };
 	/* A stream still read: how many is not known yet. */
 	unsigned want = intake_reading(r) || r->ntasks >= UINT_MAX ? UINT_MAX :
 			(unsigned)r->ntasks;

@@ -120,20 +120,22 @@ static void groups_free(struct rr_hook *h)
 	free(all);
 }
 
-static struct rr_groups *groups_of(rr_loop *loop)
+static struct rr_hook *groups_make(rr_loop *loop)
 {
-	struct rr_hook *h = rr__hook_find(loop, &groups_owner);
-	struct rr_groups *all;
+	struct rr_groups *all = calloc(1, sizeof(*all));
 
-	if (h)
-		return container_of(h, struct rr_groups, hook);
-	all = calloc(1, sizeof(*all));
 	if (!all)
 		return NULL;
 	all->hook = (struct rr_hook){ .owner = &groups_owner, .free = groups_free };
 	rr__task_core_join(loop); /* its hook first: tasks leave before groups go */
-	rr__hook_add(loop, &all->hook);
-	return all;
+	return &all->hook;
+}
+
+static struct rr_groups *groups_of(rr_loop *loop)
+{
+	struct rr_hook *h = rr__hook_get(loop, &groups_owner, groups_make);
+
+	return h ? container_of(h, struct rr_groups, hook) : NULL;
 }
 
 /* ---------------------------------------------------------- public API */

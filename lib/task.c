@@ -15,6 +15,10 @@
 #include <string.h>
 #include <unistd.h>
 
+/* The first layouts (ringrun.h, ABI): fixed for good. */
+#define OPTS_VER0 RR__SIZE_THROUGH(struct rr_opts, group)
+#define PTY_VER0 RR__SIZE_THROUGH(struct rr_pty, term)
+
 /* ------------------------------------------------------------- submit */
 
 static size_t vec_len(const char *const *v)
@@ -170,6 +174,18 @@ static void take_pty(struct rr_task *t, const struct rr_opts *o)
 		t->pty.term = term && *term ? term : "dumb";
 }
 
+/* The caller's options, and its pty, as this library's structs (ABI). */
+static int take_opts(struct rr_opts *o, struct rr_pty *pty, const struct rr_opts *opts)
+{
+	int r = rr__sized_copy(o, sizeof *o, OPTS_VER0, opts);
+
+	if (r == 0 && (o->flags & RR_F_PTY) && o->pty) {
+		r = rr__sized_copy(pty, sizeof *pty, PTY_VER0, o->pty);
+		o->pty = pty;
+	}
+	return r;
+}
+
 /*
  * Everything the task points to lives in one allocation, so the caller may
  * free its copies on return: the argv and env pointer arrays first (aligned
@@ -180,19 +196,24 @@ struct rr_task *rr__task_new(rr_loop *loop, const struct rr_kind *kind,
 			     const char *const *argv, bool is_exec,
 			     const struct rr_opts *opts, bool remote)
 {
-	struct rr_opts o = opts ? *opts : (struct rr_opts){ 0 };
 	const char *const *shown = is_exec ? argv : argv + 2;
-	size_t nargv = vec_len(argv), nenv = vec_len(o.env);
-	size_t ptrs = (nargv + 1 + (o.env ? nenv + 1 : 0)) * sizeof(char *);
-	size_t title_len = o.title ? strlen(o.title) : join_len(shown);
+	size_t nargv = vec_len(argv), nenv, ptrs, title_len;
+	struct rr_opts o;
+	struct rr_pty pty;
 	unsigned kill_len;
 	struct rr_task *t;
+	int r = take_opts(&o, &pty, opts);
 
-	if (!valid_opts(&o, remote) ||
-	    (o.group && ((struct rr_group_link *)o.group)->loop != loop)) {
-		errno = EINVAL;
+	if (r == 0 && (!valid_opts(&o, remote) ||
+		       (o.group && ((struct rr_group_link *)o.group)->loop != loop)))
+		r = -EINVAL;
+	if (r < 0) {
+		errno = -r;
 		return NULL;
 	}
+	nenv = vec_len(o.env);
+	ptrs = (nargv + 1 + (o.env ? nenv + 1 : 0)) * sizeof(char *);
+	title_len = o.title ? strlen(o.title) : join_len(shown);
 	kill_len = o.kill_seq ? kill_seq_len(o.kill_seq) : 2;
 	o.stdin_len = o.stdin_data ? o.stdin_len : 0;
 	t = calloc(1, sizeof(*t) + kind->size);

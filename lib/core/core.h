@@ -186,11 +186,31 @@ struct rr_loop {
  * Work was added from outside the loop (a submit, a kill, a timer...): make
  * rr_loop_fd readable and tell on_timeout, unless a turn runs (its end looks).
  */
+/*
+ * An options struct that begins with its size (sized.c): copy the caller's
+ * into dst (own bytes, the defaults where the caller's ends; src may be
+ * NULL).  ver0 is the size of its first layout, which a size of 0 means.
+ * Returns 0, -EINVAL for a size below ver0, -E2BIG for a non-zero field we
+ * do not know.
+ */
+int rr__sized_copy(void *dst, size_t own, size_t ver0, const void *src);
+/* The other way, for a struct we fill (rr_loop_stats): as much of full as
+   the caller's dst has room for, its size set to what was written. */
+void rr__sized_fill(void *dst, size_t ver0, const void *full, size_t own);
+/* The size of a first layout: through its last member. */
+#define RR__SIZE_THROUGH(type, member) \
+	(offsetof(type, member) + sizeof(((type *)0)->member))
+
 void rr__loop_wake(rr_loop *loop);
 
 void rr__hook_add(rr_loop *loop, struct rr_hook *h);
 /* The hook owner added, or NULL: how a part finds its state in a loop. */
 struct rr_hook *rr__hook_find(const rr_loop *loop, const void *owner);
+/* The same, made by make() and added on first use (NULL with errno set when
+   make() fails): a part's state comes to a loop when the loop first needs
+   it. */
+struct rr_hook *rr__hook_get(rr_loop *loop, const void *owner,
+			     struct rr_hook *(*make)(rr_loop *loop));
 void rr__warn(rr_loop *loop, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /*

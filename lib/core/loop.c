@@ -23,6 +23,10 @@
    batch near 5 ms, so reaping and callbacks interleave with a long fill. */
 #define RR_SPAWNS_PER_TURN 16
 /* loop->timeout_told besides a deadline: work is ready now, or nothing is. */
+/* The first layouts (ringrun.h, ABI): fixed for good. */
+#define LOOP_OPTS_VER0 RR__SIZE_THROUGH(struct rr_loop_opts, max_spawns_per_turn)
+#define STATS_VER0 RR__SIZE_THROUGH(struct rr_loop_stats, features)
+
 #define RR_TOLD_NOW 0
 #define RR_TOLD_NONE UINT64_MAX
 
@@ -109,6 +113,21 @@ void rr__hook_add(rr_loop *loop, struct rr_hook *h)
 	*pp = h;
 }
 
+struct rr_hook *rr__hook_get(rr_loop *loop, const void *owner,
+			     struct rr_hook *(*make)(rr_loop *loop))
+{
+	struct rr_hook *h = rr__hook_find(loop, owner);
+
+	if (h)
+		return h;
+	h = make(loop);
+	if (h) {
+		assert(h->owner == owner);
+		rr__hook_add(loop, h);
+	}
+	return h;
+}
+
 static unsigned env_flags(unsigned flags)
 {
 	if (env_set("RINGRUN_NO_WAITID"))
@@ -122,11 +141,17 @@ static unsigned env_flags(unsigned flags)
 
 rr_loop *rr_loop_new(const struct rr_loop_opts *opts)
 {
-	struct rr_loop_opts o = opts ? *opts : (struct rr_loop_opts){ 0 };
+	struct rr_loop_opts o;
 	struct sigaction sa;
 	rr_loop *loop;
 	unsigned budget;
 	int r;
+
+	r = rr__sized_copy(&o, sizeof o, LOOP_OPTS_VER0, opts);
+	if (r < 0) {
+		errno = -r;
+		return NULL;
+	}
 
 	/* An ignored SIGCHLD makes the kernel reap our children for us. */
 	if (sigaction(SIGCHLD, NULL, &sa) == 0 &&
@@ -383,13 +408,9 @@ unsigned rr_version(void)
 	return RR_VERSION_NUM;
 }
 
-void rr_loop_stats(const rr_loop *loop, struct rr_loop_stats *st)
+/* Every counter, as the struct of this library has them. */
+static void count(const rr_loop *loop, struct rr_loop_stats *st)
 {
-	if (!st)
-		return;
-	*st = (struct rr_loop_stats){ 0 };
-	if (!loop)
-		return;
 	st->enters = loop->enters;
 	st->sqes = loop->sqes;
 	st->cqes = loop->cqes;
@@ -399,6 +420,17 @@ void rr_loop_stats(const rr_loop *loop, struct rr_loop_stats *st)
 	for (const struct rr_hook *h = loop->hooks; h; h = h->next)
 		if (h->stats)
 			h->stats(h, st);
+}
+
+void rr_loop_stats(const rr_loop *loop, struct rr_loop_stats *stats)
+{
+	struct rr_loop_stats full = { 0 }, *st = &full;
+
+	if (!stats)
+		return;
+	if (loop)
+		count(loop, st);
+	rr__sized_fill(stats, STATS_VER0, st, sizeof *st);
 }
 
 /*

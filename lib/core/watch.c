@@ -124,21 +124,24 @@ static void free_watches(struct rr_hook *h)
 	free(ws);
 }
 
-static struct rr_watches *watches(rr_loop *loop)
+static struct rr_hook *watches_make(rr_loop *loop)
 {
-	struct rr_hook *h = rr__hook_find(loop, &owner);
-	struct rr_watches *ws;
+	struct rr_watches *ws = calloc(1, sizeof(*ws));
 
-	if (h)
-		return container_of(h, struct rr_watches, hook);
-	ws = calloc(1, sizeof(*ws));
+	(void)loop;
 	if (!ws)
 		return NULL;
 	ws->hook = (struct rr_hook){
 		.owner = &owner, .shutdown = shutdown_watches, .free = free_watches,
 	};
-	rr__hook_add(loop, &ws->hook);
-	return ws;
+	return &ws->hook;
+}
+
+static struct rr_watches *watches(rr_loop *loop)
+{
+	struct rr_hook *h = rr__hook_get(loop, &owner, watches_make);
+
+	return h ? container_of(h, struct rr_watches, hook) : NULL;
 }
 
 struct rr_watch *rr__watch_new(rr_loop *loop, int fd, unsigned events,

@@ -30,6 +30,22 @@
  *    function that takes one; the *_free functions take NULL as a no-op.
  *  - RINGRUN_DEBUG=1 in the environment when a loop is made traces every
  *    state change of its tasks, connections and channels to stderr.
+ *
+ * ABI: what may change without breaking a program built against an older
+ * header (the soname stays libringrun.so.0; rr_version() tells the release)
+ *  - The options structs passed in (rr_loop_opts, rr_opts, rr_host_opts,
+ *    rr_pty) and rr_loop_stats, which the library fills, begin with
+ *    "size_t size": the size of the struct as the caller's header has it.
+ *    0 means the first layout, so a zero-initialised struct keeps working.
+ *    A field added later is added at the end, at or past the old sizeof,
+ *    and is read only from a caller whose size covers it: to use one, set
+ *    .size = sizeof(struct rr_opts) (for instance), and any library still
+ *    older than that field refuses a non-zero value of it (E2BIG) instead of
+ *    ignoring it.  A size below the first layout's is EINVAL.
+ *  - struct rr_result and rr_capture are the library's own: fields are only
+ *    added at the end of rr_result.  struct rr_kill_step and rr_host_spec
+ *    never change.
+ *  - Enum values and flag bits are never renumbered; new ones are added.
  */
 #ifndef RINGRUN_H
 #define RINGRUN_H
@@ -72,7 +88,9 @@ enum {
 					  by itself under valgrind) */
 };
 
+/* Loop options; all zero means the defaults given on each field. */
 struct rr_loop_opts {
+	size_t size; /* sizeof(struct rr_loop_opts), or 0: see ABI above */
 	/*
 	 * Most processes running at once; later tasks wait in FIFO order.
 	 * Never more than the fd limit leaves room for (rr_loop_stats() tells
@@ -129,6 +147,8 @@ enum {
 };
 
 struct rr_loop_stats {
+	size_t size;        /* set by the caller (0: the first layout), and by
+			       rr_loop_stats() to the bytes it filled */
 	uint64_t enters;    /* io_uring_enter calls (submit and/or wait) */
 	uint64_t sqes;      /* submission entries */
 	uint64_t cqes;      /* completion entries reaped */
@@ -150,7 +170,8 @@ enum rr_run_mode {
 
 /*
  * Create a loop; opts may be NULL.  Returns NULL with errno set: ECHILD when
- * SIGCHLD is ignored in this process, ENOSYS when io_uring is unavailable.
+ * SIGCHLD is ignored in this process, ENOSYS when io_uring is unavailable,
+ * EINVAL or E2BIG for opts of a size it cannot take (see ABI above).
  */
 rr_loop *rr_loop_new(const struct rr_loop_opts *opts);
 
@@ -266,7 +287,8 @@ void rr_watch_free(rr_watch *watch);
  */
 int rr_loop_post(rr_loop *loop, void (*fn)(void *arg), void *arg);
 
-/* Counters and the kernel features in use. */
+/* Counters and the kernel features in use, into as much of *stats as its
+   size member (0: the first layout) says there is room for. */
 void rr_loop_stats(const rr_loop *loop, struct rr_loop_stats *stats);
 
 /* Text for a negative errno value returned by this library. */
@@ -347,6 +369,7 @@ enum {
 
 /* The terminal of a task run with RR_F_PTY; all zero means the defaults. */
 struct rr_pty {
+	size_t size;      /* sizeof(struct rr_pty), or 0: see ABI above */
 	unsigned rows;    /* default 24 */
 	unsigned cols;    /* default 80 */
 	const char *term; /* TERM; default the host program's, else "dumb" */
@@ -373,6 +396,7 @@ typedef void rr_drain_cb(rr_task *task, void *user);
 
 /* Task options; all zero means the defaults given on each field. */
 struct rr_opts {
+	size_t size;            /* sizeof(struct rr_opts), or 0: see ABI above */
 	enum rr_io stdout_mode; /* default RR_IO_CAPTURE */
 	enum rr_io stderr_mode; /* default RR_IO_CAPTURE */
 	/*
@@ -487,7 +511,7 @@ struct rr_result {
 
 /*
  * Queue "/bin/sh -c cmd".  Returns the task, or NULL with errno set (EINVAL,
- * ENOMEM).  The task starts when a slot is free, on a later loop turn.
+ * E2BIG for opts with a field this library does not know, ENOMEM).  The task starts when a slot is free, on a later loop turn.
  */
 rr_task *rr_shell(rr_loop *loop, const char *cmd, const struct rr_opts *opts);
 
@@ -576,6 +600,11 @@ int rr_task_resize(rr_task *task, unsigned rows, unsigned cols);
  */
 void rr_task_free(rr_task *task);
 
+/*
+ * A task's result (valid until rr_task_free()), whether it has ended, its
+ * title (rr_opts.title, else the command), its rr_opts.user and its loop;
+ * NULL (false) for a NULL task.
+ */
 const struct rr_result *rr_task_result(const rr_task *task);
 bool rr_task_done(const rr_task *task);
 const char *rr_task_title(const rr_task *task);
@@ -638,6 +667,7 @@ enum rr_hostkey_policy {
 
 /* Host options; all zero means the defaults given on each field. */
 struct rr_host_opts {
+	size_t size;          /* sizeof(struct rr_host_opts), or 0: see ABI above */
 	const char *user;     /* default: the spec's user@, else the current user */
 	unsigned port;        /* default: the spec's :port, else 22 */
 	/*
@@ -704,7 +734,8 @@ int rr_host_spec_parse(const char *spec, size_t len, struct rr_host_spec *out,
  * never waits for DNS; a name that does not resolve is not an error of this
  * call: its tasks end RR_CONNECT_FAILED.  Returns NULL with errno set:
  * EINVAL for a bad spec, ENOENT/EACCES for an identity or password file that
- * cannot be read, ENOMEM.
+ * cannot be read, E2BIG for opts with a field this library does not know,
+ * ENOMEM.
  */
 rr_host *rr_host_new(rr_loop *loop, const char *spec,
 		     const struct rr_host_opts *opts);

@@ -261,14 +261,10 @@ static void procs_free(struct rr_hook *h)
 }
 
 /* The loop's processes, made and hooked into its turn on first use. */
-static struct rr_procs *procs_of(rr_loop *loop)
+static struct rr_hook *procs_make(rr_loop *loop)
 {
-	struct rr_hook *h = rr__hook_find(loop, &rr__kind_process);
-	struct rr_procs *ps;
+	struct rr_procs *ps = calloc(1, sizeof(*ps));
 
-	if (h)
-		return container_of(h, struct rr_procs, hook);
-	ps = calloc(1, sizeof(*ps));
 	if (!ps)
 		return NULL;
 	ps->devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
@@ -288,8 +284,14 @@ static struct rr_procs *procs_of(rr_loop *loop)
 		.free = procs_free,
 	};
 	rr__task_core_join(loop);
-	rr__hook_add(loop, &ps->hook);
-	return ps;
+	return &ps->hook;
+}
+
+static struct rr_procs *procs_of(rr_loop *loop)
+{
+	struct rr_hook *h = rr__hook_get(loop, &rr__kind_process, procs_make);
+
+	return h ? container_of(h, struct rr_procs, hook) : NULL;
 }
 
 /* A process settled: its slot is free, and so are the fds it held. */

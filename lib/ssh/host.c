@@ -18,6 +18,8 @@
 #include <unistd.h>
 
 #define RR_KEYFILE_MAX (1 << 20)
+/* The first layout (ringrun.h, ABI): fixed for good. */
+#define HOST_OPTS_VER0 RR__SIZE_THROUGH(struct rr_host_opts, alias)
 
 static const char *home_dir(void)
 {
@@ -236,11 +238,17 @@ static bool valid_word(const char *s, bool user)
 rr_host *rr_host_new(rr_loop *loop, const char *spec,
 		     const struct rr_host_opts *opts)
 {
-	struct rr_host_opts o = opts ? *opts : (struct rr_host_opts){ 0 };
+	struct rr_host_opts o;
 	struct rr_host_spec sp;
 	struct rr_ssh *ssh;
 	struct rr_host *h;
 	int r;
+
+	r = rr__sized_copy(&o, sizeof o, HOST_OPTS_VER0, opts);
+	if (r < 0) {
+		errno = -r;
+		return NULL;
+	}
 
 	if (!loop || !spec || (unsigned)o.hostkey > RR_HOSTKEY_OFF ||
 	    rr_host_spec_parse(spec, strlen(spec), &sp, NULL) < 0 ||

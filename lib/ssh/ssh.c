@@ -56,14 +56,10 @@ static void ssh_free(struct rr_hook *h)
 	free(ssh);
 }
 
-struct rr_ssh *rr__ssh_of(rr_loop *loop)
+static struct rr_hook *ssh_make(rr_loop *loop)
 {
-	struct rr_hook *h = rr__hook_find(loop, &rr__kind_ssh);
-	struct rr_ssh *ssh;
+	struct rr_ssh *ssh = calloc(1, sizeof(*ssh));
 
-	if (h)
-		return ssh_of_hook(h);
-	ssh = calloc(1, sizeof(*ssh));
 	if (!ssh || rr__deadline_reserve(loop, 1) < 0) {
 		free(ssh);
 		errno = ENOMEM;
@@ -85,8 +81,14 @@ struct rr_ssh *rr__ssh_of(rr_loop *loop)
 		.free = ssh_free,
 	};
 	rr__task_core_join(loop);
-	rr__hook_add(loop, &ssh->hook);
-	return ssh;
+	return &ssh->hook;
+}
+
+struct rr_ssh *rr__ssh_of(rr_loop *loop)
+{
+	struct rr_hook *h = rr__hook_get(loop, &rr__kind_ssh, ssh_make);
+
+	return h ? ssh_of_hook(h) : NULL;
 }
 
 rr_task *rr_ssh(rr_loop *loop, rr_host *host, const char *cmd,

@@ -80,7 +80,7 @@ Test(lib_api, bad_arguments)
 	/* A failed call queued nothing and calls no callback. */
 	cr_assert_eq(rr_loop_run(loop, RR_RUN_DEFAULT), 0);
 	cr_assert_eq(done, 0);
-	struct rr_loop_stats st;
+	struct rr_loop_stats st = { .size = sizeof st };
 	rr_loop_stats(loop, &st);
 	cr_assert_eq(st.spawned, 0);
 	cr_assert_eq(st.finished, 0);
@@ -253,7 +253,7 @@ Test(lib_api, started_says_whether_the_command_may_have_run)
 Test(lib_api, stats_counters)
 {
 	rr_loop *loop = loop_new(7, 0);
-	struct rr_loop_stats st;
+	struct rr_loop_stats st = { .size = sizeof st };
 	rr_loop_stats(loop, &st);
 	cr_assert_eq(st.spawned, 0);
 	cr_assert_eq(st.finished, 0);

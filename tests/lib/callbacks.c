@@ -51,7 +51,7 @@ Test(lib_callbacks, chain_of_100_from_on_done)
 		snprintf(want, sizeof want, "%d\n", i);
 		cr_assert_str_eq(c.out[i], want);
 	}
-	struct rr_loop_stats st;
+	struct rr_loop_stats st = { .size = sizeof st };
 	rr_loop_stats(loop, &st);
 	cr_assert_eq(st.spawned, 100);
 	cr_assert_eq(st.finished, 100);
@@ -128,7 +128,7 @@ Test(lib_callbacks, autofree)
 	cr_assert_eq(a.done, 50);
 	for (int i = 0; i < 50; i++)
 		cr_assert_eq(a.seen[i], 1, "task %d ended %d times", i, a.seen[i]);
-	struct rr_loop_stats st;
+	struct rr_loop_stats st = { .size = sizeof st };
 	rr_loop_stats(loop, &st);
 	cr_assert_eq(st.finished, 50);
 	free_loop(loop);
@@ -143,7 +143,7 @@ Test(lib_callbacks, autofree_fire_and_forget)
 		shell_task(loop, "echo forgotten", &o);
 	}
 	cr_assert_eq(rr_loop_run(loop, RR_RUN_DEFAULT), 0);
-	struct rr_loop_stats st;
+	struct rr_loop_stats st = { .size = sizeof st };
 	rr_loop_stats(loop, &st);
 	cr_assert_eq(st.finished, 20);
 	free_loop(loop);

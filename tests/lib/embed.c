@@ -21,7 +21,7 @@ static rr_loop *budget_loop(unsigned spawns)
 
 static uint64_t spawned(const rr_loop *loop)
 {
-	struct rr_loop_stats st;
+	struct rr_loop_stats st = { .size = sizeof st };
 
 	rr_loop_stats(loop, &st);
 	return st.spawned;

@@ -100,7 +100,7 @@ static void ok_done(rr_task *t, void *user)
 static void run_in_little_room(unsigned max_running, int n, bool with_stdin)
 {
 	struct rlimit rl = {.rlim_cur = 64, .rlim_max = 64};
-	struct rr_loop_stats st;
+	struct rr_loop_stats st = { .size = sizeof st };
 	int nfill, *fill, done = 0;
 
 	cr_assert_eq(setrlimit(RLIMIT_NOFILE, &rl), 0);

@@ -136,7 +136,7 @@ Test(lib_kill, queued_task_never_spawns)
 	cr_assert_eq(r->pid, 0);
 	cr_assert_eq(r->start_ns, 0);
 	cr_assert_eq(r->out.len, 0);
-	struct rr_loop_stats st;
+	struct rr_loop_stats st = { .size = sizeof st };
 	rr_loop_stats(loop, &st);
 	cr_assert_eq(st.spawned, 0);
 	cr_assert_eq(st.finished, 1);
@@ -195,7 +195,7 @@ Test(lib_kill, task_wait_one_of_many)
 	cr_assert_eq(rr_task_result(slow)->status, RR_RUNNING);
 	/* Waiting on an ended task returns at once. */
 	cr_assert_eq(rr_task_wait(quick), 0);
-	struct rr_loop_stats st;
+	struct rr_loop_stats st = { .size = sizeof st };
 	rr_loop_stats(loop, &st);
 	cr_assert_eq(st.running, 1);
 	rr_task_kill(slow, SIGKILL);
@@ -314,7 +314,7 @@ Test(lib_kill, free_queued_task)
 	rr_task_free(t);
 	cr_assert_eq(rr_loop_run(loop, RR_RUN_DEFAULT), 0);
 	cr_assert_eq(done, 0);
-	struct rr_loop_stats st;
+	struct rr_loop_stats st = { .size = sizeof st };
 	rr_loop_stats(loop, &st);
 	cr_assert_eq(st.spawned, 0);
 	cr_assert_eq(st.queued, 0);

@@ -40,7 +40,7 @@ static void exercise(rr_loop *loop)
 Test(lib_paths, no_waitid_flag)
 {
 	rr_loop *loop = loop_new(0, RR_LOOP_NO_WAITID);
-	struct rr_loop_stats st;
+	struct rr_loop_stats st = { .size = sizeof st };
 	rr_loop_stats(loop, &st);
 	cr_assert_eq(st.features & RR_FEAT_WAITID, 0, "features 0x%x", st.features);
 	exercise(loop);
@@ -50,7 +50,7 @@ Test(lib_paths, no_waitid_flag)
 Test(lib_paths, no_multishot_flag)
 {
 	rr_loop *loop = loop_new(0, RR_LOOP_NO_MULTISHOT);
-	struct rr_loop_stats st;
+	struct rr_loop_stats st = { .size = sizeof st };
 	rr_loop_stats(loop, &st);
 	cr_assert_eq(st.features & RR_FEAT_READ_MULTISHOT, 0, "features 0x%x", st.features);
 	exercise(loop);
@@ -60,7 +60,7 @@ Test(lib_paths, no_multishot_flag)
 Test(lib_paths, both_fallbacks)
 {
 	rr_loop *loop = loop_new(0, RR_LOOP_NO_WAITID | RR_LOOP_NO_MULTISHOT);
-	struct rr_loop_stats st;
+	struct rr_loop_stats st = { .size = sizeof st };
 	rr_loop_stats(loop, &st);
 	cr_assert_eq(st.features & (RR_FEAT_WAITID | RR_FEAT_READ_MULTISHOT), 0);
 	exercise(loop);
@@ -81,7 +81,7 @@ static int kernel_at_least(int maj, int min)
 Test(lib_paths, default_features_follow_kernel_and_env)
 {
 	rr_loop *loop = loop_new(0, 0);
-	struct rr_loop_stats st;
+	struct rr_loop_stats st = { .size = sizeof st };
 	rr_loop_stats(loop, &st);
 	const char *nw = getenv("RINGRUN_NO_WAITID");
 	const char *nm = getenv("RINGRUN_NO_MULTISHOT");

@@ -26,7 +26,7 @@ static void scale_done(rr_task *t, void *user)
 	struct slot *s = user;
 	s->done++;
 	cr_assert_eq(rr_task_user(t), s);
-	struct rr_loop_stats st;
+	struct rr_loop_stats st = { .size = sizeof st };
 	rr_loop_stats(s->loop, &st);
 	if (st.running > max_seen)
 		max_seen = st.running;
@@ -52,7 +52,7 @@ Test(lib_scale, five_thousand_tasks)
 			t[i] = helper_task(loop, &o, "pattern", n, seed, NULL);
 		}
 	}
-	struct rr_loop_stats st;
+	struct rr_loop_stats st = { .size = sizeof st };
 	rr_loop_stats(loop, &st);
 	cr_assert_eq(st.max_running, MAXRUN);
 	cr_assert_eq(st.queued + st.running, N);
@@ -106,7 +106,7 @@ Test(lib_scale, default_max_running)
 {
 	rr_loop *loop = rr_loop_new(NULL);
 	cr_assert(loop);
-	struct rr_loop_stats st;
+	struct rr_loop_stats st = { .size = sizeof st };
 	rr_loop_stats(loop, &st);
 	cr_assert_geq(st.max_running, 64, "default max_running %u", st.max_running);
 	free_loop(loop);

@@ -309,7 +309,7 @@ Test(ssh_streams, discard_is_remote)
 	struct sshd *s = sshd_start(1, 0, NULL);
 	rr_loop *loop = loop_new(NULL);
 	rr_host *h = host_on(loop, s, 0, NULL);
-	struct rr_loop_stats st0, st1;
+	struct rr_loop_stats st0 = { .size = sizeof st0 }, st1 = st0;
 
 	/* Warm: the connection is up before we count. */
 	expect_status(run_ssh(loop, h, "true", NULL), RR_OK, 0);
