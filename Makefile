@@ -6,7 +6,7 @@
 #                   the Python package's tests (make python-check alone)
 #   make test T='LAYER:PATTERN'  one layer's suite, only the tests matching
 #   make asan       build with AddressSanitizer + UBSan and run the suites
-#   make bench      comparisons against xargs, GNU parallel, asyncio, spawn floor
+#   make bench      comparisons (xargs, GNU parallel, asyncio, pdsh, asyncssh ...)
 #   make fuzz       the parsers under libFuzzer (clang), FUZZ_TIME s each
 #   make man        the section-3 pages, from ringrun.h, into build/man/man3
 #   make install    PREFIX=/usr/local DESTDIR=

@@ -1,9 +1,10 @@
 /*
  * floor.c - the spawn floor: the least a runner can do per job.
  *
- *   floor -j J -a FILE COMMAND
+ *   floor [-X] -j J -a FILE COMMAND
  *
- * posix_spawn("/bin/sh", {"sh", "-c", COMMAND}) for every line of FILE,
+ * posix_spawn("/bin/sh", {"sh", "-c", COMMAND}) for every line of FILE
+ * (-X: posix_spawnp of COMMAND's words, no shell),
  * keeping J children running, each reaped with a blocking waitpid().  The
  * children inherit stdout: nothing is captured, so this is the speed of
  * process creation alone, the bar a runner that captures output must reach.
@@ -23,7 +24,7 @@ int main(int argc, char **argv)
 	jobs_parse(argc, argv, &jobs);
 	while (next < jobs.n || running) {
 		while (running < jobs.j && next < jobs.n) {
-			jobs_spawn(jobs.cmd[next++], NULL);
+			jobs_spawn(&jobs, next++, NULL);
 			running++;
 		}
 		if (waitpid(-1, &status, 0) < 0) {

@@ -2,9 +2,10 @@
  * floor_output.c - the output floor: capture every job's stdout with the
  * plainest poll() loop.
  *
- *   floor_output -j J -a FILE COMMAND
+ *   floor_output [-X] -j J -a FILE COMMAND
  *
- * Each job is /bin/sh -c COMMAND with stdout on a pipe (stderr inherited).
+ * Each job is /bin/sh -c COMMAND (-X: its words, no shell) with stdout on a
+ * pipe (stderr inherited).
  * One poll() over all pipes, one read() per readable pipe straight into that
  * job's buffer (grown by doubling, at least 64 KiB free per read).  At EOF
  * the job is reaped with waitpid() and its whole output written to stdout
@@ -37,7 +38,7 @@ static void die(const char *what)
 	exit(2);
 }
 
-static int start(struct child *c, const char *cmd)
+static int start(struct child *c, const struct jobs *jobs, size_t i)
 {
 	posix_spawn_file_actions_t fa;
 	int fds[2];
@@ -46,7 +47,7 @@ static int start(struct child *c, const char *cmd)
 		die("pipe2");
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
-	*c = (struct child){ .pid = jobs_spawn(cmd, &fa) };
+	*c = (struct child){ .pid = jobs_spawn(jobs, i, &fa) };
 	posix_spawn_file_actions_destroy(&fa);
 	close(fds[1]);
 	return fds[0];
@@ -108,7 +109,7 @@ int main(int argc, char **argv)
 
 	while (next < jobs.n || active) {
 		for (; active < jobs.j && next < jobs.n; active++) {
-			pfd[active].fd = start(&kid[active], jobs.cmd[next++]);
+			pfd[active].fd = start(&kid[active], &jobs, next++);
 			pfd[active].events = POLLIN;
 		}
 		if (poll(pfd, active, -1) < 0) {

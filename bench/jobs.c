@@ -22,7 +22,7 @@ static void die(const char *what)
 
 static void usage(const char *prog)
 {
-	fprintf(stderr, "usage: %s -j JOBS -a FILE COMMAND\n", prog);
+	fprintf(stderr, "usage: %s [-X] -j JOBS -a FILE COMMAND\n", prog);
 	exit(2);
 }
 
@@ -51,8 +51,24 @@ static char *expand(const char *tmpl, const char *arg)
 	return out;
 }
 
+/* cmd split at spaces, in place: its words, NULL-ended. */
+static char **words(char *cmd)
+{
+	size_t n = 0;
+	char **w = malloc((strlen(cmd) / 2 + 2) * sizeof(*w));
+	char *save = NULL;
+
+	if (!w)
+		die("malloc");
+	for (char *t = strtok_r(cmd, " ", &save); t; t = strtok_r(NULL, " ", &save))
+		w[n++] = t;
+	w[n] = NULL;
+	return w;
+}
+
 void jobs_parse(int argc, char **argv, struct jobs *jobs)
 {
+	int exec = 0;
 	const char *path = NULL;
 	size_t cap = 0, len = 0;
 	char *line = NULL;
@@ -61,8 +77,11 @@ void jobs_parse(int argc, char **argv, struct jobs *jobs)
 	int opt;
 
 	jobs->j = 1;
-	while ((opt = getopt(argc, argv, "+j:a:")) != -1) {
+	while ((opt = getopt(argc, argv, "+Xj:a:")) != -1) {
 		switch (opt) {
+		case 'X':
+			exec = 1;
+			break;
 		case 'j':
 			jobs->j = (unsigned int)strtoul(optarg, NULL, 10);
 			break;
@@ -81,6 +100,7 @@ void jobs_parse(int argc, char **argv, struct jobs *jobs)
 		die(path);
 	jobs->n = 0;
 	jobs->cmd = NULL;
+	jobs->argv = NULL;
 	while ((got = getline(&line, &len, f)) != -1) {
 		if (got > 0 && line[got - 1] == '\n')
 			line[got - 1] = '\0';
@@ -90,8 +110,17 @@ void jobs_parse(int argc, char **argv, struct jobs *jobs)
 					    cap * sizeof(*jobs->cmd));
 			if (!jobs->cmd)
 				die("realloc");
+			if (exec) {
+				jobs->argv = realloc(jobs->argv,
+						     cap * sizeof(*jobs->argv));
+				if (!jobs->argv)
+					die("realloc");
+			}
 		}
-		jobs->cmd[jobs->n++] = expand(argv[optind], line);
+		jobs->cmd[jobs->n] = expand(argv[optind], line);
+		if (exec)
+			jobs->argv[jobs->n] = words(jobs->cmd[jobs->n]);
+		jobs->n++;
 	}
 	free(line);
 	fclose(f);
@@ -99,21 +128,34 @@ void jobs_parse(int argc, char **argv, struct jobs *jobs)
 
 void jobs_free(struct jobs *jobs)
 {
-	while (jobs->n)
-		free(jobs->cmd[--jobs->n]);
+	while (jobs->n) {
+		jobs->n--;
+		free(jobs->cmd[jobs->n]);
+		if (jobs->argv)
+			free(jobs->argv[jobs->n]);
+	}
 	free(jobs->cmd);
+	free(jobs->argv);
 }
 
-pid_t jobs_spawn(const char *cmd, const posix_spawn_file_actions_t *fa)
+pid_t jobs_spawn(const struct jobs *jobs, size_t i,
+		 const posix_spawn_file_actions_t *fa)
 {
-	char *argv[] = { "sh", "-c", (char *)cmd, NULL };
+	char *sh[] = { "sh", "-c", jobs->cmd[i], NULL };
+	char **argv = jobs->argv ? jobs->argv[i] : sh;
 	pid_t pid;
 	int err;
 
-	err = posix_spawn(&pid, "/bin/sh", fa, NULL, argv, environ);
+	if (!argv[0]) {
+		errno = EINVAL;
+		die("an empty command");
+	}
+	/* posix_spawnp searches PATH for a bare word, as execvp does. */
+	err = jobs->argv ? posix_spawnp(&pid, argv[0], fa, NULL, argv, environ)
+			 : posix_spawn(&pid, "/bin/sh", fa, NULL, argv, environ);
 	if (err) {
 		errno = err;
-		die("posix_spawn /bin/sh");
+		die(argv[0]);
 	}
 	return pid;
 }

@@ -13,7 +13,9 @@ sshds started here (class Fleet) and stopped by their pids when the bench
 ends, failed, interrupted or not.  The control workloads (group "control",
 issue 8) use that fleet too: "stop" times Ctrl-C to the last remote
 process gone (run_stop), "stdin" streams bytes through each tool
-(run_stdin).
+(run_stdin).  The python workloads (group "python", issue 9) run the ringrun
+Python package against asyncio's subprocesses, asyncssh and paramiko, each
+side one Python process (py_local.py, py_ssh.py); py-ssh uses the fleet.
 The report goes to stdout and bench/results/latest.txt; every figure, raw
 rounds included, to bench/results/latest.json.
 """
@@ -61,6 +63,8 @@ class Tool:
     own: bool = True           # its own RSS means something (not a shell loop)
     needs: str = ""            # the program that must be installed (default argv[0])
     floor: str = ""            # stdin: the tool whose rate this one's is divided by
+    imports: str = ""          # a Python module it needs; "ringrun": the package,
+                               # found from ${py_path} and ${ringrun_lib}
 
 
 TOOLS = {
@@ -165,6 +169,34 @@ TOOLS.update({
                             floor="stdin-ssh"),
 })
 
+# From Python (issue 9), group "python": the ringrun package against what a
+# Python program uses today.  py_local.py runs 5000 commands by exec, J at
+# once; py_ssh.py one command on every host.  Each --side is one row.
+PY_LOCAL = [PYTHON, os.path.join(HERE, "py_local.py"), "-j", "${j}",
+            "-a", "${inputs}", "${cmd}", "--side"]
+PY_SSH = [PYTHON, os.path.join(HERE, "py_ssh.py"), "--hosts", "${hostports}",
+          "--key", "${key}", "--known-hosts", "${known_hosts}", "-j", "${j}",
+          "${cmd}", "--side"]
+TOOLS.update({
+    "py-rr-many": Tool(PY_LOCAL + ["ringrun-many"], "ringrun.run_many",
+                       imports="ringrun"),
+    "py-rr-exec": Tool(PY_LOCAL + ["ringrun-exec"],
+                       "ringrun.create_subprocess_exec", imports="ringrun"),
+    "py-asyncio": Tool(PY_LOCAL + ["asyncio"], "asyncio.create_subprocess_exec"),
+    # The same commands by exec without Python: the CLI (what the package
+    # adds) and the spawn floor (its CPU per job bounds every side's rate).
+    "ringrun-X": Tool(["${ringrun}", "-X", "-j", "${j}", "-a", "${inputs}",
+                       "${cmd_words}"], "ringrun -X (CLI)"),
+    "floor-X": Tool(["${bin}/floor", "-X", "-j", "${j}", "-a", "${inputs}",
+                     "${cmd}"], "spawn floor, exec"),
+    "py-rr-fleet": Tool(PY_SSH + ["ringrun"], "ringrun.fleet().run",
+                        imports="ringrun", output="prefix"),
+    "py-asyncssh": Tool(PY_SSH + ["asyncssh"], "asyncssh, gather",
+                        imports="asyncssh", output="prefix"),
+    "py-paramiko": Tool(PY_SSH + ["paramiko"], "paramiko, threads",
+                        imports="paramiko", output="prefix"),
+})
+
 # How an SSH tool's output says which host a line came from: "HOST: line",
 # "HOST<tab>line", or a header line naming the host above its lines.
 HOST_OUTPUT = {
@@ -215,6 +247,12 @@ class Workload:
     in_bytes: int = 0          # stdin: bytes piped into each run (--stdin-mib)
 
     @property
+    def fanout(self):
+        """Timed runs of a command on each of its hosts (groups ssh and
+        python): hosts/s, sshd CPU, output checked per host."""
+        return self.kind == "timed" and self.hosts > 0
+
+    @property
     def title(self):
         if self.kind == "stop":
             return (f"Ctrl-C: {self.hosts} hosts x 'sleep 6...' over SSH, "
@@ -222,11 +260,11 @@ class Workload:
         if self.kind == "stdin":
             return (f"{self.in_bytes // MIB} MiB piped through each tool's "
                     f"stdin to {self.cmd!r}{self.note}")
-        if self.group == "ssh" and self.per_host:
+        if self.fanout and self.per_host:
             return (f"{self.hosts} hosts x {self.per_host} commands "
                     f"{self.cmd!r} ({self.n} commands) over SSH, all hosts at "
                     f"once{self.note}")
-        if self.group == "ssh":
+        if self.fanout:
             return (f"{self.hosts} hosts x {self.cmd!r} over SSH, all hosts "
                     f"at once{self.note}")
         return f"{self.n} x {self.cmd!r}, {self.j} at a time{self.note}"
@@ -237,7 +275,7 @@ class Workload:
             return "MiB/s"
         if self.kind == "stop":
             return "s"
-        if self.group == "ssh":
+        if self.fanout:
             return "cmds/s" if self.per_host else "hosts/s"
         return "MB/s" if self.check == "bytes" else "jobs/s"
 
@@ -301,6 +339,20 @@ WORKLOADS += [
 ]
 
 
+# From Python (issue 9): the ringrun package against asyncio's subprocesses,
+# asyncssh and paramiko, in one process each (bench/py_local.py, py_ssh.py).
+WORKLOADS += [
+    Workload("py-local", 5000, 64, "echo {}",
+             ["py-rr-many", "py-rr-exec", "py-asyncio", "ringrun-X",
+              "floor-X"], group="python", check="lines", ceiling="floor-X",
+             note=" from asyncio, by exec (no shell)"),
+    Workload("py-ssh", 200, 200, "echo hello",
+             ["py-rr-fleet", "py-asyncssh", "py-paramiko", "ringrun-w"],
+             group="python", hosts=200, check="hosts", max_rounds=SSH_ROUNDS,
+             note=", from Python (and the CLI: what the package adds)"),
+]
+
+
 @dataclass
 class Target:
     text: str
@@ -309,6 +361,7 @@ class Target:
                                # per_job: rr syscalls per job
     vs: str = ""
     need: float = 0.0          # rate: at least; time, per_job: at most
+    rr: str = ""               # the ringrun tool measured ("": the workload's first)
 
 
 TARGETS = [
@@ -342,6 +395,14 @@ TARGETS = [
            "rate", "pdsh-loop", 4.0),
     Target("50 hosts x 10 commands >= 2 x faster than GNU parallel with "
            "ControlMaster", "ssh-cmds-50", "rate", "parallel-onall", 2.0),
+    Target("Python: run_many >= 2 x asyncio's rate", "py-local", "rate",
+           "py-asyncio", 2.0, rr="py-rr-many"),
+    Target("Python: create_subprocess_exec >= 2 x asyncio's rate", "py-local",
+           "rate", "py-asyncio", 2.0, rr="py-rr-exec"),
+    Target("Python: 200 hosts >= 3 x asyncssh's hosts/s", "py-ssh", "rate",
+           "py-asyncssh", 3.0),
+    Target("Python: 200 hosts with <= 1/4 of asyncssh's client CPU", "py-ssh",
+           "cpu", "py-asyncssh", 1 / 4),
 ]
 
 RUN_TIMEOUT = 600              # seconds; a run past this is killed and failed
@@ -492,17 +553,33 @@ def subst(ctx, w):
 
 
 def tool_argv(ctx, tool, w):
+    """tool.argv filled in; "${cmd_words}" becomes the command's words
+    (split at spaces, for a tool that runs it without a shell)."""
     d = subst(ctx, w)
-    return [Template(a).substitute(d) for a in tool.argv]
+    argv = []
+    for a in tool.argv:
+        argv += w.cmd.split() if a == "${cmd_words}" else [Template(a).substitute(d)]
+    return argv
+
+
+def py_env(ctx, tool):
+    """What a tool that imports the ringrun package gets: the package and
+    the library it loads (this tree's unless --py-path, --ringrun-lib)."""
+    if tool.imports != "ringrun":
+        return {}
+    return {"PYTHONPATH": ctx.py_path, "RINGRUN_LIB": ctx.ringrun_lib}
 
 
 def tool_env(ctx, tool, w):
     d = subst(ctx, w)
-    return {k: Template(v).substitute(d) for k, v in tool.env.items()}
+    return dict({k: Template(v).substitute(d) for k, v in tool.env.items()},
+                **py_env(ctx, tool))
 
 
 def is_ringrun(name):
-    return TOOLS[name].argv[0] == "${ringrun}"
+    """The CLI, or a side that runs the Python package."""
+    return (TOOLS[name].argv[0] == "${ringrun}" or
+            TOOLS[name].imports == "ringrun")
 
 
 def rr_key(tools):
@@ -512,6 +589,8 @@ def rr_key(tools):
 
 def tool_missing(ctx, name):
     argv0 = TOOLS[name].needs or TOOLS[name].argv[0]
+    if TOOLS[name].imports:
+        return python_missing(ctx, name)
     if is_ringrun(name):
         if not ctx.ringrun or not os.access(ctx.ringrun, os.X_OK):
             return f"not built ({ctx.ringrun or 'no --ringrun'})"
@@ -521,6 +600,15 @@ def tool_missing(ctx, name):
     if "$" in argv0 or os.path.isabs(argv0):
         return ""
     return "" if shutil.which(argv0, path=ENV_OVERRIDES["PATH"]) else "not installed"
+
+
+def python_missing(ctx, name):
+    """"" if the tool's Python module imports, with the tool's environment."""
+    tool = TOOLS[name]
+    rc, _, err = run([PYTHON, "-c", f"import {tool.imports}"], timeout=60,
+                     env=py_env(ctx, tool))
+    return "" if rc == 0 else (f"cannot import {tool.imports}: "
+                               f"{tail(err.decode(errors='replace'), 1)}")
 
 
 def ringrun_has_hosts(ctx):
@@ -951,14 +1039,14 @@ def run_timed(ctx, w, res, say):
         if not r["error"]:
             ok.append(name)
             r["rounds_raw"] = []
-            if w.group == "ssh":   # the check run was measure -x
+            if w.fanout:   # the check run was measure -x
                 hwm = rep.get("own_hwm_kb", -1)
                 r["own_rss_kb"] = hwm if hwm > 0 else None
             else:
                 r["own_rss_kb"] = own_rss(ctx, w, name)
     progress("\n")
     rr = rr_key(w.tools)
-    if rr in ok:
+    if rr in ok and TOOLS[rr].argv[0] == "${ringrun}":     # the CLI's --stats
         res[rr]["stats"] = ringrun_stats(ctx, w, rr)
     other = run_rounds(ctx, w, res, ok)
     print_timed(w, res, say, ctx.rounds)
@@ -969,7 +1057,7 @@ def run_timed(ctx, w, res, say):
         say(f"   CPU ceiling: {os.cpu_count()} CPUs / {1e3 * per_job:.2f} ms"
             f" CPU per job ({TOOLS[w.ceiling].label}, children included) = "
             f"{extra['ceiling_jobs_per_s']:,.0f} jobs/s: no runner does better here")
-    if w.group == "ssh" and ok:
+    if w.fanout and ok:
         srv, least = min((res[name]["server_cpu_s"], name) for name in ok)
         extra["sshd_floor_s"] = srv / os.cpu_count()
         say(f"   sshd CPU floor: the least sshd CPU any tool needed was "
@@ -999,7 +1087,7 @@ def ringrun_stats(ctx, w, name):
     rc, _, err = run([argv[0], "--stats"] + argv[1:],
                      env=tool_env(ctx, TOOLS[name], w),
                      stdout=subprocess.DEVNULL)
-    if w.group == "ssh":
+    if w.fanout:
         ctx.fleet.quiesce()
     text = err.decode(errors="replace").strip()
     return text if rc == 0 else f"(--stats run failed, status {rc}: {tail(text, 2)})"
@@ -1009,7 +1097,7 @@ def print_timed(w, res, say, asked):
     """The workload's table; asked = --rounds."""
     rounds = min(asked, w.max_rounds or asked)
     rr = res.get(rr_key(w.tools), {})
-    ssh = w.group == "ssh"
+    ssh = w.fanout
     head = ["tool", "runs", "wall s", "spread", w.unit,
             "client CPU s" if ssh else "CPU s", "tree RSS MiB", "own RSS MiB"]
     head += ["sshd CPU s", "conns"] if ssh else []
@@ -1491,12 +1579,12 @@ def evaluate(t, results):
     w = results[t.workload]
     res = w["tools"]
     ceiling = w.get("ceiling_jobs_per_s")
-    rk = rr_key(res)
+    rk = t.rr or rr_key(res)
     rr, vs = res.get(rk, {}), res.get(t.vs, {})
     for name, r in ((rk, rr), (t.vs, vs)):
         if name and (r.get("error") or not r):
             return None, f"{TOOLS[name].label}: {r.get('error') or 'not run'}"
-    ssh = w.get("group") == "ssh"
+    ssh = w["kind"] == "timed" and w["hosts"] > 0      # Workload.fanout
     if t.metric == "per_job":
         v = rr["per_job"]
         return v <= t.need, f"{v:.1f} syscalls per job"
@@ -1584,6 +1672,20 @@ def machine_ssh():
     }
 
 
+def machine_python(ctx):
+    """The modules of the python group, as the bench's python imports them
+    (the ringrun package with its environment)."""
+    def version(module, env=None):
+        rc, out, _ = run([PYTHON, "-c", f"import {module} as m; print(getattr("
+                          f"m, '__version__', '?'), m.__file__)"],
+                         timeout=60, env=env)
+        return out.decode(errors="replace").strip() if rc == 0 else "missing"
+    pkg = py_env(ctx, TOOLS["py-rr-many"])
+    return {"asyncssh": version("asyncssh"), "paramiko": version("paramiko"),
+            "ringrun-py": f"{version('ringrun', pkg)}, RINGRUN_LIB="
+                          f"{pkg['RINGRUN_LIB']}"}
+
+
 # ------------------------------------------------------------------ main
 def write_inputs(ctx):
     """The input file of each workload, and for SSH what every host should
@@ -1591,7 +1693,7 @@ def write_inputs(ctx):
     ctx.inputs, ctx.expect = {}, {}
     for w in WORKLOADS:
         lines = write_input(ctx, w)
-        if w.group == "ssh":
+        if w.fanout:
             ctx.expect[w.key] = []
             for line in (lines if w.per_host else [None]):
                 cmd = w.cmd if line is None else w.cmd.replace("{}", line)
@@ -1605,7 +1707,7 @@ def write_input(ctx, w):
     (per_host lines for SSH); returns the lines."""
     path = os.path.join(ctx.work, f"inputs-{w.key}")
     lines = [f"{w.inputs or i}" for i in
-             range(1, (w.per_host if w.group == "ssh" else w.n) + 1)]
+             range(1, (w.per_host if w.fanout else w.n) + 1)]
     with open(path, "w") as f:
         f.writelines(line + "\n" for line in lines)
     ctx.inputs[w.key] = path
@@ -1627,7 +1729,7 @@ def main():
                     default=int(os.environ.get("ROUNDS") or 5))
     ap.add_argument("--only", default="",
                     help="comma-separated workload keys or groups (local, "
-                         "ssh, control): " + ",".join(w.key for w in WORKLOADS))
+                         "ssh, control, python): " + ",".join(w.key for w in WORKLOADS))
     ap.add_argument("--ssh-kex", choices=["curve25519", "default"],
                     default=os.environ.get("SSH_KEX") or "curve25519",
                     help="curve25519: every sshd offers only curve25519 (what "
@@ -1635,6 +1737,11 @@ def main():
     ap.add_argument("--stdin-mib", type=int,
                     default=int(os.environ.get("STDIN_MIB") or 256),
                     help="MiB piped through each tool in the stdin workload")
+    ap.add_argument("--py-path", default=os.path.join(TOP, "python"),
+                    help="PYTHONPATH of the ringrun package's sides")
+    ap.add_argument("--ringrun-lib",
+                    default=os.path.join(TOP, "lib", "libringrun.so.0"),
+                    help="RINGRUN_LIB: the library the ringrun package loads")
     ap.add_argument("--results", default=os.path.join(HERE, "results"))
     ctx = ap.parse_args()
     if ctx.ssh_kex == "default":
@@ -1642,17 +1749,20 @@ def main():
                           if not c.startswith("KexAlgorithms")]
     ctx.ringrun = os.path.abspath(ctx.ringrun) if ctx.ringrun else ""
     ctx.bin = os.path.abspath(ctx.bin)
+    ctx.py_path = os.path.abspath(ctx.py_path)
+    ctx.ringrun_lib = os.path.abspath(ctx.ringrun_lib)
     only = set(filter(None, ctx.only.split(",")))
     known = {w.key for w in WORKLOADS} | {w.group for w in WORKLOADS}
     workloads = [replace(w, in_bytes=ctx.stdin_mib * MIB) for w in WORKLOADS
                  if not only or w.key in only or w.group in only]
     if ctx.rounds < 1 or ctx.stdin_mib < 1 or not only <= known:
         ap.error("bad --rounds, --stdin-mib or --only (keys: " + ", ".join(
-            [w.key for w in WORKLOADS] + ["local", "ssh", "control"]) + ")")
+            [w.key for w in WORKLOADS] +
+            sorted({w.group for w in WORKLOADS})) + ")")
     os.makedirs(ctx.results, exist_ok=True)
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGHUP, on_signal)
-    ssh = [w for w in workloads if w.group == "ssh"]
+    ssh = [w for w in workloads if w.fanout]
     fleet_size = max((w.hosts for w in workloads), default=0)
 
     say = Report()
@@ -1664,6 +1774,9 @@ def main():
     if fleet_size:
         info.update(machine_ssh())
         keys += ["pdsh", "pssh", "clush", "ssh", "sshd", "libssh2"]
+    if any(w.group == "python" for w in workloads):
+        info.update(machine_python(ctx))
+        keys += ["asyncssh", "paramiko", "ringrun-py"]
     for k in keys:
         say(f"  {k + ':':10} {info[k]}")
     say("columns: wall s = median wall time; spread = (max - min) / median;"
