@@ -68,22 +68,41 @@ Test(lib_poll, host_poll_loop_100_tasks)
 	free_loop(loop);
 }
 
+/* The slow task's line starts a timer that kills it: a deadline fires while
+   the host sleeps in poll(), after the output the task must keep. */
+static void kill_later(rr_timer *timer, void *slow)
+{
+	(void)timer;
+	cr_assert_eq(rr_task_kill(*(rr_task **)slow, SIGTERM), 0);
+}
+
+static void line_starts_timer(rr_task *task, enum rr_stream stream, const char *data,
+			      size_t len, void *timer)
+{
+	(void)task, (void)stream, (void)data, (void)len;
+	rr_timer_start(timer, 200);
+}
+
 /* The same with the fallback paths. */
 Test(lib_poll, host_poll_loop_fallbacks)
 {
 	rr_loop *loop = loop_new(0, RR_LOOP_NO_WAITID | RR_LOOP_NO_MULTISHOT);
 	int fd = rr_loop_fd(loop);
-	cr_assert_geq(fd, 0);
-	struct rr_opts o = {.timeout_ms = 200};
-	rr_task *slow = shell_task(loop, "echo x; exec sleep 600", &o);
-	rr_task *fast = shell_task(loop, "printf abc", NULL);
+	rr_task *slow = NULL;
+	rr_timer *timer = rr_timer_new(loop, kill_later, &slow);
+	struct rr_opts o = {.on_line = line_starts_timer, .user = timer};
 	int left;
+
+	cr_assert_geq(fd, 0);
+	cr_assert_not_null(timer);
+	slow = shell_task(loop, "echo x; exec sleep 600", &o);
+	rr_task *fast = shell_task(loop, "printf abc", NULL);
 	while ((left = rr_loop_run(loop, RR_RUN_NOWAIT)) > 0) {
 		struct pollfd p = {.fd = fd, .events = POLLIN};
 		cr_assert_geq(poll(&p, 1, rr_loop_timeout_ms(loop)), 0);
 	}
 	cr_assert_eq(left, 0);
-	expect_status(rr_task_result(slow), RR_TIMEOUT, -15);
+	expect_status(rr_task_result(slow), RR_CANCELLED, -15);
 	cr_assert_str_eq(rr_task_result(slow)->out.data, "x\n");
 	expect_status(rr_task_result(fast), RR_OK, 0);
 	cr_assert_str_eq(rr_task_result(fast)->out.data, "abc");
