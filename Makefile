@@ -29,9 +29,9 @@ WARN      := -std=gnu11 -Wall -Wextra -Wshadow -Wformat=2 -Wmissing-prototypes \
 ifeq ($(DEVELOPER),1)
 WARN      += -Werror
 endif
-DEPS_PC   := liburing libssh2
+DEPS_PC   := liburing libssh2 libcrypto
 PC_CFLAGS := $(shell $(PKGCONFIG) --cflags $(DEPS_PC) 2>/dev/null)
-PC_LIBS   := $(shell $(PKGCONFIG) --libs $(DEPS_PC) 2>/dev/null || echo -luring -lssh2)
+PC_LIBS   := $(shell $(PKGCONFIG) --libs $(DEPS_PC) 2>/dev/null || echo -luring -lssh2 -lcrypto)
 CLI_LIBS  := -lm # sqrt: the benchmark mode's standard deviations
 CRIT_LIBS := $(shell $(PKGCONFIG) --libs criterion 2>/dev/null || echo -lcriterion)
 
