@@ -43,8 +43,9 @@ ALL_CFLAGS = $(WARN) $(CFLAGS) $(SAN) -Ilib/include $(DIR_INC) $(PC_CFLAGS) -MMD
 
 # The library's files include each other from lib/, the CLI's (and the
 # tests of its pieces) from cli/: neither sees the other's headers.  The
-# library's ssh_config reader is tested as the CLI's pieces are, from lib/.
-$(B)/lib/%.o $(B)/tests/ssh/config.o: DIR_INC := -Ilib
+# library's ssh_config reader and ed25519 keys are tested as the CLI's
+# pieces are, from lib/.
+$(B)/lib/%.o $(B)/tests/ssh/config.o $(B)/tests/ssh/ed25519.o: DIR_INC := -Ilib
 $(B)/cli/%.o $(B)/tests/unit/%.o: DIR_INC := -Icli
 ALL_LDFLAGS = $(LDFLAGS) $(SAN)
 
