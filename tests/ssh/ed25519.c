@@ -195,7 +195,9 @@ Test(ssh_ed25519, damaged_refused)
 }
 
 /* The harness's ed25519 key logs in on the direct path, an unencrypted
- * ECDSA key (OpenSSH format) on libssh2's, in one loop. */
+ * ECDSA key on libssh2's, in one loop.  A PEM one: libssh2 1.10 leaks a
+ * BIGNUM each time it reads an OpenSSH-format ECDSA key, which make asan's
+ * LeakSanitizer cannot pin on libssh2 (libcrypto has no frame pointers). */
 Test(ssh_ed25519, both_paths_log_in)
 {
 	struct sshd *s = sshd_start(1, 0, NULL);
@@ -204,7 +206,7 @@ Test(ssh_ed25519, both_paths_log_in)
 
 	cr_assert_eq(parse_file(s->client_key, &k), 0);
 	rr__ed25519_free(k);
-	keygen(s, "id_ecdsa", "-t ecdsa -N ''", "", ecdsa, sizeof ecdsa);
+	keygen(s, "id_ecdsa", "-t ecdsa -m PEM -N ''", "", ecdsa, sizeof ecdsa);
 	sshd_path(s, "authorized_keys", auth, sizeof auth);
 	snprintf(cmd, sizeof cmd, "cat %s.pub >>%s", ecdsa, auth);
 	cr_assert_eq(sh_capture(cmd, NULL, 0), 0);
