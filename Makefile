@@ -29,9 +29,9 @@ WARN      := -std=gnu11 -Wall -Wextra -Wshadow -Wformat=2 -Wmissing-prototypes \
 ifeq ($(DEVELOPER),1)
 WARN      += -Werror
 endif
-DEPS_PC   := liburing libssh2
+DEPS_PC   := liburing libssh2 libcrypto
 PC_CFLAGS := $(shell $(PKGCONFIG) --cflags $(DEPS_PC) 2>/dev/null)
-PC_LIBS   := $(shell $(PKGCONFIG) --libs $(DEPS_PC) 2>/dev/null || echo -luring -lssh2)
+PC_LIBS   := $(shell $(PKGCONFIG) --libs $(DEPS_PC) 2>/dev/null || echo -luring -lssh2 -lcrypto)
 CLI_LIBS  := -lm # sqrt: the benchmark mode's standard deviations
 CRIT_LIBS := $(shell $(PKGCONFIG) --libs criterion 2>/dev/null || echo -lcriterion)
 
@@ -43,8 +43,9 @@ ALL_CFLAGS = $(WARN) $(CFLAGS) $(SAN) -Ilib/include $(DIR_INC) $(PC_CFLAGS) -MMD
 
 # The library's files include each other from lib/, the CLI's (and the
 # tests of its pieces) from cli/: neither sees the other's headers.  The
-# library's ssh_config reader is tested as the CLI's pieces are, from lib/.
-$(B)/lib/%.o $(B)/tests/ssh/config.o: DIR_INC := -Ilib
+# library's ssh_config reader and ed25519 keys are tested as the CLI's
+# pieces are, from lib/.
+$(B)/lib/%.o $(B)/tests/ssh/config.o $(B)/tests/ssh/ed25519.o: DIR_INC := -Ilib
 $(B)/cli/%.o $(B)/tests/unit/%.o: DIR_INC := -Icli
 ALL_LDFLAGS = $(LDFLAGS) $(SAN)
 

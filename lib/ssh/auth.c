@@ -116,9 +116,11 @@ static int step_keys(struct rr_conn *c)
 
 	while (server_takes(a, "publickey") && a->key < h->nkeys) {
 		const struct rr_keyfile *k = h->keys[a->key];
-		int rc = libssh2_userauth_publickey_frommemory(
-			c->session, h->user, strlen(h->user), NULL, 0, k->data,
-			k->len, k->passphrase);
+		int rc = k->ed25519 ?
+			rr__ed25519_userauth(c->session, h->user, k->ed25519) :
+			libssh2_userauth_publickey_frommemory(
+				c->session, h->user, strlen(h->user), NULL, 0,
+				k->data, k->len, k->passphrase);
 
 		if (rc == LIBSSH2_ERROR_EAGAIN)
 			return -EAGAIN;

@@ -8,7 +8,8 @@
  * reached: libssh2 derives the public key from the private one before it
  * sends anything, so a session that is never connected, and whose send
  * callback refuses, answers EAGAIN for a key it could read and an error
- * for one it could not.
+ * for one it could not.  An unencrypted ed25519 key is decoded once here
+ * instead (ed25519.c), and signed with without libssh2 reading it.
  */
 #include "ssh/ssh.h"
 
@@ -58,6 +59,21 @@ static bool encrypted(const struct rr_keyfile *k)
 			    strstr(k->data, "BEGIN ENCRYPTED PRIVATE KEY")));
 }
 
+/* Its secrets wiped. */
+static void keyfile_free(struct rr_keyfile *k)
+{
+	if (k->data)
+		explicit_bzero(k->data, k->len);
+	free(k->data);
+	if (k->passphrase) {
+		explicit_bzero(k->passphrase, strlen(k->passphrase));
+		free(k->passphrase);
+	}
+	rr__ed25519_free(k->ed25519);
+	free(k->path);
+	free(k);
+}
+
 int rr__keyfile_get(struct rr_ssh *ssh, const char *path, struct rr_keyfile **out)
 {
 	struct rr_keyfile *k;
@@ -76,11 +92,15 @@ int rr__keyfile_get(struct rr_ssh *ssh, const char *path, struct rr_keyfile **ou
 	}
 	r = rr__file_read(path, RR_KEYFILE_MAX, true, &k->data, &k->len);
 	if (r < 0) {
-		free(k->path);
-		free(k);
+		keyfile_free(k);
 		return r;
 	}
-	k->locked = encrypted(k);
+	r = rr__ed25519_parse(k->data, k->len, &k->ed25519);
+	if (r == -ENOMEM) {
+		keyfile_free(k);
+		return r;
+	}
+	k->locked = !k->ed25519 && encrypted(k);
 	k->next = ssh->keyfiles;
 	ssh->keyfiles = k;
 	*out = k;
@@ -139,13 +159,6 @@ void rr__keyfiles_free(struct rr_ssh *ssh)
 		struct rr_keyfile *k = ssh->keyfiles;
 
 		ssh->keyfiles = k->next;
-		explicit_bzero(k->data, k->len);
-		free(k->data);
-		if (k->passphrase) {
-			explicit_bzero(k->passphrase, strlen(k->passphrase));
-			free(k->passphrase);
-		}
-		free(k->path);
-		free(k);
+		keyfile_free(k);
 	}
 }

@@ -191,6 +191,7 @@ struct rr_keyfile {              /* keyfile.c */
 	bool locked;                /* encrypted, and no passphrase opened it */
 	bool warned;                /* that it was skipped, locked */
 	char *passphrase;           /* the one that did, or NULL */
+	struct rr_ed25519 *ed25519; /* unencrypted ed25519: signed with directly */
 };
 
 struct rr_khfile; /* a known_hosts file as read (knownhosts.c) */
@@ -292,6 +293,20 @@ int rr__keyfile_get(struct rr_ssh *ssh, const char *path, struct rr_keyfile **ou
    skipped; -EKEYREJECTED: a passphrase that does not open it; -EINVAL. */
 int rr__keyfile_unlock(struct rr_host *h, struct rr_keyfile *k);
 void rr__keyfiles_free(struct rr_ssh *ssh);
+
+/* ed25519.c: an unencrypted OpenSSH ed25519 identity, decoded once. */
+#define RR_ED25519_BLOB 51 /* string "ssh-ed25519", string pub32 */
+#define RR_ED25519_SIG 64
+struct rr_ed25519;
+/* 0; -EINVAL: not one (libssh2 is to read it); -ENOMEM. */
+int rr__ed25519_parse(const char *data, size_t len, struct rr_ed25519 **out);
+/* The public key blob, RR_ED25519_BLOB bytes. */
+const unsigned char *rr__ed25519_blob(const struct rr_ed25519 *k);
+int rr__ed25519_sign(const struct rr_ed25519 *k, const unsigned char *msg, size_t len,
+		     unsigned char sig[RR_ED25519_SIG]);
+/* libssh2_userauth_publickey with k: 0, or a LIBSSH2_ERROR_* (EAGAIN too). */
+int rr__ed25519_userauth(LIBSSH2_SESSION *s, const char *user, struct rr_ed25519 *k);
+void rr__ed25519_free(struct rr_ed25519 *k);
 
 /* knownhosts.c */
 void rr__hostkey_prefer(struct rr_conn *c);
