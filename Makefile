@@ -252,6 +252,12 @@ build/fuzz/%: fuzz/%.c $(CLI_SRC) $(wildcard cli/*.h) lib/libringrun.a
 fuzz: deps
 	@./mk/deps.sh fuzz
 	@$(MAKE) --no-print-directory lib/libringrun.a $(FUZZ_BIN)
+	@# Key seeds are made here, not committed: a private key in the tree,
+	@# however throwaway, is what secret scanners are for.
+	@d=build/fuzz/corpus/ed25519; mkdir -p $$d; [ -e $$d/plain ] || { \
+	  ssh-keygen -q -t ed25519 -N '' -C seed -f $$d/plain && \
+	  ssh-keygen -q -t ed25519 -N seed -C seed -f $$d/locked && \
+	  ssh-keygen -q -t ecdsa -N '' -C seed -f $$d/ecdsa; }
 	@set -e; for f in $(FUZZ_BIN); do \
 	  n=$${f##*/}; mkdir -p build/fuzz/corpus/$$n; \
 	  echo "== fuzz $$n ($(FUZZ_TIME) s)"; \
