@@ -5,7 +5,6 @@ Only this module knows the C layouts; tests/test_layout.py compares them
 with what a C compiler makes of ringrun.h.
 """
 import ctypes
-import ctypes.util
 import errno as _errno
 import os
 
@@ -29,7 +28,9 @@ def _candidates():
     here = os.path.dirname(os.path.abspath(__file__))
     tree = os.path.join(here, "..", "..", "lib", "libringrun.so.0")
     found = [os.path.normpath(tree)] if os.path.exists(tree) else []
-    return found + [ctypes.util.find_library("ringrun") or "libringrun.so.0"]
+    # The dynamic loader searches the system's directories itself;
+    # ctypes.util.find_library would run ldconfig for it on every import.
+    return found + ["libringrun.so.0"]
 
 
 def _load():
