@@ -296,6 +296,9 @@ install: all ringrun.pc man
 	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/
 	install -m 644 man/ringrun.1 $(DESTDIR)$(MANDIR)/man1/
 	install -m 644 $(MAN3)/*.3 $(DESTDIR)$(MANDIR)/man3/
+	@# The loader's cache, so that programs (and the Python package) find
+	@# the new library by its soname; a staged install (DESTDIR) is not ours.
+	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ]; then ldconfig; fi
 
 # The section-3 pages by the names generated from this header.
 uninstall: man
