@@ -95,8 +95,7 @@ static int unarmor(const char *data, size_t len, unsigned char **out, size_t *ou
 {
 	size_t bl = strlen(ARMOR_BEGIN), el = strlen(ARMOR_END);
 	const char *body, *end;
-	EVP_ENCODE_CTX *ctx;
-	int n = 0, last = 0, ok;
+	ssize_t n;
 
 	if (len < bl || memcmp(data, ARMOR_BEGIN, bl) != 0)
 		return -EINVAL;
@@ -108,23 +107,15 @@ static int unarmor(const char *data, size_t len, unsigned char **out, size_t *ou
 		if (!strchr(" \t\r\n", *t) || !*t)
 			return -EINVAL;
 	*out = malloc((size_t)(end - body) + 1);
-	ctx = EVP_ENCODE_CTX_new();
-	if (!*out || !ctx) {
-		free(*out);
-		EVP_ENCODE_CTX_free(ctx);
+	if (!*out)
 		return -ENOMEM;
-	}
-	EVP_DecodeInit(ctx);
-	ok = EVP_DecodeUpdate(ctx, *out, &n, (const unsigned char *)body,
-			      (int)(end - body)) >= 0 &&
-	     EVP_DecodeFinal(ctx, *out + n, &last) == 1;
-	EVP_ENCODE_CTX_free(ctx);
-	*outlen = (size_t)n + (size_t)last;
-	if (!ok) {
+	n = rr__unbase64(body, (size_t)(end - body), *out);
+	if (n < 0) {
 		OPENSSL_cleanse(*out, (size_t)(end - body) + 1);
 		free(*out);
 		return -EINVAL;
 	}
+	*outlen = (size_t)n;
 	return 0;
 }
 

@@ -55,7 +55,7 @@ size_t rr__base64(const void *p, size_t n, char *out, size_t size)
  * decodes: whitespace skipped, the padding exact, no stray bits.  The
  * length, or -EINVAL.
  */
-static ssize_t unbase64(const char *s, size_t n, unsigned char *out)
+ssize_t rr__unbase64(const char *s, size_t n, unsigned char *out)
 {
 	size_t o = 0, chars = 0, pad = 0;
 	unsigned acc = 0, bits = 0;
@@ -320,8 +320,8 @@ static int hashed_name(char *hosts, LIBSSH2_SESSION *s, struct rr_khentry *e)
 		return -EINVAL;
 	salt_len = (size_t)(hash - salt);
 	if (!salt_len || salt_len > 64 || strlen(hash + 1) > 64 ||
-	    unbase64(salt, salt_len, bytes) != 20 ||
-	    unbase64(hash + 1, strlen(hash + 1), bytes) != 20)
+	    rr__unbase64(salt, salt_len, bytes) != 20 ||
+	    rr__unbase64(hash + 1, strlen(hash + 1), bytes) != 20)
 		return -EINVAL;
 	*hash++ = '\0';
 	if (!(e->hashed = libssh2_knownhost_init(s)))
@@ -366,7 +366,7 @@ static int line_key(char *cp, struct rr_khentry *e, const char **why)
 	if (!(blob = malloc(blob_len / 4 * 3 + 3)))
 		return -ENOMEM;
 	*why = "the key is not base64";
-	len = unbase64(cp, blob_len, blob);
+	len = rr__unbase64(cp, blob_len, blob);
 	r = len < 0 ? -EINVAL : rr__hostkey_parse(blob, (size_t)len, &e->key);
 	free(blob);
 	if (len >= 0)

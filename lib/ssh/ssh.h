@@ -331,6 +331,9 @@ struct rr_khentry {           /* a known_hosts line with a key */
 	struct rr_hostkey key;
 };
 size_t rr__base64(const void *p, size_t n, char *out, size_t size);
+/* s[0..n) decoded into out (room for n * 3 / 4 bytes), whitespace skipped,
+   as OpenSSH decodes: the length, or -EINVAL. */
+ssize_t rr__unbase64(const char *s, size_t n, unsigned char *out);
 int rr__hostkey_parse(const void *blob, size_t len, struct rr_hostkey *key);
 int rr__khline_parse(char *line, LIBSSH2_SESSION *s, struct rr_khentry *e,
 		     const char **why);
