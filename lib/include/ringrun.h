@@ -960,6 +960,78 @@ rr_task *rr_ssh(rr_loop *loop, rr_host *host, const char *cmd,
 /* The host a task runs on, or NULL for a local task. */
 rr_host *rr_task_host(const rr_task *task);
 
+/* ------------------------------------------------------------- file copy */
+
+/* rr_xfer_opts.flags */
+enum {
+	RR_XFER_RECURSIVE = 1u << 0, /* a directory and all it holds (cp -r) */
+	RR_XFER_PRESERVE = 1u << 1,  /* keep mode bits, access and modification
+					times (cp -p); else a new file's mode is
+					the source's under the receiving side's
+					umask, as scp sets it */
+	RR_XFER_MKDIRS = 1u << 2,    /* create missing parent directories of
+					the destination (mkdir -p) */
+	RR_XFER_FOLLOW = 1u << 3,    /* copy what symbolic links point to; by
+					default a link is copied as a link */
+};
+
+/* One entry of a copy (a file, a directory, a link) that is done. */
+struct rr_xfer_file {
+	const char *src;       /* its path on the sending side */
+	const char *dst;       /* its final path on the receiving side */
+	char type;             /* 'f' file, 'd' directory, 'l' symbolic link */
+	uint64_t bytes;        /* bytes of it copied */
+	int err;               /* 0, or the negative errno that failed it */
+	const char *message;   /* "host web7:22: /etc/app.conf: permission
+				  denied"; "" when err is 0 */
+};
+
+typedef void rr_xfer_file_cb(rr_task *task, const struct rr_xfer_file *file, void *user);
+/* bytes_total grows as rr_get() finds files in a remote directory. */
+typedef void rr_progress_cb(rr_task *task, uint64_t bytes_done, uint64_t bytes_total,
+			    void *user);
+
+struct rr_xfer_opts {
+	size_t size;             /* sizeof(struct rr_xfer_opts), or 0: see ABI */
+	unsigned flags;          /* RR_XFER_* */
+	uint64_t timeout_ms;     /* 0 = none: the copy is stopped, as a kill */
+	const char *title;       /* names the task; default "put SRC DST" */
+	void *user;              /* handed to every callback */
+	rr_done_cb *on_done;
+	rr_progress_cb *on_progress; /* after each piece of data that landed */
+	rr_xfer_file_cb *on_file;    /* after each entry, copied or failed */
+	rr_group *group;
+};
+
+/*
+ * Copy the local file (or tree) local to remote on host (rr_put), or
+ * host's remote to local (rr_get); src and dst below are the one sent and
+ * the one written.  Over SFTP on a channel of the host's connection,
+ * with the local side read and written through the ring.  A task like any
+ * other: on_done, rr_task_wait, rr_task_kill (the copy stops, nothing it
+ * left behind stays), timeout_ms, group; rr_task_signal is EOPNOTSUPP.
+ *
+ * Where: dst that is an existing directory, or ends in '/', receives src
+ * under its own name (cp's rule); otherwise dst is the new name.  A
+ * directory needs RR_XFER_RECURSIVE.  Every file is written to a temporary
+ * name in its destination directory and renamed over dst once complete
+ * (posix-rename@openssh.com where the server has it): a reader never sees
+ * half a file, two writers never interleave, and a failed or stopped copy
+ * removes its temporary file.  A failure of one entry ends that entry
+ * (on_file says why) and the others go on; the task ends RR_OK when every
+ * entry was copied, else RR_ERROR with the first failure's message and the
+ * count of the others.  Connection failures end it as they end rr_ssh's.
+ *
+ * NULL with errno set when it cannot begin: EINVAL (NULL arguments, host
+ * of another loop), E2BIG (opts, see ABI), ENOENT/EACCES/... (rr_put's
+ * local, looked at now with lstat, or stat with RR_XFER_FOLLOW), EISDIR (a
+ * directory without RR_XFER_RECURSIVE), ENOMEM.
+ */
+rr_task *rr_put(rr_loop *loop, rr_host *host, const char *local, const char *remote,
+		const struct rr_xfer_opts *opts);
+rr_task *rr_get(rr_loop *loop, rr_host *host, const char *remote, const char *local,
+		const struct rr_xfer_opts *opts);
+
 #ifdef __cplusplus
 }
 #endif

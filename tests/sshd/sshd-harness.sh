@@ -51,6 +51,8 @@ write_config() {
 		echo "PermitRootLogin prohibit-password"
 		echo "PrintMotd no"
 		echo "LogLevel VERBOSE"
+		# Debian's own: file copies (rr_put, --copy, scp) speak SFTP.
+		echo "Subsystem sftp /usr/lib/openssh/sftp-server"
 		# Sessions get an empty HOME: a heavy ~/.bashrc must not time us.
 		echo "SetEnv HOME=$dir/home"
 		for line in "$@"; do echo "$line"; done
