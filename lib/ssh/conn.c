@@ -438,6 +438,8 @@ static void gone(struct rr_conn *c)
 	c->going = false;
 	h->ssh->going--;
 	rr__deadline_clear(h->loop, &c->deadline);
+	while (c->channels) /* copies still removing their files: too long */
+		rr__channel_abort(c->channels, RR_CANCELLED, "cancelled");
 	if (c->state != RR_CONN_CLOSING && !rr__conn_bye(c))
 		rr__conn_fail(c, RR_CANCELLED, "cancelled");
 	rr__host_let_go(h);
@@ -708,7 +710,7 @@ void rr__conn_kick(struct rr_conn *c)
 		drained(c);
 		return;
 	}
-	if (c->going && !rr__stop_pending(c) && !rr__orphans_waiting(c)) {
+	if (c->going && !c->channels && !rr__stop_pending(c) && !rr__orphans_waiting(c)) {
 		gone(c); /* may free c */
 		return;
 	}
