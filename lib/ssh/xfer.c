@@ -265,8 +265,8 @@ char *rr__xfer_join(const char *a, const char *b)
 	char *s;
 	size_t n = strlen(a);
 
-	if (!*b)
-		return strdup(a);
+	if (!*b || !*a)
+		return strdup(*b ? b : a);
 	while (n > 1 && a[n - 1] == '/')
 		n--;
 	if (asprintf(&s, "%.*s%s%s", (int)n, a, n && a[n - 1] == '/' ? "" : "/", b) < 0)
