@@ -717,6 +717,10 @@ bool rr__xfer_step(struct rr_conn *c, struct rr_channel *ch)
 		send_init(x);
 		x->stage = RR_XS_INIT;
 	}
+	if (x->stopping && x->stage < RR_XS_RUN) { /* nothing made yet */
+		finish(c, x);
+		return true;
+	}
 	for (;;) {
 		bool moved = read_replies(x);
 
