@@ -30,6 +30,8 @@
 #define RR_DROP_RETRIES 3 /* connections closed before the banner, retried */
 #define RR_BYE_MS 1000    /* longest wait for our goodbye to go out */
 #define RR_GOING_MS 3000  /* longest wait for the last kills to be run */
+#define RR_CIPHERS "aes128-ctr,aes192-ctr,aes256-ctr,aes256-cbc,rijndael-cbc@lysator.liu.se," \
+	"aes192-cbc,aes128-cbc,blowfish-cbc,arcfour128,arcfour,cast128-cbc,3des-cbc"
 
 static void connect_complete(struct rr_op *op, const struct io_uring_cqe *cqe);
 static void send_complete(struct rr_op *op, const struct io_uring_cqe *cqe);
@@ -610,6 +612,10 @@ static void connect_complete(struct rr_op *op, const struct io_uring_cqe *cqe)
 	libssh2_session_callback_set(c->session, LIBSSH2_CALLBACK_RECV, (void *)recv_cb);
 	libssh2_session_set_blocking(c->session, 0);
 	rr__hostkey_prefer(c);
+	/* OpenSSH's order among the ciphers libssh2 1.10 has (its own puts
+	   aes256 first): the same strength ssh picks, a third fewer rounds. */
+	libssh2_session_method_pref(c->session, LIBSSH2_METHOD_CRYPT_CS, RR_CIPHERS);
+	libssh2_session_method_pref(c->session, LIBSSH2_METHOD_CRYPT_SC, RR_CIPHERS);
 	set_state(c, RR_CONN_HANDSHAKE);
 	rr__conn_kick(c);
 }
