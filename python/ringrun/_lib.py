@@ -17,6 +17,7 @@ RR_F_STDIN_PIPE = 1 << 3
 RR_F_PTY = 1 << 4
 RR_SIG_LEADER = 1 << 0
 RR_HOSTKEY = {"strict": 0, "accept-new": 1, "off": 2}
+RR_XFER_RECURSIVE, RR_XFER_PRESERVE, RR_XFER_MKDIRS, RR_XFER_FOLLOW = 1, 2, 4, 8
 
 
 def _candidates():
@@ -208,6 +209,34 @@ class HostOpts(ctypes.Structure):
     ])
 
 
+class XferFile(ctypes.Structure):
+    _fields_ = [
+        ("src", c_char_p),
+        ("dst", c_char_p),
+        ("type", ctypes.c_char),
+        ("bytes", c_uint64),
+        ("err", c_int),
+        ("message", c_char_p),
+    ]
+
+
+XFER_FILE_CB = ctypes.CFUNCTYPE(None, c_void_p, ctypes.POINTER(XferFile), c_void_p)
+PROGRESS_CB = ctypes.CFUNCTYPE(None, c_void_p, c_uint64, c_uint64, c_void_p)
+
+
+class XferOpts(ctypes.Structure):
+    _fields_ = _sized([
+        ("flags", c_uint),
+        ("timeout_ms", c_uint64),
+        ("title", c_char_p),
+        ("user", c_void_p),
+        ("on_done", DONE_CB),
+        ("on_progress", PROGRESS_CB),
+        ("on_file", XFER_FILE_CB),
+        ("group", c_void_p),
+    ])
+
+
 class HostSpec(ctypes.Structure):
     _fields_ = [
         ("user", c_void_p),
@@ -261,6 +290,8 @@ _PROTOS = [
     ("rr_host_free", None, c_void_p),
     ("rr_host_name", c_char_p, c_void_p),
     ("rr_ssh", c_void_p, c_void_p, c_void_p, c_char_p, ctypes.POINTER(Opts)),
+    ("rr_put", c_void_p, c_void_p, c_void_p, c_char_p, c_char_p, ctypes.POINTER(XferOpts)),
+    ("rr_get", c_void_p, c_void_p, c_void_p, c_char_p, c_char_p, ctypes.POINTER(XferOpts)),
 ]
 for _p in _PROTOS:
     _proto(*_p)

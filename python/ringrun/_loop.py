@@ -87,6 +87,16 @@ def _on_timeout(loop, ms, user):
     _deliver(user, "on_timeout", ms)
 
 
+@_lib.XFER_FILE_CB
+def _on_file(task, file, user):
+    _deliver(user, "on_file", file.contents)
+
+
+@_lib.PROGRESS_CB
+def _on_progress(task, done, total, user):
+    _deliver(user, "on_progress", done, total)
+
+
 @_lib.HOSTKEY_CB
 def _on_hostkey(host, info, user):
     h = _lookup(user)
@@ -114,7 +124,8 @@ def _on_warning(loop, msg, user):
 
 CALLBACKS = {"on_chunk": _on_chunk, "on_done": _on_done, "on_start": _on_start,
              "on_eof": _on_eof, "on_drain": _on_drain, "on_hostkey": _on_hostkey,
-             "on_passphrase": _on_passphrase}
+             "on_passphrase": _on_passphrase, "on_file": _on_file,
+             "on_progress": _on_progress}
 
 _runners = weakref.WeakKeyDictionary()
 

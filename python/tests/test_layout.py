@@ -18,6 +18,8 @@ STRUCTS = {
     "rr_result": _lib.CResult,
     "rr_host_opts": _lib.HostOpts,
     "rr_host_spec": _lib.HostSpec,
+    "rr_xfer_file": _lib.XferFile,
+    "rr_xfer_opts": _lib.XferOpts,
 }
 
 
@@ -70,6 +72,7 @@ def test_structs_match_the_header(tmp_path):
 
 
 def test_new_sets_the_size_member():
-    for cls in (_lib.LoopOpts, _lib.LoopStats, _lib.Pty, _lib.Opts, _lib.HostOpts):
+    for cls in (_lib.LoopOpts, _lib.LoopStats, _lib.Pty, _lib.Opts, _lib.HostOpts,
+                _lib.XferOpts):
         assert _lib.new(cls).size == ctypes.sizeof(cls)
     assert not hasattr(_lib.new(_lib.KillStep), "size")
