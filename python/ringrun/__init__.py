@@ -11,12 +11,14 @@ from the event loop's thread only.
 from . import _loop
 from ._lib import lib as _lib_handle
 from ._task import DEVNULL, PIPE, STDOUT, Error, Result
+from .xfer import CopyEntry, CopyError, CopyResult
 from .fanout import fleet, run_many
 from .host import Host, HostKey
 from .process import Process, StdinWriter, create_subprocess_exec, create_subprocess_shell
 
 __all__ = ["PIPE", "STDOUT", "DEVNULL", "Error", "Result", "Process", "StdinWriter",
-           "Host", "HostKey", "create_subprocess_exec", "create_subprocess_shell",
+           "Host", "HostKey", "CopyResult", "CopyEntry", "CopyError",
+           "create_subprocess_exec", "create_subprocess_shell",
            "run_many", "fleet", "library_version", "loop_stats"]
 
 

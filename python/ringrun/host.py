@@ -5,7 +5,7 @@ import errno
 import os
 from dataclasses import dataclass
 
-from . import _lib, _loop
+from . import _lib, _loop, xfer
 from ._lib import lib
 from ._task import Error
 from .process import _split, spawn
@@ -165,6 +165,31 @@ class Host:
             raise
         proc._host = self  # the host lives while its processes do
         return proc
+
+    async def put(self, local, remote, *, recursive=False, preserve=False, mkdirs=False,
+                  follow_symlinks=False, timeout=None, progress=None):
+        """Copy the local file (a tree with recursive=True) to remote over
+        SFTP (rr_put).  A remote that is a directory or ends in "/" receives
+        it under its own name.  preserve: mode and times; mkdirs: create
+        remote's missing parents; follow_symlinks: copy what links point
+        to; timeout: seconds; progress(bytes_done, bytes_total).  Returns a
+        CopyResult; raises CopyError when an entry failed or the host was
+        not reached, FileNotFoundError (...) at once for a local that
+        cannot be copied."""
+        return await xfer.copy(self, False, local, remote, recursive=recursive,
+                               preserve=preserve, mkdirs=mkdirs,
+                               follow_symlinks=follow_symlinks, timeout=timeout,
+                               progress=progress)
+
+    async def get(self, remote, local, *, recursive=False, preserve=False, mkdirs=False,
+                  follow_symlinks=False, timeout=None, progress=None):
+        """Copy remote (a tree with recursive=True) to the local path
+        (rr_get), as put() the other way; bytes_total of progress grows as
+        the files of a remote directory are found."""
+        return await xfer.copy(self, True, remote, local, recursive=recursive,
+                               preserve=preserve, mkdirs=mkdirs,
+                               follow_symlinks=follow_symlinks, timeout=timeout,
+                               progress=progress)
 
     # ---- the library's callbacks (through _loop's trampolines)
     def on_hostkey(self, info):
