@@ -1,7 +1,8 @@
-"""Fan-out: run_many() (local commands, results in input order) and
-fleet(hosts).run(cmd) (one command per host, results as they complete).
-Outputs are captured by the library; at most `jobs` tasks of a call are
-submitted at once, the next when one ends."""
+"""Fan-out: run_many() (local commands, results in input order),
+fleet(hosts).run(cmd) (one command per host, results as they complete)
+and fleet(hosts).put()/get() (one copy per host, likewise).  Outputs are
+captured by the library; at most `jobs` tasks of a call are submitted at
+once, the next when one ends."""
 import asyncio
 import contextlib
 import os
@@ -10,6 +11,7 @@ from . import _loop
 from ._lib import lib
 from ._task import DEVNULL, Spec, result, submit
 from .host import Host
+from .xfer import Transfer
 
 
 class _Job:
@@ -19,10 +21,23 @@ class _Job:
         self.key = _loop.register(self)
 
     def on_done(self):
-        self.batch.ended(self)
+        self.batch.ended(self, result(self.task, self.host and self.host.name))
 
     def fail(self, exc):
         self.batch.queue.put_nowait(exc)
+
+
+class _CopyJob(Transfer):
+    """A copy of a fleet: its end goes to the batch as a _Job's does."""
+
+    def __init__(self, batch, index, host, *args, **kw):
+        self.batch, self.index = batch, index
+        super().__init__(batch.runner, host, *args, **kw)
+
+    def done(self, res):
+        self.batch.ended(self, res)
+
+    fail = _Job.fail
 
 
 class _Batch:
@@ -34,9 +49,8 @@ class _Batch:
         self.jobs = set()
         runner.own(self)
 
-    def ended(self, job):
+    def ended(self, job, res):
         host = job.host
-        res = result(job.task, host and host.name)
         self._drop(job)
         exc = host and host._callback_exc  # its hostkey_callback raised it
         if exc is not None:
@@ -140,14 +154,7 @@ class fleet:
         """An async iterator of one Result per host, as each completes."""
         return self._run(cmd, _task_kwds(timeout, kill_grace, cwd, env, input))
 
-    async def _run(self, cmd, kw):
-        hosts, made = [], []  # made: the Hosts this call made, and closes
-        for h in self.hosts:
-            if not isinstance(h, Host):
-                h = Host(h, **self.host_opts)
-                made.append(h)
-            hosts.append(h)
-
+    def _run(self, cmd, kw):
         def launch(batch, index, host):
             ptr = host.handle(batch.runner)
             job = _Job(batch, index, host)
@@ -155,6 +162,41 @@ class fleet:
             spec.callbacks(job.key, "on_done")
             job.task = submit(batch.runner, spec, cmd=cmd, host=ptr)
             return job
+        return self._each(launch)
+
+    def put(self, local, remote, *, recursive=False, preserve=False, mkdirs=False,
+            follow_symlinks=False, timeout=None):
+        """An async iterator of one CopyResult per host as each completes
+        (Host.put's; a host whose copy failed has ok False, its status and
+        message say why).  local or remote may be a callable given the
+        host as listed (its spec), returning that host's path."""
+        return self._copy(False, local, remote, dict(
+            recursive=recursive, preserve=preserve, mkdirs=mkdirs,
+            follow_symlinks=follow_symlinks, timeout=timeout))
+
+    def get(self, remote, local, *, recursive=False, preserve=False, mkdirs=False,
+            follow_symlinks=False, timeout=None):
+        """Host.get from every host, as put(); give each its own local path
+        with a callable, e.g. lambda host: f"logs/syslog.{host}"."""
+        return self._copy(True, remote, local, dict(
+            recursive=recursive, preserve=preserve, mkdirs=mkdirs,
+            follow_symlinks=follow_symlinks, timeout=timeout))
+
+    def _copy(self, get, src, dst, kw):
+        def path(p, host):
+            return p(host.spec) if callable(p) else p
+
+        def launch(batch, index, host):
+            return _CopyJob(batch, index, host, get, path(src, host), path(dst, host), **kw)
+        return self._each(launch)
+
+    async def _each(self, launch):
+        hosts, made = [], []  # made: the Hosts this call made, and closes
+        for h in self.hosts:
+            if not isinstance(h, Host):
+                h = Host(h, **self.host_opts)
+                made.append(h)
+            hosts.append(h)
         try:
             async with contextlib.aclosing(_drive(hosts, self.jobs, launch)) as ends:
                 async for _, res in ends:
