@@ -13,7 +13,7 @@ from typing import List
 
 from . import _lib, _loop
 from ._lib import lib
-from ._task import Error
+from ._task import Error, _ms
 
 _TYPES = {b"f": "file", b"d": "dir", b"l": "link"}
 
@@ -80,22 +80,21 @@ class Transfer:
 
     def __init__(self, runner, host, get, src, dst, *, recursive=False, preserve=False,
                  mkdirs=False, follow_symlinks=False, timeout=None, progress=None):
-        if timeout is not None and timeout < 0:
-            raise ValueError(f"timeout must be >= 0 seconds, not {timeout}")
         self.runner, self.host, self.progress = runner, host, progress
         self.entries = []
         self.exc = None  # raised by progress: the copy is stopped, the awaiter gets it
         self.task = None
-        self.key = _loop.register(self)
-        o = _lib.new(_lib.XferOpts, flags=_flags(recursive, preserve, mkdirs, follow_symlinks),
-                     timeout_ms=max(1, round(timeout * 1000)) if timeout else 0,
-                     user=self.key, on_done=_loop.CALLBACKS["on_done"],
+        o = _lib.new(_lib.XferOpts, timeout_ms=_ms(timeout, "timeout"),
+                     flags=_flags(recursive, preserve, mkdirs, follow_symlinks),
+                     on_done=_loop.CALLBACKS["on_done"],
                      on_file=_loop.CALLBACKS["on_file"])
         if progress is not None:
             o.on_progress = _loop.CALLBACKS["on_progress"]
         verb, fn = ("get", lib.rr_get) if get else ("put", lib.rr_put)
         bsrc, bdst = _lib.cstr(src, "source"), _lib.cstr(dst, "destination")
-        task = fn(runner.ptr, host.handle(runner), bsrc, bdst, o)
+        ptr = host.handle(runner)
+        o.user = self.key = _loop.register(self)
+        task = fn(runner.ptr, ptr, bsrc, bdst, o)
         if not task:
             _loop.unregister(self.key)
             raise _lib.errno_error(f"ringrun: {verb} {os.fsdecode(src)}")
