@@ -16,7 +16,7 @@ def example(name, *args):
 
 def test_every_example_is_tested():
     assert sorted(os.listdir(EXAMPLES)) == sorted(
-        ["shell_communicate.py", "read_line.py", "tr_stdin.py", "fleet.py"])
+        ["shell_communicate.py", "read_line.py", "tr_stdin.py", "fleet.py", "copy.py"])
 
 
 def test_shell_communicate():
@@ -46,3 +46,25 @@ def test_fleet(sshd):
     assert [line.split()[3] for line in lines] == sshd["addrs"]
     assert r.stderr == f"127.0.0.1:{sshd['port']}: connect-failed: host " \
         f"127.0.0.1:{sshd['port']}: connection refused\n"
+
+
+def test_copy(sshd, tmp_path):
+    tree = tmp_path / "tree"
+    (tree / "sub").mkdir(parents=True)
+    (tree / "a").write_bytes(b"7781\n")
+    (tree / "sub" / "b").write_bytes(b"7782" * 1000)
+    ssh = ["-p", str(sshd["port"]), "-i", sshd["identity"], "-k", sshd["known_hosts"]]
+    first, second = sshd["addrs"][:2]
+    r = example("copy.py", *ssh, "-r", str(tree), str(tmp_path / "put"), first)
+    assert (r.returncode, r.stdout) == (0, f"{first}:{sshd['port']}: 4 entries, 4005 bytes\n")
+    (tmp_path / "back").mkdir()
+    r = example("copy.py", *ssh, "--get", "-r", str(tmp_path / "put"), str(tmp_path / "back"),
+                first, second, "127.0.0.1")
+    assert r.returncode == 1  # the host where nothing listens
+    assert sorted(os.listdir(tmp_path / "back")) == [f"put.{first}", f"put.{second}"]
+    for a in (first, second):
+        assert (tmp_path / "back" / f"put.{a}" / "sub" / "b").read_bytes() == b"7782" * 1000
+    assert r.stderr == f"127.0.0.1:{sshd['port']}: connect-failed: host " \
+        f"127.0.0.1:{sshd['port']}: connection refused\n"
+    r = example("copy.py", *ssh, str(tmp_path / "no-such-7783"), "/tmp/x", first)
+    assert r.returncode == 1 and "no-such-7783: No such file or directory" in r.stderr
