@@ -93,6 +93,19 @@ def test_put_and_get_a_tree(sshd, host_opts, tree, tmp_path):
     assert temporaries(tmp_path) == []
 
 
+def test_links_are_copied_as_links_unless_followed(sshd, host_opts, tree, tmp_path):
+    async def main():
+        async with ringrun.Host(sshd["addrs"][0], **host_opts) as h:
+            as_link = await h.put(bytes(tree / "link"), os.fsencode(tmp_path / "l"))
+            followed = await h.get(tree / "link", tmp_path / "f", follow_symlinks=True)
+            return as_link, followed
+    as_link, followed = run(main())
+    assert os.readlink(tmp_path / "l") == "small"
+    assert not os.path.islink(tmp_path / "f") and (tmp_path / "f").read_bytes() == b"7761\n"
+    assert [e.type for e in as_link.entries] == ["link"]
+    assert [(e.type, e.bytes) for e in followed.entries] == [("file", 5)]
+
+
 def test_a_directory_needs_recursive(sshd, host_opts, tree, tmp_path):
     async def main():
         async with ringrun.Host(sshd["addrs"][0], **host_opts) as h:
@@ -190,9 +203,10 @@ def test_a_missing_remote_path_is_named(sshd, host_opts, tmp_path):
 
 
 def test_failed_entries_do_not_stop_the_others(sshd, host_opts, tree, tmp_path):
-    # A directory (not empty) where a file goes: that one fails, the rest
-    # of the tree is copied.  remote exists: the tree goes under it.
+    # Directories (not empty) where files go: those fail, the rest of the
+    # tree is copied.  remote exists: the tree goes under it.
     os.makedirs(tmp_path / "remote" / "tree" / "small" / "in-the-way")
+    os.makedirs(tmp_path / "remote" / "tree" / "empty" / "in-the-way")
 
     async def main():
         async with ringrun.Host(sshd["addrs"][0], **host_opts) as h:
@@ -201,8 +215,9 @@ def test_failed_entries_do_not_stop_the_others(sshd, host_opts, tree, tmp_path):
             return e.value
     e = run(main())
     top = tmp_path / "remote" / "tree"
-    assert [f.dst for f in e.failed] == [str(top / "small")]
-    assert str(top / "small") in str(e) and e.errno
+    assert sorted(f.dst for f in e.failed) == [str(top / "empty"), str(top / "small")]
+    assert str(e) == e.failed[0].message + " (and 1 more)" and e.errno == e.failed[0].errno
+    assert str(e.failed[0].dst) in str(e)
     copied = {e.dst for e in e.result.entries if e.ok}
     assert str(top / "sub" / "big") in copied
     assert filecmp.cmp(tree / "sub" / "big", top / "sub" / "big", shallow=False)
