@@ -332,3 +332,20 @@ def test_fleet_put_of_a_missing_source_raises(sshd, host_opts, tmp_path):
                     tmp_path / "no-such-7769", "/tmp/x"):
                 pass
     run(main())
+
+
+def test_fleet_left_early_leaves_no_temporary(sshd, host_opts, tmp_path):
+    # Whether the other copies were still moving or had ended when the loop
+    # was left, nothing of them stays but whole files.
+    src = tmp_path / "src"
+    src.write_bytes(os.urandom(16 << 20))
+
+    async def main():
+        async for r in ringrun.fleet(sshd["addrs"], **host_opts).put(
+                src, lambda host: str(tmp_path / f"dst.{host}")):
+            assert r.ok
+            break
+    run(main())
+    assert temporaries(tmp_path) == []
+    for name in os.listdir(tmp_path):
+        assert name == "src" or filecmp.cmp(src, tmp_path / name, shallow=False)
