@@ -174,8 +174,10 @@ class Host:
         remote's missing parents; follow_symlinks: copy what links point
         to; timeout: seconds; progress(bytes_done, bytes_total).  Returns a
         CopyResult; raises CopyError when an entry failed or the host was
-        not reached, FileNotFoundError (...) at once for a local that
-        cannot be copied."""
+        not reached, and at once, before connecting, FileNotFoundError or
+        IsADirectoryError (...) for a local that cannot be copied.
+        Cancelling the await stops the copy and returns once its temporary
+        files are removed."""
         return await xfer.copy(self, False, local, remote, recursive=recursive,
                                preserve=preserve, mkdirs=mkdirs,
                                follow_symlinks=follow_symlinks, timeout=timeout,

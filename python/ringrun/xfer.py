@@ -80,7 +80,7 @@ class Transfer:
 
     def __init__(self, runner, host, get, src, dst, *, recursive=False, preserve=False,
                  mkdirs=False, follow_symlinks=False, timeout=None, progress=None):
-        self.runner, self.host, self.progress = runner, host, progress
+        self.host, self.progress = host, progress
         self.entries = []
         self.exc = None  # raised by progress: the copy is stopped, the awaiter gets it
         self.task = None
@@ -133,7 +133,7 @@ class Transfer:
         _loop.unregister(self.key)
         task, self.task = self.task, None
         if task is not None:
-            lib.rr_task_free(task)  # a copy still running is stopped and undone
+            lib.rr_task_free(task)
 
     def invalidate(self):
         """The rr_loop is being freed, and the task with it."""
@@ -142,6 +142,8 @@ class Transfer:
 
 
 class _Awaited(Transfer):
+    """The copy of Host.put / Host.get: its end is the future wait() awaits."""
+
     def __init__(self, runner, *args, **kw):
         self.future = runner.aloop.create_future()
         super().__init__(runner, *args, **kw)
