@@ -69,6 +69,33 @@ static void format_rate(char *s, size_t size, const struct progress_figures *f)
 	snprintf(s, size, rate < 10 ? "%.1f/s" : "%.0f/s", rate);
 }
 
+/* 512 B, 1.5 KiB, 12.0 MiB, 3.2 GiB */
+static void format_size(char *s, size_t size, double n)
+{
+	static const char *const unit[] = { "B", "KiB", "MiB", "GiB", "TiB" };
+	unsigned u = 0;
+
+	while (n >= 1024 && u + 1 < sizeof unit / sizeof unit[0]) {
+		n /= 1024;
+		u++;
+	}
+	snprintf(s, size, u ? "%.1f %s" : "%.0f %s", n, unit[u]);
+}
+
+/* Copy mode: 12.0 MiB/40.0 MiB, then 5.1 MiB/s */
+static void part_bytes(struct parts *l, const struct progress_figures *f)
+{
+	char s[64], a[24], b[24];
+
+	format_size(a, sizeof a, (double)f->bytes);
+	format_size(b, sizeof b, (double)f->bytes_total);
+	snprintf(s, sizeof s, "%s/%s", a, b);
+	part(l, s, false, PAINT_OK);
+	format_size(a, sizeof a, f->elapsed_ms ? f->bytes * 1000.0 / f->elapsed_ms : 0);
+	snprintf(s, sizeof s, "%s/s", a);
+	part(l, s, false, PAINT_OK);
+}
+
 /* ETA 4s, ETA 2m05s, ETA 1h02m; ETA ? before the first task ended or
    while the total is not known. */
 static void format_eta(char *s, size_t size, const struct progress_figures *f)
@@ -112,6 +139,8 @@ void progress_format(struct buf *b, const struct progress_figures *f,
 			 (unsigned long long)f->unreachable);
 		part(&l, s, f->unreachable, PAINT_UNREACHABLE);
 	}
+	if (f->copy)
+		part_bytes(&l, f);
 	format_rate(s, sizeof s, f);
 	part(&l, s, false, PAINT_OK);
 	format_eta(s, sizeof s, f);
@@ -214,6 +243,9 @@ static void figures(const struct progress *p, struct progress_figures *f,
 		.hosts_done = s->hosts_done,
 		.hosts = s->hosts ? s->hosts->n : 0,
 		.per_host = s->per_host,
+		.copy = s->copy,
+		.bytes = s->bytes,
+		.bytes_total = s->bytes_total,
 	};
 }
 
