@@ -97,18 +97,27 @@ static void part_bytes(struct parts *l, const struct progress_figures *f)
 }
 
 /* ETA 4s, ETA 2m05s, ETA 1h02m; ETA ? before the first task ended or
-   while the total is not known. */
+   while the total is not known; in copy mode, once bytes came, by
+   bytes. */
 static void format_eta(char *s, size_t size, const struct progress_figures *f)
 {
 	uint64_t left;
 
-	if (!f->done || !f->elapsed_ms || f->open) {
+	if (f->copy && f->bytes && f->elapsed_ms) {
+		/* A copy's tasks differ in size: the bytes found so far left,
+		   at their rate so far. */
+		uint64_t rest = f->bytes_total > f->bytes ? f->bytes_total - f->bytes : 0;
+
+		left = (uint64_t)((double)rest * f->elapsed_ms /
+				  ((double)f->bytes * 1000) + 0.999);
+	} else if (!f->done || !f->elapsed_ms || f->open) {
 		snprintf(s, size, "ETA ?");
 		return;
+	} else {
+		/* Seconds, rounded up, at the rate so far. */
+		left = ((f->total - f->done) * f->elapsed_ms + f->done * 1000 - 1) /
+		       (f->done * 1000);
 	}
-	/* Seconds, rounded up, at the rate so far. */
-	left = ((f->total - f->done) * f->elapsed_ms + f->done * 1000 - 1) /
-	       (f->done * 1000);
 	if (left < 60)
 		snprintf(s, size, "ETA %llus", (unsigned long long)left);
 	else if (left < 3600)

@@ -386,9 +386,13 @@ Test(unit_progress, copy_bytes)
 	};
 
 	expect(&f, 0, false, "ringrun: 1/4 done, 3 running, 0 failed, 0 unreachable, "
-	       "12.0 MiB/40.0 MiB, 6.0 MiB/s, 0.5/s, ETA 6s");
+	       "12.0 MiB/40.0 MiB, 6.0 MiB/s, 0.5/s, ETA 5s");
 	f.bytes = 512;
 	f.bytes_total = 1536;
 	expect(&f, 0, false, "ringrun: 1/4 done, 3 running, 0 failed, 0 unreachable, "
-	       "512 B/1.5 KiB, 256 B/s, 0.5/s, ETA 6s");
+	       "512 B/1.5 KiB, 256 B/s, 0.5/s, ETA 4s");
+	/* no byte yet: by tasks, as for commands */
+	f.bytes = 0;
+	expect(&f, 0, false, "ringrun: 1/4 done, 3 running, 0 failed, 0 unreachable, "
+	       "0 B/1.5 KiB, 0 B/s, 0.5/s, ETA 6s");
 }
