@@ -360,3 +360,26 @@ Test(cli_copy, joblog_names_the_copy, .init = sshd_up, .fini = cli_dir_down,
 	cr_assert_not_null(strstr(log, cli_expand("put @DIR/f @DIR/dst\n")), "%s", log);
 	free(log);
 }
+
+static void offline_up(void)
+{
+	cli_dir_up("copy");
+}
+
+/* A host the configuration sends through the system ssh has no SFTP of
+   ours: refused before anything connects. */
+Test(cli_copy, proxied_hosts_refused, .init = offline_up, .fini = cli_dir_down,
+     .timeout = TEST_TIMEOUT)
+{
+	struct proc_result r;
+	const char *args[16];
+
+	cli_write_file("cfg", "Host viajump\n  ProxyCommand nc %h %p\nHost j?\n  ProxyJump jump\n");
+	cli_args(args, 16, false, (const char *const[]){ "-F", "@DIR/cfg", "--rcopy", "/etc/hosts",
+							 "-w", "web,viajump", NULL });
+	run_ringrun(args, NULL, 0, false, &r);
+	cr_assert_eq(r.status, 2);
+	expect_str(r.err, "ringrun: viajump: ProxyCommand: needs the system ssh, which cannot "
+		   "copy files (--rcopy)\n", "stderr");
+	proc_result_free(&r);
+}
