@@ -242,10 +242,12 @@ def test_wait_for_timeout_stops_the_copy_and_leaves_no_temporary(
     src.write_bytes(os.urandom(16 << 20))
     (tmp_path / "dst").mkdir()
     loop = SkewLoop()
+    seen = []
 
     def progress(done, total):
-        assert done < total
-        loop.skew += 2 * HANG_GUARD_S  # wait_for's timeout is now due
+        if not seen:
+            loop.skew += 2 * HANG_GUARD_S  # wait_for's timeout is now due
+        seen.append((done, total))
 
     async def main():
         async with ringrun.Host(sshd["addrs"][2], **host_opts) as h:
@@ -261,6 +263,7 @@ def test_wait_for_timeout_stops_the_copy_and_leaves_no_temporary(
     finally:
         loop.close()
     assert left == []
+    assert seen and all(done < total for done, total in seen)  # stopped mid-copy
 
 
 def test_a_missing_local_source_is_refused_before_connecting(sshd, host_opts, tmp_path):
