@@ -30,7 +30,10 @@ static void exercise(rr_loop *loop)
 	expect_pattern_capture("stderr", &r->err, 1048579, 402);
 	expect_status(rr_task_result(b), RR_SIGNALED, -15);
 	expect_status(rr_task_result(c), RR_TIMEOUT, -15);
-	cr_assert_str_eq(rr_task_result(c)->out.data, "started\n");
+	/* what it printed before the timeout is kept; on a loaded machine the
+	   200 ms may pass before the shell gets to its echo */
+	cr_assert(!strcmp(rr_task_result(c)->out.data, "started\n") ||
+		  !strcmp(rr_task_result(c)->out.data, ""), "out '%s'", rr_task_result(c)->out.data);
 	cr_assert_eq(l.n, 3);
 	expect_line(&l, 2, RR_STDOUT, "line 3");
 	lines_free(&l);
