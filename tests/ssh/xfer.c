@@ -230,3 +230,36 @@ Test(ssh_xfer, unreachable_host_among_good)
 	close(sock);
 	free_loop(loop);
 }
+
+/*
+ * RR_XFER_MKDIRS creates the missing parents of dst (a new name, or a
+ * directory named with a trailing '/'); without it a missing parent fails
+ * the copy, naming the path, and nothing is created.
+ */
+Test(ssh_xfer, mkdirs)
+{
+	struct xfleet f;
+	char src[300], dst[300], dir[300];
+
+	xfleet_start(&f, 1);
+	make_file(xpath(&f, src, sizeof src, "file"), 3000, 13);
+	rr_loop *loop = loop_new(NULL);
+	rr_host *h = xfleet_host(loop, &f, 0, NULL);
+	struct rr_xfer_opts mk = {.flags = RR_XFER_MKDIRS};
+
+	rr_task *named = put_task(loop, h, src, xpath(&f, dst, sizeof dst, "a/b/c/new"), &mk);
+	rr_task *into = put_task(loop, h, src, xpath(&f, dst, sizeof dst, "x/y/"), &mk);
+	rr_task *refused = put_task(loop, h, src, xpath(&f, dst, sizeof dst, "m/n/new"), NULL);
+	rr_task *got = get_task(loop, h, src, xpath(&f, dst, sizeof dst, "g/h/"), &mk);
+	run_all(loop);
+	expect_status_only(rr_task_result(named), RR_OK);
+	expect_file(xpath(&f, dst, sizeof dst, "a/b/c/new"), 3000, 13);
+	expect_status_only(rr_task_result(into), RR_OK);
+	expect_file(xpath(&f, dst, sizeof dst, "x/y/file"), 3000, 13);
+	expect_status_only(rr_task_result(got), RR_OK);
+	expect_file(xpath(&f, dst, sizeof dst, "g/h/file"), 3000, 13);
+	expect_error(rr_task_result(refused), xpath(&f, dst, sizeof dst, "m/n/new"),
+		     "no such file", NULL);
+	expect_absent(xpath(&f, dir, sizeof dir, "m"));
+	free_loop(loop);
+}

@@ -306,3 +306,38 @@ Test(ssh_xfertree, symlinks)
 	}
 	free_loop(loop);
 }
+
+/*
+ * Two entries of a tree that cannot be placed (a directory holds each of
+ * their names) and one that can: the one is copied, on_file tells each
+ * failure, and the task ends RR_ERROR with the first one's message and
+ * "(and 1 more)"; nothing temporary is left.
+ */
+Test(ssh_xfertree, failed_entries_counted)
+{
+	struct xfleet f;
+	struct xrec rec = {0};
+	char src[300], dst[300], path[300];
+
+	xfleet_start(&f, 1);
+	mkdirs(xpath(&f, src, sizeof src, "t"));
+	for (int k = 0; k < 3; k++)
+		make_file(xpath(&f, path, sizeof path, "t/%c", 'a' + k), 500, 20 + (uint64_t)k);
+	mkdirs(xpath(&f, path, sizeof path, "h/t/a/in"));
+	mkdirs(xpath(&f, path, sizeof path, "h/t/b/in"));
+	rr_loop *loop = loop_new(NULL);
+	struct rr_xfer_opts o = xrec_opts(&rec, RR_XFER_RECURSIVE);
+	const struct rr_result *r = wait_task(put_task(loop, xfleet_host(loop, &f, 0, NULL), src,
+						       xpath(&f, dst, sizeof dst, "h/"), &o));
+	expect_error(r, "(and 1 more)", NULL);
+	cr_assert_eq(rec.file_errs, 2, "%d failed entries", rec.file_errs);
+	cr_assert(strstr(r->message, rec.first_err), "'%s' is not the first failure '%s'",
+		  r->message, rec.first_err);
+	cr_assert(strstr(rec.first_err, xpath(&f, path, sizeof path, "h/t/a")) ||
+		  strstr(rec.first_err, xpath(&f, path, sizeof path, "h/t/b")),
+		  "'%s' names neither entry", rec.first_err);
+	expect_file(xpath(&f, path, sizeof path, "h/t/c"), 500, 22);
+	expect_dir_names(xpath(&f, path, sizeof path, "h/t"), (const char *[]){"a", "b", "c", NULL});
+	xrec_free(&rec);
+	free_loop(loop);
+}
