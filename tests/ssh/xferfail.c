@@ -124,8 +124,12 @@ static uid_t xfer_user(const struct sshd *s)
 	int lock = open("/tmp/ringrun-xfer-user.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	cr_assert_geq(lock, 0, "lock: %s", strerror(errno));
 	cr_assert_eq(flock(lock, LOCK_EX), 0);
+	/* sshd without PAM refuses a locked account (password "!", useradd's
+	   default): "*" matches no password and locks nothing. */
 	cr_assert_eq(sh_capture("id -u " XFER_USER " >/dev/null 2>&1 || useradd --system "
-				"--no-create-home --home-dir / --shell /bin/sh " XFER_USER,
+				"--no-create-home --home-dir / --shell /bin/sh -p '*' " XFER_USER
+				" && { [ \"$(passwd -S " XFER_USER " | cut -d' ' -f2)\" != L ] ||"
+				" usermod -p '*' " XFER_USER "; }",
 				NULL, 0), 0, "useradd " XFER_USER " failed");
 	close(lock);
 	struct passwd *pw = getpwnam(XFER_USER);
