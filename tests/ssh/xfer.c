@@ -264,8 +264,8 @@ Test(ssh_xfer, mkdirs)
 	expect_file(xpath(&f, dst, sizeof dst, "x/y/file"), 3000, 13);
 	expect_status_only(rr_task_result(got), RR_OK);
 	expect_file(xpath(&f, dst, sizeof dst, "g/h/file"), 3000, 13);
+	expect_absent(xpath(&f, dir, sizeof dir, "m"));
 	expect_error(rr_task_result(refused), xpath(&f, dst, sizeof dst, "m/n/new"),
 		     "no such file", NULL);
-	expect_absent(xpath(&f, dir, sizeof dir, "m"));
 	free_loop(loop);
 }

@@ -172,12 +172,12 @@ Test(ssh_xferfail, permission_denied)
 	cr_assert_eq(stat(path, &st), 0);
 	cr_assert_eq(st.st_uid, uid, "%s is not " XFER_USER "'s: the copy ran as uid %u",
 		     path, (unsigned)st.st_uid);
+	expect_dir_names(ro, (const char *[]){NULL});
+	expect_dir_names(dst, (const char *[]){NULL});
 	xpath(&f, path, sizeof path, "ro/file");
 	expect_error(rr_task_result(named), path, "permission denied", NULL);
 	expect_error(rr_task_result(into), path, "permission denied", NULL);
-	expect_dir_names(ro, (const char *[]){NULL});
 	expect_error(rr_task_result(get), secret, "permission denied", NULL);
-	expect_dir_names(dst, (const char *[]){NULL});
 	free_loop(loop);
 }
 
