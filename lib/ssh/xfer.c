@@ -191,8 +191,7 @@ void rr__xent_fail(struct rr_xfer *x, struct rr_xent *e, int err, const char *fm
 void rr__xent_status(struct rr_xfer *x, struct rr_xent *e, const struct rr_sftp_reply *r,
 		     const char *what)
 {
-	const char *path = x->get ? e->src : e->tmp && strstr(what, "temporary") ? e->tmp :
-										     e->dst;
+	const char *path = x->get ? e->src : e->dst; /* the name the user gave */
 	int err = r->type == RR_FXP_STATUS ? rr__sftp_errno(r->code) : -EBADMSG;
 
 	if (err == -ENODATA || !err)
