@@ -26,14 +26,11 @@ struct xfleet {
 /* n (1..32) hosts and an empty work directory (removed with the sshds). */
 void xfleet_start(struct xfleet *f, int n);
 
-/* The sshd of host i. */
-struct sshd *xfleet_sshd(const struct xfleet *f, int i);
-
 /* Host i on loop; base as for host_on(). */
 rr_host *xfleet_host(rr_loop *loop, const struct xfleet *f, int i,
 		     const struct rr_host_opts *base);
 
-/* "Connection from" lines of every sshd. */
+/* Lines with needle in the logs of all its sshds. */
 int xfleet_log_count(const struct xfleet *f, const char *needle);
 
 /* WORK/fmt..., into buf (asserted to fit). */
@@ -49,9 +46,6 @@ void make_file(const char *path, size_t size, uint64_t seed);
 /* Asserts path is a regular file holding exactly size bytes of seed's
    pattern. */
 void expect_file(const char *path, size_t size, uint64_t seed);
-
-/* Asserts both are regular files with the same bytes. */
-void expect_same_file(const char *a, const char *b);
 
 /* Asserts path does not exist (lstat ENOENT). */
 void expect_absent(const char *path);

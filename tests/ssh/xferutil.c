@@ -25,16 +25,11 @@ void xfleet_start(struct xfleet *f, int n)
 	mkdirs(f->work);
 }
 
-struct sshd *xfleet_sshd(const struct xfleet *f, int i)
-{
-	cr_assert(i >= 0 && i < f->n);
-	return f->s[i / 16];
-}
-
 rr_host *xfleet_host(rr_loop *loop, const struct xfleet *f, int i,
 		     const struct rr_host_opts *base)
 {
-	return host_on(loop, xfleet_sshd(f, i), i % 16, base);
+	cr_assert(i >= 0 && i < f->n);
+	return host_on(loop, f->s[i / 16], i % 16, base);
 }
 
 int xfleet_log_count(const struct xfleet *f, const char *needle)
@@ -107,21 +102,6 @@ void expect_file(const char *path, size_t size, uint64_t seed)
 	expect_bytes(path, got, len, pattern_cached(size, seed), size);
 	if (len)
 		munmap(got, len);
-}
-
-void expect_same_file(const char *a, const char *b)
-{
-	struct stat sa, sb;
-	size_t la, lb;
-
-	cr_assert_eq(lstat(a, &sa), 0, "%s: %s", a, strerror(errno));
-	cr_assert_eq(lstat(b, &sb), 0, "%s: %s", b, strerror(errno));
-	cr_assert(S_ISREG(sa.st_mode) && S_ISREG(sb.st_mode), "%s, %s: not both files", a, b);
-	char *da = read_file(a, &la), *db = read_file(b, &lb);
-	cr_assert(da && db);
-	expect_bytes(b, db, lb, da, la);
-	free(da);
-	free(db);
 }
 
 void expect_absent(const char *path)
