@@ -555,6 +555,22 @@ int sshd_backlog(const struct sshd *s)
 	return n;
 }
 
+int sshd_procs_signal(const struct sshd *s, const char *needle, int sig)
+{
+	pid_t pids[4096];
+	int n = 0;
+
+	cr_assert(s->running);
+	size_t k = descendants(s->pid, false, pids, 4096);
+	for (size_t i = 0; i < k; i++) {
+		char pid[16];
+		snprintf(pid, sizeof pid, "%d", (int)pids[i]);
+		if (proc_file_has(pid, "cmdline", needle, false) && kill(pids[i], sig) == 0)
+			n++;
+	}
+	return n;
+}
+
 int sshd_sessions(const struct sshd *s)
 {
 	size_t n;

@@ -90,6 +90,11 @@ int sshd_log_wait(const struct sshd *s, const char *needle, int want,
    not accepted yet (the listening sockets' backlogs, /proc/net/tcp). */
 int sshd_backlog(const struct sshd *s);
 
+/* Send sig to every process below the listener (the connections, their
+ * sessions and what those run) whose command line contains needle; returns
+ * how many.  Unlike procs_kill(), it never reaches another test's sshd. */
+int sshd_procs_signal(const struct sshd *s, const char *needle, int sig);
+
 /* Processes whose parent is the listener: one per live connection. */
 int sshd_sessions(const struct sshd *s);
 
