@@ -70,6 +70,8 @@ class Tool:
     floor: str = ""            # stdin: the tool whose rate this one's is divided by
     imports: str = ""          # a Python module it needs; "ringrun": the package,
                                # found from ${py_path} and ${ringrun_lib}
+    lib: bool = False          # a program of ${bin} that calls libringrun: a
+                               # ringrun row, built only with the library
 
 
 TOOLS = {
@@ -213,6 +215,10 @@ COPY_RR = ["${ringrun}", "-w", "${hostports}", "-i", "${key}",
            "--copy", "${src}", "--dest", "${dest}"]
 TOOLS.update({
     "ringrun-copy": Tool(COPY_RR, "ringrun --copy"),
+    # The library alone (bench/copy_put.c): one rr_put() per host.
+    "rr-put": Tool(["${bin}/copy_put", "-i", "${key}", "-k", "${known_hosts}",
+                    "${src}", "${dest}", "${hostports}"], "rr_put (library)",
+                   lib=True),
     "pdcp": Tool(["pdcp", "-R", "ssh", "-f", "${j}", "-w", "${hosts}",
                   "${src}", "${dest}"], "pdcp -R ssh", env=PDSH_ENV),
     "clush-copy": Tool(["clush", "-S", "-f", "${j}", "-w", "${hosts}",
@@ -409,11 +415,12 @@ WORKLOADS += [
 # be the source's bytes, alone in the directory.
 WORKLOADS += [
     Workload("copy-fleet", 50, 50, "",
-             ["ringrun-copy", "pdcp", "clush-copy", "pscp-copy",
+             ["ringrun-copy", "rr-put", "pdcp", "clush-copy", "pscp-copy",
               "parallel-scp"], group="copy", hosts=50, check="copy",
              copy_mib=20, max_rounds=SSH_ROUNDS, versus=["fastest"]),
     Workload("copy-big", 1, 1, "",
-             ["ringrun-copy", "scp", "scp-aes", "sftp-b"], group="copy",
+             ["ringrun-copy", "rr-put", "scp", "scp-aes", "sftp-b"],
+             group="copy",
              hosts=1, check="copy", copy_mib=256, max_rounds=SSH_ROUNDS,
              versus=["scp", "scp-aes"]),
 ]
@@ -680,9 +687,10 @@ def tool_env(ctx, tool, w):
 
 
 def is_ringrun(name):
-    """The CLI, or a side that runs the Python package."""
+    """The CLI, a side that runs the Python package, or a program that
+    calls the library."""
     return (TOOLS[name].argv[0] == "${ringrun}" or
-            TOOLS[name].imports == "ringrun")
+            TOOLS[name].imports == "ringrun" or TOOLS[name].lib)
 
 
 def rr_key(tools):
@@ -694,6 +702,11 @@ def tool_missing(ctx, name):
     argv0 = TOOLS[name].needs or TOOLS[name].argv[0]
     if TOOLS[name].imports:
         return python_missing(ctx, name)
+    if TOOLS[name].lib:
+        path = Template(argv0).substitute(bin=ctx.bin)
+        return "" if os.access(path, os.X_OK) else (
+            f"not built ({path}: bench/Makefile builds it when "
+            f"lib/libringrun.so.0 is there)")
     if is_ringrun(name):
         if not ctx.ringrun or not os.access(ctx.ringrun, os.X_OK):
             return f"not built ({ctx.ringrun or 'no --ringrun'})"
@@ -1210,10 +1223,15 @@ def run_timed(ctx, w, res, say):
 
 
 def say_versus(w, res, ok, say):
-    """ringrun's MiB/s and client CPU over those of each tool in w.versus
-    ("fastest": the fastest other tool that ran); returns them by tool."""
-    rr = rr_key(w.tools)
+    """The MiB/s and client CPU of each ringrun row over those of each tool
+    in w.versus ("fastest": the fastest other tool that ran); returns them
+    by ringrun row and tool."""
     others = [n for n in ok if not is_ringrun(n)]
+    rrs = [n for n in w.tools if is_ringrun(n)]
+    return {rr: say_versus_one(w, res, ok, others, rr, say) for rr in rrs}
+
+
+def say_versus_one(w, res, ok, others, rr, say):
     out = {}
     for v in w.versus:
         what = ""
