@@ -251,6 +251,16 @@ struct rr_task *rr__task_new(rr_loop *loop, const struct rr_kind *kind,
 	return t;
 }
 
+/* A task rr__task_new made that its kind gives up before submitting. */
+void rr__task_discard(struct rr_task *t)
+{
+	assert(t->state == RR_TASK_QUEUED && !t->prev && !t->next);
+	rr__deadline_unreserve(t->loop, 1);
+	t->kind->destroy(t);
+	free(t->blob);
+	free(t);
+}
+
 rr_task *rr__task_submit(struct rr_task *t)
 {
 	rr_loop *loop;

@@ -233,6 +233,8 @@ struct rr_task *rr__task_new(rr_loop *loop, const struct rr_kind *kind,
 			     const char *const *argv, bool is_exec,
 			     const struct rr_opts *opts, bool remote);
 rr_task *rr__task_submit(struct rr_task *t);
+/* Not submitted after all (its kind's set-up failed): freed. */
+void rr__task_discard(struct rr_task *t);
 
 /* Queued -> running: deadlines start, the task waits for its exit.  since:
    the clock read before the process was made, so that start_ns never comes

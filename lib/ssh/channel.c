@@ -20,7 +20,7 @@
  * callbacks that may submit, kill or free anything - makes the caller start
  * over, so no list walk outlives a change.
  */
-#include "ssh/ssh.h"
+#include "ssh/xfer.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -161,7 +161,7 @@ static void set_state_at(struct rr_channel *ch, enum rr_chan_state to,
 }
 
 
-static void detach(struct rr_conn *c, struct rr_channel *ch)
+void rr__channel_detach(struct rr_conn *c, struct rr_channel *ch)
 {
 	struct rr_channel **pp = &c->channels;
 
@@ -192,7 +192,9 @@ static void end_streams(struct rr_conn *c, struct rr_channel *ch)
 {
 	struct rr_task *t = rr__task_of(ch);
 
-	detach(c, ch);
+	if (ch->sftp)
+		rr__xfer_aborted(ch);
+	rr__channel_detach(c, ch);
 	rr__report_end(&ch->report, give, &t->out);
 	rr__stdin_broken(t);
 	if (t->out.open)
@@ -215,10 +217,11 @@ void rr__channel_abort(struct rr_channel *ch, enum rr_status status, const char 
 
 	end_streams(&ch->host->conn, ch);
 	rr__task_end(rr__task_of(ch), status, "%s%s", msg,
-		     lost ? "; the remote command may still run" : "");
+		     !lost ? "" : ch->sftp ? "; a temporary file of the copy may be left on it" :
+					     "; the remote command may still run");
 }
 
-static void fail(struct rr_conn *c, struct rr_channel *ch, const char *what)
+void rr__channel_fail(struct rr_conn *c, struct rr_channel *ch, const char *what)
 {
 	char *msg = NULL;
 	char buf[1024];
@@ -322,7 +325,7 @@ static bool refused(struct rr_conn *c, struct rr_channel *ch)
 	if (libssh2_session_last_errno(c->session) != LIBSSH2_ERROR_CHANNEL_FAILURE ||
 	    (c->nchannels + c->norphans < 2 && c->refusals >= RR_OPEN_REFUSALS_MAX))
 		return false;
-	detach(c, ch);
+	rr__channel_detach(c, ch);
 	held = c->nchannels + c->norphans;
 	if (held) /* one session stays free for stopping them, when there is room */
 		c->channel_limit = held - (held > 1 && c->ctl.state == RR_CTL_NONE);
@@ -362,13 +365,16 @@ static bool step_open(struct rr_conn *c, struct rr_channel *ch)
 	LIBSSH2_CHANNEL *lch;
 
 	assert(ch->state == RR_CHAN_OPEN && c->opening == ch);
-	lch = libssh2_channel_open_session(c->session);
+	/* a copy's DATA replies stream in: a window wide enough for them */
+	lch = ch->sftp ? libssh2_channel_open_ex(c->session, "session", 7, RR_XFER_WINDOW,
+						 LIBSSH2_CHANNEL_PACKET_DEFAULT, NULL, 0) :
+			 libssh2_channel_open_session(c->session);
 
 	if (!lch) {
 		if (libssh2_session_last_errno(c->session) == LIBSSH2_ERROR_EAGAIN)
 			return false;
 		if (!refused(c, ch))
-			fail(c, ch, "channel open failed");
+			rr__channel_fail(c, ch, "channel open failed");
 		return true;
 	}
 	c->opening = NULL;
@@ -378,6 +384,10 @@ static bool step_open(struct rr_conn *c, struct rr_channel *ch)
 	if (ch->killed) {
 		end_unrun(c, ch);
 		return true;
+	}
+	if (ch->sftp) {
+		set_state(ch, RR_CHAN_RUN);
+		return false;
 	}
 	ch->command = remote_command(t);
 	if (!ch->command) {
@@ -400,7 +410,7 @@ static bool step_pty(struct rr_conn *c, struct rr_channel *ch)
 	if (rc == LIBSSH2_ERROR_EAGAIN)
 		return false;
 	if (rc < 0) {
-		fail(c, ch, "pty request refused");
+		rr__channel_fail(c, ch, "pty request refused");
 		return true;
 	}
 	set_state(ch, RR_CHAN_EXEC);
@@ -424,7 +434,7 @@ static bool step_exec(struct rr_conn *c, struct rr_channel *ch)
 	if (rc == LIBSSH2_ERROR_EAGAIN)
 		return false;
 	if (rc < 0) {
-		fail(c, ch, "exec failed");
+		rr__channel_fail(c, ch, "exec failed");
 		return true;
 	}
 	set_state(ch, RR_CHAN_RUN);
@@ -520,7 +530,7 @@ static bool step_run(struct rr_conn *c, struct rr_channel *ch)
 	    read_stream(c, ch, &t->err, SSH_EXTENDED_DATA_STDERR, &err))
 		return true;
 	if (err < 0) {
-		fail(c, ch, "reading output");
+		rr__channel_fail(c, ch, "reading output");
 		return true;
 	}
 	flush_signals(c, ch);
@@ -532,7 +542,7 @@ static bool step_run(struct rr_conn *c, struct rr_channel *ch)
 	}
 	/* Input waits for the report, or a pty's echo could come before it. */
 	if (ch->report.done && !ch->eof_sent && (err = write_stdin(c, ch)) < 0) {
-		fail(c, ch, "writing stdin");
+		rr__channel_fail(c, ch, "writing stdin");
 		return true;
 	}
 	if (libssh2_channel_eof(ch->ch) ||
@@ -594,7 +604,7 @@ static bool step_close(struct rr_conn *c, struct rr_channel *ch)
 	if (rc == LIBSSH2_ERROR_EAGAIN)
 		return false;
 	if (rc < 0 && c->rx_err) {
-		fail(c, ch, "closing");
+		rr__channel_fail(c, ch, "closing");
 		return true;
 	}
 	code = exit_code(c, ch);
@@ -640,6 +650,8 @@ static bool channel_step(struct rr_conn *c, struct rr_channel *ch)
 	}
 	if (ch->state == RR_CHAN_OPEN && step_open(c, ch))
 		return true;
+	if (ch->sftp)
+		return ch->state != RR_CHAN_OPEN && rr__xfer_step(c, ch);
 	if (ch->state == RR_CHAN_PTY && step_pty(c, ch))
 		return true;
 	if (ch->state == RR_CHAN_EXEC && step_exec(c, ch))
@@ -664,7 +676,8 @@ static void start_channels(struct rr_conn *c)
 		return;
 	t = rr__queue_pop(&h->queue);
 	ch = rr__chan(t);
-	*ch = (struct rr_channel){ .host = h, .state = RR_CHAN_OPEN, .next = c->channels };
+	*ch = (struct rr_channel){ .host = h, .state = RR_CHAN_OPEN, .next = c->channels,
+				   .sftp = t->kind == &rr__kind_xfer };
 	c->channels = ch;
 	c->nchannels++;
 	c->opening = ch;
@@ -705,7 +718,9 @@ bool rr__channels_cancel(struct rr_conn *c, enum rr_status status, const char *m
 	while (c->channels) {
 		struct rr_channel *ch = c->channels;
 
-		if (ch->ch && ch->exec_sent) {
+		if (ch->sftp) {
+			rr__xfer_cancel(c, ch);
+		} else if (ch->ch && ch->exec_sent) {
 			if (ch->report.sid)
 				rr__stop_signal(c, ch->report.sid, SIGKILL, false);
 			orphan(c, ch, SIGKILL);

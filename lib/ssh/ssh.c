@@ -3,7 +3,7 @@
  * host is, the hook through which it joins the loop's turn (let waiting
  * connections in, kick the ones that asked), and rr_ssh().
  */
-#include "ssh/ssh.h"
+#include "ssh/xfer.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -114,7 +114,7 @@ rr_task *rr_ssh(rr_loop *loop, rr_host *host, const char *cmd,
 
 rr_host *rr_task_host(const rr_task *t)
 {
-	if (!t || t->kind != &rr__kind_ssh)
+	if (!t || (t->kind != &rr__kind_ssh && t->kind != &rr__kind_xfer))
 		return NULL;
 	return ((const struct rr_channel *)rr__task_kind_data_const(t))->host;
 }

@@ -81,6 +81,7 @@ struct rr_channel {
 	bool no_stop;    /* it cannot be signalled: close the channel instead */
 	bool abandon;    /* past the grace: end without the server's close */
 	bool counted;    /* in rr_ssh.killing */
+	bool sftp;       /* a copy's (xfer.h): sftp-server, not a command */
 	char ending[160]; /* how it ended, when its exit code cannot say */
 	struct rr_channel *next; /* the connection's other channels */
 };
