@@ -48,7 +48,9 @@ int intake_inputs(struct runner *r)
 	char why[512];
 	int err;
 
-	if (o->has_list) {
+	if (o->copy) {
+		input_words(&r->in, o->srcs, o->nsrcs);
+	} else if (o->has_list) {
 		input_words(&r->in, o->list, o->nlist);
 	} else if (!path) {
 		r->total = 1;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "jobs/backoff.h"
+#include "output/copyout.h"
 #include "util/buf.h"
 #include "runner.h"
 #include "hosts/sshexec.h"
@@ -33,6 +34,14 @@ void job_finish(struct runner *r, struct job *j)
 {
 	if (j->resumed) {
 		/* done in the log: nothing to show */
+	} else if (j->copy && (j->task || j->skipped)) {
+		const struct rr_result never = {
+			.status = j->skipped,
+			.message = j->why ? j->why : "",
+		};
+		copyout_done(&r->out, &j->info, j->task ? result_of(j) : &never,
+			     j->copy);
+		rr_task_free(j->task);
 	} else if (j->task) {
 		const struct rr_result *res = result_of(j);
 
@@ -55,6 +64,7 @@ void job_finish(struct runner *r, struct job *j)
 	free(j->command);
 	free(j->input);
 	ssh_task_free(j->ssh);
+	copy_free(j->copy);
 	free(j);
 }
 
@@ -223,6 +233,7 @@ static bool retry_host(struct runner *r, struct job *j,
 	}
 	rr_task_free(j->task);
 	ssh_task_free(j->ssh);
+	copy_free(j->copy);
 	free(j->command);
 	free(j->input);
 	free(j);

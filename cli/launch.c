@@ -4,6 +4,7 @@
  * hosts are taken.  At most one task per job slot (per channel slot in
  * fleet mode) is handed over; the next one comes when one ends.
  */
+#include <assert.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -168,13 +169,28 @@ static void take_input(struct runner *r, struct job *j, size_t idx)
 	j->input_len = l->len;
 }
 
+/* Copy mode: "put SRC DST", "get SRC DST", as the library names it. */
+static void describe_copy(struct runner *r, struct job *j)
+{
+	struct buf b = BUF_INIT;
+
+	if (!j->copy)
+		j->copy = copy_new(r->o, j->input, j->fh->spec.name);
+	buf_printf(&b, "%s %s %s", r->o->copy == COPY_PUT ? "put" : "get",
+		   j->input, j->copy->dst);
+	j->info.command = j->command = buf_detach(&b);
+}
+
 /* Its command and what names it, for input number idx. */
 static char **describe(struct runner *r, struct job *j, size_t idx)
 {
-	char **argv;
+	char **argv = NULL;
 
 	take_input(r, j, idx);
-	argv = make_command(r, j, idx);
+	if (r->o->copy)
+		describe_copy(r, j);
+	else
+		argv = make_command(r, j, idx);
 	if (r->has_input) {
 		j->info.tag = j->input;
 		j->info.tag_len = j->input_len;
@@ -205,6 +221,45 @@ static void skip(struct runner *r, struct fleet_host *fh, size_t idx,
 	job_end(r, j, false);
 }
 
+static void on_file(rr_task *task, const struct rr_xfer_file *f, void *user)
+{
+	struct job *j = user;
+
+	(void)task;
+	copy_file(j->copy, f);
+}
+
+static void on_progress(rr_task *task, uint64_t done, uint64_t total, void *user)
+{
+	struct job *j = user;
+	uint64_t more_done, more_total;
+
+	(void)task;
+	copy_progress(j->copy, done, total, &more_done, &more_total);
+	feedback_bytes(&j->r->feedback, more_done, more_total);
+}
+
+/* Copy mode: the copy of j's SRC with its host. */
+static rr_task *start_copy(struct runner *r, struct job *j)
+{
+	const struct rr_xfer_opts xo = {
+		.flags = r->o->xfer_flags,
+		.timeout_ms = r->o->timeout_ms,
+		.title = j->info.command,
+		.user = j,
+		.on_done = job_done,
+		.on_progress = on_progress,
+		.on_file = on_file,
+	};
+
+	/* ssh_hosts_setup() refused the hosts of the system ssh, which has no
+	   SFTP channel of ours; one that could not be set up is skipped. */
+	assert(j->fh->host);
+	if (r->o->copy == COPY_PUT)
+		return rr_put(r->loop, j->fh->host, j->input, j->copy->dst, &xo);
+	return rr_get(r->loop, j->fh->host, j->input, j->copy->dst, &xo);
+}
+
 /* Hand job j (input idx, slot taken) to the library. */
 void launch_job(struct runner *r, struct job *j, size_t idx)
 {
@@ -219,11 +274,13 @@ void launch_job(struct runner *r, struct job *j, size_t idx)
 		job_end(r, j, true);
 		return;
 	}
-	if (j->fh && j->fh->exec)
+	if (j->fh && j->fh->exec && !r->o->copy)
 		j->ssh = ssh_task_new();
 	struct rr_opts opts = task_opts(r, j);
 
-	if (j->ssh)
+	if (r->o->copy)
+		j->task = start_copy(r, j);
+	else if (j->ssh)
 		j->task = rr_exec(r->loop, sshexec_argv(j->fh->exec, j->info.command),
 				  &opts);
 	else if (j->fh)
@@ -298,5 +355,7 @@ void launch_again(struct runner *r, struct job *j)
 	j->ssh = NULL;
 	free(j->command);
 	j->command = NULL;
+	copy_free(j->copy); /* what the last attempt came to */
+	j->copy = NULL;
 	launch_job(r, j, j->idx);
 }

@@ -31,6 +31,7 @@ _Static_assert(PER_HOST_DEFAULT + 1 == RR_HOST_CHANNELS_DEFAULT,
 const char options_help[] =
 	"Usage: ringrun [OPTIONS] [--] COMMAND [ARG...] [::: INPUT...]\n"
 	"       ringrun [OPTIONS] -C FILE\n"
+	"       ringrun [OPTIONS] --copy|--rcopy SRC... [--dest PATH] -w HOSTS\n"
 	"Run COMMAND once per input, many at once, from one thread on one io_uring.\n"
 	"COMMAND's words are joined and run by /bin/sh -c; replacement strings take\n"
 	"the input, else it is appended as a last word.  With -w or --hostfile,\n"
@@ -90,6 +91,16 @@ const char options_help[] =
 	"  -F, --ssh-config FILE   instead of ~/.ssh/config and /etc/ssh/ssh_config\n"
 	"      --ssh MODE          native (default; the system ssh for ProxyJump\n"
 	"                          and ProxyCommand hosts) or exec (the system ssh)\n"
+	"\n"
+	"Copy (over SFTP; a task per host and SRC, as clush --copy and pdcp):\n"
+	"      --copy SRC...       each local SRC to every host (options may follow)\n"
+	"      --rcopy SRC...      each SRC of every host here, as DIR/NAME.HOST\n"
+	"      --dest PATH         where to: a directory receives each SRC under its\n"
+	"                          name, else (one SRC) PATH is its new name\n"
+	"                          (default: each SRC's own directory)\n"
+	"  -r, --recursive         directories and all they hold\n"
+	"      --preserve          keep modes and times (pdcp's -p: -p is --port)\n"
+	"      --mkdirs            create the destination's missing directories\n"
 	"\n"
 	"Output:\n"
 	"  -o, --output MODE       group: each task's output whole when it ends (default)\n"
@@ -176,6 +187,12 @@ enum opt_id {
 	O_STDIN,
 	O_TTY,
 	O_NULL,
+	O_COPY,
+	O_RCOPY,
+	O_DEST,
+	O_RECURSIVE,
+	O_PRESERVE,
+	O_MKDIRS,
 };
 
 struct optdef {
@@ -236,6 +253,12 @@ static const struct optdef optdefs[] = {
 	{ 0, "stdin", false, O_STDIN, false },
 	{ 0, "tty", false, O_TTY, false },
 	{ '0', "null", false, O_NULL, false },
+	{ 0, "copy", false, O_COPY, false },
+	{ 0, "rcopy", false, O_RCOPY, false },
+	{ 0, "dest", true, O_DEST, false },
+	{ 'r', "recursive", false, O_RECURSIVE, false },
+	{ 0, "preserve", false, O_PRESERVE, false },
+	{ 0, "mkdirs", false, O_MKDIRS, false },
 };
 
 #define NOPTDEFS (sizeof optdefs / sizeof optdefs[0])
@@ -258,6 +281,7 @@ struct parser {
 	char needs_hosts[24]; /* the first option given that needs them */
 	bool output_given;
 	char needs_repeat[24]; /* the first benchmark option given */
+	char needs_copy[24];   /* the first copy option given */
 	struct host_list *lists; /* in the order given */
 	size_t nlists;
 	char *err;
@@ -451,6 +475,29 @@ static void note_needs_repeat(struct parser *p, const char *shown)
 		snprintf(p->needs_repeat, sizeof p->needs_repeat, "%s", shown);
 }
 
+static void note_needs_copy(struct parser *p, const char *shown)
+{
+	if (!p->needs_copy[0])
+		snprintf(p->needs_copy, sizeof p->needs_copy, "%s", shown);
+}
+
+/* --copy, --rcopy: once, one of them. */
+static int set_copy(struct parser *p, enum copy_mode mode, const char *shown)
+{
+	if (p->o->copy && p->o->copy != mode)
+		return fail(p, "%s: cannot be combined with %s", shown,
+			    mode == COPY_PUT ? "--rcopy" : "--copy");
+	p->o->copy = mode;
+	return 0;
+}
+
+static void add_src(struct options *o, char *src)
+{
+	o->srcs = xreallocarray(o->srcs, o->nsrcs + 2, sizeof *o->srcs);
+	o->srcs[o->nsrcs++] = src;
+	o->srcs[o->nsrcs] = NULL;
+}
+
 static int apply(struct parser *p, const struct optdef *d, const char *shown,
 		 const char *value)
 {
@@ -616,6 +663,22 @@ static int apply(struct parser *p, const struct optdef *d, const char *shown,
 		break;
 	case O_NULL:
 		o->input_sep = '\0';
+		break;
+	case O_COPY:
+	case O_RCOPY:
+		return set_copy(p, d->id == O_COPY ? COPY_PUT : COPY_GET, shown);
+	case O_DEST:
+		note_needs_copy(p, shown);
+		if (!*value)
+			return fail(p, "%s: empty path", shown);
+		return set_file(p, &o->dest, shown, value);
+	case O_RECURSIVE:
+	case O_PRESERVE:
+	case O_MKDIRS:
+		note_needs_copy(p, shown);
+		o->xfer_flags |= d->id == O_RECURSIVE ? RR_XFER_RECURSIVE :
+				 d->id == O_PRESERVE ? RR_XFER_PRESERVE :
+				 RR_XFER_MKDIRS;
 		break;
 	}
 	if (why)
@@ -811,12 +874,54 @@ static int check_jobs(struct parser *p)
 	return 0;
 }
 
+/* What copy mode's tasks have no use for: they run no command. */
+static const char *copy_refuses(const struct parser *p)
+{
+	const struct options *o = p->o;
+
+	return o->args_file ? "-a" : o->commands_file ? "-C" :
+	       o->input_sep == '\0' ? "-0" : o->exec ? "-X" :
+	       o->stdin_all ? "--stdin" : o->tty ? "--tty" :
+	       o->outdir ? "--outdir" : o->discard ? "--discard" :
+	       o->output == OUT_COLLATE ? "-o collate" :
+	       o->idle_timeout_ms ? "--idle-timeout" :
+	       o->term_seq.n ? "--term-seq" :
+	       p->kill_grace_given ? "--kill-grace" :
+	       o->ssh_exec ? "--ssh=exec" : o->repeat ? "--repeat" : NULL;
+}
+
+/* Copy mode: SRCs, hosts, and no option of commands. */
+static int check_copy(struct parser *p)
+{
+	const struct options *o = p->o;
+	const char *mode = o->copy == COPY_PUT ? "--copy" : "--rcopy";
+	const char *refused;
+
+	if (!o->copy) {
+		if (p->needs_copy[0])
+			return fail(p, "%s: needs --copy or --rcopy", p->needs_copy);
+		return 0;
+	}
+	if (!o->nsrcs)
+		return fail(p, "%s: no SRC given", mode);
+	if (!o->fleet)
+		return fail(p, "%s: needs hosts (-w or --hostfile)", mode);
+	refused = copy_refuses(p);
+	if (refused)
+		return fail(p, "%s: cannot be combined with %s: a copy runs no "
+			       "command", refused, mode);
+	return 0;
+}
+
 static int check(struct parser *p)
 {
 	const struct options *o = p->o;
 
-	if (check_fleet(p) < 0 || check_bench(p) < 0 || check_jobs(p) < 0)
+	if (check_copy(p) < 0 || check_fleet(p) < 0 || check_bench(p) < 0 ||
+	    check_jobs(p) < 0)
 		return -1;
+	if (o->copy)
+		return 0;
 	if (o->input_sep == '\0' && !o->args_file && !o->commands_file)
 		return fail(p, "-0: needs -a or -C");
 	if (o->commands_file) {
@@ -867,6 +972,10 @@ static int parse(struct parser *p)
 			p->i++;
 			break;
 		}
+		if ((a[0] != '-' || a[1] == '\0') && o->copy) {
+			add_src(o, p->argv[p->i]); /* options may follow */
+			continue;
+		}
 		if (a[0] != '-' || a[1] == '\0')
 			break;
 		if ((a[1] == '-' ? parse_long(p) : parse_short(p)) < 0)
@@ -874,7 +983,13 @@ static int parse(struct parser *p)
 		if (o->help || o->version)
 			return 0;
 	}
-	if (take_command(p) < 0 || check(p) < 0)
+	if (o->copy) {
+		for (; p->i < p->argc; p->i++)
+			add_src(o, p->argv[p->i]);
+	} else if (take_command(p) < 0) {
+		return -1;
+	}
+	if (check(p) < 0)
 		return -1;
 	return take_host_lists(p);
 }
@@ -905,6 +1020,9 @@ void options_free(struct options *o)
 	hosts_free(&o->exclude);
 	free(o->identities);
 	o->identities = NULL;
+	free(o->srcs);
+	o->srcs = NULL;
+	o->nsrcs = 0;
 	o->nidentities = 0;
 	rr_ssh_config_free(o->sshcfg);
 	o->sshcfg = NULL;

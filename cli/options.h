@@ -13,6 +13,13 @@
 #include "hosts/hosts.h"
 #include "output/modes.h"
 
+/* --copy and --rcopy: files, not commands. */
+enum copy_mode {
+	COPY_NONE,
+	COPY_PUT, /* --copy: each SRC here to every host */
+	COPY_GET, /* --rcopy: each SRC of every host here, as NAME.HOST */
+};
+
 struct options {
 	const char *args_file;     /* -a FILE, "-" = stdin */
 	const char *commands_file; /* -C FILE, "-" = stdin */
@@ -79,6 +86,13 @@ struct options {
 	struct halt halt;
 	bool stdin_all;            /* --stdin: ours, to every task as it comes */
 	bool tty;                  /* --tty: every task on a pty */
+
+	/* Copy mode: each SRC to (from) every host, a task per (host, SRC). */
+	enum copy_mode copy;
+	char **srcs;               /* the SRCs (into argv), NULL-terminated */
+	size_t nsrcs;
+	const char *dest;          /* --dest; NULL: each SRC's own directory */
+	unsigned xfer_flags;       /* RR_XFER_*: -r, --preserve, --mkdirs */
 };
 
 /* Hosts at once in fleet mode unless -j says. */

@@ -224,6 +224,8 @@ static int check_fleet(struct runner *r, struct options *o)
 	if (intake_hosts(r, o) < 0)
 		return -1;
 	ret = fleet_check(o, err, sizeof err);
+	if (ret == 0 && o->copy)
+		ret = copy_check(o, err, sizeof err);
 	if (ret == 0)
 		ret = ssh_hosts_setup(o, &notes, err, sizeof err);
 	if (ret < 0)
@@ -362,6 +364,7 @@ static int start_feedback(struct runner *r)
 		.summary = o->summary, .color = o->color,
 		.failed_file = o->failed_file,
 		.hosts = o->fleet ? &o->hosts : NULL,
+		.copy = o->copy != COPY_NONE,
 	};
 
 	return feedback_init(&r->feedback, &fo, o->fleet ? r->total : r->ntasks);

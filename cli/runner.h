@@ -15,6 +15,7 @@
 
 #include "benchmode/benchmark.h"
 #include "benchmode/benchreport.h"
+#include "copy/copy.h"
 #include "output/collate.h"
 #include "jobs/control.h"
 #include "output/feedback.h"
@@ -50,6 +51,7 @@ struct job {
 	bool clogged;    /* --stdin: it holds too much not taken yet */
 	unsigned attempts; /* --retry-on-exit: the ones that failed */
 	bool waiting;    /* --retry-on-exit: for another (task: the last) */
+	struct copy *copy; /* copy mode: where its SRC goes, what came of it */
 };
 
 /* --stdin, or an interactive --tty session: ringrun's stdin to every task

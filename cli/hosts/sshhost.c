@@ -183,6 +183,11 @@ static int proxied(const struct options *o, size_t from, struct buf *notes,
 				 "cannot take %s", hosts, why[w], o->password_env ?
 				 "--password-env" : "--password-file");
 			r = -1;
+		} else if (hosts && o->copy) {
+			snprintf(err, errlen, "%s: %s: needs the system ssh, which "
+				 "cannot copy files (%s)", hosts, why[w],
+				 o->copy == COPY_PUT ? "--copy" : "--rcopy");
+			r = -1;
 		} else if (hosts) {
 			buf_printf(notes, "ringrun: %s: %s: run through the system ssh\n",
 				   hosts, why[w]);

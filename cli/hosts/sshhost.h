@@ -43,8 +43,8 @@ struct ssh_host {
  * once: which hosts go through the system ssh and why, and a Match block
  * that is skipped.  Returns 0, or -1 with the reason in err: a bad
  * configuration, a host or user that could become an option of ssh
- * ("host '-oX': a host name cannot begin with '-'"), or passwords for
- * hosts the system ssh must reach.
+ * ("host '-oX': a host name cannot begin with '-'"), or passwords or
+ * copies (--copy, --rcopy) for hosts the system ssh must reach.
  */
 int ssh_hosts_setup(struct options *o, struct buf *notes, char *err,
 		    size_t errlen);

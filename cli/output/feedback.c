@@ -30,6 +30,7 @@ int feedback_init(struct feedback *fb, const struct feedback_opts *o,
 		summary_init_fleet(&fb->summary, o->hosts, ninputs);
 	else
 		summary_init(&fb->summary, ninputs, o->failed_file != NULL);
+	fb->summary.copy = o->copy;
 	fb->show_summary = o->summary == WHEN_ALWAYS ||
 			   (o->summary == WHEN_AUTO &&
 			    (isatty(2) || o->progress == WHEN_ALWAYS));
@@ -66,6 +67,12 @@ void feedback_task(struct feedback *fb, const struct task_info *t, size_t host,
 		   enum task_end how)
 {
 	summary_task(&fb->summary, t, host, how);
+}
+
+void feedback_bytes(struct feedback *fb, uint64_t done, uint64_t total)
+{
+	fb->summary.bytes += done;
+	fb->summary.bytes_total += total;
 }
 
 void feedback_turn(struct feedback *fb)

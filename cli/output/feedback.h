@@ -23,6 +23,7 @@ struct feedback_opts {
 	enum when progress, summary, color;
 	const char *failed_file;  /* --failed; NULL: none */
 	const struct hosts *hosts; /* fleet mode's; NULL: local mode */
+	bool copy;                 /* copy mode: bytes are counted */
 };
 
 struct feedback {
@@ -56,6 +57,9 @@ void feedback_start(struct feedback *fb, rr_loop *loop,
 /* Task t ended so (fleet mode: of host number host in the list). */
 void feedback_task(struct feedback *fb, const struct task_info *t, size_t host,
 		   enum task_end how);
+
+/* Copy mode: done more bytes copied, of total more found. */
+void feedback_bytes(struct feedback *fb, uint64_t done, uint64_t total);
 
 /* After each turn of the loop. */
 void feedback_turn(struct feedback *fb);

@@ -194,6 +194,14 @@ void output_done(struct output *o, const struct task_info *t,
 	} else if (o->mode == OUT_JSON) {
 		put_json(o, t, r);
 	}
+	output_failure(o, t, r);
+}
+
+void output_failure(struct output *o, const struct task_info *t,
+		    const struct rr_result *r)
+{
+	if (o->error)
+		return;
 	if (r->status != RR_OK && !t->reported)
 		put_failure(o, r);
 	spill(o);

@@ -64,6 +64,10 @@ void output_done(struct output *o, const struct task_info *t,
  */
 bool ran_to_end(const struct task_info *t, const struct rr_result *r);
 
+/* Its failure line on stderr, unless it ended ok or its host's is out. */
+void output_failure(struct output *o, const struct task_info *t,
+		    const struct rr_result *r);
+
 /* One line of a task's stdout or stderr (stream). */
 void output_line(struct output *o, const struct task_info *t,
 		 enum rr_stream stream, const char *line, size_t len);

@@ -69,19 +69,55 @@ static void format_rate(char *s, size_t size, const struct progress_figures *f)
 	snprintf(s, size, rate < 10 ? "%.1f/s" : "%.0f/s", rate);
 }
 
+/* 512 B, 1.5 KiB, 12.0 MiB, 3.2 GiB */
+static void format_size(char *s, size_t size, double n)
+{
+	static const char *const unit[] = { "B", "KiB", "MiB", "GiB", "TiB" };
+	unsigned u = 0;
+
+	while (n >= 1024 && u + 1 < sizeof unit / sizeof unit[0]) {
+		n /= 1024;
+		u++;
+	}
+	snprintf(s, size, u ? "%.1f %s" : "%.0f %s", n, unit[u]);
+}
+
+/* Copy mode: 12.0 MiB/40.0 MiB, then 5.1 MiB/s */
+static void part_bytes(struct parts *l, const struct progress_figures *f)
+{
+	char s[64], a[24], b[24];
+
+	format_size(a, sizeof a, (double)f->bytes);
+	format_size(b, sizeof b, (double)f->bytes_total);
+	snprintf(s, sizeof s, "%s/%s", a, b);
+	part(l, s, false, PAINT_OK);
+	format_size(a, sizeof a, f->elapsed_ms ? f->bytes * 1000.0 / f->elapsed_ms : 0);
+	snprintf(s, sizeof s, "%s/s", a);
+	part(l, s, false, PAINT_OK);
+}
+
 /* ETA 4s, ETA 2m05s, ETA 1h02m; ETA ? before the first task ended or
-   while the total is not known. */
+   while the total is not known; in copy mode, once bytes came, by
+   bytes. */
 static void format_eta(char *s, size_t size, const struct progress_figures *f)
 {
 	uint64_t left;
 
-	if (!f->done || !f->elapsed_ms || f->open) {
+	if (f->copy && f->bytes && f->elapsed_ms) {
+		/* A copy's tasks differ in size: the bytes found so far left,
+		   at their rate so far. */
+		uint64_t rest = f->bytes_total > f->bytes ? f->bytes_total - f->bytes : 0;
+
+		left = (uint64_t)((double)rest * f->elapsed_ms /
+				  ((double)f->bytes * 1000) + 0.999);
+	} else if (!f->done || !f->elapsed_ms || f->open) {
 		snprintf(s, size, "ETA ?");
 		return;
+	} else {
+		/* Seconds, rounded up, at the rate so far. */
+		left = ((f->total - f->done) * f->elapsed_ms + f->done * 1000 - 1) /
+		       (f->done * 1000);
 	}
-	/* Seconds, rounded up, at the rate so far. */
-	left = ((f->total - f->done) * f->elapsed_ms + f->done * 1000 - 1) /
-	       (f->done * 1000);
 	if (left < 60)
 		snprintf(s, size, "ETA %llus", (unsigned long long)left);
 	else if (left < 3600)
@@ -112,6 +148,8 @@ void progress_format(struct buf *b, const struct progress_figures *f,
 			 (unsigned long long)f->unreachable);
 		part(&l, s, f->unreachable, PAINT_UNREACHABLE);
 	}
+	if (f->copy)
+		part_bytes(&l, f);
 	format_rate(s, sizeof s, f);
 	part(&l, s, false, PAINT_OK);
 	format_eta(s, sizeof s, f);
@@ -214,6 +252,9 @@ static void figures(const struct progress *p, struct progress_figures *f,
 		.hosts_done = s->hosts_done,
 		.hosts = s->hosts ? s->hosts->n : 0,
 		.per_host = s->per_host,
+		.copy = s->copy,
+		.bytes = s->bytes,
+		.bytes_total = s->bytes_total,
 	};
 }
 

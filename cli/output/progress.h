@@ -30,12 +30,16 @@ struct progress_figures {
 	uint64_t unreachable; /* hosts */
 	uint64_t hosts_done, hosts;
 	uint64_t per_host;    /* tasks per host: above 1, hosts are shown */
+	bool copy;            /* copy mode: bytes are shown */
+	uint64_t bytes, bytes_total;
 };
 
 /*
  * "ringrun: 1532/5000 done, 64 running, 3 failed, 812/s, ETA 4s", with
  * hosts ", 1 unreachable" after "failed" and ", 40/200 hosts" at the end
- * when each has several tasks; "?" for the total and ETA while open.  At
+ * when each has several tasks; "?" for the total and ETA while open; in
+ * copy mode ", 12.0 MiB/40.0 MiB, 5.1 MiB/s" after "unreachable", and
+ * the ETA of the bytes found so far at that rate.  At
  * most width columns (0: any), cut
  * between its parts; no "\r", no newline.  color: failures in colour.
  */

@@ -50,6 +50,10 @@ struct summary {
 	uint64_t hosts_done;              /* every task of theirs ended */
 	uint64_t hosts_unreachable;
 
+	/* Copy mode: bytes copied, of those found so far. */
+	bool copy;
+	uint64_t bytes, bytes_total;
+
 	/* Local mode with --failed: the failed tasks' tags. */
 	bool keep_failed;
 	struct failed_tag *failed_tags;

@@ -711,23 +711,28 @@ void rr__channels_step(struct rr_conn *c)
 /*
  * The host is freed, or the loop: every command on the connection ends
  * now (msg), each killed on the server, through an orphan when it has yet
- * to report.  true: something is still to be sent for them.
+ * to report; a copy first removes its temporary files on the server.
+ * true: something is still to be sent for them.
  */
 bool rr__channels_cancel(struct rr_conn *c, enum rr_status status, const char *msg)
 {
-	while (c->channels) {
-		struct rr_channel *ch = c->channels;
+	struct rr_channel **pp = &c->channels;
 
-		if (ch->sftp) {
-			rr__xfer_cancel(c, ch);
-		} else if (ch->ch && ch->exec_sent) {
+	while (*pp) {
+		struct rr_channel *ch = *pp;
+
+		if (ch->sftp && rr__xfer_cancel(c, ch, status, msg)) {
+			pp = &ch->next; /* it ends once its files are removed */
+			continue;
+		}
+		if (!ch->sftp && ch->ch && ch->exec_sent) {
 			if (ch->report.sid)
 				rr__stop_signal(c, ch->report.sid, SIGKILL, false);
 			orphan(c, ch, SIGKILL);
 		}
 		rr__channel_abort(ch, status, msg);
 	}
-	return rr__stop_pending(c) || rr__orphans_waiting(c);
+	return c->channels || rr__stop_pending(c) || rr__orphans_waiting(c);
 }
 
 /* ----------------------------------------------------------- the table */

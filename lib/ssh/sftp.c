@@ -24,8 +24,7 @@ static uint32_t rd_u32(struct rd *r)
 		r->bad = true;
 		return 0;
 	}
-	v = (uint32_t)r->p[0] << 24 | (uint32_t)r->p[1] << 16 | (uint32_t)r->p[2] << 8 |
-	    r->p[3];
+	v = rr__sftp_be32(r->p);
 	r->p += 4;
 	r->n -= 4;
 	return v;

@@ -84,6 +84,11 @@ struct rr_sftp_name {
 	struct rr_sftp_attrs attrs;
 };
 
+static inline uint32_t rr__sftp_be32(const unsigned char *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
 /* payload: a packet without its length.  0, or -EBADMSG. */
 int rr__sftp_reply(const unsigned char *p, size_t n, struct rr_sftp_reply *r);
 /* The next entry of a NAME reply: 0, -ENOENT after the last, -EBADMSG. */

@@ -191,8 +191,7 @@ void rr__xent_fail(struct rr_xfer *x, struct rr_xent *e, int err, const char *fm
 void rr__xent_status(struct rr_xfer *x, struct rr_xent *e, const struct rr_sftp_reply *r,
 		     const char *what)
 {
-	const char *path = x->get ? e->src : e->tmp && strstr(what, "temporary") ? e->tmp :
-										     e->dst;
+	const char *path = x->get ? e->src : e->dst; /* the name the user gave */
 	int err = r->type == RR_FXP_STATUS ? rr__sftp_errno(r->code) : -EBADMSG;
 
 	if (err == -ENODATA || !err)
@@ -266,8 +265,8 @@ char *rr__xfer_join(const char *a, const char *b)
 	char *s;
 	size_t n = strlen(a);
 
-	if (!*b)
-		return strdup(a);
+	if (!*b || !*a)
+		return strdup(*b ? b : a);
 	while (n > 1 && a[n - 1] == '/')
 		n--;
 	if (asprintf(&s, "%.*s%s%s", (int)n, a, n && a[n - 1] == '/' ? "" : "/", b) < 0)
@@ -502,8 +501,7 @@ static bool read_replies(struct rr_xfer *x)
 		x->in.len += (size_t)n;
 		while (x->in.len - off >= 4 && !x->fatal && x->stage != RR_XS_END) {
 			const unsigned char *p = (const unsigned char *)x->in.data + off;
-			uint32_t len = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-				       (uint32_t)p[2] << 8 | p[3];
+			uint32_t len = rr__sftp_be32(p);
 
 			if (len > RR_SFTP_MAX_PACKET + 1024) {
 				x->fatal = true;
@@ -677,7 +675,10 @@ static void finish(struct rr_conn *c, struct rr_xfer *x)
 			 x->copied, x->nents,
 			 left ? "; the server did not answer: temporary files may be left on it" :
 				"; no partial file left");
-		rr__task_exited(t, 1, NULL);
+		if (x->cancel_msg)
+			rr__task_end(t, x->cancel, "%s; %s", x->cancel_msg, x->ending);
+		else
+			rr__task_exited(t, 1, NULL);
 	} else if (x->failed) {
 		rr__task_end(t, RR_ERROR, "%s%s%.0u%s",
 			     x->first ? x->first : "host: setting directory attributes failed",
@@ -716,6 +717,10 @@ bool rr__xfer_step(struct rr_conn *c, struct rr_channel *ch)
 		send_init(x);
 		x->stage = RR_XS_INIT;
 	}
+	if (x->stopping && x->stage < RR_XS_RUN) { /* nothing made yet */
+		finish(c, x);
+		return true;
+	}
 	for (;;) {
 		bool moved = read_replies(x);
 
@@ -742,26 +747,60 @@ bool rr__xfer_step(struct rr_conn *c, struct rr_channel *ch)
 	return false;
 }
 
-/* The host or the loop is freed: rr_put's temporary files are removed as
-   the channel's last requests, then it is closed. */
-void rr__xfer_cancel(struct rr_conn *c, struct rr_channel *ch)
+/* Requests queued and not begun are dropped (one half written stays), as
+   if answered: nothing waits for them. */
+static void drop_unsent(struct rr_xfer *x)
+{
+	size_t at = 0, end;
+
+	while (at < x->out_off)
+		at += 4 + rr__sftp_be32((const unsigned char *)x->out.data + at);
+	end = x->out.len;
+	x->out.len = at;
+	while (at < end) {
+		const unsigned char *p = (const unsigned char *)x->out.data + at;
+		struct rr_xreq *q = p[4] == RR_FXP_INIT ? NULL : req_find(x, rr__sftp_be32(p + 5));
+
+		at += 4 + rr__sftp_be32(p);
+		if (!q)
+			continue;
+		q->busy = false;
+		x->nreq--;
+		if (q->tag == RR_XT_DATA) {
+			x->data--;
+			if (x->get)
+				x->ents[q->ent].reads--;
+			else
+				x->ents[q->ent].writes--;
+		}
+		if (q->ent != NO_ENT)
+			x->ents[q->ent].waiting--;
+	}
+}
+
+/*
+ * The host or the loop is freed.  rr_put's temporary files on the server
+ * are removed first: the copy stays, stopping, its queued requests
+ * dropped, and ends once its removals are answered (the connection waits
+ * for that, bounded by its going deadline); true then.  Anything else
+ * ends now.
+ */
+bool rr__xfer_cancel(struct rr_conn *c, struct rr_channel *ch, enum rr_status status,
+		     const char *msg)
 {
 	struct rr_xfer *x = (struct rr_xfer *)ch;
 
-	if (!ch->ch)
-		return;
-	for (unsigned i = 0; i < x->nents && x->stage >= RR_XS_RUN && !x->get; i++) {
-		struct rr_xent *e = &x->ents[i];
-
-		if (e->created && e->tmp && x->nreq + 1 < RR_XFER_REQS) {
-			if (e->hlen)
-				rr__xfer_handle_req(x, RR_FXP_CLOSE, e, RR_XT_NONE);
-			rr__xfer_path_req(x, RR_FXP_REMOVE, e->tmp, i, RR_XT_NONE);
-			e->created = false;
-		}
-	}
-	flush(c, x);
-	rr__orphan_channel(c, ch->ch);
+	if (!ch->ch || x->get || x->stage < RR_XS_RUN || x->fatal || x->abandon ||
+	    !remote_leftovers(x))
+		return false;
+	if (!x->cancel_msg && !(x->cancel_msg = strdup(msg)))
+		return false;
+	x->cancel = status;
+	x->stopping = true;
+	ch->killed = true;
+	drop_unsent(x);
+	rr__conn_poke(c);
+	return true;
 }
 
 /* Its channel ends under it (a connection lost, a cancel). */
@@ -875,6 +914,7 @@ static void xfer_destroy(struct rr_task *t)
 	free(x->remote);
 	free(x->root);
 	free(x->first);
+	free(x->cancel_msg);
 	rr__host_unref(x->chan.host);
 }
 

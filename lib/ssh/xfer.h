@@ -131,6 +131,8 @@ struct rr_xfer {
 	bool abandon;            /* the kill's grace is over: end now */
 	bool fatal;              /* the channel cannot go on */
 	char ending[160];
+	enum rr_status cancel;    /* its host or loop is freed: how it ends */
+	char *cancel_msg;
 };
 
 static inline struct rr_xfer *rr__xfer(struct rr_task *t)
@@ -194,7 +196,8 @@ void rr__xget_dirs(struct rr_xfer *x);
 void rr__channel_detach(struct rr_conn *c, struct rr_channel *ch);
 void rr__channel_fail(struct rr_conn *c, struct rr_channel *ch, const char *what);
 bool rr__xfer_step(struct rr_conn *c, struct rr_channel *ch);
-void rr__xfer_cancel(struct rr_conn *c, struct rr_channel *ch);
+bool rr__xfer_cancel(struct rr_conn *c, struct rr_channel *ch, enum rr_status status,
+		     const char *msg);
 void rr__xfer_aborted(struct rr_channel *ch);
 
 #endif

@@ -375,7 +375,7 @@ void rr__xput_reply(struct rr_xfer *x, struct rr_xreq *q, const struct rr_sftp_r
 			e->hlen = r->len;
 		} else {
 			e->created = false; /* EXCL: a refused open made nothing */
-			rr__xent_status(x, e, r, "creating its temporary file");
+			rr__xent_status(x, e, r, "creating");
 		}
 		break;
 	case RR_XT_LINK:

@@ -470,3 +470,71 @@ Test(unit_fleet_options, help_is_true)
 	for (size_t k = 0; k < sizeof names / sizeof names[0]; k++)
 		cr_assert_not_null(strstr(options_help, names[k]), "%s", names[k]);
 }
+
+/* ------------------------------------------------------ copy mode */
+
+Test(unit_copy_options, sources_and_options_in_any_order)
+{
+	cr_assert_eq(PARSE("--copy", "a", "b/", "--dest", "/tmp/x", "-r", "-w", "h1,h2",
+			   "--preserve", "c", "--mkdirs"), 0, "%s", err);
+	cr_assert_eq(o.copy, COPY_PUT);
+	cr_assert_eq(o.nsrcs, 3);
+	cr_assert_str_eq(o.srcs[0], "a");
+	cr_assert_str_eq(o.srcs[1], "b/");
+	cr_assert_str_eq(o.srcs[2], "c");
+	cr_assert_null(o.srcs[3]);
+	cr_assert_str_eq(o.dest, "/tmp/x");
+	cr_assert_eq(o.xfer_flags, RR_XFER_RECURSIVE | RR_XFER_PRESERVE | RR_XFER_MKDIRS);
+	cr_assert_eq(o.hosts.n, 2);
+	cr_assert_eq(o.ncmd, 0);
+	options_free(&o);
+	/* after --, every word is a SRC, even one that looks like an option */
+	cr_assert_eq(PARSE("-w", "h", "--rcopy", "--recursive", "--", "-w", "x"), 0,
+		     "%s", err);
+	cr_assert_eq(o.copy, COPY_GET);
+	cr_assert_eq(o.nsrcs, 2);
+	cr_assert_str_eq(o.srcs[0], "-w");
+	cr_assert_null(o.dest);
+	cr_assert_eq(o.xfer_flags, RR_XFER_RECURSIVE);
+	options_free(&o);
+	/* -p is still the port */
+	cr_assert_eq(PARSE("--copy", "a", "-w", "h", "-p", "2222"), 0, "%s", err);
+	cr_assert_eq(o.port, 2222);
+	cr_assert_eq(o.xfer_flags, 0);
+	options_free(&o);
+}
+
+Test(unit_copy_options, errors)
+{
+	expect_fleet_error(PARSE("--copy", "a"), "--copy: needs hosts (-w or --hostfile)");
+	expect_fleet_error(PARSE("-w", "h", "--rcopy"), "--rcopy: no SRC given");
+	expect_fleet_error(PARSE("--copy", "--rcopy", "a", "-w", "h"),
+			   "--rcopy: cannot be combined with --copy");
+	expect_fleet_error(PARSE("-r", "-w", "h", "ls"), "-r: needs --copy or --rcopy");
+	expect_fleet_error(PARSE("--dest", "d", "ls"), "--dest: needs --copy or --rcopy");
+	expect_fleet_error(PARSE("--copy", "a", "--dest", "d", "--dest", "e", "-w", "h"),
+			   "--dest: given twice");
+	expect_fleet_error(PARSE("--copy", "a", "--dest=", "-w", "h"),
+			   "--dest: missing argument");
+	expect_fleet_error(PARSE("--copy", "a", "-w", "h", "-a", "f"),
+			   "-a: cannot be combined with --copy: a copy runs no command");
+	expect_fleet_error(PARSE("--rcopy", "a", "-w", "h", "--tty"),
+			   "--tty: cannot be combined with --rcopy: a copy runs no command");
+	expect_fleet_error(PARSE("--copy", "a", "-w", "h", "-o", "collate"),
+			   "-o collate: cannot be combined with --copy: a copy runs no command");
+	expect_fleet_error(PARSE("--copy", "a", "-w", "h", "--ssh", "exec"),
+			   "--ssh=exec: cannot be combined with --copy: a copy runs no command");
+	expect_fleet_error(PARSE("--copy", "a", "-w", "h", "--kill-grace", "1"),
+			   "--kill-grace: cannot be combined with --copy: a copy runs no command");
+}
+
+Test(unit_copy_options, help_is_true)
+{
+	static const char *const names[] = {
+		"--copy SRC...", "--rcopy SRC...", "--dest PATH", "-r, --recursive",
+		"--preserve", "--mkdirs", "-p is --port",
+	};
+
+	for (size_t k = 0; k < sizeof names / sizeof names[0]; k++)
+		cr_assert_not_null(strstr(options_help, names[k]), "%s", names[k]);
+}

@@ -375,3 +375,24 @@ Test(unit_progress_options, in_the_help)
 	for (size_t k = 0; k < sizeof names / sizeof names[0]; k++)
 		cr_assert_not_null(strstr(options_help, names[k]), "%s", names[k]);
 }
+
+/* Copy mode: bytes so far of those found, and their rate. */
+Test(unit_progress, copy_bytes)
+{
+	struct progress_figures f = {
+		.done = 1, .total = 4, .running = 3, .elapsed_ms = 2000,
+		.fleet = true, .hosts = 4, .per_host = 1, .copy = true,
+		.bytes = 12582912, .bytes_total = 41943040,
+	};
+
+	expect(&f, 0, false, "ringrun: 1/4 done, 3 running, 0 failed, 0 unreachable, "
+	       "12.0 MiB/40.0 MiB, 6.0 MiB/s, 0.5/s, ETA 5s");
+	f.bytes = 512;
+	f.bytes_total = 1536;
+	expect(&f, 0, false, "ringrun: 1/4 done, 3 running, 0 failed, 0 unreachable, "
+	       "512 B/1.5 KiB, 256 B/s, 0.5/s, ETA 4s");
+	/* no byte yet: by tasks, as for commands */
+	f.bytes = 0;
+	expect(&f, 0, false, "ringrun: 1/4 done, 3 running, 0 failed, 0 unreachable, "
+	       "0 B/1.5 KiB, 0 B/s, 0.5/s, ETA 6s");
+}
