@@ -225,12 +225,13 @@ TOOLS.update({
                         "--copy", "${src}", "--dest", "${dest}"],
                        "clush --copy",
                        env={"CLUSTERSHELL_CFGDIR": "${clush_dir}"}),
-    "pscp-copy": Tool(["parallel-scp", "-h", "${hostfile}", "-p", "${j}",
+    "pscp": Tool(["parallel-scp", "-h", "${hostfile}", "-p", "${j}",
                        "-x", "-F ${ssh_config}", "${src}", "${dest}"],
                       "parallel-scp"),
-    "parallel-scp": Tool(["parallel", "--will-cite", "-j", "${j}",
-                          "-a", "${hostfile}", "scp", "-F", "${ssh_config}",
-                          "${src}", "{}:${dest}/"], "GNU parallel + scp"),
+    "gnu-parallel-scp": Tool(["parallel", "--will-cite", "-j", "${j}",
+                              "-a", "${hostfile}", "scp", "-F",
+                              "${ssh_config}", "${src}", "{}:${dest}/"],
+                             "GNU parallel + scp", needs="parallel"),
     # One big file to one host: scp and sftp (batch: "put SRC DEST/"), and
     # scp again with the cipher and MAC libssh2 1.10 (ringrun) negotiates
     # here (see the stdin tools).
@@ -415,14 +416,13 @@ WORKLOADS += [
 # be the source's bytes, alone in the directory.
 WORKLOADS += [
     Workload("copy-fleet", 50, 50, "",
-             ["ringrun-copy", "rr-put", "pdcp", "clush-copy", "pscp-copy",
-              "parallel-scp"], group="copy", hosts=50, check="copy",
+             ["ringrun-copy", "rr-put", "pdcp", "clush-copy", "pscp",
+              "gnu-parallel-scp"], group="copy", hosts=50, check="copy",
              copy_mib=20, max_rounds=SSH_ROUNDS, versus=["fastest"]),
     Workload("copy-big", 1, 1, "",
              ["ringrun-copy", "rr-put", "scp", "scp-aes", "sftp-b"],
-             group="copy",
-             hosts=1, check="copy", copy_mib=256, max_rounds=SSH_ROUNDS,
-             versus=["scp", "scp-aes"]),
+             group="copy", hosts=1, check="copy", copy_mib=256,
+             max_rounds=SSH_ROUNDS, versus=["scp", "scp-aes"]),
 ]
 
 
