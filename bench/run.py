@@ -2,7 +2,7 @@
 """ringrun bench: every comparison in one run.  See README.md.
 
     run.py --ringrun PATH --bin DIR [--rounds N] [--only KEY|GROUP,...]
-           [--stdin-mib N]
+           [--stdin-mib N] [--tmpfs DIR]
 
 A workload is one entry in WORKLOADS, a tool one entry in TOOLS, a target one
 entry in TARGETS: adding a comparison means adding entries, not code.  Every
@@ -16,11 +16,16 @@ process gone (run_stop), "stdin" streams bytes through each tool
 (run_stdin).  The python workloads (group "python", issue 9) run the ringrun
 Python package against asyncio's subprocesses, asyncssh and paramiko, each
 side one Python process (py_local.py, py_ssh.py); py-ssh uses the fleet.
+The copy workloads (group "copy", issue 10) send one file to every host of
+the fleet (ringrun --copy against pdcp, clush, parallel-scp, GNU parallel
+with scp) and one big file to one host (against scp and sftp), source and
+destination on a tmpfs (--tmpfs).
 The report goes to stdout and bench/results/latest.txt; every figure, raw
 rounds included, to bench/results/latest.json.
 """
 import argparse
 import collections
+import filecmp
 import json
 import math
 import os
@@ -65,6 +70,8 @@ class Tool:
     floor: str = ""            # stdin: the tool whose rate this one's is divided by
     imports: str = ""          # a Python module it needs; "ringrun": the package,
                                # found from ${py_path} and ${ringrun_lib}
+    lib: bool = False          # a program of ${bin} that calls libringrun: a
+                               # ringrun row, built only with the library
 
 
 TOOLS = {
@@ -197,6 +204,46 @@ TOOLS.update({
                         imports="paramiko", output="prefix"),
 })
 
+# File copy (issue 10), group "copy": ${src} (random bytes) to ${dest} (a
+# directory on a tmpfs, emptied before every run) on each host, every host
+# at once.  The OpenSSH-based tools take the fleet's ssh_config like the
+# SSH tools (scp and sftp accept -F; clush hands its ssh_options to scp);
+# pdcp runs pdcp on the host (this machine) through ssh.  parallel-scp
+# always runs `scp -qC`: compression on, which no option turns off.
+COPY_RR = ["${ringrun}", "-w", "${hostports}", "-i", "${key}",
+           "--known-hosts", "${known_hosts}", "-j", "${j}",
+           "--copy", "${src}", "--dest", "${dest}"]
+TOOLS.update({
+    "ringrun-copy": Tool(COPY_RR, "ringrun --copy"),
+    # The library alone (bench/copy_put.c): one rr_put() per host.
+    "rr-put": Tool(["${bin}/copy_put", "-i", "${key}", "-k", "${known_hosts}",
+                    "${src}", "${dest}", "${hostports}"], "rr_put (library)",
+                   lib=True),
+    "pdcp": Tool(["pdcp", "-R", "ssh", "-f", "${j}", "-w", "${hosts}",
+                  "${src}", "${dest}"], "pdcp -R ssh", env=PDSH_ENV),
+    "clush-copy": Tool(["clush", "-S", "-f", "${j}", "-w", "${hosts}",
+                        "--copy", "${src}", "--dest", "${dest}"],
+                       "clush --copy",
+                       env={"CLUSTERSHELL_CFGDIR": "${clush_dir}"}),
+    "pscp": Tool(["parallel-scp", "-h", "${hostfile}", "-p", "${j}",
+                       "-x", "-F ${ssh_config}", "${src}", "${dest}"],
+                      "parallel-scp"),
+    "gnu-parallel-scp": Tool(["parallel", "--will-cite", "-j", "${j}",
+                              "-a", "${hostfile}", "scp", "-F",
+                              "${ssh_config}", "${src}", "{}:${dest}/"],
+                             "GNU parallel + scp", needs="parallel"),
+    # One big file to one host: scp and sftp (batch: "put SRC DEST/"), and
+    # scp again with the cipher and MAC libssh2 1.10 (ringrun) negotiates
+    # here (see the stdin tools).
+    "scp": Tool(["scp", "-F", "${ssh_config}", "${src}", "${hosts}:${dest}/"],
+                "scp"),
+    "scp-aes": Tool(["scp", "-F", "${ssh_config}", "-c", "aes128-ctr",
+                     "-o", "MACs=hmac-sha2-256", "${src}", "${hosts}:${dest}/"],
+                    "scp, libssh2's cipher"),
+    "sftp-b": Tool(["sftp", "-F", "${ssh_config}", "-b", "${batch}",
+                    "${hosts}"], "sftp -b"),
+})
+
 # How an SSH tool's output says which host a line came from: "HOST: line",
 # "HOST<tab>line", or a header line naming the host above its lines.
 HOST_OUTPUT = {
@@ -245,6 +292,9 @@ class Workload:
     per_host: int = 0          # ssh: inputs per host (0: the command once per host)
     max_rounds: int = 0        # 0: as many as --rounds
     in_bytes: int = 0          # stdin: bytes piped into each run (--stdin-mib)
+    copy_mib: int = 0          # copy: size of the file sent to every host
+    versus: list = field(default_factory=list)  # copy: ringrun's MiB/s and
+                               # CPU over these tools' ("fastest": the fastest other)
 
     @property
     def fanout(self):
@@ -260,6 +310,11 @@ class Workload:
         if self.kind == "stdin":
             return (f"{self.in_bytes // MIB} MiB piped through each tool's "
                     f"stdin to {self.cmd!r}{self.note}")
+        if self.copy_mib:
+            return (f"one {self.copy_mib} MiB file to {self.hosts} "
+                    f"host{'s' if self.hosts > 1 else ''} over SSH"
+                    f"{', all at once' if self.hosts > 1 else ''}, "
+                    f"destination on a tmpfs{self.note}")
         if self.fanout and self.per_host:
             return (f"{self.hosts} hosts x {self.per_host} commands "
                     f"{self.cmd!r} ({self.n} commands) over SSH, all hosts at "
@@ -271,7 +326,7 @@ class Workload:
 
     @property
     def unit(self):
-        if self.kind == "stdin":
+        if self.kind == "stdin" or self.copy_mib:
             return "MiB/s"
         if self.kind == "stop":
             return "s"
@@ -350,6 +405,24 @@ WORKLOADS += [
              ["py-rr-fleet", "py-asyncssh", "py-paramiko", "ringrun-w"],
              group="python", hosts=200, check="hosts", max_rounds=SSH_ROUNDS,
              note=", from Python (and the CLI: what the package adds)"),
+]
+
+
+# File copy (issue 10), group "copy": one file to many hosts, one big file
+# to one host.  The destination is a directory on a tmpfs (--tmpfs), so the
+# disk is not what is measured; every host is this machine, so they all
+# write the same path (ringrun through a temporary name and a rename, the
+# others in place): the timing is what counts, and the check run's file must
+# be the source's bytes, alone in the directory.
+WORKLOADS += [
+    Workload("copy-fleet", 50, 50, "",
+             ["ringrun-copy", "rr-put", "pdcp", "clush-copy", "pscp",
+              "gnu-parallel-scp"], group="copy", hosts=50, check="copy",
+             copy_mib=20, max_rounds=SSH_ROUNDS, versus=["fastest"]),
+    Workload("copy-big", 1, 1, "",
+             ["ringrun-copy", "rr-put", "scp", "scp-aes", "sftp-b"],
+             group="copy", hosts=1, check="copy", copy_mib=256,
+             max_rounds=SSH_ROUNDS, versus=["scp", "scp-aes"]),
 ]
 
 
@@ -526,6 +599,8 @@ def measure_tool(ctx, w, name, **kw):
     plus the CPU of the sessions they reaped is all the server did.
     A stdin workload pipes its stream into the tool."""
     tool = TOOLS[name]
+    if w.copy_mib:
+        empty_dest(ctx, w)
     argv, env = tool_argv(ctx, tool, w), tool_env(ctx, tool, w)
     if w.kind == "stdin":
         argv = stdin_feed(w) + argv
@@ -549,7 +624,42 @@ def subst(ctx, w):
          "inputs": ctx.inputs[w.key], "cmd": w.cmd}
     if w.hosts:
         d.update(ctx.fleet.subst(w))
+    if w.copy_mib:
+        d.update(copy_files(ctx, w))
     return d
+
+
+def copy_files(ctx, w):
+    """${src}, ${dest}, ${batch} of a copy workload, made at first use in
+    ctx.copy_dir (on the tmpfs): the source, random bytes (nothing on the
+    way can compress them); the destination directory; sftp's batch file."""
+    if ctx.copy_dir is None:
+        ctx.copy_dir = tempfile.mkdtemp(prefix="ringrun-bench-copy-",
+                                        dir=ctx.tmpfs)
+    src = os.path.join(ctx.copy_dir, "src", f"{w.key}.bin")
+    dest = os.path.join(ctx.copy_dir, w.key)
+    batch = os.path.join(ctx.work, f"batch-{w.key}")
+    if not os.path.exists(batch):
+        os.makedirs(os.path.dirname(src), exist_ok=True)
+        os.makedirs(dest)
+        with open(src, "wb") as f:
+            for _ in range(w.copy_mib):
+                f.write(os.urandom(MIB))
+        with open(batch, "w") as f:
+            f.write(f"put {src} {dest}/\n")
+    return {"src": src, "dest": dest, "batch": batch}
+
+
+def empty_dest(ctx, w):
+    """Remove what an earlier run of a copy workload left in ${dest}: every
+    run creates its file."""
+    dest = copy_files(ctx, w)["dest"]
+    for name in os.listdir(dest):
+        path = os.path.join(dest, name)
+        if os.path.isdir(path) and not os.path.islink(path):
+            shutil.rmtree(path)
+        else:
+            os.unlink(path)
 
 
 def tool_argv(ctx, tool, w):
@@ -577,9 +687,10 @@ def tool_env(ctx, tool, w):
 
 
 def is_ringrun(name):
-    """The CLI, or a side that runs the Python package."""
+    """The CLI, a side that runs the Python package, or a program that
+    calls the library."""
     return (TOOLS[name].argv[0] == "${ringrun}" or
-            TOOLS[name].imports == "ringrun")
+            TOOLS[name].imports == "ringrun" or TOOLS[name].lib)
 
 
 def rr_key(tools):
@@ -591,11 +702,18 @@ def tool_missing(ctx, name):
     argv0 = TOOLS[name].needs or TOOLS[name].argv[0]
     if TOOLS[name].imports:
         return python_missing(ctx, name)
+    if TOOLS[name].lib:
+        path = Template(argv0).substitute(bin=ctx.bin)
+        return "" if os.access(path, os.X_OK) else (
+            f"not built ({path}: bench/Makefile builds it when "
+            f"lib/libringrun.so.0 is there)")
     if is_ringrun(name):
         if not ctx.ringrun or not os.access(ctx.ringrun, os.X_OK):
             return f"not built ({ctx.ringrun or 'no --ringrun'})"
-        if "-w" in TOOLS[name].argv and not ringrun_has_hosts(ctx):
+        if "-w" in TOOLS[name].argv and "--hosts" not in ringrun_help(ctx):
             return f"{ctx.ringrun} has no fleet mode (no -w in its --help)"
+        if "--copy" in TOOLS[name].argv and "--copy" not in ringrun_help(ctx):
+            return f"{ctx.ringrun} cannot copy files (no --copy in its --help)"
         return ""
     if "$" in argv0 or os.path.isabs(argv0):
         return ""
@@ -611,11 +729,12 @@ def python_missing(ctx, name):
                                f"{tail(err.decode(errors='replace'), 1)}")
 
 
-def ringrun_has_hosts(ctx):
-    if not hasattr(ctx, "has_hosts"):
+def ringrun_help(ctx):
+    """ringrun --help's text, "" if it failed; run once."""
+    if not hasattr(ctx, "help"):
         rc, out, _ = run([ctx.ringrun, "--help"], timeout=30)
-        ctx.has_hosts = rc == 0 and b"--hosts" in out
-    return ctx.has_hosts
+        ctx.help = out.decode(errors="replace") if rc == 0 else ""
+    return ctx.help
 
 
 def tail(text, n=4):
@@ -655,9 +774,8 @@ def hosts_error(ctx, w, name, path, log):
             got[(m.group(1), m.group(2))] += 1
         else:
             stray += 1
-    addrs = [a for a, _ in ctx.fleet.hosts[:w.hosts]]
     want = collections.Counter(
-        {(a, line): n for a in addrs
+        {(a, line): n for a, _ in ctx.fleet.hosts[:w.hosts]
          for line, n in collections.Counter(ctx.expect[w.key]).items()})
     errors = []
     if got != want or stray:
@@ -667,7 +785,14 @@ def hosts_error(ctx, w, name, path, log):
             f"{sum(extra.values())} unexpected, {stray} not naming a host"
             + (f" (e.g. {min(missing)})" if missing else "")
             + (f" (e.g. {min(extra)})" if extra else ""))
-    idle = [a for a in addrs if not log["conns"][a]]
+    return "; ".join(errors + sshd_errors(ctx, w, log))
+
+
+def sshd_errors(ctx, w, log):
+    """What the sshd logs of a run say went wrong: a host never connected
+    to, fewer sessions than the workload's commands, trouble lines."""
+    errors = []
+    idle = [a for a, _ in ctx.fleet.hosts[:w.hosts] if not log["conns"][a]]
     if idle:
         errors.append(f"sshd: {len(idle)} hosts never connected to "
                       f"(e.g. {idle[0]})")
@@ -678,7 +803,24 @@ def hosts_error(ctx, w, name, path, log):
         errors.append(f"sshd logged trouble: {log['trouble'][0]}"
                       + (f" (and {len(log['trouble']) - 1} more)"
                          if len(log["trouble"]) > 1 else ""))
-    return "; ".join(errors)
+    return errors
+
+
+def copy_error(ctx, w, log):
+    """"" if ${dest} holds the source's bytes under its name and nothing
+    else (no temporary file left), and the sshd logs show every host was
+    copied to (a session each: exec, or the sftp subsystem)."""
+    f = copy_files(ctx, w)
+    name = os.path.basename(f["src"])
+    left = sorted(os.listdir(f["dest"]))
+    errors = []
+    if left != [name]:
+        errors.append(f"{f['dest']} holds {len(left)} entries "
+                      f"{left[:3]}, not just {name}")
+    elif not filecmp.cmp(f["src"], os.path.join(f["dest"], name),
+                         shallow=False):
+        errors.append(f"{name}: not the source's bytes")
+    return "; ".join(errors + sshd_errors(ctx, w, log))
 
 
 def collated_error(ctx, w, path, log):
@@ -708,6 +850,10 @@ def check(ctx, w, name):
         rep = measure_tool(ctx, w, name, out=path, own=TOOLS[name].own)
         if rep["status"] == 0:
             return hosts_error(ctx, w, name, path, rep["log"]), rep
+    elif w.check == "copy":
+        rep = measure_tool(ctx, w, name, own=TOOLS[name].own)
+        if rep["status"] == 0:
+            return copy_error(ctx, w, rep["log"]), rep
     elif w.check == "lines":
         path = os.path.join(ctx.work, f"{w.key}-{name}.out")
         rep = measure_tool(ctx, w, name, out=path)
@@ -973,6 +1119,8 @@ def summarise(w, rounds):
         s["mb_per_s"] = w.out_bytes / 1e6 / wall
     if w.kind == "stdin":
         s["mib_per_s"] = w.in_bytes / MIB / wall
+    if w.copy_mib:
+        s["mib_per_s"] = w.copy_mib * w.hosts / wall
     if w.hosts:
         s["server_cpu_s"] = med("server_ns") / 1e9
         s["conns"] = med("conns")
@@ -981,7 +1129,7 @@ def summarise(w, rounds):
 
 
 def rate_of(w, r):
-    if w.kind == "stdin":
+    if w.kind == "stdin" or w.copy_mib:
         return r["mib_per_s"]
     return r["mb_per_s"] if w.check == "bytes" else r["jobs_per_s"]
 
@@ -1051,6 +1199,8 @@ def run_timed(ctx, w, res, say):
     other = run_rounds(ctx, w, res, ok)
     print_timed(w, res, say, ctx.rounds)
     extra = {"other_cpu": other}
+    if w.versus:
+        extra["versus"] = say_versus(w, res, ok, say)
     if w.ceiling in ok:
         per_job = res[w.ceiling]["cpu_s"] / w.n
         extra["ceiling_jobs_per_s"] = os.cpu_count() / per_job
@@ -1070,6 +1220,40 @@ def run_timed(ctx, w, res, say):
     say_background(say, other)
     say()
     return extra
+
+
+def say_versus(w, res, ok, say):
+    """The MiB/s and client CPU of each ringrun row over those of each tool
+    in w.versus ("fastest": the fastest other tool that ran); returns them
+    by ringrun row and tool."""
+    others = [n for n in ok if not is_ringrun(n)]
+    rrs = [n for n in w.tools if is_ringrun(n)]
+    return {rr: say_versus_one(w, res, ok, others, rr, say) for rr in rrs}
+
+
+def say_versus_one(w, res, ok, others, rr, say):
+    out = {}
+    for v in w.versus:
+        what = ""
+        if v == "fastest":
+            v = max(others, key=lambda n: rate_of(w, res[n]), default=None)
+            what = "the fastest other, "
+            if v is None:
+                say(f"   {TOOLS[rr].label} vs the fastest other: n/a (no "
+                    f"other tool ran)")
+                continue
+        head = f"   {TOOLS[rr].label} vs {what}{TOOLS[v].label}:"
+        bad = [n for n in (rr, v) if n not in ok]
+        if bad:
+            say(f"{head} n/a ({TOOLS[bad[0]].label} did not run)")
+            continue
+        a, b = res[rr], res[v]
+        rate, cpu = rate_of(w, a) / rate_of(w, b), a["cpu_s"] / b["cpu_s"]
+        out[v] = {"rate_x": rate, "cpu_x": cpu}
+        say(f"{head} {rate:.2f} x its {w.unit} ({fmt(rate_of(w, a))} vs "
+            f"{fmt(rate_of(w, b))}), {cpu:.2f} x its client CPU "
+            f"({a['cpu_s']:.2f} vs {b['cpu_s']:.2f} CPU-s)")
+    return out
 
 
 def own_rss(ctx, w, name):
@@ -1693,7 +1877,7 @@ def write_inputs(ctx):
     ctx.inputs, ctx.expect = {}, {}
     for w in WORKLOADS:
         lines = write_input(ctx, w)
-        if w.fanout:
+        if w.fanout and not w.copy_mib:
             ctx.expect[w.key] = []
             for line in (lines if w.per_host else [None]):
                 cmd = w.cmd if line is None else w.cmd.replace("{}", line)
@@ -1714,6 +1898,20 @@ def write_input(ctx, w):
     return lines
 
 
+def is_tmpfs(path):
+    """True if path is on a tmpfs: the mount that holds it, the longest
+    mount point above it in /proc/self/mounts."""
+    path, best = os.path.realpath(path), ("", "")
+    with open("/proc/self/mounts") as f:
+        for line in f:
+            _, point, fstype = line.split()[:3]
+            point = point.replace("\\040", " ")
+            inside = path == point or path.startswith(point.rstrip("/") + "/")
+            if inside and len(point) >= len(best[0]):
+                best = (point, fstype)
+    return best[1] == "tmpfs"
+
+
 def on_signal(sig, frame):
     """SIGTERM, SIGHUP: unwind like SIGINT does, through the finally that
     stops the sshds."""
@@ -1729,7 +1927,7 @@ def main():
                     default=int(os.environ.get("ROUNDS") or 5))
     ap.add_argument("--only", default="",
                     help="comma-separated workload keys or groups (local, "
-                         "ssh, control, python): " + ",".join(w.key for w in WORKLOADS))
+                         "ssh, control, python, copy): " + ",".join(w.key for w in WORKLOADS))
     ap.add_argument("--ssh-kex", choices=["curve25519", "default"],
                     default=os.environ.get("SSH_KEX") or "curve25519",
                     help="curve25519: every sshd offers only curve25519 (what "
@@ -1742,6 +1940,9 @@ def main():
     ap.add_argument("--ringrun-lib",
                     default=os.path.join(TOP, "lib", "libringrun.so.0"),
                     help="RINGRUN_LIB: the library the ringrun package loads")
+    ap.add_argument("--tmpfs", default="/dev/shm",
+                    help="a tmpfs directory: the copy workloads' source and "
+                         "destination")
     ap.add_argument("--results", default=os.path.join(HERE, "results"))
     ctx = ap.parse_args()
     if ctx.ssh_kex == "default":
@@ -1759,6 +1960,9 @@ def main():
         ap.error("bad --rounds, --stdin-mib or --only (keys: " + ", ".join(
             [w.key for w in WORKLOADS] +
             sorted({w.group for w in WORKLOADS})) + ")")
+    if any(w.copy_mib for w in workloads) and not is_tmpfs(ctx.tmpfs):
+        ap.error(f"--tmpfs {ctx.tmpfs}: not a tmpfs mount (the copy "
+                 f"workloads must not measure a disk)")
     os.makedirs(ctx.results, exist_ok=True)
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGHUP, on_signal)
@@ -1799,6 +2003,11 @@ def main():
         say("  their reaped sessions' over each run; conns = TCP connections"
             " sshd accepted per run;")
         say("  own RSS from the check run (under ptrace).")
+    if any(w.copy_mib for w in workloads):
+        say(f"copy: the source is random bytes, source and destination on "
+            f"the tmpfs {ctx.tmpfs}; the")
+        say("  destination is emptied before every run; MiB/s = file size x"
+            " hosts / wall.")
     say()
 
     busy0, t0 = cpu_busy_s(), time.monotonic()
@@ -1810,7 +2019,7 @@ def main():
     results, ssh_setup = {}, None
     with tempfile.TemporaryDirectory(prefix="ringrun-bench-") as work:
         ctx.work = work
-        ctx.fleet = None
+        ctx.fleet, ctx.copy_dir = None, None
         write_inputs(ctx)
         try:
             for w in workloads:
@@ -1833,6 +2042,8 @@ def main():
             if ctx.fleet:
                 progress("[ssh] stopping sshds\n")
                 ctx.fleet.stop()
+            if ctx.copy_dir:
+                shutil.rmtree(ctx.copy_dir, ignore_errors=True)
         if ctx.fleet:
             with open(ctx.fleet.ssh_config) as f:
                 ssh_setup = {"sshd_config": SSHD_CONFIG, "ssh_config": f.read(),
