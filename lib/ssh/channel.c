@@ -805,12 +805,12 @@ static void chan_stop(struct rr_task *t)
 	rr__conn_poke(&ch->host->conn);
 }
 
-static bool chan_started(const struct rr_task *t)
+bool rr__channel_started(const struct rr_task *t)
 {
 	return ((const struct rr_channel *)rr__task_kind_data_const(t))->exec_sent;
 }
 
-static size_t chan_describe(const struct rr_task *t, char *buf, size_t size)
+size_t rr__channel_describe(const struct rr_task *t, char *buf, size_t size)
 {
 	const struct rr_channel *ch = rr__task_kind_data_const(t);
 
@@ -848,8 +848,8 @@ const struct rr_kind rr__kind_ssh = {
 	.stdin_kick = chan_stdin_kick,
 	.resize = chan_resize,
 	.stop = chan_stop,
-	.started = chan_started,
-	.describe = chan_describe,
+	.started = rr__channel_started,
+	.describe = rr__channel_describe,
 	.ending = chan_ending,
 	.settle = chan_settle,
 	.destroy = chan_destroy,

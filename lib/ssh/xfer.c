@@ -550,6 +550,26 @@ static bool parent_ready(const struct rr_xfer *x, const struct rr_xent *p)
 	return p->phase == RR_XE_DONE;
 }
 
+/* e starts: its paths on both sides.  false: it is over already (a
+   failure known before it started: when it was walked, at the root). */
+static bool begin(struct rr_xfer *x, struct rr_xent *e)
+{
+	e->phase = RR_XE_OPEN;
+	if (!e->src)
+		e->src = rr__xfer_join(x->get ? x->remote : x->local, e->rel);
+	if (!e->dst)
+		e->dst = rr__xfer_join(x->root, e->rel);
+	if (!e->src || !e->dst) {
+		x->fatal = true;
+		return false;
+	}
+	if (e->err) {
+		rr__xent_done(x, e);
+		return false;
+	}
+	return true;
+}
+
 /* Start what may start, move what moves. */
 static void advance(struct rr_xfer *x)
 {
@@ -574,6 +594,8 @@ static void advance(struct rr_xfer *x)
 		}
 		x->next++;
 		x->active++;
+		if (!begin(x, e))
+			continue;
 		if (x->get)
 			rr__xget_start(x, i);
 		else
@@ -864,18 +886,6 @@ static void xfer_stop(struct rr_task *t)
 	rr__conn_poke(&x->chan.host->conn);
 }
 
-static bool xfer_started(const struct rr_task *t)
-{
-	return ((const struct rr_channel *)rr__task_kind_data_const(t))->exec_sent;
-}
-
-static size_t xfer_describe(const struct rr_task *t, char *buf, size_t size)
-{
-	const struct rr_channel *ch = rr__task_kind_data_const(t);
-
-	return (size_t)snprintf(buf, size, "host %s: ", ch->host->name);
-}
-
 static const char *xfer_ending(const struct rr_task *t)
 {
 	const struct rr_xfer *x = rr__task_kind_data_const(t);
@@ -927,8 +937,8 @@ const struct rr_kind rr__kind_xfer = {
 	.stdin_kick = xfer_stdin_kick,
 	.resize = xfer_resize,
 	.stop = xfer_stop,
-	.started = xfer_started,
-	.describe = xfer_describe,
+	.started = rr__channel_started, /* its sftp subsystem was asked for */
+	.describe = rr__channel_describe,
 	.ending = xfer_ending,
 	.settle = xfer_settle,
 	.destroy = xfer_destroy,

@@ -195,6 +195,9 @@ void rr__xget_dirs(struct rr_xfer *x);
 /* channel.c, for the copy kind */
 void rr__channel_detach(struct rr_conn *c, struct rr_channel *ch);
 void rr__channel_fail(struct rr_conn *c, struct rr_channel *ch, const char *what);
+/* Both kinds' table: its command (or subsystem) was asked for; "host H: ". */
+bool rr__channel_started(const struct rr_task *t);
+size_t rr__channel_describe(const struct rr_task *t, char *buf, size_t size);
 bool rr__xfer_step(struct rr_conn *c, struct rr_channel *ch);
 bool rr__xfer_cancel(struct rr_conn *c, struct rr_channel *ch, enum rr_status status,
 		     const char *msg);

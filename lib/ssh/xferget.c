@@ -144,21 +144,7 @@ static void start_as(struct rr_xfer *x, struct rr_xent *e, unsigned i)
 
 void rr__xget_start(struct rr_xfer *x, unsigned i)
 {
-	struct rr_xent *e = &x->ents[i];
-
-	e->phase = RR_XE_OPEN;
-	if (!e->src)
-		e->src = rr__xfer_join(x->remote, e->rel);
-	e->dst = rr__xfer_join(x->root, e->rel);
-	if (!e->src || !e->dst) {
-		x->fatal = true;
-		return;
-	}
-	if (e->err) { /* the root's */
-		rr__xent_done(x, e);
-		return;
-	}
-	start_as(x, e, i);
+	start_as(x, &x->ents[i], i);
 }
 
 static void undo(struct rr_xfer *x, struct rr_xent *e)

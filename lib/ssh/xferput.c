@@ -193,18 +193,6 @@ void rr__xput_start(struct rr_xfer *x, unsigned i)
 {
 	struct rr_xent *e = &x->ents[i];
 
-	e->phase = RR_XE_OPEN;
-	if (!e->dst)
-		e->dst = rr__xfer_join(x->root, e->rel);
-	e->src = rr__xfer_join(x->local, e->rel);
-	if (!e->src || !e->dst) {
-		x->fatal = true;
-		return;
-	}
-	if (e->err) { /* known when it was walked, or at the root */
-		rr__xent_done(x, e);
-		return;
-	}
 	if (e->type == 'd') {
 		rr__xfer_path_req(x, RR_FXP_MKDIR, e->dst, i, RR_XT_MKDIR);
 		return;
