@@ -443,16 +443,11 @@ void rr__xput_chunk(struct rr_xfer *x, struct rr_xchunk *k, int res)
 		rr__sftp_str(&o, k->data, (size_t)res);
 		rr__xfer_send(x, &o, q);
 		e->writes++;
-		x->data--; /* the WRITE holds the slot the read held */
 		if ((uint32_t)res < k->len) { /* short: the rest, or the end */
-			x->data++;
 			rr__xchunk_read(x, k, e->fd, k->off + (uint64_t)res, k->len - (uint32_t)res);
 			e->reads++;
 			return;
 		}
-		k->next_free = x->free_chunks;
-		x->free_chunks = k;
-		return;
 	}
 	rr__xchunk_give(x, k);
 }
