@@ -913,18 +913,16 @@ def copy_error(ctx, w, log):
 
 
 def rcopy_errors(ctx, w, f, want):
-    """Each entry of ${dest} is NAME.HOST[:PORT] or HOST holding NAME, a
-    whole copy of the source; every host has one."""
+    """Each entry of ${dest} is NAME.HOST[:PORT] or HOST[:PORT] holding
+    NAME (parallel-slurp), a whole copy of the source; every host has one."""
     got = listing(f["dest"])
     seen = {}
     for entry, tree in got.items():
-        if entry.startswith(f["name"] + "."):
-            host = re.sub(r":\d+$", "", entry[len(f["name"]) + 1:])
-        elif isinstance(tree, dict) and list(tree) == [f["name"]]:
-            host, tree = entry, tree[f["name"]]
-        else:
-            host = entry
-        seen[host] = tree
+        host = entry.removeprefix(f["name"] + ".")
+        if (host == entry and isinstance(tree, dict)
+                and list(tree) == [f["name"]]):
+            tree = tree[f["name"]]
+        seen[re.sub(r":\w+$", "", host)] = tree      # HOST:PORT, HOST:None
     bad = [f"{f['dest']}/{h}: {listing_diff(t, want)}"
            for h, t in sorted(seen.items()) if t != want]
     errors = bad[:1] + ([f"(and {len(bad) - 1} more)"] if bad[1:] else [])
