@@ -18,7 +18,9 @@ Python package against asyncio's subprocesses, asyncssh and paramiko, each
 side one Python process (py_local.py, py_ssh.py); py-ssh uses the fleet.
 The copy workloads (group "copy", issue 10) send one file to every host of
 the fleet (ringrun --copy against pdcp, clush, parallel-scp, GNU parallel
-with scp) and one big file to one host (against scp and sftp), source and
+with scp), 20 MiB to 50 hosts and 4 KiB to 200, one big file to one host
+(against scp and sftp), and a tree of 1000 small files to 20 hosts and back
+(-r, against pdcp/rpdcp, clush, parallel-scp/parallel-slurp), source and
 destination on a tmpfs (--tmpfs).
 The report goes to stdout and bench/results/latest.txt; every figure, raw
 rounds included, to bench/results/latest.json.
