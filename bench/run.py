@@ -947,18 +947,21 @@ def listing(path):
         return f.read()
 
 
-def listing_diff(got, want, at=""):
-    """The first difference between two listings, as one phrase."""
+def listing_diff(got, want, at="."):
+    """The first difference between two listings, as one phrase; at is
+    where they are, below the compared directory."""
     if isinstance(got, dict) and isinstance(want, dict):
         for e in sorted(set(got) | set(want)):
+            path = e if at == "." else f"{at}/{e}"
             if e not in want:
-                return f"{at}{e}: not in the source"
+                return f"{path}: not in the source"
             if e not in got:
-                return f"{at}{e}: missing"
+                return f"{path}: missing"
             if got[e] != want[e]:
-                return listing_diff(got[e], want[e], f"{at}{e}/")
+                return listing_diff(got[e], want[e], path)
         return "same"
-    return f"{at or '.'}: not the source's {'tree' if isinstance(want, dict) else 'bytes'}"
+    return (f"{at}: not the source's "
+            f"{'tree' if isinstance(want, dict) else 'bytes'}")
 
 
 def collated_error(ctx, w, path, log):
