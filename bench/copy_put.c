@@ -3,8 +3,9 @@
  * every host at once, with one key and one known_hosts (strict checking,
  * no agent): what `ringrun --copy` does, without the command line.
  *
- *   copy_put -i KEY -k KNOWN_HOSTS SRC DEST ADDR:PORT[,ADDR:PORT]...
+ *   copy_put [-r] -i KEY -k KNOWN_HOSTS SRC DEST ADDR:PORT[,ADDR:PORT]...
  *
+ * -r copies a directory and all it holds (RR_XFER_RECURSIVE).
  * Exit status 0 when every copy ended RR_OK; 1 when one did not (each
  * failure's message on stderr); 2 for bad usage or a call that could not
  * begin (rr_host_new, rr_put).
@@ -19,14 +20,14 @@
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: copy_put -i KEY -k KNOWN_HOSTS SRC DEST "
+	fprintf(stderr, "usage: copy_put [-r] -i KEY -k KNOWN_HOSTS SRC DEST "
 			"ADDR:PORT[,ADDR:PORT]...\n");
 	exit(2);
 }
 
 /* rr_put() of src to dest on every host of the comma-separated list. */
-static int put_all(rr_loop *loop, rr_group *group, const char *key,
-		   const char *known_hosts, const char *src, const char *dest,
+static int put_all(rr_loop *loop, rr_group *group, unsigned flags,
+		   const char *key, const char *known_hosts, const char *src, const char *dest,
 		   char *hosts)
 {
 	const char *ids[] = { key, NULL };
@@ -35,7 +36,7 @@ static int put_all(rr_loop *loop, rr_group *group, const char *key,
 		.no_agent = true,
 		.known_hosts = known_hosts,
 	};
-	const struct rr_xfer_opts xopts = { .group = group };
+	const struct rr_xfer_opts xopts = { .group = group, .flags = flags };
 	char *save = NULL;
 
 	for (char *spec = strtok_r(hosts, ",", &save); spec;
@@ -58,10 +59,13 @@ static int put_all(rr_loop *loop, rr_group *group, const char *key,
 int main(int argc, char **argv)
 {
 	const char *key = NULL, *known_hosts = NULL;
+	unsigned flags = 0;
 	int c, status = 0;
 
-	while ((c = getopt(argc, argv, "i:k:")) != -1) {
-		if (c == 'i')
+	while ((c = getopt(argc, argv, "ri:k:")) != -1) {
+		if (c == 'r')
+			flags |= RR_XFER_RECURSIVE;
+		else if (c == 'i')
 			key = optarg;
 		else if (c == 'k')
 			known_hosts = optarg;
@@ -78,8 +82,8 @@ int main(int argc, char **argv)
 		perror("copy_put: rr_loop_new");
 		return 2;
 	}
-	if (put_all(loop, group, key, known_hosts, argv[optind], argv[optind + 1],
-		    argv[optind + 2]) < 0) {
+	if (put_all(loop, group, flags, key, known_hosts, argv[optind],
+		    argv[optind + 1], argv[optind + 2]) < 0) {
 		rr_loop_free(loop);
 		return 2;
 	}

@@ -18,7 +18,9 @@ Python package against asyncio's subprocesses, asyncssh and paramiko, each
 side one Python process (py_local.py, py_ssh.py); py-ssh uses the fleet.
 The copy workloads (group "copy", issue 10) send one file to every host of
 the fleet (ringrun --copy against pdcp, clush, parallel-scp, GNU parallel
-with scp) and one big file to one host (against scp and sftp), source and
+with scp), 20 MiB to 50 hosts and 4 KiB to 200, one big file to one host
+(against scp and sftp), and a tree of 1000 small files to 20 hosts and back
+(-r, against pdcp/rpdcp, clush, parallel-scp/parallel-slurp), source and
 destination on a tmpfs (--tmpfs).
 The report goes to stdout and bench/results/latest.txt; every figure, raw
 rounds included, to bench/results/latest.json.
@@ -244,6 +246,40 @@ TOOLS.update({
                     "${hosts}"], "sftp -b"),
 })
 
+# Trees (copy-tree): each tool's recursive copy; clush --copy of a
+# directory is recursive by nature (it runs scp -r).  Back (copy-tree-back):
+# every host's ${src} into ${dest}, as NAME.HOST (parallel-slurp: HOST/NAME,
+# ${name} being the local name it wants).
+COPY_RR_R = COPY_RR[:-4] + ["-r", "--copy", "${src}", "--dest", "${dest}"]
+TOOLS.update({
+    "ringrun-copy-r": Tool(COPY_RR_R, "ringrun -r --copy"),
+    "rr-put-r": Tool(["${bin}/copy_put", "-r", "-i", "${key}", "-k",
+                      "${known_hosts}", "${src}", "${dest}", "${hostports}"],
+                     "rr_put (library), recursive", lib=True),
+    "pdcp-r": Tool(["pdcp", "-R", "ssh", "-r", "-f", "${j}", "-w", "${hosts}",
+                    "${src}", "${dest}"], "pdcp -r", env=PDSH_ENV),
+    "pscp-r": Tool(["parallel-scp", "-r", "-h", "${hostfile}", "-p", "${j}",
+                    "-x", "-F ${ssh_config}", "${src}", "${dest}"],
+                   "parallel-scp -r"),
+    "gnu-parallel-scp-r": Tool(["parallel", "--will-cite", "-j", "${j}",
+                                "-a", "${hostfile}", "scp", "-r", "-F",
+                                "${ssh_config}", "${src}", "{}:${dest}/"],
+                               "GNU parallel + scp -r", needs="parallel"),
+    "ringrun-rcopy-r": Tool(COPY_RR[:-4] + ["-r", "--rcopy", "${src}",
+                                            "--dest", "${dest}"],
+                            "ringrun -r --rcopy"),
+    "rpdcp-r": Tool(["rpdcp", "-R", "ssh", "-r", "-f", "${j}", "-w",
+                     "${hosts}", "${src}", "${dest}"], "rpdcp -r",
+                    env=PDSH_ENV),
+    "clush-rcopy": Tool(["clush", "-S", "-f", "${j}", "-w", "${hosts}",
+                         "--rcopy", "${src}", "--dest", "${dest}"],
+                        "clush --rcopy",
+                        env={"CLUSTERSHELL_CFGDIR": "${clush_dir}"}),
+    "pslurp-r": Tool(["parallel-slurp", "-r", "-h", "${hostfile}", "-p",
+                      "${j}", "-x", "-F ${ssh_config}", "-L", "${dest}",
+                      "${src}", "${name}"], "parallel-slurp -r"),
+})
+
 # How an SSH tool's output says which host a line came from: "HOST: line",
 # "HOST<tab>line", or a header line naming the host above its lines.
 HOST_OUTPUT = {
@@ -292,7 +328,12 @@ class Workload:
     per_host: int = 0          # ssh: inputs per host (0: the command once per host)
     max_rounds: int = 0        # 0: as many as --rounds
     in_bytes: int = 0          # stdin: bytes piped into each run (--stdin-mib)
-    copy_mib: int = 0          # copy: size of the file sent to every host
+    copy_bytes: int = 0        # copy: size of the file (each file of the
+                               # tree) sent to every host
+    copy_files: int = 0        # copy: 0 one file; N a tree of N files in
+                               # COPY_TREE_FANOUT directories per level
+    rcopy: bool = False        # copy: from every host into ${dest}
+    runs_with: str = ""        # --only this key runs this workload too
     versus: list = field(default_factory=list)  # copy: ringrun's MiB/s and
                                # CPU over these tools' ("fastest": the fastest other)
 
@@ -310,8 +351,10 @@ class Workload:
         if self.kind == "stdin":
             return (f"{self.in_bytes // MIB} MiB piped through each tool's "
                     f"stdin to {self.cmd!r}{self.note}")
-        if self.copy_mib:
-            return (f"one {self.copy_mib} MiB file to {self.hosts} "
+        if self.copy_bytes:
+            what = (f"a tree of {self.copy_files} files of {size(self.copy_bytes)}"
+                    if self.copy_files else f"one {size(self.copy_bytes)} file")
+            return (f"{what} {'from' if self.rcopy else 'to'} {self.hosts} "
                     f"host{'s' if self.hosts > 1 else ''} over SSH"
                     f"{', all at once' if self.hosts > 1 else ''}, "
                     f"destination on a tmpfs{self.note}")
@@ -326,8 +369,10 @@ class Workload:
 
     @property
     def unit(self):
-        if self.kind == "stdin" or self.copy_mib:
+        if self.kind == "stdin" or self.copy_bytes >= MIB:
             return "MiB/s"
+        if self.copy_bytes:
+            return "files/s"
         if self.kind == "stop":
             return "s"
         if self.fanout:
@@ -418,11 +463,34 @@ WORKLOADS += [
     Workload("copy-fleet", 50, 50, "",
              ["ringrun-copy", "rr-put", "pdcp", "clush-copy", "pscp",
               "gnu-parallel-scp"], group="copy", hosts=50, check="copy",
-             copy_mib=20, max_rounds=SSH_ROUNDS, versus=["fastest"]),
+             copy_bytes=20 * MIB, max_rounds=SSH_ROUNDS, versus=["fastest"]),
     Workload("copy-big", 1, 1, "",
              ["ringrun-copy", "rr-put", "scp", "scp-aes", "sftp-b"],
-             group="copy", hosts=1, check="copy", copy_mib=256,
+             group="copy", hosts=1, check="copy", copy_bytes=256 * MIB,
              max_rounds=SSH_ROUNDS, versus=["scp", "scp-aes"]),
+]
+
+# Where fan-out, connection set-up and per-file round trips are the cost,
+# not bytes: configuration and code go to many hosts as small files and
+# trees.  copy-small runs every tool at 200 hosts at once (each one's -f,
+# -p, -j took 200 here); copy-tree sends 1000 files, copy-tree-back
+# (run by --only copy-tree too) fetches them from every host into
+# ${dest}/NAME.HOST (parallel-slurp: ${dest}/HOST/NAME).
+WORKLOADS += [
+    Workload("copy-small", 200, 200, "",
+             ["ringrun-copy", "rr-put", "pdcp", "clush-copy", "pscp",
+              "gnu-parallel-scp"], group="copy", hosts=200, check="copy",
+             copy_bytes=4096, max_rounds=SSH_ROUNDS, versus=["fastest"]),
+    Workload("copy-tree", 20, 20, "",
+             ["ringrun-copy-r", "rr-put-r", "pdcp-r", "clush-copy", "pscp-r",
+              "gnu-parallel-scp-r"], group="copy", hosts=20, check="copy",
+             copy_bytes=4096, copy_files=1000, max_rounds=SSH_ROUNDS,
+             versus=["fastest"]),
+    Workload("copy-tree-back", 20, 20, "",
+             ["ringrun-rcopy-r", "rpdcp-r", "clush-rcopy", "pslurp-r"],
+             group="copy", hosts=20, check="copy", copy_bytes=4096,
+             copy_files=1000, rcopy=True, runs_with="copy-tree",
+             max_rounds=SSH_ROUNDS, versus=["fastest"]),
 ]
 
 
@@ -507,6 +575,11 @@ class Report:
 def progress(text):
     sys.stderr.write(text)
     sys.stderr.flush()
+
+
+def size(n):
+    """4 KiB, 20 MiB: a copy workload's file size."""
+    return f"{n // MIB} MiB" if n >= MIB else f"{n // 1024} KiB"
 
 
 def fmt(x, digits=2):
@@ -599,7 +672,7 @@ def measure_tool(ctx, w, name, **kw):
     plus the CPU of the sessions they reaped is all the server did.
     A stdin workload pipes its stream into the tool."""
     tool = TOOLS[name]
-    if w.copy_mib:
+    if w.copy_bytes:
         empty_dest(ctx, w)
     argv, env = tool_argv(ctx, tool, w), tool_env(ctx, tool, w)
     if w.kind == "stdin":
@@ -624,30 +697,49 @@ def subst(ctx, w):
          "inputs": ctx.inputs[w.key], "cmd": w.cmd}
     if w.hosts:
         d.update(ctx.fleet.subst(w))
-    if w.copy_mib:
+    if w.copy_bytes:
         d.update(copy_files(ctx, w))
     return d
 
 
 def copy_files(ctx, w):
-    """${src}, ${dest}, ${batch} of a copy workload, made at first use in
-    ctx.copy_dir (on the tmpfs): the source, random bytes (nothing on the
-    way can compress them); the destination directory; sftp's batch file."""
+    """${src}, ${dest}, ${batch}, ${name} of a copy workload, made at first
+    use in ctx.copy_dir (on the tmpfs): the source, random bytes (nothing
+    on the way can compress them), a file or a tree (make_tree); the
+    destination directory; sftp's batch file; the source's name."""
     if ctx.copy_dir is None:
         ctx.copy_dir = tempfile.mkdtemp(prefix="ringrun-bench-copy-",
                                         dir=ctx.tmpfs)
-    src = os.path.join(ctx.copy_dir, "src", f"{w.key}.bin")
+    name = "tree" if w.copy_files else f"{w.key}.bin"
+    src = os.path.join(ctx.copy_dir, "src", w.key, name)
     dest = os.path.join(ctx.copy_dir, w.key)
     batch = os.path.join(ctx.work, f"batch-{w.key}")
     if not os.path.exists(batch):
-        os.makedirs(os.path.dirname(src), exist_ok=True)
+        os.makedirs(os.path.dirname(src))
         os.makedirs(dest)
-        with open(src, "wb") as f:
-            for _ in range(w.copy_mib):
-                f.write(os.urandom(MIB))
+        if w.copy_files:
+            make_tree(src, w.copy_files, w.copy_bytes)
+        else:
+            random_file(src, w.copy_bytes)
         with open(batch, "w") as f:
             f.write(f"put {src} {dest}/\n")
-    return {"src": src, "dest": dest, "batch": batch}
+    return {"src": src, "dest": dest, "batch": batch, "name": name}
+
+
+def random_file(path, n):
+    with open(path, "wb") as f:
+        for at in range(0, n, MIB):
+            f.write(os.urandom(min(MIB, n - at)))
+
+
+def make_tree(top, files, n):
+    """files files of n random bytes in 3 levels below top: dI/dJ/fK, 10
+    directories a level, 10 files in each of the last."""
+    for i in range(files):
+        path = os.path.join(top, f"d{i // 100}", f"d{i // 10 % 10}",
+                            f"f{i % 10}")
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        random_file(path, n)
 
 
 def empty_dest(ctx, w):
@@ -807,20 +899,69 @@ def sshd_errors(ctx, w, log):
 
 
 def copy_error(ctx, w, log):
-    """"" if ${dest} holds the source's bytes under its name and nothing
-    else (no temporary file left), and the sshd logs show every host was
-    copied to (a session each: exec, or the sftp subsystem)."""
+    """"" if ${dest} holds the source (its bytes, its tree) under its name
+    and nothing else (no temporary file left), or for rcopy a copy of it
+    from every host and nothing else; and the sshd logs show every host was
+    copied to or from (a session each: exec, or the sftp subsystem)."""
     f = copy_files(ctx, w)
-    name = os.path.basename(f["src"])
-    left = sorted(os.listdir(f["dest"]))
-    errors = []
-    if left != [name]:
-        errors.append(f"{f['dest']} holds {len(left)} entries "
-                      f"{left[:3]}, not just {name}")
-    elif not filecmp.cmp(f["src"], os.path.join(f["dest"], name),
-                         shallow=False):
-        errors.append(f"{name}: not the source's bytes")
+    want = listing(f["src"])
+    if w.rcopy:
+        errors = rcopy_errors(ctx, w, f, want)
+    else:
+        got = listing(f["dest"])
+        errors = [] if got == {f["name"]: want} else [
+            f"{f['dest']}: {listing_diff(got, {f['name']: want})}"]
     return "; ".join(errors + sshd_errors(ctx, w, log))
+
+
+def rcopy_errors(ctx, w, f, want):
+    """Each entry of ${dest} is NAME.HOST[:PORT] or HOST[:PORT] holding
+    NAME (parallel-slurp), a whole copy of the source; every host has one."""
+    got = listing(f["dest"])
+    seen = {}
+    for entry, tree in got.items():
+        host = entry.removeprefix(f["name"] + ".")
+        if (host == entry and isinstance(tree, dict)
+                and list(tree) == [f["name"]]):
+            tree = tree[f["name"]]
+        seen[re.sub(r":\w+$", "", host)] = tree      # HOST:PORT, HOST:None
+    bad = [f"{f['dest']}/{h}: {listing_diff(t, want)}"
+           for h, t in sorted(seen.items()) if t != want]
+    errors = bad[:1] + ([f"(and {len(bad) - 1} more)"] if bad[1:] else [])
+    hosts = {a for a, _ in ctx.fleet.hosts[:w.hosts]}
+    if set(seen) != hosts:
+        errors.append(f"{f['dest']}: {len(hosts - set(seen))} hosts have no "
+                      f"copy, {len(set(seen) - hosts)} entries name no host "
+                      f"(e.g. {min(set(seen) ^ hosts)})")
+    return errors
+
+
+def listing(path):
+    """What path holds: a file's bytes, a directory's {name: listing},
+    a link's ("link", target)."""
+    if os.path.islink(path):
+        return ("link", os.readlink(path))
+    if os.path.isdir(path):
+        return {e: listing(os.path.join(path, e)) for e in os.listdir(path)}
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def listing_diff(got, want, at="."):
+    """The first difference between two listings, as one phrase; at is
+    where they are, below the compared directory."""
+    if isinstance(got, dict) and isinstance(want, dict):
+        for e in sorted(set(got) | set(want)):
+            path = e if at == "." else f"{at}/{e}"
+            if e not in want:
+                return f"{path}: not in the source"
+            if e not in got:
+                return f"{path}: missing"
+            if got[e] != want[e]:
+                return listing_diff(got[e], want[e], path)
+        return "same"
+    return (f"{at}: not the source's "
+            f"{'tree' if isinstance(want, dict) else 'bytes'}")
 
 
 def collated_error(ctx, w, path, log):
@@ -1119,8 +1260,10 @@ def summarise(w, rounds):
         s["mb_per_s"] = w.out_bytes / 1e6 / wall
     if w.kind == "stdin":
         s["mib_per_s"] = w.in_bytes / MIB / wall
-    if w.copy_mib:
-        s["mib_per_s"] = w.copy_mib * w.hosts / wall
+    if w.copy_bytes:
+        files = max(w.copy_files, 1) * w.hosts
+        s["mib_per_s"] = files * w.copy_bytes / MIB / wall
+        s["files_per_s"] = files / wall
     if w.hosts:
         s["server_cpu_s"] = med("server_ns") / 1e9
         s["conns"] = med("conns")
@@ -1129,8 +1272,10 @@ def summarise(w, rounds):
 
 
 def rate_of(w, r):
-    if w.kind == "stdin" or w.copy_mib:
+    if w.kind == "stdin" or w.copy_bytes >= MIB:
         return r["mib_per_s"]
+    if w.copy_bytes:
+        return r["files_per_s"]
     return r["mb_per_s"] if w.check == "bytes" else r["jobs_per_s"]
 
 
@@ -1877,7 +2022,7 @@ def write_inputs(ctx):
     ctx.inputs, ctx.expect = {}, {}
     for w in WORKLOADS:
         lines = write_input(ctx, w)
-        if w.fanout and not w.copy_mib:
+        if w.fanout and not w.copy_bytes:
             ctx.expect[w.key] = []
             for line in (lines if w.per_host else [None]):
                 cmd = w.cmd if line is None else w.cmd.replace("{}", line)
@@ -1955,12 +2100,13 @@ def main():
     only = set(filter(None, ctx.only.split(",")))
     known = {w.key for w in WORKLOADS} | {w.group for w in WORKLOADS}
     workloads = [replace(w, in_bytes=ctx.stdin_mib * MIB) for w in WORKLOADS
-                 if not only or w.key in only or w.group in only]
+                 if not only or w.key in only or w.group in only
+                 or w.runs_with in only]
     if ctx.rounds < 1 or ctx.stdin_mib < 1 or not only <= known:
         ap.error("bad --rounds, --stdin-mib or --only (keys: " + ", ".join(
             [w.key for w in WORKLOADS] +
             sorted({w.group for w in WORKLOADS})) + ")")
-    if any(w.copy_mib for w in workloads) and not is_tmpfs(ctx.tmpfs):
+    if any(w.copy_bytes for w in workloads) and not is_tmpfs(ctx.tmpfs):
         ap.error(f"--tmpfs {ctx.tmpfs}: not a tmpfs mount (the copy "
                  f"workloads must not measure a disk)")
     os.makedirs(ctx.results, exist_ok=True)
@@ -2003,11 +2149,12 @@ def main():
         say("  their reaped sessions' over each run; conns = TCP connections"
             " sshd accepted per run;")
         say("  own RSS from the check run (under ptrace).")
-    if any(w.copy_mib for w in workloads):
+    if any(w.copy_bytes for w in workloads):
         say(f"copy: the source is random bytes, source and destination on "
             f"the tmpfs {ctx.tmpfs}; the")
-        say("  destination is emptied before every run; MiB/s = file size x"
-            " hosts / wall.")
+        say("  destination is emptied before every run; MiB/s = bytes x"
+            " hosts / wall; files/s (files of")
+        say("  4 KiB) = files x hosts / wall, for copy-small hosts/s.")
     say()
 
     busy0, t0 = cpu_busy_s(), time.monotonic()
