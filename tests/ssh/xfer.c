@@ -20,7 +20,7 @@ enum { HOSTS = 20, GETS_BIG = 4 };
 static const struct {
 	const char *name;
 	size_t size;
-} files[] = {{"empty", 0}, {"one", 1}, {"big", 64 * MiB}};
+} files[] = {{"empty", 0}, {"one", 1}, {"big", XFER_BIG}};
 #define NFILES (sizeof files / sizeof *files)
 
 /* Copy k of files[] has seed k + 1 in every direction. */
@@ -101,7 +101,8 @@ Test(ssh_xfer, twenty_hosts_put_get)
 					   xpath(&f, dst, sizeof dst, "g%d/%s.back", i,
 						 files[k].name), k);
 	cr_assert_eq(xfleet_log_count(&f, "Connection from"), HOSTS);
-	cr_log_info("64 MiB to 20 hosts in %.1f s, from %d in %.1f s", put_s, GETS_BIG, get_s);
+	cr_log_info("%zu MiB to %d hosts in %.1f s, from %d in %.1f s", XFER_BIG / MiB, HOSTS,
+		    put_s, GETS_BIG, get_s);
 	free_loop(loop);
 }
 

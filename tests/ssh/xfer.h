@@ -15,6 +15,18 @@
 
 #include "util.h"
 
+/*
+ * The big file: 64 MiB, as issue 10 asks.  Under AddressSanitizer, which
+ * checks how memory is used rather than how much of it moves, 16 MiB:
+ * still eight times what a copy keeps in flight, at a quarter of the
+ * time (CI runs both).
+ */
+#if defined(__SANITIZE_ADDRESS__)
+#define XFER_BIG (16 * MiB)
+#else
+#define XFER_BIG (64 * MiB)
+#endif
+
 /* Hosts on at most two sshds: host i is address i % 16 of sshd i / 16 (one
    sshd listens on 16 addresses at most). */
 struct xfleet {

@@ -183,7 +183,7 @@ Test(ssh_xferfail, permission_denied)
 
 /* -------------------------------------------------------- kill, timeout */
 
-enum { BIG = 64 * MiB };
+enum { BIG = XFER_BIG };
 static const char old[] = "what was there before\n";
 
 /* Asserts path still holds old, alone in its directory dir. */
