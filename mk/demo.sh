@@ -46,6 +46,15 @@ if [ -x /usr/sbin/sshd ] && "$harness" start "$fleet" 8 >/dev/null 2>&1; then
 	"$bin" -w '127.0.1.[1-8]' -x 127.0.1.5 -o collate $ssh_opts \
 		'set -- $SSH_CONNECTION; case $3 in *[1-3]) echo low;; *) echo high;; esac'
 	echo
+	echo "\$ ringrun -w ... --copy -r lib/ssh --dest <dir>/h/ ... ; ringrun --rcopy <dir>/h/ssh/ssh.h --dest <dir>/back"
+	echo "#   a tree to the 8 hosts over SFTP (each file placed whole), one file back from each as NAME.HOST"
+	mkdir -p "$out/back"
+	# shellcheck disable=SC2086
+	"$bin" -w "$hosts" $ssh_opts --copy -r lib/ssh --dest "$out/h/" --mkdirs | sed -n 1p
+	# shellcheck disable=SC2086
+	"$bin" -w "$hosts" $ssh_opts -o quiet --rcopy "$out/h/ssh/ssh.h" --dest "$out/back" &&
+		ls "$out/back" | head -3
+	echo
 	echo "\$ ringrun -w ...,127.0.0.1:1 ... true   # one host that is not there: exit 3"
 	# shellcheck disable=SC2086
 	"$bin" -o quiet -w "$hosts,127.0.0.1:1" $ssh_opts true || echo "(exit status $?)"
