@@ -426,7 +426,8 @@ static int add_operands(struct hosts *h, struct hosts *x, enum list_kind kind,
 
 /*
  * The items of s[0..len), counted in *items.  With a set operator the list
- * is one expression, worked out apart and then added: "a,b!c" is (a,b)!c.
+ * is one expression, worked out apart and then added: "a,b!c" is (a,b)!c;
+ * one that comes to nothing is a mistake, as an empty list is.
  */
 static int add_items(struct hosts *h, struct hosts *x, enum list_kind kind,
 		     const char *s, size_t len, size_t *items, char *err,
@@ -436,7 +437,13 @@ static int add_items(struct hosts *h, struct hosts *x, enum list_kind kind,
 		return add_operands(h, x, kind, s, len, items, err, errlen);
 	struct hosts set = { .budget = h->budget };
 	int r = add_operands(&set, x, kind, s, len, items, err, errlen);
+	char list[ITEM_SHOWN + 8];
 
+	if (!r && !set.n) {
+		snprintf(err, errlen, "%s: the set operations leave no host",
+			 shown(s, len, list, sizeof list));
+		r = -1;
+	}
 	h->budget = set.budget;
 	for (size_t k = 0; !r && k < set.n; k++)
 		if (keep(h, set.v[k]))

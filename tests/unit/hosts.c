@@ -386,7 +386,6 @@ Test(unit_hosts, set_operations)
 	expect_names("a[1-5]!a3,a3", "a1 a2 a4 a5 a3");
 	expect_names("a[1-3]^a2,b1&b1", "b1");
 	expect_names(" a[1-4] ! a[2-3] , , b ", "a1 a4 b");
-	expect_names("a[1-3]!a[1-3]", "");
 	expect_names("a1!a1,a2", "a2");
 	/* A spec as written is a host: u@a1 is not a1. */
 	expect_names("u@a[1-2],a1!a1", "u@a1 u@a2");
@@ -437,4 +436,6 @@ Test(unit_hosts, set_operation_errors)
 	expect_list_error("a1!!a2", "'a1!!a2': column 3: no hosts after '!'");
 	expect_list_error("a1!b[1-", "'b[1-': column 5: unclosed '['");
 	expect_list_error("a1&b/c", "'b/c': '/' cannot be in a host name");
+	expect_list_error("a[1-3]!a[1-3]", "'a[1-3]!a[1-3]': the set operations "
+			  "leave no host");
 }
