@@ -129,7 +129,7 @@ static char *ringrun_expand(const char *list, char *err, size_t errlen)
 		buf_adds(&b, h.v[k].name);
 	}
 	hosts_free(&h);
-	return b.data ? buf_detach(&b) : strdup("");
+	return buf_detach(&b);
 }
 
 /*
@@ -206,7 +206,8 @@ static char *sorted(const char *s)
 		v = realloc(v, (n + 1) * sizeof *v);
 		v[n++] = w;
 	}
-	qsort(v, n, sizeof *v, by_string);
+	if (n) /* qsort(NULL, 0, ...) is undefined */
+		qsort(v, n, sizeof *v, by_string);
 	for (size_t k = 0; k < n; k++) {
 		if (k)
 			buf_addc(&b, ' ');
@@ -214,7 +215,7 @@ static char *sorted(const char *s)
 	}
 	free(v);
 	free(copy);
-	return b.data ? buf_detach(&b) : strdup("");
+	return buf_detach(&b);
 }
 
 static void free_all(char **v, size_t n)
