@@ -71,6 +71,8 @@ const char options_help[] =
 	"\n"
 	"Hosts (SSH; commands run through each host's login shell):\n"
 	"  -w, --hosts LIST        [user@]host[:port],... with ranges web[01-20,33],\n"
+	"                          steps n[1-10/2], ClusterShell's ! & ^ between\n"
+	"                          items (web[1-9]!web3: left to right),\n"
 	"                          ^FILE, and -HOST or -^FILE to leave hosts out;\n"
 	"                          - reads a host file on stdin; repeatable;\n"
 	"                          duplicates run once\n"

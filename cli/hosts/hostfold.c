@@ -1,6 +1,8 @@
 /*
  * Host lists written back compressed: names grouped by the text around
- * their last run of digits, the numbers of a group merged into ranges.
+ * their last run of digits, the numbers of a group merged into ranges;
+ * then the terms that made grouped again by the number before, and so on
+ * leftwards, so that a product of ranges comes back as one term.
  */
 #include "hosts/hostfold.h"
 
@@ -93,6 +95,53 @@ static struct member cut(const char *name)
 	if (!last_number(name, host, host_end, &m))
 		last_number(name, addr_end, len, &m);
 	return m;
+}
+
+/*
+ * Where the run of digits or the bracket group that ends at name[end] starts
+ * (its '['), not before from; from if the group is not closed.
+ */
+static size_t dimension_start(const char *name, size_t from, size_t end)
+{
+	size_t start = end;
+
+	if (name[end - 1] != ']') {
+		while (start > from && is_digit(name[start - 1]))
+			start--;
+		return start;
+	}
+	while (start > from && name[start - 1] != '[')
+		start--;
+	return start > from ? start - 1 : from;
+}
+
+/*
+ * Cut a term folded on its dim - 1 last numbers at the one before them:
+ * in the host part (no user, no port; an address never), bracket groups
+ * and runs of digits counted from the right.
+ */
+static struct member cut_at(const char *name, size_t dim)
+{
+	struct member m = { .name = name };
+	size_t len = strlen(name), host = after_last(name, len, '@');
+	const char *colon = memchr(name + host, ':', len - host);
+	size_t end = colon ? (size_t)(colon - name) : len;
+
+	if (name[host] == '[' || (colon && strchr(colon + 1, ':')))
+		return m;
+	for (size_t d = 1;; d++) {
+		while (end > host && !is_digit(name[end - 1]) && name[end - 1] != ']')
+			end--;
+		if (end == host)
+			return m;
+		size_t start = dimension_start(name, host, end);
+		if (d == dim) {
+			if (name[end - 1] != ']')
+				last_number(name, start, end, &m);
+			return m;
+		}
+		end = start;
+	}
 }
 
 static const char *suffix(const struct member *m)
@@ -244,26 +293,68 @@ static void add_group(struct buf *b, const struct member *v, bool *taken,
 	buf_adds(b, suffix(m));
 }
 
-char *hostfold(const char *const *names, size_t n)
+/*
+ * The names folded on dimension dim (1: the host's number, as cut() finds
+ * it), a term per group in order, each malloc'd, their count in *n; NULL
+ * when no name has that dimension.
+ */
+static char **fold_on(const char *const *names, size_t *n, size_t dim)
 {
-	struct member *v = xcalloc(n, sizeof *v);
-	struct buf b = BUF_INIT;
-	bool *taken;
+	struct member *v = xcalloc(*n + 1, sizeof *v);
+	char **terms = NULL;
+	bool *taken, any = false;
+	size_t m = 0;
 
-	for (size_t k = 0; k < n; k++)
-		v[k] = cut(names[k]);
-	assign_groups(v, n);
-	qsort(v, n, sizeof *v, by_group_value);
-	n = drop_duplicates(v, n);
-	taken = xcalloc(n, sizeof *taken);
-	for (size_t lo = 0, hi; lo < n; lo = hi) {
-		for (hi = lo + 1; hi < n && v[hi].group == v[lo].group; hi++)
-			;
-		if (lo)
-			buf_addc(&b, ',');
-		add_group(&b, v, taken, lo, hi);
+	for (size_t k = 0; k < *n; k++) {
+		v[k] = dim == 1 ? cut(names[k]) : cut_at(names[k], dim);
+		any |= v[k].numbered;
 	}
+	if (!any && dim > 1) {
+		free(v);
+		return NULL;
+	}
+	assign_groups(v, *n);
+	qsort(v, *n, sizeof *v, by_group_value);
+	*n = drop_duplicates(v, *n);
+	taken = xcalloc(*n + 1, sizeof *taken);
+	terms = xcalloc(*n + 1, sizeof *terms);
+	for (size_t lo = 0, hi; lo < *n; lo = hi) {
+		struct buf b = BUF_INIT;
+
+		for (hi = lo + 1; hi < *n && v[hi].group == v[lo].group; hi++)
+			;
+		add_group(&b, v, taken, lo, hi);
+		terms[m++] = buf_detach(&b);
+	}
+	*n = m;
 	free(taken);
 	free(v);
+	return terms;
+}
+
+static void free_terms(char **terms, size_t n)
+{
+	for (size_t k = 0; k < n; k++)
+		free(terms[k]);
+	free(terms);
+}
+
+char *hostfold(const char *const *names, size_t n)
+{
+	char **terms = fold_on(names, &n, 1), **next;
+	struct buf b = BUF_INIT;
+
+	for (size_t dim = 2, before = n;
+	     (next = fold_on((const char *const *)terms, &n, dim)); dim++) {
+		free_terms(terms, before);
+		terms = next;
+		before = n;
+	}
+	for (size_t k = 0; k < n; k++) {
+		if (k)
+			buf_addc(&b, ',');
+		buf_adds(&b, terms[k]);
+	}
+	free_terms(terms, n);
 	return buf_detach(&b);
 }

@@ -13,7 +13,10 @@
  * groups in order of first appearance; within a group the numbers are
  * sorted, duplicates dropped and consecutive ones merged into a-b, zero
  * padding kept exactly (web01 and web1 stay two hosts).  A group of one
- * prints without brackets; names without digits stay as they are.
+ * prints without brackets; names without digits stay as they are.  The
+ * terms that makes are folded again on the number before the last (the
+ * host's own, never an address's), and so on leftwards, so that a product
+ * comes back as written: "rack[1-2]-n[01-08]", as nodeset -f prints it.
  * Returns a malloc'd string ("" for n == 0).
  */
 char *hostfold(const char *const *names, size_t n);

@@ -15,7 +15,8 @@
 #include "util/xalloc.h"
 
 struct range {
-	uint64_t lo, hi;
+	uint64_t lo, hi;        /* hi is the last number made: lo + k * step */
+	uint64_t step;          /* 1 unless "/S" follows */
 	size_t pad;             /* digits at least: the lower bound's, if it has
 				   a leading zero; else 0 */
 };
@@ -85,7 +86,24 @@ static int parse_number(struct parse *p, bool first, uint64_t *value, size_t *pa
 	return 0;
 }
 
-/* "N" or "N-M" into a new range of group g. */
+/* "/S" after "N-M", as ClusterShell's steps: every S-th number from N. */
+static int parse_step(struct parse *p, struct range *r)
+{
+	size_t ignored;
+
+	if (p->pos == p->len || p->s[p->pos] != '/')
+		return 0;
+	size_t at = ++p->pos;
+
+	if (parse_number(p, false, &r->step, &ignored) < 0)
+		return -1;
+	if (!r->step)
+		return fail(p, at, "a step of 0");
+	r->hi -= (r->hi - r->lo) % r->step;
+	return 0;
+}
+
+/* "N", "N-M" or "N-M/S" into a new range of group g. */
 static int parse_range(struct parse *p, struct group *g, bool first)
 {
 	struct range *r = &p->r[p->nr];
@@ -94,12 +112,17 @@ static int parse_range(struct parse *p, struct group *g, bool first)
 	if (parse_number(p, first, &r->lo, &r->pad) < 0)
 		return -1;
 	r->hi = r->lo;
+	r->step = 1;
+	if (p->pos < p->len && p->s[p->pos] == '/')
+		return fail(p, p->pos, "a step needs a range (N-M/S)");
 	if (p->pos < p->len && p->s[p->pos] == '-') {
 		p->pos++;
 		if (parse_number(p, false, &r->hi, &ignored) < 0)
 			return -1;
 		if (r->hi < r->lo)
 			return fail(p, start, "the range goes down");
+		if (parse_step(p, r) < 0)
+			return -1;
 	}
 	if (g->width < r->pad)
 		g->width = r->pad;
@@ -195,7 +218,7 @@ static size_t group_size(const struct parse *p, const struct group *g)
 	size_t n = 0;
 
 	for (size_t k = g->first; k < g->first + g->n; k++) {
-		uint64_t span = p->r[k].hi - p->r[k].lo;
+		uint64_t span = (p->r[k].hi - p->r[k].lo) / p->r[k].step;
 
 		n = add_sat(n, span >= SIZE_MAX ? SIZE_MAX : (size_t)span + 1);
 	}
@@ -270,7 +293,7 @@ static size_t make_name(const struct parse *p, char *name)
 static bool step(const struct parse *p, struct group *g)
 {
 	if (g->value < p->r[g->at].hi) {
-		g->value++;
+		g->value += p->r[g->at].step;
 		return true;
 	}
 	if (g->at + 1 < g->first + g->n) {

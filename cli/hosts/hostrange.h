@@ -1,8 +1,9 @@
 /*
  * One item of a host list in the pdsh/ClusterShell grammar, expanded:
  * "web[01-03,7]" -> web01 web02 web03 web7; "rack[1-2]-n[1-2]" -> rack1-n1
- * rack1-n2 rack2-n1 rack2-n2.  A range keeps the zero padding of its lower
- * bound ("[08-10]": 08 09 10).  A bracket that opens the host (at the start
+ * rack1-n2 rack2-n1 rack2-n2; "n[1-10/4]" -> n1 n5 n9 (ClusterShell's
+ * steps).  A range keeps the zero padding of its lower bound ("[08-10]": 08
+ * 09 10).  A bracket that opens the host (at the start
  * or after '@') and holds ':' or '.' is an address, not a range:
  * "[::1]:22", "root@[10.0.0.1]".  The rest of the item is copied as it is.
  */

@@ -4,6 +4,7 @@
  */
 #include "hosts/hosts.h"
 
+#include <assert.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -117,6 +118,24 @@ static bool excluded(const struct hosts *x, const struct host_spec *s)
 	return x && (listed(x, s) || listed(x, &any));
 }
 
+/* Append spec to h unless h leaves it out or has it; false: the caller
+   still owns it. */
+static bool keep(struct hosts *h, struct host_spec spec)
+{
+	if (excluded(h->exclude, &spec)) {
+		h->excluded++;
+		return false;
+	}
+	if (intern(h, &spec, h->n) != h->n) /* listed already */
+		return false;
+	if (h->n == h->cap) {
+		h->cap = h->cap ? h->cap * 2 : 16;
+		h->v = xreallocarray(h->v, h->cap, sizeof *h->v);
+	}
+	h->v[h->n++] = spec;
+	return true;
+}
+
 /* Parse s[0..len) and add it unless it is listed already or excluded. */
 static const char *add(struct hosts *h, const char *s, size_t len, char *why,
 		       size_t whylen)
@@ -127,20 +146,8 @@ static const char *add(struct hosts *h, const char *s, size_t len, char *why,
 	if (bad)
 		return bad;
 	struct host_spec spec = make_spec(s, len, &p);
-	if (excluded(h->exclude, &spec)) {
-		h->excluded++;
+	if (!keep(h, spec))
 		free(spec.name);
-		return NULL;
-	}
-	if (intern(h, &spec, h->n) != h->n) { /* listed already */
-		free(spec.name);
-		return NULL;
-	}
-	if (h->n == h->cap) {
-		h->cap = h->cap ? h->cap * 2 : 16;
-		h->v = xreallocarray(h->v, h->cap, sizeof *h->v);
-	}
-	h->v[h->n++] = spec;
 	return NULL;
 }
 
@@ -259,23 +266,190 @@ static int add_one(struct hosts *h, struct hosts *x, enum list_kind kind,
 	return -1;
 }
 
-/* The items of s[0..len), counted in *items. */
-static int add_items(struct hosts *h, struct hosts *x, enum list_kind kind,
-		     const char *s, size_t len, size_t *items, char *err,
-		     size_t errlen)
+/* The seen table anew, for v as it is now. */
+static void rebuild_seen(struct hosts *h)
 {
-	for (size_t at = 0; at <= len;) {
-		size_t start = at, end = at + hostrange_item_len(s + at, len - at);
+	table_free(&h->seen);
+	for (size_t k = 0; k < h->n; k++)
+		intern(h, &h->v[k], k);
+}
+
+/* Keep the hosts of h that t lists (in) or does not list (!in), in order. */
+static void filter(struct hosts *h, const struct hosts *t, bool in)
+{
+	size_t kept = 0;
+
+	for (size_t k = 0; k < h->n; k++) {
+		if (listed(t, &h->v[k]) == in)
+			h->v[kept++] = h->v[k];
+		else
+			free(h->v[k].name);
+	}
+	h->n = kept;
+	rebuild_seen(h);
+}
+
+/* h ^ t: h's hosts t does not list, then t's that h did not; t is emptied. */
+static void symmetric_difference(struct hosts *h, struct hosts *t)
+{
+	bool *both = xcalloc(t->n + 1, sizeof *both);
+
+	for (size_t k = 0; k < t->n; k++)
+		both[k] = listed(h, &t->v[k]);
+	filter(h, t, false);
+	for (size_t k = 0; k < t->n; k++)
+		if (both[k] || !keep(h, t->v[k]))
+			free(t->v[k].name);
+	t->n = 0;
+	free(both);
+}
+
+/* h = h op t, ClusterShell's operators: '!' difference, '&' intersection,
+   '^' symmetric difference; a host is its spec as written. */
+static void combine(struct hosts *h, struct hosts *t, char op)
+{
+	assert(op == '!' || op == '&' || op == '^');
+	if (op == '^')
+		symmetric_difference(h, t);
+	else
+		filter(h, t, op == '&');
+}
+
+static bool is_set_operator(char c)
+{
+	return c == '!' || c == '&' || c == '^';
+}
+
+/*
+ * The length of the operand at the start of s[0..len): up to the first ','
+ * or set operator outside brackets.  A '^' that begins it ("^FILE",
+ * "-^FILE", spaces before) names a file, it is no operator.
+ */
+static size_t operand_len(const char *s, size_t len)
+{
+	size_t k = 0;
+	bool in = false;
+
+	while (k < len && is_space(s[k]))
+		k++;
+	k += k < len && s[k] == '-';
+	k += k < len && s[k] == '^';
+	for (; k < len; k++) {
+		if (s[k] == '[')
+			in = true;
+		else if (s[k] == ']')
+			in = false;
+		else if (!in && (s[k] == ',' || is_set_operator(s[k])))
+			return k;
+	}
+	return len;
+}
+
+static bool has_set_operator(const char *s, size_t len)
+{
+	for (size_t at = operand_len(s, len); at < len;
+	     at += 1 + operand_len(s + at + 1, len - at - 1))
+		if (is_set_operator(s[at]))
+			return true;
+	return false;
+}
+
+/* An empty operand between op (at s[before]) and next (at s[after]). */
+static int empty_operand(const char *s, size_t len, size_t before, char op,
+			 size_t after, char next, char *err, size_t errlen)
+{
+	char list[ITEM_SHOWN + 8];
+
+	if (op == ',' && !is_set_operator(next))
+		return 0;
+	if (op == ',')
+		snprintf(err, errlen, "%s: column %zu: no hosts before '%c'",
+			 shown(s, len, list, sizeof list), after + 1, next);
+	else
+		snprintf(err, errlen, "%s: column %zu: no hosts after '%c'",
+			 shown(s, len, list, sizeof list), before + 1, op);
+	return -1;
+}
+
+/* The operand s[start..end) under op into h, whose hosts are so far. */
+static int add_operand(struct hosts *h, struct hosts *x, enum list_kind kind,
+		       char op, const char *s, size_t start, size_t end,
+		       char next, char *err, size_t errlen)
+{
+	struct hosts t = { .budget = h->budget };
+	int r;
+
+	if (op == ',' && !(kind == LIST_SELECT && s[start] == '-' &&
+			   is_set_operator(next)))
+		return add_one(h, x, kind, s + start, end - start, err, errlen);
+	if (op == ',') {
+		snprintf(err, errlen, "'%.*s%c': pdsh's -HOST takes no set operator",
+			 (int)(end - start), s + start, next);
+		return -1;
+	}
+	/* '-' here is a host's first letter, an error as anywhere else. */
+	r = add_one(&t, NULL, kind == LIST_LINE ? kind : LIST_FILES, s + start,
+		    end - start, err, errlen);
+	if (!r) {
+		h->budget = t.budget;
+		combine(h, &t, op);
+	}
+	hosts_free(&t);
+	return r;
+}
+
+/* The operands of s[0..len), left to right, counted in *items. */
+static int add_operands(struct hosts *h, struct hosts *x, enum list_kind kind,
+			const char *s, size_t len, size_t *items, char *err,
+			size_t errlen)
+{
+	char op = ',';
+
+	for (size_t at = 0, before = 0; at <= len; before = at - 1) {
+		size_t start = at, end = at + operand_len(s + at, len - at);
+		char next = end < len ? s[end] : '\0';
+		int r;
 
 		at = end + 1;
 		trim(s, &start, &end);
 		if (start == end)
-			continue;
-		++*items;
-		if (add_one(h, x, kind, s + start, end - start, err, errlen) < 0)
+			r = empty_operand(s, len, before, op, at - 1, next, err, errlen);
+		else
+			r = add_operand(h, x, kind, op, s, start, end, next, err, errlen);
+		if (r < 0)
 			return -1;
+		*items += start < end;
+		op = next;
 	}
 	return 0;
+}
+
+/*
+ * The items of s[0..len), counted in *items.  With a set operator the list
+ * is one expression, worked out apart and then added: "a,b!c" is (a,b)!c;
+ * one that comes to nothing is a mistake, as an empty list is.
+ */
+static int add_items(struct hosts *h, struct hosts *x, enum list_kind kind,
+		     const char *s, size_t len, size_t *items, char *err,
+		     size_t errlen)
+{
+	if (!has_set_operator(s, len))
+		return add_operands(h, x, kind, s, len, items, err, errlen);
+	struct hosts set = { .budget = h->budget };
+	int r = add_operands(&set, x, kind, s, len, items, err, errlen);
+	char list[ITEM_SHOWN + 8];
+
+	if (!r && !set.n) {
+		snprintf(err, errlen, "%s: the set operations leave no host",
+			 shown(s, len, list, sizeof list));
+		r = -1;
+	}
+	h->budget = set.budget;
+	for (size_t k = 0; !r && k < set.n; k++)
+		if (keep(h, set.v[k]))
+			set.v[k].name = NULL;
+	hosts_free(&set);
+	return r;
 }
 
 static int add_list(struct hosts *h, struct hosts *x, enum list_kind kind,
@@ -309,14 +483,6 @@ int hosts_add_line(struct hosts *h, const char *s, size_t len, char *err,
 	size_t items = 0;
 
 	return add_items(h, NULL, LIST_LINE, s, len, &items, err, errlen);
-}
-
-/* The seen table anew, for v as it is now. */
-static void rebuild_seen(struct hosts *h)
-{
-	table_free(&h->seen);
-	for (size_t k = 0; k < h->n; k++)
-		intern(h, &h->v[k], k);
 }
 
 size_t hosts_exclude(struct hosts *h, const struct hosts *x)

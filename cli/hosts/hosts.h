@@ -36,6 +36,10 @@ struct hosts {
  * brackets do not split.  Spaces around an item and empty items are
  * skipped.  "^FILE" adds FILE's hosts as a host file's (hostfile.h).  A
  * host already listed (same user, host and port as written) is dropped.
+ * ClusterShell's set operators join items left to right, a host being its
+ * spec as written: "a[1-5]!a3" (difference), "a[1-5]&a[3-9]"
+ * (intersection), "a[1-3]^a[2-4]" (symmetric difference), "a,b!c" is
+ * (a,b)!c; a '^' that begins an item names a file.
  * Returns 0, or -1 with "'ITEM': [column N: ]why", "FILE: why" or
  * "FILE: line N: ..." in err (or "'LIST': no host in it").
  */
@@ -44,7 +48,8 @@ int hosts_add_list(struct hosts *h, const char *list, char *err, size_t errlen);
 /*
  * The same for -w, where an item that begins with '-' is pdsh's exclusion:
  * "-web[2-3]" and "-^FILE" add those hosts to x instead, whose hosts are
- * left out of h however the lists are ordered (hosts_exclude()).
+ * left out of h however the lists are ordered (hosts_exclude()); such an
+ * item is followed by ',' or the end, never by a set operator.
  */
 int hosts_select(struct hosts *h, struct hosts *x, const char *list,
 		 char *err, size_t errlen);

@@ -69,6 +69,12 @@ CASE(hostfile_ranges, ARGS("-k", "--hostfile", "-", "echo x"),
      .in = "@NET[3-4] # two\n@NET1\n",
      .out = "---- @NET3 ----\nx\n---- @NET4 ----\nx\n---- @NET1 ----\nx\n")
 
+/* ClusterShell's steps and set operators, left to right. */
+CASE(range_with_a_step, ARGS("-k", "-w", "@NET[1-4/2]", "echo x"),
+     .out = "---- @NET1 ----\nx\n---- @NET3 ----\nx\n")
+CASE(set_operators, ARGS("-k", "-w", "@NET[1-4]!@NET2&@NET[2-3]^@NET1", "echo x"),
+     .out = "---- @NET3 ----\nx\n---- @NET1 ----\nx\n")
+
 /* ------------------------------------------------------ ^FILE */
 
 CASE(caret_file, ARGS("-k", "-w", "@NET4,^@DIR/hosts", "echo x"),
@@ -113,6 +119,18 @@ LOCAL_CASE(syntax_error_in_exclude, ARGS("-w", "a", "--exclude", "b[3-1]", "echo
 LOCAL_CASE(syntax_error_in_a_hostfile, ARGS("--hostfile", "-", "echo x"),
 	   .in = "b]\na\n",
 	   .err_exact = "ringrun: --hostfile: stdin: line 1: 'b]': column 2: unmatched ']'\n",
+	   .status = 2, .out = "")
+LOCAL_CASE(set_operator_without_hosts, ARGS("-w", "a!", "echo x"),
+	   .err_exact = "ringrun: -w: 'a!': column 2: no hosts after '!'\n"
+			"Try 'ringrun --help'.\n",
+	   .status = 2, .out = "")
+LOCAL_CASE(set_operators_leave_nothing, ARGS("-w", "a[1-2]&b", "echo x"),
+	   .err_exact = "ringrun: -w: 'a[1-2]&b': the set operations leave no host\n"
+			"Try 'ringrun --help'.\n",
+	   .status = 2, .out = "")
+LOCAL_CASE(step_of_zero, ARGS("-w", "n[1-3/0]", "echo x"),
+	   .err_exact = "ringrun: -w: 'n[1-3/0]': column 7: a step of 0\n"
+			"Try 'ringrun --help'.\n",
 	   .status = 2, .out = "")
 LOCAL_CASE(too_many_hosts, ARGS("-w", "h[1-99999999]", "echo x"),
 	   .err_exact = "ringrun: -w: 'h[1-99999999]': more than 1000000 hosts in all\n"

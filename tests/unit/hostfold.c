@@ -95,6 +95,26 @@ Test(unit_hostfold, last_run_of_digits)
 	     "web2.example.com", "web3.example.org");
 }
 
+/* A product of ranges comes back as written, as nodeset -f folds it. */
+Test(unit_hostfold, several_dimensions)
+{
+	FOLD("rack[1-2]-n[01-03]", "rack1-n01", "rack1-n02", "rack1-n03",
+	     "rack2-n01", "rack2-n02", "rack2-n03");
+	FOLD("a[1-3]b[1-2]", "a1b1", "a1b2", "a2b1", "a2b2", "a3b1", "a3b2");
+	FOLD("r[1-2]-s[3-4]-n[5-6]", "r1-s3-n5", "r1-s3-n6", "r1-s4-n5",
+	     "r1-s4-n6", "r2-s3-n5", "r2-s3-n6", "r2-s4-n5", "r2-s4-n6");
+	FOLD("n[36,52]-n3", "n36-n3", "n52-n3");
+	FOLD("rack[01-02]-n[1,4].ib", "rack01-n1.ib", "rack01-n4.ib",
+	     "rack02-n1.ib", "rack02-n4.ib");
+	/* Not a product: the terms that are. */
+	FOLD("rack1-n[1,4],rack2-n[1-4]", "rack1-n1", "rack1-n4", "rack2-n1",
+	     "rack2-n2", "rack2-n3", "rack2-n4");
+	FOLD("root@r[1-2]-n[1-2]:2222", "root@r1-n1:2222", "root@r1-n2:2222",
+	     "root@r2-n1:2222", "root@r2-n2:2222");
+	FOLD("10.0.[0-1].[1-2]", "10.0.0.1", "10.0.0.2", "10.0.1.1", "10.0.1.2");
+	FOLD("u1@a1,u2@a1", "u1@a1", "u2@a1"); /* the host's number only */
+}
+
 /* The host's number is the one that folds, not the user's or the port's. */
 Test(unit_hostfold, user_and_port_around_the_host)
 {

@@ -115,6 +115,23 @@ Test(unit_hostrange, overlaps_are_kept_for_the_caller)
 	expect("h[1-2,2]", "h1 h2 h2");
 }
 
+/* ClusterShell's "N-M/S": every S-th number from N, M or not. */
+Test(unit_hostrange, steps)
+{
+	expect("n[1-10/2]", "n1 n3 n5 n7 n9");
+	expect("n[1-9/4]", "n1 n5 n9");
+	expect("n[01-10/3]", "n01 n04 n07 n10");
+	expect("n[1-2/5]", "n1");
+	expect("n[1-4/2,7]", "n1 n3 n7");
+	expect("r[1-3/2]-n[1-2]", "r1-n1 r1-n2 r3-n1 r3-n2");
+	expect("h[0-18446744073709551615/18446744073709551615]",
+	       "h0 h18446744073709551615");
+	expect_error("n[1-3/0]", 7, "a step of 0");
+	expect_error("n[1-3/]", 7, "expected a number");
+	expect_error("n[1/2]", 4, "a step needs a range (N-M/S)");
+	expect_error("n[1-3/2/2]", 8, "expected ',' or ']'");
+}
+
 Test(unit_hostrange, numbers_at_the_edge_of_64_bits)
 {
 	expect("h[18446744073709551614-18446744073709551615]",

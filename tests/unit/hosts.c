@@ -360,3 +360,82 @@ Test(unit_hosts, exclude_everything)
 	cr_assert_eq(h.n, 0);
 	hosts_free(&h);
 }
+
+/* The names a list (-x's grammar) adds to an empty set, space-separated. */
+static void expect_names(const char *list, const char *want)
+{
+	struct hosts mine = { 0 };
+	char got[512] = "";
+
+	cr_assert_eq(hosts_add_list(&mine, list, err, sizeof err), 0, "%s: %s",
+		     list, err);
+	for (size_t k = 0; k < mine.n; k++)
+		snprintf(got + strlen(got), sizeof got - strlen(got), "%s%s",
+			 k ? " " : "", mine.v[k].name);
+	cr_assert_str_eq(got, want, "for \"%s\"", list);
+	hosts_free(&mine);
+}
+
+/* ClusterShell's operators, left to right: "a,b!c" is (a,b)!c. */
+Test(unit_hosts, set_operations)
+{
+	expect_names("a[1-5]!a3", "a1 a2 a4 a5");
+	expect_names("a[1-5]&a[3-9]", "a3 a4 a5");
+	expect_names("a[1-3]^a[2-4]", "a1 a4");
+	expect_names("a1,a[1-5]!a3,a9", "a1 a2 a4 a5 a9");
+	expect_names("a[1-5]!a3,a3", "a1 a2 a4 a5 a3");
+	expect_names("a[1-3]^a2,b1&b1", "b1");
+	expect_names(" a[1-4] ! a[2-3] , , b ", "a1 a4 b");
+	expect_names("a1!a1,a2", "a2");
+	/* A spec as written is a host: u@a1 is not a1. */
+	expect_names("u@a[1-2],a1!a1", "u@a1 u@a2");
+	expect_names("a[1-2]:22&a1:22", "a1:22");
+}
+
+/* "^FILE" is a file where an operand begins, an operator elsewhere. */
+Test(unit_hosts, set_operations_with_files)
+{
+	char *path = temp_file("n2\nn[4-5]\n");
+	char list[128];
+
+	snprintf(list, sizeof list, "n[1-5]!^%s", path);
+	expect_names(list, "n1 n3");
+	snprintf(list, sizeof list, "n[1-3]^^%s", path);
+	expect_names(list, "n1 n3 n4 n5");
+	snprintf(list, sizeof list, "^%s&n[1-4]", path);
+	expect_names(list, "n2 n4");
+	unlink(path);
+	free(path);
+}
+
+/* pdsh's -HOST still leaves hosts out of every list, in any place. */
+Test(unit_hosts, set_operations_and_pdsh_exclusions)
+{
+	struct hosts x = { 0 };
+
+	cr_assert_eq(hosts_select(&h, &x, "-n2,n[1-5]!n4", err, sizeof err), 0,
+		     "%s", err);
+	cr_assert_eq(hosts_exclude(&h, &x), 1);
+	cr_assert_eq(h.n, 3);
+	expect_host(0, "n1", NULL, "n1", 0);
+	expect_host(2, "n5", NULL, "n5", 0);
+	cr_assert_eq(hosts_select(&h, &x, "n1,-n2!n3", err, sizeof err), -1);
+	cr_assert_str_eq(err, "'-n2!': pdsh's -HOST takes no set operator");
+	cr_assert_eq(hosts_select(&h, &x, "n1!-n2", err, sizeof err), -1);
+	cr_assert_str_eq(err, "'-n2': a host name cannot begin with '-'");
+	hosts_free(&x);
+	hosts_free(&h);
+}
+
+Test(unit_hosts, set_operation_errors)
+{
+	expect_list_error("!a1", "'!a1': column 1: no hosts before '!'");
+	expect_list_error("a1,&a2", "'a1,&a2': column 4: no hosts before '&'");
+	expect_list_error("a1^", "'a1^': column 3: no hosts after '^'");
+	expect_list_error("a1! ,a2", "'a1! ,a2': column 3: no hosts after '!'");
+	expect_list_error("a1!!a2", "'a1!!a2': column 3: no hosts after '!'");
+	expect_list_error("a1!b[1-", "'b[1-': column 5: unclosed '['");
+	expect_list_error("a1&b/c", "'b/c': '/' cannot be in a host name");
+	expect_list_error("a[1-3]!a[1-3]", "'a[1-3]!a[1-3]': the set operations "
+			  "leave no host");
+}
