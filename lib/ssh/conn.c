@@ -290,6 +290,7 @@ static void release(struct rr_conn *c)
 	c->rx_len = c->rx_off = c->tx_off = 0;
 	c->rx_err = 0;
 	c->rx_total = 0;
+	c->banner = false;
 	c->channel_limit = 0;
 	set_state(c, RR_CONN_IDLE);
 }
@@ -482,12 +483,13 @@ void rr__conn_recycle(struct rr_conn *c)
 }
 
 /*
- * Closed before the server said a word: sshd dropping connections past
- * MaxStartups.  Not a failure of the host: connect again after a backoff.
+ * Closed before the server's SSH banner: sshd dropping connections past
+ * MaxStartups (since OpenSSH 8.x it writes "Exceeded MaxStartups" first).
+ * Not a failure of the host: connect again after a backoff.
  */
 static bool dropped_early(struct rr_conn *c)
 {
-	if (c->rx_total || !c->rx_err || c->refusals >= RR_DROP_RETRIES)
+	if (c->banner || !c->rx_err || c->refusals >= RR_DROP_RETRIES)
 		return false;
 	c->refusals++;
 	drop(c);
@@ -748,6 +750,8 @@ static void recv_complete(struct rr_op *op, const struct io_uring_cqe *cqe)
 		RR_KERNEL_WROTE(c->rx, cqe->res);
 		c->rx_len = (size_t)cqe->res;
 		c->rx_off = 0;
+		if (!c->rx_total)
+			c->banner = !memcmp(c->rx, "SSH-", RR_MIN((size_t)cqe->res, (size_t)4));
 		c->rx_total += (uint64_t)cqe->res;
 	} else if (cqe->res != -EINTR && cqe->res != -EAGAIN) {
 		c->rx_err = cqe->res ? cqe->res : -ECONNRESET;

@@ -169,6 +169,7 @@ struct rr_conn {
 	struct rr_deadline retry; /* a refused connection or channel: again */
 	unsigned refusals;        /* in a row, for the backoff */
 	uint64_t rx_total;        /* bytes the server sent on this connection */
+	bool banner;              /* its first bytes were an SSH banner ("SSH-") */
 	struct rr_conn *next_admit;
 	struct rr_conn *next_poke;
 	bool poked;               /* on the loop's list of connections to kick */

@@ -97,20 +97,23 @@ Test(ssh_fleet, forty_hosts_four_commands)
 
 /*
  * 16 hosts on one sshd with everything default, 16 times over (256
- * connections): the default admission (8 handshakes at once) must keep under
- * sshd's default MaxStartups (10:30:100), which drops at random from 10
- * unauthenticated connections on.  sshd counts a connection as
- * unauthenticated a little longer than the client does, so a margin of two
- * is thin: a drop shows as "SSH handshake failed: connection reset by peer"
- * and "drop connection ... past MaxStartups" in the log.
+ * connections): every task ends ok, and the default admission (6 handshakes
+ * at once) keeps under sshd's default MaxStartups (10:30:100), which drops
+ * at random from 10 unauthenticated connections on.  sshd counts a
+ * connection as unauthenticated until its listener has read the child's
+ * word that it logged in, which a loaded machine delays: a rare drop then
+ * ("drop connection ... past MaxStartups", "Exceeded MaxStartups" to the
+ * client, before any banner) is dialled again.  An admission that let all
+ * 16 in at once would see most dropped (the control below: 12 of 16).
  */
 Test(ssh_fleet, one_sshd_default_admission)
 {
 	struct fleet f = fleet_start(16, NULL);
 	for (int round = 0; round < 16; round++)
 		run_fleet(&f, 16, 1, NULL);
-	cr_assert_eq(fleet_log_count(&f, "drop connection"), 0);
-	cr_assert_eq(fleet_log_count(&f, "Connection from"), 256);
+	int drops = fleet_log_count(&f, "drop connection");
+	cr_assert_leq(drops, 16, "%d of 256 connections dropped", drops);
+	cr_assert_eq(fleet_log_count(&f, "Connection from"), 256 + drops);
 }
 
 /* max_handshakes 2 against sshds that drop any connection beyond 4
