@@ -39,7 +39,7 @@ static void recv_complete(struct rr_op *op, const struct io_uring_cqe *cqe);
 static void conn_deadline(struct rr_deadline *d, uint64_t now);
 
 /* "Connection refused" -> "connection refused", for messages. */
-static const char *lower_error(int err, char *buf, size_t size)
+const char *rr__lower_error(int err, char *buf, size_t size)
 {
 	snprintf(buf, size, "%s", rr_strerror(err));
 	buf[0] = (char)tolower((unsigned char)buf[0]);
@@ -537,7 +537,7 @@ static void connect_start(struct rr_conn *c)
 	c->fd = socket(h->addr.ss_family, SOCK_STREAM | SOCK_CLOEXEC, IPPROTO_TCP);
 	if (c->fd < 0) {
 		rr__conn_fail(c, RR_CONNECT_FAILED, "socket: %s",
-			      lower_error(errno, err, sizeof(err)));
+			      rr__lower_error(errno, err, sizeof(err)));
 		return;
 	}
 	setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
@@ -602,7 +602,7 @@ static void connect_complete(struct rr_op *op, const struct io_uring_cqe *cqe)
 	}
 	if (cqe->res < 0) {
 		rr__conn_fail(c, RR_CONNECT_FAILED, "%s",
-			      lower_error(cqe->res, err, sizeof(err)));
+			      rr__lower_error(cqe->res, err, sizeof(err)));
 		return;
 	}
 	c->session = libssh2_session_init_ex(NULL, NULL, NULL, c);
@@ -643,7 +643,7 @@ static void step_handshake(struct rr_conn *c)
 	if (rc) {
 		if (c->rx_err)
 			rr__conn_fail(c, RR_CONNECT_FAILED, "SSH handshake failed: %s",
-				      lower_error(c->rx_err, err, sizeof(err)));
+				      rr__lower_error(c->rx_err, err, sizeof(err)));
 		else
 			rr__conn_fail(c, RR_CONNECT_FAILED, "SSH handshake failed: %s",
 				      session_error(c));
@@ -729,7 +729,7 @@ void rr__conn_kick(struct rr_conn *c)
 			return;
 		/* The peer has gone and nothing above noticed: say so. */
 		rr__conn_fail(c, c->state == RR_CONN_READY ? RR_SSH_ERROR : RR_CONNECT_FAILED,
-			      "connection lost: %s", lower_error(c->rx_err, err, sizeof(err)));
+			      "connection lost: %s", rr__lower_error(c->rx_err, err, sizeof(err)));
 		return;
 	}
 	arm_recv(c);
@@ -774,7 +774,7 @@ static void send_complete(struct rr_op *op, const struct io_uring_cqe *cqe)
 	}
 	if (cqe->res < 0 && cqe->res != -EINTR && cqe->res != -EAGAIN) {
 		rr__conn_fail(c, c->state == RR_CONN_READY ? RR_SSH_ERROR : RR_CONNECT_FAILED,
-			      "connection lost: %s", lower_error(cqe->res, err, sizeof(err)));
+			      "connection lost: %s", rr__lower_error(cqe->res, err, sizeof(err)));
 		return;
 	}
 	if (cqe->res > 0)

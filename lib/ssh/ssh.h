@@ -242,6 +242,8 @@ void rr__host_maybe_free(struct rr_host *host);
 void rr__hosts_free(struct rr_ssh *ssh);
 
 /* conn.c */
+/* strerror's words as a clause ("connection refused"), into buf. */
+const char *rr__lower_error(int err, char *buf, size_t size);
 void rr__conn_want(struct rr_conn *c);
 void rr__conn_kick(struct rr_conn *c);
 void rr__conn_poke(struct rr_conn *c);

@@ -56,10 +56,9 @@ struct rr_xreq *rr__xfer_begin(struct rr_xfer *x, struct rr_sftp_out *o, uint8_t
 	return q;
 }
 
-void rr__xfer_send(struct rr_xfer *x, struct rr_sftp_out *o, struct rr_xreq *q)
+void rr__xfer_send(struct rr_xfer *x, struct rr_sftp_out *o)
 {
-	(void)q; /* stays busy: the task fails and nothing waits for it */
-	if (rr__sftp_end(o) < 0)
+	if (rr__sftp_end(o) < 0) /* its request stays busy: the copy fails */
 		x->fatal = true;
 }
 
@@ -67,7 +66,7 @@ void rr__xfer_path_req(struct rr_xfer *x, uint8_t type, const char *path, unsign
 		       enum rr_xtag tag)
 {
 	struct rr_sftp_out o;
-	struct rr_xreq *q = rr__xfer_begin(x, &o, type, ent, tag);
+	rr__xfer_begin(x, &o, type, ent, tag);
 
 	rr__sftp_cstr(&o, path);
 	if (type == RR_FXP_MKDIR) {
@@ -77,17 +76,17 @@ void rr__xfer_path_req(struct rr_xfer *x, uint8_t type, const char *path, unsign
 			a.perm = (x->ents[ent].attrs.perm & 07777) | 0700;
 		rr__sftp_attrs(&o, &a);
 	}
-	rr__xfer_send(x, &o, q);
+	rr__xfer_send(x, &o);
 }
 
 void rr__xfer_handle_req(struct rr_xfer *x, uint8_t type, struct rr_xent *e,
 			 enum rr_xtag tag)
 {
 	struct rr_sftp_out o;
-	struct rr_xreq *q = rr__xfer_begin(x, &o, type, (unsigned)(e - x->ents), tag);
+	rr__xfer_begin(x, &o, type, (unsigned)(e - x->ents), tag);
 
 	rr__sftp_str(&o, e->handle, e->hlen);
-	rr__xfer_send(x, &o, q);
+	rr__xfer_send(x, &o);
 	if (type == RR_FXP_CLOSE)
 		e->hlen = 0;
 }
@@ -121,17 +120,16 @@ void rr__xfer_mkdirs(struct rr_xfer *x, const char *dir)
 void rr__xfer_rename(struct rr_xfer *x, struct rr_xent *e, unsigned ent)
 {
 	struct rr_sftp_out o;
-	struct rr_xreq *q;
 
 	if (x->ext & RR_SFTP_EXT_POSIX_RENAME) {
-		q = rr__xfer_begin(x, &o, RR_FXP_EXTENDED, ent, RR_XT_RENAME);
+		rr__xfer_begin(x, &o, RR_FXP_EXTENDED, ent, RR_XT_RENAME);
 		rr__sftp_cstr(&o, "posix-rename@openssh.com");
 	} else {
-		q = rr__xfer_begin(x, &o, RR_FXP_RENAME, ent, RR_XT_RENAME);
+		rr__xfer_begin(x, &o, RR_FXP_RENAME, ent, RR_XT_RENAME);
 	}
 	rr__sftp_cstr(&o, e->tmp);
 	rr__sftp_cstr(&o, e->dst);
-	rr__xfer_send(x, &o, q);
+	rr__xfer_send(x, &o);
 }
 
 static struct rr_xreq *req_find(struct rr_xfer *x, uint32_t id)
@@ -206,13 +204,9 @@ void rr__xent_status(struct rr_xfer *x, struct rr_xent *e, const struct rr_sftp_
 /* "permission denied": strerror's words, as a clause. */
 const char *rr__xfer_cause(int err)
 {
-	static __thread char buf[96];
-	const char *s = rr_strerror(err);
+	static __thread char buf[96]; /* for one format's arguments */
 
-	snprintf(buf, sizeof(buf), "%s", s);
-	if (buf[0] >= 'A' && buf[0] <= 'Z' && !(buf[1] >= 'A' && buf[1] <= 'Z'))
-		buf[0] = (char)(buf[0] - 'A' + 'a');
-	return buf;
+	return rr__lower_error(err, buf, sizeof(buf));
 }
 
 void rr__xent_done(struct rr_xfer *x, struct rr_xent *e)
@@ -405,7 +399,7 @@ static void send_init(struct rr_xfer *x)
 	struct rr_sftp_out o;
 
 	rr__sftp_begin(&o, &x->out, RR_FXP_INIT, RR_SFTP_VERSION);
-	rr__xfer_send(x, &o, NULL);
+	rr__xfer_send(x, &o);
 }
 
 /* What the destination is (rr_put) or the source (rr_get): the root. */
@@ -634,7 +628,6 @@ static void set_dirs(struct rr_xfer *x)
 	for (unsigned i = x->nents; i-- > 0;) {
 		struct rr_xent *e = &x->ents[i];
 		struct rr_sftp_out o;
-		struct rr_xreq *q;
 		struct rr_sftp_attrs a = { .flags = RR_FXA_PERMISSIONS | RR_FXA_ACMODTIME,
 					   .perm = e->attrs.perm & 07777,
 					   .atime = e->attrs.atime, .mtime = e->attrs.mtime };
@@ -642,10 +635,10 @@ static void set_dirs(struct rr_xfer *x)
 		if (e->type != 'd' || e->err || e->skipped || !e->dst ||
 		    x->nreq + 1 >= RR_XFER_REQS)
 			continue;
-		q = rr__xfer_begin(x, &o, RR_FXP_SETSTAT, NO_ENT, RR_XT_DIRATTRS);
+		rr__xfer_begin(x, &o, RR_FXP_SETSTAT, NO_ENT, RR_XT_DIRATTRS);
 		rr__sftp_cstr(&o, e->dst);
 		rr__sftp_attrs(&o, &a);
-		rr__xfer_send(x, &o, q);
+		rr__xfer_send(x, &o);
 	}
 }
 

@@ -147,7 +147,7 @@ extern const struct rr_kind rr__kind_xfer;
 bool rr__xfer_can_send(const struct rr_xfer *x, bool data);
 struct rr_xreq *rr__xfer_begin(struct rr_xfer *x, struct rr_sftp_out *o, uint8_t type,
 			       unsigned ent, enum rr_xtag tag);
-void rr__xfer_send(struct rr_xfer *x, struct rr_sftp_out *o, struct rr_xreq *q);
+void rr__xfer_send(struct rr_xfer *x, struct rr_sftp_out *o);
 void rr__xfer_path_req(struct rr_xfer *x, uint8_t type, const char *path, unsigned ent,
 		       enum rr_xtag tag);
 void rr__xfer_handle_req(struct rr_xfer *x, uint8_t type, struct rr_xent *e,
@@ -182,14 +182,12 @@ void rr__xput_start(struct rr_xfer *x, unsigned i);
 void rr__xput_pump(struct rr_xfer *x, unsigned i);
 void rr__xput_reply(struct rr_xfer *x, struct rr_xreq *q, const struct rr_sftp_reply *r);
 void rr__xput_chunk(struct rr_xfer *x, struct rr_xchunk *k, int res);
-void rr__xput_undo(struct rr_xfer *x, unsigned i);
 
 void rr__xget_root(struct rr_xfer *x, const struct rr_sftp_reply *r);
 void rr__xget_start(struct rr_xfer *x, unsigned i);
 void rr__xget_pump(struct rr_xfer *x, unsigned i);
 void rr__xget_reply(struct rr_xfer *x, struct rr_xreq *q, const struct rr_sftp_reply *r);
 void rr__xget_chunk(struct rr_xfer *x, struct rr_xchunk *k, int res);
-void rr__xget_undo(struct rr_xfer *x, unsigned i);
 void rr__xget_dirs(struct rr_xfer *x);
 
 /* channel.c, for the copy kind */

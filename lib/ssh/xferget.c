@@ -91,14 +91,14 @@ void rr__xget_root(struct rr_xfer *x, const struct rr_sftp_reply *r)
 static void send_open(struct rr_xfer *x, struct rr_xent *e, unsigned i, uint8_t type)
 {
 	struct rr_sftp_out o;
-	struct rr_xreq *q = rr__xfer_begin(x, &o, type, i, RR_XT_OPEN);
+	rr__xfer_begin(x, &o, type, i, RR_XT_OPEN);
 
 	rr__sftp_cstr(&o, e->src);
 	if (type == RR_FXP_OPEN) {
 		rr__sftp_u32(&o, RR_FXF_READ);
 		rr__sftp_u32(&o, 0); /* no attributes */
 	}
-	rr__xfer_send(x, &o, q);
+	rr__xfer_send(x, &o);
 }
 
 /* The part of starting that depends on what it is. */
@@ -166,11 +166,6 @@ static void undo(struct rr_xfer *x, struct rr_xent *e)
 		rr__xent_done(x, e);
 }
 
-void rr__xget_undo(struct rr_xfer *x, unsigned i)
-{
-	undo(x, &x->ents[i]);
-}
-
 static void send_read(struct rr_xfer *x, struct rr_xent *e, unsigned i, uint64_t off,
 		      uint32_t len)
 {
@@ -182,7 +177,7 @@ static void send_read(struct rr_xfer *x, struct rr_xent *e, unsigned i, uint64_t
 	rr__sftp_str(&o, e->handle, e->hlen);
 	rr__sftp_u64(&o, off);
 	rr__sftp_u32(&o, len);
-	rr__xfer_send(x, &o, q);
+	rr__xfer_send(x, &o);
 	e->reads++;
 }
 

@@ -166,26 +166,26 @@ void rr__xput_root(struct rr_xfer *x, const struct rr_sftp_reply *r)
 static void send_open(struct rr_xfer *x, struct rr_xent *e, unsigned i)
 {
 	struct rr_sftp_out o;
-	struct rr_xreq *q = rr__xfer_begin(x, &o, RR_FXP_OPEN, i, RR_XT_OPEN);
 	/* the server's umask applies, as scp's does; PRESERVE sets it all */
 	struct rr_sftp_attrs a = { .flags = RR_FXA_PERMISSIONS, .perm = e->attrs.perm & 0777 };
 
+	rr__xfer_begin(x, &o, RR_FXP_OPEN, i, RR_XT_OPEN);
 	rr__sftp_cstr(&o, e->tmp);
 	rr__sftp_u32(&o, RR_FXF_WRITE | RR_FXF_CREAT | RR_FXF_EXCL);
 	rr__sftp_attrs(&o, &a);
-	rr__xfer_send(x, &o, q);
+	rr__xfer_send(x, &o);
 	e->created = true;
 }
 
 static void send_symlink(struct rr_xfer *x, struct rr_xent *e, unsigned i)
 {
 	struct rr_sftp_out o;
-	struct rr_xreq *q = rr__xfer_begin(x, &o, RR_FXP_SYMLINK, i, RR_XT_LINK);
 
+	rr__xfer_begin(x, &o, RR_FXP_SYMLINK, i, RR_XT_LINK);
 	/* OpenSSH's order: the target, then the link (the draft's reversed) */
 	rr__sftp_cstr(&o, e->link);
 	rr__sftp_cstr(&o, e->tmp);
-	rr__xfer_send(x, &o, q);
+	rr__xfer_send(x, &o);
 	e->created = true;
 }
 
@@ -236,11 +236,6 @@ static void undo(struct rr_xfer *x, struct rr_xent *e, unsigned i)
 		rr__xent_done(x, e);
 }
 
-void rr__xput_undo(struct rr_xfer *x, unsigned i)
-{
-	undo(x, &x->ents[i], i);
-}
-
 /* Local reads while there is room; at the end, attributes and close. */
 static void pump_data(struct rr_xfer *x, struct rr_xent *e, unsigned i)
 {
@@ -261,14 +256,14 @@ static void pump_data(struct rr_xfer *x, struct rr_xent *e, unsigned i)
 		return;
 	if (x->flags & RR_XFER_PRESERVE) {
 		struct rr_sftp_out o;
-		struct rr_xreq *q = rr__xfer_begin(x, &o, RR_FXP_FSETSTAT, i, RR_XT_ATTRS);
 		struct rr_sftp_attrs a = { .flags = RR_FXA_PERMISSIONS | RR_FXA_ACMODTIME,
 					   .perm = e->attrs.perm & 07777,
 					   .atime = e->attrs.atime, .mtime = e->attrs.mtime };
 
+		rr__xfer_begin(x, &o, RR_FXP_FSETSTAT, i, RR_XT_ATTRS);
 		rr__sftp_str(&o, e->handle, e->hlen);
 		rr__sftp_attrs(&o, &a);
-		rr__xfer_send(x, &o, q);
+		rr__xfer_send(x, &o);
 	}
 	rr__xfer_handle_req(x, RR_FXP_CLOSE, e, RR_XT_CLOSE);
 	e->phase = RR_XE_FINISH;
@@ -332,11 +327,11 @@ static void write_failed(struct rr_xfer *x, struct rr_xent *e, unsigned i,
 	if (r->code != RR_FX_FAILURE || !(x->ext & RR_SFTP_EXT_STATVFS) || e->err != -EIO)
 		return;
 	struct rr_sftp_out o;
-	struct rr_xreq *q = rr__xfer_begin(x, &o, RR_FXP_EXTENDED, i, RR_XT_STATVFS);
 
+	rr__xfer_begin(x, &o, RR_FXP_EXTENDED, i, RR_XT_STATVFS);
 	rr__sftp_cstr(&o, "statvfs@openssh.com");
 	rr__sftp_cstr(&o, e->tmp);
-	rr__xfer_send(x, &o, q);
+	rr__xfer_send(x, &o);
 }
 
 static void statvfs_told(struct rr_xfer *x, struct rr_xent *e, const struct rr_sftp_reply *r)
@@ -441,7 +436,7 @@ void rr__xput_chunk(struct rr_xfer *x, struct rr_xchunk *k, int res)
 		rr__sftp_str(&o, e->handle, e->hlen);
 		rr__sftp_u64(&o, k->off);
 		rr__sftp_str(&o, k->data, (size_t)res);
-		rr__xfer_send(x, &o, q);
+		rr__xfer_send(x, &o);
 		e->writes++;
 		if ((uint32_t)res < k->len) { /* short: the rest, or the end */
 			rr__xchunk_read(x, k, e->fd, k->off + (uint64_t)res, k->len - (uint32_t)res);
