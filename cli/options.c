@@ -1,6 +1,7 @@
 /* The command line: argv -> struct options, and the help text. */
 #include "options.h"
 
+#include <assert.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -10,6 +11,7 @@
 #include "hosts/sshhost.h"
 #include "hosts/hostfile.h"
 #include "output/color.h"
+#include "persona/persona.h"
 #include "util/xalloc.h"
 
 _Static_assert(PER_HOST_DEFAULT + 1 == RR_HOST_CHANNELS_DEFAULT,
@@ -195,6 +197,13 @@ enum opt_id {
 	O_RECURSIVE,
 	O_PRESERVE,
 	O_MKDIRS,
+	O_NO_PREFIX,
+	O_BY_HOST,
+	O_MAX_STATUS,
+	O_EXIT_STATUS,
+	O_STDOUT_DIR,
+	O_STDERR_DIR,
+	O_AS,
 };
 
 struct optdef {
@@ -261,6 +270,15 @@ static const struct optdef optdefs[] = {
 	{ 'r', "recursive", false, O_RECURSIVE, false },
 	{ 0, "preserve", false, O_PRESERVE, false },
 	{ 0, "mkdirs", false, O_MKDIRS, false },
+	{ 'f', "fanout", true, O_JOBS, false },
+	{ 'u', "command-timeout", true, O_TIMEOUT, false },
+	{ 'N', "no-prefix", false, O_NO_PREFIX, false },
+	{ 'L', "by-host", false, O_BY_HOST, false },
+	{ 'S', "max-status", false, O_MAX_STATUS, false },
+	{ 0, "exit-status", true, O_EXIT_STATUS, false },
+	{ 0, "stdout-dir", true, O_STDOUT_DIR, false },
+	{ 'e', "stderr-dir", true, O_STDERR_DIR, false },
+	{ 0, "as", true, O_AS, false },
 };
 
 #define NOPTDEFS (sizeof optdefs / sizeof optdefs[0])
@@ -286,6 +304,7 @@ struct parser {
 	char needs_copy[24];   /* the first copy option given */
 	struct host_list *lists; /* in the order given */
 	size_t nlists;
+	const struct persona *persona; /* whose options: NULL, ringrun's */
 	char *err;
 	size_t errlen;
 };
@@ -386,6 +405,9 @@ const char *parse_output(const char *s, enum out_mode *mode)
 		[OUT_JSON] = "json",
 		[OUT_QUIET] = "quiet",
 		[OUT_COLLATE] = "collate",
+		[OUT_PSSH] = "pssh",
+		[OUT_PSSH_INLINE] = "pssh-inline",
+		[OUT_PSSH_PRINT] = "pssh-print",
 	};
 
 	for (size_t m = 0; m < sizeof names / sizeof names[0]; m++) {
@@ -394,7 +416,8 @@ const char *parse_output(const char *s, enum out_mode *mode)
 			return NULL;
 		}
 	}
-	return "unknown mode (group, stream, json, quiet, collate)";
+	return "unknown mode (group, stream, json, quiet, collate, pssh, "
+	       "pssh-inline, pssh-print)";
 }
 
 const char *parse_hostkey(const char *s, enum rr_hostkey_policy *policy)
@@ -682,6 +705,26 @@ static int apply(struct parser *p, const struct optdef *d, const char *shown,
 				 d->id == O_PRESERVE ? RR_XFER_PRESERVE :
 				 RR_XFER_MKDIRS;
 		break;
+	case O_NO_PREFIX:
+		o->no_prefix = true;
+		break;
+	case O_BY_HOST:
+		o->by_host = true;
+		break;
+	case O_MAX_STATUS:
+		o->exit_style = EXIT_MAX;
+		break;
+	case O_EXIT_STATUS:
+		why = exit_style_parse(value, &o->exit_style);
+		break;
+	case O_STDOUT_DIR:
+	case O_STDERR_DIR:
+		if (!*value)
+			return fail(p, "%s: empty directory name", shown);
+		return set_file(p, d->id == O_STDOUT_DIR ? &o->stdout_dir :
+				&o->stderr_dir, shown, value);
+	case O_AS:
+		return fail(p, "%s: must be the first argument", shown);
 	}
 	if (why)
 		return fail(p, "%s: %s: %s", shown, value, why);
@@ -702,31 +745,13 @@ static int take_value(struct parser *p, const char *rest, const char *shown,
 	return 0;
 }
 
-/* --name, --name=value, --name value */
-static int parse_long(struct parser *p)
+static const struct optdef *find_long(const char *name, size_t len)
 {
-	const char *name = p->argv[p->i] + 2;
-	const char *eq = strchr(name, '=');
-	size_t len = eq ? (size_t)(eq - name) : strlen(name);
-	char shown[64];
-
-	snprintf(shown, sizeof shown, "--%.*s", (int)len, name);
-	for (size_t k = 0; k < NOPTDEFS; k++) {
-		const struct optdef *d = &optdefs[k];
-		const char *value = NULL;
-
-		if (strncmp(d->long_name, name, len) || d->long_name[len])
-			continue;
-		if (!d->has_arg && eq)
-			return fail(p, "%s: takes no argument", shown);
-		if (d->has_arg && eq && !eq[1])
-			return fail(p, "%s: missing argument", shown);
-		if (d->has_arg && take_value(p, eq ? eq + 1 : NULL, shown,
-					     &value) < 0)
-			return -1;
-		return apply(p, d, shown, value);
-	}
-	return fail(p, "%s: unknown option", shown);
+	for (size_t k = 0; k < NOPTDEFS; k++)
+		if (!strncmp(optdefs[k].long_name, name, len) &&
+		    !optdefs[k].long_name[len])
+			return &optdefs[k];
+	return NULL;
 }
 
 static const struct optdef *find_short(char c)
@@ -737,22 +762,133 @@ static const struct optdef *find_short(char c)
 	return NULL;
 }
 
+/*
+ * An option as the parser reads it: ringrun's own, or a personality's
+ * standing for one of ringrun's (def NULL: PA_ONLY's, meaning nothing
+ * more once its argument is the one it takes).
+ */
+struct opt {
+	const struct optdef *def;
+	bool has_arg;
+	const char *fixed; /* its argument whatever is given (PA_SET) */
+	const char *only;  /* PA_ONLY: the argument it must have */
+};
+
+/* What a personality's option stands for; -1 when it is refused. */
+static int tool_opt(struct parser *p, const struct persona_opt *po,
+		    const char *shown, struct opt *opt)
+{
+	*opt = (struct opt){ .fixed = po->value };
+	switch (po->act) {
+	case PA_REFUSE:
+		return fail(p, "%s: %s's option is refused: %s", shown,
+			    p->persona->name, po->why);
+	case PA_ONLY:
+		*opt = (struct opt){ .has_arg = true, .only = po->value };
+		return 0;
+	case PA_SAME:
+	case PA_SET:
+		break;
+	}
+	opt->def = find_long(po->to, strlen(po->to));
+	assert(opt->def); /* tests/unit/persona.c checks every table */
+	opt->has_arg = po->act == PA_SAME && opt->def->has_arg;
+	return 0;
+}
+
+static int unknown(struct parser *p, const char *shown)
+{
+	if (p->persona)
+		return fail(p, "%s: not an option ringrun's %s personality takes "
+			       "(man ringrun: PERSONALITIES)", shown,
+			    p->persona->name);
+	return fail(p, "%s: unknown option", shown);
+}
+
+/* --name (len bytes): the personality's, else ringrun's. */
+static int find_long_opt(struct parser *p, const char *name, size_t len,
+			 const char *shown, struct opt *opt)
+{
+	const struct persona_opt *po =
+		p->persona ? persona_long(p->persona, name, len) : NULL;
+
+	if (po)
+		return tool_opt(p, po, shown, opt);
+	*opt = (struct opt){ .def = find_long(name, len) };
+	if (!opt->def)
+		return unknown(p, shown);
+	opt->has_arg = opt->def->has_arg;
+	return 0;
+}
+
+/* -c: the personality's only when there is one (its letters are its). */
+static int find_short_opt(struct parser *p, char c, const char *shown,
+			  struct opt *opt)
+{
+	const struct persona_opt *po;
+
+	if (p->persona) {
+		po = persona_short(p->persona, c);
+		return po ? tool_opt(p, po, shown, opt) : unknown(p, shown);
+	}
+	*opt = (struct opt){ .def = find_short(c) };
+	if (!opt->def)
+		return unknown(p, shown);
+	opt->has_arg = opt->def->has_arg;
+	return 0;
+}
+
+static int apply_opt(struct parser *p, const struct opt *opt,
+		     const char *shown, const char *value)
+{
+	if (opt->only) {
+		if (strcmp(value, opt->only))
+			return fail(p, "%s: %s: not supported: ringrun's %s "
+				       "personality takes only %s", shown, value,
+				    p->persona->name, opt->only);
+		return 0;
+	}
+	return apply(p, opt->def, shown, opt->fixed ? opt->fixed : value);
+}
+
+/* --name, --name=value, --name value */
+static int parse_long(struct parser *p)
+{
+	const char *name = p->argv[p->i] + 2;
+	const char *eq = strchr(name, '=');
+	size_t len = eq ? (size_t)(eq - name) : strlen(name);
+	char shown[64];
+	const char *value = NULL;
+	struct opt opt;
+
+	snprintf(shown, sizeof shown, "--%.*s", (int)len, name);
+	if (find_long_opt(p, name, len, shown, &opt) < 0)
+		return -1;
+	if (!opt.has_arg && eq)
+		return fail(p, "%s: takes no argument", shown);
+	if (opt.has_arg && eq && !eq[1])
+		return fail(p, "%s: missing argument", shown);
+	if (opt.has_arg && take_value(p, eq ? eq + 1 : NULL, shown, &value) < 0)
+		return -1;
+	return apply_opt(p, &opt, shown, value);
+}
+
 /* -kX, -j4, -j 4 */
 static int parse_short(struct parser *p)
 {
 	for (const char *c = p->argv[p->i] + 1; *c; c++) {
-		const struct optdef *d = find_short(*c);
 		const char shown[] = { '-', *c, '\0' };
 		const char *value = NULL;
+		struct opt opt;
 
-		if (!d)
-			return fail(p, "%s: unknown option", shown);
-		if (d->has_arg) {
+		if (find_short_opt(p, *c, shown, &opt) < 0)
+			return -1;
+		if (opt.has_arg) {
 			if (take_value(p, c + 1, shown, &value) < 0)
 				return -1;
-			return apply(p, d, shown, value);
+			return apply_opt(p, &opt, shown, value);
 		}
-		if (apply(p, d, shown, NULL) < 0)
+		if (apply_opt(p, &opt, shown, NULL) < 0)
 			return -1;
 	}
 	return 0;
@@ -886,6 +1022,7 @@ static const char *copy_refuses(const struct parser *p)
 	       o->stdin_all ? "--stdin" : o->tty ? "--tty" :
 	       o->outdir ? "--outdir" : o->discard ? "--discard" :
 	       o->output == OUT_COLLATE ? "-o collate" :
+	       o->stdout_dir ? "--stdout-dir" : o->stderr_dir ? "--stderr-dir" :
 	       o->idle_timeout_ms ? "--idle-timeout" :
 	       o->term_seq.n ? "--term-seq" :
 	       p->kill_grace_given ? "--kill-grace" :
@@ -915,12 +1052,25 @@ static int check_copy(struct parser *p)
 	return 0;
 }
 
+/* -L is group output held to the end, each line headed by its tag. */
+static int check_by_host(struct parser *p)
+{
+	struct options *o = p->o;
+
+	if (!o->by_host)
+		return 0;
+	if (p->output_given && o->output != OUT_GROUP)
+		return fail(p, "-L: needs group output (-o group)");
+	o->output = OUT_GROUP;
+	return 0;
+}
+
 static int check(struct parser *p)
 {
 	const struct options *o = p->o;
 
 	if (check_copy(p) < 0 || check_fleet(p) < 0 || check_bench(p) < 0 ||
-	    check_jobs(p) < 0)
+	    check_jobs(p) < 0 || check_by_host(p) < 0)
 		return -1;
 	if (o->copy)
 		return 0;
@@ -996,6 +1146,53 @@ static int parse(struct parser *p)
 	return take_host_lists(p);
 }
 
+int options_arg(const char *long_name)
+{
+	const struct optdef *d = find_long(long_name, strlen(long_name));
+
+	return d ? d->has_arg : -1;
+}
+
+/* "--name=value" or "--name", a personality's default. */
+static int apply_default(struct parser *p, const char *text)
+{
+	const char *name = text + 2;
+	const char *eq = strchr(name, '=');
+	const struct optdef *d = find_long(name, eq ? (size_t)(eq - name) :
+					   strlen(name));
+
+	assert(d && d->has_arg == !!eq); /* tests/unit/persona.c */
+	return apply(p, d, text, eq ? eq + 1 : NULL);
+}
+
+/*
+ * The personality ringrun was called as: its name (a link to it), or
+ * "--as TOOL" first; then its defaults, which options given may change.
+ */
+static int take_persona(struct parser *p)
+{
+	const char *base = p->argc > 0 ? strrchr(p->argv[0], '/') : NULL;
+	const char *as = NULL;
+
+	if (p->argc > 0)
+		p->persona = persona_find(base ? base + 1 : p->argv[0]);
+	if (!p->persona && p->argc > 1 && strncmp(p->argv[1], "--as=", 5) == 0)
+		as = p->argv[p->i++] + 5;
+	else if (!p->persona && p->argc > 1 && strcmp(p->argv[1], "--as") == 0) {
+		if (p->argc < 3)
+			return fail(p, "--as: missing argument");
+		as = p->argv[2];
+		p->i += 2;
+	}
+	if (as && !(p->persona = persona_find(as)))
+		return fail(p, "--as: %s: unknown tool (pdsh, clush, pssh)", as);
+	for (size_t k = 0; p->persona && p->persona->defaults[k]; k++)
+		if (apply_default(p, p->persona->defaults[k]) < 0)
+			return -1;
+	p->output_given = false; /* -L may still choose */
+	return 0;
+}
+
 int options_parse(struct options *o, int argc, char *const argv[],
 		  unsigned ncpu, char *err, size_t errlen)
 {
@@ -1011,7 +1208,9 @@ int options_parse(struct options *o, int argc, char *const argv[],
 		.connect_timeout_ms = 10000,
 		.per_host = PER_HOST_DEFAULT,
 	};
-	r = parse(&p);
+	r = take_persona(&p);
+	if (r == 0)
+		r = parse(&p);
 	free(p.lists);
 	return r;
 }

@@ -38,11 +38,12 @@ static int make_dirs(const char *path)
 	return r;
 }
 
-int outdir_open(struct outdir *d, const char *path)
+int outdir_open(struct outdir *d, const char *option, const char *path)
 {
 	int r = make_dirs(path);
 
-	*d = (struct outdir){ .fd = -1, .path = path, .name = BUF_INIT };
+	*d = (struct outdir){ .fd = -1, .path = path, .option = option,
+			      .name = BUF_INIT };
 	if (r < 0)
 		return r;
 	d->fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -131,7 +132,7 @@ static bool put_file(struct outdir *d, const char *ext,
 	r = write_file(d->fd, d->name.data, c ? c->data : "", c ? c->len : 0,
 		       &why);
 	if (r < 0)
-		output_note(o, "--outdir: %s%s%s: %s", d->path,
+		output_note(o, "%s: %s%s%s: %s", d->option, d->path,
 			    dir_len && d->path[dir_len - 1] == '/' ? "" : "/",
 			    d->name.data, why ? why : strerror(-r));
 	d->name.len = base;
@@ -148,6 +149,16 @@ bool outdir_task(struct outdir *d, const struct task_info *t,
 	outdir_name(&d->name, t->host, t->host_len, t->input_no, t->seq);
 	ok = put_file(d, ".out", r ? &r->out : NULL, o);
 	return put_file(d, ".err", r ? &r->err : NULL, o) && ok;
+}
+
+bool outdir_stream(struct outdir *d, const struct task_info *t,
+		   const struct rr_capture *c, struct output *o)
+{
+	if (!c || !c->len)
+		return true;
+	buf_reset(&d->name);
+	outdir_name(&d->name, t->host, t->host_len, t->input_no, t->seq);
+	return put_file(d, "", c, o);
 }
 
 void outdir_close(struct outdir *d)

@@ -6,6 +6,10 @@
  * local task's is its sequence number {#}.  In a host, '/', '%', NUL and a
  * leading '.' are written %XX (hex, as in URLs), so that each tag names
  * exactly one file of DIR and none hides or climbs out.
+ *
+ * --stdout-dir DIR and --stderr-dir DIR (pssh's -o and -e): one stream of
+ * each task in DIR/TAG, as pssh names them, made only when the stream
+ * has bytes (as pssh does).
  */
 #ifndef CLI_OUTDIR_H
 #define CLI_OUTDIR_H
@@ -21,6 +25,7 @@
 struct outdir {
 	int fd;           /* DIR */
 	const char *path; /* DIR as given, for messages */
+	const char *option; /* the option, for messages */
 	struct buf name;  /* scratch */
 };
 
@@ -28,7 +33,7 @@ struct outdir {
  * Create DIR and its parents where missing (mode 0777 & ~umask) and open
  * it.  Returns 0 or a negative errno.
  */
-int outdir_open(struct outdir *d, const char *path);
+int outdir_open(struct outdir *d, const char *option, const char *path);
 
 /* The TAG of a task: host[.input_no] (host escaped), or seq when host is
    NULL. */
@@ -40,11 +45,16 @@ void outdir_name(struct buf *b, const char *host, size_t host_len,
  * file created (mode 0666 & ~umask) or truncated, under DIR only and never
  * through a symbolic link; one there already must be a regular file.  A
  * file that cannot be written gets the line "ringrun: --outdir:
- * DIR/TAG.out: <why>" on o's stderr.  Returns false if one could not be
+ * DIR/TAG.out: <why>" on o's stderr (the option as opened).  Returns false if one could not be
  * written.
  */
 bool outdir_task(struct outdir *d, const struct task_info *t,
 		 const struct rr_result *r, struct output *o);
+
+/* --stdout-dir, --stderr-dir: DIR/TAG holding c, made only when c has
+   bytes; false when it could not be written (said on o's stderr). */
+bool outdir_stream(struct outdir *d, const struct task_info *t,
+		   const struct rr_capture *c, struct output *o);
 
 void outdir_close(struct outdir *d);
 

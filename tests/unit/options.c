@@ -155,7 +155,8 @@ Test(unit_options, bad_values)
 	EXPECT_ERROR(PARSE("--idle-timeout", "1e3", "x"),
 		     "--idle-timeout: 1e3: not a number");
 	EXPECT_ERROR(PARSE("-o", "fancy", "x"),
-		     "-o: fancy: unknown mode (group, stream, json, quiet, collate)");
+		     "-o: fancy: unknown mode (group, stream, json, quiet, collate, pssh, "
+		     "pssh-inline, pssh-print)");
 }
 
 Test(unit_options, missing_command)
