@@ -126,7 +126,7 @@ static struct rr_opts task_opts(struct runner *r, struct job *j)
 		opts.stdout_mode = opts.stderr_mode =
 			files ? RR_IO_CAPTURE : RR_IO_CALLBACK;
 		opts.on_line = on_line;
-	} else if ((o->output == OUT_QUIET || o->output == OUT_PSSH) && !files) {
+	} else if (o->output == OUT_QUIET && !files) {
 		opts.stdout_mode = opts.stderr_mode = unread(o);
 	}
 	if (o->discard)
