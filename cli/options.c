@@ -127,7 +127,7 @@ const char options_help[] =
 	"  -e, --stderr-dir DIR    its stderr in that DIR/TAG (pssh's -o and -e)\n"
 	"  -N, --no-prefix         no 'TAG: ' before lines, no headers (pdsh -N)\n"
 	"  -L, --by-host           group output held to the end, 'TAG: ' before\n"
-	"                          each line, hosts in order (clush -L)\n"
+	"                          each line, in host order (clush -L)\n"
 	"      --failed FILE       the failed hosts (or inputs) to FILE, to re-run\n"
 	"      --progress          a progress line on stderr (default: on a terminal)\n"
 	"      --summary           a summary line at the end (default: on a terminal)\n"
@@ -156,7 +156,7 @@ const char options_help[] =
 	"\n"
 	"Exit status: 0 all tasks ok, 1 some task failed, 2 usage error or ringrun\n"
 	"could not run, 3 some host unreachable, its key refused or login failed,\n"
-	"128+N after signal N (141: stdout closed).\n";
+	"128+N after signal N (141: stdout closed); other tools': --exit-status.\n";
 
 enum opt_id {
 	O_ARGS,

@@ -39,13 +39,16 @@ def links():
 
 
 BIN = links()
+HOSTFILE = os.path.join(DIR, "hosts.txt")  # pssh -h's, clush --hostfile's
+with open(HOSTFILE, "w") as f:
+    f.write("%s\n%s\n" % (HOSTS[0], HOSTS[1]))  # no comment: clush reads none
 
 
 def expand(word, run_dir):
     for k, h in enumerate(HOSTS):
         word = word.replace("@H%d" % (k + 1), h)
     word = word.replace("@NET", HOSTS[0].rsplit(".", 1)[0])
-    word = word.replace("@DOWN", DOWN)
+    word = word.replace("@DOWN", DOWN).replace("@HOSTFILE", HOSTFILE)
     word = word.replace("@OUT", os.path.join(run_dir, "out"))
     return word.replace("@ERR", os.path.join(run_dir, "err"))
 
