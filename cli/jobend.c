@@ -167,10 +167,12 @@ void job_end(struct runner *r, struct job *j, bool ok)
 	    !outdir_task(&r->outdir, &j->info, res, &r->out))
 		ok = false;
 	if (counts && res && r->o->stdout_dir &&
-	    !outdir_stream(&r->stdout_dir, &j->info, &res->out, &r->out))
+	    !outdir_stream(&r->stdout_dir, &j->info, &res->out,
+			   r->o->skip_empty, &r->out))
 		ok = false;
 	if (counts && res && r->o->stderr_dir &&
-	    !outdir_stream(&r->stderr_dir, &j->info, &res->err, &r->out))
+	    !outdir_stream(&r->stderr_dir, &j->info, &res->err,
+			   r->o->skip_empty, &r->out))
 		ok = false;
 	if (counts)
 		tally(r, j, res, ok);

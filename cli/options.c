@@ -123,8 +123,10 @@ const char options_help[] =
 	"  -k, --keep-order        group and json output in input order\n"
 	"      --discard           every task's stdout goes to /dev/null\n"
 	"      --outdir DIR        also DIR/TAG.out and DIR/TAG.err per task\n"
-	"      --stdout-dir DIR    also each task's stdout in DIR/TAG, if any, and\n"
-	"  -e, --stderr-dir DIR    its stderr in that DIR/TAG (pssh's -o and -e)\n"
+	"      --stdout-dir DIR    also each task's stdout in DIR/TAG and, with -e,\n"
+	"  -e, --stderr-dir DIR    its stderr in that DIR/TAG (clush's --outdir and\n"
+	"                          --errdir, pssh's -o and -e)\n"
+	"      --skip-empty        no such file of an empty stream (as pssh)\n"
 	"  -N, --no-prefix         no 'TAG: ' before lines, no headers (pdsh -N)\n"
 	"  -L, --by-host           group output held to the end, 'TAG: ' before\n"
 	"                          each line, in host order (clush -L)\n"
@@ -220,6 +222,7 @@ enum opt_id {
 	O_EXIT_STATUS,
 	O_STDOUT_DIR,
 	O_STDERR_DIR,
+	O_SKIP_EMPTY,
 	O_AS,
 };
 
@@ -295,6 +298,7 @@ static const struct optdef optdefs[] = {
 	{ 0, "exit-status", true, O_EXIT_STATUS, false },
 	{ 0, "stdout-dir", true, O_STDOUT_DIR, false },
 	{ 'e', "stderr-dir", true, O_STDERR_DIR, false },
+	{ 0, "skip-empty", false, O_SKIP_EMPTY, false },
 	{ 0, "as", true, O_AS, false },
 };
 
@@ -740,6 +744,9 @@ static int apply(struct parser *p, const struct optdef *d, const char *shown,
 			return fail(p, "%s: empty directory name", shown);
 		return set_file(p, d->id == O_STDOUT_DIR ? &o->stdout_dir :
 				&o->stderr_dir, shown, value);
+	case O_SKIP_EMPTY:
+		o->skip_empty = true;
+		break;
 	case O_AS:
 		return fail(p, "%s: must be the first argument", shown);
 	}

@@ -102,6 +102,7 @@ struct options {
 	enum exit_style exit_style; /* --exit-status, -S */
 	const char *stdout_dir;    /* --stdout-dir: DIR/TAG (pssh -o) */
 	const char *stderr_dir;    /* -e: DIR/TAG (pssh -e) */
+	bool skip_empty;           /* --skip-empty: no file of an empty stream */
 };
 
 /* Hosts at once in fleet mode unless -j says. */

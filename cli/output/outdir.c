@@ -152,9 +152,10 @@ bool outdir_task(struct outdir *d, const struct task_info *t,
 }
 
 bool outdir_stream(struct outdir *d, const struct task_info *t,
-		   const struct rr_capture *c, struct output *o)
+		   const struct rr_capture *c, bool skip_empty,
+		   struct output *o)
 {
-	if (!c || !c->len)
+	if (skip_empty && !c->len)
 		return true;
 	buf_reset(&d->name);
 	outdir_name(&d->name, t->host, t->host_len, t->input_no, t->seq);

@@ -7,9 +7,9 @@
  * leading '.' are written %XX (hex, as in URLs), so that each tag names
  * exactly one file of DIR and none hides or climbs out.
  *
- * --stdout-dir DIR and --stderr-dir DIR (pssh's -o and -e): one stream of
- * each task in DIR/TAG, as pssh names them, made only when the stream
- * has bytes (as pssh does).
+ * --stdout-dir DIR and --stderr-dir DIR (clush's --outdir and --errdir,
+ * pssh's -o and -e): one stream of each task in DIR/TAG, as they name
+ * them; with --skip-empty, only when the stream has bytes (as pssh).
  */
 #ifndef CLI_OUTDIR_H
 #define CLI_OUTDIR_H
@@ -51,10 +51,11 @@ void outdir_name(struct buf *b, const char *host, size_t host_len,
 bool outdir_task(struct outdir *d, const struct task_info *t,
 		 const struct rr_result *r, struct output *o);
 
-/* --stdout-dir, --stderr-dir: DIR/TAG holding c, made only when c has
-   bytes; false when it could not be written (said on o's stderr). */
+/* --stdout-dir, --stderr-dir: DIR/TAG holding c (none when c is empty and
+   skip_empty); false when it could not be written (said on o's stderr). */
 bool outdir_stream(struct outdir *d, const struct task_info *t,
-		   const struct rr_capture *c, struct output *o);
+		   const struct rr_capture *c, bool skip_empty,
+		   struct output *o);
 
 void outdir_close(struct outdir *d);
 

@@ -27,8 +27,8 @@ static const struct persona_opt opts[] = {
 };
 
 static const char *const defaults[] = {
-	"--output=pssh", "--exit-status=pssh", "--jobs=32", "--no-progress",
-	"--no-summary", NULL,
+	"--output=pssh", "--exit-status=pssh", "--jobs=32", "--skip-empty",
+	"--no-progress", "--no-summary", NULL,
 };
 
 const struct persona persona_pssh = {

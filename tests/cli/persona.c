@@ -117,11 +117,13 @@ CASE(stdout_and_stderr_dirs,
 static void e_empty(const struct proc_result *r)
 {
 	(void)r;
-	cr_assert_eq(cli_entries("e"), 0, "pssh makes no file of an empty stream");
+	cr_assert_eq(cli_entries("e"), 0, "no file of an empty stream, as pssh");
 }
 
-CASE(stderr_dir_only_what_has_bytes,
-     ARGS(LOGIN, "-e", "@DIR/e", "-w", "@H1", "echo out"),
+CASE(stderr_dir_empty_file, ARGS(LOGIN, "-e", "@DIR/e", "-w", "@H1", "echo out"),
+     .out = "---- @H1 ----\nout\n", .files = { { "e/@H1", "" } })
+CASE(skip_empty_makes_none,
+     ARGS(LOGIN, "-e", "@DIR/e", "--skip-empty", "-w", "@H1", "echo out"),
      .out = "---- @H1 ----\nout\n", .check = e_empty)
 
 /* What a personality does not take: one line naming the tool. */

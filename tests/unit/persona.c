@@ -175,6 +175,7 @@ Test(unit_persona, pssh_letters)
 	cr_assert_str_eq(o.stderr_dir, "errs");
 	cr_assert_eq(o.output, OUT_PSSH_INLINE);
 	cr_assert_eq(o.exit_style, EXIT_PSSH);
+	cr_assert(o.skip_empty);
 	options_free(&o);
 	cr_assert_eq(PARSE_AS("pssh", "--host=a", "--hosts", "file", "cmd"), 0,
 		     "%s", err);
