@@ -280,19 +280,23 @@ static void pssh_failure(struct buf *b, const struct task_info *t,
 			   r->exit_code : 255);
 }
 
-/* pssh's "[N] HH:MM:SS [SUCCESS] host" (-i: then its output). */
+/* pssh's "[N] HH:MM:SS [SUCCESS] host" (-i: then its output); in colour,
+   the status word and "Stderr: ", as pssh on a terminal. */
 static void put_pssh(struct output *o, const struct task_info *t,
 		     const struct rr_result *r)
 {
 	struct buf *b = &o->out.b;
+	const char *word = r->status == RR_OK ? "[SUCCESS]" : "[FAILURE]";
 	time_t now = time(NULL);
 	struct tm tm;
 	char hms[16] = "00:00:00";
 
 	if (localtime_r(&now, &tm))
 		strftime(hms, sizeof hms, "%H:%M:%S", &tm);
-	buf_printf(b, "[%llu] %s [%s] ", ++o->shown, hms,
-		   r->status == RR_OK ? "SUCCESS" : "FAILURE");
+	buf_printf(b, "[%llu] %s ", ++o->shown, hms);
+	color_add(b, o->out.color, r->status == RR_OK ? PAINT_OK : PAINT_FAILED,
+		  word, strlen(word));
+	buf_addc(b, ' ');
 	put_prefix(b, t);
 	if (r->status != RR_OK)
 		pssh_failure(b, t, r);
@@ -301,7 +305,7 @@ static void put_pssh(struct output *o, const struct task_info *t,
 		return;
 	put_capture(o, &o->out, &r->out);
 	if (r->err.len) {
-		buf_adds(b, "Stderr: ");
+		color_add(b, o->out.color, PAINT_FAILED, "Stderr: ", 8);
 		put_capture(o, &o->out, &r->err);
 	}
 }

@@ -126,6 +126,13 @@ CASE(skip_empty_makes_none,
      ARGS(LOGIN, "-e", "@DIR/e", "--skip-empty", "-w", "@H1", "echo out"),
      .out = "---- @H1 ----\nout\n", .check = e_empty)
 
+/* pssh's colours on a terminal (here: --color always). */
+CASE(pssh_colour, ARGS("--as", "pssh", LOGIN, "--color", "always", "-i", "-H", "@H1",
+		       "echo e >&2; exit 1"),
+     .out_has = { " \033[31m[FAILURE]\033[0m @H1 Exited with error code 1\n"
+		  "\033[31mStderr: \033[0me\n" },
+     .err = { "exited with status 1" }, .status = 5)
+
 /* What a personality does not take: one line naming the tool. */
 CASE(refused_option, ARGS("--as", "clush", "-o", "-p 2222", "-w", "h", "true"),
      .err_exact = "ringrun: -o: clush's option is refused: no word of a command "
