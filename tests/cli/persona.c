@@ -126,6 +126,13 @@ CASE(skip_empty_makes_none,
      ARGS(LOGIN, "-e", "@DIR/e", "--skip-empty", "-w", "@H1", "echo out"),
      .out = "---- @H1 ----\nout\n", .check = e_empty)
 
+/* pssh -I: stdin to every host (--stdin). */
+CASE(pssh_send_input, ARGS("--as", "pssh", LOGIN, "-I", "-i", "-H", "@H1", "-H", "@H2",
+			   "tr a-z A-Z"),
+     .in = "sent\n", .py = "import sys\nprint(sorted(l for l in sys.stdin.read().splitlines()"
+			  " if not l.startswith('[')))\n",
+     .py_out = "['SENT', 'SENT']\n")
+
 /* pssh's colours on a terminal (here: --color always). */
 CASE(pssh_colour, ARGS("--as", "pssh", LOGIN, "--color", "always", "-i", "-H", "@H1",
 		       "echo e >&2; exit 1"),
