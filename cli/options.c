@@ -110,6 +110,10 @@ const char options_help[] =
 	"                          json: one JSON object per task, one per line\n"
 	"                          collate: identical outputs once, under their tags\n"
 	"                          quiet: no task output\n"
+	"  -b, --collate           -o collate: as clush -b, by stdout (stderr apart,\n"
+	"                          'TAG: line'), split by exit status\n"
+	"  -B, --collate-stderr    -o collate, stderr part of the output (clush -B)\n"
+	"      --collate-style S   clush (default) or dshbak: dshbak -c's headers\n"
 	"  -k, --keep-order        group and json output in input order\n"
 	"      --discard           every task's stdout goes to /dev/null\n"
 	"      --outdir DIR        also DIR/TAG.out and DIR/TAG.err per task\n"
@@ -195,6 +199,9 @@ enum opt_id {
 	O_RECURSIVE,
 	O_PRESERVE,
 	O_MKDIRS,
+	O_COLLATE,
+	O_COLLATE_STDERR,
+	O_COLLATE_STYLE,
 };
 
 struct optdef {
@@ -261,6 +268,9 @@ static const struct optdef optdefs[] = {
 	{ 'r', "recursive", false, O_RECURSIVE, false },
 	{ 0, "preserve", false, O_PRESERVE, false },
 	{ 0, "mkdirs", false, O_MKDIRS, false },
+	{ 'b', "collate", false, O_COLLATE, false },
+	{ 'B', "collate-stderr", false, O_COLLATE_STDERR, false },
+	{ 0, "collate-style", true, O_COLLATE_STYLE, false },
 };
 
 #define NOPTDEFS (sizeof optdefs / sizeof optdefs[0])
@@ -282,6 +292,7 @@ struct parser {
 	bool kill_grace_given;
 	char needs_hosts[24]; /* the first option given that needs them */
 	bool output_given;
+	char collate_opt[24];  /* the first -B or --collate-style given */
 	char needs_repeat[24]; /* the first benchmark option given */
 	char needs_copy[24];   /* the first copy option given */
 	struct host_list *lists; /* in the order given */
@@ -500,6 +511,28 @@ static void add_src(struct options *o, char *src)
 	o->srcs[o->nsrcs] = NULL;
 }
 
+/* -b (-o collate), -B (and stderr collated too), --collate-style. */
+static int apply_collate(struct parser *p, const struct optdef *d,
+			 const char *shown, const char *value)
+{
+	struct options *o = p->o;
+
+	if (d->id != O_COLLATE && !p->collate_opt[0])
+		snprintf(p->collate_opt, sizeof p->collate_opt, "%s", shown);
+	if (d->id == O_COLLATE_STYLE) {
+		if (strcmp(value, "clush") && strcmp(value, "dshbak"))
+			return fail(p, "%s: %s: unknown style (clush, dshbak)",
+				    shown, value);
+		o->collate_style = strcmp(value, "clush") ? COLLATE_DSHBAK :
+							    COLLATE_CLUSH;
+		return 0;
+	}
+	o->output = OUT_COLLATE;
+	p->output_given = true;
+	o->collate_stderr |= d->id == O_COLLATE_STDERR;
+	return 0;
+}
+
 static int apply(struct parser *p, const struct optdef *d, const char *shown,
 		 const char *value)
 {
@@ -682,6 +715,10 @@ static int apply(struct parser *p, const struct optdef *d, const char *shown,
 				 d->id == O_PRESERVE ? RR_XFER_PRESERVE :
 				 RR_XFER_MKDIRS;
 		break;
+	case O_COLLATE:
+	case O_COLLATE_STDERR:
+	case O_COLLATE_STYLE:
+		return apply_collate(p, d, shown, value);
 	}
 	if (why)
 		return fail(p, "%s: %s: %s", shown, value, why);
@@ -922,6 +959,8 @@ static int check(struct parser *p)
 	if (check_copy(p) < 0 || check_fleet(p) < 0 || check_bench(p) < 0 ||
 	    check_jobs(p) < 0)
 		return -1;
+	if (p->collate_opt[0] && o->output != OUT_COLLATE)
+		return fail(p, "%s: needs -o collate (or -b)", p->collate_opt);
 	if (o->copy)
 		return 0;
 	if (o->input_sep == '\0' && !o->args_file && !o->commands_file)

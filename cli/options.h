@@ -36,6 +36,8 @@ struct options {
 	uint64_t kill_grace_ms;    /* SIGTERM to SIGKILL; 0 = the library's */
 	struct termseq term_seq;   /* --term-seq; n 0: TERM, the grace, KILL */
 	enum out_mode output;
+	enum collate_style collate_style; /* --collate-style: clush, dshbak */
+	bool collate_stderr;       /* -B: stderr collated with stdout */
 	bool exec;                 /* -X: argv, no shell */
 	bool keep_order;
 	bool discard;

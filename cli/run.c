@@ -450,7 +450,7 @@ int run(struct options *o)
 	join_command(&r);
 	output_init(&r.out, o->output, 1, 2);
 	feedback_attach(&r.feedback, &r.out);
-	collate_init(&r.collate, NULL);
+	collate_init(&r.collate, o->collate_style, o->collate_stderr, NULL);
 	order_init(&r.order, 1);
 	uint64_t start = now_ns();
 	if (start_loop(&r) == 0) {
