@@ -279,13 +279,26 @@ static int last_number_cmp(const char *a, const char *b)
 	return d ? d : strcmp(a, b);
 }
 
-/* Member names in the style's order. */
+/* dshbak's header: by the text before the last number, then by it. */
+static int prefix_number_cmp(const char *a, const char *b)
+{
+	size_t la = (size_t)(last_number(a) - a), lb = (size_t)(last_number(b) - b);
+	int d = memcmp(a, b, la < lb ? la : lb);
+
+	if (d)
+		return d;
+	if (la != lb)
+		return la < lb ? -1 : 1;
+	return last_number_cmp(a, b);
+}
+
+/* Member names in the order the style folds them in. */
 static int name_cmp(const void *pa, const void *pb, void *ctx)
 {
 	const struct collate *c = ctx;
 	const char *a = *(const char *const *)pa, *b = *(const char *const *)pb;
 
-	return c->style == COLLATE_CLUSH ? node_cmp(a, b) : last_number_cmp(a, b);
+	return c->style == COLLATE_CLUSH ? node_cmp(a, b) : prefix_number_cmp(a, b);
 }
 
 /* names sorted in the style's order, folded (malloc'd). */
@@ -313,6 +326,10 @@ static void show(const struct collate *c, struct shown *s,
 	s->g = g;
 	s->folded = fold(c, names, g->n);
 	s->first = names[0];
+	/* dshbak comes to a group at its member with the smallest number */
+	for (size_t k = 1; c->style == COLLATE_DSHBAK && k < g->n; k++)
+		if (last_number_cmp(names[k], s->first) < 0)
+			s->first = names[k];
 	free(names);
 }
 
@@ -329,7 +346,7 @@ static int shown_cmp(const void *pa, const void *pb, void *ctx)
 	if (a->g->part != b->g->part)
 		return a->g->part < b->g->part ? -1 : 1;
 	if (c->style == COLLATE_DSHBAK)
-		return name_cmp(&a->first, &b->first, ctx);
+		return last_number_cmp(a->first, b->first);
 	if (a->g->rc != b->g->rc)
 		return a->g->rc < b->g->rc ? -1 : 1;
 	if (a->g->n != b->g->n)

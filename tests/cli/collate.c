@@ -80,6 +80,15 @@ CASE(local_stderr_first_with_B,
 CASE(local_commands_are_tags, ARGS("-o", "collate", "-C", "-"),
      .in = "echo a\nprintf 'a\\n'\nprintf a\ntrue\nprintf 'a\\n\\n'\n",
      .out = HDR("echo a,printf 'a\\n',printf a (3)") "a\n" HDR("printf 'a\\n\\n'") "a\n\n")
+/* dshbak -c's headers: its rule, no count; the exit status does not split a
+   group, each failure keeps its own line. */
+CASE(local_dshbak_style,
+     ARGS("-b", "--collate-style", "dshbak", "echo same; exit $(({} % 2))", ":::",
+	  "3", "2", "1"),
+     .out = "----------------\n[1-3]\n----------------\nsame\n",
+     .err = { "ringrun: 'echo same; exit $((3 % 2))' exited with status 1\n",
+	      "ringrun: 'echo same; exit $((1 % 2))' exited with status 1\n" },
+     .err_lines = 2, .status = 1)
 CASE(local_command_alone, ARGS("-o", "collate", "echo", "hi"),
      .out = HDR("echo hi") "hi\n")
 CASE(local_silent_prints_nothing, ARGS("-o", "collate", "true", ":::", "a", "b"),
