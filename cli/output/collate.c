@@ -147,6 +147,11 @@ void collate_add(struct collate *c, const struct collate_key *key,
 	struct collate_key lines = *key;
 	size_t k;
 
+	/* memcpy and memcmp want a pointer even for no bytes */
+	if (!lines.out)
+		lines.out = "";
+	if (!lines.err)
+		lines.err = "";
 	with_newlines(c, &lines);
 	k = table_intern(&c->index, c, c->hash(&lines), &lines, c->n);
 	if (k == c->n)

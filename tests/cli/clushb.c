@@ -302,7 +302,8 @@ static char *sorted_lines(const char *s, bool (*keep)(const char *), int *droppe
 		lines = realloc(lines, (n + 1) * sizeof *lines);
 		lines[n++] = l;
 	}
-	qsort(lines, n, sizeof *lines, by_string);
+	if (n)
+		qsort(lines, n, sizeof *lines, by_string);
 	f = open_memstream(&out, &len);
 	for (size_t k = 0; k < n; k++)
 		fprintf(f, "%s%s\n", strncmp(lines[k], "clush: ", 7) ? "" : "ringrun: ",
@@ -394,10 +395,12 @@ static void write_ssh_config(void)
 		       "  GlobalKnownHostsFile /dev/null\n"
 		       "  StrictHostKeyChecking yes\n"
 		       "  BatchMode yes\n"
-		       /* One connection per host for all the tools' runs. */
+		       /* One connection per host for all the tools' runs, each
+			  stopped when the test ends (down()); the limit only
+			  for a test that crashed before. */
 		       "  ControlMaster auto\n"
 		       "  ControlPath @DIR/cm-%C\n"
-		       "  ControlPersist yes\n");
+		       "  ControlPersist 60\n");
 }
 
 /* NHOSTS addresses on one sshd that lets every connection of a case in. */
