@@ -127,9 +127,9 @@ static struct rr_opts task_opts(struct runner *r, struct job *j)
 		opts.on_line = on_line;
 	} else if (o->output == OUT_QUIET && !o->outdir) {
 		opts.stdout_mode = opts.stderr_mode = unread(o);
+	} else if (o->output == OUT_COLLATE && o->collate_stderr && !j->ssh) {
+		opts.stderr_mode = RR_IO_MERGE; /* -B: in the order written */
 	}
-	else if (o->output == OUT_COLLATE && o->collate_stderr && !j->ssh)
-		opts.stderr_mode = RR_IO_MERGE; /* -B: in the order it came */
 	if (o->discard)
 		opts.stdout_mode = unread(o);
 	if (o->repeat)
