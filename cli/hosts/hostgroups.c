@@ -752,10 +752,12 @@ const char *hostgroups_source(struct hostgroups *g, const char *name,
 	struct buf why = BUF_INIT;
 	size_t at = 0;
 
-	if (!name && !g->default_source)
+	if (!name && g->default_source) {
+		name = g->default_source;
+		len = strlen(name);
+	}
+	if (!name)
 		buf_adds(&why, "no group source");
-	else if (!name)
-		return g->default_source;
 	else if (!find_source(g, name, len, &at))
 		buf_printf(&why, "no group source '%.*s'", (int)len, name);
 	else if (g->upcall[at])
