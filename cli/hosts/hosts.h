@@ -78,8 +78,8 @@ int hosts_select(struct hosts *h, struct hosts *x, const char *list,
 
 /*
  * Add the hosts of a host file's line s[0..len), its comment removed: a
- * list as above, but no "^FILE" (a file includes another with #include)
- * and no exclusion.  Returns 0, or -1 with "'ITEM': why" in err.
+ * list as above, but no "^FILE" (a file includes another with #include),
+ * no filter and no exclusion.  Returns 0, or -1 with "'ITEM': why" in err.
  */
 int hosts_add_line(struct hosts *h, const char *s, size_t len, char *err,
 		   size_t errlen);
