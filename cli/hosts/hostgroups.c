@@ -418,14 +418,11 @@ static int read_plain(struct reading *r, const char *path)
 
 /* What groups.conf says that ringrun uses. */
 struct conf {
-	bool in_main;
-	char *section;     /* the section being read */
+	bool in_main;      /* in [Main] */
 	char *default_source;
 	char *autodir;
-	char **sections;
+	char **sections;   /* the others: sources */
 	size_t nsections;
-	struct buf *last;  /* the value a continuation line adds to */
-	struct buf value;
 };
 
 static void conf_set(char **slot, const char *s)
