@@ -1,7 +1,7 @@
 /*
- * cli/hosts: -w lists with pdsh's exclusions and regex filters against
- * pdsh itself: `pdsh -R exec -Q -w LIST` lists its targets and connects to
- * nothing.  The cases of tests/data/hosts/pdsh.txt, then seeded random
+ * cli/hosts: -w lists with pdsh's exclusions and regex filters, and -x
+ * lists, against pdsh itself: `pdsh -R exec -Q -w LIST [-x LIST]` lists its
+ * targets and connects to nothing.  The cases of tests/data/hosts/pdsh.txt, then seeded random
  * ones, are compared as sets (pdsh sorts); a list that leaves no host is
  * an error for both.  A list whose hosts repeat is left out (counted):
  * pdsh keeps duplicates, and its -HOST then drops one copy only.
@@ -42,15 +42,33 @@ static char *sorted(char *s, const char *sep)
 	return buf_detach(&b);
 }
 
+/* A case: "LIST" or "LIST -x XLIST" (-w and -x). */
+struct lists {
+	char w[512];
+	const char *x; /* NULL: no -x */
+};
+
+static void split(const char *line, struct lists *l)
+{
+	char *x;
+
+	snprintf(l->w, sizeof l->w, "%s", line);
+	x = strstr(l->w, " -x ");
+	l->x = x ? x + 4 : NULL;
+	if (x)
+		*x = '\0';
+}
+
 /* pdsh's targets, sorted; NULL if it found none or refused the list. */
-static char *pdsh_targets(const char *list)
+static char *pdsh_targets(const struct lists *l)
 {
 	char cmd[1024], *line = NULL, *last = NULL;
 	size_t cap = 0;
 	bool targets = false;
 
-	cr_assert(!strchr(list, '\''), "%s", list);
-	snprintf(cmd, sizeof cmd, "pdsh -R exec -Q -w '%s' true 2>/dev/null", list);
+	cr_assert(!strchr(l->w, '\'') && !(l->x && strchr(l->x, '\'')), "%s", l->w);
+	snprintf(cmd, sizeof cmd, "pdsh -R exec -Q -w '%s'%s%s%s true 2>/dev/null",
+		 l->w, l->x ? " -x '" : "", l->x ? l->x : "", l->x ? "'" : "");
 	FILE *p = popen(cmd, "r");
 	cr_assert_not_null(p);
 	while (getline(&line, &cap, p) > 0) {
@@ -82,15 +100,16 @@ static bool repeats(const char *s)
 	return false;
 }
 
-static char *ringrun_targets(const char *list, char *err, size_t errlen)
+static char *ringrun_targets(const struct lists *l, char *err, size_t errlen)
 {
 	struct hosts h = { 0 }, x = { 0 };
 	struct buf b = BUF_INIT;
 
-	if (hosts_select(&h, &x, list, err, errlen) == 0)
+	if (hosts_select(&h, &x, l->w, err, errlen) == 0 &&
+	    (!l->x || hosts_add_list(&x, l->x, err, errlen) == 0))
 		hosts_exclude(&h, &x);
 	else
-		h.n = 0;
+		hosts_free(&h);
 	for (size_t k = 0; k < h.n; k++)
 		buf_printf(&b, "%s%s", k ? " " : "", h.v[k].name);
 	buf_adds(&b, "");
@@ -122,12 +141,15 @@ static char *gen_list(void)
 		"db[1-2]", "-n[3-5]", "-n7", "-web2", "-db[1-2]", "/n1/", "-/2$/",
 		"/^w/", "/[13579]$/", "-/^db/", "/n(1|3)/", "-/1/", "/./",
 	};
+	static const char *const excluded[] = { "n[2-4]", "/1/", "web3,/^d/", "n1" };
 	struct buf b = BUF_INIT;
 	unsigned n = 2 + pick(4);
 
 	for (unsigned k = 0; k < n; k++)
 		buf_printf(&b, "%s%s", k ? "," : "",
 			   items[pick(sizeof items / sizeof *items)]);
+	if (pick(4) == 0)
+		buf_printf(&b, " -x %s", excluded[pick(4)]);
 	return buf_detach(&b);
 }
 
@@ -156,8 +178,11 @@ Test(unit_pdshlist, select_as_pdsh, .timeout = 120)
 		} else {
 			break;
 		}
-		char *theirs = pdsh_targets(list), *mine = ringrun_targets(list, err,
-									   sizeof err);
+		struct lists l;
+
+		split(list, &l);
+		char *theirs = pdsh_targets(&l), *mine = ringrun_targets(&l, err,
+									 sizeof err);
 		if (theirs && repeats(theirs)) {
 			dups++;
 			free(theirs);
