@@ -10,6 +10,7 @@
 #include "hosts/sshhost.h"
 #include "hosts/hostfile.h"
 #include "output/color.h"
+#include "util/buf.h"
 #include "util/xalloc.h"
 
 _Static_assert(PER_HOST_DEFAULT + 1 == RR_HOST_CHANNELS_DEFAULT,
@@ -72,12 +73,19 @@ const char options_help[] =
 	"Hosts (SSH; commands run through each host's login shell):\n"
 	"  -w, --hosts LIST        [user@]host[:port],... with ranges web[01-20,33],\n"
 	"                          steps n[1-10/2], ClusterShell's ! & ^ between\n"
-	"                          items (web[1-9]!web3: left to right),\n"
-	"                          ^FILE, and -HOST or -^FILE to leave hosts out;\n"
+	"                          items (web[1-9]!web3: left to right), node\n"
+	"                          groups @group and @source:group, ^FILE,\n"
+	"                          -HOST or -^FILE to leave hosts out, /RE/ to\n"
+	"                          keep those matching, -/RE/ to leave them out;\n"
 	"                          - reads a host file on stdin; repeatable;\n"
 	"                          duplicates run once\n"
 	"      --hostfile FILE     one host list per line, # comments, #include FILE\n"
-	"                          (- = stdin; a pipe is read as the hosts run)\n"
+	"                          (- = stdin; a pipe is read as the hosts run;\n"
+	"                          default with an option that needs hosts: $WCOLL)\n"
+	"  -g, --group GROUP       the hosts of node group GROUP (= -w @GROUP)\n"
+	"      --groups-file FILE  node groups from FILE: groups.conf, *.yaml, or\n"
+	"                          NAME: LIST lines; repeatable (default:\n"
+	"                          ClusterShell's groups.conf)\n"
 	"  -x, --exclude LIST      not these hosts (same grammar); repeatable\n"
 	"  -l, --user USER         for hosts without user@ (default: yours)\n"
 	"  -p, --port PORT         for hosts without :port (default 22)\n"
@@ -202,6 +210,8 @@ enum opt_id {
 	O_COLLATE,
 	O_COLLATE_STDERR,
 	O_COLLATE_STYLE,
+	O_GROUP,
+	O_GROUPS_FILE,
 };
 
 struct optdef {
@@ -271,13 +281,16 @@ static const struct optdef optdefs[] = {
 	{ 'b', "collate", false, O_COLLATE, false },
 	{ 'B', "collate-stderr", false, O_COLLATE_STDERR, false },
 	{ 0, "collate-style", true, O_COLLATE_STYLE, false },
+	{ 'g', "group", true, O_GROUP, false },
+	{ 0, "groups-file", true, O_GROUPS_FILE, true },
 };
 
 #define NOPTDEFS (sizeof optdefs / sizeof optdefs[0])
 
-/* A -w or -x list, taken once every option is known (hosts.h). */
+/* A -w, -g or -x list, taken once every option is known (hosts.h). */
 struct host_list {
 	const char *value;
+	char *owned;       /* value, when made here (-g) */
 	char shown[12];    /* the option as given: -w, --exclude */
 	bool exclude;      /* -x */
 };
@@ -471,8 +484,8 @@ static int set_file(struct parser *p, const char **slot, const char *shown,
  * nothing else may be reading; -w's -ITEMs leave hosts out whatever the
  * order (as pdsh does); each host keeps its place in the order given.
  */
-static void add_host_list(struct parser *p, const char *shown,
-			  const char *value, bool exclude)
+static struct host_list *add_host_list(struct parser *p, const char *shown,
+				       const char *value, bool exclude)
 {
 	struct host_list *l;
 
@@ -480,6 +493,25 @@ static void add_host_list(struct parser *p, const char *shown,
 	l = &p->lists[p->nlists++];
 	*l = (struct host_list){ .value = value, .exclude = exclude };
 	snprintf(l->shown, sizeof l->shown, "%s", shown);
+	return l;
+}
+
+/* -g a,b: the list "@a,@b" (clush's -g). */
+static void add_group_list(struct parser *p, const char *shown,
+			   const char *value)
+{
+	struct buf b = BUF_INIT;
+	struct host_list *l;
+
+	for (const char *s = value;; s++) {
+		if (s == value || s[-1] == ',')
+			buf_addc(&b, '@');
+		if (!*s)
+			break;
+		buf_addc(&b, *s);
+	}
+	l = add_host_list(p, shown, b.data, false);
+	l->owned = buf_detach(&b);
 }
 
 static void note_needs_repeat(struct parser *p, const char *shown)
@@ -618,6 +650,13 @@ static int apply(struct parser *p, const struct optdef *d, const char *shown,
 	case O_HOSTFILE:
 		o->fleet = true;
 		return set_file(p, &o->hostfile, shown, value);
+	case O_GROUP:
+		o->fleet = true;
+		add_group_list(p, shown, value);
+		break;
+	case O_GROUPS_FILE:
+		hostgroups_add_file(&o->groups, value);
+		break;
 	case O_USER:
 		why = ssh_user_refused(value);
 		if (why)
@@ -826,7 +865,7 @@ static int check_fleet(struct parser *p)
 
 	if (!o->fleet) {
 		if (p->needs_hosts[0])
-			return fail(p, "%s: needs hosts (-w or --hostfile)",
+			return fail(p, "%s: needs hosts (-w, -g or --hostfile)",
 				    p->needs_hosts);
 		return 0;
 	}
@@ -944,7 +983,7 @@ static int check_copy(struct parser *p)
 	if (!o->nsrcs)
 		return fail(p, "%s: no SRC given", mode);
 	if (!o->fleet)
-		return fail(p, "%s: needs hosts (-w or --hostfile)", mode);
+		return fail(p, "%s: needs hosts (-w, -g or --hostfile)", mode);
 	refused = copy_refuses(p);
 	if (refused)
 		return fail(p, "%s: cannot be combined with %s: a copy runs no "
@@ -952,10 +991,28 @@ static int check_copy(struct parser *p)
 	return 0;
 }
 
+/*
+ * pdsh's WCOLL: the host file when none is named (-w, -g, --hostfile).
+ * Only for a run that needs hosts (--copy, -x, -l ...): ringrun without
+ * them runs COMMAND here, and an exported WCOLL must not send it to a
+ * cluster.
+ */
+static void take_wcoll(struct parser *p)
+{
+	struct options *o = p->o;
+	const char *wcoll = getenv("WCOLL");
+
+	if (o->fleet || !wcoll || !*wcoll || (!p->needs_hosts[0] && !o->copy))
+		return;
+	o->hostfile = wcoll;
+	o->fleet = true;
+}
+
 static int check(struct parser *p)
 {
 	const struct options *o = p->o;
 
+	take_wcoll(p);
 	if (check_copy(p) < 0 || check_fleet(p) < 0 || check_bench(p) < 0 ||
 	    check_jobs(p) < 0)
 		return -1;
@@ -1050,7 +1107,11 @@ int options_parse(struct options *o, int argc, char *const argv[],
 		.connect_timeout_ms = 10000,
 		.per_host = PER_HOST_DEFAULT,
 	};
+	o->hosts.groups = &o->groups;
+	o->exclude.groups = &o->groups;
 	r = parse(&p);
+	for (size_t k = 0; k < p.nlists; k++)
+		free(p.lists[k].owned);
 	free(p.lists);
 	return r;
 }
@@ -1059,6 +1120,7 @@ void options_free(struct options *o)
 {
 	hosts_free(&o->hosts);
 	hosts_free(&o->exclude);
+	hostgroups_free(&o->groups);
 	free(o->identities);
 	o->identities = NULL;
 	free(o->srcs);

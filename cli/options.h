@@ -56,6 +56,7 @@ struct options {
 	bool hosts_stdin;          /* -w -: a host file on stdin, read first */
 	const char *hostfile;      /* "-" = stdin */
 	struct hosts exclude;      /* -x's and -w's -ITEMs: left out of hosts */
+	struct hostgroups groups;  /* --groups-file's: what @group names */
 	bool exclude_given;        /* -x */
 	const char *user;          /* -l: for hosts without user@ */
 	unsigned port;             /* -p: for hosts without :port; 0 = 22 */
