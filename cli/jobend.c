@@ -45,8 +45,10 @@ void job_finish(struct runner *r, struct job *j)
 	} else if (j->task) {
 		const struct rr_result *res = result_of(j);
 
-		if (r->o->output == OUT_COLLATE)
-			collate_task(&r->collate, &j->info, res);
+		/* The exit statuses collate_print says need no line of their own. */
+		if (r->o->output == OUT_COLLATE &&
+		    collate_task(&r->collate, &r->out, &j->info, res))
+			j->info.reported = true;
 		output_done(&r->out, &j->info, res);
 		rr_task_free(j->task);
 	} else if (j->skipped) {

@@ -128,6 +128,8 @@ static struct rr_opts task_opts(struct runner *r, struct job *j)
 		opts.on_line = on_line;
 	} else if (o->output == OUT_QUIET && !files) {
 		opts.stdout_mode = opts.stderr_mode = unread(o);
+	} else if (o->output == OUT_COLLATE && o->collate_stderr && !j->ssh) {
+		opts.stderr_mode = RR_IO_MERGE; /* -B: in the order written */
 	}
 	if (o->discard)
 		opts.stdout_mode = unread(o);

@@ -12,6 +12,7 @@
 #include "hosts/hostfile.h"
 #include "output/color.h"
 #include "persona/persona.h"
+#include "util/buf.h"
 #include "util/xalloc.h"
 
 _Static_assert(PER_HOST_DEFAULT + 1 == RR_HOST_CHANNELS_DEFAULT,
@@ -81,13 +82,21 @@ const char options_help[] =
 	"Hosts (SSH; commands run through each host's login shell):\n"
 	"  -w, --hosts LIST        [user@]host[:port],... with ranges web[01-20,33],\n"
 	"                          steps n[1-10/2], ClusterShell's ! & ^ between\n"
-	"                          items (web[1-9]!web3: left to right),\n"
-	"                          ^FILE, and -HOST or -^FILE to leave hosts out;\n"
+	"                          items (web[1-9]!web3: left to right), node\n"
+	"                          groups @group and @source:group, ^FILE,\n"
+	"                          -HOST or -^FILE to leave hosts out, /RE/ to\n"
+	"                          keep those matching, -/RE/ to leave them out;\n"
 	"                          - reads a host file on stdin; repeatable;\n"
 	"                          duplicates run once\n"
 	"      --hostfile FILE     one host list per line, # comments, #include FILE\n"
-	"                          (- = stdin; a pipe is read as the hosts run)\n"
+	"                          (- = stdin; a pipe is read as the hosts run;\n"
+	"                          default with an option that needs hosts: $WCOLL)\n"
+	"  -g, --group GROUP       the hosts of node group GROUP (= -w @GROUP)\n"
+	"      --groups-file FILE  node groups from FILE: groups.conf, *.yaml, or\n"
+	"                          NAME: LIST lines; repeatable (default:\n"
+	"                          ClusterShell's groups.conf)\n"
 	"  -x, --exclude LIST      not these hosts (same grammar); repeatable\n"
+	"      --exclude-group GROUP  not the hosts of GROUP (-x @GROUP, clush -X)\n"
 	"  -l, --user USER         for hosts without user@ (default: yours)\n"
 	"  -p, --port PORT         for hosts without :port (default 22)\n"
 	"  -i, --identity FILE     private key to offer; repeatable\n"
@@ -120,6 +129,10 @@ const char options_help[] =
 	"                          collate: identical outputs once, under their tags\n"
 	"                          quiet: no task output\n"
 	"                          pssh, pssh-inline, pssh-print: pssh's lines\n"
+	"  -b, --collate           -o collate: as clush -b, by stdout (stderr apart,\n"
+	"                          'TAG: line'), split by exit status\n"
+	"  -B, --collate-stderr    -o collate, stderr part of the output (clush -B)\n"
+	"      --collate-style S   clush (default) or dshbak: dshbak -c's headers\n"
 	"  -k, --keep-order        group and json output in input order\n"
 	"      --discard           every task's stdout goes to /dev/null\n"
 	"      --outdir DIR        also DIR/TAG.out and DIR/TAG.err per task\n"
@@ -216,6 +229,12 @@ enum opt_id {
 	O_RECURSIVE,
 	O_PRESERVE,
 	O_MKDIRS,
+	O_COLLATE,
+	O_COLLATE_STDERR,
+	O_COLLATE_STYLE,
+	O_GROUP,
+	O_GROUPS_FILE,
+	O_EXCLUDE_GROUP,
 	O_NO_PREFIX,
 	O_BY_HOST,
 	O_MAX_STATUS,
@@ -290,6 +309,12 @@ static const struct optdef optdefs[] = {
 	{ 'r', "recursive", false, O_RECURSIVE, false },
 	{ 0, "preserve", false, O_PRESERVE, false },
 	{ 0, "mkdirs", false, O_MKDIRS, false },
+	{ 'b', "collate", false, O_COLLATE, false },
+	{ 'B', "collate-stderr", false, O_COLLATE_STDERR, false },
+	{ 0, "collate-style", true, O_COLLATE_STYLE, false },
+	{ 'g', "group", true, O_GROUP, false },
+	{ 0, "groups-file", true, O_GROUPS_FILE, true },
+	{ 0, "exclude-group", true, O_EXCLUDE_GROUP, true },
 	{ 'f', "fanout", true, O_JOBS, false },
 	{ 'u', "command-timeout", true, O_TIMEOUT, false },
 	{ 'N', "no-prefix", false, O_NO_PREFIX, false },
@@ -304,9 +329,10 @@ static const struct optdef optdefs[] = {
 
 #define NOPTDEFS (sizeof optdefs / sizeof optdefs[0])
 
-/* A -w or -x list, taken once every option is known (hosts.h). */
+/* A -w, -g or -x list, taken once every option is known (hosts.h). */
 struct host_list {
 	const char *value;
+	char *owned;       /* value, when made here (-g) */
 	char shown[12];    /* the option as given: -w, --exclude */
 	bool exclude;      /* -x */
 };
@@ -321,6 +347,7 @@ struct parser {
 	bool kill_grace_given;
 	char needs_hosts[24]; /* the first option given that needs them */
 	bool output_given;
+	char collate_opt[24];  /* the first -B or --collate-style given */
 	char needs_repeat[24]; /* the first benchmark option given */
 	char needs_copy[24];   /* the first copy option given */
 	struct host_list *lists; /* in the order given */
@@ -504,8 +531,8 @@ static int set_file(struct parser *p, const char **slot, const char *shown,
  * nothing else may be reading; -w's -ITEMs leave hosts out whatever the
  * order (as pdsh does); each host keeps its place in the order given.
  */
-static void add_host_list(struct parser *p, const char *shown,
-			  const char *value, bool exclude)
+static struct host_list *add_host_list(struct parser *p, const char *shown,
+				       const char *value, bool exclude)
 {
 	struct host_list *l;
 
@@ -513,6 +540,26 @@ static void add_host_list(struct parser *p, const char *shown,
 	l = &p->lists[p->nlists++];
 	*l = (struct host_list){ .value = value, .exclude = exclude };
 	snprintf(l->shown, sizeof l->shown, "%s", shown);
+	return l;
+}
+
+/* -g a,b: the list "@a,@b" (clush's -g); --exclude-group (clush's -X):
+   those hosts left out. */
+static void add_group_list(struct parser *p, const char *shown,
+			   const char *value, bool exclude)
+{
+	struct buf b = BUF_INIT;
+	struct host_list *l;
+
+	for (const char *s = value;; s++) {
+		if (s == value || s[-1] == ',')
+			buf_addc(&b, '@');
+		if (!*s)
+			break;
+		buf_addc(&b, *s);
+	}
+	l = add_host_list(p, shown, b.data, exclude);
+	l->owned = buf_detach(&b);
 }
 
 static void note_needs_repeat(struct parser *p, const char *shown)
@@ -542,6 +589,28 @@ static void add_src(struct options *o, char *src)
 	o->srcs = xreallocarray(o->srcs, o->nsrcs + 2, sizeof *o->srcs);
 	o->srcs[o->nsrcs++] = src;
 	o->srcs[o->nsrcs] = NULL;
+}
+
+/* -b (-o collate), -B (and stderr collated too), --collate-style. */
+static int apply_collate(struct parser *p, const struct optdef *d,
+			 const char *shown, const char *value)
+{
+	struct options *o = p->o;
+
+	if (d->id != O_COLLATE && !p->collate_opt[0])
+		snprintf(p->collate_opt, sizeof p->collate_opt, "%s", shown);
+	if (d->id == O_COLLATE_STYLE) {
+		if (strcmp(value, "clush") && strcmp(value, "dshbak"))
+			return fail(p, "%s: %s: unknown style (clush, dshbak)",
+				    shown, value);
+		o->collate_style = strcmp(value, "clush") ? COLLATE_DSHBAK :
+							    COLLATE_CLUSH;
+		return 0;
+	}
+	o->output = OUT_COLLATE;
+	p->output_given = true;
+	o->collate_stderr |= d->id == O_COLLATE_STDERR;
+	return 0;
 }
 
 static int apply(struct parser *p, const struct optdef *d, const char *shown,
@@ -629,6 +698,17 @@ static int apply(struct parser *p, const struct optdef *d, const char *shown,
 	case O_HOSTFILE:
 		o->fleet = true;
 		return set_file(p, &o->hostfile, shown, value);
+	case O_GROUP:
+		o->fleet = true;
+		add_group_list(p, shown, value, false);
+		break;
+	case O_EXCLUDE_GROUP:
+		o->exclude_given = true;
+		add_group_list(p, shown, value, true);
+		break;
+	case O_GROUPS_FILE:
+		hostgroups_add_file(&o->groups, value);
+		break;
 	case O_USER:
 		why = ssh_user_refused(value);
 		if (why)
@@ -726,6 +806,10 @@ static int apply(struct parser *p, const struct optdef *d, const char *shown,
 				 d->id == O_PRESERVE ? RR_XFER_PRESERVE :
 				 RR_XFER_MKDIRS;
 		break;
+	case O_COLLATE:
+	case O_COLLATE_STDERR:
+	case O_COLLATE_STYLE:
+		return apply_collate(p, d, shown, value);
 	case O_NO_PREFIX:
 		o->no_prefix = true;
 		break;
@@ -949,7 +1033,7 @@ static int check_fleet(struct parser *p)
 
 	if (!o->fleet) {
 		if (p->needs_hosts[0])
-			return fail(p, "%s: needs hosts (-w or --hostfile)",
+			return fail(p, "%s: needs hosts (-w, -g or --hostfile)",
 				    p->needs_hosts);
 		return 0;
 	}
@@ -1068,12 +1152,29 @@ static int check_copy(struct parser *p)
 	if (!o->nsrcs)
 		return fail(p, "%s: no SRC given", mode);
 	if (!o->fleet)
-		return fail(p, "%s: needs hosts (-w or --hostfile)", mode);
+		return fail(p, "%s: needs hosts (-w, -g or --hostfile)", mode);
 	refused = copy_refuses(p);
 	if (refused)
 		return fail(p, "%s: cannot be combined with %s: a copy runs no "
 			       "command", refused, mode);
 	return 0;
+}
+
+/*
+ * pdsh's WCOLL: the host file when none is named (-w, -g, --hostfile).
+ * Only for a run that needs hosts (--copy, -x, -l ...): ringrun without
+ * them runs COMMAND here, and an exported WCOLL must not send it to a
+ * cluster.
+ */
+static void take_wcoll(struct parser *p)
+{
+	struct options *o = p->o;
+	const char *wcoll = getenv("WCOLL");
+
+	if (o->fleet || !wcoll || !*wcoll || (!p->needs_hosts[0] && !o->copy))
+		return;
+	o->hostfile = wcoll;
+	o->fleet = true;
 }
 
 /* -L is group output held to the end, each line headed by its tag. */
@@ -1093,9 +1194,12 @@ static int check(struct parser *p)
 {
 	const struct options *o = p->o;
 
+	take_wcoll(p);
 	if (check_copy(p) < 0 || check_fleet(p) < 0 || check_bench(p) < 0 ||
 	    check_jobs(p) < 0 || check_by_host(p) < 0)
 		return -1;
+	if (p->collate_opt[0] && o->output != OUT_COLLATE)
+		return fail(p, "%s: needs -o collate (or -b)", p->collate_opt);
 	if (o->copy)
 		return 0;
 	if (o->input_sep == '\0' && !o->args_file && !o->commands_file)
@@ -1214,6 +1318,7 @@ static int take_persona(struct parser *p)
 		if (apply_default(p, p->persona->defaults[k]) < 0)
 			return -1;
 	p->output_given = false; /* -L may still choose */
+	p->collate_opt[0] = '\0'; /* a style, for -o collate if it comes */
 	return 0;
 }
 
@@ -1232,9 +1337,13 @@ int options_parse(struct options *o, int argc, char *const argv[],
 		.connect_timeout_ms = 10000,
 		.per_host = PER_HOST_DEFAULT,
 	};
+	o->hosts.groups = &o->groups;
+	o->exclude.groups = &o->groups;
 	r = take_persona(&p);
 	if (r == 0)
 		r = parse(&p);
+	for (size_t k = 0; k < p.nlists; k++)
+		free(p.lists[k].owned);
 	free(p.lists);
 	return r;
 }
@@ -1243,6 +1352,7 @@ void options_free(struct options *o)
 {
 	hosts_free(&o->hosts);
 	hosts_free(&o->exclude);
+	hostgroups_free(&o->groups);
 	free(o->identities);
 	o->identities = NULL;
 	free(o->srcs);

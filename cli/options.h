@@ -37,6 +37,8 @@ struct options {
 	uint64_t kill_grace_ms;    /* SIGTERM to SIGKILL; 0 = the library's */
 	struct termseq term_seq;   /* --term-seq; n 0: TERM, the grace, KILL */
 	enum out_mode output;
+	enum collate_style collate_style; /* --collate-style: clush, dshbak */
+	bool collate_stderr;       /* -B: stderr collated with stdout */
 	bool exec;                 /* -X: argv, no shell */
 	bool keep_order;
 	bool discard;
@@ -55,6 +57,7 @@ struct options {
 	bool hosts_stdin;          /* -w -: a host file on stdin, read first */
 	const char *hostfile;      /* "-" = stdin */
 	struct hosts exclude;      /* -x's and -w's -ITEMs: left out of hosts */
+	struct hostgroups groups;  /* --groups-file's: what @group names */
 	bool exclude_given;        /* -x */
 	const char *user;          /* -l: for hosts without user@ */
 	unsigned port;             /* -p: for hosts without :port; 0 = 22 */

@@ -470,7 +470,7 @@ int run(struct options *o)
 	r.out.no_prefix = o->no_prefix;
 	r.out.by_host = o->by_host;
 	feedback_attach(&r.feedback, &r.out);
-	collate_init(&r.collate, NULL);
+	collate_init(&r.collate, o->collate_style, o->collate_stderr, NULL);
 	order_init(&r.order, 1);
 	uint64_t start = now_ns();
 	if (start_loop(&r) == 0) {

@@ -19,6 +19,8 @@ enum out_mode {
 	OUT_PSSH_PRINT,  /* ... after its stdout lines as they came (pssh -P) */
 };
 
+/* -o collate's layout: clush -b's (the default) or dshbak -c's. */
+enum collate_style { COLLATE_CLUSH, COLLATE_DSHBAK };
 /* Lines handed to the output as they arrive. */
 static inline bool out_lines(enum out_mode m)
 {

@@ -53,7 +53,8 @@ struct task_info {
 	size_t host_len;
 	bool input;       /* tag is an input (shown after the host) */
 	size_t input_no;  /* the input's number, 1..; 0: no input */
-	bool reported;    /* its failure line is out already (its host's) */
+	bool reported;    /* its failure line is out already (its host's), or
+			     said by -o collate at the end */
 	uint64_t sent;    /* bytes given to its stdin (--stdin), for the log */
 };
 

@@ -1,10 +1,12 @@
 /* pdsh's options (pdsh -R ssh), as ringrun's: "host: line" output, exit
-   status 0 unless -S. */
+   status 0 unless -S; --output=collate as dshbak -c prints. */
 #include "persona/tools.h"
 
 static const struct persona_opt opts[] = {
 	{ 'w', NULL, PA_SAME, "hosts", NULL, NULL },
 	{ 'x', NULL, PA_SAME, "exclude", NULL, NULL },
+	{ 'g', NULL, PA_SAME, "group", NULL, NULL },
+	{ 'X', NULL, PA_SAME, "exclude-group", NULL, NULL },
 	{ 'l', NULL, PA_SAME, "user", NULL, NULL },
 	{ 't', NULL, PA_SAME, "connect-timeout", NULL, NULL },
 	{ 'u', NULL, PA_SAME, "command-timeout", NULL, NULL },
@@ -19,8 +21,8 @@ static const struct persona_opt opts[] = {
 };
 
 static const char *const defaults[] = {
-	"--output=stream", "--exit-status=zero", "--no-progress",
-	"--no-summary", NULL,
+	"--output=stream", "--exit-status=zero", "--collate-style=dshbak",
+	"--no-progress", "--no-summary", NULL,
 };
 
 const struct persona persona_pdsh = {

@@ -106,8 +106,8 @@ def normal_out(tool, args, out, down):
         if "-P" in args:  # its lines as they came, then its status lines
             return sorted(PSSH_HEAD.sub("[N] HH:MM:SS ", out).splitlines())
         return pssh_blocks(out, down)
-    if tool == "clush" and "-L" in args:
-        return out  # ordered by host: exactly
+    if tool == "clush" and ("-L" in args or "-b" in args or "-B" in args):
+        return out  # ordered by host, or gathered: exactly
     return sorted(out.splitlines())
 
 

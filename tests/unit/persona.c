@@ -2,8 +2,12 @@
    ringrun has, each tool's letters mean what the tool means, and what a
    personality does not take is a clear error naming the tool. */
 #include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "files.h"
 #include "options.h"
 #include "parse.h"
 #include "persona/persona.h"
@@ -113,6 +117,11 @@ Test(unit_persona, pdsh_letters)
 	cr_assert_eq(o.exit_style, EXIT_ZERO);
 	cr_assert_eq(o.progress, WHEN_NEVER);
 	options_free(&o);
+	/* collate's style is dshbak's, for an -o collate that may come */
+	cr_assert_eq(PARSE("--as", "pdsh", "--output=collate", "-w", "h", "cmd"),
+		     0, "%s", err);
+	cr_assert_eq(o.collate_style, COLLATE_DSHBAK);
+	options_free(&o);
 	cr_assert_eq(PARSE("--as", "pdsh", "-S", "-w", "h", "cmd"), 0, "%s", err);
 	cr_assert_eq(o.exit_style, EXIT_MAX);
 	options_free(&o);
@@ -149,7 +158,20 @@ Test(unit_persona, clush_letters)
 	options_free(&o);
 	cr_assert_eq(PARSE_AS("clush", "-w", "h", "-b", "cmd"), 0, "%s", err);
 	cr_assert_eq(o.output, OUT_COLLATE);
+	cr_assert_eq(o.collate_style, COLLATE_CLUSH);
+	cr_assert_not(o.collate_stderr);
 	options_free(&o);
+	char dir[] = "/tmp/rr-persona-XXXXXX";
+	cr_assert_not_null(mkdtemp(dir));
+	const char *groups = file_in(dir, "groups", "web: w[1-3]\ndb: w2\n");
+	cr_assert_eq(PARSE_AS("clush", "--groupsconf", groups, "-g", "web", "-X",
+			      "db", "-B", "cmd"), 0, "%s", err);
+	cr_assert(o.fleet && o.exclude_given && o.collate_stderr);
+	cr_assert_eq(o.hosts.n, 3); /* -X's left out when the run starts */
+	cr_assert_eq(o.output, OUT_COLLATE);
+	options_free(&o);
+	cr_assert_eq(unlink(groups), 0);
+	cr_assert_eq(rmdir(dir), 0);
 	cr_assert_eq(PARSE_AS("clush", "-w", "h", "-c", "f", "--dest", "/d", "-p"),
 		     0, "%s", err);
 	cr_assert_eq(o.copy, COPY_PUT);
