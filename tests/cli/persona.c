@@ -140,6 +140,12 @@ CASE(pssh_colour, ARGS("--as", "pssh", LOGIN, "--color", "always", "-i", "-H", "
 		  "\033[31mStderr: \033[0me\n" },
      .err = { "exited with status 1" }, .status = 5)
 
+/* clush -X: a node group's hosts left out (--exclude-group). */
+CASE(clush_exclude_group,
+     ARGS("--as", "clush", LOGIN, "--groupsconf", "@DIR/groups", "-X", "two",
+	  "-w", "@H1,@H2,@H3", "-L", "echo x"),
+     .write = { { "groups", "two: @H2,@H3\n" } }, .out = "@H1: x\n")
+
 /* What a personality does not take: one line naming the tool. */
 CASE(refused_option, ARGS("--as", "clush", "-o", "-p 2222", "-w", "h", "true"),
      .err_exact = "ringrun: -o: clush's option is refused: no word of a command "
