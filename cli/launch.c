@@ -181,6 +181,22 @@ static void describe_copy(struct runner *r, struct job *j)
 	j->info.command = j->command = buf_detach(&b);
 }
 
+/* --tag, --tagstring: its tag, with the values as they are (parallel's). */
+static void make_tag(struct runner *r, struct job *j)
+{
+	struct subst v = { .line = r->has_input ? j->input : "",
+			   .len = r->has_input ? j->input_len : 0,
+			   .seq = j->info.seq, .slot = j->slot };
+	struct buf b = BUF_INIT;
+
+	if (!j->tag) {
+		subst_expand(&b, r->o->tagstring, &v, false);
+		j->tag = buf_detach(&b);
+	}
+	j->info.tag = j->tag;
+	j->info.tag_len = strlen(j->tag);
+}
+
 /* Its command and what names it, for input number idx. */
 static char **describe(struct runner *r, struct job *j, size_t idx)
 {
@@ -192,6 +208,14 @@ static char **describe(struct runner *r, struct job *j, size_t idx)
 	else
 		argv = make_command(r, j, idx);
 	if (r->has_input) {
+		j->info.arg = j->input;
+		j->info.arg_len = j->input_len;
+	}
+	if (r->o->tagstring) {
+		make_tag(r, j);
+		j->info.input = true;
+		j->info.input_no = r->has_input ? idx + 1 : 0;
+	} else if (r->has_input) {
 		j->info.tag = j->input;
 		j->info.tag_len = j->input_len;
 		j->info.input = true;

@@ -190,10 +190,11 @@ static int drive(struct runner *r)
 
 static int open_outdir(struct runner *r)
 {
-	int err = outdir_open(&r->outdir, r->o->outdir);
+	int err = outdir_open(&r->outdir, r->o->outdir, r->o->results);
 
 	if (err < 0) {
-		fprintf(stderr, "ringrun: --outdir: %s: %s\n", r->o->outdir,
+		fprintf(stderr, "ringrun: %s: %s: %s\n", r->o->results ?
+			"--results" : "--outdir", r->o->outdir,
 			strerror(-err));
 		outdir_close(&r->outdir);
 		return -1;
@@ -449,6 +450,7 @@ int run(struct options *o)
 	feedback_more(&r.feedback, 0, intake_reading(&r));
 	join_command(&r);
 	output_init(&r.out, o->output, 1, 2);
+	r.out.tab_tag = o->tagstring != NULL;
 	feedback_attach(&r.feedback, &r.out);
 	collate_init(&r.collate, NULL);
 	order_init(&r.order, 1);

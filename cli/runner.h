@@ -48,6 +48,7 @@ struct job {
 	char *input;     /* a copy of it (NUL-terminated): the stream lets
 			    inputs go once their tasks started */
 	size_t input_len;
+	char *tag;       /* --tagstring's, expanded */
 	bool clogged;    /* --stdin: it holds too much not taken yet */
 	unsigned attempts; /* --retry-on-exit: the ones that failed */
 	bool waiting;    /* --retry-on-exit: for another (task: the last) */
