@@ -284,6 +284,8 @@ void job_done(rr_task *task, void *user)
 	r->running--;
 	if (retry(r, j, res))
 		return;
+	if (res->status == RR_OK && res->end_ns > res->start_ns)
+		rel_timeout_ok(&r->rel_timeout, res->end_ns - res->start_ns);
 	job_free_slot(r, j, res->status, res->start_ns != 0);
 	job_end(r, j, res->status == RR_OK);
 	if (fh)

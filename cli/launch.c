@@ -329,9 +329,11 @@ void launch_more(struct runner *r)
 {
 	size_t runs = bench_runs_each(&r->bench);
 
-	while (!r->stopping && r->next < r->ntasks && r->slots.nfree) {
+	while (!r->stopping && r->next < r->ntasks && r->slots.nfree &&
+	       delay_ready(&r->delay, now_ns())) {
 		struct job *j = new_job(r, r->next + 1, NULL);
 
+		delay_started(&r->delay, now_ns());
 		j->slot = slots_get(&r->slots, j);
 		launch_job(r, j, r->next++ / runs);
 		/* Every run of the inputs before it has its own copy now. */
