@@ -322,6 +322,7 @@ void launch_job(struct runner *r, struct job *j, size_t idx)
 		return;
 	}
 	broadcast_started(r, j);
+	feedback_started(&r->feedback, &j->info);
 	r->running++;
 }
 

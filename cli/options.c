@@ -1114,6 +1114,7 @@ int options_parse(struct options *o, int argc, char *const argv[],
 
 	*o = (struct options){
 		.jobs = ncpu ? ncpu : 1,
+		.ncpu = ncpu,
 		.input_sep = '\n',
 		.connect_timeout_ms = 10000,
 		.per_host = PER_HOST_DEFAULT,

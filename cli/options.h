@@ -89,6 +89,7 @@ struct options {
 	unsigned timeout_pct;      /* --timeout N%: of the finished tasks'
 				      median runtime; 0: none */
 	bool bar, eta;             /* --bar, --eta: parallel's, on stderr */
+	unsigned ncpu;             /* the online CPUs, as options_parse got them */
 	unsigned retries;          /* attempts after the first */
 	bool retry_on_exit;        /* also re-run commands that ended not ok */
 	uint64_t retry_delay_ms;   /* the first wait; 0 = BACKOFF_FIRST_MS */

@@ -377,6 +377,9 @@ static int start_feedback(struct runner *r)
 		.failed_file = o->failed_file,
 		.hosts = o->fleet ? &o->hosts : NULL,
 		.copy = o->copy != COPY_NONE,
+		.bar = o->bar && !r->interactive,
+		.eta = o->eta && !r->interactive,
+		.ncpu = o->ncpu, .jobs = o->jobs,
 	};
 
 	return feedback_init(&r->feedback, &fo, o->fleet ? r->total : r->ntasks);
