@@ -57,15 +57,18 @@ bool control_done(const struct control *c, const struct task_info *t)
 }
 
 /*
- * Exitval and Signal: how the command ended by itself, else -1 and 0.  A
- * task that was not ok never looks ok (one we cancelled may have exited 0).
+ * Exitval and Signal: how the command ended by itself, else -1 and 0; as
+ * parallel writes them, a signal it was not sent by us leaves Exitval 0
+ * and one we sent (a timeout, a stop) -1.  A task that was not ok never
+ * looks ok (one we cancelled may have exited 0).
  */
 static void how_it_ended(const struct task_info *t, const struct rr_result *r,
 			 int *exitval, int *sig)
 {
 	bool ran = ran_to_end(t, r);
 
-	*exitval = ran && r->exit_code >= 0 ? r->exit_code : -1;
+	*exitval = ran && (r->exit_code >= 0 || r->status == RR_SIGNALED) ?
+		   (r->exit_code >= 0 ? r->exit_code : 0) : -1;
 	*sig = ran && r->exit_code < 0 ? -r->exit_code : 0;
 	if (r->status != RR_OK && *exitval == 0 && *sig == 0)
 		*exitval = -1;

@@ -113,7 +113,7 @@ CASE(joblog_signal_timeout,
      .err = { "killed by SIGKILL", "timed out after 2 s" },
      .py = "for r in by_seq: print(r['exit'], r['sig'], r['cmd'])\n"
 	   "print(by_seq[1]['runtime'] >= 2)\n",
-     .py_out = "-1 9 kill -9 $$\n-1 15 exec sleep 600\n0 0 exit 0\nTrue\n")
+     .py_out = "0 9 kill -9 $$\n-1 15 exec sleep 600\n0 0 exit 0\nTrue\n")
 
 CASE(joblog_exec_spawn_failure,
      ARGS("--joblog", "@DIR/log", "-X", "nosuchcmd-rr", ":::", "a"),
