@@ -42,9 +42,9 @@ static void check_rel_timeout(struct runner *r, struct job *j, void *arg)
 	if (!j->task || j->waiting || j->rel_killed || rr_task_done(j->task))
 		return;
 	res = rr_task_result(j->task);
-	if (!res->start_ns)
-		return;
-	ran = c->now > res->start_ns ? c->now - res->start_ns : 0;
+	/* Not started yet (it starts on the next turn): it will have run less
+	   than the limit when the limit has passed from now. */
+	ran = res->start_ns && c->now > res->start_ns ? c->now - res->start_ns : 0;
 	if (ran < c->limit) {
 		if (!c->next || c->limit - ran < c->next)
 			c->next = c->limit - ran;

@@ -163,27 +163,31 @@ void outdir_results_name(struct buf *b, const char *input, size_t len)
 
 /*
  * mkdir DIR/1/NAME where missing, "1" never through a symbolic link (NAME
- * holds no '/': it is made in the "1" that is there); *why: the failure.
+ * holds no '/': it is made in the "1" that is there); *why: the failure,
+ * *bad: the directory it is of.
  */
 static int make_results_dir(struct outdir *d, const char *name,
-			    const char **why)
+			    const char **why, const char **bad)
 {
 	struct open_how how = {
-		.flags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC,
+		.flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC,
 		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS,
 	};
 	int fd, r = 0;
 
+	*bad = "1";
 	if (mkdirat(d->fd, "1", 0777) < 0 && errno != EEXIST)
 		return -errno;
 	fd = (int)syscall(SYS_openat2, d->fd, "1", &how, sizeof how);
+	/* Before 5.6: "1" has no '/', so O_NOFOLLOW is enough. */
 	if (fd < 0 && errno == ENOSYS)
-		fd = openat(d->fd, "1", (int)how.flags);
+		fd = openat(d->fd, "1", (int)how.flags | O_NOFOLLOW);
 	if (fd < 0) {
 		if (errno == ELOOP)
 			*why = "a symbolic link, not followed";
 		return -errno;
 	}
+	*bad = NULL;
 	if (*name && mkdirat(fd, name, 0777) < 0 && errno != EEXIST)
 		r = -errno;
 	close(fd);
@@ -194,7 +198,7 @@ static int make_results_dir(struct outdir *d, const char *name,
 static bool results_task(struct outdir *d, const struct task_info *t,
 			 const struct rr_result *r, struct output *o)
 {
-	const char *why = NULL;
+	const char *why = NULL, *bad;
 	char seq[24];
 	struct rr_capture s = { .data = seq };
 	size_t base;
@@ -203,10 +207,10 @@ static bool results_task(struct outdir *d, const struct task_info *t,
 
 	buf_reset(&d->name);
 	outdir_results_name(&d->name, t->arg ? t->arg : "", t->arg ? t->arg_len : 0);
-	e = make_results_dir(d, d->name.data ? d->name.data : "", &why);
+	e = make_results_dir(d, d->name.data ? d->name.data : "", &why, &bad);
 	if (e < 0) {
-		output_note(o, "--results: %s/1/%s: %s", d->path,
-			    d->name.data ? d->name.data : "", why ? why : strerror(-e));
+		output_note(o, "--results: %s/1%s%s: %s", d->path, bad ? "" : "/",
+			    bad ? "" : d->name.data, why ? why : strerror(-e));
 		return false;
 	}
 	buf_reset(&d->name);
