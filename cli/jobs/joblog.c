@@ -1,7 +1,6 @@
 /* --joblog: rows written as tasks end, and read back for --resume-failed. */
 #include "jobs/joblog.h"
 
-#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -23,6 +22,23 @@ const char joblog_header[] =
 /* As parallel prints a job's runtime: "%10.3f". */
 #define RUNTIME_WIDTH 10
 
+/* A host as it is, but for a tab, a newline and a backslash (never in a
+   host name parallel writes): \t, \n and \\, so that a row stays one line
+   of nine fields. */
+static void put_host(struct buf *b, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '\t')
+			buf_adds(b, "\\t");
+		else if (*s == '\n')
+			buf_adds(b, "\\n");
+		else if (*s == '\\')
+			buf_adds(b, "\\\\");
+		else
+			buf_addc(b, *s);
+	}
+}
+
 /* Parallel's command: as it is, a newline as a NUL byte (one line a row). */
 static void put_command(struct buf *b, const char *s)
 {
@@ -34,12 +50,13 @@ void joblog_format(struct buf *b, const struct joblog_row *row)
 {
 	char runtime[32];
 
-	assert(!strpbrk(row->host, "\t\n"));
 	snprintf(runtime, sizeof runtime, "%" PRIu64 ".%03" PRIu64,
 		 row->runtime_ms / 1000, row->runtime_ms % 1000);
-	buf_printf(b, "%llu\t%s\t%" PRIu64 ".%03" PRIu64 "\t%*s"
+	buf_printf(b, "%llu\t", row->seq);
+	put_host(b, row->host);
+	buf_printf(b, "\t%" PRIu64 ".%03" PRIu64 "\t%*s"
 		   "\t%" PRIu64 "\t%" PRIu64 "\t%d\t%d\t",
-		   row->seq, row->host, row->start_ms / 1000, row->start_ms % 1000,
+		   row->start_ms / 1000, row->start_ms % 1000,
 		   RUNTIME_WIDTH, runtime, row->send, row->receive, row->exitval,
 		   row->signal);
 	put_command(b, row->command);
@@ -230,13 +247,11 @@ static const char *parse_row(struct field *f, struct joblog_row *row,
 		*bad = names[k - 1];
 		return why;
 	}
-	if (f[3].e - f[3].s < RUNTIME_WIDTH && *f[3].s != ' ') {
+	if (f[3].e - f[3].s < RUNTIME_WIDTH && *f[3].s != ' ')
 		unescape(f[8]); /* ringrun's rows before they were parallel's */
-		unescape(f[1]);
-	} else {
+	else
 		parallel_command(f[8]);
-		*f[1].e = '\0';
-	}
+	unescape(f[1]);
 	row->host = f[1].s;
 	row->command = f[8].s;
 	return NULL;

@@ -5,7 +5,7 @@
  *
  * exactly as GNU parallel writes it, so that either reads the other's.
  * Host is ":" for a local task (as parallel writes it), else the host as
- * given.  Starttime is the epoch in seconds with 3 decimals, JobRuntime
+ * given (a tab, newline or backslash in it written \t, \n, \\).  Starttime is the epoch in seconds with 3 decimals, JobRuntime
  * seconds as printf's "%10.3f"; Send is the bytes given to the task's stdin,
  * Receive the bytes read from its stdout.  Exitval is the exit status, or
  * -1 when the command did not run to its own end; Signal the signal that
@@ -14,7 +14,7 @@
  * line.
  *
  * The parser also reads the rows ringrun wrote before (JobRuntime not
- * padded, Host and Command with \t, \n and \\ escaped).
+ * padded, Command with \t, \n and \\ escaped too).
  */
 #ifndef CLI_JOBLOG_H
 #define CLI_JOBLOG_H
