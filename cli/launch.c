@@ -384,5 +384,9 @@ void launch_again(struct runner *r, struct job *j)
 	j->command = NULL;
 	copy_free(j->copy); /* what the last attempt came to */
 	j->copy = NULL;
+	if (j->rel_killed) { /* the next attempt has its own limit and line */
+		j->rel_killed = false;
+		j->info.reported = r->o->repeat;
+	}
 	launch_job(r, j, j->idx);
 }

@@ -868,9 +868,9 @@ static int check_fleet(struct parser *p)
 	if (o->exec)
 		return fail(p, "-X: cannot be combined with hosts: remote commands "
 			       "run through the login shell");
-	if (o->delay_ms)
-		return fail(p, "--delay: cannot be combined with hosts (local "
-			       "commands only)");
+	if (o->delay_ms || o->eta)
+		return fail(p, "%s: cannot be combined with hosts (local commands "
+			       "only)", o->delay_ms ? "--delay" : "--eta");
 	if (o->hostfile && strcmp(o->hostfile, "-") == 0 && in &&
 	    strcmp(in, "-") == 0)
 		return fail(p, "--hostfile: stdin is already the input of %s",

@@ -61,6 +61,8 @@ Test(unit_parjobs, options)
 	cr_assert_eq(PARSE("--delay", "1", "--repeat", "2", "echo"), -1);
 	cr_assert_str_eq(err, "--delay: cannot be combined with --repeat: benchmark mode "
 			      "runs each command as often as it says");
+	cr_assert_eq(PARSE("--eta", "-w", "h1", "echo"), -1);
+	cr_assert_str_eq(err, "--eta: cannot be combined with hosts (local commands only)");
 	cr_assert_eq(PARSE("--results", "", "echo"), -1);
 	cr_assert_str_eq(err, "--results: empty directory name");
 }
