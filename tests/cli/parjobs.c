@@ -1,8 +1,8 @@
 /*
  * GNU parallel as the oracle of the parallel job options (parjobs.py does
  * the comparing): --joblog rows, --results trees, -k --tag/--tagstring
- * output byte for byte, and the job log read both ways by --resume-failed
- * and --resume.  The inputs: tests/data/parjobs/inputs.txt and generated
+ * output byte for byte, the job log read both ways by --resume-failed and
+ * --resume, and the rows of --timeout N%.  The inputs: tests/data/parjobs/inputs.txt and generated
  * ones (a fixed seed).  Each mode prints its agreement rate on stderr.
  */
 #include <criterion/criterion.h>
@@ -60,3 +60,4 @@ ORACLE(joblog)
 ORACLE(results)
 ORACLE(tag)
 ORACLE(resume)
+ORACLE(timeout)

@@ -7,9 +7,12 @@ run by `parallel --will-cite` and by ringrun, and compared:
            (Starttime and JobRuntime values masked: a clock)
   results  --results trees: every file's name and bytes
   tag      -k --tag and --tagstring outputs, stdout and stderr byte for byte
+           (counted by line)
   resume   a log of parallel's fed to ringrun --resume-failed and --resume,
-           one of ringrun's fed to parallel --resume-failed: what each runs
-           again, counted by a marker file per job
+           one of ringrun's fed to parallel --resume-failed and --resume: what
+           each runs again, counted by a marker file per job
+  timeout  --timeout 200% on a task blocked on a FIFO until it is killed:
+           the rows of both logs
 
 usage: parjobs.py MODE RINGRUN DATAFILE WORKDIR.  Prints "oracle parallel
 MODE: N/M" on stderr, exits 1 unless all M agree.
@@ -142,8 +145,11 @@ def tag(ins):
                  ['--tagstring', 'fixed']):
         po = parallel('-k', *opts, cmd, ':::', *ins)
         ro = ours('-k', *opts, cmd, ':::', *ins)
-        check(po.stdout == ro.stdout, '%s stdout:\n%r\n%r' % (opts, po.stdout[:300], ro.stdout[:300]))
-        check(po.stderr == ro.stderr, '%s stderr:\n%r\n%r' % (opts, po.stderr[:300], ro.stderr[:300]))
+        for stream, a, b in (('stdout', po.stdout, ro.stdout), ('stderr', po.stderr, ro.stderr)):
+            al, bl = a.split(b'\n'), b.split(b'\n')
+            check(len(al) == len(bl), '%s %s: %d lines, not %d' % (opts, stream, len(bl), len(al)))
+            for x, y in zip(al, bl):
+                check(x == y, '%s %s: %r, not %r' % (opts, stream, y, x))
 
 
 def marks(d):
@@ -184,9 +190,31 @@ def resume(ins):
         else:
             again = go('parallel', '--resume-failed', '--joblog', log, cmd, ':::', *ins)
             same(again, failing, n, "parallel --resume-failed on ringrun's log")
+            again = go('parallel', '--resume', '--joblog', log, cmd, ':::', *ins, 'extra')
+            same(again, [n + 1], n + 1, "parallel --resume on ringrun's log")
 
 
-{'joblog': joblog, 'results': results, 'tag': tag, 'resume': resume}[mode](inputs())
+def timeout(ins):
+    """-t 200%: the first task has no limit (no median yet), the second
+    blocks on a FIFO nobody writes until it is killed; rows compared."""
+    fifo = os.path.join(work, 'fifo')
+    if not os.path.exists(fifo):
+        os.mkfifo(fifo)
+    cmd = "if [ {} = block ]; then exec cat %s; else echo {}; fi" % fifo
+    p, r = os.path.join(work, 'pt.log'), os.path.join(work, 'rt.log')
+    for f in (p, r):
+        if os.path.exists(f):
+            os.unlink(f)
+    parallel('--timeout', '200%', '--joblog', p, cmd, ':::', 'a', 'block')
+    ours('--timeout', '200%', '--joblog', r, cmd, ':::', 'a', 'block')
+    pr, rr = rows(p), rows(r)
+    check(len(pr) == len(rr) == 2, 'rows %r %r' % (pr, rr))
+    for a, b in zip(pr, rr):
+        check([a[k] for k in (0, 1, 4, 5, 6, 7, 8)] == [b[k] for k in (0, 1, 4, 5, 6, 7, 8)],
+              'row %r vs %r' % (a, b))
+
+
+{'joblog': joblog, 'timeout': timeout, 'results': results, 'tag': tag, 'resume': resume}[mode](inputs())
 print('oracle parallel %s: %d/%d' % (mode, agree, total), file=sys.stderr)
 for b in bad:
     print('  differs: %s' % b, file=sys.stderr)
