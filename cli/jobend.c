@@ -65,6 +65,7 @@ void job_finish(struct runner *r, struct job *j)
 	free(j->why);
 	free(j->command);
 	free(j->input);
+	free(j->tag);
 	ssh_task_free(j->ssh);
 	copy_free(j->copy);
 	free(j);
@@ -262,6 +263,7 @@ static bool retry_host(struct runner *r, struct job *j,
 	copy_free(j->copy);
 	free(j->command);
 	free(j->input);
+	free(j->tag);
 	free(j);
 	fleet_settle(&r->fleet, fh);
 	return true;
@@ -308,6 +310,8 @@ void job_done(rr_task *task, void *user)
 	r->running--;
 	if (retry(r, j, res))
 		return;
+	if (res->status == RR_OK && res->end_ns > res->start_ns)
+		rel_timeout_ok(&r->rel_timeout, res->end_ns - res->start_ns);
 	job_free_slot(r, j, res->status, res->start_ns != 0);
 	job_end(r, j, res->status == RR_OK);
 	if (fh)

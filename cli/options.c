@@ -13,6 +13,7 @@
 #include "output/color.h"
 #include "persona/persona.h"
 #include "util/buf.h"
+#include "jobs/subst.h"
 #include "util/xalloc.h"
 
 _Static_assert(PER_HOST_DEFAULT + 1 == RR_HOST_CHANNELS_DEFAULT,
@@ -55,7 +56,8 @@ const char options_help[] =
 	"                          (default " NUMBER(FLEET_JOBS) ", 0 = all)\n"
 	"  -f, --fanout N          the same as -j (pdsh's and clush's name)\n"
 	"  -X, --exec              run COMMAND as argv, without a shell\n"
-	"  -t, --timeout SEC       kill a task running longer than SEC (e.g. 0.5)\n"
+	"  -t, --timeout SEC       kill a task running longer than SEC (e.g. 0.5),\n"
+	"                          or N% of the median runtime of the tasks ok so far\n"
 	"  -u, --command-timeout SEC  the same as -t (pdsh's and clush's -u)\n"
 	"      --idle-timeout SEC  kill a task silent on stdout and stderr that long\n"
 	"      --kill-grace SEC    after the SIGTERM of a timeout or a stop, SIGKILL\n"
@@ -73,6 +75,8 @@ const char options_help[] =
 	"                          terminal on stdin and one task, interactive\n"
 	"      --joblog FILE       append a TSV row per task to FILE (as parallel)\n"
 	"      --resume-failed FILE  run only what job log FILE does not have as ok\n"
+	"      --resume            run only what the --joblog file does not have\n"
+	"      --delay SEC         wait SEC between the starts of two tasks\n"
 	"  -S, --max-status        exit with the largest exit status of a command\n"
 	"                          (255: a host not reached, a command killed), as\n"
 	"                          pdsh -S and clush -S do\n"
@@ -136,6 +140,10 @@ const char options_help[] =
 	"  -k, --keep-order        group and json output in input order\n"
 	"      --discard           every task's stdout goes to /dev/null\n"
 	"      --outdir DIR        also DIR/TAG.out and DIR/TAG.err per task\n"
+	"      --results DIR       DIR/1/INPUT/stdout, stderr and seq per task, and\n"
+	"                          no task output (as parallel)\n"
+	"      --tag               each output line after its input and a tab\n"
+	"      --tagstring STR     each line after STR (with replacement strings)\n"
 	"      --stdout-dir DIR    also each task's stdout in DIR/TAG and, with -e,\n"
 	"  -e, --stderr-dir DIR    its stderr in that DIR/TAG (clush's --outdir and\n"
 	"                          --errdir, pssh's -o and -e)\n"
@@ -147,6 +155,7 @@ const char options_help[] =
 	"      --progress          a progress line on stderr (default: on a terminal)\n"
 	"      --summary           a summary line at the end (default: on a terminal)\n"
 	"      --no-progress, --no-summary  never\n"
+	"      --bar, --eta        parallel's progress bar, or its estimate, on stderr\n"
 	"      --color WHEN        auto (default; none under NO_COLOR), always, never\n"
 	"      --stats             counts, times, CPU, memory and ring figures\n"
 	"TAG: the input, else the command; with hosts, the host (and the input),\n"
@@ -243,6 +252,13 @@ enum opt_id {
 	O_STDERR_DIR,
 	O_SKIP_EMPTY,
 	O_AS,
+	O_RESUME,
+	O_TAG,
+	O_TAGSTRING,
+	O_RESULTS,
+	O_DELAY,
+	O_BAR,
+	O_ETA,
 };
 
 struct optdef {
@@ -325,6 +341,13 @@ static const struct optdef optdefs[] = {
 	{ 'e', "stderr-dir", true, O_STDERR_DIR, false },
 	{ 0, "skip-empty", false, O_SKIP_EMPTY, false },
 	{ 0, "as", true, O_AS, false },
+	{ 0, "resume", false, O_RESUME, false },
+	{ 0, "tag", false, O_TAG, false },
+	{ 0, "tagstring", true, O_TAGSTRING, false },
+	{ 0, "results", true, O_RESULTS, false },
+	{ 0, "delay", true, O_DELAY, false },
+	{ 0, "bar", false, O_BAR, false },
+	{ 0, "eta", false, O_ETA, false },
 };
 
 #define NOPTDEFS (sizeof optdefs / sizeof optdefs[0])
@@ -443,6 +466,29 @@ const char *parse_seconds(const char *s, uint64_t *ms)
 		return "not a number";
 	*ms = sec * 1000 + frac + round_up;
 	return NULL;
+}
+
+const char *parse_timeout(const char *s, uint64_t *ms, unsigned *pct)
+{
+	size_t len = strlen(s);
+	uint64_t n;
+	const char *why;
+	char digits[24];
+
+	*ms = 0;
+	*pct = 0;
+	if (!len || s[len - 1] != '%')
+		return parse_seconds(s, ms);
+	if (len > sizeof digits)
+		return "out of range";
+	memcpy(digits, s, len - 1);
+	digits[len - 1] = '\0';
+	why = parse_uint(digits, UINT_MAX, &n, NULL);
+	if (!why && n == 0)
+		why = "out of range";
+	if (!why)
+		*pct = (unsigned)n;
+	return why;
 }
 
 const char *parse_output(const char *s, enum out_mode *mode)
@@ -635,7 +681,7 @@ static int apply(struct parser *p, const struct optdef *d, const char *shown,
 		p->jobs_given = true;
 		break;
 	case O_TIMEOUT:
-		why = parse_seconds(value, &o->timeout_ms);
+		why = parse_timeout(value, &o->timeout_ms, &o->timeout_pct);
 		break;
 	case O_IDLE_TIMEOUT:
 		why = parse_seconds(value, &o->idle_timeout_ms);
@@ -663,8 +709,13 @@ static int apply(struct parser *p, const struct optdef *d, const char *shown,
 		o->discard = true;
 		break;
 	case O_OUTDIR:
+	case O_RESULTS:
 		if (!*value)
 			return fail(p, "%s: empty directory name", shown);
+		if (o->outdir && o->results != (d->id == O_RESULTS))
+			return fail(p, "%s: cannot be combined with %s", shown,
+				    o->results ? "--results" : "--outdir");
+		o->results = d->id == O_RESULTS;
 		return set_file(p, &o->outdir, shown, value);
 	case O_STATS:
 		o->stats = true;
@@ -833,6 +884,25 @@ static int apply(struct parser *p, const struct optdef *d, const char *shown,
 		break;
 	case O_AS:
 		return fail(p, "%s: must be the first argument", shown);
+	case O_RESUME:
+		o->resume = true;
+		break;
+	case O_TAG:
+	case O_TAGSTRING:
+		if (o->tagstring)
+			return fail(p, "%s: given twice (--tag is --tagstring '{}')",
+				    shown);
+		o->tagstring = d->id == O_TAG ? "{}" : value;
+		break;
+	case O_DELAY:
+		why = parse_seconds(value, &o->delay_ms);
+		break;
+	case O_BAR:
+		o->bar = true;
+		break;
+	case O_ETA:
+		o->eta = true;
+		break;
 	}
 	if (why)
 		return fail(p, "%s: %s: %s", shown, value, why);
@@ -1042,6 +1112,9 @@ static int check_fleet(struct parser *p)
 	if (o->exec)
 		return fail(p, "-X: cannot be combined with hosts: remote commands "
 			       "run through the login shell");
+	if (o->delay_ms || o->eta)
+		return fail(p, "%s: cannot be combined with hosts (local commands "
+			       "only)", o->delay_ms ? "--delay" : "--eta");
 	if (o->hostfile && strcmp(o->hostfile, "-") == 0 && in &&
 	    strcmp(in, "-") == 0)
 		return fail(p, "--hostfile: stdin is already the input of %s",
@@ -1107,6 +1180,15 @@ static int check_jobs(struct parser *p)
 			       "runs each command as often as it says",
 			    o->resume_failed ? "--resume-failed" :
 			    o->retries ? "--retries" : "--halt");
+	if (o->resume && !o->joblog)
+		return fail(p, "--resume: needs --joblog (the log it reads)");
+	if (o->resume && o->resume_failed)
+		return fail(p, "--resume: cannot be combined with --resume-failed");
+	if (o->repeat && (o->resume || o->delay_ms || o->timeout_pct))
+		return fail(p, "%s: cannot be combined with --repeat: benchmark mode "
+			       "runs each command as often as it says",
+			    o->resume ? "--resume" : o->delay_ms ? "--delay" :
+			    "--timeout N%");
 	if (o->term_seq.n && p->kill_grace_given)
 		return fail(p, "--kill-grace: cannot be combined with --term-seq "
 			       "(--kill-grace N is --term-seq TERM,N,KILL)");
@@ -1120,6 +1202,30 @@ static int check_jobs(struct parser *p)
 	return 0;
 }
 
+/* Parallel's output options: --tag, --tagstring, --results. */
+static int check_parallel_output(struct parser *p)
+{
+	struct options *o = p->o;
+	const char *tag = o->tagstring && strcmp(o->tagstring, "{}") == 0 ?
+			  "--tag" : "--tagstring";
+
+	if (o->tagstring && o->output != OUT_GROUP && o->output != OUT_STREAM &&
+	    o->output != OUT_QUIET)
+		return fail(p, "%s: needs -o group or stream (tags are line prefixes)",
+			    tag);
+	if (!o->results)
+		return 0;
+	if (o->fleet)
+		return fail(p, "--results: cannot be combined with hosts: every host "
+			       "would write the same files (--outdir names them by host)");
+	if (subst_present(o->outdir))
+		return fail(p, "--results: %s: replacement strings in DIR are not "
+			       "supported", o->outdir);
+	if (!p->output_given)
+		o->output = OUT_QUIET; /* parallel prints what it saves nowhere else */
+	return 0;
+}
+
 /* What copy mode's tasks have no use for: they run no command. */
 static const char *copy_refuses(const struct parser *p)
 {
@@ -1128,7 +1234,8 @@ static const char *copy_refuses(const struct parser *p)
 	return o->args_file ? "-a" : o->commands_file ? "-C" :
 	       o->input_sep == '\0' ? "-0" : o->exec ? "-X" :
 	       o->stdin_all ? "--stdin" : o->tty ? "--tty" :
-	       o->outdir ? "--outdir" : o->discard ? "--discard" :
+	       o->outdir ? (o->results ? "--results" : "--outdir") :
+	       o->discard ? "--discard" : o->tagstring ? "--tagstring" :
 	       o->output == OUT_COLLATE ? "-o collate" :
 	       o->stdout_dir ? "--stdout-dir" : o->stderr_dir ? "--stderr-dir" :
 	       o->idle_timeout_ms ? "--idle-timeout" :
@@ -1196,7 +1303,8 @@ static int check(struct parser *p)
 
 	take_wcoll(p);
 	if (check_copy(p) < 0 || check_fleet(p) < 0 || check_bench(p) < 0 ||
-	    check_jobs(p) < 0 || check_by_host(p) < 0)
+	    check_jobs(p) < 0 || check_parallel_output(p) < 0 ||
+	    check_by_host(p) < 0)
 		return -1;
 	if (p->collate_opt[0] && o->output != OUT_COLLATE)
 		return fail(p, "%s: needs -o collate (or -b)", p->collate_opt);
@@ -1333,6 +1441,7 @@ int options_parse(struct options *o, int argc, char *const argv[],
 
 	*o = (struct options){
 		.jobs = ncpu ? ncpu : 1,
+		.ncpu = ncpu,
 		.input_sep = '\n',
 		.connect_timeout_ms = 10000,
 		.per_host = PER_HOST_DEFAULT,

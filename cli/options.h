@@ -84,6 +84,16 @@ struct options {
 	/* Job control: the job log, retries, halting, one stdin for all. */
 	const char *joblog;        /* --joblog: append a row per task */
 	const char *resume_failed; /* run what this log has not as ok */
+	bool resume;               /* --resume: what --joblog has at all is done */
+	const char *tagstring;     /* --tag ("{}"), --tagstring: each line's
+				      prefix (and a tab), as parallel's */
+	bool results;              /* --results: outdir in parallel's layout,
+				      DIR/1/INPUT/{stdout,stderr,seq} */
+	uint64_t delay_ms;         /* --delay: between two tasks' starts */
+	unsigned timeout_pct;      /* --timeout N%: of the finished tasks'
+				      median runtime; 0: none */
+	bool bar, eta;             /* --bar, --eta: parallel's, on stderr */
+	unsigned ncpu;             /* the online CPUs, as options_parse got them */
 	unsigned retries;          /* attempts after the first */
 	bool retry_on_exit;        /* also re-run commands that ended not ok */
 	uint64_t retry_delay_ms;   /* the first wait; 0 = BACKOFF_FIRST_MS */
@@ -139,6 +149,9 @@ const char *parse_jobs(const char *s, unsigned ncpu, unsigned *jobs);
 
 /* Seconds with an optional decimal fraction, to milliseconds rounded up. */
 const char *parse_seconds(const char *s, uint64_t *ms);
+
+/* --timeout: SEC (as parse_seconds), or N% of the median runtime (N >= 1). */
+const char *parse_timeout(const char *s, uint64_t *ms, unsigned *pct);
 
 /* group, stream, json, quiet or collate. */
 const char *parse_output(const char *s, enum out_mode *mode);

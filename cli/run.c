@@ -160,7 +160,8 @@ static int drive(struct runner *r)
 	int status;
 
 	feed(r);
-	while (r->running || r->retry.n || intake_reading(r)) {
+	while (r->running || r->retry.n || intake_reading(r) ||
+	       (delay_waiting(&r->delay) && !r->stopping)) {
 		int n = turn(r);
 
 		check_output(r);
@@ -168,6 +169,7 @@ static int drive(struct runner *r)
 		check_winch(r);
 		feed(r);
 		retries_run(r);
+		run_rel_timeouts(r);
 		feedback_turn(&r->feedback);
 		if (n < 0 && n != -EINTR) {
 			output_flush(&r->out);
@@ -202,9 +204,10 @@ static void close_outdirs(struct runner *r)
 }
 
 /* One of --outdir, --stdout-dir, --stderr-dir, when given. */
-static int open_outdir(struct outdir *d, const char *option, const char *path)
+static int open_outdir(struct outdir *d, const char *option, const char *path,
+		       bool results)
 {
-	int err = path ? outdir_open(d, option, path) : 0;
+	int err = path ? outdir_open(d, option, path, results) : 0;
 
 	if (err < 0) {
 		fprintf(stderr, "ringrun: %s: %s: %s\n", option, path,
@@ -339,6 +342,15 @@ static int start_loop(struct runner *r)
 		rr_loop_free(r->loop);
 		return -1;
 	}
+	if (delay_init(&r->delay, r->loop, r->o->delay_ms) < 0 ||
+	    rel_timeout_init(&r->rel_timeout, r->loop, r->o->timeout_pct) < 0) {
+		fprintf(stderr, "ringrun: cannot create a timer: %s\n",
+			strerror(errno));
+		retry_queue_free(&r->retry);
+		delay_free(&r->delay);
+		rr_loop_free(r->loop);
+		return -1;
+	}
 	if (r->o->fleet)
 		fleet_init(&r->fleet, r->loop, r->o, r->total, fleet_slots(r));
 	else
@@ -379,6 +391,9 @@ static int start_feedback(struct runner *r)
 		.failed_file = o->failed_file,
 		.hosts = o->fleet ? &o->hosts : NULL,
 		.copy = o->copy != COPY_NONE,
+		.bar = o->bar && !r->interactive,
+		.eta = o->eta && !r->interactive,
+		.ncpu = o->ncpu, .jobs = o->jobs,
 	};
 
 	return feedback_init(&r->feedback, &fo, o->fleet ? r->total : r->ntasks);
@@ -437,9 +452,10 @@ int run(struct options *o)
 		intake_close(&r);
 		return 2;
 	}
-	if (open_outdir(&r.outdir, "--outdir", o->outdir) < 0 ||
-	    open_outdir(&r.stdout_dir, "--stdout-dir", o->stdout_dir) < 0 ||
-	    open_outdir(&r.stderr_dir, "--stderr-dir", o->stderr_dir) < 0) {
+	if (open_outdir(&r.outdir, o->results ? "--results" : "--outdir",
+			o->outdir, o->results) < 0 ||
+	    open_outdir(&r.stdout_dir, "--stdout-dir", o->stdout_dir, false) < 0 ||
+	    open_outdir(&r.stderr_dir, "--stderr-dir", o->stderr_dir, false) < 0) {
 		close_outdirs(&r);
 		control_free(&r.ctl);
 		intake_close(&r);
@@ -469,6 +485,7 @@ int run(struct options *o)
 	output_init(&r.out, o->output, 1, 2);
 	r.out.no_prefix = o->no_prefix;
 	r.out.by_host = o->by_host;
+	r.out.tab_tag = o->tagstring != NULL;
 	feedback_attach(&r.feedback, &r.out);
 	collate_init(&r.collate, o->collate_style, o->collate_stderr, NULL);
 	order_init(&r.order, 1);
@@ -485,6 +502,8 @@ int run(struct options *o)
 			print_stats(&r, now_ns() - start);
 		status = feedback_finish(&r.feedback, &r.out, status);
 		retry_queue_free(&r.retry); /* before the loop frees its timer */
+		delay_free(&r.delay);
+		rel_timeout_free(&r.rel_timeout);
 		rr_loop_free(r.loop);
 	}
 	benchreport_close(&r.exports);

@@ -10,6 +10,11 @@
  * --stdout-dir DIR and --stderr-dir DIR (clush's --outdir and --errdir,
  * pssh's -o and -e): one stream of each task in DIR/TAG, as they name
  * them; with --skip-empty, only when the stream has bytes (as pssh).
+ *
+ * --results DIR, GNU parallel's layout: DIR/1/INPUT/stdout, stderr and seq
+ * (the sequence number, no newline), INPUT with a backslash doubled, a tab
+ * as \t, a NUL as \0 and '/' as \_, as parallel writes them ("" and "."
+ * are DIR/1, ".." is DIR itself, as there).
  */
 #ifndef CLI_OUTDIR_H
 #define CLI_OUTDIR_H
@@ -24,6 +29,7 @@
 
 struct outdir {
 	int fd;           /* DIR */
+	bool results;     /* --results: parallel's layout */
 	const char *path; /* DIR as given, for messages */
 	const char *option; /* the option, for messages */
 	struct buf name;  /* scratch */
@@ -33,12 +39,16 @@ struct outdir {
  * Create DIR and its parents where missing (mode 0777 & ~umask) and open
  * it.  Returns 0 or a negative errno.
  */
-int outdir_open(struct outdir *d, const char *option, const char *path);
+int outdir_open(struct outdir *d, const char *option, const char *path,
+		bool results);
 
 /* The TAG of a task: host[.input_no] (host escaped), or seq when host is
    NULL. */
 void outdir_name(struct buf *b, const char *host, size_t host_len,
 		 size_t input_no, unsigned long long seq);
+
+/* --results: an input as the name of its directory, as parallel writes it. */
+void outdir_results_name(struct buf *b, const char *input, size_t len);
 
 /*
  * Write task t's pair from r (NULL: it never ran, both files empty), each
