@@ -184,7 +184,17 @@ void job_measure(struct runner *r, const struct job *j,
 	if (!res)
 		buf_printf(&why, "cannot start '%s': %s", j->info.command,
 			   strerror(j->error));
-	bench_record(&r->bench, j->info.seq - 1, j->info.command, res, why.data);
+	if (bench_record(&r->bench, j->info.seq - 1, j->info.command, res,
+			 why.data) && !r->stopping) {
+		/* hyperfine's rule: the first failed run ends the benchmark */
+		char *words = bench_stop_words(res, why.data);
+
+		output_note(&r->out, "'%s': %s", j->info.command, words);
+		free(words);
+		if (!r->status)
+			r->status = 1;
+		r->stopping = true;
+	}
 	buf_free(&why);
 }
 

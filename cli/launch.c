@@ -287,6 +287,8 @@ void launch_job(struct runner *r, struct job *j, size_t idx)
 		j->task = rr_ssh(r->loop, j->fh->host, j->info.command, &opts);
 	else if (argv)
 		j->task = rr_exec(r->loop, (const char *const *)argv, &opts);
+	else if (r->o->repeat)
+		j->task = bench_start(r->loop, &r->shell, j->info.command, &opts);
 	else
 		j->task = rr_shell(r->loop, j->info.command, &opts);
 	free(argv);

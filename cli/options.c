@@ -126,7 +126,12 @@ const char options_help[] =
 	"      --repeat N          run each command N times, one at a time unless\n"
 	"                          -j; report wall, user and sys time, peak RSS\n"
 	"      --warmup N          N unmeasured runs of each command first\n"
-	"      --export-json FILE, --export-markdown FILE  the results as files\n"
+	"      --export-json FILE, --export-markdown FILE, --export-csv FILE\n"
+	"                          the results as hyperfine writes them\n"
+	"      --ignore-failure    measure runs that exit non-zero (else the first\n"
+	"                          stops the benchmark)\n"
+	"      --shell SHELL       run the commands with SHELL -c, its start-up time\n"
+	"                          measured and taken off; none: as argv (as -X)\n"
 	"\n"
 	"Replacement strings: {} input  {.} without extension  {/} basename\n"
 	"  {//} dirname  {/.} basename without extension  {#} sequence number\n"
@@ -195,6 +200,9 @@ enum opt_id {
 	O_RECURSIVE,
 	O_PRESERVE,
 	O_MKDIRS,
+	O_EXPORT_CSV,
+	O_IGNORE_FAILURE,
+	O_SHELL,
 };
 
 struct optdef {
@@ -261,6 +269,9 @@ static const struct optdef optdefs[] = {
 	{ 'r', "recursive", false, O_RECURSIVE, false },
 	{ 0, "preserve", false, O_PRESERVE, false },
 	{ 0, "mkdirs", false, O_MKDIRS, false },
+	{ 0, "export-csv", true, O_EXPORT_CSV, false },
+	{ 0, "ignore-failure", false, O_IGNORE_FAILURE, false },
+	{ 0, "shell", true, O_SHELL, false },
 };
 
 #define NOPTDEFS (sizeof optdefs / sizeof optdefs[0])
@@ -632,6 +643,16 @@ static int apply(struct parser *p, const struct optdef *d, const char *shown,
 	case O_EXPORT_MARKDOWN:
 		note_needs_repeat(p, shown);
 		return set_file(p, &o->export_markdown, shown, value);
+	case O_EXPORT_CSV:
+		note_needs_repeat(p, shown);
+		return set_file(p, &o->export_csv, shown, value);
+	case O_IGNORE_FAILURE:
+		note_needs_repeat(p, shown);
+		o->ignore_failure = true;
+		break;
+	case O_SHELL:
+		note_needs_repeat(p, shown);
+		return set_file(p, &o->shell, shown, value);
 	case O_EXCLUDE:
 		o->exclude_given = true;
 		add_host_list(p, shown, value, d->id == O_EXCLUDE);

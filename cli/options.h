@@ -72,6 +72,9 @@ struct options {
 	unsigned warmup;           /* runs of each before those, not measured */
 	const char *export_json;
 	const char *export_markdown;
+	const char *export_csv;
+	bool ignore_failure;       /* measure runs that exit non-zero */
+	const char *shell;         /* --shell: "none" runs argv (-X) */
 	const char *ssh_config;    /* -F: instead of ssh's own files */
 	bool ssh_exec;             /* --ssh=exec: the system ssh for every host */
 	bool hostkey_given;        /* --host-key-check: over the config's */

@@ -15,6 +15,7 @@
 
 #include "benchmode/benchmark.h"
 #include "benchmode/benchreport.h"
+#include "benchmode/shell.h"
 #include "copy/copy.h"
 #include "output/collate.h"
 #include "jobs/control.h"
@@ -102,6 +103,7 @@ struct runner {
 	uint64_t made;       /* fleet mode: tasks made (and skipped) */
 	struct bench bench; /* --repeat: the runs of each input */
 	struct bench_exports exports;
+	struct bench_shell shell; /* --repeat: how each command starts */
 };
 
 static inline uint64_t now_ns(void)

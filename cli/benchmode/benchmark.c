@@ -4,10 +4,13 @@
  */
 #include "benchmode/benchmark.h"
 
+#include <assert.h>
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/buf.h"
 #include "util/xalloc.h"
 
 void bench_init(struct bench *b, unsigned repeat, unsigned warmup,
@@ -58,21 +61,33 @@ static void note_failure(struct bench_cmd *c, bool warmup,
 		c->first_failure = xstrdup(rr_status_name(r->status));
 }
 
-void bench_record(struct bench *b, size_t task, const char *command,
+/* Did the run end by its exit or a signal of its own, which
+   --ignore-failure measures? */
+static bool ran_to_its_end(const struct rr_result *r)
+{
+	return r && r->started &&
+	       (r->status == RR_EXIT_NONZERO || r->status == RR_SIGNALED);
+}
+
+bool bench_record(struct bench *b, size_t task, const char *command,
 		  const struct rr_result *r, const char *why)
 {
 	size_t each = bench_runs_each(b);
 	struct bench_cmd *c = cmd_entry(b, task / each);
 	bool warmup = task % each < b->warmup;
+	bool measured = r && (r->status == RR_OK ||
+			      (b->ignore_failure && ran_to_its_end(r)));
 
 	if (!c->command)
 		c->command = xstrdup(command);
-	if (!r || r->status != RR_OK) {
+	if (!measured) {
 		note_failure(c, warmup, r, why);
-		return;
+		return !b->ignore_failure || !r;
 	}
 	if (warmup)
-		return;
+		return false;
+	if (r->status != RR_OK)
+		c->nonzero++;
 	if (c->nruns == c->cap) { /* as the runs come: --repeat may be large */
 		c->cap = c->cap ? 2 * c->cap : 16;
 		if (c->cap > b->repeat)
@@ -84,7 +99,29 @@ void bench_record(struct bench *b, size_t task, const char *command,
 		.user_us = r->user_us,
 		.sys_us = r->sys_us,
 		.maxrss_kb = r->maxrss_kb,
+		.exit_code = r->exit_code,
 	};
+	return false;
+}
+
+char *bench_stop_words(const struct rr_result *r, const char *why)
+{
+	struct buf b = BUF_INIT;
+
+	if (!r)
+		return xstrdup(why);
+	if (r->status == RR_EXIT_NONZERO)
+		buf_printf(&b, "Command terminated with non-zero exit code: %d",
+			   r->exit_code);
+	else if (r->status == RR_SIGNALED)
+		buf_adds(&b, "The process has been terminated by a signal");
+	else
+		buf_adds(&b, r->message && *r->message ? r->message :
+			 rr_status_name(r->status));
+	buf_adds(&b, ". Use the '--ignore-failure' option if you want to ignore "
+		     "this. Alternatively, use the '-o group' option to debug what "
+		     "went wrong.");
+	return buf_detach(&b);
 }
 
 bool bench_any_failed(const struct bench *b)
@@ -115,47 +152,102 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* Two passes over the sorted copy: the mean first, then the squares of
-   the deviations from it, which cannot cancel each other out. */
+/* The median of x[0..n), n >= 1 (not modified). */
+static double median(const double *x, size_t n)
+{
+	double *v = xreallocarray(NULL, n, sizeof *v), m;
+
+	memcpy(v, x, n * sizeof *v);
+	qsort(v, n, sizeof *v, cmp_double);
+	m = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+	free(v);
+	return m;
+}
+
+/* Two passes in run order (hyperfine's, so that its figures come out to
+   the last bit): the mean first, then the squares of the deviations from
+   it, which cannot cancel each other out. */
 void bench_summarize(const double *x, size_t n, struct bench_summary *s)
 {
-	double *v, sum = 0, squares = 0;
+	double sum = 0, squares = 0;
 
 	*s = (struct bench_summary){ .n = n };
 	if (!n)
 		return;
-	v = xreallocarray(NULL, n, sizeof *v);
-	memcpy(v, x, n * sizeof *v);
-	qsort(v, n, sizeof *v, cmp_double);
-	for (size_t k = 0; k < n; k++)
-		sum += v[k];
+	s->min = s->max = x[0];
+	for (size_t k = 0; k < n; k++) {
+		sum += x[k];
+		s->min = x[k] < s->min ? x[k] : s->min;
+		s->max = x[k] > s->max ? x[k] : s->max;
+	}
 	s->mean = sum / (double)n;
 	for (size_t k = 0; k < n; k++)
-		squares += (v[k] - s->mean) * (v[k] - s->mean);
+		squares += (x[k] - s->mean) * (x[k] - s->mean);
 	s->stddev = n > 1 ? sqrt(squares / (double)(n - 1)) : 0;
-	s->min = v[0];
-	s->max = v[n - 1];
-	s->median = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-	free(v);
+	s->median = median(x, n);
 }
 
-void bench_stats(const struct bench_cmd *c, struct bench_stats *st)
+/* hyperfine's threshold: 10 standard deviations of a normal distribution,
+   in units of the median absolute deviation. */
+#define OUTLIER_THRESHOLD (1.4826 * 10.0)
+
+enum bench_outliers bench_outliers(const double *x, size_t n)
+{
+	double *dev = xreallocarray(NULL, n, sizeof *dev), mid, mad;
+	enum bench_outliers found = BENCH_NO_OUTLIERS;
+
+	assert(n > 0);
+	mid = median(x, n);
+	for (size_t k = 0; k < n; k++)
+		dev[k] = fabs(x[k] - mid);
+	mad = median(dev, n);
+	if (!(mad > 0))
+		mad = DBL_EPSILON;
+	if ((x[0] - mid) / mad > OUTLIER_THRESHOLD)
+		found = BENCH_SLOW_FIRST;
+	for (size_t k = 0; k < n && !found; k++)
+		if (fabs((x[k] - mid) / mad) > OUTLIER_THRESHOLD)
+			found = BENCH_OUTLIERS;
+	free(dev);
+	return found;
+}
+
+/* seconds less the shell's start-up, never below 0 (hyperfine's). */
+static double corrected(double seconds, double spawn)
+{
+	return seconds - spawn > 0 ? seconds - spawn : 0;
+}
+
+double bench_value(const struct bench *b, const struct bench_run *run,
+		   enum bench_field f)
+{
+	switch (f) {
+	case BENCH_WALL:
+		return corrected((double)run->wall_ns / 1e9, b->spawn[f]);
+	case BENCH_USER:
+		return corrected((double)run->user_us / 1e6, b->spawn[f]);
+	case BENCH_SYS:
+		return corrected((double)run->sys_us / 1e6, b->spawn[f]);
+	case BENCH_RSS:
+		break;
+	}
+	return (double)run->maxrss_kb;
+}
+
+void bench_stats(const struct bench *b, const struct bench_cmd *c,
+		 struct bench_stats *st)
 {
 	size_t n = c->nruns;
 	double *x = xreallocarray(NULL, n ? n : 1, sizeof *x);
 
-	for (size_t k = 0; k < n; k++)
-		x[k] = (double)c->runs[k].wall_ns / 1e9;
-	bench_summarize(x, n, &st->wall);
-	for (size_t k = 0; k < n; k++)
-		x[k] = (double)c->runs[k].user_us / 1e6;
-	bench_summarize(x, n, &st->user);
-	for (size_t k = 0; k < n; k++)
-		x[k] = (double)c->runs[k].sys_us / 1e6;
-	bench_summarize(x, n, &st->sys);
-	for (size_t k = 0; k < n; k++)
-		x[k] = (double)c->runs[k].maxrss_kb;
-	bench_summarize(x, n, &st->rss);
+	struct bench_summary *to[] = { &st->wall, &st->user, &st->sys,
+				       &st->rss };
+
+	for (enum bench_field f = BENCH_WALL; f <= BENCH_RSS; f++) {
+		for (size_t k = 0; k < n; k++)
+			x[k] = bench_value(b, &c->runs[k], f);
+		bench_summarize(x, n, to[f]);
+	}
 	free(x);
 }
 
@@ -166,7 +258,7 @@ bool bench_ratio(const struct bench_summary *slow,
 	if (!fast->n || !slow->n || fast->mean <= 0)
 		return false;
 	*ratio = slow->mean / fast->mean;
-	*stddev = 0;
+	*stddev = -1;
 	if (slow->n > 1 && fast->n > 1 && slow->mean > 0) {
 		double a = slow->stddev / slow->mean, b = fast->stddev / fast->mean;
 

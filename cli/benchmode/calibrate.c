@@ -1,0 +1,56 @@
+/* The shell's start-up, measured through the library as the runs are. */
+#include "benchmode/calibrate.h"
+
+#include <errno.h>
+#include <stdio.h>
+
+#include "benchmode/shell.h"
+
+/* One run of the empty command: its times added to sum; 0, -1 (it
+   failed) or a negative errno. */
+static int once(rr_loop *loop, const struct bench_shell *shell,
+		double sum[BENCH_RSS])
+{
+	const struct rr_opts opts = { .flags = RR_F_RUSAGE,
+				      .stdout_mode = RR_IO_DISCARD,
+				      .stderr_mode = RR_IO_DISCARD };
+	rr_task *t = bench_start(loop, shell, "", &opts);
+	const struct rr_result *r;
+	int err;
+
+	if (!t)
+		return -1;
+	err = rr_task_wait(t);
+	r = rr_task_result(t);
+	if (!err && r->status != RR_OK)
+		err = -1;
+	if (!err) {
+		sum[BENCH_WALL] += (double)(r->end_ns - r->start_ns) / 1e9;
+		sum[BENCH_USER] += (double)r->user_us / 1e6;
+		sum[BENCH_SYS] += (double)r->sys_us / 1e6;
+	}
+	rr_task_free(t);
+	return err;
+}
+
+int bench_calibrate(struct bench *b, rr_loop *loop,
+		    const struct bench_shell *shell)
+{
+	double sum[BENCH_RSS] = { 0 };
+
+	for (int k = 0; k < CALIBRATE_RUNS; k++) {
+		int err = once(loop, shell, sum);
+
+		if (err == -EINTR)
+			return err;
+		if (err < 0) {
+			fprintf(stderr, "ringrun: Could not measure shell execution "
+				"time. Make sure you can run '%s -c \"\"'.\n",
+				bench_shell_name(shell));
+			return -1;
+		}
+	}
+	for (int f = 0; f < BENCH_RSS; f++)
+		b->spawn[f] = sum[f] / CALIBRATE_RUNS;
+	return 0;
+}
