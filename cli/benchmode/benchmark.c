@@ -88,20 +88,41 @@ bool bench_record(struct bench *b, size_t task, const char *command,
 		return false;
 	if (r->status != RR_OK)
 		c->nonzero++;
+	bench_add_run(b, task / each, command, &(const struct bench_run){
+		.wall = bench_seconds_ns(r->end_ns - r->start_ns),
+		.user = bench_seconds_us(r->user_us),
+		.sys = bench_seconds_us(r->sys_us),
+		.maxrss_kb = r->maxrss_kb,
+		.exit_code = r->exit_code,
+	});
+	return false;
+}
+
+void bench_add_run(struct bench *b, size_t k, const char *command,
+		   const struct bench_run *run)
+{
+	struct bench_cmd *c = cmd_entry(b, k);
+
+	if (!c->command)
+		c->command = xstrdup(command);
 	if (c->nruns == c->cap) { /* as the runs come: --repeat may be large */
 		c->cap = c->cap ? 2 * c->cap : 16;
 		if (c->cap > b->repeat)
 			c->cap = b->repeat;
 		c->runs = xreallocarray(c->runs, c->cap, sizeof *c->runs);
 	}
-	c->runs[c->nruns++] = (struct bench_run){
-		.wall_ns = r->end_ns - r->start_ns,
-		.user_us = r->user_us,
-		.sys_us = r->sys_us,
-		.maxrss_kb = r->maxrss_kb,
-		.exit_code = r->exit_code,
-	};
-	return false;
+	assert(c->nruns < c->cap);
+	c->runs[c->nruns++] = *run;
+}
+
+double bench_seconds_ns(uint64_t ns)
+{
+	return (double)(ns / 1000000000) + (double)(ns % 1000000000) * 1e-9;
+}
+
+double bench_seconds_us(uint64_t us)
+{
+	return (double)us * 1e-6;
 }
 
 char *bench_stop_words(const struct rr_result *r, const char *why)
@@ -223,11 +244,11 @@ double bench_value(const struct bench *b, const struct bench_run *run,
 {
 	switch (f) {
 	case BENCH_WALL:
-		return corrected((double)run->wall_ns / 1e9, b->spawn[f]);
+		return corrected(run->wall, b->spawn[f]);
 	case BENCH_USER:
-		return corrected((double)run->user_us / 1e6, b->spawn[f]);
+		return corrected(run->user, b->spawn[f]);
 	case BENCH_SYS:
-		return corrected((double)run->sys_us / 1e6, b->spawn[f]);
+		return corrected(run->sys, b->spawn[f]);
 	case BENCH_RSS:
 		break;
 	}

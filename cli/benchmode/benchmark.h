@@ -20,8 +20,7 @@
 enum bench_field { BENCH_WALL, BENCH_USER, BENCH_SYS, BENCH_RSS };
 
 struct bench_run {
-	uint64_t wall_ns;
-	uint64_t user_us, sys_us;
+	double wall, user, sys; /* seconds, as hyperfine computes them */
 	long maxrss_kb;
 	int exit_code; /* -N: killed by signal N */
 };
@@ -69,6 +68,16 @@ bool bench_record(struct bench *b, size_t task, const char *command,
 /* Why a failed run stops the benchmark, in hyperfine's words (r NULL:
    it never started, for the reason why); caller frees. */
 char *bench_stop_words(const struct rr_result *r, const char *why);
+
+/* A measured run of command k (named command): what bench_record adds,
+   and what the oracle tests feed in. */
+void bench_add_run(struct bench *b, size_t k, const char *command,
+		   const struct bench_run *run);
+
+/* A run's times in seconds as hyperfine computes them: whole seconds plus
+   nanoseconds * 1e-9; microseconds * 1e-6. */
+double bench_seconds_ns(uint64_t ns);
+double bench_seconds_us(uint64_t us);
 
 /* Did any run, warm-up or measured, fail? */
 bool bench_any_failed(const struct bench *b);

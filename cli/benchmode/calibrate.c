@@ -25,9 +25,9 @@ static int once(rr_loop *loop, const struct bench_shell *shell,
 	if (!err && r->status != RR_OK)
 		err = -1;
 	if (!err) {
-		sum[BENCH_WALL] += (double)(r->end_ns - r->start_ns) / 1e9;
-		sum[BENCH_USER] += (double)r->user_us / 1e6;
-		sum[BENCH_SYS] += (double)r->sys_us / 1e6;
+		sum[BENCH_WALL] += bench_seconds_ns(r->end_ns - r->start_ns);
+		sum[BENCH_USER] += bench_seconds_us(r->user_us);
+		sum[BENCH_SYS] += bench_seconds_us(r->sys_us);
 	}
 	rr_task_free(t);
 	return err;

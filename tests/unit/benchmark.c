@@ -146,14 +146,14 @@ Test(unit_bench_book, layout_warmups_failures)
 
 	cr_assert_str_eq(b.cmds[0].command, "a");
 	cr_assert_eq(b.cmds[0].nruns, 3, "the warm-ups are not measured");
-	cr_assert_eq(b.cmds[0].runs[0].wall_ns, 3000);
-	cr_assert_eq(b.cmds[0].runs[2].wall_ns, 5000);
-	cr_assert_eq(b.cmds[0].runs[2].user_us, 4);
+	cr_assert_eq(b.cmds[0].runs[0].wall, 3000 * 1e-9);
+	cr_assert_eq(b.cmds[0].runs[2].wall, 5000 * 1e-9);
+	cr_assert_eq(b.cmds[0].runs[2].user, 4 * 1e-6);
 	cr_assert_eq(b.cmds[0].failed + b.cmds[0].warmup_failed, 0);
 	cr_assert_null(b.cmds[0].first_failure);
 
 	cr_assert_eq(b.cmds[1].nruns, 1);
-	cr_assert_eq(b.cmds[1].runs[0].wall_ns, 9);
+	cr_assert_eq(b.cmds[1].runs[0].wall, 9 * 1e-9);
 	cr_assert_eq(b.cmds[1].failed, 2);
 	cr_assert_eq(b.cmds[1].warmup_failed, 1);
 	cr_assert_str_eq(b.cmds[1].first_failure, "'x' exited with status 1");
@@ -442,7 +442,7 @@ Test(unit_bench_book, many_runs_kept)
 	}
 	cr_assert_eq(b.cmds[0].nruns, 100);
 	for (size_t t = 0; t < 100; t++)
-		cr_assert_eq(b.cmds[0].runs[t].wall_ns, t + 1);
+		cr_assert_eq(b.cmds[0].runs[t].wall, (double)(t + 1) * 1e-9);
 	cr_assert_leq(b.cmds[0].cap, 100, "never more room than --repeat");
 	bench_free(&b);
 }
