@@ -255,23 +255,37 @@ static void md_row(struct buf *b, const struct bench_cmd *c,
 	buf_adds(b, " |\n");
 }
 
+/* The commands before the first whose mean is 0. */
+static size_t md_comparable(const struct bench *bench,
+			    const struct bench_stats *st)
+{
+	size_t n = 0;
+
+	while (n < bench->ncmds && !(st[n].wall.n && st[n].wall.mean == 0))
+		n++;
+	return n;
+}
+
 int benchreport_markdown(struct buf *b, const struct bench *bench)
 {
 	struct bench_stats *st = bench_all_stats(bench);
-	long fast = bench_fastest(bench, st);
+	struct bench head = *bench;
 	const struct bench_unit *u = md_unit(st, bench->ncmds);
+	long fast;
 
-	if (fast >= 0 && !(st[fast].wall.mean > 0)) {
-		free(st);
-		return -1; /* hyperfine's error: nothing to compare with */
-	}
-	buf_printf(b, "| Command | Mean [%s] | Min [%s] | Max [%s] | Relative |\n"
-		      "|:---|---:|---:|---:|---:|\n", u->name, u->name, u->name);
-	for (size_t k = 0; k < bench->ncmds; k++)
+	/* hyperfine rewrites the file after each command and cannot once the
+	   fastest mean is 0: what stays is the table of those before. */
+	head.ncmds = md_comparable(bench, st);
+	fast = bench_fastest(&head, st);
+	if (head.ncmds)
+		buf_printf(b, "| Command | Mean [%s] | Min [%s] | Max [%s] | "
+			   "Relative |\n|:---|---:|---:|---:|---:|\n", u->name,
+			   u->name, u->name);
+	for (size_t k = 0; k < head.ncmds; k++)
 		md_row(b, &bench->cmds[k], &st[k], fast >= 0 ? &st[fast] : &st[k],
 		       u);
 	free(st);
-	return 0;
+	return head.ncmds == bench->ncmds ? 0 : -1;
 }
 
 /* ------------------------------------------------------------------ CSV */

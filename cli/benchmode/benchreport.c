@@ -324,8 +324,8 @@ static int export_text(struct buf *b, const struct bench *bench,
 		if (benchreport_markdown(b, bench) == 0)
 			return 0;
 		fprintf(stderr, "ringrun: --export-markdown: %s: relative speed "
-			"comparison is not available: the fastest mean is 0\n",
-			e->path[k]);
+			"comparison is not available: a mean is 0 (the table stops "
+			"before it)\n", e->path[k]);
 		return -1;
 	}
 	benchreport_csv(b, bench);

@@ -44,7 +44,8 @@ void benchreport_text(struct buf *b, const struct bench *bench);
 void benchreport_json(struct buf *b, const struct bench *bench);
 
 /* hyperfine's table, cell for cell: | Command | Mean [ms] | ... | Relative |.
-   -1 (nothing written) when the fastest mean is 0, as hyperfine refuses. */
+   -1 when a mean is 0, which hyperfine cannot compare with: then the table
+   holds the commands before it, as hyperfine's file does. */
 int benchreport_markdown(struct buf *b, const struct bench *bench);
 
 /* hyperfine's columns: command,mean,stddev,median,user,system,min,max */
