@@ -182,8 +182,9 @@ void job_end(struct runner *r, struct job *j, bool ok);
 /* j's slot is free again; in fleet mode, whether its failure line is due. */
 void job_free_slot(struct runner *r, struct job *j, enum rr_status status,
 		   bool started);
-/* Benchmark mode: what the run measured (res NULL: it never started). */
-void job_measure(struct runner *r, const struct job *j,
+/* Benchmark mode: what the run measured (res NULL: it never started);
+   true when it counts as ok (--ignore-failure measured its exit). */
+bool job_measure(struct runner *r, const struct job *j,
 		 const struct rr_result *res);
 /* Print a task that ended and let it go. */
 void job_finish(struct runner *r, struct job *j);

@@ -69,14 +69,19 @@ static bool ran_to_its_end(const struct rr_result *r)
 	       (r->status == RR_EXIT_NONZERO || r->status == RR_SIGNALED);
 }
 
+bool bench_measures(const struct bench *b, const struct rr_result *r)
+{
+	return r && (r->status == RR_OK ||
+		     (b->ignore_failure && ran_to_its_end(r)));
+}
+
 bool bench_record(struct bench *b, size_t task, const char *command,
 		  const struct rr_result *r, const char *why)
 {
 	size_t each = bench_runs_each(b);
 	struct bench_cmd *c = cmd_entry(b, task / each);
 	bool warmup = task % each < b->warmup;
-	bool measured = r && (r->status == RR_OK ||
-			      (b->ignore_failure && ran_to_its_end(r)));
+	bool measured = bench_measures(b, r);
 
 	if (!c->command)
 		c->command = xstrdup(command);
@@ -125,12 +130,10 @@ double bench_seconds_us(uint64_t us)
 	return (double)us * 1e-6;
 }
 
-char *bench_stop_words(const struct rr_result *r, const char *why)
+char *bench_stop_words(const struct rr_result *r)
 {
 	struct buf b = BUF_INIT;
 
-	if (!r)
-		return xstrdup(why);
 	if (r->status == RR_EXIT_NONZERO)
 		buf_printf(&b, "Command terminated with non-zero exit code: %d",
 			   r->exit_code);

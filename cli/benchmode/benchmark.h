@@ -65,9 +65,13 @@ size_t bench_runs_each(const struct bench *b);
 bool bench_record(struct bench *b, size_t task, const char *command,
 		  const struct rr_result *r, const char *why);
 
-/* Why a failed run stops the benchmark, in hyperfine's words (r NULL:
-   it never started, for the reason why); caller frees. */
-char *bench_stop_words(const struct rr_result *r, const char *why);
+/* Is a run that ended with r (NULL: never started) measured: it
+   succeeded, or --ignore-failure takes its exit code or signal? */
+bool bench_measures(const struct bench *b, const struct rr_result *r);
+
+/* Why the failed run that ended with r stops the benchmark, in
+   hyperfine's words; caller frees. */
+char *bench_stop_words(const struct rr_result *r);
 
 /* A measured run of command k (named command): what bench_record adds,
    and what the oracle tests feed in. */

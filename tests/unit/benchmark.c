@@ -477,13 +477,13 @@ Test(unit_bench_book, failed_runs_stop_unless_ignored)
 	bench_free(&b);
 
 	r.exit_code = 3;
-	words = bench_stop_words(&r, NULL);
+	words = bench_stop_words(&r);
 	cr_assert_str_eq(words, "Command terminated with non-zero exit code: 3. "
 			 "Use the '--ignore-failure' option if you want to ignore "
 			 "this. Alternatively, use the '-o group' option to debug "
 			 "what went wrong.");
 	free(words);
-	words = bench_stop_words(&killed, NULL);
+	words = bench_stop_words(&killed);
 	cr_assert(strncmp(words, "The process has been terminated by a signal. ",
 			  45) == 0, "%s", words);
 	free(words);
