@@ -59,7 +59,8 @@ int intake_inputs(struct runner *r)
 		fprintf(stderr, "ringrun: %s: %s: %s\n", input_option(o),
 			shown(path), strerror(-err));
 		return -1;
-	} else if ((o->fleet || o->halt.percent) && input_read_all(&r->in) < 0) {
+	} else if ((o->fleet || o->halt.percent || o->nprepare > 1) &&
+		   input_read_all(&r->in) < 0) {
 		input_why(&r->in, why, sizeof why);
 		fprintf(stderr, "ringrun: %s: %s: %s\n", input_option(o),
 			shown(path), why);
@@ -67,6 +68,12 @@ int intake_inputs(struct runner *r)
 	}
 	r->has_input = true;
 	r->total = r->in.n;
+	if (o->nprepare > 1 && o->nprepare != r->total) {
+		fprintf(stderr, "ringrun: --prepare: given %zu times for %zu "
+			"commands: give it once, or once for each\n", o->nprepare,
+			r->total);
+		return -1;
+	}
 	return 0;
 }
 

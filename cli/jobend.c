@@ -191,7 +191,7 @@ bool job_measure(struct runner *r, const struct job *j,
 	if (stop && !r->stopping) {
 		/* hyperfine's rule: the first failed run ends the benchmark (one
 		   that never started is said by job_end) */
-		char *words = res ? bench_stop_words(res) : NULL;
+		char *words = res ? bench_stop_words(&r->bench, j->info.seq - 1, res) : NULL;
 
 		if (words)
 			output_note(&r->out, "'%s': %s", j->info.command, words);
@@ -201,7 +201,8 @@ bool job_measure(struct runner *r, const struct job *j,
 		r->stopping = true;
 	}
 	buf_free(&why);
-	return bench_measures(&r->bench, res);
+	return bench_phase(&r->bench, j->info.seq - 1) == BENCH_RUN &&
+	       bench_measures(&r->bench, res);
 }
 
 /* Through the system ssh: the result as ringrun reads it, and the stderr

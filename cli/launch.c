@@ -260,10 +260,39 @@ static rr_task *start_copy(struct runner *r, struct job *j)
 	return rr_get(r->loop, j->fh->host, j->input, j->copy->dst, &xo);
 }
 
+/* Benchmark mode: the command of a task around the runs of command idx
+   (--setup, --prepare, --cleanup), else NULL. */
+static const char *around(const struct runner *r, const struct job *j,
+			  size_t idx)
+{
+	const struct options *o = r->o;
+
+	switch (bench_phase(&r->bench, j->info.seq - 1)) {
+	case BENCH_SETUP:
+		return o->setup;
+	case BENCH_PREPARE:
+		assert(o->nprepare == 1 || idx < o->nprepare);
+		return o->prepare[o->nprepare == 1 ? 0 : idx];
+	case BENCH_CLEANUP:
+		return o->cleanup;
+	case BENCH_RUN:
+		break;
+	}
+	return NULL;
+}
+
 /* Hand job j (input idx, slot taken) to the library. */
 void launch_job(struct runner *r, struct job *j, size_t idx)
 {
 	char **argv = describe(r, j, idx);
+	const char *aux = r->o->repeat ? around(r, j, idx) : NULL;
+
+	if (aux) { /* run as the benchmark's commands are, without -X */
+		free(argv);
+		argv = NULL;
+		j->info.command = j->info.tag = aux;
+		j->info.tag_len = strlen(aux);
+	}
 
 	j->idx = idx;
 	r->made++;

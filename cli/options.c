@@ -132,6 +132,8 @@ const char options_help[] =
 	"                          stops the benchmark)\n"
 	"      --shell SHELL       run the commands with SHELL -c, its start-up time\n"
 	"                          measured and taken off; none: as argv (as -X)\n"
+	"      --prepare CMD       CMD before each run (once, or once per command)\n"
+	"      --setup CMD, --cleanup CMD  CMD before, after the runs of each command\n"
 	"\n"
 	"Replacement strings: {} input  {.} without extension  {/} basename\n"
 	"  {//} dirname  {/.} basename without extension  {#} sequence number\n"
@@ -203,6 +205,9 @@ enum opt_id {
 	O_EXPORT_CSV,
 	O_IGNORE_FAILURE,
 	O_SHELL,
+	O_PREPARE,
+	O_SETUP,
+	O_CLEANUP,
 };
 
 struct optdef {
@@ -272,6 +277,9 @@ static const struct optdef optdefs[] = {
 	{ 0, "export-csv", true, O_EXPORT_CSV, false },
 	{ 0, "ignore-failure", false, O_IGNORE_FAILURE, false },
 	{ 0, "shell", true, O_SHELL, false },
+	{ 0, "prepare", true, O_PREPARE, false },
+	{ 0, "setup", true, O_SETUP, false },
+	{ 0, "cleanup", true, O_CLEANUP, false },
 };
 
 #define NOPTDEFS (sizeof optdefs / sizeof optdefs[0])
@@ -653,6 +661,18 @@ static int apply(struct parser *p, const struct optdef *d, const char *shown,
 	case O_SHELL:
 		note_needs_repeat(p, shown);
 		return set_file(p, &o->shell, shown, value);
+	case O_PREPARE:
+		note_needs_repeat(p, shown);
+		o->prepare = xreallocarray(o->prepare, o->nprepare + 1,
+					   sizeof *o->prepare);
+		o->prepare[o->nprepare++] = value;
+		break;
+	case O_SETUP:
+		note_needs_repeat(p, shown);
+		return set_file(p, &o->setup, shown, value);
+	case O_CLEANUP:
+		note_needs_repeat(p, shown);
+		return set_file(p, &o->cleanup, shown, value);
 	case O_EXCLUDE:
 		o->exclude_given = true;
 		add_host_list(p, shown, value, d->id == O_EXCLUDE);
@@ -857,6 +877,10 @@ static int check_bench(struct parser *p)
 		o->jobs = 1;
 	if (!p->output_given)
 		o->output = OUT_QUIET;
+	if ((o->nprepare || o->setup || o->cleanup) && o->jobs != 1)
+		return fail(p, "%s: needs one run at a time (-j 1): it runs "
+			       "between them", o->nprepare ? "--prepare" :
+			    o->setup ? "--setup" : "--cleanup");
 	return 0;
 }
 
@@ -1043,6 +1067,9 @@ void options_free(struct options *o)
 	hosts_free(&o->exclude);
 	free(o->identities);
 	o->identities = NULL;
+	free(o->prepare);
+	o->prepare = NULL;
+	o->nprepare = 0;
 	free(o->srcs);
 	o->srcs = NULL;
 	o->nsrcs = 0;

@@ -75,6 +75,9 @@ struct options {
 	const char *export_csv;
 	bool ignore_failure;       /* measure runs that exit non-zero */
 	const char *shell;         /* --shell: "none" runs argv (-X) */
+	const char **prepare;      /* --prepare: one, or one per command */
+	size_t nprepare;
+	const char *setup, *cleanup;
 	const char *ssh_config;    /* -F: instead of ssh's own files */
 	bool ssh_exec;             /* --ssh=exec: the system ssh for every host */
 	bool hostkey_given;        /* --host-key-check: over the config's */

@@ -493,6 +493,9 @@ int run(struct options *o)
 	}
 	bench_init(&r.bench, o->repeat, o->warmup, o->jobs, r.total);
 	r.bench.ignore_failure = o->ignore_failure;
+	r.bench.setup = o->setup;
+	r.bench.prepare = o->nprepare;
+	r.bench.cleanup = o->cleanup;
 	r.bench.shell = o->repeat && !o->exec && !r.shell.none;
 	r.ntasks = r.total * bench_runs_each(&r.bench);
 	setup_tty(&r);

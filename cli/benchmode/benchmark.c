@@ -41,7 +41,33 @@ static struct bench_cmd *cmd_entry(struct bench *b, size_t k)
 
 size_t bench_runs_each(const struct bench *b)
 {
-	return b->repeat ? (size_t)b->repeat + b->warmup : 1;
+	if (!b->repeat)
+		return 1;
+	return b->setup + ((size_t)b->repeat + b->warmup) * (1 + b->prepare) +
+	       b->cleanup;
+}
+
+/* Task t of its command: which run (counting warm-ups) or phase. */
+static enum bench_phase phase_run(const struct bench *b, size_t task,
+				  size_t *run)
+{
+	size_t each = bench_runs_each(b), t = task % each;
+
+	*run = 0;
+	if (b->setup && t == 0)
+		return BENCH_SETUP;
+	if (b->cleanup && t == each - 1)
+		return BENCH_CLEANUP;
+	t -= b->setup;
+	*run = t / (1 + b->prepare);
+	return b->prepare && t % 2 == 0 ? BENCH_PREPARE : BENCH_RUN;
+}
+
+enum bench_phase bench_phase(const struct bench *b, size_t task)
+{
+	size_t run;
+
+	return phase_run(b, task, &run);
 }
 
 static void note_failure(struct bench_cmd *c, bool warmup,
@@ -78,11 +104,14 @@ bool bench_measures(const struct bench *b, const struct rr_result *r)
 bool bench_record(struct bench *b, size_t task, const char *command,
 		  const struct rr_result *r, const char *why)
 {
-	size_t each = bench_runs_each(b);
+	size_t each = bench_runs_each(b), run;
+	enum bench_phase phase = phase_run(b, task, &run);
 	struct bench_cmd *c = cmd_entry(b, task / each);
-	bool warmup = task % each < b->warmup;
+	bool warmup = run < b->warmup;
 	bool measured = bench_measures(b, r);
 
+	if (phase != BENCH_RUN) /* hyperfine's rule: it must succeed */
+		return !r || r->status != RR_OK;
 	if (!c->command)
 		c->command = xstrdup(command);
 	if (!measured) {
@@ -130,11 +159,23 @@ double bench_seconds_us(uint64_t us)
 	return (double)us * 1e-6;
 }
 
-char *bench_stop_words(const struct rr_result *r)
+/* hyperfine's names of the commands around the runs. */
+static const char *const phase_name[] = {
+	[BENCH_SETUP] = "setup", [BENCH_PREPARE] = "preparation",
+	[BENCH_CLEANUP] = "cleanup",
+};
+
+char *bench_stop_words(const struct bench *bench, size_t task,
+		       const struct rr_result *r)
 {
+	enum bench_phase phase = bench_phase(bench, task);
 	struct buf b = BUF_INIT;
 
-	if (r->status == RR_EXIT_NONZERO)
+	if (phase != BENCH_RUN)
+		buf_printf(&b, "The %s command terminated with a non-zero exit "
+			   "code. Append ' || true' to the command if you are "
+			   "sure that this can be ignored.", phase_name[phase]);
+	else if (r->status == RR_EXIT_NONZERO)
 		buf_printf(&b, "Command terminated with non-zero exit code: %d",
 			   r->exit_code);
 	else if (r->status == RR_SIGNALED)
@@ -142,9 +183,10 @@ char *bench_stop_words(const struct rr_result *r)
 	else
 		buf_adds(&b, r->message && *r->message ? r->message :
 			 rr_status_name(r->status));
-	buf_adds(&b, ". Use the '--ignore-failure' option if you want to ignore "
-		     "this. Alternatively, use the '-o group' option to debug what "
-		     "went wrong.");
+	if (phase == BENCH_RUN)
+		buf_adds(&b, ". Use the '--ignore-failure' option if you want to "
+			     "ignore this. Alternatively, use the '-o group' option "
+			     "to debug what went wrong.");
 	return buf_detach(&b);
 }
 

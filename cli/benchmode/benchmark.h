@@ -1,7 +1,9 @@
 /*
  * Benchmark mode (--repeat N --warmup W): each command runs W + N times,
- * one task per run, the W warm-ups first.  Task t is run t % (W + N) of
- * command t / (W + N).  The measured runs that succeeded are kept (wall
+ * one task per run, the W warm-ups first; with hyperfine's --setup, its
+ * task comes before them, with --prepare one before each run, with
+ * --cleanup one after them all.  Task t is of command t / E, E tasks
+ * each (bench_runs_each).  The measured runs that succeeded are kept (wall
  * time, the child's user and system CPU time, its peak RSS) and summarised
  * per command.  A run that fails stops the benchmark, as in hyperfine;
  * with --ignore-failure one that exited non-zero or was killed is measured
@@ -40,6 +42,7 @@ struct bench {
 	unsigned repeat, warmup; /* repeat 0: not benchmark mode */
 	unsigned jobs;           /* runs at once (-j; 0: the library's limit) */
 	bool ignore_failure;     /* --ignore-failure: a failed run does not stop */
+	bool setup, prepare, cleanup; /* the commands around the runs */
 	bool shell;              /* the commands run through a shell */
 	double spawn[BENCH_RSS]; /* the shell's mean start-up (wall, user,
 				    sys seconds), taken off every run */
@@ -53,8 +56,14 @@ struct bench {
 void bench_init(struct bench *b, unsigned repeat, unsigned warmup,
 		unsigned jobs, size_t ncmds);
 
-/* Tasks per command: W + N, or 1 when benchmark mode is off. */
+/* Tasks per command: W + N and those around them, or 1 when benchmark
+   mode is off. */
 size_t bench_runs_each(const struct bench *b);
+
+/* What a task is: a run (warm-up or measured), or one around them. */
+enum bench_phase { BENCH_SETUP, BENCH_PREPARE, BENCH_RUN, BENCH_CLEANUP };
+
+enum bench_phase bench_phase(const struct bench *b, size_t task);
 
 /*
  * Task number task ended with r (NULL: it could not be handed to the
@@ -69,9 +78,10 @@ bool bench_record(struct bench *b, size_t task, const char *command,
    succeeded, or --ignore-failure takes its exit code or signal? */
 bool bench_measures(const struct bench *b, const struct rr_result *r);
 
-/* Why the failed run that ended with r stops the benchmark, in
-   hyperfine's words; caller frees. */
-char *bench_stop_words(const struct rr_result *r);
+/* Why task, which failed with r, stops the benchmark, in hyperfine's
+   words; caller frees. */
+char *bench_stop_words(const struct bench *b, size_t task,
+		       const struct rr_result *r);
 
 /* A measured run of command k (named command): what bench_record adds,
    and what the oracle tests feed in. */
