@@ -474,19 +474,57 @@ Test(unit_bench_book, failed_runs_stop_unless_ignored)
 	cr_assert_eq(b.cmds[0].nonzero, 2);
 	cr_assert_eq(b.cmds[0].runs[0].exit_code, 1);
 	cr_assert_eq(b.cmds[0].runs[1].exit_code, -9);
-	bench_free(&b);
 
 	r.exit_code = 3;
-	words = bench_stop_words(&r);
+	words = bench_stop_words(&b, 0, &r);
 	cr_assert_str_eq(words, "Command terminated with non-zero exit code: 3. "
 			 "Use the '--ignore-failure' option if you want to ignore "
 			 "this. Alternatively, use the '-o group' option to debug "
 			 "what went wrong.");
 	free(words);
-	words = bench_stop_words(&killed);
+	words = bench_stop_words(&b, 0, &killed);
 	cr_assert(strncmp(words, "The process has been terminated by a signal. ",
 			  45) == 0, "%s", words);
 	free(words);
+	bench_free(&b);
+}
+
+/* --setup, --prepare, --cleanup: tasks around the runs, in hyperfine's
+   order, which must succeed; only the runs are measured. */
+Test(unit_bench_book, tasks_around_the_runs)
+{
+	static const enum bench_phase want[] = {
+		BENCH_SETUP, BENCH_PREPARE, BENCH_RUN, BENCH_PREPARE, BENCH_RUN,
+		BENCH_PREPARE, BENCH_RUN, BENCH_CLEANUP,
+	};
+	struct bench b;
+	struct rr_result ok = ok_run(5, 0, 0, 0), bad = failed_run;
+	char *words;
+
+	bench_init(&b, 2, 1, 1, 2);
+	b.setup = b.prepare = b.cleanup = true;
+	cr_assert_eq(bench_runs_each(&b), 8);
+	for (size_t t = 0; t < 16; t++) {
+		cr_assert_eq(bench_phase(&b, t), want[t % 8], "task %zu", t);
+		cr_assert_not(bench_record(&b, t, want[t % 8] == BENCH_RUN ? "c" :
+					   "around", &ok, NULL));
+	}
+	cr_assert_str_eq(b.cmds[0].command, "c");
+	cr_assert_eq(b.cmds[0].nruns, 2, "the warm-up and the tasks around "
+		     "are not measured");
+	cr_assert(bench_record(&b, 9, "prep", &bad, NULL));
+	words = bench_stop_words(&b, 9, &bad);
+	cr_assert_str_eq(words, "The preparation command terminated with a "
+			 "non-zero exit code. Append ' || true' to the command "
+			 "if you are sure that this can be ignored.");
+	free(words);
+	words = bench_stop_words(&b, 0, &bad);
+	cr_assert(strncmp(words, "The setup command ", 18) == 0, "%s", words);
+	free(words);
+	words = bench_stop_words(&b, 15, &bad);
+	cr_assert(strncmp(words, "The cleanup command ", 20) == 0, "%s", words);
+	free(words);
+	bench_free(&b);
 }
 
 /* hyperfine's modified Z-score above 14.826: the first run alone, or
