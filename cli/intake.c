@@ -41,6 +41,23 @@ static const char *shown(const char *path)
 	return strcmp(path, "-") ? path : "stdin";
 }
 
+/* --prepare and --command-name against the number of commands. */
+static int bench_counts(const struct options *o, size_t total)
+{
+	if (o->nprepare > 1 && o->nprepare != total) {
+		fprintf(stderr, "ringrun: --prepare: given %zu times for %zu "
+			"commands: give it once, or once for each\n", o->nprepare,
+			total);
+		return -1;
+	}
+	if (!o->pcmds.n && o->nnames > total) {
+		fprintf(stderr, "ringrun: --command-name: Too many --command-name "
+			"options: Expected %zu at most\n", total);
+		return -1;
+	}
+	return 0;
+}
+
 int intake_inputs(struct runner *r)
 {
 	const struct options *o = r->o;
@@ -52,14 +69,17 @@ int intake_inputs(struct runner *r)
 		input_words(&r->in, o->srcs, o->nsrcs);
 	} else if (o->has_list) {
 		input_words(&r->in, o->list, o->nlist);
+	} else if (o->pcmds.n) {
+		input_words(&r->in, o->pcmds.commands, o->pcmds.n);
 	} else if (!path) {
 		r->total = 1;
-		return 0;
+		return o->repeat ? bench_counts(o, 1) : 0;
 	} else if ((err = input_open(&r->in, path, o->input_sep)) < 0) {
 		fprintf(stderr, "ringrun: %s: %s: %s\n", input_option(o),
 			shown(path), strerror(-err));
 		return -1;
-	} else if ((o->fleet || o->halt.percent || o->nprepare > 1) &&
+	} else if ((o->fleet || o->halt.percent || o->nprepare > 1 ||
+		    o->nnames) &&
 		   input_read_all(&r->in) < 0) {
 		input_why(&r->in, why, sizeof why);
 		fprintf(stderr, "ringrun: %s: %s: %s\n", input_option(o),
@@ -68,13 +88,7 @@ int intake_inputs(struct runner *r)
 	}
 	r->has_input = true;
 	r->total = r->in.n;
-	if (o->nprepare > 1 && o->nprepare != r->total) {
-		fprintf(stderr, "ringrun: --prepare: given %zu times for %zu "
-			"commands: give it once, or once for each\n", o->nprepare,
-			r->total);
-		return -1;
-	}
-	return 0;
+	return bench_counts(o, r->total);
 }
 
 /* -x, or -w's -ITEMs, left out every host there was (none at all runs

@@ -43,7 +43,7 @@ static char **make_command(struct runner *r, struct job *j, size_t idx)
 		v.line = j->input;
 		v.len = j->input_len;
 	}
-	if (o->commands_file) {
+	if (o->commands_file || o->pcmds.n) {
 		j->info.command = v.line;
 	} else if (o->exec) {
 		char **argv = subst_argv(o->cmd, o->ncmd, r->has_rs,
@@ -290,8 +290,11 @@ void launch_job(struct runner *r, struct job *j, size_t idx)
 	if (aux) { /* run as the benchmark's commands are, without -X */
 		free(argv);
 		argv = NULL;
-		j->info.command = j->info.tag = aux;
-		j->info.tag_len = strlen(aux);
+		free(j->command);
+		j->command = r->o->pcmds.n ? params_apply(&r->o->pcmds, idx, aux) :
+					     xstrdup(aux);
+		j->info.command = j->info.tag = j->command;
+		j->info.tag_len = strlen(j->command);
 	}
 
 	j->idx = idx;

@@ -496,6 +496,10 @@ int run(struct options *o)
 	r.bench.setup = o->setup;
 	r.bench.prepare = o->nprepare;
 	r.bench.cleanup = o->cleanup;
+	r.bench.params = o->pcmds.n ? &o->pcmds : NULL;
+	r.bench.names = o->pcmds.n ? (const char *const *)o->pcmds.names :
+				     o->names;
+	r.bench.nnames = o->pcmds.n ? o->pcmds.n : o->nnames;
 	r.bench.shell = o->repeat && !o->exec && !r.shell.none;
 	r.ntasks = r.total * bench_runs_each(&r.bench);
 	setup_tty(&r);

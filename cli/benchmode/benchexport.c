@@ -141,12 +141,33 @@ static void json_exit_codes(struct buf *b, const struct bench_cmd *c)
 	buf_addc(b, ']');
 }
 
-/* hyperfine's fields in its order: wall time in seconds, user and
-   system time means, each run's time and exit code. */
-static void json_hyperfine(struct buf *b, const struct bench *bench,
-			   const struct bench_cmd *c,
-			   const struct bench_stats *st)
+/* ,"parameters":{"NAME":"value",...}: command k's, by name (hyperfine's
+   only when there are some) */
+static void json_parameters(struct buf *b, const struct bench *bench,
+			    size_t k)
 {
+	const struct param_cmds *pc = bench->params;
+
+	if (!pc || !pc->nparams || k >= pc->n)
+		return;
+	buf_adds(b, ",\"parameters\":{");
+	for (size_t m = 0; m < pc->nparams; m++) {
+		if (m)
+			buf_addc(b, ',');
+		json_string(b, pc->pnames[m]);
+		buf_addc(b, ':');
+		json_string(b, pc->pvalues[k * pc->nparams + m]);
+	}
+	buf_addc(b, '}');
+}
+
+/* hyperfine's fields in its order: wall time in seconds, user and
+   system time means, each run's time and exit code, the parameters. */
+static void json_hyperfine(struct buf *b, const struct bench *bench,
+			   size_t k, const struct bench_stats *st)
+{
+	const struct bench_cmd *c = &bench->cmds[k];
+
 	const struct bench_summary *w = &st->wall;
 	bool has = w->n > 0;
 
@@ -161,13 +182,15 @@ static void json_hyperfine(struct buf *b, const struct bench *bench,
 	json_number(b, "max", w->max, has);
 	json_runs(b, bench, "times", c, BENCH_WALL);
 	json_exit_codes(b, c);
+	json_parameters(b, bench, k);
 }
 
-static void json_result(struct buf *b, const struct bench *bench,
-			const struct bench_cmd *c,
+static void json_result(struct buf *b, const struct bench *bench, size_t k,
 			const struct bench_stats *st)
 {
-	json_hyperfine(b, bench, c, st);
+	const struct bench_cmd *c = &bench->cmds[k];
+
+	json_hyperfine(b, bench, k, st);
 	buf_printf(b, ",\"runs\":%zu,\"failed\":%u,\"warmup_failed\":%u,"
 		   "\"first_failure\":", c->nruns, c->failed, c->warmup_failed);
 	if (c->first_failure)
@@ -191,7 +214,7 @@ void benchreport_json(struct buf *b, const struct bench *bench)
 	buf_adds(b, "{\"results\":[");
 	for (size_t k = 0; k < bench->ncmds; k++) {
 		buf_adds(b, k ? ",\n" : "\n");
-		json_result(b, bench, &bench->cmds[k], &st[k]);
+		json_result(b, bench, k, &st[k]);
 	}
 	buf_printf(b, "\n],\"repeat\":%u,\"warmup\":%u,\"jobs\":%u}\n",
 		   bench->repeat, bench->warmup, bench->jobs);
@@ -308,7 +331,19 @@ void benchreport_csv(struct buf *b, const struct bench *bench)
 {
 	struct bench_stats *st = bench_all_stats(bench);
 
-	buf_adds(b, "command,mean,stddev,median,user,system,min,max\n");
+	const struct param_cmds *pc = bench->params;
+	size_t np = pc ? pc->nparams : 0;
+
+	buf_adds(b, "command,mean,stddev,median,user,system,min,max");
+	for (size_t m = 0; m < np; m++) {
+		struct buf name = BUF_INIT;
+
+		buf_printf(&name, "parameter_%s", pc->pnames[m]);
+		buf_addc(b, ',');
+		csv_field(b, name.data);
+		buf_free(&name);
+	}
+	buf_addc(b, '\n');
 	for (size_t k = 0; k < bench->ncmds; k++) {
 		const struct bench_summary *w = &st[k].wall;
 		const double v[] = { w->mean, w->stddev, w->median,
@@ -319,6 +354,10 @@ void benchreport_csv(struct buf *b, const struct bench *bench)
 		for (size_t f = 0; f < 7; f++) {
 			buf_addc(b, ',');
 			bench_put_shortest(b, v[f]);
+		}
+		for (size_t m = 0; m < np && k < pc->n; m++) {
+			buf_addc(b, ',');
+			csv_field(b, pc->pvalues[k * np + m]);
 		}
 		buf_addc(b, '\n');
 	}

@@ -112,6 +112,8 @@ bool bench_record(struct bench *b, size_t task, const char *command,
 
 	if (phase != BENCH_RUN) /* hyperfine's rule: it must succeed */
 		return !r || r->status != RR_OK;
+	if (!c->command && task / each < b->nnames && b->names[task / each])
+		c->command = xstrdup(b->names[task / each]);
 	if (!c->command)
 		c->command = xstrdup(command);
 	if (!measured) {

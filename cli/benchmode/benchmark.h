@@ -18,6 +18,8 @@
 
 #include <ringrun.h>
 
+#include "benchmode/params.h"
+
 /* What hyperfine measures: wall, user or system seconds; peak RSS in KiB. */
 enum bench_field { BENCH_WALL, BENCH_USER, BENCH_SYS, BENCH_RSS };
 
@@ -43,6 +45,9 @@ struct bench {
 	unsigned jobs;           /* runs at once (-j; 0: the library's limit) */
 	bool ignore_failure;     /* --ignore-failure: a failed run does not stop */
 	bool setup, prepare, cleanup; /* the commands around the runs */
+	const char *const *names; /* --command-name: command k's (NULL: none) */
+	size_t nnames;
+	const struct param_cmds *params; /* command k's parameters, or NULL */
 	bool shell;              /* the commands run through a shell */
 	double spawn[BENCH_RSS]; /* the shell's mean start-up (wall, user,
 				    sys seconds), taken off every run */
