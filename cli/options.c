@@ -930,11 +930,13 @@ static int check_params(struct parser *p)
 	if (scan && list)
 		return fail(p, "--parameter-scan: cannot be combined with "
 			       "--parameter-list");
-	if (o->has_list || o->args_file || o->commands_file || o->exec)
+	if (o->has_list || o->args_file || o->exec)
 		return fail(p, "%s: cannot be combined with %s: the parameters "
 			       "make the commands", scan ? "--parameter-scan" :
 			    "--parameter-list", o->has_list ? ":::" : o->args_file ?
-			    "-a" : o->commands_file ? "-C" : "-X");
+			    "-a" : "-X");
+	if (o->commands_file) /* its lines are the templates: intake.c */
+		return 0;
 	for (size_t k = 0; k < o->ncmd; k++)
 		buf_printf(&tmpl, "%s%s", k ? " " : "", o->cmd[k]);
 	t = tmpl.data ? tmpl.data : "";

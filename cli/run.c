@@ -471,7 +471,8 @@ int run(struct options *o)
 	struct runner r = { .o = o, .outdir = { .fd = -1 } };
 	int status = 2;
 
-	if ((o->fleet && check_fleet(&r, o) < 0) || intake_inputs(&r) < 0) {
+	if ((o->fleet && check_fleet(&r, o) < 0) || intake_inputs(&r) < 0 ||
+	    intake_templates(&r, o) < 0) {
 		intake_close(&r);
 		return 2;
 	}

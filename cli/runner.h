@@ -145,6 +145,9 @@ void broadcast_free(struct runner *r);
 /* The inputs: opened, or read whole where the run needs them all.
    Returns 0, or -1 after saying why (exit status 2). */
 int intake_inputs(struct runner *r);
+/* Benchmark mode: -C's lines as the templates of the parameters'
+   commands, which become the inputs (o->pcmds).  0, or -1 said. */
+int intake_templates(struct runner *r, struct options *o);
 /* Fleet mode: the host list with its exclusions, and the host file opened
    (or read whole).  Returns 0, or -1 after saying why. */
 int intake_hosts(struct runner *r, struct options *o);
