@@ -295,3 +295,24 @@ CASE(runs_that_cannot_start, ARGS("--repeat", "2", "--ignore-failure", "-X", "")
      .status = 1)
 CASE(stdout_closed, ARGS("--repeat", "1", "true"), .stdout_closed = true,
      .status = 141)
+
+/* The shell's start-up is measured as hyperfine measures it: the empty
+   command 50 times through the same shell, before the runs. */
+CASE(shell_startup_measured,
+     .write = { { "counting-sh", "echo \"$2\" >> @DIR/calls; exec sh \"$@\"\n" } },
+     ARGS("--repeat", "2", "--shell", "sh @DIR/counting-sh", "echo run"),
+     .out_has = { "'echo run': 2 runs\n" },
+     .files = { { "calls", "\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n"
+			   "\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n"
+			   "echo run\necho run\n" } })
+CASE(shell_that_cannot_run, ARGS("--repeat", "2", "--shell", "false", "true"),
+     .out = "", .status = 2,
+     .err_exact = "ringrun: Could not measure shell execution time. Make sure "
+		  "you can run 'false -c \"\"'.\n")
+CASE(shell_words_refused, ARGS("--repeat", "2", "--shell", "sh '-e", "true"),
+     .out = "", .status = 2,
+     .err_exact = "ringrun: --shell: sh '-e: unterminated quote\n")
+/* --shell=none: no calibration, the command's words as sh splits them. */
+CASE(no_shell_splits_words,
+     ARGS("--repeat", "1", "--shell=none", "-o", "group", "printf '<%s>' 'a b' c\\ d"),
+     .out_prefix = "<a b><c d>Benchmark of 1 command")

@@ -635,3 +635,151 @@ Test(unit_bench_report, markdown_in_seconds)
 	buf_free(&out);
 	bench_free(&b);
 }
+
+/* ------------------------------------------------------------ parameters */
+
+static void expect_commands(const struct param_cmds *pc,
+			    const char *const *want, size_t n)
+{
+	cr_assert_eq(pc->n, n, "%zu commands, expected %zu", pc->n, n);
+	for (size_t k = 0; k < n; k++)
+		cr_assert_str_eq(pc->commands[k], want[k]);
+	cr_assert_null(pc->commands[n]);
+}
+
+#define COMMANDS(pc, ...)                                                   \
+	expect_commands(pc, (const char *const[]){ __VA_ARGS__ },          \
+			sizeof (const char *const[]){ __VA_ARGS__ } /      \
+				sizeof(const char *))
+
+/* hyperfine's order: the templates vary fastest, then the first list;
+   values and names by parameter name; never a value replaced twice. */
+Test(unit_bench_params, lists_combined)
+{
+	const char *const t[] = { "a {x}{y}", "b {y}" };
+	const struct param_opt p[] = { { .name = "y", .list = "1,2\\,3" },
+				       { .name = "x", .list = "{y},q" } };
+	const char *const names[] = { "n {x}" };
+	struct param_cmds pc;
+	char err[256];
+	char *s;
+
+	cr_assert_eq(params_expand(&pc, t, 2, p, 2, NULL, names, 1, err,
+				   sizeof err), 0, "%s", err);
+	COMMANDS(&pc, "a {y}1", "b 1", "a {y}2,3", "b 2,3", "a q1", "b 1", "a q2,3",
+		 "b 2,3");
+	cr_assert_eq(pc.nparams, 2);
+	cr_assert_str_eq(pc.pnames[0], "x");
+	cr_assert_str_eq(pc.pvalues[2 * 2 + 1], "2,3", "command 2's y");
+	cr_assert_str_eq(pc.pvalues[4 * 2 + 0], "q", "command 4's x");
+	cr_assert_str_eq(pc.names[4], "n q");
+	s = params_apply(&pc, 3, "{x}-{y}-{z}");
+	cr_assert_str_eq(s, "{y}-2,3-{z}");
+	free(s);
+	params_free(&pc);
+}
+
+Test(unit_bench_params, scans)
+{
+	const struct param_opt i = { .name = "n", .min = "-1", .max = "1" };
+	const struct param_opt d = { .name = "d", .min = "1", .max = "2" };
+	const struct param_opt e = { .name = "d", .min = "0.30", .max = "0.5" };
+	const char *const t[] = { "s {n}{d}" };
+	struct param_cmds pc;
+	char err[256];
+
+	cr_assert_eq(params_expand(&pc, t, 1, &i, 1, NULL, NULL, 0, err,
+				   sizeof err), 0, "%s", err);
+	COMMANDS(&pc, "s -1{d}", "s 0{d}", "s 1{d}");
+	params_free(&pc);
+	cr_assert_eq(params_expand(&pc, t, 1, &d, 1, "0.5", NULL, 0, err,
+				   sizeof err), 0, "%s", err);
+	COMMANDS(&pc, "s {n}1", "s {n}1.5", "s {n}2.0");
+	params_free(&pc);
+	cr_assert_eq(params_expand(&pc, t, 1, &e, 1, "0.1", NULL, 0, err,
+				   sizeof err), 0, "%s", err);
+	COMMANDS(&pc, "s {n}0.30", "s {n}0.40", "s {n}0.50");
+	params_free(&pc);
+}
+
+static void expect_refused(const struct param_opt *p, size_t np,
+			   const char *step, size_t nnames, const char *why)
+{
+	const char *const t[] = { "x" }, *const names[] = { "a", "b", "c" };
+	struct param_cmds pc;
+	char err[256];
+
+	cr_assert_eq(params_expand(&pc, t, 1, p, np, step, names, nnames, err,
+				   sizeof err), -1);
+	cr_assert_str_eq(err, why);
+}
+
+/* hyperfine's words. */
+Test(unit_bench_params, refused)
+{
+	const struct param_opt back = { .name = "n", .min = "3", .max = "1" };
+	const struct param_opt frac = { .name = "n", .min = "0.1", .max = "1" };
+	const struct param_opt big = { .name = "n", .min = "0", .max = "2000000" };
+	const struct param_opt word = { .name = "n", .min = "a", .max = "1" };
+	const struct param_opt twice[] = { { .name = "x", .list = "1" },
+					   { .name = "x", .list = "2" } };
+	const struct param_opt two = { .name = "x", .list = "1,2" };
+
+	expect_refused(&back, 1, NULL, 0, "Empty parameter range");
+	expect_refused(&frac, 1, NULL, 0, "A step size is required when the "
+		       "range bounds are floating point numbers. The step size "
+		       "can be specified with the '--parameter-step-size "
+		       "<DELTA>' parameter");
+	expect_refused(&frac, 1, "0", 0, "Zero is not a valid parameter step");
+	expect_refused(&big, 1, NULL, 0, "Parameter range is too large");
+	expect_refused(&word, 1, NULL, 0, "Error while parsing parameter scan "
+		       "arguments (invalid number)");
+	expect_refused(twice, 2, NULL, 0, "Duplicate parameter names: x");
+	expect_refused(&two, 1, NULL, 3, "'--command-name' has been specified 3 "
+		       "times. It has to appear exactly once, or exactly 2 times "
+		       "(number of benchmarks)");
+}
+
+Test(unit_bench_options, hyperfines)
+{
+	cr_assert_eq(PARSE("--repeat", "2", "--shell=none", "--ignore-failure",
+			   "--export-csv", "b.csv", "--prepare", "p1", "--prepare",
+			   "p2", "--setup", "s", "--cleanup", "c",
+			   "--parameter-scan", "n", "1", "3", "--command-name",
+			   "x{n}", "echo {n}"), 0, "%s", opt_err);
+	cr_assert_str_eq(opts.shell, "none");
+	cr_assert(opts.ignore_failure);
+	cr_assert_str_eq(opts.export_csv, "b.csv");
+	cr_assert_eq(opts.nprepare, 2);
+	cr_assert_str_eq(opts.prepare[1], "p2");
+	cr_assert_str_eq(opts.setup, "s");
+	cr_assert_str_eq(opts.cleanup, "c");
+	cr_assert_eq(opts.pcmds.n, 3);
+	cr_assert_str_eq(opts.pcmds.commands[2], "echo 3");
+	cr_assert_str_eq(opts.pcmds.names[0], "x1");
+	options_free(&opts);
+}
+
+Test(unit_bench_options, hyperfines_refused)
+{
+	EXPECT_ERROR(PARSE("--ignore-failure", "true"),
+		     "--ignore-failure: needs --repeat");
+	EXPECT_ERROR(PARSE("--repeat", "2", "-j", "2", "--prepare", "p", "true"),
+		     "--prepare: needs one run at a time (-j 1): it runs between them");
+	EXPECT_ERROR(PARSE("--repeat", "2", "--parameter-scan", "n", "1"),
+		     "--parameter-scan: missing argument");
+	EXPECT_ERROR(PARSE("--repeat", "2", "--parameter-scan", "n", "1", "2",
+			   "--parameter-scan", "m", "1", "2", "x"),
+		     "--parameter-scan: given twice");
+	EXPECT_ERROR(PARSE("--repeat", "2", "--parameter-step-size", "2", "x"),
+		     "--parameter-step-size: needs --parameter-scan");
+	EXPECT_ERROR(PARSE("--repeat", "2", "--parameter-scan", "n", "1", "2",
+			   "--parameter-list", "m", "a", "x"),
+		     "--parameter-scan: cannot be combined with --parameter-list");
+	EXPECT_ERROR(PARSE("--repeat", "2", "--parameter-list", "m", "a", "x",
+			   ":::", "i"),
+		     "--parameter-list: cannot be combined with :::: the "
+		     "parameters make the commands");
+	EXPECT_ERROR(PARSE("--repeat", "2", "--parameter-scan", "n", "3", "1",
+			   "x"), "--parameter-scan: Empty parameter range");
+}
