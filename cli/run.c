@@ -422,6 +422,15 @@ static int bench_open(struct runner *r)
 	return 0;
 }
 
+/* A signal came: the calibration stops. */
+static bool signalled(void *arg)
+{
+	struct runner *r = arg;
+
+	check_signals(r);
+	return r->status != 0;
+}
+
 /* Benchmark mode through a shell: its start-up measured first. */
 static int calibrate(struct runner *r)
 {
@@ -429,11 +438,9 @@ static int calibrate(struct runner *r)
 
 	if (!r->bench.shell)
 		return 0;
-	err = bench_calibrate(&r->bench, r->loop, &r->shell);
-	if (err == -EINTR) {
-		check_signals(r);
+	err = bench_calibrate(&r->bench, r->loop, &r->shell, signalled, r);
+	if (err == -EINTR)
 		return -1;
-	}
 	if (err < 0)
 		r->status = 2;
 	return err < 0 ? -1 : 0;

@@ -6,10 +6,25 @@
 
 #include "benchmode/shell.h"
 
+/* The loop's turns until t has ended; -EINTR once stop says so. */
+static int wait_for(rr_loop *loop, rr_task *t, bool (*stop)(void *),
+		    void *arg)
+{
+	while (!rr_task_done(t)) {
+		int err = rr_loop_run(loop, RR_RUN_ONCE);
+
+		if (stop(arg))
+			return -EINTR;
+		if (err < 0 && err != -EINTR)
+			return err;
+	}
+	return 0;
+}
+
 /* One run of the empty command: its times added to sum; 0, -1 (it
    failed) or a negative errno. */
 static int once(rr_loop *loop, const struct bench_shell *shell,
-		double sum[BENCH_RSS])
+		double sum[BENCH_RSS], bool (*stop)(void *), void *arg)
 {
 	const struct rr_opts opts = { .flags = RR_F_RUSAGE,
 				      .stdout_mode = RR_IO_DISCARD,
@@ -20,7 +35,7 @@ static int once(rr_loop *loop, const struct bench_shell *shell,
 
 	if (!t)
 		return -1;
-	err = rr_task_wait(t);
+	err = wait_for(loop, t, stop, arg);
 	r = rr_task_result(t);
 	if (!err && r->status != RR_OK)
 		err = -1;
@@ -34,12 +49,13 @@ static int once(rr_loop *loop, const struct bench_shell *shell,
 }
 
 int bench_calibrate(struct bench *b, rr_loop *loop,
-		    const struct bench_shell *shell)
+		    const struct bench_shell *shell, bool (*stop)(void *),
+		    void *arg)
 {
 	double sum[BENCH_RSS] = { 0 };
 
 	for (int k = 0; k < CALIBRATE_RUNS; k++) {
-		int err = once(loop, shell, sum);
+		int err = once(loop, shell, sum, stop, arg);
 
 		if (err == -EINTR)
 			return err;

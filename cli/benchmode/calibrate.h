@@ -6,6 +6,8 @@
 #ifndef CLI_CALIBRATE_H
 #define CLI_CALIBRATE_H
 
+#include <stdbool.h>
+
 #include <ringrun.h>
 
 #include "benchmode/benchmark.h"
@@ -15,11 +17,13 @@
 #define CALIBRATE_RUNS 50
 
 /*
- * Sets b->spawn, from runs through shell.
- * Returns 0, or -1 after hyperfine's line on stderr ("Could not measure
- * shell execution time ..."), -EINTR when a signal came.
+ * Sets b->spawn, from runs through shell.  Returns 0, or -1 after
+ * hyperfine's line on stderr ("Could not measure shell execution time
+ * ..."), -EINTR when stop(arg) says so after a turn of the loop (a signal
+ * came; the run going is killed).
  */
 int bench_calibrate(struct bench *b, rr_loop *loop,
-		    const struct bench_shell *shell);
+		    const struct bench_shell *shell, bool (*stop)(void *),
+		    void *arg);
 
 #endif

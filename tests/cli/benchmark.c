@@ -316,3 +316,23 @@ CASE(shell_words_refused, ARGS("--repeat", "2", "--shell", "sh '-e", "true"),
 CASE(no_shell_splits_words,
      ARGS("--repeat", "1", "--shell=none", "-o", "group", "printf '<%s>' 'a b' c\\ d"),
      .out_prefix = "<a b><c d>Benchmark of 1 command")
+
+/* Stopped while the shell's start-up is measured: killed, no run. */
+Test(cli_bench, signal_stops_calibration, .init = dir_up, .fini = cli_dir_down,
+     .timeout = TEST_TIMEOUT)
+{
+	cli_write_file("slow-sh", cli_expand("echo >> @DIR/started; exec sleep 600\n"));
+	const char *argv[] = { ringrun_bin(), "--repeat", "3", "--shell",
+			       cli_expand("sh @DIR/slow-sh"), "true", NULL };
+	struct proc p;
+	struct proc_result r;
+
+	proc_start(&p, argv, false);
+	cli_wait_lines("started", 1);
+	kill(p.pid, SIGINT);
+	proc_finish(&p, NULL, 0, HANG_GUARD_MS, &r);
+	cr_assert_eq(r.status, 128 + SIGINT, "stderr: %s", r.err);
+	cr_assert_str_eq(r.out, "");
+	expect_lines("started", 1);
+	proc_result_free(&r);
+}
