@@ -969,6 +969,9 @@ static int check_bench(struct parser *p)
 		o->jobs = 1;
 	if (!p->output_given)
 		o->output = OUT_QUIET;
+	if (o->shell && o->exec)
+		return fail(p, "--shell: cannot be combined with -X: COMMAND runs "
+			       "as argv");
 	if ((o->nprepare || o->setup || o->cleanup) && o->jobs != 1)
 		return fail(p, "%s: needs one run at a time (-j 1): it runs "
 			       "between them", o->nprepare ? "--prepare" :

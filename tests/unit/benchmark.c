@@ -782,4 +782,6 @@ Test(unit_bench_options, hyperfines_refused)
 		     "parameters make the commands");
 	EXPECT_ERROR(PARSE("--repeat", "2", "--parameter-scan", "n", "3", "1",
 			   "x"), "--parameter-scan: Empty parameter range");
+	EXPECT_ERROR(PARSE("--repeat", "2", "--shell", "bash", "-X", "x"),
+		     "--shell: cannot be combined with -X: COMMAND runs as argv");
 }
