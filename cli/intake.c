@@ -15,11 +15,13 @@
  */
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "hosts/sshhost.h"
 #include "runner.h"
+#include "util/xalloc.h"
 
 /* Inputs read ahead of the next task to start, per job slot: enough that
    tasks never wait for a pump, few enough to be nothing in memory. */
@@ -41,6 +43,23 @@ static const char *shown(const char *path)
 	return strcmp(path, "-") ? path : "stdin";
 }
 
+/* --prepare and --command-name against the number of commands. */
+static int bench_counts(const struct options *o, size_t total)
+{
+	if (o->nprepare > 1 && o->nprepare != total) {
+		fprintf(stderr, "ringrun: --prepare: given %zu times for %zu "
+			"commands: give it once, or once for each\n", o->nprepare,
+			total);
+		return -1;
+	}
+	if (!o->pcmds.n && o->nnames > total) {
+		fprintf(stderr, "ringrun: --command-name: Too many --command-name "
+			"options: Expected %zu at most\n", total);
+		return -1;
+	}
+	return 0;
+}
+
 int intake_inputs(struct runner *r)
 {
 	const struct options *o = r->o;
@@ -52,14 +71,18 @@ int intake_inputs(struct runner *r)
 		input_words(&r->in, o->srcs, o->nsrcs);
 	} else if (o->has_list) {
 		input_words(&r->in, o->list, o->nlist);
+	} else if (o->pcmds.n) {
+		input_words(&r->in, o->pcmds.commands, o->pcmds.n);
 	} else if (!path) {
 		r->total = 1;
-		return 0;
+		return o->repeat ? bench_counts(o, 1) : 0;
 	} else if ((err = input_open(&r->in, path, o->input_sep)) < 0) {
 		fprintf(stderr, "ringrun: %s: %s: %s\n", input_option(o),
 			shown(path), strerror(-err));
 		return -1;
-	} else if ((o->fleet || o->halt.percent) && input_read_all(&r->in) < 0) {
+	} else if ((o->fleet || o->halt.percent || o->nprepare > 1 ||
+		    o->nnames || o->nparams) &&
+		   input_read_all(&r->in) < 0) {
 		input_why(&r->in, why, sizeof why);
 		fprintf(stderr, "ringrun: %s: %s: %s\n", input_option(o),
 			shown(path), why);
@@ -67,7 +90,32 @@ int intake_inputs(struct runner *r)
 	}
 	r->has_input = true;
 	r->total = r->in.n;
-	return 0;
+	return o->nparams && !o->pcmds.n ? 0 : bench_counts(o, r->total);
+}
+
+int intake_templates(struct runner *r, struct options *o)
+{
+	const char **t;
+	char err[256];
+	int ret;
+
+	if (!o->nparams || !o->commands_file)
+		return 0;
+	t = xcalloc(r->in.n + 1, sizeof *t);
+	for (size_t k = 0; k < r->in.n; k++)
+		t[k] = input_get(&r->in, k)->s;
+	ret = params_expand(&o->pcmds, t, r->in.n, o->params, o->nparams,
+			    o->param_step, o->names, o->nnames, err, sizeof err);
+	free(t);
+	if (ret < 0) {
+		fprintf(stderr, "ringrun: %s: %s\n", o->params[0].list ?
+			"--parameter-list" : "--parameter-scan", err);
+		return -1;
+	}
+	input_free(&r->in);
+	input_words(&r->in, o->pcmds.commands, o->pcmds.n);
+	r->total = o->pcmds.n;
+	return bench_counts(o, r->total);
 }
 
 /* -x, or -w's -ITEMs, left out every host there was (none at all runs

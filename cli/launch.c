@@ -43,7 +43,7 @@ static char **make_command(struct runner *r, struct job *j, size_t idx)
 		v.line = j->input;
 		v.len = j->input_len;
 	}
-	if (o->commands_file) {
+	if (o->commands_file || o->pcmds.n) {
 		j->info.command = v.line;
 	} else if (o->exec) {
 		char **argv = subst_argv(o->cmd, o->ncmd, r->has_rs,
@@ -286,10 +286,42 @@ static rr_task *start_copy(struct runner *r, struct job *j)
 	return rr_get(r->loop, j->fh->host, j->input, j->copy->dst, &xo);
 }
 
+/* Benchmark mode: the command of a task around the runs of command idx
+   (--setup, --prepare, --cleanup), else NULL. */
+static const char *around(const struct runner *r, const struct job *j,
+			  size_t idx)
+{
+	const struct options *o = r->o;
+
+	switch (bench_phase(&r->bench, j->info.seq - 1)) {
+	case BENCH_SETUP:
+		return o->setup;
+	case BENCH_PREPARE:
+		assert(o->nprepare == 1 || idx < o->nprepare);
+		return o->prepare[o->nprepare == 1 ? 0 : idx];
+	case BENCH_CLEANUP:
+		return o->cleanup;
+	case BENCH_RUN:
+		break;
+	}
+	return NULL;
+}
+
 /* Hand job j (input idx, slot taken) to the library. */
 void launch_job(struct runner *r, struct job *j, size_t idx)
 {
 	char **argv = describe(r, j, idx);
+	const char *aux = r->o->repeat ? around(r, j, idx) : NULL;
+
+	if (aux) { /* run as the benchmark's commands are, without -X */
+		free(argv);
+		argv = NULL;
+		free(j->command);
+		j->command = r->o->pcmds.n ? params_apply(&r->o->pcmds, idx, aux) :
+					     xstrdup(aux);
+		j->info.command = j->info.tag = j->command;
+		j->info.tag_len = strlen(j->command);
+	}
 
 	j->idx = idx;
 	r->made++;
@@ -313,6 +345,8 @@ void launch_job(struct runner *r, struct job *j, size_t idx)
 		j->task = rr_ssh(r->loop, j->fh->host, j->info.command, &opts);
 	else if (argv)
 		j->task = rr_exec(r->loop, (const char *const *)argv, &opts);
+	else if (r->o->repeat)
+		j->task = bench_start(r->loop, &r->shell, j->info.command, &opts);
 	else
 		j->task = rr_shell(r->loop, j->info.command, &opts);
 	free(argv);

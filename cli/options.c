@@ -147,7 +147,19 @@ const char options_help[] =
 	"      --repeat N          run each command N times, one at a time unless\n"
 	"                          -j; report wall, user and sys time, peak RSS\n"
 	"      --warmup N          N unmeasured runs of each command first\n"
-	"      --export-json FILE, --export-markdown FILE  the results as files\n"
+	"      --export-json FILE, --export-markdown FILE, --export-csv FILE\n"
+	"                          the results as hyperfine writes them\n"
+	"      --ignore-failure    measure runs that exit non-zero (else the first\n"
+	"                          stops the benchmark)\n"
+	"      --shell SHELL       run the commands with SHELL -c, its start-up time\n"
+	"                          measured and taken off; none: as argv (as -X)\n"
+	"      --prepare CMD       CMD before each run (once, or once per command)\n"
+	"      --setup CMD, --cleanup CMD  CMD before, after the runs of each command\n"
+	"      --parameter-scan NAME MIN MAX  a command for each value: {NAME} in\n"
+	"                          it; steps of --parameter-step-size DELTA (1)\n"
+	"      --parameter-list NAME V1,V2,...  a command for each value; several:\n"
+	"                          every combination\n"
+	"      --command-name NAME  the name of a command (or of each)\n"
 	"\n"
 	"Replacement strings: {} input  {.} without extension  {/} basename\n"
 	"  {//} dirname  {/.} basename without extension  {#} sequence number\n"
@@ -228,6 +240,16 @@ enum opt_id {
 	O_DELAY,
 	O_BAR,
 	O_ETA,
+	O_EXPORT_CSV,
+	O_IGNORE_FAILURE,
+	O_SHELL,
+	O_PREPARE,
+	O_SETUP,
+	O_CLEANUP,
+	O_PARAMETER_SCAN,
+	O_PARAMETER_STEP,
+	O_PARAMETER_LIST,
+	O_COMMAND_NAME,
 };
 
 struct optdef {
@@ -306,6 +328,16 @@ static const struct optdef optdefs[] = {
 	{ 0, "delay", true, O_DELAY, false },
 	{ 0, "bar", false, O_BAR, false },
 	{ 0, "eta", false, O_ETA, false },
+	{ 0, "export-csv", true, O_EXPORT_CSV, false },
+	{ 0, "ignore-failure", false, O_IGNORE_FAILURE, false },
+	{ 0, "shell", true, O_SHELL, false },
+	{ 0, "prepare", true, O_PREPARE, false },
+	{ 0, "setup", true, O_SETUP, false },
+	{ 0, "cleanup", true, O_CLEANUP, false },
+	{ 0, "parameter-scan", true, O_PARAMETER_SCAN, false },
+	{ 0, "parameter-step-size", true, O_PARAMETER_STEP, false },
+	{ 0, "parameter-list", true, O_PARAMETER_LIST, false },
+	{ 0, "command-name", true, O_COMMAND_NAME, false },
 };
 
 #define NOPTDEFS (sizeof optdefs / sizeof optdefs[0])
@@ -611,6 +643,36 @@ static int apply_collate(struct parser *p, const struct optdef *d,
 	return 0;
 }
 
+/* One more argument of an option that takes several. */
+static int take_more(struct parser *p, const char *shown, const char **v)
+{
+	if (p->i + 1 >= p->argc)
+		return fail(p, "%s: missing argument", shown);
+	*v = p->argv[++p->i];
+	return 0;
+}
+
+/* --parameter-scan NAME MIN MAX, --parameter-list NAME VALUES */
+static int add_param(struct parser *p, const char *shown, const char *name,
+		     bool scan)
+{
+	struct options *o = p->o;
+	struct param_opt po = { .name = name };
+
+	note_needs_repeat(p, shown);
+	if (scan && (take_more(p, shown, &po.min) < 0 ||
+		     take_more(p, shown, &po.max) < 0))
+		return -1;
+	if (!scan && take_more(p, shown, &po.list) < 0)
+		return -1;
+	for (size_t k = 0; k < o->nparams; k++)
+		if (scan && !o->params[k].list)
+			return fail(p, "%s: given twice", shown);
+	o->params = xreallocarray(o->params, o->nparams + 1, sizeof *o->params);
+	o->params[o->nparams++] = po;
+	return 0;
+}
+
 static int apply(struct parser *p, const struct optdef *d, const char *shown,
 		 const char *value)
 {
@@ -755,6 +817,39 @@ static int apply(struct parser *p, const struct optdef *d, const char *shown,
 	case O_EXPORT_MARKDOWN:
 		note_needs_repeat(p, shown);
 		return set_file(p, &o->export_markdown, shown, value);
+	case O_EXPORT_CSV:
+		note_needs_repeat(p, shown);
+		return set_file(p, &o->export_csv, shown, value);
+	case O_IGNORE_FAILURE:
+		note_needs_repeat(p, shown);
+		o->ignore_failure = true;
+		break;
+	case O_SHELL:
+		note_needs_repeat(p, shown);
+		return set_file(p, &o->shell, shown, value);
+	case O_PREPARE:
+		note_needs_repeat(p, shown);
+		o->prepare = xreallocarray(o->prepare, o->nprepare + 1,
+					   sizeof *o->prepare);
+		o->prepare[o->nprepare++] = value;
+		break;
+	case O_SETUP:
+		note_needs_repeat(p, shown);
+		return set_file(p, &o->setup, shown, value);
+	case O_CLEANUP:
+		note_needs_repeat(p, shown);
+		return set_file(p, &o->cleanup, shown, value);
+	case O_PARAMETER_SCAN:
+	case O_PARAMETER_LIST:
+		return add_param(p, shown, value, d->id == O_PARAMETER_SCAN);
+	case O_PARAMETER_STEP:
+		note_needs_repeat(p, shown);
+		return set_file(p, &o->param_step, shown, value);
+	case O_COMMAND_NAME:
+		note_needs_repeat(p, shown);
+		o->names = xreallocarray(o->names, o->nnames + 1, sizeof *o->names);
+		o->names[o->nnames++] = value;
+		break;
 	case O_EXCLUDE:
 		o->exclude_given = true;
 		add_host_list(p, shown, value, d->id == O_EXCLUDE);
@@ -965,6 +1060,44 @@ static int check_fleet(struct parser *p)
 	return 0;
 }
 
+/* The parameters' commands: COMMAND's words, joined, over them. */
+static int check_params(struct parser *p)
+{
+	struct options *o = p->o;
+	bool scan = false, list = false;
+	struct buf tmpl = BUF_INIT;
+	const char *t;
+	char err[256];
+	int r;
+
+	for (size_t k = 0; k < o->nparams; k++)
+		*(o->params[k].list ? &list : &scan) = true;
+	if (o->param_step && !scan)
+		return fail(p, "--parameter-step-size: needs --parameter-scan");
+	if (!o->nparams)
+		return 0;
+	if (scan && list)
+		return fail(p, "--parameter-scan: cannot be combined with "
+			       "--parameter-list");
+	if (o->has_list || o->args_file || o->exec)
+		return fail(p, "%s: cannot be combined with %s: the parameters "
+			       "make the commands", scan ? "--parameter-scan" :
+			    "--parameter-list", o->has_list ? ":::" : o->args_file ?
+			    "-a" : "-X");
+	if (o->commands_file) /* its lines are the templates: intake.c */
+		return 0;
+	for (size_t k = 0; k < o->ncmd; k++)
+		buf_printf(&tmpl, "%s%s", k ? " " : "", o->cmd[k]);
+	t = tmpl.data ? tmpl.data : "";
+	r = params_expand(&o->pcmds, &t, 1, o->params, o->nparams,
+			  o->param_step, o->names, o->nnames, err, sizeof err);
+	buf_free(&tmpl);
+	if (r < 0)
+		return fail(p, "%s: %s", scan ? "--parameter-scan" :
+			    "--parameter-list", err);
+	return 0;
+}
+
 /*
  * Benchmark mode: local commands only (a child's CPU time and peak RSS come
  * from wait4), one run at a time and task output discarded unless asked.
@@ -985,7 +1118,14 @@ static int check_bench(struct parser *p)
 		o->jobs = 1;
 	if (!p->output_given)
 		o->output = OUT_QUIET;
-	return 0;
+	if (o->shell && o->exec)
+		return fail(p, "--shell: cannot be combined with -X: COMMAND runs "
+			       "as argv");
+	if ((o->nprepare || o->setup || o->cleanup) && o->jobs != 1)
+		return fail(p, "%s: needs one run at a time (-j 1): it runs "
+			       "between them", o->nprepare ? "--prepare" :
+			    o->setup ? "--setup" : "--cleanup");
+	return check_params(p);
 }
 
 /* Job control: what --stdin, --retries and --retry-on-exit need. */
@@ -1231,6 +1371,16 @@ void options_free(struct options *o)
 	hostgroups_free(&o->groups);
 	free(o->identities);
 	o->identities = NULL;
+	free(o->prepare);
+	o->prepare = NULL;
+	o->nprepare = 0;
+	free(o->params);
+	o->params = NULL;
+	o->nparams = 0;
+	free(o->names);
+	o->names = NULL;
+	o->nnames = 0;
+	params_free(&o->pcmds);
 	free(o->srcs);
 	o->srcs = NULL;
 	o->nsrcs = 0;

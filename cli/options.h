@@ -12,6 +12,7 @@
 #include "jobs/termseq.h"
 #include "hosts/hosts.h"
 #include "output/modes.h"
+#include "benchmode/params.h"
 
 /* --copy and --rcopy: files, not commands. */
 enum copy_mode {
@@ -75,6 +76,18 @@ struct options {
 	unsigned warmup;           /* runs of each before those, not measured */
 	const char *export_json;
 	const char *export_markdown;
+	const char *export_csv;
+	bool ignore_failure;       /* measure runs that exit non-zero */
+	const char *shell;         /* --shell: "none" runs argv (-X) */
+	const char **prepare;      /* --prepare: one, or one per command */
+	size_t nprepare;
+	const char *setup, *cleanup;
+	struct param_opt *params;  /* --parameter-scan, --parameter-list */
+	size_t nparams;
+	const char *param_step;
+	const char **names;        /* --command-name */
+	size_t nnames;
+	struct param_cmds pcmds;   /* the parameters' commands; n 0: none */
 	const char *ssh_config;    /* -F: instead of ssh's own files */
 	bool ssh_exec;             /* --ssh=exec: the system ssh for every host */
 	bool hostkey_given;        /* --host-key-check: over the config's */

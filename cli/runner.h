@@ -15,6 +15,7 @@
 
 #include "benchmode/benchmark.h"
 #include "benchmode/benchreport.h"
+#include "benchmode/shell.h"
 #include "copy/copy.h"
 #include "jobs/delay.h"
 #include "jobs/reltimeout.h"
@@ -108,6 +109,7 @@ struct runner {
 	uint64_t made;       /* fleet mode: tasks made (and skipped) */
 	struct bench bench; /* --repeat: the runs of each input */
 	struct bench_exports exports;
+	struct bench_shell shell; /* --repeat: how each command starts */
 };
 
 static inline uint64_t now_ns(void)
@@ -151,6 +153,9 @@ void broadcast_free(struct runner *r);
 /* The inputs: opened, or read whole where the run needs them all.
    Returns 0, or -1 after saying why (exit status 2). */
 int intake_inputs(struct runner *r);
+/* Benchmark mode: -C's lines as the templates of the parameters'
+   commands, which become the inputs (o->pcmds).  0, or -1 said. */
+int intake_templates(struct runner *r, struct options *o);
 /* Fleet mode: the host list with its exclusions, and the host file opened
    (or read whole).  Returns 0, or -1 after saying why. */
 int intake_hosts(struct runner *r, struct options *o);
@@ -188,8 +193,9 @@ void job_end(struct runner *r, struct job *j, bool ok);
 /* j's slot is free again; in fleet mode, whether its failure line is due. */
 void job_free_slot(struct runner *r, struct job *j, enum rr_status status,
 		   bool started);
-/* Benchmark mode: what the run measured (res NULL: it never started). */
-void job_measure(struct runner *r, const struct job *j,
+/* Benchmark mode: what the run measured (res NULL: it never started);
+   true when it counts as ok (--ignore-failure measured its exit). */
+bool job_measure(struct runner *r, const struct job *j,
 		 const struct rr_result *res);
 /* Print a task that ended and let it go. */
 void job_finish(struct runner *r, struct job *j);
