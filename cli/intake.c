@@ -30,10 +30,10 @@ static size_t window(const struct runner *r)
 	return AHEAD_PER_SLOT * (size_t)r->slots.n;
 }
 
-/* "-a" or "-C" */
+/* "-a", "-C" or "::::": what the input is read from */
 static const char *input_option(const struct options *o)
 {
-	return o->args_file ? "-a" : "-C";
+	return o->commands_file ? "-C" : o->args_file ? "-a" : "::::";
 }
 
 static const char *shown(const char *path)
@@ -41,17 +41,46 @@ static const char *shown(const char *path)
 	return strcmp(path, "-") ? path : "stdin";
 }
 
+/* Several sources, columns or groups: GNU parallel's grammar beyond a list. */
+static bool combined(const struct options *o)
+{
+	return o->nsources > 1 || o->colsep || o->max_args > 1 ||
+	       o->max_replace_args || o->shuf;
+}
+
+static int combine(struct runner *r)
+{
+	const struct options *o = r->o;
+	const struct combine c = {
+		.sources = o->sources, .n = o->nsources, .sep = o->input_sep,
+		.colsep = o->colsep, .shuf = o->shuf,
+		.per_job = o->max_args ? o->max_args : o->max_replace_args,
+	};
+	char why[1024];
+
+	if (combine_inputs(&r->in, &c, why, sizeof why) < 0) {
+		fprintf(stderr, "ringrun: %s\n", why);
+		return -1;
+	}
+	r->has_input = true;
+	r->total = r->in.n;
+	return 0;
+}
+
 int intake_inputs(struct runner *r)
 {
 	const struct options *o = r->o;
-	const char *path = o->args_file ? o->args_file : o->commands_file;
+	const struct source *one = o->nsources ? o->sources : NULL;
+	const char *path = one ? one->path : o->commands_file;
 	char why[512];
 	int err;
 
 	if (o->copy) {
 		input_words(&r->in, o->srcs, o->nsrcs);
-	} else if (o->has_list) {
-		input_words(&r->in, o->list, o->nlist);
+	} else if (combined(o)) {
+		return combine(r);
+	} else if (one && !one->path) {
+		input_words(&r->in, one->words, one->n);
 	} else if (!path) {
 		r->total = 1;
 		return 0;
@@ -59,7 +88,8 @@ int intake_inputs(struct runner *r)
 		fprintf(stderr, "ringrun: %s: %s: %s\n", input_option(o),
 			shown(path), strerror(-err));
 		return -1;
-	} else if ((o->fleet || o->halt.percent) && input_read_all(&r->in) < 0) {
+	} else if ((o->fleet || o->halt.percent || o->dry_run) &&
+		   input_read_all(&r->in) < 0) {
 		input_why(&r->in, why, sizeof why);
 		fprintf(stderr, "ringrun: %s: %s: %s\n", input_option(o),
 			shown(path), why);
@@ -99,7 +129,8 @@ int intake_hosts(struct runner *r, struct options *o)
 	o->hosts.exclude = &o->exclude; /* and the host file's, as they come */
 	if (!path) {
 		/* nothing more to read */
-	} else if (o->jobs == 0 || o->halt.percent || regular_file(path)) {
+	} else if (o->jobs == 0 || o->halt.percent || o->dry_run ||
+		   regular_file(path)) {
 		if (hostfile_read_all(&o->hosts, path, why, sizeof why) < 0) {
 			fprintf(stderr, "ringrun: --hostfile: %s\n", why);
 			return -1;
@@ -141,7 +172,7 @@ static size_t pump_inputs(struct runner *r)
 	if (r->in.error && r->next == r->ntasks) {
 		input_why(&r->in, why, sizeof why);
 		snprintf(what, sizeof what, "%s: %s: %s", input_option(r->o),
-			 shown(r->o->args_file ? r->o->args_file :
+			 shown(r->o->nsources ? r->o->sources->path :
 			       r->o->commands_file), why);
 		refuse(r, what);
 	}

@@ -408,10 +408,43 @@ static int report(struct runner *r, int status)
 	return r->status ? r->status : status;
 }
 
+/*
+ * --dry-run: the hosts (one a line, as pdsh lists its targets), then each
+ * command as it would run; nothing connects, nothing starts.
+ */
+static int dry_run(struct runner *r, struct options *o)
+{
+	int status = 0;
+
+	if ((o->fleet && intake_hosts(r, o) < 0) || intake_inputs(r) < 0) {
+		intake_close(r);
+		return 2;
+	}
+	join_command(r);
+	for (size_t k = 0; o->fleet && k < o->hosts.n; k++)
+		printf("%s\n", o->hosts.v[k].name);
+	for (size_t k = 0; k < r->total; k++) {
+		char *line = launch_show(r, k);
+
+		printf("%s\n", line);
+		free(line);
+	}
+	if (fflush(stdout) == EOF || ferror(stdout)) {
+		fprintf(stderr, "ringrun: stdout: %s\n", strerror(errno));
+		status = 2;
+	}
+	intake_close(r);
+	free(r->tmpl);
+	return status;
+}
+
 int run(struct options *o)
 {
 	struct runner r = { .o = o, .outdir = { .fd = -1 } };
 	int status = 2;
+
+	if (o->dry_run)
+		return dry_run(&r, o);
 
 	if ((o->fleet && check_fleet(&r, o) < 0) || intake_inputs(&r) < 0) {
 		intake_close(&r);

@@ -47,6 +47,17 @@ void input_words(struct input *in, char *const *words, size_t n)
 		push(in, words[k], strlen(words[k]));
 }
 
+void input_empty(struct input *in)
+{
+	*in = (struct input){ .owned = true, .rs = { .fd = -1 } };
+}
+
+void input_add(struct input *in, char *s, size_t len)
+{
+	assert(in->owned && !in->reading);
+	push(in, s, len);
+}
+
 int input_open(struct input *in, const char *path, char sep)
 {
 	int r;

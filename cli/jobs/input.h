@@ -14,7 +14,8 @@
 #include "jobs/records.h"
 
 struct line {
-	const char *s; /* NUL-terminated, and holds no other NUL */
+	const char *s; /* NUL-terminated; no other NUL but between the
+			  arguments of a packed input (combine.h) */
 	size_t len;
 };
 
@@ -34,6 +35,12 @@ struct input {
 
 /* The words after ::: (borrowed from argv): every input, ended. */
 void input_words(struct input *in, char *const *words, size_t n);
+
+/* No input yet: input_add() brings them, every one read. */
+void input_empty(struct input *in);
+
+/* One more input, s (malloc'ed, s[len] a NUL) now in's. */
+void input_add(struct input *in, char *s, size_t len);
 
 /* Read FILE ("-" = stdin) as sep-separated records ('\n', or '\0' for
    -0).  Returns 0 or -errno. */
