@@ -878,7 +878,8 @@ static int take_command(struct parser *p)
 		if (strcmp(sep + 3 + files, linked ? "+" : ""))
 			return fail(p, "'%s': not a word of the input grammar "
 				       "(:::, :::+, ::::, ::::+)", sep);
-		if (linked && !o->nsources)
+		/* As GNU parallel: an -a is no list to link to. */
+		if (linked && !o->has_list)
 			return fail(p, "'%s': no input list before it to link to",
 				    sep);
 		o->has_list = true;

@@ -68,6 +68,20 @@ static int read_source(struct input *in, const struct source *s, char sep,
 	return 0;
 }
 
+/* A column without the white space around it (Perl's \s), as GNU
+   parallel trims each with --colsep. */
+static void add_column(struct buf *b, const char *s, const char *end)
+{
+	static const char space[] = " \t\n\r\f\v";
+
+	while (s < end && strchr(space, *s))
+		s++;
+	while (end > s && strchr(space, end[-1]))
+		end--;
+	buf_add(b, s, (size_t)(end - s));
+	buf_addc(b, '\0');
+}
+
 /* Each argument of s followed by a NUL: its columns, or s whole. */
 static void add_columns(struct buf *b, const struct line *l,
 			const regex_t *colsep)
@@ -75,16 +89,19 @@ static void add_columns(struct buf *b, const struct line *l,
 	const char *s = l->s, *end = l->s + l->len;
 	regmatch_t m;
 
+	if (!colsep) {
+		buf_add(b, s, l->len);
+		buf_addc(b, '\0');
+		return;
+	}
 	/* An empty match would split nowhere: the rest is one column. */
-	while (colsep && s < end &&
+	while (s < end &&
 	       regexec(colsep, s, 1, &m, s > l->s ? REG_NOTBOL : 0) == 0 &&
 	       m.rm_eo > m.rm_so) {
-		buf_add(b, s, (size_t)m.rm_so);
-		buf_addc(b, '\0');
+		add_column(b, s, s + m.rm_so);
 		s += m.rm_eo;
 	}
-	buf_add(b, s, (size_t)(end - s));
-	buf_addc(b, '\0');
+	add_column(b, s, end);
 }
 
 struct product {

@@ -255,13 +255,33 @@ char **subst_argv(char *const *words, size_t n, bool has_rs,
 	size_t *ends = xcalloc(count, sizeof *ends);
 	struct buf b = BUF_INIT;
 
-	for (size_t k = 0; k < n; k++) {
+	for (size_t k = 0, w = 0; k < n; k++) {
+		struct rstring m;
+		size_t many = v && has_rs && words[k][0] == '{' &&
+			      match(words[k], &m) && !words[k][m.len] &&
+			      m.pos == 0 && m.rs < RS_SEQ ? nargs(v) : 1;
+
+		/* A word that is {} (or {.} ...) alone: a word per argument,
+		   as GNU parallel's --quote makes them. */
+		if (many > 1) {
+			count += many - 1;
+			ends = xreallocarray(ends, count, sizeof *ends);
+			for (size_t a = 0; a < many; a++) {
+				struct slice arg;
+
+				arg_at(v, a, &arg);
+				add_path(&b, m.rs, arg, false);
+				buf_addc(&b, '\0');
+				ends[w++] = b.len;
+			}
+			continue;
+		}
 		if (v && has_rs)
 			subst_expand(&b, words[k], v, false);
 		else
 			buf_adds(&b, words[k]);
 		buf_addc(&b, '\0');
-		ends[k] = b.len;
+		ends[w++] = b.len;
 	}
 	for (size_t k = 0; k < append; k++) {
 		struct slice arg;
@@ -269,7 +289,7 @@ char **subst_argv(char *const *words, size_t n, bool has_rs,
 		arg_at(v, k, &arg);
 		buf_add(&b, arg.s, arg.len);
 		buf_addc(&b, '\0');
-		ends[n + k] = b.len;
+		ends[count - append + k] = b.len;
 	}
 	/* The pointers and the strings in one block: one free(). */
 	char **argv = xmalloc((count + 1) * sizeof *argv + b.len);

@@ -160,6 +160,8 @@ Test(unit_options, input_grammar_errors)
 		     "':::+': no input list before it to link to");
 	EXPECT_ERROR(PARSE("echo", "::::+", "f"),
 		     "'::::+': no input list before it to link to");
+	EXPECT_ERROR(PARSE("-a", "f", "echo", ":::+", "a"),
+		     "':::+': no input list before it to link to");
 	EXPECT_ERROR(PARSE("echo", "::::"), "'::::': no FILE after it");
 	EXPECT_ERROR(PARSE("echo", ":::", "a", "::::", ":::", "b"),
 		     "'::::': no FILE after it");
