@@ -430,8 +430,12 @@ static int dry_run(struct runner *r, struct options *o)
 		free(line);
 	}
 	if (fflush(stdout) == EOF || ferror(stdout)) {
-		fprintf(stderr, "ringrun: stdout: %s\n", strerror(errno));
-		status = 2;
+		int err = errno;
+
+		/* As a run's output: a closed stdout ends it quietly. */
+		if (err != EPIPE)
+			fprintf(stderr, "ringrun: write: %s\n", strerror(err));
+		status = err == EPIPE ? 128 + SIGPIPE : 1;
 	}
 	intake_close(r);
 	free(r->tmpl);

@@ -139,6 +139,8 @@ CASE(dry_run_runs_nothing,
 CASE(dry_run_exec_and_commands, ARGS("--dry-run", "-X", "printf", "%s", "{}",
 				     ":::", "a b"),
      .out = "printf %s 'a b'\n")
+CASE(dry_run_stdout_closed, ARGS("-q", "echo", ":::", "a"), .stdout_closed = true,
+     .status = 141)
 CASE(dry_run_hosts_then_commands,
      ARGS("-q", "-w", "h[1-3],u@g:2222", "-x", "h2", "echo", "{}", ":::", "a",
 	  "b"),
