@@ -30,10 +30,11 @@ static size_t window(const struct runner *r)
 	return AHEAD_PER_SLOT * (size_t)r->slots.n;
 }
 
-/* "-a", "-C" or "::::": what the input is read from */
+/* What a message about the input file begins with: its option, or
+   nothing for a :::: FILE. */
 static const char *input_option(const struct options *o)
 {
-	return o->commands_file ? "-C" : o->args_file ? "-a" : "::::";
+	return o->commands_file ? "-C: " : o->args_file ? "-a: " : "";
 }
 
 static const char *shown(const char *path)
@@ -85,13 +86,13 @@ int intake_inputs(struct runner *r)
 		r->total = 1;
 		return 0;
 	} else if ((err = input_open(&r->in, path, o->input_sep)) < 0) {
-		fprintf(stderr, "ringrun: %s: %s: %s\n", input_option(o),
+		fprintf(stderr, "ringrun: %s%s: %s\n", input_option(o),
 			shown(path), strerror(-err));
 		return -1;
 	} else if ((o->fleet || o->halt.percent || o->dry_run) &&
 		   input_read_all(&r->in) < 0) {
 		input_why(&r->in, why, sizeof why);
-		fprintf(stderr, "ringrun: %s: %s: %s\n", input_option(o),
+		fprintf(stderr, "ringrun: %s%s: %s\n", input_option(o),
 			shown(path), why);
 		return -1;
 	}
@@ -171,7 +172,7 @@ static size_t pump_inputs(struct runner *r)
 	feedback_more(&r->feedback, came * runs, !input_ended(&r->in));
 	if (r->in.error && r->next == r->ntasks) {
 		input_why(&r->in, why, sizeof why);
-		snprintf(what, sizeof what, "%s: %s: %s", input_option(r->o),
+		snprintf(what, sizeof what, "%s%s: %s", input_option(r->o),
 			 shown(r->o->nsources ? r->o->sources->path :
 			       r->o->commands_file), why);
 		refuse(r, what);

@@ -45,7 +45,7 @@ const char options_help[] =
 	"  -a, --args FILE         one input per line of FILE (- = stdin), read as\n"
 	"                          the tasks run; repeatable (a list each)\n"
 	"  -C, --commands FILE     each line of FILE (- = stdin) is a shell command\n"
-	"  -0, --null              -a and -C inputs end with a NUL byte, not a line\n"
+	"  -0, --null              -a, :::: and -C inputs end with a NUL byte\n"
 	"  ::: INPUT...            the inputs on the command line; several lists\n"
 	"                          run every combination, {1} {2} ... take each\n"
 	"  :::+ INPUT...           a list paired with the one before (the shorter\n"
@@ -1037,6 +1037,15 @@ static int check_copy(struct parser *p)
 	return 0;
 }
 
+/* Does an input come from a file (-a, ::::, -C)? */
+static bool reads_files(const struct options *o)
+{
+	for (size_t k = 0; k < o->nsources; k++)
+		if (o->sources[k].path)
+			return true;
+	return o->commands_file;
+}
+
 /* What splits or groups inputs, where there are none to split. */
 static int combine_refuses(struct parser *p, const char *with, const char *why)
 {
@@ -1070,8 +1079,8 @@ static int check(struct parser *p)
 		return -1;
 	if (o->copy)
 		return 0;
-	if (o->input_sep == '\0' && !o->args_file && !o->commands_file)
-		return fail(p, "-0: needs -a or -C");
+	if (o->input_sep == '\0' && !reads_files(o))
+		return fail(p, "-0: needs -a, :::: or -C");
 	if (o->commands_file) {
 		if (o->args_file)
 			return fail(p, "-C: cannot be combined with -a");

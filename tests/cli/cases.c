@@ -131,6 +131,9 @@ CASE(link_first_runs_nothing, ARGS("echo", ":::+", "a"),
 CASE(list_file_missing, ARGS("echo", ":::", "a", "::::", "/nonexistent/rr-in"),
      .err_exact = "ringrun: /nonexistent/rr-in: No such file or directory\n",
      .status = 2)
+CASE(list_file_alone_missing, ARGS("echo", "::::", "/nonexistent/rr-in"),
+     .err_exact = "ringrun: /nonexistent/rr-in: No such file or directory\n",
+     .status = 2)
 CASE(dry_run_runs_nothing,
      ARGS("-q", "-k", "touch @DIR/d/ran-{}", ":::", "a", "b c", "it's"),
      .out = "touch @DIR/d/ran-a\ntouch @DIR/d/ran-'b c'\ntouch @DIR/d/ran-'it'\\''s'\n",

@@ -582,7 +582,7 @@ Test(cli_inputs, endless_host_file_is_bounded, .timeout = TEST_TIMEOUT)
 Test(cli_inputs, usage_errors)
 {
 	static const struct { const char *args[8], *err; } cases[] = {
-		{ { "-0", "echo", NULL }, "ringrun: -0: needs -a or -C\n" },
+		{ { "-0", "echo", NULL }, "ringrun: -0: needs -a, :::: or -C\n" },
 		{ { "-w", "-", "-a", "-", "echo", NULL },
 		  "ringrun: -w -: stdin is already the input of -a\n" },
 		{ { "-w", "-", "-w", "-", "echo", NULL }, "ringrun: -w -: given twice\n" },

@@ -150,6 +150,10 @@ Test(unit_options, input_sources)
 	cr_assert(o.dry_run);
 	cr_assert_eq(o.max_replace_args, 3);
 	options_free(&o);
+	cr_assert_eq(PARSE("-0", "echo", ":::", "x", "::::", "f"), 0, "%s", err);
+	cr_assert_eq(o.input_sep, '\0');
+	options_free(&o);
+	EXPECT_ERROR(PARSE("-0", "echo", ":::", "x"), "-0: needs -a, :::: or -C");
 }
 
 /* A word of the grammar ringrun does not know is refused, never a word of
