@@ -894,6 +894,10 @@ static int take_command(struct parser *p)
 		if (linked && !o->has_list)
 			return fail(p, "'%s': no input list before it to link to",
 				    sep);
+		/* GNU parallel 20221122 then links other lists than said. */
+		if (linked && o->args_file)
+			return fail(p, "'%s': cannot be combined with -a: use :::: "
+				       "FILE for its list", sep);
 		o->has_list = true;
 		if (!files)
 			taken = take_words(p, rest + k, n - k, linked);

@@ -90,6 +90,8 @@ CASE(lists_cartesian_and_linked,
      ARGS("-k", "echo", "{1}-{2}-{3}", ":::", "a", "b", ":::", "x", "y",
 	  ":::+", "1", "2", "3"),
      .out = "a-x-1\na-y-2\nb-x-1\nb-y-2\n")
+CASE(empty_list_in_product_runs_nothing, ARGS("echo", ":::", "a", ":::"),
+     .out = "")
 CASE(lists_appended_each_a_word, ARGS("-k", "printf", "'<%s>'", ":::", "a b",
 				       ":::", "", "it's"),
      .out = "<a b><><a b><it's>")

@@ -150,6 +150,12 @@ static char **generate(void)
 	}
 	if (pick(6) == 0)
 		a[n++] = strdup("--quote");
+	bool with_a = pick(6) == 0;
+
+	if (with_a) { /* no :::+ then (tests/data/parallel/cases) */
+		a[n++] = strdup("-a");
+		a[n++] = strdup(files[pick(3)][0]);
+	}
 	a[n++] = strdup("echo");
 	for (unsigned k = pick(4); k > 0; k--)
 		a[n++] = strdup(rstrings[pick(sizeof rstrings / sizeof *rstrings)]);
@@ -157,11 +163,11 @@ static char **generate(void)
 		unsigned kind = pick(6);
 
 		if (kind == 0) {
-			a[n++] = strdup(l && pick(2) ? "::::+" : "::::");
+			a[n++] = strdup(l && pick(2) && !with_a ? "::::+" : "::::");
 			a[n++] = strdup(files[pick(3)][0]);
 			continue;
 		}
-		a[n++] = strdup(l && kind == 1 ? ":::+" : ":::");
+		a[n++] = strdup(l && kind == 1 && !with_a ? ":::+" : ":::");
 		for (unsigned k = 1 + pick(3); k > 0; k--)
 			a[n++] = strdup(inputs[pick(sizeof inputs / sizeof *inputs)]);
 	}

@@ -123,20 +123,26 @@ Test(unit_options, input_list)
 /* GNU parallel's grammar: each source in order, -a's first. */
 Test(unit_options, input_sources)
 {
-	cr_assert_eq(PARSE("-a", "f", "echo", ":::", "a", "b", ":::+", "1",
-			   "::::", "g", "h", "::::+", "i", ":::", "-a"), 0,
+	cr_assert_eq(PARSE("-a", "f", "echo", ":::", "a", "b", ":::", "1",
+			   "::::", "g", "h", "::::", "i", ":::", "-a"), 0,
 		     "%s", err);
 	cr_assert_eq(o.ncmd, 1);
 	cr_assert_eq(o.nsources, 7);
 	cr_assert_str_eq(o.sources[0].path, "f");
-	cr_assert_eq(o.sources[1].n, 2);
-	cr_assert(o.sources[2].linked);
-	cr_assert_str_eq(o.sources[2].words[0], "1");
-	cr_assert_str_eq(o.sources[3].path, "g");
-	cr_assert_not(o.sources[4].linked);
-	cr_assert_str_eq(o.sources[5].path, "i");
-	cr_assert(o.sources[5].linked);
-	cr_assert_str_eq(o.sources[6].words[0], "-a");
+	cr_assert_not(o.sources[2].linked || o.sources[5].linked);
+	options_free(&o);
+	cr_assert_eq(PARSE("echo", ":::", "a", "b", ":::+", "1",
+			   "::::", "g", "h", "::::+", "i", ":::", "-a"), 0,
+		     "%s", err);
+	cr_assert_eq(o.nsources, 6);
+	cr_assert_eq(o.sources[0].n, 2);
+	cr_assert(o.sources[1].linked);
+	cr_assert_str_eq(o.sources[1].words[0], "1");
+	cr_assert_str_eq(o.sources[2].path, "g");
+	cr_assert_not(o.sources[3].linked);
+	cr_assert_str_eq(o.sources[4].path, "i");
+	cr_assert(o.sources[4].linked);
+	cr_assert_str_eq(o.sources[5].words[0], "-a");
 	options_free(&o);
 	cr_assert_eq(PARSE("-a", "f", "-a", "g", "-n", "2", "--colsep", ",",
 			   "--shuf", "--quote", "echo"), 0, "%s", err);
@@ -166,6 +172,10 @@ Test(unit_options, input_grammar_errors)
 		     "'::::+': no input list before it to link to");
 	EXPECT_ERROR(PARSE("-a", "f", "echo", ":::+", "a"),
 		     "':::+': no input list before it to link to");
+	EXPECT_ERROR(PARSE("-a", "f", "echo", ":::", "a", ":::+", "b"),
+		     "':::+': cannot be combined with -a: use :::: FILE for its list");
+	EXPECT_ERROR(PARSE("-a", "f", "echo", "::::", "g", "::::+", "h"),
+		     "'::::+': cannot be combined with -a: use :::: FILE for its list");
 	EXPECT_ERROR(PARSE("echo", "::::"), "'::::': no FILE after it");
 	EXPECT_ERROR(PARSE("echo", ":::", "a", "::::", ":::", "b"),
 		     "'::::': no FILE after it");
