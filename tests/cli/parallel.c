@@ -305,9 +305,26 @@ static void write_files(void)
 	}
 }
 
-Test(cli_parallel, dry_run_oracle, .timeout = ORACLE_GUARD_MS / 1000 * 2)
+/* Where the cases run, holding the files: gone after, pass or fail. */
+static char dir[] = "/tmp/rr-parallel-XXXXXX";
+static bool dir_made;
+
+static void remove_dir(void)
 {
-	char dir[] = "/tmp/rr-parallel-XXXXXX";
+	if (!dir_made)
+		return;
+	for (size_t k = 0; k < sizeof files / sizeof *files; k++) {
+		char path[sizeof dir + 16];
+
+		snprintf(path, sizeof path, "%s/%s", dir, files[k][0]);
+		unlink(path);
+	}
+	rmdir(dir);
+}
+
+Test(cli_parallel, dry_run_oracle, .fini = remove_dir,
+     .timeout = ORACLE_GUARD_MS / 1000 * 2)
+{
 	struct cases c = { 0 };
 	size_t data, same = 0, bytes = 0;
 
@@ -316,6 +333,7 @@ Test(cli_parallel, dry_run_oracle, .timeout = ORACLE_GUARD_MS / 1000 * 2)
 	for (int k = 0; k < GENERATED; k++)
 		add_case(&c, generate());
 	cr_assert_not_null(mkdtemp(dir));
+	dir_made = true;
 	cr_assert_eq(chdir(dir), 0);
 	write_files();
 
@@ -364,8 +382,4 @@ Test(cli_parallel, dry_run_oracle, .timeout = ORACLE_GUARD_MS / 1000 * 2)
 		free(c.v[k]);
 	}
 	free(c.v);
-	for (size_t k = 0; k < sizeof files / sizeof *files; k++)
-		unlink(files[k][0]);
-	cr_assert_eq(chdir("/"), 0);
-	rmdir(dir);
 }
