@@ -94,12 +94,19 @@ static void add_columns(struct buf *b, const struct line *l,
 		buf_addc(b, '\0');
 		return;
 	}
-	/* An empty match would split nowhere: the rest is one column. */
-	while (s < end &&
-	       regexec(colsep, s, 1, &m, s > l->s ? REG_NOTBOL : 0) == 0 &&
-	       m.rm_eo > m.rm_so) {
-		add_column(b, s, s + m.rm_so);
-		s += m.rm_eo;
+	/* As Perl's split: an empty match splits too, but never where a
+	   column begins (so x* splits "abc" into its letters). */
+	for (const char *from = s; from <= end; ) {
+		if (regexec(colsep, from, 1, &m, from > l->s ? REG_NOTBOL : 0))
+			break;
+		const char *at = from + m.rm_so, *past = from + m.rm_eo;
+
+		if (at == past && at == s) {
+			from = at + 1;
+			continue;
+		}
+		add_column(b, s, at);
+		s = from = past;
 	}
 	add_column(b, s, end);
 }
