@@ -42,11 +42,21 @@ static const char *shown(const char *path)
 	return strcmp(path, "-") ? path : "stdin";
 }
 
-/* Several sources, columns or groups: GNU parallel's grammar beyond a list. */
+/* Inputs split into columns or grouped (GNU parallel's grammar beyond a
+   list): how many of them one command takes, 0 when neither. */
+static unsigned packing(const struct options *o)
+{
+	unsigned group = o->max_args ? o->max_args : o->max_replace_args;
+
+	return o->colsep || group > 1 ? (group ? group : 1) : 0;
+}
+
+/* Several sources, a shuffle, or words to pack: read whole and combined.
+   One file packed is read as the run goes, as any. */
 static bool combined(const struct options *o)
 {
-	return o->nsources > 1 || o->colsep || o->max_args > 1 ||
-	       o->max_replace_args || o->shuf;
+	return o->nsources > 1 || o->shuf ||
+	       (packing(o) && !o->sources->path);
 }
 
 static int combine(struct runner *r)
@@ -54,8 +64,7 @@ static int combine(struct runner *r)
 	const struct options *o = r->o;
 	const struct combine c = {
 		.sources = o->sources, .n = o->nsources, .sep = o->input_sep,
-		.colsep = o->colsep, .shuf = o->shuf,
-		.per_job = o->max_args ? o->max_args : o->max_replace_args,
+		.colsep = o->colsep, .shuf = o->shuf, .per_job = packing(o),
 	};
 	char why[1024];
 
@@ -89,12 +98,16 @@ int intake_inputs(struct runner *r)
 		fprintf(stderr, "ringrun: %s%s: %s\n", input_option(o),
 			shown(path), strerror(-err));
 		return -1;
-	} else if ((o->fleet || o->halt.percent || o->dry_run) &&
-		   input_read_all(&r->in) < 0) {
-		input_why(&r->in, why, sizeof why);
-		fprintf(stderr, "ringrun: %s%s: %s\n", input_option(o),
-			shown(path), why);
-		return -1;
+	} else {
+		if (packing(o))
+			input_pack(&r->in, o->colsep, packing(o));
+		if ((o->fleet || o->halt.percent || o->dry_run) &&
+		    input_read_all(&r->in) < 0) {
+			input_why(&r->in, why, sizeof why);
+			fprintf(stderr, "ringrun: %s%s: %s\n", input_option(o),
+				shown(path), why);
+			return -1;
+		}
 	}
 	r->has_input = true;
 	r->total = r->in.n;

@@ -82,22 +82,21 @@ static void add_column(struct buf *b, const char *s, const char *end)
 	buf_addc(b, '\0');
 }
 
-/* Each argument of s followed by a NUL: its columns, or s whole. */
-static void add_columns(struct buf *b, const struct line *l,
-			const regex_t *colsep)
+void combine_columns(struct buf *b, const char *line, size_t len,
+		     const regex_t *colsep)
 {
-	const char *s = l->s, *end = l->s + l->len;
+	const char *s = line, *end = line + len;
 	regmatch_t m;
 
 	if (!colsep) {
-		buf_add(b, s, l->len);
+		buf_add(b, s, len);
 		buf_addc(b, '\0');
 		return;
 	}
 	/* As Perl's split: an empty match splits too, but never where a
 	   column begins (so x* splits "abc" into its letters). */
 	for (const char *from = s; from <= end; ) {
-		if (regexec(colsep, from, 1, &m, from > l->s ? REG_NOTBOL : 0))
+		if (regexec(colsep, from, 1, &m, from > line ? REG_NOTBOL : 0))
 			break;
 		const char *at = from + m.rm_so, *past = from + m.rm_eo;
 
@@ -166,9 +165,12 @@ static void add_tuple(struct buf *b, const struct product *p, size_t t)
 	for (size_t g = 0; g < p->ngroups; g++) {
 		size_t last = g + 1 < p->ngroups ? p->first[g + 1] : end;
 
-		for (size_t s = p->first[g]; s < last; s++)
-			add_columns(b, input_get(&p->ins[s], at[g]),
-				    p->c->colsep ? &p->colsep : NULL);
+		for (size_t s = p->first[g]; s < last; s++) {
+			const struct line *l = input_get(&p->ins[s], at[g]);
+
+			combine_columns(b, l->s, l->len,
+					p->c->colsep ? &p->colsep : NULL);
+		}
 	}
 	free(at);
 }

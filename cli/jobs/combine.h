@@ -15,6 +15,7 @@
 #include <stddef.h>
 
 #include "jobs/input.h"
+#include "util/buf.h"
 
 /* One source: ::: WORDS, :::: FILE or -a FILE. */
 struct source {
@@ -36,6 +37,11 @@ struct combine {
 /* --colsep's REGEX: POSIX extended, with Perl's \t for a tab.  Returns 0,
    or -1 with why. */
 int colsep_compile(const char *src, regex_t *re, char *why, size_t len);
+
+/* Append each argument of line followed by a NUL: its columns (split as
+   Perl's split, each trimmed), or line whole when colsep is NULL. */
+void combine_columns(struct buf *b, const char *line, size_t len,
+		     const regex_t *colsep);
 
 /* Every source read whole and combined: one packed input per job in in.
    Returns 0, or -1 with "FILE: why" in why. */
