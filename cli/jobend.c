@@ -45,8 +45,10 @@ void job_finish(struct runner *r, struct job *j)
 	} else if (j->task) {
 		const struct rr_result *res = result_of(j);
 
-		if (r->o->output == OUT_COLLATE)
-			collate_task(&r->collate, &j->info, res);
+		/* The exit statuses collate_print says need no line of their own. */
+		if (r->o->output == OUT_COLLATE &&
+		    collate_task(&r->collate, &r->out, &j->info, res))
+			j->info.reported = true;
 		output_done(&r->out, &j->info, res);
 		rr_task_free(j->task);
 	} else if (j->skipped) {
@@ -64,6 +66,7 @@ void job_finish(struct runner *r, struct job *j)
 	free(j->command);
 	free(j->input);
 	free(j->shown);
+	free(j->tag);
 	ssh_task_free(j->ssh);
 	copy_free(j->copy);
 	free(j);
@@ -238,6 +241,7 @@ static bool retry_host(struct runner *r, struct job *j,
 	free(j->command);
 	free(j->input);
 	free(j->shown);
+	free(j->tag);
 	free(j);
 	fleet_settle(&r->fleet, fh);
 	return true;
@@ -284,6 +288,8 @@ void job_done(rr_task *task, void *user)
 	r->running--;
 	if (retry(r, j, res))
 		return;
+	if (res->status == RR_OK && res->end_ns > res->start_ns)
+		rel_timeout_ok(&r->rel_timeout, res->end_ns - res->start_ns);
 	job_free_slot(r, j, res->status, res->start_ns != 0);
 	job_end(r, j, res->status == RR_OK);
 	if (fh)

@@ -133,6 +133,8 @@ static struct rr_opts task_opts(struct runner *r, struct job *j)
 		opts.on_line = on_line;
 	} else if (o->output == OUT_QUIET && !o->outdir) {
 		opts.stdout_mode = opts.stderr_mode = unread(o);
+	} else if (o->output == OUT_COLLATE && o->collate_stderr && !j->ssh) {
+		opts.stderr_mode = RR_IO_MERGE; /* -B: in the order written */
 	}
 	if (o->discard)
 		opts.stdout_mode = unread(o);
@@ -192,6 +194,22 @@ static void describe_copy(struct runner *r, struct job *j)
 	j->info.command = j->command = buf_detach(&b);
 }
 
+/* --tag, --tagstring: its tag, with the values as they are (parallel's). */
+static void make_tag(struct runner *r, struct job *j)
+{
+	struct subst v = { .line = r->has_input ? j->input : "",
+			   .len = r->has_input ? j->input_len : 0,
+			   .seq = j->info.seq, .slot = j->slot };
+	struct buf b = BUF_INIT;
+
+	if (!j->tag) {
+		subst_expand(&b, r->o->tagstring, &v, false);
+		j->tag = buf_detach(&b);
+	}
+	j->info.tag = j->tag;
+	j->info.tag_len = strlen(j->tag);
+}
+
 /* Its command and what names it, for input number idx. */
 static char **describe(struct runner *r, struct job *j, size_t idx)
 {
@@ -203,6 +221,14 @@ static char **describe(struct runner *r, struct job *j, size_t idx)
 	else
 		argv = make_command(r, j, idx);
 	if (r->has_input) {
+		j->info.arg = j->shown ? j->shown : j->input;
+		j->info.arg_len = j->input_len;
+	}
+	if (r->o->tagstring) {
+		make_tag(r, j);
+		j->info.input = true;
+		j->info.input_no = r->has_input ? idx + 1 : 0;
+	} else if (r->has_input) {
 		j->info.tag = j->shown ? j->shown : j->input;
 		j->info.tag_len = j->input_len;
 		j->info.input = true;
@@ -325,6 +351,7 @@ void launch_job(struct runner *r, struct job *j, size_t idx)
 		return;
 	}
 	broadcast_started(r, j);
+	feedback_started(&r->feedback, &j->info);
 	r->running++;
 }
 
@@ -332,9 +359,11 @@ void launch_more(struct runner *r)
 {
 	size_t runs = bench_runs_each(&r->bench);
 
-	while (!r->stopping && r->next < r->ntasks && r->slots.nfree) {
+	while (!r->stopping && r->next < r->ntasks && r->slots.nfree &&
+	       delay_ready(&r->delay, now_ns())) {
 		struct job *j = new_job(r, r->next + 1, NULL);
 
+		delay_started(&r->delay, now_ns());
 		j->slot = slots_get(&r->slots, j);
 		launch_job(r, j, r->next++ / runs);
 		/* Every run of the inputs before it has its own copy now. */
@@ -384,5 +413,9 @@ void launch_again(struct runner *r, struct job *j)
 	j->command = NULL;
 	copy_free(j->copy); /* what the last attempt came to */
 	j->copy = NULL;
+	if (j->rel_killed) { /* the next attempt has its own limit and line */
+		j->rel_killed = false;
+		j->info.reported = r->o->repeat;
+	}
 	launch_job(r, j, j->idx);
 }

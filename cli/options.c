@@ -11,6 +11,8 @@
 #include "jobs/combine.h"
 #include "hosts/hostfile.h"
 #include "output/color.h"
+#include "util/buf.h"
+#include "jobs/subst.h"
 #include "util/xalloc.h"
 
 _Static_assert(PER_HOST_DEFAULT + 1 == RR_HOST_CHANNELS_DEFAULT,
@@ -66,7 +68,8 @@ const char options_help[] =
 	"                          (default: the CPUs); hosts at once with hosts\n"
 	"                          (default " NUMBER(FLEET_JOBS) ", 0 = all)\n"
 	"  -X, --exec              run COMMAND as argv, without a shell\n"
-	"  -t, --timeout SEC       kill a task running longer than SEC (e.g. 0.5)\n"
+	"  -t, --timeout SEC       kill a task running longer than SEC (e.g. 0.5),\n"
+	"                          or N% of the median runtime of the tasks ok so far\n"
 	"      --idle-timeout SEC  kill a task silent on stdout and stderr that long\n"
 	"      --kill-grace SEC    after the SIGTERM of a timeout or a stop, SIGKILL\n"
 	"                          that much later (default 2): --term-seq TERM,MS,KILL\n"
@@ -83,16 +86,25 @@ const char options_help[] =
 	"                          terminal on stdin and one task, interactive\n"
 	"      --joblog FILE       append a TSV row per task to FILE (as parallel)\n"
 	"      --resume-failed FILE  run only what job log FILE does not have as ok\n"
+	"      --resume            run only what the --joblog file does not have\n"
+	"      --delay SEC         wait SEC between the starts of two tasks\n"
 	"\n"
 	"Hosts (SSH; commands run through each host's login shell):\n"
 	"  -w, --hosts LIST        [user@]host[:port],... with ranges web[01-20,33],\n"
 	"                          steps n[1-10/2], ClusterShell's ! & ^ between\n"
-	"                          items (web[1-9]!web3: left to right),\n"
-	"                          ^FILE, and -HOST or -^FILE to leave hosts out;\n"
+	"                          items (web[1-9]!web3: left to right), node\n"
+	"                          groups @group and @source:group, ^FILE,\n"
+	"                          -HOST or -^FILE to leave hosts out, /RE/ to\n"
+	"                          keep those matching, -/RE/ to leave them out;\n"
 	"                          - reads a host file on stdin; repeatable;\n"
 	"                          duplicates run once\n"
 	"      --hostfile FILE     one host list per line, # comments, #include FILE\n"
-	"                          (- = stdin; a pipe is read as the hosts run)\n"
+	"                          (- = stdin; a pipe is read as the hosts run;\n"
+	"                          default with an option that needs hosts: $WCOLL)\n"
+	"  -g, --group GROUP       the hosts of node group GROUP (= -w @GROUP)\n"
+	"      --groups-file FILE  node groups from FILE: groups.conf, *.yaml, or\n"
+	"                          NAME: LIST lines; repeatable (default:\n"
+	"                          ClusterShell's groups.conf)\n"
 	"  -x, --exclude LIST      not these hosts (same grammar); repeatable\n"
 	"  -l, --user USER         for hosts without user@ (default: yours)\n"
 	"  -p, --port PORT         for hosts without :port (default 22)\n"
@@ -125,13 +137,22 @@ const char options_help[] =
 	"                          json: one JSON object per task, one per line\n"
 	"                          collate: identical outputs once, under their tags\n"
 	"                          quiet: no task output\n"
+	"  -b, --collate           -o collate: as clush -b, by stdout (stderr apart,\n"
+	"                          'TAG: line'), split by exit status\n"
+	"  -B, --collate-stderr    -o collate, stderr part of the output (clush -B)\n"
+	"      --collate-style S   clush (default) or dshbak: dshbak -c's headers\n"
 	"  -k, --keep-order        group and json output in input order\n"
 	"      --discard           every task's stdout goes to /dev/null\n"
 	"      --outdir DIR        also DIR/TAG.out and DIR/TAG.err per task\n"
+	"      --results DIR       DIR/1/INPUT/stdout, stderr and seq per task, and\n"
+	"                          no task output (as parallel)\n"
+	"      --tag               each output line after its input and a tab\n"
+	"      --tagstring STR     each line after STR (with replacement strings)\n"
 	"      --failed FILE       the failed hosts (or inputs) to FILE, to re-run\n"
 	"      --progress          a progress line on stderr (default: on a terminal)\n"
 	"      --summary           a summary line at the end (default: on a terminal)\n"
 	"      --no-progress, --no-summary  never\n"
+	"      --bar, --eta        parallel's progress bar, or its estimate, on stderr\n"
 	"      --color WHEN        auto (default; none under NO_COLOR), always, never\n"
 	"      --stats             counts, times, CPU, memory and ring figures\n"
 	"TAG: the input, else the command; with hosts, the host (and the input),\n"
@@ -217,6 +238,18 @@ enum opt_id {
 	O_MAX_REPLACE_ARGS,
 	O_QUOTE,
 	O_SHUF,
+	O_COLLATE,
+	O_COLLATE_STDERR,
+	O_COLLATE_STYLE,
+	O_GROUP,
+	O_GROUPS_FILE,
+	O_RESUME,
+	O_TAG,
+	O_TAGSTRING,
+	O_RESULTS,
+	O_DELAY,
+	O_BAR,
+	O_ETA,
 };
 
 struct optdef {
@@ -289,13 +322,26 @@ static const struct optdef optdefs[] = {
 	{ 0, "max-replace-args", true, O_MAX_REPLACE_ARGS, false },
 	{ 0, "quote", false, O_QUOTE, false },
 	{ 0, "shuf", false, O_SHUF, false },
+	{ 'b', "collate", false, O_COLLATE, false },
+	{ 'B', "collate-stderr", false, O_COLLATE_STDERR, false },
+	{ 0, "collate-style", true, O_COLLATE_STYLE, false },
+	{ 'g', "group", true, O_GROUP, false },
+	{ 0, "groups-file", true, O_GROUPS_FILE, true },
+	{ 0, "resume", false, O_RESUME, false },
+	{ 0, "tag", false, O_TAG, false },
+	{ 0, "tagstring", true, O_TAGSTRING, false },
+	{ 0, "results", true, O_RESULTS, false },
+	{ 0, "delay", true, O_DELAY, false },
+	{ 0, "bar", false, O_BAR, false },
+	{ 0, "eta", false, O_ETA, false },
 };
 
 #define NOPTDEFS (sizeof optdefs / sizeof optdefs[0])
 
-/* A -w or -x list, taken once every option is known (hosts.h). */
+/* A -w, -g or -x list, taken once every option is known (hosts.h). */
 struct host_list {
 	const char *value;
+	char *owned;       /* value, when made here (-g) */
 	char shown[12];    /* the option as given: -w, --exclude */
 	bool exclude;      /* -x */
 };
@@ -310,6 +356,7 @@ struct parser {
 	bool kill_grace_given;
 	char needs_hosts[24]; /* the first option given that needs them */
 	bool output_given;
+	char collate_opt[24];  /* the first -B or --collate-style given */
 	char needs_repeat[24]; /* the first benchmark option given */
 	char needs_copy[24];   /* the first copy option given */
 	struct host_list *lists; /* in the order given */
@@ -406,6 +453,29 @@ const char *parse_seconds(const char *s, uint64_t *ms)
 	return NULL;
 }
 
+const char *parse_timeout(const char *s, uint64_t *ms, unsigned *pct)
+{
+	size_t len = strlen(s);
+	uint64_t n;
+	const char *why;
+	char digits[24];
+
+	*ms = 0;
+	*pct = 0;
+	if (!len || s[len - 1] != '%')
+		return parse_seconds(s, ms);
+	if (len > sizeof digits)
+		return "out of range";
+	memcpy(digits, s, len - 1);
+	digits[len - 1] = '\0';
+	why = parse_uint(digits, UINT_MAX, &n, NULL);
+	if (!why && n == 0)
+		why = "out of range";
+	if (!why)
+		*pct = (unsigned)n;
+	return why;
+}
+
 const char *parse_output(const char *s, enum out_mode *mode)
 {
 	static const char *const names[] = {
@@ -488,8 +558,8 @@ static int set_file(struct parser *p, const char **slot, const char *shown,
  * nothing else may be reading; -w's -ITEMs leave hosts out whatever the
  * order (as pdsh does); each host keeps its place in the order given.
  */
-static void add_host_list(struct parser *p, const char *shown,
-			  const char *value, bool exclude)
+static struct host_list *add_host_list(struct parser *p, const char *shown,
+				       const char *value, bool exclude)
 {
 	struct host_list *l;
 
@@ -497,6 +567,25 @@ static void add_host_list(struct parser *p, const char *shown,
 	l = &p->lists[p->nlists++];
 	*l = (struct host_list){ .value = value, .exclude = exclude };
 	snprintf(l->shown, sizeof l->shown, "%s", shown);
+	return l;
+}
+
+/* -g a,b: the list "@a,@b" (clush's -g). */
+static void add_group_list(struct parser *p, const char *shown,
+			   const char *value)
+{
+	struct buf b = BUF_INIT;
+	struct host_list *l;
+
+	for (const char *s = value;; s++) {
+		if (s == value || s[-1] == ',')
+			buf_addc(&b, '@');
+		if (!*s)
+			break;
+		buf_addc(&b, *s);
+	}
+	l = add_host_list(p, shown, b.data, false);
+	l->owned = buf_detach(&b);
 }
 
 static void note_needs_repeat(struct parser *p, const char *shown)
@@ -553,6 +642,28 @@ static void add_src(struct options *o, char *src)
 	o->srcs[o->nsrcs] = NULL;
 }
 
+/* -b (-o collate), -B (and stderr collated too), --collate-style. */
+static int apply_collate(struct parser *p, const struct optdef *d,
+			 const char *shown, const char *value)
+{
+	struct options *o = p->o;
+
+	if (d->id != O_COLLATE && !p->collate_opt[0])
+		snprintf(p->collate_opt, sizeof p->collate_opt, "%s", shown);
+	if (d->id == O_COLLATE_STYLE) {
+		if (strcmp(value, "clush") && strcmp(value, "dshbak"))
+			return fail(p, "%s: %s: unknown style (clush, dshbak)",
+				    shown, value);
+		o->collate_style = strcmp(value, "clush") ? COLLATE_DSHBAK :
+							    COLLATE_CLUSH;
+		return 0;
+	}
+	o->output = OUT_COLLATE;
+	p->output_given = true;
+	o->collate_stderr |= d->id == O_COLLATE_STDERR;
+	return 0;
+}
+
 static int apply(struct parser *p, const struct optdef *d, const char *shown,
 		 const char *value)
 {
@@ -579,7 +690,7 @@ static int apply(struct parser *p, const struct optdef *d, const char *shown,
 		p->jobs_given = true;
 		break;
 	case O_TIMEOUT:
-		why = parse_seconds(value, &o->timeout_ms);
+		why = parse_timeout(value, &o->timeout_ms, &o->timeout_pct);
 		break;
 	case O_IDLE_TIMEOUT:
 		why = parse_seconds(value, &o->idle_timeout_ms);
@@ -607,8 +718,13 @@ static int apply(struct parser *p, const struct optdef *d, const char *shown,
 		o->discard = true;
 		break;
 	case O_OUTDIR:
+	case O_RESULTS:
 		if (!*value)
 			return fail(p, "%s: empty directory name", shown);
+		if (o->outdir && o->results != (d->id == O_RESULTS))
+			return fail(p, "%s: cannot be combined with %s", shown,
+				    o->results ? "--results" : "--outdir");
+		o->results = d->id == O_RESULTS;
 		return set_file(p, &o->outdir, shown, value);
 	case O_STATS:
 		o->stats = true;
@@ -642,6 +758,13 @@ static int apply(struct parser *p, const struct optdef *d, const char *shown,
 	case O_HOSTFILE:
 		o->fleet = true;
 		return set_file(p, &o->hostfile, shown, value);
+	case O_GROUP:
+		o->fleet = true;
+		add_group_list(p, shown, value);
+		break;
+	case O_GROUPS_FILE:
+		hostgroups_add_file(&o->groups, value);
+		break;
 	case O_USER:
 		why = ssh_user_refused(value);
 		if (why)
@@ -757,6 +880,29 @@ static int apply(struct parser *p, const struct optdef *d, const char *shown,
 		break;
 	case O_SHUF:
 		o->shuf = true;
+		break;
+	case O_COLLATE:
+	case O_COLLATE_STDERR:
+	case O_COLLATE_STYLE:
+		return apply_collate(p, d, shown, value);
+	case O_RESUME:
+		o->resume = true;
+		break;
+	case O_TAG:
+	case O_TAGSTRING:
+		if (o->tagstring)
+			return fail(p, "%s: given twice (--tag is --tagstring '{}')",
+				    shown);
+		o->tagstring = d->id == O_TAG ? "{}" : value;
+		break;
+	case O_DELAY:
+		why = parse_seconds(value, &o->delay_ms);
+		break;
+	case O_BAR:
+		o->bar = true;
+		break;
+	case O_ETA:
+		o->eta = true;
 		break;
 	}
 	if (why)
@@ -915,7 +1061,7 @@ static int check_fleet(struct parser *p)
 
 	if (!o->fleet) {
 		if (p->needs_hosts[0])
-			return fail(p, "%s: needs hosts (-w or --hostfile)",
+			return fail(p, "%s: needs hosts (-w, -g or --hostfile)",
 				    p->needs_hosts);
 		return 0;
 	}
@@ -924,6 +1070,9 @@ static int check_fleet(struct parser *p)
 	if (o->exec)
 		return fail(p, "-X: cannot be combined with hosts: remote commands "
 			       "run through the login shell");
+	if (o->delay_ms || o->eta)
+		return fail(p, "%s: cannot be combined with hosts (local commands "
+			       "only)", o->delay_ms ? "--delay" : "--eta");
 	if (o->hostfile && strcmp(o->hostfile, "-") == 0 && o->stdin_by)
 		return fail(p, "--hostfile: stdin is already the input of %s",
 			    o->stdin_by);
@@ -985,6 +1134,15 @@ static int check_jobs(struct parser *p)
 			       "runs each command as often as it says",
 			    o->resume_failed ? "--resume-failed" :
 			    o->retries ? "--retries" : "--halt");
+	if (o->resume && !o->joblog)
+		return fail(p, "--resume: needs --joblog (the log it reads)");
+	if (o->resume && o->resume_failed)
+		return fail(p, "--resume: cannot be combined with --resume-failed");
+	if (o->repeat && (o->resume || o->delay_ms || o->timeout_pct))
+		return fail(p, "%s: cannot be combined with --repeat: benchmark mode "
+			       "runs each command as often as it says",
+			    o->resume ? "--resume" : o->delay_ms ? "--delay" :
+			    "--timeout N%");
 	if (o->term_seq.n && p->kill_grace_given)
 		return fail(p, "--kill-grace: cannot be combined with --term-seq "
 			       "(--kill-grace N is --term-seq TERM,N,KILL)");
@@ -998,6 +1156,30 @@ static int check_jobs(struct parser *p)
 	return 0;
 }
 
+/* Parallel's output options: --tag, --tagstring, --results. */
+static int check_parallel_output(struct parser *p)
+{
+	struct options *o = p->o;
+	const char *tag = o->tagstring && strcmp(o->tagstring, "{}") == 0 ?
+			  "--tag" : "--tagstring";
+
+	if (o->tagstring && o->output != OUT_GROUP && o->output != OUT_STREAM &&
+	    o->output != OUT_QUIET)
+		return fail(p, "%s: needs -o group or stream (tags are line prefixes)",
+			    tag);
+	if (!o->results)
+		return 0;
+	if (o->fleet)
+		return fail(p, "--results: cannot be combined with hosts: every host "
+			       "would write the same files (--outdir names them by host)");
+	if (subst_present(o->outdir))
+		return fail(p, "--results: %s: replacement strings in DIR are not "
+			       "supported", o->outdir);
+	if (!p->output_given)
+		o->output = OUT_QUIET; /* parallel prints what it saves nowhere else */
+	return 0;
+}
+
 /* What copy mode's tasks have no use for: they run no command. */
 static const char *copy_refuses(const struct parser *p)
 {
@@ -1006,7 +1188,8 @@ static const char *copy_refuses(const struct parser *p)
 	return o->args_file ? "-a" : o->commands_file ? "-C" :
 	       o->input_sep == '\0' ? "-0" : o->exec ? "-X" :
 	       o->stdin_all ? "--stdin" : o->tty ? "--tty" :
-	       o->outdir ? "--outdir" : o->discard ? "--discard" :
+	       o->outdir ? (o->results ? "--results" : "--outdir") :
+	       o->discard ? "--discard" : o->tagstring ? "--tagstring" :
 	       o->output == OUT_COLLATE ? "-o collate" :
 	       o->idle_timeout_ms ? "--idle-timeout" :
 	       o->term_seq.n ? "--term-seq" :
@@ -1033,7 +1216,7 @@ static int check_copy(struct parser *p)
 	if (!o->nsrcs)
 		return fail(p, "%s: no SRC given", mode);
 	if (!o->fleet)
-		return fail(p, "%s: needs hosts (-w or --hostfile)", mode);
+		return fail(p, "%s: needs hosts (-w, -g or --hostfile)", mode);
 	refused = copy_refuses(p);
 	if (refused)
 		return fail(p, "%s: cannot be combined with %s: a copy runs no "
@@ -1074,13 +1257,33 @@ static int check_colsep(struct parser *p)
 	return 0;
 }
 
+/*
+ * pdsh's WCOLL: the host file when none is named (-w, -g, --hostfile).
+ * Only for a run that needs hosts (--copy, -x, -l ...): ringrun without
+ * them runs COMMAND here, and an exported WCOLL must not send it to a
+ * cluster.
+ */
+static void take_wcoll(struct parser *p)
+{
+	struct options *o = p->o;
+	const char *wcoll = getenv("WCOLL");
+
+	if (o->fleet || !wcoll || !*wcoll || (!p->needs_hosts[0] && !o->copy))
+		return;
+	o->hostfile = wcoll;
+	o->fleet = true;
+}
+
 static int check(struct parser *p)
 {
 	const struct options *o = p->o;
 
+	take_wcoll(p);
 	if (check_copy(p) < 0 || check_fleet(p) < 0 || check_bench(p) < 0 ||
-	    check_jobs(p) < 0)
+	    check_jobs(p) < 0 || check_parallel_output(p) < 0)
 		return -1;
+	if (p->collate_opt[0] && o->output != OUT_COLLATE)
+		return fail(p, "%s: needs -o collate (or -b)", p->collate_opt);
 	if (o->copy)
 		return 0;
 	if (o->input_sep == '\0' && !reads_files(o))
@@ -1171,11 +1374,16 @@ int options_parse(struct options *o, int argc, char *const argv[],
 
 	*o = (struct options){
 		.jobs = ncpu ? ncpu : 1,
+		.ncpu = ncpu,
 		.input_sep = '\n',
 		.connect_timeout_ms = 10000,
 		.per_host = PER_HOST_DEFAULT,
 	};
+	o->hosts.groups = &o->groups;
+	o->exclude.groups = &o->groups;
 	r = parse(&p);
+	for (size_t k = 0; k < p.nlists; k++)
+		free(p.lists[k].owned);
 	free(p.lists);
 	return r;
 }
@@ -1184,6 +1392,7 @@ void options_free(struct options *o)
 {
 	hosts_free(&o->hosts);
 	hosts_free(&o->exclude);
+	hostgroups_free(&o->groups);
 	free(o->identities);
 	o->identities = NULL;
 	free(o->srcs);

@@ -44,6 +44,8 @@ struct options {
 	uint64_t kill_grace_ms;    /* SIGTERM to SIGKILL; 0 = the library's */
 	struct termseq term_seq;   /* --term-seq; n 0: TERM, the grace, KILL */
 	enum out_mode output;
+	enum collate_style collate_style; /* --collate-style: clush, dshbak */
+	bool collate_stderr;       /* -B: stderr collated with stdout */
 	bool exec;                 /* -X: argv, no shell */
 	bool keep_order;
 	bool discard;
@@ -62,6 +64,7 @@ struct options {
 	bool hosts_stdin;          /* -w -: a host file on stdin, read first */
 	const char *hostfile;      /* "-" = stdin */
 	struct hosts exclude;      /* -x's and -w's -ITEMs: left out of hosts */
+	struct hostgroups groups;  /* --groups-file's: what @group names */
 	bool exclude_given;        /* -x */
 	const char *user;          /* -l: for hosts without user@ */
 	unsigned port;             /* -p: for hosts without :port; 0 = 22 */
@@ -88,6 +91,16 @@ struct options {
 	/* Job control: the job log, retries, halting, one stdin for all. */
 	const char *joblog;        /* --joblog: append a row per task */
 	const char *resume_failed; /* run what this log has not as ok */
+	bool resume;               /* --resume: what --joblog has at all is done */
+	const char *tagstring;     /* --tag ("{}"), --tagstring: each line's
+				      prefix (and a tab), as parallel's */
+	bool results;              /* --results: outdir in parallel's layout,
+				      DIR/1/INPUT/{stdout,stderr,seq} */
+	uint64_t delay_ms;         /* --delay: between two tasks' starts */
+	unsigned timeout_pct;      /* --timeout N%: of the finished tasks'
+				      median runtime; 0: none */
+	bool bar, eta;             /* --bar, --eta: parallel's, on stderr */
+	unsigned ncpu;             /* the online CPUs, as options_parse got them */
 	unsigned retries;          /* attempts after the first */
 	bool retry_on_exit;        /* also re-run commands that ended not ok */
 	uint64_t retry_delay_ms;   /* the first wait; 0 = BACKOFF_FIRST_MS */
@@ -130,6 +143,9 @@ const char *parse_jobs(const char *s, unsigned ncpu, unsigned *jobs);
 
 /* Seconds with an optional decimal fraction, to milliseconds rounded up. */
 const char *parse_seconds(const char *s, uint64_t *ms);
+
+/* --timeout: SEC (as parse_seconds), or N% of the median runtime (N >= 1). */
+const char *parse_timeout(const char *s, uint64_t *ms, unsigned *pct);
 
 /* group, stream, json, quiet or collate. */
 const char *parse_output(const char *s, enum out_mode *mode);

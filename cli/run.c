@@ -158,7 +158,8 @@ static int turn(struct runner *r)
 static int drive(struct runner *r)
 {
 	feed(r);
-	while (r->running || r->retry.n || intake_reading(r)) {
+	while (r->running || r->retry.n || intake_reading(r) ||
+	       (delay_waiting(&r->delay) && !r->stopping)) {
 		int n = turn(r);
 
 		check_output(r);
@@ -166,6 +167,7 @@ static int drive(struct runner *r)
 		check_winch(r);
 		feed(r);
 		retries_run(r);
+		run_rel_timeouts(r);
 		feedback_turn(&r->feedback);
 		if (n < 0 && n != -EINTR) {
 			output_flush(&r->out);
@@ -190,10 +192,11 @@ static int drive(struct runner *r)
 
 static int open_outdir(struct runner *r)
 {
-	int err = outdir_open(&r->outdir, r->o->outdir);
+	int err = outdir_open(&r->outdir, r->o->outdir, r->o->results);
 
 	if (err < 0) {
-		fprintf(stderr, "ringrun: --outdir: %s: %s\n", r->o->outdir,
+		fprintf(stderr, "ringrun: %s: %s: %s\n", r->o->results ?
+			"--results" : "--outdir", r->o->outdir,
 			strerror(-err));
 		outdir_close(&r->outdir);
 		return -1;
@@ -325,6 +328,15 @@ static int start_loop(struct runner *r)
 		rr_loop_free(r->loop);
 		return -1;
 	}
+	if (delay_init(&r->delay, r->loop, r->o->delay_ms) < 0 ||
+	    rel_timeout_init(&r->rel_timeout, r->loop, r->o->timeout_pct) < 0) {
+		fprintf(stderr, "ringrun: cannot create a timer: %s\n",
+			strerror(errno));
+		retry_queue_free(&r->retry);
+		delay_free(&r->delay);
+		rr_loop_free(r->loop);
+		return -1;
+	}
 	if (r->o->fleet)
 		fleet_init(&r->fleet, r->loop, r->o, r->total, fleet_slots(r));
 	else
@@ -365,6 +377,9 @@ static int start_feedback(struct runner *r)
 		.failed_file = o->failed_file,
 		.hosts = o->fleet ? &o->hosts : NULL,
 		.copy = o->copy != COPY_NONE,
+		.bar = o->bar && !r->interactive,
+		.eta = o->eta && !r->interactive,
+		.ncpu = o->ncpu, .jobs = o->jobs,
 	};
 
 	return feedback_init(&r->feedback, &fo, o->fleet ? r->total : r->ntasks);
@@ -486,8 +501,9 @@ int run(struct options *o)
 	feedback_more(&r.feedback, 0, intake_reading(&r));
 	join_command(&r);
 	output_init(&r.out, o->output, 1, 2);
+	r.out.tab_tag = o->tagstring != NULL;
 	feedback_attach(&r.feedback, &r.out);
-	collate_init(&r.collate, NULL);
+	collate_init(&r.collate, o->collate_style, o->collate_stderr, NULL);
 	order_init(&r.order, 1);
 	uint64_t start = now_ns();
 	if (start_loop(&r) == 0) {
@@ -502,6 +518,8 @@ int run(struct options *o)
 			print_stats(&r, now_ns() - start);
 		status = feedback_finish(&r.feedback, &r.out, status);
 		retry_queue_free(&r.retry); /* before the loop frees its timer */
+		delay_free(&r.delay);
+		rel_timeout_free(&r.rel_timeout);
 		rr_loop_free(r.loop);
 	}
 	benchreport_close(&r.exports);

@@ -16,6 +16,8 @@
 #include "benchmode/benchmark.h"
 #include "benchmode/benchreport.h"
 #include "copy/copy.h"
+#include "jobs/delay.h"
+#include "jobs/reltimeout.h"
 #include "output/collate.h"
 #include "jobs/control.h"
 #include "output/feedback.h"
@@ -49,7 +51,9 @@ struct job {
 			    inputs go once their tasks started */
 	size_t input_len;
 	char *shown;     /* a packed input's arguments joined by spaces */
+	char *tag;       /* --tagstring's, expanded */
 	bool clogged;    /* --stdin: it holds too much not taken yet */
+	bool rel_killed; /* --timeout N%: killed past the limit */
 	unsigned attempts; /* --retry-on-exit: the ones that failed */
 	bool waiting;    /* --retry-on-exit: for another (task: the last) */
 	struct copy *copy; /* copy mode: where its SRC goes, what came of it */
@@ -90,6 +94,8 @@ struct runner {
 	uint64_t resumed;   /* --resume-failed: skipped */
 	struct control ctl; /* --joblog, --resume-failed, --stdin */
 	struct retry_queue retry; /* --retries: jobs and hosts waiting */
+	struct delay delay; /* --delay: the next start waits */
+	struct rel_timeout rel_timeout; /* --timeout N% */
 	bool halted;        /* --halt: reached */
 	uint64_t halt_killed; /* --halt now: tasks it cancelled */
 	bool stopping;      /* no new task: a signal, a closed stdout, --halt */
@@ -124,6 +130,8 @@ void run_each_job(struct runner *r, void (*fn)(struct runner *r, struct job *j,
 void run_stop(struct runner *r);
 /* A second signal: kill what runs, say what may be left, exit now. */
 void run_abandon(struct runner *r) __attribute__((noreturn));
+/* Between turns: kill the tasks past --timeout N%, wake for the next. */
+void run_rel_timeouts(struct runner *r);
 
 /* broadcast.c: --stdin, ringrun's stdin to every task as it comes. */
 

@@ -27,6 +27,49 @@ static void stop_job(struct runner *r, struct job *j, void *arg)
 		rr_task_kill(j->task, first_signal(r));
 }
 
+/* The tasks past --timeout N%: killed and said; the next one's time. */
+struct rel_check {
+	uint64_t now, limit;
+	uint64_t next; /* ns until the next running task passes it; 0: none */
+};
+
+static void check_rel_timeout(struct runner *r, struct job *j, void *arg)
+{
+	struct rel_check *c = arg;
+	const struct rr_result *res;
+	uint64_t ran;
+
+	if (!j->task || j->waiting || j->rel_killed || rr_task_done(j->task))
+		return;
+	res = rr_task_result(j->task);
+	/* Not started yet (it starts on the next turn): it will have run less
+	   than the limit when the limit has passed from now. */
+	ran = res->start_ns && c->now > res->start_ns ? c->now - res->start_ns : 0;
+	if (ran < c->limit) {
+		if (!c->next || c->limit - ran < c->next)
+			c->next = c->limit - ran;
+		return;
+	}
+	j->rel_killed = true;
+	j->info.reported = true; /* said here, not as "cancelled" */
+	output_note(&r->out, "'%s' timed out: ran past %u%% of the median "
+		    "runtime (%.3f s)", j->info.command, r->o->timeout_pct,
+		    (double)c->limit / 1e9);
+	rr_task_kill(j->task, first_signal(r));
+}
+
+void run_rel_timeouts(struct runner *r)
+{
+	struct rel_check c = { .now = now_ns(),
+			       .limit = rel_timeout_limit_ns(&r->rel_timeout) };
+
+	if (!c.limit)
+		return;
+	run_each_job(r, check_rel_timeout, &c);
+	if (c.next)
+		rel_timeout_wake(&r->rel_timeout, c.next);
+}
+
 void run_stop(struct runner *r)
 {
 	r->stopping = true;

@@ -1,58 +1,55 @@
 /*
- * Host lists: expanding never crashes and never makes more than the bound;
- * folding what came out and expanding that again gives the same set.
+ * Host lists, the whole -w grammar (ranges, steps, set operators, pdsh's
+ * -HOST and /RE/ filters, @groups of a fixed group file): never a crash,
+ * never more than the bound; folding what came out and reading that again
+ * gives the same set.
  */
 #include <assert.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
-#include "util/buf.h"
 #include "hosts/hostfold.h"
-#include "hosts/hostrange.h"
+#include "hosts/hosts.h"
 
 #define MAX_HOSTS 4096
 #define MAX_BYTES ((size_t)256 << 10)
 
-struct names {
-	char **v;
-	size_t n, bytes;
-};
+/* Groups with ranges, operators, nesting, block lists and a cycle. */
+static const char groups_yaml[] =
+	"s:\n"
+	"  a: 'n[1-4]'\n"
+	"  b: '@a!n2,x[01-03/2]'\n"
+	"  c: '@b&@a'\n"
+	"  d: '@e'\n"
+	"  e: '@d'\n"
+	"  g1: 'y1 y2'\n"
+	"  g2:\n"
+	"    - 'z[1-3]'\n"
+	"    - '@s:g1'\n"
+	"t:\n"
+	"  all: '@s:a,w[1-2]'\n";
 
-static int keep(const char *name, size_t len, void *user)
+static struct hostgroups groups;
+
+/* The group file, written once where only this process looks. */
+static void groups_init(void)
 {
-	struct names *x = user;
+	static char path[64];
 
-	assert(strlen(name) == len);
-	x->v = realloc(x->v, (x->n + 1) * sizeof *x->v);
-	assert(x->v);
-	x->v[x->n] = strdup(name);
-	assert(x->v[x->n]);
-	x->n++;
-	x->bytes += len + 1;
-	return 0;
-}
-
-/* Every item of list, as -w splits it; false if one is refused. */
-static int expand_list(const char *list, struct hostrange_budget *budget,
-		       struct names *out)
-{
-	size_t len = strlen(list);
-	int refused = 0;
-
-	for (size_t at = 0; at <= len;) {
-		size_t n = hostrange_item_len(list + at, len - at);
-		struct hostrange_error e = { 0 };
-		size_t before = out->n;
-
-		if (n && hostrange_expand(list + at, n, budget, keep, out, &e) < 0) {
-			assert(e.column <= n + 1 && e.why[0]);
-			assert(out->n == before);
-			refused = 1;
-		}
-		at += n + 1;
-	}
-	return refused;
+	if (groups.nfiles)
+		return;
+	snprintf(path, sizeof path, "/tmp/rr-fuzz-groups-%ld.yaml", (long)getpid());
+	FILE *f = fopen(path, "w");
+	assert(f);
+	fputs(groups_yaml, f);
+	assert(fclose(f) == 0);
+	hostgroups_add_file(&groups, path);
+	char err[256];
+	assert(hostgroups_load(&groups, err, sizeof err) == 0);
+	unlink(path);
 }
 
 static int by_name(const void *a, const void *b)
@@ -60,53 +57,50 @@ static int by_name(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static size_t sort_unique(struct names *x)
+/* h's names, sorted (h keeps them). */
+static const char **names_of(const struct hosts *h)
 {
-	size_t out = 0;
+	const char **v = calloc(h->n + 1, sizeof *v);
 
-	if (x->n)
-		qsort(x->v, x->n, sizeof *x->v, by_name);
-	for (size_t k = 0; k < x->n; k++) {
-		if (out && strcmp(x->v[out - 1], x->v[k]) == 0)
-			free(x->v[k]);
-		else
-			x->v[out++] = x->v[k];
-	}
-	return x->n = out;
-}
-
-static void free_names(struct names *x)
-{
-	for (size_t k = 0; k < x->n; k++)
-		free(x->v[k]);
-	free(x->v);
+	assert(v);
+	for (size_t k = 0; k < h->n; k++)
+		v[k] = h->v[k].name;
+	if (h->n)
+		qsort(v, h->n, sizeof *v, by_name);
+	return v;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *list = malloc(size + 1);
-	struct hostrange_budget budget = { .max_hosts = MAX_HOSTS,
-					   .max_bytes = MAX_BYTES };
-	/* The set is no bigger; its names' lengths are estimated per item. */
-	struct hostrange_budget again = { .max_hosts = MAX_HOSTS,
-					  .max_bytes = SIZE_MAX };
-	struct names first = { 0 }, second = { 0 };
+	char *list = malloc(size + 1), err[1024];
+	struct hosts h = { .groups = &groups,
+			   .budget = { .max_hosts = MAX_HOSTS, .max_bytes = MAX_BYTES } };
+	struct hosts x = { .groups = &groups }, again = { 0 };
 
+	groups_init();
 	memcpy(list, data, size);
 	list[size] = '\0';
-	expand_list(list, &budget, &first);
-	assert(first.n <= MAX_HOSTS && first.n == budget.hosts);
-	assert(first.bytes <= budget.bytes && budget.bytes <= MAX_BYTES);
+	if (hosts_select(&h, &x, list, err, sizeof err) == 0)
+		hosts_exclude(&h, &x);
+	else
+		assert(err[0] && !groups.depth);
+	assert(h.n <= MAX_HOSTS && h.budget.bytes <= MAX_BYTES);
 
-	char *folded = hostfold((const char *const *)first.v, first.n);
-	assert(expand_list(folded, &again, &second) == 0);
-	sort_unique(&first);
-	assert(sort_unique(&second) == first.n);
-	for (size_t k = 0; k < first.n; k++)
-		assert(strcmp(first.v[k], second.v[k]) == 0);
+	const char **mine = names_of(&h);
+	char *folded = hostfold(mine, h.n);
+	if (h.n) {
+		assert(hosts_add_list(&again, folded, err, sizeof err) == 0);
+		const char **back = names_of(&again);
+		assert(again.n == h.n);
+		for (size_t k = 0; k < h.n; k++)
+			assert(strcmp(mine[k], back[k]) == 0);
+		free(back);
+	}
 	free(folded);
-	free_names(&first);
-	free_names(&second);
+	free(mine);
+	hosts_free(&again);
+	hosts_free(&h);
+	hosts_free(&x);
 	free(list);
 	return 0;
 }

@@ -2,10 +2,11 @@
  * libFuzzer target: the job log parser.  Arbitrary bytes parse or fail
  * with "line N: ..." and no rows; every row parsed, written again, is one
  * line that parses back to the same fields; --resume-failed's set finds
- * each task's last row.  The input, cut at its first two NULs, is also a
+ * each task's last row (by host, Seq and command as the shell reads it).  The input, cut at its first two NULs, is also a
  * host and a command that must survive a written row.
  */
 #include <assert.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,7 +43,21 @@ static void round_trip(const struct joblog_row *row)
 	buf_free(&b);
 }
 
-/* The set answers with each task's last row. */
+static bool same_command(const char *a, const char *b)
+{
+	struct buf ca = BUF_INIT, cb = BUF_INIT;
+	bool same;
+
+	resume_canon(&ca, a);
+	resume_canon(&cb, b);
+	same = strcmp(ca.data ? ca.data : "", cb.data ? cb.data : "") == 0;
+	buf_free(&ca);
+	buf_free(&cb);
+	return same;
+}
+
+/* The set answers with each task's last row: of its host, Seq and command
+   as the shell reads it (a Seq of 0 is no task's: any Seq). */
 static void check_resume(struct joblog *log)
 {
 	struct joblog copy = *log;
@@ -52,13 +67,16 @@ static void check_resume(struct joblog *log)
 	resume_init(&r, &copy);
 	for (size_t k = 0; k < r.log.n; k++) {
 		const struct joblog_row *row = &r.log.rows[k], *last = row;
+		enum resume_state want;
 
 		for (size_t m = k + 1; m < r.log.n; m++)
 			if (!strcmp(r.log.rows[m].host, row->host) &&
-			    !strcmp(r.log.rows[m].command, row->command))
+			    (!row->seq || r.log.rows[m].seq == row->seq) &&
+			    same_command(r.log.rows[m].command, row->command))
 				last = &r.log.rows[m];
-		assert(resume_done(&r, row->host, row->command) ==
-		       (last->exitval == 0 && last->signal == 0));
+		want = last->exitval == 0 && last->signal == 0 ? RESUME_DONE :
+		       RESUME_FAILED;
+		assert(resume_find(&r, row->host, row->seq, row->command) == want);
 		if (k == 64)
 			break; /* quadratic: enough */
 	}

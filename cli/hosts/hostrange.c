@@ -325,21 +325,6 @@ static int generate(struct parse *p, size_t longest, hostrange_name_fn *fn,
 	return r;
 }
 
-size_t hostrange_item_len(const char *s, size_t len)
-{
-	bool in = false;
-
-	for (size_t k = 0; k < len; k++) {
-		if (s[k] == '[')
-			in = true;
-		else if (s[k] == ']')
-			in = false;
-		else if (s[k] == ',' && !in)
-			return k;
-	}
-	return len;
-}
-
 int hostrange_expand(const char *s, size_t len, struct hostrange_budget *budget,
 		     hostrange_name_fn *fn, void *user, struct hostrange_error *e)
 {

@@ -33,10 +33,6 @@ struct hostrange_error {
    positive number that stops the expansion and is its result. */
 typedef int hostrange_name_fn(const char *name, size_t len, void *user);
 
-/* The length of the item at the start of s[0..len): up to the first ','
-   outside brackets, or all of it. */
-size_t hostrange_item_len(const char *s, size_t len);
-
 /*
  * Expand the item s[0..len).  Its syntax and its size against the budget
  * are checked before any name is made: then nothing is called, and -1 comes

@@ -14,6 +14,7 @@
 #include <ringrun.h>
 
 #include "hosts/hostfile.h"
+#include "util/buf.h"
 #include "util/fnv.h"
 #include "util/xalloc.h"
 
@@ -110,12 +111,22 @@ static bool listed(const struct hosts *x, const struct host_spec *s)
 	return find(x, s) != TABLE_NONE;
 }
 
-/* Does x leave s out: listed as it is, or by its host alone? */
+/* Does a filter of x leave s out? */
+static bool filtered(const struct hosts *x, const struct host_spec *s)
+{
+	for (size_t k = 0; k < x->nre; k++)
+		if ((regexec(&x->re[k].re, s->target, 0, NULL, 0) == 0) !=
+		    x->re[k].keep)
+			return true;
+	return false;
+}
+
+/* Does x leave s out: listed as it is, or by its host alone, or filtered? */
 static bool excluded(const struct hosts *x, const struct host_spec *s)
 {
 	const struct host_spec any = { .target = s->target };
 
-	return x && (listed(x, s) || listed(x, &any));
+	return x && (listed(x, s) || listed(x, &any) || filtered(x, s));
 }
 
 /* Append spec to h unless h leaves it out or has it; false: the caller
@@ -237,17 +248,193 @@ static int add_caret(struct hosts *h, const char *s, size_t len, char *err,
 	return r;
 }
 
-/* What a list may hold besides hosts. */
+/* What a list may hold besides hosts and @groups. */
 enum list_kind {
+	LIST_GROUP,   /* a group's members: hosts only */
 	LIST_LINE,    /* a host file's line: hosts only */
-	LIST_FILES,   /* -x: and ^FILE */
-	LIST_SELECT,  /* -w: and pdsh's exclusions, -ITEM and -^FILE */
+	LIST_FILES,   /* -x: and ^FILE, /RE/ */
+	LIST_SELECT,  /* -w: and pdsh's exclusions, -ITEM and -^FILE, -/RE/ */
 };
+
+/* Groups inside groups deeper than this are refused: the stack is small. */
+#define GROUP_DEPTH 64
+
+static int add_items(struct hosts *h, struct hosts *x, enum list_kind kind,
+		     const char *s, size_t len, size_t *items, char *err,
+		     size_t errlen);
+
+/* "@a:x -> @a:y -> @a:x": the chain from grp, which is on it, to grp. */
+static void cycle(const struct hostgroups *g, const struct hostgroup *grp,
+		  char *err, size_t errlen)
+{
+	struct buf b = BUF_INIT;
+	size_t k = 0;
+	char name[256];
+
+	while (g->chain[k] != grp)
+		k++;
+	buf_adds(&b, "a cycle of groups: ");
+	for (; k < g->depth; k++)
+		buf_printf(&b, "%s -> ", hostgroups_shown(g->chain[k], name, sizeof name));
+	buf_adds(&b, hostgroups_shown(grp, name, sizeof name));
+	snprintf(err, errlen, "%s", b.data);
+	buf_free(&b);
+}
+
+/* grp's members into h; an error says in which group and file. */
+static int add_group(struct hosts *h, struct hostgroup *grp, char *err,
+		     size_t errlen)
+{
+	struct hostgroups *g = h->groups;
+	char *why = xmalloc(errlen), name[256];
+	int r = 0;
+
+	if (grp->resolving)
+		cycle(g, grp, err, errlen);
+	else if (g->depth == GROUP_DEPTH)
+		snprintf(err, errlen, "groups nested deeper than %d", GROUP_DEPTH);
+	if (grp->resolving || g->depth == GROUP_DEPTH) {
+		g->said = true;
+		free(why);
+		return -1;
+	}
+	grp->resolving = true;
+	g->chain[g->depth++] = grp;
+	for (size_t k = 0, items = 0; !r && k < grp->nlists; k++) {
+		r = add_items(h, NULL, LIST_GROUP, grp->lists[k],
+			      strlen(grp->lists[k]), &items, why, errlen);
+		if (r < 0 && g->said)
+			snprintf(err, errlen, "%s", why);
+		else if (r < 0)
+			snprintf(err, errlen, "%s in %s: %s",
+				 hostgroups_shown(grp, name, sizeof name),
+				 grp->file, why);
+		g->said |= r < 0;
+	}
+	g->depth--;
+	grp->resolving = false;
+	free(why);
+	return r;
+}
+
+/* "@SRC:*" or "@*": the source's group all, else every group of it. */
+static int add_all(struct hosts *h, const char *source, char *err,
+		   size_t errlen)
+{
+	struct hostgroups *g = h->groups;
+	struct hostgroup *all = hostgroups_find(g, source, "all", 3, err, errlen);
+
+	if (all)
+		return add_group(h, all, err, errlen);
+	for (size_t k = 0; k < g->n; k++)
+		if (g->v[k].source == source && add_group(h, &g->v[k], err, errlen) < 0)
+			return -1;
+	return 0;
+}
+
+struct group_names {
+	struct hosts *h;
+	const char *source;
+	char *err;
+	size_t errlen;
+};
+
+/* Each group a "@g[1-3]" names. */
+static int add_group_name(const char *name, size_t len, void *user)
+{
+	struct group_names *n = user;
+	struct hostgroup *grp = hostgroups_find(n->h->groups, n->source, name,
+						len, n->err, n->errlen);
+
+	return !grp || add_group(n->h, grp, n->err, n->errlen) < 0;
+}
+
+/* The source of "@[SRC:]..." s[0..len): SRC, else the group's being
+   resolved (ClusterShell's), else the default one; *at: after it. */
+static const char *group_source(struct hostgroups *g, const char *s,
+				size_t len, size_t *at, char *err, size_t errlen)
+{
+	const char *colon = memchr(s, ':', len);
+
+	*at = colon ? (size_t)(colon - s) + 1 : 1;
+	if (colon)
+		return hostgroups_source(g, s + 1, (size_t)(colon - s) - 1, err,
+					 errlen);
+	if (g->depth)
+		return g->chain[g->depth - 1]->source;
+	return hostgroups_source(g, NULL, 0, err, errlen);
+}
+
+/* "@group", "@src:group", "@g[1-3]", "@*": the groups' hosts. */
+static int add_groups(struct hosts *h, const char *s, size_t len, char *err,
+		      size_t errlen)
+{
+	char *why = xmalloc(errlen), item[ITEM_SHOWN + 8];
+	struct group_names n = { .h = h, .err = why, .errlen = errlen };
+	struct hostrange_error e;
+	size_t at;
+	int r = -1;
+
+	if (h->groups && !h->groups->depth)
+		h->groups->said = false;
+	if (!h->groups)
+		snprintf(why, errlen, "no node groups here");
+	else if (hostgroups_load(h->groups, why, errlen) < 0)
+		;
+	else if (!(n.source = group_source(h->groups, s, len, &at, why, errlen)))
+		;
+	else if (at == len)
+		snprintf(why, errlen, "no group name");
+	else if (len - at == 1 && s[at] == '*')
+		r = add_all(h, n.source, why, errlen);
+	else if ((r = hostrange_expand(s + at, len - at, &h->budget,
+				       add_group_name, &n, &e)) < 0)
+		snprintf(why, errlen, "%s", e.why);
+	if (r && h->groups && h->groups->depth) /* add_group() says where */
+		snprintf(err, errlen, "%s", why);
+	else if (r)
+		snprintf(err, errlen, "%s: %s", shown(s, len, item, sizeof item), why);
+	free(why);
+	return r ? -1 : 0;
+}
+
+/* "/RE/" or "/RE": pdsh's filter into x, kept if keep, else left out. */
+static int add_regex(struct hosts *x, const char *s, size_t len, bool keep,
+		     char *err, size_t errlen)
+{
+	size_t end = len > 1 && s[len - 1] == '/' ? len - 1 : len;
+	char *pattern = xstrndup(s + 1, end - 1), item[ITEM_SHOWN + 8];
+	struct host_regex *re;
+	int rc;
+
+	shown(s, len, item, sizeof item);
+	if (end == 1) {
+		free(pattern);
+		snprintf(err, errlen, "%s: an empty regular expression", item);
+		return -1;
+	}
+	x->re = xreallocarray(x->re, x->nre + 1, sizeof *x->re);
+	re = &x->re[x->nre];
+	rc = regcomp(&re->re, pattern, REG_EXTENDED | REG_NOSUB);
+	free(pattern);
+	if (rc) {
+		char why[128];
+
+		regerror(rc, &re->re, why, sizeof why);
+		snprintf(err, errlen, "%s: %s", item, why);
+		return -1;
+	}
+	re->keep = keep;
+	x->nre++;
+	return 0;
+}
 
 /* One item of a list, s[0..len) without spaces around it. */
 static int add_one(struct hosts *h, struct hosts *x, enum list_kind kind,
 		   const char *s, size_t len, char *err, size_t errlen)
 {
+	char item[ITEM_SHOWN + 8];
+
 	if (kind == LIST_SELECT && s[0] == '-') {
 		if (len == 1) {
 			snprintf(err, errlen, "'-': no host after '-'");
@@ -255,14 +442,18 @@ static int add_one(struct hosts *h, struct hosts *x, enum list_kind kind,
 		}
 		return add_one(x, NULL, LIST_FILES, s + 1, len - 1, err, errlen);
 	}
+	if (s[0] == '@')
+		return add_groups(h, s, len, err, errlen);
+	if (s[0] == '/' && kind >= LIST_FILES)
+		return add_regex(kind == LIST_SELECT ? x : h, s, len,
+				 kind == LIST_SELECT, err, errlen);
 	if (s[0] != '^')
 		return add_item(h, s, len, err, errlen);
-	if (kind != LIST_LINE)
+	if (kind >= LIST_FILES)
 		return add_caret(h, s, len, err, errlen);
-	char item[ITEM_SHOWN + 8];
-
-	snprintf(err, errlen, "%s: a host file cannot name another (#include FILE can)",
-		 shown(s, len, item, sizeof item));
+	snprintf(err, errlen, "%s: %s", shown(s, len, item, sizeof item),
+		 kind == LIST_LINE ? "a host file cannot name another (#include FILE can)" :
+		 "a group cannot name a file");
 	return -1;
 }
 
@@ -323,7 +514,8 @@ static bool is_set_operator(char c)
 /*
  * The length of the operand at the start of s[0..len): up to the first ','
  * or set operator outside brackets.  A '^' that begins it ("^FILE",
- * "-^FILE", spaces before) names a file, it is no operator.
+ * "-^FILE", spaces before) names a file, it is no operator; a regular
+ * expression ("/RE/", "-/RE/") goes up to a ',' (as pdsh splits them).
  */
 static size_t operand_len(const char *s, size_t len)
 {
@@ -333,13 +525,14 @@ static size_t operand_len(const char *s, size_t len)
 	while (k < len && is_space(s[k]))
 		k++;
 	k += k < len && s[k] == '-';
+	bool regex = k < len && s[k] == '/';
 	k += k < len && s[k] == '^';
 	for (; k < len; k++) {
 		if (s[k] == '[')
 			in = true;
 		else if (s[k] == ']')
 			in = false;
-		else if (!in && (s[k] == ',' || is_set_operator(s[k])))
+		else if (!in && (s[k] == ',' || (!regex && is_set_operator(s[k]))))
 			return k;
 	}
 	return len;
@@ -376,7 +569,8 @@ static int add_operand(struct hosts *h, struct hosts *x, enum list_kind kind,
 		       char op, const char *s, size_t start, size_t end,
 		       char next, char *err, size_t errlen)
 {
-	struct hosts t = { .budget = h->budget };
+	struct hosts t = { .budget = h->budget, .groups = h->groups };
+	bool regex = s[start] == '/' && kind >= LIST_FILES;
 	int r;
 
 	if (op == ',' && !(kind == LIST_SELECT && s[start] == '-' &&
@@ -387,8 +581,13 @@ static int add_operand(struct hosts *h, struct hosts *x, enum list_kind kind,
 			 (int)(end - start), s + start, next);
 		return -1;
 	}
+	if (regex) {
+		snprintf(err, errlen, "'%c%.*s': pdsh's /RE/ takes no set operator",
+			 op, (int)(end - start), s + start);
+		return -1;
+	}
 	/* '-' here is a host's first letter, an error as anywhere else. */
-	r = add_one(&t, NULL, kind == LIST_LINE ? kind : LIST_FILES, s + start,
+	r = add_one(&t, NULL, kind < LIST_FILES ? kind : LIST_FILES, s + start,
 		    end - start, err, errlen);
 	if (!r) {
 		h->budget = t.budget;
@@ -427,7 +626,8 @@ static int add_operands(struct hosts *h, struct hosts *x, enum list_kind kind,
 /*
  * The items of s[0..len), counted in *items.  With a set operator the list
  * is one expression, worked out apart and then added: "a,b!c" is (a,b)!c;
- * one that comes to nothing is a mistake, as an empty list is.
+ * one that comes to nothing is a mistake, as an empty list is (but in a
+ * group, which may be empty).
  */
 static int add_items(struct hosts *h, struct hosts *x, enum list_kind kind,
 		     const char *s, size_t len, size_t *items, char *err,
@@ -435,11 +635,11 @@ static int add_items(struct hosts *h, struct hosts *x, enum list_kind kind,
 {
 	if (!has_set_operator(s, len))
 		return add_operands(h, x, kind, s, len, items, err, errlen);
-	struct hosts set = { .budget = h->budget };
+	struct hosts set = { .budget = h->budget, .groups = h->groups };
 	int r = add_operands(&set, x, kind, s, len, items, err, errlen);
 	char list[ITEM_SHOWN + 8];
 
-	if (!r && !set.n) {
+	if (!r && !set.n && kind != LIST_GROUP) { /* a group may be empty */
 		snprintf(err, errlen, "%s: the set operations leave no host",
 			 shown(s, len, list, sizeof list));
 		r = -1;
@@ -448,6 +648,12 @@ static int add_items(struct hosts *h, struct hosts *x, enum list_kind kind,
 	for (size_t k = 0; !r && k < set.n; k++)
 		if (keep(h, set.v[k]))
 			set.v[k].name = NULL;
+	if (set.nre) { /* -x's filters, beside the expression */
+		h->re = xreallocarray(h->re, h->nre + set.nre, sizeof *h->re);
+		memcpy(h->re + h->nre, set.re, set.nre * sizeof *set.re);
+		h->nre += set.nre;
+		set.nre = 0;
+	}
 	hosts_free(&set);
 	return r;
 }
@@ -509,6 +715,9 @@ void hosts_free(struct hosts *h)
 {
 	for (size_t k = 0; k < h->n; k++)
 		free(h->v[k].name);
+	for (size_t k = 0; k < h->nre; k++)
+		regfree(&h->re[k].re);
+	free(h->re);
 	free(h->v);
 	table_free(&h->seen);
 	*h = (struct hosts){ 0 };

@@ -1,4 +1,4 @@
-/* Job control around the run: --joblog, --resume-failed. */
+/* Job control around the run: --joblog, --resume-failed, --resume. */
 #include "jobs/control.h"
 
 #include <stdio.h>
@@ -21,12 +21,15 @@ int control_init(struct control *c, const struct options *o)
 		.epoch_ns = clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_MONOTONIC),
 	};
 	/* The old rows first: --joblog may name the same file. */
-	if (o->resume_failed) {
-		if (resume_load(&c->resume, o->resume_failed, err, sizeof err) < 0) {
-			fprintf(stderr, "ringrun: --resume-failed: %s\n", err);
+	if (o->resume_failed || o->resume) {
+		if (resume_load(&c->resume, o->resume ? o->joblog : o->resume_failed,
+				err, sizeof err) < 0) {
+			fprintf(stderr, "ringrun: %s: %s\n", o->resume ?
+				"--resume" : "--resume-failed", err);
 			return -1;
 		}
 		c->resuming = true;
+		c->resume_any = o->resume;
 	}
 	if (o->joblog) {
 		if (joblog_open(&c->log, o->joblog, err, sizeof err) < 0) {
@@ -45,19 +48,27 @@ static const char *host_of(const struct task_info *t)
 
 bool control_done(const struct control *c, const struct task_info *t)
 {
-	return c->resuming && resume_done(&c->resume, host_of(t), t->command);
+	enum resume_state s;
+
+	if (!c->resuming)
+		return false;
+	s = resume_find(&c->resume, host_of(t), t->seq, t->command);
+	return s == RESUME_DONE || (c->resume_any && s == RESUME_FAILED);
 }
 
 /*
- * Exitval and Signal: how the command ended by itself, else -1 and 0.  A
- * task that was not ok never looks ok (one we cancelled may have exited 0).
+ * Exitval and Signal: how the command ended by itself, else -1 and 0; as
+ * parallel writes them, a signal it was not sent by us leaves Exitval 0
+ * and one we sent (a timeout, a stop) -1.  A task that was not ok never
+ * looks ok (one we cancelled may have exited 0).
  */
 static void how_it_ended(const struct task_info *t, const struct rr_result *r,
 			 int *exitval, int *sig)
 {
 	bool ran = ran_to_end(t, r);
 
-	*exitval = ran && r->exit_code >= 0 ? r->exit_code : -1;
+	*exitval = ran && (r->exit_code >= 0 || r->status == RR_SIGNALED) ?
+		   (r->exit_code >= 0 ? r->exit_code : 0) : -1;
 	*sig = ran && r->exit_code < 0 ? -r->exit_code : 0;
 	if (r->status != RR_OK && *exitval == 0 && *sig == 0)
 		*exitval = -1;

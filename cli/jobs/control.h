@@ -1,6 +1,7 @@
 /*
  * Job control around the run: the job log written as tasks end
- * (--joblog) and the tasks a log has as done (--resume-failed).
+ * (--joblog) and the tasks a log has as done (--resume-failed) or at all
+ * (--resume).
  */
 #ifndef CLI_CONTROL_H
 #define CLI_CONTROL_H
@@ -19,7 +20,8 @@
 struct control {
 	bool logging;          /* --joblog */
 	struct joblog_file log;
-	bool resuming;         /* --resume-failed */
+	bool resuming;         /* --resume-failed, --resume */
+	bool resume_any;       /* --resume: a task the log has ran, ok or not */
 	struct resume resume;
 	int64_t epoch_ns;      /* CLOCK_REALTIME - CLOCK_MONOTONIC */
 };
@@ -29,7 +31,8 @@ struct control {
  */
 int control_init(struct control *c, const struct options *o);
 
-/* --resume-failed: has the log task t as done (so it does not run)? */
+/* --resume-failed, --resume: has the log task t as done (so it does not
+   run)? */
 bool control_done(const struct control *c, const struct task_info *t);
 
 /*

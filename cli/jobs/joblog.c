@@ -19,7 +19,13 @@
 const char joblog_header[] =
 	"Seq\tHost\tStarttime\tJobRuntime\tSend\tReceive\tExitval\tSignal\tCommand\n";
 
-static void put_escaped(struct buf *b, const char *s)
+/* As parallel prints a job's runtime: "%10.3f". */
+#define RUNTIME_WIDTH 10
+
+/* A host as it is, but for a tab, a newline and a backslash (never in a
+   host name parallel writes): \t, \n and \\, so that a row stays one line
+   of nine fields. */
+static void put_host(struct buf *b, const char *s)
 {
 	for (; *s; s++) {
 		if (*s == '\t')
@@ -33,16 +39,27 @@ static void put_escaped(struct buf *b, const char *s)
 	}
 }
 
+/* Parallel's command: as it is, a newline as a NUL byte (one line a row). */
+static void put_command(struct buf *b, const char *s)
+{
+	for (; *s; s++)
+		buf_addc(b, *s == '\n' ? '\0' : *s);
+}
+
 void joblog_format(struct buf *b, const struct joblog_row *row)
 {
+	char runtime[32];
+
+	snprintf(runtime, sizeof runtime, "%" PRIu64 ".%03" PRIu64,
+		 row->runtime_ms / 1000, row->runtime_ms % 1000);
 	buf_printf(b, "%llu\t", row->seq);
-	put_escaped(b, row->host);
-	buf_printf(b, "\t%" PRIu64 ".%03" PRIu64 "\t%" PRIu64 ".%03" PRIu64
+	put_host(b, row->host);
+	buf_printf(b, "\t%" PRIu64 ".%03" PRIu64 "\t%*s"
 		   "\t%" PRIu64 "\t%" PRIu64 "\t%d\t%d\t",
 		   row->start_ms / 1000, row->start_ms % 1000,
-		   row->runtime_ms / 1000, row->runtime_ms % 1000,
-		   row->send, row->receive, row->exitval, row->signal);
-	put_escaped(b, row->command);
+		   RUNTIME_WIDTH, runtime, row->send, row->receive, row->exitval,
+		   row->signal);
+	put_command(b, row->command);
 	buf_addc(b, '\n');
 }
 
@@ -156,7 +173,7 @@ static void unescape(struct field f)
 	*out = '\0';
 }
 
-/* Parallel's command: as written, a newline as a NUL byte. */
+/* Parallel's command: as written, a NUL byte for a newline. */
 static void parallel_command(struct field f)
 {
 	for (char *c = f.s; c < f.e; c++)
@@ -230,10 +247,10 @@ static const char *parse_row(struct field *f, struct joblog_row *row,
 		*bad = names[k - 1];
 		return why;
 	}
-	if (f[3].s < f[3].e && *f[3].s == ' ')
-		parallel_command(f[8]);
+	if (f[3].e - f[3].s < RUNTIME_WIDTH && *f[3].s != ' ')
+		unescape(f[8]); /* ringrun's rows before they were parallel's */
 	else
-		unescape(f[8]);
+		parallel_command(f[8]);
 	unescape(f[1]);
 	row->host = f[1].s;
 	row->command = f[8].s;

@@ -1,21 +1,20 @@
 /*
- * --joblog: one tab-separated row per task as it ends, in the spirit of GNU
- * parallel's job log, under one header line:
+ * --joblog: one tab-separated row per task as it ends, under one header:
  *
  *   Seq Host Starttime JobRuntime Send Receive Exitval Signal Command
  *
+ * exactly as GNU parallel writes it, so that either reads the other's.
  * Host is ":" for a local task (as parallel writes it), else the host as
- * given.  Starttime is the epoch in seconds and JobRuntime seconds, both
- * with 3 decimals; Send is the bytes given to the task's stdin, Receive the
- * bytes read from its stdout.  Exitval is the exit status, or -1 when the
- * command did not run to its own end; Signal the signal that killed it, or
- * 0.  A row is ok exactly when both are 0.  Host and Command are escaped so
- * that a row is always one line: a tab is written \t, a newline \n and a
- * backslash \\.
+ * given (a tab, newline or backslash in it written \t, \n, \\).  Starttime is the epoch in seconds with 3 decimals, JobRuntime
+ * seconds as printf's "%10.3f"; Send is the bytes given to the task's stdin,
+ * Receive the bytes read from its stdout.  Exitval is the exit status, or
+ * -1 when the command did not run to its own end; Signal the signal that
+ * killed it, or 0.  A row is ok exactly when both are 0.  Command is as run,
+ * a newline written as a NUL byte (as parallel does) so that a row is one
+ * line.
  *
- * The parser also reads parallel's own logs: parallel pads JobRuntime to
- * ten characters and writes commands as they are, with a newline as a NUL
- * byte; a row whose JobRuntime starts with a space is read that way.
+ * The parser also reads the rows ringrun wrote before (JobRuntime not
+ * padded, Command with \t, \n and \\ escaped too).
  */
 #ifndef CLI_JOBLOG_H
 #define CLI_JOBLOG_H

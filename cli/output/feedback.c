@@ -48,6 +48,8 @@ void feedback_attach(struct feedback *fb, struct output *out)
 	out->err.color = color_wanted(fb->o.color, out->err.fd);
 	progress_init(&fb->progress, fb->o.progress, out->err.fd, out->out.fd,
 		      out->err.color, &fb->summary, NULL);
+	if (fb->o.bar || fb->o.eta)
+		progress_parallel(&fb->progress, fb->o.bar, fb->o.ncpu, fb->o.jobs);
 	out->before_write = progress_before_write;
 	out->hook_ctx = &fb->progress;
 }
@@ -61,6 +63,14 @@ void feedback_start(struct feedback *fb, rr_loop *loop,
 	err = progress_start(&fb->progress, loop);
 	if (err < 0)
 		fprintf(stderr, "ringrun: progress: %s\n", strerror(-err));
+}
+
+void feedback_started(struct feedback *fb, const struct task_info *t)
+{
+	if (t->arg)
+		progress_started(&fb->progress, t->arg, t->arg_len);
+	else
+		progress_started(&fb->progress, "", 0);
 }
 
 void feedback_task(struct feedback *fb, const struct task_info *t, size_t host,

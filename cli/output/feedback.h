@@ -24,6 +24,8 @@ struct feedback_opts {
 	const char *failed_file;  /* --failed; NULL: none */
 	const struct hosts *hosts; /* fleet mode's; NULL: local mode */
 	bool copy;                 /* copy mode: bytes are counted */
+	bool bar, eta;             /* parallel's progress instead */
+	unsigned ncpu, jobs;       /* for --eta's header */
 };
 
 struct feedback {
@@ -53,6 +55,9 @@ void feedback_attach(struct feedback *fb, struct output *out);
 /* Start the progress line on loop; *running: the tasks running. */
 void feedback_start(struct feedback *fb, rr_loop *loop,
 		    const unsigned *running);
+
+/* Task t started. */
+void feedback_started(struct feedback *fb, const struct task_info *t);
 
 /* Task t ended so (fleet mode: of host number host in the list). */
 void feedback_task(struct feedback *fb, const struct task_info *t, size_t host,

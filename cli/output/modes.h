@@ -14,6 +14,9 @@ enum out_mode {
 	OUT_COLLATE, /* identical outputs merged, printed at the end */
 };
 
+/* -o collate's layout: clush -b's (the default) or dshbak -c's. */
+enum collate_style { COLLATE_CLUSH, COLLATE_DSHBAK };
+
 /* Progress, summary, colour: as stderr decides (a terminal?), or as told. */
 enum when { WHEN_AUTO, WHEN_ALWAYS, WHEN_NEVER };
 

@@ -6,7 +6,9 @@
  */
 #include "output/outdir.h"
 
+#include <assert.h>
 #include <errno.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
 #include <stdlib.h>
@@ -38,11 +40,12 @@ static int make_dirs(const char *path)
 	return r;
 }
 
-int outdir_open(struct outdir *d, const char *path)
+int outdir_open(struct outdir *d, const char *path, bool results)
 {
 	int r = make_dirs(path);
 
-	*d = (struct outdir){ .fd = -1, .path = path, .name = BUF_INIT };
+	*d = (struct outdir){ .fd = -1, .path = path, .results = results,
+			      .name = BUF_INIT };
 	if (r < 0)
 		return r;
 	d->fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -131,7 +134,8 @@ static bool put_file(struct outdir *d, const char *ext,
 	r = write_file(d->fd, d->name.data, c ? c->data : "", c ? c->len : 0,
 		       &why);
 	if (r < 0)
-		output_note(o, "--outdir: %s%s%s: %s", d->path,
+		output_note(o, "%s: %s%s%s: %s", d->results ? "--results" :
+			    "--outdir", d->path,
 			    dir_len && d->path[dir_len - 1] == '/' ? "" : "/",
 			    d->name.data, why ? why : strerror(-r));
 	d->name.len = base;
@@ -139,11 +143,96 @@ static bool put_file(struct outdir *d, const char *ext,
 	return r == 0;
 }
 
+void outdir_results_name(struct buf *b, const char *input, size_t len)
+{
+	for (size_t k = 0; k < len; k++) {
+		char c = input[k];
+
+		if (c == '\\')
+			buf_adds(b, "\\\\");
+		else if (c == '\t')
+			buf_adds(b, "\\t");
+		else if (c == '\0')
+			buf_adds(b, "\\0");
+		else if (c == '/')
+			buf_adds(b, "\\_");
+		else
+			buf_addc(b, c);
+	}
+}
+
+/*
+ * mkdir DIR/1/NAME where missing, "1" never through a symbolic link (NAME
+ * holds no '/': it is made in the "1" that is there); *why: the failure,
+ * *bad: the directory it is of.
+ */
+static int make_results_dir(struct outdir *d, const char *name,
+			    const char **why, const char **bad)
+{
+	struct open_how how = {
+		.flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC,
+		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS,
+	};
+	int fd, r = 0;
+
+	*bad = "1";
+	if (mkdirat(d->fd, "1", 0777) < 0 && errno != EEXIST)
+		return -errno;
+	fd = (int)syscall(SYS_openat2, d->fd, "1", &how, sizeof how);
+	/* Before 5.6: "1" has no '/', so O_NOFOLLOW is enough. */
+	if (fd < 0 && errno == ENOSYS)
+		fd = openat(d->fd, "1", (int)how.flags | O_NOFOLLOW);
+	if (fd < 0) {
+		if (errno == ELOOP)
+			*why = "a symbolic link, not followed";
+		return -errno;
+	}
+	*bad = NULL;
+	if (*name && mkdirat(fd, name, 0777) < 0 && errno != EEXIST)
+		r = -errno;
+	close(fd);
+	return r;
+}
+
+/* --results: DIR/1/INPUT/{stdout,stderr,seq}. */
+static bool results_task(struct outdir *d, const struct task_info *t,
+			 const struct rr_result *r, struct output *o)
+{
+	const char *why = NULL, *bad;
+	char seq[24];
+	struct rr_capture s = { .data = seq };
+	size_t base;
+	int e;
+	bool ok;
+
+	buf_reset(&d->name);
+	outdir_results_name(&d->name, t->arg ? t->arg : "", t->arg ? t->arg_len : 0);
+	e = make_results_dir(d, d->name.data ? d->name.data : "", &why, &bad);
+	if (e < 0) {
+		output_note(o, "--results: %s/1%s%s: %s", d->path, bad ? "" : "/",
+			    bad ? "" : d->name.data, why ? why : strerror(-e));
+		return false;
+	}
+	buf_reset(&d->name);
+	buf_adds(&d->name, "1/");
+	outdir_results_name(&d->name, t->arg ? t->arg : "", t->arg ? t->arg_len : 0);
+	if (t->arg_len)
+		buf_addc(&d->name, '/');
+	base = d->name.len;
+	s.len = (size_t)snprintf(seq, sizeof seq, "%llu", t->seq);
+	ok = put_file(d, "stdout", r ? &r->out : NULL, o);
+	ok = put_file(d, "stderr", r ? &r->err : NULL, o) && ok;
+	assert(d->name.len == base);
+	return put_file(d, "seq", &s, o) && ok;
+}
+
 bool outdir_task(struct outdir *d, const struct task_info *t,
 		 const struct rr_result *r, struct output *o)
 {
 	bool ok;
 
+	if (d->results)
+		return results_task(d, t, r, o);
 	buf_reset(&d->name);
 	outdir_name(&d->name, t->host, t->host_len, t->input_no, t->seq);
 	ok = put_file(d, ".out", r ? &r->out : NULL, o);

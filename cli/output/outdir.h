@@ -6,6 +6,11 @@
  * local task's is its sequence number {#}.  In a host, '/', '%', NUL and a
  * leading '.' are written %XX (hex, as in URLs), so that each tag names
  * exactly one file of DIR and none hides or climbs out.
+ *
+ * --results DIR, GNU parallel's layout: DIR/1/INPUT/stdout, stderr and seq
+ * (the sequence number, no newline), INPUT with a backslash doubled, a tab
+ * as \t, a NUL as \0 and '/' as \_, as parallel writes them ("" and "."
+ * are DIR/1, ".." is DIR itself, as there).
  */
 #ifndef CLI_OUTDIR_H
 #define CLI_OUTDIR_H
@@ -20,6 +25,7 @@
 
 struct outdir {
 	int fd;           /* DIR */
+	bool results;     /* --results: parallel's layout */
 	const char *path; /* DIR as given, for messages */
 	struct buf name;  /* scratch */
 };
@@ -28,12 +34,15 @@ struct outdir {
  * Create DIR and its parents where missing (mode 0777 & ~umask) and open
  * it.  Returns 0 or a negative errno.
  */
-int outdir_open(struct outdir *d, const char *path);
+int outdir_open(struct outdir *d, const char *path, bool results);
 
 /* The TAG of a task: host[.input_no] (host escaped), or seq when host is
    NULL. */
 void outdir_name(struct buf *b, const char *host, size_t host_len,
 		 size_t input_no, unsigned long long seq);
+
+/* --results: an input as the name of its directory, as parallel writes it. */
+void outdir_results_name(struct buf *b, const char *input, size_t len);
 
 /*
  * Write task t's pair from r (NULL: it never ran, both files empty), each

@@ -86,6 +86,21 @@ static void put_prefix(struct buf *b, const struct task_info *t)
 	}
 }
 
+/* --tag: every line of c after "TAG\t"; a last line without a newline
+   stays without one, as parallel prints it. */
+static void put_tagged(struct output *o, struct sink *k,
+		       const struct task_info *t, const struct rr_capture *c)
+{
+	for (const char *s = c->data, *end = s + c->len, *nl; s < end; s = nl) {
+		nl = memchr(s, '\n', (size_t)(end - s));
+		nl = nl ? nl + 1 : end;
+		put_prefix(&k->b, t);
+		buf_addc(&k->b, '\t');
+		buf_add(&k->b, s, (size_t)(nl - s));
+		spill(o);
+	}
+}
+
 /*
  * One stream of a task in group mode.  A remote task's output is headed by
  * where it comes from (as dshbak and clush -b do) when there is any, and
@@ -94,6 +109,10 @@ static void put_prefix(struct buf *b, const struct task_info *t)
 static void put_block(struct output *o, struct sink *k,
 		      const struct task_info *t, const struct rr_capture *c)
 {
+	if (o->tab_tag) {
+		put_tagged(o, k, t, c);
+		return;
+	}
 	if (!t->host) {
 		put_capture(o, k, c);
 		return;
@@ -216,7 +235,7 @@ void output_line(struct output *o, const struct task_info *t,
 		return;
 	buf_reserve(b, t->host_len + 1 + t->tag_len + 2 + len + 1);
 	put_prefix(b, t);
-	buf_add(b, ": ", 2);
+	buf_add(b, o->tab_tag ? "\t" : ": ", o->tab_tag ? 1 : 2);
 	buf_add(b, line, len);
 	buf_addc(b, '\n');
 	spill(o);

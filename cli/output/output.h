@@ -25,6 +25,8 @@ struct sink {
 
 struct output {
 	enum out_mode mode;
+	bool tab_tag; /* --tag, --tagstring: each line after its tag and a tab
+			 (group mode too), as parallel's */
 	struct sink out, err;
 	int error; /* errno of the first failed write; then nothing is written */
 	/* Called before each write to a sink's fd (the progress line erases
@@ -43,7 +45,10 @@ struct task_info {
 	size_t host_len;
 	bool input;       /* tag is an input (shown after the host) */
 	size_t input_no;  /* the input's number, 1..; 0: no input */
-	bool reported;    /* its failure line is out already (its host's) */
+	const char *arg;  /* the input itself (NULL: none), for --results */
+	size_t arg_len;
+	bool reported;    /* its failure line is out already (its host's), or
+			     said by -o collate at the end */
 	uint64_t sent;    /* bytes given to its stdin (--stdin), for the log */
 };
 
@@ -52,7 +57,7 @@ void output_init(struct output *o, enum out_mode mode, int out_fd, int err_fd);
 /*
  * The task ended: its output (group, json) and its failure line.  In fleet
  * mode a group block starts with a "---- TAG ----" line and ends with a
- * newline.
+ * newline; with tab_tag each line starts with its tag and a tab instead.
  */
 void output_done(struct output *o, const struct task_info *t,
 		 const struct rr_result *r);

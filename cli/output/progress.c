@@ -187,7 +187,38 @@ void progress_init(struct progress *p, enum when when, int fd, int out_fd,
 		.s = s,
 		.running = running,
 		.line = BUF_INIT,
+		.arg = BUF_INIT,
 	};
+}
+
+void progress_parallel(struct progress *p, bool bar, unsigned ncpu,
+		       unsigned jobs)
+{
+	p->style = bar ? PROGRESS_BAR : PROGRESS_ETA;
+	p->ncpu = ncpu;
+	p->jobs = jobs;
+	parbar_eta_init(&p->eta);
+}
+
+void progress_started(struct progress *p, const char *arg, size_t len)
+{
+	buf_reset(&p->arg);
+	buf_add(&p->arg, arg, len);
+	p->started++;
+}
+
+static bool parallel_style(const struct progress *p)
+{
+	return p->style == PROGRESS_BAR || p->style == PROGRESS_ETA;
+}
+
+/* One write; a terminal that fails it gets no more progress. */
+static void put(struct progress *p, const char *s, size_t len)
+{
+	if (write_all(p->fd, s, len) < 0) {
+		p->style = PROGRESS_OFF;
+		p->shown = false;
+	}
 }
 
 static uint64_t interval_ms(const struct progress *p)
@@ -208,6 +239,15 @@ int progress_start(struct progress *p, rr_loop *loop)
 	if (p->style == PROGRESS_OFF)
 		return 0;
 	p->start_ns = now_ns();
+	if (p->style == PROGRESS_ETA) {
+		struct buf b = BUF_INIT;
+
+		parbar_eta_header(&b, p->ncpu, p->jobs);
+		put(p, b.data, b.len);
+		buf_free(&b);
+	}
+	if (parallel_style(p))
+		return 0; /* drawn as tasks start and end, as parallel does */
 	p->timer = rr_timer_new(loop, tick, p);
 	if (!p->timer) {
 		p->style = PROGRESS_OFF;
@@ -215,15 +255,6 @@ int progress_start(struct progress *p, rr_loop *loop)
 	}
 	rr_timer_start(p->timer, interval_ms(p));
 	return 0;
-}
-
-/* One write; a terminal that fails it gets no more progress. */
-static void put(struct progress *p, const char *s, size_t len)
-{
-	if (write_all(p->fd, s, len) < 0) {
-		p->style = PROGRESS_OFF;
-		p->shown = false;
-	}
 }
 
 static unsigned terminal_width(int fd)
@@ -277,12 +308,40 @@ static void draw(struct progress *p, uint64_t now)
 	p->shown = redraw && p->style != PROGRESS_OFF;
 }
 
+/* --bar, --eta: drawn when a task started or ended since the last time. */
+static void draw_parallel(struct progress *p, uint64_t now)
+{
+	const struct summary *s = p->s;
+	struct parbar_figures f = {
+		.total = s->tasks,
+		.done = s->ok + s->failed + s->unreachable,
+		.running = *p->running,
+		.elapsed_s = (double)(now - p->start_ns) / 1e9,
+		.arg = p->arg.data ? p->arg.data : "",
+		.width = isatty(p->fd) ? terminal_width(p->fd) : DEFAULT_WIDTH,
+	};
+
+	if (p->drawn_ns && f.done == p->drawn_done && p->started == p->drawn_running)
+		return;
+	p->drawn_done = f.done;
+	p->drawn_running = p->started;
+	p->drawn_ns = now;
+	buf_reset(&p->line);
+	if (p->style == PROGRESS_BAR)
+		parbar_bar(&p->line, &p->eta, &f);
+	else
+		parbar_eta_status(&p->line, &p->eta, &f);
+	put(p, p->line.data, p->line.len);
+}
+
 void progress_show(struct progress *p)
 {
 	uint64_t now = now_ns();
 	uint64_t since = now - (p->drawn_ns ? p->drawn_ns : p->start_ns);
 
-	if (p->style == PROGRESS_OFF)
+	if (parallel_style(p))
+		draw_parallel(p, now);
+	if (p->style == PROGRESS_OFF || parallel_style(p))
 		return;
 	/* Due, or erased for other output: back at once, with what that
 	   output was about counted. */
@@ -303,6 +362,11 @@ void progress_before_write(void *progress, int fd)
 
 void progress_end(struct progress *p)
 {
+	if (parallel_style(p)) {
+		draw_parallel(p, now_ns());
+		put(p, "\n", 1);
+	}
+	buf_free(&p->arg);
 	progress_before_write(p, p->fd);
 	rr_timer_free(p->timer);
 	buf_free(&p->line);

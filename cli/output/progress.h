@@ -17,6 +17,7 @@
 
 #include "util/buf.h"
 #include "output/modes.h"
+#include "output/parbar.h"
 #include "output/summary.h"
 
 /* What the line shows. */
@@ -50,6 +51,8 @@ enum progress_style {
 	PROGRESS_OFF,
 	PROGRESS_REDRAW, /* on a terminal, in place */
 	PROGRESS_LINES,  /* a line of its own, at most once a second */
+	PROGRESS_BAR,    /* --bar: parallel's, drawn as tasks start and end */
+	PROGRESS_ETA,    /* --eta: parallel's, likewise */
 };
 
 struct progress {
@@ -63,6 +66,11 @@ struct progress {
 	rr_timer *timer;
 	uint64_t start_ns, drawn_ns; /* drawn_ns 0: never drawn */
 	struct buf line; /* what is drawn */
+	/* --bar, --eta */
+	struct parbar_eta eta;
+	struct buf arg;  /* the input of the task that started last */
+	uint64_t drawn_done, drawn_running, started;
+	unsigned ncpu, jobs;
 };
 
 /*
@@ -73,6 +81,14 @@ struct progress {
 void progress_init(struct progress *p, enum when when, int fd, int out_fd,
 		   bool color, const struct summary *s,
 		   const unsigned *running);
+
+/* GNU parallel's --bar (bar) or --eta instead, whatever when said;
+   ncpu and jobs for --eta's header. */
+void progress_parallel(struct progress *p, bool bar, unsigned ncpu,
+		       unsigned jobs);
+
+/* A task started with this input (--bar shows it). */
+void progress_started(struct progress *p, const char *arg, size_t len);
 
 /* Start ticking on loop.  Returns 0, or -errno and the progress is off. */
 int progress_start(struct progress *p, rr_loop *loop);

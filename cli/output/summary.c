@@ -244,13 +244,21 @@ static int by_seq(const void *a, const void *b)
 
 void summary_failed_list(struct summary *s, struct buf *b)
 {
-	if (s->hosts) {
-		for (size_t k = 0; k < s->hosts->n; k++) {
-			if (host_at(s, k)->worst == TASK_OK)
-				continue;
-			buf_adds(b, s->hosts->v[k].name);
+	if (s->hosts) { /* one line, folded as nodeset -f folds */
+		const char **names = xcalloc(s->hosts->n + 1, sizeof *names);
+		size_t n = 0;
+
+		for (size_t k = 0; k < s->hosts->n; k++)
+			if (host_at(s, k)->worst != TASK_OK)
+				names[n++] = s->hosts->v[k].name;
+		if (n) {
+			char *folded = hostfold(names, n);
+
+			buf_adds(b, folded);
 			buf_addc(b, '\n');
+			free(folded);
 		}
+		free(names);
 		return;
 	}
 	if (s->nfailed_tags)

@@ -88,9 +88,9 @@ void summary_task(struct summary *s, const struct task_info *t, size_t host,
 void summary_format(const struct summary *s, struct buf *b, bool color);
 
 /*
- * What --failed writes, one per line: the hosts that failed or could not
- * be reached, as written, in list order; in local mode the failed tasks'
- * tags (their inputs, else their commands) in input order, an input once
+ * What --failed writes: the hosts that failed or could not be reached, as
+ * written, folded on one line (hostfold()); in local mode, one per line, the
+ * failed tasks' tags (their inputs, else their commands) in input order, an input once
  * however many of its runs (--repeat) failed.
  */
 void summary_failed_list(struct summary *s, struct buf *b);

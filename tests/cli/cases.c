@@ -426,7 +426,7 @@ CASE(help_fleet, ARGS("--help"),
 		  "--connect-timeout SEC", "--per-host N", "---- TAG ----",
 		  "3 some host unreachable" })
 CASE(fleet_option_needs_hosts, ARGS("-l", "root", "true"),
-     .err_exact = "ringrun: -l: needs hosts (-w or --hostfile)\nTry 'ringrun --help'.\n",
+     .err_exact = "ringrun: -l: needs hosts (-w, -g or --hostfile)\nTry 'ringrun --help'.\n",
      .status = 2)
 CASE(fleet_bad_host, ARGS("-w", "web1,web:0", "true"),
      .err_exact = "ringrun: -w: 'web:0': port must be 1 to 65535\n"

@@ -39,13 +39,15 @@ static void dir_up(void)
 
 /* ------------------------------------------------------ -o collate, local */
 
+/* The larger group first; members in ClusterShell's order; stderr apart,
+   a line at a time after its tag, as clush -b prints it. */
 CASE(local_tags_folded,
-     ARGS("-o", "collate", "-j", "4",
+     ARGS("-o", "collate", "-j", "1",
 	  "case {} in *[13579]) echo odd;; *) echo even; echo e >&2;; esac", ":::",
 	  "web1", "web2", "web3", "web4", "web5", "web6", "web10", "db"),
-     .out = HDR("web[1,3,5] (3)") "odd\n" HDR("web[2,4,6,10],db (5)") "even\n",
-     .err_exact = HDR("web[2,4,6,10],db (5)") "e\n")
-/* Thirty tasks at once, three outputs: groups in input order. */
+     .out = HDR("db,web[2,4,6,10] (5)") "even\n" HDR("web[1,3,5] (3)") "odd\n",
+     .err_exact = "web2: e\nweb4: e\nweb6: e\nweb10: e\ndb: e\n")
+/* Thirty tasks at once, three outputs of ten: by their first members. */
 CASE(local_three_groups,
      ARGS("-o", "collate", "-j", "30", "-a", "-", "n={}; echo $(( ${n#x} % 3 ))"),
      .in = "x1\nx2\nx3\nx4\nx5\nx6\nx7\nx8\nx9\nx10\nx11\nx12\nx13\nx14\nx15\n"
@@ -54,23 +56,41 @@ CASE(local_three_groups,
      .out = HDR("x[1,4,7,10,13,16,19,22,25,28] (10)") "1\n"
 	    HDR("x[2,5,8,11,14,17,20,23,26,29] (10)") "2\n"
 	    HDR("x[3,6,9,12,15,18,21,24,27,30] (10)") "0\n")
-/* The exit status does not split a group; each failure has its line. */
-CASE(local_status_does_not_split,
-     ARGS("-o", "collate", "echo same; exit {}", ":::", "0", "1", "2"),
-     .out = HDR("[0-2] (3)") "same\n",
-     .err = { "ringrun: 'echo same; exit 1' exited with status 1\n",
-	      "ringrun: 'echo same; exit 2' exited with status 2\n" },
-     .err_lines = 2, .status = 1)
-CASE(local_stderr_splits,
-     ARGS("-o", "collate", "-k", "echo out; [ {} = b ] && echo err >&2; true", ":::",
+/* The exit status splits a group and orders them; each status but 0 is
+   said once at the end, as clush says it. */
+CASE(local_status_splits,
+     ARGS("-o", "collate", "echo same; exit $(({} % 3))", ":::", "1", "2", "3", "4",
+	  "5", "7"),
+     .out = HDR("3") "same\n" HDR("[1,4,7] (3)") "same\n" HDR("[2,5] (2)") "same\n",
+     .err_exact = "ringrun: [1,4,7] (3): exited with exit code 1\n"
+		  "ringrun: [2,5] (2): exited with exit code 2\n", .status = 1)
+/* -b: stderr is not part of the output; -B: it is, in the order written. */
+CASE(local_stderr_apart,
+     ARGS("-b", "-k", "echo out; [ {} = b ] && echo err >&2; true", ":::",
 	  "a", "b", "c"),
-     .out = HDR("a,c (2)") "out\n" HDR("b (1)") "out\n",
-     .err_exact = HDR("b (1)") "err\n")
+     .out = HDR("a,b,c (3)") "out\n", .err_exact = "b: err\n")
+CASE(local_stderr_splits_with_B,
+     ARGS("-B", "-k", "echo out; [ {} = b ] && echo err >&2; true", ":::",
+	  "a", "b", "c"),
+     .out = HDR("a,c (2)") "out\n" HDR("b") "out\nerr\n")
+CASE(local_stderr_first_with_B,
+     ARGS("-B", "echo err >&2; echo out"), .out = HDR("echo err >&2; echo out") "err\nout\n")
+/* Lines are compared, as clush does: a last line without its newline is
+   the same line. */
 CASE(local_commands_are_tags, ARGS("-o", "collate", "-C", "-"),
-     .in = "echo a\nprintf 'a\\n'\nprintf a\ntrue\n",
-     .out = HDR("echo a,printf 'a\\n' (2)") "a\n" HDR("printf a (1)") "a\n")
+     .in = "echo a\nprintf 'a\\n'\nprintf a\ntrue\nprintf 'a\\n\\n'\n",
+     .out = HDR("echo a,printf 'a\\n',printf a (3)") "a\n" HDR("printf 'a\\n\\n'") "a\n\n")
+/* dshbak -c's headers: its rule, no count; the exit status does not split a
+   group, each failure keeps its own line. */
+CASE(local_dshbak_style,
+     ARGS("-b", "--collate-style", "dshbak", "echo same; exit $(({} % 2))", ":::",
+	  "3", "2", "1"),
+     .out = "----------------\n[1-3]\n----------------\nsame\n",
+     .err = { "ringrun: 'echo same; exit $((3 % 2))' exited with status 1\n",
+	      "ringrun: 'echo same; exit $((1 % 2))' exited with status 1\n" },
+     .err_lines = 2, .status = 1)
 CASE(local_command_alone, ARGS("-o", "collate", "echo", "hi"),
-     .out = HDR("echo hi (1)") "hi\n")
+     .out = HDR("echo hi") "hi\n")
 CASE(local_silent_prints_nothing, ARGS("-o", "collate", "true", ":::", "a", "b"),
      .out = "")
 CASE(local_failure_lines_stay,
@@ -286,8 +306,8 @@ static void fleet_down(void)
 
 /*
  * The issue's case: 40 hosts, three distinct outputs, headers folded.  The
- * hosts are listed 40..1: groups come in the order of their first host in
- * that list, hosts within a header in numeric ranges.  --outdir on the same
+ * hosts are listed 40..1: groups come as clush orders them (the largest,
+ * then by first host), hosts within a header in numeric ranges.  --outdir on the same
  * run: each host's pair, exact.
  */
 /* Each host's pair in DIR/out, exact, and nothing else there. */
@@ -319,10 +339,11 @@ Test(cli_collate_fleet, forty_hosts_three_outputs, .init = fleet_up, .fini = fle
 	check_case(&(const struct cli_case){
 		.ssh = true,
 		ARGS("-o", "collate", "--outdir", "@DIR/out", "-w", hosts, BY_ADDRESS),
-		.out = HDR("127.0.1.[28-40] (13)") "gamma\n"
-		       HDR("127.0.1.[1-13,27] (14)") "alpha\ntwo\n"
-		       HDR("127.0.1.[14-26] (13)") "beta\n",
-		.err_exact = HDR("127.0.1.[28-40] (13)") "note\n",
+		.out = HDR("127.0.1.[1-13,27] (14)") "alpha\ntwo\n"
+		       HDR("127.0.1.[14-26] (13)") "beta\n"
+		       HDR("127.0.1.[28-40] (13)") "gamma\n",
+		.err = { "127.0.1.28: note\n", "127.0.1.40: note\n" },
+		.err_lines = 13,
 		.check = forty_pairs,
 	});
 }
@@ -384,7 +405,7 @@ Test(cli_collate, memory_stays_flat, .timeout = TEST_TIMEOUT)
 		in->len += (size_t)sprintf(in->s + in->len, "%d\n", k);
 	run_ringrun(args, in->s, in->len, false, &r);
 	cr_assert_eq(r.status, 0, "%s", r.err);
-	cr_assert(strstr(r.out, "\n5000 (1)\n"), "%.200s", r.out);
+	cr_assert(strstr(r.out, "\n5000\n"), "%.200s", r.out);
 	p = strstr(r.err, "peak rss ");
 	cr_assert_not_null(p, "%s", r.err);
 	kib = strtol(p + strlen("peak rss "), NULL, 10);

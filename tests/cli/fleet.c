@@ -182,7 +182,7 @@ Test(cli_fleet, failed_hosts_run_again, .init = sshd_up, .fini = cli_dir_down,
 
 	check_case(&first);
 	char *failed = cli_slurp_or_empty("failed");
-	cr_assert_str_eq(failed, cli_expand("@H2\n@H3:1\n"));
+	cr_assert_str_eq(failed, cli_expand("@H2,@H3:1\n"));
 	free(failed);
 	check_case(&again);
 	failed = cli_slurp_or_empty("failed");

@@ -1,5 +1,6 @@
 /*
- * Host selection on the command line: ranges, ^FILE, -x, and their errors.
+ * Host selection on the command line: ranges, ^FILE, node groups, regex
+ * filters, -x, and their errors.
  * The cases that run commands do so against a real OpenSSH sshd (sshd.h)
  * on four loopback addresses 127.0.1.1-4, stopped by its pid when the test
  * ends.
@@ -81,6 +82,36 @@ CASE(caret_file, ARGS("-k", "-w", "@NET4,^@DIR/hosts", "echo x"),
      .write = { { "hosts", "# rack 1\n@NET[1-2]\n\n@NET4\n" } },
      .out = "---- @NET4 ----\nx\n---- @NET1 ----\nx\n---- @NET2 ----\nx\n")
 
+/* ------------------------------------------------------ node groups */
+
+#define GROUPS { "g.yaml", "lab:\n  rack: '@NET[1-3]'\n  odd: '@rack!@NET2'\n" \
+		 "  loop: '@pool'\n  pool: '@loop'\n" }
+
+CASE(group_option, ARGS("-k", "--groups-file", "@DIR/g.yaml", "-g", "rack", "-x",
+			 "@lab:odd", "echo x"),
+     .write = { GROUPS }, .out = "---- @NET2 ----\nx\n")
+CASE(groups_in_lists_and_host_files,
+     ARGS("-k", "--groups-file", "@DIR/g.yaml", "--hostfile", "-", "-w", "@NET4",
+	  "echo x"),
+     .write = { GROUPS }, .in = "@odd\n",
+     .out = "---- @NET4 ----\nx\n---- @NET1 ----\nx\n---- @NET3 ----\nx\n")
+/* pdsh's filters: every /RE/ must match, no -/RE/ may. */
+CASE(regex_filters, ARGS("-k", "-w", "/[123]$/,@NET[1-4],-/3$/", "echo x"),
+     .out = "---- @NET1 ----\nx\n---- @NET2 ----\nx\n")
+
+LOCAL_CASE(unknown_group, ARGS("--groups-file", "@DIR/g.yaml", "-g", "nope", "echo x"),
+	   .write = { GROUPS },
+	   .err_exact = "ringrun: -g: '@nope': no group 'nope' in source 'lab' "
+			"(read from @DIR/g.yaml)\nTry 'ringrun --help'.\n",
+	   .status = 2, .out = "")
+LOCAL_CASE(group_cycle, ARGS("--groups-file", "@DIR/g.yaml", "-w", "a,@loop", "echo x"),
+	   .write = { GROUPS },
+	   .err_exact = "ringrun: -w: '@loop': a cycle of groups: @lab:loop -> "
+			"@lab:pool -> @lab:loop\nTry 'ringrun --help'.\n",
+	   .status = 2, .out = "")
+LOCAL_CASE(regex_leaves_nothing, ARGS("-w", "a,b,/c/", "echo x"),
+	   .err_exact = "ringrun: -w: every host is excluded\n", .status = 2, .out = "")
+
 /* ------------------------------------------------------ -x */
 
 CASE(exclude_removes, ARGS("-k", "-w", "@NET[1-4]", "-x", "@NET[2-3]", "echo x"),
@@ -100,7 +131,7 @@ LOCAL_CASE(exclude_everything_is_an_error,
 	   ARGS("-w", "@NET[1-2]", "-x", "@NET[1-4]", "echo x"),
 	   .err_exact = "ringrun: -x: every host is excluded\n", .status = 2, .out = "")
 LOCAL_CASE(exclude_needs_hosts, ARGS("-x", "a", "echo x"),
-	   .err_exact = "ringrun: -x: needs hosts (-w or --hostfile)\nTry 'ringrun --help'.\n",
+	   .err_exact = "ringrun: -x: needs hosts (-w, -g or --hostfile)\nTry 'ringrun --help'.\n",
 	   .status = 2, .out = "")
 /* An empty host file still runs nothing, -x or not. */
 LOCAL_CASE(exclude_from_no_host, ARGS("--hostfile", "-", "-x", "a", "echo x"),

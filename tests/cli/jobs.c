@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "case.h"
@@ -35,27 +36,27 @@ static void sshd_up(void)
 /* ------------------------------------------------------ cases */
 
 /*
- * The job log, read with its own rules: the header, then 9 fields a row,
- * times with 3 decimals, Host and Command unescaped (\t \n \\).
+ * The job log, read with its own rules (GNU parallel's): the header, then 9
+ * fields a row, times with 3 decimals, JobRuntime padded to 10 columns,
+ * Command as run but for a newline, which is a NUL byte.  Read from the
+ * file itself: the harness hands over text up to its first NUL.
  */
 static const char joblog_rows[] =
 	"import re, sys\n"
-	"data = sys.stdin.buffer.read().decode('utf-8')\n"
+	"data = open('@DIR/log', 'rb').read().decode('utf-8')\n"
 	"lines = data.split('\\n')\n"
 	"assert lines[-1] == '', 'unterminated row'\n"
 	"assert lines[0] == 'Seq\\tHost\\tStarttime\\tJobRuntime\\tSend\\tReceive"
 	"\\tExitval\\tSignal\\tCommand', lines[0]\n"
-	"def unesc(s):\n"
-	"    return re.sub(r'\\\\([tn\\\\])', lambda m: {'t': '\\t', 'n': '\\n',"
-	" '\\\\': '\\\\'}[m.group(1)], s)\n"
 	"rows = []\n"
 	"for l in lines[1:-1]:\n"
-	"    f = l.split('\\t')\n"
+	"    f = l.split('\\t', 8)\n"
 	"    assert len(f) == 9, f\n"
-	"    assert re.fullmatch(r'\\d+\\.\\d{3}', f[2]) and re.fullmatch(r'\\d+\\.\\d{3}', f[3]), f\n"
-	"    rows.append(dict(seq=int(f[0]), host=unesc(f[1]), start=float(f[2]),"
+	"    assert re.fullmatch(r'\\d+\\.\\d{3}', f[2]) and re.fullmatch(r' *\\d+\\.\\d{3}', f[3])"
+	" and len(f[3]) >= 10, f\n"
+	"    rows.append(dict(seq=int(f[0]), host=f[1], start=float(f[2]),"
 	" runtime=float(f[3]), send=int(f[4]), recv=int(f[5]), exit=int(f[6]),"
-	" sig=int(f[7]), cmd=unesc(f[8])))\n"
+	" sig=int(f[7]), cmd=f[8].replace('\\0', '\\n')))\n"
 	"import time\n"
 	"for r in rows:\n"
 	"    assert abs(r['start'] - time.time()) < 600, r\n"
@@ -94,7 +95,8 @@ CASE(joblog_a_row_per_task,
 	       "2 : 0 2 3 0 echo 3; exit 3\n"
 	       "3 : 0 2 5 0 echo 5; exit 5\n")
 
-/* Tabs, newlines and backslashes in a command: still one line a row. */
+/* Tabs, newlines and backslashes in a command: still one line a row (a
+   newline as NUL, as parallel writes it). */
 CASE(joblog_escapes,
      ARGS("--joblog", "@DIR/log", "printf '%s\\n'", ":::", "tab\there", "new\nline",
 	  "back\\slash"),
@@ -112,7 +114,7 @@ CASE(joblog_signal_timeout,
      .err = { "killed by SIGKILL", "timed out after 2 s" },
      .py = "for r in by_seq: print(r['exit'], r['sig'], r['cmd'])\n"
 	   "print(by_seq[1]['runtime'] >= 2)\n",
-     .py_out = "-1 9 kill -9 $$\n-1 15 exec sleep 600\n0 0 exit 0\nTrue\n")
+     .py_out = "0 9 kill -9 $$\n-1 15 exec sleep 600\n0 0 exit 0\nTrue\n")
 
 CASE(joblog_exec_spawn_failure,
      ARGS("--joblog", "@DIR/log", "-X", "nosuchcmd-rr", ":::", "a"),
@@ -506,3 +508,116 @@ Test(cli_jobs_fleet, retries_host_comes_back, .init = sshd_up, .fini = cli_dir_d
 	cr_assert_null(strstr(r.err, "retry 5 of 5"), "%s", r.err);
 	proc_result_free(&r);
 }
+
+/* ------------------------------------------------------ parallel's job options */
+
+#define PCASE(name, ...)                                                             \
+	Test(cli_jobs_parallel, name, .init = dir_up, .fini = cli_dir_down,          \
+	     .timeout = TEST_TIMEOUT)                                                \
+	{                                                                            \
+		check_case(&(const struct cli_case){ __VA_ARGS__ });                 \
+	}
+
+/* A task that blocks on a FIFO nobody writes until it is killed: its limit
+   is 200% of the first one's runtime, which had no limit (no median yet). */
+PCASE(timeout_percent_of_the_median,
+      ARGS("-j1", "-k", "--joblog", "@DIR/log", "-t", "200%",
+	   "if [ {} = block ]; then mkfifo @DIR/f; exec cat @DIR/f; else echo {}; fi",
+	   ":::", "a", "block"),
+      .status = 1, .out = "a\n", .err_lines = 1,
+      .err = { "ringrun: 'if [ block = block ]; then mkfifo @DIR/f; exec cat @DIR/f; "
+	       "else echo block; fi' timed out: ran past 200% of the median runtime (" },
+      .py_prelude = joblog_rows, .py_on = "log",
+      .py = "print([(r['seq'], r['exit'], r['sig']) for r in by_seq])\n",
+      .py_out = "[(1, 0, 0), (2, -1, 15)]\n")
+
+PCASE(timeout_percent_refused, ARGS("-t", "0%", "true"), .status = 2,
+      .err_exact = "ringrun: -t: 0%: out of range\nTry 'ringrun --help'.\n")
+
+PCASE(timeout_percent_not_a_number, ARGS("--timeout", "x%", "true"), .status = 2,
+      .err_exact = "ringrun: --timeout: x%: not a number\nTry 'ringrun --help'.\n")
+
+/* A delay outlasts the quick tasks: the run waits for the next start with
+   no task running, and every task runs. */
+PCASE(delay_starts_every_task,
+      ARGS("--delay", "0.01", "-j3", "-k", "echo", ":::", "1", "2", "3"),
+      .out = "1\n2\n3\n")
+
+PCASE(delay_not_with_hosts, ARGS("--delay", "1", "-w", "h1", "true"), .status = 2,
+      .err_exact = "ringrun: --delay: cannot be combined with hosts (local commands only)\n"
+		   "Try 'ringrun --help'.\n")
+
+PCASE(tag_stream, ARGS("-j1", "-o", "stream", "--tag", "printf 'x\\ny\\n'; echo", ":::",
+		       "a b", "c"),
+      .out = "a b\tx\na b\ty\na b\ta b\nc\tx\nc\ty\nc\tc\n")
+
+PCASE(tagstring_group, ARGS("-k", "--tagstring", "{#}={.}", "echo", ":::", "f.txt", "g"),
+      .out = "1=f\tf.txt\n2=g\tg\n")
+
+PCASE(tag_not_with_json, ARGS("--tag", "-o", "json", "true"), .status = 2,
+      .err_exact = "ringrun: --tag: needs -o group or stream (tags are line prefixes)\n"
+		   "Try 'ringrun --help'.\n")
+
+PCASE(tag_twice, ARGS("--tag", "--tagstring", "x", "true"), .status = 2,
+      .err_exact = "ringrun: --tagstring: given twice (--tag is --tagstring '{}')\n"
+		   "Try 'ringrun --help'.\n")
+
+/* parallel prints nothing of what --results saves; -o group asks for it. */
+PCASE(results_layout, ARGS("--results", "@DIR/r", "echo {}; echo e >&2", ":::", "a/b", ""),
+      .out = "",
+      .files = { { "r/1/a\\_b/stdout", "a/b\n" }, { "r/1/a\\_b/stderr", "e\n" },
+		 { "r/1/a\\_b/seq", "1" }, { "r/1/stdout", "\n" }, { "r/1/seq", "2" } })
+
+PCASE(results_and_group_output, ARGS("-o", "group", "--results", "@DIR/r", "echo", ":::", "x"),
+      .out = "x\n", .files = { { "r/1/x/stdout", "x\n" } })
+
+PCASE(results_not_with_outdir, ARGS("--outdir", "@DIR/o", "--results", "@DIR/r", "true"),
+      .status = 2,
+      .err_exact = "ringrun: --results: cannot be combined with --outdir\nTry 'ringrun --help'.\n")
+
+PCASE(results_not_with_hosts, ARGS("--results", "@DIR/r", "-w", "h1", "true"), .status = 2,
+      .err_exact = "ringrun: --results: cannot be combined with hosts: every host would "
+		   "write the same files (--outdir names them by host)\n"
+		   "Try 'ringrun --help'.\n")
+
+/* A planted symbolic link is not followed: DIR/1 pointing elsewhere. */
+Test(cli_jobs_parallel, results_symlink_refused, .init = dir_up, .fini = cli_dir_down,
+     .timeout = TEST_TIMEOUT)
+{
+	struct proc_result r;
+	const char *args[] = { "--results", cli_expand("@DIR/r"), "echo", ":::", "x", NULL };
+
+	cr_assert_eq(mkdir(cli_expand("@DIR/r"), 0777), 0);
+	cr_assert_eq(mkdir(cli_expand("@DIR/elsewhere"), 0777), 0);
+	cr_assert_eq(symlink(cli_expand("@DIR/elsewhere"), cli_expand("@DIR/r/1")), 0);
+	run_ringrun(args, NULL, 0, false, &r);
+	cr_assert_eq(r.status, 1, "%s", r.err);
+	cr_assert_str_eq(r.err, cli_expand("ringrun: --results: @DIR/r/1: a symbolic link, "
+					   "not followed\n"));
+	cr_assert_eq(access(cli_expand("@DIR/elsewhere/x"), F_OK), -1, "made through the link");
+	proc_result_free(&r);
+}
+
+PCASE(resume_needs_joblog, ARGS("--resume", "true"), .status = 2,
+      .err_exact = "ringrun: --resume: needs --joblog (the log it reads)\n"
+		   "Try 'ringrun --help'.\n")
+
+/* --resume: a task the log has ran, ok or not; one it has not runs. */
+PCASE(resume_skips_what_the_log_has,
+      PRE("-j1", "--joblog", "@DIR/log", "echo {} >> @DIR/m; [ {} != b ]", ":::", "a", "b"),
+      .pre_status = 1,
+      ARGS("-j1", "--resume", "--joblog", "@DIR/log", "echo {} >> @DIR/m; [ {} != b ]", ":::",
+	   "a", "b", "c"),
+      .files = { { "m", "a\nb\nc\n" } })
+
+/* The format on a fixed count: the last drawing is 100%, nothing left. */
+PCASE(bar_format, ARGS("-j1", "--bar", "true", ":::", "1", "2", "3"),
+      .err_lines = 1,
+      .err = { "\r#   0 sec 3", "\r100\r\033[7m100% 3:0=0s 3 " })
+
+PCASE(eta_format, ARGS("-j1", "--eta", "true", ":::", "1", "2", "3"),
+      .err = { "\nComputers / CPU cores / Max jobs to run\n1:local / ",
+	       "Computer:jobs running/jobs completed/%of started jobs/"
+	       "Average seconds to complete\n",
+	       "\rETA: 0s Left: 0 AVG: " },
+      .err_lines = 6)

@@ -253,7 +253,7 @@ OFFLINE(config_error_names_file_and_line, ARGS("-w", "web", "true"),
 OFFLINE(given_config_missing, ARGS("-F", "@DIR/nothere", "-w", "web", "true"),
 	.err_exact = "ringrun: -F: @DIR/nothere: No such file or directory\n", .status = 2)
 OFFLINE(f_needs_hosts, ARGS("-F", "@DIR/cfg", "true"),
-	.err_exact = "ringrun: -F: needs hosts (-w or --hostfile)\nTry 'ringrun --help'.\n",
+	.err_exact = "ringrun: -F: needs hosts (-w, -g or --hostfile)\nTry 'ringrun --help'.\n",
 	.status = 2)
 OFFLINE(ssh_mode_unknown, ARGS("--ssh", "openssh", "-w", "web", "true"),
 	.err_exact = "ringrun: --ssh: openssh: unknown mode (native, exec)\n"

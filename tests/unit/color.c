@@ -117,18 +117,18 @@ Test(unit_color, collate_headers_bold)
 {
 	int out_fd = memfd_create("out", MFD_CLOEXEC), err_fd = memfd_create("err", MFD_CLOEXEC);
 	struct collate c;
-	struct collate_key k = { 0, "up\n", 3, "oops\n", 5 };
+	struct collate_key k = { 0, 0, "up\n", 3, "oops\n", 5 };
 	struct output o;
 
-	collate_init(&c, NULL);
-	collate_add(&c, &k, 1, "web1", NULL);
-	collate_add(&c, &k, 2, "web2", NULL);
+	collate_init(&c, COLLATE_CLUSH, true, NULL);
+	collate_add(&c, &k, "web1", NULL, false);
+	collate_add(&c, &k, "web2", NULL, false);
 	output_init(&o, OUT_COLLATE, out_fd, err_fd);
 	o.out.color = true;
 	collate_print(&c, &o);
 	cr_assert_eq(output_flush(&o), 0);
-	expect_fd(out_fd, "\033[1m---------------\nweb[1-2] (2)\n---------------\033[0m\nup\n");
-	expect_fd(err_fd, "---------------\nweb[1-2] (2)\n---------------\noops\n");
+	expect_fd(out_fd, "\033[1m---------------\nweb[1-2] (2)\n---------------\033[0m\nup\noops\n");
+	expect_fd(err_fd, "");
 	collate_free(&c);
 	output_free(&o);
 	close(out_fd);

@@ -252,14 +252,3 @@ Test(unit_hostrange, the_callback_can_stop_it)
 	cr_assert_eq(hostrange_expand("h[1-5]", 6, &budget, stop_at_two, &n, &e), 7);
 	cr_assert_eq(n, 2);
 }
-
-Test(unit_hostrange, items_end_at_commas_outside_brackets)
-{
-	const char *s = "web[1,3],db,x";
-
-	cr_assert_eq(hostrange_item_len(s, strlen(s)), 8);
-	cr_assert_eq(hostrange_item_len("a", 1), 1);
-	cr_assert_eq(hostrange_item_len(",a", 2), 0);
-	cr_assert_eq(hostrange_item_len("w[1,", 4), 4);
-	cr_assert_eq(hostrange_item_len("[::1]:22,b", 10), 8);
-}

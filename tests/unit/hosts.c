@@ -107,7 +107,7 @@ Test(unit_hosts, list_errors)
 {
 	expect_list_error("", "'': no host in it");
 	expect_list_error(" , ,", "' , ,': no host in it");
-	expect_list_error("ok,@web", "'@web': empty user name");
+	expect_list_error("ok,@web", "'@web': no node groups here"); /* @ begins a group */
 	expect_list_error("root@", "'root@': empty host name");
 	expect_list_error(":22", "':22': empty host name");
 	expect_list_error("web:0", "'web:0': port must be 1 to 65535");

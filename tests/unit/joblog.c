@@ -33,23 +33,42 @@ Test(unit_joblog, format_row)
 	};
 	char *line = format(&row);
 
-	cr_assert_str_eq(line, "12\t:\t1700000000.123\t4.005\t6\t70000\t-1\t15\tsleep 9\n");
+	cr_assert_str_eq(line, "12\t:\t1700000000.123\t     4.005\t6\t70000\t-1\t15\t"
+			       "sleep 9\n");
 	free(line);
 	cr_assert_str_eq(joblog_header, "Seq\tHost\tStarttime\tJobRuntime\tSend\t"
 					"Receive\tExitval\tSignal\tCommand\n");
 }
 
-Test(unit_joblog, format_escapes)
+/* As parallel writes a command: as it is, a newline as a NUL byte. */
+Test(unit_joblog, format_command)
 {
 	const struct joblog_row row = {
-		.seq = 1, .host = "root@web\\1", .command = "printf 'a\\tb\\n'\tx\ny\\",
+		.seq = 1, .host = "root@web1", .runtime_ms = 12345678901,
+		.command = "printf 'a\\tb\\n'\tx\ny\\",
 	};
-	char *line = format(&row);
+	struct buf b = BUF_INIT;
+	static const char want[] = "1\troot@web1\t0.000\t12345678.901\t0\t0\t0\t0\t"
+				   "printf 'a\\tb\\n'\tx\0y\\\n";
 
-	cr_assert_str_eq(line, "1\troot@web\\\\1\t0.000\t0.000\t0\t0\t0\t0\t"
-			       "printf 'a\\\\tb\\\\n'\\tx\\ny\\\\\n");
-	cr_assert_eq(strchr(line, '\n'), line + strlen(line) - 1, "one line");
-	free(line);
+	joblog_format(&b, &row);
+	cr_assert_eq(b.len, sizeof want - 1);
+	cr_assert_eq(memcmp(b.data, want, b.len), 0, "%s", b.data);
+	buf_free(&b);
+}
+
+/* The rows ringrun wrote before they were parallel's: escaped. */
+Test(unit_joblog, ringrun_escaped_rows)
+{
+	static const char text[] =
+		"1\troot@web\\1\t0.000\t0.000\t0\t0\t0\t0\tprintf 'a\\\\tb'\\tx\\ny\\\\\n";
+	struct joblog log;
+
+	cr_assert_eq(joblog_parse(&log, text, sizeof text - 1, err, sizeof err), 0,
+		     "%s", err);
+	cr_assert_str_eq(log.rows[0].host, "root@web\\1");
+	cr_assert_str_eq(log.rows[0].command, "printf 'a\\tb'\tx\ny\\");
+	joblog_free(&log);
 }
 
 static void expect_same(const struct joblog_row *a, const struct joblog_row *b)
@@ -71,6 +90,7 @@ Test(unit_joblog, round_trip)
 		{ 1, ":", 1, 0, 0, 0, 0, 0, "true" },
 		{ 2, "user@host:2222", 1700000000999, 86400000, 1u << 30, UINT64_MAX,
 		  255, 0, "echo '\\\\'; \\n \\t \\ \\x\t\n\n" },
+		{ 5, ":", 0, 99999999999, 0, 0, 0, 0, "long \\t" },
 		{ 18446744073709551615ull, "h", 0, 1, 0, 0, -2147483647 - 1, 64, "" },
 		{ 4, ":", 0, 0, 0, 0, 2147483647, 2147483647, "\\" },
 	};
@@ -78,11 +98,11 @@ Test(unit_joblog, round_trip)
 	struct joblog log;
 
 	buf_adds(&b, joblog_header);
-	for (size_t k = 0; k < 4; k++)
+	for (size_t k = 0; k < 5; k++)
 		joblog_format(&b, &rows[k]);
 	cr_assert_eq(joblog_parse(&log, b.data, b.len, err, sizeof err), 0, "%s", err);
-	cr_assert_eq(log.n, 4);
-	for (size_t k = 0; k < 4; k++)
+	cr_assert_eq(log.n, 5);
+	for (size_t k = 0; k < 5; k++)
 		expect_same(&log.rows[k], &rows[k]);
 	joblog_free(&log);
 	buf_free(&b);
@@ -237,8 +257,8 @@ Test(unit_joblog_file, new_then_appended, .init = make_dir, .fini = remove_dir)
 	char *s = slurp("log");
 	cr_assert_str_eq(s, "Seq\tHost\tStarttime\tJobRuntime\tSend\tReceive\tExitval\t"
 			    "Signal\tCommand\n"
-			    "1\t:\t1.000\t0.000\t0\t2\t0\t0\techo a\n"
-			    "1\t:\t1.000\t0.000\t0\t2\t0\t0\techo a\n");
+			    "1\t:\t1.000\t     0.000\t0\t2\t0\t0\techo a\n"
+			    "1\t:\t1.000\t     0.000\t0\t2\t0\t0\techo a\n");
 	free(s);
 	/* An empty file is new. */
 	put("empty", "");
@@ -254,7 +274,7 @@ Test(unit_joblog_file, torn_last_line, .init = make_dir, .fini = remove_dir)
 	put("log", "Seq\tHost\n2\t:\t1.0");
 	write_one("log");
 	char *s = slurp("log");
-	cr_assert_str_eq(s, "Seq\tHost\n2\t:\t1.0\n1\t:\t1.000\t0.000\t0\t2\t0\t0\techo a\n");
+	cr_assert_str_eq(s, "Seq\tHost\n2\t:\t1.0\n1\t:\t1.000\t     0.000\t0\t2\t0\t0\techo a\n");
 	free(s);
 }
 
@@ -301,6 +321,12 @@ Test(unit_joblog_file, write_error)
 
 /* ------------------------------------------------------ --resume-failed */
 
+static bool done(const struct resume *r, const char *host,
+		 unsigned long long seq, const char *command)
+{
+	return resume_find(r, host, seq, command) == RESUME_DONE;
+}
+
 Test(unit_resume, last_row_decides, .init = make_dir, .fini = remove_dir)
 {
 	struct resume r;
@@ -316,16 +342,65 @@ Test(unit_resume, last_row_decides, .init = make_dir, .fini = remove_dir)
 		   "2\t:\t1\t1\t0\t0\t0\t0\tfailed then ok\n"
 		   "3\t:\t1\t1\t0\t0\t2\t0\tok then failed\n");
 	cr_assert_eq(resume_load(&r, path_of("log"), err, sizeof err), 0, "%s", err);
-	cr_assert(resume_done(&r, ":", "ok"));
-	cr_assert(resume_done(&r, ":", "failed then ok"));
-	cr_assert_not(resume_done(&r, ":", "ok then failed"));
-	cr_assert_not(resume_done(&r, ":", "signaled"));
-	cr_assert_not(resume_done(&r, ":", "never ran"));
-	cr_assert_not(resume_done(&r, ":", "not in the log"));
-	cr_assert(resume_done(&r, "web1", "ok"));
-	cr_assert_not(resume_done(&r, "web2", "ok"), "another host");
-	cr_assert(resume_done(&r, ":", "tab\there"));
-	cr_assert_not(resume_done(&r, ":", "tab\\there"));
+	cr_assert(done(&r, ":", 1, "ok"));
+	cr_assert(done(&r, ":", 2, "failed then ok"));
+	cr_assert_not(done(&r, ":", 3, "ok then failed"));
+	cr_assert_eq(resume_find(&r, ":", 4, "signaled"), RESUME_FAILED);
+	cr_assert_eq(resume_find(&r, ":", 5, "never ran"), RESUME_FAILED);
+	cr_assert_eq(resume_find(&r, ":", 8, "not in the log"), RESUME_NONE);
+	cr_assert(done(&r, "web1", 6, "ok"));
+	cr_assert_not(done(&r, "web2", 6, "ok"), "another host");
+	cr_assert(done(&r, ":", 7, "tab\there"), "ringrun's old rows are unescaped");
+	cr_assert_not(done(&r, ":", 7, "tab\\there"));
+	cr_assert(done(&r, ":", 99, "ok"), "the inputs moved: by command");
+	resume_free(&r);
+}
+
+/* The same command twice: its Seq tells which of them failed. */
+Test(unit_resume, by_seq_first)
+{
+	static const char text[] =
+		"1\t:\t1\t     1.000\t0\t0\t0\t0\techo a\n"
+		"2\t:\t1\t     1.000\t0\t0\t1\t0\techo a\n";
+	struct joblog log;
+	struct resume r;
+
+	cr_assert_eq(joblog_parse(&log, text, sizeof text - 1, err, sizeof err), 0);
+	resume_init(&r, &log);
+	cr_assert(done(&r, ":", 1, "echo a"));
+	cr_assert_not(done(&r, ":", 2, "echo a"));
+	cr_assert_not(done(&r, ":", 3, "echo a"), "another Seq: the last row");
+	resume_free(&r);
+}
+
+/*
+ * Parallel's log has 'it'"'"'s' where ringrun runs 'it'\''s': the same
+ * words, so the task succeeded (the bug of issue 11); other quotings that
+ * the shell reads alike match too, and those it reads otherwise do not.
+ */
+Test(unit_resume, quoting_as_the_shell_reads_it)
+{
+	static const char text[] =
+		"1\t:\t1\t     1.000\t0\t0\t0\t0\techo 'it'\"'\"'s'\n"
+		"2\t:\t1\t     1.000\t0\t0\t0\t0\techo 'a:b' \"x y\" \\$HOME\n"
+		"3\t:\t1\t     1.000\t0\t0\t0\t0\techo 'b c'\n"
+		"4\t:\t1\t     1.000\t0\t0\t0\t0\techo \"$x\"\n";
+	struct joblog log;
+	struct resume r;
+
+	cr_assert_eq(joblog_parse(&log, text, sizeof text - 1, err, sizeof err), 0);
+	resume_init(&r, &log);
+	cr_assert(done(&r, ":", 1, "echo 'it'\\''s'"));
+	cr_assert(done(&r, ":", 1, "echo it\\'s"));
+	cr_assert(done(&r, ":", 1, "echo \"it's\""));
+	cr_assert_not(done(&r, ":", 1, "echo its"));
+	cr_assert(done(&r, ":", 2, "echo a:b 'x y' '$HOME'"));
+	cr_assert_not(done(&r, ":", 2, "echo a:b x y '$HOME'"));
+	cr_assert_not(done(&r, ":", 2, "echo a:b 'x y' $HOME"));
+	cr_assert(done(&r, ":", 3, "echo b\\ c"));
+	cr_assert_not(done(&r, ":", 3, "echo b c"), "two words, not one");
+	cr_assert(done(&r, ":", 4, "echo \"$\"x"), "$ expands in \"...\" too");
+	cr_assert_not(done(&r, ":", 4, "echo '$x'"));
 	resume_free(&r);
 }
 
@@ -346,7 +421,7 @@ Test(unit_resume, many_tasks)
 	resume_init(&r, &log);
 	for (int k = 0; k < 5000; k++) {
 		snprintf(cmd, sizeof cmd, "task %d", k);
-		cr_assert_eq(resume_done(&r, ":", cmd), k % 3 == 0, "%s", cmd);
+		cr_assert_eq(done(&r, ":", (unsigned)k, cmd), k % 3 == 0, "%s", cmd);
 	}
 	resume_free(&r);
 	buf_free(&b);
@@ -357,7 +432,7 @@ Test(unit_resume, missing_file_is_a_first_run)
 	struct resume r;
 
 	cr_assert_eq(resume_load(&r, "/nonexistent/rr-log", err, sizeof err), 0, "%s", err);
-	cr_assert_not(resume_done(&r, ":", "anything"));
+	cr_assert_eq(resume_find(&r, ":", 1, "anything"), RESUME_NONE);
 	resume_free(&r);
 }
 

@@ -1,8 +1,11 @@
 /* cli/options.c: every option, its forms, and every usage error. */
 #include <criterion/criterion.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "files.h"
 #include "parse.h"
 
 static struct options o;
@@ -507,26 +510,81 @@ Test(unit_fleet_options, errors)
 /* Options that mean nothing without hosts say so, by the name given. */
 Test(unit_fleet_options, need_hosts)
 {
-	expect_fleet_error(PARSE("-l", "me", "x"), "-l: needs hosts (-w or --hostfile)");
-	expect_fleet_error(PARSE("--port", "22", "x"), "--port: needs hosts (-w or --hostfile)");
+	expect_fleet_error(PARSE("-l", "me", "x"), "-l: needs hosts (-w, -g or --hostfile)");
+	expect_fleet_error(PARSE("--port", "22", "x"), "--port: needs hosts (-w, -g or --hostfile)");
 	expect_fleet_error(PARSE("-k", "-i", "key", "--no-agent", "x"),
-			   "-i: needs hosts (-w or --hostfile)");
-	expect_fleet_error(PARSE("--no-agent", "x"), "--no-agent: needs hosts (-w or --hostfile)");
+			   "-i: needs hosts (-w, -g or --hostfile)");
+	expect_fleet_error(PARSE("--no-agent", "x"), "--no-agent: needs hosts (-w, -g or --hostfile)");
 	expect_fleet_error(PARSE("--password-env", "P", "x"),
-			   "--password-env: needs hosts (-w or --hostfile)");
+			   "--password-env: needs hosts (-w, -g or --hostfile)");
 	expect_fleet_error(PARSE("--password-file", "f", "x"),
-			   "--password-file: needs hosts (-w or --hostfile)");
+			   "--password-file: needs hosts (-w, -g or --hostfile)");
 	expect_fleet_error(PARSE("--known-hosts", "f", "x"),
-			   "--known-hosts: needs hosts (-w or --hostfile)");
+			   "--known-hosts: needs hosts (-w, -g or --hostfile)");
 	expect_fleet_error(PARSE("--host-key-check", "off", "x"),
-			   "--host-key-check: needs hosts (-w or --hostfile)");
+			   "--host-key-check: needs hosts (-w, -g or --hostfile)");
 	expect_fleet_error(PARSE("--connect-timeout", "1", "x"),
-			   "--connect-timeout: needs hosts (-w or --hostfile)");
+			   "--connect-timeout: needs hosts (-w, -g or --hostfile)");
 	expect_fleet_error(PARSE("--per-host", "1", "x"),
-			   "--per-host: needs hosts (-w or --hostfile)");
+			   "--per-host: needs hosts (-w, -g or --hostfile)");
 	/* Given after the hosts, or before them: the same. */
 	cr_assert_eq(PARSE("-l", "me", "-w", "a", "x"), 0, "%s", err);
 	options_free(&o);
+}
+
+/* -g a,src:b is -w @a,@src:b; --groups-file may be given again; -x @g. */
+Test(unit_fleet_options, node_groups)
+{
+	char dir[] = "/tmp/rr-opt-XXXXXX", plain[64], yaml[64], want[160];
+
+	cr_assert_not_null(mkdtemp(dir));
+	snprintf(plain, sizeof plain, "%s", file_in(dir, "groups", "web: w[1-3]\n"));
+	snprintf(yaml, sizeof yaml, "%s", file_in(dir, "g.yaml", "db:\n  main: d1 d2\n"));
+	cr_assert_eq(PARSE("--groups-file", plain, "-g", "web,db:main",
+			   "--groups-file", yaml, "-x", "@local:web!w2", "x"), 0, "%s", err);
+	cr_assert(o.fleet);
+	cr_assert_eq(o.hosts.n, 5);
+	hosts_exclude(&o.hosts, &o.exclude); /* as the run does */
+	cr_assert_eq(o.hosts.n, 3);
+	cr_assert_str_eq(o.hosts.v[0].name, "w2");
+	cr_assert_str_eq(o.hosts.v[2].name, "d2");
+	options_free(&o);
+	cr_assert_eq(PARSE("--groups-file", plain, "-w", "@web,-/[12]$/", "x"), 0, "%s", err);
+	hosts_exclude(&o.hosts, &o.exclude);
+	cr_assert_eq(o.hosts.n, 1);
+	cr_assert_str_eq(o.hosts.v[0].name, "w3");
+	options_free(&o);
+	snprintf(want, sizeof want, "-g: '@db': no group 'db' in source 'local' "
+		 "(read from %s)", plain);
+	expect_fleet_error(PARSE("--groups-file", plain, "-g", "db", "x"), want);
+	expect_fleet_error(PARSE("--groups-file", plain, "x"),
+			   "--groups-file: needs hosts (-w, -g or --hostfile)");
+	unlink(plain);
+	unlink(yaml);
+	rmdir(dir);
+}
+
+/* pdsh's WCOLL: the host file of a run that needs hosts and names none;
+   a plain run stays here. */
+Test(unit_fleet_options, wcoll)
+{
+	cr_assert_eq(setenv("WCOLL", "nodes.txt", 1), 0);
+	cr_assert_eq(PARSE("uptime"), 0, "%s", err);
+	cr_assert(!o.fleet);
+	cr_assert_null(o.hostfile);
+	options_free(&o);
+	cr_assert_eq(PARSE("-x", "n3", "uptime"), 0, "%s", err);
+	cr_assert(o.fleet);
+	cr_assert_str_eq(o.hostfile, "nodes.txt");
+	options_free(&o);
+	cr_assert_eq(PARSE("--copy", "f", "--dest", "/tmp"), 0, "%s", err);
+	cr_assert_str_eq(o.hostfile, "nodes.txt");
+	options_free(&o);
+	cr_assert_eq(PARSE("-w", "a", "-l", "me", "uptime"), 0, "%s", err);
+	cr_assert_null(o.hostfile);
+	options_free(&o);
+	cr_assert_eq(setenv("WCOLL", "", 1), 0);
+	expect_fleet_error(PARSE("-l", "me", "x"), "-l: needs hosts (-w, -g or --hostfile)");
 }
 
 Test(unit_hostkey_policy, names)
@@ -594,7 +652,7 @@ Test(unit_copy_options, sources_and_options_in_any_order)
 
 Test(unit_copy_options, errors)
 {
-	expect_fleet_error(PARSE("--copy", "a"), "--copy: needs hosts (-w or --hostfile)");
+	expect_fleet_error(PARSE("--copy", "a"), "--copy: needs hosts (-w, -g or --hostfile)");
 	expect_fleet_error(PARSE("-w", "h", "--rcopy"), "--rcopy: no SRC given");
 	expect_fleet_error(PARSE("--copy", "--rcopy", "a", "-w", "h"),
 			   "--rcopy: cannot be combined with --copy");
