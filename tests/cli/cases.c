@@ -121,6 +121,8 @@ CASE(shuf_runs_each_once, ARGS("--shuf", "-o", "json", "echo", ":::", "a", "b",
 CASE(stream_tag_shows_every_arg, ARGS("-o", "stream", "echo", "x", ":::", "a b",
 				       ":::", "c"),
      .out = "a b c: x a b c\n")
+CASE(tag_of_several_args, ARGS("--tag", "-k", "echo", ":::", "a", ":::", "b c"),
+     .out = "a b c\ta b c\n") /* as parallel --tag */
 CASE(unknown_list_word_runs_nothing,
      ARGS("sh", "-c", "touch @DIR/d/ran", ":::", "a", ":::-", "b"),
      .err_exact = "ringrun: ':::-': not a word of the input grammar (:::, :::+, "
