@@ -14,8 +14,9 @@
 #include "util/buf.h"
 #include "util/xalloc.h"
 
-/* More jobs than anyone means: a product that large is a mistake. */
-#define JOBS_MAX ((size_t)100000000)
+/* More jobs than anyone means (a product that large is a mistake), and
+   all of them are held at once. */
+#define JOBS_MAX ((size_t)10000000)
 
 int colsep_compile(const char *src, regex_t *re, char *why, size_t len)
 {
