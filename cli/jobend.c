@@ -65,6 +65,7 @@ void job_finish(struct runner *r, struct job *j)
 	free(j->why);
 	free(j->command);
 	free(j->input);
+	free(j->shown);
 	free(j->tag);
 	ssh_task_free(j->ssh);
 	copy_free(j->copy);
@@ -256,6 +257,7 @@ static bool retry_host(struct runner *r, struct job *j,
 	copy_free(j->copy);
 	free(j->command);
 	free(j->input);
+	free(j->shown);
 	free(j->tag);
 	free(j);
 	fleet_settle(&r->fleet, fh);

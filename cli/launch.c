@@ -50,6 +50,12 @@ static char **make_command(struct runner *r, struct job *j, size_t idx)
 					 r->has_input ? &v : NULL);
 		j->info.command = j->command = show_argv(argv);
 		return argv;
+	} else if (o->quote) {
+		/* COMMAND's words stay words: each quoted whole, as -X's. */
+		char **argv = subst_argv(o->cmd, o->ncmd, r->has_rs,
+					 r->has_input ? &v : NULL);
+		j->info.command = j->command = show_argv(argv);
+		free(argv);
 	} else if (r->has_input) {
 		subst_shell(&b, r->tmpl, r->has_rs, &v);
 		j->info.command = j->command = buf_detach(&b);
@@ -169,6 +175,11 @@ static void take_input(struct runner *r, struct job *j, size_t idx)
 	j->input = xmalloc(l->len + 1);
 	memcpy(j->input, l->s, l->len + 1);
 	j->input_len = l->len;
+	if (memchr(l->s, '\0', l->len)) { /* packed: shown with spaces */
+		j->shown = xmalloc(l->len + 1);
+		for (size_t k = 0; k <= l->len; k++)
+			j->shown[k] = l->s[k] || k == l->len ? l->s[k] : ' ';
+	}
 }
 
 /* Copy mode: "put SRC DST", "get SRC DST", as the library names it. */
@@ -210,7 +221,7 @@ static char **describe(struct runner *r, struct job *j, size_t idx)
 	else
 		argv = make_command(r, j, idx);
 	if (r->has_input) {
-		j->info.arg = j->input;
+		j->info.arg = j->shown ? j->shown : j->input;
 		j->info.arg_len = j->input_len;
 	}
 	if (r->o->tagstring) {
@@ -218,7 +229,7 @@ static char **describe(struct runner *r, struct job *j, size_t idx)
 		j->info.input = true;
 		j->info.input_no = r->has_input ? idx + 1 : 0;
 	} else if (r->has_input) {
-		j->info.tag = j->input;
+		j->info.tag = j->shown ? j->shown : j->input;
 		j->info.tag_len = j->input_len;
 		j->info.input = true;
 		j->info.input_no = idx + 1;
@@ -305,6 +316,22 @@ static const char *around(const struct runner *r, const struct job *j,
 		break;
 	}
 	return NULL;
+}
+
+char *launch_show(struct runner *r, size_t idx)
+{
+	struct job j = { .r = r, .info.seq = idx + 1, .slot = 1 };
+	char **argv;
+	char *line;
+
+	take_input(r, &j, idx);
+	argv = make_command(r, &j, idx);
+	line = xstrdup(j.info.command);
+	free(j.command);
+	free(argv);
+	free(j.input);
+	free(j.shown);
+	return line;
 }
 
 /* Hand job j (input idx, slot taken) to the library. */

@@ -8,6 +8,7 @@
 
 #include <ringrun.h>
 
+#include "jobs/combine.h"
 #include "jobs/halt.h"
 #include "jobs/termseq.h"
 #include "hosts/hosts.h"
@@ -22,14 +23,21 @@ enum copy_mode {
 };
 
 struct options {
-	const char *args_file;     /* -a FILE, "-" = stdin */
+	const char *args_file;     /* the first -a FILE, "-" = stdin */
 	const char *commands_file; /* -C FILE, "-" = stdin */
 	char input_sep;            /* between -a/-C records: '\n', '\0' (-0) */
 	char *const *cmd;          /* COMMAND and its words (into argv) */
 	size_t ncmd;
-	char *const *list;         /* the inputs after ::: */
-	size_t nlist;
-	bool has_list;             /* ::: was given, perhaps with no input */
+	struct source *sources;    /* -a's, then :::'s and ::::'s, in order */
+	size_t nsources;
+	bool has_list;             /* ::: or :::: was given */
+	const char *stdin_by;      /* the source reading stdin: "-a -", ":::: -" */
+	const char *colsep;        /* --colsep REGEX: each input's columns */
+	unsigned max_args;         /* -n: inputs per command, up to; 0: one */
+	unsigned max_replace_args; /* --max-replace-args: {1}..{N}; 0: off */
+	bool quote;                /* --quote: COMMAND's words kept as words */
+	bool shuf;                 /* --shuf: the jobs in random order */
+	bool dry_run;              /* -q: print the commands, run nothing */
 	unsigned jobs;             /* tasks at once; 0 = the library's limit;
 				      fleet mode: hosts at once, 0 = all */
 	uint64_t timeout_ms;       /* 0 = none */

@@ -488,10 +488,48 @@ static int go(struct runner *r)
 	return feedback_finish(&r->feedback, &r->out, status);
 }
 
+/*
+ * --dry-run: the hosts (one a line, as pdsh lists its targets), then each
+ * command as it would run; nothing connects, nothing starts.
+ */
+static int dry_run(struct runner *r, struct options *o)
+{
+	int status = 0;
+
+	if ((o->fleet && intake_hosts(r, o) < 0) || intake_inputs(r) < 0 ||
+	    intake_templates(r, o) < 0) {
+		intake_close(r);
+		return 2;
+	}
+	join_command(r);
+	for (size_t k = 0; o->fleet && k < o->hosts.n; k++)
+		printf("%s\n", o->hosts.v[k].name);
+	for (size_t k = 0; k < r->total; k++) {
+		char *line = launch_show(r, k);
+
+		printf("%s\n", line);
+		free(line);
+	}
+	if (fflush(stdout) == EOF || ferror(stdout)) {
+		int err = errno;
+
+		/* As a run's output: a closed stdout ends it quietly. */
+		if (err != EPIPE)
+			fprintf(stderr, "ringrun: write: %s\n", strerror(err));
+		status = err == EPIPE ? 128 + SIGPIPE : 1;
+	}
+	intake_close(r);
+	free(r->tmpl);
+	return status;
+}
+
 int run(struct options *o)
 {
 	struct runner r = { .o = o, .outdir = { .fd = -1 } };
 	int status = 2;
+
+	if (o->dry_run)
+		return dry_run(&r, o);
 
 	if ((o->fleet && check_fleet(&r, o) < 0) || intake_inputs(&r) < 0 ||
 	    intake_templates(&r, o) < 0) {

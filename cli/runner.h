@@ -51,6 +51,7 @@ struct job {
 	char *input;     /* a copy of it (NUL-terminated): the stream lets
 			    inputs go once their tasks started */
 	size_t input_len;
+	char *shown;     /* a packed input's arguments joined by spaces */
 	char *tag;       /* --tagstring's, expanded */
 	bool clogged;    /* --stdin: it holds too much not taken yet */
 	bool rel_killed; /* --timeout N%: killed past the limit */
@@ -181,6 +182,10 @@ void launch_host(struct runner *r, struct fleet_host *fh);
 void launch_next_hosts(struct runner *r);
 /* Hand job j (input idx, slot taken) to the library. */
 void launch_job(struct runner *r, struct job *j, size_t idx);
+
+/* --dry-run: the command of input number idx as it would run (as a shell
+   line with -X), malloc'ed. */
+char *launch_show(struct runner *r, size_t idx);
 /* --retry-on-exit: j's wait is over; its last attempt's task goes. */
 void launch_again(struct runner *r, struct job *j);
 
