@@ -152,15 +152,14 @@ CASE(proxy_host_failure_names_the_host,
      .err_exact = "ringrun: viajump: ProxyCommand: run through the system ssh\n"
 		  "ringrun: host viajump (@H3:@PORT): 'echo ran; exit 4' exited with status 4\n",
      .status = 1)
-CASE(match_block_skipped_and_said,
+CASE(match_block_applies,
      ARGS("-F", "@DIR/cfg", "-w", "web", "id -un"),
      .write = { { "cfg",
+		  "Match originalhost web user nosuchuser-rr\n  Port 1\n"
 		  "Host web\n  HostName @H1\n  Port @PORT\n  IdentityFile @KEY\n"
 		  "  UserKnownHostsFile @KH\n"
-		  "Match host web\n  Port 1\nHost *\n  User root\n" } },
-     .out = "---- web ----\nroot\n",
-     .err_exact = "ringrun: @DIR/cfg: line 6: Match: not supported; its block "
-		  "is skipped\n")
+		  "Match host @H1 exec \"test %n = web\"\n  User root\n" } },
+     .out = "---- web ----\nroot\n", .err_exact = "")
 
 /* ------------------------------------------------ --ssh=exec */
 

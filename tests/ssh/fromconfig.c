@@ -433,7 +433,7 @@ Test(ssh_fromconfig, refused_names_are_einval_and_told)
 	refused("Host web\n  User -oProxyCommand=x\n", "web", EINVAL, false,
 		"host web: User -oProxyCommand=x: a user name cannot begin with '-'");
 	refused("Host web\n  HostName -oProxyCommand=x\n", "web", EINVAL, false,
-		"host web: HostName -oProxyCommand=x: a host name cannot begin with '-'");
+		"host web: HostName -oproxycommand=x: a host name cannot begin with '-'");
 	refused("Host web\n  HostName a;b\n", "web", EINVAL, false,
 		"host web: HostName a;b: cannot be in a host name");
 	refused("Host web\n  HostName root@10.0.0.1\n", "web", EINVAL, false,
@@ -450,24 +450,25 @@ Test(ssh_fromconfig, proxies_are_enotsup_and_told)
 		"host j2: ProxyCommand: not supported by ringrun's client");
 }
 
-/* A Match block is skipped, and said; the host is made. */
-Test(ssh_fromconfig, match_is_skipped_and_told)
+/* A Match block applies; a CanonicalizeHostname not followed is told; the
+   host is made. */
+Test(ssh_fromconfig, match_applies_canonicalize_told)
 {
-	char dir[64], cfg[PATH_MAX], want[PATH_MAX + 64];
+	char dir[64], cfg[PATH_MAX], want[PATH_MAX + 128];
 	struct told told = { 0 };
 	rr_loop *loop = loop_new(&(struct rr_loop_opts){ .on_warning = note,
 							 .user = &told });
 	const char *none[] = { NULL };
 
 	make_dir(dir, sizeof dir);
-	file_at(dir, "cfg", "Host web\n  Port 2201\nMatch host web\n  Port 7\n",
-		cfg, sizeof cfg);
+	file_at(dir, "cfg", "Match host web\n  Port 2201\nHost web\n  Port 7\n"
+		"CanonicalizeHostname yes\n", cfg, sizeof cfg);
 	rr_host *h = rr_host_from_config(loop, "web", cfg, &(struct rr_host_opts){
 		.identities = none, .no_agent = true });
 	cr_assert_not_null(h, "%s", strerror(errno));
 	cr_assert_str_eq(rr_host_name(h), "web:2201");
-	snprintf(want, sizeof want, "%s: line 3: Match: not supported; its block is skipped",
-		 cfg);
+	snprintf(want, sizeof want, "%s: line 5: CanonicalizeHostname yes: not followed "
+		 "(ringrun does not canonicalize host names)", cfg);
 	cr_assert_eq(told.n, 1);
 	cr_assert_str_eq(told.first, want);
 	rr_host_free(h);
