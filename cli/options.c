@@ -91,6 +91,9 @@ const char options_help[] =
 	"      --per-host N        commands at once on each host (default "
 	NUMBER(PER_HOST_DEFAULT) ")\n"
 	"  -F, --ssh-config FILE   instead of ~/.ssh/config and /etc/ssh/ssh_config\n"
+	"  -G, --print-ssh-config HOSTS  print what ringrun makes of each host's\n"
+	"                          ssh_config (and -l, -p, -i ...) as ssh -G does;\n"
+	"                          run nothing\n"
 	"      --ssh MODE          native (default; the system ssh for ProxyJump\n"
 	"                          and ProxyCommand hosts) or exec (the system ssh)\n"
 	"\n"
@@ -195,6 +198,7 @@ enum opt_id {
 	O_RECURSIVE,
 	O_PRESERVE,
 	O_MKDIRS,
+	O_PRINT_CONFIG,
 };
 
 struct optdef {
@@ -261,6 +265,7 @@ static const struct optdef optdefs[] = {
 	{ 'r', "recursive", false, O_RECURSIVE, false },
 	{ 0, "preserve", false, O_PRESERVE, false },
 	{ 0, "mkdirs", false, O_MKDIRS, false },
+	{ 'G', "print-ssh-config", true, O_PRINT_CONFIG, false },
 };
 
 #define NOPTDEFS (sizeof optdefs / sizeof optdefs[0])
@@ -682,6 +687,10 @@ static int apply(struct parser *p, const struct optdef *d, const char *shown,
 				 d->id == O_PRESERVE ? RR_XFER_PRESERVE :
 				 RR_XFER_MKDIRS;
 		break;
+	case O_PRINT_CONFIG:
+		o->print_config = true;
+		add_host_list(p, shown, value, false);
+		break;
 	}
 	if (why)
 		return fail(p, "%s: %s: %s", shown, value, why);
@@ -788,7 +797,7 @@ static int check_fleet(struct parser *p)
 	const char *in = o->args_file ? o->args_file : o->commands_file;
 
 	if (!o->fleet) {
-		if (p->needs_hosts[0])
+		if (p->needs_hosts[0] && !o->print_config)
 			return fail(p, "%s: needs hosts (-w or --hostfile)",
 				    p->needs_hosts);
 		return 0;
@@ -915,10 +924,26 @@ static int check_copy(struct parser *p)
 	return 0;
 }
 
+/* -G: the hosts' configuration printed, nothing run. */
+static int check_print(struct parser *p)
+{
+	const struct options *o = p->o;
+
+	if (o->ncmd || o->has_list || o->args_file || o->commands_file)
+		return fail(p, "-G: takes no COMMAND or input: it runs nothing");
+	if (o->fleet || o->copy || o->repeat)
+		return fail(p, "-G: cannot be combined with %s", o->fleet ?
+			    "-w or --hostfile: -G names the hosts" :
+			    o->copy ? "--copy or --rcopy" : "--repeat");
+	return 0;
+}
+
 static int check(struct parser *p)
 {
 	const struct options *o = p->o;
 
+	if (o->print_config)
+		return check_print(p);
 	if (check_copy(p) < 0 || check_fleet(p) < 0 || check_bench(p) < 0 ||
 	    check_jobs(p) < 0)
 		return -1;

@@ -13,8 +13,7 @@
 #include "hosts/hostfold.h"
 #include "util/xalloc.h"
 
-/* The host as ssh takes it: an IPv6 address without its brackets. */
-static char *alias_of(const struct host_spec *s)
+char *ssh_host_alias(const struct host_spec *s)
 {
 	const char *t = s->target;
 	size_t n = strlen(t);
@@ -48,14 +47,9 @@ static struct rr_host_opts overrides(const struct options *o,
 	};
 }
 
-/*
- * The library's reading of the configuration for s, with the command line
- * over it (strings valid until the next call); 0, or -errno with "User
- * ...: why" in why.
- */
-static int lookup(const struct options *o, const struct host_spec *s,
-		  const char *alias, struct rr_host_config *hc, char *why,
-		  size_t whylen)
+int ssh_host_lookup(const struct options *o, const struct host_spec *s,
+		    const char *alias, struct rr_host_config *hc, char *why,
+		    size_t whylen)
 {
 	const struct rr_host_opts over = overrides(o, s);
 
@@ -110,8 +104,8 @@ void ssh_host_init(struct ssh_host *h, const struct options *o,
 {
 	struct rr_host_config hc;
 	char why[512];
-	char *alias = alias_of(s);
-	int r = lookup(o, s, alias, &hc, why, sizeof why);
+	char *alias = ssh_host_alias(s);
+	int r = ssh_host_lookup(o, s, alias, &hc, why, sizeof why);
 
 	if (r < 0) { /* the system ssh reads it itself; else refused() said */
 		*h = (struct ssh_host){
@@ -160,12 +154,12 @@ static int proxied(const struct options *o, size_t from, struct buf *notes,
 
 	for (size_t k = from; k < o->hosts.n; k++) {
 		struct rr_host_config hc;
-		char *alias = alias_of(&o->hosts.v[k]);
+		char *alias = ssh_host_alias(&o->hosts.v[k]);
 		char cause[512];
 		enum ssh_route route;
 
 		/* refused() had every host: this one resolves */
-		lookup(o, &o->hosts.v[k], alias, &hc, cause, sizeof cause);
+		ssh_host_lookup(o, &o->hosts.v[k], alias, &hc, cause, sizeof cause);
 		free(alias);
 		route = route_of(o, &hc);
 		if (route == ROUTE_NATIVE)
@@ -241,8 +235,8 @@ static int refused(const struct options *o, size_t from, char *err, size_t errle
 			say_refused(s->name, &sp, why, err, errlen);
 			return -1;
 		}
-		alias = alias_of(s);
-		r = lookup(o, s, alias, &hc, cause, sizeof cause);
+		alias = ssh_host_alias(s);
+		r = ssh_host_lookup(o, s, alias, &hc, cause, sizeof cause);
 		free(alias);
 		if (r == 0 || o->ssh_exec)
 			continue; /* the system ssh reads the configuration itself */

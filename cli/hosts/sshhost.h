@@ -58,6 +58,19 @@ int ssh_hosts_more(const struct options *o, size_t from, struct buf *notes,
    NULL when it can. */
 const char *ssh_user_refused(const char *user);
 
+/* The host as ssh takes it: an IPv6 address without its brackets (caller
+   frees). */
+char *ssh_host_alias(const struct host_spec *s);
+
+/*
+ * The library's reading of the configuration for s as alias, with the
+ * command line over it (strings valid until the next call); 0, or -errno
+ * with "User ...: why" in why.
+ */
+int ssh_host_lookup(const struct options *o, const struct host_spec *s,
+		    const char *alias, struct rr_host_config *hc, char *why,
+		    size_t whylen);
+
 /* How to reach host s (after ssh_hosts_setup()). */
 void ssh_host_init(struct ssh_host *h, const struct options *o,
 		   const struct host_spec *s);

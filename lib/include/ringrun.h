@@ -928,7 +928,8 @@ struct rr_host_config {
 	 */
 	const char *const *identity_files;
 	const char *known_hosts_file; /* opts->known_hosts, else the default
-					 (~/.ssh/known_hosts) expanded */
+					 (~/.ssh/known_hosts) expanded;
+					 "none" for UserKnownHostsFile none */
 	const char *proxy_jump;    /* as ssh -G prints it, else NULL */
 	const char *proxy_command; /* before its %-tokens are expanded */
 };

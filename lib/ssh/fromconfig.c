@@ -27,6 +27,7 @@ struct rr_ssh_config {
 	const char **raw_ids; /* the same unexpanded, each once, missing too */
 	char *jump;           /* ProxyJump as ssh -G prints it */
 	char *default_kh;     /* the default known_hosts, expanded */
+	bool kh_none;         /* UserKnownHostsFile none: no host is known */
 	struct rr_sshcfg_host h;
 };
 
@@ -42,6 +43,7 @@ static void forget(struct rr_ssh_config *c)
 	free(c->jump);
 	free(c->default_kh);
 	c->known_hosts = c->jump = c->default_kh = NULL;
+	c->kh_none = false;
 	c->ids = NULL;
 	c->idv = c->raw_ids = NULL;
 	c->nids = 0;
@@ -173,8 +175,10 @@ static int known_hosts(struct rr_ssh_config *c, const struct rr_sshcfg_host *h,
 		if (h->nknown_hosts > 1)
 			return bad_token(at, "UserKnownHostsFile", "none with "
 					 "other files", why, whylen);
-		if (!o->known_hosts)
+		if (!o->known_hosts) {
 			o->known_hosts = "/dev/null";
+			c->kh_none = true;
+		}
 		return 0;
 	}
 	for (size_t k = 0; k < h->nknown_hosts; k++) {
@@ -304,7 +308,8 @@ static int resolve(struct rr_ssh_config *c, const char *alias,
 		r = -ENOMEM;
 		goto failed;
 	}
-	out->known_hosts_file = o->known_hosts ? o->known_hosts : c->default_kh;
+	out->known_hosts_file = c->kh_none ? "none" :
+				o->known_hosts ? o->known_hosts : c->default_kh;
 	out->identity_files = c->raw_ids ? c->raw_ids : rr__default_identities;
 	out->proxy_jump = c->jump;
 	out->proxy_command = h->proxy_command;

@@ -244,6 +244,38 @@ CASE(exec_per_host_processes,
 	  "4", "5"),
      .write = { { "cfg", FLEET_CFG } }, .out = "", .check = two_at_once)
 
+/* ------------------------------------------------ -G */
+
+OFFLINE(print_config_runs_nothing,
+	ARGS("-F", "@DIR/cfg", "-G", "web,deploy@db:2201", "-i", "@DIR/k1", "--connect-timeout", "3"),
+	.write = { { "cfg",
+		  "Host web\n  HostName Web7.Example\n  User root\n  Port 2222\n"
+		  "  IdentityFile ~/.ssh/id_%h\n  IdentityFile ~/.ssh/id_%h\n"
+		  "  StrictHostKeyChecking accept-new\n  ServerAliveInterval 1m\n"
+		  "Match originalhost db\n  ProxyJump none\n  ProxyCommand nc %h %p\n"
+		  "  UserKnownHostsFile none\n  IdentitiesOnly yes\n" } },
+	.out = "host web\nuser root\nhostname web7.example\nport 2222\nbatchmode yes\n"
+	       "identitiesonly no\nstricthostkeychecking accept-new\nserveraliveinterval 60\n"
+	       "identityfile @DIR/k1\nidentityfile ~/.ssh/id_%h\n"
+	       "userknownhostsfile @DIR/home/.ssh/known_hosts\nconnecttimeout 3\n"
+	       "host db\nuser deploy\nhostname db\nport 2201\nbatchmode yes\n"
+	       "identitiesonly yes\nstricthostkeychecking true\nserveraliveinterval 0\n"
+	       "identityfile @DIR/k1\nuserknownhostsfile none\nconnecttimeout 3\n"
+	       "proxycommand nc %h %p\n",
+	.err_exact = "")
+OFFLINE(print_config_bad_file,
+	ARGS("-G", "web", "-F", "@DIR/cfg"),
+	.write = { { "cfg", "Host web\n  Port 22x\n" } },
+	.err_exact = "ringrun: -F: @DIR/cfg: line 2: Port: not a number\n", .status = 2)
+OFFLINE(print_config_bad_token,
+	ARGS("-G", "other,web", "-F", "@DIR/cfg"),
+	.write = { { "cfg", "Host web\n  HostName %r.example\n" } },
+	.out_has = { "host other\n" },
+	.err_exact = "ringrun: web: @DIR/cfg: line 2: HostName: unknown token %r\n", .status = 2)
+OFFLINE(print_config_takes_no_command, ARGS("-G", "web", "true"),
+	.err_exact = "ringrun: -G: takes no COMMAND or input: it runs nothing\n"
+		     "Try 'ringrun --help'.\n", .status = 2)
+
 /* ------------------------------------------------ errors */
 
 OFFLINE(config_error_names_file_and_line, ARGS("-w", "web", "true"),
