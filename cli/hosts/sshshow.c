@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "hosts/hosts.h"
 #include "hosts/sshhost.h"
 #include "util/buf.h"
 
@@ -57,6 +58,11 @@ int ssh_print_config(struct options *o)
 {
 	char why[768];
 
+	hosts_exclude(&o->hosts, &o->exclude); /* -x, and -w's -HOST */
+	if (!o->hosts.n) {
+		fprintf(stderr, "ringrun: -G: no host left to print\n");
+		return 2;
+	}
 	o->sshcfg = rr_ssh_config_read(o->ssh_config, why, sizeof why);
 	if (!o->sshcfg) {
 		fprintf(stderr, "ringrun: %s%s\n", o->ssh_config ? "-F: " : "", why);

@@ -272,6 +272,10 @@ OFFLINE(print_config_bad_token,
 	.write = { { "cfg", "Host web\n  HostName %r.example\n" } },
 	.out_has = { "host other\n" },
 	.err_exact = "ringrun: web: @DIR/cfg: line 2: HostName: unknown token %r\n", .status = 2)
+OFFLINE(print_config_exclusions, ARGS("-G", "web[1-3],-web2", "-x", "web3", "-F", "none"),
+	.out_prefix = "host web1\n", .out_not = "\nhost web")
+OFFLINE(print_config_no_host_left, ARGS("-G", "web1,-web1", "-F", "none"),
+	.err_exact = "ringrun: -G: no host left to print\n", .status = 2)
 OFFLINE(print_config_takes_no_command, ARGS("-G", "web", "true"),
 	.err_exact = "ringrun: -G: takes no COMMAND or input: it runs nothing\n"
 		     "Try 'ringrun --help'.\n", .status = 2)
