@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <pwd.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -361,6 +362,54 @@ Test(ssh_fromconfig, values_and_overrides)
 	newer.future = 0;
 	cr_assert_eq(rr_ssh_config_host(c, "web", &newer.known, &hc, why, sizeof why), 0,
 		     "%s", why);
+	rr_ssh_config_free(c);
+	rm_dir(dir);
+}
+
+/* What ssh -G would print, past the first layout; a caller of that
+   layout gets none of it. */
+Test(ssh_fromconfig, ssh_g_fields)
+{
+	char dir[64], cfg[PATH_MAX], why[256];
+	struct rr_host_config hc = { .size = sizeof hc };
+	const char *mine[] = { "/my/key", NULL };
+
+	make_dir(dir, sizeof dir);
+	setenv("HOME", dir, 1);
+	file_at(dir, "cfg", "Host web\n  IdentityFile ~/k-%h\n  IdentityFile /my/key\n"
+		"  IdentityFile ~/k-%h\n  ProxyJump a,u@10.0.0.1:022\n"
+		"Host db\n  UserKnownHostsFile none\n  ProxyJump none\n"
+		"  ProxyCommand nc %h %p\n", cfg, sizeof cfg);
+	rr_ssh_config *c = rr_ssh_config_read(cfg, why, sizeof why);
+	cr_assert_not_null(c, "%s", why);
+	cr_assert_eq(rr_ssh_config_host(c, "web", &(struct rr_host_opts){
+		.identities = mine }, &hc, why, sizeof why), 0, "%s", why);
+	cr_assert_str_eq(hc.identity_files[0], "/my/key");
+	cr_assert_str_eq(hc.identity_files[1], "~/k-%h", "raw, each once");
+	cr_assert_null(hc.identity_files[2]);
+	cr_assert_str_eq(hc.proxy_jump, "a,u@[10.0.0.1]:22");
+	cr_assert_null(hc.proxy_command);
+	cr_assert(!strncmp(hc.known_hosts_file, dir, strlen(dir)) &&
+		  !strcmp(hc.known_hosts_file + strlen(dir), "/.ssh/known_hosts"), "%s",
+		  hc.known_hosts_file);
+	cr_assert_eq(rr_ssh_config_host(c, "db", NULL, &hc, why, sizeof why), 0, "%s", why);
+	cr_assert_str_eq(hc.identity_files[0], "~/.ssh/id_ed25519", "the defaults");
+	cr_assert_str_eq(hc.identity_files[1], "~/.ssh/id_ecdsa");
+	cr_assert_null(hc.identity_files[2]);
+	cr_assert_str_eq(hc.known_hosts_file, "none");
+	cr_assert_str_eq(hc.opts->known_hosts, "/dev/null");
+	cr_assert_null(hc.proxy_jump);
+	cr_assert_str_eq(hc.proxy_command, "nc %h %p");
+	cr_assert_str_eq(hc.proxy, "ProxyCommand");
+	/* the first layout: through proxy, nothing after it written */
+	struct rr_host_config old;
+	memset(&old, 0x5a, sizeof old);
+	old.size = offsetof(struct rr_host_config, identity_files);
+	cr_assert_eq(rr_ssh_config_host(c, "db", NULL, &old, why, sizeof why), 0, "%s", why);
+	cr_assert_str_eq(old.proxy, "ProxyCommand");
+	for (const unsigned char *b = (const unsigned char *)&old.identity_files;
+	     b < (const unsigned char *)(&old + 1); b++)
+		cr_assert_eq(*b, 0x5a, "a field past the caller's layout was written");
 	rr_ssh_config_free(c);
 	rm_dir(dir);
 }
