@@ -381,6 +381,11 @@ static int add_match(struct ctx *x, char **args, long n)
 	if (!e || !(e->at = where(x)))
 		return no_memory(x);
 	r = rr__cfg_match_parse(e, args, (size_t)n, why, sizeof why);
+	if (r < 0) { /* not kept half made: a failed file is still freed */
+		rr__cfg_crits_free(e);
+		free(e->at);
+		x->c->n--;
+	}
 	if (r == -ENOMEM)
 		return no_memory(x);
 	if (r < 0)
