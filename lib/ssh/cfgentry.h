@@ -8,6 +8,8 @@
 
 #include "ssh/config.h"
 
+#define RR__CFG_MAX_DEPTH 16 /* Include nesting, as ssh allows */
+
 enum rr__cfg_kind {
 	RR__CFG_FILE,  /* a file given to ssh starts: every host again */
 	RR__CFG_ENTER, /* an included file starts ... */

@@ -20,7 +20,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define MAX_DEPTH 16           /* Include nesting, as ssh allows */
 #define MAX_FILES 256          /* files read in all, includes too */
 #define MAX_FILE_SIZE (1 << 20)
 #define MAX_SECONDS 4294967u   /* in milliseconds still fits 32 bits */
@@ -638,7 +637,7 @@ static int read_nested(struct ctx *x, const char *path)
 	char *shown;
 	int r;
 
-	if (x->depth >= MAX_DEPTH)
+	if (x->depth >= RR__CFG_MAX_DEPTH)
 		return fail(x, "Include", "nested more than 16 deep");
 	if (x->c->files >= MAX_FILES)
 		return fail(x, "Include", "more than 256 files in all");

@@ -13,8 +13,6 @@
 #include <errno.h>
 #include <string.h>
 
-#define MAX_DEPTH 16 /* Include nesting: config.c refuses deeper */
-
 /* IdentityFile: each raw name once, as ssh registers them. */
 static void add_identity(struct rr_sshcfg_host *h, const struct rr_sshcfg_entry *e)
 {
@@ -92,7 +90,8 @@ static void apply(struct rr_sshcfg_host *h, const struct rr_sshcfg_entry *e)
 static int walk(const struct rr_sshcfg *c, const struct rr_sshcfg_query *q,
 		struct rr_sshcfg_host *h, bool final, char *err, size_t errlen)
 {
-	bool on = true, saved[MAX_DEPTH + 1], never[MAX_DEPTH + 2] = { false };
+	bool on = true, saved[RR__CFG_MAX_DEPTH + 1];
+	bool never[RR__CFG_MAX_DEPTH + 2] = { false };
 	unsigned depth = 0;
 	/* the second reading matches Host lines against the name found */
 	const char *host = final ? h->host : q->alias;
@@ -109,7 +108,7 @@ static int walk(const struct rr_sshcfg *c, const struct rr_sshcfg_query *q,
 			depth = 0;
 			break;
 		case RR__CFG_ENTER:
-			assert(depth < MAX_DEPTH);
+			assert(depth < RR__CFG_MAX_DEPTH);
 			saved[depth] = on;
 			never[depth + 1] = never[depth] || !on;
 			depth++;
