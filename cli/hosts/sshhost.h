@@ -40,9 +40,11 @@ struct ssh_host {
 /*
  * Read the configuration (-F FILE, else ssh's own files) into o->sshcfg,
  * and append to notes (one "ringrun: ..." line each) what the user is told
- * once: which hosts go through the system ssh and why, and a Match block
- * that is skipped.  Returns 0, or -1 with the reason in err: a bad
- * configuration, a host or user that could become an option of ssh
+ * once: which hosts go through the system ssh and why, and a
+ * CanonicalizeHostname not followed.  Returns 0, or -1 with the reason in
+ * err: a bad configuration, a value a host cannot take ("web: cfg: line
+ * 3: HostName: unknown token %r"), a host or user that could become an
+ * option of ssh
  * ("host '-oX': a host name cannot begin with '-'"), or passwords or
  * copies (--copy, --rcopy) for hosts the system ssh must reach.
  */

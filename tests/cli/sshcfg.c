@@ -263,6 +263,16 @@ OFFLINE(print_config_runs_nothing,
 	       "identityfile @DIR/k1\nuserknownhostsfile none\nconnecttimeout 3\n"
 	       "proxycommand nc %h %p\n",
 	.err_exact = "")
+/* exec runs through the shell with its tokens, once per reading, and only
+   when what comes before it holds: the log is the one ssh -G writes. */
+OFFLINE(print_config_match_exec,
+	ARGS("-G", "web,db", "-F", "@DIR/cfg"),
+	.write = { { "cfg",
+		  "Match host db exec \"echo %n %h %p >> @DIR/log\"\n  Port 2\n"
+		  "Match exec \"echo %n >> @DIR/log; test %n = web\"\n  Port 3\n"
+		  "Match final exec \"echo final %n >> @DIR/log\"\n" } },
+	.out_has = { "host web\n", "port 3\n", "host db\n", "port 2\n" },
+	.files = { { "log", "web\nweb\nfinal web\ndb db 22\ndb\ndb db 2\ndb\nfinal db\n" } })
 OFFLINE(print_config_bad_file,
 	ARGS("-G", "web", "-F", "@DIR/cfg"),
 	.write = { { "cfg", "Host web\n  Port 22x\n" } },
