@@ -130,18 +130,25 @@ static void one_case(const char *cfg, const char *spec, const char *const *opts,
 {
 	const char *ssh[32] = { "ssh", "-G", "-F", cfg }, *rr[32] = { "-F", cfg, "-G", spec };
 	size_t ns = 4, nr = 4;
-	char host[256], *colon;
+	char host[256];
+	const char *colon;
 	struct proc_result a, b;
 	struct reading sr = { 0 }, rrd = { 0 };
 
-	snprintf(host, sizeof host, "%s", spec);
-	colon = strrchr(host, ':');
 	for (size_t k = 0; k < nopts; k++) {
 		push(ssh, &ns, 32, opts[k]);
 		push(rr, &nr, 32, opts[k]);
 	}
-	if (colon && !strchr(host, '[') && colon == strchr(host, ':')) {
-		*colon = '\0';
+	/* [user@]host:port and [user@][addr]:port: ssh takes -p, no brackets */
+	const char *at = strchr(spec, '@'), *name = at ? at + 1 : spec;
+	const char *close = *name == '[' ? strchr(name, ']') : NULL;
+
+	colon = close ? (close[1] == ':' ? close + 1 : NULL) :
+		strchr(name, ':') == strrchr(name, ':') ? strchr(name, ':') : NULL;
+	snprintf(host, sizeof host, "%.*s%.*s", at ? (int)(at + 1 - spec) : 0, spec,
+		 (int)(close ? close - name - 1 : colon ? colon - name : (int)strlen(name)),
+		 name + (close != NULL));
+	if (colon) {
 		push(ssh, &ns, 32, "-p");
 		push(ssh, &ns, 32, colon + 1);
 	}
