@@ -91,8 +91,8 @@ static size_t count(const char *const *v)
 	return n;
 }
 
-/* Why path cannot be expanded: "FILE: line N: Keyword: cause". */
-static int bad_token(const char *at, const char *keyword, const char *cause,
+/* A value the host cannot take: "FILE: line N: Keyword: cause". */
+static int bad_value(const char *at, const char *keyword, const char *cause,
 		     char *why, size_t whylen)
 {
 	snprintf(why, whylen, "%s: %s: %s", at, keyword, cause);
@@ -145,7 +145,7 @@ static int identities(struct rr_ssh_config *c, const struct rr_sshcfg_host *h,
 		r = rr__sshcfg_expand(h->identities[k], t, RR_SSHCFG_TOKENS_FILE,
 				      true, &path, cause, sizeof cause);
 		if (r == -EINVAL)
-			return bad_token(h->identity_at[k], "IdentityFile", cause,
+			return bad_value(h->identity_at[k], "IdentityFile", cause,
 					 why, whylen);
 		if (r < 0)
 			return r;
@@ -169,16 +169,14 @@ static int known_hosts(struct rr_ssh_config *c, const struct rr_sshcfg_host *h,
 	const char *at = h->at[RR_SSHCFG_KNOWN_HOSTS];
 	char cause[96];
 
-	if (!h->nknown_hosts)
-		return 0;
+	if (!h->nknown_hosts || o->known_hosts)
+		return 0; /* the program's wins: ssh never reads the file's */
 	if (strcasecmp(h->known_hosts[0], "none") == 0) {
 		if (h->nknown_hosts > 1)
-			return bad_token(at, "UserKnownHostsFile", "none with "
+			return bad_value(at, "UserKnownHostsFile", "none with "
 					 "other files", why, whylen);
-		if (!o->known_hosts) {
-			o->known_hosts = "/dev/null";
-			c->kh_none = true;
-		}
+		o->known_hosts = "/dev/null";
+		c->kh_none = true;
 		return 0;
 	}
 	for (size_t k = 0; k < h->nknown_hosts; k++) {
@@ -187,7 +185,7 @@ static int known_hosts(struct rr_ssh_config *c, const struct rr_sshcfg_host *h,
 					  true, &path, cause, sizeof cause);
 
 		if (r == -EINVAL)
-			return bad_token(at, "UserKnownHostsFile", cause, why, whylen);
+			return bad_value(at, "UserKnownHostsFile", cause, why, whylen);
 		if (r < 0)
 			return r;
 		if (k == 0)
@@ -195,8 +193,7 @@ static int known_hosts(struct rr_ssh_config *c, const struct rr_sshcfg_host *h,
 		else
 			free(path);
 	}
-	if (!o->known_hosts)
-		o->known_hosts = c->known_hosts;
+	o->known_hosts = c->known_hosts;
 	return 0;
 }
 

@@ -370,7 +370,7 @@ Test(ssh_fromconfig, values_and_overrides)
    layout gets none of it. */
 Test(ssh_fromconfig, ssh_g_fields)
 {
-	char dir[64], cfg[PATH_MAX], why[256];
+	char dir[64], cfg[PATH_MAX], why[256], want[PATH_MAX + 64];
 	struct rr_host_config hc = { .size = sizeof hc };
 	const char *mine[] = { "/my/key", NULL };
 
@@ -379,7 +379,8 @@ Test(ssh_fromconfig, ssh_g_fields)
 	file_at(dir, "cfg", "Host web\n  IdentityFile ~/k-%h\n  IdentityFile /my/key\n"
 		"  IdentityFile ~/k-%h\n  ProxyJump a,u@10.0.0.1:022\n"
 		"Host db\n  UserKnownHostsFile none\n  ProxyJump none\n"
-		"  ProxyCommand nc %h %p\n", cfg, sizeof cfg);
+		"  ProxyCommand nc %h %p\n"
+		"Host bad\n  UserKnownHostsFile ~/kh %x\n", cfg, sizeof cfg);
 	rr_ssh_config *c = rr_ssh_config_read(cfg, why, sizeof why);
 	cr_assert_not_null(c, "%s", why);
 	cr_assert_eq(rr_ssh_config_host(c, "web", &(struct rr_host_opts){
@@ -401,6 +402,13 @@ Test(ssh_fromconfig, ssh_g_fields)
 	cr_assert_null(hc.proxy_jump);
 	cr_assert_str_eq(hc.proxy_command, "nc %h %p");
 	cr_assert_str_eq(hc.proxy, "ProxyCommand");
+	cr_assert_eq(rr_ssh_config_host(c, "bad", NULL, &hc, why, sizeof why), -EINVAL);
+	snprintf(want, sizeof want, "%s: line 11: UserKnownHostsFile: unknown token %%x", cfg);
+	cr_assert_str_eq(why, want);
+	cr_assert_eq(rr_ssh_config_host(c, "bad", &(struct rr_host_opts){
+		.known_hosts = "/kh" }, &hc, why, sizeof why), 0,
+		"the program's file wins: the file's is never read (%s)", why);
+	cr_assert_str_eq(hc.known_hosts_file, "/kh");
 	/* the first layout: through proxy, nothing after it written */
 	struct rr_host_config old;
 	memset(&old, 0x5a, sizeof old);
