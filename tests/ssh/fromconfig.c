@@ -191,9 +191,9 @@ static void compare(rr_ssh_config *c, const char *cfg, const char *alias)
 	ssh_g(cfg, alias, &s);
 	cr_assert_eq(rr_ssh_config_host(c, alias, NULL, &hc, why, sizeof why), 0,
 		     "%s %s: %s", cfg, alias, why);
-	/* ssh writes the HostName in lower case, and connects to it so */
-	cr_assert_eq(strcasecmp(hc.hostname, s.hostname), 0, "%s %s: hostname %s, ssh %s",
-		     cfg, alias, hc.hostname, s.hostname);
+	/* in lower case, as ssh writes it and connects to it */
+	cr_assert_str_eq(hc.hostname, s.hostname, "%s %s: hostname %s, ssh %s", cfg, alias,
+			 hc.hostname, s.hostname);
 	if (hc.opts->user)
 		cr_assert_str_eq(hc.opts->user, s.user, "%s %s: user %s, ssh %s", cfg, alias,
 				 hc.opts->user, s.user);
