@@ -118,6 +118,9 @@ const char options_help[] =
 	"      --per-host N        commands at once on each host (default "
 	NUMBER(PER_HOST_DEFAULT) ")\n"
 	"  -F, --ssh-config FILE   instead of ~/.ssh/config and /etc/ssh/ssh_config\n"
+	"  -G, --print-ssh-config HOSTS  print what ringrun makes of each host's\n"
+	"                          ssh_config (and -l, -p, -i ...) as ssh -G does;\n"
+	"                          run nothing\n"
 	"      --ssh MODE          native (default; the system ssh for ProxyJump\n"
 	"                          and ProxyCommand hosts) or exec (the system ssh)\n"
 	"\n"
@@ -272,6 +275,7 @@ enum opt_id {
 	O_PARAMETER_STEP,
 	O_PARAMETER_LIST,
 	O_COMMAND_NAME,
+	O_PRINT_CONFIG,
 };
 
 struct optdef {
@@ -366,6 +370,7 @@ static const struct optdef optdefs[] = {
 	{ 0, "parameter-step-size", true, O_PARAMETER_STEP, false },
 	{ 0, "parameter-list", true, O_PARAMETER_LIST, false },
 	{ 0, "command-name", true, O_COMMAND_NAME, false },
+	{ 'G', "print-ssh-config", true, O_PRINT_CONFIG, false },
 };
 
 #define NOPTDEFS (sizeof optdefs / sizeof optdefs[0])
@@ -999,6 +1004,10 @@ static int apply(struct parser *p, const struct optdef *d, const char *shown,
 	case O_ETA:
 		o->eta = true;
 		break;
+	case O_PRINT_CONFIG:
+		o->print_config = true;
+		add_host_list(p, shown, value, false);
+		break;
 	}
 	if (why)
 		return fail(p, "%s: %s: %s", shown, value, why);
@@ -1155,7 +1164,7 @@ static int check_fleet(struct parser *p)
 	struct options *o = p->o;
 
 	if (!o->fleet) {
-		if (p->needs_hosts[0])
+		if (p->needs_hosts[0] && !o->print_config)
 			return fail(p, "%s: needs hosts (-w, -g or --hostfile)",
 				    p->needs_hosts);
 		return 0;
@@ -1414,10 +1423,26 @@ static void take_wcoll(struct parser *p)
 	o->fleet = true;
 }
 
+/* -G: the hosts' configuration printed, nothing run. */
+static int check_print(struct parser *p)
+{
+	const struct options *o = p->o;
+
+	if (o->ncmd || o->has_list || o->args_file || o->commands_file)
+		return fail(p, "-G: takes no COMMAND or input: it runs nothing");
+	if (o->fleet || o->copy || o->repeat)
+		return fail(p, "-G: cannot be combined with %s", o->fleet ?
+			    "-w or --hostfile: -G names the hosts" :
+			    o->copy ? "--copy or --rcopy" : "--repeat");
+	return 0;
+}
+
 static int check(struct parser *p)
 {
 	const struct options *o = p->o;
 
+	if (o->print_config)
+		return check_print(p);
 	take_wcoll(p);
 	if (check_copy(p) < 0 || check_fleet(p) < 0 || check_bench(p) < 0 ||
 	    check_jobs(p) < 0 || check_parallel_output(p) < 0)

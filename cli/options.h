@@ -98,6 +98,7 @@ struct options {
 	struct param_cmds pcmds;   /* the parameters' commands; n 0: none */
 	const char *ssh_config;    /* -F: instead of ssh's own files */
 	bool ssh_exec;             /* --ssh=exec: the system ssh for every host */
+	bool print_config;         /* -G: hosts' configuration printed, not run */
 	bool hostkey_given;        /* --host-key-check: over the config's */
 	bool connect_timeout_given;
 	rr_ssh_config *sshcfg;     /* run() reads it */
