@@ -15,11 +15,13 @@
  */
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "hosts/sshhost.h"
 #include "runner.h"
+#include "util/xalloc.h"
 
 /* Inputs read ahead of the next task to start, per job slot: enough that
    tasks never wait for a pump, few enough to be nothing in memory. */
@@ -30,10 +32,11 @@ static size_t window(const struct runner *r)
 	return AHEAD_PER_SLOT * (size_t)r->slots.n;
 }
 
-/* "-a" or "-C" */
+/* What a message about the input file begins with: its option, or
+   nothing for a :::: FILE. */
 static const char *input_option(const struct options *o)
 {
-	return o->args_file ? "-a" : "-C";
+	return o->commands_file ? "-C: " : o->args_file ? "-a: " : "";
 }
 
 static const char *shown(const char *path)
@@ -41,33 +44,120 @@ static const char *shown(const char *path)
 	return strcmp(path, "-") ? path : "stdin";
 }
 
+/* --prepare and --command-name against the number of commands. */
+static int bench_counts(const struct options *o, size_t total)
+{
+	if (o->nprepare > 1 && o->nprepare != total) {
+		fprintf(stderr, "ringrun: --prepare: given %zu times for %zu "
+			"commands: give it once, or once for each\n", o->nprepare,
+			total);
+		return -1;
+	}
+	if (!o->pcmds.n && o->nnames > total) {
+		fprintf(stderr, "ringrun: --command-name: Too many --command-name "
+			"options: Expected %zu at most\n", total);
+		return -1;
+	}
+	return 0;
+}
+
+/* Inputs split into columns or grouped (GNU parallel's grammar beyond a
+   list): how many of them one command takes, 0 when neither. */
+static unsigned packing(const struct options *o)
+{
+	unsigned group = o->max_args ? o->max_args : o->max_replace_args;
+
+	return o->colsep || group > 1 ? (group ? group : 1) : 0;
+}
+
+/* Several sources, a shuffle, or words to pack: read whole and combined.
+   One file packed is read as the run goes, as any. */
+static bool combined(const struct options *o)
+{
+	return o->nsources > 1 || o->shuf ||
+	       (packing(o) && !o->sources->path);
+}
+
+static int combine(struct runner *r)
+{
+	const struct options *o = r->o;
+	const struct combine c = {
+		.sources = o->sources, .n = o->nsources, .sep = o->input_sep,
+		.colsep = o->colsep, .shuf = o->shuf, .per_job = packing(o),
+	};
+	char why[1024];
+
+	if (combine_inputs(&r->in, &c, why, sizeof why) < 0) {
+		fprintf(stderr, "ringrun: %s\n", why);
+		return -1;
+	}
+	return 0;
+}
+
 int intake_inputs(struct runner *r)
 {
 	const struct options *o = r->o;
-	const char *path = o->args_file ? o->args_file : o->commands_file;
+	const struct source *one = o->nsources ? o->sources : NULL;
+	const char *path = one ? one->path : o->commands_file;
 	char why[512];
 	int err;
 
 	if (o->copy) {
 		input_words(&r->in, o->srcs, o->nsrcs);
-	} else if (o->has_list) {
-		input_words(&r->in, o->list, o->nlist);
+	} else if (o->pcmds.n) {
+		input_words(&r->in, o->pcmds.commands, o->pcmds.n);
+	} else if (combined(o)) {
+		if (combine(r) < 0)
+			return -1;
+	} else if (one && !one->path) {
+		input_words(&r->in, one->words, one->n);
 	} else if (!path) {
 		r->total = 1;
-		return 0;
+		return o->repeat ? bench_counts(o, 1) : 0;
 	} else if ((err = input_open(&r->in, path, o->input_sep)) < 0) {
-		fprintf(stderr, "ringrun: %s: %s: %s\n", input_option(o),
+		fprintf(stderr, "ringrun: %s%s: %s\n", input_option(o),
 			shown(path), strerror(-err));
 		return -1;
-	} else if ((o->fleet || o->halt.percent) && input_read_all(&r->in) < 0) {
-		input_why(&r->in, why, sizeof why);
-		fprintf(stderr, "ringrun: %s: %s: %s\n", input_option(o),
-			shown(path), why);
-		return -1;
+	} else {
+		if (packing(o))
+			input_pack(&r->in, o->colsep, packing(o));
+		if ((o->fleet || o->halt.percent || o->dry_run ||
+		     o->nprepare > 1 || o->nnames || o->nparams) &&
+		    input_read_all(&r->in) < 0) {
+			input_why(&r->in, why, sizeof why);
+			fprintf(stderr, "ringrun: %s%s: %s\n", input_option(o),
+				shown(path), why);
+			return -1;
+		}
 	}
 	r->has_input = true;
 	r->total = r->in.n;
-	return 0;
+	return o->nparams && !o->pcmds.n ? 0 : bench_counts(o, r->total);
+}
+
+int intake_templates(struct runner *r, struct options *o)
+{
+	const char **t;
+	char err[256];
+	int ret;
+
+	if (!o->nparams || !o->commands_file)
+		return 0;
+	t = xcalloc(r->in.n + 1, sizeof *t);
+	for (size_t k = 0; k < r->in.n; k++)
+		t[k] = input_get(&r->in, k)->s;
+	ret = params_expand(&o->pcmds, t, r->in.n, o->params, o->nparams,
+			    o->param_step, o->names, o->nnames, err, sizeof err);
+	free(t);
+	if (ret < 0) {
+		fprintf(stderr, "ringrun: %s: %s\n", o->params[0].list ?
+			"--parameter-list" : "--parameter-scan", err);
+		return -1;
+	}
+	input_free(&r->in);
+	input_words(&r->in, o->pcmds.commands, o->pcmds.n);
+	r->total = o->pcmds.n;
+	return bench_counts(o, r->total);
 }
 
 /* -x, or -w's -ITEMs, left out every host there was (none at all runs
@@ -99,7 +189,8 @@ int intake_hosts(struct runner *r, struct options *o)
 	o->hosts.exclude = &o->exclude; /* and the host file's, as they come */
 	if (!path) {
 		/* nothing more to read */
-	} else if (o->jobs == 0 || o->halt.percent || regular_file(path)) {
+	} else if (o->jobs == 0 || o->halt.percent || o->dry_run ||
+		   regular_file(path)) {
 		if (hostfile_read_all(&o->hosts, path, why, sizeof why) < 0) {
 			fprintf(stderr, "ringrun: --hostfile: %s\n", why);
 			return -1;
@@ -140,8 +231,8 @@ static size_t pump_inputs(struct runner *r)
 	feedback_more(&r->feedback, came * runs, !input_ended(&r->in));
 	if (r->in.error && r->next == r->ntasks) {
 		input_why(&r->in, why, sizeof why);
-		snprintf(what, sizeof what, "%s: %s: %s", input_option(r->o),
-			 shown(r->o->args_file ? r->o->args_file :
+		snprintf(what, sizeof what, "%s%s: %s", input_option(r->o),
+			 shown(r->o->nsources ? r->o->sources->path :
 			       r->o->commands_file), why);
 		refuse(r, what);
 	}

@@ -65,6 +65,7 @@ void job_finish(struct runner *r, struct job *j)
 	free(j->why);
 	free(j->command);
 	free(j->input);
+	free(j->shown);
 	free(j->tag);
 	ssh_task_free(j->ssh);
 	copy_free(j->copy);
@@ -200,19 +201,36 @@ void job_end(struct runner *r, struct job *j, bool ok)
 		check_halt(r, cancelled);
 }
 
-/* Benchmark mode: what the run measured (res NULL: it never started). */
-void job_measure(struct runner *r, const struct job *j,
-		    const struct rr_result *res)
+/* Benchmark mode: what the run measured (res NULL: it never started).
+   True: it was measured, a run that counts as ok (--ignore-failure). */
+bool job_measure(struct runner *r, const struct job *j,
+		 const struct rr_result *res)
 {
 	struct buf why = BUF_INIT;
+	bool stop;
 
 	if (!r->o->repeat)
-		return;
+		return false;
 	if (!res)
 		buf_printf(&why, "cannot start '%s': %s", j->info.command,
 			   strerror(j->error));
-	bench_record(&r->bench, j->info.seq - 1, j->info.command, res, why.data);
+	stop = bench_record(&r->bench, j->info.seq - 1, j->info.command, res,
+			    why.data);
+	if (stop && !r->stopping) {
+		/* hyperfine's rule: the first failed run ends the benchmark (one
+		   that never started is said by job_end) */
+		char *words = res ? bench_stop_words(&r->bench, j->info.seq - 1, res) : NULL;
+
+		if (words)
+			output_note(&r->out, "'%s': %s", j->info.command, words);
+		free(words);
+		if (!r->status)
+			r->status = 1;
+		r->stopping = true;
+	}
 	buf_free(&why);
+	return bench_phase(&r->bench, j->info.seq - 1) == BENCH_RUN &&
+	       bench_measures(&r->bench, res);
 }
 
 /* Through the system ssh: the result as ringrun reads it, and the stderr
@@ -263,6 +281,7 @@ static bool retry_host(struct runner *r, struct job *j,
 	copy_free(j->copy);
 	free(j->command);
 	free(j->input);
+	free(j->shown);
 	free(j->tag);
 	free(j);
 	fleet_settle(&r->fleet, fh);
@@ -300,10 +319,11 @@ void job_done(rr_task *task, void *user)
 	struct runner *r = j->r;
 	struct fleet_host *fh = j->fh;
 	const struct rr_result *res = rr_task_result(task);
+	bool measured;
 
 	if (j->ssh)
 		res = ssh_ended(r, j, res);
-	job_measure(r, j, res);
+	measured = job_measure(r, j, res);
 	broadcast_ended(r, j);
 	if (r->interactive) /* its failure line is for a terminal as it was */
 		tty_restore(&r->tty);
@@ -313,7 +333,7 @@ void job_done(rr_task *task, void *user)
 	if (res->status == RR_OK && res->end_ns > res->start_ns)
 		rel_timeout_ok(&r->rel_timeout, res->end_ns - res->start_ns);
 	job_free_slot(r, j, res->status, res->start_ns != 0);
-	job_end(r, j, res->status == RR_OK);
+	job_end(r, j, res->status == RR_OK || measured);
 	if (fh)
 		launch_host(r, fh);
 	else

@@ -43,13 +43,19 @@ static char **make_command(struct runner *r, struct job *j, size_t idx)
 		v.line = j->input;
 		v.len = j->input_len;
 	}
-	if (o->commands_file) {
+	if (o->commands_file || o->pcmds.n) {
 		j->info.command = v.line;
 	} else if (o->exec) {
 		char **argv = subst_argv(o->cmd, o->ncmd, r->has_rs,
 					 r->has_input ? &v : NULL);
 		j->info.command = j->command = show_argv(argv);
 		return argv;
+	} else if (o->quote) {
+		/* COMMAND's words stay words: each quoted whole, as -X's. */
+		char **argv = subst_argv(o->cmd, o->ncmd, r->has_rs,
+					 r->has_input ? &v : NULL);
+		j->info.command = j->command = show_argv(argv);
+		free(argv);
 	} else if (r->has_input) {
 		subst_shell(&b, r->tmpl, r->has_rs, &v);
 		j->info.command = j->command = buf_detach(&b);
@@ -170,6 +176,11 @@ static void take_input(struct runner *r, struct job *j, size_t idx)
 	j->input = xmalloc(l->len + 1);
 	memcpy(j->input, l->s, l->len + 1);
 	j->input_len = l->len;
+	if (memchr(l->s, '\0', l->len)) { /* packed: shown with spaces */
+		j->shown = xmalloc(l->len + 1);
+		for (size_t k = 0; k <= l->len; k++)
+			j->shown[k] = l->s[k] || k == l->len ? l->s[k] : ' ';
+	}
 }
 
 /* Copy mode: "put SRC DST", "get SRC DST", as the library names it. */
@@ -211,7 +222,7 @@ static char **describe(struct runner *r, struct job *j, size_t idx)
 	else
 		argv = make_command(r, j, idx);
 	if (r->has_input) {
-		j->info.arg = j->input;
+		j->info.arg = j->shown ? j->shown : j->input;
 		j->info.arg_len = j->input_len;
 	}
 	if (r->o->tagstring) {
@@ -219,7 +230,7 @@ static char **describe(struct runner *r, struct job *j, size_t idx)
 		j->info.input = true;
 		j->info.input_no = r->has_input ? idx + 1 : 0;
 	} else if (r->has_input) {
-		j->info.tag = j->input;
+		j->info.tag = j->shown ? j->shown : j->input;
 		j->info.tag_len = j->input_len;
 		j->info.input = true;
 		j->info.input_no = idx + 1;
@@ -287,10 +298,58 @@ static rr_task *start_copy(struct runner *r, struct job *j)
 	return rr_get(r->loop, j->fh->host, j->input, j->copy->dst, &xo);
 }
 
+/* Benchmark mode: the command of a task around the runs of command idx
+   (--setup, --prepare, --cleanup), else NULL. */
+static const char *around(const struct runner *r, const struct job *j,
+			  size_t idx)
+{
+	const struct options *o = r->o;
+
+	switch (bench_phase(&r->bench, j->info.seq - 1)) {
+	case BENCH_SETUP:
+		return o->setup;
+	case BENCH_PREPARE:
+		assert(o->nprepare == 1 || idx < o->nprepare);
+		return o->prepare[o->nprepare == 1 ? 0 : idx];
+	case BENCH_CLEANUP:
+		return o->cleanup;
+	case BENCH_RUN:
+		break;
+	}
+	return NULL;
+}
+
+char *launch_show(struct runner *r, size_t idx)
+{
+	struct job j = { .r = r, .info.seq = idx + 1, .slot = 1 };
+	char **argv;
+	char *line;
+
+	take_input(r, &j, idx);
+	argv = make_command(r, &j, idx);
+	line = xstrdup(j.info.command);
+	free(j.command);
+	free(argv);
+	free(j.input);
+	free(j.shown);
+	return line;
+}
+
 /* Hand job j (input idx, slot taken) to the library. */
 void launch_job(struct runner *r, struct job *j, size_t idx)
 {
 	char **argv = describe(r, j, idx);
+	const char *aux = r->o->repeat ? around(r, j, idx) : NULL;
+
+	if (aux) { /* run as the benchmark's commands are, without -X */
+		free(argv);
+		argv = NULL;
+		free(j->command);
+		j->command = r->o->pcmds.n ? params_apply(&r->o->pcmds, idx, aux) :
+					     xstrdup(aux);
+		j->info.command = j->info.tag = j->command;
+		j->info.tag_len = strlen(j->command);
+	}
 
 	j->idx = idx;
 	r->made++;
@@ -314,6 +373,8 @@ void launch_job(struct runner *r, struct job *j, size_t idx)
 		j->task = rr_ssh(r->loop, j->fh->host, j->info.command, &opts);
 	else if (argv)
 		j->task = rr_exec(r->loop, (const char *const *)argv, &opts);
+	else if (r->o->repeat)
+		j->task = bench_start(r->loop, &r->shell, j->info.command, &opts);
 	else
 		j->task = rr_shell(r->loop, j->info.command, &opts);
 	free(argv);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "hosts/sshhost.h"
+#include "jobs/combine.h"
 #include "hosts/hostfile.h"
 #include "output/color.h"
 #include "persona/persona.h"
@@ -25,6 +26,9 @@ _Static_assert(PER_HOST_DEFAULT + 1 == RR_HOST_CHANNELS_DEFAULT,
 /* --repeat, --warmup: every measured run is kept until the report. */
 #define RUNS_MAX 1000000
 
+/* -n, --max-replace-args: more inputs than Linux takes as arguments. */
+#define ARGS_MAX 100000
+
 /* --retries: past this the backoff (30 s each) would outlast anyone. */
 #define RETRIES_MAX 1000
 
@@ -33,7 +37,7 @@ _Static_assert(PER_HOST_DEFAULT + 1 == RR_HOST_CHANNELS_DEFAULT,
 #define NUMBER(n) DIGITS(n)
 
 const char options_help[] =
-	"Usage: ringrun [OPTIONS] [--] COMMAND [ARG...] [::: INPUT...]\n"
+	"Usage: ringrun [OPTIONS] [--] COMMAND [ARG...] [::: INPUT...]...\n"
 	"       ringrun [OPTIONS] -C FILE\n"
 	"       ringrun [OPTIONS] --copy|--rcopy SRC... [--dest PATH] -w HOSTS\n"
 	"Run COMMAND once per input, many at once, from one thread on one io_uring.\n"
@@ -43,10 +47,21 @@ const char options_help[] =
 	"\n"
 	"Input (none: COMMAND runs once):\n"
 	"  -a, --args FILE         one input per line of FILE (- = stdin), read as\n"
-	"                          the tasks run\n"
+	"                          the tasks run; repeatable (a list each)\n"
 	"  -C, --commands FILE     each line of FILE (- = stdin) is a shell command\n"
-	"  -0, --null              -a and -C inputs end with a NUL byte, not a line\n"
-	"  ::: INPUT...            the inputs on the command line\n"
+	"  -0, --null              -a, :::: and -C inputs end with a NUL byte\n"
+	"  ::: INPUT...            the inputs on the command line; several lists\n"
+	"                          run every combination, {1} {2} ... take each\n"
+	"  :::+ INPUT...           a list paired with the one before (the shorter\n"
+	"                          decides), not combined\n"
+	"  :::: FILE...            a list per FILE, its lines; ::::+ FILE: paired\n"
+	"      --colsep REGEX      split each input into columns {1} {2} ...\n"
+	"                          (POSIX extended regex; each column trimmed)\n"
+	"  -n, --max-args N        up to N inputs per command\n"
+	"      --max-replace-args N  N inputs per command, as {1}..{N} (parallel's -N)\n"
+	"      --shuf              the commands in random order\n"
+	"      --quote             COMMAND's words stay words (parallel's -q)\n"
+	"  -q, --dry-run           print each command (the hosts first), run nothing\n"
 	"      --stdin             stdin to every task as it arrives (a task that\n"
 	"                          starts later gets what came before it too)\n"
 	"\n"
@@ -113,6 +128,9 @@ const char options_help[] =
 	"      --per-host N        commands at once on each host (default "
 	NUMBER(PER_HOST_DEFAULT) ")\n"
 	"  -F, --ssh-config FILE   instead of ~/.ssh/config and /etc/ssh/ssh_config\n"
+	"  -G, --print-ssh-config HOSTS  print what ringrun makes of each host's\n"
+	"                          ssh_config (and -l, -p, -i ...) as ssh -G does;\n"
+	"                          run nothing\n"
 	"      --ssh MODE          native (default; the system ssh for ProxyJump\n"
 	"                          and ProxyCommand hosts) or exec (the system ssh)\n"
 	"\n"
@@ -165,7 +183,19 @@ const char options_help[] =
 	"      --repeat N          run each command N times, one at a time unless\n"
 	"                          -j; report wall, user and sys time, peak RSS\n"
 	"      --warmup N          N unmeasured runs of each command first\n"
-	"      --export-json FILE, --export-markdown FILE  the results as files\n"
+	"      --export-json FILE, --export-markdown FILE, --export-csv FILE\n"
+	"                          the results as hyperfine writes them\n"
+	"      --ignore-failure    measure runs that exit non-zero (else the first\n"
+	"                          stops the benchmark)\n"
+	"      --shell SHELL       run the commands with SHELL -c, its start-up time\n"
+	"                          measured and taken off; none: as argv (as -X)\n"
+	"      --prepare CMD       CMD before each run (once, or once per command)\n"
+	"      --setup CMD, --cleanup CMD  CMD before, after the runs of each command\n"
+	"      --parameter-scan NAME MIN MAX  a command for each value: {NAME} in\n"
+	"                          it; steps of --parameter-step-size DELTA (1)\n"
+	"      --parameter-list NAME V1,V2,...  a command for each value; several:\n"
+	"                          every combination\n"
+	"      --command-name NAME  the name of a command (or of each)\n"
 	"\n"
 	"Personalities (called as pdsh, clush, pssh or parallel-ssh: a link):\n"
 	"      --as TOOL           the first argument: read TOOL's options and print\n"
@@ -173,7 +203,8 @@ const char options_help[] =
 	"\n"
 	"Replacement strings: {} input  {.} without extension  {/} basename\n"
 	"  {//} dirname  {/.} basename without extension  {#} sequence number\n"
-	"  {%} job slot\n"
+	"  {%} job slot  {N} {N.} {N/} {N//} {N/.} input N of several  {-N} from\n"
+	"  the last\n"
 	"\n"
 	"  -h, --help              this help\n"
 	"  -V, --version           the version\n"
@@ -238,6 +269,12 @@ enum opt_id {
 	O_RECURSIVE,
 	O_PRESERVE,
 	O_MKDIRS,
+	O_DRY_RUN,
+	O_COLSEP,
+	O_MAX_ARGS,
+	O_MAX_REPLACE_ARGS,
+	O_QUOTE,
+	O_SHUF,
 	O_COLLATE,
 	O_COLLATE_STDERR,
 	O_COLLATE_STYLE,
@@ -259,6 +296,17 @@ enum opt_id {
 	O_DELAY,
 	O_BAR,
 	O_ETA,
+	O_EXPORT_CSV,
+	O_IGNORE_FAILURE,
+	O_SHELL,
+	O_PREPARE,
+	O_SETUP,
+	O_CLEANUP,
+	O_PARAMETER_SCAN,
+	O_PARAMETER_STEP,
+	O_PARAMETER_LIST,
+	O_COMMAND_NAME,
+	O_PRINT_CONFIG,
 };
 
 struct optdef {
@@ -325,6 +373,12 @@ static const struct optdef optdefs[] = {
 	{ 'r', "recursive", false, O_RECURSIVE, false },
 	{ 0, "preserve", false, O_PRESERVE, false },
 	{ 0, "mkdirs", false, O_MKDIRS, false },
+	{ 'q', "dry-run", false, O_DRY_RUN, false },
+	{ 0, "colsep", true, O_COLSEP, false },
+	{ 'n', "max-args", true, O_MAX_ARGS, false },
+	{ 0, "max-replace-args", true, O_MAX_REPLACE_ARGS, false },
+	{ 0, "quote", false, O_QUOTE, false },
+	{ 0, "shuf", false, O_SHUF, false },
 	{ 'b', "collate", false, O_COLLATE, false },
 	{ 'B', "collate-stderr", false, O_COLLATE_STDERR, false },
 	{ 0, "collate-style", true, O_COLLATE_STYLE, false },
@@ -348,6 +402,17 @@ static const struct optdef optdefs[] = {
 	{ 0, "delay", true, O_DELAY, false },
 	{ 0, "bar", false, O_BAR, false },
 	{ 0, "eta", false, O_ETA, false },
+	{ 0, "export-csv", true, O_EXPORT_CSV, false },
+	{ 0, "ignore-failure", false, O_IGNORE_FAILURE, false },
+	{ 0, "shell", true, O_SHELL, false },
+	{ 0, "prepare", true, O_PREPARE, false },
+	{ 0, "setup", true, O_SETUP, false },
+	{ 0, "cleanup", true, O_CLEANUP, false },
+	{ 0, "parameter-scan", true, O_PARAMETER_SCAN, false },
+	{ 0, "parameter-step-size", true, O_PARAMETER_STEP, false },
+	{ 0, "parameter-list", true, O_PARAMETER_LIST, false },
+	{ 0, "command-name", true, O_COMMAND_NAME, false },
+	{ 'G', "print-ssh-config", true, O_PRINT_CONFIG, false },
 };
 
 #define NOPTDEFS (sizeof optdefs / sizeof optdefs[0])
@@ -620,6 +685,31 @@ static void note_needs_copy(struct parser *p, const char *shown)
 		snprintf(p->needs_copy, sizeof p->needs_copy, "%s", shown);
 }
 
+/* Only one input may read stdin: the second would find it read. */
+static int set_stdin_by(struct parser *p, const char *what)
+{
+	if (p->o->stdin_by)
+		return fail(p, "%s -: stdin is already the input of %s -", what,
+			    p->o->stdin_by);
+	p->o->stdin_by = what;
+	return 0;
+}
+
+static int add_source(struct parser *p, const char *what, char *const *words,
+		      size_t n, const char *path, bool linked)
+{
+	struct options *o = p->o;
+
+	if (path && strcmp(path, "-") == 0 && set_stdin_by(p, what) < 0)
+		return -1;
+	o->sources = xreallocarray(o->sources, o->nsources + 1,
+				   sizeof *o->sources);
+	o->sources[o->nsources++] = (struct source){
+		.words = words, .n = n, .path = path, .linked = linked,
+	};
+	return 0;
+}
+
 /* --copy, --rcopy: once, one of them. */
 static int set_copy(struct parser *p, enum copy_mode mode, const char *shown)
 {
@@ -659,6 +749,36 @@ static int apply_collate(struct parser *p, const struct optdef *d,
 	return 0;
 }
 
+/* One more argument of an option that takes several. */
+static int take_more(struct parser *p, const char *shown, const char **v)
+{
+	if (p->i + 1 >= p->argc)
+		return fail(p, "%s: missing argument", shown);
+	*v = p->argv[++p->i];
+	return 0;
+}
+
+/* --parameter-scan NAME MIN MAX, --parameter-list NAME VALUES */
+static int add_param(struct parser *p, const char *shown, const char *name,
+		     bool scan)
+{
+	struct options *o = p->o;
+	struct param_opt po = { .name = name };
+
+	note_needs_repeat(p, shown);
+	if (scan && (take_more(p, shown, &po.min) < 0 ||
+		     take_more(p, shown, &po.max) < 0))
+		return -1;
+	if (!scan && take_more(p, shown, &po.list) < 0)
+		return -1;
+	for (size_t k = 0; k < o->nparams; k++)
+		if (scan && !o->params[k].list)
+			return fail(p, "%s: given twice", shown);
+	o->params = xreallocarray(o->params, o->nparams + 1, sizeof *o->params);
+	o->params[o->nparams++] = po;
+	return 0;
+}
+
 static int apply(struct parser *p, const struct optdef *d, const char *shown,
 		 const char *value)
 {
@@ -670,8 +790,12 @@ static int apply(struct parser *p, const struct optdef *d, const char *shown,
 
 	switch (d->id) {
 	case O_ARGS:
-		return set_file(p, &o->args_file, shown, value);
+		if (!o->args_file)
+			o->args_file = value;
+		return add_source(p, "-a", NULL, 0, value, false);
 	case O_COMMANDS:
+		if (strcmp(value, "-") == 0 && set_stdin_by(p, "-C") < 0)
+			return -1;
 		return set_file(p, &o->commands_file, shown, value);
 	case O_EXEC:
 		o->exec = true;
@@ -807,6 +931,39 @@ static int apply(struct parser *p, const struct optdef *d, const char *shown,
 	case O_EXPORT_MARKDOWN:
 		note_needs_repeat(p, shown);
 		return set_file(p, &o->export_markdown, shown, value);
+	case O_EXPORT_CSV:
+		note_needs_repeat(p, shown);
+		return set_file(p, &o->export_csv, shown, value);
+	case O_IGNORE_FAILURE:
+		note_needs_repeat(p, shown);
+		o->ignore_failure = true;
+		break;
+	case O_SHELL:
+		note_needs_repeat(p, shown);
+		return set_file(p, &o->shell, shown, value);
+	case O_PREPARE:
+		note_needs_repeat(p, shown);
+		o->prepare = xreallocarray(o->prepare, o->nprepare + 1,
+					   sizeof *o->prepare);
+		o->prepare[o->nprepare++] = value;
+		break;
+	case O_SETUP:
+		note_needs_repeat(p, shown);
+		return set_file(p, &o->setup, shown, value);
+	case O_CLEANUP:
+		note_needs_repeat(p, shown);
+		return set_file(p, &o->cleanup, shown, value);
+	case O_PARAMETER_SCAN:
+	case O_PARAMETER_LIST:
+		return add_param(p, shown, value, d->id == O_PARAMETER_SCAN);
+	case O_PARAMETER_STEP:
+		note_needs_repeat(p, shown);
+		return set_file(p, &o->param_step, shown, value);
+	case O_COMMAND_NAME:
+		note_needs_repeat(p, shown);
+		o->names = xreallocarray(o->names, o->nnames + 1, sizeof *o->names);
+		o->names[o->nnames++] = value;
+		break;
 	case O_EXCLUDE:
 		o->exclude_given = true;
 		add_host_list(p, shown, value, d->id == O_EXCLUDE);
@@ -857,6 +1014,25 @@ static int apply(struct parser *p, const struct optdef *d, const char *shown,
 				 d->id == O_PRESERVE ? RR_XFER_PRESERVE :
 				 RR_XFER_MKDIRS;
 		break;
+	case O_DRY_RUN:
+		o->dry_run = true;
+		break;
+	case O_COLSEP:
+		if (!*value)
+			return fail(p, "%s: empty regular expression", shown);
+		return set_file(p, &o->colsep, shown, value);
+	case O_MAX_ARGS:
+		why = parse_count(value, 1, ARGS_MAX, &o->max_args);
+		break;
+	case O_MAX_REPLACE_ARGS:
+		why = parse_count(value, 1, ARGS_MAX, &o->max_replace_args);
+		break;
+	case O_QUOTE:
+		o->quote = true;
+		break;
+	case O_SHUF:
+		o->shuf = true;
+		break;
 	case O_COLLATE:
 	case O_COLLATE_STDERR:
 	case O_COLLATE_STYLE:
@@ -902,6 +1078,10 @@ static int apply(struct parser *p, const struct optdef *d, const char *shown,
 		break;
 	case O_ETA:
 		o->eta = true;
+		break;
+	case O_PRINT_CONFIG:
+		o->print_config = true;
+		add_host_list(p, shown, value, false);
 		break;
 	}
 	if (why)
@@ -1072,7 +1252,42 @@ static int parse_short(struct parser *p)
 	return 0;
 }
 
-/* COMMAND [ARG...] [::: INPUT...] */
+/* A word of GNU parallel's input grammar: ::: and the like. */
+static bool is_separator(const char *w)
+{
+	return strncmp(w, ":::", 3) == 0;
+}
+
+/* ::: WORD... or :::+ WORD...: one source; returns the words taken. */
+static size_t take_words(struct parser *p, char *const *w, size_t n,
+			 bool linked)
+{
+	size_t k = 0;
+
+	while (k < n && !is_separator(w[k]))
+		k++;
+	add_source(p, ":::", w, k, NULL, linked); /* no path: cannot fail */
+	return k;
+}
+
+/* :::: FILE... or ::::+ FILE...: a source per FILE, the first linked. */
+static int take_files(struct parser *p, const char *sep, char *const *w,
+		      size_t n, bool linked, size_t *taken)
+{
+	size_t k = 0;
+
+	while (k < n && !is_separator(w[k])) {
+		if (add_source(p, "::::", NULL, 0, w[k], linked && k == 0) < 0)
+			return -1;
+		k++;
+	}
+	if (!k)
+		return fail(p, "'%s': no FILE after it", sep);
+	*taken = k;
+	return 0;
+}
+
+/* COMMAND [ARG...] [::: INPUT...] [:::+ INPUT...] [:::: FILE...] ... */
 static int take_command(struct parser *p)
 {
 	struct options *o = p->o;
@@ -1080,17 +1295,33 @@ static int take_command(struct parser *p)
 	size_t n = (size_t)(p->argc - p->i);
 	size_t k = 0;
 
-	while (k < n && strcmp(rest[k], ":::"))
+	while (k < n && !is_separator(rest[k]))
 		k++;
 	o->cmd = rest;
 	o->ncmd = k;
-	if (k < n) {
+	while (k < n) {
+		const char *sep = rest[k++];
+		bool linked = sep[strlen(sep) - 1] == '+';
+		bool files = strncmp(sep, "::::", 4) == 0;
+		size_t taken = 0;
+
+		if (strcmp(sep + 3 + files, linked ? "+" : ""))
+			return fail(p, "'%s': not a word of the input grammar "
+				       "(:::, :::+, ::::, ::::+)", sep);
+		/* As GNU parallel: an -a is no list to link to. */
+		if (linked && !o->has_list)
+			return fail(p, "'%s': no input list before it to link to",
+				    sep);
+		/* GNU parallel 20221122 then links other lists than said. */
+		if (linked && o->args_file)
+			return fail(p, "'%s': cannot be combined with -a: use :::: "
+				       "FILE for its list", sep);
 		o->has_list = true;
-		o->list = rest + k + 1;
-		o->nlist = n - k - 1;
-		for (size_t m = 0; m < o->nlist; m++)
-			if (strcmp(o->list[m], ":::") == 0)
-				return fail(p, "':::': given twice (one input list is supported)");
+		if (!files)
+			taken = take_words(p, rest + k, n - k, linked);
+		else if (take_files(p, sep, rest + k, n - k, linked, &taken) < 0)
+			return -1;
+		k += taken;
 	}
 	return 0;
 }
@@ -1099,10 +1330,9 @@ static int take_command(struct parser *p)
 static int check_fleet(struct parser *p)
 {
 	struct options *o = p->o;
-	const char *in = o->args_file ? o->args_file : o->commands_file;
 
 	if (!o->fleet) {
-		if (p->needs_hosts[0])
+		if (p->needs_hosts[0] && !o->print_config)
 			return fail(p, "%s: needs hosts (-w, -g or --hostfile)",
 				    p->needs_hosts);
 		return 0;
@@ -1115,13 +1345,12 @@ static int check_fleet(struct parser *p)
 	if (o->delay_ms || o->eta)
 		return fail(p, "%s: cannot be combined with hosts (local commands "
 			       "only)", o->delay_ms ? "--delay" : "--eta");
-	if (o->hostfile && strcmp(o->hostfile, "-") == 0 && in &&
-	    strcmp(in, "-") == 0)
+	if (o->hostfile && strcmp(o->hostfile, "-") == 0 && o->stdin_by)
 		return fail(p, "--hostfile: stdin is already the input of %s",
-			    o->args_file ? "-a" : "-C");
-	if (o->hosts_stdin && in && strcmp(in, "-") == 0)
+			    o->stdin_by);
+	if (o->hosts_stdin && o->stdin_by)
 		return fail(p, "-w -: stdin is already the input of %s",
-			    o->args_file ? "-a" : "-C");
+			    o->stdin_by);
 	if (o->hosts_stdin && o->hostfile && strcmp(o->hostfile, "-") == 0)
 		return fail(p, "--hostfile: stdin is already read by -w -");
 	if (o->password_env && o->password_file)
@@ -1130,6 +1359,44 @@ static int check_fleet(struct parser *p)
 		return fail(p, "%s: cannot be combined with --ssh=exec: the system ssh "
 			       "runs in batch mode", o->password_env ? "--password-env" :
 			       "--password-file");
+	return 0;
+}
+
+/* The parameters' commands: COMMAND's words, joined, over them. */
+static int check_params(struct parser *p)
+{
+	struct options *o = p->o;
+	bool scan = false, list = false;
+	struct buf tmpl = BUF_INIT;
+	const char *t;
+	char err[256];
+	int r;
+
+	for (size_t k = 0; k < o->nparams; k++)
+		*(o->params[k].list ? &list : &scan) = true;
+	if (o->param_step && !scan)
+		return fail(p, "--parameter-step-size: needs --parameter-scan");
+	if (!o->nparams)
+		return 0;
+	if (scan && list)
+		return fail(p, "--parameter-scan: cannot be combined with "
+			       "--parameter-list");
+	if (o->has_list || o->args_file || o->exec)
+		return fail(p, "%s: cannot be combined with %s: the parameters "
+			       "make the commands", scan ? "--parameter-scan" :
+			    "--parameter-list", o->has_list ? ":::" : o->args_file ?
+			    "-a" : "-X");
+	if (o->commands_file) /* its lines are the templates: intake.c */
+		return 0;
+	for (size_t k = 0; k < o->ncmd; k++)
+		buf_printf(&tmpl, "%s%s", k ? " " : "", o->cmd[k]);
+	t = tmpl.data ? tmpl.data : "";
+	r = params_expand(&o->pcmds, &t, 1, o->params, o->nparams,
+			  o->param_step, o->names, o->nnames, err, sizeof err);
+	buf_free(&tmpl);
+	if (r < 0)
+		return fail(p, "%s: %s", scan ? "--parameter-scan" :
+			    "--parameter-list", err);
 	return 0;
 }
 
@@ -1153,7 +1420,14 @@ static int check_bench(struct parser *p)
 		o->jobs = 1;
 	if (!p->output_given)
 		o->output = OUT_QUIET;
-	return 0;
+	if (o->shell && o->exec)
+		return fail(p, "--shell: cannot be combined with -X: COMMAND runs "
+			       "as argv");
+	if ((o->nprepare || o->setup || o->cleanup) && o->jobs != 1)
+		return fail(p, "%s: needs one run at a time (-j 1): it runs "
+			       "between them", o->nprepare ? "--prepare" :
+			    o->setup ? "--setup" : "--cleanup");
+	return check_params(p);
 }
 
 /* Job control: what --stdin, --retries and --retry-on-exit need. */
@@ -1162,12 +1436,9 @@ static int check_jobs(struct parser *p)
 	const struct options *o = p->o;
 
 	if (o->stdin_all) {
-		if (o->args_file && strcmp(o->args_file, "-") == 0)
-			return fail(p, "--stdin: cannot be combined with -a -: stdin is "
-				       "read once for every task");
-		if (o->commands_file && strcmp(o->commands_file, "-") == 0)
-			return fail(p, "--stdin: cannot be combined with -C -: stdin is "
-				       "read once for every task");
+		if (o->stdin_by)
+			return fail(p, "--stdin: cannot be combined with %s -: stdin is "
+				       "read once for every task", o->stdin_by);
 		if (o->hostfile && strcmp(o->hostfile, "-") == 0)
 			return fail(p, "--stdin: cannot be combined with --hostfile -: "
 				       "stdin is read once for every task");
@@ -1241,7 +1512,11 @@ static const char *copy_refuses(const struct parser *p)
 	       o->idle_timeout_ms ? "--idle-timeout" :
 	       o->term_seq.n ? "--term-seq" :
 	       p->kill_grace_given ? "--kill-grace" :
-	       o->ssh_exec ? "--ssh=exec" : o->repeat ? "--repeat" : NULL;
+	       o->ssh_exec ? "--ssh=exec" : o->repeat ? "--repeat" :
+	       o->colsep ? "--colsep" : o->max_args ? "-n" :
+	       o->max_replace_args ? "--max-replace-args" :
+	       o->quote ? "--quote" : o->shuf ? "--shuf" :
+	       o->dry_run ? "--dry-run" : NULL;
 }
 
 /* Copy mode: SRCs, hosts, and no option of commands. */
@@ -1264,6 +1539,39 @@ static int check_copy(struct parser *p)
 	if (refused)
 		return fail(p, "%s: cannot be combined with %s: a copy runs no "
 			       "command", refused, mode);
+	return 0;
+}
+
+/* Does an input come from a file (-a, ::::, -C)? */
+static bool reads_files(const struct options *o)
+{
+	for (size_t k = 0; k < o->nsources; k++)
+		if (o->sources[k].path)
+			return true;
+	return o->commands_file;
+}
+
+/* What splits or groups inputs, where there are none to split. */
+static int combine_refuses(struct parser *p, const char *with, const char *why)
+{
+	const struct options *o = p->o;
+	const char *opt = o->colsep ? "--colsep" : o->max_args ? "-n" :
+			  o->max_replace_args ? "--max-replace-args" :
+			  o->shuf ? "--shuf" : NULL;
+
+	if (!opt)
+		return 0;
+	return fail(p, "%s: cannot be combined with %s: %s", opt, with, why);
+}
+
+static int check_colsep(struct parser *p)
+{
+	regex_t re;
+	char why[256];
+
+	if (colsep_compile(p->o->colsep, &re, why, sizeof why) < 0)
+		return fail(p, "--colsep: %s: %s", p->o->colsep, why);
+	regfree(&re);
 	return 0;
 }
 
@@ -1297,10 +1605,26 @@ static int check_by_host(struct parser *p)
 	return 0;
 }
 
+/* -G: the hosts' configuration printed, nothing run. */
+static int check_print(struct parser *p)
+{
+	const struct options *o = p->o;
+
+	if (o->ncmd || o->has_list || o->args_file || o->commands_file)
+		return fail(p, "-G: takes no COMMAND or input: it runs nothing");
+	if (o->fleet || o->copy || o->repeat)
+		return fail(p, "-G: cannot be combined with %s", o->fleet ?
+			    "-w or --hostfile: -G names the hosts" :
+			    o->copy ? "--copy or --rcopy" : "--repeat");
+	return 0;
+}
+
 static int check(struct parser *p)
 {
 	const struct options *o = p->o;
 
+	if (o->print_config)
+		return check_print(p);
 	take_wcoll(p);
 	if (check_copy(p) < 0 || check_fleet(p) < 0 || check_bench(p) < 0 ||
 	    check_jobs(p) < 0 || check_parallel_output(p) < 0 ||
@@ -1310,8 +1634,8 @@ static int check(struct parser *p)
 		return fail(p, "%s: needs -o collate (or -b)", p->collate_opt);
 	if (o->copy)
 		return 0;
-	if (o->input_sep == '\0' && !o->args_file && !o->commands_file)
-		return fail(p, "-0: needs -a or -C");
+	if (o->input_sep == '\0' && !reads_files(o))
+		return fail(p, "-0: needs -a, :::: or -C");
 	if (o->commands_file) {
 		if (o->args_file)
 			return fail(p, "-C: cannot be combined with -a");
@@ -1319,13 +1643,18 @@ static int check(struct parser *p)
 			return fail(p, "-C: takes no COMMAND: each line of its file is one");
 		if (o->exec)
 			return fail(p, "-X: cannot be combined with -C: its lines are shell commands");
-		return 0;
+		if (o->quote)
+			return fail(p, "--quote: cannot be combined with -C: its "
+				       "lines are commands");
+		return combine_refuses(p, "-C", "its lines are commands");
 	}
 	if (!o->ncmd)
 		return fail(p, "COMMAND: missing");
-	if (o->args_file && o->has_list)
-		return fail(p, "':::': cannot be combined with -a");
-	return 0;
+	if (o->max_args && o->max_replace_args)
+		return fail(p, "-n: cannot be combined with --max-replace-args");
+	if (!o->nsources)
+		return combine_refuses(p, "no input", "there is nothing to combine");
+	return o->colsep ? check_colsep(p) : 0;
 }
 
 /* The -w and -x lists, in order. */
@@ -1464,8 +1793,21 @@ void options_free(struct options *o)
 	hostgroups_free(&o->groups);
 	free(o->identities);
 	o->identities = NULL;
+	free(o->prepare);
+	o->prepare = NULL;
+	o->nprepare = 0;
+	free(o->params);
+	o->params = NULL;
+	o->nparams = 0;
+	free(o->names);
+	o->names = NULL;
+	o->nnames = 0;
+	params_free(&o->pcmds);
 	free(o->srcs);
 	o->srcs = NULL;
+	free(o->sources);
+	o->sources = NULL;
+	o->nsources = 0;
 	o->nsrcs = 0;
 	o->nidentities = 0;
 	rr_ssh_config_free(o->sshcfg);

@@ -8,11 +8,13 @@
 
 #include <ringrun.h>
 
+#include "jobs/combine.h"
 #include "jobs/exitstatus.h"
 #include "jobs/halt.h"
 #include "jobs/termseq.h"
 #include "hosts/hosts.h"
 #include "output/modes.h"
+#include "benchmode/params.h"
 
 /* --copy and --rcopy: files, not commands. */
 enum copy_mode {
@@ -22,14 +24,21 @@ enum copy_mode {
 };
 
 struct options {
-	const char *args_file;     /* -a FILE, "-" = stdin */
+	const char *args_file;     /* the first -a FILE, "-" = stdin */
 	const char *commands_file; /* -C FILE, "-" = stdin */
 	char input_sep;            /* between -a/-C records: '\n', '\0' (-0) */
 	char *const *cmd;          /* COMMAND and its words (into argv) */
 	size_t ncmd;
-	char *const *list;         /* the inputs after ::: */
-	size_t nlist;
-	bool has_list;             /* ::: was given, perhaps with no input */
+	struct source *sources;    /* -a's, then :::'s and ::::'s, in order */
+	size_t nsources;
+	bool has_list;             /* ::: or :::: was given */
+	const char *stdin_by;      /* the source reading stdin: "-a -", ":::: -" */
+	const char *colsep;        /* --colsep REGEX: each input's columns */
+	unsigned max_args;         /* -n: inputs per command, up to; 0: one */
+	unsigned max_replace_args; /* --max-replace-args: {1}..{N}; 0: off */
+	bool quote;                /* --quote: COMMAND's words kept as words */
+	bool shuf;                 /* --shuf: the jobs in random order */
+	bool dry_run;              /* -q: print the commands, run nothing */
 	unsigned jobs;             /* tasks at once; 0 = the library's limit;
 				      fleet mode: hosts at once, 0 = all */
 	uint64_t timeout_ms;       /* 0 = none */
@@ -76,8 +85,21 @@ struct options {
 	unsigned warmup;           /* runs of each before those, not measured */
 	const char *export_json;
 	const char *export_markdown;
+	const char *export_csv;
+	bool ignore_failure;       /* measure runs that exit non-zero */
+	const char *shell;         /* --shell: "none" runs argv (-X) */
+	const char **prepare;      /* --prepare: one, or one per command */
+	size_t nprepare;
+	const char *setup, *cleanup;
+	struct param_opt *params;  /* --parameter-scan, --parameter-list */
+	size_t nparams;
+	const char *param_step;
+	const char **names;        /* --command-name */
+	size_t nnames;
+	struct param_cmds pcmds;   /* the parameters' commands; n 0: none */
 	const char *ssh_config;    /* -F: instead of ssh's own files */
 	bool ssh_exec;             /* --ssh=exec: the system ssh for every host */
+	bool print_config;         /* -G: hosts' configuration printed, not run */
 	bool hostkey_given;        /* --host-key-check: over the config's */
 	bool connect_timeout_given;
 	rr_ssh_config *sshcfg;     /* run() reads it */

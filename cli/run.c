@@ -26,6 +26,7 @@
 
 #include <ringrun.h>
 
+#include "benchmode/calibrate.h"
 #include "util/buf.h"
 #include "runner.h"
 #include "jobs/signals.h"
@@ -428,6 +429,52 @@ static void start_session(struct runner *r)
 		output_note(&r->out, "--tty: raw mode: %s", strerror(-err));
 }
 
+/* Benchmark mode: its shell and export files, before anything runs. */
+static int bench_open(struct runner *r)
+{
+	const struct options *o = r->o;
+	const char *const paths[BENCH_EXPORTS] = {
+		[BENCH_JSON] = o->export_json,
+		[BENCH_MARKDOWN] = o->export_markdown,
+		[BENCH_CSV] = o->export_csv,
+	};
+	const char *why;
+
+	if (bench_shell_init(&r->shell, o->shell, &why) < 0) {
+		fprintf(stderr, "ringrun: --shell: %s: %s\n", o->shell, why);
+		return -1;
+	}
+	if (benchreport_open(&r->exports, paths) < 0) {
+		bench_shell_free(&r->shell);
+		return -1;
+	}
+	return 0;
+}
+
+/* A signal came: the calibration stops. */
+static bool signalled(void *arg)
+{
+	struct runner *r = arg;
+
+	check_signals(r);
+	return r->status != 0;
+}
+
+/* Benchmark mode through a shell: its start-up measured first. */
+static int calibrate(struct runner *r)
+{
+	int err;
+
+	if (!r->bench.shell)
+		return 0;
+	err = bench_calibrate(&r->bench, r->loop, &r->shell, signalled, r);
+	if (err == -EINTR)
+		return -1;
+	if (err < 0)
+		r->status = 2;
+	return err < 0 ? -1 : 0;
+}
+
 /* Benchmark mode: the report, once every run has ended. */
 static int report(struct runner *r, int status)
 {
@@ -437,13 +484,70 @@ static int report(struct runner *r, int status)
 	return r->status ? r->status : status;
 }
 
+/* The loop is up: the run, its report, the last lines; the exit status. */
+static int go(struct runner *r)
+{
+	uint64_t start = now_ns();
+	int status;
+
+	start_session(r);
+	feedback_start(&r->feedback, r->loop, &r->running);
+	status = drive(r);
+	tty_restore(&r->tty);
+	feedback_stop(&r->feedback);
+	if (r->o->repeat && !r->status)
+		status = report(r, status);
+	if (r->o->stats && !r->out.error)
+		print_stats(r, now_ns() - start);
+	return feedback_finish(&r->feedback, &r->out, status);
+}
+
+/*
+ * --dry-run: the hosts (one a line, as pdsh lists its targets), then each
+ * command as it would run; nothing connects, nothing starts.
+ */
+static int dry_run(struct runner *r, struct options *o)
+{
+	int status = 0;
+
+	if ((o->fleet && intake_hosts(r, o) < 0) || intake_inputs(r) < 0 ||
+	    intake_templates(r, o) < 0) {
+		intake_close(r);
+		return 2;
+	}
+	join_command(r);
+	for (size_t k = 0; o->fleet && k < o->hosts.n; k++)
+		printf("%s\n", o->hosts.v[k].name);
+	for (size_t k = 0; k < r->total; k++) {
+		char *line = launch_show(r, k);
+
+		printf("%s\n", line);
+		free(line);
+	}
+	if (fflush(stdout) == EOF || ferror(stdout)) {
+		int err = errno;
+
+		/* As a run's output: a closed stdout ends it quietly. */
+		if (err != EPIPE)
+			fprintf(stderr, "ringrun: write: %s\n", strerror(err));
+		status = err == EPIPE ? 128 + SIGPIPE : 1;
+	}
+	intake_close(r);
+	free(r->tmpl);
+	return status;
+}
+
 int run(struct options *o)
 {
 	struct runner r = { .o = o, .outdir = { .fd = -1 },
 			    .stdout_dir = { .fd = -1 }, .stderr_dir = { .fd = -1 } };
 	int status = 2;
 
-	if ((o->fleet && check_fleet(&r, o) < 0) || intake_inputs(&r) < 0) {
+	if (o->dry_run)
+		return dry_run(&r, o);
+
+	if ((o->fleet && check_fleet(&r, o) < 0) || intake_inputs(&r) < 0 ||
+	    intake_templates(&r, o) < 0) {
 		intake_close(&r);
 		return 2;
 	}
@@ -461,14 +565,22 @@ int run(struct options *o)
 		intake_close(&r);
 		return 2;
 	}
-	if (o->repeat && benchreport_open(&r.exports, o->export_json,
-					  o->export_markdown) < 0) {
+	if (o->repeat && bench_open(&r) < 0) {
 		close_outdirs(&r);
 		control_free(&r.ctl);
 		intake_close(&r);
 		return 2;
 	}
 	bench_init(&r.bench, o->repeat, o->warmup, o->jobs, r.total);
+	r.bench.ignore_failure = o->ignore_failure;
+	r.bench.setup = o->setup;
+	r.bench.prepare = o->nprepare;
+	r.bench.cleanup = o->cleanup;
+	r.bench.params = o->pcmds.n ? &o->pcmds : NULL;
+	r.bench.names = o->pcmds.n ? (const char *const *)o->pcmds.names :
+				     o->names;
+	r.bench.nnames = o->pcmds.n ? o->pcmds.n : o->nnames;
+	r.bench.shell = o->repeat && !o->exec && !r.shell.none;
 	r.ntasks = r.total * bench_runs_each(&r.bench);
 	setup_tty(&r);
 	broadcast_init(&r);
@@ -489,18 +601,8 @@ int run(struct options *o)
 	feedback_attach(&r.feedback, &r.out);
 	collate_init(&r.collate, o->collate_style, o->collate_stderr, NULL);
 	order_init(&r.order, 1);
-	uint64_t start = now_ns();
 	if (start_loop(&r) == 0) {
-		start_session(&r);
-		feedback_start(&r.feedback, r.loop, &r.running);
-		status = drive(&r);
-		tty_restore(&r.tty);
-		feedback_stop(&r.feedback);
-		if (o->repeat && !r.status)
-			status = report(&r, status);
-		if (o->stats && !r.out.error)
-			print_stats(&r, now_ns() - start);
-		status = feedback_finish(&r.feedback, &r.out, status);
+		status = calibrate(&r) < 0 ? r.status : go(&r);
 		retry_queue_free(&r.retry); /* before the loop frees its timer */
 		delay_free(&r.delay);
 		rel_timeout_free(&r.rel_timeout);
@@ -508,6 +610,7 @@ int run(struct options *o)
 	}
 	benchreport_close(&r.exports);
 	bench_free(&r.bench);
+	bench_shell_free(&r.shell);
 	fleet_free(&r.fleet);
 	slots_free(&r.slots);
 	order_free(&r.order);

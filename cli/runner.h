@@ -15,6 +15,7 @@
 
 #include "benchmode/benchmark.h"
 #include "benchmode/benchreport.h"
+#include "benchmode/shell.h"
 #include "copy/copy.h"
 #include "jobs/delay.h"
 #include "jobs/reltimeout.h"
@@ -51,6 +52,7 @@ struct job {
 	char *input;     /* a copy of it (NUL-terminated): the stream lets
 			    inputs go once their tasks started */
 	size_t input_len;
+	char *shown;     /* a packed input's arguments joined by spaces */
 	char *tag;       /* --tagstring's, expanded */
 	bool clogged;    /* --stdin: it holds too much not taken yet */
 	bool rel_killed; /* --timeout N%: killed past the limit */
@@ -111,6 +113,7 @@ struct runner {
 	uint64_t made;       /* fleet mode: tasks made (and skipped) */
 	struct bench bench; /* --repeat: the runs of each input */
 	struct bench_exports exports;
+	struct bench_shell shell; /* --repeat: how each command starts */
 };
 
 static inline uint64_t now_ns(void)
@@ -154,6 +157,9 @@ void broadcast_free(struct runner *r);
 /* The inputs: opened, or read whole where the run needs them all.
    Returns 0, or -1 after saying why (exit status 2). */
 int intake_inputs(struct runner *r);
+/* Benchmark mode: -C's lines as the templates of the parameters'
+   commands, which become the inputs (o->pcmds).  0, or -1 said. */
+int intake_templates(struct runner *r, struct options *o);
 /* Fleet mode: the host list with its exclusions, and the host file opened
    (or read whole).  Returns 0, or -1 after saying why. */
 int intake_hosts(struct runner *r, struct options *o);
@@ -179,6 +185,10 @@ void launch_host(struct runner *r, struct fleet_host *fh);
 void launch_next_hosts(struct runner *r);
 /* Hand job j (input idx, slot taken) to the library. */
 void launch_job(struct runner *r, struct job *j, size_t idx);
+
+/* --dry-run: the command of input number idx as it would run (as a shell
+   line with -X), malloc'ed. */
+char *launch_show(struct runner *r, size_t idx);
 /* --retry-on-exit: j's wait is over; its last attempt's task goes. */
 void launch_again(struct runner *r, struct job *j);
 
@@ -191,8 +201,9 @@ void job_end(struct runner *r, struct job *j, bool ok);
 /* j's slot is free again; in fleet mode, whether its failure line is due. */
 void job_free_slot(struct runner *r, struct job *j, enum rr_status status,
 		   bool started);
-/* Benchmark mode: what the run measured (res NULL: it never started). */
-void job_measure(struct runner *r, const struct job *j,
+/* Benchmark mode: what the run measured (res NULL: it never started);
+   true when it counts as ok (--ignore-failure measured its exit). */
+bool job_measure(struct runner *r, const struct job *j,
 		 const struct rr_result *res);
 /* Print a task that ended and let it go. */
 void job_finish(struct runner *r, struct job *j);

@@ -2,7 +2,9 @@
  * libFuzzer target: replacement strings and shell quoting.  The input is
  * "TEMPLATE\0LINE": every template expands without a fault, a template
  * without replacement strings comes out as it is, and a quoted value reads
- * back as exactly the value under the shell's quoting rules.
+ * back as exactly the value under the shell's quoting rules.  All of LINE,
+ * NUL bytes included, is also a packed input (combine.h): its arguments
+ * expand without a fault and are appended a word each.
  */
 #include <assert.h>
 #include <stdint.h>
@@ -90,6 +92,29 @@ static void check_argv(char *tmpl, const char *line, size_t len)
 	free(argv);
 }
 
+/* A packed input: one argument more than it holds NUL bytes. */
+static void check_packed(char *tmpl, const char *line, size_t len)
+{
+	char *words[2] = { tmpl, NULL };
+	struct subst v = { .line = line, .len = len, .seq = 1, .slot = 1 };
+	bool has_rs = subst_present(tmpl);
+	struct buf b = BUF_INIT;
+	size_t nargs = 1, n = 0;
+	char **argv;
+
+	for (size_t k = 0; k < len; k++)
+		nargs += line[k] == '\0';
+	subst_expand(&b, tmpl, &v, true);
+	buf_reset(&b);
+	subst_shell(&b, tmpl, has_rs, &v);
+	buf_free(&b);
+	argv = subst_argv(words, 1, has_rs, &v);
+	while (argv[n])
+		n++;
+	assert(has_rs ? n >= 1 && n <= nargs : n == 1 + nargs);
+	free(argv);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *copy = malloc(size + 2);
@@ -104,6 +129,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_quote(line, strlen(line));
 	check_expand(copy, line, strlen(line));
 	check_argv(copy, line, strlen(line));
+	check_packed(copy, line, (size_t)(copy + size - line));
 	free(copy);
 	return 0;
 }

@@ -1,6 +1,6 @@
 /*
- * Benchmark mode's report: the table on stdout, the failure lines, the JSON
- * and Markdown exports.
+ * Benchmark mode's report: the table on stdout, the failure and warning
+ * lines, the export files.
  */
 #include "benchmode/benchreport.h"
 
@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "output/json.h"
 #include "util/xalloc.h"
 
 /* The table's columns, in characters on the screen. */
@@ -52,17 +51,6 @@ const struct bench_unit *bench_size_unit(double kib)
 void bench_put(struct buf *b, double value, const struct bench_unit *u)
 {
 	buf_printf(b, "%.*f %s", u->decimals, value * u->scale, u->name);
-}
-
-/* Figures of every command (caller frees). */
-static struct bench_stats *all_stats(const struct bench *bench)
-{
-	struct bench_stats *st = xcalloc(bench->ncmds ? bench->ncmds : 1,
-					 sizeof *st);
-
-	for (size_t k = 0; k < bench->ncmds; k++)
-		bench_stats(&bench->cmds[k], &st[k]);
-	return st;
 }
 
 /* ------------------------------------------------------------ the table */
@@ -143,6 +131,9 @@ static void title(struct buf *b, const struct bench *bench,
 			   bench->repeat, c->failed);
 	else
 		buf_printf(b, "%zu run%s", c->nruns, c->nruns == 1 ? "" : "s");
+	if (c->nonzero)
+		buf_printf(b, "; %u exited non-zero or were killed (ignored)",
+			   c->nonzero);
 	if (c->warmup_failed)
 		buf_printf(b, "; %u of %u warm-up runs failed", c->warmup_failed,
 			   bench->warmup);
@@ -177,7 +168,7 @@ static void relative(struct buf *b, const struct bench *bench,
 			buf_addc(b, '\n');
 		first = false;
 		buf_printf(b, "'%s' ran %.2f", bench->cmds[fast].command, ratio);
-		if (sd > 0)
+		if (sd >= 0)
 			buf_printf(b, " ± %.2f", sd);
 		buf_printf(b, " times faster than '%s'\n", bench->cmds[k].command);
 	}
@@ -185,7 +176,7 @@ static void relative(struct buf *b, const struct bench *bench,
 
 void benchreport_text(struct buf *b, const struct bench *bench)
 {
-	struct bench_stats *st = all_stats(bench);
+	struct bench_stats *st = bench_all_stats(bench);
 
 	header(b, bench);
 	for (size_t k = 0; k < bench->ncmds; k++) {
@@ -193,220 +184,6 @@ void benchreport_text(struct buf *b, const struct bench *bench)
 		figures(b, &st[k]);
 	}
 	relative(b, bench, st);
-	free(st);
-}
-
-/* ----------------------------------------------------------------- JSON */
-
-static void json_string(struct buf *b, const char *s)
-{
-	buf_addc(b, '"');
-	json_escape(b, s, strlen(s), SIZE_MAX);
-	buf_addc(b, '"');
-}
-
-/* Seconds to the nanosecond; bytes to the byte. */
-#define SECONDS "%.9f"
-
-/* "name":{"mean":..,"stddev":..,"median":..,"min":..,"max":..} */
-static void json_summary(struct buf *b, const char *name,
-			 const struct bench_summary *s, int decimals)
-{
-	const double v[] = { s->mean, s->stddev, s->median, s->min, s->max };
-	const char *const keys[] = { "mean", "stddev", "median", "min", "max" };
-
-	buf_printf(b, ",\"%s\":{", name);
-	for (size_t k = 0; k < 5; k++) {
-		buf_printf(b, "%s\"%s\":", k ? "," : "", keys[k]);
-		if (!s->n || (k == 1 && s->n < 2))
-			buf_adds(b, "null");
-		else
-			buf_printf(b, "%.*f", decimals, v[k]);
-	}
-	buf_addc(b, '}');
-}
-
-/* hyperfine's top-level fields: wall time in seconds, user and system
-   time means; null where there is no figure. */
-static void json_hyperfine(struct buf *b, const struct bench_stats *st)
-{
-	const struct bench_summary *w = &st->wall;
-
-	if (!w->n) {
-		buf_adds(b, ",\"mean\":null,\"stddev\":null,\"median\":null,"
-			    "\"user\":null,\"system\":null,\"min\":null,"
-			    "\"max\":null");
-		return;
-	}
-	buf_printf(b, ",\"mean\":" SECONDS ",\"stddev\":", w->mean);
-	if (w->n < 2)
-		buf_adds(b, "null");
-	else
-		buf_printf(b, SECONDS, w->stddev);
-	buf_printf(b, ",\"median\":" SECONDS ",\"user\":" SECONDS
-		   ",\"system\":" SECONDS ",\"min\":" SECONDS ",\"max\":" SECONDS,
-		   w->median, st->user.mean, st->sys.mean, w->min, w->max);
-}
-
-enum run_field { F_WALL, F_USER, F_SYS, F_RSS, F_EXIT };
-
-/* ,"name":[one value per measured run that succeeded] */
-static void json_runs(struct buf *b, const char *name,
-		      const struct bench_cmd *c, enum run_field f)
-{
-	buf_printf(b, ",\"%s\":[", name);
-	for (size_t k = 0; k < c->nruns; k++) {
-		const struct bench_run *r = &c->runs[k];
-
-		if (k)
-			buf_addc(b, ',');
-		if (f == F_WALL)
-			buf_printf(b, SECONDS, (double)r->wall_ns / 1e9);
-		else if (f == F_USER)
-			buf_printf(b, SECONDS, (double)r->user_us / 1e6);
-		else if (f == F_SYS)
-			buf_printf(b, SECONDS, (double)r->sys_us / 1e6);
-		else if (f == F_RSS)
-			buf_printf(b, "%lld", (long long)r->maxrss_kb * 1024);
-		else
-			buf_addc(b, '0');
-	}
-	buf_addc(b, ']');
-}
-
-/* A summary of KiB in bytes. */
-static struct bench_summary in_bytes(const struct bench_summary *kib)
-{
-	struct bench_summary s = *kib;
-
-	s.mean *= 1024;
-	s.stddev *= 1024;
-	s.median *= 1024;
-	s.min *= 1024;
-	s.max *= 1024;
-	return s;
-}
-
-static void json_result(struct buf *b, const struct bench_cmd *c,
-			const struct bench_stats *st)
-{
-	struct bench_summary rss = in_bytes(&st->rss);
-
-	buf_adds(b, "{\"command\":");
-	json_string(b, c->command);
-	buf_printf(b, ",\"runs\":%zu,\"failed\":%u,\"warmup_failed\":%u,"
-		   "\"first_failure\":", c->nruns, c->failed, c->warmup_failed);
-	if (c->first_failure)
-		json_string(b, c->first_failure);
-	else
-		buf_adds(b, "null");
-	json_hyperfine(b, st);
-	json_runs(b, "times", c, F_WALL);
-	json_runs(b, "exit_codes", c, F_EXIT);
-	json_runs(b, "user_times", c, F_USER);
-	json_runs(b, "system_times", c, F_SYS);
-	json_runs(b, "memory_usage_byte", c, F_RSS);
-	json_summary(b, "wall_time", &st->wall, 9);
-	json_summary(b, "user_time", &st->user, 9);
-	json_summary(b, "system_time", &st->sys, 9);
-	json_summary(b, "peak_rss_byte", &rss, 0);
-	buf_addc(b, '}');
-}
-
-void benchreport_json(struct buf *b, const struct bench *bench)
-{
-	struct bench_stats *st = all_stats(bench);
-
-	buf_printf(b, "{\"repeat\":%u,\"warmup\":%u,\"jobs\":%u,\"results\":[",
-		   bench->repeat, bench->warmup, bench->jobs);
-	for (size_t k = 0; k < bench->ncmds; k++) {
-		buf_adds(b, k ? ",\n" : "\n");
-		json_result(b, &bench->cmds[k], &st[k]);
-	}
-	buf_adds(b, "\n]}\n");
-	free(st);
-}
-
-/* ------------------------------------------------------------- Markdown */
-
-/*
- * s as a code span in a table cell: a fence longer than any run of
- * backticks in it, pipes escaped, line ends as spaces.
- */
-static void md_code(struct buf *b, const char *s)
-{
-	size_t len = strlen(s), longest = 0, run = 0;
-	bool pad;
-
-	for (size_t k = 0; k < len; k++) {
-		run = s[k] == '`' ? run + 1 : 0;
-		if (run > longest)
-			longest = run;
-	}
-	pad = !len || s[0] == '`' || s[len - 1] == '`';
-	for (size_t k = 0; k <= longest; k++)
-		buf_addc(b, '`');
-	if (pad)
-		buf_addc(b, ' ');
-	for (size_t k = 0; k < len; k++) {
-		if (s[k] == '|')
-			buf_adds(b, "\\|");
-		else
-			buf_addc(b, s[k] == '\n' || s[k] == '\r' ? ' ' : s[k]);
-	}
-	if (pad)
-		buf_addc(b, ' ');
-	for (size_t k = 0; k <= longest; k++)
-		buf_addc(b, '`');
-}
-
-static void md_row(struct buf *b, const struct bench *bench,
-		   const struct bench_cmd *c, const struct bench_stats *st,
-		   const struct bench_stats *fastest)
-{
-	const struct bench_summary *w = &st->wall;
-	const struct bench_unit *u = bench_time_unit(w->mean);
-	double ratio, sd;
-
-	buf_adds(b, "| ");
-	md_code(b, c->command);
-	if (c->failed)
-		buf_printf(b, " (%u of %u runs failed)", c->failed, bench->repeat);
-	if (!w->n) {
-		buf_adds(b, " | — | — | — | — |\n");
-		return;
-	}
-	buf_adds(b, " | ");
-	bench_put(b, w->mean, u);
-	buf_adds(b, " ± ");
-	bench_put(b, w->stddev, u);
-	buf_adds(b, " | ");
-	bench_put(b, w->min, u);
-	buf_adds(b, " | ");
-	bench_put(b, w->max, u);
-	buf_adds(b, " | ");
-	if (st == fastest) {
-		buf_adds(b, "1.00");
-	} else if (bench_ratio(w, &fastest->wall, &ratio, &sd)) {
-		buf_printf(b, "%.2f", ratio);
-		if (sd > 0)
-			buf_printf(b, " ± %.2f", sd);
-	} else {
-		buf_adds(b, "—");
-	}
-	buf_adds(b, " |\n");
-}
-
-void benchreport_markdown(struct buf *b, const struct bench *bench)
-{
-	struct bench_stats *st = all_stats(bench);
-	long fast = bench_fastest(bench, st);
-
-	buf_adds(b, "| Command | Mean ± σ | Min | Max | Relative |\n"
-		    "|:---|---:|---:|---:|---:|\n");
-	for (size_t k = 0; k < bench->ncmds; k++)
-		md_row(b, bench, &bench->cmds[k], &st[k],
-		       fast >= 0 ? &st[fast] : &st[k]);
 	free(st);
 }
 
@@ -433,51 +210,126 @@ void benchreport_failures(struct output *out, const struct bench *bench)
 	}
 }
 
+/* ------------------------------------------------------------- warnings */
+
+/* hyperfine's: below this a shell's start-up cannot be told apart. */
+#define MIN_EXECUTION_TIME 5e-3
+
+/* hyperfine's warnings about command c's runs, in its words. */
+static void warnings(struct output *out, const struct bench *bench,
+		     const struct bench_cmd *c)
+{
+	double *x = xreallocarray(NULL, c->nruns ? c->nruns : 1, sizeof *x);
+	bool fast = false;
+	struct buf t = BUF_INIT;
+
+	for (size_t k = 0; k < c->nruns; k++) {
+		x[k] = bench_value(bench, &c->runs[k], BENCH_WALL);
+		fast |= x[k] < MIN_EXECUTION_TIME;
+	}
+	if (bench->shell && fast)
+		output_note(out, "'%s': Warning: Command took less than 5 ms to "
+			    "complete. Note that the results might be inaccurate "
+			    "because ringrun can not calibrate the shell startup "
+			    "time much more precise than this limit. You can try "
+			    "to use the `--shell=none` option to disable the shell "
+			    "completely.", c->command);
+	if (c->nonzero)
+		output_note(out, "'%s': Warning: Ignoring non-zero exit code.",
+			    c->command);
+	switch (c->nruns ? bench_outliers(x, c->nruns) : BENCH_NO_OUTLIERS) {
+	case BENCH_SLOW_FIRST:
+		bench_put(&t, x[0], x[0] < 1 ? &time_units[2] : &time_units[3]);
+		output_note(out, "'%s': Warning: The first benchmarking run for "
+			    "this command was significantly slower than the rest "
+			    "(%s). This could be caused by (filesystem) caches that "
+			    "were not filled until after the first run. You should "
+			    "consider using the '--warmup' option to fill those "
+			    "caches before the actual benchmark. Alternatively, use "
+			    "the '--prepare' option to clear the caches before each "
+			    "timing run.", c->command, t.data);
+		break;
+	case BENCH_OUTLIERS:
+		output_note(out, "'%s': Warning: Statistical outliers were "
+			    "detected. Consider re-running this benchmark on a "
+			    "quiet PC without any interferences from other "
+			    "programs. It might help to use the '--warmup' or "
+			    "'--prepare' options.", c->command);
+		break;
+	case BENCH_NO_OUTLIERS:
+		break;
+	}
+	buf_free(&t);
+	free(x);
+}
+
+void benchreport_warnings(struct output *out, const struct bench *bench)
+{
+	for (size_t k = 0; k < bench->ncmds; k++)
+		warnings(out, bench, &bench->cmds[k]);
+}
+
 /* --------------------------------------------------------------- files */
 
-static int open_export(FILE **f, const char *option, const char *path)
+static const char *const export_option[BENCH_EXPORTS] = {
+	"--export-json", "--export-markdown", "--export-csv",
+};
+
+int benchreport_open(struct bench_exports *e, const char *const *paths)
 {
-	if (!path)
-		return 0;
-	*f = fopen(path, "we");
-	if (!*f) {
-		fprintf(stderr, "ringrun: %s: %s: %s\n", option, path,
-			strerror(errno));
-		return -1;
+	*e = (struct bench_exports){ 0 };
+	for (int k = 0; k < BENCH_EXPORTS; k++) {
+		e->path[k] = paths[k];
+		if (!paths[k])
+			continue;
+		e->file[k] = fopen(paths[k], "we");
+		if (!e->file[k]) {
+			fprintf(stderr, "ringrun: %s: %s: %s\n", export_option[k],
+				paths[k], strerror(errno));
+			benchreport_close(e);
+			return -1;
+		}
 	}
 	return 0;
 }
 
-int benchreport_open(struct bench_exports *e, const char *json_path,
-		     const char *markdown_path)
+/* Write b to export k and close it; -1 after a line on stderr if that
+   failed. */
+static int write_export(struct bench_exports *e, int k, const struct buf *b)
 {
-	*e = (struct bench_exports){ .json_path = json_path,
-				     .markdown_path = markdown_path };
-	if (open_export(&e->json, "--export-json", json_path) < 0 ||
-	    open_export(&e->markdown, "--export-markdown", markdown_path) < 0) {
-		benchreport_close(e);
-		return -1;
-	}
-	return 0;
-}
-
-/* Write b to *f and close it; -1 after a line on stderr if that failed. */
-static int write_export(FILE **f, const char *option, const char *path,
-			const struct buf *b)
-{
+	FILE *f = e->file[k];
 	int err = 0;
 
-	if (!*f)
-		return 0;
-	if (fwrite(b->data, 1, b->len, *f) != b->len || fflush(*f) != 0)
+	if (fwrite(b->data, 1, b->len, f) != b->len || fflush(f) != 0)
 		err = errno ? errno : EIO;
-	if (fclose(*f) != 0 && !err)
+	if (fclose(f) != 0 && !err)
 		err = errno ? errno : EIO;
-	*f = NULL;
+	e->file[k] = NULL;
 	if (!err)
 		return 0;
-	fprintf(stderr, "ringrun: %s: %s: %s\n", option, path, strerror(err));
+	fprintf(stderr, "ringrun: %s: %s: %s\n", export_option[k], e->path[k],
+		strerror(err));
 	return -1;
+}
+
+/* Export k's contents; -1 when it has none to give (said on stderr). */
+static int export_text(struct buf *b, const struct bench *bench,
+		       const struct bench_exports *e, int k)
+{
+	switch (k) {
+	case BENCH_JSON:
+		benchreport_json(b, bench);
+		return 0;
+	case BENCH_MARKDOWN:
+		if (benchreport_markdown(b, bench) == 0)
+			return 0;
+		fprintf(stderr, "ringrun: --export-markdown: %s: relative speed "
+			"comparison is not available: a mean is 0 (the table stops "
+			"before it)\n", e->path[k]);
+		return -1;
+	}
+	benchreport_csv(b, bench);
+	return 0;
 }
 
 int benchreport_write(const struct bench *bench, struct bench_exports *e,
@@ -487,19 +339,18 @@ int benchreport_write(const struct bench *bench, struct bench_exports *e,
 	int r = 0;
 
 	benchreport_failures(out, bench);
+	benchreport_warnings(out, bench);
 	benchreport_text(&b, bench);
 	output_stdout(out, b.data, b.len);
 	output_flush(out);
-	buf_reset(&b);
-	if (e->json) {
-		benchreport_json(&b, bench);
-		r |= write_export(&e->json, "--export-json", e->json_path, &b);
+	for (int k = 0; k < BENCH_EXPORTS; k++) {
+		if (!e->file[k])
+			continue;
 		buf_reset(&b);
-	}
-	if (e->markdown) {
-		benchreport_markdown(&b, bench);
-		r |= write_export(&e->markdown, "--export-markdown",
-				  e->markdown_path, &b);
+		if (export_text(&b, bench, e, k) < 0)
+			r = -1;
+		if (write_export(e, k, &b) < 0)
+			r = -1;
 	}
 	buf_free(&b);
 	return r;
@@ -507,9 +358,9 @@ int benchreport_write(const struct bench *bench, struct bench_exports *e,
 
 void benchreport_close(struct bench_exports *e)
 {
-	if (e->json)
-		fclose(e->json);
-	if (e->markdown)
-		fclose(e->markdown);
-	e->json = e->markdown = NULL;
+	for (int k = 0; k < BENCH_EXPORTS; k++) {
+		if (e->file[k])
+			fclose(e->file[k]);
+		e->file[k] = NULL;
+	}
 }

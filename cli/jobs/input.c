@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "jobs/combine.h"
 #include "util/xalloc.h"
 
 static struct line *slot(const struct input *in, size_t k)
@@ -47,6 +48,17 @@ void input_words(struct input *in, char *const *words, size_t n)
 		push(in, words[k], strlen(words[k]));
 }
 
+void input_empty(struct input *in)
+{
+	*in = (struct input){ .owned = true, .rs = { .fd = -1 } };
+}
+
+void input_add(struct input *in, char *s, size_t len)
+{
+	assert(in->owned && !in->reading);
+	push(in, s, len);
+}
+
 int input_open(struct input *in, const char *path, char sep)
 {
 	int r;
@@ -57,9 +69,50 @@ int input_open(struct input *in, const char *path, char sep)
 	return r;
 }
 
-/* The end of the file, or a record refused: nothing more is read. */
+void input_pack(struct input *in, const char *colsep, size_t group)
+{
+	char why[256];
+
+	assert(in->owned && group > 0);
+	in->packing = true;
+	in->group = group;
+	in->split = colsep && colsep_compile(colsep, &in->colsep, why,
+					     sizeof why) == 0;
+	assert(in->split == !!colsep); /* options_parse() compiled it */
+}
+
+/* The input being packed, if it has a record: one more input. */
+static void flush_pack(struct input *in)
+{
+	if (!in->packed)
+		return;
+	size_t len = in->pack.len - 1; /* the last argument's NUL ends it */
+
+	push(in, buf_detach(&in->pack), len);
+	in->packed = 0;
+}
+
+/* Record s: one input, or a part of the one being packed. */
+static void take(struct input *in, const char *s, size_t len)
+{
+	char *copy;
+
+	if (in->packing) {
+		combine_columns(&in->pack, s, len, in->split ? &in->colsep : NULL);
+		if (++in->packed == in->group)
+			flush_pack(in);
+		return;
+	}
+	copy = xmalloc(len + 1);
+	memcpy(copy, s, len + 1);
+	push(in, copy, len);
+}
+
+/* The end of the file, or a record refused: nothing more is read, and
+   what was packed is an input (what came before a refused record runs). */
 static void stop_reading(struct input *in, int error)
 {
+	flush_pack(in);
 	in->error = error;
 	in->error_at = error ? in->rs.number + 1 : 0;
 	in->reading = false;
@@ -74,16 +127,13 @@ size_t input_pump(struct input *in, size_t ahead)
 		const char *s;
 		size_t len;
 		int r = records_next(&in->rs, &s, &len);
-		char *copy;
 
 		in->starved = r == 0 && !in->rs.eof;
 		if (r < 0 || (r == 0 && in->rs.eof))
 			stop_reading(in, r);
 		if (r <= 0)
 			break;
-		copy = xmalloc(len + 1);
-		memcpy(copy, s, len + 1);
-		push(in, copy, len);
+		take(in, s, len);
 	}
 	return in->n - was;
 }
@@ -160,6 +210,9 @@ void input_free(struct input *in)
 	if (in->reading)
 		records_close(&in->rs);
 	free(in->ring);
+	buf_free(&in->pack);
+	if (in->split)
+		regfree(&in->colsep);
 	*in = (struct input){ .rs = { .fd = -1 } };
 }
 

@@ -8,13 +8,16 @@
 #ifndef CLI_INPUT_H
 #define CLI_INPUT_H
 
+#include <regex.h>
 #include <stdbool.h>
 #include <stddef.h>
 
 #include "jobs/records.h"
+#include "util/buf.h"
 
 struct line {
-	const char *s; /* NUL-terminated, and holds no other NUL */
+	const char *s; /* NUL-terminated; no other NUL but between the
+			  arguments of a packed input (combine.h) */
 	size_t len;
 };
 
@@ -30,14 +33,35 @@ struct input {
 	int error;          /* the next record was refused, or a read failed
 			       (-errno); nothing more is read */
 	size_t error_at;    /* that record's number from 1; 0: a read */
+	/* input_pack(): records packed as they are taken (combine.h) */
+	bool packing;
+	bool split;         /* colsep holds a regex */
+	regex_t colsep;
+	size_t group;       /* records per input */
+	struct buf pack;    /* the input being packed ... */
+	size_t packed;      /* ... of this many records */
 };
 
 /* The words after ::: (borrowed from argv): every input, ended. */
 void input_words(struct input *in, char *const *words, size_t n);
 
+/* No input yet: input_add() brings them, every one read. */
+void input_empty(struct input *in);
+
+/* One more input, s (malloc'ed, s[len] a NUL) now in's. */
+void input_add(struct input *in, char *s, size_t len);
+
 /* Read FILE ("-" = stdin) as sep-separated records ('\n', or '\0' for
    -0).  Returns 0 or -errno. */
 int input_open(struct input *in, const char *path, char sep);
+
+/*
+ * The file's records packed as they are taken (combine.h): each split into
+ * columns where colsep (a --colsep regex, or NULL) matches, group of them
+ * (at least 1) one input, the last input taking what is left.  After
+ * input_open(); colsep was checked.
+ */
+void input_pack(struct input *in, const char *colsep, size_t group);
 
 /* Take the records already read while fewer than ahead inputs are kept
    (0: no bound).  Returns how many inputs came. */

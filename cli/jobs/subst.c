@@ -1,10 +1,12 @@
 /*
- * Replacement strings ({} {.} {/} {//} {/.} {#} {%}, as in GNU parallel) and
- * shell quoting: one input and a COMMAND template make one task's command.
+ * Replacement strings ({} {.} {/} {//} {/.} {#} {%}, and {N} {-N} {N.} ...
+ * of one argument, as in GNU parallel) and shell quoting: one input and a
+ * COMMAND template make one task's command.
  */
 #define _GNU_SOURCE /* memrchr */
 #include "jobs/subst.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,36 +23,63 @@ enum rs {
 	RS_SLOT,
 };
 
-/* Longest first where one is a prefix of another ({/} and {//}). */
+/* What follows '{' (and N in {N...}): none is a prefix of another. */
 static const struct {
 	const char *text;
 	size_t len;
 	enum rs rs;
 } rstrings[] = {
-	{ "{}", 2, RS_LINE },
-	{ "{.}", 3, RS_NOEXT },
-	{ "{//}", 4, RS_DIR },
-	{ "{/.}", 4, RS_BASE_NOEXT },
-	{ "{/}", 3, RS_BASE },
-	{ "{#}", 3, RS_SEQ },
-	{ "{%}", 3, RS_SLOT },
+	{ "}", 1, RS_LINE },
+	{ ".}", 2, RS_NOEXT },
+	{ "//}", 3, RS_DIR },
+	{ "/.}", 3, RS_BASE_NOEXT },
+	{ "/}", 2, RS_BASE },
+	{ "#}", 2, RS_SEQ },
+	{ "%}", 2, RS_SLOT },
 };
 
 #define NRSTRINGS (sizeof rstrings / sizeof rstrings[0])
 
-/* The replacement string at s, or -1. */
-static int match(const char *s)
+/* Past this {N} is a literal word: no command has that many arguments. */
+#define POS_MAX 1000000000L
+
+/* A replacement string found. */
+struct rstring {
+	enum rs rs;
+	long pos;   /* {N...}: N, {-N...}: -N (from the last); 0: all of them */
+	size_t len; /* of its text */
+};
+
+/* The replacement string at s ('{'): true and *m, or false. */
+static bool match(const char *s, struct rstring *m)
 {
-	for (size_t k = 0; k < NRSTRINGS; k++)
-		if (strncmp(s, rstrings[k].text, rstrings[k].len) == 0)
-			return (int)k;
-	return -1;
+	const char *c = s + 1;
+	long pos = 0;
+	bool minus = *c == '-';
+
+	c += minus;
+	for (; *c >= '0' && *c <= '9' && pos <= POS_MAX; c++)
+		pos = pos * 10 + (*c - '0');
+	if ((minus || c > s + 1) && (pos == 0 || pos > POS_MAX))
+		return false; /* {0}, {-}, {-0}: not GNU parallel's either */
+	for (size_t k = 0; k < NRSTRINGS; k++) {
+		if (strncmp(c, rstrings[k].text, rstrings[k].len))
+			continue;
+		if (pos && rstrings[k].rs >= RS_SEQ)
+			return false; /* {1#} */
+		*m = (struct rstring){ rstrings[k].rs, minus ? -pos : pos,
+				       (size_t)(c - s) + rstrings[k].len };
+		return true;
+	}
+	return false;
 }
 
 bool subst_present(const char *tmpl)
 {
+	struct rstring m;
+
 	for (const char *c = tmpl; (c = strchr(c, '{')); c++)
-		if (match(c) >= 0)
+		if (match(c, &m))
 			return true;
 	return false;
 }
@@ -99,31 +128,55 @@ static struct slice dirname_of(struct slice p)
 	return (struct slice){ p.s, n };
 }
 
-static void add_value(struct buf *out, enum rs rs, const struct subst *v,
-		      bool quote)
+/* Argument number k (from 0) of v's packed input, or false. */
+static bool arg_at(const struct subst *v, size_t k, struct slice *arg)
 {
-	struct slice line = { v->line, v->len }, val = line;
+	const char *s = v->line, *end = v->line + v->len;
+
+	for (; k > 0; k--) {
+		const char *nul = memchr(s, '\0', (size_t)(end - s));
+
+		if (!nul)
+			return false;
+		s = nul + 1;
+	}
+	const char *nul = memchr(s, '\0', (size_t)(end - s));
+	*arg = (struct slice){ s, nul ? (size_t)(nul - s) : (size_t)(end - s) };
+	return true;
+}
+
+static size_t nargs(const struct subst *v)
+{
+	size_t n = 1;
+
+	for (const char *s = v->line, *end = s + v->len;
+	     (s = memchr(s, '\0', (size_t)(end - s))); s++)
+		n++;
+	return n;
+}
+
+static void add_path(struct buf *out, enum rs rs, struct slice arg, bool quote)
+{
+	struct slice val = arg;
 
 	switch (rs) {
 	case RS_SEQ:
-		buf_printf(out, "%llu", v->seq);
-		return;
 	case RS_SLOT:
-		buf_printf(out, "%u", v->slot);
-		return;
+		assert(!"not a path");
+		break;
 	case RS_LINE:
 		break;
 	case RS_NOEXT:
-		val = strip_ext(line);
+		val = strip_ext(arg);
 		break;
 	case RS_BASE:
-		val = basename_of(line);
+		val = basename_of(arg);
 		break;
 	case RS_DIR:
-		val = dirname_of(line);
+		val = dirname_of(arg);
 		break;
 	case RS_BASE_NOEXT:
-		val = strip_ext(basename_of(line));
+		val = strip_ext(basename_of(arg));
 		break;
 	}
 	if (quote)
@@ -132,22 +185,48 @@ static void add_value(struct buf *out, enum rs rs, const struct subst *v,
 		buf_add(out, val.s, val.len);
 }
 
+/* {}-like: every argument, each as one, joined by spaces; {N}-like: that
+   one, nothing when there is no such argument. */
+static void add_value(struct buf *out, const struct rstring *m,
+		      const struct subst *v, bool quote)
+{
+	size_t n = nargs(v);
+	struct slice arg;
+
+	if (m->rs == RS_SEQ) {
+		buf_printf(out, "%llu", v->seq);
+	} else if (m->rs == RS_SLOT) {
+		buf_printf(out, "%u", v->slot);
+	} else if (m->pos == 0) {
+		for (size_t k = 0; k < n && arg_at(v, k, &arg); k++) {
+			if (k)
+				buf_addc(out, ' ');
+			add_path(out, m->rs, arg, quote);
+		}
+	} else if (m->pos > 0 ? (size_t)m->pos <= n : (size_t)-m->pos <= n) {
+		size_t k = m->pos > 0 ? (size_t)m->pos - 1 : n - (size_t)-m->pos;
+
+		if (arg_at(v, k, &arg))
+			add_path(out, m->rs, arg, quote);
+	}
+}
+
 void subst_expand(struct buf *out, const char *tmpl, const struct subst *v,
 		  bool quote)
 {
 	const char *c = tmpl;
 
 	for (const char *brace; (brace = strchr(c, '{')); ) {
-		int k = match(brace);
+		struct rstring m;
 
-		if (k < 0) {
+		if (!match(brace, &m)) {
 			buf_add(out, c, (size_t)(brace + 1 - c));
 			c = brace + 1;
 			continue;
 		}
 		buf_add(out, c, (size_t)(brace - c));
-		add_value(out, rstrings[k].rs, v, quote);
-		c = brace + rstrings[k].len;
+		add_value(out, &m, v, quote);
+		c = brace + m.len;
 	}
 	buf_adds(out, c);
 }
@@ -155,35 +234,62 @@ void subst_expand(struct buf *out, const char *tmpl, const struct subst *v,
 void subst_shell(struct buf *out, const char *tmpl, bool has_rs,
 		 const struct subst *v)
 {
+	struct slice arg;
+
 	if (has_rs) {
 		subst_expand(out, tmpl, v, true);
 		return;
 	}
 	buf_adds(out, tmpl);
-	buf_addc(out, ' ');
-	shell_quote(out, v->line, v->len);
+	for (size_t k = 0; arg_at(v, k, &arg); k++) {
+		buf_addc(out, ' ');
+		shell_quote(out, arg.s, arg.len);
+	}
 }
 
 char **subst_argv(char *const *words, size_t n, bool has_rs,
 		  const struct subst *v)
 {
-	bool append = v && !has_rs;
+	size_t append = v && !has_rs ? nargs(v) : 0;
 	size_t count = n + append;
 	size_t *ends = xcalloc(count, sizeof *ends);
 	struct buf b = BUF_INIT;
 
-	for (size_t k = 0; k < n; k++) {
+	for (size_t k = 0, w = 0; k < n; k++) {
+		struct rstring m;
+		size_t many = v && has_rs && words[k][0] == '{' &&
+			      match(words[k], &m) && !words[k][m.len] &&
+			      m.pos == 0 && m.rs < RS_SEQ ? nargs(v) : 1;
+
+		/* A word that is {} (or {.} ...) alone: a word per argument,
+		   as GNU parallel's --quote makes them. */
+		if (many > 1) {
+			count += many - 1;
+			ends = xreallocarray(ends, count, sizeof *ends);
+			for (size_t a = 0; a < many; a++) {
+				struct slice arg;
+
+				arg_at(v, a, &arg);
+				add_path(&b, m.rs, arg, false);
+				buf_addc(&b, '\0');
+				ends[w++] = b.len;
+			}
+			continue;
+		}
 		if (v && has_rs)
 			subst_expand(&b, words[k], v, false);
 		else
 			buf_adds(&b, words[k]);
 		buf_addc(&b, '\0');
-		ends[k] = b.len;
+		ends[w++] = b.len;
 	}
-	if (append) {
-		buf_add(&b, v->line, v->len);
+	for (size_t k = 0; k < append; k++) {
+		struct slice arg;
+
+		arg_at(v, k, &arg);
+		buf_add(&b, arg.s, arg.len);
 		buf_addc(&b, '\0');
-		ends[n] = b.len;
+		ends[count - append + k] = b.len;
 	}
 	/* The pointers and the strings in one block: one free(). */
 	char **argv = xmalloc((count + 1) * sizeof *argv + b.len);

@@ -1,6 +1,10 @@
 /*
- * Replacement strings ({} {.} {/} {//} {/.} {#} {%}, as in GNU parallel) and
- * shell quoting: one input and a COMMAND template make one task's command.
+ * Replacement strings ({} {.} {/} {//} {/.} {#} {%}, and {N} {-N} {N.} {N/}
+ * {N//} {N/.} of one argument, as in GNU parallel) and shell quoting: one
+ * input and a COMMAND template make one task's command.  An input may hold
+ * several arguments, packed (combine.h): {} and the like stand for each of
+ * them, joined by spaces, and without a replacement string each is appended
+ * as a word.
  */
 #ifndef CLI_SUBST_H
 #define CLI_SUBST_H
@@ -12,7 +16,7 @@
 
 /* What the replacement strings of one task stand for. */
 struct subst {
-	const char *line; /* the input */
+	const char *line; /* the input: its arguments, NUL between them */
 	size_t len;
 	unsigned long long seq; /* {#}: 1, 2, ... in input order */
 	unsigned slot;          /* {%}: 1..jobs */

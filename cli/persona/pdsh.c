@@ -14,6 +14,7 @@ static const struct persona_opt opts[] = {
 	{ 'N', NULL, PA_SAME, "no-prefix", NULL, NULL },
 	{ 'S', NULL, PA_SAME, "max-status", NULL, NULL },
 	{ 'R', NULL, PA_ONLY, NULL, "ssh", NULL },
+	{ 'Q', NULL, PA_SAME, "dry-run", NULL, NULL },
 	{ 'h', NULL, PA_SAME, "help", NULL, NULL },
 	{ 'V', NULL, PA_SAME, "version", NULL, NULL },
 	{ 'M', NULL, PA_REFUSE, NULL, NULL,

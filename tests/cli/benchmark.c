@@ -49,11 +49,19 @@ static const char bench_json[] =
 
 #define ARGS(...) .args = { __VA_ARGS__, NULL }
 
+/* hyperfine's warnings of outliers, of a slow first run and of runs
+   under 5 ms are the clock's to decide: a case ignores them. */
+#define WARNINGS                                                        \
+	.err_ignore = { "': Warning: Statistical outliers were detected. ", \
+			"': Warning: The first benchmarking run ",          \
+			"': Warning: Command took less than 5 ms " }
+
+
 #define CASE(name, ...)                                                 \
 	Test(cli_bench, name, .init = dir_up, .fini = cli_dir_down,     \
 	     .timeout = TEST_TIMEOUT)                                   \
 	{                                                               \
-		check_case(&(const struct cli_case){ __VA_ARGS__ });    \
+		check_case(&(const struct cli_case){ WARNINGS, __VA_ARGS__ }); \
 	}
 
 /*
@@ -77,10 +85,11 @@ static void two_commands_reported(const struct proc_result *r)
 	expect_has(r->out, want);
 	cr_assert_not_null(md, "no Markdown export");
 	cr_assert_eq(cli_count(md, "\n"), 4, "%s", md);
-	cr_assert(strncmp(md, "| Command | Mean ± σ | Min | Max | Relative |\n"
-			  "|:---|---:|---:|---:|---:|\n| `echo >> ", 52) == 0, "%s", md);
-	expect_has(md, "; true` | ");
-	expect_has(md, "; sleep 0.05` | ");
+	cr_assert(strncmp(md, "| Command | Mean [ms] | Min [ms] | Max [ms] | Relative |\n"
+			  "|:---|---:|---:|---:|---:|\n| `sh -c 'echo >> ", 91) == 0,
+		  "%s", md);
+	expect_has(md, "; true'` | ");
+	expect_has(md, "; sleep 0.05'` | ");
 	expect_has(md, " | 1.00 |\n");
 	free(want);
 	free(fastest);
@@ -88,15 +97,17 @@ static void two_commands_reported(const struct proc_result *r)
 	free(json);
 }
 
-/* W + N runs of each command, N measured; the sleep's figures are real. */
+/* W + N runs of each command, N measured; the sleep's figures are real.
+   Without a shell to take off, no mean can come out 0. */
 CASE(warmups_and_runs_counted,
-     .write = { { "cmds", "echo >> @DIR/a; true\necho >> @DIR/b; sleep 0.05\n" } },
+     .write = { { "cmds", "sh -c 'echo >> @DIR/a; true'\n"
+			  "sh -c 'echo >> @DIR/b; sleep 0.05'\n" } },
      ARGS("--repeat", "5", "--warmup", "2", "--export-json", "@DIR/b.json",
-	  "--export-markdown", "@DIR/b.md", "-C", "@DIR/cmds"),
+	  "--export-markdown", "@DIR/b.md", "--shell=none", "-C", "@DIR/cmds"),
      .out_prefix = "Benchmark of 2 commands: 5 runs each after 2 warm-up runs, one run "
 		   "at a time\n",
-     .out_has = { "; true': 5 runs\n  wall ", "sleep 0.05': 5 runs\n  wall ",
-		  "\n  peak RSS ", " times faster than 'echo >> " },
+     .out_has = { "; true'': 5 runs\n  wall ", "sleep 0.05'': 5 runs\n  wall ",
+		  "\n  peak RSS ", " times faster than 'sh -c 'echo >> " },
      ON_JSON("assert len(r) == 2, r\n"
 	     "assert d['repeat'] == 5 and d['warmup'] == 2 and d['jobs'] == 1\n"
 	     "for c in r:\n"
@@ -108,9 +119,9 @@ CASE(warmups_and_runs_counted,
 	     "    assert c['min'] <= c['median'] <= c['max'], c\n"
 	     "    assert c['min'] <= c['mean'] <= c['max'], c\n"
 	     "    assert min(c['memory_usage_byte']) > 0, c\n"
-	     "assert r[0]['command'].endswith('; true')\n"
+	     "assert r[0]['command'].endswith('; true\\'')\n"
 	     "s = r[1]\n"
-	     "assert s['command'].endswith('; sleep 0.05')\n"
+	     "assert s['command'].endswith('; sleep 0.05\\'')\n"
 	     "assert s['mean'] >= 0.05 and s['min'] >= 0.05, s\n"
 	     "assert s['wall_time']['mean'] == s['mean']\n"
 	     "assert abs(s['mean'] - sum(s['times']) / 5) < 1e-6, s\n"),
@@ -132,34 +143,53 @@ Test(cli_bench, rusage_with_ring_waitid, .init = dir_up, .fini = cli_dir_down,
      .timeout = TEST_TIMEOUT)
 {
 	unsetenv("RINGRUN_NO_WAITID");
-	check_case(&(const struct cli_case){ RUSAGE_FIGURES });
+	check_case(&(const struct cli_case){ WARNINGS, RUSAGE_FIGURES });
 }
 
 Test(cli_bench, rusage_with_pidfd_poll, .init = dir_up, .fini = cli_dir_down,
      .timeout = TEST_TIMEOUT)
 {
 	setenv("RINGRUN_NO_WAITID", "1", 1);
-	check_case(&(const struct cli_case){ RUSAGE_FIGURES });
+	check_case(&(const struct cli_case){ WARNINGS, RUSAGE_FIGURES });
 }
 
-/* Failed runs are counted, shown, and left out of the figures. */
+static void two_runs(const struct proc_result *r)
+{
+	(void)r;
+	expect_lines("n", 2);
+	expect_lines("b.json", 0);
+}
+
 static void four_runs(const struct proc_result *r)
 {
 	(void)r;
 	expect_lines("n", 4);
 }
 
-/* Runs 2 and 4 of 4 fail: the file has 1, then 3 lines before them. */
-CASE(some_runs_fail,
-     .write = { { "flaky", "echo >> @DIR/n; [ $(($(wc -l < @DIR/n) % 2)) = 1 ]\n" } },
+/* Runs 2 and 4 of 4 fail (the file has 1, then 3 lines before them): the
+   first failure stops the benchmark, as in hyperfine: no report, no
+   export, no third run. */
+#define FLAKY { { "flaky", "echo >> @DIR/n; [ $(($(wc -l < @DIR/n) % 2)) = 1 ]\n" } }
+CASE(a_failed_run_stops, .write = FLAKY,
      ARGS("--repeat", "4", "--export-json", "@DIR/b.json", "-C", "@DIR/flaky"),
-     .status = 1,
-     .err = { "ringrun: 2 of 4 runs of 'echo >> ", "' failed; the first: 'echo >> " },
-     .out_has = { "': 2 of 4 runs ok, 2 failed\n  wall " },
+     .status = 1, .out = "",
+     .err_exact = "ringrun: 'echo >> @DIR/n; [ $(($(wc -l < @DIR/n) % 2)) = 1 ]': "
+		  "Command terminated with non-zero exit code: 1. Use the "
+		  "'--ignore-failure' option if you want to ignore this. "
+		  "Alternatively, use the '-o group' option to debug what went "
+		  "wrong.\n",
+     .check = two_runs)
+
+/* --ignore-failure: every run measured, with its exit code; exit 0. */
+CASE(some_runs_fail_ignored, .write = FLAKY,
+     ARGS("--repeat", "4", "--ignore-failure", "--export-json", "@DIR/b.json",
+	  "-C", "@DIR/flaky"),
+     .err = { "ringrun: 'echo >> ", "': Warning: Ignoring non-zero exit code.\n" },
+     .out_has = { "': 4 runs; 2 exited non-zero or were killed (ignored)\n  wall " },
      ON_JSON("c = r[0]\n"
-	     "assert c['runs'] == 2 and c['failed'] == 2, c\n"
-	     "assert len(c['times']) == 2, c\n"
-	     "assert 'exited with status 1' in c['first_failure'], c\n"),
+	     "assert c['runs'] == 4 and c['failed'] == 0, c\n"
+	     "assert c['exit_codes'] == [0, 1, 0, 1], c\n"
+	     "assert len(c['times']) == 4, c\n"),
      .check = four_runs)
 
 /* Stopped by a signal: no report, the export stays empty, no next run. */
@@ -206,7 +236,8 @@ CASE(export_cannot_be_created,
      .out_prefix = "", .out_not = "ran",
      .err = { "ringrun: --export-json: /tmp/rr-bench-" }, .status = 2)
 CASE(export_cannot_be_written,
-     ARGS("--repeat", "1", "--export-markdown", "/dev/full", "true"),
+     ARGS("--repeat", "1", "--shell=none", "--export-markdown", "/dev/full",
+	  "true"),
      .out_prefix = "Benchmark of 1 command: 1 run each, one run at a time\n",
      .err_exact = "ringrun: --export-markdown: /dev/full: No space left on device\n",
      .status = 2)
@@ -222,7 +253,8 @@ CASE(output_shown_with_o, ARGS("--repeat", "2", "-o", "group", "echo", "hello"),
 CASE(sequence_number_per_command,
      ARGS("--repeat", "2", "-o", "group", "echo {#}", ":::", "a", "b"),
      .out_prefix = "1\n1\n2\n2\nBenchmark of 2 commands: 2 runs each")
-CASE(inputs_make_commands, ARGS("--repeat", "1", "sleep", ":::", "0", "0.01"),
+CASE(inputs_make_commands, ARGS("--repeat", "1", "--shell=none", "sleep", ":::",
+				"0", "0.01"),
      .out_has = { "\n'sleep 0': 1 run\n", "\n'sleep 0.01': 1 run\n",
 		  "\n\n'sleep 0", " times faster than 'sleep 0" })
 CASE(args_file_makes_commands, ARGS("--repeat", "1", "-a", "-", "echo"),
@@ -232,25 +264,75 @@ CASE(concurrent_runs_said, ARGS("--repeat", "2", "-j", "2", "true"),
      .out_prefix = "Benchmark of 1 command: 2 runs each, up to 2 runs at once "
 		   "(-j 2): runs compete with each other\n")
 
-/* Every run failed: no figures, no comparison, exit status 1. */
+/* A failed warm-up stops it too; a signal is said as hyperfine says it. */
 CASE(failing_command, ARGS("--repeat", "3", "--warmup", "1", "-C", "-"),
-     .in = "true\nexit 3\n",
-     .out_has = { "\n'true': 3 runs\n",
-		  "\n'exit 3': 0 of 3 runs ok, 3 failed; 1 of 1 warm-up runs "
-		  "failed\n  no run succeeded\n" },
-     .out_not = " ran ",
-     .err_exact = "ringrun: 3 of 3 runs and 1 of 1 warm-up runs of 'exit 3' "
-		  "failed; the first: 'exit 3' exited with status 3\n",
+     .in = "true\nexit 3\n", .out = "",
+     .err_exact = "ringrun: 'exit 3': Command terminated with non-zero exit "
+		  "code: 3. Use the '--ignore-failure' option if you want to "
+		  "ignore this. Alternatively, use the '-o group' option to debug "
+		  "what went wrong.\n",
      .status = 1)
-CASE(timed_out_runs_fail, ARGS("--repeat", "2", "-t", "0.1", "sleep 5"),
+CASE(killed_run, ARGS("--repeat", "3", "kill -9 $$"), .out = "",
+     .err = { "ringrun: 'kill -9 $$': The process has been terminated by a "
+	      "signal. Use the '--ignore-failure' option" },
+     .status = 1)
+CASE(killed_run_ignored, ARGS("--repeat", "2", "--ignore-failure",
+			      "--export-json", "@DIR/b.json", "kill -9 $$"),
+     .out_has = { "'kill -9 $$': 2 runs; 2 exited non-zero or were killed" },
+     .err = { "'kill -9 $$': Warning: Ignoring non-zero exit code.\n" },
+     ON_JSON("assert r[0]['exit_codes'] == [None, None], r\n"))
+/* Every run failed with --ignore-failure, but not by its exit: counted,
+   not measured; a run that cannot start stops it anyway. */
+CASE(timed_out_runs_fail,
+     ARGS("--repeat", "2", "--ignore-failure", "-t", "0.1", "sleep 5"),
      .out_has = { "\n'sleep 5': 0 of 2 runs ok, 2 failed\n" },
      .err = { "ringrun: 2 of 2 runs of 'sleep 5' failed; the first: "
 		"'sleep 5' timed out after 0.1 s" },
      .status = 1)
-CASE(runs_that_cannot_start, ARGS("--repeat", "2", "-X", ""),
-     .out_has = { "\n'''': 0 of 2 runs ok, 2 failed\n" },
-     .err = { "ringrun: 2 of 2 runs of '''' failed; the first: cannot start "
-		"'''': Invalid argument\n" },
+CASE(runs_that_cannot_start, ARGS("--repeat", "2", "--ignore-failure", "-X", ""),
+     .out = "",
+     .err_exact = "ringrun: cannot start '''': Invalid argument\n",
      .status = 1)
 CASE(stdout_closed, ARGS("--repeat", "1", "true"), .stdout_closed = true,
      .status = 141)
+
+/* The shell's start-up is measured as hyperfine measures it: the empty
+   command 50 times through the same shell, before the runs. */
+CASE(shell_startup_measured,
+     .write = { { "counting-sh", "echo \"$2\" >> @DIR/calls; exec sh \"$@\"\n" } },
+     ARGS("--repeat", "2", "--shell", "sh @DIR/counting-sh", "echo run"),
+     .out_has = { "'echo run': 2 runs\n" },
+     .files = { { "calls", "\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n"
+			   "\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n"
+			   "echo run\necho run\n" } })
+CASE(shell_that_cannot_run, ARGS("--repeat", "2", "--shell", "false", "true"),
+     .out = "", .status = 2,
+     .err_exact = "ringrun: Could not measure shell execution time. Make sure "
+		  "you can run 'false -c \"\"'.\n")
+CASE(shell_words_refused, ARGS("--repeat", "2", "--shell", "sh '-e", "true"),
+     .out = "", .status = 2,
+     .err_exact = "ringrun: --shell: sh '-e: unterminated quote\n")
+/* --shell=none: no calibration, the command's words as sh splits them. */
+CASE(no_shell_splits_words,
+     ARGS("--repeat", "1", "--shell=none", "-o", "group", "printf '<%s>' 'a b' c\\ d"),
+     .out_prefix = "<a b><c d>Benchmark of 1 command")
+
+/* Stopped while the shell's start-up is measured: killed, no run. */
+Test(cli_bench, signal_stops_calibration, .init = dir_up, .fini = cli_dir_down,
+     .timeout = TEST_TIMEOUT)
+{
+	cli_write_file("slow-sh", cli_expand("echo >> @DIR/started; exec sleep 600\n"));
+	const char *argv[] = { ringrun_bin(), "--repeat", "3", "--shell",
+			       cli_expand("sh @DIR/slow-sh"), "true", NULL };
+	struct proc p;
+	struct proc_result r;
+
+	proc_start(&p, argv, false);
+	cli_wait_lines("started", 1);
+	kill(p.pid, SIGINT);
+	proc_finish(&p, NULL, 0, HANG_GUARD_MS, &r);
+	cr_assert_eq(r.status, 128 + SIGINT, "stderr: %s", r.err);
+	cr_assert_str_eq(r.out, "");
+	expect_lines("started", 1);
+	proc_result_free(&r);
+}

@@ -51,6 +51,9 @@ struct cli_case {
 				     and no err_exact or err_lines: stderr
 				     must be empty */
 	const char *err_not;      /* not in stderr */
+	const char *err_ignore[4]; /* stderr lines holding one are dropped
+				     first (what the clock decides: benchmark
+				     mode's warnings) */
 	int err_lines;            /* lines on stderr, when > 0 */
 	const char *py_prelude;   /* python3: the prelude then py, on stdout
 				     or on DIR/py_on, must print py_out */

@@ -84,6 +84,74 @@ CASE(args_empty_runs_nothing, ARGS("-a", "-", "echo", "ran"), .in = "",
 CASE(args_dev_null_runs_nothing, ARGS("-a", "/dev/null", "echo", "ran"),
      .out = "")
 CASE(empty_list_runs_nothing, ARGS("echo", "ran", ":::"), .out = "")
+/* GNU parallel's grammar, run for real (tests/cli/parallel.c compares
+   the commands with parallel's own). */
+CASE(lists_cartesian_and_linked,
+     ARGS("-k", "echo", "{1}-{2}-{3}", ":::", "a", "b", ":::", "x", "y",
+	  ":::+", "1", "2", "3"),
+     .out = "a-x-1\na-y-2\nb-x-1\nb-y-2\n")
+CASE(empty_list_in_product_runs_nothing, ARGS("echo", ":::", "a", ":::"),
+     .out = "")
+CASE(lists_appended_each_a_word, ARGS("-k", "printf", "'<%s>'", ":::", "a b",
+				       ":::", "", "it's"),
+     .out = "<a b><><a b><it's>")
+CASE(list_files_and_args,
+     ARGS("-k", "-a", "@DIR/f", "-a", "-", "echo", "{2}{1}{3}", "::::", "@DIR/g"),
+     .write = { { "f", "f1\nf2\n" }, { "g", "g\n" } },
+     .in = "s\n", .out = "sf1g\nsf2g\n")
+CASE(colsep_columns, ARGS("-k", "--colsep", ",", "echo", "{2}:{1}:{-1}", ":::",
+			  "a,b", " c , d ,e"),
+     .out = "b:a:b\nd:c:e\n")
+CASE(max_args_groups, ARGS("-k", "-n", "2", "echo", "{#}", "{}", ":::", "a",
+			   "b", "c"),
+     .out = "1 a b\n2 c\n")
+CASE(max_replace_args, ARGS("-k", "--max-replace-args", "2", "echo", "{2}{1}",
+			    ":::", "a", "b", "c"),
+     .out = "ba\nc\n")
+CASE(exec_several_args, ARGS("-k", "-X", "printf", "<%s>", "{}", ":::", "a b",
+			     ":::", "c"),
+     .out = "<a b><c>")
+CASE(quote_keeps_words, ARGS("-k", "--quote", "sh", "-c", "echo \"[$1]\"", "sh",
+			     ":::", "x;y"),
+     .out = "[x;y]\n")
+CASE(shuf_runs_each_once, ARGS("--shuf", "-o", "json", "echo", ":::", "a", "b",
+			       "c", "d"),
+     .py = "print(sorted(o['stdout'] for o in objs))",
+     .py_out = "['a\\n', 'b\\n', 'c\\n', 'd\\n']\n")
+CASE(stream_tag_shows_every_arg, ARGS("-o", "stream", "echo", "x", ":::", "a b",
+				       ":::", "c"),
+     .out = "a b c: x a b c\n")
+CASE(tag_of_several_args, ARGS("--tag", "-k", "echo", ":::", "a", ":::", "b c"),
+     .out = "a b c\ta b c\n") /* as parallel --tag */
+CASE(unknown_list_word_runs_nothing,
+     ARGS("sh", "-c", "touch @DIR/d/ran", ":::", "a", ":::-", "b"),
+     .err_exact = "ringrun: ':::-': not a word of the input grammar (:::, :::+, "
+		  "::::, ::::+)\nTry 'ringrun --help'.\n",
+     .status = 2, .write = { { "d/f", "" } }, .files_only = true,
+     .files = { { "d/f", "" } })
+CASE(link_first_runs_nothing, ARGS("echo", ":::+", "a"),
+     .err_exact = "ringrun: ':::+': no input list before it to link to\n"
+		  "Try 'ringrun --help'.\n", .status = 2)
+CASE(list_file_missing, ARGS("echo", ":::", "a", "::::", "/nonexistent/rr-in"),
+     .err_exact = "ringrun: /nonexistent/rr-in: No such file or directory\n",
+     .status = 2)
+CASE(list_file_alone_missing, ARGS("echo", "::::", "/nonexistent/rr-in"),
+     .err_exact = "ringrun: /nonexistent/rr-in: No such file or directory\n",
+     .status = 2)
+CASE(dry_run_runs_nothing,
+     ARGS("-q", "-k", "touch @DIR/d/ran-{}", ":::", "a", "b c", "it's"),
+     .out = "touch @DIR/d/ran-a\ntouch @DIR/d/ran-'b c'\ntouch @DIR/d/ran-'it'\\''s'\n",
+     .write = { { "d/f", "" } }, .files_only = true,
+     .files = { { "d/f", "" } })
+CASE(dry_run_exec_and_commands, ARGS("--dry-run", "-X", "printf", "%s", "{}",
+				     ":::", "a b"),
+     .out = "printf %s 'a b'\n")
+CASE(dry_run_stdout_closed, ARGS("-q", "echo", ":::", "a"), .stdout_closed = true,
+     .status = 141)
+CASE(dry_run_hosts_then_commands,
+     ARGS("-q", "-w", "h[1-3],u@g:2222", "-x", "h2", "echo", "{}", ":::", "a",
+	  "b"),
+     .out = "h1\nh3\nu@g:2222\necho a\necho b\n")
 CASE(args_missing_file, ARGS("-a", "/nonexistent/rr-in", "echo"),
      .err_exact = "ringrun: -a: /nonexistent/rr-in: No such file or directory\n",
      .status = 2)

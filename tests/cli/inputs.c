@@ -105,6 +105,40 @@ Test(cli_inputs, tasks_start_before_the_end, .init = dir_up, .fini = cli_dir_dow
 	proc_result_free(&r);
 }
 
+/* Packed inputs too (-n, --colsep): a pair runs once its second line came,
+   before the end; the last one takes what is left. */
+Test(cli_inputs, packed_inputs_start_before_the_end, .init = dir_up,
+     .fini = cli_dir_down, .timeout = TEST_TIMEOUT)
+{
+	const char *argv[] = { ringrun_bin(), "-n", "2", "--colsep", ",", "-a",
+			       "-", "echo", "{4}{3}{2}{1}", NULL };
+	struct proc_result r;
+	struct proc p;
+
+	proc_start(&p, argv, false);
+	put(&p, "a,b\n");
+	put(&p, "c,d\n");
+	cli_read_until(p.out, "dcba\n");
+	proc_finish(&p, "e,f\n", 4, HANG_GUARD_MS, &r);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert_str_eq(r.out, "fe\n");
+	proc_result_free(&r);
+}
+
+/* yes | ringrun -n 2 -a - true: packed, still a window, not it all. */
+Test(cli_inputs, endless_packed_input_is_bounded, .timeout = TEST_TIMEOUT)
+{
+	struct proc_result r;
+	long peak;
+
+	run_pipeline("yes | head -c " INPUT_BYTES " | \"$0\" --halt now,done=300 "
+		     "-n 2 --colsep , -a - true", &r, &peak);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert(strstr(r.err, "--halt now,done=300: 300 tasks ended"), "%s", r.err);
+	cr_assert_lt(peak, PEAK_RSS_KB, "peak RSS %ld KiB", peak);
+	proc_result_free(&r);
+}
+
 /* The same for -C -, whose -0 commands may span lines. */
 Test(cli_inputs, commands_start_before_the_end, .timeout = TEST_TIMEOUT)
 {
@@ -589,7 +623,7 @@ Test(cli_inputs, endless_host_file_is_bounded, .timeout = TEST_TIMEOUT)
 Test(cli_inputs, usage_errors)
 {
 	static const struct { const char *args[8], *err; } cases[] = {
-		{ { "-0", "echo", NULL }, "ringrun: -0: needs -a or -C\n" },
+		{ { "-0", "echo", NULL }, "ringrun: -0: needs -a, :::: or -C\n" },
 		{ { "-w", "-", "-a", "-", "echo", NULL },
 		  "ringrun: -w -: stdin is already the input of -a\n" },
 		{ { "-w", "-", "-w", "-", "echo", NULL }, "ringrun: -w -: given twice\n" },

@@ -102,7 +102,7 @@ Test(unit_bench_stats, ratio_and_its_spread)
 	cr_assert_float_eq(sd, 2 * sqrt(0.01 + 0.01), EPS);
 	cr_assert(bench_ratio(&slow, &single, &r, &sd));
 	cr_assert_float_eq(r, 3, EPS);
-	cr_assert_eq(sd, 0, "one run has no spread to propagate");
+	cr_assert_eq(sd, -1, "one run has no spread to propagate");
 	cr_assert_not(bench_ratio(&slow, &none, &r, &sd));
 	cr_assert_not(bench_ratio(&none, &fast, &r, &sd));
 }
@@ -146,14 +146,14 @@ Test(unit_bench_book, layout_warmups_failures)
 
 	cr_assert_str_eq(b.cmds[0].command, "a");
 	cr_assert_eq(b.cmds[0].nruns, 3, "the warm-ups are not measured");
-	cr_assert_eq(b.cmds[0].runs[0].wall_ns, 3000);
-	cr_assert_eq(b.cmds[0].runs[2].wall_ns, 5000);
-	cr_assert_eq(b.cmds[0].runs[2].user_us, 4);
+	cr_assert_eq(b.cmds[0].runs[0].wall, 3000 * 1e-9);
+	cr_assert_eq(b.cmds[0].runs[2].wall, 5000 * 1e-9);
+	cr_assert_eq(b.cmds[0].runs[2].user, 4 * 1e-6);
 	cr_assert_eq(b.cmds[0].failed + b.cmds[0].warmup_failed, 0);
 	cr_assert_null(b.cmds[0].first_failure);
 
 	cr_assert_eq(b.cmds[1].nruns, 1);
-	cr_assert_eq(b.cmds[1].runs[0].wall_ns, 9);
+	cr_assert_eq(b.cmds[1].runs[0].wall, 9 * 1e-9);
 	cr_assert_eq(b.cmds[1].failed, 2);
 	cr_assert_eq(b.cmds[1].warmup_failed, 1);
 	cr_assert_str_eq(b.cmds[1].first_failure, "'x' exited with status 1");
@@ -180,7 +180,7 @@ Test(unit_bench_book, units_of_the_figures)
 
 	bench_init(&b, 1, 0, 1, 1);
 	bench_record(&b, 0, "c", &r, NULL);
-	bench_stats(&b.cmds[0], &st);
+	bench_stats(&b, &b.cmds[0], &st);
 	cr_assert_float_eq(st.wall.mean, 1.5, EPS);
 	cr_assert_float_eq(st.user.mean, 0.25, EPS);
 	cr_assert_float_eq(st.sys.mean, 0.125, EPS);
@@ -298,11 +298,11 @@ Test(unit_bench_report, markdown)
 	sample(&b, 1);
 	benchreport_markdown(&out, &b);
 	cr_assert_str_eq(out.data,
-		"| Command | Mean ± σ | Min | Max | Relative |\n"
+		"| Command | Mean [ms] | Min [ms] | Max [ms] | Relative |\n"
 		"|:---|---:|---:|---:|---:|\n"
-		"| `a` | 2.0 ms ± 1.4 ms | 1.0 ms | 3.0 ms | 1.00 |\n"
-		"| `` b\\|`c` `` | 6.0 ms ± 2.8 ms | 4.0 ms | 8.0 ms | 3.00 ± 2.55 |\n"
-		"| `z` (2 of 2 runs failed) | — | — | — | — |\n");
+		"| `a` | 2.0 ± 1.4 | 1.0 | 3.0 | 1.00 |\n"
+		"| `b\\|`c`` | 6.0 ± 2.8 | 4.0 | 8.0 | 3.00 ± 2.55 |\n"
+		"| `z` | — | — | — | — |\n");
 	buf_free(&out);
 	bench_free(&b);
 }
@@ -318,29 +318,27 @@ Test(unit_bench_report, json)
 	bench_record(&b, 1, "false", &failed_run, NULL);
 	benchreport_json(&out, &b);
 	cr_assert_str_eq(out.data,
-		"{\"repeat\":1,\"warmup\":0,\"jobs\":1,\"results\":[\n"
-		"{\"command\":\"say \\\"hi\\\"\",\"runs\":1,\"failed\":0,"
-		"\"warmup_failed\":0,\"first_failure\":null,"
-		"\"mean\":1.500000000,\"stddev\":null,\"median\":1.500000000,"
-		"\"user\":0.250000000,\"system\":0.125000000,"
-		"\"min\":1.500000000,\"max\":1.500000000,"
-		"\"times\":[1.500000000],\"exit_codes\":[0],"
-		"\"user_times\":[0.250000000],\"system_times\":[0.125000000],"
+		"{\"results\":[\n"
+		"{\"command\":\"say \\\"hi\\\"\",\"mean\":1.5,\"stddev\":null,"
+		"\"median\":1.5,\"user\":0.25,\"system\":0.125,\"min\":1.5,"
+		"\"max\":1.5,\"times\":[1.5],\"exit_codes\":[0],"
+		"\"runs\":1,\"failed\":0,\"warmup_failed\":0,\"first_failure\":null,"
+		"\"user_times\":[0.25],\"system_times\":[0.125],"
 		"\"memory_usage_byte\":[2048],"
-		"\"wall_time\":{\"mean\":1.500000000,\"stddev\":null,"
-		"\"median\":1.500000000,\"min\":1.500000000,\"max\":1.500000000},"
-		"\"user_time\":{\"mean\":0.250000000,\"stddev\":null,"
-		"\"median\":0.250000000,\"min\":0.250000000,\"max\":0.250000000},"
-		"\"system_time\":{\"mean\":0.125000000,\"stddev\":null,"
-		"\"median\":0.125000000,\"min\":0.125000000,\"max\":0.125000000},"
+		"\"wall_time\":{\"mean\":1.5,\"stddev\":null,\"median\":1.5,"
+		"\"min\":1.5,\"max\":1.5},"
+		"\"user_time\":{\"mean\":0.25,\"stddev\":null,\"median\":0.25,"
+		"\"min\":0.25,\"max\":0.25},"
+		"\"system_time\":{\"mean\":0.125,\"stddev\":null,\"median\":0.125,"
+		"\"min\":0.125,\"max\":0.125},"
 		"\"peak_rss_byte\":{\"mean\":2048,\"stddev\":null,\"median\":2048,"
 		"\"min\":2048,\"max\":2048}},\n"
-		"{\"command\":\"false\",\"runs\":0,\"failed\":1,\"warmup_failed\":0,"
+		"{\"command\":\"false\",\"mean\":null,\"stddev\":null,\"median\":null,"
+		"\"user\":null,\"system\":null,\"min\":null,\"max\":null,"
+		"\"times\":[],\"exit_codes\":[],"
+		"\"runs\":0,\"failed\":1,\"warmup_failed\":0,"
 		"\"first_failure\":\"'x' exited with status 1\","
-		"\"mean\":null,\"stddev\":null,\"median\":null,\"user\":null,"
-		"\"system\":null,\"min\":null,\"max\":null,"
-		"\"times\":[],\"exit_codes\":[],\"user_times\":[],"
-		"\"system_times\":[],\"memory_usage_byte\":[],"
+		"\"user_times\":[],\"system_times\":[],\"memory_usage_byte\":[],"
 		"\"wall_time\":{\"mean\":null,\"stddev\":null,\"median\":null,"
 		"\"min\":null,\"max\":null},"
 		"\"user_time\":{\"mean\":null,\"stddev\":null,\"median\":null,"
@@ -349,7 +347,7 @@ Test(unit_bench_report, json)
 		"\"min\":null,\"max\":null},"
 		"\"peak_rss_byte\":{\"mean\":null,\"stddev\":null,\"median\":null,"
 		"\"min\":null,\"max\":null}}\n"
-		"]}\n");
+		"],\"repeat\":1,\"warmup\":0,\"jobs\":1}\n");
 	buf_free(&out);
 	bench_free(&b);
 }
@@ -444,7 +442,346 @@ Test(unit_bench_book, many_runs_kept)
 	}
 	cr_assert_eq(b.cmds[0].nruns, 100);
 	for (size_t t = 0; t < 100; t++)
-		cr_assert_eq(b.cmds[0].runs[t].wall_ns, t + 1);
+		cr_assert_eq(b.cmds[0].runs[t].wall, (double)(t + 1) * 1e-9);
 	cr_assert_leq(b.cmds[0].cap, 100, "never more room than --repeat");
 	bench_free(&b);
+}
+
+/* ------------------------------------------------------- hyperfine's rules */
+
+/* Without --ignore-failure a failed run stops the benchmark; with it, a
+   run that exited non-zero or was killed is measured with its code, and
+   one that never started still stops it. */
+Test(unit_bench_book, failed_runs_stop_unless_ignored)
+{
+	struct bench b;
+	struct rr_result r = failed_run, killed = failed_run;
+	char *words;
+
+	r.started = killed.started = true;
+	killed.status = RR_SIGNALED;
+	killed.exit_code = -9;
+	bench_init(&b, 3, 0, 1, 1);
+	cr_assert(bench_record(&b, 0, "x", &r, NULL));
+	bench_free(&b);
+
+	bench_init(&b, 3, 0, 1, 1);
+	b.ignore_failure = true;
+	cr_assert_not(bench_record(&b, 0, "x", &r, NULL));
+	cr_assert_not(bench_record(&b, 1, "x", &killed, NULL));
+	cr_assert(bench_record(&b, 2, "x", NULL, "cannot start 'x': E"));
+	cr_assert_eq(b.cmds[0].nruns, 2);
+	cr_assert_eq(b.cmds[0].nonzero, 2);
+	cr_assert_eq(b.cmds[0].runs[0].exit_code, 1);
+	cr_assert_eq(b.cmds[0].runs[1].exit_code, -9);
+
+	r.exit_code = 3;
+	words = bench_stop_words(&b, 0, &r);
+	cr_assert_str_eq(words, "Command terminated with non-zero exit code: 3. "
+			 "Use the '--ignore-failure' option if you want to ignore "
+			 "this. Alternatively, use the '-o group' option to debug "
+			 "what went wrong.");
+	free(words);
+	words = bench_stop_words(&b, 0, &killed);
+	cr_assert(strncmp(words, "The process has been terminated by a signal. ",
+			  45) == 0, "%s", words);
+	free(words);
+	bench_free(&b);
+}
+
+/* --setup, --prepare, --cleanup: tasks around the runs, in hyperfine's
+   order, which must succeed; only the runs are measured. */
+Test(unit_bench_book, tasks_around_the_runs)
+{
+	static const enum bench_phase want[] = {
+		BENCH_SETUP, BENCH_PREPARE, BENCH_RUN, BENCH_PREPARE, BENCH_RUN,
+		BENCH_PREPARE, BENCH_RUN, BENCH_CLEANUP,
+	};
+	struct bench b;
+	struct rr_result ok = ok_run(5, 0, 0, 0), bad = failed_run;
+	char *words;
+
+	bench_init(&b, 2, 1, 1, 2);
+	b.setup = b.prepare = b.cleanup = true;
+	cr_assert_eq(bench_runs_each(&b), 8);
+	for (size_t t = 0; t < 16; t++) {
+		cr_assert_eq(bench_phase(&b, t), want[t % 8], "task %zu", t);
+		cr_assert_not(bench_record(&b, t, want[t % 8] == BENCH_RUN ? "c" :
+					   "around", &ok, NULL));
+	}
+	cr_assert_str_eq(b.cmds[0].command, "c");
+	cr_assert_eq(b.cmds[0].nruns, 2, "the warm-up and the tasks around "
+		     "are not measured");
+	cr_assert(bench_record(&b, 9, "prep", &bad, NULL));
+	words = bench_stop_words(&b, 9, &bad);
+	cr_assert_str_eq(words, "The preparation command terminated with a "
+			 "non-zero exit code. Append ' || true' to the command "
+			 "if you are sure that this can be ignored.");
+	free(words);
+	words = bench_stop_words(&b, 0, &bad);
+	cr_assert(strncmp(words, "The setup command ", 18) == 0, "%s", words);
+	free(words);
+	words = bench_stop_words(&b, 15, &bad);
+	cr_assert(strncmp(words, "The cleanup command ", 20) == 0, "%s", words);
+	free(words);
+	bench_free(&b);
+}
+
+/* hyperfine's modified Z-score above 14.826: the first run alone, or
+   another; a spread without outliers; all equal (the MAD is 0). */
+Test(unit_bench_stats, outliers)
+{
+	const double slow_first[] = { 9, 1, 1.1, 0.9, 1, 1.05 };
+	const double later[] = { 1, 1.1, 0.9, 9, 1, 1.05 };
+	const double calm[] = { 1, 1.1, 0.9, 1.2, 1, 1.05 };
+	const double flat[] = { 2, 2, 2 };
+	const double flat_but_one[] = { 2, 2, 2, 2.0000001 };
+
+	cr_assert_eq(bench_outliers(slow_first, 6), BENCH_SLOW_FIRST);
+	cr_assert_eq(bench_outliers(later, 6), BENCH_OUTLIERS);
+	cr_assert_eq(bench_outliers(calm, 6), BENCH_NO_OUTLIERS);
+	cr_assert_eq(bench_outliers(flat, 3), BENCH_NO_OUTLIERS);
+	cr_assert_eq(bench_outliers(flat_but_one, 4), BENCH_OUTLIERS);
+}
+
+/* Rust's f64 Display: the shortest decimal that reads back, no exponent. */
+Test(unit_bench_units, shortest)
+{
+	const struct { double x; const char *want; } cases[] = {
+		{ 0, "0" }, { 1, "1" }, { 0.1, "0.1" }, { 1.5, "1.5" },
+		{ 100, "100" }, { 1e-7, "0.0000001" }, { 123456.789, "123456.789" },
+		{ 0.0007809232000000001, "0.0007809232000000001" },
+		{ 0.00026379999999999996, "0.00026379999999999996" },
+		{ 0.1 + 0.2, "0.30000000000000004" }, { 1e21, "1000000000000000000000" },
+		{ -2.5, "-2.5" },
+	};
+
+	for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+		struct buf b = BUF_INIT;
+
+		bench_put_shortest(&b, cases[k].x);
+		cr_expect_str_eq(b.data, cases[k].want);
+		buf_free(&b);
+	}
+}
+
+/* The wall, user and system times less the shell's start-up, never
+   below 0; peak RSS as it was. */
+Test(unit_bench_book, shell_startup_taken_off)
+{
+	struct bench b;
+	struct bench_stats st;
+	struct rr_result r = ok_run(3000000, 2000, 500, 64);
+
+	bench_init(&b, 1, 0, 1, 1);
+	b.spawn[BENCH_WALL] = 0.001;
+	b.spawn[BENCH_USER] = 0.0005;
+	b.spawn[BENCH_SYS] = 0.001;
+	bench_record(&b, 0, "c", &r, NULL);
+	bench_stats(&b, &b.cmds[0], &st);
+	cr_assert_float_eq(st.wall.mean, 0.002, EPS);
+	cr_assert_float_eq(st.user.mean, 0.0015, EPS);
+	cr_assert_eq(st.sys.mean, 0);
+	cr_assert_float_eq(st.rss.mean, 64, EPS);
+	bench_free(&b);
+}
+
+/* hyperfine's columns; a command with a comma or a quote is quoted. */
+Test(unit_bench_report, csv)
+{
+	struct bench b;
+	struct buf out = BUF_INIT;
+	struct rr_result r = ok_run(1500000000, 250000, 0, 2);
+
+	bench_init(&b, 1, 0, 1, 2);
+	bench_record(&b, 0, "echo a,\"b\"", &r, NULL);
+	r = ok_run(500000000, 0, 125000, 2);
+	bench_record(&b, 1, "true", &r, NULL);
+	benchreport_csv(&out, &b);
+	cr_assert_str_eq(out.data,
+		"command,mean,stddev,median,user,system,min,max\n"
+		"\"echo a,\"\"b\"\"\",1.5,0,1.5,0.25,0,1.5,1.5\n"
+		"true,0.5,0,0.5,0,0.125,0.5,0.5\n");
+	buf_free(&out);
+	bench_free(&b);
+}
+
+/* The first command's mean decides the unit: seconds from 1 s.  A mean of
+   0 cannot be compared with: hyperfine's file keeps the table of the
+   commands before it. */
+Test(unit_bench_report, markdown_in_seconds)
+{
+	struct bench b;
+	struct buf out = BUF_INIT;
+	struct rr_result r = ok_run(2005000000, 0, 0, 2);
+
+	bench_init(&b, 1, 0, 1, 2);
+	bench_record(&b, 0, "sleep 2", &r, NULL);
+	r = ok_run(105700000, 0, 0, 2);
+	bench_record(&b, 1, "sleep 0.1", &r, NULL);
+	cr_assert_eq(benchreport_markdown(&out, &b), 0);
+	cr_assert_str_eq(out.data,
+		"| Command | Mean [s] | Min [s] | Max [s] | Relative |\n"
+		"|:---|---:|---:|---:|---:|\n"
+		"| `sleep 2` | 2.005 | 2.005 | 2.005 | 18.97 |\n"
+		"| `sleep 0.1` | 0.106 | 0.106 | 0.106 | 1.00 |\n");
+	bench_free(&b);
+	buf_reset(&out);
+	r = ok_run(0, 0, 0, 2);
+	bench_init(&b, 1, 0, 1, 1);
+	bench_record(&b, 0, "true", &r, NULL);
+	cr_assert_eq(benchreport_markdown(&out, &b), -1, "a zero mean compares with nothing");
+	cr_assert_eq(out.len, 0, "no command before it: no table");
+	buf_free(&out);
+	bench_free(&b);
+}
+
+/* ------------------------------------------------------------ parameters */
+
+static void expect_commands(const struct param_cmds *pc,
+			    const char *const *want, size_t n)
+{
+	cr_assert_eq(pc->n, n, "%zu commands, expected %zu", pc->n, n);
+	for (size_t k = 0; k < n; k++)
+		cr_assert_str_eq(pc->commands[k], want[k]);
+	cr_assert_null(pc->commands[n]);
+}
+
+#define COMMANDS(pc, ...)                                                   \
+	expect_commands(pc, (const char *const[]){ __VA_ARGS__ },          \
+			sizeof (const char *const[]){ __VA_ARGS__ } /      \
+				sizeof(const char *))
+
+/* hyperfine's order: the templates vary fastest, then the first list;
+   values and names by parameter name; never a value replaced twice. */
+Test(unit_bench_params, lists_combined)
+{
+	const char *const t[] = { "a {x}{y}", "b {y}" };
+	const struct param_opt p[] = { { .name = "y", .list = "1,2\\,3" },
+				       { .name = "x", .list = "{y},q" } };
+	const char *const names[] = { "n {x}" };
+	struct param_cmds pc;
+	char err[256];
+	char *s;
+
+	cr_assert_eq(params_expand(&pc, t, 2, p, 2, NULL, names, 1, err,
+				   sizeof err), 0, "%s", err);
+	COMMANDS(&pc, "a {y}1", "b 1", "a {y}2,3", "b 2,3", "a q1", "b 1", "a q2,3",
+		 "b 2,3");
+	cr_assert_eq(pc.nparams, 2);
+	cr_assert_str_eq(pc.pnames[0], "x");
+	cr_assert_str_eq(pc.pvalues[2 * 2 + 1], "2,3", "command 2's y");
+	cr_assert_str_eq(pc.pvalues[4 * 2 + 0], "q", "command 4's x");
+	cr_assert_str_eq(pc.names[4], "n q");
+	s = params_apply(&pc, 3, "{x}-{y}-{z}");
+	cr_assert_str_eq(s, "{y}-2,3-{z}");
+	free(s);
+	params_free(&pc);
+}
+
+Test(unit_bench_params, scans)
+{
+	const struct param_opt i = { .name = "n", .min = "-1", .max = "1" };
+	const struct param_opt d = { .name = "d", .min = "1", .max = "2" };
+	const struct param_opt e = { .name = "d", .min = "0.30", .max = "0.5" };
+	const char *const t[] = { "s {n}{d}" };
+	struct param_cmds pc;
+	char err[256];
+
+	cr_assert_eq(params_expand(&pc, t, 1, &i, 1, NULL, NULL, 0, err,
+				   sizeof err), 0, "%s", err);
+	COMMANDS(&pc, "s -1{d}", "s 0{d}", "s 1{d}");
+	params_free(&pc);
+	cr_assert_eq(params_expand(&pc, t, 1, &d, 1, "0.5", NULL, 0, err,
+				   sizeof err), 0, "%s", err);
+	COMMANDS(&pc, "s {n}1", "s {n}1.5", "s {n}2.0");
+	params_free(&pc);
+	cr_assert_eq(params_expand(&pc, t, 1, &e, 1, "0.1", NULL, 0, err,
+				   sizeof err), 0, "%s", err);
+	COMMANDS(&pc, "s {n}0.30", "s {n}0.40", "s {n}0.50");
+	params_free(&pc);
+}
+
+static void expect_refused(const struct param_opt *p, size_t np,
+			   const char *step, size_t nnames, const char *why)
+{
+	const char *const t[] = { "x" }, *const names[] = { "a", "b", "c" };
+	struct param_cmds pc;
+	char err[256];
+
+	cr_assert_eq(params_expand(&pc, t, 1, p, np, step, names, nnames, err,
+				   sizeof err), -1);
+	cr_assert_str_eq(err, why);
+}
+
+/* hyperfine's words. */
+Test(unit_bench_params, refused)
+{
+	const struct param_opt back = { .name = "n", .min = "3", .max = "1" };
+	const struct param_opt frac = { .name = "n", .min = "0.1", .max = "1" };
+	const struct param_opt big = { .name = "n", .min = "0", .max = "2000000" };
+	const struct param_opt word = { .name = "n", .min = "a", .max = "1" };
+	const struct param_opt twice[] = { { .name = "x", .list = "1" },
+					   { .name = "x", .list = "2" } };
+	const struct param_opt two = { .name = "x", .list = "1,2" };
+
+	expect_refused(&back, 1, NULL, 0, "Empty parameter range");
+	expect_refused(&frac, 1, NULL, 0, "A step size is required when the "
+		       "range bounds are floating point numbers. The step size "
+		       "can be specified with the '--parameter-step-size "
+		       "<DELTA>' parameter");
+	expect_refused(&frac, 1, "0", 0, "Zero is not a valid parameter step");
+	expect_refused(&big, 1, NULL, 0, "Parameter range is too large");
+	expect_refused(&word, 1, NULL, 0, "Error while parsing parameter scan "
+		       "arguments (invalid number)");
+	expect_refused(twice, 2, NULL, 0, "Duplicate parameter names: x");
+	expect_refused(&two, 1, NULL, 3, "'--command-name' has been specified 3 "
+		       "times. It has to appear exactly once, or exactly 2 times "
+		       "(number of benchmarks)");
+}
+
+Test(unit_bench_options, hyperfines)
+{
+	cr_assert_eq(PARSE("--repeat", "2", "--shell=none", "--ignore-failure",
+			   "--export-csv", "b.csv", "--prepare", "p1", "--prepare",
+			   "p2", "--setup", "s", "--cleanup", "c",
+			   "--parameter-scan", "n", "1", "3", "--command-name",
+			   "x{n}", "echo {n}"), 0, "%s", opt_err);
+	cr_assert_str_eq(opts.shell, "none");
+	cr_assert(opts.ignore_failure);
+	cr_assert_str_eq(opts.export_csv, "b.csv");
+	cr_assert_eq(opts.nprepare, 2);
+	cr_assert_str_eq(opts.prepare[1], "p2");
+	cr_assert_str_eq(opts.setup, "s");
+	cr_assert_str_eq(opts.cleanup, "c");
+	cr_assert_eq(opts.pcmds.n, 3);
+	cr_assert_str_eq(opts.pcmds.commands[2], "echo 3");
+	cr_assert_str_eq(opts.pcmds.names[0], "x1");
+	options_free(&opts);
+}
+
+Test(unit_bench_options, hyperfines_refused)
+{
+	EXPECT_ERROR(PARSE("--ignore-failure", "true"),
+		     "--ignore-failure: needs --repeat");
+	EXPECT_ERROR(PARSE("--repeat", "2", "-j", "2", "--prepare", "p", "true"),
+		     "--prepare: needs one run at a time (-j 1): it runs between them");
+	EXPECT_ERROR(PARSE("--repeat", "2", "--parameter-scan", "n", "1"),
+		     "--parameter-scan: missing argument");
+	EXPECT_ERROR(PARSE("--repeat", "2", "--parameter-scan", "n", "1", "2",
+			   "--parameter-scan", "m", "1", "2", "x"),
+		     "--parameter-scan: given twice");
+	EXPECT_ERROR(PARSE("--repeat", "2", "--parameter-step-size", "2", "x"),
+		     "--parameter-step-size: needs --parameter-scan");
+	EXPECT_ERROR(PARSE("--repeat", "2", "--parameter-scan", "n", "1", "2",
+			   "--parameter-list", "m", "a", "x"),
+		     "--parameter-scan: cannot be combined with --parameter-list");
+	EXPECT_ERROR(PARSE("--repeat", "2", "--parameter-list", "m", "a", "x",
+			   ":::", "i"),
+		     "--parameter-list: cannot be combined with :::: the "
+		     "parameters make the commands");
+	EXPECT_ERROR(PARSE("--repeat", "2", "--parameter-scan", "n", "3", "1",
+			   "x"), "--parameter-scan: Empty parameter range");
+	EXPECT_ERROR(PARSE("--repeat", "2", "--shell", "bash", "-X", "x"),
+		     "--shell: cannot be combined with -X: COMMAND runs as argv");
 }

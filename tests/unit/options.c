@@ -111,13 +111,105 @@ Test(unit_options, input_list)
 	cr_assert_eq(PARSE("echo", "{}", ":::", "a", "b c", "-k"), 0, "%s", err);
 	cr_assert_eq(o.ncmd, 2);
 	cr_assert(o.has_list);
-	cr_assert_eq(o.nlist, 3);
-	cr_assert_str_eq(o.list[1], "b c");
-	cr_assert_str_eq(o.list[2], "-k");
+	cr_assert_eq(o.nsources, 1);
+	cr_assert_eq(o.sources[0].n, 3);
+	cr_assert_str_eq(o.sources[0].words[1], "b c");
+	cr_assert_str_eq(o.sources[0].words[2], "-k");
 	cr_assert_not(o.keep_order);
+	options_free(&o);
 	cr_assert_eq(PARSE("echo", ":::"), 0, "%s", err);
 	cr_assert(o.has_list);
-	cr_assert_eq(o.nlist, 0);
+	cr_assert_eq(o.sources[0].n, 0);
+	options_free(&o);
+}
+
+/* GNU parallel's grammar: each source in order, -a's first. */
+Test(unit_options, input_sources)
+{
+	cr_assert_eq(PARSE("-a", "f", "echo", ":::", "a", "b", ":::", "1",
+			   "::::", "g", "h", "::::", "i", ":::", "-a"), 0,
+		     "%s", err);
+	cr_assert_eq(o.ncmd, 1);
+	cr_assert_eq(o.nsources, 7);
+	cr_assert_str_eq(o.sources[0].path, "f");
+	cr_assert_not(o.sources[2].linked || o.sources[5].linked);
+	options_free(&o);
+	cr_assert_eq(PARSE("echo", ":::", "a", "b", ":::+", "1",
+			   "::::", "g", "h", "::::+", "i", ":::", "-a"), 0,
+		     "%s", err);
+	cr_assert_eq(o.nsources, 6);
+	cr_assert_eq(o.sources[0].n, 2);
+	cr_assert(o.sources[1].linked);
+	cr_assert_str_eq(o.sources[1].words[0], "1");
+	cr_assert_str_eq(o.sources[2].path, "g");
+	cr_assert_not(o.sources[3].linked);
+	cr_assert_str_eq(o.sources[4].path, "i");
+	cr_assert(o.sources[4].linked);
+	cr_assert_str_eq(o.sources[5].words[0], "-a");
+	options_free(&o);
+	cr_assert_eq(PARSE("-a", "f", "-a", "g", "-n", "2", "--colsep", ",",
+			   "--shuf", "--quote", "echo"), 0, "%s", err);
+	cr_assert_eq(o.nsources, 2);
+	cr_assert_eq(o.max_args, 2);
+	cr_assert_str_eq(o.colsep, ",");
+	cr_assert(o.shuf && o.quote && !o.dry_run);
+	options_free(&o);
+	cr_assert_eq(PARSE("-q", "--max-replace-args", "3", "echo", ":::", "x"),
+		     0, "%s", err);
+	cr_assert(o.dry_run);
+	cr_assert_eq(o.max_replace_args, 3);
+	options_free(&o);
+	cr_assert_eq(PARSE("-0", "echo", ":::", "x", "::::", "f"), 0, "%s", err);
+	cr_assert_eq(o.input_sep, '\0');
+	options_free(&o);
+	EXPECT_ERROR(PARSE("-0", "echo", ":::", "x"), "-0: needs -a, :::: or -C");
+}
+
+/* A word of the grammar ringrun does not know is refused, never a word of
+   the command (exit 2). */
+Test(unit_options, input_grammar_errors)
+{
+	EXPECT_ERROR(PARSE("echo", ":::+", "a"),
+		     "':::+': no input list before it to link to");
+	EXPECT_ERROR(PARSE("echo", "::::+", "f"),
+		     "'::::+': no input list before it to link to");
+	EXPECT_ERROR(PARSE("-a", "f", "echo", ":::+", "a"),
+		     "':::+': no input list before it to link to");
+	EXPECT_ERROR(PARSE("-a", "f", "echo", ":::", "a", ":::+", "b"),
+		     "':::+': cannot be combined with -a: use :::: FILE for its list");
+	EXPECT_ERROR(PARSE("-a", "f", "echo", "::::", "g", "::::+", "h"),
+		     "'::::+': cannot be combined with -a: use :::: FILE for its list");
+	EXPECT_ERROR(PARSE("echo", "::::"), "'::::': no FILE after it");
+	EXPECT_ERROR(PARSE("echo", ":::", "a", "::::", ":::", "b"),
+		     "'::::': no FILE after it");
+	const char *const bad[] = { "::::-", ":::x", ":::::", ":::++", "::::++",
+				    ":::-", NULL };
+	for (const char *const *b = bad; *b; b++) {
+		char want[128];
+
+		snprintf(want, sizeof want, "'%s': not a word of the input "
+			 "grammar (:::, :::+, ::::, ::::+)", *b);
+		EXPECT_ERROR(PARSE("echo", ":::", "a", *b, "x"), want);
+		EXPECT_ERROR(PARSE("echo", *b), want);
+	}
+	EXPECT_ERROR(PARSE("-a", "-", "echo", "::::", "-"),
+		     ":::: -: stdin is already the input of -a -");
+	EXPECT_ERROR(PARSE("-C", "-", "-a", "-"),
+		     "-a -: stdin is already the input of -C -");
+	EXPECT_ERROR(PARSE("-n", "0", "echo"), "-n: 0: out of range");
+	EXPECT_ERROR(PARSE("--max-replace-args", "x", "echo"),
+		     "--max-replace-args: x: not a number");
+	EXPECT_ERROR(PARSE("-n", "2", "--max-replace-args", "2", "echo", ":::", "a"),
+		     "-n: cannot be combined with --max-replace-args");
+	EXPECT_ERROR(PARSE("--colsep", "(", "echo", ":::", "a"),
+		     "--colsep: (: Unmatched ( or \\(");
+	EXPECT_ERROR(PARSE("--colsep", "", "echo", ":::", "a"),
+		     "--colsep: empty regular expression");
+	EXPECT_ERROR(PARSE("--colsep", ",", "echo"),
+		     "--colsep: cannot be combined with no input: there is nothing "
+		     "to combine");
+	EXPECT_ERROR(PARSE("-n", "2", "-C", "f"),
+		     "-n: cannot be combined with -C: its lines are commands");
 }
 
 Test(unit_options, help_and_version_win)
@@ -174,17 +266,12 @@ Test(unit_options, missing_command)
 
 Test(unit_options, conflicting_inputs)
 {
-	EXPECT_ERROR(PARSE("-a", "f", "-a", "g", "x"), "-a: given twice");
 	EXPECT_ERROR(PARSE("-C", "f", "--commands", "g"), "--commands: given twice");
 	EXPECT_ERROR(PARSE("-a", "f", "-C", "g"), "-C: cannot be combined with -a");
 	EXPECT_ERROR(PARSE("-C", "f", "echo"),
 		     "-C: takes no COMMAND: each line of its file is one");
 	EXPECT_ERROR(PARSE("-X", "-C", "f"),
 		     "-X: cannot be combined with -C: its lines are shell commands");
-	EXPECT_ERROR(PARSE("-a", "f", "echo", ":::", "x"),
-		     "':::': cannot be combined with -a");
-	EXPECT_ERROR(PARSE("echo", ":::", "a", ":::", "b"),
-		     "':::': given twice (one input list is supported)");
 }
 
 Test(unit_jobs, values)
@@ -369,7 +456,7 @@ Test(unit_fleet_options, with_inputs)
 	cr_assert_eq(PARSE("--hostfile", "-", "-a", "in", "echo"), 0, "%s", err);
 	options_free(&o);
 	cr_assert_eq(PARSE("-w", "a", "echo", ":::", "x", "y"), 0, "%s", err);
-	cr_assert_eq(o.nlist, 2);
+	cr_assert_eq(o.sources[0].n, 2);
 	options_free(&o);
 }
 
@@ -419,6 +506,26 @@ Test(unit_fleet_options, errors)
 	expect_fleet_error(PARSE("-w", "a", "--no-agent=1", "x"),
 			   "--no-agent: takes no argument");
 	expect_fleet_error(PARSE("-w", "a"), "COMMAND: missing");
+}
+
+/* -G names its hosts and runs nothing: the host options go with it. */
+Test(unit_fleet_options, print_config)
+{
+	cr_assert_eq(PARSE("-G", "web[1-2],root@db:2200", "-F", "cfg", "-l", "me", "-p", "2",
+			   "--print-ssh-config=x"), 0, "%s", err);
+	cr_assert(o.print_config);
+	cr_assert_not(o.fleet);
+	cr_assert_eq(o.hosts.n, 4);
+	cr_assert_str_eq(o.hosts.v[2].user, "root");
+	cr_assert_eq(o.hosts.v[2].port, 2200);
+	options_free(&o);
+	expect_fleet_error(PARSE("-G", "web", "uptime"),
+			   "-G: takes no COMMAND or input: it runs nothing");
+	expect_fleet_error(PARSE("-G", "web", ":::", "a"),
+			   "-G: takes no COMMAND or input: it runs nothing");
+	expect_fleet_error(PARSE("-G", "web", "-w", "db"),
+			   "-G: cannot be combined with -w or --hostfile: -G names the hosts");
+	expect_fleet_error(PARSE("-G", "a b"), "-G: 'a b': contains a space");
 }
 
 /* Options that mean nothing without hosts say so, by the name given. */

@@ -122,8 +122,9 @@ Test(unit_persona, pdsh_letters)
 		     0, "%s", err);
 	cr_assert_eq(o.collate_style, COLLATE_DSHBAK);
 	options_free(&o);
-	cr_assert_eq(PARSE("--as", "pdsh", "-S", "-w", "h", "cmd"), 0, "%s", err);
+	cr_assert_eq(PARSE("--as", "pdsh", "-S", "-Q", "-w", "h", "cmd"), 0, "%s", err);
 	cr_assert_eq(o.exit_style, EXIT_MAX);
+	cr_assert(o.dry_run);
 	options_free(&o);
 	/* ringrun's long options stay: the login's, for one */
 	cr_assert_eq(PARSE("--as=pdsh", "--port", "2222", "-w", "h", "cmd"), 0,

@@ -153,6 +153,61 @@ Test(unit_subst, argv_words)
 	free(argv);
 }
 
+/* A packed input (combine.h): three arguments, the last empty. */
+static const char packed[] = "d/a.b c\0x/y.z\0";
+#define PACKED { packed, sizeof packed - 1, 9, 1 }
+
+Test(unit_subst, positional)
+{
+	const char *yes[] = { "{1}", "{2.}", "{-1}", "{-2/}", "{3//}", "{1/.}",
+			      "{12}", "{01}", "x{1}y", NULL };
+	const char *no[] = { "{0}", "{-0}", "{-}", "{1#}", "{1%}", "{1 }",
+			     "{+1}", "{1..}", "{99999999999}", "{1", NULL };
+	const struct subst v = PACKED;
+	struct buf b = BUF_INIT;
+
+	for (const char **s = yes; *s; s++)
+		cr_assert(subst_present(*s), "%s", *s);
+	for (const char **s = no; *s; s++)
+		cr_assert_not(subst_present(*s), "%s", *s);
+	subst_expand(&b, "{1}|{2}|{3}|{4}|{-1}|{-3}|{-4}|{1.}|{2/}|{2//}|{2/.}",
+		     &v, false);
+	cr_assert_str_eq(b.data, "d/a.b c|x/y.z||||d/a.b c||d/a|y.z|x|y");
+	buf_reset(&b);
+	/* Each argument quoted alone; one that is not there is nothing. */
+	subst_expand(&b, "e {} {1} {3} {4} {.}", &v, true);
+	cr_assert_str_eq(b.data, "e 'd/a.b c' x/y.z '' 'd/a.b c' ''  "
+			 "d/a x/y ''");
+	buf_free(&b);
+}
+
+Test(unit_subst, packed_appended)
+{
+	const struct subst v = PACKED;
+	char w0[] = "echo", w1[] = "{}", w2[] = "<{}>";
+	char *const words[] = { w0, w1, w2 };
+	struct buf b = BUF_INIT;
+	char **argv;
+
+	subst_shell(&b, "echo", false, &v);
+	cr_assert_str_eq(b.data, "echo 'd/a.b c' x/y.z ''");
+	buf_free(&b);
+	argv = subst_argv(words, 1, false, &v); /* a word per argument */
+	cr_assert_str_eq(argv[1], "d/a.b c");
+	cr_assert_str_eq(argv[2], "x/y.z");
+	cr_assert_str_eq(argv[3], "");
+	cr_assert_null(argv[4]);
+	free(argv);
+	/* {} alone: a word per argument; inside a word: joined by spaces. */
+	argv = subst_argv(words, 3, true, &v);
+	cr_assert_str_eq(argv[1], "d/a.b c");
+	cr_assert_str_eq(argv[2], "x/y.z");
+	cr_assert_str_eq(argv[3], "");
+	cr_assert_str_eq(argv[4], "<d/a.b c x/y.z >");
+	cr_assert_null(argv[5]);
+	free(argv);
+}
+
 /* What /bin/sh makes of "printf %s QUOTED": must be s, byte for byte. */
 static void expect_round_trip(const char *s)
 {
