@@ -132,7 +132,8 @@ static struct rr_opts task_opts(struct runner *r, struct job *j)
 		opts.stdout_mode = opts.stderr_mode =
 			files ? RR_IO_CAPTURE : RR_IO_CALLBACK;
 		opts.on_line = on_line;
-	} else if (o->output == OUT_QUIET && !files) {
+	} else if ((o->output == OUT_QUIET || o->output == OUT_PSSH) && !files) {
+		/* pssh without -i or -P prints a line per host, no output */
 		opts.stdout_mode = opts.stderr_mode = unread(o);
 	} else if (o->output == OUT_COLLATE && o->collate_stderr && !j->ssh) {
 		opts.stderr_mode = RR_IO_MERGE; /* -B: in the order written */
