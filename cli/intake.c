@@ -111,6 +111,8 @@ int intake_inputs(struct runner *r)
 			return -1;
 	} else if (one && !one->path) {
 		input_words(&r->in, one->words, one->n);
+	} else if (o->ncommands) {
+		input_words(&r->in, o->commands, o->ncommands);
 	} else if (!path) {
 		r->total = 1;
 		return o->repeat ? bench_counts(o, 1) : 0;
@@ -141,7 +143,7 @@ int intake_templates(struct runner *r, struct options *o)
 	char err[256];
 	int ret;
 
-	if (!o->nparams || !o->commands_file)
+	if (!o->nparams || (!o->commands_file && !o->ncommands))
 		return 0;
 	t = xcalloc(r->in.n + 1, sizeof *t);
 	for (size_t k = 0; k < r->in.n; k++)

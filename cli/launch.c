@@ -43,7 +43,7 @@ static char **make_command(struct runner *r, struct job *j, size_t idx)
 		v.line = j->input;
 		v.len = j->input_len;
 	}
-	if (o->commands_file || o->pcmds.n) {
+	if (o->commands_file || o->ncommands || o->pcmds.n) {
 		j->info.command = v.line;
 	} else if (o->exec) {
 		char **argv = subst_argv(o->cmd, o->ncmd, r->has_rs,

@@ -96,7 +96,8 @@ const char options_help[] =
 	"                          (255: a host not reached, a command killed), as\n"
 	"                          pdsh -S and clush -S do\n"
 	"      --exit-status MODE  ringrun (default, below), max (-S), zero (always\n"
-	"                          0, as pdsh and clush) or pssh (its 3, 4 and 5)\n"
+	"                          0, as pdsh and clush), pssh (its 3, 4 and 5)\n"
+	"                          or parallel (the failed tasks, up to 101)\n"
 	"\n"
 	"Hosts (SSH; commands run through each host's login shell):\n"
 	"  -w, --hosts LIST        [user@]host[:port],... with ranges web[01-20,33],\n"
@@ -197,7 +198,8 @@ const char options_help[] =
 	"                          every combination\n"
 	"      --command-name NAME  the name of a command (or of each)\n"
 	"\n"
-	"Personalities (called as pdsh, clush, pssh or parallel-ssh: a link):\n"
+	"Personalities (called as pdsh, clush, pssh, parallel-ssh, parallel or\n"
+	"hyperfine: a link):\n"
 	"      --as TOOL           the first argument: read TOOL's options and print\n"
 	"                          as it does (man ringrun: PERSONALITIES)\n"
 	"\n"
@@ -1130,6 +1132,7 @@ struct opt {
 	bool has_arg;
 	const char *fixed; /* its argument whatever is given (PA_SET) */
 	const char *only;  /* PA_ONLY: the argument it must have */
+	bool ignored;      /* PA_IGNORE, PA_DROP: taken, changes nothing */
 };
 
 /* What a personality's option stands for; -1 when it is refused. */
@@ -1143,6 +1146,11 @@ static int tool_opt(struct parser *p, const struct persona_opt *po,
 			    p->persona->name, po->why);
 	case PA_ONLY:
 		*opt = (struct opt){ .has_arg = true, .only = po->value };
+		return 0;
+	case PA_IGNORE:
+	case PA_DROP:
+		*opt = (struct opt){ .has_arg = po->act == PA_DROP,
+				     .ignored = true };
 		return 0;
 	case PA_SAME:
 	case PA_SET:
@@ -1199,6 +1207,8 @@ static int find_short_opt(struct parser *p, char c, const char *shown,
 static int apply_opt(struct parser *p, const struct opt *opt,
 		     const char *shown, const char *value)
 {
+	if (opt->ignored)
+		return 0;
 	if (opt->only) {
 		if (strcmp(value, opt->only))
 			return fail(p, "%s: %s: not supported: ringrun's %s "
@@ -1386,7 +1396,8 @@ static int check_params(struct parser *p)
 			       "make the commands", scan ? "--parameter-scan" :
 			    "--parameter-list", o->has_list ? ":::" : o->args_file ?
 			    "-a" : "-X");
-	if (o->commands_file) /* its lines are the templates: intake.c */
+	/* its lines (the words) are the templates: intake.c */
+	if (o->commands_file || o->ncommands)
 		return 0;
 	for (size_t k = 0; k < o->ncmd; k++)
 		buf_printf(&tmpl, "%s%s", k ? " " : "", o->cmd[k]);
@@ -1433,7 +1444,7 @@ static int check_bench(struct parser *p)
 /* Job control: what --stdin, --retries and --retry-on-exit need. */
 static int check_jobs(struct parser *p)
 {
-	const struct options *o = p->o;
+	struct options *o = p->o;
 
 	if (o->stdin_all) {
 		if (o->stdin_by)
@@ -1451,6 +1462,12 @@ static int check_jobs(struct parser *p)
 			       "runs each command as often as it says",
 			    o->resume_failed ? "--resume-failed" :
 			    o->retries ? "--retries" : "--halt");
+	if (o->resume_failed == persona_joblog) { /* parallel's --resume-failed */
+		if (!o->joblog)
+			return fail(p, "--resume-failed: needs --joblog (the log "
+				       "it reads)");
+		o->resume_failed = o->joblog;
+	}
 	if (o->resume && !o->joblog)
 		return fail(p, "--resume: needs --joblog (the log it reads)");
 	if (o->resume && o->resume_failed)
@@ -1648,6 +1665,8 @@ static int check(struct parser *p)
 				       "lines are commands");
 		return combine_refuses(p, "-C", "its lines are commands");
 	}
+	if (o->ncommands)
+		return 0; /* hyperfine's: each a command, as -C's lines */
 	if (!o->ncmd)
 		return fail(p, "COMMAND: missing");
 	if (o->max_args && o->max_replace_args)
@@ -1678,9 +1697,36 @@ static int take_host_lists(struct parser *p)
 	return 0;
 }
 
+static int apply_default(struct parser *p, const char *text);
+
+/* hyperfine's command line: each word a command (options may follow). */
+static void add_command(struct options *o, char *word)
+{
+	o->commands = xreallocarray(o->commands, o->ncommands + 1,
+				    sizeof *o->commands);
+	o->commands[o->ncommands++] = word;
+}
+
+/* What a personality reads when the command line has no input: GNU
+   parallel reads stdin's lines (the commands, without a command). */
+static int take_no_input(struct parser *p)
+{
+	const struct options *o = p->o;
+	const struct persona *t = p->persona;
+
+	if (!t || o->has_list || o->nsources || o->commands_file || o->copy)
+		return 0;
+	if (t->no_input && o->ncmd)
+		return apply_default(p, t->no_input);
+	if (t->no_command)
+		return apply_default(p, t->no_command);
+	return 0;
+}
+
 static int parse(struct parser *p)
 {
 	struct options *o = p->o;
+	bool words = p->persona && p->persona->word_commands;
 
 	for (; p->i < p->argc; p->i++) {
 		const char *a = p->argv[p->i];
@@ -1689,8 +1735,12 @@ static int parse(struct parser *p)
 			p->i++;
 			break;
 		}
-		if ((a[0] != '-' || a[1] == '\0') && o->copy) {
-			add_src(o, p->argv[p->i]); /* options may follow */
+		if ((a[0] != '-' || a[1] == '\0') && (o->copy || words)) {
+			/* options may follow */
+			if (words)
+				add_command(o, p->argv[p->i]);
+			else
+				add_src(o, p->argv[p->i]);
 			continue;
 		}
 		if (a[0] != '-' || a[1] == '\0')
@@ -1703,10 +1753,13 @@ static int parse(struct parser *p)
 	if (o->copy) {
 		for (; p->i < p->argc; p->i++)
 			add_src(o, p->argv[p->i]);
+	} else if (words) {
+		for (; p->i < p->argc; p->i++)
+			add_command(o, p->argv[p->i]);
 	} else if (take_command(p) < 0) {
 		return -1;
 	}
-	if (check(p) < 0)
+	if (take_no_input(p) < 0 || check(p) < 0)
 		return -1;
 	return take_host_lists(p);
 }
@@ -1750,7 +1803,8 @@ static int take_persona(struct parser *p)
 		p->i += 2;
 	}
 	if (as && !(p->persona = persona_find(as)))
-		return fail(p, "--as: %s: unknown tool (pdsh, clush, pssh)", as);
+		return fail(p, "--as: %s: unknown tool (pdsh, clush, pssh, "
+			       "parallel, hyperfine)", as);
 	for (size_t k = 0; p->persona && p->persona->defaults[k]; k++)
 		if (apply_default(p, p->persona->defaults[k]) < 0)
 			return -1;
@@ -1793,6 +1847,9 @@ void options_free(struct options *o)
 	hostgroups_free(&o->groups);
 	free(o->identities);
 	o->identities = NULL;
+	free(o->commands);
+	o->commands = NULL;
+	o->ncommands = 0;
 	free(o->prepare);
 	o->prepare = NULL;
 	o->nprepare = 0;

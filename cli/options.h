@@ -28,6 +28,9 @@ struct options {
 	const char *commands_file; /* -C FILE, "-" = stdin */
 	char input_sep;            /* between -a/-C records: '\n', '\0' (-0) */
 	char *const *cmd;          /* COMMAND and its words (into argv) */
+	char **commands;           /* hyperfine's: each word one command, as
+				      -C's lines (into argv) */
+	size_t ncommands;
 	size_t ncmd;
 	struct source *sources;    /* -a's, then :::'s and ::::'s, in order */
 	size_t nsources;

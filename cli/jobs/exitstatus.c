@@ -6,6 +6,9 @@
 /* What ssh exits with when it could not tell the remote status. */
 #define SSH_FAILED 255
 
+/* GNU parallel's exit status counts failed jobs up to this. */
+#define PARALLEL_MAX_FAILED 101
+
 const char *exit_style_parse(const char *s, enum exit_style *style)
 {
 	static const char *const names[] = {
@@ -13,6 +16,7 @@ const char *exit_style_parse(const char *s, enum exit_style *style)
 		[EXIT_MAX] = "max",
 		[EXIT_ZERO] = "zero",
 		[EXIT_PSSH] = "pssh",
+		[EXIT_PARALLEL] = "parallel",
 	};
 
 	for (size_t m = 0; m < sizeof names / sizeof names[0]; m++) {
@@ -21,7 +25,7 @@ const char *exit_style_parse(const char *s, enum exit_style *style)
 			return NULL;
 		}
 	}
-	return "unknown style (ringrun, max, zero, pssh)";
+	return "unknown style (ringrun, max, zero, pssh, parallel)";
 }
 
 void exit_tally_add(struct exit_tally *t, const struct rr_result *r, bool ran)
@@ -39,6 +43,10 @@ void exit_tally_add(struct exit_tally *t, const struct rr_result *r, bool ran)
 		status = r->exit_code;
 	if (status == SSH_FAILED)
 		t->s255 = true;
+	if (r->status != RR_CANCELLED) {
+		t->failed++;
+		t->last = status;
+	}
 	if (status > t->max)
 		t->max = status;
 }
@@ -55,6 +63,11 @@ int exit_tally_status(const struct exit_tally *t, enum exit_style s,
 		return 0;
 	case EXIT_PSSH:
 		return t->killed ? 3 : t->s255 ? 4 : t->max ? 5 : 0;
+	case EXIT_PARALLEL:
+		if (t->halted)
+			return t->last;
+		return t->failed < PARALLEL_MAX_FAILED ? (int)t->failed :
+		       PARALLEL_MAX_FAILED;
 	}
 	return ringrun_status;
 }

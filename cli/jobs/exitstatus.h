@@ -4,7 +4,9 @@
  * "max" (pdsh -S, clush -S: the largest remote exit status, 255 for a
  * host that was not reached, a command killed by a signal or a timeout,
  * as ssh exits then), "zero" (pdsh and clush without -S), "pssh"
- * (3 some killed or timed out, else 4 some 255, else 5 some non-zero).
+ * (3 some killed or timed out, else 4 some 255, else 5 some non-zero),
+ * "parallel" (GNU parallel's: the number of tasks that failed, up to 101;
+ * after --halt, the exit status of the last one that failed).
  * Usage errors, signals and write errors keep their own statuses.
  */
 #ifndef CLI_EXITSTATUS_H
@@ -14,16 +16,19 @@
 
 #include <ringrun.h>
 
-enum exit_style { EXIT_RINGRUN, EXIT_MAX, EXIT_ZERO, EXIT_PSSH };
+enum exit_style { EXIT_RINGRUN, EXIT_MAX, EXIT_ZERO, EXIT_PSSH, EXIT_PARALLEL };
 
 /* What the tasks came to, as the styles need it. */
 struct exit_tally {
 	int max;      /* the largest exit status (255: see above) */
 	bool killed;  /* a signal or a timeout ended one */
 	bool s255;    /* one exited 255 or was never reached */
+	unsigned failed; /* tasks that failed, not cancelled */
+	int last;     /* the status of the last of those (255: see above) */
+	bool halted;  /* --halt was reached (the caller says) */
 };
 
-/* ringrun, max, zero or pssh; NULL, or why not. */
+/* ringrun, max, zero, pssh or parallel; NULL, or why not. */
 const char *exit_style_parse(const char *s, enum exit_style *style);
 
 /* A task that ended: its result (ran: its command ran to its end, so that

@@ -7,8 +7,11 @@
 #include "persona/tools.h"
 
 const struct persona *const personas[] = {
-	&persona_pdsh, &persona_clush, &persona_pssh, NULL,
+	&persona_pdsh, &persona_clush, &persona_pssh, &persona_parallel,
+	&persona_hyperfine, NULL,
 };
+
+const char persona_joblog[] = "(the --joblog file)";
 
 const struct persona *persona_find(const char *name)
 {

@@ -1,5 +1,6 @@
 /*
- * Personalities: invoked as pdsh, clush or pssh (argv[0]'s basename, e.g. a
+ * Personalities: invoked as pdsh, clush, pssh, parallel or hyperfine
+ * (argv[0]'s basename, e.g. a
  * symbolic link) or as "ringrun --as TOOL", ringrun reads that tool's
  * options.  A personality is only a table from the tool's options to
  * ringrun's own (by their long names), and ringrun options set first, for
@@ -9,6 +10,7 @@
 #ifndef CLI_PERSONA_H
 #define CLI_PERSONA_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 enum persona_act {
@@ -16,6 +18,8 @@ enum persona_act {
 	PA_SET,    /* a flag of the tool: ringrun's `to` with argument `value` */
 	PA_ONLY,   /* takes an argument that must be `value`; then nothing */
 	PA_REFUSE, /* a clear error: `why` */
+	PA_IGNORE, /* a flag of the tool that changes nothing here */
+	PA_DROP,   /* takes an argument that changes nothing here */
 };
 
 struct persona_opt {
@@ -35,7 +39,19 @@ struct persona {
 	const char *const *defaults;
 	const struct persona_opt *opts;
 	size_t nopts;
+	/* A ringrun option given when the command line has no input (GNU
+	   parallel reads stdin then: "--args=-"); NULL: none. */
+	const char *no_input;
+	/* The same without a command too ("--commands=-"). */
+	const char *no_command;
+	/* Each word that is not an option is one command, and options may
+	   follow commands (hyperfine's command line). */
+	bool word_commands;
 };
+
+/* The value of a PA_SET that stands for the --joblog file (parallel's
+   --resume-failed reads the log it appends to). */
+extern const char persona_joblog[];
 
 /* The personality called name (or alias); NULL: none. */
 const struct persona *persona_find(const char *name);

@@ -7,6 +7,8 @@
 extern const struct persona persona_pdsh;  /* pdsh.c */
 extern const struct persona persona_clush; /* clush.c */
 extern const struct persona persona_pssh;  /* pssh.c */
+extern const struct persona persona_parallel;  /* parallel.c */
+extern const struct persona persona_hyperfine; /* hyperfine.c */
 
 #define PERSONA_N(opts) (sizeof(opts) / sizeof((opts)[0]))
 

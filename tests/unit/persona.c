@@ -89,7 +89,8 @@ Test(unit_persona, native_options)
 	EXPECT_ERROR(PARSE("-L", "-o", "json", "cmd"),
 		     "-L: needs group output (-o group)");
 	EXPECT_ERROR(PARSE("--exit-status", "most", "cmd"),
-		     "--exit-status: most: unknown style (ringrun, max, zero, pssh)");
+		     "--exit-status: most: unknown style (ringrun, max, zero, pssh, "
+		     "parallel)");
 	EXPECT_ERROR(PARSE("-e", "", "cmd"), "-e: empty directory name");
 	EXPECT_ERROR(PARSE("-e", "a", "--stderr-dir", "b", "cmd"),
 		     "--stderr-dir: given twice");
@@ -142,7 +143,8 @@ Test(unit_persona, pdsh_letters)
 	EXPECT_ERROR(PARSE("--as", "pdsh", "-t", "x", "-w", "h", "cmd"),
 		     "-t: x: not a number");
 	EXPECT_ERROR(PARSE("--as", "rsh", "cmd"),
-		     "--as: rsh: unknown tool (pdsh, clush, pssh)");
+		     "--as: rsh: unknown tool (pdsh, clush, pssh, parallel, "
+		     "hyperfine)");
 	EXPECT_ERROR(PARSE("--as"), "--as: missing argument");
 }
 
