@@ -52,6 +52,8 @@ Test(unit_persona, every_table_names_options_ringrun_has)
 				cr_assert(po->why && !po->to);
 			if (po->act == PA_ONLY)
 				cr_assert(po->value && !po->to);
+			if (po->act == PA_IGNORE || po->act == PA_DROP)
+				cr_assert(!po->value && !po->to && !po->why);
 			/* each letter and name once */
 			for (size_t m = n + 1; m < p->nopts; m++) {
 				cr_assert(!po->letter || po->letter != p->opts[m].letter,
@@ -216,4 +218,103 @@ Test(unit_persona, pssh_letters)
 		     "--extra-arg: pssh's option is refused: no word of a command "
 		     "line becomes an ssh argument: write ssh options in an "
 		     "ssh_config (--ssh-config FILE)");
+}
+
+/* GNU parallel's letters: -C is --colsep, -q --quote, -N
+   --max-replace-args; its output, its exit status; stdin when no input. */
+Test(unit_persona, parallel_letters)
+{
+	cr_assert_eq(PARSE_AS("/usr/libexec/ringrun/parallel", "-j", "3", "-k",
+			      "-q", "-N", "2", "-C", ",", "--will-cite", "--tag",
+			      "echo", ":::", "a,b", "c,d"), 0, "%s", err);
+	cr_assert_eq(o.jobs, 3);
+	cr_assert(o.keep_order && o.quote);
+	cr_assert_eq(o.max_replace_args, 2);
+	cr_assert_str_eq(o.colsep, ",");
+	cr_assert_str_eq(o.tagstring, "{}");
+	cr_assert_eq(o.output, OUT_GROUP);
+	cr_assert_eq(o.exit_style, EXIT_PARALLEL);
+	cr_assert_null(o.args_file);
+	options_free(&o);
+	cr_assert_eq(PARSE_AS("parallel", "-P", "2", "-n", "3", "--lb", "echo"), 0,
+		     "%s", err);
+	cr_assert_eq(o.jobs, 2);
+	cr_assert_eq(o.max_args, 3);
+	cr_assert_eq(o.output, OUT_STREAM);
+	cr_assert_str_eq(o.args_file, "-"); /* no input: stdin's lines */
+	options_free(&o);
+	cr_assert_eq(PARSE_AS("parallel", "-j1"), 0, "%s", err);
+	cr_assert_str_eq(o.commands_file, "-"); /* no command: stdin's */
+	options_free(&o);
+	cr_assert_eq(PARSE_AS("parallel", "--joblog", "log", "--resume-failed",
+			      "-a", "in", "-0", "echo"), 0, "%s", err);
+	cr_assert_str_eq(o.resume_failed, "log");
+	cr_assert_str_eq(o.args_file, "in");
+	cr_assert_eq(o.input_sep, '\0');
+	options_free(&o);
+	cr_assert_eq(PARSE_AS("parallel", "--dry-run", "--halt", "now,fail=1",
+			      "--timeout", "200%", "--shuf", "echo", ":::", "a"),
+		     0, "%s", err);
+	cr_assert(o.dry_run && o.shuf);
+	cr_assert_eq(o.timeout_pct, 200);
+	options_free(&o);
+	EXPECT_ERROR(PARSE_AS("parallel", "--resume-failed", "echo", ":::", "a"),
+		     "--resume-failed: needs --joblog (the log it reads)");
+	EXPECT_ERROR(PARSE_AS("parallel", "-X", "echo", ":::", "a"),
+		     "-X: parallel's option is refused: context replace is not "
+		     "supported: -n N puts N inputs in {}");
+	EXPECT_ERROR(PARSE_AS("parallel", "-S", "h1,h2", "echo", ":::", "a"),
+		     "-S: parallel's option is refused: jobs spread over hosts "
+		     "are not supported: ringrun runs every job on every host "
+		     "(ringrun -w HOSTS)");
+	EXPECT_ERROR(PARSE_AS("parallel", "-t", "echo", ":::", "a"),
+		     "-t: parallel's option is refused: prints each command and "
+		     "runs it; ringrun has no such: --dry-run prints them "
+		     "without running");
+	EXPECT_ERROR(PARSE_AS("parallel", "-I", "{x}", "echo", ":::", "a"),
+		     "-I: not an option ringrun's parallel personality takes "
+		     "(man ringrun: PERSONALITIES)");
+}
+
+/* hyperfine's: each word a command, options before or after them. */
+Test(unit_persona, hyperfine_letters)
+{
+	cr_assert_eq(PARSE_AS("hyperfine", "-r", "5", "sleep 0", "-w", "2",
+			      "--style", "basic", "-N", "true", "-i",
+			      "--export-json", "b.json"), 0, "%s", err);
+	cr_assert_eq(o.repeat, 5);
+	cr_assert_eq(o.warmup, 2);
+	cr_assert_str_eq(o.shell, "none");
+	cr_assert(o.ignore_failure);
+	cr_assert_str_eq(o.export_json, "b.json");
+	cr_assert_eq(o.ncommands, 2);
+	cr_assert_str_eq(o.commands[0], "sleep 0");
+	cr_assert_str_eq(o.commands[1], "true");
+	cr_assert_eq(o.output, OUT_QUIET);
+	options_free(&o);
+	cr_assert_eq(PARSE_AS("hyperfine", "-P", "n", "1", "3", "-D", "1",
+			      "-n", "x", "--", "-r", "echo {n}"), 0, "%s", err);
+	cr_assert_eq(o.repeat, 10); /* hyperfine's at least 10 */
+	cr_assert_eq(o.nparams, 1);
+	cr_assert_eq(o.ncommands, 2); /* after --, words */
+	cr_assert_str_eq(o.commands[0], "-r");
+	options_free(&o);
+	cr_assert_eq(PARSE_AS("hyperfine", "-m", "4", "--show-output", "-S",
+			      "bash", "-p", "true", "-s", "true", "-c", "true",
+			      "true"), 0, "%s", err);
+	cr_assert_eq(o.repeat, 4);
+	cr_assert_eq(o.output, OUT_GROUP);
+	cr_assert_str_eq(o.shell, "bash");
+	cr_assert(o.setup && o.cleanup && o.nprepare == 1);
+	options_free(&o);
+	EXPECT_ERROR(PARSE_AS("hyperfine", "-r", "3"), "COMMAND: missing");
+	EXPECT_ERROR(PARSE_AS("hyperfine", "-u", "second", "true"),
+		     "-u: hyperfine's option is refused: the report chooses each "
+		     "figure's unit");
+	EXPECT_ERROR(PARSE_AS("hyperfine", "--export-asciidoc", "f", "true"),
+		     "--export-asciidoc: hyperfine's option is refused: use "
+		     "--export-markdown, --export-csv or --export-json");
+	EXPECT_ERROR(PARSE_AS("hyperfine", "-x", "true"),
+		     "-x: not an option ringrun's hyperfine personality takes "
+		     "(man ringrun: PERSONALITIES)");
 }
