@@ -1756,6 +1756,11 @@ static int parse(struct parser *p)
 	} else if (words) {
 		for (; p->i < p->argc; p->i++)
 			add_command(o, p->argv[p->i]);
+		if (o->ncommands == 1) { /* one: COMMAND, as ringrun's own */
+			o->cmd = o->commands;
+			o->ncmd = 1;
+			o->ncommands = 0;
+		}
 	} else if (take_command(p) < 0) {
 		return -1;
 	}

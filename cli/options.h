@@ -29,7 +29,7 @@ struct options {
 	char input_sep;            /* between -a/-C records: '\n', '\0' (-0) */
 	char *const *cmd;          /* COMMAND and its words (into argv) */
 	char **commands;           /* hyperfine's: each word one command, as
-				      -C's lines (into argv) */
+				      -C's lines (into argv); one: cmd */
 	size_t ncommands;
 	size_t ncmd;
 	struct source *sources;    /* -a's, then :::'s and ::::'s, in order */

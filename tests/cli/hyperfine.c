@@ -7,7 +7,8 @@
  * commands, parameters, exit codes and run counts, the Markdown and CSV
  * with their numbers masked (and which command is fastest), and the file
  * the commands write to, in the order they ran.  One Python runs both
- * tools case by case (hyperfine has no batch) and compares.
+ * tools case by case (hyperfine has no batch) and compares; ringrun twice:
+ * in its own words, and in hyperfine's (--as hyperfine, the same words).
  */
 #define _GNU_SOURCE /* asprintf */
 #include <criterion/criterion.h>
@@ -56,10 +57,10 @@ static const char compare[] =
 	"    return args + ['-C', 'cmds']\n"
 	"\n"
 	"\n"
-	"def run(argv, where):\n"
+	"def run(head, argv, where):\n"
 	"    exports = ['--export-json', 'b.json', '--export-markdown', 'b.md',\n"
 	"               '--export-csv', 'b.csv']\n"
-	"    p = subprocess.run(argv[:1] + exports + argv[1:], cwd=where,\n"
+	"    p = subprocess.run(head + exports + argv, cwd=where,\n"
 	"                       stdin=subprocess.DEVNULL, capture_output=True,\n"
 	"                       text=True, timeout=60)\n"
 	"    out = {'rc': p.returncode, 'err': p.stderr}\n"
@@ -153,19 +154,23 @@ static const char compare[] =
 	"cases = [l.rstrip('\\n') for l in open(cases_file)\n"
 	"         if l.strip() and not l.startswith('#')]\n"
 	"cases += list(generated(int(sys.argv[4]), random.Random(11)))\n"
-	"ok = 0\n"
+	"ok = ok_as = 0\n"
 	"for k, line in enumerate(cases):\n"
 	"    words = shlex.split(line)\n"
-	"    hd, rd = os.path.join(top, '%d-h' % k), os.path.join(top, '%d-r' % k)\n"
-	"    os.mkdir(hd)\n"
-	"    os.mkdir(rd)\n"
-	"    h = run(['hyperfine', '--style', 'none'] + words, hd)\n"
-	"    r = run([ringrun] + ringrun_args(words, rd), rd)\n"
-	"    bad = compare(h, r)\n"
+	"    hd, rd, ad = (os.path.join(top, '%d-%s' % (k, w)) for w in 'hra')\n"
+	"    for d in (hd, rd, ad):\n"
+	"        os.mkdir(d)\n"
+	"    h = run(['hyperfine'], ['--style', 'none'] + words, hd)\n"
+	"    r = run([ringrun], ringrun_args(words, rd), rd)\n"
+	"    a = run([ringrun, '--as', 'hyperfine'], ['--style', 'none'] + words, ad)\n"
+	"    bad, bad_as = compare(h, r), compare(h, a)\n"
 	"    ok += not bad\n"
+	"    ok_as += not bad_as\n"
 	"    for b in bad:\n"
 	"        print('hyperfine %s: %s' % (line, b), file=sys.stderr)\n"
-	"print('%d %d' % (ok, len(cases)))\n";
+	"    for b in bad_as:\n"
+	"        print('hyperfine (--as) %s: %s' % (line, b), file=sys.stderr)\n"
+	"print('%d %d %d' % (ok, ok_as, len(cases)))\n";
 
 static void dir_up(void)
 {
@@ -178,7 +183,7 @@ Test(cli_hyperfine, same_benchmarks, .init = dir_up, .fini = cli_dir_down,
 	const char *harness = where_sshd_harness();
 	char *cases, *top = strdup(cli_expand("@DIR")), count[16];
 	const char *tail = strstr(harness, "/tests/sshd/");
-	unsigned ok = 0, n = 0;
+	unsigned ok = 0, ok_as = 0, n = 0;
 	struct proc_result r;
 
 	cr_assert_not_null(tail);
@@ -191,9 +196,13 @@ Test(cli_hyperfine, same_benchmarks, .init = dir_up, .fini = cli_dir_down,
 	run_prog(argv, NULL, 0, 8 * HANG_GUARD_MS, &r); /* a hang guard */
 	cr_assert_eq(r.status, 0, "the comparison failed (is hyperfine "
 		     "installed? mk/deps.sh test): %s", r.err);
-	cr_assert_eq(sscanf(r.out, "%u %u", &ok, &n), 2, "%s", r.out);
-	fprintf(stderr, "%soracle hyperfine (runs): %u/%u\n", r.err, ok, n);
+	cr_assert_eq(sscanf(r.out, "%u %u %u", &ok, &ok_as, &n), 3, "%s", r.out);
+	fprintf(stderr, "%soracle hyperfine (runs): %u/%u\n"
+		"oracle hyperfine (runs, --as hyperfine): %u/%u\n", r.err, ok,
+		n, ok_as, n);
 	cr_assert_eq(ok, n, "%u of %u benchmarks agree", ok, n);
+	cr_assert_eq(ok_as, n, "%u of %u benchmarks agree (--as hyperfine)",
+		     ok_as, n);
 	proc_result_free(&r);
 	free(cases);
 	free(top);
