@@ -113,6 +113,7 @@ static void check_halt(struct runner *r, bool cancelled)
 	if (r->stopping || !halt_due(h, all_tasks(r), r->ok, r->failed))
 		return; /* a signal or a closed stdout stops it already */
 	r->halted = true;
+	exit_tally_halt(&r->tally);
 	halt_describe(&b, h, all_tasks(r), r->ok, r->failed);
 	output_note(&r->out, "%s; %s", b.data, h->when == HALT_NOW ?
 		    "killing the running tasks" : "starting no more tasks");
@@ -153,8 +154,10 @@ static void tally(struct runner *r, const struct job *j,
 	const struct rr_result never = { .status = j->skipped ? j->skipped :
 						   RR_ERROR };
 
-	if (ok)
+	if (ok) {
+		exit_tally_ok(&r->tally);
 		return;
+	}
 	if (!res)
 		res = &never;
 	exit_tally_add(&r->tally, res, ran_to_end(&j->info, res));

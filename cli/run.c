@@ -194,7 +194,6 @@ static int drive(struct runner *r)
 	/* What --halt now cancelled did not fail by itself. */
 	else
 		status = r->failed > r->halt_killed ? 1 : 0;
-	r->tally.halted = r->halted;
 	return exit_tally_status(&r->tally, r->o->exit_style, status);
 }
 

@@ -51,6 +51,17 @@ void exit_tally_add(struct exit_tally *t, const struct rr_result *r, bool ran)
 		t->max = status;
 }
 
+void exit_tally_ok(struct exit_tally *t)
+{
+	t->last = 0;
+}
+
+void exit_tally_halt(struct exit_tally *t)
+{
+	t->halted = true;
+	t->halt_status = t->last;
+}
+
 int exit_tally_status(const struct exit_tally *t, enum exit_style s,
 		      int ringrun_status)
 {
@@ -65,7 +76,7 @@ int exit_tally_status(const struct exit_tally *t, enum exit_style s,
 		return t->killed ? 3 : t->s255 ? 4 : t->max ? 5 : 0;
 	case EXIT_PARALLEL:
 		if (t->halted)
-			return t->last;
+			return t->halt_status;
 		return t->failed < PARALLEL_MAX_FAILED ? (int)t->failed :
 		       PARALLEL_MAX_FAILED;
 	}

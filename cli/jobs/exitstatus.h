@@ -6,7 +6,7 @@
  * as ssh exits then), "zero" (pdsh and clush without -S), "pssh"
  * (3 some killed or timed out, else 4 some 255, else 5 some non-zero),
  * "parallel" (GNU parallel's: the number of tasks that failed, up to 101;
- * after --halt, the exit status of the last one that failed).
+ * after --halt, the exit status of the task that reached it).
  * Usage errors, signals and write errors keep their own statuses.
  */
 #ifndef CLI_EXITSTATUS_H
@@ -24,8 +24,9 @@ struct exit_tally {
 	bool killed;  /* a signal or a timeout ended one */
 	bool s255;    /* one exited 255 or was never reached */
 	unsigned failed; /* tasks that failed, not cancelled */
-	int last;     /* the status of the last of those (255: see above) */
-	bool halted;  /* --halt was reached (the caller says) */
+	int last;     /* the last task's that ended, not cancelled (0: ok) */
+	bool halted;  /* --halt was reached: exit_tally_halt() */
+	int halt_status; /* then: the status of the task that reached it */
 };
 
 /* ringrun, max, zero, pssh or parallel; NULL, or why not. */
@@ -34,6 +35,12 @@ const char *exit_style_parse(const char *s, enum exit_style *style);
 /* A task that ended: its result (ran: its command ran to its end, so that
    its exit code says how). */
 void exit_tally_add(struct exit_tally *t, const struct rr_result *r, bool ran);
+
+/* A task that ended well (its status: 0). */
+void exit_tally_ok(struct exit_tally *t);
+
+/* --halt was reached, by the last task that ended. */
+void exit_tally_halt(struct exit_tally *t);
 
 /* The exit status in style s, from ringrun's own one (0, 1 or 3). */
 int exit_tally_status(const struct exit_tally *t, enum exit_style s,

@@ -365,7 +365,7 @@ void output_line(struct output *o, const struct task_info *t,
 	if (o->error || (o->mode == OUT_PSSH_PRINT && stream == RR_STDERR))
 		return; /* pssh -P prints stdout only */
 	buf_reserve(b, t->host_len + 1 + t->tag_len + 2 + len + 1);
-	if (!o->no_prefix) {
+	if (!o->no_prefix || o->tab_tag) { /* --tag asks for one, as in group */
 		put_prefix(b, t);
 		buf_add(b, o->tab_tag ? "\t" : ": ", o->tab_tag ? 1 : 2);
 	}

@@ -53,7 +53,8 @@ static const struct persona_opt opts[] = {
 };
 
 static const char *const defaults[] = {
-	"--output=group", "--exit-status=parallel", "--no-progress",
+	"--output=group", "--no-prefix", "--exit-status=parallel",
+	"--no-progress",
 	"--no-summary", NULL,
 };
 
