@@ -286,7 +286,7 @@ $(MAN3)/libringrun.3: lib/include/ringrun.h mk/man3.py
 
 # ---------------------------------------------------------------- install
 # The names ringrun answers to as another tool (cli/persona/).
-PERSONA_LINKS := pdsh clush pssh parallel-ssh
+PERSONA_LINKS := pdsh clush pssh parallel-ssh parallel hyperfine
 
 ringrun.pc: lib/ringrun.pc.in Makefile
 	$(call msg,GEN,$@)
