@@ -197,6 +197,8 @@ const char options_help[] =
 	"      --parameter-list NAME V1,V2,...  a command for each value; several:\n"
 	"                          every combination\n"
 	"      --command-name NAME  the name of a command (or of each)\n"
+	"      --report STYLE      ringrun (default: the table above) or hyperfine\n"
+	"                          (its Benchmark, Time, Range and Summary lines)\n"
 	"\n"
 	"Personalities (called as pdsh, clush, pssh, parallel-ssh, parallel or\n"
 	"hyperfine: a link):\n"
@@ -309,6 +311,7 @@ enum opt_id {
 	O_PARAMETER_LIST,
 	O_COMMAND_NAME,
 	O_PRINT_CONFIG,
+	O_REPORT,
 };
 
 struct optdef {
@@ -415,6 +418,7 @@ static const struct optdef optdefs[] = {
 	{ 0, "parameter-list", true, O_PARAMETER_LIST, false },
 	{ 0, "command-name", true, O_COMMAND_NAME, false },
 	{ 'G', "print-ssh-config", true, O_PRINT_CONFIG, false },
+	{ 0, "report", true, O_REPORT, false },
 };
 
 #define NOPTDEFS (sizeof optdefs / sizeof optdefs[0])
@@ -961,6 +965,12 @@ static int apply(struct parser *p, const struct optdef *d, const char *shown,
 	case O_PARAMETER_STEP:
 		note_needs_repeat(p, shown);
 		return set_file(p, &o->param_step, shown, value);
+	case O_REPORT:
+		note_needs_repeat(p, shown);
+		if (strcmp(value, "hyperfine") && strcmp(value, "ringrun"))
+			why = "unknown style (ringrun, hyperfine)";
+		o->hyperfine_report = strcmp(value, "hyperfine") == 0;
+		break;
 	case O_COMMAND_NAME:
 		note_needs_repeat(p, shown);
 		o->names = xreallocarray(o->names, o->nnames + 1, sizeof *o->names);

@@ -100,6 +100,7 @@ struct options {
 	const char **names;        /* --command-name */
 	size_t nnames;
 	struct param_cmds pcmds;   /* the parameters' commands; n 0: none */
+	bool hyperfine_report;     /* --report hyperfine */
 	const char *ssh_config;    /* -F: instead of ssh's own files */
 	bool ssh_exec;             /* --ssh=exec: the system ssh for every host */
 	bool print_config;         /* -G: hosts' configuration printed, not run */

@@ -581,6 +581,7 @@ int run(struct options *o)
 				     o->names;
 	r.bench.nnames = o->pcmds.n ? o->pcmds.n : o->nnames;
 	r.bench.shell = o->repeat && !o->exec && !r.shell.none;
+	r.bench.hyperfine_report = o->hyperfine_report;
 	r.ntasks = r.total * bench_runs_each(&r.bench);
 	setup_tty(&r);
 	broadcast_init(&r);

@@ -229,12 +229,17 @@ static const struct bench_unit md_units[] = {
 	{ "s", 1, 3 },
 };
 
+const struct bench_unit *bench_hyperfine_unit(double seconds)
+{
+	return seconds < 1 ? &md_units[0] : &md_units[1];
+}
+
 /* The first command's mean decides, as in hyperfine. */
 static const struct bench_unit *md_unit(const struct bench_stats *st,
 					size_t n)
 {
-	return n && st[0].wall.n && st[0].wall.mean < 1 ? &md_units[0] :
-							  &md_units[1];
+	return n && st[0].wall.n ? bench_hyperfine_unit(st[0].wall.mean) :
+				   &md_units[1];
 }
 
 static void md_value(struct buf *b, double seconds, const struct bench_unit *u)

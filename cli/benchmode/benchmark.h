@@ -49,6 +49,7 @@ struct bench {
 	size_t nnames;
 	const struct param_cmds *params; /* command k's parameters, or NULL */
 	bool shell;              /* the commands run through a shell */
+	bool hyperfine_report;   /* --report hyperfine: its report's form */
 	double spawn[BENCH_RSS]; /* the shell's mean start-up (wall, user,
 				    sys seconds), taken off every run */
 	size_t ncmds;            /* one past the last that ran */

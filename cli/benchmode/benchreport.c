@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "benchmode/hyperreport.h"
 #include "util/xalloc.h"
 
 /* The table's columns, in characters on the screen. */
@@ -215,9 +216,8 @@ void benchreport_failures(struct output *out, const struct bench *bench)
 /* hyperfine's: below this a shell's start-up cannot be told apart. */
 #define MIN_EXECUTION_TIME 5e-3
 
-/* hyperfine's warnings about command c's runs, in its words. */
-static void warnings(struct output *out, const struct bench *bench,
-		     const struct bench_cmd *c)
+void bench_warnings(const struct bench *bench, const struct bench_cmd *c,
+		    bench_warn_fn *put, void *arg)
 {
 	double *x = xreallocarray(NULL, c->nruns ? c->nruns : 1, sizeof *x);
 	bool fast = false;
@@ -228,33 +228,32 @@ static void warnings(struct output *out, const struct bench *bench,
 		fast |= x[k] < MIN_EXECUTION_TIME;
 	}
 	if (bench->shell && fast)
-		output_note(out, "'%s': Warning: Command took less than 5 ms to "
-			    "complete. Note that the results might be inaccurate "
-			    "because ringrun can not calibrate the shell startup "
-			    "time much more precise than this limit. You can try "
-			    "to use the `--shell=none` option to disable the shell "
-			    "completely.", c->command);
+		put(arg, c, "Command took less than 5 ms to complete. Note that "
+			    "the results might be inaccurate because ringrun can "
+			    "not calibrate the shell startup time much more "
+			    "precise than this limit. You can try to use the "
+			    "`--shell=none` option to disable the shell "
+			    "completely.");
 	if (c->nonzero)
-		output_note(out, "'%s': Warning: Ignoring non-zero exit code.",
-			    c->command);
+		put(arg, c, "Ignoring non-zero exit code.");
 	switch (c->nruns ? bench_outliers(x, c->nruns) : BENCH_NO_OUTLIERS) {
 	case BENCH_SLOW_FIRST:
+		buf_adds(&t, "The first benchmarking run for this command was "
+			     "significantly slower than the rest (");
 		bench_put(&t, x[0], x[0] < 1 ? &time_units[2] : &time_units[3]);
-		output_note(out, "'%s': Warning: The first benchmarking run for "
-			    "this command was significantly slower than the rest "
-			    "(%s). This could be caused by (filesystem) caches that "
-			    "were not filled until after the first run. You should "
-			    "consider using the '--warmup' option to fill those "
-			    "caches before the actual benchmark. Alternatively, use "
-			    "the '--prepare' option to clear the caches before each "
-			    "timing run.", c->command, t.data);
+		buf_adds(&t, "). This could be caused by (filesystem) caches "
+			     "that were not filled until after the first run. You "
+			     "should consider using the '--warmup' option to fill "
+			     "those caches before the actual benchmark. "
+			     "Alternatively, use the '--prepare' option to clear "
+			     "the caches before each timing run.");
+		put(arg, c, t.data);
 		break;
 	case BENCH_OUTLIERS:
-		output_note(out, "'%s': Warning: Statistical outliers were "
-			    "detected. Consider re-running this benchmark on a "
-			    "quiet PC without any interferences from other "
-			    "programs. It might help to use the '--warmup' or "
-			    "'--prepare' options.", c->command);
+		put(arg, c, "Statistical outliers were detected. Consider "
+			    "re-running this benchmark on a quiet PC without any "
+			    "interferences from other programs. It might help to "
+			    "use the '--warmup' or '--prepare' options.");
 		break;
 	case BENCH_NO_OUTLIERS:
 		break;
@@ -263,10 +262,17 @@ static void warnings(struct output *out, const struct bench *bench,
 	free(x);
 }
 
+/* ringrun's form: "ringrun: 'command': Warning: ..." */
+static void note_warning(void *arg, const struct bench_cmd *c,
+			 const char *text)
+{
+	output_note(arg, "'%s': Warning: %s", c->command, text);
+}
+
 void benchreport_warnings(struct output *out, const struct bench *bench)
 {
 	for (size_t k = 0; k < bench->ncmds; k++)
-		warnings(out, bench, &bench->cmds[k]);
+		bench_warnings(bench, &bench->cmds[k], note_warning, out);
 }
 
 /* --------------------------------------------------------------- files */
@@ -339,9 +345,13 @@ int benchreport_write(const struct bench *bench, struct bench_exports *e,
 	int r = 0;
 
 	benchreport_failures(out, bench);
-	benchreport_warnings(out, bench);
-	benchreport_text(&b, bench);
-	output_stdout(out, b.data, b.len);
+	if (bench->hyperfine_report) {
+		hyperreport_write(bench, out);
+	} else {
+		benchreport_warnings(out, bench);
+		benchreport_text(&b, bench);
+		output_stdout(out, b.data, b.len);
+	}
 	output_flush(out);
 	for (int k = 0; k < BENCH_EXPORTS; k++) {
 		if (!e->file[k])

@@ -1,8 +1,9 @@
 /*
  * Benchmark mode's report: a table on stdout (like hyperfine's, every
  * command's figures in the same columns, then how much faster the fastest
- * one ran), a line on stderr per command that had failed runs, and the
- * --export-json and --export-markdown files.
+ * one ran; or hyperfine's own, hyperreport.h), a line on stderr per
+ * command that had failed runs, and the --export-json and
+ * --export-markdown files.
  */
 #ifndef CLI_BENCHREPORT_H
 #define CLI_BENCHREPORT_H
@@ -54,9 +55,20 @@ void benchreport_csv(struct buf *b, const struct bench *bench);
 /* One "ringrun: ..." line per command with failed runs. */
 void benchreport_failures(struct output *out, const struct bench *bench);
 
-/* hyperfine's warnings (outliers, a slow first run, ignored exit codes,
-   runs too short for the shell correction), one line each. */
+/* hyperfine's warnings about command c's runs (outliers, a slow first
+   run, ignored exit codes, runs too short for the shell correction), in
+   its words: put(arg, c, text) for each. */
+typedef void bench_warn_fn(void *arg, const struct bench_cmd *c,
+			   const char *text);
+void bench_warnings(const struct bench *bench, const struct bench_cmd *c,
+		    bench_warn_fn *put, void *arg);
+
+/* Those warnings, one "ringrun: 'command': Warning: ..." line each. */
 void benchreport_warnings(struct output *out, const struct bench *bench);
+
+/* hyperfine's two units (ms below a second, else s), as its report and
+   Markdown show times. */
+const struct bench_unit *bench_hyperfine_unit(double seconds);
 
 /*
  * The export files, opened (created, emptied) before the first run so that

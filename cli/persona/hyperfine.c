@@ -39,7 +39,8 @@ static const struct persona_opt opts[] = {
 };
 
 static const char *const defaults[] = {
-	"--repeat=10", "--no-progress", "--no-summary", NULL,
+	"--repeat=10", "--report=hyperfine", "--no-progress", "--no-summary",
+	NULL,
 };
 
 const struct persona persona_hyperfine = {

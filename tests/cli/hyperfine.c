@@ -8,7 +8,8 @@
  * with their numbers masked (and which command is fastest), and the file
  * the commands write to, in the order they ran.  One Python runs both
  * tools case by case (hyperfine has no batch) and compares; ringrun twice:
- * in its own words, and in hyperfine's (--as hyperfine, the same words).
+ * in its own words, and in hyperfine's (--as hyperfine, the same words),
+ * whose report on stdout must be hyperfine's too, numbers masked.
  */
 #define _GNU_SOURCE /* asprintf */
 #include <criterion/criterion.h>
@@ -63,7 +64,7 @@ static const char compare[] =
 	"    p = subprocess.run(head + exports + argv, cwd=where,\n"
 	"                       stdin=subprocess.DEVNULL, capture_output=True,\n"
 	"                       text=True, timeout=60)\n"
-	"    out = {'rc': p.returncode, 'err': p.stderr}\n"
+	"    out = {'rc': p.returncode, 'err': p.stderr, 'out': p.stdout}\n"
 	"    for name in ('b.json', 'b.md', 'b.csv', 'log'):\n"
 	"        path = os.path.join(where, name)\n"
 	"        out[name] = open(path).read() if os.path.exists(path) else None\n"
@@ -105,7 +106,22 @@ static const char compare[] =
 	"    return m.group(1) if m else err\n"
 	"\n"
 	"\n"
-	"def compare(h, r):\n"
+	"def report_view(out):\n"
+	"    \"\"\"hyperfine's report: numbers masked; the Summary's commands as a\n"
+	"    set (which is fastest is the clock's to say).\"\"\"\n"
+	"    view, names, summary = [], [], False\n"
+	"    for l in out.splitlines():\n"
+	"        m = re.match(r\"  '(.*)' ran$|[ 0-9.]+(?: ± [0-9.]+)? times faster \"\n"
+	"                     r\"than '(.*)'$\", l)\n"
+	"        summary = summary or l == 'Summary'\n"
+	"        if summary and m:\n"
+	"            names.append(m.group(1) or m.group(2))\n"
+	"        else:\n"
+	"            view.append(re.sub(r' *\\d+\\.\\d+', ' N', l))\n"
+	"    return view + sorted(names)\n"
+	"\n"
+	"\n"
+	"def compare(h, r, report=False):\n"
 	"    bad = []\n"
 	"    usage = r['rc'] == 2 and \"Try 'ringrun --help'\" in r['err']\n"
 	"    if h['rc'] != r['rc'] and not (h['rc'] == 1 and usage):\n"
@@ -125,6 +141,8 @@ static const char compare[] =
 	"            bad.append('Markdown %r, hyperfine %r' % (r['b.md'], h['b.md']))\n"
 	"        if csv_rows(h['b.csv']) != csv_rows(r['b.csv']):\n"
 	"            bad.append('CSV %r, hyperfine %r' % (r['b.csv'], h['b.csv']))\n"
+	"    if report and not h['rc'] and report_view(h['out']) != report_view(r['out']):\n"
+	"        bad.append('report %r, hyperfine %r' % (r['out'], h['out']))\n"
 	"    if h['log'] != r['log']:\n"
 	"        bad.append('log %r, hyperfine %r' % (r['log'], h['log']))\n"
 	"    return bad\n"
@@ -160,10 +178,10 @@ static const char compare[] =
 	"    hd, rd, ad = (os.path.join(top, '%d-%s' % (k, w)) for w in 'hra')\n"
 	"    for d in (hd, rd, ad):\n"
 	"        os.mkdir(d)\n"
-	"    h = run(['hyperfine'], ['--style', 'none'] + words, hd)\n"
+	"    h = run(['hyperfine'], ['--style', 'basic'] + words, hd)\n"
 	"    r = run([ringrun], ringrun_args(words, rd), rd)\n"
-	"    a = run([ringrun, '--as', 'hyperfine'], ['--style', 'none'] + words, ad)\n"
-	"    bad, bad_as = compare(h, r), compare(h, a)\n"
+	"    a = run([ringrun, '--as', 'hyperfine'], ['--style', 'basic'] + words, ad)\n"
+	"    bad, bad_as = compare(h, r), compare(h, a, report=True)\n"
 	"    ok += not bad\n"
 	"    ok_as += not bad_as\n"
 	"    for b in bad:\n"

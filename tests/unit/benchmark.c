@@ -10,6 +10,7 @@
 
 #include "benchmode/benchmark.h"
 #include "benchmode/benchreport.h"
+#include "benchmode/hyperreport.h"
 #include "parse.h"
 #include "files.h"
 
@@ -370,6 +371,59 @@ Test(unit_bench_report, failure_lines)
 		"'x' exited with status 1\n"
 		"ringrun: 2 of 2 runs and 1 of 1 warm-up runs of 'z' failed; "
 		"the first: 'x' exited with status 1\n");
+	free(err);
+	output_free(&o);
+	bench_free(&b);
+	close(out_fd);
+	close(err_fd);
+}
+
+/* hyperfine's report (--report hyperfine), byte for byte as hyperfine 1.15
+   prints these figures with --style basic: one run's "abs", the Summary. */
+Test(unit_bench_report, hyperfine_form)
+{
+	struct bench b;
+	struct output o;
+	int out_fd = memfd_create("out", 0), err_fd = memfd_create("err", 0);
+	struct rr_result r;
+	char *out, *err;
+
+	cr_assert(out_fd >= 0 && err_fd >= 0);
+	bench_init(&b, 2, 0, 1, 3);
+	r = ok_run(11400000, 800, 300, 1024);
+	bench_record(&b, 0, "sleep 0.01", &r, NULL);
+	r = ok_run(11600000, 800, 300, 1024);
+	bench_record(&b, 1, "sleep 0.01", &r, NULL);
+	r = ok_run(1202000000, 1000, 0, 1024);
+	bench_record(&b, 2, "slow", &r, NULL);
+	r = ok_run(1203000000, 1000, 0, 1024);
+	bench_record(&b, 3, "slow", &r, NULL);
+	r = ok_run(21700000, 1100, 300, 1024);
+	bench_record(&b, 4, "b", &r, NULL);
+	bench_record(&b, 5, "b", &failed_run, NULL);
+	output_init(&o, OUT_QUIET, out_fd, err_fd);
+	hyperreport_write(&b, &o);
+	cr_assert_eq(output_flush(&o), 0);
+	out = fd_contents(out_fd);
+	err = fd_contents(err_fd);
+	cr_assert_str_eq(out,
+		"Benchmark 1: sleep 0.01\n"
+		"  Time (mean ± σ):      11.5 ms ±   0.1 ms    [User: 0.8 ms, System: 0.3 ms]\n"
+		"  Range (min … max):    11.4 ms …  11.6 ms    2 runs\n"
+		" \n"
+		"Benchmark 2: slow\n"
+		"  Time (mean ± σ):      1.203 s ±  0.001 s    [User: 0.001 s, System: 0.000 s]\n"
+		"  Range (min … max):    1.202 s …  1.203 s    2 runs\n"
+		" \n"
+		"Benchmark 3: b\n"
+		"  Time (abs ≡):         21.7 ms               [User: 1.1 ms, System: 0.3 ms]\n"
+		" \n"
+		"Summary\n"
+		"  'sleep 0.01' ran\n"
+		"    1.89 times faster than 'b'\n"
+		"  104.57 ± 1.29 times faster than 'slow'\n");
+	cr_assert_str_eq(err, "");
+	free(out);
 	free(err);
 	output_free(&o);
 	bench_free(&b);
