@@ -1724,6 +1724,10 @@ static int take_no_input(struct parser *p)
 	const struct options *o = p->o;
 	const struct persona *t = p->persona;
 
+	if (t && t->no_command && !o->ncmd && !o->commands_file &&
+	    (o->has_list || o->nsources))
+		return fail(p, "COMMAND: missing: ringrun runs no input as a "
+			       "command (--commands FILE runs each line of FILE)");
 	if (!t || o->has_list || o->nsources || o->commands_file || o->copy)
 		return 0;
 	if (t->no_input && o->ncmd)

@@ -258,6 +258,9 @@ Test(unit_persona, parallel_letters)
 	cr_assert(o.dry_run && o.shuf);
 	cr_assert_eq(o.timeout_pct, 200);
 	options_free(&o);
+	EXPECT_ERROR(PARSE_AS("parallel", "-k", ":::", "echo a"),
+		     "COMMAND: missing: ringrun runs no input as a command "
+		     "(--commands FILE runs each line of FILE)");
 	EXPECT_ERROR(PARSE_AS("parallel", "--resume-failed", "echo", ":::", "a"),
 		     "--resume-failed: needs --joblog (the log it reads)");
 	EXPECT_ERROR(PARSE_AS("parallel", "-X", "echo", ":::", "a"),
