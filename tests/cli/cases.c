@@ -140,7 +140,7 @@ CASE(list_file_alone_missing, ARGS("echo", "::::", "/nonexistent/rr-in"),
      .status = 2)
 CASE(dry_run_runs_nothing,
      ARGS("-q", "-k", "touch @DIR/d/ran-{}", ":::", "a", "b c", "it's"),
-     .out = "touch @DIR/d/ran-a\ntouch @DIR/d/ran-'b c'\ntouch @DIR/d/ran-'it'\\''s'\n",
+     .out = "touch @DIR/d/ran-a\ntouch @DIR/d/ran-'b c'\ntouch @DIR/d/ran-'it'\"'\"'s'\n",
      .write = { { "d/f", "" } }, .files_only = true,
      .files = { { "d/f", "" } })
 CASE(dry_run_exec_and_commands, ARGS("--dry-run", "-X", "printf", "%s", "{}",

@@ -3,7 +3,8 @@ GNU parallel as the oracle of ringrun's parallel job options: the same jobs
 run by `parallel --will-cite` and by ringrun, and compared:
 
   joblog   the rows of --joblog: columns, JobRuntime padded to 10, Seq, Host,
-           Send, Receive, Exitval, Signal alike, Command the same words
+           Send, Receive, Exitval, Signal alike, Command byte for byte (and
+           the same words)
            (Starttime and JobRuntime values masked: a clock)
   results  --results trees: every file's name and bytes
   tag      -k --tag and --tagstring outputs, stdout and stderr byte for byte
@@ -113,7 +114,7 @@ def joblog(ins):
     check(len(pr) == len(rr), 'row count %d %d' % (len(pr), len(rr)))
     for a, b in zip(sorted(pr, key=lambda f: int(f[0])), sorted(rr, key=lambda f: int(f[0]))):
         same = (len(a[3]) == len(b[3]) == 10 and
-                [a[k] for k in (0, 1, 4, 5, 6, 7)] == [b[k] for k in (0, 1, 4, 5, 6, 7)] and
+                [a[k] for k in (0, 1, 4, 5, 6, 7, 8)] == [b[k] for k in (0, 1, 4, 5, 6, 7, 8)] and
                 words(a[8]) == words(b[8]) and words(a[8]) is not None)
         check(same, 'row %r vs %r' % (a, b))
 
