@@ -145,7 +145,7 @@ CASE(dry_run_runs_nothing,
      .files = { { "d/f", "" } })
 CASE(dry_run_exec_and_commands, ARGS("--dry-run", "-X", "printf", "%s", "{}",
 				     ":::", "a b"),
-     .out = "printf %s 'a b'\n")
+     .out = "printf '%s' 'a b'\n")
 CASE(dry_run_stdout_closed, ARGS("-q", "echo", ":::", "a"), .stdout_closed = true,
      .status = 141)
 CASE(dry_run_hosts_then_commands,
