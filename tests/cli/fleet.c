@@ -96,6 +96,16 @@ CASE(inputs_stream_tag,
      ARGS("-o", "stream", "-j", "1", "--per-host", "1", "-w", "@H1,@H2", "echo", ":::",
 	  "x", "y"),
      .out = "@H1 x: x\n@H1 y: y\n@H2 x: x\n@H2 y: y\n")
+/* The remote login shell reads the inputs back as they were: quoted as
+   GNU parallel quotes them, in shell mode and with --quote. */
+#define NASTY ":::", "it's", "'", "a''b", "$HOME", "50%", "a\\b c", "`id`"
+#define NASTY_OUT "<it's>\n<'>\n<a''b>\n<$HOME>\n<50%>\n<a\\b c>\n<`id`>\n"
+CASE(inputs_quoted_for_the_remote_shell,
+     ARGS("-o", "json", "-n", "7", "-w", "@H1", "printf '<%s>\\n'", NASTY),
+     .py = "for o in objs: print(o['stdout'], end='')\n", .py_out = NASTY_OUT)
+CASE(inputs_quoted_for_the_remote_shell_quote,
+     ARGS("-o", "json", "--quote", "-n", "7", "-w", "@H1", "printf", "<%s>\\n", NASTY),
+     .py = "for o in objs: print(o['stdout'], end='')\n", .py_out = NASTY_OUT)
 CASE(commands_file_on_hosts, ARGS("-k", "-w", "@H2,@H1", "-C", "-"),
      .in = "echo one\necho two\n",
      .out = "---- @H2 echo one ----\none\n---- @H2 echo two ----\ntwo\n"
