@@ -1315,6 +1315,10 @@ static int check_parallel_output(struct parser *p)
 	if (subst_present(o->outdir))
 		return fail(p, "--results: %s: replacement strings in DIR are not "
 			       "supported", o->outdir);
+	if (o->colsep && (o->max_args > 1 || o->max_replace_args > 1))
+		return fail(p, "--results: cannot be combined with --colsep and %s "
+			       "above 1: which column each argument is of is not "
+			       "kept", o->max_args ? "-n" : "--max-replace-args");
 	if (!p->output_given)
 		o->output = OUT_QUIET; /* parallel prints what it saves nowhere else */
 	return 0;

@@ -202,6 +202,10 @@ static int open_outdir(struct runner *r)
 		outdir_close(&r->outdir);
 		return -1;
 	}
+	/* A record: a tuple of the sources; with --colsep a job is one
+	   (options_parse() refuses several then). */
+	r->outdir.arity = r->o->colsep ? 0 :
+			  r->o->nsources ? (unsigned)r->o->nsources : 1;
 	return 0;
 }
 

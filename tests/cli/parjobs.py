@@ -6,7 +6,8 @@ run by `parallel --will-cite` and by ringrun, and compared:
            Send, Receive, Exitval, Signal alike, Command byte for byte (and
            the same words)
            (Starttime and JobRuntime values masked: a clock)
-  results  --results trees: every file's name and bytes
+  results  --results trees: every file's name and bytes, of one source and
+           of several (linked, grouped by -n, split by --colsep)
   tag      -k --tag and --tagstring outputs, stdout and stderr byte for byte
            (counted by line)
   resume   a log of parallel's fed to ringrun --resume-failed and --resume,
@@ -129,15 +130,25 @@ def tree(top):
 
 
 def results(ins):
+    """One source, then several (DIR/1/A/2/B/...), linked, -n and
+    --max-replace-args grouping them, --colsep splitting them."""
     cmd = "printf 'out %s\\n' {}; printf 'err %s' {} >&2"
-    p, r = fresh('pres'), fresh('rres')
-    po = parallel('--results', p, cmd, ':::', *ins)
-    ro = ours('--results', r, cmd, ':::', *ins)
-    check(po.stdout == ro.stdout, 'stdout %r vs %r' % (po.stdout[:200], ro.stdout[:200]))
-    pt, rt = tree(p), tree(r)
-    for name in sorted(set(pt) | set(rt)):
-        check(pt.get(name) == rt.get(name),
-              '%r: %r vs %r' % (name, pt.get(name), rt.get(name)))
+    for grammar in ([':::', *ins],
+                    [':::', *ins[:8], ':::', 'x', '..', '', '.'],
+                    [':::', *ins[:6], ':::+', *ins[6:12], ':::', '1', '2'],
+                    ['-n', '3', ':::', *ins],
+                    ['-n', '2', ':::', *ins[:5], ':::', 'p', 'q'],
+                    ['--max-replace-args', '2', ':::', *ins[:9]],
+                    ['--colsep', '\\t', ':::', *ins],
+                    ['--colsep', ' ', ':::', *ins[:10], ':::', 'u v', 'w']):
+        p, r = fresh('pres'), fresh('rres')
+        po = parallel('--results', p, cmd, *grammar)
+        ro = ours('--results', r, cmd, *grammar)
+        check(po.stdout == ro.stdout, 'stdout %r vs %r' % (po.stdout[:200], ro.stdout[:200]))
+        pt, rt = tree(p), tree(r)
+        for name in sorted(set(pt) | set(rt)):
+            check(pt.get(name) == rt.get(name),
+                  '%s %r: %r vs %r' % (grammar[:2], name, pt.get(name), rt.get(name)))
 
 
 def tag(ins):
