@@ -485,26 +485,27 @@ const char *parse_seconds(const char *s, uint64_t *ms)
 	return NULL;
 }
 
-const char *parse_timeout(const char *s, uint64_t *ms, unsigned *pct)
+const char *parse_timeout(const char *s, uint64_t *ms, uint64_t *mpct)
 {
 	size_t len = strlen(s);
-	uint64_t n;
+	uint64_t n = 0;
 	const char *why;
 	char digits[24];
 
 	*ms = 0;
-	*pct = 0;
+	*mpct = 0;
 	if (!len || s[len - 1] != '%')
 		return parse_seconds(s, ms);
 	if (len > sizeof digits)
 		return "out of range";
 	memcpy(digits, s, len - 1);
 	digits[len - 1] = '\0';
-	why = parse_uint(digits, UINT_MAX, &n, NULL);
-	if (!why && n == 0)
+	/* N.NNN as seconds are: in thousandths, exactly. */
+	why = parse_seconds(digits, &n);
+	if (!why && (n == 0 || n > (uint64_t)UINT_MAX * 1000))
 		why = "out of range";
 	if (!why)
-		*pct = (unsigned)n;
+		*mpct = n;
 	return why;
 }
 
@@ -752,7 +753,7 @@ static int apply(struct parser *p, const struct optdef *d, const char *shown,
 		p->jobs_given = true;
 		break;
 	case O_TIMEOUT:
-		why = parse_timeout(value, &o->timeout_ms, &o->timeout_pct);
+		why = parse_timeout(value, &o->timeout_ms, &o->timeout_mpct);
 		break;
 	case O_IDLE_TIMEOUT:
 		why = parse_seconds(value, &o->idle_timeout_ms);
@@ -1278,7 +1279,7 @@ static int check_jobs(struct parser *p)
 		return fail(p, "--resume: needs --joblog (the log it reads)");
 	if (o->resume && o->resume_failed)
 		return fail(p, "--resume: cannot be combined with --resume-failed");
-	if (o->repeat && (o->resume || o->delay_ms || o->timeout_pct))
+	if (o->repeat && (o->resume || o->delay_ms || o->timeout_mpct))
 		return fail(p, "%s: cannot be combined with --repeat: benchmark mode "
 			       "runs each command as often as it says",
 			    o->resume ? "--resume" : o->delay_ms ? "--delay" :

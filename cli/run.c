@@ -334,7 +334,7 @@ static int start_loop(struct runner *r)
 		return -1;
 	}
 	if (delay_init(&r->delay, r->loop, r->o->delay_ms) < 0 ||
-	    rel_timeout_init(&r->rel_timeout, r->loop, r->o->timeout_pct) < 0) {
+	    rel_timeout_init(&r->rel_timeout, r->loop, r->o->timeout_mpct) < 0) {
 		fprintf(stderr, "ringrun: cannot create a timer: %s\n",
 			strerror(errno));
 		retry_queue_free(&r->retry);

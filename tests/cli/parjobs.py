@@ -13,8 +13,8 @@ run by `parallel --will-cite` and by ringrun, and compared:
   resume   a log of parallel's fed to ringrun --resume-failed and --resume,
            one of ringrun's fed to parallel --resume-failed and --resume: what
            each runs again, counted by a marker file per job
-  timeout  --timeout 200% on a task blocked on a FIFO until it is killed:
-           the rows of both logs
+  timeout  --timeout 200% and 150.5% on a task blocked on a FIFO until it is
+           killed: the rows of both logs
 
 usage: parjobs.py MODE RINGRUN DATAFILE WORKDIR.  Prints "oracle parallel
 MODE: N/M" on stderr, exits 1 unless all M agree.
@@ -207,23 +207,27 @@ def resume(ins):
 
 
 def timeout(ins):
-    """-t 200%: the first task has no limit (no median yet), the second
-    blocks on a FIFO nobody writes until it is killed; rows compared."""
+    """-t N%: the first task has no limit (no median yet), the second
+    blocks on a FIFO nobody writes until it is killed; rows compared, and
+    ringrun's line naming N as written (a fraction too, as parallel takes)."""
     fifo = os.path.join(work, 'fifo')
     if not os.path.exists(fifo):
         os.mkfifo(fifo)
     cmd = "if [ {} = block ]; then exec cat %s; else echo {}; fi" % fifo
     p, r = os.path.join(work, 'pt.log'), os.path.join(work, 'rt.log')
-    for f in (p, r):
-        if os.path.exists(f):
-            os.unlink(f)
-    parallel('--timeout', '200%', '--joblog', p, cmd, ':::', 'a', 'block')
-    ours('--timeout', '200%', '--joblog', r, cmd, ':::', 'a', 'block')
-    pr, rr = rows(p), rows(r)
-    check(len(pr) == len(rr) == 2, 'rows %r %r' % (pr, rr))
-    for a, b in zip(pr, rr):
-        check([a[k] for k in (0, 1, 4, 5, 6, 7, 8)] == [b[k] for k in (0, 1, 4, 5, 6, 7, 8)],
-              'row %r vs %r' % (a, b))
+    for pct in ('200%', '150.5%'):
+        for f in (p, r):
+            if os.path.exists(f):
+                os.unlink(f)
+        parallel('--timeout', pct, '--joblog', p, cmd, ':::', 'a', 'block')
+        ro = ours('--timeout', pct, '--joblog', r, cmd, ':::', 'a', 'block')
+        check(('ran past %s of the median' % pct).encode() in ro.stderr,
+              'stderr %r' % ro.stderr)
+        pr, rr = rows(p), rows(r)
+        check(len(pr) == len(rr) == 2, 'rows %r %r' % (pr, rr))
+        for a, b in zip(pr, rr):
+            check([a[k] for k in (0, 1, 4, 5, 6, 7, 8)] == [b[k] for k in (0, 1, 4, 5, 6, 7, 8)],
+                  'row %r vs %r' % (a, b))
 
 
 {'joblog': joblog, 'timeout': timeout, 'results': results, 'tag': tag, 'resume': resume}[mode](inputs())
