@@ -492,16 +492,36 @@ static int go(struct runner *r)
 	return feedback_finish(&r->feedback, &r->out, status);
 }
 
+/* --dry-run with --resume(-failed): would command idx run (on a host)?
+   Known as a run knows its tasks: by host, sequence number and command. */
+static bool would_run(const struct runner *r, size_t idx, const char *command)
+{
+	const struct options *o = r->o;
+	struct task_info t = { .seq = idx + 1, .command = command };
+
+	if (!o->fleet)
+		return !control_done(&r->ctl, &t);
+	for (size_t h = 0; h < o->hosts.n; h++) {
+		t.host = o->hosts.v[h].name;
+		t.seq = (unsigned long long)h * r->total + idx + 1; /* fleet_seq() */
+		if (!control_done(&r->ctl, &t))
+			return true;
+	}
+	return false;
+}
+
 /*
  * --dry-run: the hosts (one a line, as pdsh lists its targets), then each
- * command as it would run; nothing connects, nothing starts.
+ * command as it would run (with --resume or --resume-failed only those
+ * that would); nothing connects, nothing starts, no job log is written.
  */
 static int dry_run(struct runner *r, struct options *o)
 {
 	int status = 0;
 
 	if ((o->fleet && intake_hosts(r, o) < 0) || intake_inputs(r) < 0 ||
-	    intake_templates(r, o) < 0) {
+	    intake_templates(r, o) < 0 || control_resume(&r->ctl, o) < 0) {
+		control_free(&r->ctl);
 		intake_close(r);
 		return 2;
 	}
@@ -511,7 +531,8 @@ static int dry_run(struct runner *r, struct options *o)
 	for (size_t k = 0; k < r->total; k++) {
 		char *line = launch_show(r, k);
 
-		printf("%s\n", line);
+		if (would_run(r, k, line))
+			printf("%s\n", line);
 		free(line);
 	}
 	if (fflush(stdout) == EOF || ferror(stdout)) {
@@ -522,6 +543,7 @@ static int dry_run(struct runner *r, struct options *o)
 			fprintf(stderr, "ringrun: write: %s\n", strerror(err));
 		status = err == EPIPE ? 128 + SIGPIPE : 1;
 	}
+	control_free(&r->ctl);
 	intake_close(r);
 	free(r->tmpl);
 	return status;
@@ -529,7 +551,8 @@ static int dry_run(struct runner *r, struct options *o)
 
 int run(struct options *o)
 {
-	struct runner r = { .o = o, .outdir = { .fd = -1 } };
+	struct runner r = { .o = o, .outdir = { .fd = -1 },
+			    .ctl = { .log = { .fd = -1 } } };
 	int status = 2;
 
 	if (o->dry_run)

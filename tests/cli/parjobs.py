@@ -12,7 +12,8 @@ run by `parallel --will-cite` and by ringrun, and compared:
            (counted by line)
   resume   a log of parallel's fed to ringrun --resume-failed and --resume,
            one of ringrun's fed to parallel --resume-failed and --resume: what
-           each runs again, counted by a marker file per job
+           each runs again, counted by a marker file per job; and what each
+           --dry-run prints with them, byte for byte
   timeout  --timeout 200% and 150.5% on a task blocked on a FIFO until it is
            killed: the rows of both logs
 
@@ -183,6 +184,21 @@ def resume(ins):
         (parallel if tool == 'parallel' else ours)(*argv)
         return marks(m)
 
+    def dry(tool, *args):
+        """What --dry-run prints (and the log left as it was)."""
+        argv = [a.replace('@M', os.path.join(work, 'marks')) for a in args]
+        before = open(log, 'rb').read()
+        out = (parallel if tool == 'parallel' else ours)('--dry-run', *argv)
+        check(open(log, 'rb').read() == before, '%s --dry-run wrote the log' % tool)
+        return out.stdout
+
+    def dry_same(opt, *args):
+        """ringrun's --resume-failed names the log, parallel's reads --joblog."""
+        p = dry('parallel', opt, '--joblog', log, *args)
+        r = dry('ringrun', *((opt, log) if opt == '--resume-failed' else
+                             (opt, '--joblog', log)), *args)
+        check(p == r and p, '--dry-run %s: %r vs %r' % (opt, p[:300], r[:300]))
+
     def same(ran, want, n, what):
         for seq in range(1, n + 1):
             check((seq in ran) == (seq in want), '%s: job %d %s' % (
@@ -194,6 +210,9 @@ def resume(ins):
             os.unlink(log)
         ran = go(first, '--joblog', log, cmd, ':::', *ins)
         same(ran, range(1, n + 1), n, first)
+        # --dry-run prints only what would run, byte for byte as parallel
+        dry_same('--resume-failed', cmd, ':::', *ins)
+        dry_same('--resume', cmd, ':::', *ins, 'extra')
         if first == 'parallel':
             again = go('ringrun', '--resume-failed', log, cmd, ':::', *ins)
             same(again, failing, n, "ringrun --resume-failed on parallel's log")
