@@ -9,13 +9,16 @@
 #   make bench      comparisons (xargs, GNU parallel, asyncio, pdsh, asyncssh ...)
 #   make fuzz       the parsers under libFuzzer (clang), FUZZ_TIME s each
 #   make man        the section-3 pages, from ringrun.h, into build/man/man3
-#   make install    PREFIX=/usr/local DESTDIR=
+#   make install    PREFIX=/usr/local DESTDIR=  (PERSONALITIES=1: the links
+#                   pdsh, clush, pssh, parallel-ssh -> ringrun in
+#                   LIBEXECDIR/ringrun, never in BINDIR over the real tools)
 
 VERSION   := 0.1.0
 SOMAJOR   := 0
 PREFIX    ?= /usr/local
 LIBDIR    ?= $(PREFIX)/lib
 BINDIR    ?= $(PREFIX)/bin
+LIBEXECDIR ?= $(PREFIX)/libexec
 INCDIR    ?= $(PREFIX)/include
 MANDIR    ?= $(PREFIX)/share/man
 PKGCONFIG ?= pkg-config
@@ -282,6 +285,9 @@ $(MAN3)/libringrun.3: lib/include/ringrun.h mk/man3.py
 	$(Q)python3 mk/man3.py lib/include/ringrun.h $(MAN3) $(VERSION)
 
 # ---------------------------------------------------------------- install
+# The names ringrun answers to as another tool (cli/persona/).
+PERSONA_LINKS := pdsh clush pssh parallel-ssh
+
 ringrun.pc: lib/ringrun.pc.in Makefile
 	$(call msg,GEN,$@)
 	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
@@ -299,6 +305,9 @@ install: all ringrun.pc man
 	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/
 	install -m 644 man/ringrun.1 $(DESTDIR)$(MANDIR)/man1/
 	install -m 644 $(MAN3)/*.3 $(DESTDIR)$(MANDIR)/man3/
+	$(if $(PERSONALITIES),install -d $(DESTDIR)$(LIBEXECDIR)/ringrun)
+	$(if $(PERSONALITIES),for t in $(PERSONA_LINKS); do \
+		ln -sf $(BINDIR)/ringrun $(DESTDIR)$(LIBEXECDIR)/ringrun/$$t; done)
 	@# The loader's cache, so that programs (and the Python package) find
 	@# the new library by its soname; a staged install (DESTDIR) is not ours.
 	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ]; then ldconfig; fi
@@ -309,6 +318,8 @@ uninstall: man
 		$(DESTDIR)$(LIBDIR)/pkgconfig/ringrun.pc $(DESTDIR)$(BINDIR)/ringrun \
 		$(DESTDIR)$(MANDIR)/man1/ringrun.1
 	for f in $(MAN3)/*.3; do rm -f "$(DESTDIR)$(MANDIR)/man3/$${f##*/}"; done
+	for t in $(PERSONA_LINKS); do rm -f $(DESTDIR)$(LIBEXECDIR)/ringrun/$$t; done
+	rmdir $(DESTDIR)$(LIBEXECDIR)/ringrun 2>/dev/null || true
 
 clean:
 	rm -rf build lib/libringrun.a lib/libringrun.so* ringrun ringrun.pc

@@ -146,6 +146,20 @@ static enum task_end end_of(const struct job *j, bool ok)
 	return j->fh && j->fh->down ? TASK_UNREACHABLE : TASK_FAILED;
 }
 
+/* --exit-status: what j came to (a skipped one never reached its host). */
+static void tally(struct runner *r, const struct job *j,
+		  const struct rr_result *res, bool ok)
+{
+	const struct rr_result never = { .status = j->skipped ? j->skipped :
+						   RR_ERROR };
+
+	if (ok)
+		return;
+	if (!res)
+		res = &never;
+	exit_tally_add(&r->tally, res, ran_to_end(&j->info, res));
+}
+
 /* Its slot is free again already. */
 void job_end(struct runner *r, struct job *j, bool ok)
 {
@@ -156,6 +170,16 @@ void job_end(struct runner *r, struct job *j, bool ok)
 	if (counts && r->o->outdir &&
 	    !outdir_task(&r->outdir, &j->info, res, &r->out))
 		ok = false;
+	if (counts && res && r->o->stdout_dir &&
+	    !outdir_stream(&r->stdout_dir, &j->info, &res->out,
+			   r->o->skip_empty, &r->out))
+		ok = false;
+	if (counts && res && r->o->stderr_dir &&
+	    !outdir_stream(&r->stderr_dir, &j->info, &res->err,
+			   r->o->skip_empty, &r->out))
+		ok = false;
+	if (counts)
+		tally(r, j, res, ok);
 	if (!counts)
 		r->resumed++;
 	else if (ok)
@@ -217,7 +241,7 @@ static const struct rr_result *ssh_ended(struct runner *r, struct job *j,
 	const struct buf *last;
 
 	res = ssh_task_end(j->ssh, res, j->fh->exec->name);
-	if (r->o->output == OUT_STREAM && (last = ssh_task_held(j->ssh)))
+	if (out_lines(r->o->output) && (last = ssh_task_held(j->ssh)))
 		output_line(&r->out, &j->info, RR_STDERR, last->data, last->len);
 	return res;
 }

@@ -85,7 +85,7 @@ static void on_line(rr_task *task, enum rr_stream stream, const char *line,
 		line = shown->data;
 		len = shown->len;
 	}
-	if (j->ssh && j->r->o->output != OUT_STREAM)
+	if (j->ssh && !out_lines(j->r->o->output))
 		return; /* read for the system ssh's last line */
 	if (stream == RR_STDOUT && j->r->o->discard)
 		return; /* read only for --idle-timeout's sake */
@@ -125,13 +125,15 @@ static struct rr_opts task_opts(struct runner *r, struct job *j)
 		.user = j,
 		.on_done = job_done,
 	};
+	bool files = o->outdir || o->stdout_dir || o->stderr_dir;
 
-	if (o->output == OUT_STREAM) {
-		/* Capture calls on_line too: --outdir takes the streams whole. */
+	if (out_lines(o->output)) {
+		/* Capture calls on_line too: the files take the streams whole. */
 		opts.stdout_mode = opts.stderr_mode =
-			o->outdir ? RR_IO_CAPTURE : RR_IO_CALLBACK;
+			files ? RR_IO_CAPTURE : RR_IO_CALLBACK;
 		opts.on_line = on_line;
-	} else if (o->output == OUT_QUIET && !o->outdir) {
+	} else if ((o->output == OUT_QUIET || o->output == OUT_PSSH) && !files) {
+		/* pssh without -i or -P prints a line per host, no output */
 		opts.stdout_mode = opts.stderr_mode = unread(o);
 	} else if (o->output == OUT_COLLATE && o->collate_stderr && !j->ssh) {
 		opts.stderr_mode = RR_IO_MERGE; /* -B: in the order written */

@@ -6,6 +6,7 @@
 
 #include <ringrun.h>
 
+#include "hosts/sshshow.h"
 #include "options.h"
 #include "run.h"
 
@@ -46,6 +47,8 @@ int main(int argc, char *argv[])
 		fputs(options_help, stdout);
 	} else if (o.version) {
 		puts("ringrun " RR_VERSION);
+	} else if (o.print_config) {
+		status = ssh_print_config(&o);
 	} else {
 		status = run(&o);
 	}

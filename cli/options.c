@@ -1,6 +1,7 @@
 /* The command line: argv -> struct options, and the help text. */
 #include "options.h"
 
+#include <assert.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -11,6 +12,7 @@
 #include "jobs/combine.h"
 #include "hosts/hostfile.h"
 #include "output/color.h"
+#include "persona/persona.h"
 #include "util/buf.h"
 #include "jobs/subst.h"
 #include "util/xalloc.h"
@@ -67,9 +69,11 @@ const char options_help[] =
 	"  -j, --jobs N            tasks at once: N, N% of the CPUs, 0 = the fd limit\n"
 	"                          (default: the CPUs); hosts at once with hosts\n"
 	"                          (default " NUMBER(FLEET_JOBS) ", 0 = all)\n"
+	"  -f, --fanout N          the same as -j (pdsh's and clush's name)\n"
 	"  -X, --exec              run COMMAND as argv, without a shell\n"
 	"  -t, --timeout SEC       kill a task running longer than SEC (e.g. 0.5),\n"
 	"                          or N% of the median runtime of the tasks ok so far\n"
+	"  -u, --command-timeout SEC  the same as -t (pdsh's and clush's -u)\n"
 	"      --idle-timeout SEC  kill a task silent on stdout and stderr that long\n"
 	"      --kill-grace SEC    after the SIGTERM of a timeout or a stop, SIGKILL\n"
 	"                          that much later (default 2): --term-seq TERM,MS,KILL\n"
@@ -88,6 +92,11 @@ const char options_help[] =
 	"      --resume-failed FILE  run only what job log FILE does not have as ok\n"
 	"      --resume            run only what the --joblog file does not have\n"
 	"      --delay SEC         wait SEC between the starts of two tasks\n"
+	"  -S, --max-status        exit with the largest exit status of a command\n"
+	"                          (255: a host not reached, a command killed), as\n"
+	"                          pdsh -S and clush -S do\n"
+	"      --exit-status MODE  ringrun (default, below), max (-S), zero (always\n"
+	"                          0, as pdsh and clush) or pssh (its 3, 4 and 5)\n"
 	"\n"
 	"Hosts (SSH; commands run through each host's login shell):\n"
 	"  -w, --hosts LIST        [user@]host[:port],... with ranges web[01-20,33],\n"
@@ -106,6 +115,7 @@ const char options_help[] =
 	"                          NAME: LIST lines; repeatable (default:\n"
 	"                          ClusterShell's groups.conf)\n"
 	"  -x, --exclude LIST      not these hosts (same grammar); repeatable\n"
+	"      --exclude-group GROUP  not the hosts of GROUP (-x @GROUP, clush -X)\n"
 	"  -l, --user USER         for hosts without user@ (default: yours)\n"
 	"  -p, --port PORT         for hosts without :port (default 22)\n"
 	"  -i, --identity FILE     private key to offer; repeatable\n"
@@ -118,6 +128,9 @@ const char options_help[] =
 	"      --per-host N        commands at once on each host (default "
 	NUMBER(PER_HOST_DEFAULT) ")\n"
 	"  -F, --ssh-config FILE   instead of ~/.ssh/config and /etc/ssh/ssh_config\n"
+	"  -G, --print-ssh-config HOSTS  print what ringrun makes of each host's\n"
+	"                          ssh_config (and -l, -p, -i ...) as ssh -G does;\n"
+	"                          run nothing\n"
 	"      --ssh MODE          native (default; the system ssh for ProxyJump\n"
 	"                          and ProxyCommand hosts) or exec (the system ssh)\n"
 	"\n"
@@ -137,6 +150,7 @@ const char options_help[] =
 	"                          json: one JSON object per task, one per line\n"
 	"                          collate: identical outputs once, under their tags\n"
 	"                          quiet: no task output\n"
+	"                          pssh, pssh-inline, pssh-print: pssh's lines\n"
 	"  -b, --collate           -o collate: as clush -b, by stdout (stderr apart,\n"
 	"                          'TAG: line'), split by exit status\n"
 	"  -B, --collate-stderr    -o collate, stderr part of the output (clush -B)\n"
@@ -148,6 +162,13 @@ const char options_help[] =
 	"                          no task output (as parallel)\n"
 	"      --tag               each output line after its input and a tab\n"
 	"      --tagstring STR     each line after STR (with replacement strings)\n"
+	"      --stdout-dir DIR    also each task's stdout in DIR/TAG and, with -e,\n"
+	"  -e, --stderr-dir DIR    its stderr in that DIR/TAG (clush's --outdir and\n"
+	"                          --errdir, pssh's -o and -e)\n"
+	"      --skip-empty        no such file of an empty stream (as pssh)\n"
+	"  -N, --no-prefix         no 'TAG: ' before lines, no headers (pdsh -N)\n"
+	"  -L, --by-host           group output held to the end, 'TAG: ' before\n"
+	"                          each line, in host order (clush -L)\n"
 	"      --failed FILE       the failed hosts (or inputs) to FILE, to re-run\n"
 	"      --progress          a progress line on stderr (default: on a terminal)\n"
 	"      --summary           a summary line at the end (default: on a terminal)\n"
@@ -176,6 +197,10 @@ const char options_help[] =
 	"                          every combination\n"
 	"      --command-name NAME  the name of a command (or of each)\n"
 	"\n"
+	"Personalities (called as pdsh, clush, pssh or parallel-ssh: a link):\n"
+	"      --as TOOL           the first argument: read TOOL's options and print\n"
+	"                          as it does (man ringrun: PERSONALITIES)\n"
+	"\n"
 	"Replacement strings: {} input  {.} without extension  {/} basename\n"
 	"  {//} dirname  {/.} basename without extension  {#} sequence number\n"
 	"  {%} job slot  {N} {N.} {N/} {N//} {N/.} input N of several  {-N} from\n"
@@ -186,7 +211,7 @@ const char options_help[] =
 	"\n"
 	"Exit status: 0 all tasks ok, 1 some task failed, 2 usage error or ringrun\n"
 	"could not run, 3 some host unreachable, its key refused or login failed,\n"
-	"128+N after signal N (141: stdout closed).\n";
+	"128+N after signal N (141: stdout closed); other tools': --exit-status.\n";
 
 enum opt_id {
 	O_ARGS,
@@ -255,6 +280,15 @@ enum opt_id {
 	O_COLLATE_STYLE,
 	O_GROUP,
 	O_GROUPS_FILE,
+	O_EXCLUDE_GROUP,
+	O_NO_PREFIX,
+	O_BY_HOST,
+	O_MAX_STATUS,
+	O_EXIT_STATUS,
+	O_STDOUT_DIR,
+	O_STDERR_DIR,
+	O_SKIP_EMPTY,
+	O_AS,
 	O_RESUME,
 	O_TAG,
 	O_TAGSTRING,
@@ -272,6 +306,7 @@ enum opt_id {
 	O_PARAMETER_STEP,
 	O_PARAMETER_LIST,
 	O_COMMAND_NAME,
+	O_PRINT_CONFIG,
 };
 
 struct optdef {
@@ -349,6 +384,17 @@ static const struct optdef optdefs[] = {
 	{ 0, "collate-style", true, O_COLLATE_STYLE, false },
 	{ 'g', "group", true, O_GROUP, false },
 	{ 0, "groups-file", true, O_GROUPS_FILE, true },
+	{ 0, "exclude-group", true, O_EXCLUDE_GROUP, true },
+	{ 'f', "fanout", true, O_JOBS, false },
+	{ 'u', "command-timeout", true, O_TIMEOUT, false },
+	{ 'N', "no-prefix", false, O_NO_PREFIX, false },
+	{ 'L', "by-host", false, O_BY_HOST, false },
+	{ 'S', "max-status", false, O_MAX_STATUS, false },
+	{ 0, "exit-status", true, O_EXIT_STATUS, false },
+	{ 0, "stdout-dir", true, O_STDOUT_DIR, false },
+	{ 'e', "stderr-dir", true, O_STDERR_DIR, false },
+	{ 0, "skip-empty", false, O_SKIP_EMPTY, false },
+	{ 0, "as", true, O_AS, false },
 	{ 0, "resume", false, O_RESUME, false },
 	{ 0, "tag", false, O_TAG, false },
 	{ 0, "tagstring", true, O_TAGSTRING, false },
@@ -366,6 +412,7 @@ static const struct optdef optdefs[] = {
 	{ 0, "parameter-step-size", true, O_PARAMETER_STEP, false },
 	{ 0, "parameter-list", true, O_PARAMETER_LIST, false },
 	{ 0, "command-name", true, O_COMMAND_NAME, false },
+	{ 'G', "print-ssh-config", true, O_PRINT_CONFIG, false },
 };
 
 #define NOPTDEFS (sizeof optdefs / sizeof optdefs[0])
@@ -393,6 +440,7 @@ struct parser {
 	char needs_copy[24];   /* the first copy option given */
 	struct host_list *lists; /* in the order given */
 	size_t nlists;
+	const struct persona *persona; /* whose options: NULL, ringrun's */
 	char *err;
 	size_t errlen;
 };
@@ -517,6 +565,9 @@ const char *parse_output(const char *s, enum out_mode *mode)
 		[OUT_JSON] = "json",
 		[OUT_QUIET] = "quiet",
 		[OUT_COLLATE] = "collate",
+		[OUT_PSSH] = "pssh",
+		[OUT_PSSH_INLINE] = "pssh-inline",
+		[OUT_PSSH_PRINT] = "pssh-print",
 	};
 
 	for (size_t m = 0; m < sizeof names / sizeof names[0]; m++) {
@@ -525,7 +576,8 @@ const char *parse_output(const char *s, enum out_mode *mode)
 			return NULL;
 		}
 	}
-	return "unknown mode (group, stream, json, quiet, collate)";
+	return "unknown mode (group, stream, json, quiet, collate, pssh, "
+	       "pssh-inline, pssh-print)";
 }
 
 const char *parse_hostkey(const char *s, enum rr_hostkey_policy *policy)
@@ -603,9 +655,10 @@ static struct host_list *add_host_list(struct parser *p, const char *shown,
 	return l;
 }
 
-/* -g a,b: the list "@a,@b" (clush's -g). */
+/* -g a,b: the list "@a,@b" (clush's -g); --exclude-group (clush's -X):
+   those hosts left out. */
 static void add_group_list(struct parser *p, const char *shown,
-			   const char *value)
+			   const char *value, bool exclude)
 {
 	struct buf b = BUF_INIT;
 	struct host_list *l;
@@ -617,7 +670,7 @@ static void add_group_list(struct parser *p, const char *shown,
 			break;
 		buf_addc(&b, *s);
 	}
-	l = add_host_list(p, shown, b.data, false);
+	l = add_host_list(p, shown, b.data, exclude);
 	l->owned = buf_detach(&b);
 }
 
@@ -823,7 +876,11 @@ static int apply(struct parser *p, const struct optdef *d, const char *shown,
 		return set_file(p, &o->hostfile, shown, value);
 	case O_GROUP:
 		o->fleet = true;
-		add_group_list(p, shown, value);
+		add_group_list(p, shown, value, false);
+		break;
+	case O_EXCLUDE_GROUP:
+		o->exclude_given = true;
+		add_group_list(p, shown, value, true);
 		break;
 	case O_GROUPS_FILE:
 		hostgroups_add_file(&o->groups, value);
@@ -981,6 +1038,29 @@ static int apply(struct parser *p, const struct optdef *d, const char *shown,
 	case O_COLLATE_STDERR:
 	case O_COLLATE_STYLE:
 		return apply_collate(p, d, shown, value);
+	case O_NO_PREFIX:
+		o->no_prefix = true;
+		break;
+	case O_BY_HOST:
+		o->by_host = true;
+		break;
+	case O_MAX_STATUS:
+		o->exit_style = EXIT_MAX;
+		break;
+	case O_EXIT_STATUS:
+		why = exit_style_parse(value, &o->exit_style);
+		break;
+	case O_STDOUT_DIR:
+	case O_STDERR_DIR:
+		if (!*value)
+			return fail(p, "%s: empty directory name", shown);
+		return set_file(p, d->id == O_STDOUT_DIR ? &o->stdout_dir :
+				&o->stderr_dir, shown, value);
+	case O_SKIP_EMPTY:
+		o->skip_empty = true;
+		break;
+	case O_AS:
+		return fail(p, "%s: must be the first argument", shown);
 	case O_RESUME:
 		o->resume = true;
 		break;
@@ -999,6 +1079,10 @@ static int apply(struct parser *p, const struct optdef *d, const char *shown,
 		break;
 	case O_ETA:
 		o->eta = true;
+		break;
+	case O_PRINT_CONFIG:
+		o->print_config = true;
+		add_host_list(p, shown, value, false);
 		break;
 	}
 	if (why)
@@ -1020,31 +1104,13 @@ static int take_value(struct parser *p, const char *rest, const char *shown,
 	return 0;
 }
 
-/* --name, --name=value, --name value */
-static int parse_long(struct parser *p)
+static const struct optdef *find_long(const char *name, size_t len)
 {
-	const char *name = p->argv[p->i] + 2;
-	const char *eq = strchr(name, '=');
-	size_t len = eq ? (size_t)(eq - name) : strlen(name);
-	char shown[64];
-
-	snprintf(shown, sizeof shown, "--%.*s", (int)len, name);
-	for (size_t k = 0; k < NOPTDEFS; k++) {
-		const struct optdef *d = &optdefs[k];
-		const char *value = NULL;
-
-		if (strncmp(d->long_name, name, len) || d->long_name[len])
-			continue;
-		if (!d->has_arg && eq)
-			return fail(p, "%s: takes no argument", shown);
-		if (d->has_arg && eq && !eq[1])
-			return fail(p, "%s: missing argument", shown);
-		if (d->has_arg && take_value(p, eq ? eq + 1 : NULL, shown,
-					     &value) < 0)
-			return -1;
-		return apply(p, d, shown, value);
-	}
-	return fail(p, "%s: unknown option", shown);
+	for (size_t k = 0; k < NOPTDEFS; k++)
+		if (!strncmp(optdefs[k].long_name, name, len) &&
+		    !optdefs[k].long_name[len])
+			return &optdefs[k];
+	return NULL;
 }
 
 static const struct optdef *find_short(char c)
@@ -1055,22 +1121,133 @@ static const struct optdef *find_short(char c)
 	return NULL;
 }
 
+/*
+ * An option as the parser reads it: ringrun's own, or a personality's
+ * standing for one of ringrun's (def NULL: PA_ONLY's, meaning nothing
+ * more once its argument is the one it takes).
+ */
+struct opt {
+	const struct optdef *def;
+	bool has_arg;
+	const char *fixed; /* its argument whatever is given (PA_SET) */
+	const char *only;  /* PA_ONLY: the argument it must have */
+};
+
+/* What a personality's option stands for; -1 when it is refused. */
+static int tool_opt(struct parser *p, const struct persona_opt *po,
+		    const char *shown, struct opt *opt)
+{
+	*opt = (struct opt){ .fixed = po->value };
+	switch (po->act) {
+	case PA_REFUSE:
+		return fail(p, "%s: %s's option is refused: %s", shown,
+			    p->persona->name, po->why);
+	case PA_ONLY:
+		*opt = (struct opt){ .has_arg = true, .only = po->value };
+		return 0;
+	case PA_SAME:
+	case PA_SET:
+		break;
+	}
+	opt->def = find_long(po->to, strlen(po->to));
+	assert(opt->def); /* tests/unit/persona.c checks every table */
+	opt->has_arg = po->act == PA_SAME && opt->def->has_arg;
+	return 0;
+}
+
+static int unknown(struct parser *p, const char *shown)
+{
+	if (p->persona)
+		return fail(p, "%s: not an option ringrun's %s personality takes "
+			       "(man ringrun: PERSONALITIES)", shown,
+			    p->persona->name);
+	return fail(p, "%s: unknown option", shown);
+}
+
+/* --name (len bytes): the personality's, else ringrun's. */
+static int find_long_opt(struct parser *p, const char *name, size_t len,
+			 const char *shown, struct opt *opt)
+{
+	const struct persona_opt *po =
+		p->persona ? persona_long(p->persona, name, len) : NULL;
+
+	if (po)
+		return tool_opt(p, po, shown, opt);
+	*opt = (struct opt){ .def = find_long(name, len) };
+	if (!opt->def)
+		return unknown(p, shown);
+	opt->has_arg = opt->def->has_arg;
+	return 0;
+}
+
+/* -c: the personality's only when there is one (its letters are its). */
+static int find_short_opt(struct parser *p, char c, const char *shown,
+			  struct opt *opt)
+{
+	const struct persona_opt *po;
+
+	if (p->persona) {
+		po = persona_short(p->persona, c);
+		return po ? tool_opt(p, po, shown, opt) : unknown(p, shown);
+	}
+	*opt = (struct opt){ .def = find_short(c) };
+	if (!opt->def)
+		return unknown(p, shown);
+	opt->has_arg = opt->def->has_arg;
+	return 0;
+}
+
+static int apply_opt(struct parser *p, const struct opt *opt,
+		     const char *shown, const char *value)
+{
+	if (opt->only) {
+		if (strcmp(value, opt->only))
+			return fail(p, "%s: %s: not supported: ringrun's %s "
+				       "personality takes only %s", shown, value,
+				    p->persona->name, opt->only);
+		return 0;
+	}
+	return apply(p, opt->def, shown, opt->fixed ? opt->fixed : value);
+}
+
+/* --name, --name=value, --name value */
+static int parse_long(struct parser *p)
+{
+	const char *name = p->argv[p->i] + 2;
+	const char *eq = strchr(name, '=');
+	size_t len = eq ? (size_t)(eq - name) : strlen(name);
+	char shown[64];
+	const char *value = NULL;
+	struct opt opt;
+
+	snprintf(shown, sizeof shown, "--%.*s", (int)len, name);
+	if (find_long_opt(p, name, len, shown, &opt) < 0)
+		return -1;
+	if (!opt.has_arg && eq)
+		return fail(p, "%s: takes no argument", shown);
+	if (opt.has_arg && eq && !eq[1])
+		return fail(p, "%s: missing argument", shown);
+	if (opt.has_arg && take_value(p, eq ? eq + 1 : NULL, shown, &value) < 0)
+		return -1;
+	return apply_opt(p, &opt, shown, value);
+}
+
 /* -kX, -j4, -j 4 */
 static int parse_short(struct parser *p)
 {
 	for (const char *c = p->argv[p->i] + 1; *c; c++) {
-		const struct optdef *d = find_short(*c);
 		const char shown[] = { '-', *c, '\0' };
 		const char *value = NULL;
+		struct opt opt;
 
-		if (!d)
-			return fail(p, "%s: unknown option", shown);
-		if (d->has_arg) {
+		if (find_short_opt(p, *c, shown, &opt) < 0)
+			return -1;
+		if (opt.has_arg) {
 			if (take_value(p, c + 1, shown, &value) < 0)
 				return -1;
-			return apply(p, d, shown, value);
+			return apply_opt(p, &opt, shown, value);
 		}
-		if (apply(p, d, shown, NULL) < 0)
+		if (apply_opt(p, &opt, shown, NULL) < 0)
 			return -1;
 	}
 	return 0;
@@ -1156,7 +1333,7 @@ static int check_fleet(struct parser *p)
 	struct options *o = p->o;
 
 	if (!o->fleet) {
-		if (p->needs_hosts[0])
+		if (p->needs_hosts[0] && !o->print_config)
 			return fail(p, "%s: needs hosts (-w, -g or --hostfile)",
 				    p->needs_hosts);
 		return 0;
@@ -1336,6 +1513,7 @@ static const char *copy_refuses(const struct parser *p)
 	       o->outdir ? (o->results ? "--results" : "--outdir") :
 	       o->discard ? "--discard" : o->tagstring ? "--tagstring" :
 	       o->output == OUT_COLLATE ? "-o collate" :
+	       o->stdout_dir ? "--stdout-dir" : o->stderr_dir ? "--stderr-dir" :
 	       o->idle_timeout_ms ? "--idle-timeout" :
 	       o->term_seq.n ? "--term-seq" :
 	       p->kill_grace_given ? "--kill-grace" :
@@ -1419,13 +1597,43 @@ static void take_wcoll(struct parser *p)
 	o->fleet = true;
 }
 
+/* -L is group output held to the end, each line headed by its tag. */
+static int check_by_host(struct parser *p)
+{
+	struct options *o = p->o;
+
+	if (!o->by_host)
+		return 0;
+	if (p->output_given && o->output != OUT_GROUP)
+		return fail(p, "-L: needs group output (-o group)");
+	o->output = OUT_GROUP;
+	return 0;
+}
+
+/* -G: the hosts' configuration printed, nothing run. */
+static int check_print(struct parser *p)
+{
+	const struct options *o = p->o;
+
+	if (o->ncmd || o->has_list || o->args_file || o->commands_file)
+		return fail(p, "-G: takes no COMMAND or input: it runs nothing");
+	if (o->fleet || o->copy || o->repeat)
+		return fail(p, "-G: cannot be combined with %s", o->fleet ?
+			    "-w or --hostfile: -G names the hosts" :
+			    o->copy ? "--copy or --rcopy" : "--repeat");
+	return 0;
+}
+
 static int check(struct parser *p)
 {
 	const struct options *o = p->o;
 
+	if (o->print_config)
+		return check_print(p);
 	take_wcoll(p);
 	if (check_copy(p) < 0 || check_fleet(p) < 0 || check_bench(p) < 0 ||
-	    check_jobs(p) < 0 || check_parallel_output(p) < 0)
+	    check_jobs(p) < 0 || check_parallel_output(p) < 0 ||
+	    check_by_host(p) < 0)
 		return -1;
 	if (p->collate_opt[0] && o->output != OUT_COLLATE)
 		return fail(p, "%s: needs -o collate (or -b)", p->collate_opt);
@@ -1508,6 +1716,54 @@ static int parse(struct parser *p)
 	return take_host_lists(p);
 }
 
+int options_arg(const char *long_name)
+{
+	const struct optdef *d = find_long(long_name, strlen(long_name));
+
+	return d ? d->has_arg : -1;
+}
+
+/* "--name=value" or "--name", a personality's default. */
+static int apply_default(struct parser *p, const char *text)
+{
+	const char *name = text + 2;
+	const char *eq = strchr(name, '=');
+	const struct optdef *d = find_long(name, eq ? (size_t)(eq - name) :
+					   strlen(name));
+
+	assert(d && d->has_arg == !!eq); /* tests/unit/persona.c */
+	return apply(p, d, text, eq ? eq + 1 : NULL);
+}
+
+/*
+ * The personality ringrun was called as: its name (a link to it), or
+ * "--as TOOL" first; then its defaults, which options given may change.
+ */
+static int take_persona(struct parser *p)
+{
+	const char *base = p->argc > 0 ? strrchr(p->argv[0], '/') : NULL;
+	const char *as = NULL;
+
+	if (p->argc > 0)
+		p->persona = persona_find(base ? base + 1 : p->argv[0]);
+	if (!p->persona && p->argc > 1 && strncmp(p->argv[1], "--as=", 5) == 0)
+		as = p->argv[p->i++] + 5;
+	else if (!p->persona && p->argc > 1 && strcmp(p->argv[1], "--as") == 0) {
+		if (p->argc < 3)
+			return fail(p, "--as: missing argument");
+		as = p->argv[2];
+		p->i += 2;
+	}
+	if (as && !(p->persona = persona_find(as)))
+		return fail(p, "--as: %s: unknown tool (pdsh, clush, pssh)", as);
+	for (size_t k = 0; p->persona && p->persona->defaults[k]; k++)
+		if (apply_default(p, p->persona->defaults[k]) < 0)
+			return -1;
+	p->output_given = false; /* -L may still choose */
+	p->collate_opt[0] = '\0'; /* a style, for -o collate if it comes */
+	return 0;
+}
+
 int options_parse(struct options *o, int argc, char *const argv[],
 		  unsigned ncpu, char *err, size_t errlen)
 {
@@ -1526,7 +1782,9 @@ int options_parse(struct options *o, int argc, char *const argv[],
 	};
 	o->hosts.groups = &o->groups;
 	o->exclude.groups = &o->groups;
-	r = parse(&p);
+	r = take_persona(&p);
+	if (r == 0)
+		r = parse(&p);
 	for (size_t k = 0; k < p.nlists; k++)
 		free(p.lists[k].owned);
 	free(p.lists);

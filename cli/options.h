@@ -9,6 +9,7 @@
 #include <ringrun.h>
 
 #include "jobs/combine.h"
+#include "jobs/exitstatus.h"
 #include "jobs/halt.h"
 #include "jobs/termseq.h"
 #include "hosts/hosts.h"
@@ -98,6 +99,7 @@ struct options {
 	struct param_cmds pcmds;   /* the parameters' commands; n 0: none */
 	const char *ssh_config;    /* -F: instead of ssh's own files */
 	bool ssh_exec;             /* --ssh=exec: the system ssh for every host */
+	bool print_config;         /* -G: hosts' configuration printed, not run */
 	bool hostkey_given;        /* --host-key-check: over the config's */
 	bool connect_timeout_given;
 	rr_ssh_config *sshcfg;     /* run() reads it */
@@ -128,6 +130,15 @@ struct options {
 	size_t nsrcs;
 	const char *dest;          /* --dest; NULL: each SRC's own directory */
 	unsigned xfer_flags;       /* RR_XFER_*: -r, --preserve, --mkdirs */
+
+	/* pdsh's, clush's and pssh's ways (and their personalities). */
+	bool no_prefix;            /* -N: no "TAG: " before lines, no headers */
+	bool by_host;              /* -L: group output in order, "TAG: " before
+				      each line instead of a header */
+	enum exit_style exit_style; /* --exit-status, -S */
+	const char *stdout_dir;    /* --stdout-dir: DIR/TAG (pssh -o) */
+	const char *stderr_dir;    /* -e: DIR/TAG (pssh -e) */
+	bool skip_empty;           /* --skip-empty: no file of an empty stream */
 };
 
 /* Hosts at once in fleet mode unless -j says. */
@@ -148,6 +159,10 @@ int options_parse(struct options *o, int argc, char *const argv[],
 		  unsigned ncpu, char *err, size_t errlen);
 
 void options_free(struct options *o);
+
+/* Does ringrun's option --long_name take an argument (1) or not (0)?  -1:
+   there is none (the personalities' tables are checked with it). */
+int options_arg(const char *long_name);
 
 /*
  * -j's argument: N, N% of ncpu (at least 1) or 0.  Returns NULL, or why it

@@ -158,6 +158,8 @@ static int turn(struct runner *r)
 /* Turn by turn, writing out after each, until every task has ended. */
 static int drive(struct runner *r)
 {
+	int status;
+
 	feed(r);
 	while (r->running || r->retry.n || intake_reading(r) ||
 	       (delay_waiting(&r->delay) && !r->stopping)) {
@@ -182,31 +184,46 @@ static int drive(struct runner *r)
 		job_finish(r, j);
 	if (r->o->output == OUT_COLLATE)
 		collate_print(&r->collate, &r->out);
+	if (r->o->by_host)
+		output_by_host(&r->out);
 	check_output(r);
 	if (r->status)
 		return r->status;
 	if (r->fleet.unreachable)
-		return 3;
+		status = 3;
 	/* What --halt now cancelled did not fail by itself. */
-	return r->failed > r->halt_killed ? 1 : 0;
+	else
+		status = r->failed > r->halt_killed ? 1 : 0;
+	return exit_tally_status(&r->tally, r->o->exit_style, status);
 }
 
-static int open_outdir(struct runner *r)
+static void close_outdirs(struct runner *r)
 {
-	int err = outdir_open(&r->outdir, r->o->outdir, r->o->results);
+	outdir_close(&r->outdir);
+	outdir_close(&r->stdout_dir);
+	outdir_close(&r->stderr_dir);
+}
+
+/* One of --outdir, --stdout-dir, --stderr-dir, when given. */
+static int open_outdir(struct outdir *d, const char *option, const char *path,
+		       bool results)
+{
+	int err = path ? outdir_open(d, option, path, results) : 0;
 
 	if (err < 0) {
-		fprintf(stderr, "ringrun: %s: %s: %s\n", r->o->results ?
-			"--results" : "--outdir", r->o->outdir,
+		fprintf(stderr, "ringrun: %s: %s: %s\n", option, path,
 			strerror(-err));
-		outdir_close(&r->outdir);
+		outdir_close(d);
 		return -1;
 	}
-	/* A record: a tuple of the sources; with --colsep a job is one
-	   (options_parse() refuses several then). */
-	r->outdir.arity = r->o->colsep ? 0 :
-			  r->o->nsources ? (unsigned)r->o->nsources : 1;
 	return 0;
+}
+
+/* --results: the arguments of a record, a tuple of the sources; with
+   --colsep a job is one (options_parse() refuses several then). */
+static unsigned results_arity(const struct options *o)
+{
+	return o->colsep ? 0 : o->nsources ? (unsigned)o->nsources : 1;
 }
 
 static void join_command(struct runner *r)
@@ -552,6 +569,7 @@ static int dry_run(struct runner *r, struct options *o)
 int run(struct options *o)
 {
 	struct runner r = { .o = o, .outdir = { .fd = -1 },
+			    .stdout_dir = { .fd = -1 }, .stderr_dir = { .fd = -1 },
 			    .ctl = { .log = { .fd = -1 } } };
 	int status = 2;
 
@@ -568,13 +586,18 @@ int run(struct options *o)
 		intake_close(&r);
 		return 2;
 	}
-	if (o->outdir && open_outdir(&r) < 0) {
+	if (open_outdir(&r.outdir, o->results ? "--results" : "--outdir",
+			o->outdir, o->results) < 0 ||
+	    open_outdir(&r.stdout_dir, "--stdout-dir", o->stdout_dir, false) < 0 ||
+	    open_outdir(&r.stderr_dir, "--stderr-dir", o->stderr_dir, false) < 0) {
+		close_outdirs(&r);
 		control_free(&r.ctl);
 		intake_close(&r);
 		return 2;
 	}
+	r.outdir.arity = results_arity(o);
 	if (o->repeat && bench_open(&r) < 0) {
-		outdir_close(&r.outdir);
+		close_outdirs(&r);
 		control_free(&r.ctl);
 		intake_close(&r);
 		return 2;
@@ -595,7 +618,7 @@ int run(struct options *o)
 	if (start_feedback(&r) < 0) {
 		bench_free(&r.bench);
 		benchreport_close(&r.exports);
-		outdir_close(&r.outdir);
+		close_outdirs(&r);
 		control_free(&r.ctl);
 		intake_close(&r);
 		return 2;
@@ -603,6 +626,8 @@ int run(struct options *o)
 	feedback_more(&r.feedback, 0, intake_reading(&r));
 	join_command(&r);
 	output_init(&r.out, o->output, 1, 2);
+	r.out.no_prefix = o->no_prefix;
+	r.out.by_host = o->by_host;
 	r.out.tab_tag = o->tagstring != NULL;
 	feedback_attach(&r.feedback, &r.out);
 	collate_init(&r.collate, o->collate_style, o->collate_stderr, NULL);
@@ -621,7 +646,7 @@ int run(struct options *o)
 	slots_free(&r.slots);
 	order_free(&r.order);
 	collate_free(&r.collate);
-	outdir_close(&r.outdir);
+	close_outdirs(&r);
 	output_free(&r.out);
 	feedback_free(&r.feedback);
 	intake_close(&r);

@@ -21,6 +21,7 @@
 #include "jobs/reltimeout.h"
 #include "output/collate.h"
 #include "jobs/control.h"
+#include "jobs/exitstatus.h"
 #include "output/feedback.h"
 #include "hosts/fleet.h"
 #include "hosts/hostfile.h"
@@ -89,6 +90,8 @@ struct runner {
 	struct output out;
 	struct collate collate; /* -o collate */
 	struct outdir outdir;   /* --outdir */
+	struct outdir stdout_dir, stderr_dir; /* --stdout-dir, --stderr-dir */
+	struct exit_tally tally; /* --exit-status */
 	struct feedback feedback; /* progress, summary, --failed */
 	unsigned running;   /* handed over and not ended */
 	uint64_t ok, failed;

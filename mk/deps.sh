@@ -5,7 +5,7 @@
 set -eu
 
 pkgs_build="gcc make pkg-config liburing-dev libssh2-1-dev libssl-dev python3"
-pkgs_test="libcriterion-dev openssh-server openssh-client iproute2 python3 python3-venv python3-pytest procps util-linux bc groff-base man-db clustershell pdsh parallel hyperfine"
+pkgs_test="libcriterion-dev openssh-server openssh-client iproute2 python3 python3-venv python3-pytest procps util-linux bc groff-base man-db clustershell pdsh pssh parallel hyperfine"
 pkgs_fuzz="clang libclang-rt-14-dev openssh-client"
 pkgs_portability="clang g++ gcc-aarch64-linux-gnu libc6-dev-arm64-cross"
 pkgs_bench="parallel python3 python3-asyncssh python3-paramiko strace time findutils pdsh pssh clustershell openssh-client openssh-server iproute2"

@@ -13,8 +13,7 @@
 #include "hosts/hostfold.h"
 #include "util/xalloc.h"
 
-/* The host as ssh takes it: an IPv6 address without its brackets. */
-static char *alias_of(const struct host_spec *s)
+char *ssh_host_alias(const struct host_spec *s)
 {
 	const char *t = s->target;
 	size_t n = strlen(t);
@@ -48,14 +47,9 @@ static struct rr_host_opts overrides(const struct options *o,
 	};
 }
 
-/*
- * The library's reading of the configuration for s, with the command line
- * over it (strings valid until the next call); 0, or -errno with "User
- * ...: why" in why.
- */
-static int lookup(const struct options *o, const struct host_spec *s,
-		  const char *alias, struct rr_host_config *hc, char *why,
-		  size_t whylen)
+int ssh_host_lookup(const struct options *o, const struct host_spec *s,
+		    const char *alias, struct rr_host_config *hc, char *why,
+		    size_t whylen)
 {
 	const struct rr_host_opts over = overrides(o, s);
 
@@ -110,8 +104,8 @@ void ssh_host_init(struct ssh_host *h, const struct options *o,
 {
 	struct rr_host_config hc;
 	char why[512];
-	char *alias = alias_of(s);
-	int r = lookup(o, s, alias, &hc, why, sizeof why);
+	char *alias = ssh_host_alias(s);
+	int r = ssh_host_lookup(o, s, alias, &hc, why, sizeof why);
 
 	if (r < 0) { /* the system ssh reads it itself; else refused() said */
 		*h = (struct ssh_host){
@@ -148,35 +142,22 @@ void ssh_host_free(struct ssh_host *h)
 	*h = (struct ssh_host){ 0 };
 }
 
-/* The hosts from number from on that the configuration sends through the
-   system ssh, per reason. */
-static int proxied(const struct options *o, size_t from, struct buf *notes,
-		   char *err, size_t errlen)
+/* The hosts the configuration sends through the system ssh, per reason:
+   said once, or refused when what they need it cannot do. */
+struct proxied {
+	const char **names[2]; /* ProxyJump's, ProxyCommand's */
+	size_t n[2];
+};
+
+static int say_proxied(const struct options *o, struct proxied *p,
+		       struct buf *notes, char *err, size_t errlen)
 {
 	static const char *const why[] = { "ProxyJump", "ProxyCommand" };
-	const char **names[2] = { NULL, NULL };
-	size_t n[2] = { 0, 0 };
 	int r = 0;
 
-	for (size_t k = from; k < o->hosts.n; k++) {
-		struct rr_host_config hc;
-		char *alias = alias_of(&o->hosts.v[k]);
-		char cause[512];
-		enum ssh_route route;
-
-		/* refused() had every host: this one resolves */
-		lookup(o, &o->hosts.v[k], alias, &hc, cause, sizeof cause);
-		free(alias);
-		route = route_of(o, &hc);
-		if (route == ROUTE_NATIVE)
-			continue;
-		size_t w = route == ROUTE_PROXY_COMMAND;
-		names[w] = xreallocarray(names[w], n[w] + 1, sizeof *names[w]);
-		names[w][n[w]++] = o->hosts.v[k].name;
-	}
 	for (size_t w = 0; w < 2 && r == 0; w++) {
-		char *hosts = n[w] ? hostfold((const char *const *)names[w], n[w]) :
-				     NULL;
+		char *hosts = p->n[w] ? hostfold((const char *const *)p->names[w],
+						 p->n[w]) : NULL;
 
 		if (hosts && (o->password_env || o->password_file)) {
 			snprintf(err, errlen, "%s: %s: needs the system ssh, which "
@@ -194,8 +175,8 @@ static int proxied(const struct options *o, size_t from, struct buf *notes,
 		}
 		free(hosts);
 	}
-	free(names[0]);
-	free(names[1]);
+	free(p->names[0]);
+	free(p->names[1]);
 	return r;
 }
 
@@ -225,9 +206,12 @@ static void say_refused(const char *spec, const struct rr_host_spec *sp,
 /*
  * Every host must parse as the library's grammar has it, and a user the
  * configuration gives ringrun's own client must be one: neither may turn
- * into an option of ssh (or of a ProxyCommand that quotes them).
+ * into an option of ssh (or of a ProxyCommand that quotes them).  The
+ * configuration is resolved once per host here (a Match exec runs), and
+ * the hosts that need the system ssh noted in p.
  */
-static int refused(const struct options *o, size_t from, char *err, size_t errlen)
+static int refused(const struct options *o, size_t from, struct proxied *p,
+		   char *err, size_t errlen)
 {
 	for (size_t k = from; k < o->hosts.n; k++) {
 		const struct host_spec *s = &o->hosts.v[k];
@@ -241,15 +225,38 @@ static int refused(const struct options *o, size_t from, char *err, size_t errle
 			say_refused(s->name, &sp, why, err, errlen);
 			return -1;
 		}
-		alias = alias_of(s);
-		r = lookup(o, s, alias, &hc, cause, sizeof cause);
-		free(alias);
-		if (r == 0 || o->ssh_exec)
+		if (o->ssh_exec)
 			continue; /* the system ssh reads the configuration itself */
-		snprintf(err, errlen, "%s: %s", s->name, cause);
-		return -1;
+		alias = ssh_host_alias(s);
+		r = ssh_host_lookup(o, s, alias, &hc, cause, sizeof cause);
+		free(alias);
+		if (r < 0) {
+			snprintf(err, errlen, "%s: %s", s->name, cause);
+			return -1;
+		}
+		enum ssh_route route = route_of(o, &hc);
+		if (route == ROUTE_NATIVE)
+			continue;
+		size_t w = route == ROUTE_PROXY_COMMAND;
+		p->names[w] = xreallocarray(p->names[w], p->n[w] + 1,
+					    sizeof *p->names[w]);
+		p->names[w][p->n[w]++] = s->name;
 	}
 	return 0;
+}
+
+/* The hosts from number from on: refused, or their proxies said. */
+static int vet(const struct options *o, size_t from, struct buf *notes,
+	       char *err, size_t errlen)
+{
+	struct proxied p = { { NULL, NULL }, { 0, 0 } };
+
+	if (refused(o, from, &p, err, errlen) < 0) {
+		free(p.names[0]);
+		free(p.names[1]);
+		return -1;
+	}
+	return say_proxied(o, &p, notes, err, errlen);
 }
 
 int ssh_hosts_setup(struct options *o, struct buf *notes, char *err,
@@ -262,19 +269,13 @@ int ssh_hosts_setup(struct options *o, struct buf *notes, char *err,
 		snprintf(err, errlen, "%s%s", o->ssh_config ? "-F: " : "", why);
 		return -1;
 	}
-	if (refused(o, 0, err, errlen) < 0)
-		return -1;
-	if (o->ssh_exec)
-		return 0; /* ssh reads its configuration itself, Match too */
-	if (*why) /* a Match block skipped */
+	if (*why && !o->ssh_exec) /* a CanonicalizeHostname not followed */
 		buf_printf(notes, "ringrun: %s\n", why);
-	return proxied(o, 0, notes, err, errlen);
+	return vet(o, 0, notes, err, errlen);
 }
 
 int ssh_hosts_more(const struct options *o, size_t from, struct buf *notes,
 		   char *err, size_t errlen)
 {
-	if (refused(o, from, err, errlen) < 0)
-		return -1;
-	return o->ssh_exec ? 0 : proxied(o, from, notes, err, errlen);
+	return vet(o, from, notes, err, errlen);
 }

@@ -40,9 +40,11 @@ struct ssh_host {
 /*
  * Read the configuration (-F FILE, else ssh's own files) into o->sshcfg,
  * and append to notes (one "ringrun: ..." line each) what the user is told
- * once: which hosts go through the system ssh and why, and a Match block
- * that is skipped.  Returns 0, or -1 with the reason in err: a bad
- * configuration, a host or user that could become an option of ssh
+ * once: which hosts go through the system ssh and why, and a
+ * CanonicalizeHostname not followed.  Returns 0, or -1 with the reason in
+ * err: a bad configuration, a value a host cannot take ("web: cfg: line
+ * 3: HostName: unknown token %r"), a host or user that could become an
+ * option of ssh
  * ("host '-oX': a host name cannot begin with '-'"), or passwords or
  * copies (--copy, --rcopy) for hosts the system ssh must reach.
  */
@@ -57,6 +59,19 @@ int ssh_hosts_more(const struct options *o, size_t from, struct buf *notes,
 /* Why user cannot be an SSH user name (see rr_host_spec_parse()), or
    NULL when it can. */
 const char *ssh_user_refused(const char *user);
+
+/* The host as ssh takes it: an IPv6 address without its brackets (caller
+   frees). */
+char *ssh_host_alias(const struct host_spec *s);
+
+/*
+ * The library's reading of the configuration for s as alias, with the
+ * command line over it (strings valid until the next call); 0, or -errno
+ * with "User ...: why" in why.
+ */
+int ssh_host_lookup(const struct options *o, const struct host_spec *s,
+		    const char *alias, struct rr_host_config *hc, char *why,
+		    size_t whylen);
 
 /* How to reach host s (after ssh_hosts_setup()). */
 void ssh_host_init(struct ssh_host *h, const struct options *o,

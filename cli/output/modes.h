@@ -6,16 +6,32 @@
 #ifndef CLI_MODES_H
 #define CLI_MODES_H
 
+#include <stdbool.h>
+
 enum out_mode {
 	OUT_GROUP,  /* each task's output whole when it ends */
 	OUT_STREAM, /* lines as they arrive, prefixed with the tag */
 	OUT_JSON,   /* one JSON object per task */
 	OUT_QUIET,  /* no task output */
 	OUT_COLLATE, /* identical outputs merged, printed at the end */
+	OUT_PSSH,   /* pssh's "[N] HH:MM:SS [SUCCESS] host" line per task */
+	OUT_PSSH_INLINE, /* ... each followed by its output (pssh -i) */
+	OUT_PSSH_PRINT,  /* ... after its stdout lines as they came (pssh -P) */
 };
 
 /* -o collate's layout: clush -b's (the default) or dshbak -c's. */
 enum collate_style { COLLATE_CLUSH, COLLATE_DSHBAK };
+/* Lines handed to the output as they arrive. */
+static inline bool out_lines(enum out_mode m)
+{
+	return m == OUT_STREAM || m == OUT_PSSH_PRINT;
+}
+
+/* pssh's lines: one per task. */
+static inline bool out_pssh(enum out_mode m)
+{
+	return m == OUT_PSSH || m == OUT_PSSH_INLINE || m == OUT_PSSH_PRINT;
+}
 
 /* Progress, summary, colour: as stderr decides (a terminal?), or as told. */
 enum when { WHEN_AUTO, WHEN_ALWAYS, WHEN_NEVER };

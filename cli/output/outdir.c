@@ -40,11 +40,13 @@ static int make_dirs(const char *path)
 	return r;
 }
 
-int outdir_open(struct outdir *d, const char *path, bool results)
+int outdir_open(struct outdir *d, const char *option, const char *path,
+		bool results)
 {
 	int r = make_dirs(path);
 
-	*d = (struct outdir){ .fd = -1, .path = path, .results = results,
+	*d = (struct outdir){ .fd = -1, .path = path, .option = option,
+			      .results = results,
 			      .name = BUF_INIT };
 	if (r < 0)
 		return r;
@@ -134,8 +136,7 @@ static bool put_file(struct outdir *d, const char *ext,
 	r = write_file(d->fd, d->name.data, c ? c->data : "", c ? c->len : 0,
 		       &why);
 	if (r < 0)
-		output_note(o, "%s: %s%s%s: %s", d->results ? "--results" :
-			    "--outdir", d->path,
+		output_note(o, "%s: %s%s%s: %s", d->option, d->path,
 			    dir_len && d->path[dir_len - 1] == '/' ? "" : "/",
 			    d->name.data, why ? why : strerror(-r));
 	d->name.len = base;
@@ -271,6 +272,17 @@ bool outdir_task(struct outdir *d, const struct task_info *t,
 	outdir_name(&d->name, t->host, t->host_len, t->input_no, t->seq);
 	ok = put_file(d, ".out", r ? &r->out : NULL, o);
 	return put_file(d, ".err", r ? &r->err : NULL, o) && ok;
+}
+
+bool outdir_stream(struct outdir *d, const struct task_info *t,
+		   const struct rr_capture *c, bool skip_empty,
+		   struct output *o)
+{
+	if (skip_empty && !c->len)
+		return true;
+	buf_reset(&d->name);
+	outdir_name(&d->name, t->host, t->host_len, t->input_no, t->seq);
+	return put_file(d, "", c, o);
 }
 
 void outdir_close(struct outdir *d)

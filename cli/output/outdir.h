@@ -7,6 +7,10 @@
  * leading '.' are written %XX (hex, as in URLs), so that each tag names
  * exactly one file of DIR and none hides or climbs out.
  *
+ * --stdout-dir DIR and --stderr-dir DIR (clush's --outdir and --errdir,
+ * pssh's -o and -e): one stream of each task in DIR/TAG, as they name
+ * them; with --skip-empty, only when the stream has bytes (as pssh).
+ *
  * --results DIR, GNU parallel's layout: DIR/1/INPUT/stdout, stderr and seq
  * (the sequence number, no newline), INPUT with a backslash doubled, a tab
  * as \t, a NUL as \0 and '/' as \_, as parallel writes them ("" and "."
@@ -31,6 +35,7 @@ struct outdir {
 	bool results;     /* --results: parallel's layout */
 	unsigned arity;   /* --results: arguments per record; 0: all one */
 	const char *path; /* DIR as given, for messages */
+	const char *option; /* the option, for messages */
 	struct buf name;  /* scratch */
 };
 
@@ -38,7 +43,8 @@ struct outdir {
  * Create DIR and its parents where missing (mode 0777 & ~umask) and open
  * it.  Returns 0 or a negative errno.
  */
-int outdir_open(struct outdir *d, const char *path, bool results);
+int outdir_open(struct outdir *d, const char *option, const char *path,
+		bool results);
 
 /* The TAG of a task: host[.input_no] (host escaped), or seq when host is
    NULL. */
@@ -54,11 +60,17 @@ void outdir_results_name(struct buf *b, const char *input, size_t len);
  * file created (mode 0666 & ~umask) or truncated, under DIR only and never
  * through a symbolic link; one there already must be a regular file.  A
  * file that cannot be written gets the line "ringrun: --outdir:
- * DIR/TAG.out: <why>" on o's stderr.  Returns false if one could not be
+ * DIR/TAG.out: <why>" on o's stderr (the option as opened).  Returns false if one could not be
  * written.
  */
 bool outdir_task(struct outdir *d, const struct task_info *t,
 		 const struct rr_result *r, struct output *o);
+
+/* --stdout-dir, --stderr-dir: DIR/TAG holding c (none when c is empty and
+   skip_empty); false when it could not be written (said on o's stderr). */
+bool outdir_stream(struct outdir *d, const struct task_info *t,
+		   const struct rr_capture *c, bool skip_empty,
+		   struct output *o);
 
 void outdir_close(struct outdir *d);
 

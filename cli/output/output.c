@@ -4,14 +4,18 @@
  */
 #include "output/output.h"
 
+#include <ctype.h>
 #include <inttypes.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "output/color.h"
 #include "util/fdio.h"
 #include "output/json.h"
+#include "util/xalloc.h"
 
 /*
  * Buffered bytes that trigger a write; a captured stream at least this big
@@ -86,6 +90,84 @@ static void put_prefix(struct buf *b, const struct task_info *t)
 	}
 }
 
+/* -L: each line of c after the tag (none: -N), as clush -L prints them. */
+static void put_tagged_lines(struct buf *b, const struct buf *tag,
+			     const struct rr_capture *c)
+{
+	for (const char *s = c->data, *end = s + c->len; s < end;) {
+		const char *nl = memchr(s, '\n', (size_t)(end - s));
+		size_t len = nl ? (size_t)(nl - s) : (size_t)(end - s);
+
+		if (tag->len) {
+			buf_add(b, tag->data, tag->len);
+			buf_add(b, ": ", 2);
+		}
+		buf_add(b, s, len);
+		buf_addc(b, '\n');
+		s += len + 1;
+	}
+}
+
+/* -L: a task's output held until every task ended, then printed in the
+   order of their tags. */
+static void hold_by_host(struct output *o, const struct task_info *t,
+			 const struct rr_result *r)
+{
+	struct held *h;
+	const struct buf none = BUF_INIT;
+
+	o->held = xreallocarray(o->held, o->nheld + 1, sizeof *o->held);
+	h = &o->held[o->nheld++];
+	*h = (struct held){ BUF_INIT, BUF_INIT, BUF_INIT };
+	buf_add(&h->tag, "", 0); /* NUL-terminated, for the sort */
+	put_prefix(&h->tag, t);
+	put_tagged_lines(&h->out, o->no_prefix ? &none : &h->tag, &r->out);
+	put_tagged_lines(&h->err, o->no_prefix ? &none : &h->tag, &r->err);
+}
+
+/* How clush orders nodes: runs of digits by their value, the rest as
+   bytes ("n2" before "n10"). */
+static int natural_cmp(const void *a, const void *b)
+{
+	const char *x = ((const struct held *)a)->tag.data;
+	const char *y = ((const struct held *)b)->tag.data;
+
+	while (*x && *y) {
+		if (isdigit((unsigned char)*x) && isdigit((unsigned char)*y)) {
+			size_t nx = strspn(x, "0123456789");
+			size_t ny = strspn(y, "0123456789");
+			const char *vx = x, *vy = y;
+
+			for (; *vx == '0' && nx > 1; vx++, nx--)
+				;
+			for (; *vy == '0' && ny > 1; vy++, ny--)
+				;
+			if (nx != ny)
+				return nx < ny ? -1 : 1;
+			int c = strncmp(vx, vy, nx);
+			if (c)
+				return c;
+			x = vx + nx;
+			y = vy + ny;
+			continue;
+		}
+		if (*x != *y)
+			return (unsigned char)*x < (unsigned char)*y ? -1 : 1;
+		x++, y++;
+	}
+	return *x ? 1 : *y ? -1 : 0;
+}
+
+void output_by_host(struct output *o)
+{
+	qsort(o->held, o->nheld, sizeof *o->held, natural_cmp);
+	for (size_t k = 0; k < o->nheld && !o->error; k++) {
+		buf_add(&o->out.b, o->held[k].out.data, o->held[k].out.len);
+		buf_add(&o->err.b, o->held[k].err.data, o->held[k].err.len);
+		spill(o);
+	}
+}
+
 /* --tag: every line of c after "TAG\t"; a last line without a newline
    stays without one, as parallel prints it. */
 static void put_tagged(struct output *o, struct sink *k,
@@ -113,7 +195,7 @@ static void put_block(struct output *o, struct sink *k,
 		put_tagged(o, k, t, c);
 		return;
 	}
-	if (!t->host) {
+	if (!t->host || o->no_prefix) {
 		put_capture(o, k, c);
 		return;
 	}
@@ -202,16 +284,65 @@ static void put_failure(struct output *o, const struct rr_result *r)
 	buf_addc(&o->err.b, '\n');
 }
 
+/* Why pssh says a task failed: its ssh's exit, 255 when ssh could not
+   tell the command's (a host not reached, a signal there). */
+static void pssh_failure(struct buf *b, const struct task_info *t,
+			 const struct rr_result *r)
+{
+	if (r->status == RR_TIMEOUT || r->status == RR_IDLE_TIMEOUT)
+		buf_adds(b, " Timed out, Killed by signal 9");
+	else if (r->status == RR_CANCELLED)
+		buf_adds(b, " Interrupted");
+	else
+		buf_printf(b, " Exited with error code %d",
+			   ran_to_end(t, r) && r->exit_code > 0 ?
+			   r->exit_code : 255);
+}
+
+/* pssh's "[N] HH:MM:SS [SUCCESS] host" (-i: then its output); in colour,
+   the status word and "Stderr: ", as pssh on a terminal. */
+static void put_pssh(struct output *o, const struct task_info *t,
+		     const struct rr_result *r)
+{
+	struct buf *b = &o->out.b;
+	const char *word = r->status == RR_OK ? "[SUCCESS]" : "[FAILURE]";
+	time_t now = time(NULL);
+	struct tm tm;
+	char hms[16] = "00:00:00";
+
+	if (localtime_r(&now, &tm))
+		strftime(hms, sizeof hms, "%H:%M:%S", &tm);
+	buf_printf(b, "[%llu] %s ", ++o->shown, hms);
+	color_add(b, o->out.color, r->status == RR_OK ? PAINT_OK : PAINT_FAILED,
+		  word, strlen(word));
+	buf_addc(b, ' ');
+	put_prefix(b, t);
+	if (r->status != RR_OK)
+		pssh_failure(b, t, r);
+	buf_addc(b, '\n');
+	if (o->mode != OUT_PSSH_INLINE)
+		return;
+	put_capture(o, &o->out, &r->out);
+	if (r->err.len) {
+		color_add(b, o->out.color, PAINT_FAILED, "Stderr: ", 8);
+		put_capture(o, &o->out, &r->err);
+	}
+}
+
 void output_done(struct output *o, const struct task_info *t,
 		 const struct rr_result *r)
 {
 	if (o->error)
 		return;
-	if (o->mode == OUT_GROUP) {
+	if (o->mode == OUT_GROUP && o->by_host) {
+		hold_by_host(o, t, r);
+	} else if (o->mode == OUT_GROUP) {
 		put_block(o, &o->out, t, &r->out);
 		put_block(o, &o->err, t, &r->err);
 	} else if (o->mode == OUT_JSON) {
 		put_json(o, t, r);
+	} else if (out_pssh(o->mode)) {
+		put_pssh(o, t, r);
 	}
 	output_failure(o, t, r);
 }
@@ -231,11 +362,13 @@ void output_line(struct output *o, const struct task_info *t,
 {
 	struct buf *b = stream == RR_STDERR ? &o->err.b : &o->out.b;
 
-	if (o->error)
-		return;
+	if (o->error || (o->mode == OUT_PSSH_PRINT && stream == RR_STDERR))
+		return; /* pssh -P prints stdout only */
 	buf_reserve(b, t->host_len + 1 + t->tag_len + 2 + len + 1);
-	put_prefix(b, t);
-	buf_add(b, o->tab_tag ? "\t" : ": ", o->tab_tag ? 1 : 2);
+	if (!o->no_prefix) {
+		put_prefix(b, t);
+		buf_add(b, o->tab_tag ? "\t" : ": ", o->tab_tag ? 1 : 2);
+	}
 	buf_add(b, line, len);
 	buf_addc(b, '\n');
 	spill(o);
@@ -279,6 +412,12 @@ void output_stdout(struct output *o, const char *s, size_t len)
 
 void output_free(struct output *o)
 {
+	for (size_t k = 0; k < o->nheld; k++) {
+		buf_free(&o->held[k].tag);
+		buf_free(&o->held[k].out);
+		buf_free(&o->held[k].err);
+	}
+	free(o->held);
 	buf_free(&o->out.b);
 	buf_free(&o->err.b);
 }

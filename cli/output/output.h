@@ -23,12 +23,22 @@ struct sink {
 	bool color; /* headers and failure lines in colour */
 };
 
+/* -L: a task's lines, each after its tag, held until the end. */
+struct held {
+	struct buf tag, out, err;
+};
+
 struct output {
 	enum out_mode mode;
 	bool tab_tag; /* --tag, --tagstring: each line after its tag and a tab
 			 (group mode too), as parallel's */
 	struct sink out, err;
 	int error; /* errno of the first failed write; then nothing is written */
+	bool no_prefix;  /* -N: lines without their tag, blocks without one */
+	bool by_host;    /* -L: group output held, each line after its tag */
+	struct held *held;
+	size_t nheld;
+	unsigned long long shown; /* pssh's [N]: tasks shown so far */
 	/* Called before each write to a sink's fd (the progress line erases
 	   itself); NULL: none. */
 	void (*before_write)(void *ctx, int fd);
@@ -58,9 +68,10 @@ struct task_info {
 void output_init(struct output *o, enum out_mode mode, int out_fd, int err_fd);
 
 /*
- * The task ended: its output (group, json) and its failure line.  In fleet
- * mode a group block starts with a "---- TAG ----" line and ends with a
- * newline; with tab_tag each line starts with its tag and a tab instead.
+ * The task ended: its output (group, json, pssh's line) and its failure
+ * line.  In fleet mode a group block starts with a "---- TAG ----" line
+ * (-L: each line with "TAG: ") and ends with a newline; with tab_tag each
+ * line starts with its tag and a tab instead.
  */
 void output_done(struct output *o, const struct task_info *t,
 		 const struct rr_result *r);
@@ -93,6 +104,9 @@ void output_stderr(struct output *o, const char *s, size_t len);
 
 /* Text for stdout as it is (collated output). */
 void output_stdout(struct output *o, const char *s, size_t len);
+
+/* -L: what was held, in the order of the tags (clush's). */
+void output_by_host(struct output *o);
 
 /* Write out what is buffered.  Returns 0 or the first write error. */
 int output_flush(struct output *o);

@@ -868,8 +868,8 @@ const char *rr_host_name(const rr_host *host);
  * errno of reading it), ENOTSUP for a host the configuration sends through
  * a ProxyJump or ProxyCommand, which ringrun's client cannot follow (the
  * ringrun command runs those through the system ssh); then as
- * rr_host_new().  A Match block the configuration has is skipped, and told
- * through on_warning.
+ * rr_host_new().  What rr_ssh_config_read() has to tell (a
+ * CanonicalizeHostname not followed) is told through on_warning.
  */
 rr_host *rr_host_from_config(rr_loop *loop, const char *alias,
 			     const char *ssh_config_path,
@@ -881,16 +881,21 @@ typedef struct rr_ssh_config rr_ssh_config;
 /*
  * Read ssh_config files: path alone, or with NULL ~/.ssh/config then
  * /etc/ssh/ssh_config where they exist, with their Include files.  Of
- * ssh_config(5) ringrun keeps Host blocks (patterns, '!' negation),
- * Include, HostName, User, Port, IdentityFile, IdentitiesOnly,
- * UserKnownHostsFile, StrictHostKeyChecking (ask is yes: ringrun never
- * asks), ConnectTimeout, ServerAliveInterval, ProxyJump and ProxyCommand;
- * every other keyword is passed over, and a Match block is skipped.
- * Values are checked wherever they are, as ssh checks them.  Returns the
- * configuration, with why[0..whylen) a line to tell the user (a Match
- * block skipped) or empty; or NULL with errno set (EINVAL, ENOENT for a
- * path that does not exist, ENOMEM, ...) and the reason in why ("FILE:
- * line N: Keyword: cause").
+ * ssh_config(5) ringrun keeps Host blocks (patterns with * ? and '!'
+ * negation, case-sensitive), Match blocks (host, originalhost, user,
+ * localuser, all, exec, canonical, final, each negated by '!'), Include,
+ * HostName, User, Port, IdentityFile, IdentitiesOnly, UserKnownHostsFile,
+ * StrictHostKeyChecking (ask is yes: ringrun never asks), ConnectTimeout,
+ * ServerAliveInterval, ProxyJump and ProxyCommand; every other keyword is
+ * passed over.  Values are checked wherever they are, as ssh checks them;
+ * %-tokens only for the host resolved, where ssh expands them.  Host names
+ * are not canonicalized (CanonicalizeHostname is taken as no): "Match
+ * canonical" and "Match final" hold in the second reading that a "Match
+ * final" asks for, as ssh has them without canonicalization.  Returns the
+ * configuration, with why[0..whylen) a line to tell the user (a
+ * CanonicalizeHostname not followed) or empty; or NULL with errno set
+ * (EINVAL, ENOENT for a path that does not exist, ENOMEM, ...) and the
+ * reason in why ("FILE: line N: Keyword: cause").
  */
 rr_ssh_config *rr_ssh_config_read(const char *path, char *why, size_t whylen);
 
@@ -901,7 +906,8 @@ rr_ssh_config *rr_ssh_config_read(const char *path, char *why, size_t whylen);
 struct rr_host_config {
 	size_t size;          /* sizeof(struct rr_host_config), or 0 */
 	const char *hostname; /* what rr_host_new() takes: HostName (%h
-				 expanded), else the alias */
+				 expanded), else the alias; in lower case
+				 unless an address, as ssh connects to it */
 	/*
 	 * The options for rr_host_new(), their .size the library's: a program
 	 * that copies them to change a field sets its copy's .size =
@@ -912,6 +918,20 @@ struct rr_host_config {
 				 configuration sets one for the host (ringrun's
 				 client cannot follow it; its User and HostName
 				 are then not checked), else NULL */
+	/* Fields past the first layout: filled only when .size has them. */
+	/*
+	 * The identity files as ssh -G prints them: the overrides', then the
+	 * configuration's IdentityFile values before their %-tokens are
+	 * expanded, each once, missing ones too; when neither names any, the
+	 * defaults tried (~/.ssh/id_ed25519, ~/.ssh/id_ecdsa).
+	 * NULL-terminated.
+	 */
+	const char *const *identity_files;
+	const char *known_hosts_file; /* opts->known_hosts, else the default
+					 (~/.ssh/known_hosts) expanded;
+					 "none" for UserKnownHostsFile none */
+	const char *proxy_jump;    /* as ssh -G prints it, else NULL */
+	const char *proxy_command; /* before its %-tokens are expanded */
 };
 
 /*
@@ -925,13 +945,17 @@ struct rr_host_config {
  * IdentitiesOnly yes sets no_agent; UserKnownHostsFile none is /dev/null;
  * opts->alias is alias where it is not the hostname, so that messages say
  * "host web7 (10.0.0.7:22)".  IdentityFile and UserKnownHostsFile expand a
- * leading ~ and the tokens %d %u %h %n %r %p %%; HostName %h and %%.  A
- * User or HostName the host would take from the configuration must be one
+ * leading ~, ${VAR} and the tokens %C %d %h %i %k %l %L %n %p %r %u %%
+ * (%h the host connected to); HostName %h (the alias) and %%; Match exec
+ * those but ${VAR}.  IdentityFile values are offered each once.  A
+ * Match exec runs through $SHELL -c (else /bin/sh), at each call, as ssh
+ * runs it, only when the criteria before it hold.  A User or HostName the host would take from the configuration must be one
  * rr_host_spec_parse() takes: nothing from a configuration becomes an
  * option of another program.  What out points to is c's until the next
  * call on it or rr_ssh_config_free().  Returns 0, or -EINVAL (a bad alias,
  * a refused User or HostName: "User -x: a user name cannot begin with '-'"
- * in why), -E2BIG (overrides, see ABI above), -ENOMEM; out->opts is NULL
+ * in why; a token the host's value cannot hold or a Match exec that could
+ * not run: "cfg: line 4: HostName: unknown token %r"), -E2BIG (overrides, see ABI above), -ENOMEM; out->opts is NULL
  * then.
  */
 int rr_ssh_config_host(rr_ssh_config *c, const char *alias,

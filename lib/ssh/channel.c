@@ -587,6 +587,7 @@ static bool step_close(struct rr_conn *c, struct rr_channel *ch)
 	int rc, code;
 
 	assert(ch->state == RR_CHAN_CLOSE && ch->ch);
+	flush_signals(c, ch); /* after EOF the command may still run */
 	if (!ch->close_sent) {
 		rc = libssh2_channel_close(ch->ch);
 		if (rc == LIBSSH2_ERROR_EAGAIN)
@@ -760,9 +761,12 @@ static int chan_signal(struct rr_task *t, int sig, unsigned flags)
 	struct rr_channel *ch = rr__chan(t);
 	bool end = flags & RR__SIG_END;
 
+	/* EOF (the CLOSE state) is not the command's end: one that sent its
+	   streams to /dev/null runs on, and its session can still be killed
+	   until the server's close says it exited. */
 	if (ch->abandon || (!ch->ch && ch->state != RR_CHAN_OPEN) ||
-	    ch->state == RR_CHAN_CLOSE)
-		return -ESRCH; /* its command has ended */
+	    (ch->state == RR_CHAN_CLOSE && !ch->report.sid))
+		return -ESRCH; /* its command has ended, or cannot be reached */
 	if (end)
 		ch->killed = true;
 	if (end && t->freed && !ch->counted) { /* the loop runs until it is out */

@@ -3,10 +3,12 @@
  * their values for one host.  The file grammar is ssh's: "Keyword value"
  * or "Keyword=value", keywords in any case, values split at spaces unless
  * quoted, '#' comments; values are checked when the file is read, whatever
- * block they are in, as ssh checks them.
+ * block they are in, as ssh checks them; %-tokens only where ssh expands
+ * them, for the host resolved (match.c: Host patterns and Match blocks).
  */
 #include "ssh/ssh.h"
 #include "ssh/config.h"
+#include "ssh/cfgentry.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -18,29 +20,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define MAX_DEPTH 16           /* Include nesting, as ssh allows */
 #define MAX_FILES 256          /* files read in all, includes too */
 #define MAX_FILE_SIZE (1 << 20)
 #define MAX_SECONDS 4294967u   /* in milliseconds still fits 32 bits */
-
-enum entry_kind {
-	E_FILE,  /* a file given to ssh starts: every host again */
-	E_ENTER, /* an included file starts ... */
-	E_LEAVE, /* ... and ends: the including block is back */
-	E_HOST,
-	E_MATCH,
-	E_VALUE,
-};
-
-struct rr_sshcfg_entry {
-	enum entry_kind kind;
-	enum rr_sshcfg_key key;   /* E_VALUE */
-	char **patterns;       /* E_HOST */
-	size_t npatterns;
-	char *value;           /* E_VALUE; NULL: "none" */
-	unsigned num;          /* port, seconds, yes/no, policy; proxy: 1 =
-				  ProxyCommand */
-};
 
 enum keyword {
 	KW_HOST,
@@ -57,6 +39,7 @@ enum keyword {
 	KW_ALIVE_INTERVAL,
 	KW_PROXY_JUMP,
 	KW_PROXY_COMMAND,
+	KW_CANONICALIZE,
 };
 
 static const struct keyword_def {
@@ -76,8 +59,9 @@ static const struct keyword_def {
 	{ "StrictHostKeyChecking", KW_STRICT_HOST_KEY, RR_SSHCFG_STRICT_HOST_KEY },
 	{ "UserKnownHostsFile", KW_KNOWN_HOSTS, RR_SSHCFG_KNOWN_HOSTS },
 	{ "ServerAliveInterval", KW_ALIVE_INTERVAL, RR_SSHCFG_ALIVE_INTERVAL },
-	{ "ProxyJump", KW_PROXY_JUMP, RR_SSHCFG_PROXY },
-	{ "ProxyCommand", KW_PROXY_COMMAND, RR_SSHCFG_PROXY },
+	{ "ProxyJump", KW_PROXY_JUMP, RR_SSHCFG_PROXY_JUMP },
+	{ "ProxyCommand", KW_PROXY_COMMAND, RR_SSHCFG_PROXY_COMMAND },
+	{ "CanonicalizeHostname", KW_CANONICALIZE, 0 },
 };
 
 #define NKEYWORDS (sizeof keywords / sizeof keywords[0])
@@ -89,9 +73,6 @@ struct ctx {
 	unsigned depth;        /* of Include */
 	const char *shown;
 	unsigned line;
-	const char *outer_match; /* the Match block its Include is in */
-	const char *in_match;  /* the Match block the line is in, or NULL */
-	char *own_match;       /* "SHOWN: line N" of this file's last Match */
 	char *err;
 	size_t errlen;
 };
@@ -134,7 +115,7 @@ static int no_memory(struct ctx *x)
 }
 
 /* An entry of kind at the end, or NULL when memory ran out. */
-static struct rr_sshcfg_entry *push(struct rr_sshcfg *c, enum entry_kind kind)
+static struct rr_sshcfg_entry *push(struct rr_sshcfg *c, enum rr__cfg_kind kind)
 {
 	if (c->n == c->cap) {
 		size_t cap = c->cap ? c->cap * 2 : 32;
@@ -204,21 +185,6 @@ static long split_words(char *s, char ***words)
 	}
 	*words = v;
 	return (long)n;
-}
-
-/* Every %x in s is one of allowed ("%" for %%).  NULL, or why not. */
-static const char *check_tokens(const char *s, const char *allowed, char *why,
-				size_t whylen)
-{
-	for (; (s = strchr(s, '%')); s += 2) {
-		if (!s[1])
-			return "'%' at the end";
-		if (!strchr(allowed, s[1])) {
-			snprintf(why, whylen, "unknown token %%%c", s[1]);
-			return why;
-		}
-	}
-	return NULL;
 }
 
 /* Seconds as ssh writes times: 90, 1m30s, 2h; s m h d w. */
@@ -299,17 +265,11 @@ static const char *parse_policy(const char *s, unsigned *policy)
 }
 
 /* The value of a keyword with one word (UserKnownHostsFile: the first). */
-static const char *check_value(enum keyword kw, const char *arg, unsigned *num,
-			       char *why, size_t whylen)
+static const char *check_value(enum keyword kw, const char *arg, unsigned *num)
 {
 	switch (kw) {
-	case KW_HOSTNAME:
-		return check_tokens(arg, "h%", why, whylen);
 	case KW_PORT:
 		return parse_port(arg, num);
-	case KW_IDENTITY_FILE:
-	case KW_KNOWN_HOSTS:
-		return check_tokens(arg, "dhnpru%", why, whylen);
 	case KW_IDENTITIES_ONLY:
 		return parse_yes_no(arg, num);
 	case KW_CONNECT_TIMEOUT:
@@ -322,19 +282,56 @@ static const char *check_value(enum keyword kw, const char *arg, unsigned *num,
 	}
 }
 
-/* Directives that set what a Match block would hide. */
-static int note_match(struct ctx *x)
+/* "SHOWN: line N" for what the line sets. */
+static char *where(const struct ctx *x)
 {
-	if (x->in_match && !x->c->match_note &&
-	    !(x->c->match_note = strdup(x->in_match)))
+	char *at;
+
+	return asprintf(&at, "%s: line %u", x->shown, x->line) < 0 ? NULL : at;
+}
+
+/* words[0..n) copied into e->words. */
+static int keep_words(struct rr_sshcfg_entry *e, char **words, size_t n)
+{
+	if (!(e->words = calloc(n, sizeof *e->words)))
+		return -ENOMEM;
+	for (; e->nwords < n; e->nwords++)
+		if (!(e->words[e->nwords] = strdup(words[e->nwords])))
+			return -ENOMEM;
+	return 0;
+}
+
+/* ProxyJump's hops: [user@]host[:port] or ssh://[user@]host[:port], by
+   commas; what ssh takes, roughly: no space, nothing empty. */
+static const char *check_jump(const char *arg)
+{
+	if (!strcasecmp(arg, "none"))
+		return NULL;
+	for (const char *hop = arg; hop; hop = strchr(hop, ',')) {
+		hop += *hop == ',';
+		if (!*hop || *hop == ',' || *hop == '@' || *hop == ':')
+			return "not [user@]host[:port],...";
+	}
+	return NULL;
+}
+
+/* CanonicalizeHostname other than no: told once, never followed. */
+static int note_canonicalize(struct ctx *x, const char *arg)
+{
+	if (!strcasecmp(arg, "no") || x->c->note)
+		return 0;
+	if (asprintf(&x->c->note, "%s: line %u: CanonicalizeHostname %s: not "
+		     "followed (ringrun does not canonicalize host names)",
+		     x->shown, x->line, arg) < 0) {
+		x->c->note = NULL;
 		return no_memory(x);
+	}
 	return 0;
 }
 
 static int add_value(struct ctx *x, const struct keyword_def *k, char **args,
 		     long n, const char *rest)
 {
-	char why[64];
 	const char *bad;
 	unsigned num = 0;
 	const char *arg = k->kw == KW_PROXY_COMMAND ? rest : n ? args[0] : "";
@@ -343,19 +340,23 @@ static int add_value(struct ctx *x, const struct keyword_def *k, char **args,
 		return fail(x, k->name, "missing argument");
 	if (n > 1 && k->kw != KW_KNOWN_HOSTS && k->kw != KW_PROXY_COMMAND)
 		return fail(x, k->name, "too many arguments");
-	bad = check_value(k->kw, arg, &num, why, sizeof why);
+	if (k->kw == KW_CANONICALIZE)
+		return note_canonicalize(x, arg);
+	bad = k->kw == KW_PROXY_JUMP ? check_jump(arg) :
+	      check_value(k->kw, arg, &num);
 	if (bad)
 		return fail(x, k->name, bad);
-	struct rr_sshcfg_entry *e = push(x->c, E_VALUE);
+	struct rr_sshcfg_entry *e = push(x->c, RR__CFG_VALUE);
 	if (!e)
 		return no_memory(x);
 	e->key = k->key;
-	e->num = k->kw == KW_PROXY_COMMAND ? 1 : num;
+	e->num = num;
 	bool none = (k->kw == KW_PROXY_JUMP || k->kw == KW_PROXY_COMMAND) &&
 		    !strcasecmp(arg, "none");
-	if (!none && !(e->value = strdup(arg)))
+	if ((!none && !(e->value = strdup(arg))) || !(e->at = where(x)) ||
+	    (k->kw == KW_KNOWN_HOSTS && keep_words(e, args, (size_t)n) < 0))
 		return no_memory(x);
-	return note_match(x);
+	return 0;
 }
 
 static int add_host(struct ctx *x, char **args, long n)
@@ -364,27 +365,32 @@ static int add_host(struct ctx *x, char **args, long n)
 
 	if (n < 1)
 		return fail(x, "Host", "missing argument");
-	e = push(x->c, E_HOST);
-	if (!e || !(e->patterns = calloc((size_t)n, sizeof *e->patterns)))
+	e = push(x->c, RR__CFG_HOST);
+	if (!e || keep_words(e, args, (size_t)n) < 0)
 		return no_memory(x);
-	for (; e->npatterns < (size_t)n; e->npatterns++)
-		if (!(e->patterns[e->npatterns] = strdup(args[e->npatterns])))
-			return no_memory(x);
-	x->in_match = x->outer_match;
 	return 0;
 }
 
-static int add_match(struct ctx *x)
+static int add_match(struct ctx *x, char **args, long n)
 {
-	free(x->own_match);
-	x->own_match = NULL;
-	x->in_match = NULL;
-	if (!push(x->c, E_MATCH) ||
-	    asprintf(&x->own_match, "%s: line %u", x->shown, x->line) < 0) {
-		x->own_match = NULL;
+	char why[128];
+	struct rr_sshcfg_entry *e = push(x->c, RR__CFG_MATCH);
+	int r;
+
+	if (!e || !(e->at = where(x)))
 		return no_memory(x);
+	r = rr__cfg_match_parse(e, args, (size_t)n, why, sizeof why);
+	if (r < 0) { /* not kept half made: a failed file is still freed */
+		rr__cfg_crits_free(e);
+		free(e->at);
+		x->c->n--;
 	}
-	x->in_match = x->own_match;
+	if (r == -ENOMEM)
+		return no_memory(x);
+	if (r < 0)
+		return fail(x, "Match", why);
+	for (size_t k = 0; k < e->ncrits; k++)
+		x->c->want_final |= e->crits[k].kind == RR__CRIT_FINAL;
 	return 0;
 }
 
@@ -482,7 +488,7 @@ static int parse_line(struct ctx *x, char *s)
 		r = add_host(x, args, n);
 		break;
 	case KW_MATCH:
-		r = add_match(x);
+		r = add_match(x, args, n);
 		break;
 	case KW_INCLUDE:
 		r = add_include(x, args, n);
@@ -498,7 +504,8 @@ static int parse_text(struct ctx *x, const char *text, size_t len)
 {
 	char *line = NULL;
 	size_t cap = 0;
-	int r = push(x->c, x->depth ? E_ENTER : E_FILE) ? 0 : no_memory(x);
+	int r = push(x->c, x->depth ? RR__CFG_ENTER : RR__CFG_FILE) ? 0 :
+		no_memory(x);
 
 	for (size_t at = 0; at < len && r == 0;) {
 		const char *nl = memchr(text + at, '\n', len - at);
@@ -527,8 +534,7 @@ static int parse_text(struct ctx *x, const char *text, size_t len)
 		at += n + 1;
 	}
 	free(line);
-	free(x->own_match);
-	if (r == 0 && x->depth && !push(x->c, E_LEAVE))
+	if (r == 0 && x->depth && !push(x->c, RR__CFG_LEAVE))
 		r = no_memory(x);
 	return r;
 }
@@ -631,7 +637,7 @@ static int read_nested(struct ctx *x, const char *path)
 	char *shown;
 	int r;
 
-	if (x->depth >= MAX_DEPTH)
+	if (x->depth >= RR__CFG_MAX_DEPTH)
 		return fail(x, "Include", "nested more than 16 deep");
 	if (x->c->files >= MAX_FILES)
 		return fail(x, "Include", "more than 256 files in all");
@@ -641,8 +647,7 @@ static int read_nested(struct ctx *x, const char *path)
 		return no_memory(x);
 	struct ctx in = {
 		.c = x->c, .flags = x->flags, .depth = x->depth + 1,
-		.shown = shown, .outer_match = x->in_match,
-		.in_match = x->in_match, .err = x->err, .errlen = x->errlen,
+		.shown = shown, .err = x->err, .errlen = x->errlen,
 	};
 	r = read_at(&in, path, false);
 	free(shown);
@@ -666,6 +671,8 @@ int rr__sshcfg_load(struct rr_sshcfg *c, const char *file, char *err, size_t err
 	char *path;
 	int r;
 
+	if (file && strcasecmp(file, "none") == 0)
+		return 0; /* ssh -F none: no file at all */
 	if (file)
 		return rr__sshcfg_read(c, file, file, RR_SSHCFG_USER_FILE, true,
 				       err, errlen);
@@ -682,171 +689,17 @@ int rr__sshcfg_load(struct rr_sshcfg *c, const char *file, char *err, size_t err
 	return r;
 }
 
-/* '*' any run, '?' any character, the rest as written: ssh's Host
-   patterns are case-sensitive ("Host Web1" is not "ssh web1"); linear-ish. */
-static bool glob_match(const char *p, const char *s)
-{
-	const char *star = NULL, *back = NULL;
-
-	while (*s) {
-		if (*p == '*') {
-			star = ++p;
-			back = s;
-		} else if (*p && (*p == '?' || *p == *s)) {
-			p++;
-			s++;
-		} else if (star) {
-			p = star;
-			s = ++back;
-		} else {
-			return false;
-		}
-	}
-	while (*p == '*')
-		p++;
-	return !*p;
-}
-
-/* One pattern matches and no negated one does. */
-static bool host_matches(const struct rr_sshcfg_entry *e, const char *alias)
-{
-	bool hit = false;
-
-	for (size_t k = 0; k < e->npatterns; k++) {
-		const char *p = e->patterns[k];
-		bool negated = *p == '!';
-
-		if (!glob_match(p + negated, alias))
-			continue;
-		if (negated)
-			return false;
-		hit = true;
-	}
-	return hit;
-}
-
-static void apply(struct rr_sshcfg_host *h, const struct rr_sshcfg_entry *e)
-{
-	unsigned bit = 1u << e->key;
-
-	if (e->key == RR_SSHCFG_IDENTITY_FILE) {
-		if (h->nidentities < RR_SSHCFG_MAX_IDENTITIES)
-			h->identities[h->nidentities++] = e->value;
-		h->set |= bit;
-		return;
-	}
-	if (h->set & bit)
-		return; /* the first value obtained wins */
-	h->set |= bit;
-	switch (e->key) {
-	case RR_SSHCFG_HOSTNAME: h->hostname = e->value; break;
-	case RR_SSHCFG_USER: h->user = e->value; break;
-	case RR_SSHCFG_PORT: h->port = e->num; break;
-	case RR_SSHCFG_IDENTITIES_ONLY: h->identities_only = e->num; break;
-	case RR_SSHCFG_CONNECT_TIMEOUT: h->connect_timeout_s = e->num; break;
-	case RR_SSHCFG_STRICT_HOST_KEY: h->hostkey = (int)e->num; break;
-	case RR_SSHCFG_KNOWN_HOSTS: h->known_hosts = e->value; break;
-	case RR_SSHCFG_ALIVE_INTERVAL: h->alive_interval_s = e->num; break;
-	case RR_SSHCFG_PROXY:
-		if (e->num)
-			h->proxy_command = e->value;
-		else
-			h->proxy_jump = e->value;
-		break;
-	default:
-		break;
-	}
-}
-
-/*
- * Host lines switch blocks on and off; a Match block is never on.  An
- * included file starts in the state of the block its Include is in, and
- * when that is off nothing in it can be on; when it ends that block is
- * back.
- */
-void rr__sshcfg_resolve(const struct rr_sshcfg *c, const char *alias,
-		    struct rr_sshcfg_host *h)
-{
-	bool on = true, saved[MAX_DEPTH + 1], never[MAX_DEPTH + 1] = { false };
-	unsigned depth = 0;
-
-	*h = (struct rr_sshcfg_host){ 0 };
-	for (size_t k = 0; k < c->n; k++) {
-		const struct rr_sshcfg_entry *e = &c->v[k];
-
-		switch (e->kind) {
-		case E_FILE:
-			on = true;
-			depth = 0;
-			break;
-		case E_ENTER:
-			saved[depth] = on;
-			never[depth + 1] = never[depth] || !on;
-			depth++;
-			break;
-		case E_LEAVE:
-			if (depth)
-				on = saved[--depth];
-			break;
-		case E_HOST:
-			on = !never[depth] && host_matches(e, alias);
-			break;
-		case E_MATCH:
-			on = false;
-			break;
-		case E_VALUE:
-			if (on)
-				apply(h, e);
-			break;
-		}
-	}
-}
-
-char *rr__sshcfg_expand(const char *raw, const struct rr_sshcfg_tokens *t)
-{
-	char *out = NULL;
-	size_t size;
-	FILE *f = open_memstream(&out, &size);
-	const char *s = raw;
-
-	if (!f)
-		return NULL;
-	if (s[0] == '~' && (s[1] == '/' || !s[1])) {
-		fputs(t->home, f);
-		s++;
-	}
-	for (; *s; s++) {
-		if (*s != '%' || !s[1]) {
-			putc(*s, f);
-			continue;
-		}
-		switch (*++s) {
-		case 'd': fputs(t->home, f); break;
-		case 'u': fputs(t->local_user, f); break;
-		case 'h': fputs(t->hostname, f); break;
-		case 'n': fputs(t->alias, f); break;
-		case 'r': fputs(t->user, f); break;
-		case 'p': fprintf(f, "%u", t->port); break;
-		default: putc(*s, f); break; /* %% */
-		}
-	}
-	if (ferror(f)) {
-		fclose(f);
-		free(out);
-		return NULL;
-	}
-	return fclose(f) == 0 ? out : (free(out), NULL);
-}
-
 void rr__sshcfg_free(struct rr_sshcfg *c)
 {
 	for (size_t k = 0; k < c->n; k++) {
-		for (size_t p = 0; p < c->v[k].npatterns; p++)
-			free(c->v[k].patterns[p]);
-		free(c->v[k].patterns);
+		for (size_t w = 0; w < c->v[k].nwords; w++)
+			free(c->v[k].words[w]);
+		free(c->v[k].words);
+		rr__cfg_crits_free(&c->v[k]);
 		free(c->v[k].value);
+		free(c->v[k].at);
 	}
 	free(c->v);
-	free(c->match_note);
+	free(c->note);
 	*c = (struct rr_sshcfg){ 0 };
 }

@@ -30,7 +30,10 @@ const char *rr__home_dir(void)
 	return pw ? pw->pw_dir : "/";
 }
 
-static char *path_in_home(const char *rel)
+const char *const rr__default_identities[] = { "~/.ssh/id_ed25519",
+						 "~/.ssh/id_ecdsa", NULL };
+
+char *rr__path_in_home(const char *rel)
 {
 	char *p;
 
@@ -61,7 +64,6 @@ static int use_key(struct rr_host *h, struct rr_keyfile *k)
 /* Given identities must be readable; the defaults are used where they exist. */
 static int load_identities(struct rr_host *h, const char *const *given)
 {
-	static const char *const defaults[] = { ".ssh/id_ed25519", ".ssh/id_ecdsa", NULL };
 	struct rr_keyfile *k;
 	int r = 0;
 
@@ -70,8 +72,8 @@ static int load_identities(struct rr_host *h, const char *const *given)
 		if (r == 0)
 			r = use_key(h, k);
 	}
-	for (size_t i = 0; !given && defaults[i] && r == 0; i++) {
-		char *path = path_in_home(defaults[i]);
+	for (size_t i = 0; !given && rr__default_identities[i] && r == 0; i++) {
+		char *path = rr__path_in_home(rr__default_identities[i] + 2);
 
 		if (!path)
 			return -ENOMEM;
@@ -184,7 +186,7 @@ static int host_init(struct rr_host *h, const struct rr_host_spec *sp,
 	h->user = o->user ? strdup(o->user) :
 		  sp->user ? strndup(sp->user, sp->user_len) : strdup(rr__current_user());
 	h->opts.known_hosts = o->known_hosts ? strdup(o->known_hosts) :
-					       path_in_home(".ssh/known_hosts");
+					       rr__path_in_home(RR__DEFAULT_KNOWN_HOSTS);
 	h->opts.identities = NULL;
 	h->opts.password_file = h->opts.password_env = h->opts.user = NULL;
 	h->opts.password = NULL; /* h->password holds the copy */

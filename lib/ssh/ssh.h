@@ -233,6 +233,12 @@ int rr__file_read(const char *path, size_t max, bool may_block, char **data,
 /* rr_host_opts' first layout (ringrun.h, ABI): fixed for good. */
 #define RR_HOST_OPTS_VER0 RR__SIZE_THROUGH(struct rr_host_opts, alias)
 const char *rr__home_dir(void);     /* $HOME, else the password database's */
+/* The identities offered when none is named ("~/..."), NULL-terminated,
+   and the known_hosts file when none is, under the home directory. */
+extern const char *const rr__default_identities[];
+#define RR__DEFAULT_KNOWN_HOSTS ".ssh/known_hosts"
+/* rel under the home directory (caller frees); NULL: out of memory. */
+char *rr__path_in_home(const char *rel);
 const char *rr__current_user(void);
 /* Why s cannot be a user (or a host) of a spec, or NULL when it can. */
 const char *rr__word_refused(const char *s, bool user);

@@ -350,7 +350,8 @@ CASE(bad_timeout, ARGS("--timeout", "-1", "true"),
      .err_exact = "ringrun: --timeout: -1: not a number\nTry 'ringrun --help'.\n",
      .status = 2)
 CASE(bad_output_mode, ARGS("-o", "xml", "true"),
-     .err_exact = "ringrun: -o: xml: unknown mode (group, stream, json, quiet, collate)\n"
+     .err_exact = "ringrun: -o: xml: unknown mode (group, stream, json, quiet, collate, "
+		   "pssh, pssh-inline, pssh-print)\n"
 		  "Try 'ringrun --help'.\n",
      .status = 2)
 CASE(missing_argument, ARGS("-j"),

@@ -152,15 +152,14 @@ CASE(proxy_host_failure_names_the_host,
      .err_exact = "ringrun: viajump: ProxyCommand: run through the system ssh\n"
 		  "ringrun: host viajump (@H3:@PORT): 'echo ran; exit 4' exited with status 4\n",
      .status = 1)
-CASE(match_block_skipped_and_said,
+CASE(match_block_applies,
      ARGS("-F", "@DIR/cfg", "-w", "web", "id -un"),
      .write = { { "cfg",
+		  "Match originalhost web user nosuchuser-rr\n  Port 1\n"
 		  "Host web\n  HostName @H1\n  Port @PORT\n  IdentityFile @KEY\n"
 		  "  UserKnownHostsFile @KH\n"
-		  "Match host web\n  Port 1\nHost *\n  User root\n" } },
-     .out = "---- web ----\nroot\n",
-     .err_exact = "ringrun: @DIR/cfg: line 6: Match: not supported; its block "
-		  "is skipped\n")
+		  "Match host @H1 exec \"test %n = web\"\n  User root\n" } },
+     .out = "---- web ----\nroot\n", .err_exact = "")
 
 /* ------------------------------------------------ --ssh=exec */
 
@@ -244,6 +243,52 @@ CASE(exec_per_host_processes,
 	  "echo end >> @DIR/log", ":::", "1", "2", "3",
 	  "4", "5"),
      .write = { { "cfg", FLEET_CFG } }, .out = "", .check = two_at_once)
+
+/* ------------------------------------------------ -G */
+
+OFFLINE(print_config_runs_nothing,
+	ARGS("-F", "@DIR/cfg", "-G", "web,deploy@db:2201", "-i", "@DIR/k1", "--connect-timeout", "3"),
+	.write = { { "cfg",
+		  "Host web\n  HostName Web7.Example\n  User root\n  Port 2222\n"
+		  "  IdentityFile ~/.ssh/id_%h\n  IdentityFile ~/.ssh/id_%h\n"
+		  "  StrictHostKeyChecking accept-new\n  ServerAliveInterval 1m\n"
+		  "Match originalhost db\n  ProxyJump none\n  ProxyCommand nc %h %p\n"
+		  "  UserKnownHostsFile none\n  IdentitiesOnly yes\n" } },
+	.out = "host web\nuser root\nhostname web7.example\nport 2222\nbatchmode yes\n"
+	       "identitiesonly no\nstricthostkeychecking accept-new\nserveraliveinterval 60\n"
+	       "identityfile @DIR/k1\nidentityfile ~/.ssh/id_%h\n"
+	       "userknownhostsfile @DIR/home/.ssh/known_hosts\nconnecttimeout 3\n"
+	       "host db\nuser deploy\nhostname db\nport 2201\nbatchmode yes\n"
+	       "identitiesonly yes\nstricthostkeychecking true\nserveraliveinterval 0\n"
+	       "identityfile @DIR/k1\nuserknownhostsfile none\nconnecttimeout 3\n"
+	       "proxycommand nc %h %p\n",
+	.err_exact = "")
+/* exec runs through the shell with its tokens, once per reading, and only
+   when what comes before it holds: the log is the one ssh -G writes. */
+OFFLINE(print_config_match_exec,
+	ARGS("-G", "web,db", "-F", "@DIR/cfg"),
+	.write = { { "cfg",
+		  "Match host db exec \"echo %n %h %p >> @DIR/log\"\n  Port 2\n"
+		  "Match exec \"echo %n >> @DIR/log; test %n = web\"\n  Port 3\n"
+		  "Match final exec \"echo final %n >> @DIR/log\"\n" } },
+	.out_has = { "host web\n", "port 3\n", "host db\n", "port 2\n" },
+	.files = { { "log", "web\nweb\nfinal web\ndb db 22\ndb\ndb db 2\ndb\nfinal db\n" } })
+OFFLINE(print_config_bad_file,
+	ARGS("-G", "web", "-F", "@DIR/cfg"),
+	.write = { { "cfg", "Host web\n  Port 22x\n" } },
+	.err_exact = "ringrun: -F: @DIR/cfg: line 2: Port: not a number\n", .status = 2)
+OFFLINE(print_config_bad_token,
+	ARGS("-G", "other,web", "-F", "@DIR/cfg"),
+	.write = { { "cfg", "Host web\n  HostName %r.example\n" } },
+	.out_has = { "host other\n" },
+	.err_exact = "ringrun: web: @DIR/cfg: line 2: HostName: unknown token %r\n", .status = 2)
+OFFLINE(print_config_exclusions, ARGS("-G", "web[1-3],-web2", "-x", "web3", "-F", "none"),
+	.out_prefix = "host web1\n", .out_not = "\nhost web")
+OFFLINE(print_config_no_host_left, ARGS("-G", "web1,-web1", "-F", "none"),
+	.err_exact = "ringrun: -G: no host left to print\n", .status = 2)
+OFFLINE(print_config_takes_no_command, ARGS("-G", "web", "true"),
+	.err_exact = "ringrun: -G: takes no COMMAND or input: it runs nothing\n"
+		     "Try 'ringrun --help'.\n", .status = 2)
 
 /* ------------------------------------------------ errors */
 

@@ -102,3 +102,16 @@ const char *where_ringrun(void)
 			  "RINGRUN_BIN)", start);
 	return path;
 }
+
+const char *where_data(const char *rel)
+{
+	static _Thread_local char path[PATH_MAX]; /* suites call from threads */
+	char top[PATH_MAX];
+
+	snprintf(top, sizeof top, "%s", where_sshd_harness());
+	for (int k = 0; k < 3; k++) /* tests/sshd/sshd-harness.sh */
+		cr_assert(up(top), "%s: not in a source tree", where_sshd_harness());
+	cr_assert_lt((size_t)snprintf(path, sizeof path, "%s/tests/data/%s", top, rel),
+		     sizeof path, "%s/tests/data/%s: too long", top, rel);
+	return path;
+}

@@ -23,4 +23,7 @@ const char *where_ringrun(void);
 /* $RR_SSHD_HARNESS, else tests/sshd/sshd-harness.sh of the source tree. */
 const char *where_sshd_harness(void);
 
+/* The source tree's tests/data/rel (a static buffer per thread). */
+const char *where_data(const char *rel);
+
 #endif

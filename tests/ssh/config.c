@@ -1,7 +1,9 @@
 /*
- * lib/ssh/config.c, the ssh_config reader inside the library: the file grammar, Host patterns and negation, the first
- * value obtained winning, Include (relative, globs, nesting, blocks), Match
- * skipped, %-tokens and ~, and the errors with their file and line.
+ * lib/ssh/config.c, the ssh_config reader inside the library: the file
+ * grammar, Host patterns and negation, the first value obtained winning,
+ * Include (relative, globs, nesting, blocks), Match blocks, %-tokens, ~
+ * and ${VAR}, and the errors with their file and line.  tests/cli/sshg.c
+ * compares all of it with ssh -G.
  */
 #include <criterion/criterion.h>
 #include <errno.h>
@@ -54,9 +56,18 @@ static void parse_fails(const char *text, const char *want)
 	cr_assert_str_eq(err, want);
 }
 
+static int resolve_as(const char *alias, const char *user)
+{
+	const struct rr_sshcfg_query q = {
+		.alias = alias, .user = user, .local_user = "me", .home = dir,
+	};
+
+	return rr__sshcfg_resolve(&cfg, &q, &h, err, sizeof err);
+}
+
 static void resolve(const char *alias)
 {
-	rr__sshcfg_resolve(&cfg, alias, &h);
+	cr_assert_eq(resolve_as(alias, NULL), 0, "%s: %s", alias, err);
 }
 
 /* dir/name holds text. */
@@ -93,7 +104,9 @@ Test(ssh_config, keywords_any_case_equals_and_quotes)
 	cr_assert_eq(h.port, 2222);
 	cr_assert_eq(h.nidentities, 1);
 	cr_assert_str_eq(h.identities[0], "/keys/my key");
-	cr_assert_str_eq(h.known_hosts, "/kh one");
+	cr_assert_eq(h.nknown_hosts, 2);
+	cr_assert_str_eq(h.known_hosts[0], "/kh one");
+	cr_assert_str_eq(h.known_hosts[1], "/kh2");
 }
 
 Test(ssh_config, escapes_in_values)
@@ -167,7 +180,7 @@ Test(ssh_config, values_of_each_keyword)
 	cr_assert_eq(h.hostkey, RR_HOSTKEY_ACCEPT_NEW);
 	cr_assert_eq(h.alive_interval_s, 15);
 	cr_assert_str_eq(h.proxy_jump, "bastion");
-	cr_assert_null(h.proxy_command, "the first of ProxyJump and ProxyCommand wins");
+	cr_assert_null(h.proxy_command, "a ProxyJump sets ProxyCommand none");
 	resolve("b");
 	cr_assert_not(h.identities_only);
 	cr_assert(h.set & 1u << RR_SSHCFG_IDENTITIES_ONLY);
@@ -177,10 +190,10 @@ Test(ssh_config, values_of_each_keyword)
 	resolve("c");
 	cr_assert_eq(h.hostkey, RR_HOSTKEY_OFF);
 	cr_assert_null(h.proxy_jump, "none");
-	cr_assert_null(h.proxy_command, "none took the place");
+	cr_assert_str_eq(h.proxy_command, "nc", "ProxyJump none leaves ProxyCommand free");
 	resolve("d");
 	cr_assert_eq(h.hostkey, RR_HOSTKEY_STRICT);
-	cr_assert(h.set & 1u << RR_SSHCFG_PROXY);
+	cr_assert(h.set & 1u << RR_SSHCFG_PROXY_COMMAND);
 	cr_assert_null(h.proxy_command);
 	resolve("e");
 	cr_assert_eq(h.set, 0);
@@ -198,21 +211,124 @@ Test(ssh_config, times)
 	cr_assert_eq(h.alive_interval_s, 10);
 }
 
-Test(ssh_config, match_blocks_are_skipped)
+Test(ssh_config, match_criteria)
 {
-	parse("Host a\n  User one\n"
-	      "Match host a\n  Port 7\n  User two\n"
-	      "Host a\n  Port 8\n");
-	resolve("a");
-	cr_assert_str_eq(h.user, "one");
-	cr_assert_eq(h.port, 8);
-	cr_assert_str_eq(cfg.match_note, "cfg: line 3");
+	parse("Match host 10.0.0.7 user deploy\n  Port 1\n"
+	      "Host web\n  HostName 10.0.0.7\n"
+	      "Match host 10.0.0.7 user deploy\n  Port 2\n"
+	      "Match originalhost WEB\n  ServerAliveInterval 5\n"
+	      "Match localuser m?,nobody !user root\n  ConnectTimeout 9\n"
+	      "Match user deploy,!root\n  IdentitiesOnly yes\n"
+	      "Match !host *.lab\n  IdentityFile k1\n"
+	      "Match canonical\n  User never\n"
+	      "Match all\n  User deploy\n");
+	resolve("web");
+	cr_assert_eq(h.port, 0, "the user is not deploy yet");
+	cr_assert_eq(h.alive_interval_s, 5, "originalhost: any case");
+	cr_assert_eq(h.connect_timeout_s, 9);
+	cr_assert_not(h.identities_only);
+	cr_assert_str_eq(h.identities[0], "k1");
+	cr_assert_str_eq(h.user, "deploy", "canonical holds only in a final pass");
+	cr_assert_eq(resolve_as("web", "deploy"), 0, "%s", err);
+	cr_assert_eq(h.port, 2, "HostName is the host of the Match after it");
+	cr_assert(h.identities_only);
+	resolve("a.lab");
+	cr_assert_eq(h.nidentities, 0);
 }
 
-Test(ssh_config, match_without_what_ringrun_uses_is_not_noted)
+/* A Match final asks for a second reading, with the name found. */
+Test(ssh_config, match_final_reads_again)
 {
-	parse("Match all\n  ForwardAgent yes\n  SendEnv LANG\nHost a\n  Port 8\n");
-	cr_assert_null(cfg.match_note);
+	parse("Host Web\n  HostName WEB.Example\n"
+	      "Match final host web.example\n  User final\n"
+	      "Host web.example\n  Port 7\n"
+	      "Match canonical\n  IdentityFile k2\n");
+	resolve("Web");
+	cr_assert_str_eq(h.host, "web.example", "lower case, as ssh connects");
+	cr_assert_str_eq(h.user, "final");
+	cr_assert_eq(h.port, 7, "Host lines match the name found then");
+	cr_assert_str_eq(h.identities[0], "k2");
+}
+
+/* Match exec: through $SHELL -c, with the tokens; not run when what comes
+   before it does not hold. */
+Test(ssh_config, match_exec)
+{
+	char text[PATH_MAX + 512], marker[PATH_MAX];
+
+	snprintf(marker, sizeof marker, "%s/ran", dir);
+	setenv("SHELL", "/bin/sh", 1);
+	snprintf(text, sizeof text,
+		 "Match exec \"test %%n = web -a %%h = 10.0.0.1 -a %%r = me\"\n  Port 1\n"
+		 "Host web\n  HostName 10.0.0.1\n"
+		 "Match host nothing exec \"touch %s\"\n  Port 2\n"
+		 "Match exec \"test %%h = 10.0.0.1 -a %%p = 22\"\n  Port 3\n"
+		 "Match !exec false\n  User x\n", marker);
+	parse(text);
+	resolve("web");
+	cr_assert_eq(h.port, 3);
+	cr_assert_str_eq(h.user, "x");
+	cr_assert_neq(access(marker, F_OK), 0, "an exec after a criterion that fails never runs");
+	rr__sshcfg_free(&cfg);
+	parse("Match exec \"kill -9 $$\"\n  Port 1\n");
+	cr_assert_eq(resolve_as("web", NULL), -EINTR);
+	cr_assert_str_eq(err, "cfg: line 1: Match: exec 'kill -9 $$': killed by a signal");
+}
+
+Test(ssh_config, match_errors)
+{
+	parse_fails("Match\n", "cfg: line 1: Match: one or more attributes required");
+	parse_fails("Match host\n", "cfg: line 1: Match: host: missing argument");
+	parse_fails("Match tagged x\n", "cfg: line 1: Match: unsupported attribute tagged");
+	parse_fails("Match all host x\n",
+		    "cfg: line 1: Match: 'all' cannot be combined with other attributes");
+	parse("Match canonical all\n  Port 3\n");
+}
+
+/* ProxyJump none leaves ProxyCommand free; ProxyCommand none takes both. */
+Test(ssh_config, proxy_jump_and_command)
+{
+	parse("Host a\n  ProxyJump none\n  ProxyCommand nc %h\n"
+	      "Host b\n  ProxyCommand none\n  ProxyJump j\n"
+	      "Host c\n  ProxyJump j1,j2\n  ProxyCommand nc\n");
+	resolve("a");
+	cr_assert_null(h.proxy_jump);
+	cr_assert_str_eq(h.proxy_command, "nc %h");
+	resolve("b");
+	cr_assert_null(h.proxy_jump);
+	cr_assert_null(h.proxy_command);
+	resolve("c");
+	cr_assert_str_eq(h.proxy_jump, "j1,j2");
+	cr_assert_null(h.proxy_command);
+}
+
+Test(ssh_config, identity_files_once)
+{
+	parse("Host *\n  IdentityFile k1\n  IdentityFile k2\n  IdentityFile k1\n");
+	resolve("a");
+	cr_assert_eq(h.nidentities, 2);
+}
+
+Test(ssh_config, canonicalize_is_noted)
+{
+	parse("CanonicalizeHostname no\nHost a\n  CanonicalizeHostname always\n");
+	cr_assert_str_eq(cfg.note, "cfg: line 3: CanonicalizeHostname always: not followed "
+		"(ringrun does not canonicalize host names)");
+}
+
+/* The host connected to: lower case, an address as getnameinfo writes it. */
+Test(ssh_config, host_names)
+{
+	parse("Host v6\n  HostName 2001:DB8:0:0::1\nHost v4\n  HostName 010.1\n"
+	      "Host bad\n  HostName %r\n");
+	resolve("Web.Example");
+	cr_assert_str_eq(h.host, "web.example");
+	resolve("v6");
+	cr_assert_str_eq(h.host, "2001:db8::1");
+	resolve("v4");
+	cr_assert_str_eq(h.host, "8.0.0.1");
+	cr_assert_eq(resolve_as("bad", NULL), -EINVAL);
+	cr_assert_str_eq(err, "cfg: line 6: HostName: unknown token %r");
 }
 
 Test(ssh_config, every_file_starts_for_every_host)
@@ -239,9 +355,7 @@ Test(ssh_config, errors_name_the_file_and_line)
 	parse_fails("ServerAliveInterval\n", "cfg: line 1: ServerAliveInterval: missing argument");
 	parse_fails("StrictHostKeyChecking sometimes\n",
 		    "cfg: line 1: StrictHostKeyChecking: not yes, ask, accept-new, no or off");
-	parse_fails("IdentityFile ~/.ssh/%x\n", "cfg: line 1: IdentityFile: unknown token %x");
-	parse_fails("HostName %r.example\n", "cfg: line 1: HostName: unknown token %r");
-	parse_fails("UserKnownHostsFile kh%\n", "cfg: line 1: UserKnownHostsFile: '%' at the end");
+	parse_fails("ProxyJump a,,b\n", "cfg: line 1: ProxyJump: not [user@]host[:port],...");
 	parse_fails("ProxyCommand\n", "cfg: line 1: ProxyCommand: missing argument");
 	parse_fails("Include\n", "cfg: line 1: Include: missing argument");
 	const char nul[] = "Host a\nUser x\0y\n";
@@ -254,25 +368,62 @@ Test(ssh_config, errors_in_blocks_that_do_not_match_too)
 	parse_fails("Host nothing-matches-this\n  Port x\n", "cfg: line 2: Port: not a number");
 }
 
-Test(ssh_config, tokens_and_tilde)
+static char *expand(const char *raw, const char *allowed, bool file, int want)
 {
 	const struct rr_sshcfg_tokens t = {
 		.home = "/home/me", .local_user = "me", .hostname = "10.0.0.7",
-		.alias = "web", .user = "deploy", .port = 2222,
+		.alias = "web", .user = "deploy", .port = 2222, .this_host = "box.lan",
+		.uid = 1000,
 	};
-	char *s = rr__sshcfg_expand("~/.ssh/%h-%r@%n:%p by %u in %d 100%%", &t);
+	char *s = NULL;
 
-	cr_assert_str_eq(s, "/home/me/.ssh/10.0.0.7-deploy@web:2222 by me in /home/me 100%");
+	cr_assert_eq(rr__sshcfg_expand(raw, &t, allowed, file, &s, err, sizeof err), want,
+		     "%s: %s", raw, err);
+	return s;
+}
+
+Test(ssh_config, tokens_tilde_and_variables)
+{
+	char *s = expand("~/.ssh/%h-%r@%n:%p by %u in %d 100%% %i %k %l %L", RR_SSHCFG_TOKENS_FILE,
+			 true, 0);
+
+	cr_assert_str_eq(s, "/home/me/.ssh/10.0.0.7-deploy@web:2222 by me in /home/me 100% "
+			    "1000 web box.lan box");
 	free(s);
-	s = rr__sshcfg_expand("~", &t);
+	s = expand("%C", RR_SSHCFG_TOKENS_FILE, true, 0); /* sha1("box.lan10.0.0.72222deploy") */
+	cr_assert_eq(strlen(s), 40);
+	free(s);
+	s = expand("~", RR_SSHCFG_TOKENS_FILE, true, 0);
 	cr_assert_str_eq(s, "/home/me");
 	free(s);
-	s = rr__sshcfg_expand("~other/x", &t);
+	s = expand("~other/x", RR_SSHCFG_TOKENS_FILE, true, 0);
 	cr_assert_str_eq(s, "~other/x", "only ~ and ~/ are the home directory");
 	free(s);
-	s = rr__sshcfg_expand("", &t);
+	s = expand("~/%h", RR_SSHCFG_TOKENS_HOSTNAME, false, 0);
+	cr_assert_str_eq(s, "~/10.0.0.7", "a HostName is no file");
+	free(s);
+	setenv("RR_SSHCFG_VAR", "val", 1);
+	s = expand("${RR_SSHCFG_VAR}/x", RR_SSHCFG_TOKENS_FILE, true, 0);
+	cr_assert_str_eq(s, "val/x");
+	free(s);
+	expand("%r", RR_SSHCFG_TOKENS_HOSTNAME, false, -EINVAL);
+	cr_assert_str_eq(err, "unknown token %r");
+	expand("kh%", RR_SSHCFG_TOKENS_FILE, true, -EINVAL);
+	cr_assert_str_eq(err, "'%' at the end");
+	expand("${RR_SSHCFG_UNSET}", RR_SSHCFG_TOKENS_FILE, true, -EINVAL);
+	cr_assert_str_eq(err, "${RR_SSHCFG_UNSET} is not set");
+	s = expand("", RR_SSHCFG_TOKENS_FILE, true, 0);
 	cr_assert_str_eq(s, "");
 	free(s);
+}
+
+/* A token only fails the host whose value holds it. */
+Test(ssh_config, tokens_of_other_hosts_pass)
+{
+	parse("Host other\n  HostName %x\n  IdentityFile %x\n  UserKnownHostsFile %x\n"
+	      "Host a\n  Port 3\n");
+	resolve("a");
+	cr_assert_eq(h.port, 3);
 }
 
 Test(ssh_config, include_relative_to_dot_ssh_with_globs)
@@ -303,14 +454,13 @@ Test(ssh_config, include_inside_a_block)
 	make_dir(".ssh");
 	file_in(dir, ".ssh/inc", "User included\nHost other\n  Port 5\n");
 	parse("Host a\n  Include ~/.ssh/inc\n  Port 6\n"
-	      "Match all\n  Include inc\n");
+	      "Match host nothing\n  Include inc\n");
 	resolve("a");
 	cr_assert_str_eq(h.user, "included");
 	cr_assert_eq(h.port, 6, "the including block is back after the file");
 	resolve("other");
 	cr_assert_null(h.user);
 	cr_assert_eq(h.port, 0, "a block that is off keeps the whole file off");
-	cr_assert_str_eq(cfg.match_note, "cfg: line 4", "the Match hides what inc sets");
 }
 
 Test(ssh_config, include_errors)
@@ -413,6 +563,8 @@ Test(ssh_config, load_special_files_as_empty)
 	cr_assert_eq(rr__sshcfg_load(&cfg, "/dev/null", err, sizeof err), 0, "%s", err);
 	cr_assert_eq(rr__sshcfg_load(&cfg, path, err, sizeof err), 0, "%s", err);
 	cr_assert_eq(cfg.n, 2, "two empty files");
+	cr_assert_eq(rr__sshcfg_load(&cfg, "none", err, sizeof err), 0, "ssh -F none: no file");
+	cr_assert_eq(cfg.n, 2);
 }
 
 Test(ssh_config, long_patterns_stay_fast)
@@ -426,6 +578,7 @@ Test(ssh_config, long_patterns_stay_fast)
 		strcat(line, "*a");
 	strcat(line, "b\n  Port 3\n");
 	parse(line);
-	resolve(alias);
+	cr_assert_eq(resolve_as(alias, NULL), -EINVAL, "longer than a host name can be");
+	cr_assert_str_eq(err, "a host name longer than 1024 bytes");
 	cr_assert_eq(h.port, 0);
 }

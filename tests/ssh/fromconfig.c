@@ -10,11 +10,11 @@
 #include <errno.h>
 #include <limits.h>
 #include <pwd.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -190,9 +190,9 @@ static void compare(rr_ssh_config *c, const char *cfg, const char *alias)
 	ssh_g(cfg, alias, &s);
 	cr_assert_eq(rr_ssh_config_host(c, alias, NULL, &hc, why, sizeof why), 0,
 		     "%s %s: %s", cfg, alias, why);
-	/* ssh writes the HostName in lower case, and connects to it so */
-	cr_assert_eq(strcasecmp(hc.hostname, s.hostname), 0, "%s %s: hostname %s, ssh %s",
-		     cfg, alias, hc.hostname, s.hostname);
+	/* in lower case, as ssh writes it and connects to it */
+	cr_assert_str_eq(hc.hostname, s.hostname, "%s %s: hostname %s, ssh %s", cfg, alias,
+			 hc.hostname, s.hostname);
 	if (hc.opts->user)
 		cr_assert_str_eq(hc.opts->user, s.user, "%s %s: user %s, ssh %s", cfg, alias,
 				 hc.opts->user, s.user);
@@ -365,6 +365,62 @@ Test(ssh_fromconfig, values_and_overrides)
 	rm_dir(dir);
 }
 
+/* What ssh -G would print, past the first layout; a caller of that
+   layout gets none of it. */
+Test(ssh_fromconfig, ssh_g_fields)
+{
+	char dir[64], cfg[PATH_MAX], why[256], want[PATH_MAX + 64];
+	struct rr_host_config hc = { .size = sizeof hc };
+	const char *mine[] = { "/my/key", NULL };
+
+	make_dir(dir, sizeof dir);
+	setenv("HOME", dir, 1);
+	file_at(dir, "cfg", "Host web\n  IdentityFile ~/k-%h\n  IdentityFile /my/key\n"
+		"  IdentityFile ~/k-%h\n  ProxyJump a,u@10.0.0.1:022\n"
+		"Host db\n  UserKnownHostsFile none\n  ProxyJump none\n"
+		"  ProxyCommand nc %h %p\n"
+		"Host bad\n  UserKnownHostsFile ~/kh %x\n", cfg, sizeof cfg);
+	rr_ssh_config *c = rr_ssh_config_read(cfg, why, sizeof why);
+	cr_assert_not_null(c, "%s", why);
+	cr_assert_eq(rr_ssh_config_host(c, "web", &(struct rr_host_opts){
+		.identities = mine }, &hc, why, sizeof why), 0, "%s", why);
+	cr_assert_str_eq(hc.identity_files[0], "/my/key");
+	cr_assert_str_eq(hc.identity_files[1], "~/k-%h", "raw, each once");
+	cr_assert_null(hc.identity_files[2]);
+	cr_assert_str_eq(hc.proxy_jump, "a,u@[10.0.0.1]:22");
+	cr_assert_null(hc.proxy_command);
+	cr_assert(!strncmp(hc.known_hosts_file, dir, strlen(dir)) &&
+		  !strcmp(hc.known_hosts_file + strlen(dir), "/.ssh/known_hosts"), "%s",
+		  hc.known_hosts_file);
+	cr_assert_eq(rr_ssh_config_host(c, "db", NULL, &hc, why, sizeof why), 0, "%s", why);
+	cr_assert_str_eq(hc.identity_files[0], "~/.ssh/id_ed25519", "the defaults");
+	cr_assert_str_eq(hc.identity_files[1], "~/.ssh/id_ecdsa");
+	cr_assert_null(hc.identity_files[2]);
+	cr_assert_str_eq(hc.known_hosts_file, "none");
+	cr_assert_str_eq(hc.opts->known_hosts, "/dev/null");
+	cr_assert_null(hc.proxy_jump);
+	cr_assert_str_eq(hc.proxy_command, "nc %h %p");
+	cr_assert_str_eq(hc.proxy, "ProxyCommand");
+	cr_assert_eq(rr_ssh_config_host(c, "bad", NULL, &hc, why, sizeof why), -EINVAL);
+	snprintf(want, sizeof want, "%s: line 11: UserKnownHostsFile: unknown token %%x", cfg);
+	cr_assert_str_eq(why, want);
+	cr_assert_eq(rr_ssh_config_host(c, "bad", &(struct rr_host_opts){
+		.known_hosts = "/kh" }, &hc, why, sizeof why), 0,
+		"the program's file wins: the file's is never read (%s)", why);
+	cr_assert_str_eq(hc.known_hosts_file, "/kh");
+	/* the first layout: through proxy, nothing after it written */
+	struct rr_host_config old;
+	memset(&old, 0x5a, sizeof old);
+	old.size = offsetof(struct rr_host_config, identity_files);
+	cr_assert_eq(rr_ssh_config_host(c, "db", NULL, &old, why, sizeof why), 0, "%s", why);
+	cr_assert_str_eq(old.proxy, "ProxyCommand");
+	for (const unsigned char *b = (const unsigned char *)&old.identity_files;
+	     b < (const unsigned char *)(&old + 1); b++)
+		cr_assert_eq(*b, 0x5a, "a field past the caller's layout was written");
+	rr_ssh_config_free(c);
+	rm_dir(dir);
+}
+
 /* NULL: ~/.ssh/config, as ssh reads it. */
 Test(ssh_fromconfig, null_path_reads_the_home_config)
 {
@@ -433,7 +489,7 @@ Test(ssh_fromconfig, refused_names_are_einval_and_told)
 	refused("Host web\n  User -oProxyCommand=x\n", "web", EINVAL, false,
 		"host web: User -oProxyCommand=x: a user name cannot begin with '-'");
 	refused("Host web\n  HostName -oProxyCommand=x\n", "web", EINVAL, false,
-		"host web: HostName -oProxyCommand=x: a host name cannot begin with '-'");
+		"host web: HostName -oproxycommand=x: a host name cannot begin with '-'");
 	refused("Host web\n  HostName a;b\n", "web", EINVAL, false,
 		"host web: HostName a;b: cannot be in a host name");
 	refused("Host web\n  HostName root@10.0.0.1\n", "web", EINVAL, false,
@@ -450,24 +506,25 @@ Test(ssh_fromconfig, proxies_are_enotsup_and_told)
 		"host j2: ProxyCommand: not supported by ringrun's client");
 }
 
-/* A Match block is skipped, and said; the host is made. */
-Test(ssh_fromconfig, match_is_skipped_and_told)
+/* A Match block applies; a CanonicalizeHostname not followed is told; the
+   host is made. */
+Test(ssh_fromconfig, match_applies_canonicalize_told)
 {
-	char dir[64], cfg[PATH_MAX], want[PATH_MAX + 64];
+	char dir[64], cfg[PATH_MAX], want[PATH_MAX + 128];
 	struct told told = { 0 };
 	rr_loop *loop = loop_new(&(struct rr_loop_opts){ .on_warning = note,
 							 .user = &told });
 	const char *none[] = { NULL };
 
 	make_dir(dir, sizeof dir);
-	file_at(dir, "cfg", "Host web\n  Port 2201\nMatch host web\n  Port 7\n",
-		cfg, sizeof cfg);
+	file_at(dir, "cfg", "Match host web\n  Port 2201\nHost web\n  Port 7\n"
+		"CanonicalizeHostname yes\n", cfg, sizeof cfg);
 	rr_host *h = rr_host_from_config(loop, "web", cfg, &(struct rr_host_opts){
 		.identities = none, .no_agent = true });
 	cr_assert_not_null(h, "%s", strerror(errno));
 	cr_assert_str_eq(rr_host_name(h), "web:2201");
-	snprintf(want, sizeof want, "%s: line 3: Match: not supported; its block is skipped",
-		 cfg);
+	snprintf(want, sizeof want, "%s: line 5: CanonicalizeHostname yes: not followed "
+		 "(ringrun does not canonicalize host names)", cfg);
 	cr_assert_eq(told.n, 1);
 	cr_assert_str_eq(told.first, want);
 	rr_host_free(h);

@@ -68,6 +68,41 @@ Test(ssh_timeout, timeout_stops_term_ignoring_command)
 	free_loop(loop);
 }
 
+/* A command whose streams are closed sends EOF long before it ends (sshd
+ * sends EOF when no process holds the session's pipes): it is still
+ * stopped, whether ringrun discards the streams or the command closes
+ * them itself. */
+Test(ssh_timeout, timeout_stops_command_after_its_eof)
+{
+	struct sshd *s = sshd_start(1, 0, NULL);
+	rr_loop *loop = loop_new(NULL);
+	rr_host *h = host_on(loop, s, 0, NULL);
+	static const struct {
+		const char *fmt;
+		enum rr_io mode;
+	} cases[] = {
+		{ "%s", RR_IO_DISCARD },
+		{ "exec >/dev/null 2>&1; %s", RR_IO_CAPTURE },
+		{ "exec >&- 2>&-; %s", RR_IO_CALLBACK },
+	};
+
+	for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+		char marker[64], cmd[128];
+
+		unique_sleep(marker, sizeof marker, 10 + (int)k);
+		snprintf(cmd, sizeof cmd, cases[k].fmt, marker);
+		const struct rr_result *r = run_ssh(loop, h, cmd, &(struct rr_opts){
+			.timeout_ms = 300, .stdout_mode = cases[k].mode,
+			.stderr_mode = cases[k].mode});
+		expect_status_only(r, RR_TIMEOUT);
+		cr_assert_null(strstr(r->message, "could not be signalled"),
+			       "%s: %s", cmd, r->message);
+		cr_assert_eq(procs_wait_gone(marker, HANG_GUARD_MS), 0,
+			     "'%s' still runs on the server", cmd);
+	}
+	free_loop(loop);
+}
+
 /* A limit that is not reached: output, stdin, exit status, remote signal,
  * env and cwd are what they are without one. */
 Test(ssh_timeout, limit_not_reached_changes_nothing)

@@ -251,7 +251,8 @@ Test(unit_options, bad_values)
 	EXPECT_ERROR(PARSE("--idle-timeout", "1e3", "x"),
 		     "--idle-timeout: 1e3: not a number");
 	EXPECT_ERROR(PARSE("-o", "fancy", "x"),
-		     "-o: fancy: unknown mode (group, stream, json, quiet, collate)");
+		     "-o: fancy: unknown mode (group, stream, json, quiet, collate, pssh, "
+		     "pssh-inline, pssh-print)");
 }
 
 Test(unit_options, missing_command)
@@ -505,6 +506,26 @@ Test(unit_fleet_options, errors)
 	expect_fleet_error(PARSE("-w", "a", "--no-agent=1", "x"),
 			   "--no-agent: takes no argument");
 	expect_fleet_error(PARSE("-w", "a"), "COMMAND: missing");
+}
+
+/* -G names its hosts and runs nothing: the host options go with it. */
+Test(unit_fleet_options, print_config)
+{
+	cr_assert_eq(PARSE("-G", "web[1-2],root@db:2200", "-F", "cfg", "-l", "me", "-p", "2",
+			   "--print-ssh-config=x"), 0, "%s", err);
+	cr_assert(o.print_config);
+	cr_assert_not(o.fleet);
+	cr_assert_eq(o.hosts.n, 4);
+	cr_assert_str_eq(o.hosts.v[2].user, "root");
+	cr_assert_eq(o.hosts.v[2].port, 2200);
+	options_free(&o);
+	expect_fleet_error(PARSE("-G", "web", "uptime"),
+			   "-G: takes no COMMAND or input: it runs nothing");
+	expect_fleet_error(PARSE("-G", "web", ":::", "a"),
+			   "-G: takes no COMMAND or input: it runs nothing");
+	expect_fleet_error(PARSE("-G", "web", "-w", "db"),
+			   "-G: cannot be combined with -w or --hostfile: -G names the hosts");
+	expect_fleet_error(PARSE("-G", "a b"), "-G: 'a b': contains a space");
 }
 
 /* Options that mean nothing without hosts say so, by the name given. */

@@ -147,7 +147,7 @@ Test(unit_outdir, creates_dirs_and_writes_pairs, .init = make_tmp, .fini = remov
 			       .input_no = 2 };
 
 	snprintf(path, sizeof path, "%s/a/b", dir);
-	cr_assert_eq(outdir_open(&d, path, false), 0);
+	cr_assert_eq(outdir_open(&d, "--outdir", path, false), 0);
 	sink_start(&s);
 	cr_assert(outdir_task(&d, &t, &r, &s.o));
 	t.host = "web8";
@@ -180,13 +180,13 @@ Test(unit_outdir, open_failures, .init = make_tmp, .fini = remove_tmp)
 
 	snprintf(path, sizeof path, "%s/file", dir);
 	cr_assert_eq(creat(path, 0644) >= 0, true);
-	cr_assert_eq(outdir_open(&d, path, false), -ENOTDIR);
+	cr_assert_eq(outdir_open(&d, "--outdir", path, false), -ENOTDIR);
 	outdir_close(&d);
 	snprintf(path, sizeof path, "%s/file/sub", dir);
-	cr_assert_eq(outdir_open(&d, path, false), -ENOTDIR);
+	cr_assert_eq(outdir_open(&d, "--outdir", path, false), -ENOTDIR);
 	outdir_close(&d);
 	snprintf(path, sizeof path, "%s/", dir); /* exists already: fine */
-	cr_assert_eq(outdir_open(&d, path, false), 0);
+	cr_assert_eq(outdir_open(&d, "--outdir", path, false), 0);
 	outdir_close(&d);
 }
 
@@ -205,7 +205,7 @@ Test(unit_outdir, write_failures, .init = make_tmp, .fini = remove_tmp)
 	snprintf(path, sizeof path, "%s/2.err", dir);
 	cr_assert_eq(symlink("/dev/full", path), 0);
 	snprintf(path, sizeof path, "%s/", dir);
-	cr_assert_eq(outdir_open(&d, path, false), 0);
+	cr_assert_eq(outdir_open(&d, "--outdir", path, false), 0);
 	sink_start(&s);
 	cr_assert_not(outdir_task(&d, &t, &r, &s.o));
 	t.seq = 2;

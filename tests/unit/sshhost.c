@@ -254,12 +254,23 @@ Test(unit_sshhost, exec_mode_every_host_and_no_notice)
 	cr_assert_not(sh.config_timeout);
 }
 
-Test(unit_sshhost, match_note)
+Test(unit_sshhost, match_block_applies)
 {
 	hosts("a");
-	config("Host a\n  Port 2\nMatch host a\n  User x\n");
-	cr_assert(strstr(notes.data, "/cfg: line 3: Match: not supported; its block is "
-				     "skipped\n"), "%s", notes.data);
+	config("Host a\n  Port 2\nMatch host a\n  Port 3\n  User x\n");
+	cr_assert_null(notes.data, "nothing to tell");
+	init(0);
+	cr_assert_str_eq(sh.ho.user, "x");
+	cr_assert_eq(sh.ho.port, 2);
+}
+
+Test(unit_sshhost, canonicalize_note)
+{
+	hosts("a");
+	config("Host a\n  Port 2\nCanonicalizeHostname yes\n");
+	cr_assert(strstr(notes.data, "/cfg: line 3: CanonicalizeHostname yes: not followed "
+				     "(ringrun does not canonicalize host names)\n"), "%s",
+		  notes.data);
 }
 
 Test(unit_sshhost, bad_config_names_f)

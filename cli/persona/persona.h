@@ -1,0 +1,51 @@
+/*
+ * Personalities: invoked as pdsh, clush or pssh (argv[0]'s basename, e.g. a
+ * symbolic link) or as "ringrun --as TOOL", ringrun reads that tool's
+ * options.  A personality is only a table from the tool's options to
+ * ringrun's own (by their long names), and ringrun options set first, for
+ * the tool's output format and exit status: the one parser (options.c)
+ * does the rest.  Another tool is another table.
+ */
+#ifndef CLI_PERSONA_H
+#define CLI_PERSONA_H
+
+#include <stddef.h>
+
+enum persona_act {
+	PA_SAME,   /* ringrun's option `to`, with the tool's argument if any */
+	PA_SET,    /* a flag of the tool: ringrun's `to` with argument `value` */
+	PA_ONLY,   /* takes an argument that must be `value`; then nothing */
+	PA_REFUSE, /* a clear error: `why` */
+};
+
+struct persona_opt {
+	char letter;      /* 0: long only */
+	const char *name; /* the tool's long option; NULL: none */
+	enum persona_act act;
+	const char *to;   /* ringrun's long option (PA_SAME, PA_SET) */
+	const char *value;
+	const char *why;  /* PA_REFUSE */
+};
+
+struct persona {
+	const char *name;  /* as the messages name the tool */
+	const char *alias; /* another name it is installed as; NULL: none */
+	/* ringrun options given before the tool's: its format, its exit
+	   status ("--output=stream"), NULL-terminated */
+	const char *const *defaults;
+	const struct persona_opt *opts;
+	size_t nopts;
+};
+
+/* The personality called name (or alias); NULL: none. */
+const struct persona *persona_find(const char *name);
+
+/* Every personality, NULL-terminated (for the tests and the errors). */
+extern const struct persona *const personas[];
+
+/* Its option -c, or --name (len bytes of it); NULL: it has none. */
+const struct persona_opt *persona_short(const struct persona *p, char c);
+const struct persona_opt *persona_long(const struct persona *p,
+				       const char *name, size_t len);
+
+#endif

@@ -1,0 +1,217 @@
+/* cli/persona/ and the options it maps to: every table names options
+   ringrun has, each tool's letters mean what the tool means, and what a
+   personality does not take is a clear error naming the tool. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "files.h"
+#include "options.h"
+#include "parse.h"
+#include "persona/persona.h"
+
+static struct options o;
+static char err[512];
+
+#define PARSE(...) PARSE_OPTIONS(&o, err, __VA_ARGS__)
+#define EXPECT_ERROR(r, msg) expect_usage_error(&o, err, r, msg)
+/* As if called by the name tool (a link to ringrun). */
+#define PARSE_AS(tool, ...)                                              \
+	parse_options(&o, err, sizeof err,                               \
+		      (const char *const[]){ tool, __VA_ARGS__, NULL })
+
+Test(unit_persona, every_table_names_options_ringrun_has)
+{
+	for (size_t k = 0; personas[k]; k++) {
+		const struct persona *p = personas[k];
+
+		cr_assert_eq(persona_find(p->name), p);
+		for (size_t d = 0; p->defaults[d]; d++) {
+			const char *name = p->defaults[d] + 2;
+			const char *eq = strchr(name, '=');
+			char opt[64];
+
+			snprintf(opt, sizeof opt, "%.*s",
+				 (int)(eq ? eq - name : (int)strlen(name)), name);
+			cr_assert_eq(options_arg(opt), eq ? 1 : 0, "%s: %s",
+				     p->name, p->defaults[d]);
+		}
+		for (size_t n = 0; n < p->nopts; n++) {
+			const struct persona_opt *po = &p->opts[n];
+
+			cr_assert(po->letter || po->name);
+			if (po->act == PA_SAME)
+				cr_assert_geq(options_arg(po->to), 0, "%s: %s",
+					      p->name, po->to);
+			if (po->act == PA_SET)
+				cr_assert_eq(options_arg(po->to), po->value != NULL,
+					     "%s: %s", p->name, po->to);
+			if (po->act == PA_REFUSE)
+				cr_assert(po->why && !po->to);
+			if (po->act == PA_ONLY)
+				cr_assert(po->value && !po->to);
+			/* each letter and name once */
+			for (size_t m = n + 1; m < p->nopts; m++) {
+				cr_assert(!po->letter || po->letter != p->opts[m].letter,
+					  "%s: -%c twice", p->name, po->letter);
+				cr_assert(!po->name || !p->opts[m].name ||
+					  strcmp(po->name, p->opts[m].name),
+					  "%s: --%s twice", p->name, po->name);
+			}
+		}
+	}
+	cr_assert_eq(persona_find("parallel-ssh"), persona_find("pssh"));
+	cr_assert_null(persona_find("ringrun"));
+}
+
+Test(unit_persona, native_options)
+{
+	cr_assert_eq(PARSE("-f", "7", "-u", "2.5", "-N", "-S", "-e", "errs",
+			   "--stdout-dir", "outs", "-w", "h", "cmd"), 0, "%s", err);
+	cr_assert_eq(o.jobs, 7);
+	cr_assert_eq(o.timeout_ms, 2500);
+	cr_assert(o.no_prefix);
+	cr_assert_eq(o.exit_style, EXIT_MAX);
+	cr_assert_str_eq(o.stderr_dir, "errs");
+	cr_assert_str_eq(o.stdout_dir, "outs");
+	options_free(&o);
+	cr_assert_eq(PARSE("-L", "-w", "h", "cmd"), 0, "%s", err);
+	cr_assert(o.by_host);
+	cr_assert_eq(o.output, OUT_GROUP);
+	options_free(&o);
+	cr_assert_eq(PARSE("--exit-status", "pssh", "-o", "pssh-inline", "cmd"),
+		     0, "%s", err);
+	cr_assert_eq(o.exit_style, EXIT_PSSH);
+	cr_assert_eq(o.output, OUT_PSSH_INLINE);
+	options_free(&o);
+	EXPECT_ERROR(PARSE("-L", "-o", "json", "cmd"),
+		     "-L: needs group output (-o group)");
+	EXPECT_ERROR(PARSE("--exit-status", "most", "cmd"),
+		     "--exit-status: most: unknown style (ringrun, max, zero, pssh)");
+	EXPECT_ERROR(PARSE("-e", "", "cmd"), "-e: empty directory name");
+	EXPECT_ERROR(PARSE("-e", "a", "--stderr-dir", "b", "cmd"),
+		     "--stderr-dir: given twice");
+	EXPECT_ERROR(PARSE("--copy", "f", "-e", "d", "-w", "h"),
+		     "--stderr-dir: cannot be combined with --copy: a copy runs no command");
+	EXPECT_ERROR(PARSE("-j", "2", "--as", "pdsh", "cmd"),
+		     "--as: must be the first argument");
+}
+
+/* pdsh's -t is its connect timeout, -u its command timeout; the format
+   and the exit status are pdsh's. */
+Test(unit_persona, pdsh_letters)
+{
+	cr_assert_eq(PARSE_AS("/usr/local/libexec/ringrun/pdsh", "-t", "3",
+			      "-u", "9", "-f", "5", "-w", "h[1-2]", "-x", "h2",
+			      "-l", "me", "-R", "ssh", "-N", "cmd"), 0, "%s", err);
+	cr_assert_eq(o.connect_timeout_ms, 3000);
+	cr_assert_eq(o.timeout_ms, 9000);
+	cr_assert_eq(o.jobs, 5);
+	cr_assert_eq(o.hosts.n, 2); /* -x: left out when the run starts */
+	cr_assert(o.exclude_given);
+	cr_assert_str_eq(o.user, "me");
+	cr_assert(o.no_prefix);
+	cr_assert_eq(o.output, OUT_STREAM);
+	cr_assert_eq(o.exit_style, EXIT_ZERO);
+	cr_assert_eq(o.progress, WHEN_NEVER);
+	options_free(&o);
+	/* collate's style is dshbak's, for an -o collate that may come */
+	cr_assert_eq(PARSE("--as", "pdsh", "--output=collate", "-w", "h", "cmd"),
+		     0, "%s", err);
+	cr_assert_eq(o.collate_style, COLLATE_DSHBAK);
+	options_free(&o);
+	cr_assert_eq(PARSE("--as", "pdsh", "-S", "-Q", "-w", "h", "cmd"), 0, "%s", err);
+	cr_assert_eq(o.exit_style, EXIT_MAX);
+	cr_assert(o.dry_run);
+	options_free(&o);
+	/* ringrun's long options stay: the login's, for one */
+	cr_assert_eq(PARSE("--as=pdsh", "--port", "2222", "-w", "h", "cmd"), 0,
+		     "%s", err);
+	cr_assert_eq(o.port, 2222);
+	options_free(&o);
+	EXPECT_ERROR(PARSE("--as", "pdsh", "-R", "rsh", "-w", "h", "cmd"),
+		     "-R: rsh: not supported: ringrun's pdsh personality takes only ssh");
+	EXPECT_ERROR(PARSE("--as", "pdsh", "-d", "-w", "h", "cmd"),
+		     "-d: not an option ringrun's pdsh personality takes "
+		     "(man ringrun: PERSONALITIES)");
+	EXPECT_ERROR(PARSE("--as", "pdsh", "-k", "-w", "h", "cmd"),
+		     "-k: not an option ringrun's pdsh personality takes "
+		     "(man ringrun: PERSONALITIES)");
+	EXPECT_ERROR(PARSE("--as", "pdsh", "-t", "x", "-w", "h", "cmd"),
+		     "-t: x: not a number");
+	EXPECT_ERROR(PARSE("--as", "rsh", "cmd"),
+		     "--as: rsh: unknown tool (pdsh, clush, pssh)");
+	EXPECT_ERROR(PARSE("--as"), "--as: missing argument");
+}
+
+Test(unit_persona, clush_letters)
+{
+	cr_assert_eq(PARSE_AS("clush", "-w", "h", "-L", "-S", "-u", "4", "-t",
+			      "2", "-q", "cmd"), 0, "%s", err);
+	cr_assert(o.by_host);
+	cr_assert_eq(o.output, OUT_GROUP);
+	cr_assert_eq(o.exit_style, EXIT_MAX);
+	cr_assert_eq(o.timeout_ms, 4000);
+	cr_assert_eq(o.connect_timeout_ms, 2000);
+	cr_assert_eq(o.summary, WHEN_NEVER);
+	options_free(&o);
+	cr_assert_eq(PARSE_AS("clush", "-w", "h", "-b", "cmd"), 0, "%s", err);
+	cr_assert_eq(o.output, OUT_COLLATE);
+	cr_assert_eq(o.collate_style, COLLATE_CLUSH);
+	cr_assert_not(o.collate_stderr);
+	options_free(&o);
+	char dir[] = "/tmp/rr-persona-XXXXXX";
+	cr_assert_not_null(mkdtemp(dir));
+	const char *groups = file_in(dir, "groups", "web: w[1-3]\ndb: w2\n");
+	cr_assert_eq(PARSE_AS("clush", "--groupsconf", groups, "-g", "web", "-X",
+			      "db", "-B", "cmd"), 0, "%s", err);
+	cr_assert(o.fleet && o.exclude_given && o.collate_stderr);
+	cr_assert_eq(o.hosts.n, 3); /* -X's left out when the run starts */
+	cr_assert_eq(o.output, OUT_COLLATE);
+	options_free(&o);
+	cr_assert_eq(unlink(groups), 0);
+	cr_assert_eq(rmdir(dir), 0);
+	cr_assert_eq(PARSE_AS("clush", "-w", "h", "-c", "f", "--dest", "/d", "-p"),
+		     0, "%s", err);
+	cr_assert_eq(o.copy, COPY_PUT);
+	cr_assert_eq(o.xfer_flags, RR_XFER_PRESERVE);
+	options_free(&o);
+	EXPECT_ERROR(PARSE_AS("clush", "-o", "-p 22", "-w", "h", "cmd"),
+		     "-o: clush's option is refused: no word of a command line "
+		     "becomes an ssh option: write them in an ssh_config "
+		     "(--ssh-config FILE)");
+	EXPECT_ERROR(PARSE_AS("clush", "-b", "-L", "-w", "h", "cmd"),
+		     "-L: needs group output (-o group)");
+}
+
+Test(unit_persona, pssh_letters)
+{
+	cr_assert_eq(PARSE_AS("parallel-ssh", "-H", "a", "-H", "b", "-p", "3",
+			      "-t", "5", "-o", "outs", "-e", "errs", "-i",
+			      "-l", "me", "cmd"), 0, "%s", err);
+	cr_assert_eq(o.hosts.n, 2);
+	cr_assert_eq(o.jobs, 3);
+	cr_assert_eq(o.timeout_ms, 5000);
+	cr_assert_str_eq(o.stdout_dir, "outs");
+	cr_assert_str_eq(o.stderr_dir, "errs");
+	cr_assert_eq(o.output, OUT_PSSH_INLINE);
+	cr_assert_eq(o.exit_style, EXIT_PSSH);
+	cr_assert(o.skip_empty);
+	options_free(&o);
+	cr_assert_eq(PARSE_AS("pssh", "--host=a", "--hosts", "file", "cmd"), 0,
+		     "%s", err);
+	cr_assert_eq(o.jobs, 32);
+	cr_assert_str_eq(o.hostfile, "file");
+	cr_assert_eq(o.output, OUT_PSSH);
+	options_free(&o);
+	EXPECT_ERROR(PARSE_AS("pssh", "-x", "-p 22", "-H", "h", "cmd"),
+		     "-x: pssh's option is refused: no word of a command line "
+		     "becomes an ssh argument: write ssh options in an ssh_config "
+		     "(--ssh-config FILE)");
+	EXPECT_ERROR(PARSE_AS("pssh", "--extra-arg=-v", "-H", "h", "cmd"),
+		     "--extra-arg: pssh's option is refused: no word of a command "
+		     "line becomes an ssh argument: write ssh options in an "
+		     "ssh_config (--ssh-config FILE)");
+}
