@@ -200,6 +200,38 @@ Test(cli_fleet, failed_hosts_run_again, .init = sshd_up, .fini = cli_dir_down,
 	free(failed);
 }
 
+/* --dry-run --resume-failed with hosts: a command some host failed is
+   printed once, one every host ran ok is not; --resume: none is left. */
+#define ON_H2_NOT_A "set -- $SSH_CONNECTION; test $3 != @H2 || test {} = a"
+Test(cli_fleet, dry_run_resume_failed, .init = sshd_up, .fini = cli_dir_down,
+     .timeout = TEST_TIMEOUT)
+{
+	const struct cli_case first = {
+		.ssh = true,
+		ARGS("-o", "quiet", "--joblog", "@DIR/log", "-w", "@H1,@H2", ON_H2_NOT_A,
+		     ":::", "a", "b", "c"),
+		.err_lines = 2, .status = 1,
+	};
+	const struct cli_case failed = {
+		.ssh = true,
+		ARGS("--dry-run", "--resume-failed", "@DIR/log", "-w", "@H1,@H2",
+		     ON_H2_NOT_A, ":::", "a", "b", "c"),
+		.out = "@H1\n@H2\n"
+		       "set -- $SSH_CONNECTION; test $3 != @H2 || test b = a\n"
+		       "set -- $SSH_CONNECTION; test $3 != @H2 || test c = a\n",
+	};
+	const struct cli_case resume = {
+		.ssh = true,
+		ARGS("--dry-run", "--resume", "--joblog", "@DIR/log", "-w", "@H1,@H2",
+		     ON_H2_NOT_A, ":::", "a", "b", "c"),
+		.out = "@H1\n@H2\n",
+	};
+
+	check_case(&first);
+	check_case(&failed);
+	check_case(&resume);
+}
+
 CASE(one_line_per_unreachable_host,
      ARGS("-o", "json", "-k", "--per-host", "2", "-w", "@H1:1,@H2,@H3:1", "echo",
 	  ":::", "a", "b", "c", "d", "e"),
