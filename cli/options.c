@@ -16,6 +16,7 @@
 #include "util/buf.h"
 #include "jobs/subst.h"
 #include "util/xalloc.h"
+#include "util/names.h"
 
 _Static_assert(PER_HOST_DEFAULT + 1 == RR_HOST_CHANNELS_DEFAULT,
 	       "--per-host's default and the session that stops them fill MaxSessions");
@@ -570,14 +571,13 @@ const char *parse_output(const char *s, enum out_mode *mode)
 		[OUT_PSSH_PRINT] = "pssh-print",
 	};
 
-	for (size_t m = 0; m < sizeof names / sizeof names[0]; m++) {
-		if (strcmp(s, names[m]) == 0) {
-			*mode = (enum out_mode)m;
-			return NULL;
-		}
-	}
-	return "unknown mode (group, stream, json, quiet, collate, pssh, "
-	       "pssh-inline, pssh-print)";
+	int m = NAME_INDEX(names, s);
+
+	if (m < 0)
+		return "unknown mode (group, stream, json, quiet, collate, pssh, "
+		       "pssh-inline, pssh-print)";
+	*mode = (enum out_mode)m;
+	return NULL;
 }
 
 const char *parse_hostkey(const char *s, enum rr_hostkey_policy *policy)
@@ -588,13 +588,12 @@ const char *parse_hostkey(const char *s, enum rr_hostkey_policy *policy)
 		[RR_HOSTKEY_OFF] = "off",
 	};
 
-	for (size_t m = 0; m < sizeof names / sizeof names[0]; m++) {
-		if (strcmp(s, names[m]) == 0) {
-			*policy = (enum rr_hostkey_policy)m;
-			return NULL;
-		}
-	}
-	return "unknown policy (strict, accept-new, off)";
+	int m = NAME_INDEX(names, s);
+
+	if (m < 0)
+		return "unknown policy (strict, accept-new, off)";
+	*policy = (enum rr_hostkey_policy)m;
+	return NULL;
 }
 
 static const char *parse_ssh_mode(const char *s, bool *exec)
