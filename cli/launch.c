@@ -224,6 +224,7 @@ static char **describe(struct runner *r, struct job *j, size_t idx)
 		argv = make_command(r, j, idx);
 	if (r->has_input) {
 		j->info.arg = j->shown ? j->shown : j->input;
+		j->info.packed = j->input;
 		j->info.arg_len = j->input_len;
 	}
 	if (r->o->tagstring) {

@@ -16,6 +16,7 @@
 #include "util/buf.h"
 #include "jobs/subst.h"
 #include "util/xalloc.h"
+#include "util/names.h"
 
 _Static_assert(PER_HOST_DEFAULT + 1 == RR_HOST_CHANNELS_DEFAULT,
 	       "--per-host's default and the session that stops them fill MaxSessions");
@@ -539,26 +540,27 @@ const char *parse_seconds(const char *s, uint64_t *ms)
 	return NULL;
 }
 
-const char *parse_timeout(const char *s, uint64_t *ms, unsigned *pct)
+const char *parse_timeout(const char *s, uint64_t *ms, uint64_t *mpct)
 {
 	size_t len = strlen(s);
-	uint64_t n;
+	uint64_t n = 0;
 	const char *why;
 	char digits[24];
 
 	*ms = 0;
-	*pct = 0;
+	*mpct = 0;
 	if (!len || s[len - 1] != '%')
 		return parse_seconds(s, ms);
 	if (len > sizeof digits)
 		return "out of range";
 	memcpy(digits, s, len - 1);
 	digits[len - 1] = '\0';
-	why = parse_uint(digits, UINT_MAX, &n, NULL);
-	if (!why && n == 0)
+	/* N.NNN as seconds are: in thousandths, exactly. */
+	why = parse_seconds(digits, &n);
+	if (!why && (n == 0 || n > (uint64_t)UINT_MAX * 1000))
 		why = "out of range";
 	if (!why)
-		*pct = (unsigned)n;
+		*mpct = n;
 	return why;
 }
 
@@ -575,14 +577,13 @@ const char *parse_output(const char *s, enum out_mode *mode)
 		[OUT_PSSH_PRINT] = "pssh-print",
 	};
 
-	for (size_t m = 0; m < sizeof names / sizeof names[0]; m++) {
-		if (strcmp(s, names[m]) == 0) {
-			*mode = (enum out_mode)m;
-			return NULL;
-		}
-	}
-	return "unknown mode (group, stream, json, quiet, collate, pssh, "
-	       "pssh-inline, pssh-print)";
+	int m = NAME_INDEX(names, s);
+
+	if (m < 0)
+		return "unknown mode (group, stream, json, quiet, collate, pssh, "
+		       "pssh-inline, pssh-print)";
+	*mode = (enum out_mode)m;
+	return NULL;
 }
 
 const char *parse_hostkey(const char *s, enum rr_hostkey_policy *policy)
@@ -593,13 +594,24 @@ const char *parse_hostkey(const char *s, enum rr_hostkey_policy *policy)
 		[RR_HOSTKEY_OFF] = "off",
 	};
 
-	for (size_t m = 0; m < sizeof names / sizeof names[0]; m++) {
-		if (strcmp(s, names[m]) == 0) {
-			*policy = (enum rr_hostkey_policy)m;
-			return NULL;
-		}
-	}
-	return "unknown policy (strict, accept-new, off)";
+	int m = NAME_INDEX(names, s);
+
+	if (m < 0)
+		return "unknown policy (strict, accept-new, off)";
+	*policy = (enum rr_hostkey_policy)m;
+	return NULL;
+}
+
+/* --report: ringrun's table or hyperfine's report. */
+static const char *parse_report(const char *s, bool *hyperfine)
+{
+	static const char *const names[] = { "ringrun", "hyperfine" };
+	int m = NAME_INDEX(names, s);
+
+	if (m < 0)
+		return "unknown style (ringrun, hyperfine)";
+	*hyperfine = m == 1;
+	return NULL;
 }
 
 static const char *parse_ssh_mode(const char *s, bool *exec)
@@ -811,7 +823,7 @@ static int apply(struct parser *p, const struct optdef *d, const char *shown,
 		p->jobs_given = true;
 		break;
 	case O_TIMEOUT:
-		why = parse_timeout(value, &o->timeout_ms, &o->timeout_pct);
+		why = parse_timeout(value, &o->timeout_ms, &o->timeout_mpct);
 		break;
 	case O_IDLE_TIMEOUT:
 		why = parse_seconds(value, &o->idle_timeout_ms);
@@ -967,9 +979,7 @@ static int apply(struct parser *p, const struct optdef *d, const char *shown,
 		return set_file(p, &o->param_step, shown, value);
 	case O_REPORT:
 		note_needs_repeat(p, shown);
-		if (strcmp(value, "hyperfine") && strcmp(value, "ringrun"))
-			why = "unknown style (ringrun, hyperfine)";
-		o->hyperfine_report = strcmp(value, "hyperfine") == 0;
+		why = parse_report(value, &o->hyperfine_report);
 		break;
 	case O_COMMAND_NAME:
 		note_needs_repeat(p, shown);
@@ -1482,7 +1492,7 @@ static int check_jobs(struct parser *p)
 		return fail(p, "--resume: needs --joblog (the log it reads)");
 	if (o->resume && o->resume_failed)
 		return fail(p, "--resume: cannot be combined with --resume-failed");
-	if (o->repeat && (o->resume || o->delay_ms || o->timeout_pct))
+	if (o->repeat && (o->resume || o->delay_ms || o->timeout_mpct))
 		return fail(p, "%s: cannot be combined with --repeat: benchmark mode "
 			       "runs each command as often as it says",
 			    o->resume ? "--resume" : o->delay_ms ? "--delay" :
@@ -1519,6 +1529,10 @@ static int check_parallel_output(struct parser *p)
 	if (subst_present(o->outdir))
 		return fail(p, "--results: %s: replacement strings in DIR are not "
 			       "supported", o->outdir);
+	if (o->colsep && (o->max_args > 1 || o->max_replace_args > 1))
+		return fail(p, "--results: cannot be combined with --colsep and %s "
+			       "above 1: which column each argument is of is not "
+			       "kept", o->max_args ? "-n" : "--max-replace-args");
 	if (!p->output_given)
 		o->output = OUT_QUIET; /* parallel prints what it saves nowhere else */
 	return 0;

@@ -116,8 +116,9 @@ struct options {
 	bool results;              /* --results: outdir in parallel's layout,
 				      DIR/1/INPUT/{stdout,stderr,seq} */
 	uint64_t delay_ms;         /* --delay: between two tasks' starts */
-	unsigned timeout_pct;      /* --timeout N%: of the finished tasks'
-				      median runtime; 0: none */
+	uint64_t timeout_mpct;     /* --timeout N%: N in thousandths (1.5% is
+				      1500) of the finished tasks' median
+				      runtime; 0: none */
 	bool bar, eta;             /* --bar, --eta: parallel's, on stderr */
 	unsigned ncpu;             /* the online CPUs, as options_parse got them */
 	unsigned retries;          /* attempts after the first */
@@ -176,8 +177,9 @@ const char *parse_jobs(const char *s, unsigned ncpu, unsigned *jobs);
 /* Seconds with an optional decimal fraction, to milliseconds rounded up. */
 const char *parse_seconds(const char *s, uint64_t *ms);
 
-/* --timeout: SEC (as parse_seconds), or N% of the median runtime (N >= 1). */
-const char *parse_timeout(const char *s, uint64_t *ms, unsigned *pct);
+/* --timeout: SEC (as parse_seconds), or N% of the median runtime (N a
+   decimal above 0, as parallel's: *mpct is N in thousandths). */
+const char *parse_timeout(const char *s, uint64_t *ms, uint64_t *mpct);
 
 /* group, stream, json, quiet or collate. */
 const char *parse_output(const char *s, enum out_mode *mode);

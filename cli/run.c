@@ -219,6 +219,13 @@ static int open_outdir(struct outdir *d, const char *option, const char *path,
 	return 0;
 }
 
+/* --results: the arguments of a record, a tuple of the sources; with
+   --colsep a job is one (options_parse() refuses several then). */
+static unsigned results_arity(const struct options *o)
+{
+	return o->colsep ? 0 : o->nsources ? (unsigned)o->nsources : 1;
+}
+
 static void join_command(struct runner *r)
 {
 	const struct options *o = r->o;
@@ -344,7 +351,7 @@ static int start_loop(struct runner *r)
 		return -1;
 	}
 	if (delay_init(&r->delay, r->loop, r->o->delay_ms) < 0 ||
-	    rel_timeout_init(&r->rel_timeout, r->loop, r->o->timeout_pct) < 0) {
+	    rel_timeout_init(&r->rel_timeout, r->loop, r->o->timeout_mpct) < 0) {
 		fprintf(stderr, "ringrun: cannot create a timer: %s\n",
 			strerror(errno));
 		retry_queue_free(&r->retry);
@@ -502,16 +509,36 @@ static int go(struct runner *r)
 	return feedback_finish(&r->feedback, &r->out, status);
 }
 
+/* --dry-run with --resume(-failed): would command idx run (on a host)?
+   Known as a run knows its tasks: by host, sequence number and command. */
+static bool would_run(const struct runner *r, size_t idx, const char *command)
+{
+	const struct options *o = r->o;
+	struct task_info t = { .seq = idx + 1, .command = command };
+
+	if (!o->fleet)
+		return !control_done(&r->ctl, &t);
+	for (size_t h = 0; h < o->hosts.n; h++) {
+		t.host = o->hosts.v[h].name;
+		t.seq = (unsigned long long)h * r->total + idx + 1; /* fleet_seq() */
+		if (!control_done(&r->ctl, &t))
+			return true;
+	}
+	return false;
+}
+
 /*
  * --dry-run: the hosts (one a line, as pdsh lists its targets), then each
- * command as it would run; nothing connects, nothing starts.
+ * command as it would run (with --resume or --resume-failed only those
+ * that would); nothing connects, nothing starts, no job log is written.
  */
 static int dry_run(struct runner *r, struct options *o)
 {
 	int status = 0;
 
 	if ((o->fleet && intake_hosts(r, o) < 0) || intake_inputs(r) < 0 ||
-	    intake_templates(r, o) < 0) {
+	    intake_templates(r, o) < 0 || control_resume(&r->ctl, o) < 0) {
+		control_free(&r->ctl);
 		intake_close(r);
 		return 2;
 	}
@@ -521,7 +548,8 @@ static int dry_run(struct runner *r, struct options *o)
 	for (size_t k = 0; k < r->total; k++) {
 		char *line = launch_show(r, k);
 
-		printf("%s\n", line);
+		if (would_run(r, k, line))
+			printf("%s\n", line);
 		free(line);
 	}
 	if (fflush(stdout) == EOF || ferror(stdout)) {
@@ -532,6 +560,7 @@ static int dry_run(struct runner *r, struct options *o)
 			fprintf(stderr, "ringrun: write: %s\n", strerror(err));
 		status = err == EPIPE ? 128 + SIGPIPE : 1;
 	}
+	control_free(&r->ctl);
 	intake_close(r);
 	free(r->tmpl);
 	return status;
@@ -540,7 +569,8 @@ static int dry_run(struct runner *r, struct options *o)
 int run(struct options *o)
 {
 	struct runner r = { .o = o, .outdir = { .fd = -1 },
-			    .stdout_dir = { .fd = -1 }, .stderr_dir = { .fd = -1 } };
+			    .stdout_dir = { .fd = -1 }, .stderr_dir = { .fd = -1 },
+			    .ctl = { .log = { .fd = -1 } } };
 	int status = 2;
 
 	if (o->dry_run)
@@ -565,6 +595,7 @@ int run(struct options *o)
 		intake_close(&r);
 		return 2;
 	}
+	r.outdir.arity = results_arity(o);
 	if (o->repeat && bench_open(&r) < 0) {
 		close_outdirs(&r);
 		control_free(&r.ctl);

@@ -5,7 +5,9 @@
  * until each has ended.  A second signal while it stops ends ringrun at
  * once, saying what may be left.
  */
+#include <assert.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -33,11 +35,26 @@ struct rel_check {
 	uint64_t next; /* ns until the next running task passes it; 0: none */
 };
 
+/* N% as the user wrote it: "150", "1.5" (mpct: N in thousandths). */
+static const char *percent(char *s, size_t size, uint64_t mpct)
+{
+	int n = snprintf(s, size, "%llu.%03llu", (unsigned long long)(mpct / 1000),
+			 (unsigned long long)(mpct % 1000));
+
+	assert(n > 0 && (size_t)n < size);
+	while (s[n - 1] == '0')
+		s[--n] = '\0';
+	if (s[n - 1] == '.')
+		s[n - 1] = '\0';
+	return s;
+}
+
 static void check_rel_timeout(struct runner *r, struct job *j, void *arg)
 {
 	struct rel_check *c = arg;
 	const struct rr_result *res;
 	uint64_t ran;
+	char pct[32];
 
 	if (!j->task || j->waiting || j->rel_killed || rr_task_done(j->task))
 		return;
@@ -52,8 +69,9 @@ static void check_rel_timeout(struct runner *r, struct job *j, void *arg)
 	}
 	j->rel_killed = true;
 	j->info.reported = true; /* said here, not as "cancelled" */
-	output_note(&r->out, "'%s' timed out: ran past %u%% of the median "
-		    "runtime (%.3f s)", j->info.command, r->o->timeout_pct,
+	output_note(&r->out, "'%s' timed out: ran past %s%% of the median "
+		    "runtime (%.3f s)", j->info.command,
+		    percent(pct, sizeof pct, r->o->timeout_mpct),
 		    (double)c->limit / 1e9);
 	rr_task_kill(j->task, first_signal(r));
 }

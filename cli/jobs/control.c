@@ -12,25 +12,32 @@ static int64_t clock_ns(clockid_t id)
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
+int control_resume(struct control *c, const struct options *o)
+{
+	char err[512];
+
+	*c = (struct control){ .log = { .fd = -1 } };
+	if (!o->resume_failed && !o->resume)
+		return 0;
+	if (resume_load(&c->resume, o->resume ? o->joblog : o->resume_failed,
+			err, sizeof err) < 0) {
+		fprintf(stderr, "ringrun: %s: %s\n", o->resume ?
+			"--resume" : "--resume-failed", err);
+		return -1;
+	}
+	c->resuming = true;
+	c->resume_any = o->resume;
+	return 0;
+}
+
 int control_init(struct control *c, const struct options *o)
 {
 	char err[512];
 
-	*c = (struct control){
-		.log = { .fd = -1 },
-		.epoch_ns = clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_MONOTONIC),
-	};
 	/* The old rows first: --joblog may name the same file. */
-	if (o->resume_failed || o->resume) {
-		if (resume_load(&c->resume, o->resume ? o->joblog : o->resume_failed,
-				err, sizeof err) < 0) {
-			fprintf(stderr, "ringrun: %s: %s\n", o->resume ?
-				"--resume" : "--resume-failed", err);
-			return -1;
-		}
-		c->resuming = true;
-		c->resume_any = o->resume;
-	}
+	if (control_resume(c, o) < 0)
+		return -1;
+	c->epoch_ns = clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_MONOTONIC);
 	if (o->joblog) {
 		if (joblog_open(&c->log, o->joblog, err, sizeof err) < 0) {
 			fprintf(stderr, "ringrun: --joblog: %s\n", err);

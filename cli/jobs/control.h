@@ -27,9 +27,14 @@ struct control {
 };
 
 /*
- * Read the log to resume from and open the job log, as the options ask.  Returns 0, or -1 after a "ringrun: ..." line on stderr.
+ * Read the log to resume from and open the job log, as the options ask.
+ * Returns 0, or -1 after a "ringrun: ..." line on stderr.
  */
 int control_init(struct control *c, const struct options *o);
+
+/* Only the log to resume from, as control_init() reads it (--dry-run
+   writes no job log). */
+int control_resume(struct control *c, const struct options *o);
 
 /* --resume-failed, --resume: has the log task t as done (so it does not
    run)? */

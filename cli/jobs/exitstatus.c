@@ -1,7 +1,7 @@
 /* --exit-status: ringrun's exit status in another tool's terms. */
 #include "jobs/exitstatus.h"
 
-#include <string.h>
+#include "util/names.h"
 
 /* What ssh exits with when it could not tell the remote status. */
 #define SSH_FAILED 255
@@ -19,13 +19,12 @@ const char *exit_style_parse(const char *s, enum exit_style *style)
 		[EXIT_PARALLEL] = "parallel",
 	};
 
-	for (size_t m = 0; m < sizeof names / sizeof names[0]; m++) {
-		if (strcmp(s, names[m]) == 0) {
-			*style = (enum exit_style)m;
-			return NULL;
-		}
-	}
-	return "unknown style (ringrun, max, zero, pssh, parallel)";
+	int m = NAME_INDEX(names, s);
+
+	if (m < 0)
+		return "unknown style (ringrun, max, zero, pssh, parallel)";
+	*style = (enum exit_style)m;
+	return NULL;
 }
 
 void exit_tally_add(struct exit_tally *t, const struct rr_result *r, bool ran)

@@ -14,13 +14,13 @@
 #include "jobs/median.h"
 
 struct rel_timeout {
-	unsigned pct;           /* 0: off */
+	uint64_t mpct;          /* N% as N in thousandths; 0: off */
 	struct median runtimes; /* of the tasks that ended ok, in ns */
 	rr_timer *timer;
 };
 
-/* Returns 0, or -1 with errno set (rr_timer_new's); pct 0 needs none. */
-int rel_timeout_init(struct rel_timeout *t, rr_loop *loop, unsigned pct);
+/* Returns 0, or -1 with errno set (rr_timer_new's); mpct 0 needs none. */
+int rel_timeout_init(struct rel_timeout *t, rr_loop *loop, uint64_t mpct);
 
 /* A task ended ok after runtime_ns. */
 void rel_timeout_ok(struct rel_timeout *t, uint64_t runtime_ns);

@@ -2,8 +2,8 @@
  * --resume-failed and --resume: which tasks a job log has (as done).  A
  * task is known by its host (":" when local), its sequence number and its
  * command as the log has them, the command compared by what the shell reads
- * in it, not by how it is quoted: GNU parallel writes 'it'"'"'s' where
- * ringrun writes 'it'\''s'.  The last row of a task decides: Exitval 0 and
+ * in it, not by how it is quoted: GNU parallel (and ringrun) write
+ * 'it'"'"'s' where another tool may write 'it'\''s'.  The last row of a task decides: Exitval 0 and
  * Signal 0 is done.  A task whose sequence number has no row of that host
  * and command is known by host and command alone (the inputs may have moved).
  */

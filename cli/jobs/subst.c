@@ -302,32 +302,43 @@ char **subst_argv(char *const *words, size_t n, bool has_rs,
 	return argv;
 }
 
-/* Quote for /bin/sh only when needed, as GNU parallel and shlex.quote do:
-   'it'\''s' for anything but plain words, so "file {}" stays readable. */
+/*
+ * Quote for /bin/sh only when needed, byte for byte as GNU parallel does
+ * (POSIX, so sh, dash and bash read it alike): a word of [-_.+/A-Za-z0-9]
+ * as it is; else the whole in single quotes, each ' as '"'"', and the ''
+ * that a ' at either end leaves dropped.  Job logs then match parallel's.
+ */
 void shell_quote(struct buf *out, const char *s, size_t len)
 {
-	/* No '=': a word NAME=x first in a command is an assignment. */
 	static const char safe[] = "abcdefghijklmnopqrstuvwxyz"
 				   "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-				   "0123456789_@%+:,./-";
+				   "0123456789-_.+/";
 	size_t plain = 0;
 
+	if (len == 0) {
+		buf_adds(out, "''");
+		return;
+	}
 	while (plain < len && s[plain] && strchr(safe, s[plain]))
 		plain++;
-	if (len && plain == len) {
+	if (plain == len) {
 		buf_add(out, s, len);
 		return;
 	}
 	buf_reserve(out, len + 2);
-	buf_addc(out, '\'');
-	for (const char *end = s + len, *q; s < end; s = q + 1) {
-		q = memchr(s, '\'', (size_t)(end - s));
-		if (!q) {
-			buf_add(out, s, (size_t)(end - s));
-			break;
+	if (s[0] != '\'')
+		buf_addc(out, '\'');
+	for (size_t k = 0; k < len; k++) {
+		/* '"'"' less the quote that would leave '' at an end. */
+		static const char q[] = "'\"'\"'";
+
+		if (s[k] != '\'') {
+			buf_addc(out, s[k]);
+			continue;
 		}
-		buf_add(out, s, (size_t)(q - s));
-		buf_add(out, "'\\''", 4);
+		size_t from = k == 0, to = sizeof q - 1 - (k == len - 1);
+		buf_add(out, q + from, to - from);
 	}
-	buf_addc(out, '\'');
+	if (s[len - 1] != '\'')
+		buf_addc(out, '\'');
 }

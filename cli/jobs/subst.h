@@ -45,8 +45,9 @@ char **subst_argv(char *const *words, size_t n, bool has_rs,
 		  const struct subst *v);
 
 /*
- * Append s so that /bin/sh reads back exactly s: as it is when it is a plain
- * word, else in single quotes with each ' as '\''.
+ * Append s so that /bin/sh reads back exactly s, as GNU parallel writes it:
+ * as it is when it is a plain word, else in single quotes with each ' as
+ * '"'"' (no empty '' left at either end).
  */
 void shell_quote(struct buf *out, const char *s, size_t len);
 

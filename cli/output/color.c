@@ -5,6 +5,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "util/names.h"
+
 #define SGR_RESET "\033[0m"
 
 static const char *const sgr[] = {
@@ -22,13 +24,12 @@ const char *parse_color(const char *s, enum when *when)
 		[WHEN_NEVER] = "never",
 	};
 
-	for (size_t m = 0; m < sizeof names / sizeof names[0]; m++) {
-		if (strcmp(s, names[m]) == 0) {
-			*when = (enum when)m;
-			return NULL;
-		}
-	}
-	return "unknown value (auto, always, never)";
+	int m = NAME_INDEX(names, s);
+
+	if (m < 0)
+		return "unknown value (auto, always, never)";
+	*when = (enum when)m;
+	return NULL;
 }
 
 bool color_wanted(enum when when, int fd)

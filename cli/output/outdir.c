@@ -162,36 +162,76 @@ void outdir_results_name(struct buf *b, const char *input, size_t len)
 	}
 }
 
-/*
- * mkdir DIR/1/NAME where missing, "1" never through a symbolic link (NAME
- * holds no '/': it is made in the "1" that is there); *why: the failure,
- * *bad: the directory it is of.
- */
-static int make_results_dir(struct outdir *d, const char *name,
-			    const char **why, const char **bad)
+/* --results: the directory of a task's files, "1/A/2/B/" (or "" for DIR
+   itself), into d->name; "" and "." name no directory and ".." climbs
+   back out of its column's, as in parallel's paths. */
+static void results_dir(struct outdir *d, const struct task_info *t)
+{
+	const char *s = t->packed ? t->packed : "";
+	const char *end = s + (t->packed ? t->arg_len : 0);
+
+	buf_reset(&d->name);
+	for (size_t k = 0; s <= end; k++) {
+		const char *nul = memchr(s, '\0', (size_t)(end - s));
+		size_t len = nul ? (size_t)(nul - s) : (size_t)(end - s);
+		size_t col = d->arity ? k % d->arity + 1 : k + 1;
+		size_t before = d->name.len;
+
+		buf_printf(&d->name, "%zu/", col);
+		if (len == 2 && s[0] == '.' && s[1] == '.') {
+			d->name.len = before; /* back out of the column's */
+			d->name.data[before] = '\0';
+		} else if (len && !(len == 1 && s[0] == '.')) {
+			outdir_results_name(&d->name, s, len);
+			buf_addc(&d->name, '/');
+		}
+		s += len + 1;
+	}
+}
+
+/* d->fd's dir/name ("name" has no '/') made where missing and opened, never
+   through a symbolic link; *why: the failure. */
+static int enter_dir(int dir, const char *name, const char **why)
 {
 	struct open_how how = {
 		.flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC,
 		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS,
 	};
-	int fd, r = 0;
+	int fd;
 
-	*bad = "1";
-	if (mkdirat(d->fd, "1", 0777) < 0 && errno != EEXIST)
+	if (mkdirat(dir, name, 0777) < 0 && errno != EEXIST)
 		return -errno;
-	fd = (int)syscall(SYS_openat2, d->fd, "1", &how, sizeof how);
-	/* Before 5.6: "1" has no '/', so O_NOFOLLOW is enough. */
+	fd = (int)syscall(SYS_openat2, dir, name, &how, sizeof how);
+	/* Before 5.6: name has no '/', so O_NOFOLLOW is enough. */
 	if (fd < 0 && errno == ENOSYS)
-		fd = openat(d->fd, "1", (int)how.flags | O_NOFOLLOW);
-	if (fd < 0) {
-		if (errno == ELOOP)
-			*why = "a symbolic link, not followed";
-		return -errno;
+		fd = openat(dir, name, (int)how.flags | O_NOFOLLOW);
+	if (fd < 0 && errno == ELOOP)
+		*why = "a symbolic link, not followed";
+	return fd < 0 ? -errno : fd;
+}
+
+/* mkdir -p DIR/d->name, one directory at a time, each opened beneath the
+   one before; on failure *bad is how much of d->name was reached. */
+static int make_results_dirs(struct outdir *d, const char **why, size_t *bad)
+{
+	char *path = d->name.data;
+	int dir = d->fd, r = 0;
+
+	for (char *c = path, *slash; (slash = strchr(c, '/')); c = slash + 1) {
+		*slash = '\0';
+		int fd = enter_dir(dir, c, why);
+		*slash = '/';
+		if (fd < 0) {
+			*bad = (size_t)(slash - path);
+			r = fd;
+			break;
+		}
+		if (dir != d->fd)
+			close(dir);
+		dir = fd;
 	}
-	*bad = NULL;
-	if (*name && mkdirat(fd, name, 0777) < 0 && errno != EEXIST)
-		r = -errno;
-	close(fd);
+	if (dir != d->fd)
+		close(dir);
 	return r;
 }
 
@@ -199,26 +239,20 @@ static int make_results_dir(struct outdir *d, const char *name,
 static bool results_task(struct outdir *d, const struct task_info *t,
 			 const struct rr_result *r, struct output *o)
 {
-	const char *why = NULL, *bad;
+	const char *why = NULL;
 	char seq[24];
 	struct rr_capture s = { .data = seq };
-	size_t base;
+	size_t base, bad = 0;
 	int e;
 	bool ok;
 
-	buf_reset(&d->name);
-	outdir_results_name(&d->name, t->arg ? t->arg : "", t->arg ? t->arg_len : 0);
-	e = make_results_dir(d, d->name.data ? d->name.data : "", &why, &bad);
+	results_dir(d, t);
+	e = make_results_dirs(d, &why, &bad);
 	if (e < 0) {
-		output_note(o, "--results: %s/1%s%s: %s", d->path, bad ? "" : "/",
-			    bad ? "" : d->name.data, why ? why : strerror(-e));
+		output_note(o, "--results: %s/%.*s: %s", d->path, (int)bad,
+			    d->name.data, why ? why : strerror(-e));
 		return false;
 	}
-	buf_reset(&d->name);
-	buf_adds(&d->name, "1/");
-	outdir_results_name(&d->name, t->arg ? t->arg : "", t->arg ? t->arg_len : 0);
-	if (t->arg_len)
-		buf_addc(&d->name, '/');
 	base = d->name.len;
 	s.len = (size_t)snprintf(seq, sizeof seq, "%llu", t->seq);
 	ok = put_file(d, "stdout", r ? &r->out : NULL, o);

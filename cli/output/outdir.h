@@ -14,7 +14,10 @@
  * --results DIR, GNU parallel's layout: DIR/1/INPUT/stdout, stderr and seq
  * (the sequence number, no newline), INPUT with a backslash doubled, a tab
  * as \t, a NUL as \0 and '/' as \_, as parallel writes them ("" and "."
- * are DIR/1, ".." is DIR itself, as there).
+ * are DIR/1, ".." is DIR itself, as there).  A task of several arguments
+ * has each after its column: DIR/1/A/2/B/..., the columns counted afresh
+ * in each record (tuple of the sources, or line split by --colsep) that
+ * -n or --max-replace-args put together, as parallel 20221122 does.
  */
 #ifndef CLI_OUTDIR_H
 #define CLI_OUTDIR_H
@@ -30,6 +33,7 @@
 struct outdir {
 	int fd;           /* DIR */
 	bool results;     /* --results: parallel's layout */
+	unsigned arity;   /* --results: arguments per record; 0: all one */
 	const char *path; /* DIR as given, for messages */
 	const char *option; /* the option, for messages */
 	struct buf name;  /* scratch */
@@ -47,7 +51,8 @@ int outdir_open(struct outdir *d, const char *option, const char *path,
 void outdir_name(struct buf *b, const char *host, size_t host_len,
 		 size_t input_no, unsigned long long seq);
 
-/* --results: an input as the name of its directory, as parallel writes it. */
+/* --results: an argument as the name of its directory, as parallel writes
+   it. */
 void outdir_results_name(struct buf *b, const char *input, size_t len);
 
 /*

@@ -55,8 +55,11 @@ struct task_info {
 	size_t host_len;
 	bool input;       /* tag is an input (shown after the host) */
 	size_t input_no;  /* the input's number, 1..; 0: no input */
-	const char *arg;  /* the input itself (NULL: none), for --results */
+	const char *arg;  /* the input itself (NULL: none), its arguments
+			     joined by spaces: the progress bar's */
 	size_t arg_len;
+	const char *packed; /* arg as packed (NUL between the arguments,
+			       combine.h), arg_len long: --results' */
 	bool reported;    /* its failure line is out already (its host's), or
 			     said by -o collate at the end */
 	uint64_t sent;    /* bytes given to its stdin (--stdin), for the log */

@@ -63,8 +63,13 @@ static struct summary_host *host_entry(struct summary *s, size_t k)
 	return &s->host[k];
 }
 
+/* A failed task's input (its command without one) for --failed: its
+   arguments, when several, separated by tabs (a line --colsep '\t' reads
+   back as the same arguments). */
 static void keep_tag(struct summary *s, const struct task_info *t)
 {
+	const char *text = t->packed ? t->packed : t->tag;
+	size_t len = t->packed ? t->arg_len : t->tag_len;
 	size_t cap = s->failed_tags_cap;
 
 	if (s->nfailed_tags == cap) {
@@ -74,9 +79,10 @@ static void keep_tag(struct summary *s, const struct task_info *t)
 	}
 	s->failed_tags[s->nfailed_tags++] = (struct failed_tag){
 		.seq = t->seq, .input_no = t->input_no,
-		.off = s->failed_text.len, .len = t->tag_len,
+		.off = s->failed_text.len, .len = len,
 	};
-	buf_add(&s->failed_text, t->tag, t->tag_len);
+	for (size_t k = 0; k < len; k++)
+		buf_addc(&s->failed_text, text[k] ? text[k] : '\t');
 }
 
 void summary_task(struct summary *s, const struct task_info *t, size_t host,

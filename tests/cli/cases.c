@@ -140,12 +140,12 @@ CASE(list_file_alone_missing, ARGS("echo", "::::", "/nonexistent/rr-in"),
      .status = 2)
 CASE(dry_run_runs_nothing,
      ARGS("-q", "-k", "touch @DIR/d/ran-{}", ":::", "a", "b c", "it's"),
-     .out = "touch @DIR/d/ran-a\ntouch @DIR/d/ran-'b c'\ntouch @DIR/d/ran-'it'\\''s'\n",
+     .out = "touch @DIR/d/ran-a\ntouch @DIR/d/ran-'b c'\ntouch @DIR/d/ran-'it'\"'\"'s'\n",
      .write = { { "d/f", "" } }, .files_only = true,
      .files = { { "d/f", "" } })
 CASE(dry_run_exec_and_commands, ARGS("--dry-run", "-X", "printf", "%s", "{}",
 				     ":::", "a b"),
-     .out = "printf %s 'a b'\n")
+     .out = "printf '%s' 'a b'\n")
 CASE(dry_run_stdout_closed, ARGS("-q", "echo", ":::", "a"), .stdout_closed = true,
      .status = 141)
 CASE(dry_run_hosts_then_commands,

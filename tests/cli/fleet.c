@@ -96,6 +96,16 @@ CASE(inputs_stream_tag,
      ARGS("-o", "stream", "-j", "1", "--per-host", "1", "-w", "@H1,@H2", "echo", ":::",
 	  "x", "y"),
      .out = "@H1 x: x\n@H1 y: y\n@H2 x: x\n@H2 y: y\n")
+/* The remote login shell reads the inputs back as they were: quoted as
+   GNU parallel quotes them, in shell mode and with --quote. */
+#define NASTY ":::", "it's", "'", "a''b", "$HOME", "50%", "a\\b c", "`id`"
+#define NASTY_OUT "<it's>\n<'>\n<a''b>\n<$HOME>\n<50%>\n<a\\b c>\n<`id`>\n"
+CASE(inputs_quoted_for_the_remote_shell,
+     ARGS("-o", "json", "-n", "7", "-w", "@H1", "printf '<%s>\\n'", NASTY),
+     .py = "for o in objs: print(o['stdout'], end='')\n", .py_out = NASTY_OUT)
+CASE(inputs_quoted_for_the_remote_shell_quote,
+     ARGS("-o", "json", "--quote", "-n", "7", "-w", "@H1", "printf", "<%s>\\n", NASTY),
+     .py = "for o in objs: print(o['stdout'], end='')\n", .py_out = NASTY_OUT)
 CASE(commands_file_on_hosts, ARGS("-k", "-w", "@H2,@H1", "-C", "-"),
      .in = "echo one\necho two\n",
      .out = "---- @H2 echo one ----\none\n---- @H2 echo two ----\ntwo\n"
@@ -188,6 +198,38 @@ Test(cli_fleet, failed_hosts_run_again, .init = sshd_up, .fini = cli_dir_down,
 	failed = cli_slurp_or_empty("failed");
 	cr_assert_str_eq(failed, cli_expand("@H3:1\n"));
 	free(failed);
+}
+
+/* --dry-run --resume-failed with hosts: a command some host failed is
+   printed once, one every host ran ok is not; --resume: none is left. */
+#define ON_H2_NOT_A "set -- $SSH_CONNECTION; test $3 != @H2 || test {} = a"
+Test(cli_fleet, dry_run_resume_failed, .init = sshd_up, .fini = cli_dir_down,
+     .timeout = TEST_TIMEOUT)
+{
+	const struct cli_case first = {
+		.ssh = true,
+		ARGS("-o", "quiet", "--joblog", "@DIR/log", "-w", "@H1,@H2", ON_H2_NOT_A,
+		     ":::", "a", "b", "c"),
+		.err_lines = 2, .status = 1,
+	};
+	const struct cli_case failed = {
+		.ssh = true,
+		ARGS("--dry-run", "--resume-failed", "@DIR/log", "-w", "@H1,@H2",
+		     ON_H2_NOT_A, ":::", "a", "b", "c"),
+		.out = "@H1\n@H2\n"
+		       "set -- $SSH_CONNECTION; test $3 != @H2 || test b = a\n"
+		       "set -- $SSH_CONNECTION; test $3 != @H2 || test c = a\n",
+	};
+	const struct cli_case resume = {
+		.ssh = true,
+		ARGS("--dry-run", "--resume", "--joblog", "@DIR/log", "-w", "@H1,@H2",
+		     ON_H2_NOT_A, ":::", "a", "b", "c"),
+		.out = "@H1\n@H2\n",
+	};
+
+	check_case(&first);
+	check_case(&failed);
+	check_case(&resume);
 }
 
 CASE(one_line_per_unreachable_host,

@@ -44,6 +44,9 @@ void proc_start(struct proc *p, const char *const argv[], bool stdout_closed)
 
 	cr_assert(pipe2(in, O_CLOEXEC) == 0 && pipe2(out, O_CLOEXEC) == 0 &&
 		  pipe2(err, O_CLOEXEC) == 0);
+	/* No reader from the start: its first write fails, however soon. */
+	if (stdout_closed)
+		close(out[0]);
 	p->pid = fork();
 	cr_assert_geq(p->pid, 0);
 	if (p->pid == 0) {
@@ -68,13 +71,9 @@ void proc_start(struct proc *p, const char *const argv[], bool stdout_closed)
 	close(out[1]);
 	close(err[1]);
 	p->in = in[1];
-	p->out = out[0];
+	p->out = stdout_closed ? -1 : out[0];
 	p->err = err[0];
 	fcntl(p->in, F_SETFL, O_NONBLOCK);
-	if (stdout_closed) {
-		close(p->out);
-		p->out = -1;
-	}
 }
 
 static void drain(int *fd, char **data, size_t *len, size_t *cap)

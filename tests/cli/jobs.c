@@ -575,6 +575,12 @@ PCASE(results_not_with_outdir, ARGS("--outdir", "@DIR/o", "--results", "@DIR/r",
       .status = 2,
       .err_exact = "ringrun: --results: cannot be combined with --outdir\nTry 'ringrun --help'.\n")
 
+PCASE(results_colsep_grouped_refused,
+      ARGS("--results", "@DIR/r", "--colsep", ",", "-n", "2", "echo", ":::", "a,b"),
+      .status = 2,
+      .err_exact = "ringrun: --results: cannot be combined with --colsep and -n above 1: "
+		   "which column each argument is of is not kept\n"
+		   "Try 'ringrun --help'.\n")
 PCASE(results_not_with_hosts, ARGS("--results", "@DIR/r", "-w", "h1", "true"), .status = 2,
       .err_exact = "ringrun: --results: cannot be combined with hosts: every host would "
 		   "write the same files (--outdir names them by host)\n"

@@ -3,16 +3,19 @@ GNU parallel as the oracle of ringrun's parallel job options: the same jobs
 run by `parallel --will-cite` and by ringrun, and compared:
 
   joblog   the rows of --joblog: columns, JobRuntime padded to 10, Seq, Host,
-           Send, Receive, Exitval, Signal alike, Command the same words
+           Send, Receive, Exitval, Signal alike, Command byte for byte (and
+           the same words)
            (Starttime and JobRuntime values masked: a clock)
-  results  --results trees: every file's name and bytes
+  results  --results trees: every file's name and bytes, of one source and
+           of several (linked, grouped by -n, split by --colsep)
   tag      -k --tag and --tagstring outputs, stdout and stderr byte for byte
            (counted by line)
   resume   a log of parallel's fed to ringrun --resume-failed and --resume,
            one of ringrun's fed to parallel --resume-failed and --resume: what
-           each runs again, counted by a marker file per job
-  timeout  --timeout 200% on a task blocked on a FIFO until it is killed:
-           the rows of both logs
+           each runs again, counted by a marker file per job; and what each
+           --dry-run prints with them, byte for byte
+  timeout  --timeout 200% and 150.5% on a task blocked on a FIFO until it is
+           killed: the rows of both logs
 
 usage: parjobs.py MODE RINGRUN DATAFILE WORKDIR.  Prints "oracle parallel
 MODE: N/M" on stderr, exits 1 unless all M agree.
@@ -113,7 +116,7 @@ def joblog(ins):
     check(len(pr) == len(rr), 'row count %d %d' % (len(pr), len(rr)))
     for a, b in zip(sorted(pr, key=lambda f: int(f[0])), sorted(rr, key=lambda f: int(f[0]))):
         same = (len(a[3]) == len(b[3]) == 10 and
-                [a[k] for k in (0, 1, 4, 5, 6, 7)] == [b[k] for k in (0, 1, 4, 5, 6, 7)] and
+                [a[k] for k in (0, 1, 4, 5, 6, 7, 8)] == [b[k] for k in (0, 1, 4, 5, 6, 7, 8)] and
                 words(a[8]) == words(b[8]) and words(a[8]) is not None)
         check(same, 'row %r vs %r' % (a, b))
 
@@ -128,15 +131,25 @@ def tree(top):
 
 
 def results(ins):
+    """One source, then several (DIR/1/A/2/B/...), linked, -n and
+    --max-replace-args grouping them, --colsep splitting them."""
     cmd = "printf 'out %s\\n' {}; printf 'err %s' {} >&2"
-    p, r = fresh('pres'), fresh('rres')
-    po = parallel('--results', p, cmd, ':::', *ins)
-    ro = ours('--results', r, cmd, ':::', *ins)
-    check(po.stdout == ro.stdout, 'stdout %r vs %r' % (po.stdout[:200], ro.stdout[:200]))
-    pt, rt = tree(p), tree(r)
-    for name in sorted(set(pt) | set(rt)):
-        check(pt.get(name) == rt.get(name),
-              '%r: %r vs %r' % (name, pt.get(name), rt.get(name)))
+    for grammar in ([':::', *ins],
+                    [':::', *ins[:8], ':::', 'x', '..', '', '.'],
+                    [':::', *ins[:6], ':::+', *ins[6:12], ':::', '1', '2'],
+                    ['-n', '3', ':::', *ins],
+                    ['-n', '2', ':::', *ins[:5], ':::', 'p', 'q'],
+                    ['--max-replace-args', '2', ':::', *ins[:9]],
+                    ['--colsep', '\\t', ':::', *ins],
+                    ['--colsep', ' ', ':::', *ins[:10], ':::', 'u v', 'w']):
+        p, r = fresh('pres'), fresh('rres')
+        po = parallel('--results', p, cmd, *grammar)
+        ro = ours('--results', r, cmd, *grammar)
+        check(po.stdout == ro.stdout, 'stdout %r vs %r' % (po.stdout[:200], ro.stdout[:200]))
+        pt, rt = tree(p), tree(r)
+        for name in sorted(set(pt) | set(rt)):
+            check(pt.get(name) == rt.get(name),
+                  '%s %r: %r vs %r' % (grammar[:2], name, pt.get(name), rt.get(name)))
 
 
 def tag(ins):
@@ -171,6 +184,21 @@ def resume(ins):
         (parallel if tool == 'parallel' else ours)(*argv)
         return marks(m)
 
+    def dry(tool, *args):
+        """What --dry-run prints (and the log left as it was)."""
+        argv = [a.replace('@M', os.path.join(work, 'marks')) for a in args]
+        before = open(log, 'rb').read()
+        out = (parallel if tool == 'parallel' else ours)('--dry-run', *argv)
+        check(open(log, 'rb').read() == before, '%s --dry-run wrote the log' % tool)
+        return out.stdout
+
+    def dry_same(opt, *args):
+        """ringrun's --resume-failed names the log, parallel's reads --joblog."""
+        p = dry('parallel', opt, '--joblog', log, *args)
+        r = dry('ringrun', *((opt, log) if opt == '--resume-failed' else
+                             (opt, '--joblog', log)), *args)
+        check(p == r and p, '--dry-run %s: %r vs %r' % (opt, p[:300], r[:300]))
+
     def same(ran, want, n, what):
         for seq in range(1, n + 1):
             check((seq in ran) == (seq in want), '%s: job %d %s' % (
@@ -182,6 +210,9 @@ def resume(ins):
             os.unlink(log)
         ran = go(first, '--joblog', log, cmd, ':::', *ins)
         same(ran, range(1, n + 1), n, first)
+        # --dry-run prints only what would run, byte for byte as parallel
+        dry_same('--resume-failed', cmd, ':::', *ins)
+        dry_same('--resume', cmd, ':::', *ins, 'extra')
         if first == 'parallel':
             again = go('ringrun', '--resume-failed', log, cmd, ':::', *ins)
             same(again, failing, n, "ringrun --resume-failed on parallel's log")
@@ -195,23 +226,27 @@ def resume(ins):
 
 
 def timeout(ins):
-    """-t 200%: the first task has no limit (no median yet), the second
-    blocks on a FIFO nobody writes until it is killed; rows compared."""
+    """-t N%: the first task has no limit (no median yet), the second
+    blocks on a FIFO nobody writes until it is killed; rows compared, and
+    ringrun's line naming N as written (a fraction too, as parallel takes)."""
     fifo = os.path.join(work, 'fifo')
     if not os.path.exists(fifo):
         os.mkfifo(fifo)
     cmd = "if [ {} = block ]; then exec cat %s; else echo {}; fi" % fifo
     p, r = os.path.join(work, 'pt.log'), os.path.join(work, 'rt.log')
-    for f in (p, r):
-        if os.path.exists(f):
-            os.unlink(f)
-    parallel('--timeout', '200%', '--joblog', p, cmd, ':::', 'a', 'block')
-    ours('--timeout', '200%', '--joblog', r, cmd, ':::', 'a', 'block')
-    pr, rr = rows(p), rows(r)
-    check(len(pr) == len(rr) == 2, 'rows %r %r' % (pr, rr))
-    for a, b in zip(pr, rr):
-        check([a[k] for k in (0, 1, 4, 5, 6, 7, 8)] == [b[k] for k in (0, 1, 4, 5, 6, 7, 8)],
-              'row %r vs %r' % (a, b))
+    for pct in ('200%', '150.5%'):
+        for f in (p, r):
+            if os.path.exists(f):
+                os.unlink(f)
+        parallel('--timeout', pct, '--joblog', p, cmd, ':::', 'a', 'block')
+        ro = ours('--timeout', pct, '--joblog', r, cmd, ':::', 'a', 'block')
+        check(('ran past %s of the median' % pct).encode() in ro.stderr,
+              'stderr %r' % ro.stderr)
+        pr, rr = rows(p), rows(r)
+        check(len(pr) == len(rr) == 2, 'rows %r %r' % (pr, rr))
+        for a, b in zip(pr, rr):
+            check([a[k] for k in (0, 1, 4, 5, 6, 7, 8)] == [b[k] for k in (0, 1, 4, 5, 6, 7, 8)],
+                  'row %r vs %r' % (a, b))
 
 
 {'joblog': joblog, 'timeout': timeout, 'results': results, 'tag': tag, 'resume': resume}[mode](inputs())

@@ -93,7 +93,8 @@ def generated(n, rng):
                             ['-n', '2'], ['-N', '2'], ['-C', ',']])
         if rng.random() < 0.3 and '-j1' in opts:
             opts.append(rng.choice(['--lb', '-u']))
-        cmd = rng.choice([['echo'], ['echo', '{}'], ['printf', '%s\\n'],
+        # each output ends its line: jobs at once may end in any order
+        cmd = rng.choice([['echo'], ['echo', '{}'], ['echo', 'x{}y'],
                           ['echo', '{1}', '{2}'], ['exit', '{#}']])
         lists = []
         for _ in range(rng.randint(1, 2)):

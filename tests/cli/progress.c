@@ -456,3 +456,24 @@ Test(cli_progress, failed_commands, .init = make_dir, .fini = cli_dir_down,
 		       cli_expand("@DIR/cmds")), 1);
 	expect_file("failed", "exit 3\nfalse\n");
 }
+
+/* A job of several arguments (several sources, -n): one line, the
+   arguments separated by tabs, which --colsep '\t' reads back as the same
+   jobs; --tagstring changes nothing of it. */
+Test(cli_progress, failed_several_arguments, .init = make_dir, .fini = cli_dir_down,
+     .timeout = TEST_TIMEOUT)
+{
+	const char *cmd = "printf '%s\\n' {2}-{1} >>@DIR/ran; test {2} != 2";
+
+	run_quiet(ARGV("--failed", cli_expand("@DIR/failed"), "-o", "quiet",
+		       "--tagstring", "T", cli_expand(cmd), ":::", "a b", "c", ":::", "1",
+		       "2"), 1);
+	expect_file("failed", "a b\t2\nc\t2\n");
+	cli_write_file("ran", "");
+	run_quiet(ARGV("--colsep", "\\t", "-a", cli_expand("@DIR/failed"), "-o", "quiet",
+		       "-k", "-j", "1", cli_expand(cmd)), 1);
+	expect_file("ran", "2-a b\n2-c\n");
+	run_quiet(ARGV("--failed", cli_expand("@DIR/failed"), "-o", "quiet", "-n", "2",
+		       "test {1} != x", ":::", "a", "b", "x", "y", "z"), 1);
+	expect_file("failed", "x\ty\n");
+}

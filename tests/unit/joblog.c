@@ -374,9 +374,10 @@ Test(unit_resume, by_seq_first)
 }
 
 /*
- * Parallel's log has 'it'"'"'s' where ringrun runs 'it'\''s': the same
- * words, so the task succeeded (the bug of issue 11); other quotings that
- * the shell reads alike match too, and those it reads otherwise do not.
+ * Parallel's log has 'it'"'"'s', a log of another tool may have 'it'\''s':
+ * the same words, so the task succeeded (the bug of issue 11); other
+ * quotings that the shell reads alike match too, and those it reads
+ * otherwise do not.
  */
 Test(unit_resume, quoting_as_the_shell_reads_it)
 {

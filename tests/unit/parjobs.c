@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "jobs/median.h"
+#include "jobs/reltimeout.h"
 #include "output/outdir.h"
 #include "output/parbar.h"
 #include "parse.h"
@@ -19,21 +20,29 @@ static char err[256];
 
 Test(unit_parjobs, timeout_percent)
 {
-	uint64_t ms = 42;
-	unsigned pct = 42;
+	uint64_t ms = 42, mpct = 42;
 
-	cr_assert_null(parse_timeout("150%", &ms, &pct));
-	cr_assert_eq(pct, 150);
+	cr_assert_null(parse_timeout("150%", &ms, &mpct));
+	cr_assert_eq(mpct, 150000);
 	cr_assert_eq(ms, 0);
-	cr_assert_null(parse_timeout("1.5", &ms, &pct));
+	cr_assert_null(parse_timeout("1.5", &ms, &mpct));
 	cr_assert_eq(ms, 1500);
-	cr_assert_eq(pct, 0);
-	cr_assert_str_eq(parse_timeout("0%", &ms, &pct), "out of range");
-	cr_assert_str_eq(parse_timeout("%", &ms, &pct), "not a number");
-	cr_assert_str_eq(parse_timeout("1.5%", &ms, &pct), "not a number");
-	cr_assert_str_eq(parse_timeout("-5%", &ms, &pct), "not a number");
-	cr_assert_str_eq(parse_timeout("99999999999%", &ms, &pct), "out of range");
-	cr_assert_str_eq(parse_timeout("123456789012345678901234567%", &ms, &pct),
+	cr_assert_eq(mpct, 0);
+	/* A fraction, as parallel's \d+(\.\d+)?% */
+	cr_assert_null(parse_timeout("1.5%", &ms, &mpct));
+	cr_assert_eq(mpct, 1500);
+	cr_assert_null(parse_timeout("0.001%", &ms, &mpct));
+	cr_assert_eq(mpct, 1);
+	cr_assert_null(parse_timeout("4294967295%", &ms, &mpct));
+	cr_assert_eq(mpct, 4294967295000);
+	cr_assert_str_eq(parse_timeout("0%", &ms, &mpct), "out of range");
+	cr_assert_str_eq(parse_timeout("0.0%", &ms, &mpct), "out of range");
+	cr_assert_str_eq(parse_timeout("%", &ms, &mpct), "not a number");
+	cr_assert_str_eq(parse_timeout("1.5.%", &ms, &mpct), "not a number");
+	cr_assert_str_eq(parse_timeout("1,5%", &ms, &mpct), "not a number");
+	cr_assert_str_eq(parse_timeout("-5%", &ms, &mpct), "not a number");
+	cr_assert_str_eq(parse_timeout("99999999999%", &ms, &mpct), "out of range");
+	cr_assert_str_eq(parse_timeout("123456789012345678901234567%", &ms, &mpct),
 			 "out of range");
 }
 
@@ -46,7 +55,7 @@ Test(unit_parjobs, options)
 	cr_assert_str_eq(o.outdir, "r");
 	cr_assert_eq(o.output, OUT_QUIET, "--results prints nothing, as parallel");
 	cr_assert_eq(o.delay_ms, 500);
-	cr_assert_eq(o.timeout_pct, 300);
+	cr_assert_eq(o.timeout_mpct, 300000);
 	cr_assert_eq(PARSE("--tagstring", "{#}", "--eta", "--joblog", "l", "--resume",
 			   "-o", "stream", "echo"), 0, "%s", err);
 	cr_assert_str_eq(o.tagstring, "{#}");
@@ -146,4 +155,23 @@ Test(unit_parjobs, bar_format)
 	parbar_perl_number(&b, 12.5);
 	cr_assert_str_eq(b.data, "12.5");
 	buf_free(&b);
+}
+
+/* N% of the median, N a fraction too; a limit past 64 bits is none. */
+Test(unit_parjobs, timeout_percent_limit)
+{
+	struct rel_timeout t = { .mpct = 1500 };
+
+	cr_assert_eq(rel_timeout_limit_ns(&t), 0, "no task ended ok yet");
+	rel_timeout_ok(&t, 2000000000);
+	cr_assert_eq(rel_timeout_limit_ns(&t), 30000000 + 1);
+	median_free(&t.runtimes);
+	t = (struct rel_timeout){ .mpct = 4294967295000 };
+	rel_timeout_ok(&t, UINT64_MAX / 2);
+	cr_assert_eq(rel_timeout_limit_ns(&t), UINT64_MAX);
+	median_free(&t.runtimes);
+	t = (struct rel_timeout){ .mpct = 100001 };
+	rel_timeout_ok(&t, 300000);
+	cr_assert_eq(rel_timeout_limit_ns(&t), 300003 + 1);
+	median_free(&t.runtimes);
 }

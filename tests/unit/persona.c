@@ -256,7 +256,7 @@ Test(unit_persona, parallel_letters)
 			      "--timeout", "200%", "--shuf", "echo", ":::", "a"),
 		     0, "%s", err);
 	cr_assert(o.dry_run && o.shuf);
-	cr_assert_eq(o.timeout_pct, 200);
+	cr_assert_eq(o.timeout_mpct, 200000);
 	options_free(&o);
 	EXPECT_ERROR(PARSE_AS("parallel", "-k", ":::", "echo a"),
 		     "COMMAND: missing: ringrun runs no input as a command "

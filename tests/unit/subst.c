@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "jobs/subst.h"
 
@@ -97,7 +99,7 @@ Test(unit_subst, quoted_values)
 	struct buf b = BUF_INIT;
 
 	subst_expand(&b, "echo {} {/} {#} {%}", &v, true);
-	cr_assert_str_eq(b.data, "echo 'it'\\''s a/b c' 'b c' 7 2");
+	cr_assert_str_eq(b.data, "echo 'it'\"'\"'s a/b c' 'b c' 7 2");
 	buf_free(&b);
 	char *empty = expand("echo {}", "", true);
 	cr_assert_str_eq(empty, "echo ''");
@@ -208,21 +210,51 @@ Test(unit_subst, packed_appended)
 	free(argv);
 }
 
-/* What /bin/sh makes of "printf %s QUOTED": must be s, byte for byte. */
+/* What shell -c cmd writes, at most size - 1 bytes, NUL-terminated. */
+static size_t run_shell(const char *shell, const char *cmd, char *got,
+			size_t size)
+{
+	int fd[2], status;
+	pid_t pid;
+	size_t n = 0;
+	ssize_t r;
+
+	cr_assert_eq(pipe(fd), 0);
+	pid = fork();
+	cr_assert_geq(pid, 0);
+	if (pid == 0) {
+		dup2(fd[1], 1);
+		close(fd[0]);
+		close(fd[1]);
+		execlp(shell, shell, "-c", cmd, (char *)NULL);
+		_exit(127);
+	}
+	close(fd[1]);
+	while (n < size - 1 && (r = read(fd[0], got + n, size - 1 - n)) > 0)
+		n += (size_t)r;
+	close(fd[0]);
+	cr_assert_eq(waitpid(pid, &status, 0), pid);
+	cr_assert_eq(status, 0, "%s -c %s", shell, cmd);
+	got[n] = '\0';
+	return n;
+}
+
+/* What each POSIX shell (a remote login shell may be any of them) makes of
+   "printf %s QUOTED": must be s, byte for byte. */
 static void expect_round_trip(const char *s)
 {
+	static const char *const shells[] = { "sh", "dash", "bash" };
 	struct buf cmd = BUF_INIT;
 	char got[4096];
 
 	buf_adds(&cmd, "printf %s ");
 	shell_quote(&cmd, s, strlen(s));
-	FILE *sh = popen(cmd.data, "r");
-	cr_assert_not_null(sh);
-	size_t n = fread(got, 1, sizeof got - 1, sh);
-	cr_assert_eq(pclose(sh), 0, "%s", cmd.data);
-	got[n] = '\0';
-	cr_assert_eq(n, strlen(s), "%s -> %s", cmd.data, got);
-	cr_assert_str_eq(got, s, "%s", cmd.data);
+	for (size_t k = 0; k < sizeof shells / sizeof *shells; k++) {
+		size_t n = run_shell(shells[k], cmd.data, got, sizeof got);
+
+		cr_assert_eq(n, strlen(s), "%s: %s -> %s", shells[k], cmd.data, got);
+		cr_assert_str_eq(got, s, "%s: %s", shells[k], cmd.data);
+	}
 	buf_free(&cmd);
 }
 
@@ -233,7 +265,8 @@ Test(unit_quote, round_trip_through_sh)
 		"$HOME", "${x:-y}", "`id`", "$(id)", "a\\b", "\\", "*", "?[a]",
 		"~", "a;b", "a|b&c", "<>", "#x", "-n", "%s%d", "line\nbreak",
 		"tab\there", "\x01\x7f", "\xff\xfe caf\xc3\xa9", "!event", "{a,b}",
-		"   ", "'\"'\"'", NULL,
+		"   ", "'\"'\"'", "'", "'a", "a'", "a''b", "'''", "=", "a=b",
+		NULL,
 	};
 
 	for (const char **s = nasty; *s; s++)
@@ -245,7 +278,13 @@ Test(unit_quote, exact_form)
 	struct buf b = BUF_INIT;
 
 	shell_quote(&b, "a'b", 3);
-	cr_assert_str_eq(b.data, "'a'\\''b'");
+	cr_assert_str_eq(b.data, "'a'\"'\"'b'");
+	buf_reset(&b);
+	shell_quote(&b, "'a''", 4); /* no '' left at either end */
+	cr_assert_str_eq(b.data, "\"'\"'a'\"'\"''\"'\"");
+	buf_reset(&b);
+	shell_quote(&b, "'", 1);
+	cr_assert_str_eq(b.data, "\"'\"");
 	buf_reset(&b);
 	shell_quote(&b, "", 0);
 	cr_assert_str_eq(b.data, "''");
@@ -256,8 +295,10 @@ Test(unit_quote, only_when_needed)
 {
 	static const char *const rows[][2] = {
 		{ "printf", "printf" }, { "/usr/bin/x-y_z.1", "/usr/bin/x-y_z.1" },
-		{ "b,c:d@e%f+g", "b,c:d@e%f+g" }, { "a=b", "'a=b'" }, { "", "''" },
-		{ "a b", "'a b'" }, { "it's", "'it'\\''s'" }, { "$x", "'$x'" },
+		{ "b-c_d.e+f", "b-c_d.e+f" }, { "a,b", "'a,b'" }, { "a:b", "'a:b'" },
+		{ "a@b", "'a@b'" }, { "a%b", "'a%b'" }, { "caf\xc3\xa9", "'caf\xc3\xa9'" },
+		{ "a=b", "'a=b'" }, { "", "''" }, { "a b", "'a b'" },
+		{ "it's", "'it'\"'\"'s'" }, { "$x", "'$x'" },
 		{ "*", "'*'" }, { "%s\\n", "'%s\\n'" },
 	};
 	struct buf b = BUF_INIT;
