@@ -1163,15 +1163,23 @@ static int unknown(struct parser *p, const char *shown)
 	return fail(p, "%s: unknown option", shown);
 }
 
-/* --name (len bytes): the personality's, else ringrun's. */
+/* --name (len bytes): the personality's (a prefix of one, as its
+   optparse reads it), else ringrun's. */
 static int find_long_opt(struct parser *p, const char *name, size_t len,
 			 const char *shown, struct opt *opt)
 {
+	bool several = false;
 	const struct persona_opt *po =
-		p->persona ? persona_long(p->persona, name, len) : NULL;
+		p->persona ? persona_long(p->persona, name, len, &several) : NULL;
+	char names[256];
 
 	if (po)
 		return tool_opt(p, po, shown, opt);
+	if (several) {
+		persona_candidates(p->persona, name, len, names, sizeof names);
+		return fail(p, "%s: ambiguous: %s's %s", shown, p->persona->name,
+			    names);
+	}
 	*opt = (struct opt){ .def = find_long(name, len) };
 	if (!opt->def)
 		return unknown(p, shown);

@@ -45,6 +45,6 @@ static const char *const defaults[] = {
 };
 
 const struct persona persona_clush = {
-	.name = "clush", .defaults = defaults,
+	.name = "clush", .defaults = defaults, .abbrev = true,
 	.opts = opts, .nopts = PERSONA_N(opts),
 };

@@ -33,5 +33,6 @@ static const char *const defaults[] = {
 
 const struct persona persona_pssh = {
 	.name = "pssh", .alias = "parallel-ssh", .defaults = defaults,
+	.abbrev = true,
 	.opts = opts, .nopts = PERSONA_N(opts),
 };

@@ -215,3 +215,42 @@ Test(unit_persona, pssh_letters)
 		     "line becomes an ssh argument: write ssh options in an "
 		     "ssh_config (--ssh-config FILE)");
 }
+
+/* clush's and pssh's optparse: a unique prefix is the option, an
+   ambiguous one an error naming the candidates as optparse lists them. */
+Test(unit_persona, optparse_prefixes)
+{
+	cr_assert_eq(PARSE_AS("clush", "--fan", "4", "--command_t=9", "--us",
+			      "me", "-w", "h", "cmd"), 0, "%s", err);
+	cr_assert_eq(o.jobs, 4);
+	cr_assert_eq(o.timeout_ms, 9000);
+	cr_assert_str_eq(o.user, "me");
+	options_free(&o);
+	/* a whole name wins over the longer ones it begins */
+	cr_assert_eq(PARSE_AS("pssh", "--host", "a", "--par", "2", "--inl",
+			      "cmd"), 0, "%s", err);
+	cr_assert_eq(o.hosts.n, 1);
+	cr_assert_eq(o.jobs, 2);
+	cr_assert_eq(o.output, OUT_PSSH_INLINE);
+	options_free(&o);
+	/* ringrun's own long options stay whole */
+	cr_assert_eq(PARSE_AS("clush", "--port", "2222", "-w", "h", "cmd"), 0,
+		     "%s", err);
+	cr_assert_eq(o.port, 2222);
+	options_free(&o);
+	EXPECT_ERROR(PARSE_AS("clush", "--co", "-w", "h", "cmd"),
+		     "--co: ambiguous: clush's --color, --command_timeout, "
+		     "--connect_timeout, --copy");
+	EXPECT_ERROR(PARSE_AS("pssh", "--ho", "f", "cmd"),
+		     "--ho: ambiguous: pssh's --host, --hosts");
+	EXPECT_ERROR(PARSE_AS("pssh", "--extra", "-v", "-H", "h", "cmd"),
+		     "--extra: ambiguous: pssh's --extra-arg, --extra-args");
+	EXPECT_ERROR(PARSE_AS("pssh", "--extra-args=-v", "-H", "h", "cmd"),
+		     "--extra-args: pssh's option is refused: no word of a "
+		     "command line becomes an ssh argument: write ssh options "
+		     "in an ssh_config (--ssh-config FILE)");
+	/* pdsh takes no long option of its own: no prefix either */
+	EXPECT_ERROR(PARSE_AS("pdsh", "--fan", "4", "-w", "h", "cmd"),
+		     "--fan: not an option ringrun's pdsh personality takes "
+		     "(man ringrun: PERSONALITIES)");
+}
