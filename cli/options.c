@@ -110,6 +110,9 @@ const char options_help[] =
 	"      --hostfile FILE     one host list per line, # comments, #include FILE\n"
 	"                          (- = stdin; a pipe is read as the hosts run;\n"
 	"                          default with an option that needs hosts: $WCOLL)\n"
+	"      --pssh-hosts        as pssh reads them: blanks part -w's hosts too,\n"
+	"                          a host file's line \"host[:port] user\" is\n"
+	"                          user@host[:port]\n"
 	"  -g, --group GROUP       the hosts of node group GROUP (= -w @GROUP)\n"
 	"      --groups-file FILE  node groups from FILE: groups.conf, *.yaml, or\n"
 	"                          NAME: LIST lines; repeatable (default:\n"
@@ -307,6 +310,7 @@ enum opt_id {
 	O_PARAMETER_LIST,
 	O_COMMAND_NAME,
 	O_PRINT_CONFIG,
+	O_PSSH_HOSTS,
 };
 
 struct optdef {
@@ -413,6 +417,7 @@ static const struct optdef optdefs[] = {
 	{ 0, "parameter-list", true, O_PARAMETER_LIST, false },
 	{ 0, "command-name", true, O_COMMAND_NAME, false },
 	{ 'G', "print-ssh-config", true, O_PRINT_CONFIG, false },
+	{ 0, "pssh-hosts", false, O_PSSH_HOSTS, false },
 };
 
 #define NOPTDEFS (sizeof optdefs / sizeof optdefs[0])
@@ -873,6 +878,9 @@ static int apply(struct parser *p, const struct optdef *d, const char *shown,
 	case O_HOSTFILE:
 		o->fleet = true;
 		return set_file(p, &o->hostfile, shown, value);
+	case O_PSSH_HOSTS:
+		o->hosts.pssh = true;
+		break;
 	case O_GROUP:
 		o->fleet = true;
 		add_group_list(p, shown, value, false);

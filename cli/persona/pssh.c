@@ -28,6 +28,7 @@ static const struct persona_opt opts[] = {
 
 static const char *const defaults[] = {
 	"--output=pssh", "--exit-status=pssh", "--jobs=32", "--skip-empty",
+	"--pssh-hosts",
 	"--no-progress", "--no-summary", NULL,
 };
 

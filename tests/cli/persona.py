@@ -42,6 +42,10 @@ BIN = links()
 HOSTFILE = os.path.join(DIR, "hosts.txt")  # pssh -h's, clush --hostfile's
 with open(HOSTFILE, "w") as f:
     f.write("%s\n%s\n" % (HOSTS[0], HOSTS[1]))  # no comment: clush reads none
+PSSHFILE = os.path.join(DIR, "pssh-hosts.txt")  # pssh's own lines
+with open(PSSHFILE, "w") as f:
+    f.write("# pssh's forms\n%s root\n\nroot@%s  # a comment\n  %s\t\n"
+            % tuple(HOSTS))
 
 
 def expand(word, run_dir):
@@ -49,6 +53,7 @@ def expand(word, run_dir):
         word = word.replace("@H%d" % (k + 1), h)
     word = word.replace("@NET", HOSTS[0].rsplit(".", 1)[0])
     word = word.replace("@DOWN", DOWN).replace("@HOSTFILE", HOSTFILE)
+    word = word.replace("@PSSHFILE", PSSHFILE)
     word = word.replace("@OUT", os.path.join(run_dir, "out"))
     return word.replace("@ERR", os.path.join(run_dir, "err"))
 
@@ -186,6 +191,8 @@ def generate(rng):
         args = ["-R", "ssh"] + args + ["-w", ",".join(hosts)]
     elif tool == "clush":
         args += ["-w", ",".join(hosts)]
+    elif rng.random() < 0.3:  # pssh's -H "a b"
+        args += ["-H", " ".join(hosts)]
     else:
         for h in hosts:
             args += ["-H", h]

@@ -10,6 +10,7 @@
 #include "files.h"
 #include "options.h"
 #include "parse.h"
+#include "hosts/hostfile.h"
 #include "persona/persona.h"
 
 static struct options o;
@@ -253,4 +254,49 @@ Test(unit_persona, optparse_prefixes)
 	EXPECT_ERROR(PARSE_AS("pdsh", "--fan", "4", "-w", "h", "cmd"),
 		     "--fan: not an option ringrun's pdsh personality takes "
 		     "(man ringrun: PERSONALITIES)");
+}
+
+/* pssh's hosts (--pssh-hosts, its default): -H "a b" is two hosts, a host
+   file's "host[:port] user" is user@host[:port]. */
+Test(unit_persona, pssh_hosts)
+{
+	char dir[] = "/tmp/rr-persona-XXXXXX";
+	cr_assert_not_null(mkdtemp(dir));
+	char *file = strdup(file_in(dir, "hosts",
+				    "# pssh\nh1:2222 bob\n\n  ann@h2 # c\nh3\t\n"));
+	char *bad = strdup(file_in(dir, "bad", "h1\nh2 bob extra\n"));
+	char *twice = strdup(file_in(dir, "twice", "ann@h2 bob\n"));
+	char want[512];
+
+	cr_assert_eq(PARSE_AS("pssh", "-H", " a\tb  c:23 ", "-H", "d", "cmd"), 0,
+		     "%s", err);
+	cr_assert_eq(o.hosts.n, 4);
+	cr_assert_str_eq(o.hosts.v[2].name, "c:23");
+	cr_assert_eq(o.hosts.v[2].port, 23);
+	options_free(&o);
+	cr_assert_eq(PARSE("--pssh-hosts", "--hostfile", file, "cmd"), 0, "%s", err);
+	cr_assert_eq(hostfile_read_all(&o.hosts, file, err, sizeof err), 0, "%s",
+		     err);
+	cr_assert_eq(o.hosts.n, 3);
+	cr_assert_str_eq(o.hosts.v[0].name, "bob@h1:2222");
+	cr_assert_str_eq(o.hosts.v[0].user, "bob");
+	cr_assert_eq(o.hosts.v[0].port, 2222);
+	cr_assert_str_eq(o.hosts.v[1].name, "ann@h2");
+	cr_assert_str_eq(o.hosts.v[2].name, "h3");
+	cr_assert_eq(hostfile_read_all(&o.hosts, bad, err, sizeof err), -1);
+	snprintf(want, sizeof want, "%s: line 2: 'h2 bob extra': not pssh's "
+		 "\"[user@]host[:port] [user]\"", bad);
+	cr_assert_str_eq(err, want);
+	cr_assert_eq(hostfile_read_all(&o.hosts, twice, err, sizeof err), -1);
+	snprintf(want, sizeof want, "%s: line 1: 'ann@h2 bob': the user given "
+		 "twice", twice);
+	cr_assert_str_eq(err, want);
+	options_free(&o);
+	/* ringrun's own grammar has no blank in a host */
+	EXPECT_ERROR(PARSE("-w", "a b", "cmd"), "-w: 'a b': contains a space");
+	for (char **f = (char *[]){ file, bad, twice, NULL }; *f; f++) {
+		cr_assert_eq(unlink(*f), 0);
+		free(*f);
+	}
+	cr_assert_eq(rmdir(dir), 0);
 }
