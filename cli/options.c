@@ -62,6 +62,8 @@ const char options_help[] =
 	"      --shuf              the commands in random order\n"
 	"      --quote             COMMAND's words stay words (parallel's -q)\n"
 	"  -q, --dry-run           print each command (the hosts first), run nothing\n"
+	"      --dry-run-style S   -q's lines: lines (the above), pdsh (pdsh -q's\n"
+	"                          options and targets), pdsh-expanded (pdsh -Q's)\n"
 	"      --stdin             stdin to every task as it arrives (a task that\n"
 	"                          starts later gets what came before it too)\n"
 	"\n"
@@ -311,6 +313,7 @@ enum opt_id {
 	O_COMMAND_NAME,
 	O_PRINT_CONFIG,
 	O_PSSH_HOSTS,
+	O_DRY_RUN_STYLE,
 };
 
 struct optdef {
@@ -418,6 +421,7 @@ static const struct optdef optdefs[] = {
 	{ 0, "command-name", true, O_COMMAND_NAME, false },
 	{ 'G', "print-ssh-config", true, O_PRINT_CONFIG, false },
 	{ 0, "pssh-hosts", false, O_PSSH_HOSTS, false },
+	{ 0, "dry-run-style", true, O_DRY_RUN_STYLE, false },
 };
 
 #define NOPTDEFS (sizeof optdefs / sizeof optdefs[0])
@@ -1024,6 +1028,18 @@ static int apply(struct parser *p, const struct optdef *d, const char *shown,
 		break;
 	case O_DRY_RUN:
 		o->dry_run = true;
+		break;
+	case O_DRY_RUN_STYLE:
+		o->dry_run = true;
+		if (strcmp(value, "lines") == 0)
+			o->dry_style = DRY_LINES;
+		else if (strcmp(value, "pdsh") == 0)
+			o->dry_style = DRY_PDSH;
+		else if (strcmp(value, "pdsh-expanded") == 0)
+			o->dry_style = DRY_PDSH_EXPANDED;
+		else
+			return fail(p, "%s: %s: unknown style (lines, pdsh, "
+				       "pdsh-expanded)", shown, value);
 		break;
 	case O_COLSEP:
 		if (!*value)
@@ -1664,7 +1680,7 @@ static int check(struct parser *p)
 				       "lines are commands");
 		return combine_refuses(p, "-C", "its lines are commands");
 	}
-	if (!o->ncmd)
+	if (!o->ncmd && o->dry_style == DRY_LINES)
 		return fail(p, "COMMAND: missing");
 	if (o->max_args && o->max_replace_args)
 		return fail(p, "-n: cannot be combined with --max-replace-args");

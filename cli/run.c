@@ -31,6 +31,7 @@
 #include "runner.h"
 #include "jobs/signals.h"
 #include "hosts/sshhost.h"
+#include "output/pdshquery.h"
 #include "output/stats.h"
 #include "jobs/subst.h"
 
@@ -502,19 +503,10 @@ static int go(struct runner *r)
 	return feedback_finish(&r->feedback, &r->out, status);
 }
 
-/*
- * --dry-run: the hosts (one a line, as pdsh lists its targets), then each
- * command as it would run; nothing connects, nothing starts.
- */
-static int dry_run(struct runner *r, struct options *o)
+/* --dry-run's lines: the hosts (one a line), then each command as it
+   would run. */
+static void dry_lines(struct runner *r, const struct options *o)
 {
-	int status = 0;
-
-	if ((o->fleet && intake_hosts(r, o) < 0) || intake_inputs(r) < 0 ||
-	    intake_templates(r, o) < 0) {
-		intake_close(r);
-		return 2;
-	}
 	join_command(r);
 	for (size_t k = 0; o->fleet && k < o->hosts.n; k++)
 		printf("%s\n", o->hosts.v[k].name);
@@ -524,6 +516,26 @@ static int dry_run(struct runner *r, struct options *o)
 		printf("%s\n", line);
 		free(line);
 	}
+}
+
+/*
+ * --dry-run: its lines, or pdsh -q's report (--dry-run-style); nothing
+ * connects, nothing starts.
+ */
+static int dry_run(struct runner *r, struct options *o)
+{
+	int status = 0;
+
+	if ((o->fleet && intake_hosts(r, o) < 0) ||
+	    (o->dry_style == DRY_LINES &&
+	     (intake_inputs(r) < 0 || intake_templates(r, o) < 0))) {
+		intake_close(r);
+		return 2;
+	}
+	if (o->dry_style != DRY_LINES)
+		pdshquery_print(stdout, o, o->dry_style == DRY_PDSH_EXPANDED);
+	else
+		dry_lines(r, o);
 	if (fflush(stdout) == EOF || ferror(stdout)) {
 		int err = errno;
 

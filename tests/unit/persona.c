@@ -126,7 +126,23 @@ Test(unit_persona, pdsh_letters)
 	cr_assert_eq(PARSE("--as", "pdsh", "-S", "-Q", "-w", "h", "cmd"), 0, "%s", err);
 	cr_assert_eq(o.exit_style, EXIT_MAX);
 	cr_assert(o.dry_run);
+	cr_assert_eq(o.dry_style, DRY_PDSH_EXPANDED);
+	cr_assert_eq(o.jobs, 32); /* pdsh's fanout */
 	options_free(&o);
+	/* pdsh -q: its report, no command needed */
+	cr_assert_eq(PARSE("--as", "pdsh", "-q", "-w", "h"), 0, "%s", err);
+	cr_assert(o.dry_run);
+	cr_assert_eq(o.dry_style, DRY_PDSH);
+	options_free(&o);
+	cr_assert_eq(PARSE("--dry-run-style", "lines", "true"), 0, "%s", err);
+	cr_assert(o.dry_run);
+	cr_assert_eq(o.dry_style, DRY_LINES);
+	options_free(&o);
+	EXPECT_ERROR(PARSE("--dry-run-style", "lines", "-w", "h"),
+		     "COMMAND: missing");
+	EXPECT_ERROR(PARSE("--dry-run-style", "pdsh-q", "-w", "h"),
+		     "--dry-run-style: pdsh-q: unknown style (lines, pdsh, "
+		     "pdsh-expanded)");
 	/* ringrun's long options stay: the login's, for one */
 	cr_assert_eq(PARSE("--as=pdsh", "--port", "2222", "-w", "h", "cmd"), 0,
 		     "%s", err);
