@@ -99,6 +99,9 @@ const char options_help[] =
 	"                          pdsh -S and clush -S do\n"
 	"      --exit-status MODE  ringrun (default, below), max (-S), zero (always\n"
 	"                          0, as pdsh and clush) or pssh (its 3, 4 and 5)\n"
+	"      --messages WORDS    a host's failure in ringrun's words, pdsh's\n"
+	"                          (pdsh@HOST: web1: ssh exited with exit code 3),\n"
+	"                          clush's or clush-quiet's (clush -q)\n"
 	"\n"
 	"Hosts (SSH; commands run through each host's login shell):\n"
 	"  -w, --hosts LIST        [user@]host[:port],... with ranges web[01-20,33],\n"
@@ -314,6 +317,7 @@ enum opt_id {
 	O_PRINT_CONFIG,
 	O_PSSH_HOSTS,
 	O_DRY_RUN_STYLE,
+	O_MESSAGES,
 };
 
 struct optdef {
@@ -422,6 +426,7 @@ static const struct optdef optdefs[] = {
 	{ 'G', "print-ssh-config", true, O_PRINT_CONFIG, false },
 	{ 0, "pssh-hosts", false, O_PSSH_HOSTS, false },
 	{ 0, "dry-run-style", true, O_DRY_RUN_STYLE, false },
+	{ 0, "messages", true, O_MESSAGES, false },
 };
 
 #define NOPTDEFS (sizeof optdefs / sizeof optdefs[0])
@@ -1028,6 +1033,19 @@ static int apply(struct parser *p, const struct optdef *d, const char *shown,
 		break;
 	case O_DRY_RUN:
 		o->dry_run = true;
+		break;
+	case O_MESSAGES:
+		if (strcmp(value, "ringrun") == 0)
+			o->words = WORDS_RINGRUN;
+		else if (strcmp(value, "pdsh") == 0)
+			o->words = WORDS_PDSH;
+		else if (strcmp(value, "clush") == 0)
+			o->words = WORDS_CLUSH;
+		else if (strcmp(value, "clush-quiet") == 0)
+			o->words = WORDS_CLUSH_QUIET;
+		else
+			return fail(p, "%s: %s: unknown style (ringrun, pdsh, "
+				       "clush, clush-quiet)", shown, value);
 		break;
 	case O_DRY_RUN_STYLE:
 		o->dry_run = true;
@@ -1740,6 +1758,9 @@ static int parse(struct parser *p)
 	}
 	if (check(p) < 0)
 		return -1;
+	/* clush -q leaves its exit code lines out only when -S says them */
+	if (o->words == WORDS_CLUSH_QUIET && o->exit_style != EXIT_MAX)
+		o->words = WORDS_CLUSH;
 	return take_host_lists(p);
 }
 

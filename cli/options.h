@@ -52,6 +52,7 @@ struct options {
 	struct termseq term_seq;   /* --term-seq; n 0: TERM, the grace, KILL */
 	enum out_mode output;
 	enum collate_style collate_style; /* --collate-style: clush, dshbak */
+	enum out_words words;      /* --messages: whose words failures say */
 	bool collate_stderr;       /* -B: stderr collated with stdout */
 	bool exec;                 /* -X: argv, no shell */
 	bool keep_order;

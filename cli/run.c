@@ -608,6 +608,7 @@ int run(struct options *o)
 	join_command(&r);
 	output_init(&r.out, o->output, 1, 2);
 	r.out.no_prefix = o->no_prefix;
+	output_words(&r.out, o->words);
 	r.out.by_host = o->by_host;
 	r.out.tab_tag = o->tagstring != NULL;
 	feedback_attach(&r.feedback, &r.out);

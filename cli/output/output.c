@@ -7,6 +7,7 @@
 #include <ctype.h>
 #include <inttypes.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -29,7 +30,23 @@ void output_init(struct output *o, enum out_mode mode, int out_fd, int err_fd)
 		.mode = mode,
 		.out = { .fd = out_fd, .b = BUF_INIT },
 		.err = { .fd = err_fd, .b = BUF_INIT },
+		.who = "ringrun: ",
 	};
+}
+
+void output_words(struct output *o, enum out_words words)
+{
+	char host[64] = "";
+
+	o->words = words;
+	if (words == WORDS_CLUSH || words == WORDS_CLUSH_QUIET)
+		snprintf(o->who, sizeof o->who, "clush: ");
+	if (words != WORDS_PDSH)
+		return;
+	if (gethostname(host, sizeof host - 1) < 0)
+		snprintf(host, sizeof host, "localhost");
+	host[strcspn(host, ".")] = '\0';
+	snprintf(o->who, sizeof o->who, "pdsh@%s: ", host);
 }
 
 static void sink_write(struct output *o, struct sink *k, const char *p,
@@ -279,7 +296,7 @@ static void put_failure(struct output *o, const struct rr_result *r)
 		output_note(o, "%s", msg);
 		return;
 	}
-	buf_adds(&o->err.b, "ringrun: ");
+	buf_adds(&o->err.b, o->who);
 	color_failure(&o->err.b, msg, rr_status_unreachable(r->status));
 	buf_addc(&o->err.b, '\n');
 }
@@ -347,13 +364,40 @@ void output_done(struct output *o, const struct task_info *t,
 	output_failure(o, t, r);
 }
 
+/*
+ * pdsh's and clush's words for a host's failure: "HOST: command timeout",
+ * and ssh's exit code (255: not reached, or the command killed), after
+ * ringrun's own line where ssh would have said why (clush -q: only that).
+ */
+static void tool_failure(struct output *o, const struct task_info *t,
+			 const struct rr_result *r)
+{
+	bool timeout = r->status == RR_TIMEOUT || r->status == RR_IDLE_TIMEOUT;
+	int code = ran_to_end(t, r) && r->exit_code > 0 ? r->exit_code : 255;
+	const char *ssh = o->words == WORDS_PDSH ? "ssh " : "";
+
+	if (!timeout && code == 255 && !ran_to_end(t, r))
+		put_failure(o, r);
+	if (o->words == WORDS_CLUSH_QUIET)
+		return;
+	if (timeout)
+		output_note(o, "%.*s: command timeout", (int)t->host_len, t->host);
+	if (!timeout || o->words == WORDS_PDSH)
+		output_note(o, "%.*s: %sexited with exit code %d",
+			    (int)t->host_len, t->host, ssh, code);
+}
+
 void output_failure(struct output *o, const struct task_info *t,
 		    const struct rr_result *r)
 {
 	if (o->error)
 		return;
-	if (r->status != RR_OK && !t->reported)
-		put_failure(o, r);
+	if (r->status != RR_OK && !t->reported) {
+		if (o->words != WORDS_RINGRUN && t->host)
+			tool_failure(o, t, r);
+		else
+			put_failure(o, r);
+	}
 	spill(o);
 }
 
@@ -380,7 +424,7 @@ void output_note(struct output *o, const char *fmt, ...)
 
 	if (o->error)
 		return;
-	buf_adds(&o->err.b, "ringrun: ");
+	buf_adds(&o->err.b, o->who);
 	va_start(ap, fmt);
 	buf_vprintf(&o->err.b, fmt, ap);
 	va_end(ap);

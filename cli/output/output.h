@@ -39,6 +39,8 @@ struct output {
 	struct held *held;
 	size_t nheld;
 	unsigned long long shown; /* pssh's [N]: tasks shown so far */
+	enum out_words words;
+	char who[80];    /* what its lines on stderr begin with: "ringrun: " */
 	/* Called before each write to a sink's fd (the progress line erases
 	   itself); NULL: none. */
 	void (*before_write)(void *ctx, int fd);
@@ -64,6 +66,10 @@ struct task_info {
 
 void output_init(struct output *o, enum out_mode mode, int out_fd, int err_fd);
 
+/* Failures in words's words, its notes after its name ("pdsh@HOST: ",
+   HOST this machine's name up to its first dot, as pdsh says it). */
+void output_words(struct output *o, enum out_words words);
+
 /*
  * The task ended: its output (group, json, pssh's line) and its failure
  * line.  In fleet mode a group block starts with a "---- TAG ----" line
@@ -88,7 +94,7 @@ void output_failure(struct output *o, const struct task_info *t,
 void output_line(struct output *o, const struct task_info *t,
 		 enum rr_stream stream, const char *line, size_t len);
 
-/* A "ringrun: ..." line on stderr. */
+/* A "ringrun: ..." line on stderr (o->who's name). */
 void output_note(struct output *o, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 

@@ -24,7 +24,7 @@ static const struct persona_opt opts[] = {
 
 static const char *const defaults[] = {
 	"--output=stream", "--exit-status=zero", "--collate-style=dshbak",
-	"--jobs=32", "--no-progress", "--no-summary", NULL,
+	"--jobs=32", "--messages=pdsh", "--no-progress", "--no-summary", NULL,
 };
 
 const struct persona persona_pdsh = {

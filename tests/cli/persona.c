@@ -104,10 +104,12 @@ CASE(pssh_timeout, ARGS("--as", "pssh", LOGIN, "-t", "1", "-H", "@H1", "sleep 61
      .err = { "timed out" }, .status = 3, .check = gone_6101)
 CASE(pdsh_timeout_max_status,
      ARGS("--as", "pdsh", LOGIN, "-S", "-u", "1", "-w", "@H1", "sleep 6102"),
-     .err = { "timed out" }, .status = 255, .check = gone_6102)
+     .err = { ": @H1: command timeout\n", ": @H1: ssh exited with exit code 255\n" },
+     .status = 255, .check = gone_6102)
 CASE(clush_timeout_zero,
      ARGS("--as", "clush", LOGIN, "-u", "1", "-w", "@H1", "sleep 6103"),
-     .err = { "timed out" }, .status = 0, .check = gone_6103)
+     .err_exact = "clush: @H1: command timeout\n", .status = 0,
+     .check = gone_6103)
 
 /* The native options, outside a personality. */
 CASE(no_prefix_stream, ARGS(LOGIN, "-N", "-o", "stream", "-w", "@H1,@H2", "echo x"),

@@ -132,6 +132,17 @@ def normal_err(err):
                   if l.strip() and not l.startswith(OWN))
 
 
+# The tools' own failure lines, as a script may parse them: pdsh's
+# "pdsh@HOST: web1: ssh exited with exit code 3" (HOST masked), clush's
+# "clush: web1: exited with exit code 3", "...: command timeout".
+WORDS = re.compile(r"^(?:pdsh@[^:]*|clush): (.*(?:exited with exit code \d+|"
+                   r"command timeout))$", re.M)
+
+
+def normal_own(err):
+    return sorted(WORDS.findall(PROGRESS.sub("\n", err)))
+
+
 def compare(case):
     tool, checks, args, n = case
     down = any("@DOWN" in a for a in args)
@@ -148,6 +159,8 @@ def compare(case):
         diffs.append("stdout:\n--- %s\n%s--- ringrun\n%s" % (tool, ro, oo))
     if "err" in checks and normal_err(re_) != normal_err(oe):
         diffs.append("stderr:\n--- %s\n%s--- ringrun\n%s" % (tool, re_, oe))
+    if "own" in checks and normal_own(re_) != normal_own(oe):
+        diffs.append("own words:\n--- %s\n%s--- ringrun\n%s" % (tool, re_, oe))
     if "status" in checks and rs != os_:
         diffs.append("status: %s %d, ringrun %d" % (tool, rs, os_))
     if "files" in checks and rf != of:
@@ -204,6 +217,8 @@ def generate(rng):
         for h in hosts:
             args += ["-H", h]
     checks = ["out", "status"]
+    if tool == "pdsh" or (tool == "clush" and "-L" not in flags):
+        checks.append("own")
     if "@DOWN" not in hosts:
         checks.append("err")
     if any(f.startswith(("-o", "-e")) for f in flags) and "@DOWN" not in hosts:

@@ -173,7 +173,20 @@ Test(unit_persona, clush_letters)
 	cr_assert_eq(o.timeout_ms, 4000);
 	cr_assert_eq(o.connect_timeout_ms, 2000);
 	cr_assert_eq(o.summary, WHEN_NEVER);
+	cr_assert_eq(o.words, WORDS_CLUSH_QUIET); /* -q -S: no exit lines */
 	options_free(&o);
+	cr_assert_eq(PARSE_AS("clush", "-w", "h", "-q", "cmd"), 0, "%s", err);
+	cr_assert_eq(o.words, WORDS_CLUSH); /* -q alone says them */
+	options_free(&o);
+	cr_assert_eq(PARSE_AS("pdsh", "-w", "h", "cmd"), 0, "%s", err);
+	cr_assert_eq(o.words, WORDS_PDSH);
+	options_free(&o);
+	cr_assert_eq(PARSE("--messages", "clush", "-w", "h", "cmd"), 0, "%s", err);
+	cr_assert_eq(o.words, WORDS_CLUSH);
+	options_free(&o);
+	EXPECT_ERROR(PARSE("--messages", "pssh", "-w", "h", "cmd"),
+		     "--messages: pssh: unknown style (ringrun, pdsh, clush, "
+		     "clush-quiet)");
 	cr_assert_eq(PARSE_AS("clush", "-w", "h", "-b", "cmd"), 0, "%s", err);
 	cr_assert_eq(o.output, OUT_COLLATE);
 	cr_assert_eq(o.collate_style, COLLATE_CLUSH);
