@@ -176,7 +176,7 @@ const char options_help[] =
 	"      --skip-empty        no such file of an empty stream (as pssh)\n"
 	"  -N, --no-prefix         no 'TAG: ' before lines, no headers (pdsh -N)\n"
 	"  -L, --by-host           group output held to the end, 'TAG: ' before\n"
-	"                          each line, in host order (clush -L)\n"
+	"                          each line, by exit code then host (clush -L)\n"
 	"      --failed FILE       the failed hosts (or inputs) to FILE, to re-run\n"
 	"      --progress          a progress line on stderr (default: on a terminal)\n"
 	"      --summary           a summary line at the end (default: on a terminal)\n"

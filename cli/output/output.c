@@ -4,7 +4,6 @@
  */
 #include "output/output.h"
 
-#include <ctype.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -13,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "hosts/nodeorder.h"
 #include "output/color.h"
 #include "util/fdio.h"
 #include "output/json.h"
@@ -125,8 +125,8 @@ static void put_tagged_lines(struct buf *b, const struct buf *tag,
 	}
 }
 
-/* -L: a task's output held until every task ended, then printed in the
-   order of their tags. */
+/* -L: a task's output held until every task ended, then printed in
+   clush -L's order. */
 static void hold_by_host(struct output *o, const struct task_info *t,
 			 const struct rr_result *r)
 {
@@ -135,49 +135,34 @@ static void hold_by_host(struct output *o, const struct task_info *t,
 
 	o->held = xreallocarray(o->held, o->nheld + 1, sizeof *o->held);
 	h = &o->held[o->nheld++];
-	*h = (struct held){ BUF_INIT, BUF_INIT, BUF_INIT };
+	*h = (struct held){ .tag = BUF_INIT, .out = BUF_INIT, .err = BUF_INIT,
+			    .seq = t->seq };
+	/* ssh's exit code, as clush has it: 255 for a host not reached */
+	h->rc = ran_to_end(t, r) && r->exit_code >= 0 ? r->exit_code : 255;
 	buf_add(&h->tag, "", 0); /* NUL-terminated, for the sort */
 	put_prefix(&h->tag, t);
 	put_tagged_lines(&h->out, o->no_prefix ? &none : &h->tag, &r->out);
 	put_tagged_lines(&h->err, o->no_prefix ? &none : &h->tag, &r->err);
 }
 
-/* How clush orders nodes: runs of digits by their value, the rest as
-   bytes ("n2" before "n10"). */
-static int natural_cmp(const void *a, const void *b)
+/* clush -L's order: by exit code, then the nodes as NodeSet lists them
+   (then as they ran: one host's several tasks). */
+static int held_cmp(const void *a, const void *b)
 {
-	const char *x = ((const struct held *)a)->tag.data;
-	const char *y = ((const struct held *)b)->tag.data;
+	const struct held *x = a, *y = b;
+	int d;
 
-	while (*x && *y) {
-		if (isdigit((unsigned char)*x) && isdigit((unsigned char)*y)) {
-			size_t nx = strspn(x, "0123456789");
-			size_t ny = strspn(y, "0123456789");
-			const char *vx = x, *vy = y;
-
-			for (; *vx == '0' && nx > 1; vx++, nx--)
-				;
-			for (; *vy == '0' && ny > 1; vy++, ny--)
-				;
-			if (nx != ny)
-				return nx < ny ? -1 : 1;
-			int c = strncmp(vx, vy, nx);
-			if (c)
-				return c;
-			x = vx + nx;
-			y = vy + ny;
-			continue;
-		}
-		if (*x != *y)
-			return (unsigned char)*x < (unsigned char)*y ? -1 : 1;
-		x++, y++;
-	}
-	return *x ? 1 : *y ? -1 : 0;
+	if (x->rc != y->rc)
+		return x->rc < y->rc ? -1 : 1;
+	d = nodeorder_cmp(x->tag.data, y->tag.data);
+	if (d)
+		return d;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
 void output_by_host(struct output *o)
 {
-	qsort(o->held, o->nheld, sizeof *o->held, natural_cmp);
+	qsort(o->held, o->nheld, sizeof *o->held, held_cmp);
 	for (size_t k = 0; k < o->nheld && !o->error; k++) {
 		buf_add(&o->out.b, o->held[k].out.data, o->held[k].out.len);
 		buf_add(&o->err.b, o->held[k].err.data, o->held[k].err.len);

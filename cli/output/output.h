@@ -26,6 +26,8 @@ struct sink {
 /* -L: a task's lines, each after its tag, held until the end. */
 struct held {
 	struct buf tag, out, err;
+	int rc;                 /* its exit code (255: none), the first key */
+	unsigned long long seq;
 };
 
 struct output {
@@ -108,7 +110,7 @@ void output_stderr(struct output *o, const char *s, size_t len);
 /* Text for stdout as it is (collated output). */
 void output_stdout(struct output *o, const char *s, size_t len);
 
-/* -L: what was held, in the order of the tags (clush's). */
+/* -L: what was held, by exit code, then host (clush -L's order). */
 void output_by_host(struct output *o);
 
 /* Write out what is buffered.  Returns 0 or the first write error. */

@@ -56,8 +56,12 @@ Test(cli_persona, oracle, .init = oracle_up, .fini = cli_dir_down,
 	char script[PATH_MAX], cases[PATH_MAX];
 	struct proc_result r;
 
-	/* One ssh_config for the real tools (ssh -F) and for ringrun. */
+	/* One ssh_config for the real tools (ssh -F) and for ringrun; names
+	   for clush -L's order. */
 	cli_write_file("ssh_config",
+		       "Host h9 rack1-n10\n  HostName @H3\n"
+		       "Host h10 h001\n  HostName @H1\n"
+		       "Host h01 rack2-n1\n  HostName @H2\n"
 		       "Host *\n"
 		       "  Port @PORT\n"
 		       "  IdentityFile @KEY\n"
