@@ -141,6 +141,9 @@ const char options_help[] =
 	"                          run nothing\n"
 	"      --ssh MODE          native (default; the system ssh for ProxyJump\n"
 	"                          and ProxyCommand hosts) or exec (the system ssh)\n"
+	"      --rcmd MODULE       ssh (default), or exec: each host's COMMAND runs\n"
+	"                          here, its words with %h %u %n (rank) replaced,\n"
+	"                          no shell (pdsh -R exec)\n"
 	"\n"
 	"Copy (over SFTP; a task per host and SRC, as clush --copy and pdcp):\n"
 	"      --copy SRC...       each local SRC to every host (options may follow)\n"
@@ -318,6 +321,7 @@ enum opt_id {
 	O_PSSH_HOSTS,
 	O_DRY_RUN_STYLE,
 	O_MESSAGES,
+	O_RCMD,
 };
 
 struct optdef {
@@ -427,6 +431,7 @@ static const struct optdef optdefs[] = {
 	{ 0, "pssh-hosts", false, O_PSSH_HOSTS, false },
 	{ 0, "dry-run-style", true, O_DRY_RUN_STYLE, false },
 	{ 0, "messages", true, O_MESSAGES, false },
+	{ 0, "rcmd", true, O_RCMD, true },
 };
 
 #define NOPTDEFS (sizeof optdefs / sizeof optdefs[0])
@@ -1034,6 +1039,12 @@ static int apply(struct parser *p, const struct optdef *d, const char *shown,
 	case O_DRY_RUN:
 		o->dry_run = true;
 		break;
+	case O_RCMD:
+		if (strcmp(value, "ssh") && strcmp(value, "exec"))
+			return fail(p, "%s: %s: unknown module (ssh, exec)", shown,
+				    value);
+		o->rcmd_exec = strcmp(value, "exec") == 0;
+		break;
 	case O_MESSAGES:
 		if (strcmp(value, "ringrun") == 0)
 			o->words = WORDS_RINGRUN;
@@ -1392,6 +1403,10 @@ static int check_fleet(struct parser *p)
 	if (o->exec)
 		return fail(p, "-X: cannot be combined with hosts: remote commands "
 			       "run through the login shell");
+	if (o->rcmd_exec && (o->copy || o->commands_file || o->nsources))
+		return fail(p, "--rcmd exec: cannot be combined with %s: each "
+			       "host runs COMMAND once", o->copy ? "--copy" :
+			       o->commands_file ? "-C" : "inputs");
 	if (o->delay_ms || o->eta)
 		return fail(p, "%s: cannot be combined with hosts (local commands "
 			       "only)", o->delay_ms ? "--delay" : "--eta");

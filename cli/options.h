@@ -55,6 +55,8 @@ struct options {
 	enum out_words words;      /* --messages: whose words failures say */
 	bool collate_stderr;       /* -B: stderr collated with stdout */
 	bool exec;                 /* -X: argv, no shell */
+	bool rcmd_exec;            /* --rcmd exec: each host's command runs
+				      here (pdsh -R exec) */
 	bool keep_order;
 	bool discard;
 	const char *outdir;        /* --outdir: DIR/TAG.out and DIR/TAG.err */

@@ -245,7 +245,7 @@ static int check_fleet(struct runner *r, struct options *o)
 	ret = fleet_check(o, err, sizeof err);
 	if (ret == 0 && o->copy)
 		ret = copy_check(o, err, sizeof err);
-	if (ret == 0)
+	if (ret == 0 && !o->rcmd_exec)
 		ret = ssh_hosts_setup(o, &notes, err, sizeof err);
 	if (ret < 0)
 		fprintf(stderr, "ringrun: %s\n", err);
@@ -609,6 +609,11 @@ int run(struct options *o)
 	output_init(&r.out, o->output, 1, 2);
 	r.out.no_prefix = o->no_prefix;
 	output_words(&r.out, o->words);
+	if (o->rcmd_exec) { /* pdsh names the program by its last name */
+		const char *slash = strrchr(o->cmd[0], '/');
+
+		r.out.local = slash ? slash + 1 : o->cmd[0];
+	}
 	r.out.by_host = o->by_host;
 	r.out.tab_tag = o->tagstring != NULL;
 	feedback_attach(&r.feedback, &r.out);

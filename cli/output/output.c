@@ -238,7 +238,7 @@ bool ran_to_end(const struct task_info *t, const struct rr_result *r)
 	if (!t->host)
 		return r->pid != 0 && r->status != RR_SPAWN_FAILED;
 	return r->start_ns != 0 && r->status != RR_SSH_ERROR &&
-	       r->status != RR_ERROR;
+	       r->status != RR_ERROR && r->status != RR_SPAWN_FAILED;
 }
 
 static void put_json(struct output *o, const struct task_info *t,
@@ -352,14 +352,16 @@ void output_done(struct output *o, const struct task_info *t,
 /*
  * pdsh's and clush's words for a host's failure: "HOST: command timeout",
  * and ssh's exit code (255: not reached, or the command killed), after
- * ringrun's own line where ssh would have said why (clush -q: only that).
+ * ringrun's own line where ssh would have said why (clush -q: only that);
+ * pdsh -R exec's program's exit code or signal.
  */
 static void tool_failure(struct output *o, const struct task_info *t,
 			 const struct rr_result *r)
 {
 	bool timeout = r->status == RR_TIMEOUT || r->status == RR_IDLE_TIMEOUT;
 	int code = ran_to_end(t, r) && r->exit_code > 0 ? r->exit_code : 255;
-	const char *ssh = o->words == WORDS_PDSH ? "ssh " : "";
+	const char *prog = o->local ? o->local : "ssh";
+	const char *ssh = o->words == WORDS_PDSH ? prog : NULL;
 
 	if (!timeout && code == 255 && !ran_to_end(t, r))
 		put_failure(o, r);
@@ -367,9 +369,13 @@ static void tool_failure(struct output *o, const struct task_info *t,
 		return;
 	if (timeout)
 		output_note(o, "%.*s: command timeout", (int)t->host_len, t->host);
-	if (!timeout || o->words == WORDS_PDSH)
-		output_note(o, "%.*s: %sexited with exit code %d",
-			    (int)t->host_len, t->host, ssh, code);
+	if (ssh && o->local && ran_to_end(t, r) && r->exit_code < 0)
+		output_note(o, "%.*s: %s killed by signal %d", (int)t->host_len,
+			    t->host, ssh, -r->exit_code);
+	else if (!timeout || ssh)
+		output_note(o, "%.*s: %s%sexited with exit code %d",
+			    (int)t->host_len, t->host, ssh ? ssh : "",
+			    ssh ? " " : "", code);
 }
 
 void output_failure(struct output *o, const struct task_info *t,

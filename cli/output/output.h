@@ -43,6 +43,8 @@ struct output {
 	unsigned long long shown; /* pssh's [N]: tasks shown so far */
 	enum out_words words;
 	char who[80];    /* what its lines on stderr begin with: "ringrun: " */
+	const char *local; /* --rcmd exec: the program hosts run here, as pdsh
+			      names it ("grep"); NULL: they run over ssh */
 	/* Called before each write to a sink's fd (the progress line erases
 	   itself); NULL: none. */
 	void (*before_write)(void *ctx, int fd);

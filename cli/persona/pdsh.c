@@ -13,7 +13,7 @@ static const struct persona_opt opts[] = {
 	{ 'f', NULL, PA_SAME, "fanout", NULL, NULL },
 	{ 'N', NULL, PA_SAME, "no-prefix", NULL, NULL },
 	{ 'S', NULL, PA_SAME, "max-status", NULL, NULL },
-	{ 'R', NULL, PA_ONLY, NULL, "ssh", NULL },
+	{ 'R', NULL, PA_SAME, "rcmd", NULL, NULL },
 	{ 'q', NULL, PA_SET, "dry-run-style", "pdsh", NULL },
 	{ 'Q', NULL, PA_SET, "dry-run-style", "pdsh-expanded", NULL },
 	{ 'h', NULL, PA_SAME, "help", NULL, NULL },

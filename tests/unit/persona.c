@@ -149,7 +149,16 @@ Test(unit_persona, pdsh_letters)
 	cr_assert_eq(o.port, 2222);
 	options_free(&o);
 	EXPECT_ERROR(PARSE("--as", "pdsh", "-R", "rsh", "-w", "h", "cmd"),
-		     "-R: rsh: not supported: ringrun's pdsh personality takes only ssh");
+		     "-R: rsh: unknown module (ssh, exec)");
+	cr_assert_eq(PARSE("--as", "pdsh", "-R", "exec", "-w", "h", "cmd"), 0,
+		     "%s", err);
+	cr_assert(o.rcmd_exec);
+	options_free(&o);
+	EXPECT_ERROR(PARSE("--rcmd", "exec", "cmd"),
+		     "--rcmd: needs hosts (-w, -g or --hostfile)");
+	EXPECT_ERROR(PARSE("--rcmd", "exec", "-w", "h", "echo", ":::", "a"),
+		     "--rcmd exec: cannot be combined with inputs: each host runs "
+		     "COMMAND once");
 	EXPECT_ERROR(PARSE("--as", "pdsh", "-d", "-w", "h", "cmd"),
 		     "-d: not an option ringrun's pdsh personality takes "
 		     "(man ringrun: PERSONALITIES)");
