@@ -1773,9 +1773,6 @@ static int parse(struct parser *p)
 	}
 	if (check(p) < 0)
 		return -1;
-	/* clush -q leaves its exit code lines out only when -S says them */
-	if (o->words == WORDS_CLUSH_QUIET && o->exit_style != EXIT_MAX)
-		o->words = WORDS_CLUSH;
 	return take_host_lists(p);
 }
 

@@ -609,6 +609,7 @@ int run(struct options *o)
 	output_init(&r.out, o->output, 1, 2);
 	r.out.no_prefix = o->no_prefix;
 	output_words(&r.out, o->words);
+	r.out.max_status = o->exit_style == EXIT_MAX;
 	if (o->rcmd_exec) { /* pdsh names the program by its last name */
 		const char *slash = strrchr(o->cmd[0], '/');
 

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "hosts/hostfold.h"
 #include "hosts/nodeorder.h"
 #include "output/color.h"
 #include "util/fdio.h"
@@ -160,6 +161,41 @@ static int held_cmp(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
+static int failure_cmp(const void *a, const void *b)
+{
+	const struct held_failure *x = a, *y = b;
+
+	if (x->rc != y->rc)
+		return x->rc < y->rc ? -1 : 1;
+	return nodeorder_cmp(x->host, y->host);
+}
+
+/* clush's lines at the end of -L: "HOSTS (N): exited with exit code RC"
+   for each code, the lowest first, then "HOSTS: command timeout". */
+static void say_failures(struct output *o)
+{
+	const char **names = xreallocarray(NULL, o->nfailed + 1, sizeof *names);
+
+	qsort(o->failed, o->nfailed, sizeof *o->failed, failure_cmp);
+	for (size_t k = 0, end; k < o->nfailed; k = end) {
+		int rc = o->failed[k].rc;
+		char *folded;
+
+		for (end = k; end < o->nfailed && o->failed[end].rc == rc; end++)
+			names[end - k] = o->failed[end].host;
+		folded = hostfold(names, end - k);
+		if (rc == FAILED_TIMEOUT)
+			output_note(o, "%s: command timeout", folded);
+		else if (end - k > 1 && o->words == WORDS_CLUSH)
+			output_note(o, "%s (%zu): exited with exit code %d",
+				    folded, end - k, rc);
+		else
+			output_note(o, "%s: exited with exit code %d", folded, rc);
+		free(folded);
+	}
+	free(names);
+}
+
 void output_by_host(struct output *o)
 {
 	qsort(o->held, o->nheld, sizeof *o->held, held_cmp);
@@ -168,6 +204,7 @@ void output_by_host(struct output *o)
 		buf_add(&o->err.b, o->held[k].err.data, o->held[k].err.len);
 		spill(o);
 	}
+	say_failures(o);
 }
 
 /* --tag: every line of c after "TAG\t"; a last line without a newline
@@ -365,8 +402,15 @@ static void tool_failure(struct output *o, const struct task_info *t,
 
 	if (!timeout && code == 255 && !ran_to_end(t, r))
 		put_failure(o, r);
-	if (o->words == WORDS_CLUSH_QUIET)
+	if (o->words == WORDS_CLUSH_QUIET && o->max_status)
 		return;
+	if (o->by_host && o->words != WORDS_PDSH) { /* clush -L: at the end */
+		o->failed = xreallocarray(o->failed, o->nfailed + 1,
+					  sizeof *o->failed);
+		o->failed[o->nfailed++] = (struct held_failure){
+			xstrndup(t->host, t->host_len), timeout ? FAILED_TIMEOUT : code };
+		return;
+	}
 	if (timeout)
 		output_note(o, "%.*s: command timeout", (int)t->host_len, t->host);
 	if (ssh && o->local && ran_to_end(t, r) && r->exit_code < 0)
@@ -453,6 +497,9 @@ void output_free(struct output *o)
 		buf_free(&o->held[k].err);
 	}
 	free(o->held);
+	for (size_t k = 0; k < o->nfailed; k++)
+		free(o->failed[k].host);
+	free(o->failed);
 	buf_free(&o->out.b);
 	buf_free(&o->err.b);
 }

@@ -23,6 +23,14 @@ struct sink {
 	bool color; /* headers and failure lines in colour */
 };
 
+/* -L in clush's words: a host's failure, said with the others at the end
+   (rc FAILED_TIMEOUT: its command timed out, said after the codes). */
+#define FAILED_TIMEOUT 256
+struct held_failure {
+	char *host;
+	int rc;
+};
+
 /* -L: a task's lines, each after its tag, held until the end. */
 struct held {
 	struct buf tag, out, err;
@@ -45,6 +53,9 @@ struct output {
 	char who[80];    /* what its lines on stderr begin with: "ringrun: " */
 	const char *local; /* --rcmd exec: the program hosts run here, as pdsh
 			      names it ("grep"); NULL: they run over ssh */
+	bool max_status;   /* -S: the exit status says the codes (clush -q) */
+	struct held_failure *failed; /* -L in clush's words: said at the end */
+	size_t nfailed;
 	/* Called before each write to a sink's fd (the progress line erases
 	   itself); NULL: none. */
 	void (*before_write)(void *ctx, int fd);
@@ -112,7 +123,8 @@ void output_stderr(struct output *o, const char *s, size_t len);
 /* Text for stdout as it is (collated output). */
 void output_stdout(struct output *o, const char *s, size_t len);
 
-/* -L: what was held, by exit code, then host (clush -L's order). */
+/* -L: what was held, by exit code, then host (clush -L's order); in
+   clush's words, then its failures gathered by exit code, hosts folded. */
 void output_by_host(struct output *o);
 
 /* Write out what is buffered.  Returns 0 or the first write error. */

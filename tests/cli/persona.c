@@ -102,6 +102,7 @@ Test(cli_persona, oracle, .init = oracle_up, .fini = cli_dir_down,
 GONE(6101)
 GONE(6102)
 GONE(6103)
+GONE(6104)
 
 CASE(pssh_timeout, ARGS("--as", "pssh", LOGIN, "-t", "1", "-H", "@H1", "sleep 6101"),
      .out_has = { "[1] ", " [FAILURE] @H1 Timed out, Killed by signal 9\n" },
@@ -114,6 +115,13 @@ CASE(clush_timeout_zero,
      ARGS("--as", "clush", LOGIN, "-u", "1", "-w", "@H1", "sleep 6103"),
      .err_exact = "clush: @H1: command timeout\n", .status = 0,
      .check = gone_6103)
+/* clush -L: its failures said at the end, the timeouts after the codes */
+CASE(clush_by_host_timeout,
+     ARGS("--as", "clush", LOGIN, "-L", "-u", "1", "-w", "@H1,@H2",
+	  "case \"$SSH_CONNECTION\" in *' @H1 '*) sleep 6104;; esac; exit 3"),
+     .err_exact = "clush: @H2: exited with exit code 3\n"
+		  "clush: @H1: command timeout\n", .status = 0,
+     .check = gone_6104)
 
 /* The native options, outside a personality. */
 CASE(no_prefix_stream, ARGS(LOGIN, "-N", "-o", "stream", "-w", "@H1,@H2", "echo x"),

@@ -217,7 +217,7 @@ def generate(rng):
         for h in hosts:
             args += ["-H", h]
     checks = ["out", "status"]
-    if tool == "pdsh" or (tool == "clush" and "-L" not in flags):
+    if tool != "pssh":
         checks.append("own")
     if "@DOWN" not in hosts:
         checks.append("err")

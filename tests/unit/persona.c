@@ -182,10 +182,10 @@ Test(unit_persona, clush_letters)
 	cr_assert_eq(o.timeout_ms, 4000);
 	cr_assert_eq(o.connect_timeout_ms, 2000);
 	cr_assert_eq(o.summary, WHEN_NEVER);
-	cr_assert_eq(o.words, WORDS_CLUSH_QUIET); /* -q -S: no exit lines */
+	cr_assert_eq(o.words, WORDS_CLUSH_QUIET); /* with -S: no exit lines */
 	options_free(&o);
 	cr_assert_eq(PARSE_AS("clush", "-w", "h", "-q", "cmd"), 0, "%s", err);
-	cr_assert_eq(o.words, WORDS_CLUSH); /* -q alone says them */
+	cr_assert_eq(o.words, WORDS_CLUSH_QUIET); /* without -S: said, no count */
 	options_free(&o);
 	cr_assert_eq(PARSE_AS("pdsh", "-w", "h", "cmd"), 0, "%s", err);
 	cr_assert_eq(o.words, WORDS_PDSH);
