@@ -174,8 +174,11 @@ static int failure_cmp(const void *a, const void *b)
    for each code, the lowest first, then "HOSTS: command timeout". */
 static void say_failures(struct output *o)
 {
-	const char **names = xreallocarray(NULL, o->nfailed + 1, sizeof *names);
+	const char **names;
 
+	if (!o->nfailed)
+		return;
+	names = xreallocarray(NULL, o->nfailed, sizeof *names);
 	qsort(o->failed, o->nfailed, sizeof *o->failed, failure_cmp);
 	for (size_t k = 0, end; k < o->nfailed; k = end) {
 		int rc = o->failed[k].rc;
