@@ -6,11 +6,14 @@
  */
 #include <assert.h>
 #include <errno.h>
+#include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "util/buf.h"
 #include "runner.h"
+#include "hosts/rcmdexec.h"
 #include "hosts/sshexec.h"
 #include "jobs/subst.h"
 #include "util/xalloc.h"
@@ -32,6 +35,18 @@ static char *show_argv(char *const *argv)
  * The command of job j (input number idx): j->info.command for the shell,
  * or the returned argv (free() it) with -X.
  */
+/* The user a host's commands run as: its user@, -l, else this one's. */
+static const char *host_user(const struct options *o,
+			     const struct fleet_host *fh)
+{
+	const struct passwd *pw;
+
+	if (fh->spec.user || o->user)
+		return fh->spec.user ? fh->spec.user : o->user;
+	pw = getpwuid(getuid());
+	return pw ? pw->pw_name : "";
+}
+
 static char **make_command(struct runner *r, struct job *j, size_t idx)
 {
 	const struct options *o = r->o;
@@ -45,6 +60,12 @@ static char **make_command(struct runner *r, struct job *j, size_t idx)
 	}
 	if (o->commands_file || o->ncommands || o->pcmds.n) {
 		j->info.command = v.line;
+	} else if (o->rcmd_exec && j->fh) {
+		char **argv = rcmdexec_argv(o->cmd, o->ncmd, &(struct rcmd_host){
+			.host = j->fh->spec.target, .user = host_user(o, j->fh),
+			.rank = j->fh->idx });
+		j->info.command = j->command = show_argv(argv);
+		return argv;
 	} else if (o->exec) {
 		char **argv = subst_argv(o->cmd, o->ncmd, r->has_rs,
 					 r->has_input ? &v : NULL);
@@ -371,10 +392,10 @@ void launch_job(struct runner *r, struct job *j, size_t idx)
 	else if (j->ssh)
 		j->task = rr_exec(r->loop, sshexec_argv(j->fh->exec, j->info.command),
 				  &opts);
+	else if (argv) /* -X, or --rcmd exec's on a host */
+		j->task = rr_exec(r->loop, (const char *const *)argv, &opts);
 	else if (j->fh)
 		j->task = rr_ssh(r->loop, j->fh->host, j->info.command, &opts);
-	else if (argv)
-		j->task = rr_exec(r->loop, (const char *const *)argv, &opts);
 	else if (r->o->repeat)
 		j->task = bench_start(r->loop, &r->shell, j->info.command, &opts);
 	else

@@ -63,6 +63,8 @@ const char options_help[] =
 	"      --shuf              the commands in random order\n"
 	"      --quote             COMMAND's words stay words (parallel's -q)\n"
 	"  -q, --dry-run           print each command (the hosts first), run nothing\n"
+	"      --dry-run-style S   -q's lines: lines (the above), pdsh (pdsh -q's\n"
+	"                          options and targets), pdsh-expanded (pdsh -Q's)\n"
 	"      --stdin             stdin to every task as it arrives (a task that\n"
 	"                          starts later gets what came before it too)\n"
 	"\n"
@@ -99,6 +101,9 @@ const char options_help[] =
 	"      --exit-status MODE  ringrun (default, below), max (-S), zero (always\n"
 	"                          0, as pdsh and clush), pssh (its 3, 4 and 5)\n"
 	"                          or parallel (the failed tasks, up to 101)\n"
+	"      --messages WORDS    a host's failure in ringrun's words, pdsh's\n"
+	"                          (pdsh@HOST: web1: ssh exited with exit code 3),\n"
+	"                          clush's or clush-quiet's (clush -q)\n"
 	"\n"
 	"Hosts (SSH; commands run through each host's login shell):\n"
 	"  -w, --hosts LIST        [user@]host[:port],... with ranges web[01-20,33],\n"
@@ -112,6 +117,9 @@ const char options_help[] =
 	"      --hostfile FILE     one host list per line, # comments, #include FILE\n"
 	"                          (- = stdin; a pipe is read as the hosts run;\n"
 	"                          default with an option that needs hosts: $WCOLL)\n"
+	"      --pssh-hosts        as pssh reads them: blanks part -w's hosts too,\n"
+	"                          a host file's line \"host[:port] user\" is\n"
+	"                          user@host[:port]\n"
 	"  -g, --group GROUP       the hosts of node group GROUP (= -w @GROUP)\n"
 	"      --groups-file FILE  node groups from FILE: groups.conf, *.yaml, or\n"
 	"                          NAME: LIST lines; repeatable (default:\n"
@@ -135,6 +143,9 @@ const char options_help[] =
 	"                          run nothing\n"
 	"      --ssh MODE          native (default; the system ssh for ProxyJump\n"
 	"                          and ProxyCommand hosts) or exec (the system ssh)\n"
+	"      --rcmd MODULE       ssh (default), or exec: each host's COMMAND runs\n"
+	"                          here, its words with %h %u %n (rank) replaced,\n"
+	"                          no shell (pdsh -R exec)\n"
 	"\n"
 	"Copy (over SFTP; a task per host and SRC, as clush --copy and pdcp):\n"
 	"      --copy SRC...       each local SRC to every host (options may follow)\n"
@@ -170,7 +181,7 @@ const char options_help[] =
 	"      --skip-empty        no such file of an empty stream (as pssh)\n"
 	"  -N, --no-prefix         no 'TAG: ' before lines, no headers (pdsh -N)\n"
 	"  -L, --by-host           group output held to the end, 'TAG: ' before\n"
-	"                          each line, in host order (clush -L)\n"
+	"                          each line, by exit code then host (clush -L)\n"
 	"      --failed FILE       the failed hosts (or inputs) to FILE, to re-run\n"
 	"      --progress          a progress line on stderr (default: on a terminal)\n"
 	"      --summary           a summary line at the end (default: on a terminal)\n"
@@ -313,6 +324,10 @@ enum opt_id {
 	O_COMMAND_NAME,
 	O_PRINT_CONFIG,
 	O_REPORT,
+	O_PSSH_HOSTS,
+	O_DRY_RUN_STYLE,
+	O_MESSAGES,
+	O_RCMD,
 };
 
 struct optdef {
@@ -420,6 +435,10 @@ static const struct optdef optdefs[] = {
 	{ 0, "command-name", true, O_COMMAND_NAME, false },
 	{ 'G', "print-ssh-config", true, O_PRINT_CONFIG, false },
 	{ 0, "report", true, O_REPORT, false },
+	{ 0, "pssh-hosts", false, O_PSSH_HOSTS, false },
+	{ 0, "dry-run-style", true, O_DRY_RUN_STYLE, false },
+	{ 0, "messages", true, O_MESSAGES, false },
+	{ 0, "rcmd", true, O_RCMD, true },
 };
 
 #define NOPTDEFS (sizeof optdefs / sizeof optdefs[0])
@@ -891,6 +910,9 @@ static int apply(struct parser *p, const struct optdef *d, const char *shown,
 	case O_HOSTFILE:
 		o->fleet = true;
 		return set_file(p, &o->hostfile, shown, value);
+	case O_PSSH_HOSTS:
+		o->hosts.pssh = true;
+		break;
 	case O_GROUP:
 		o->fleet = true;
 		add_group_list(p, shown, value, false);
@@ -1038,6 +1060,37 @@ static int apply(struct parser *p, const struct optdef *d, const char *shown,
 		break;
 	case O_DRY_RUN:
 		o->dry_run = true;
+		break;
+	case O_RCMD:
+		if (strcmp(value, "ssh") && strcmp(value, "exec"))
+			return fail(p, "%s: %s: unknown module (ssh, exec)", shown,
+				    value);
+		o->rcmd_exec = strcmp(value, "exec") == 0;
+		break;
+	case O_MESSAGES:
+		if (strcmp(value, "ringrun") == 0)
+			o->words = WORDS_RINGRUN;
+		else if (strcmp(value, "pdsh") == 0)
+			o->words = WORDS_PDSH;
+		else if (strcmp(value, "clush") == 0)
+			o->words = WORDS_CLUSH;
+		else if (strcmp(value, "clush-quiet") == 0)
+			o->words = WORDS_CLUSH_QUIET;
+		else
+			return fail(p, "%s: %s: unknown style (ringrun, pdsh, "
+				       "clush, clush-quiet)", shown, value);
+		break;
+	case O_DRY_RUN_STYLE:
+		o->dry_run = true;
+		if (strcmp(value, "lines") == 0)
+			o->dry_style = DRY_LINES;
+		else if (strcmp(value, "pdsh") == 0)
+			o->dry_style = DRY_PDSH;
+		else if (strcmp(value, "pdsh-expanded") == 0)
+			o->dry_style = DRY_PDSH_EXPANDED;
+		else
+			return fail(p, "%s: %s: unknown style (lines, pdsh, "
+				       "pdsh-expanded)", shown, value);
 		break;
 	case O_COLSEP:
 		if (!*value)
@@ -1191,15 +1244,23 @@ static int unknown(struct parser *p, const char *shown)
 	return fail(p, "%s: unknown option", shown);
 }
 
-/* --name (len bytes): the personality's, else ringrun's. */
+/* --name (len bytes): the personality's (a prefix of one, as its
+   optparse reads it), else ringrun's. */
 static int find_long_opt(struct parser *p, const char *name, size_t len,
 			 const char *shown, struct opt *opt)
 {
+	bool several = false;
 	const struct persona_opt *po =
-		p->persona ? persona_long(p->persona, name, len) : NULL;
+		p->persona ? persona_long(p->persona, name, len, &several) : NULL;
+	char names[256];
 
 	if (po)
 		return tool_opt(p, po, shown, opt);
+	if (several) {
+		persona_candidates(p->persona, name, len, names, sizeof names);
+		return fail(p, "%s: ambiguous: %s's %s", shown, p->persona->name,
+			    names);
+	}
 	*opt = (struct opt){ .def = find_long(name, len) };
 	if (!opt->def)
 		return unknown(p, shown);
@@ -1372,6 +1433,10 @@ static int check_fleet(struct parser *p)
 	if (o->exec)
 		return fail(p, "-X: cannot be combined with hosts: remote commands "
 			       "run through the login shell");
+	if (o->rcmd_exec && (o->copy || o->commands_file || o->nsources))
+		return fail(p, "--rcmd exec: cannot be combined with %s: each "
+			       "host runs COMMAND once", o->copy ? "--copy" :
+			       o->commands_file ? "-C" : "inputs");
 	if (o->delay_ms || o->eta)
 		return fail(p, "%s: cannot be combined with hosts (local commands "
 			       "only)", o->delay_ms ? "--delay" : "--eta");
@@ -1691,7 +1756,7 @@ static int check(struct parser *p)
 	}
 	if (o->ncommands)
 		return 0; /* hyperfine's: each a command, as -C's lines */
-	if (!o->ncmd)
+	if (!o->ncmd && o->dry_style == DRY_LINES)
 		return fail(p, "COMMAND: missing");
 	if (o->max_args && o->max_replace_args)
 		return fail(p, "-n: cannot be combined with --max-replace-args");

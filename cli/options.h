@@ -23,6 +23,10 @@ enum copy_mode {
 	COPY_GET, /* --rcopy: each SRC of every host here, as NAME.HOST */
 };
 
+/* --dry-run-style: ringrun's lines, or pdsh -q's (targets folded as
+   pdsh folds them) and pdsh -Q's (expanded) options and targets. */
+enum dry_style { DRY_LINES, DRY_PDSH, DRY_PDSH_EXPANDED };
+
 struct options {
 	const char *args_file;     /* the first -a FILE, "-" = stdin */
 	const char *commands_file; /* -C FILE, "-" = stdin */
@@ -42,6 +46,7 @@ struct options {
 	bool quote;                /* --quote: COMMAND's words kept as words */
 	bool shuf;                 /* --shuf: the jobs in random order */
 	bool dry_run;              /* -q: print the commands, run nothing */
+	enum dry_style dry_style;  /* --dry-run-style: what it prints */
 	unsigned jobs;             /* tasks at once; 0 = the library's limit;
 				      fleet mode: hosts at once, 0 = all */
 	uint64_t timeout_ms;       /* 0 = none */
@@ -50,8 +55,11 @@ struct options {
 	struct termseq term_seq;   /* --term-seq; n 0: TERM, the grace, KILL */
 	enum out_mode output;
 	enum collate_style collate_style; /* --collate-style: clush, dshbak */
+	enum out_words words;      /* --messages: whose words failures say */
 	bool collate_stderr;       /* -B: stderr collated with stdout */
 	bool exec;                 /* -X: argv, no shell */
+	bool rcmd_exec;            /* --rcmd exec: each host's command runs
+				      here (pdsh -R exec) */
 	bool keep_order;
 	bool discard;
 	const char *outdir;        /* --outdir: DIR/TAG.out and DIR/TAG.err */

@@ -31,6 +31,7 @@
 #include "runner.h"
 #include "jobs/signals.h"
 #include "hosts/sshhost.h"
+#include "output/pdshquery.h"
 #include "output/stats.h"
 #include "jobs/subst.h"
 
@@ -251,7 +252,7 @@ static int check_fleet(struct runner *r, struct options *o)
 	ret = fleet_check(o, err, sizeof err);
 	if (ret == 0 && o->copy)
 		ret = copy_check(o, err, sizeof err);
-	if (ret == 0)
+	if (ret == 0 && !o->rcmd_exec)
 		ret = ssh_hosts_setup(o, &notes, err, sizeof err);
 	if (ret < 0)
 		fprintf(stderr, "ringrun: %s\n", err);
@@ -527,21 +528,10 @@ static bool would_run(const struct runner *r, size_t idx, const char *command)
 	return false;
 }
 
-/*
- * --dry-run: the hosts (one a line, as pdsh lists its targets), then each
- * command as it would run (with --resume or --resume-failed only those
- * that would); nothing connects, nothing starts, no job log is written.
- */
-static int dry_run(struct runner *r, struct options *o)
+/* --dry-run's lines: the hosts (one a line), then each command as it
+   would run. */
+static void dry_lines(struct runner *r, const struct options *o)
 {
-	int status = 0;
-
-	if ((o->fleet && intake_hosts(r, o) < 0) || intake_inputs(r) < 0 ||
-	    intake_templates(r, o) < 0 || control_resume(&r->ctl, o) < 0) {
-		control_free(&r->ctl);
-		intake_close(r);
-		return 2;
-	}
 	join_command(r);
 	for (size_t k = 0; o->fleet && k < o->hosts.n; k++)
 		printf("%s\n", o->hosts.v[k].name);
@@ -552,6 +542,28 @@ static int dry_run(struct runner *r, struct options *o)
 			printf("%s\n", line);
 		free(line);
 	}
+}
+
+/*
+ * --dry-run: its lines, or pdsh -q's report (--dry-run-style); nothing
+ * connects, nothing starts.
+ */
+static int dry_run(struct runner *r, struct options *o)
+{
+	int status = 0;
+
+	if ((o->fleet && intake_hosts(r, o) < 0) ||
+	    (o->dry_style == DRY_LINES &&
+	     (intake_inputs(r) < 0 || intake_templates(r, o) < 0 ||
+	      control_resume(&r->ctl, o) < 0))) {
+		control_free(&r->ctl);
+		intake_close(r);
+		return 2;
+	}
+	if (o->dry_style != DRY_LINES)
+		pdshquery_print(stdout, o, o->dry_style == DRY_PDSH_EXPANDED);
+	else
+		dry_lines(r, o);
 	if (fflush(stdout) == EOF || ferror(stdout)) {
 		int err = errno;
 
@@ -628,6 +640,13 @@ int run(struct options *o)
 	join_command(&r);
 	output_init(&r.out, o->output, 1, 2);
 	r.out.no_prefix = o->no_prefix;
+	output_words(&r.out, o->words);
+	r.out.max_status = o->exit_style == EXIT_MAX;
+	if (o->rcmd_exec) { /* pdsh names the program by its last name */
+		const char *slash = strrchr(o->cmd[0], '/');
+
+		r.out.local = slash ? slash + 1 : o->cmd[0];
+	}
 	r.out.by_host = o->by_host;
 	r.out.tab_tag = o->tagstring != NULL;
 	feedback_attach(&r.feedback, &r.out);

@@ -88,6 +88,8 @@ static void connect_host(struct fleet *f, struct fleet_host *h)
 	struct ssh_host sh;
 	int e = 0;
 
+	if (f->o->rcmd_exec)
+		return; /* its commands run here: nothing to reach */
 	ssh_host_init(&sh, f->o, s);
 	if (sh.error) {
 		e = sh.error;

@@ -658,12 +658,27 @@ static int add_items(struct hosts *h, struct hosts *x, enum list_kind kind,
 	return r;
 }
 
+/* pssh's -H "a b": its blanks part items as commas do. */
+static char *pssh_words(const char *list)
+{
+	char *s = xstrdup(list);
+
+	for (char *c = s; *c; c++)
+		if (is_space(*c))
+			*c = ',';
+	return s;
+}
+
 static int add_list(struct hosts *h, struct hosts *x, enum list_kind kind,
 		    const char *list, char *err, size_t errlen)
 {
 	size_t items = 0;
+	char *words = h->pssh ? pssh_words(list) : NULL;
+	int r = add_items(h, x, kind, words ? words : list, strlen(list),
+			  &items, err, errlen);
 
-	if (add_items(h, x, kind, list, strlen(list), &items, err, errlen) < 0)
+	free(words);
+	if (r < 0)
 		return -1;
 	if (!items) {
 		snprintf(err, errlen, "'%s': no host in it", list);
@@ -683,11 +698,53 @@ int hosts_select(struct hosts *h, struct hosts *x, const char *list,
 	return add_list(h, x, LIST_SELECT, list, err, errlen);
 }
 
+/* The word of s[*at..len) in [*start, *at). */
+static bool next_word(const char *s, size_t len, size_t *at, size_t *start)
+{
+	while (*at < len && is_space(s[*at]))
+		(*at)++;
+	*start = *at;
+	while (*at < len && !is_space(s[*at]))
+		(*at)++;
+	return *start < *at;
+}
+
+/* pssh's line "[user@]host[:port] [user]" as "user@host[:port]". */
+static int pssh_line(struct hosts *h, const char *s, size_t len, char *err,
+		     size_t errlen)
+{
+	size_t at = 0, host, host_end, user, items = 0;
+	struct buf b = BUF_INIT;
+	bool third;
+	int r;
+
+	if (!next_word(s, len, &at, &host))
+		return 0;
+	host_end = at;
+	if (!next_word(s, len, &at, &user))
+		return add_items(h, NULL, LIST_LINE, s + host, host_end - host,
+				 &items, err, errlen);
+	third = next_word(s, len, &at, &(size_t){ 0 });
+	if (third || memchr(s + host, '@', host_end - host)) {
+		snprintf(err, errlen, "'%.*s': %s", (int)(at - host), s + host,
+			 third ? "not pssh's \"[user@]host[:port] [user]\"" :
+			 "the user given twice");
+		return -1;
+	}
+	buf_printf(&b, "%.*s@%.*s", (int)(at - user), s + user,
+		 (int)(host_end - host), s + host);
+	r = add_items(h, NULL, LIST_LINE, b.data, b.len, &items, err, errlen);
+	buf_free(&b);
+	return r;
+}
+
 int hosts_add_line(struct hosts *h, const char *s, size_t len, char *err,
 		   size_t errlen)
 {
 	size_t items = 0;
 
+	if (h->pssh)
+		return pssh_line(h, s, len, err, errlen);
 	return add_items(h, NULL, LIST_LINE, s, len, &items, err, errlen);
 }
 

@@ -43,6 +43,9 @@ struct hosts {
 	struct host_regex *re; /* of an exclusion list: its filters */
 	size_t nre;
 	bool more;      /* a host file still being read adds hosts */
+	bool pssh;      /* pssh's words: blanks part a list's items too
+			   ("a b"), a host file's line is "host[:port]
+			   [user]" (--pssh-hosts) */
 };
 
 /*
@@ -79,7 +82,8 @@ int hosts_select(struct hosts *h, struct hosts *x, const char *list,
 /*
  * Add the hosts of a host file's line s[0..len), its comment removed: a
  * list as above, but no "^FILE" (a file includes another with #include),
- * no filter and no exclusion.  Returns 0, or -1 with "'ITEM': why" in err.
+ * no filter and no exclusion; with h->pssh, pssh's "host[:port] user" is
+ * user@host[:port].  Returns 0, or -1 with "'ITEM': why" in err.
  */
 int hosts_add_line(struct hosts *h, const char *s, size_t len, char *err,
 		   size_t errlen);

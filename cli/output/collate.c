@@ -13,6 +13,7 @@
 #include "util/buf.h"
 #include "output/color.h"
 #include "hosts/hostfold.h"
+#include "hosts/nodeorder.h"
 #include "util/xalloc.h"
 
 #define K1 0x9e3779b97f4a7c15u
@@ -198,22 +199,6 @@ bool collate_task(struct collate *c, struct output *o,
 	return exit_line;
 }
 
-/* The next character of a name's ClusterShell pattern, where a run of
-   digits reads "%s"; 0 at its end. */
-static int pattern_next(const char **s, bool *in_digits)
-{
-	if (*in_digits) {
-		*in_digits = false;
-		return 's';
-	}
-	if (**s >= '0' && **s <= '9') {
-		*s += strspn(*s, "0123456789");
-		*in_digits = true;
-		return '%';
-	}
-	return **s ? (unsigned char)*(*s)++ : 0;
-}
-
 /* Two runs of digits by value, then the shorter (less padded) first. */
 static int number_cmp(const char *a, size_t la, const char *b, size_t lb)
 {
@@ -230,37 +215,6 @@ static int number_cmp(const char *a, size_t la, const char *b, size_t lb)
 	if (d)
 		return d;
 	return la < lb ? -1 : la > lb;
-}
-
-/* ClusterShell's order: by pattern, then the numbers left to right. */
-static int node_cmp(const char *a, const char *b)
-{
-	bool da = false, db = false;
-	const char *pa = a, *pb = b;
-
-	for (;;) {
-		int x = pattern_next(&pa, &da), y = pattern_next(&pb, &db);
-
-		if (x != y)
-			return x < y ? -1 : 1;
-		if (!x)
-			break;
-	}
-	/* The same pattern: as many runs of digits on each side. */
-	for (pa = a, pb = b; *(pa += strcspn(pa, "0123456789"));) {
-		size_t la = strspn(pa, "0123456789");
-		size_t lb;
-		int d;
-
-		pb += strcspn(pb, "0123456789");
-		lb = strspn(pb, "0123456789");
-		d = number_cmp(pa, la, pb, lb);
-		if (d)
-			return d;
-		pa += la;
-		pb += lb;
-	}
-	return strcmp(a, b);
 }
 
 /* Where the digits that end s start (its end: none). */
@@ -303,7 +257,8 @@ static int name_cmp(const void *pa, const void *pb, void *ctx)
 	const struct collate *c = ctx;
 	const char *a = *(const char *const *)pa, *b = *(const char *const *)pb;
 
-	return c->style == COLLATE_CLUSH ? node_cmp(a, b) : prefix_number_cmp(a, b);
+	return c->style == COLLATE_CLUSH ? nodeorder_cmp(a, b) :
+	       prefix_number_cmp(a, b);
 }
 
 /* names sorted in the style's order, folded (malloc'd). */

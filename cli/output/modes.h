@@ -33,6 +33,12 @@ static inline bool out_pssh(enum out_mode m)
 	return m == OUT_PSSH || m == OUT_PSSH_INLINE || m == OUT_PSSH_PRINT;
 }
 
+/* Whose words a failure says (--messages): ringrun's, or those of pdsh
+   ("pdsh@HOST: web1: ssh exited with exit code 3") or of clush ("clush:
+   web1: exited with exit code 3"; clush -q: those lines without their
+   count, and none at all with -S), where a script may parse them. */
+enum out_words { WORDS_RINGRUN, WORDS_PDSH, WORDS_CLUSH, WORDS_CLUSH_QUIET };
+
 /* Progress, summary, colour: as stderr decides (a terminal?), or as told. */
 enum when { WHEN_AUTO, WHEN_ALWAYS, WHEN_NEVER };
 

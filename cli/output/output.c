@@ -4,14 +4,16 @@
  */
 #include "output/output.h"
 
-#include <ctype.h>
 #include <inttypes.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "hosts/hostfold.h"
+#include "hosts/nodeorder.h"
 #include "output/color.h"
 #include "util/fdio.h"
 #include "output/json.h"
@@ -29,7 +31,23 @@ void output_init(struct output *o, enum out_mode mode, int out_fd, int err_fd)
 		.mode = mode,
 		.out = { .fd = out_fd, .b = BUF_INIT },
 		.err = { .fd = err_fd, .b = BUF_INIT },
+		.who = "ringrun: ",
 	};
+}
+
+void output_words(struct output *o, enum out_words words)
+{
+	char host[64] = "";
+
+	o->words = words;
+	if (words == WORDS_CLUSH || words == WORDS_CLUSH_QUIET)
+		snprintf(o->who, sizeof o->who, "clush: ");
+	if (words != WORDS_PDSH)
+		return;
+	if (gethostname(host, sizeof host - 1) < 0)
+		snprintf(host, sizeof host, "localhost");
+	host[strcspn(host, ".")] = '\0';
+	snprintf(o->who, sizeof o->who, "pdsh@%s: ", host);
 }
 
 static void sink_write(struct output *o, struct sink *k, const char *p,
@@ -108,8 +126,8 @@ static void put_tagged_lines(struct buf *b, const struct buf *tag,
 	}
 }
 
-/* -L: a task's output held until every task ended, then printed in the
-   order of their tags. */
+/* -L: a task's output held until every task ended, then printed in
+   clush -L's order. */
 static void hold_by_host(struct output *o, const struct task_info *t,
 			 const struct rr_result *r)
 {
@@ -118,54 +136,78 @@ static void hold_by_host(struct output *o, const struct task_info *t,
 
 	o->held = xreallocarray(o->held, o->nheld + 1, sizeof *o->held);
 	h = &o->held[o->nheld++];
-	*h = (struct held){ BUF_INIT, BUF_INIT, BUF_INIT };
+	*h = (struct held){ .tag = BUF_INIT, .out = BUF_INIT, .err = BUF_INIT,
+			    .seq = t->seq };
+	/* ssh's exit code, as clush has it: 255 for a host not reached */
+	h->rc = ran_to_end(t, r) && r->exit_code >= 0 ? r->exit_code : 255;
 	buf_add(&h->tag, "", 0); /* NUL-terminated, for the sort */
 	put_prefix(&h->tag, t);
 	put_tagged_lines(&h->out, o->no_prefix ? &none : &h->tag, &r->out);
 	put_tagged_lines(&h->err, o->no_prefix ? &none : &h->tag, &r->err);
 }
 
-/* How clush orders nodes: runs of digits by their value, the rest as
-   bytes ("n2" before "n10"). */
-static int natural_cmp(const void *a, const void *b)
+/* clush -L's order: by exit code, then the nodes as NodeSet lists them
+   (then as they ran: one host's several tasks). */
+static int held_cmp(const void *a, const void *b)
 {
-	const char *x = ((const struct held *)a)->tag.data;
-	const char *y = ((const struct held *)b)->tag.data;
+	const struct held *x = a, *y = b;
+	int d;
 
-	while (*x && *y) {
-		if (isdigit((unsigned char)*x) && isdigit((unsigned char)*y)) {
-			size_t nx = strspn(x, "0123456789");
-			size_t ny = strspn(y, "0123456789");
-			const char *vx = x, *vy = y;
+	if (x->rc != y->rc)
+		return x->rc < y->rc ? -1 : 1;
+	d = nodeorder_cmp(x->tag.data, y->tag.data);
+	if (d)
+		return d;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
 
-			for (; *vx == '0' && nx > 1; vx++, nx--)
-				;
-			for (; *vy == '0' && ny > 1; vy++, ny--)
-				;
-			if (nx != ny)
-				return nx < ny ? -1 : 1;
-			int c = strncmp(vx, vy, nx);
-			if (c)
-				return c;
-			x = vx + nx;
-			y = vy + ny;
-			continue;
-		}
-		if (*x != *y)
-			return (unsigned char)*x < (unsigned char)*y ? -1 : 1;
-		x++, y++;
+static int failure_cmp(const void *a, const void *b)
+{
+	const struct held_failure *x = a, *y = b;
+
+	if (x->rc != y->rc)
+		return x->rc < y->rc ? -1 : 1;
+	return nodeorder_cmp(x->host, y->host);
+}
+
+/* clush's lines at the end of -L: "HOSTS (N): exited with exit code RC"
+   for each code, the lowest first, then "HOSTS: command timeout". */
+static void say_failures(struct output *o)
+{
+	const char **names;
+
+	if (!o->nfailed)
+		return;
+	names = xreallocarray(NULL, o->nfailed, sizeof *names);
+	qsort(o->failed, o->nfailed, sizeof *o->failed, failure_cmp);
+	for (size_t k = 0, end; k < o->nfailed; k = end) {
+		int rc = o->failed[k].rc;
+		char *folded;
+
+		for (end = k; end < o->nfailed && o->failed[end].rc == rc; end++)
+			names[end - k] = o->failed[end].host;
+		folded = hostfold(names, end - k);
+		if (rc == FAILED_TIMEOUT)
+			output_note(o, "%s: command timeout", folded);
+		else if (end - k > 1 && o->words == WORDS_CLUSH)
+			output_note(o, "%s (%zu): exited with exit code %d",
+				    folded, end - k, rc);
+		else
+			output_note(o, "%s: exited with exit code %d", folded, rc);
+		free(folded);
 	}
-	return *x ? 1 : *y ? -1 : 0;
+	free(names);
 }
 
 void output_by_host(struct output *o)
 {
-	qsort(o->held, o->nheld, sizeof *o->held, natural_cmp);
+	qsort(o->held, o->nheld, sizeof *o->held, held_cmp);
 	for (size_t k = 0; k < o->nheld && !o->error; k++) {
 		buf_add(&o->out.b, o->held[k].out.data, o->held[k].out.len);
 		buf_add(&o->err.b, o->held[k].err.data, o->held[k].err.len);
 		spill(o);
 	}
+	say_failures(o);
 }
 
 /* --tag: every line of c after "TAG\t"; a last line without a newline
@@ -236,7 +278,7 @@ bool ran_to_end(const struct task_info *t, const struct rr_result *r)
 	if (!t->host)
 		return r->pid != 0 && r->status != RR_SPAWN_FAILED;
 	return r->start_ns != 0 && r->status != RR_SSH_ERROR &&
-	       r->status != RR_ERROR;
+	       r->status != RR_ERROR && r->status != RR_SPAWN_FAILED;
 }
 
 static void put_json(struct output *o, const struct task_info *t,
@@ -279,7 +321,7 @@ static void put_failure(struct output *o, const struct rr_result *r)
 		output_note(o, "%s", msg);
 		return;
 	}
-	buf_adds(&o->err.b, "ringrun: ");
+	buf_adds(&o->err.b, o->who);
 	color_failure(&o->err.b, msg, rr_status_unreachable(r->status));
 	buf_addc(&o->err.b, '\n');
 }
@@ -347,13 +389,53 @@ void output_done(struct output *o, const struct task_info *t,
 	output_failure(o, t, r);
 }
 
+/*
+ * pdsh's and clush's words for a host's failure: "HOST: command timeout",
+ * and ssh's exit code (255: not reached, or the command killed), after
+ * ringrun's own line where ssh would have said why (clush -q: only that);
+ * pdsh -R exec's program's exit code or signal.
+ */
+static void tool_failure(struct output *o, const struct task_info *t,
+			 const struct rr_result *r)
+{
+	bool timeout = r->status == RR_TIMEOUT || r->status == RR_IDLE_TIMEOUT;
+	int code = ran_to_end(t, r) && r->exit_code > 0 ? r->exit_code : 255;
+	const char *prog = o->local ? o->local : "ssh";
+	const char *ssh = o->words == WORDS_PDSH ? prog : NULL;
+
+	if (!timeout && code == 255 && !ran_to_end(t, r))
+		put_failure(o, r);
+	if (o->words == WORDS_CLUSH_QUIET && o->max_status)
+		return;
+	if (o->by_host && o->words != WORDS_PDSH) { /* clush -L: at the end */
+		o->failed = xreallocarray(o->failed, o->nfailed + 1,
+					  sizeof *o->failed);
+		o->failed[o->nfailed++] = (struct held_failure){
+			xstrndup(t->host, t->host_len), timeout ? FAILED_TIMEOUT : code };
+		return;
+	}
+	if (timeout)
+		output_note(o, "%.*s: command timeout", (int)t->host_len, t->host);
+	if (ssh && o->local && ran_to_end(t, r) && r->exit_code < 0)
+		output_note(o, "%.*s: %s killed by signal %d", (int)t->host_len,
+			    t->host, ssh, -r->exit_code);
+	else if (!timeout || ssh)
+		output_note(o, "%.*s: %s%sexited with exit code %d",
+			    (int)t->host_len, t->host, ssh ? ssh : "",
+			    ssh ? " " : "", code);
+}
+
 void output_failure(struct output *o, const struct task_info *t,
 		    const struct rr_result *r)
 {
 	if (o->error)
 		return;
-	if (r->status != RR_OK && !t->reported)
-		put_failure(o, r);
+	if (r->status != RR_OK && !t->reported) {
+		if (o->words != WORDS_RINGRUN && t->host)
+			tool_failure(o, t, r);
+		else
+			put_failure(o, r);
+	}
 	spill(o);
 }
 
@@ -380,7 +462,7 @@ void output_note(struct output *o, const char *fmt, ...)
 
 	if (o->error)
 		return;
-	buf_adds(&o->err.b, "ringrun: ");
+	buf_adds(&o->err.b, o->who);
 	va_start(ap, fmt);
 	buf_vprintf(&o->err.b, fmt, ap);
 	va_end(ap);
@@ -418,6 +500,9 @@ void output_free(struct output *o)
 		buf_free(&o->held[k].err);
 	}
 	free(o->held);
+	for (size_t k = 0; k < o->nfailed; k++)
+		free(o->failed[k].host);
+	free(o->failed);
 	buf_free(&o->out.b);
 	buf_free(&o->err.b);
 }

@@ -23,9 +23,19 @@ struct sink {
 	bool color; /* headers and failure lines in colour */
 };
 
+/* -L in clush's words: a host's failure, said with the others at the end
+   (rc FAILED_TIMEOUT: its command timed out, said after the codes). */
+#define FAILED_TIMEOUT 256
+struct held_failure {
+	char *host;
+	int rc;
+};
+
 /* -L: a task's lines, each after its tag, held until the end. */
 struct held {
 	struct buf tag, out, err;
+	int rc;                 /* its exit code (255: none), the first key */
+	unsigned long long seq;
 };
 
 struct output {
@@ -39,6 +49,13 @@ struct output {
 	struct held *held;
 	size_t nheld;
 	unsigned long long shown; /* pssh's [N]: tasks shown so far */
+	enum out_words words;
+	char who[80];    /* what its lines on stderr begin with: "ringrun: " */
+	const char *local; /* --rcmd exec: the program hosts run here, as pdsh
+			      names it ("grep"); NULL: they run over ssh */
+	bool max_status;   /* -S: the exit status says the codes (clush -q) */
+	struct held_failure *failed; /* -L in clush's words: said at the end */
+	size_t nfailed;
 	/* Called before each write to a sink's fd (the progress line erases
 	   itself); NULL: none. */
 	void (*before_write)(void *ctx, int fd);
@@ -67,6 +84,10 @@ struct task_info {
 
 void output_init(struct output *o, enum out_mode mode, int out_fd, int err_fd);
 
+/* Failures in words's words, its notes after its name ("pdsh@HOST: ",
+   HOST this machine's name up to its first dot, as pdsh says it). */
+void output_words(struct output *o, enum out_words words);
+
 /*
  * The task ended: its output (group, json, pssh's line) and its failure
  * line.  In fleet mode a group block starts with a "---- TAG ----" line
@@ -91,7 +112,7 @@ void output_failure(struct output *o, const struct task_info *t,
 void output_line(struct output *o, const struct task_info *t,
 		 enum rr_stream stream, const char *line, size_t len);
 
-/* A "ringrun: ..." line on stderr. */
+/* A "ringrun: ..." line on stderr (o->who's name). */
 void output_note(struct output *o, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
@@ -105,7 +126,8 @@ void output_stderr(struct output *o, const char *s, size_t len);
 /* Text for stdout as it is (collated output). */
 void output_stdout(struct output *o, const char *s, size_t len);
 
-/* -L: what was held, in the order of the tags (clush's). */
+/* -L: what was held, by exit code, then host (clush -L's order); in
+   clush's words, then its failures gathered by exit code, hosts folded. */
 void output_by_host(struct output *o);
 
 /* Write out what is buffered.  Returns 0 or the first write error. */

@@ -22,7 +22,7 @@ static const struct persona_opt opts[] = {
 	{ 'L', NULL, PA_SAME, "by-host", NULL, NULL },
 	{ 'N', NULL, PA_SAME, "no-prefix", NULL, NULL },
 	{ 'S', "maxrc", PA_SAME, "max-status", NULL, NULL },
-	{ 'q', "quiet", PA_SET, "no-summary", NULL, NULL },
+	{ 'q', "quiet", PA_SET, "messages", "clush-quiet", NULL },
 	{ 'v', "verbose", PA_SET, "summary", NULL, NULL },
 	{ 0, "color", PA_SAME, "color", NULL, NULL },
 	{ 0, "outdir", PA_SAME, "stdout-dir", NULL, NULL },
@@ -40,11 +40,11 @@ static const struct persona_opt opts[] = {
 };
 
 static const char *const defaults[] = {
-	"--output=stream", "--exit-status=zero", "--no-progress",
-	"--no-summary", NULL,
+	"--output=stream", "--exit-status=zero", "--messages=clush",
+	"--no-progress", "--no-summary", NULL,
 };
 
 const struct persona persona_clush = {
-	.name = "clush", .defaults = defaults,
+	.name = "clush", .defaults = defaults, .abbrev = true,
 	.opts = opts, .nopts = PERSONA_N(opts),
 };

@@ -13,8 +13,9 @@ static const struct persona_opt opts[] = {
 	{ 'f', NULL, PA_SAME, "fanout", NULL, NULL },
 	{ 'N', NULL, PA_SAME, "no-prefix", NULL, NULL },
 	{ 'S', NULL, PA_SAME, "max-status", NULL, NULL },
-	{ 'R', NULL, PA_ONLY, NULL, "ssh", NULL },
-	{ 'Q', NULL, PA_SAME, "dry-run", NULL, NULL },
+	{ 'R', NULL, PA_SAME, "rcmd", NULL, NULL },
+	{ 'q', NULL, PA_SET, "dry-run-style", "pdsh", NULL },
+	{ 'Q', NULL, PA_SET, "dry-run-style", "pdsh-expanded", NULL },
 	{ 'h', NULL, PA_SAME, "help", NULL, NULL },
 	{ 'V', NULL, PA_SAME, "version", NULL, NULL },
 	{ 'M', NULL, PA_REFUSE, NULL, NULL,
@@ -23,7 +24,7 @@ static const struct persona_opt opts[] = {
 
 static const char *const defaults[] = {
 	"--output=stream", "--exit-status=zero", "--collate-style=dshbak",
-	"--no-progress", "--no-summary", NULL,
+	"--jobs=32", "--messages=pdsh", "--no-progress", "--no-summary", NULL,
 };
 
 const struct persona persona_pdsh = {

@@ -2,6 +2,9 @@
    options by their letter or name. */
 #include "persona/persona.h"
 
+#include <assert.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "persona/tools.h"
@@ -33,14 +36,56 @@ const struct persona_opt *persona_short(const struct persona *p, char c)
 	return NULL;
 }
 
-const struct persona_opt *persona_long(const struct persona *p,
-				       const char *name, size_t len)
+static bool begins(const struct persona_opt *po, const char *name, size_t len)
 {
-	for (size_t k = 0; k < p->nopts; k++) {
-		const char *n = p->opts[k].name;
+	return po->name && strncmp(po->name, name, len) == 0;
+}
 
-		if (n && strncmp(n, name, len) == 0 && !n[len])
+const struct persona_opt *persona_long(const struct persona *p,
+				       const char *name, size_t len,
+				       bool *several)
+{
+	const struct persona_opt *found = NULL;
+
+	*several = false;
+	for (size_t k = 0; k < p->nopts; k++)
+		if (begins(&p->opts[k], name, len) && !p->opts[k].name[len])
 			return &p->opts[k];
+	if (!p->abbrev)
+		return NULL;
+	for (size_t k = 0; k < p->nopts; k++) {
+		if (!begins(&p->opts[k], name, len))
+			continue;
+		if (found) {
+			*several = true;
+			return NULL;
+		}
+		found = &p->opts[k];
 	}
-	return NULL;
+	return found;
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+void persona_candidates(const struct persona *p, const char *name, size_t len,
+			char *buf, size_t size)
+{
+	const char *names[64];
+	size_t n = 0, used = 0;
+
+	assert(size > 0 && p->nopts <= sizeof names / sizeof names[0]);
+	for (size_t k = 0; k < p->nopts; k++)
+		if (begins(&p->opts[k], name, len))
+			names[n++] = p->opts[k].name;
+	qsort(names, n, sizeof names[0], by_name);
+	buf[0] = '\0';
+	for (size_t k = 0; k < n && used < size; k++) {
+		int w = snprintf(buf + used, size - used, "%s--%s",
+				 k ? ", " : "", names[k]);
+
+		used += w > 0 ? (size_t)w : 0;
+	}
 }

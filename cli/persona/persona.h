@@ -34,6 +34,8 @@ struct persona_opt {
 struct persona {
 	const char *name;  /* as the messages name the tool */
 	const char *alias; /* another name it is installed as; NULL: none */
+	bool abbrev;       /* a unique prefix of a long option is that option,
+			      as python's optparse reads it */
 	/* ringrun options given before the tool's: its format, its exit
 	   status ("--output=stream"), NULL-terminated */
 	const char *const *defaults;
@@ -59,9 +61,18 @@ const struct persona *persona_find(const char *name);
 /* Every personality, NULL-terminated (for the tests and the errors). */
 extern const struct persona *const personas[];
 
-/* Its option -c, or --name (len bytes of it); NULL: it has none. */
+/* Its option -c; NULL: it has none. */
 const struct persona_opt *persona_short(const struct persona *p, char c);
+
+/* Its option --name (len bytes of it), or (p->abbrev) the only one whose
+   name begins so; NULL: none, or (*several) more than one begins so. */
 const struct persona_opt *persona_long(const struct persona *p,
-				       const char *name, size_t len);
+				       const char *name, size_t len,
+				       bool *several);
+
+/* The names beginning as name (len bytes), sorted, as optparse lists them:
+   "--color, --command_timeout" into buf (size bytes, cut if short). */
+void persona_candidates(const struct persona *p, const char *name, size_t len,
+			char *buf, size_t size);
 
 #endif

@@ -28,10 +28,12 @@ static const struct persona_opt opts[] = {
 
 static const char *const defaults[] = {
 	"--output=pssh", "--exit-status=pssh", "--jobs=32", "--skip-empty",
+	"--pssh-hosts",
 	"--no-progress", "--no-summary", NULL,
 };
 
 const struct persona persona_pssh = {
 	.name = "pssh", .alias = "parallel-ssh", .defaults = defaults,
+	.abbrev = true,
 	.opts = opts, .nopts = PERSONA_N(opts),
 };

@@ -56,8 +56,12 @@ Test(cli_persona, oracle, .init = oracle_up, .fini = cli_dir_down,
 	char script[PATH_MAX], cases[PATH_MAX];
 	struct proc_result r;
 
-	/* One ssh_config for the real tools (ssh -F) and for ringrun. */
+	/* One ssh_config for the real tools (ssh -F) and for ringrun; names
+	   for clush -L's order. */
 	cli_write_file("ssh_config",
+		       "Host h9 rack1-n10\n  HostName @H3\n"
+		       "Host h10 h001\n  HostName @H1\n"
+		       "Host h01 rack2-n1\n  HostName @H2\n"
 		       "Host *\n"
 		       "  Port @PORT\n"
 		       "  IdentityFile @KEY\n"
@@ -98,16 +102,26 @@ Test(cli_persona, oracle, .init = oracle_up, .fini = cli_dir_down,
 GONE(6101)
 GONE(6102)
 GONE(6103)
+GONE(6104)
 
 CASE(pssh_timeout, ARGS("--as", "pssh", LOGIN, "-t", "1", "-H", "@H1", "sleep 6101"),
      .out_has = { "[1] ", " [FAILURE] @H1 Timed out, Killed by signal 9\n" },
      .err = { "timed out" }, .status = 3, .check = gone_6101)
 CASE(pdsh_timeout_max_status,
      ARGS("--as", "pdsh", LOGIN, "-S", "-u", "1", "-w", "@H1", "sleep 6102"),
-     .err = { "timed out" }, .status = 255, .check = gone_6102)
+     .err = { ": @H1: command timeout\n", ": @H1: ssh exited with exit code 255\n" },
+     .status = 255, .check = gone_6102)
 CASE(clush_timeout_zero,
      ARGS("--as", "clush", LOGIN, "-u", "1", "-w", "@H1", "sleep 6103"),
-     .err = { "timed out" }, .status = 0, .check = gone_6103)
+     .err_exact = "clush: @H1: command timeout\n", .status = 0,
+     .check = gone_6103)
+/* clush -L: its failures said at the end, the timeouts after the codes */
+CASE(clush_by_host_timeout,
+     ARGS("--as", "clush", LOGIN, "-L", "-u", "1", "-w", "@H1,@H2",
+	  "case \"$SSH_CONNECTION\" in *' @H1 '*) sleep 6104;; esac; exit 3"),
+     .err_exact = "clush: @H2: exited with exit code 3\n"
+		  "clush: @H1: command timeout\n", .status = 0,
+     .check = gone_6104)
 
 /* The native options, outside a personality. */
 CASE(no_prefix_stream, ARGS(LOGIN, "-N", "-o", "stream", "-w", "@H1,@H2", "echo x"),

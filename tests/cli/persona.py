@@ -23,6 +23,7 @@ CFG = os.path.join(DIR, "ssh_config")
 DOWN = "127.0.9.254"  # nothing listens there
 SEED = 11
 GENERATED = 18
+GENERATED_Q = 60  # pdsh -q and -Q: no host is reached
 HANG_GUARD = 30  # seconds: a hang guard, never a measure
 OWN = ("pdsh@", "clush: ", "ringrun: ")  # each tool's own words
 
@@ -42,6 +43,10 @@ BIN = links()
 HOSTFILE = os.path.join(DIR, "hosts.txt")  # pssh -h's, clush --hostfile's
 with open(HOSTFILE, "w") as f:
     f.write("%s\n%s\n" % (HOSTS[0], HOSTS[1]))  # no comment: clush reads none
+PSSHFILE = os.path.join(DIR, "pssh-hosts.txt")  # pssh's own lines
+with open(PSSHFILE, "w") as f:
+    f.write("# pssh's forms\n%s root\n\nroot@%s  # a comment\n  %s\t\n"
+            % tuple(HOSTS))
 
 
 def expand(word, run_dir):
@@ -49,6 +54,7 @@ def expand(word, run_dir):
         word = word.replace("@H%d" % (k + 1), h)
     word = word.replace("@NET", HOSTS[0].rsplit(".", 1)[0])
     word = word.replace("@DOWN", DOWN).replace("@HOSTFILE", HOSTFILE)
+    word = word.replace("@PSSHFILE", PSSHFILE)
     word = word.replace("@OUT", os.path.join(run_dir, "out"))
     return word.replace("@ERR", os.path.join(run_dir, "err"))
 
@@ -101,7 +107,13 @@ def pssh_blocks(out, down):
     return sorted("".join(b) for b in blocks)
 
 
+# pdsh -q's lines of its own path ("Full program pathname\t/usr/bin/pdsh")
+PROGRAM = re.compile(r"^(Full program pathname|Remote program path)\t.*$", re.M)
+
+
 def normal_out(tool, args, out, down):
+    if tool == "pdsh" and ("-q" in args or "-Q" in args):
+        return PROGRAM.sub(r"\1\t(path)", out)  # its report: exactly
     if tool == "pssh":
         if "-P" in args:  # its lines as they came, then its status lines
             return sorted(PSSH_HEAD.sub("[N] HH:MM:SS ", out).splitlines())
@@ -120,6 +132,17 @@ def normal_err(err):
                   if l.strip() and not l.startswith(OWN))
 
 
+# The tools' own failure lines, as a script may parse them: pdsh's
+# "pdsh@HOST: web1: ssh exited with exit code 3" (HOST masked), clush's
+# "clush: web1: exited with exit code 3", "...: command timeout".
+WORDS = re.compile(r"^(?:pdsh@[^:]*|clush): (.*(?:exited with exit code \d+|"
+                   r"command timeout))$", re.M)
+
+
+def normal_own(err):
+    return sorted(WORDS.findall(PROGRESS.sub("\n", err)))
+
+
 def compare(case):
     tool, checks, args, n = case
     down = any("@DOWN" in a for a in args)
@@ -136,6 +159,8 @@ def compare(case):
         diffs.append("stdout:\n--- %s\n%s--- ringrun\n%s" % (tool, ro, oo))
     if "err" in checks and normal_err(re_) != normal_err(oe):
         diffs.append("stderr:\n--- %s\n%s--- ringrun\n%s" % (tool, re_, oe))
+    if "own" in checks and normal_own(re_) != normal_own(oe):
+        diffs.append("own words:\n--- %s\n%s--- ringrun\n%s" % (tool, re_, oe))
     if "status" in checks and rs != os_:
         diffs.append("status: %s %d, ringrun %d" % (tool, rs, os_))
     if "files" in checks and rf != of:
@@ -186,10 +211,14 @@ def generate(rng):
         args = ["-R", "ssh"] + args + ["-w", ",".join(hosts)]
     elif tool == "clush":
         args += ["-w", ",".join(hosts)]
+    elif rng.random() < 0.3:  # pssh's -H "a b"
+        args += ["-H", " ".join(hosts)]
     else:
         for h in hosts:
             args += ["-H", h]
     checks = ["out", "status"]
+    if tool != "pssh":
+        checks.append("own")
     if "@DOWN" not in hosts:
         checks.append("err")
     if any(f.startswith(("-o", "-e")) for f in flags) and "@DOWN" not in hosts:
@@ -197,9 +226,56 @@ def generate(rng):
     return tool, checks, args + ["; ".join(pieces)]
 
 
+# pdsh -q's target lists: names of these prefixes, numbers of some widths,
+# runs up and down; no host twice (ringrun runs a host once, pdsh as often
+# as it is listed), never all left out (a usage error: pdsh's status 1,
+# ringrun's 2).
+Q_PREFIXES = ["h", "n0", "r1-n", "x", "10.0.0.", "web", "db-"]
+Q_FLAGS = ["-N", "-l bob", "-t 3", "-u 9", "-f 4", "-x @X"]
+
+
+def q_name(rng):
+    prefix = rng.choice(Q_PREFIXES)
+    if rng.random() < 0.08:
+        return prefix + "z"  # no number
+    n = rng.randint(0, 120)
+    return prefix + str(n).zfill(rng.choice([1, 1, 2, 3]))
+
+
+def generate_q(rng):
+    names, items = set(), []
+    for _ in range(rng.randint(1, 6)):
+        start = q_name(rng)
+        run = [start]
+        m = re.match(r"(.*?)(\d+)$", start)
+        if m and rng.random() < 0.5:
+            step = rng.choice([1, 1, -1])
+            num = int(m.group(2))
+            for _ in range(rng.randint(1, 4)):
+                num += step
+                if num < 0:
+                    break
+                run.append(m.group(1) + str(num).zfill(len(m.group(2))))
+        for name in run:
+            if name not in names:
+                names.add(name)
+                items.append(name)
+    args = ["-R", "ssh", rng.choice(["-q", "-q", "-Q"])]
+    for f in Q_FLAGS:
+        if rng.random() < 0.25 and (len(items) > 1 or "@X" not in f):
+            args += f.replace("@X", rng.choice(items)).split()
+    args += ["-w", ",".join(items)]
+    if rng.random() < 0.7:
+        args += ["echo", "q%d" % rng.randint(0, 99)]
+    return "pdsh", ["out", "status"], args
+
+
 def main():
     rng = random.Random(SEED)
     cases = read_cases() + [generate(rng) for _ in range(GENERATED)]
+    cases += [generate_q(rng) for _ in range(GENERATED_Q)]
+    cases.append(("pdsh", ["out", "status"], ["-R", "ssh", "-q", "-w", ",".join(
+        "h%d" % n for n in range(1, 3000, 2))]))  # folded past 1023 bytes
     cases = [(t, c, a, n) for n, (t, c, a) in enumerate(cases)]
     agreed, total, bad = {}, {}, 0
     with concurrent.futures.ThreadPoolExecutor(max_workers=3) as pool:

@@ -10,6 +10,7 @@
 #include "files.h"
 #include "options.h"
 #include "parse.h"
+#include "hosts/hostfile.h"
 #include "persona/persona.h"
 
 static struct options o;
@@ -128,14 +129,39 @@ Test(unit_persona, pdsh_letters)
 	cr_assert_eq(PARSE("--as", "pdsh", "-S", "-Q", "-w", "h", "cmd"), 0, "%s", err);
 	cr_assert_eq(o.exit_style, EXIT_MAX);
 	cr_assert(o.dry_run);
+	cr_assert_eq(o.dry_style, DRY_PDSH_EXPANDED);
+	cr_assert_eq(o.jobs, 32); /* pdsh's fanout */
 	options_free(&o);
+	/* pdsh -q: its report, no command needed */
+	cr_assert_eq(PARSE("--as", "pdsh", "-q", "-w", "h"), 0, "%s", err);
+	cr_assert(o.dry_run);
+	cr_assert_eq(o.dry_style, DRY_PDSH);
+	options_free(&o);
+	cr_assert_eq(PARSE("--dry-run-style", "lines", "true"), 0, "%s", err);
+	cr_assert(o.dry_run);
+	cr_assert_eq(o.dry_style, DRY_LINES);
+	options_free(&o);
+	EXPECT_ERROR(PARSE("--dry-run-style", "lines", "-w", "h"),
+		     "COMMAND: missing");
+	EXPECT_ERROR(PARSE("--dry-run-style", "pdsh-q", "-w", "h"),
+		     "--dry-run-style: pdsh-q: unknown style (lines, pdsh, "
+		     "pdsh-expanded)");
 	/* ringrun's long options stay: the login's, for one */
 	cr_assert_eq(PARSE("--as=pdsh", "--port", "2222", "-w", "h", "cmd"), 0,
 		     "%s", err);
 	cr_assert_eq(o.port, 2222);
 	options_free(&o);
 	EXPECT_ERROR(PARSE("--as", "pdsh", "-R", "rsh", "-w", "h", "cmd"),
-		     "-R: rsh: not supported: ringrun's pdsh personality takes only ssh");
+		     "-R: rsh: unknown module (ssh, exec)");
+	cr_assert_eq(PARSE("--as", "pdsh", "-R", "exec", "-w", "h", "cmd"), 0,
+		     "%s", err);
+	cr_assert(o.rcmd_exec);
+	options_free(&o);
+	EXPECT_ERROR(PARSE("--rcmd", "exec", "cmd"),
+		     "--rcmd: needs hosts (-w, -g or --hostfile)");
+	EXPECT_ERROR(PARSE("--rcmd", "exec", "-w", "h", "echo", ":::", "a"),
+		     "--rcmd exec: cannot be combined with inputs: each host runs "
+		     "COMMAND once");
 	EXPECT_ERROR(PARSE("--as", "pdsh", "-d", "-w", "h", "cmd"),
 		     "-d: not an option ringrun's pdsh personality takes "
 		     "(man ringrun: PERSONALITIES)");
@@ -160,7 +186,20 @@ Test(unit_persona, clush_letters)
 	cr_assert_eq(o.timeout_ms, 4000);
 	cr_assert_eq(o.connect_timeout_ms, 2000);
 	cr_assert_eq(o.summary, WHEN_NEVER);
+	cr_assert_eq(o.words, WORDS_CLUSH_QUIET); /* with -S: no exit lines */
 	options_free(&o);
+	cr_assert_eq(PARSE_AS("clush", "-w", "h", "-q", "cmd"), 0, "%s", err);
+	cr_assert_eq(o.words, WORDS_CLUSH_QUIET); /* without -S: said, no count */
+	options_free(&o);
+	cr_assert_eq(PARSE_AS("pdsh", "-w", "h", "cmd"), 0, "%s", err);
+	cr_assert_eq(o.words, WORDS_PDSH);
+	options_free(&o);
+	cr_assert_eq(PARSE("--messages", "clush", "-w", "h", "cmd"), 0, "%s", err);
+	cr_assert_eq(o.words, WORDS_CLUSH);
+	options_free(&o);
+	EXPECT_ERROR(PARSE("--messages", "pssh", "-w", "h", "cmd"),
+		     "--messages: pssh: unknown style (ringrun, pdsh, clush, "
+		     "clush-quiet)");
 	cr_assert_eq(PARSE_AS("clush", "-w", "h", "-b", "cmd"), 0, "%s", err);
 	cr_assert_eq(o.output, OUT_COLLATE);
 	cr_assert_eq(o.collate_style, COLLATE_CLUSH);
@@ -320,4 +359,88 @@ Test(unit_persona, hyperfine_letters)
 	EXPECT_ERROR(PARSE_AS("hyperfine", "-x", "true"),
 		     "-x: not an option ringrun's hyperfine personality takes "
 		     "(man ringrun: PERSONALITIES)");
+}
+
+/* clush's and pssh's optparse: a unique prefix is the option, an
+   ambiguous one an error naming the candidates as optparse lists them. */
+Test(unit_persona, optparse_prefixes)
+{
+	cr_assert_eq(PARSE_AS("clush", "--fan", "4", "--command_t=9", "--us",
+			      "me", "-w", "h", "cmd"), 0, "%s", err);
+	cr_assert_eq(o.jobs, 4);
+	cr_assert_eq(o.timeout_ms, 9000);
+	cr_assert_str_eq(o.user, "me");
+	options_free(&o);
+	/* a whole name wins over the longer ones it begins */
+	cr_assert_eq(PARSE_AS("pssh", "--host", "a", "--par", "2", "--inl",
+			      "cmd"), 0, "%s", err);
+	cr_assert_eq(o.hosts.n, 1);
+	cr_assert_eq(o.jobs, 2);
+	cr_assert_eq(o.output, OUT_PSSH_INLINE);
+	options_free(&o);
+	/* ringrun's own long options stay whole */
+	cr_assert_eq(PARSE_AS("clush", "--port", "2222", "-w", "h", "cmd"), 0,
+		     "%s", err);
+	cr_assert_eq(o.port, 2222);
+	options_free(&o);
+	EXPECT_ERROR(PARSE_AS("clush", "--co", "-w", "h", "cmd"),
+		     "--co: ambiguous: clush's --color, --command_timeout, "
+		     "--connect_timeout, --copy");
+	EXPECT_ERROR(PARSE_AS("pssh", "--ho", "f", "cmd"),
+		     "--ho: ambiguous: pssh's --host, --hosts");
+	EXPECT_ERROR(PARSE_AS("pssh", "--extra", "-v", "-H", "h", "cmd"),
+		     "--extra: ambiguous: pssh's --extra-arg, --extra-args");
+	EXPECT_ERROR(PARSE_AS("pssh", "--extra-args=-v", "-H", "h", "cmd"),
+		     "--extra-args: pssh's option is refused: no word of a "
+		     "command line becomes an ssh argument: write ssh options "
+		     "in an ssh_config (--ssh-config FILE)");
+	/* pdsh takes no long option of its own: no prefix either */
+	EXPECT_ERROR(PARSE_AS("pdsh", "--fan", "4", "-w", "h", "cmd"),
+		     "--fan: not an option ringrun's pdsh personality takes "
+		     "(man ringrun: PERSONALITIES)");
+}
+
+/* pssh's hosts (--pssh-hosts, its default): -H "a b" is two hosts, a host
+   file's "host[:port] user" is user@host[:port]. */
+Test(unit_persona, pssh_hosts)
+{
+	char dir[] = "/tmp/rr-persona-XXXXXX";
+	cr_assert_not_null(mkdtemp(dir));
+	char *file = strdup(file_in(dir, "hosts",
+				    "# pssh\nh1:2222 bob\n\n  ann@h2 # c\nh3\t\n"));
+	char *bad = strdup(file_in(dir, "bad", "h1\nh2 bob extra\n"));
+	char *twice = strdup(file_in(dir, "twice", "ann@h2 bob\n"));
+	char want[512];
+
+	cr_assert_eq(PARSE_AS("pssh", "-H", " a\tb  c:23 ", "-H", "d", "cmd"), 0,
+		     "%s", err);
+	cr_assert_eq(o.hosts.n, 4);
+	cr_assert_str_eq(o.hosts.v[2].name, "c:23");
+	cr_assert_eq(o.hosts.v[2].port, 23);
+	options_free(&o);
+	cr_assert_eq(PARSE("--pssh-hosts", "--hostfile", file, "cmd"), 0, "%s", err);
+	cr_assert_eq(hostfile_read_all(&o.hosts, file, err, sizeof err), 0, "%s",
+		     err);
+	cr_assert_eq(o.hosts.n, 3);
+	cr_assert_str_eq(o.hosts.v[0].name, "bob@h1:2222");
+	cr_assert_str_eq(o.hosts.v[0].user, "bob");
+	cr_assert_eq(o.hosts.v[0].port, 2222);
+	cr_assert_str_eq(o.hosts.v[1].name, "ann@h2");
+	cr_assert_str_eq(o.hosts.v[2].name, "h3");
+	cr_assert_eq(hostfile_read_all(&o.hosts, bad, err, sizeof err), -1);
+	snprintf(want, sizeof want, "%s: line 2: 'h2 bob extra': not pssh's "
+		 "\"[user@]host[:port] [user]\"", bad);
+	cr_assert_str_eq(err, want);
+	cr_assert_eq(hostfile_read_all(&o.hosts, twice, err, sizeof err), -1);
+	snprintf(want, sizeof want, "%s: line 1: 'ann@h2 bob': the user given "
+		 "twice", twice);
+	cr_assert_str_eq(err, want);
+	options_free(&o);
+	/* ringrun's own grammar has no blank in a host */
+	EXPECT_ERROR(PARSE("-w", "a b", "cmd"), "-w: 'a b': contains a space");
+	for (char **f = (char *[]){ file, bad, twice, NULL }; *f; f++) {
+		cr_assert_eq(unlink(*f), 0);
+		free(*f);
+	}
+	cr_assert_eq(rmdir(dir), 0);
 }
