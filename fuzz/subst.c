@@ -15,10 +15,10 @@
 #include "jobs/subst.h"
 
 static const char plain[] = "abcdefghijklmnopqrstuvwxyz"
-			    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_@%+:,./-";
+			    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.+/";
 
-/* What /bin/sh makes of one word made of plain characters and '...'
-   quotes joined by \' - all that shell_quote writes. */
+/* What /bin/sh makes of one word made of plain characters, '...' quotes
+   and "'" (GNU parallel's '"'"') - all that shell_quote writes. */
 static char *unquote(const char *s, size_t len, size_t *out_len)
 {
 	char *out = malloc(len + 1);
@@ -26,13 +26,14 @@ static char *unquote(const char *s, size_t len, size_t *out_len)
 
 	assert(out);
 	for (size_t k = 0; k < len; k++) {
-		if (s[k] == '\'') {
-			for (k++; k < len && s[k] != '\''; k++)
+		if (s[k] == '\'' || s[k] == '"') {
+			char q = s[k];
+
+			for (k++; k < len && s[k] != q; k++) {
+				assert(q == '\'' || s[k] == '\''); /* "" holds ' only */
 				out[n++] = s[k];
+			}
 			assert(k < len); /* every quote is closed */
-		} else if (s[k] == '\\') {
-			assert(k + 1 < len);
-			out[n++] = s[++k];
 		} else {
 			/* unquoted: only what the shell takes as it is */
 			assert(s[k] && strchr(plain, s[k]));

@@ -3,7 +3,7 @@
  * host names, one per line; the first byte of each decides how its task
  * ended (ok, failed, unreachable).  The line is one line that counts every
  * host, holds a short folded list whole, and the --failed list is exactly
- * the failed and unreachable names, in order.
+ * the failed and unreachable names, folded on one line (as nodeset -f).
  */
 #include <assert.h>
 #include <stdint.h>
@@ -38,6 +38,8 @@ static void check_list(const struct hosts *h, const struct summary *s,
 static void check(const struct hosts *h, struct summary *s)
 {
 	struct buf line = BUF_INIT, failed = BUF_INIT, want = BUF_INIT;
+	const char *names[MAX_HOSTS];
+	size_t n = 0;
 
 	summary_format(s, &line, false);
 	summary_failed_list(s, &failed);
@@ -45,11 +47,15 @@ static void check(const struct hosts *h, struct summary *s)
 	assert(strchr(line.data, '\n') == line.data + line.len - 1);
 	check_list(h, s, TASK_FAILED, line.data);
 	check_list(h, s, TASK_UNREACHABLE, line.data);
-	for (size_t k = 0; k < h->n; k++) {
-		if (s->host[k].worst == TASK_OK)
-			continue;
-		buf_adds(&want, h->v[k].name);
+	for (size_t k = 0; k < h->n; k++)
+		if (s->host[k].worst != TASK_OK)
+			names[n++] = h->v[k].name;
+	if (n) {
+		char *folded = hostfold(names, n);
+
+		buf_adds(&want, folded);
 		buf_addc(&want, '\n');
+		free(folded);
 	}
 	assert(failed.len == want.len &&
 	       (!want.len || memcmp(failed.data, want.data, want.len) == 0));

@@ -78,19 +78,19 @@ Test(ssh_timeout, timeout_stops_command_after_its_eof)
 	rr_loop *loop = loop_new(NULL);
 	rr_host *h = host_on(loop, s, 0, NULL);
 	static const struct {
-		const char *fmt;
+		const char *before; /* the command's own redirections */
 		enum rr_io mode;
 	} cases[] = {
-		{ "%s", RR_IO_DISCARD },
-		{ "exec >/dev/null 2>&1; %s", RR_IO_CAPTURE },
-		{ "exec >&- 2>&-; %s", RR_IO_CALLBACK },
+		{ "", RR_IO_DISCARD },
+		{ "exec >/dev/null 2>&1; ", RR_IO_CAPTURE },
+		{ "exec >&- 2>&-; ", RR_IO_CALLBACK },
 	};
 
 	for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
 		char marker[64], cmd[128];
 
 		unique_sleep(marker, sizeof marker, 10 + (int)k);
-		snprintf(cmd, sizeof cmd, cases[k].fmt, marker);
+		snprintf(cmd, sizeof cmd, "%s%s", cases[k].before, marker);
 		const struct rr_result *r = run_ssh(loop, h, cmd, &(struct rr_opts){
 			.timeout_ms = 300, .stdout_mode = cases[k].mode,
 			.stderr_mode = cases[k].mode});
