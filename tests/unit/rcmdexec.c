@@ -7,8 +7,13 @@
 
 Test(unit_rcmdexec, tokens_in_each_word)
 {
-	char *words[] = { "ssh", "-l", "%u", "%h", "x%hy", "%n%%", "%x", "%",
-			  "50%", "" };
+	/* argv's words are writable: as main() has them */
+	char w[][8] = { "ssh", "-l", "%u", "%h", "x%hy", "%n%%", "%x", "%",
+			"50%", "" };
+	char *words[10];
+
+	for (size_t k = 0; k < 10; k++)
+		words[k] = w[k];
 	const struct rcmd_host h = { .host = "web7", .user = "bob", .rank = 12 };
 	char **argv = rcmdexec_argv(words, 10, &h);
 	const char *want[] = { "ssh", "-l", "bob", "web7", "xweb7y", "12%",
