@@ -1,13 +1,13 @@
 /*
  * libFuzzer target: node-group files as --groups-file reads them.  The
- * input is "KIND TEXT\0EXPR\0MORE": KIND's low bits pick the file that
- * TEXT becomes (groups.conf, a *.yaml file, or a plain "NAME: LIST" file);
- * under groups.conf, MORE is the *.yaml file of its directory and its
- * plain "groups" file (ClusterShell's [local]).  EXPR is a host list that
- * names groups, its first line only (an error quotes the list as given).
- * Never a crash or a leak; a failure is one line; what
- * resolves folds (hostfold) into a list that reads back, without the
- * groups, as the same hosts.
+ * input is "KIND TEXT\0EXPR\0YAML\0LOCAL": KIND's low bits pick the file
+ * that TEXT becomes (groups.conf, a *.yaml file, or a plain "NAME: LIST"
+ * file); beside groups.conf are YAML, a *.yaml file of its directory, and
+ * LOCAL, its plain "groups" file (ClusterShell's [local]).  EXPR is a host
+ * list that names groups, its first line only (an error quotes the list as
+ * given).  Never a crash or a leak; a failure is one line; what resolves
+ * folds (hostfold) into a list that reads back, without the groups, as the
+ * same hosts.
  */
 #include <assert.h>
 #include <stdint.h>
@@ -100,9 +100,16 @@ static void round_trip(const struct hosts *h)
 	free(mine);
 }
 
+/* The field after s, or the empty string at end when there is none. */
+static char *after(char *s, char *end)
+{
+	s += strlen(s) + 1;
+	return s > end ? end : s;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *copy, *text, *expr, *more, err[1024];
+	char *copy, *text, *expr, *yaml, *local, err[1024];
 	struct hostgroups g = { 0 };
 	struct hosts h = { .groups = &g,
 			   .budget = { .max_hosts = MAX_HOSTS, .max_bytes = MAX_BYTES } };
@@ -111,23 +118,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size == 0)
 		return 0;
 	kind = data[0] % 3;
-	copy = malloc(size + 2);
+	copy = malloc(size + 3);
 	assert(copy);
 	memcpy(copy, data + 1, size - 1);
-	memset(copy + size - 1, 0, 3);
+	memset(copy + size - 1, 0, 4);
 	text = copy;
-	expr = text + strlen(text) + 1;
-	if (expr > copy + size - 1)
-		expr = copy + size - 1;
-	more = expr + strlen(expr) + 1;
-	if (more > copy + size - 1)
-		more = copy + size - 1;
+	expr = after(text, copy + size - 1);
+	yaml = after(expr, copy + size - 1);
+	local = after(yaml, copy + size - 1);
 
 	expr[strcspn(expr, "\n")] = '\0';
 	dir_init();
 	if (kind == 0) {
-		put("g.yaml", more, strlen(more));
-		put("groups", more, strlen(more));
+		put("g.yaml", yaml, strlen(yaml));
+		put("groups", local, strlen(local));
 	}
 	hostgroups_add_file(&g, put(names[kind], text, strlen(text)));
 	if (hostgroups_load(&g, err, sizeof err) < 0)
