@@ -25,20 +25,32 @@
 static const char *const names[] = { "groups.conf", "g.yaml", "groups" };
 static char dir[64];
 
-/* A directory only this process writes, made once; emptied per input so
-   that no file of an input before is read. */
-static void dir_init(void)
+static void dir_empty(void)
 {
 	char path[128];
 
-	if (!dir[0]) {
-		snprintf(dir, sizeof dir, "/tmp/rr-fuzz-groups-XXXXXX");
-		assert(mkdtemp(dir));
-	}
 	for (size_t k = 0; k < sizeof names / sizeof *names; k++) {
 		snprintf(path, sizeof path, "%s/%s", dir, names[k]);
 		unlink(path);
 	}
+}
+
+static void dir_remove(void)
+{
+	dir_empty();
+	rmdir(dir);
+}
+
+/* A directory only this process writes, made once and removed at exit;
+   emptied per input so that no file of an input before is read. */
+static void dir_init(void)
+{
+	if (!dir[0]) {
+		snprintf(dir, sizeof dir, "/tmp/rr-fuzz-groups-XXXXXX");
+		assert(mkdtemp(dir));
+		atexit(dir_remove);
+	}
+	dir_empty();
 }
 
 static const char *put(const char *name, const char *text, size_t len)
