@@ -250,7 +250,7 @@ FUZZ_BIN   := $(FUZZ_SRC:fuzz/%.c=build/fuzz/%)
 FUZZ_FLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined \
 	      -fno-sanitize-recover=all -Ilib/include -Ilib -Icli $(PC_CFLAGS)
 
-build/fuzz/%: fuzz/%.c $(CLI_SRC) $(wildcard cli/*.h) lib/libringrun.a
+build/fuzz/%: fuzz/%.c $(wildcard fuzz/*.h) $(CLI_SRC) $(wildcard cli/*.h) lib/libringrun.a
 	$(call msg,FUZZ,$@)
 	@mkdir -p $(@D)
 	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(CLI_SRC) lib/libringrun.a $(PC_LIBS) $(CLI_LIBS)

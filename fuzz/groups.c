@@ -18,6 +18,7 @@
 
 #include "hosts/hostfold.h"
 #include "hosts/hosts.h"
+#include "hostnames.h"
 
 #define MAX_HOSTS 4096
 #define MAX_BYTES ((size_t)256 << 10)
@@ -66,24 +67,6 @@ static const char *put(const char *name, const char *text, size_t len)
 	assert(fwrite(text, 1, len, f) == len);
 	assert(fclose(f) == 0);
 	return path[k];
-}
-
-static int by_name(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* h's names, sorted (h keeps them). */
-static const char **names_of(const struct hosts *h)
-{
-	const char **v = calloc(h->n + 1, sizeof *v);
-
-	assert(v);
-	for (size_t k = 0; k < h->n; k++)
-		v[k] = h->v[k].name;
-	if (h->n)
-		qsort(v, h->n, sizeof *v, by_name);
-	return v;
 }
 
 /* A message: said, and on one line. */

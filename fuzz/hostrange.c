@@ -13,6 +13,7 @@
 
 #include "hosts/hostfold.h"
 #include "hosts/hosts.h"
+#include "hostnames.h"
 
 #define MAX_HOSTS 4096
 #define MAX_BYTES ((size_t)256 << 10)
@@ -50,24 +51,6 @@ static void groups_init(void)
 	char err[256];
 	assert(hostgroups_load(&groups, err, sizeof err) == 0);
 	unlink(path);
-}
-
-static int by_name(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* h's names, sorted (h keeps them). */
-static const char **names_of(const struct hosts *h)
-{
-	const char **v = calloc(h->n + 1, sizeof *v);
-
-	assert(v);
-	for (size_t k = 0; k < h->n; k++)
-		v[k] = h->v[k].name;
-	if (h->n)
-		qsort(v, h->n, sizeof *v, by_name);
-	return v;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
