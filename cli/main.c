@@ -8,6 +8,7 @@
 
 #include "hosts/sshshow.h"
 #include "options.h"
+#include "persona/persona.h"
 #include "run.h"
 
 /*
@@ -43,6 +44,8 @@ int main(int argc, char *argv[])
 			  sizeof err) < 0) {
 		fprintf(stderr, "ringrun: %s\nTry 'ringrun --help'.\n", err);
 		status = 2;
+	} else if (o.help && o.persona) {
+		persona_help(stdout, o.persona);
 	} else if (o.help) {
 		fputs(options_help, stdout);
 	} else if (o.version) {

@@ -1903,6 +1903,7 @@ static int take_persona(struct parser *p)
 	if (as && !(p->persona = persona_find(as)))
 		return fail(p, "--as: %s: unknown tool (pdsh, clush, pssh, "
 			       "parallel, hyperfine)", as);
+	p->o->persona = p->persona;
 	for (size_t k = 0; p->persona && p->persona->defaults[k]; k++)
 		if (apply_default(p, p->persona->defaults[k]) < 0)
 			return -1;

@@ -16,6 +16,8 @@
 #include "output/modes.h"
 #include "benchmode/params.h"
 
+struct persona;
+
 /* --copy and --rcopy: files, not commands. */
 enum copy_mode {
 	COPY_NONE,
@@ -69,6 +71,7 @@ struct options {
 	enum when color;           /* --color */
 	const char *failed_file;   /* --failed: what failed, for a re-run */
 	bool help;
+	const struct persona *persona; /* called as another tool; NULL: no */
 	bool version;
 
 	/* Fleet mode: -w or --hostfile; COMMAND runs on every host. */

@@ -89,3 +89,50 @@ void persona_candidates(const struct persona *p, const char *name, size_t len,
 		used += w > 0 ? (size_t)w : 0;
 	}
 }
+
+/* One option's name as the tool writes it: "-w", "--worker", "-R, --worker". */
+static void print_names(FILE *f, const struct persona_opt *po)
+{
+	char names[64];
+
+	if (po->letter && po->name)
+		snprintf(names, sizeof names, "-%c, --%s", po->letter, po->name);
+	else if (po->letter)
+		snprintf(names, sizeof names, "-%c", po->letter);
+	else
+		snprintf(names, sizeof names, "    --%s", po->name);
+	fprintf(f, "  %-24s ", names);
+}
+
+void persona_help(FILE *f, const struct persona *p)
+{
+	fprintf(f, "Usage: %s [OPTIONS] %s\n"
+		"ringrun's %s personality: %s's options, each read as the ringrun\n"
+		"option it stands for; ringrun's long options work too.  More: man\n"
+		"ringrun (PERSONALITIES).\n\n",
+		p->name, p->word_commands ? "COMMAND..." : "COMMAND [ARG...]",
+		p->name, p->name);
+	for (size_t k = 0; k < p->nopts; k++) {
+		const struct persona_opt *po = &p->opts[k];
+
+		print_names(f, po);
+		switch (po->act) {
+		case PA_SAME:
+			fprintf(f, "ringrun --%s\n", po->to);
+			break;
+		case PA_SET:
+			fprintf(f, "ringrun --%s=%s\n", po->to, po->value);
+			break;
+		case PA_ONLY:
+			fprintf(f, "only %s\n", po->value);
+			break;
+		case PA_REFUSE:
+			fprintf(f, "refused: %s\n", po->why);
+			break;
+		case PA_IGNORE:
+		case PA_DROP:
+			fputs("accepted, changes nothing\n", f);
+			break;
+		}
+	}
+}

@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 enum persona_act {
 	PA_SAME,   /* ringrun's option `to`, with the tool's argument if any */
@@ -74,5 +75,8 @@ const struct persona_opt *persona_long(const struct persona *p,
    "--color, --command_timeout" into buf (size bytes, cut if short). */
 void persona_candidates(const struct persona *p, const char *name, size_t len,
 			char *buf, size_t size);
+
+/* -h under a personality: its options and what each is here. */
+void persona_help(FILE *f, const struct persona *p);
 
 #endif

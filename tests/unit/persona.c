@@ -444,3 +444,40 @@ Test(unit_persona, pssh_hosts)
 	}
 	cr_assert_eq(rmdir(dir), 0);
 }
+
+/* -h under a personality: a line per option of the tool's table, saying
+   what it is here; -h reaches it through the parser. */
+Test(unit_persona, help_lists_each_option)
+{
+	for (size_t k = 0; personas[k]; k++) {
+		const struct persona *p = personas[k];
+		char *text = NULL;
+		size_t len = 0, lines = 0;
+		FILE *f = open_memstream(&text, &len);
+
+		cr_assert_not_null(f);
+		persona_help(f, p);
+		cr_assert_eq(fclose(f), 0);
+		for (const char *c = strstr(text, "\n\n") + 2; *c; c++)
+			lines += *c == '\n';
+		cr_assert_eq(lines, p->nopts, "%s: %zu lines for %zu options",
+			     p->name, lines, p->nopts);
+		for (size_t j = 0; j < p->nopts; j++) {
+			const struct persona_opt *po = &p->opts[j];
+			char name[64];
+
+			if (po->letter)
+				snprintf(name, sizeof name, "-%c", po->letter);
+			else
+				snprintf(name, sizeof name, "--%s", po->name);
+			cr_assert_not_null(strstr(text, name), "%s: %s", p->name, name);
+			if (po->act == PA_REFUSE)
+				cr_assert_not_null(strstr(text, po->why));
+		}
+		free(text);
+	}
+	cr_assert_eq(PARSE_AS("pdsh", "-h"), 0, "%s", err);
+	cr_assert(o.help);
+	cr_assert_eq(o.persona, persona_find("pdsh"));
+	options_free(&o);
+}
