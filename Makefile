@@ -135,7 +135,8 @@ $(B)/tests/ssh-suite: $(TSSH_SRC:%.c=$(B)/%.o) $(TCOMMON_SRC:%.c=$(B)/%.o) $(STA
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PC_LIBS) $(CRIT_LIBS)
 
-$(B)/tests/cli-suite: $(TCLI_SRC:%.c=$(B)/%.o) $(B)/tests/common/where.o
+$(B)/tests/cli-suite: $(TCLI_SRC:%.c=$(B)/%.o) $(B)/tests/common/where.o \
+			$(B)/tests/common/signals.o
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CRIT_LIBS)
 

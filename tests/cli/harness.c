@@ -54,12 +54,7 @@ void proc_start(struct proc *p, const char *const argv[], bool stdout_closed)
 		   tasks, which ringrun kills on SIGTERM). */
 		if (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0 || getppid() != parent)
 			_exit(127);
-		/* As from a terminal: under nohup or as a shell's background job
-		   the suite inherits SIGHUP, or SIGINT and SIGQUIT, ignored,
-		   which ringrun would keep ignoring, as it should. */
-		signal(SIGINT, SIG_DFL);
-		signal(SIGQUIT, SIG_DFL);
-		signal(SIGHUP, SIG_DFL);
+		/* SIGINT, SIGQUIT, SIGHUP: tests/common/signals.c */
 		signal(SIGPIPE, SIG_DFL);
 		dup2(in[0], 0);
 		dup2(out[1], 1);

@@ -4,7 +4,6 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,17 +16,6 @@
 const char *helper(void)
 {
 	return where_helper();
-}
-
-/*
- * Started as a background job of a script (CI under load, "make check &"),
- * the suite inherits SIGINT and SIGQUIT ignored, and so would every child
- * it runs: the tests that send them need the default back first.
- */
-__attribute__((constructor)) static void default_signals(void)
-{
-	signal(SIGINT, SIG_DFL);
-	signal(SIGQUIT, SIG_DFL);
 }
 
 rr_loop *loop_new(unsigned max_running, unsigned flags)
