@@ -359,7 +359,7 @@ char *launch_show(struct runner *r, size_t idx)
 }
 
 /* Hand job j (input idx, slot taken) to the library. */
-void launch_job(struct runner *r, struct job *j, size_t idx)
+static void launch_job(struct runner *r, struct job *j, size_t idx)
 {
 	char **argv = describe(r, j, idx);
 	const char *aux = r->o->repeat ? around(r, j, idx) : NULL;

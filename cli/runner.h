@@ -183,8 +183,6 @@ void launch_more(struct runner *r);
 void launch_host(struct runner *r, struct fleet_host *fh);
 /* Between turns: hosts that finished make room for the next ones. */
 void launch_next_hosts(struct runner *r);
-/* Hand job j (input idx, slot taken) to the library. */
-void launch_job(struct runner *r, struct job *j, size_t idx);
 
 /* --dry-run: the command of input number idx as it would run (as a shell
    line with -X), malloc'ed. */

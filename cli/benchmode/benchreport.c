@@ -269,7 +269,8 @@ static void note_warning(void *arg, const struct bench_cmd *c,
 	output_note(arg, "'%s': Warning: %s", c->command, text);
 }
 
-void benchreport_warnings(struct output *out, const struct bench *bench)
+/* bench_warnings, one "ringrun: 'command': Warning: ..." line each. */
+static void benchreport_warnings(struct output *out, const struct bench *bench)
 {
 	for (size_t k = 0; k < bench->ncmds; k++)
 		bench_warnings(bench, &bench->cmds[k], note_warning, out);

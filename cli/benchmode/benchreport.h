@@ -63,8 +63,6 @@ typedef void bench_warn_fn(void *arg, const struct bench_cmd *c,
 void bench_warnings(const struct bench *bench, const struct bench_cmd *c,
 		    bench_warn_fn *put, void *arg);
 
-/* Those warnings, one "ringrun: 'command': Warning: ..." line each. */
-void benchreport_warnings(struct output *out, const struct bench *bench);
 
 /* hyperfine's two units (ms below a second, else s), as its report and
    Markdown show times. */

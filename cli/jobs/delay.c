@@ -39,12 +39,6 @@ bool delay_waiting(const struct delay *d)
 	return d->timer && rr_timer_armed(d->timer);
 }
 
-void delay_cancel(struct delay *d)
-{
-	if (d->timer)
-		rr_timer_stop(d->timer);
-}
-
 void delay_free(struct delay *d)
 {
 	rr_timer_free(d->timer);

@@ -29,9 +29,6 @@ void delay_started(struct delay *d, uint64_t now_ns);
 /* A task waits for its start: the run is not over. */
 bool delay_waiting(const struct delay *d);
 
-/* Nothing waits any more (a stop, a halt). */
-void delay_cancel(struct delay *d);
-
 void delay_free(struct delay *d);
 
 #endif

@@ -58,9 +58,6 @@ struct rr__match_ctx {
 	size_t errlen;
 };
 
-/* '*' any run, '?' any character, the rest as written (case counts). */
-bool rr__cfg_glob(const char *p, const char *s);
-
 /* A Host line: one pattern matches and no negated one does. */
 bool rr__cfg_host_matches(const struct rr_sshcfg_entry *e, const char *alias);
 

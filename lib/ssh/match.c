@@ -23,8 +23,9 @@
 
 extern char **environ;
 
-/* Linear-ish: a '*' only ever backtracks to its own last try. */
-bool rr__cfg_glob(const char *p, const char *s)
+/* '*' any run, '?' any character, the rest as written (case counts).
+   Linear-ish: a '*' only ever backtracks to its own last try. */
+static bool cfg_glob(const char *p, const char *s)
 {
 	const char *star = NULL, *back = NULL;
 
@@ -55,7 +56,7 @@ bool rr__cfg_host_matches(const struct rr_sshcfg_entry *e, const char *alias)
 		const char *p = e->words[k];
 		bool negated = *p == '!';
 
-		if (!rr__cfg_glob(p + negated, alias))
+		if (!cfg_glob(p + negated, alias))
 			continue;
 		if (negated)
 			return false;
@@ -89,7 +90,7 @@ static bool list_matches(const char *s, const char *list, bool lower)
 
 		if (lower)
 			lower_case(p);
-		if (!rr__cfg_glob(p + negated, host))
+		if (!cfg_glob(p + negated, host))
 			continue;
 		if (negated)
 			goto done;
