@@ -31,10 +31,6 @@ static char *show_argv(char *const *argv)
 	return buf_detach(&b);
 }
 
-/*
- * The command of job j (input number idx): j->info.command for the shell,
- * or the returned argv (free() it) with -X.
- */
 /* The user a host's commands run as: its user@, -l, else this one's. */
 static const char *host_user(const struct options *o,
 			     const struct fleet_host *fh)
@@ -47,6 +43,10 @@ static const char *host_user(const struct options *o,
 	return pw ? pw->pw_name : "";
 }
 
+/*
+ * The command of job j (input number idx): j->info.command for the shell,
+ * or the returned argv (free() it) with -X.
+ */
 static char **make_command(struct runner *r, struct job *j, size_t idx)
 {
 	const struct options *o = r->o;
