@@ -248,13 +248,21 @@ FUZZ_CC    ?= clang
 FUZZ_TIME  ?= 60
 FUZZ_SRC   := $(wildcard fuzz/*.c)
 FUZZ_BIN   := $(FUZZ_SRC:fuzz/%.c=build/fuzz/%)
-FUZZ_FLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined \
-	      -fno-sanitize-recover=all -Ilib/include -Ilib -Icli $(PC_CFLAGS)
+FUZZ_SAN   := -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_FLAGS := -std=gnu11 -g -O1 $(FUZZ_SAN) -Ilib/include -Ilib -Icli $(PC_CFLAGS)
+# The CLI's sources are compiled once for all the targets (instrumented
+# for coverage, the fuzzer's main linked only into each target).
+FUZZ_OBJ   := $(CLI_SRC:%.c=build/fuzz/obj/%.o)
 
-build/fuzz/%: fuzz/%.c $(wildcard fuzz/*.h) $(CLI_SRC) $(wildcard cli/*.h) lib/libringrun.a
+build/fuzz/obj/%.o: %.c $(wildcard cli/*.h cli/*/*.h)
+	$(call msg,CC,$@)
+	@mkdir -p $(@D)
+	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+build/fuzz/%: fuzz/%.c $(wildcard fuzz/*.h) $(FUZZ_OBJ) lib/libringrun.a
 	$(call msg,FUZZ,$@)
 	@mkdir -p $(@D)
-	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(CLI_SRC) lib/libringrun.a $(PC_LIBS) $(CLI_LIBS)
+	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJ) lib/libringrun.a $(PC_LIBS) $(CLI_LIBS)
 
 fuzz: deps
 	@./mk/deps.sh fuzz
