@@ -403,6 +403,25 @@ static void write_ssh_config(void)
 		       "  ControlPersist 60\n");
 }
 
+/* Each host's master connection made first, one at a time, and listening
+   when its ssh returns: two of the tools' ssh starting at once on a host
+   with none would both try to be its master, and the loser says
+   "ControlSocket ... already exists, disabling multiplexing" on stderr. */
+static void masters_up(void)
+{
+	for (int h = 1; h <= NHOSTS; h++) {
+		char host[32];
+		const char *argv[] = { "ssh", "-F", cli_expand("@DIR/ssh_config"), host,
+				       "true", NULL };
+		struct proc_result r;
+
+		snprintf(host, sizeof host, "127.0.1.%d", h);
+		run_prog(argv, NULL, 0, HANG_GUARD_MS, &r);
+		cr_assert_eq(r.status, 0, "ssh %s: %s", host, r.err);
+		proc_result_free(&r);
+	}
+}
+
 /* NHOSTS addresses on one sshd that lets every connection of a case in. */
 static void up(void)
 {
@@ -421,6 +440,7 @@ static void up(void)
 	snprintf(cli.key, sizeof cli.key, "%s/client_ed25519", cli.dir);
 	snprintf(cli.kh, sizeof cli.kh, "%s/known_hosts", cli.dir);
 	write_ssh_config();
+	masters_up();
 }
 
 /* The tools' ssh connections stopped by their masters, then the sshd. */
