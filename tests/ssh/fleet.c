@@ -112,8 +112,13 @@ Test(ssh_fleet, one_sshd_default_admission)
 	for (int round = 0; round < 16; round++)
 		run_fleet(&f, 16, 1, NULL);
 	int drops = fleet_log_count(&f, "drop connection");
+	int conns = fleet_log_count(&f, "Connection from");
 	cr_assert_leq(drops, 16, "%d of 256 connections dropped", drops);
-	cr_assert_eq(fleet_log_count(&f, "Connection from"), 256 + drops);
+	/* Each task's connection, and at most one more per drop dialled
+	   again (sshd may log a drop before or instead of its child's
+	   "Connection from"). */
+	cr_assert(conns >= 256 && conns <= 256 + drops, "%d connections, %d drops",
+		  conns, drops);
 }
 
 /* max_handshakes 2 against sshds that drop any connection beyond 4
