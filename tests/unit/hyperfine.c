@@ -20,6 +20,7 @@
 #include "benchmode/benchmark.h"
 #include "benchmode/benchreport.h"
 #include "util/buf.h"
+#include "seeded.h"
 
 #define MAX_CASES 64
 
@@ -28,10 +29,7 @@ static uint64_t rng = 0x2545f4914f6cdd1du;
 
 static unsigned pick(unsigned n)
 {
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return (unsigned)(rng % n);
+	return seeded_pick(&rng, n);
 }
 
 /* The data file, found above the suite (build/tests/, build/asan/tests/). */

@@ -18,6 +18,7 @@
 #include "files.h"
 #include "util/buf.h"
 #include "hosts/hosts.h"
+#include "seeded.h"
 
 #define DATA "tests/data/hosts/"
 
@@ -162,10 +163,7 @@ static uint64_t rng = 0x2545f4914f6cdd1du;
 
 static unsigned pick(unsigned n)
 {
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return (unsigned)(rng % n);
+	return seeded_pick(&rng, n);
 }
 
 #define GENERATED 300

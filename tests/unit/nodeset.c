@@ -18,6 +18,7 @@
 #include "util/buf.h"
 #include "hosts/hostfold.h"
 #include "hosts/hosts.h"
+#include "seeded.h"
 
 /* Lists both grammars take, with the one meaning. */
 static const char *const cases[] = {
@@ -37,10 +38,7 @@ static uint64_t rng = 0x9e3779b97f4a7c15u;
 
 static unsigned pick(unsigned n)
 {
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return (unsigned)(rng % n);
+	return seeded_pick(&rng, n);
 }
 
 /* "N" or "N-M" or "N-M/S", padded to width w when w > 1. */

@@ -15,6 +15,7 @@
 
 #include "util/buf.h"
 #include "hosts/hosts.h"
+#include "seeded.h"
 
 static int by_string(const void *a, const void *b)
 {
@@ -126,10 +127,7 @@ static uint64_t rng = 0x853c49e6748fea9bu;
 
 static unsigned pick(unsigned n)
 {
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return (unsigned)(rng % n);
+	return seeded_pick(&rng, n);
 }
 
 #define GENERATED 200
